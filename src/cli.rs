@@ -1,0 +1,361 @@
+//! Command line: the subcommands and their flags (Helm's for `render`), and the pipeline
+//! each runs. Output is built completely in memory; `main` prints it only on success.
+
+use crate::error::Failure;
+use crate::parse::Document;
+use crate::render::{self, Capabilities, context::Release};
+use crate::validate::{self, Known};
+use crate::values::{self, ValuesArgs};
+use crate::{emit, parse, schema, sort};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "Examples:
+  mlflow-chart render -n mlflow \\
+      --set oauth2Proxy.clientID=mlflow \\
+      --set oauth2Proxy.oidc.oidc_issuer_url=https://keycloak.example.org/realms/ml > mlflow.yaml
+  mlflow-chart render team -f team-values.yaml | kubectl apply -f -
+  mlflow-chart values -f team-values.yaml        # the merged values
+  mlflow-chart validate other-render.yaml        # check any manifest stream";
+
+/// Renders a complete, validated MLflow platform as Kubernetes manifests.
+#[derive(Debug, Parser)]
+#[command(name = "mlflow-chart", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the chart like `helm template`: validated manifests on stdout.
+    Render(RenderArgs),
+    /// Print the default values.yaml, or with -f/--set the merged values.
+    Values {
+        #[command(flatten)]
+        values: ValuesArgs,
+    },
+    /// Print the JSON Schema of the values (for editors and CI).
+    Schema,
+    /// Validate any multi-document manifest stream (files or `-` for stdin).
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// Release name (a DNS-1123 label of at most 53 characters).
+    #[arg(default_value = "mlflow")]
+    pub release: String,
+    #[command(flatten)]
+    pub values: ValuesArgs,
+    /// Namespace of every object.
+    #[arg(short = 'n', long, default_value = "default")]
+    pub namespace: String,
+    /// Only print the output of these templates (e.g. templates/deployment.yaml).
+    #[arg(short = 's', long = "show-only", value_name = "TEMPLATE")]
+    pub show_only: Vec<String>,
+    /// Write one file per template under this directory instead of stdout.
+    #[arg(long = "output-dir", value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Kubernetes version the templates target (1.33 or later).
+    #[arg(long = "kube-version", default_value = "1.33")]
+    pub kube_version: String,
+    /// Extra API versions the cluster serves (e.g. monitoring.coreos.com/v1), repeatable.
+    #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
+    pub api_versions: Vec<String>,
+    /// Do not check the values against values.schema.json.
+    #[arg(long = "skip-schema-validation")]
+    pub skip_schema_validation: bool,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
+    pub output: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Manifest files; `-` (or none) reads standard input.
+    pub files: Vec<String>,
+    /// Kubernetes version to validate for (1.33 or later).
+    #[arg(long = "kube-version", default_value = "1.33")]
+    pub kube_version: String,
+    /// Treat kinds without a typed schema as errors instead of listing them.
+    #[arg(long)]
+    pub strict: bool,
+    /// Secrets that exist outside the stream (references to them are fine), repeatable.
+    #[arg(long = "external-secret", value_name = "NAME")]
+    pub external_secrets: Vec<String>,
+    /// Output format of the report.
+    #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
+    pub output: Format,
+}
+
+/// What a successful command prints.
+pub struct Output {
+    pub stdout: String,
+    pub stderr: Vec<String>,
+    pub code: u8,
+}
+
+/// Runs one command.
+pub fn run(cli: Cli) -> Result<Output, Failure> {
+    match cli.command {
+        Command::Render(args) => run_render(&args),
+        Command::Values { values } => run_values(&values),
+        Command::Schema => Ok(Output {
+            stdout: schema::SCHEMA.to_string(),
+            stderr: vec![],
+            code: 0,
+        }),
+        Command::Validate(args) => run_validate(&args),
+    }
+}
+
+fn check_kube_version(v: &str) -> Result<(), Failure> {
+    let t = v.trim_start_matches('v');
+    let parts: Vec<&str> = t.split('.').collect();
+    let nums: Option<Vec<u32>> = parts.iter().map(|p| p.parse::<u32>().ok()).collect();
+    match nums.as_deref() {
+        Some([1, minor, ..]) if (2..=3).contains(&parts.len()) && *minor >= 33 => Ok(()),
+        Some([1, _, ..]) if (2..=3).contains(&parts.len()) => Err(Failure::usage(format!(
+            "--kube-version {v}: Kubernetes before 1.33 is not supported (the manifests are validated against 1.33)"
+        ))),
+        _ => Err(Failure::usage(format!(
+            "--kube-version {v:?} is not a version like 1.33 or v1.34.2"
+        ))),
+    }
+}
+
+fn is_dns_label(s: &str, max: usize) -> bool {
+    !s.is_empty()
+        && s.len() <= max
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// The whole render pipeline; returns the sorted, validated documents and stderr lines.
+pub fn render_docs(args: &RenderArgs) -> Result<(Vec<Document>, Vec<String>), Failure> {
+    if !is_dns_label(&args.release, 53) {
+        return Err(Failure::usage(format!(
+            "invalid release name {:?}: use at most 53 lowercase letters, digits and '-', starting and ending with a letter or digit",
+            args.release
+        )));
+    }
+    if !is_dns_label(&args.namespace, 63) {
+        return Err(Failure::usage(format!(
+            "invalid namespace {:?}: a namespace is a DNS-1123 label (lowercase letters, digits, '-', at most 63)",
+            args.namespace
+        )));
+    }
+    check_kube_version(&args.kube_version)?;
+    if args.output_dir.is_some() && args.output == Format::Json {
+        return Err(Failure::usage(
+            "--output-dir writes YAML files; it cannot be combined with -o json",
+        ));
+    }
+    let release = Release {
+        name: args.release.clone(),
+        namespace: args.namespace.clone(),
+    };
+    let caps = Capabilities {
+        kube_version: args.kube_version.clone(),
+        api_versions: args.api_versions.clone(),
+    };
+
+    // values → render → parse → validate → sort
+    let computed = values::compute(&args.values)?;
+    if !args.skip_schema_validation {
+        schema::check(&computed)?;
+    }
+    let rendered = render::render(&computed.values, &release, &caps)?;
+    let mut docs = parse::parse(&rendered.files)?;
+    let w = &rendered.wiring;
+    let known = Known {
+        secrets: w
+            .secrets_generated
+            .iter()
+            .map(|g| g.name.clone())
+            .chain(
+                w.secrets_external
+                    .iter()
+                    .map(|e| e.split(' ').next().unwrap_or("").to_string()),
+            )
+            .collect(),
+    };
+    validate::check(&docs, &known)?;
+    sort::sort(&mut docs);
+
+    let mut stderr: Vec<String> = w.warnings.iter().map(|m| format!("warning: {m}")).collect();
+    stderr.extend(w.notes.iter().map(|m| format!("note: {m}")));
+    Ok((docs, stderr))
+}
+
+fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
+    let (docs, stderr) = render_docs(args)?;
+    let docs = if args.show_only.is_empty() {
+        docs
+    } else {
+        let mut wanted = Vec::new();
+        for s in &args.show_only {
+            let t = s
+                .trim_start_matches("mlflow-chart/")
+                .trim_start_matches("templates/")
+                .to_string();
+            if !docs.iter().any(|d| d.template == t) {
+                return Err(
+                    Failure::usage(format!("could not find template {s} in chart")).hint(format!(
+                        "templates: {}",
+                        render::template_names().join(", ")
+                    )),
+                );
+            }
+            wanted.push(t);
+        }
+        docs.into_iter()
+            .filter(|d| wanted.contains(&d.template))
+            .collect()
+    };
+    // emit
+    if let Some(dir) = &args.output_dir {
+        let written = emit::write_dir(dir, &docs)?;
+        let listing = written.iter().map(|p| format!("wrote {p}\n")).collect();
+        return Ok(Output {
+            stdout: listing,
+            stderr,
+            code: 0,
+        });
+    }
+    let stdout = match args.output {
+        Format::Yaml => emit::stream(&docs)?,
+        Format::Json => emit::json_list(&docs)?,
+    };
+    Ok(Output {
+        stdout,
+        stderr,
+        code: 0,
+    })
+}
+
+fn run_values(args: &ValuesArgs) -> Result<Output, Failure> {
+    let no_flags = args.files.is_empty()
+        && args.set.is_empty()
+        && args.set_string.is_empty()
+        && args.set_json.is_empty()
+        && args.set_file.is_empty()
+        && args.set_literal.is_empty();
+    if no_flags {
+        return Ok(Output {
+            stdout: values::DEFAULT_VALUES.to_string(),
+            stderr: vec![],
+            code: 0,
+        });
+    }
+    let computed = values::compute(args)?;
+    schema::check(&computed)?;
+    let text = emit::to_yaml(&values::sorted(&computed.values))?;
+    Ok(Output {
+        stdout: text,
+        stderr: vec![],
+        code: 0,
+    })
+}
+
+fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
+    check_kube_version(&args.kube_version)?;
+    let files: Vec<String> = if args.files.is_empty() {
+        vec!["-".into()]
+    } else {
+        args.files.clone()
+    };
+    let mut docs = Vec::new();
+    let mut problems = Vec::new();
+    for f in &files {
+        let (name, bytes) = if f == "-" {
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+                .map_err(|e| Failure::input(format!("reading standard input: {e}")))?;
+            ("<stdin>".to_string(), buf)
+        } else {
+            let b =
+                std::fs::read(f).map_err(|e| Failure::input(format!("cannot read {f}: {e}")))?;
+            (f.clone(), b)
+        };
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Failure::input(format!("{name}: not UTF-8 text")))?;
+        match parse::parse_stream(&name, &text) {
+            Ok(d) => docs.extend(d),
+            Err(e) => problems.push(e.message),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Failure::input("the manifests do not parse").with_problems(problems));
+    }
+    let known = Known {
+        secrets: args.external_secrets.iter().cloned().collect(),
+    };
+    let (report, records) = validate::validate(&docs, &known);
+    let strict_fail = args.strict && !report.not_validated.is_empty();
+    let ok = report.problems.is_empty() && !strict_fail;
+    let stdout = match args.output {
+        Format::Json => {
+            serde_json::to_string_pretty(&serde_json::json!({
+                "valid": ok,
+                "documents": docs.len(),
+                "problems": records,
+                "notValidated": report.not_validated,
+            }))
+            .unwrap_or_default()
+                + "\n"
+        }
+        Format::Yaml => {
+            let mut s = String::new();
+            for p in &report.problems {
+                s.push_str(&format!("error: {p}\n"));
+            }
+            for n in &report.not_validated {
+                s.push_str(&format!(
+                    "{}: {n} (no typed schema for this kind)\n",
+                    if args.strict {
+                        "error"
+                    } else {
+                        "not validated"
+                    }
+                ));
+            }
+            s.push_str(&format!(
+                "{} document{}, {} problem{}, {} not validated\n",
+                docs.len(),
+                if docs.len() == 1 { "" } else { "s" },
+                report.problems.len(),
+                if report.problems.len() == 1 { "" } else { "s" },
+                report.not_validated.len()
+            ));
+            s
+        }
+    };
+    Ok(Output {
+        stdout,
+        stderr: vec![],
+        code: if ok { 0 } else { 1 },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kube_versions() {
+        assert!(check_kube_version("1.33").is_ok());
+        assert!(check_kube_version("v1.37.1").is_ok());
+        assert!(check_kube_version("1.20").is_err());
+        assert!(check_kube_version("latest").is_err());
+    }
+}

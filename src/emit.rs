@@ -1,0 +1,120 @@
+//! Emit: serialises the sorted documents, each under Helm's `# Source:` header, into one
+//! buffer (stdout sees it only when everything succeeded), or one file per template.
+
+use crate::error::Failure;
+use crate::parse::Document;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The chart name used in `# Source:` headers.
+pub const SOURCE_PREFIX: &str = "mlflow-chart/templates/";
+
+/// One document as YAML text (YAML-1.1-safe quoting, block style).
+pub fn to_yaml(value: &Value) -> Result<String, Failure> {
+    serde_saphyr::to_string(value)
+        .map_err(|e| Failure::render(format!("serialising a document failed: {e}")))
+}
+
+/// The whole stream: `---\n# Source: ...\n<doc>` for each document.
+pub fn stream(docs: &[Document]) -> Result<String, Failure> {
+    let mut out = String::new();
+    for d in docs {
+        out.push_str("---\n# Source: ");
+        out.push_str(SOURCE_PREFIX);
+        out.push_str(&d.template);
+        out.push('\n');
+        let y = to_yaml(&d.value)?;
+        out.push_str(&y);
+        if !y.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+/// The stream as JSON: one `v1` `List`.
+pub fn json_list(docs: &[Document]) -> Result<String, Failure> {
+    let list = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "List",
+        "items": docs.iter().map(|d| d.value.clone()).collect::<Vec<_>>(),
+    });
+    serde_json::to_string_pretty(&list)
+        .map(|s| s + "\n")
+        .map_err(|e| Failure::render(format!("serialising JSON failed: {e}")))
+}
+
+/// Writes one file per template under `dir/mlflow-chart/templates/`, like Helm's
+/// `--output-dir`. Everything is serialised before the first file is written.
+pub fn write_dir(dir: &Path, docs: &[Document]) -> Result<Vec<String>, Failure> {
+    let mut by_template: BTreeMap<&str, Vec<Document>> = BTreeMap::new();
+    for d in docs {
+        by_template
+            .entry(d.template.as_str())
+            .or_default()
+            .push(d.clone());
+    }
+    let mut contents = Vec::new();
+    for (template, ds) in &by_template {
+        contents.push((dir.join(format!("{SOURCE_PREFIX}{template}")), stream(ds)?));
+    }
+    let mut written = Vec::new();
+    for (path, text) in contents {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Failure::input(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        std::fs::write(&path, text)
+            .map_err(|e| Failure::input(format!("cannot write {}: {e}", path.display())))?;
+        written.push(path.display().to_string());
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn yaml11_ambiguous_strings_are_quoted() {
+        for s in [
+            "yes",
+            "no",
+            "on",
+            "off",
+            "y",
+            "n",
+            "~",
+            "null",
+            "0755",
+            "0x1F",
+            "1e3",
+            "1_000",
+            "12:30",
+            "2024-01-01",
+            ".inf",
+            ".nan",
+            "true",
+        ] {
+            let y = to_yaml(&json!({ "k": s })).unwrap();
+            assert!(
+                y.contains('"') || y.contains('\''),
+                "{s} must be quoted, got {y}"
+            );
+        }
+    }
+
+    #[test]
+    fn headers() {
+        let d = Document {
+            template: "service.yaml".into(),
+            value: json!({"kind": "Service"}),
+        };
+        assert_eq!(
+            stream(&[d]).unwrap(),
+            "---\n# Source: mlflow-chart/templates/service.yaml\nkind: Service\n"
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! mlflow-chart: renders a complete MLflow platform as validated Kubernetes manifests.
+//!
+//! The pipeline, one module per stage (see `cli::render_docs`):
+//! [`values`] → [`render`] → [`parse`] → [`validate`] → [`sort`] → [`emit`].
+//! [`error`] maps every failure to an exit code in one place.
+
+pub mod cli;
+pub mod emit;
+pub mod error;
+pub mod locate;
+pub mod parse;
+pub mod render;
+pub mod schema;
+pub mod sort;
+pub mod strvals;
+pub mod validate;
+pub mod values;

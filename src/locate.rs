@@ -1,0 +1,228 @@
+//! Key paths (`a.b[0].c`) and finding where a key path is written in YAML source text,
+//! so that every values error can name file, line and column.
+
+use serde_json::Value;
+use serde_saphyr::granit_parser::{Event, Parser};
+use std::fmt;
+
+/// One step of a key path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// A path from the root of a values tree or a manifest to one value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct KeyPath(pub Vec<Seg>);
+
+impl KeyPath {
+    pub fn child(&self, seg: Seg) -> KeyPath {
+        let mut v = self.0.clone();
+        v.push(seg);
+        KeyPath(v)
+    }
+    pub fn key(&self, k: &str) -> KeyPath {
+        self.child(Seg::Key(k.to_string()))
+    }
+    pub fn index(&self, i: usize) -> KeyPath {
+        self.child(Seg::Index(i))
+    }
+    pub fn parent(&self) -> KeyPath {
+        let mut v = self.0.clone();
+        v.pop();
+        KeyPath(v)
+    }
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("(top level)");
+        }
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Seg::Index(n) => write!(f, "[{n}]")?,
+                Seg::Key(k) if is_plain(k) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(k)?;
+                }
+                Seg::Key(k) => write!(f, "[{}]", serde_json::Value::String(k.clone()))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_plain(k: &str) -> bool {
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// The value at `path`, if any.
+pub fn lookup<'v>(root: &'v Value, path: &KeyPath) -> Option<&'v Value> {
+    let mut cur = root;
+    for seg in &path.0 {
+        cur = match (seg, cur) {
+            (Seg::Key(k), Value::Object(m)) => m.get(k)?,
+            (Seg::Index(i), Value::Array(a)) => a.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+enum Frame {
+    Map {
+        key: Option<String>,
+    },
+    Seq {
+        next: usize,
+    },
+    /// Inside a complex (mapping or list) key, which has no path of its own.
+    Skip {
+        depth: usize,
+    },
+}
+
+/// Line and column (1-based) where `path` is written in the first document of `text`:
+/// the key for a mapping entry, the item for a list entry. The longest written prefix is
+/// used when the full path is not in the text.
+pub fn find(text: &str, path: &KeyPath) -> Option<(usize, usize)> {
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut cur: Vec<Seg> = Vec::new();
+    let mut best: Option<(usize, (usize, usize))> = None;
+    for item in Parser::new_from_str(text) {
+        let Ok((ev, span)) = item else { break };
+        let pos = (span.start.line(), span.start.col() + 1);
+        let is_node = matches!(
+            ev,
+            Event::Scalar(..)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
+                | Event::Alias(_)
+        );
+        if let Some(Frame::Skip { depth }) = stack.last_mut() {
+            match ev {
+                Event::MappingStart(..) | Event::SequenceStart(..) => *depth += 1,
+                Event::MappingEnd | Event::SequenceEnd => {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        stack.pop();
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if is_node {
+            // Is this node a key of the enclosing mapping?
+            if let Some(Frame::Map { key }) = stack.last_mut()
+                && key.is_none()
+            {
+                let name = match &ev {
+                    Event::Scalar(s, ..) => s.to_string(),
+                    _ => "?".to_string(),
+                };
+                *key = Some(name.clone());
+                cur.push(Seg::Key(name));
+                note(&cur, path, pos, &mut best);
+                cur.pop();
+                // A complex key's inner structure is skipped by treating it as a scalar.
+                if matches!(ev, Event::MappingStart(..) | Event::SequenceStart(..)) {
+                    stack.push(Frame::Skip { depth: 1 });
+                }
+                continue;
+            }
+            // A value: extend the current path with its position.
+            match stack.last_mut() {
+                Some(Frame::Map { key }) => cur.push(Seg::Key(key.clone().unwrap_or_default())),
+                Some(Frame::Seq { next }) => {
+                    cur.push(Seg::Index(*next));
+                    note(&cur, path, pos, &mut best);
+                }
+                Some(Frame::Skip { .. }) | None => {}
+            }
+            match ev {
+                Event::MappingStart(..) => stack.push(Frame::Map { key: None }),
+                Event::SequenceStart(..) => stack.push(Frame::Seq { next: 0 }),
+                _ => finish_value(&mut stack, &mut cur),
+            }
+        } else if matches!(ev, Event::MappingEnd | Event::SequenceEnd) {
+            stack.pop();
+            finish_value(&mut stack, &mut cur);
+        } else if matches!(ev, Event::DocumentEnd) {
+            break;
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+fn finish_value(stack: &mut [Frame], cur: &mut Vec<Seg>) {
+    match stack.last_mut() {
+        Some(Frame::Map { key }) => {
+            *key = None;
+            cur.pop();
+        }
+        Some(Frame::Seq { next }) => {
+            *next += 1;
+            cur.pop();
+        }
+        Some(Frame::Skip { .. }) | None => {}
+    }
+}
+
+fn note(
+    cur: &[Seg],
+    want: &KeyPath,
+    pos: (usize, usize),
+    best: &mut Option<(usize, (usize, usize))>,
+) {
+    if cur.len() <= want.0.len() && want.0[..cur.len()] == *cur {
+        let better = best.is_none_or(|(len, _)| cur.len() > len);
+        if better {
+            *best = Some((cur.len(), pos));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kp(segs: &[Seg]) -> KeyPath {
+        KeyPath(segs.to_vec())
+    }
+
+    #[test]
+    fn finds_keys_and_items() {
+        let text = "a:\n  b: 1\n  c:\n    - x\n    - d: 2\ne: {f: 3}\n";
+        let k = |s: &str| Seg::Key(s.into());
+        assert_eq!(find(text, &kp(&[k("a"), k("b")])), Some((2, 3)));
+        assert_eq!(
+            find(text, &kp(&[k("a"), k("c"), Seg::Index(1), k("d")])),
+            Some((5, 7))
+        );
+        assert_eq!(find(text, &kp(&[k("e"), k("f")])), Some((6, 5)));
+        // Not written: nearest written ancestor.
+        assert_eq!(find(text, &kp(&[k("a"), k("zz")])), Some((1, 1)));
+        assert_eq!(find(text, &kp(&[k("q")])), None);
+        // A complex key does not disturb the paths after it.
+        let text = "? [x, y]\n: 1\nb: 2\n";
+        assert_eq!(find(text, &kp(&[k("b")])), Some((3, 1)));
+    }
+
+    #[test]
+    fn display() {
+        let p = KeyPath(vec![
+            Seg::Key("spec".into()),
+            Seg::Key("containers".into()),
+            Seg::Index(0),
+            Seg::Key("kubernetes.io/role".into()),
+        ]);
+        assert_eq!(p.to_string(), "spec.containers[0][\"kubernetes.io/role\"]");
+    }
+}

@@ -1,0 +1,1011 @@
+//! The chart's wiring, derived from the values once, in code: names, labels, images,
+//! which Secret holds each credential, the MLflow and proxy command lines, and the
+//! cross-key rules that the schema cannot state. Templates only lay these out.
+
+use crate::error::Failure;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// Chart name, version and app version (MLflow).
+pub const CHART_NAME: &str = "mlflow";
+pub const CHART_VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const APP_VERSION: &str = "3.17.2";
+
+/// Ports inside the MLflow pod.
+pub const MLFLOW_PORT: u16 = 5000;
+pub const PROXY_PORT: u16 = 4180;
+pub const POSTGRES_PORT: u16 = 5432;
+
+/// Release-level inputs that are not values.
+#[derive(Debug, Clone, Serialize)]
+pub struct Release {
+    pub name: String,
+    pub namespace: String,
+}
+
+/// A reference to one key of a Secret.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SecretRef {
+    pub name: String,
+    pub key: String,
+}
+
+/// A Secret the render creates from explicit values.
+#[derive(Debug, Clone, Serialize)]
+pub struct RenderedSecret {
+    pub name: String,
+    pub component: String,
+    pub data: BTreeMap<String, String>,
+}
+
+/// A Secret the in-cluster generator creates once, when missing.
+#[derive(Debug, Clone, Serialize)]
+pub struct GeneratedSecret {
+    pub name: String,
+    pub component: String,
+    /// key -> length of the random alphanumeric value.
+    pub keys: BTreeMap<String, usize>,
+}
+
+/// Everything templates need beyond the raw values.
+#[derive(Debug, Serialize)]
+pub struct Wiring {
+    pub fullname: String,
+    pub names: BTreeMap<&'static str, String>,
+    pub images: BTreeMap<&'static str, String>,
+    pub db: Db,
+    pub s3: S3,
+    pub proxy: Option<Proxy>,
+    pub mlflow_args: Vec<String>,
+    pub service_target_port: u16,
+    pub secrets_rendered: Vec<RenderedSecret>,
+    pub secrets_generated: Vec<GeneratedSecret>,
+    /// Secrets the values say exist outside the render.
+    pub secrets_external: Vec<String>,
+    pub replicas_max: i64,
+    /// Environment of the MLflow server, the migration init container and the proxy.
+    pub mlflow_env: Vec<Value>,
+    pub db_env: Vec<Value>,
+    pub proxy_env: Vec<Value>,
+    /// Restricted security contexts: defaults, and MLflow's merged with the values.
+    pub security: Value,
+    /// The generator Job's input: JSON list of {name, labels, keys} (names only, no data).
+    pub generator_spec: String,
+    /// imagePullSecrets as `[{name}]`.
+    pub pull_secrets: Vec<Value>,
+    pub notes: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Db {
+    pub internal: bool,
+    pub uri: String,
+    pub password: Option<SecretRef>,
+    pub host: String,
+    pub port: i64,
+    pub database: String,
+    pub username: String,
+    pub admin_password: Option<SecretRef>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct S3 {
+    pub endpoint: String,
+    /// TCP port MLflow reaches the object store on (for NetworkPolicy egress).
+    pub port: i64,
+    pub access_key: Option<SecretRef>,
+    pub secret_key: Option<SecretRef>,
+    pub region: String,
+    pub bucket: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Proxy {
+    pub args: Vec<String>,
+    pub cookie_secret: SecretRef,
+    pub client_secret: Option<SecretRef>,
+}
+
+fn s<'v>(v: &'v Value, path: &str) -> &'v str {
+    v.pointer(path).and_then(Value::as_str).unwrap_or("")
+}
+fn b(v: &Value, path: &str) -> bool {
+    v.pointer(path).and_then(Value::as_bool).unwrap_or(false)
+}
+fn i(v: &Value, path: &str) -> i64 {
+    v.pointer(path).and_then(Value::as_i64).unwrap_or(0)
+}
+fn list(v: &Value, path: &str) -> Vec<String> {
+    match v.pointer(path) {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
+        Some(Value::String(s)) if !s.is_empty() => vec![s.clone()],
+        _ => Vec::new(),
+    }
+}
+
+/// Helm's `trunc 63 | trimSuffix "-"`.
+fn trunc63(s: &str) -> String {
+    let mut out: String = s.chars().take(63).collect();
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// `<base>-<suffix>`, shortening the base so the whole stays a 63-character DNS label.
+fn suffixed(base: &str, suffix: &str) -> String {
+    let room = 63usize.saturating_sub(suffix.len() + 1);
+    let mut head: String = base.chars().take(room).collect();
+    while head.ends_with('-') {
+        head.pop();
+    }
+    format!("{head}-{suffix}")
+}
+
+/// The full name, as the original chart computed it.
+pub fn fullname(values: &Value, release: &str) -> String {
+    let over = s(values, "/fullnameOverride");
+    if !over.is_empty() {
+        return trunc63(over);
+    }
+    let name = match s(values, "/nameOverride") {
+        "" => CHART_NAME,
+        n => n,
+    };
+    if release.contains(name) {
+        trunc63(release)
+    } else {
+        trunc63(&format!("{release}-{name}"))
+    }
+}
+
+fn image(repo: &str, tag: &str, digest: &str) -> String {
+    match (tag, digest) {
+        (_, d) if !d.is_empty() && tag.is_empty() => format!("{repo}@{d}"),
+        (t, d) if !d.is_empty() => format!("{repo}:{t}@{d}"),
+        (t, _) => format!("{repo}:{t}"),
+    }
+}
+
+fn registry_image(v: &Value, base: &str) -> String {
+    let reg = s(v, &format!("{base}/registry"));
+    let repo = s(v, &format!("{base}/repository"));
+    let full = if reg.is_empty() {
+        repo.to_string()
+    } else {
+        format!("{reg}/{repo}")
+    };
+    image(
+        &full,
+        s(v, &format!("{base}/tag")),
+        s(v, &format!("{base}/digest")),
+    )
+}
+
+/// Percent-encodes a URI userinfo or path component.
+fn pct(s: &str) -> String {
+    let mut out = String::new();
+    for byte in s.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// True when a URI carries a password in its userinfo (`scheme://user:pass@host`).
+fn uri_has_password(uri: &str) -> bool {
+    let rest = uri.split_once("://").map(|(_, r)| r).unwrap_or(uri);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    authority
+        .rsplit_once('@')
+        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+}
+
+/// The port of an http(s) endpoint URL (443 when none is given and the scheme is not http).
+fn endpoint_port(url: &str) -> i64 {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    match host_port.rsplit_once(':') {
+        Some((_, p)) if !p.contains(']') => p.parse().unwrap_or(443),
+        _ if scheme == "http" => 80,
+        _ => 443,
+    }
+}
+
+fn cookie_secret_ok(secret: &str) -> bool {
+    matches!(secret.len(), 16 | 24 | 32)
+}
+
+/// Derives the wiring, or fails with every broken cross-key rule at once.
+pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
+    let mut errors: Vec<String> = Vec::new();
+    let mut notes = Vec::new();
+    let mut warnings = Vec::new();
+    let fullname = fullname(values, &release.name);
+    let ns = &release.namespace;
+
+    let mut names = BTreeMap::new();
+    for (k, suffix) in [
+        ("postgresql", "postgresql"),
+        ("postgresqlHeadless", "postgresql-hl"),
+        ("postgresqlInit", "postgresql-init"),
+        ("minio", "minio"),
+        ("minioHeadless", "minio-hl"),
+        ("s3", "s3"),
+        ("proxy", "oauth2-proxy"),
+        ("proxyClient", "oauth2-proxy-client"),
+        ("generator", "secret-generator"),
+        ("scripts", "scripts"),
+        ("bucketJob", "bucket-init"),
+        ("defaultDeny", "default-deny"),
+    ] {
+        names.insert(k, suffixed(&fullname, suffix));
+    }
+    names.insert("mlflow", fullname.clone());
+    let sa = match (
+        b(values, "/serviceAccount/create"),
+        s(values, "/serviceAccount/name"),
+    ) {
+        (_, n) if !n.is_empty() => n.to_string(),
+        (true, _) => fullname.clone(),
+        (false, _) => "default".to_string(),
+    };
+    names.insert("serviceAccount", sa);
+
+    let mut images = BTreeMap::new();
+    let tag = match s(values, "/image/tag") {
+        "" => format!("v{APP_VERSION}-full"),
+        t => t.to_string(),
+    };
+    images.insert(
+        "mlflow",
+        image(
+            s(values, "/image/repository"),
+            &tag,
+            s(values, "/image/digest"),
+        ),
+    );
+    images.insert("postgresql", registry_image(values, "/postgresql/image"));
+    images.insert("minio", registry_image(values, "/minio/image"));
+    images.insert("mc", registry_image(values, "/minio/clientImage"));
+    images.insert(
+        "proxy",
+        image(
+            s(values, "/oauth2Proxy/repository"),
+            s(values, "/oauth2Proxy/tag"),
+            s(values, "/oauth2Proxy/digest"),
+        ),
+    );
+
+    let mut rendered = Vec::new();
+    let mut generated = Vec::new();
+    let mut external = Vec::new();
+
+    // --- Database -------------------------------------------------------------------
+    let pg_enabled = b(values, "/services/postgres/enabled");
+    let db = if pg_enabled {
+        let auth = "/postgresql/auth";
+        let existing = s(values, &format!("{auth}/existingSecret"));
+        let (pw, admin_pw) = (
+            s(values, &format!("{auth}/password")),
+            s(values, &format!("{auth}/postgresPassword")),
+        );
+        let secret_name = if !existing.is_empty() {
+            if !pw.is_empty() || !admin_pw.is_empty() {
+                errors.push("postgresql.auth.existingSecret is set together with postgresql.auth.password/postgresPassword: use one of them".into());
+            }
+            external.push(format!("{existing} (keys: password, postgres-password)"));
+            existing.to_string()
+        } else if !pw.is_empty() || !admin_pw.is_empty() {
+            if pw.is_empty() || admin_pw.is_empty() {
+                errors.push("postgresql.auth.password and postgresql.auth.postgresPassword must be given together (or neither, to have them generated in the cluster)".into());
+            }
+            warnings.push("the output holds PostgreSQL passwords (postgresql.auth.*); prefer postgresql.auth.existingSecret".into());
+            rendered.push(RenderedSecret {
+                name: names["postgresql"].clone(),
+                component: "postgresql".into(),
+                data: BTreeMap::from([
+                    ("password".to_string(), pw.to_string()),
+                    ("postgres-password".to_string(), admin_pw.to_string()),
+                ]),
+            });
+            names["postgresql"].clone()
+        } else {
+            generated.push(GeneratedSecret {
+                name: names["postgresql"].clone(),
+                component: "postgresql".into(),
+                keys: BTreeMap::from([
+                    ("password".to_string(), 32),
+                    ("postgres-password".to_string(), 32),
+                ]),
+            });
+            names["postgresql"].clone()
+        };
+        let username = s(values, &format!("{auth}/username")).to_string();
+        let database = s(values, &format!("{auth}/database")).to_string();
+        let host = names["postgresql"].clone();
+        Db {
+            internal: true,
+            uri: format!(
+                "postgresql://{}@{host}:{POSTGRES_PORT}/{}",
+                pct(&username),
+                pct(&database)
+            ),
+            password: Some(SecretRef {
+                name: secret_name.clone(),
+                key: "password".into(),
+            }),
+            admin_password: Some(SecretRef {
+                name: secret_name,
+                key: "postgres-password".into(),
+            }),
+            host,
+            port: POSTGRES_PORT as i64,
+            database,
+            username,
+        }
+    } else {
+        let ext = "/externalDatabase";
+        let uri_value = s(values, "/services/postgres/externalURI");
+        let host = s(values, &format!("{ext}/host"));
+        let existing = s(values, &format!("{ext}/existingSecret"));
+        let password = (!existing.is_empty()).then(|| {
+            external.push(format!(
+                "{existing} (key: {})",
+                s(values, &format!("{ext}/existingSecretPasswordKey"))
+            ));
+            SecretRef {
+                name: existing.to_string(),
+                key: s(values, &format!("{ext}/existingSecretPasswordKey")).to_string(),
+            }
+        });
+        let username = s(values, &format!("{ext}/username")).to_string();
+        let database = s(values, &format!("{ext}/database")).to_string();
+        let port = i(values, &format!("{ext}/port"));
+        let uri = if !uri_value.is_empty() {
+            if !host.is_empty() {
+                errors.push("services.postgres.externalURI and externalDatabase.host are both set: use one of them".into());
+            }
+            if uri_has_password(uri_value) {
+                errors.push("services.postgres.externalURI must not contain a password: put it in a Secret and name it in externalDatabase.existingSecret (it is passed as PGPASSWORD)".into());
+            }
+            if !uri_value.starts_with("postgresql") {
+                errors.push("services.postgres.externalURI must be a postgresql:// URI (the schema migration relies on PostgreSQL)".into());
+            }
+            uri_value.to_string()
+        } else if host.is_empty() {
+            errors.push("services.postgres.enabled is false but no external database is configured: set externalDatabase.host (and externalDatabase.existingSecret for its password) or services.postgres.externalURI".into());
+            String::new()
+        } else {
+            let mut u = format!(
+                "postgresql://{}@{host}:{port}/{}",
+                pct(&username),
+                pct(&database)
+            );
+            let mode = s(values, &format!("{ext}/sslmode"));
+            if !mode.is_empty() {
+                u.push_str(&format!("?sslmode={mode}"));
+            }
+            u
+        };
+        Db {
+            internal: false,
+            uri,
+            password,
+            admin_password: None,
+            host: host.to_string(),
+            port,
+            database,
+            username,
+        }
+    };
+
+    // --- Object store -----------------------------------------------------------------
+    let minio_enabled = b(values, "/services/minio/enabled");
+    let bucket = s(values, "/MLFlow/artifacts/bucketName").to_string();
+    let s3 = if minio_enabled {
+        for key in ["url", "secret", "user", "key"] {
+            if !s(values, &format!("/s3/{key}")).is_empty() {
+                warnings.push(format!(
+                    "s3.{key} is ignored while services.minio.enabled is true"
+                ));
+            }
+        }
+        let existing = s(values, "/minio/auth/existingSecret");
+        let (user, pw) = (
+            s(values, "/minio/auth/rootUser"),
+            s(values, "/minio/auth/rootPassword"),
+        );
+        let secret_name = if !existing.is_empty() {
+            if !user.is_empty() || !pw.is_empty() {
+                errors.push("minio.auth.existingSecret is set together with minio.auth.rootUser/rootPassword: use one of them".into());
+            }
+            external.push(format!("{existing} (keys: root-user, root-password)"));
+            existing.to_string()
+        } else if !user.is_empty() || !pw.is_empty() {
+            if user.is_empty() || pw.is_empty() {
+                errors.push("minio.auth.rootUser and minio.auth.rootPassword must be given together (or neither, to have them generated in the cluster)".into());
+            }
+            if !pw.is_empty() && pw.len() < 8 {
+                errors.push("minio.auth.rootPassword must be at least 8 characters (MinIO refuses shorter ones)".into());
+            }
+            warnings.push("the output holds MinIO credentials (minio.auth.*); prefer minio.auth.existingSecret".into());
+            rendered.push(RenderedSecret {
+                name: names["minio"].clone(),
+                component: "minio".into(),
+                data: BTreeMap::from([
+                    ("root-user".to_string(), user.to_string()),
+                    ("root-password".to_string(), pw.to_string()),
+                ]),
+            });
+            names["minio"].clone()
+        } else {
+            generated.push(GeneratedSecret {
+                name: names["minio"].clone(),
+                component: "minio".into(),
+                keys: BTreeMap::from([
+                    ("root-user".to_string(), 20),
+                    ("root-password".to_string(), 40),
+                ]),
+            });
+            names["minio"].clone()
+        };
+        S3 {
+            port: i(values, "/minio/service/ports/api"),
+            endpoint: format!(
+                "http://{}:{}",
+                names["minio"],
+                i(values, "/minio/service/ports/api")
+            ),
+            access_key: Some(SecretRef {
+                name: secret_name.clone(),
+                key: "root-user".into(),
+            }),
+            secret_key: Some(SecretRef {
+                name: secret_name,
+                key: "root-password".into(),
+            }),
+            region: s(values, "/s3/region").to_string(),
+            bucket,
+        }
+    } else {
+        let (url, ext_uri) = (
+            s(values, "/s3/url"),
+            s(values, "/services/minio/externalURI"),
+        );
+        if !url.is_empty() && !ext_uri.is_empty() && url != ext_uri {
+            errors.push("s3.url and services.minio.externalURI disagree: set only s3.url".into());
+        }
+        let endpoint = if url.is_empty() { ext_uri } else { url };
+        let (secret, user, key) = (
+            s(values, "/s3/secret"),
+            s(values, "/s3/user"),
+            s(values, "/s3/key"),
+        );
+        let (access_key, secret_key) = if !secret.is_empty() {
+            if !user.is_empty() || !key.is_empty() {
+                errors
+                    .push("s3.secret is set together with s3.user/s3.key: use one of them".into());
+            }
+            external.push(format!("{secret} (keys: user, key)"));
+            (
+                Some(SecretRef {
+                    name: secret.into(),
+                    key: "user".into(),
+                }),
+                Some(SecretRef {
+                    name: secret.into(),
+                    key: "key".into(),
+                }),
+            )
+        } else if !user.is_empty() || !key.is_empty() {
+            if user.is_empty() || key.is_empty() {
+                errors.push("s3.user and s3.key must be given together".into());
+            }
+            warnings
+                .push("the output holds S3 credentials (s3.user/s3.key); prefer s3.secret".into());
+            rendered.push(RenderedSecret {
+                name: names["s3"].clone(),
+                component: "tracking".into(),
+                data: BTreeMap::from([
+                    ("user".to_string(), user.to_string()),
+                    ("key".to_string(), key.to_string()),
+                ]),
+            });
+            (
+                Some(SecretRef {
+                    name: names["s3"].clone(),
+                    key: "user".into(),
+                }),
+                Some(SecretRef {
+                    name: names["s3"].clone(),
+                    key: "key".into(),
+                }),
+            )
+        } else {
+            notes.push("no S3 credentials configured: MLflow uses the pod's ambient AWS identity (e.g. IRSA via serviceAccount.annotations)".into());
+            (None, None)
+        };
+        S3 {
+            port: endpoint_port(endpoint),
+            endpoint: endpoint.to_string(),
+            access_key,
+            secret_key,
+            region: s(values, "/s3/region").to_string(),
+            bucket,
+        }
+    };
+
+    // --- Ingress hosts ------------------------------------------------------------------
+    let ingress_enabled = b(values, "/ingress/enabled");
+    let ingress_hosts: Vec<String> = if ingress_enabled {
+        values
+            .pointer("/ingress/hosts")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|h| s(h, "/host").to_string())
+                    .filter(|h| !h.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let tls_hosts: Vec<String> = values
+        .pointer("/ingress/tls")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().flat_map(|t| list(t, "/hosts")).collect())
+        .unwrap_or_default();
+    if ingress_enabled && ingress_hosts.is_empty() {
+        errors.push("ingress.enabled is true but ingress.hosts names no host".into());
+    }
+
+    // --- OAuth2-Proxy ------------------------------------------------------------------
+    let proxy = if b(values, "/oauth2Proxy/enabled") {
+        build_proxy(
+            values,
+            &names,
+            &ingress_hosts,
+            &tls_hosts,
+            &mut rendered,
+            &mut generated,
+            &mut external,
+            &mut errors,
+            &mut notes,
+            &mut warnings,
+        )
+    } else {
+        None
+    };
+
+    // --- MLflow command line ----------------------------------------------------------
+    let service_port = i(values, "/service/port");
+    let svc = &names["mlflow"];
+    let mut hosts: Vec<String> = vec!["localhost".into(), "127.0.0.1".into()];
+    for base in [
+        svc.clone(),
+        format!("{svc}.{ns}"),
+        format!("{svc}.{ns}.svc"),
+        format!("{svc}.{ns}.svc.cluster.local"),
+    ] {
+        hosts.push(format!("{base}:{service_port}"));
+        hosts.push(base);
+    }
+    hosts.extend(ingress_hosts.iter().cloned());
+    hosts.extend(list(values, "/MLFlow/allowedHosts"));
+    let mut with_ports = Vec::new();
+    for h in &hosts {
+        with_ports.push(h.clone());
+        if !h.contains(':') {
+            with_ports.push(format!("{h}:{MLFLOW_PORT}"));
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    with_ports.retain(|h| seen.insert(h.clone()));
+    let bind = if proxy.is_some() {
+        "127.0.0.1"
+    } else {
+        "0.0.0.0"
+    };
+    let mut mlflow_args = vec![
+        "server".to_string(),
+        "--host".into(),
+        bind.into(),
+        "--port".into(),
+        MLFLOW_PORT.to_string(),
+        "--workers".into(),
+        i(values, "/MLFlow/workers").to_string(),
+        "--backend-store-uri".into(),
+        db.uri.clone(),
+        "--serve-artifacts".into(),
+        "--artifacts-destination".into(),
+        format!("s3://{}", s3.bucket),
+        "--allowed-hosts".into(),
+        with_ports.join(","),
+    ];
+    mlflow_args.extend(list(values, "/MLFlow/extraArgs"));
+
+    // --- Scaling -------------------------------------------------------------------------
+    let autoscaling = b(values, "/autoscaling/enabled");
+    let replicas_max = if autoscaling {
+        let (min, max) = (
+            i(values, "/autoscaling/minReplicas"),
+            i(values, "/autoscaling/maxReplicas"),
+        );
+        if min > max {
+            errors.push(format!(
+                "autoscaling.minReplicas ({min}) is greater than autoscaling.maxReplicas ({max})"
+            ));
+        }
+        if i(values, "/autoscaling/targetCPUUtilizationPercentage") == 0
+            && i(values, "/autoscaling/targetMemoryUtilizationPercentage") == 0
+        {
+            errors.push("autoscaling.enabled needs autoscaling.targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage above 0".into());
+        }
+        max
+    } else {
+        i(values, "/replicaCount")
+    };
+
+    if !errors.is_empty() {
+        return Err(Failure::input(format!(
+            "the values break {} of the chart's rules",
+            if errors.len() == 1 {
+                "one".to_string()
+            } else {
+                errors.len().to_string()
+            }
+        ))
+        .with_problems(errors));
+    }
+
+    let mut db_env = vec![
+        json!({"name": "HOME", "value": "/tmp"}),
+        json!({"name": "MLFLOW_BACKEND_STORE_URI", "value": db.uri}),
+    ];
+    if let Some(pw) = &db.password {
+        db_env.push(secret_env("PGPASSWORD", pw));
+    }
+    let mut mlflow_env = db_env.clone();
+    if !s3.endpoint.is_empty() {
+        mlflow_env.push(json!({"name": "MLFLOW_S3_ENDPOINT_URL", "value": s3.endpoint}));
+    }
+    if let Some(k) = &s3.access_key {
+        mlflow_env.push(secret_env("AWS_ACCESS_KEY_ID", k));
+    }
+    if let Some(k) = &s3.secret_key {
+        mlflow_env.push(secret_env("AWS_SECRET_ACCESS_KEY", k));
+    }
+    if !s3.region.is_empty() {
+        mlflow_env.push(json!({"name": "AWS_DEFAULT_REGION", "value": s3.region}));
+    }
+    let mut proxy_env = Vec::new();
+    if let Some(p) = &proxy {
+        proxy_env.push(secret_env("OAUTH2_PROXY_COOKIE_SECRET", &p.cookie_secret));
+        if let Some(c) = &p.client_secret {
+            proxy_env.push(secret_env("OAUTH2_PROXY_CLIENT_SECRET", c));
+        }
+    }
+    let pod = json!({
+        "runAsNonRoot": true, "runAsUser": 10001, "runAsGroup": 10001, "fsGroup": 10001,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    });
+    let container = json!({
+        "allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "runAsNonRoot": true,
+        "privileged": false, "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"},
+    });
+    let merged = |base: &Value, over: Option<&Value>| {
+        let mut m = base.as_object().cloned().unwrap_or_default();
+        if let Some(Value::Object(o)) = over {
+            crate::values::coalesce(&mut m, o.clone());
+        }
+        Value::Object(m)
+    };
+    let security = json!({
+        "pod": pod,
+        "container": container,
+        "mlflowPod": merged(&pod, values.get("podSecurityContext")),
+        "mlflowContainer": merged(&container, values.get("securityContext")),
+    });
+    let pull_secrets = values
+        .get("imagePullSecrets")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|p| match p {
+                    Value::String(n) => json!({"name": n}),
+                    other => other.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let generator_spec = serde_json::to_string(
+        &generated
+            .iter()
+            .map(|g| json!({"name": g.name, "labels": labels(values, release, &g.component), "keys": g.keys}))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+
+    Ok(Wiring {
+        generator_spec,
+        mlflow_env,
+        db_env,
+        proxy_env,
+        security,
+        pull_secrets,
+        service_target_port: if proxy.is_some() {
+            PROXY_PORT
+        } else {
+            MLFLOW_PORT
+        },
+        fullname,
+        names,
+        images,
+        db,
+        s3,
+        proxy,
+        mlflow_args,
+        secrets_rendered: rendered,
+        secrets_generated: generated,
+        secrets_external: external,
+        replicas_max,
+        notes,
+        warnings,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_proxy(
+    values: &Value,
+    names: &BTreeMap<&'static str, String>,
+    ingress_hosts: &[String],
+    tls_hosts: &[String],
+    rendered: &mut Vec<RenderedSecret>,
+    generated: &mut Vec<GeneratedSecret>,
+    external: &mut Vec<String>,
+    errors: &mut Vec<String>,
+    notes: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Option<Proxy> {
+    let p = "/oauth2Proxy";
+    let issuer = s(values, &format!("{p}/oidc/oidc_issuer_url"));
+    let client_id = s(values, &format!("{p}/clientID"));
+    if issuer.is_empty() || client_id.is_empty() {
+        errors.push(format!(
+            "oauth2Proxy.enabled is true but {} not set: set oauth2Proxy.oidc.oidc_issuer_url (the Keycloak realm URL) and oauth2Proxy.clientID, or disable the proxy with --set oauth2Proxy.enabled=false",
+            match (issuer.is_empty(), client_id.is_empty()) {
+                (true, true) => "oauth2Proxy.oidc.oidc_issuer_url and oauth2Proxy.clientID are",
+                (true, false) => "oauth2Proxy.oidc.oidc_issuer_url is",
+                _ => "oauth2Proxy.clientID is",
+            }
+        ));
+        return None;
+    }
+    let existing = s(values, &format!("{p}/secret"));
+    let (client_lit, cookie_lit) = (
+        s(values, &format!("{p}/clientSecret")),
+        s(values, &format!("{p}/cookieSecret")),
+    );
+    let mut public = b(values, &format!("{p}/publicClient"));
+    let (cookie_secret, client_secret) = if !existing.is_empty() {
+        if !client_lit.is_empty() || !cookie_lit.is_empty() {
+            errors.push("oauth2Proxy.secret is set together with oauth2Proxy.clientSecret/cookieSecret: use one of them".into());
+        }
+        external.push(format!(
+            "{existing} (keys: cookie_secret{})",
+            if public { "" } else { ", client_secret" }
+        ));
+        let client = (!public).then(|| SecretRef {
+            name: existing.into(),
+            key: "client_secret".into(),
+        });
+        (
+            SecretRef {
+                name: existing.into(),
+                key: "cookie_secret".into(),
+            },
+            client,
+        )
+    } else {
+        let cookie = SecretRef {
+            name: names["proxy"].clone(),
+            key: "cookie_secret".into(),
+        };
+        if cookie_lit.is_empty() {
+            generated.push(GeneratedSecret {
+                name: names["proxy"].clone(),
+                component: "oauth2-proxy".into(),
+                keys: BTreeMap::from([("cookie_secret".to_string(), 32)]),
+            });
+        } else {
+            if !cookie_secret_ok(cookie_lit) {
+                errors.push("oauth2Proxy.cookieSecret must be exactly 16, 24 or 32 bytes (OAuth2-Proxy refuses others); leave it empty to have one generated in the cluster".into());
+            }
+            warnings.push("the output holds the proxy's cookie secret (oauth2Proxy.cookieSecret); prefer oauth2Proxy.secret".into());
+            rendered.push(RenderedSecret {
+                name: names["proxy"].clone(),
+                component: "oauth2-proxy".into(),
+                data: BTreeMap::from([("cookie_secret".to_string(), cookie_lit.to_string())]),
+            });
+        }
+        let client = if public {
+            if !client_lit.is_empty() {
+                errors.push("oauth2Proxy.publicClient is true but oauth2Proxy.clientSecret is set: a public client has no secret".into());
+            }
+            None
+        } else if client_lit.is_empty() {
+            public = true;
+            notes.push("no client secret given (oauth2Proxy.secret or oauth2Proxy.clientSecret): the proxy uses the public-client flow with PKCE; configure the Keycloak client as public, or give a secret".into());
+            None
+        } else {
+            warnings.push("the output holds the OAuth client secret (oauth2Proxy.clientSecret); prefer oauth2Proxy.secret".into());
+            rendered.push(RenderedSecret {
+                name: names["proxyClient"].clone(),
+                component: "oauth2-proxy".into(),
+                data: BTreeMap::from([("client_secret".to_string(), client_lit.to_string())]),
+            });
+            Some(SecretRef {
+                name: names["proxyClient"].clone(),
+                key: "client_secret".into(),
+            })
+        };
+        (cookie, client)
+    };
+
+    let mut args = vec![
+        format!("--http-address=0.0.0.0:{PROXY_PORT}"),
+        format!("--upstream=http://127.0.0.1:{MLFLOW_PORT}/"),
+        format!("--provider={}", s(values, &format!("{p}/provider"))),
+        format!("--oidc-issuer-url={issuer}"),
+        format!("--client-id={client_id}"),
+    ];
+    for d in list(values, &format!("{p}/emailDomains")) {
+        args.push(format!("--email-domain={d}"));
+    }
+    args.push("--skip-jwt-bearer-tokens=true".into());
+    for a in list(values, &format!("{p}/extraAudiences")) {
+        args.push(format!("--oidc-extra-audience={a}"));
+    }
+    for g in list(values, &format!("{p}/allowedGroups")) {
+        args.push(format!("--allowed-group={g}"));
+    }
+    let roles = list(values, &format!("{p}/keycloak/allowed_roles"));
+    if !roles.is_empty() && s(values, &format!("{p}/provider")) != "keycloak-oidc" {
+        errors.push(
+            "oauth2Proxy.keycloak.allowed_roles needs oauth2Proxy.provider=keycloak-oidc".into(),
+        );
+    }
+    for r in roles {
+        args.push(format!("--allowed-role={r}"));
+    }
+    for (key, flag) in [
+        ("oidc_email_claim", "oidc-email-claim"),
+        ("oidc_groups_claim", "oidc-groups-claim"),
+        ("oidc_jwks_url", "oidc-jwks-url"),
+    ] {
+        let v = s(values, &format!("{p}/oidc/{key}"));
+        if !v.is_empty() {
+            args.push(format!("--{flag}={v}"));
+        }
+    }
+    let tls = ingress_hosts.first().is_some_and(|h| tls_hosts.contains(h));
+    if let Some(host) = ingress_hosts.first() {
+        let scheme = if tls { "https" } else { "http" };
+        args.push(format!("--redirect-url={scheme}://{host}/oauth2/callback"));
+        if !tls {
+            warnings.push(format!("ingress host {host} has no TLS entry: the login redirect and session cookie travel over plain http"));
+        }
+    }
+    args.push(format!(
+        "--cookie-secure={}",
+        ingress_hosts.is_empty() || tls
+    ));
+    args.push(format!(
+        "--cookie-refresh={}",
+        s(values, &format!("{p}/cookieRefresh"))
+    ));
+    args.push("--reverse-proxy=true".into());
+    args.push("--skip-provider-button=true".into());
+    args.push("--skip-auth-route=GET=^/health$".into());
+    args.push("--silence-ping-logging=true".into());
+    args.push("--code-challenge-method=S256".into());
+    if public {
+        // OAuth2-Proxy requires a client secret setting; an empty file is the documented
+        // way to run a public client.
+        args.push("--client-secret-file=/dev/null".into());
+    }
+    Some(Proxy {
+        args,
+        cookie_secret,
+        client_secret,
+    })
+}
+
+fn secret_env(name: &str, r: &SecretRef) -> Value {
+    json!({"name": name, "valueFrom": {"secretKeyRef": {"name": r.name, "key": r.key}}})
+}
+
+/// Labels every object carries (the six app.kubernetes.io recommended labels).
+pub fn labels(values: &Value, release: &Release, component: &str) -> Map<String, Value> {
+    let mut m = selector(values, release, component);
+    m.insert("app.kubernetes.io/version".into(), json!(APP_VERSION));
+    m.insert("app.kubernetes.io/part-of".into(), json!("mlflow"));
+    m.insert("app.kubernetes.io/managed-by".into(), json!("mlflow-chart"));
+    m.insert(
+        "helm.sh/chart".into(),
+        json!(format!("{CHART_NAME}-{CHART_VERSION}")),
+    );
+    m
+}
+
+/// The minimal, immutable selector labels: name, instance, component.
+pub fn selector(values: &Value, release: &Release, component: &str) -> Map<String, Value> {
+    let name = match s(values, "/nameOverride") {
+        "" => CHART_NAME,
+        n => n,
+    };
+    let mut m = Map::new();
+    m.insert("app.kubernetes.io/name".into(), json!(name));
+    m.insert("app.kubernetes.io/instance".into(), json!(release.name));
+    m.insert("app.kubernetes.io/component".into(), json!(component));
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fullname_rules() {
+        let v = json!({"fullnameOverride": "", "nameOverride": ""});
+        assert_eq!(fullname(&v, "mlflow"), "mlflow");
+        assert_eq!(fullname(&v, "team-mlflow-prod"), "team-mlflow-prod");
+        assert_eq!(fullname(&v, "team"), "team-mlflow");
+        let long = "a".repeat(62);
+        assert_eq!(
+            fullname(&v, &long),
+            format!("{long}-").trim_end_matches('-').to_string()
+        );
+        assert_eq!(fullname(&json!({"fullnameOverride": "x"}), "team"), "x");
+    }
+
+    #[test]
+    fn suffix_fits_label() {
+        let n = suffixed(&"a".repeat(63), "postgresql-hl");
+        assert_eq!(n.len(), 63);
+        assert!(n.ends_with("-postgresql-hl"));
+    }
+
+    #[test]
+    fn password_in_uri() {
+        assert!(uri_has_password("postgresql://u:p@h/db"));
+        assert!(!uri_has_password("postgresql://u@h/db"));
+        assert!(!uri_has_password("postgresql://h/db?x=a:b@c"));
+    }
+
+    #[test]
+    fn endpoint_ports() {
+        assert_eq!(endpoint_port("http://minio:9000"), 9000);
+        assert_eq!(endpoint_port("https://s3.amazonaws.com"), 443);
+        assert_eq!(endpoint_port("http://[::1]/x"), 80);
+        assert_eq!(endpoint_port(""), 443);
+    }
+
+    #[test]
+    fn pct_encodes() {
+        assert_eq!(pct("a b@c"), "a%20b%40c");
+    }
+}

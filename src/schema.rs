@@ -1,0 +1,182 @@
+//! Values checking: the merged values against the embedded `values.schema.json`, every
+//! problem at once, each with its key path, where it came from, and a did-you-mean.
+
+use crate::error::Failure;
+use crate::locate::{self, KeyPath, Seg};
+use crate::values::Computed;
+use jsonschema::error::ValidationErrorKind;
+use serde_json::Value;
+
+/// The values schema, embedded at build time (`mlflow-chart schema` prints it).
+pub const SCHEMA: &str = include_str!("../values.schema.json");
+
+fn schema() -> Value {
+    serde_json::from_str(SCHEMA).expect("values.schema.json is valid JSON (checked by a unit test)")
+}
+
+/// Checks the computed values; all problems are reported together.
+pub fn check(computed: &Computed) -> Result<(), Failure> {
+    let schema = schema();
+    let validator = jsonschema::validator_for(&schema)
+        .map_err(|e| Failure::render(format!("the embedded values schema is invalid: {e}")))?;
+    let mut problems: Vec<(String, String)> = Vec::new();
+    for err in validator.iter_errors(&computed.values) {
+        let path = pointer_to_path(&computed.values, err.instance_path().as_str());
+        match err.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for key in unexpected {
+                    let full = path.key(key);
+                    let mut text = format!("{full}: unknown key");
+                    if let Some(s) = suggest(&schema, &path, key) {
+                        text.push_str(&format!(" (did you mean `{s}`?)"));
+                    }
+                    problems.push((
+                        full.to_string(),
+                        format!("{text} {}", computed.origin(&full)),
+                    ));
+                }
+            }
+            _ => {
+                let text = format!("{path}: {} {}", describe(&err), computed.origin(&path));
+                problems.push((path.to_string(), text));
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    problems.sort();
+    problems.dedup();
+    Err(Failure::input(format!(
+        "the values do not match the chart's schema ({} problem{})",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    ))
+    .with_problems(problems.into_iter().map(|(_, t)| t).collect())
+    .hint(
+        "see `mlflow-chart schema` or the values reference in README.md for every key and its type",
+    ))
+}
+
+/// A short message for one schema error, without echoing the value (it may be secret).
+fn describe(err: &jsonschema::ValidationError<'_>) -> String {
+    match err.kind() {
+        ValidationErrorKind::Type { kind } => format!("wrong type: expected {kind:?}")
+            .replace("Single(", "")
+            .replace(')', "")
+            .to_lowercase(),
+        ValidationErrorKind::Enum { options } => format!("must be one of {options}"),
+        ValidationErrorKind::Pattern { pattern } => format!("does not match the pattern {pattern}"),
+        ValidationErrorKind::Minimum { limit } => format!("must be at least {limit}"),
+        ValidationErrorKind::Maximum { limit } => format!("must be at most {limit}"),
+        ValidationErrorKind::MinLength { limit } => {
+            format!("must be at least {limit} characters long")
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            format!("must be at most {limit} characters long")
+        }
+        ValidationErrorKind::Required { property } => format!("missing required key {property}"),
+        _ => err.to_string(),
+    }
+}
+
+/// Turns a JSON pointer into a key path, using the instance to tell list indices apart.
+fn pointer_to_path(root: &Value, pointer: &str) -> KeyPath {
+    let mut path = KeyPath::default();
+    if pointer.is_empty() {
+        return path;
+    }
+    let mut cur = Some(root);
+    for raw in pointer.trim_start_matches('/').split('/') {
+        let tok = raw.replace("~1", "/").replace("~0", "~");
+        let seg = match (cur, tok.parse::<usize>()) {
+            (Some(Value::Array(_)), Ok(i)) => Seg::Index(i),
+            _ => Seg::Key(tok),
+        };
+        path = path.child(seg);
+        cur = cur.and_then(|_| locate::lookup(root, &path));
+    }
+    path
+}
+
+/// The schema node describing the object at `path`, following `properties`, `items`,
+/// `additionalProperties` and local `$ref`s.
+fn schema_at<'s>(root: &'s Value, path: &KeyPath) -> Option<&'s Value> {
+    let mut cur = resolve(root, root)?;
+    for seg in &path.0 {
+        cur = match seg {
+            Seg::Key(k) => cur
+                .get("properties")
+                .and_then(|p| p.get(k))
+                .or_else(|| cur.get("additionalProperties").filter(|a| a.is_object()))?,
+            Seg::Index(_) => cur.get("items")?,
+        };
+        cur = resolve(root, cur)?;
+    }
+    Some(cur)
+}
+
+fn resolve<'s>(root: &'s Value, node: &'s Value) -> Option<&'s Value> {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(r) => root.pointer(r.strip_prefix('#')?),
+        None => Some(node),
+    }
+}
+
+/// The closest known key at the same place, if one is close enough.
+fn suggest(root: &Value, parent: &KeyPath, key: &str) -> Option<String> {
+    let props = schema_at(root, parent)?.get("properties")?.as_object()?;
+    props
+        .keys()
+        .map(|k| {
+            (
+                strsim::jaro_winkler(&k.to_lowercase(), &key.to_lowercase()),
+                k,
+            )
+        })
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_is_valid_and_closed() {
+        let s = schema();
+        jsonschema::meta::validate(&s).expect("valid draft schema");
+        // Every object node is closed: additionalProperties is false or a schema.
+        fn walk(v: &Value, at: &str) {
+            if let Some(obj) = v.as_object() {
+                if obj.get("type") == Some(&Value::String("object".into())) {
+                    assert!(
+                        obj.contains_key("additionalProperties") || obj.contains_key("$ref"),
+                        "object schema at {at} must set additionalProperties"
+                    );
+                }
+                for (k, c) in obj {
+                    walk(c, &format!("{at}/{k}"));
+                }
+            } else if let Some(a) = v.as_array() {
+                for (i, c) in a.iter().enumerate() {
+                    walk(c, &format!("{at}/{i}"));
+                }
+            }
+        }
+        walk(&s, "");
+    }
+
+    #[test]
+    fn suggests_close_keys() {
+        let s = schema();
+        let p = KeyPath::default().key("oauth2Proxy");
+        assert_eq!(suggest(&s, &p, "clientId").as_deref(), Some("clientID"));
+        assert_eq!(
+            suggest(&s, &KeyPath::default(), "replicaCont").as_deref(),
+            Some("replicaCount")
+        );
+        assert_eq!(suggest(&s, &KeyPath::default(), "zzzzzz"), None);
+    }
+}

@@ -1,0 +1,86 @@
+//! Validate: every document against its typed k8s-openapi struct (wrong types, unknown
+//! and missing required fields) plus cross-object checks; all problems are collected and
+//! reported together, each naming the template, the object and the path.
+
+pub mod semantic;
+pub mod typed;
+
+use crate::error::Failure;
+use crate::parse::Document;
+pub use semantic::Known;
+
+/// The outcome over a stream.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// `template: Kind/name: path: message`, in document order.
+    pub problems: Vec<String>,
+    /// Documents whose kind has no typed struct: `template: apiVersion/Kind name`.
+    pub not_validated: Vec<String>,
+}
+
+/// Structured form of one problem, for `-o json`.
+#[derive(Debug, serde::Serialize)]
+pub struct ProblemRecord {
+    pub source: String,
+    pub object: String,
+    pub path: String,
+    pub message: String,
+}
+
+/// Validates a whole stream.
+pub fn validate(docs: &[Document], known: &Known) -> (Report, Vec<ProblemRecord>) {
+    let mut records = Vec::new();
+    let mut report = Report::default();
+    for d in docs {
+        match typed::check(&d.value) {
+            typed::Checked::Done(problems) => {
+                for p in problems {
+                    records.push(ProblemRecord {
+                        source: d.template.clone(),
+                        object: d.id(),
+                        path: p.path.to_string(),
+                        message: p.message,
+                    });
+                }
+            }
+            typed::Checked::Unknown => {
+                report.not_validated.push(format!(
+                    "{}: {}/{} {}",
+                    d.template,
+                    d.api_version(),
+                    d.kind(),
+                    d.name()
+                ));
+            }
+        }
+    }
+    for p in semantic::check(docs, known) {
+        let d = &docs[p.doc];
+        records.push(ProblemRecord {
+            source: d.template.clone(),
+            object: d.id(),
+            path: p.path,
+            message: p.message,
+        });
+    }
+    report.problems = records
+        .iter()
+        .map(|r| format!("{}: {}: {}: {}", r.source, r.object, r.path, r.message))
+        .collect();
+    (report, records)
+}
+
+/// Validation as a pipeline stage: fails with every problem listed.
+pub fn check(docs: &[Document], known: &Known) -> Result<Report, Failure> {
+    let (report, _) = validate(docs, known);
+    if report.problems.is_empty() {
+        Ok(report)
+    } else {
+        let n = report.problems.len();
+        Err(Failure::invalid(
+            format!("the rendered manifests are invalid ({n} problem{})", if n == 1 { "" } else { "s" }),
+            report.problems,
+        )
+        .hint("this is a chart bug unless a value passed through verbatim (e.g. podSecurityContext, affinity, tolerations) holds the field named above"))
+    }
+}

@@ -1,0 +1,848 @@
+//! Cross-object checks over a whole manifest stream: selectors, ports, references,
+//! names, labels, quantities — what Kubernetes would reject or what would never work.
+
+use crate::parse::Document;
+use serde_json::{Map, Value};
+use std::collections::{BTreeSet, HashSet};
+
+/// One semantic problem, on one document, at one path.
+#[derive(Debug, Clone)]
+pub struct SemanticProblem {
+    pub doc: usize,
+    pub path: String,
+    pub message: String,
+}
+
+/// What the stream may reference without defining it.
+#[derive(Debug, Default)]
+pub struct Known {
+    /// Secrets that exist outside the stream (declared by the values, or generated in-cluster).
+    pub secrets: BTreeSet<String>,
+}
+
+const WORKLOADS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+];
+
+/// A pod template found in the stream: owner doc, path prefix, spec and labels.
+struct PodTemplate<'a> {
+    doc: usize,
+    prefix: String,
+    labels: Map<String, Value>,
+    spec: &'a Value,
+}
+
+fn pod_templates(docs: &[Document]) -> Vec<PodTemplate<'_>> {
+    let mut out = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let (prefix, tmpl) = match d.kind() {
+            "Pod" => ("".to_string(), Some(&d.value)),
+            "CronJob" => (
+                "spec.jobTemplate.spec.template.".to_string(),
+                d.value.pointer("/spec/jobTemplate/spec/template"),
+            ),
+            k if WORKLOADS.contains(&k) => (
+                "spec.template.".to_string(),
+                d.value.pointer("/spec/template"),
+            ),
+            _ => continue,
+        };
+        let Some(tmpl) = tmpl else { continue };
+        let labels = tmpl
+            .pointer("/metadata/labels")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(spec) = tmpl.get("spec") {
+            out.push(PodTemplate {
+                doc: i,
+                prefix,
+                labels,
+                spec,
+            });
+        }
+    }
+    out
+}
+
+fn containers(spec: &Value) -> Vec<(String, &Value)> {
+    let mut out = Vec::new();
+    for field in ["initContainers", "containers"] {
+        if let Some(list) = spec.get(field).and_then(Value::as_array) {
+            for (n, c) in list.iter().enumerate() {
+                out.push((format!("spec.{field}[{n}]"), c));
+            }
+        }
+    }
+    out
+}
+
+/// matchLabels ⊆ labels, and every matchExpression holds.
+fn selector_matches(sel: &Value, labels: &Map<String, Value>) -> bool {
+    if let Some(ml) = sel.get("matchLabels").and_then(Value::as_object)
+        && !ml.iter().all(|(k, v)| labels.get(k) == Some(v))
+    {
+        return false;
+    }
+    if let Some(exprs) = sel.get("matchExpressions").and_then(Value::as_array) {
+        for e in exprs {
+            let key = e.get("key").and_then(Value::as_str).unwrap_or("");
+            let vals: Vec<&Value> = e
+                .get("values")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().collect())
+                .unwrap_or_default();
+            let have = labels.get(key);
+            let ok = match e.get("operator").and_then(Value::as_str).unwrap_or("") {
+                "In" => have.is_some_and(|h| vals.contains(&h)),
+                "NotIn" => have.is_none_or(|h| !vals.contains(&h)),
+                "Exists" => have.is_some(),
+                "DoesNotExist" => have.is_none(),
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// A plain map selector (Service.spec.selector) against labels.
+fn map_selects(sel: &Map<String, Value>, labels: &Map<String, Value>) -> bool {
+    !sel.is_empty() && sel.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+fn is_dns1123_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+fn is_dns1123_subdomain(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns1123_label)
+}
+
+fn is_label_value(s: &str) -> bool {
+    s.is_empty()
+        || (s.len() <= 63
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            && s.as_bytes()[0].is_ascii_alphanumeric()
+            && s.as_bytes()[s.len() - 1].is_ascii_alphanumeric())
+}
+
+fn is_label_key(k: &str) -> bool {
+    let (prefix, name) = match k.rsplit_once('/') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, k),
+    };
+    prefix.is_none_or(is_dns1123_subdomain) && !name.is_empty() && is_label_value(name)
+}
+
+/// IANA_SVC_NAME: ≤ 15 chars, lowercase alphanumerics and '-', a letter, no '--'.
+fn is_port_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 15
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes().any(|b| b.is_ascii_lowercase())
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+fn is_env_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'=')
+        && !s.as_bytes()[0].is_ascii_digit()
+}
+
+/// Kubernetes resource.Quantity syntax.
+pub fn is_quantity(v: &Value) -> bool {
+    let s = match v {
+        Value::Number(_) => return true,
+        Value::String(s) => s.as_str(),
+        _ => return false,
+    };
+    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let num_end = body
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(body.len());
+    let (num, suffix) = body.split_at(num_end);
+    let num_ok = !num.is_empty() && num != "." && num.matches('.').count() <= 1;
+    let suffix_ok = matches!(
+        suffix,
+        "" | "Ki"
+            | "Mi"
+            | "Gi"
+            | "Ti"
+            | "Pi"
+            | "Ei"
+            | "n"
+            | "u"
+            | "m"
+            | "k"
+            | "M"
+            | "G"
+            | "T"
+            | "P"
+            | "E"
+    ) || (suffix.len() > 1
+        && suffix.starts_with(['e', 'E'])
+        && suffix[1..]
+            .strip_prefix(['+', '-'])
+            .unwrap_or(&suffix[1..])
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+        && !suffix[1..]
+            .strip_prefix(['+', '-'])
+            .unwrap_or(&suffix[1..])
+            .is_empty());
+    num_ok && suffix_ok
+}
+
+struct Ctx<'a> {
+    docs: &'a [Document],
+    out: Vec<SemanticProblem>,
+}
+
+impl Ctx<'_> {
+    fn add(&mut self, doc: usize, path: impl Into<String>, message: impl Into<String>) {
+        self.out.push(SemanticProblem {
+            doc,
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+    fn find(&self, kind: &str, name: &str) -> Option<&Document> {
+        self.docs
+            .iter()
+            .find(|d| d.kind() == kind && d.name() == name)
+    }
+}
+
+/// Runs every cross-object check.
+pub fn check(docs: &[Document], known: &Known) -> Vec<SemanticProblem> {
+    let mut cx = Ctx {
+        docs,
+        out: Vec::new(),
+    };
+    let pods = pod_templates(docs);
+    names_and_labels(&mut cx);
+    workload_selectors(&mut cx, &pods);
+    containers_check(&mut cx, &pods, known);
+    services(&mut cx, &pods);
+    ingresses(&mut cx);
+    scale_and_disruption(&mut cx, &pods);
+    network_policies(&mut cx, &pods);
+    cx.out
+}
+
+fn names_and_labels(cx: &mut Ctx<'_>) {
+    let mut seen = HashSet::new();
+    for (i, d) in cx.docs.iter().enumerate() {
+        let name = d.name().to_string();
+        let label_kinds = ["Service", "Namespace"];
+        if label_kinds.contains(&d.kind()) {
+            if !is_dns1123_label(&name) {
+                cx.add(i, "metadata.name", format!("{name:?} is not a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters)"));
+            }
+        } else if !is_dns1123_subdomain(&name)
+            && !d.kind().ends_with("Binding")
+            && !d.kind().ends_with("Role")
+        {
+            cx.add(i, "metadata.name", format!("{name:?} is not a DNS-1123 subdomain (lowercase alphanumerics, '-' and '.', at most 253 characters)"));
+        }
+        let ns = d.str_at("/metadata/namespace").to_string();
+        if !seen.insert((
+            d.api_version().to_string(),
+            d.kind().to_string(),
+            ns,
+            name.clone(),
+        )) {
+            cx.add(
+                i,
+                "metadata.name",
+                format!("duplicate object: {} is defined twice", d.id()),
+            );
+        }
+        let mut label_sets: Vec<(String, &Value)> = Vec::new();
+        if let Some(l) = d.value.pointer("/metadata/labels") {
+            label_sets.push(("metadata.labels".into(), l));
+        }
+        if let Some(l) = d.value.pointer("/spec/template/metadata/labels") {
+            label_sets.push(("spec.template.metadata.labels".into(), l));
+        }
+        for (at, labels) in label_sets {
+            for (k, v) in labels.as_object().into_iter().flatten() {
+                if !is_label_key(k) {
+                    cx.add(i, format!("{at}[{k:?}]"), "invalid label key");
+                }
+                match v.as_str() {
+                    Some(s) if is_label_value(s) => {}
+                    _ => cx.add(i, format!("{at}[{k:?}]"), "invalid label value (at most 63 characters: alphanumerics, '-', '_', '.', starting and ending alphanumeric)"),
+                }
+            }
+        }
+    }
+}
+
+fn workload_selectors(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
+    for p in pods {
+        let d = &cx.docs[p.doc];
+        if d.kind() == "Pod" || d.kind() == "Job" && d.value.pointer("/spec/selector").is_none() {
+            continue;
+        }
+        match d.value.pointer("/spec/selector") {
+            Some(sel)
+                if sel.get("matchLabels").is_some() || sel.get("matchExpressions").is_some() =>
+            {
+                if !selector_matches(sel, &p.labels) {
+                    cx.add(
+                        p.doc,
+                        "spec.selector",
+                        "the selector does not match the pod template's labels",
+                    );
+                }
+            }
+            _ => cx.add(
+                p.doc,
+                "spec.selector",
+                "missing selector (matchLabels or matchExpressions)",
+            ),
+        }
+        if d.kind() == "StatefulSet" {
+            let svc = d.str_at("/spec/serviceName");
+            if !svc.is_empty() && cx.find("Service", svc).is_none() {
+                cx.add(
+                    p.doc,
+                    "spec.serviceName",
+                    format!("no Service named {svc:?} in the manifests"),
+                );
+            }
+        }
+    }
+}
+
+fn secret_known(cx: &Ctx<'_>, known: &Known, name: &str) -> bool {
+    cx.find("Secret", name).is_some() || known.secrets.contains(name)
+}
+
+fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
+    for p in pods {
+        let spec = p.spec;
+        let pre = p.prefix.to_string();
+        let sa = spec
+            .get("serviceAccountName")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if !sa.is_empty() && sa != "default" && cx.find("ServiceAccount", sa).is_none() {
+            cx.add(
+                p.doc,
+                format!("{pre}spec.serviceAccountName"),
+                format!("no ServiceAccount named {sa:?} in the manifests"),
+            );
+        }
+        let volumes: Vec<&Value> = spec
+            .get("volumes")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
+        let vol_names: HashSet<&str> = volumes
+            .iter()
+            .filter_map(|v| v.get("name").and_then(Value::as_str))
+            .collect();
+        for (n, v) in volumes.iter().enumerate() {
+            let at = format!("{pre}spec.volumes[{n}]");
+            if let Some(name) = v.pointer("/secret/secretName").and_then(Value::as_str) {
+                let optional = v
+                    .pointer("/secret/optional")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                if !optional && !secret_known(cx, known, name) {
+                    cx.add(
+                        p.doc,
+                        format!("{at}.secret.secretName"),
+                        format!(
+                            "Secret {name:?} is neither in the manifests nor declared as provided"
+                        ),
+                    );
+                }
+            }
+            if let Some(name) = v.pointer("/configMap/name").and_then(Value::as_str) {
+                let optional = v
+                    .pointer("/configMap/optional")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                if !optional && cx.find("ConfigMap", name).is_none() {
+                    cx.add(
+                        p.doc,
+                        format!("{at}.configMap.name"),
+                        format!("no ConfigMap named {name:?} in the manifests"),
+                    );
+                }
+            }
+            if let Some(claim) = v
+                .pointer("/persistentVolumeClaim/claimName")
+                .and_then(Value::as_str)
+            {
+                let from_sts = cx.docs[p.doc].kind() == "StatefulSet";
+                if !from_sts && cx.find("PersistentVolumeClaim", claim).is_none() {
+                    cx.add(
+                        p.doc,
+                        format!("{at}.persistentVolumeClaim.claimName"),
+                        format!("no PersistentVolumeClaim named {claim:?} in the manifests"),
+                    );
+                }
+            }
+        }
+        let claim_templates: HashSet<String> = cx.docs[p.doc]
+            .value
+            .pointer("/spec/volumeClaimTemplates")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|c| {
+                        c.pointer("/metadata/name")
+                            .and_then(Value::as_str)
+                            .map(str::to_string)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (cpath, c) in containers(spec) {
+            let at = format!("{pre}{cpath}");
+            let port_names: HashSet<&str> = c
+                .get("ports")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|p| p.get("name").and_then(Value::as_str))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for (n, port) in c
+                .get("ports")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if let Some(name) = port.get("name").and_then(Value::as_str)
+                    && !is_port_name(name)
+                {
+                    cx.add(p.doc, format!("{at}.ports[{n}].name"), format!("{name:?} is not a valid port name (at most 15 lowercase alphanumerics or '-', with a letter)"));
+                }
+            }
+            for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+                for kind in ["httpGet", "tcpSocket", "grpc"] {
+                    if let Some(Value::String(name)) = c
+                        .get(probe)
+                        .and_then(|pr| pr.get(kind))
+                        .and_then(|h| h.get("port"))
+                        && !port_names.contains(name.as_str())
+                    {
+                        cx.add(
+                            p.doc,
+                            format!("{at}.{probe}.{kind}.port"),
+                            format!("the container has no port named {name:?}"),
+                        );
+                    }
+                }
+            }
+            let mut env_seen = HashSet::new();
+            for (n, e) in c
+                .get("env")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let name = e.get("name").and_then(Value::as_str).unwrap_or("");
+                if !is_env_name(name) {
+                    cx.add(
+                        p.doc,
+                        format!("{at}.env[{n}].name"),
+                        format!("{name:?} is not a valid environment variable name"),
+                    );
+                }
+                if !env_seen.insert(name) {
+                    cx.add(
+                        p.doc,
+                        format!("{at}.env[{n}].name"),
+                        format!("environment variable {name:?} is defined twice"),
+                    );
+                }
+                if let Some(r) = e.pointer("/valueFrom/secretKeyRef") {
+                    let sname = r.get("name").and_then(Value::as_str).unwrap_or("");
+                    let optional = r.get("optional").and_then(Value::as_bool).unwrap_or(false);
+                    if !optional && !secret_known(cx, known, sname) {
+                        cx.add(p.doc, format!("{at}.env[{n}].valueFrom.secretKeyRef.name"), format!("Secret {sname:?} is neither in the manifests nor declared as provided"));
+                    } else if let Some(s) = cx.find("Secret", sname) {
+                        let key = r.get("key").and_then(Value::as_str).unwrap_or("");
+                        let has = ["/data", "/stringData"]
+                            .iter()
+                            .any(|f| s.value.pointer(f).and_then(|m| m.get(key)).is_some());
+                        if !has && !optional {
+                            cx.add(
+                                p.doc,
+                                format!("{at}.env[{n}].valueFrom.secretKeyRef.key"),
+                                format!("Secret {sname:?} has no key {key:?}"),
+                            );
+                        }
+                    }
+                }
+                if let Some(r) = e.pointer("/valueFrom/configMapKeyRef") {
+                    let cname = r.get("name").and_then(Value::as_str).unwrap_or("");
+                    let optional = r.get("optional").and_then(Value::as_bool).unwrap_or(false);
+                    match cx.find("ConfigMap", cname) {
+                        None if !optional => cx.add(
+                            p.doc,
+                            format!("{at}.env[{n}].valueFrom.configMapKeyRef.name"),
+                            format!("no ConfigMap named {cname:?} in the manifests"),
+                        ),
+                        Some(cm) => {
+                            let key = r.get("key").and_then(Value::as_str).unwrap_or("");
+                            if cm.value.pointer("/data").and_then(|m| m.get(key)).is_none()
+                                && !optional
+                            {
+                                cx.add(
+                                    p.doc,
+                                    format!("{at}.env[{n}].valueFrom.configMapKeyRef.key"),
+                                    format!("ConfigMap {cname:?} has no key {key:?}"),
+                                );
+                            }
+                        }
+                        None => {}
+                    }
+                }
+            }
+            for (n, e) in c
+                .get("envFrom")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if let Some(sname) = e.pointer("/secretRef/name").and_then(Value::as_str) {
+                    let optional = e
+                        .pointer("/secretRef/optional")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false);
+                    if !optional && !secret_known(cx, known, sname) {
+                        cx.add(p.doc, format!("{at}.envFrom[{n}].secretRef.name"), format!("Secret {sname:?} is neither in the manifests nor declared as provided"));
+                    }
+                }
+                if let Some(cname) = e.pointer("/configMapRef/name").and_then(Value::as_str) {
+                    let optional = e
+                        .pointer("/configMapRef/optional")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false);
+                    if !optional && cx.find("ConfigMap", cname).is_none() {
+                        cx.add(
+                            p.doc,
+                            format!("{at}.envFrom[{n}].configMapRef.name"),
+                            format!("no ConfigMap named {cname:?} in the manifests"),
+                        );
+                    }
+                }
+            }
+            for (n, m) in c
+                .get("volumeMounts")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let name = m.get("name").and_then(Value::as_str).unwrap_or("");
+                if !vol_names.contains(name) && !claim_templates.contains(name) {
+                    cx.add(
+                        p.doc,
+                        format!("{at}.volumeMounts[{n}].name"),
+                        format!("no volume named {name:?} in the pod"),
+                    );
+                }
+            }
+            for kind in ["requests", "limits"] {
+                for (r, q) in c
+                    .pointer(&format!("/resources/{kind}"))
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    if !is_quantity(q) {
+                        cx.add(
+                            p.doc,
+                            format!("{at}.resources.{kind}.{r}"),
+                            format!("{q} is not a valid quantity (e.g. 500m, 1, 256Mi)"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for (i, d) in cx.docs.iter().enumerate() {
+        if d.kind() == "PersistentVolumeClaim"
+            && let Some(q) = d.value.pointer("/spec/resources/requests/storage")
+            && !is_quantity(q)
+        {
+            cx.out.push(SemanticProblem {
+                doc: i,
+                path: "spec.resources.requests.storage".into(),
+                message: format!("{q} is not a valid quantity"),
+            });
+        }
+        if d.kind() == "StatefulSet" {
+            for (n, t) in d
+                .value
+                .pointer("/spec/volumeClaimTemplates")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if let Some(q) = t.pointer("/spec/resources/requests/storage")
+                    && !is_quantity(q)
+                {
+                    cx.out.push(SemanticProblem {
+                        doc: i,
+                        path: format!(
+                            "spec.volumeClaimTemplates[{n}].spec.resources.requests.storage"
+                        ),
+                        message: format!("{q} is not a valid quantity"),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn services(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
+    for (i, d) in cx.docs.iter().enumerate() {
+        if d.kind() != "Service" {
+            continue;
+        }
+        let Some(sel) = d.value.pointer("/spec/selector").and_then(Value::as_object) else {
+            continue; // selector-less Services (external endpoints) are fine
+        };
+        let selected: Vec<&PodTemplate<'_>> = pods
+            .iter()
+            .filter(|p| map_selects(sel, &p.labels))
+            .collect();
+        if selected.is_empty() {
+            cx.out.push(SemanticProblem {
+                doc: i,
+                path: "spec.selector".into(),
+                message: "the selector matches no pod template in the manifests".into(),
+            });
+            continue;
+        }
+        for (n, port) in d
+            .value
+            .pointer("/spec/ports")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if let Some(Value::String(target)) = port.get("targetPort") {
+                let found = selected.iter().any(|p| {
+                    containers(p.spec).iter().any(|(path, c)| {
+                        path.starts_with("spec.containers")
+                            && c.get("ports")
+                                .and_then(Value::as_array)
+                                .into_iter()
+                                .flatten()
+                                .any(|cp| cp.get("name").and_then(Value::as_str) == Some(target))
+                    })
+                });
+                if !found {
+                    cx.out.push(SemanticProblem {
+                        doc: i,
+                        path: format!("spec.ports[{n}].targetPort"),
+                        message: format!("no selected container has a port named {target:?}"),
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn service_has_port(svc: &Document, port: &Value) -> bool {
+    svc.value
+        .pointer("/spec/ports")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|p| {
+            port.get("name").is_some_and(|n| p.get("name") == Some(n))
+                || port.get("number").is_some_and(|n| p.get("port") == Some(n))
+        })
+}
+
+fn ingresses(cx: &mut Ctx<'_>) {
+    let mut problems = Vec::new();
+    for (i, d) in cx.docs.iter().enumerate() {
+        if d.kind() != "Ingress" {
+            continue;
+        }
+        let mut backends: Vec<(String, &Value)> = Vec::new();
+        if let Some(b) = d.value.pointer("/spec/defaultBackend/service") {
+            backends.push(("spec.defaultBackend.service".into(), b));
+        }
+        for (r, rule) in d
+            .value
+            .pointer("/spec/rules")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            for (p, path) in rule
+                .pointer("/http/paths")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if let Some(b) = path.pointer("/backend/service") {
+                    backends.push((
+                        format!("spec.rules[{r}].http.paths[{p}].backend.service"),
+                        b,
+                    ));
+                }
+            }
+        }
+        for (at, b) in backends {
+            let name = b.get("name").and_then(Value::as_str).unwrap_or("");
+            match cx.find("Service", name) {
+                None => problems.push(SemanticProblem {
+                    doc: i,
+                    path: format!("{at}.name"),
+                    message: format!("no Service named {name:?} in the manifests"),
+                }),
+                Some(svc) => {
+                    if let Some(port) = b.get("port")
+                        && !service_has_port(svc, port)
+                    {
+                        problems.push(SemanticProblem {
+                            doc: i,
+                            path: format!("{at}.port"),
+                            message: format!("Service {name:?} has no such port"),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    cx.out.extend(problems);
+}
+
+fn scale_and_disruption(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
+    let mut problems = Vec::new();
+    for (i, d) in cx.docs.iter().enumerate() {
+        match d.kind() {
+            "HorizontalPodAutoscaler" => {
+                let kind = d.str_at("/spec/scaleTargetRef/kind");
+                let name = d.str_at("/spec/scaleTargetRef/name");
+                if cx.find(kind, name).is_none() {
+                    problems.push(SemanticProblem {
+                        doc: i,
+                        path: "spec.scaleTargetRef".into(),
+                        message: format!("no {kind} named {name:?} in the manifests"),
+                    });
+                }
+                let (min, max) = (
+                    d.value
+                        .pointer("/spec/minReplicas")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(1),
+                    d.value
+                        .pointer("/spec/maxReplicas")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(0),
+                );
+                if min > max {
+                    problems.push(SemanticProblem {
+                        doc: i,
+                        path: "spec.minReplicas".into(),
+                        message: format!("minReplicas {min} is greater than maxReplicas {max}"),
+                    });
+                }
+            }
+            "PodDisruptionBudget" => {
+                if let Some(sel) = d.value.pointer("/spec/selector")
+                    && !pods.iter().any(|p| selector_matches(sel, &p.labels))
+                {
+                    problems.push(SemanticProblem {
+                        doc: i,
+                        path: "spec.selector".into(),
+                        message: "the selector matches no pod template in the manifests".into(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    cx.out.extend(problems);
+}
+
+fn network_policies(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
+    let mut problems = Vec::new();
+    for (i, d) in cx.docs.iter().enumerate() {
+        if d.kind() != "NetworkPolicy" {
+            continue;
+        }
+        if let Some(sel) = d.value.pointer("/spec/podSelector") {
+            let empty = sel.as_object().is_none_or(|m| {
+                m.values().all(|v| {
+                    v.as_object().is_some_and(|o| o.is_empty())
+                        || v.as_array().is_some_and(|a| a.is_empty())
+                })
+            });
+            if !empty && !pods.iter().any(|p| selector_matches(sel, &p.labels)) {
+                problems.push(SemanticProblem {
+                    doc: i,
+                    path: "spec.podSelector".into(),
+                    message: "the podSelector matches no pod template in the manifests".into(),
+                });
+            }
+        }
+    }
+    cx.out.extend(problems);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn quantity_table() {
+        for ok in ["1", "500m", "1.5Gi", "256Mi", "1e3", "+1", "0.5"] {
+            assert!(is_quantity(&json!(ok)), "{ok}");
+        }
+        for bad in ["", "1GB", "abc", "1..2", "Mi", "1e"] {
+            assert!(!is_quantity(&json!(bad)), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names() {
+        assert!(is_port_name("http"));
+        assert!(!is_port_name("a-very-long-port-name"));
+        assert!(!is_port_name("8080"));
+        assert!(is_label_key("app.kubernetes.io/name"));
+        assert!(!is_label_key("-bad"));
+        assert!(is_dns1123_label("mlflow-postgresql"));
+        assert!(!is_dns1123_label("MLflow"));
+    }
+}

@@ -1,0 +1,242 @@
+//! The typed table: (apiVersion, kind) -> k8s-openapi struct, and the strict decode that
+//! finds wrong types (typed decode), unknown fields (in the input, not in the round-trip)
+//! and missing required fields (in the round-trip, not in the input).
+//!
+//! k8s-openapi's own deserializers ignore unknown keys and default missing required
+//! fields, so the decode alone would accept `contianers:`; the round-trip diff catches it.
+
+use crate::locate::KeyPath;
+use k8s_openapi::Resource;
+use k8s_openapi::api::{apps, autoscaling, batch, core, networking, policy, rbac, storage};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// One schema-level problem: where and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypedProblem {
+    pub path: KeyPath,
+    pub message: String,
+}
+
+/// Outcome of looking a document up in the table.
+pub enum Checked {
+    /// Validated; the problems (possibly none).
+    Done(Vec<TypedProblem>),
+    /// No typed struct for this (apiVersion, kind).
+    Unknown,
+}
+
+type CheckFn = fn(&Value) -> Vec<TypedProblem>;
+
+macro_rules! table {
+    ($($t:ty),* $(,)?) => {
+        /// Every (apiVersion, kind) we validate, keyed by k8s-openapi's own constants.
+        const TABLE: &[(&str, &str, CheckFn)] = &[
+            $((<$t as Resource>::API_VERSION, <$t as Resource>::KIND, check_as::<$t>)),*
+        ];
+    };
+}
+
+table!(
+    core::v1::ConfigMap,
+    core::v1::Endpoints,
+    core::v1::LimitRange,
+    core::v1::Namespace,
+    core::v1::PersistentVolume,
+    core::v1::PersistentVolumeClaim,
+    core::v1::Pod,
+    core::v1::ResourceQuota,
+    core::v1::Secret,
+    core::v1::Service,
+    core::v1::ServiceAccount,
+    apps::v1::DaemonSet,
+    apps::v1::Deployment,
+    apps::v1::ReplicaSet,
+    apps::v1::StatefulSet,
+    batch::v1::CronJob,
+    batch::v1::Job,
+    autoscaling::v2::HorizontalPodAutoscaler,
+    policy::v1::PodDisruptionBudget,
+    networking::v1::Ingress,
+    networking::v1::IngressClass,
+    networking::v1::NetworkPolicy,
+    rbac::v1::ClusterRole,
+    rbac::v1::ClusterRoleBinding,
+    rbac::v1::Role,
+    rbac::v1::RoleBinding,
+    storage::v1::StorageClass,
+);
+
+/// Kinds we know: for `--strict` reporting and tests.
+pub fn known() -> impl Iterator<Item = (&'static str, &'static str)> {
+    TABLE.iter().map(|(a, k, _)| (*a, *k))
+}
+
+/// Validates one document against its typed struct.
+pub fn check(doc: &Value) -> Checked {
+    let api = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
+    match TABLE.iter().find(|(a, k, _)| *a == api && *k == kind) {
+        Some((_, _, f)) => Checked::Done(f(doc)),
+        None => Checked::Unknown,
+    }
+}
+
+fn check_as<T: DeserializeOwned + Serialize>(doc: &Value) -> Vec<TypedProblem> {
+    let typed: T = match serde_path_to_error::deserialize(doc) {
+        Ok(t) => t,
+        Err(e) => {
+            return vec![TypedProblem {
+                path: parse_serde_path(&e.path().to_string()),
+                message: format!("wrong type or value: {}", e.inner()),
+            }];
+        }
+    };
+    let round = match serde_json::to_value(&typed) {
+        Ok(v) => v,
+        Err(e) => {
+            return vec![TypedProblem {
+                path: KeyPath::default(),
+                message: format!("cannot re-encode: {e}"),
+            }];
+        }
+    };
+    let mut out = Vec::new();
+    diff(doc, &round, &KeyPath::default(), &mut out);
+    out
+}
+
+/// Turns serde_path_to_error's `a.b[0].c` into a key path.
+fn parse_serde_path(p: &str) -> KeyPath {
+    let mut path = KeyPath::default();
+    if p == "." {
+        return path;
+    }
+    for part in p.split('.') {
+        let (name, rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
+        if !name.is_empty() {
+            path = path.key(name);
+        }
+        for idx in rest.split('[') {
+            if let Ok(i) = idx.trim_end_matches(']').parse::<usize>() {
+                path = path.index(i);
+            }
+        }
+    }
+    path
+}
+
+fn diff(input: &Value, round: &Value, at: &KeyPath, out: &mut Vec<TypedProblem>) {
+    match (input, round) {
+        (Value::Object(i), Value::Object(r)) => {
+            for (k, v) in i {
+                if v.is_null() {
+                    continue;
+                }
+                match r.get(k) {
+                    None => out.push(TypedProblem {
+                        path: at.key(k),
+                        message: "unknown field".into(),
+                    }),
+                    Some(rv) => diff(v, rv, &at.key(k), out),
+                }
+            }
+            for k in r.keys() {
+                // Embedded resources (volumeClaimTemplates) re-encode with their own
+                // apiVersion/kind; in the input those are optional.
+                let embedded_type_meta = !at.0.is_empty() && (k == "apiVersion" || k == "kind");
+                if i.get(k).is_none_or(Value::is_null) && !embedded_type_meta {
+                    out.push(TypedProblem {
+                        path: at.key(k),
+                        message: "missing required field".into(),
+                    });
+                }
+            }
+        }
+        (Value::Array(i), Value::Array(r)) => {
+            for (n, (iv, rv)) in i.iter().zip(r).enumerate() {
+                diff(iv, rv, &at.index(n), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn problems(v: Value) -> Vec<(String, String)> {
+        match check(&v) {
+            Checked::Done(p) => p
+                .into_iter()
+                .map(|p| (p.path.to_string(), p.message))
+                .collect(),
+            Checked::Unknown => vec![("".into(), "unknown".into())],
+        }
+    }
+
+    fn deployment(container: Value) -> Value {
+        json!({
+            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+            "spec": {"selector": {"matchLabels": {"a": "b"}},
+                     "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [container]}}}
+        })
+    }
+
+    #[test]
+    fn clean_deployment_passes() {
+        assert_eq!(
+            problems(deployment(json!({"name": "c", "image": "i"}))),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn unknown_field_deep() {
+        assert_eq!(
+            problems(deployment(
+                json!({"name": "c", "image": "i", "imagePullPolcy": "Always"})
+            )),
+            vec![(
+                "spec.template.spec.containers[0].imagePullPolcy".into(),
+                "unknown field".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn missing_required_name() {
+        assert_eq!(
+            problems(deployment(json!({"image": "i"}))),
+            vec![(
+                "spec.template.spec.containers[0].name".into(),
+                "missing required field".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn wrong_type_has_path() {
+        let p = problems(deployment(
+            json!({"name": "c", "ports": [{"containerPort": "http"}]}),
+        ));
+        assert_eq!(p.len(), 1);
+        assert_eq!(
+            p[0].0,
+            "spec.template.spec.containers[0].ports[0].containerPort"
+        );
+    }
+
+    #[test]
+    fn quantities_may_be_numbers_and_unknown_kinds_are_reported() {
+        let c = json!({"name": "c", "resources": {"limits": {"cpu": 1}}});
+        assert_eq!(problems(deployment(c)), vec![]);
+        assert!(matches!(
+            check(&json!({"apiVersion": "x/v1", "kind": "Y"})),
+            Checked::Unknown
+        ));
+    }
+}

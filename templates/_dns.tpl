@@ -1,0 +1,3 @@
+    - ports:
+        - {port: 53, protocol: UDP}
+        - {port: 53, protocol: TCP}

@@ -1,0 +1,79 @@
+//! Helpers shared by the integration tests: run the built binary, find the oracle venv,
+//! list the golden scenarios.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `mlflow-chart` with `args` (and optional stdin) from the repository root.
+pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mlflow-chart"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    {
+        let mut input = child.stdin.take().expect("stdin");
+        if let Some(data) = stdin {
+            let _ = input.write_all(data);
+        }
+    }
+    let out = child.wait_with_output().expect("binary finishes");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The Python venv with the independent oracles (made by scripts/test.sh). Tests that
+/// need it fail, rather than skip, when it is missing.
+pub fn venv_bin(tool: &str) -> PathBuf {
+    let venv = std::env::var("MLFLOW_CHART_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root().join(".venv"));
+    let p = venv.join("bin").join(tool);
+    assert!(
+        p.exists(),
+        "{} is missing: run scripts/test.sh, which installs the oracle tools into .venv",
+        p.display()
+    );
+    p
+}
+
+/// Golden scenarios: tests/scenarios/<name>.yaml, rendered as release `mlflow` in
+/// namespace `mlflow`.
+pub fn scenarios() -> Vec<(String, PathBuf)> {
+    let mut v: Vec<(String, PathBuf)> = std::fs::read_dir(root().join("tests/scenarios"))
+        .expect("scenarios dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), p))
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn render_scenario(path: &Path) -> Run {
+    let p = path.to_string_lossy().into_owned();
+    run(&["render", "mlflow", "-n", "mlflow", "-f", &p], None)
+}
+
+pub fn golden_path(name: &str) -> PathBuf {
+    root().join("tests/golden").join(format!("{name}.yaml"))
+}

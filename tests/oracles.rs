@@ -1,0 +1,69 @@
+//! Independent checks of every golden render with tools nobody on this team wrote:
+//! kubernetes-validate --strict (schema, unknown fields; any WARN fails) and PyYAML
+//! (a YAML 1.1 reader must read exactly what we meant).
+
+mod common;
+
+use serde_json::Value;
+use std::process::Command;
+
+fn golden_files() -> Vec<String> {
+    common::scenarios()
+        .iter()
+        .map(|(n, _)| common::golden_path(n).to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn kubernetes_validate_strict_accepts_every_golden() {
+    let tool = common::venv_bin("kubernetes-validate");
+    let out = Command::new(tool)
+        .args(["--strict", "-k", "1.33", "--quiet"])
+        .args(golden_files())
+        .output()
+        .expect("kubernetes-validate runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "kubernetes-validate rejected a golden:\n{text}"
+    );
+    assert!(
+        !text.contains("WARN"),
+        "kubernetes-validate warned:\n{text}"
+    );
+    assert!(!text.contains("ERROR"), "{text}");
+}
+
+#[test]
+fn pyyaml_reads_what_we_read() {
+    let python = common::venv_bin("python");
+    let files = golden_files();
+    let out = Command::new(python)
+        .arg(common::root().join("tests/oracle/yaml_equal.py"))
+        .args(&files)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs: serde_json::Map<String, Value> = serde_json::from_slice(&out.stdout).unwrap();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        let ours: Vec<Value> = serde_saphyr::from_multiple::<Value>(&text)
+            .unwrap()
+            .into_iter()
+            .filter(|d| !d.is_null())
+            .collect();
+        let py = theirs[f].as_array().unwrap();
+        assert_eq!(ours.len(), py.len(), "{f}: document count");
+        for (a, b) in ours.iter().zip(py) {
+            assert_eq!(a, b, "{f}: PyYAML reads a document differently");
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! Table test of the `--set` family against real Helm (v4, via helm-python-sdk): every
+//! case must give the same value as Helm's own parser, or be rejected by both.
+
+mod common;
+
+use mlflow_chart::strvals::{Mode, parse_into};
+use serde_json::{Map, Value};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// (Helm function, our mode, expression).
+const CASES: &[(&str, &str)] = &[
+    // --set: types
+    ("set", "a=1"),
+    ("set", "a=-5"),
+    ("set", "a=+5"),
+    ("set", "a=0"),
+    ("set", "a=-0"),
+    ("set", "a=01"),
+    ("set", "a=007"),
+    ("set", "a=1e3"),
+    ("set", "a=1.5"),
+    ("set", "a=0x1F"),
+    ("set", "a=1_000"),
+    ("set", "a=9223372036854775807"),
+    ("set", "a=9223372036854775808"),
+    ("set", "a=-9223372036854775809"),
+    ("set", "a=true"),
+    ("set", "a=TRUE"),
+    ("set", "a=False"),
+    ("set", "a=falſe"),
+    ("set", "a=null"),
+    ("set", "a=Null"),
+    ("set", "a=yes"),
+    ("set", "a=on"),
+    ("set", "a=~"),
+    ("set", "a="),
+    ("set", "a= "),
+    ("set", "a=hello world"),
+    ("set", "a=x=y"),
+    ("set", "a=x:y"),
+    // --set: structure
+    ("set", "a.b=1"),
+    ("set", "a.b.c.d=x"),
+    ("set", "a.b=1,a.c=2"),
+    ("set", "a.b=1,a.b.c=2"),
+    ("set", "a.b.c=2,a.b=1"),
+    ("set", "a=1,a.b=2"),
+    ("set", "a=null,a.b=1"),
+    ("set", "a.b\\.c=1"),
+    ("set", "nodeSelector.kubernetes\\.io/role=master"),
+    ("set", "a\\,b=1"),
+    ("set", "a=x\\,y"),
+    ("set", "a=x\\"),
+    ("set", "a=\\\\"),
+    ("set", "a=1,b=2,c=3"),
+    ("set", "a=1,"),
+    ("set", "a=1,,b=2"),
+    ("set", ",a=1"),
+    ("set", ","),
+    ("set", ""),
+    ("set", "a"),
+    ("set", "a.b"),
+    ("set", "a."),
+    ("set", "a.=1"),
+    ("set", ".a=1"),
+    ("set", "=1"),
+    ("set", "a,b=1"),
+    ("set", "a=1,b"),
+    // --set: lists
+    ("set", "a={x,y,z}"),
+    ("set", "a={1,true,null}"),
+    ("set", "a={}"),
+    ("set", "a={x"),
+    ("set", "a={x,y},b=1"),
+    ("set", "a={x}c=1"),
+    ("set", "a={x\\,y,z}"),
+    ("set", "a[0]=x"),
+    ("set", "a[2]=x"),
+    ("set", "a[0]=x,a[1]=y"),
+    ("set", "a[1]=y,a[0]=x"),
+    ("set", "a[0].b=1"),
+    ("set", "a[0].b=1,a[0].c=2"),
+    ("set", "a[0].b=1,a[1].b=2"),
+    ("set", "a[0]=1,a[0].b=2"),
+    ("set", "a[0][1]=x"),
+    ("set", "a[0][0][0]=deep"),
+    ("set", "a[0]={x,y}"),
+    ("set", "a[0]="),
+    ("set", "a[0]"),
+    ("set", "a[0"),
+    ("set", "a[]=1"),
+    ("set", "a[x]=1"),
+    ("set", "a[-1]=1"),
+    ("set", "a[+1]=1"),
+    ("set", "a[65536]=1"),
+    ("set", "a[65537]=1"),
+    ("set", "a[0]x=1"),
+    ("set", "a=1,a[0]=2"),
+    ("set", "a[0]=1,a.b=2"),
+    ("set", "a.b[1].c=x,a.b[0].d=y"),
+    (
+        "set",
+        "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.aa.bb.cc.dd=1",
+    ),
+    (
+        "set",
+        "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.aa.bb.cc.dd.ee=1",
+    ),
+    ("set", "é.ü=ß"),
+    ("set", "a=\u{1F600}"),
+    // --set-string
+    ("string", "a=1"),
+    ("string", "a=true"),
+    ("string", "a=null"),
+    ("string", "a={1,true}"),
+    ("string", "a[1]=01"),
+    ("string", "a.b=x\\,y"),
+    ("string", "a"),
+    ("string", "a=1,b"),
+    // --set-json
+    ("json", "a=1"),
+    ("json", "a=1.5"),
+    ("json", "a=\"x\""),
+    ("json", "a=true"),
+    ("json", "a=null"),
+    ("json", "a="),
+    ("json", "a=[1,2,{\"b\":3}]"),
+    ("json", "a={\"b\":{\"c\":[1]}}"),
+    ("json", "a=1,b=2"),
+    ("json", "a=1 , b=2"),
+    ("json", "a=1x=2"),
+    ("json", "a=x"),
+    ("json", "a={"),
+    ("json", "a.b=[1]"),
+    ("json", "a[0]={\"b\":1}"),
+    ("json", "a[1]=2"),
+    ("json", "a=\"x,y\",b=1"),
+    ("json", "{\"a\":1}"),
+    ("json", "a"),
+    // --set-literal
+    ("literal", "a=1"),
+    ("literal", "a=x,y=z"),
+    ("literal", "a.b=true"),
+    ("literal", "a[0]=x"),
+    ("literal", "a[1].b=x,y"),
+    ("literal", "a\\.b=1"),
+    ("literal", "a=\\n{x}"),
+    ("literal", "a"),
+    ("literal", "a,b=1"),
+    ("literal", "a="),
+];
+
+fn helm_fn(kind: &str) -> &'static str {
+    match kind {
+        "set" => "parse_set_string",
+        "string" => "parse_set_string_values",
+        "json" => "parse_set_json",
+        _ => "parse_set_literal",
+    }
+}
+
+fn ours(kind: &str, expr: &str) -> Result<Value, String> {
+    let mode = match kind {
+        "set" => Mode::Typed,
+        "string" => Mode::Str,
+        "json" => Mode::Json,
+        _ => Mode::Literal,
+    };
+    let mut m = Map::new();
+    parse_into(expr, &mut m, mode).map(|_| Value::Object(m))
+}
+
+#[test]
+fn at_least_100_cases() {
+    assert!(CASES.len() >= 100, "{} cases", CASES.len());
+}
+
+#[test]
+fn same_results_as_helm() {
+    let python = common::venv_bin("python");
+    let input: Vec<(&str, &str)> = CASES.iter().map(|(k, e)| (helm_fn(k), *e)).collect();
+    let mut child = Command::new(python)
+        .arg(common::root().join("tests/oracle/helm_strvals.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::to_string(&input).unwrap().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "oracle failed");
+    let helm: Vec<Value> = serde_json::from_slice(&out.stdout).expect("oracle JSON");
+    assert_eq!(helm.len(), CASES.len());
+    let mut mismatches = Vec::new();
+    for ((kind, expr), h) in CASES.iter().zip(&helm) {
+        let mine = ours(kind, expr);
+        let helm_ok = h["ok"].as_bool().unwrap();
+        let same = match (&mine, helm_ok) {
+            (Ok(v), true) => *v == h["value"],
+            (Err(_), false) => true,
+            _ => false,
+        };
+        if !same {
+            mismatches.push(format!("--{kind} {expr:?}: ours {mine:?}, helm {h}"));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+}
