@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
 # Runs every test. On a fresh Debian machine it first installs what the tests need:
-# a Python venv (.venv) with the oracle tools pinned in tests/requirements.txt.
+# PostgreSQL 15 and openssl (Debian), and two Python venvs with pinned packages:
+# .venv (oracle tools, tests/requirements.txt) and .venv-e2e (MLflow and the programs
+# its pod talks to, tests/requirements-e2e.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! python3 -m venv --help >/dev/null 2>&1; then
-  apt-get update -qq && apt-get install -y -qq python3-venv
-fi
-stamp=.venv/.requirements.sha
-want=$(sha256sum tests/requirements.txt | cut -d' ' -f1)
-if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
-  echo "$want" > "$stamp"
+need_apt=()
+[ -x /usr/lib/postgresql/15/bin/postgres ] || need_apt+=(postgresql-15)
+command -v openssl >/dev/null || need_apt+=(openssl)
+python3 -m venv --help >/dev/null 2>&1 || need_apt+=(python3-venv)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
 
-export MLFLOW_CHART_VENV="$PWD/.venv"
+venv() { # venv DIR REQUIREMENTS: (re)create DIR when REQUIREMENTS changed
+  local dir=$1 req=$2 want
+  want=$(sha256sum "$req" | cut -d' ' -f1)
+  if [ ! -x "$dir/bin/python" ] || [ "$(cat "$dir/.requirements.sha" 2>/dev/null)" != "$want" ]; then
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+    echo "$want" > "$dir/.requirements.sha"
+  fi
+}
+venv .venv tests/requirements.txt
+venv .venv-e2e tests/requirements-e2e.txt
+
+export MLFLOW_CHART_VENV="$PWD/.venv" MLFLOW_CHART_E2E_VENV="$PWD/.venv-e2e"
 cargo test --locked --all-targets

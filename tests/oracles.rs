@@ -67,3 +67,53 @@ fn pyyaml_reads_what_we_read() {
         }
     }
 }
+
+#[test]
+fn checkov_finds_nothing_in_any_golden() {
+    let tool = common::venv_bin("checkov");
+    let mut cmd = Command::new(tool);
+    for f in golden_files() {
+        cmd.args(["-f", &f]);
+    }
+    let out = cmd
+        .args([
+            "--framework",
+            "kubernetes",
+            "--skip-download",
+            "--quiet",
+            "--compact",
+            "-o",
+            "json",
+        ])
+        .env("BC_SKIP_MAPPING", "TRUE")
+        .env("CKV_SKIP_PACKAGE_UPDATE_CHECK", "true")
+        .output()
+        .expect("checkov runs");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("checkov JSON report");
+    let reports = match report {
+        Value::Array(a) => a,
+        one => vec![one],
+    };
+    let mut failed = Vec::new();
+    let mut passed = 0;
+    for r in &reports {
+        passed += r["summary"]["passed"].as_u64().unwrap_or(0);
+        for f in r["results"]["failed_checks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            failed.push(format!(
+                "{} {} {}",
+                f["check_id"], f["file_path"], f["resource"]
+            ));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "checkov findings:\n{}",
+        failed.join("\n")
+    );
+    assert!(passed > 1000, "checkov checked too little: {passed} passed");
+    assert!(out.status.success());
+}

@@ -590,25 +590,23 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
     };
 
     // --- MLflow command line ----------------------------------------------------------
-    let service_port = i(values, "/service/port");
     let svc = &names["mlflow"];
+    // MLflow matches the Host header against these (fnmatch patterns): every name this
+    // service is reached by, with any port.
     let mut hosts: Vec<String> = vec!["localhost".into(), "127.0.0.1".into()];
-    for base in [
+    hosts.extend([
         svc.clone(),
         format!("{svc}.{ns}"),
         format!("{svc}.{ns}.svc"),
         format!("{svc}.{ns}.svc.cluster.local"),
-    ] {
-        hosts.push(format!("{base}:{service_port}"));
-        hosts.push(base);
-    }
+    ]);
     hosts.extend(ingress_hosts.iter().cloned());
     hosts.extend(list(values, "/MLFlow/allowedHosts"));
     let mut with_ports = Vec::new();
     for h in &hosts {
         with_ports.push(h.clone());
         if !h.contains(':') {
-            with_ports.push(format!("{h}:{MLFLOW_PORT}"));
+            with_ports.push(format!("{h}:*"));
         }
     }
     let mut seen = std::collections::BTreeSet::new();

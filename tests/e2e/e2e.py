@@ -1,0 +1,344 @@
+"""End-to-end: runs the rendered MLflow pod's programs for real, on loopback.
+
+For one scenario it
+1. renders the chart with the binary;
+2. takes the MLflow container's (and its init container's) command, args and env exactly
+   as a kubelet would: literal values, secretKeyRef resolved from rendered Secrets, or from
+   fixtures for Secrets that come from outside or that the in-cluster generator Job would
+   create, and $(VAR) expansion; service DNS names are mapped to loopback ports;
+3. starts PostgreSQL 15 (Debian) with the rendered database/user, created by the rendered
+   init script, and an S3 server standing in for MinIO (moto_server: MinIO's server is not
+   installable here);
+4. runs the rendered schema-migration step with its own command; the bucket Job's `mc` is
+   not installable here, so the test creates the bucket with boto3 from the Job's env and
+   leaves it without any anonymous policy (private), which is what `mc` does;
+5. starts `mlflow server` with the rendered command line and env (only the port is a free
+   one instead of 5000, and 0.0.0.0 becomes 127.0.0.1: loopback only);
+6. with the MLflow client and no AWS credentials in its environment: creates an
+   experiment, logs params, metrics and an artifact, lists and downloads the artifact, and
+   checks the object landed in the bucket under the run's path;
+7. stops everything it started, whatever happened.
+
+Usage: e2e.py --binary PATH --scenario NAME   (exit 0 = passed)
+"""
+import argparse
+import base64
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PG_BIN = "/usr/lib/postgresql/15/bin"
+VENV_BIN = os.path.dirname(sys.executable)
+
+SCENARIOS = {
+    # In-release PostgreSQL + MinIO; credentials generated in the cluster (fixtures
+    # stand in for the generator Job, from the names and keys the render gives it).
+    "in-release": {"values": "tests/scenarios/default.yaml", "fixtures": {}},
+    # External PostgreSQL (sslmode=require) with its password in an existing Secret.
+    "external-postgres": {
+        "values": "tests/scenarios/external-postgres.yaml",
+        "fixtures": {"tracking-db": {"password": "ext-" + secrets.token_hex(8)}},
+        "db_host": "db.example.internal:5432",
+    },
+    # External S3 through s3.secret.
+    "external-s3": {
+        "values": "tests/scenarios/external-s3.yaml",
+        "fixtures": {"team-s3-credentials": {"user": "AKIAE2E", "key": secrets.token_hex(16)}},
+        "s3_url": "https://s3.eu-central-1.amazonaws.com",
+    },
+}
+
+
+def log(msg):
+    print(f"[e2e] {msg}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(check, what, timeout=90):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if check():
+                return
+        except SystemExit:
+            raise
+        except Exception:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"timed out waiting for {what}")
+
+
+class Cluster:
+    """The rendered objects, with Secrets resolved like a kubelet does."""
+
+    def __init__(self, docs, fixtures):
+        self.docs = docs
+        self.secrets = {}
+        for d in docs:
+            if d["kind"] == "Secret":
+                data = {k: base64.b64decode(v).decode() for k, v in (d.get("data") or {}).items()}
+                data.update(d.get("stringData") or {})
+                self.secrets[d["metadata"]["name"]] = data
+        # What the generator Job would create, from its own input.
+        job = self.find("Job", None, lambda j: j["metadata"]["name"].endswith("secret-generator"))
+        if job:
+            env = job["spec"]["template"]["spec"]["containers"][0]["env"]
+            spec = yaml.safe_load(next(e["value"] for e in env if e["name"] == "SECRETS"))
+            for s in spec:
+                self.secrets.setdefault(
+                    s["name"], {k: secrets.token_hex(n // 2 or 1) for k, n in s["keys"].items()}
+                )
+        for name, data in fixtures.items():
+            self.secrets.setdefault(name, {}).update(data)
+
+    def find(self, kind, name=None, pred=None):
+        for d in self.docs:
+            if d["kind"] == kind and (name is None or d["metadata"]["name"] == name):
+                if pred is None or pred(d):
+                    return d
+        return None
+
+    def env_of(self, container, rewrite):
+        """A container's environment, in order, with $(VAR) expansion."""
+        env = {}
+        for e in container.get("env", []):
+            if "value" in e:
+                value = expand(e["value"], env)
+            else:
+                ref = e["valueFrom"]["secretKeyRef"]
+                value = self.secrets[ref["name"]][ref["key"]]
+            env[e["name"]] = rewrite(value)
+        return env
+
+
+def expand(s, env):
+    return re.sub(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", lambda m: env.get(m.group(1), m.group(0)), s)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
+    args = ap.parse_args()
+    sc = SCENARIOS[args.scenario]
+    for k in list(os.environ):
+        if k.startswith("AWS_"):
+            del os.environ[k]
+
+    rendered = subprocess.run(
+        [args.binary, "render", "mlflow", "-n", "mlflow", "-f", os.path.join(ROOT, sc["values"])],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    docs = [d for d in yaml.safe_load_all(rendered) if d]
+    cluster = Cluster(docs, sc["fixtures"])
+    log(f"rendered {len(docs)} objects")
+
+    work = tempfile.mkdtemp(prefix="mlflow-e2e-")
+    procs = []
+    pg_data = None
+    try:
+        pg_port, s3_port, mlflow_port = free_port(), free_port(), free_port()
+        hosts = {}
+        for svc in [d for d in docs if d["kind"] == "Service"]:
+            name = svc["metadata"]["name"]
+            for p in svc["spec"]["ports"]:
+                target = {"postgresql": pg_port, "api": s3_port}.get(p["name"])
+                if target:
+                    for n in (name, f"{name}.mlflow", f"{name}.mlflow.svc", f"{name}.mlflow.svc.cluster.local"):
+                        hosts[f"{n}:{p['port']}"] = f"127.0.0.1:{target}"
+        if sc.get("db_host"):
+            hosts[sc["db_host"]] = f"127.0.0.1:{pg_port}"
+        if sc.get("s3_url"):
+            hosts[sc["s3_url"]] = f"http://127.0.0.1:{s3_port}"
+
+        def rewrite(value):
+            for k in sorted(hosts, key=len, reverse=True):
+                value = value.replace(k, hosts[k])
+            return value
+
+        # --- PostgreSQL ------------------------------------------------------------
+        pg_data = os.path.join(work, "pg")
+        sock = os.path.join(work, "sock")
+        os.makedirs(sock)
+        as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if os.geteuid() == 0:
+            shutil.chown(work, "postgres")
+            shutil.chown(sock, "postgres")
+        subprocess.run(as_pg + [f"{PG_BIN}/initdb", "-D", pg_data, "-A", "trust", "-U", "postgres"],
+                       check=True, capture_output=True)
+        with open(os.path.join(pg_data, "pg_hba.conf"), "w") as f:
+            f.write("local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n"
+                    "hostssl all all 127.0.0.1/32 scram-sha-256\n")
+        opts = f"-p {pg_port} -k {sock} -c listen_addresses=127.0.0.1"
+        if sc.get("db_host"):
+            subprocess.run(["openssl", "req", "-new", "-x509", "-days", "1", "-nodes", "-subj", "/CN=localhost",
+                            "-keyout", f"{pg_data}/server.key", "-out", f"{pg_data}/server.crt"],
+                           check=True, capture_output=True)
+            if os.geteuid() == 0:
+                for f in ("server.key", "server.crt"):
+                    shutil.chown(f"{pg_data}/{f}", "postgres")
+            os.chmod(f"{pg_data}/server.key", 0o600)
+            opts += " -c ssl=on"
+        subprocess.run(as_pg + [f"{PG_BIN}/pg_ctl", "-D", pg_data, "-o", opts, "-w", "-l",
+                                os.path.join(work, "pg.log"), "start"], check=True, capture_output=True)
+        log(f"PostgreSQL 15 on 127.0.0.1:{pg_port}")
+        psql_env = dict(os.environ, PGHOST=sock, PGPORT=str(pg_port))
+        sts = cluster.find("StatefulSet", "mlflow-postgresql")
+        if sts:
+            # The official image runs the init scripts once, on an empty data directory.
+            c = sts["spec"]["template"]["spec"]["containers"][0]
+            env = cluster.env_of(c, rewrite)
+            subprocess.run([f"{PG_BIN}/psql", "-U", "postgres", "-d", "postgres", "-c",
+                            "ALTER ROLE postgres PASSWORD '" + env["POSTGRES_PASSWORD"] + "'"],
+                           check=True, capture_output=True, env=psql_env)
+            init = cluster.find("ConfigMap", "mlflow-postgresql-init")["data"]["10-mlflow.sh"]
+            script = os.path.join(work, "10-mlflow.sh")
+            with open(script, "w") as f:
+                f.write(init)
+            subprocess.run(["sh", script], check=True, env=dict(psql_env, **env,
+                           PATH=f"{PG_BIN}:{os.environ['PATH']}"))
+            log("ran the rendered PostgreSQL init script")
+        else:
+            ext = yaml.safe_load(open(os.path.join(ROOT, sc["values"])))["externalDatabase"]
+            pw = sc["fixtures"][ext["existingSecret"]]["password"]
+            for sql in (f"CREATE ROLE \"{ext['username']}\" LOGIN PASSWORD '{pw}'",
+                        f"CREATE DATABASE \"{ext['database']}\" OWNER \"{ext['username']}\""):
+                subprocess.run([f"{PG_BIN}/psql", "-U", "postgres", "-d", "postgres", "-c", sql],
+                               check=True, capture_output=True, env=psql_env)
+            log("created the external database and user")
+
+        # --- S3 ------------------------------------------------------------------------
+        procs.append(subprocess.Popen([os.path.join(VENV_BIN, "moto_server"), "-H", "127.0.0.1", "-p", str(s3_port)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+        wait_for(lambda: urllib.request.urlopen(f"http://127.0.0.1:{s3_port}/", timeout=2), "moto_server")
+        import boto3
+
+        def s3_client(endpoint, user, key):
+            return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=user,
+                                aws_secret_access_key=key, region_name="us-east-1")
+
+        deploy = cluster.find("Deployment", "mlflow")
+        pod = deploy["spec"]["template"]["spec"]
+        server = next(c for c in pod["containers"] if c["name"] == "mlflow")
+        server_env = cluster.env_of(server, rewrite)
+        bucket_job = cluster.find("Job", "mlflow-bucket-init")
+        if bucket_job:
+            jenv = cluster.env_of(bucket_job["spec"]["template"]["spec"]["containers"][0], rewrite)
+            s3_client(jenv["S3_ENDPOINT"], jenv["S3_USER"], jenv["S3_PASSWORD"]).create_bucket(Bucket=jenv["BUCKET"])
+            log(f"bucket {jenv['BUCKET']} created from the bucket Job's env")
+        else:
+            bucket = re.search(r"s3://([^/ ]+)", " ".join(server["args"])).group(1)
+            s3_client(f"http://127.0.0.1:{s3_port}", "fixture", "fixture").create_bucket(Bucket=bucket)
+            log(f"external bucket {bucket} created as a fixture")
+
+        # --- Schema migration ----------------------------------------------------------------
+        base_env = {"PATH": f"{VENV_BIN}:{os.environ['PATH']}", "LANG": "C.UTF-8"}
+        init = next(c for c in pod.get("initContainers", []) if c["name"] == "db-upgrade")
+        scripts = cluster.find("ConfigMap", "mlflow-scripts")["data"]
+        mount = os.path.join(work, "scripts")
+        os.makedirs(mount)
+        for name, text in scripts.items():
+            with open(os.path.join(mount, name), "w") as f:
+                f.write(text)
+        cmd = [a.replace("/scripts/", mount + "/") for a in init["command"] + init.get("args", [])]
+        init_env = dict(base_env, **cluster.env_of(init, rewrite))
+        os.makedirs(init_env["HOME"], exist_ok=True)
+        subprocess.run(cmd, check=True, env=init_env, timeout=300)
+        log("schema migration ran (fresh database initialised)")
+        subprocess.run(cmd, check=True, env=init_env, timeout=300)
+        log("schema migration ran again (existing database upgraded, a no-op)")
+
+        # --- MLflow server -------------------------------------------------------------
+        argv = server["command"] + [rewrite(expand(a, server_env)) for a in server["args"]]
+        i = argv.index("--port")
+        argv[i + 1] = str(mlflow_port)
+        argv = ["127.0.0.1" if a == "0.0.0.0" else a for a in argv]
+        argv[0] = os.path.join(VENV_BIN, argv[0])
+        log("mlflow " + " ".join(argv[1:]))
+        mlflow_log = open(os.path.join(work, "mlflow.log"), "w")
+        procs.append(subprocess.Popen(argv, env=dict(base_env, **server_env), stdout=mlflow_log,
+                                      stderr=subprocess.STDOUT, start_new_session=True))
+        uri = f"http://127.0.0.1:{mlflow_port}"
+        def healthy():
+            if procs[-1].poll() is not None:
+                raise SystemExit(f"mlflow server exited with {procs[-1].returncode}")
+            return urllib.request.urlopen(uri + "/health", timeout=2).status == 200
+
+        wait_for(healthy, "mlflow /health", 120)
+        log("MLflow server is healthy")
+
+        # --- The real client, with no AWS credentials ----------------------------------
+        import mlflow
+        from mlflow.tracking import MlflowClient
+
+        assert not [k for k in os.environ if k.startswith("AWS_")]
+        mlflow.set_tracking_uri(uri)
+        exp_id = mlflow.create_experiment(f"e2e-{args.scenario}-{secrets.token_hex(4)}")
+        artifact = os.path.join(work, "model.txt")
+        payload = f"weights {secrets.token_hex(8)}\n"
+        with open(artifact, "w") as f:
+            f.write(payload)
+        with mlflow.start_run(experiment_id=exp_id) as run:
+            mlflow.log_param("alpha", "0.5")
+            mlflow.log_metric("loss", 0.25, step=1)
+            mlflow.log_artifact(artifact)
+        run_id = run.info.run_id
+        client = MlflowClient()
+        got = client.get_run(run_id)
+        assert got.data.params["alpha"] == "0.5", got.data.params
+        assert got.data.metrics["loss"] == 0.25, got.data.metrics
+        listed = [a.path for a in client.list_artifacts(run_id)]
+        assert listed == ["model.txt"], listed
+        local = mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path="model.txt",
+                                                    dst_path=os.path.join(work, "dl"))
+        assert open(local).read() == payload
+        bucket = re.search(r"s3://([^/ ]+)", " ".join(server["args"])).group(1)
+        keys = [o["Key"] for o in s3_client(f"http://127.0.0.1:{s3_port}", "x", "x")
+                .list_objects_v2(Bucket=bucket).get("Contents", [])]
+        expected = f"{exp_id}/{run_id}/artifacts/model.txt"
+        assert any(k.endswith(expected) for k in keys), f"{expected} not in bucket {bucket}: {keys}"
+        log(f"artifact landed in s3://{bucket}/{expected}")
+        log(f"scenario {args.scenario}: passed")
+        return 0
+    except Exception:
+        for name in ("mlflow.log", "pg.log"):
+            p = os.path.join(work, name)
+            if os.path.exists(p):
+                print(f"--- {name} (tail) ---", file=sys.stderr)
+                print(open(p, errors="replace").read()[-4000:], file=sys.stderr)
+        raise
+    finally:
+        for p in procs:
+            try:
+                os.killpg(p.pid, signal.SIGTERM) if p.pid else None
+            except Exception:
+                p.terminate()
+            try:
+                p.wait(timeout=15)
+            except Exception:
+                p.kill()
+        if pg_data and os.path.exists(os.path.join(pg_data, "postmaster.pid")):
+            as_pg = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+            subprocess.run(as_pg + [f"{PG_BIN}/pg_ctl", "-D", pg_data, "-m", "immediate", "stop"],
+                           capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
