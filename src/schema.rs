@@ -76,7 +76,14 @@ fn describe(err: &jsonschema::ValidationError<'_>) -> String {
             format!("must be at most {limit} characters long")
         }
         ValidationErrorKind::Required { property } => format!("missing required key {property}"),
-        _ => err.to_string(),
+        ValidationErrorKind::Constant { expected_value } => format!("must be {expected_value}"),
+        ValidationErrorKind::OneOfNotValid { .. }
+        | ValidationErrorKind::OneOfMultipleValid { .. } => {
+            "has the wrong type or shape (see the key's description in `mlflow-chart schema`)"
+                .to_string()
+        }
+        // Never echo the value: it may be a credential.
+        kind => format!("breaks the schema's `{}` rule", kind.keyword()),
     }
 }
 

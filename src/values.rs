@@ -49,8 +49,11 @@ pub struct Computed {
 pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure> {
     let v: Value = serde_saphyr::from_str_with_options(text, crate::parse::yaml_options())
         .map_err(|e| {
-            Failure::input(format!("{name}: invalid YAML: {e}"))
-                .hint("fix the YAML syntax at the position shown")
+            Failure::input(format!(
+                "{name}: invalid YAML: {}",
+                crate::parse::yaml_error(name, &e)
+            ))
+            .hint("fix the YAML syntax at the position shown")
         })?;
     match v {
         Value::Object(m) => Ok(m),

@@ -1,0 +1,688 @@
+//! The bad-input corpus: every case must exit non-zero with a specific message, print
+//! nothing on stdout, never panic, and finish in bounded time. Secrets given as input are
+//! never echoed in an error.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A case: name, files to create (name, content), arguments (`{d}` = the case's folder),
+/// expected exit code, a substring stderr must contain.
+struct Case {
+    name: &'static str,
+    files: Vec<(&'static str, Vec<u8>)>,
+    args: Vec<&'static str>,
+    code: i32,
+    needle: &'static str,
+}
+
+const P: [&str; 4] = [
+    "--set",
+    "oauth2Proxy.clientID=c",
+    "--set",
+    "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/r",
+];
+
+fn c(
+    name: &'static str,
+    files: Vec<(&'static str, Vec<u8>)>,
+    args: &[&'static str],
+    code: i32,
+    needle: &'static str,
+) -> Case {
+    let mut a = vec!["render"];
+    a.extend_from_slice(args);
+    if !args.contains(&"oauth2Proxy.enabled=false") {
+        a.extend_from_slice(&P);
+    }
+    Case {
+        name,
+        files,
+        args: a,
+        code,
+        needle,
+    }
+}
+
+fn raw(
+    name: &'static str,
+    files: Vec<(&'static str, Vec<u8>)>,
+    args: &[&'static str],
+    code: i32,
+    needle: &'static str,
+) -> Case {
+    Case {
+        name,
+        files,
+        args: args.to_vec(),
+        code,
+        needle,
+    }
+}
+
+fn f(content: &str) -> Vec<(&'static str, Vec<u8>)> {
+    vec![("v.yaml", content.as_bytes().to_vec())]
+}
+
+const V: &[&str] = &["-f", "{d}/v.yaml"];
+
+fn alias_bomb() -> String {
+    let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        s.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{}", i - 1); 10].join(", ")
+        ));
+    }
+    s
+}
+
+fn cases() -> Vec<Case> {
+    let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_map = {
+        let mut s = String::new();
+        for i in 0..100_000 {
+            s.push_str(&" ".repeat(i.min(200)));
+            s.push_str("k:\n");
+        }
+        s
+    };
+    vec![
+        // Malformed YAML.
+        c("unclosed-flow", f("a: [1, 2\nb: 3\n"), V, 1, "invalid YAML"),
+        c(
+            "bad-indent",
+            f("image:\n  tag: x\n   pullPolicy: Always\n"),
+            V,
+            1,
+            "invalid YAML",
+        ),
+        c("tab-indent", f("image:\n\ttag: x\n"), V, 1, "invalid YAML"),
+        c(
+            "duplicate-key",
+            f("replicaCount: 1\nreplicaCount: 2\n"),
+            V,
+            1,
+            "duplicate mapping key: replicaCount",
+        ),
+        c(
+            "unclosed-quote",
+            f("image:\n  tag: \"v1\n"),
+            V,
+            1,
+            "invalid YAML",
+        ),
+        c(
+            "bad-escape",
+            f("image:\n  tag: \"\\q\"\n"),
+            V,
+            1,
+            "invalid YAML",
+        ),
+        c(
+            "undefined-alias",
+            f("replicaCount: *nope\n"),
+            V,
+            1,
+            "invalid YAML",
+        ),
+        c(
+            "top-level-list",
+            f("- a\n- b\n"),
+            V,
+            1,
+            "must be a YAML mapping",
+        ),
+        c(
+            "top-level-scalar",
+            f("just text\n"),
+            V,
+            1,
+            "must be a YAML mapping",
+        ),
+        c(
+            "alias-bomb",
+            vec![("v.yaml", alias_bomb().into_bytes())],
+            V,
+            1,
+            "too many YAML nodes",
+        ),
+        c(
+            "deep-flow-nesting",
+            vec![("v.yaml", deep.into_bytes())],
+            V,
+            1,
+            "recursion limit exceeded",
+        ),
+        c(
+            "deep-block-nesting",
+            vec![("v.yaml", deep_map.into_bytes())],
+            V,
+            1,
+            "invalid YAML",
+        ),
+        c(
+            "non-utf8",
+            vec![("v.yaml", vec![b'a', b':', b' ', 0xff, 0xfe, b'\n'])],
+            V,
+            1,
+            "not UTF-8",
+        ),
+        c(
+            "binary",
+            vec![("v.yaml", vec![0, 1, 2, 3, 0x89, b'P', b'N', b'G'])],
+            V,
+            1,
+            "not UTF-8",
+        ),
+        c(
+            "nul-byte",
+            vec![("v.yaml", b"a: b\0c\n".to_vec())],
+            V,
+            1,
+            "invalid YAML",
+        ),
+        raw(
+            "empty-values-file-needs-proxy-keys",
+            f(""),
+            &["render", "-f", "{d}/v.yaml"],
+            1,
+            "oauth2Proxy.oidc.oidc_issuer_url",
+        ),
+        raw(
+            "whitespace-values-file",
+            f("   \n\n"),
+            &["render", "-f", "{d}/v.yaml"],
+            1,
+            "oauth2Proxy.clientID",
+        ),
+        c(
+            "empty-stdin-is-empty-values",
+            vec![],
+            &["-f", "-", "--set", "replicaCount=x"],
+            1,
+            "replicaCount: wrong type",
+        ),
+        // Wrong types.
+        c(
+            "replicas-string",
+            f("replicaCount: many\n"),
+            V,
+            1,
+            "replicaCount: wrong type",
+        ),
+        c(
+            "replicas-negative",
+            f("replicaCount: -1\n"),
+            V,
+            1,
+            "replicaCount: must be at least 0",
+        ),
+        c(
+            "port-too-big",
+            f("service:\n  port: 70000\n"),
+            V,
+            1,
+            "service.port: must be at most 65535",
+        ),
+        c(
+            "ingress-enabled-string",
+            f("ingress:\n  enabled: maybe\n"),
+            V,
+            1,
+            "ingress.enabled: wrong type",
+        ),
+        c(
+            "hosts-as-map",
+            f("ingress:\n  hosts: {host: a}\n"),
+            V,
+            1,
+            "ingress.hosts: wrong type",
+        ),
+        c(
+            "bad-cpu",
+            f("resources:\n  limits: {cpu: lots}\n"),
+            V,
+            1,
+            "resources.limits.cpu",
+        ),
+        c(
+            "bad-pull-policy",
+            f("image:\n  pullPolicy: Sometimes\n"),
+            V,
+            1,
+            "image.pullPolicy: must be one of",
+        ),
+        c(
+            "email-domains-number",
+            f("oauth2Proxy:\n  emailDomains: 5\n"),
+            V,
+            1,
+            "oauth2Proxy.emailDomains",
+        ),
+        c(
+            "node-selector-int",
+            f("nodeSelector:\n  disk: 5\n"),
+            V,
+            1,
+            "nodeSelector.disk: wrong type",
+        ),
+        c(
+            "min-replicas-zero",
+            f("autoscaling:\n  minReplicas: 0\n"),
+            V,
+            1,
+            "autoscaling.minReplicas: must be at least 1",
+        ),
+        c(
+            "bad-digest",
+            f("image:\n  digest: latest\n"),
+            V,
+            1,
+            "image.digest: does not match",
+        ),
+        // Unknown keys.
+        c(
+            "unknown-top",
+            f("replicas: 2\n"),
+            V,
+            1,
+            "replicas: unknown key (did you mean `replicaCount`?)",
+        ),
+        c(
+            "unknown-nested",
+            f("oauth2Proxy:\n  clientId: x\n"),
+            V,
+            1,
+            "did you mean `clientID`?",
+        ),
+        c(
+            "unknown-deep",
+            f("postgresql:\n  auth:\n    usernme: x\n"),
+            V,
+            1,
+            "postgresql.auth.usernme: unknown key",
+        ),
+        c(
+            "unknown-in-list",
+            f("ingress:\n  hosts:\n    - hots: a\n"),
+            V,
+            1,
+            "ingress.hosts[0].hots: unknown key",
+        ),
+        // Invalid --set.
+        c(
+            "set-no-value",
+            vec![],
+            &["--set", "image.tag"],
+            1,
+            "key \"tag\" has no value",
+        ),
+        c(
+            "set-map-over-scalar",
+            vec![],
+            &["--set", "a.b=1,a.b.c=2"],
+            1,
+            "failed parsing --set",
+        ),
+        c(
+            "set-negative-index",
+            vec![],
+            &["--set", "tolerations[-1]=1"],
+            1,
+            "negative -1 index",
+        ),
+        c(
+            "set-huge-index",
+            vec![],
+            &["--set", "tolerations[70000]=1"],
+            1,
+            "greater than maximum supported index",
+        ),
+        c(
+            "set-unterminated-list",
+            vec![],
+            &["--set", "MLFlow.extraArgs={a"],
+            1,
+            "list must terminate",
+        ),
+        c(
+            "set-json-bad",
+            vec![],
+            &["--set-json", "nodeSelector={"],
+            1,
+            "invalid JSON value",
+        ),
+        c(
+            "set-json-bad-object",
+            vec![],
+            &["--set-json", "{bad"],
+            1,
+            "not a JSON object",
+        ),
+        c(
+            "set-file-missing",
+            vec![],
+            &["--set-file", "image.tag=/nonexistent/file"],
+            1,
+            "cannot read",
+        ),
+        c(
+            "set-only-comma",
+            vec![],
+            &["--set", ","],
+            1,
+            "cannot end with ,",
+        ),
+        c(
+            "set-type-error",
+            vec![],
+            &["--set", "replicaCount=x"],
+            1,
+            "from --set 'replicaCount=…'",
+        ),
+        c(
+            "set-too-deep",
+            vec![],
+            &[
+                "--set",
+                "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a=1",
+            ],
+            1,
+            "maximum supported nested level",
+        ),
+        c(
+            "set-string-unknown",
+            vec![],
+            &["--set-string", "imagee.tag=1"],
+            1,
+            "imagee: unknown key",
+        ),
+        // Invalid names.
+        c(
+            "bucket-uppercase",
+            f("MLFlow:\n  artifacts:\n    bucketName: MyBucket\n"),
+            V,
+            1,
+            "MLFlow.artifacts.bucketName",
+        ),
+        c(
+            "bucket-too-short",
+            f("MLFlow:\n  artifacts:\n    bucketName: ab\n"),
+            V,
+            1,
+            "at least 3 characters",
+        ),
+        raw(
+            "release-uppercase",
+            vec![],
+            &["render", "MLflow"],
+            2,
+            "invalid release name",
+        ),
+        raw(
+            "release-too-long",
+            vec![],
+            &[
+                "render",
+                "a-very-long-release-name-that-is-longer-than-fifty-three",
+            ],
+            2,
+            "at most 53",
+        ),
+        raw(
+            "namespace-invalid",
+            vec![],
+            &["render", "-n", "My_NS"],
+            2,
+            "invalid namespace",
+        ),
+        c(
+            "name-override-invalid",
+            f("nameOverride: Bad Name\n"),
+            V,
+            1,
+            "nameOverride: does not match",
+        ),
+        // Conflicting options and broken cross-key rules.
+        c(
+            "pg-secret-and-password",
+            f("postgresql:\n  auth:\n    existingSecret: s\n    password: p\n"),
+            V,
+            1,
+            "use one of them",
+        ),
+        c(
+            "s3-user-without-key",
+            f("services:\n  minio:\n    enabled: false\ns3:\n  user: u\n"),
+            V,
+            1,
+            "s3.user and s3.key must be given together",
+        ),
+        c(
+            "pg-disabled-no-external",
+            f("services:\n  postgres:\n    enabled: false\n"),
+            V,
+            1,
+            "externalDatabase.host",
+        ),
+        c(
+            "external-uri-with-password",
+            f(
+                "services:\n  postgres:\n    enabled: false\n    externalURI: postgresql://u:TOPSECRET@h/db\n",
+            ),
+            V,
+            1,
+            "must not contain a password",
+        ),
+        raw(
+            "proxy-without-issuer",
+            vec![],
+            &["render", "--set", "oauth2Proxy.clientID=c"],
+            1,
+            "oauth2Proxy.oidc.oidc_issuer_url is not set",
+        ),
+        c(
+            "cookie-secret-length",
+            vec![],
+            &["--set", "oauth2Proxy.cookieSecret=TOPSECRET"],
+            1,
+            "exactly 16, 24 or 32 bytes",
+        ),
+        c(
+            "public-client-with-secret",
+            vec![],
+            &[
+                "--set",
+                "oauth2Proxy.publicClient=true,oauth2Proxy.clientSecret=TOPSECRET",
+            ],
+            1,
+            "a public client has no secret",
+        ),
+        c(
+            "autoscaling-min-over-max",
+            f("autoscaling:\n  enabled: true\n  minReplicas: 5\n  maxReplicas: 2\n"),
+            V,
+            1,
+            "greater than autoscaling.maxReplicas",
+        ),
+        c(
+            "autoscaling-no-target",
+            f("autoscaling:\n  enabled: true\n  targetCPUUtilizationPercentage: 0\n"),
+            V,
+            1,
+            "needs autoscaling.targetCPUUtilizationPercentage",
+        ),
+        c(
+            "minio-api-ingress",
+            f("minio:\n  apiIngress:\n    enabled: true\n"),
+            V,
+            1,
+            "minio.apiIngress.enabled: must be false",
+        ),
+        c(
+            "ingress-without-hosts",
+            f("ingress:\n  enabled: true\n  hosts: []\n"),
+            V,
+            1,
+            "names no host",
+        ),
+        c(
+            "output-dir-and-json",
+            vec![],
+            &["--output-dir", "{d}/out", "-o", "json"],
+            2,
+            "cannot be combined",
+        ),
+        c(
+            "old-kube-version",
+            vec![],
+            &["--kube-version", "1.20"],
+            2,
+            "not supported",
+        ),
+        c(
+            "bad-kube-version",
+            vec![],
+            &["--kube-version", "latest"],
+            2,
+            "not a version",
+        ),
+        c(
+            "show-only-missing",
+            vec![],
+            &["-s", "templates/nope.yaml"],
+            2,
+            "could not find template",
+        ),
+        c("unknown-flag", vec![], &["--frobnicate"], 2, "--frobnicate"),
+        // Unreadable inputs.
+        c(
+            "missing-file",
+            vec![],
+            &["-f", "{d}/nope.yaml"],
+            1,
+            "cannot read values file",
+        ),
+        c(
+            "directory-as-file",
+            vec![],
+            &["-f", "{d}"],
+            1,
+            "cannot read values file",
+        ),
+        raw(
+            "validate-missing-file",
+            vec![],
+            &["validate", "{d}/nope.yaml"],
+            1,
+            "cannot read",
+        ),
+        raw(
+            "validate-malformed",
+            f("a: [\n"),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "do not parse",
+        ),
+        raw(
+            "validate-scalar-doc",
+            f("--- 5\n"),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "not a Kubernetes object",
+        ),
+        raw("unknown-subcommand", vec![], &["deploy"], 2, "deploy"),
+    ]
+}
+
+fn dir_for(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mlflow-chart-bad-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn substitute(args: &[&str], d: &Path) -> Vec<String> {
+    args.iter()
+        .map(|a| a.replace("{d}", &d.to_string_lossy()))
+        .collect()
+}
+
+#[test]
+fn corpus_has_at_least_50_cases() {
+    assert!(cases().len() >= 50, "{}", cases().len());
+}
+
+#[test]
+fn every_bad_input_fails_cleanly() {
+    let mut problems = Vec::new();
+    for case in cases() {
+        let d = dir_for(case.name);
+        for (name, content) in &case.files {
+            std::fs::write(d.join(name), content).unwrap();
+        }
+        let args = substitute(&case.args, &d);
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let start = Instant::now();
+        let r = common::run(&argv, Some(b""));
+        let took = start.elapsed();
+        let ok = r.code == case.code
+            && r.stdout.is_empty()
+            && r.stderr.contains(case.needle)
+            && !r.stderr.contains("panicked")
+            && !r.stderr.contains("TOPSECRET")
+            && took < Duration::from_secs(20);
+        if !ok {
+            problems.push(format!(
+                "{}: exit {} (want {}), {:?}, stdout {} bytes, stderr: {}",
+                case.name,
+                r.code,
+                case.code,
+                took,
+                r.stdout.len(),
+                r.stderr.lines().take(4).collect::<Vec<_>>().join(" | ")
+            ));
+        }
+        let _ = std::fs::remove_dir_all(&d);
+    }
+    assert!(
+        problems.is_empty(),
+        "{} cases misbehaved:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+/// A 100 MB values file is refused quickly, with a located message.
+#[test]
+fn huge_values_file_is_bounded() {
+    let d = dir_for("huge");
+    let path = d.join("big.yaml");
+    {
+        use std::io::Write;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        writeln!(w, "podAnnotations:").unwrap();
+        let line = format!("\"{}\"", "x".repeat(200));
+        let mut written = 0usize;
+        let mut i = 0;
+        while written < 100 * 1024 * 1024 {
+            let l = format!("  k{i}: {line}\n");
+            written += l.len();
+            w.write_all(l.as_bytes()).unwrap();
+            i += 1;
+        }
+    }
+    let start = Instant::now();
+    let p = path.to_string_lossy().into_owned();
+    let r = common::run(&["render", "-f", &p], None);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("too many YAML nodes"), "{}", r.stderr);
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
