@@ -42,9 +42,41 @@ pub enum Command {
         values: ValuesArgs,
     },
     /// Print the JSON Schema of the values (for editors and CI).
-    Schema,
+    Schema {
+        /// Print the Markdown values reference (docs/values.md) instead.
+        #[arg(long)]
+        reference: bool,
+    },
     /// Validate any multi-document manifest stream (files or `-` for stdin).
     Validate(ValidateArgs),
+    /// Compare two renders object by object (exit 0 same, 1 different, 2 error).
+    Diff(DiffArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// OLD and NEW manifest files (`-` reads standard input for one of them).
+    pub files: Vec<String>,
+    /// Render the old side from these values files instead (repeatable).
+    #[arg(long = "values-old", value_name = "FILE")]
+    pub values_old: Vec<String>,
+    /// Render the new side from these values files instead (repeatable).
+    #[arg(long = "values-new", value_name = "FILE")]
+    pub values_new: Vec<String>,
+    /// Release name used when rendering.
+    #[arg(long, default_value = "mlflow")]
+    pub release: String,
+    /// Namespace used when rendering.
+    #[arg(short = 'n', long, default_value = "default")]
+    pub namespace: String,
+    /// Output format of the report.
+    #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
+    pub output: Format,
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,6 +107,27 @@ pub struct RenderArgs {
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
     pub output: Format,
+    /// Do not print the next-steps notes on stderr.
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+}
+
+impl RenderArgs {
+    /// The flags' defaults for a release, namespace and values (library callers, `diff`).
+    pub fn new(release: &str, namespace: &str, values: ValuesArgs) -> Self {
+        RenderArgs {
+            release: release.to_string(),
+            values,
+            namespace: namespace.to_string(),
+            show_only: vec![],
+            output_dir: None,
+            kube_version: "1.33".into(),
+            api_versions: vec![],
+            skip_schema_validation: false,
+            output: Format::Yaml,
+            quiet: true,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -107,13 +160,109 @@ pub fn run(cli: Cli) -> Result<Output, Failure> {
     match cli.command {
         Command::Render(args) => run_render(&args),
         Command::Values { values } => run_values(&values),
-        Command::Schema => Ok(Output {
-            stdout: schema::SCHEMA.to_string(),
+        Command::Schema { reference } => Ok(Output {
+            stdout: if reference {
+                crate::reference::markdown()
+            } else {
+                schema::SCHEMA.to_string()
+            },
             stderr: vec![],
             code: 0,
         }),
         Command::Validate(args) => run_validate(&args),
+        Command::Diff(args) => run_diff(&args).map_err(|mut f| {
+            // Like diff(1): 1 means "different", so every error is 2.
+            f.kind = crate::error::Kind::Usage;
+            f
+        }),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "mlflow-chart",
+                &mut buf,
+            );
+            Ok(Output {
+                stdout: String::from_utf8_lossy(&buf).into_owned(),
+                stderr: vec![],
+                code: 0,
+            })
+        }
     }
+}
+
+fn read_manifests(files: &[String]) -> Result<Vec<Document>, Failure> {
+    let mut docs = Vec::new();
+    let mut problems = Vec::new();
+    for f in files {
+        let (name, bytes) = if f == "-" {
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+                .map_err(|e| Failure::input(format!("reading standard input: {e}")))?;
+            ("<stdin>".to_string(), buf)
+        } else {
+            let b =
+                std::fs::read(f).map_err(|e| Failure::input(format!("cannot read {f}: {e}")))?;
+            (f.clone(), b)
+        };
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Failure::input(format!("{name}: not UTF-8 text")))?;
+        match parse::parse_stream(&name, &text) {
+            Ok(d) => docs.extend(d),
+            Err(e) => problems.push(e.message),
+        }
+    }
+    if problems.is_empty() {
+        Ok(docs)
+    } else {
+        Err(Failure::input("the manifests do not parse").with_problems(problems))
+    }
+}
+
+fn run_diff(args: &DiffArgs) -> Result<Output, Failure> {
+    let rendering = !args.values_old.is_empty() || !args.values_new.is_empty();
+    let (old, new) = if rendering {
+        if !args.files.is_empty() {
+            return Err(Failure::usage(
+                "give either two manifest files or --values-old/--values-new, not both",
+            ));
+        }
+        let side = |files: &Vec<String>| -> Result<Vec<Document>, Failure> {
+            let ra = RenderArgs::new(
+                &args.release,
+                &args.namespace,
+                ValuesArgs {
+                    files: files.clone(),
+                    ..Default::default()
+                },
+            );
+            render_docs(&ra).map(|(d, _)| d)
+        };
+        (side(&args.values_old)?, side(&args.values_new)?)
+    } else {
+        match args.files.as_slice() {
+            [a, b] if !(a == "-" && b == "-") => (
+                read_manifests(std::slice::from_ref(a))?,
+                read_manifests(std::slice::from_ref(b))?,
+            ),
+            _ => {
+                return Err(Failure::usage(
+                    "diff needs exactly two manifest files: OLD NEW (at most one of them `-`)",
+                ));
+            }
+        }
+    };
+    let report = crate::diff::compare(&old, &new);
+    let stdout = match args.output {
+        Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+        Format::Yaml => report.text(),
+    };
+    Ok(Output {
+        stdout,
+        stderr: vec![],
+        code: if report.differs() { 1 } else { 0 },
+    })
 }
 
 fn check_kube_version(v: &str) -> Result<(), Failure> {
@@ -169,12 +318,21 @@ pub fn render_docs(args: &RenderArgs) -> Result<(Vec<Document>, Vec<String>), Fa
         api_versions: args.api_versions.clone(),
     };
 
-    // values → render → parse → validate → sort
     let computed = values::compute(&args.values)?;
-    if !args.skip_schema_validation {
-        schema::check(&computed)?;
+    render_computed(&computed, &release, &caps, args.skip_schema_validation)
+}
+
+/// The pipeline after values are computed: check → render → parse → validate → sort.
+pub fn render_computed(
+    computed: &values::Computed,
+    release: &Release,
+    caps: &Capabilities,
+    skip_schema_validation: bool,
+) -> Result<(Vec<Document>, Vec<String>), Failure> {
+    if !skip_schema_validation {
+        schema::check(computed)?;
     }
-    let rendered = render::render(&computed.values, &release, &caps)?;
+    let rendered = render::render(&computed.values, release, caps)?;
     let mut docs = parse::parse(&rendered.files)?;
     let w = &rendered.wiring;
     let known = Known {
@@ -194,11 +352,82 @@ pub fn render_docs(args: &RenderArgs) -> Result<(Vec<Document>, Vec<String>), Fa
 
     let mut stderr: Vec<String> = w.warnings.iter().map(|m| format!("warning: {m}")).collect();
     stderr.extend(w.notes.iter().map(|m| format!("note: {m}")));
+    stderr.extend(next_steps(&computed.values, w, release));
     Ok((docs, stderr))
 }
 
+/// Helm-style NOTES: how to reach MLflow, get a token, and which Secrets must exist.
+fn next_steps(
+    values: &serde_json::Value,
+    w: &render::context::Wiring,
+    release: &Release,
+) -> Vec<String> {
+    let mut out = vec!["next steps:".to_string()];
+    let ingress = values
+        .pointer("/ingress/enabled")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    let host = values
+        .pointer("/ingress/hosts/0/host")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("");
+    let tls = values
+        .pointer("/ingress/tls")
+        .and_then(serde_json::Value::as_array)
+        .is_some_and(|t| {
+            t.iter().any(|e| {
+                e["hosts"]
+                    .as_array()
+                    .is_some_and(|h| h.iter().any(|x| x == host))
+            })
+        });
+    if ingress && !host.is_empty() {
+        out.push(format!(
+            "  MLflow UI and API: {}://{host}/",
+            if tls { "https" } else { "http" }
+        ));
+    } else {
+        let port = values
+            .pointer("/service/port")
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(5000);
+        out.push(format!(
+            "  MLflow UI and API: kubectl -n {} port-forward svc/{} {port}:{port}, then http://localhost:{port}/",
+            release.namespace, w.fullname
+        ));
+    }
+    if w.proxy.is_some() {
+        out.push(
+            "  API token: export MLFLOW_TRACKING_TOKEN=$(mlflow-token)  (Keycloak device flow)"
+                .into(),
+        );
+    }
+    if !w.secrets_external.is_empty() {
+        out.push(format!(
+            "  Secrets that must exist in namespace {}:",
+            release.namespace
+        ));
+        out.extend(w.secrets_external.iter().map(|s| format!("    - {s}")));
+    }
+    if !w.secrets_generated.is_empty() {
+        out.push(format!(
+            "  Generated once in the cluster by Job {}: {}",
+            w.names["generator"],
+            w.secrets_generated
+                .iter()
+                .map(|g| g.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    out
+}
+
 fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
-    let (docs, stderr) = render_docs(args)?;
+    let (docs, mut stderr) = render_docs(args)?;
+    if args.quiet {
+        stderr.retain(|l| l.starts_with("warning:"));
+    }
     let docs = if args.show_only.is_empty() {
         docs
     } else {
@@ -274,29 +503,7 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
     } else {
         args.files.clone()
     };
-    let mut docs = Vec::new();
-    let mut problems = Vec::new();
-    for f in &files {
-        let (name, bytes) = if f == "-" {
-            let mut buf = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
-                .map_err(|e| Failure::input(format!("reading standard input: {e}")))?;
-            ("<stdin>".to_string(), buf)
-        } else {
-            let b =
-                std::fs::read(f).map_err(|e| Failure::input(format!("cannot read {f}: {e}")))?;
-            (f.clone(), b)
-        };
-        let text = String::from_utf8(bytes)
-            .map_err(|_| Failure::input(format!("{name}: not UTF-8 text")))?;
-        match parse::parse_stream(&name, &text) {
-            Ok(d) => docs.extend(d),
-            Err(e) => problems.push(e.message),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Failure::input("the manifests do not parse").with_problems(problems));
-    }
+    let docs = read_manifests(&files)?;
     let known = Known {
         secrets: args.external_secrets.iter().cloned().collect(),
     };

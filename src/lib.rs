@@ -5,10 +5,12 @@
 //! [`error`] maps every failure to an exit code in one place.
 
 pub mod cli;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod locate;
 pub mod parse;
+pub mod reference;
 pub mod render;
 pub mod schema;
 pub mod sort;

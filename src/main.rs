@@ -31,7 +31,15 @@ fn main() -> ExitCode {
             ExitCode::from(out.code)
         }
         Err(failure) => {
-            eprintln!("{failure}");
+            let text = failure.to_string();
+            // Colour on a terminal only, and never when NO_COLOR is set.
+            let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none();
+            if color {
+                eprintln!("{}", text.replacen("Error:", "\x1b[1;31mError:\x1b[0m", 1));
+            } else {
+                eprintln!("{text}");
+            }
             ExitCode::from(failure.exit_code())
         }
     }

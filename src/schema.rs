@@ -108,7 +108,7 @@ fn pointer_to_path(root: &Value, pointer: &str) -> KeyPath {
 
 /// The schema node describing the object at `path`, following `properties`, `items`,
 /// `additionalProperties` and local `$ref`s.
-fn schema_at<'s>(root: &'s Value, path: &KeyPath) -> Option<&'s Value> {
+pub fn schema_at<'s>(root: &'s Value, path: &KeyPath) -> Option<&'s Value> {
     let mut cur = resolve(root, root)?;
     for seg in &path.0 {
         cur = match seg {
@@ -123,7 +123,7 @@ fn schema_at<'s>(root: &'s Value, path: &KeyPath) -> Option<&'s Value> {
     Some(cur)
 }
 
-fn resolve<'s>(root: &'s Value, node: &'s Value) -> Option<&'s Value> {
+pub fn resolve<'s>(root: &'s Value, node: &'s Value) -> Option<&'s Value> {
     match node.get("$ref").and_then(Value::as_str) {
         Some(r) => root.pointer(r.strip_prefix('#')?),
         None => Some(node),

@@ -36,13 +36,7 @@ fn c(
     if !args.contains(&"oauth2Proxy.enabled=false") {
         a.extend_from_slice(&P);
     }
-    Case {
-        name,
-        files,
-        args: a,
-        code,
-        needle,
-    }
+    raw(name, files, &a, code, needle)
 }
 
 fn raw(

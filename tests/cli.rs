@@ -297,3 +297,142 @@ fn peer_renders_validate_cleanly() {
     }
     assert_eq!(n, 3);
 }
+
+#[test]
+fn values_reference_in_docs_is_in_sync() {
+    let r = run(&["schema", "--reference"], None);
+    let doc = std::fs::read_to_string(common::root().join("docs/values.md")).unwrap();
+    assert!(
+        r.stdout == doc,
+        "docs/values.md is stale: run `cargo run -- schema --reference > docs/values.md`"
+    );
+}
+
+#[test]
+fn diff_reports_same_changed_added_removed_with_exit_codes() {
+    let g = |n: &str| {
+        common::root()
+            .join(format!("tests/golden/{n}.yaml"))
+            .to_string_lossy()
+            .into_owned()
+    };
+    let same = run(&["diff", &g("default"), &g("default")], None);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    assert!(
+        same.stdout
+            .ends_with("0 added, 0 removed, 0 changed, 22 unchanged\n"),
+        "{}",
+        same.stdout
+    );
+    let d = run(&["diff", &g("default"), &g("autoscaling")], None);
+    assert_eq!(d.code, 1);
+    assert!(
+        d.stdout
+            .contains("+ HorizontalPodAutoscaler/mlflow/mlflow (added)"),
+        "{}",
+        d.stdout
+    );
+    assert!(d.stdout.contains("~ Deployment/mlflow/mlflow (changed)"));
+    assert!(d.stdout.contains("+      nodeSelector:"), "{}", d.stdout);
+    let back = run(&["diff", &g("autoscaling"), &g("default")], None);
+    assert!(
+        back.stdout
+            .contains("- HorizontalPodAutoscaler/mlflow/mlflow (removed)")
+    );
+    let j = run(
+        &["diff", "-o", "json", &g("default"), &g("autoscaling")],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
+    assert_eq!(v["added"], 2);
+    assert_eq!(j.code, 1);
+    // Errors are exit 2, like diff(1).
+    assert_eq!(run(&["diff", &g("default")], None).code, 2);
+    assert_eq!(
+        run(&["diff", &g("default"), "/nonexistent.yaml"], None).code,
+        2
+    );
+    // Rendering both sides from values.
+    let a = common::root()
+        .join("tests/scenarios/default.yaml")
+        .to_string_lossy()
+        .into_owned();
+    let b = common::root()
+        .join("tests/scenarios/public-client.yaml")
+        .to_string_lossy()
+        .into_owned();
+    let r = run(
+        &[
+            "diff",
+            "--values-old",
+            &a,
+            "--values-new",
+            &b,
+            "-n",
+            "mlflow",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("--client-id=mlflow-public"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn completions_for_shells() {
+    for shell in ["bash", "zsh", "fish"] {
+        let r = run(&["completions", shell], None);
+        assert_eq!(r.code, 0);
+        assert!(
+            r.stdout.contains("render") && r.stdout.contains("set-string"),
+            "{shell}"
+        );
+    }
+}
+
+#[test]
+fn next_steps_on_stderr_and_quiet() {
+    let r = render(&[]);
+    assert!(
+        r.stderr.contains("next steps:") && r.stderr.contains("mlflow-token"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("port-forward svc/mlflow"));
+    let q = render(&["-q"]);
+    assert!(!q.stderr.contains("next steps:"));
+    assert_eq!(q.stdout, r.stdout);
+}
+
+#[test]
+fn kustomize_builds_our_render_as_a_base_with_a_patch() {
+    let kubectl = common::venv_bin("kubectl");
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-kustomize-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let golden = std::fs::read_to_string(common::root().join("tests/golden/default.yaml")).unwrap();
+    std::fs::write(dir.join("mlflow.yaml"), golden).unwrap();
+    std::fs::write(
+        dir.join("kustomization.yaml"),
+        "resources:\n- mlflow.yaml\npatches:\n- target: {kind: Deployment, name: mlflow}\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: 3\ncommonLabels:\n  team: ml\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(kubectl)
+        .arg("kustomize")
+        .arg(&dir)
+        .output()
+        .expect("kubectl runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(&text).unwrap();
+    let deploy = docs.iter().find(|d| d["kind"] == "Deployment").unwrap();
+    assert_eq!(deploy["spec"]["replicas"], 3);
+    assert_eq!(deploy["metadata"]["labels"]["team"], "ml");
+    assert_eq!(docs.iter().filter(|d| !d.is_null()).count(), 22);
+}

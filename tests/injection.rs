@@ -3,7 +3,7 @@
 //! render to exactly the same set of objects and keys as a plain value, with the string
 //! verbatim where it belongs, or fail cleanly; and the emitted YAML reads back unchanged.
 
-use mlflow_chart::cli::{Format, RenderArgs, render_docs};
+use mlflow_chart::cli::{RenderArgs, render_docs};
 use mlflow_chart::emit;
 use mlflow_chart::parse::{Document, parse_stream};
 use mlflow_chart::values::ValuesArgs;
@@ -13,9 +13,10 @@ use std::collections::BTreeSet;
 
 fn args(s: &str) -> RenderArgs {
     let js = serde_json::to_string(s).unwrap();
-    RenderArgs {
-        release: "mlflow".into(),
-        values: ValuesArgs {
+    RenderArgs::new(
+        "mlflow",
+        "mlflow",
+        ValuesArgs {
             set: vec![
                 "oauth2Proxy.clientID=mlflow".into(),
                 "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/r".into(),
@@ -30,14 +31,7 @@ fn args(s: &str) -> RenderArgs {
             ],
             ..Default::default()
         },
-        namespace: "mlflow".into(),
-        show_only: vec![],
-        output_dir: None,
-        kube_version: "1.33".into(),
-        api_versions: vec![],
-        skip_schema_validation: false,
-        output: Format::Yaml,
-    }
+    )
 }
 
 /// Every map key path in a document (list positions folded), and the object's identity.

@@ -1,0 +1,105 @@
+//! Benchmarks of each pipeline stage with every component on (PostgreSQL, MinIO, proxy,
+//! ingress with TLS, autoscaling), and a scaling benchmark: the full pipeline with 1, 10,
+//! 100 and 1000 extra objects (`extraObjects`), to read the per-object cost.
+//! Run: `cargo bench --bench pipeline`.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use mlflow_chart::cli::{RenderArgs, render_docs};
+use mlflow_chart::render::{self, Capabilities, context::Release};
+use mlflow_chart::validate::{self, Known};
+use mlflow_chart::values::{self, ValuesArgs};
+use mlflow_chart::{emit, parse, sort};
+use std::hint::black_box;
+
+fn all_components(extra_objects: usize) -> ValuesArgs {
+    let extra: Vec<String> = (0..extra_objects)
+        .map(|i| {
+            format!(
+                r#"{{"apiVersion":"v1","kind":"ConfigMap","metadata":{{"name":"extra-{i}","namespace":"mlflow"}},"data":{{"k":"v{i}"}}}}"#
+            )
+        })
+        .collect();
+    ValuesArgs {
+        set: vec![
+            "oauth2Proxy.clientID=mlflow,oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/ml".into(),
+            "ingress.enabled=true,ingress.hosts[0].host=mlflow.example.org,ingress.tls[0].hosts[0]=mlflow.example.org,ingress.tls[0].secretName=tls".into(),
+            "autoscaling.enabled=true,autoscaling.minReplicas=2".into(),
+        ],
+        set_json: vec![format!("extraObjects=[{}]", extra.join(","))],
+        ..Default::default()
+    }
+}
+
+fn args(values: ValuesArgs) -> RenderArgs {
+    RenderArgs::new("mlflow", "mlflow", values)
+}
+
+fn stages(c: &mut Criterion) {
+    let release = Release {
+        name: "mlflow".into(),
+        namespace: "mlflow".into(),
+    };
+    let caps = Capabilities {
+        kube_version: "1.33".into(),
+        api_versions: vec![],
+    };
+    let va = all_components(0);
+    let computed = values::compute(&va).unwrap();
+    let out = render::render(&computed.values, &release, &caps).unwrap();
+    let docs = parse::parse(&out.files).unwrap();
+    let w = &out.wiring;
+    let known = Known {
+        secrets: w.secrets_generated.iter().map(|g| g.name.clone()).collect(),
+    };
+
+    let mut g = c.benchmark_group("stage");
+    g.bench_function("values_load_merge_check", |b| {
+        b.iter(|| {
+            let c = values::compute(black_box(&va)).unwrap();
+            mlflow_chart::schema::check(&c).unwrap();
+        })
+    });
+    g.bench_function("render", |b| {
+        b.iter(|| render::render(black_box(&computed.values), &release, &caps).unwrap())
+    });
+    g.bench_function("parse", |b| {
+        b.iter(|| parse::parse(black_box(&out.files)).unwrap())
+    });
+    g.bench_function("validate", |b| {
+        b.iter(|| validate::check(black_box(&docs), &known).unwrap())
+    });
+    g.bench_function("sort_emit", |b| {
+        b.iter(|| {
+            let mut d = docs.clone();
+            sort::sort(&mut d);
+            emit::stream(&d).unwrap()
+        })
+    });
+    let full = args(all_components(0));
+    g.bench_function("full_pipeline", |b| {
+        b.iter(|| {
+            let (d, _) = render_docs(black_box(&full)).unwrap();
+            emit::stream(&d).unwrap()
+        })
+    });
+    g.finish();
+}
+
+fn scaling(c: &mut Criterion) {
+    let mut g = c.benchmark_group("scaling");
+    g.sample_size(20);
+    for n in [1usize, 10, 100, 1000] {
+        let a = args(all_components(n));
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::new("extra_objects", n), &a, |b, a| {
+            b.iter(|| {
+                let (d, _) = render_docs(black_box(a)).unwrap();
+                emit::stream(&d).unwrap()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, stages, scaling);
+criterion_main!(benches);
