@@ -337,14 +337,10 @@ pub fn render_computed(
     let w = &rendered.wiring;
     let known = Known {
         secrets: w
-            .secrets_generated
-            .iter()
-            .map(|g| g.name.clone())
-            .chain(
-                w.secrets_external
-                    .iter()
-                    .map(|e| e.split(' ').next().unwrap_or("").to_string()),
-            )
+            .secrets_outside
+            .split(',')
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
             .collect(),
     };
     validate::check(&docs, &known)?;
@@ -505,7 +501,12 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
     };
     let docs = read_manifests(&files)?;
     let known = Known {
-        secrets: args.external_secrets.iter().cloned().collect(),
+        secrets: args
+            .external_secrets
+            .iter()
+            .cloned()
+            .chain(validate::declared_outside(&docs))
+            .collect(),
     };
     let (report, records) = validate::validate(&docs, &known);
     let strict_fail = args.strict && !report.not_validated.is_empty();

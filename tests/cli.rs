@@ -436,3 +436,22 @@ fn kustomize_builds_our_render_as_a_base_with_a_patch() {
     assert_eq!(deploy["metadata"]["labels"]["team"], "ml");
     assert_eq!(docs.iter().filter(|d| !d.is_null()).count(), 22);
 }
+
+#[test]
+fn service_monitor_only_when_the_api_is_served() {
+    let without = render(&["--set", "metrics.enabled=true"]);
+    assert_eq!(without.code, 0, "{}", without.stderr);
+    assert!(!without.stdout.contains("kind: ServiceMonitor"));
+    assert!(without.stdout.contains("--expose-prometheus"));
+    assert!(without.stdout.contains("--skip-auth-route=GET=^/metrics$"));
+    let with = render(&[
+        "--set",
+        "metrics.enabled=true",
+        "--api-versions",
+        "monitoring.coreos.com/v1",
+    ]);
+    assert_eq!(with.code, 0, "{}", with.stderr);
+    assert!(with.stdout.contains("# Source: mlflow-chart/templates/servicemonitor.yaml\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor"));
+    let off = render(&["--api-versions", "monitoring.coreos.com/v1"]);
+    assert!(!off.stdout.contains("kind: ServiceMonitor"));
+}

@@ -220,3 +220,17 @@ fn every_proxy_option_is_a_real_oauth2_proxy_flag() {
     }
     assert!(checked > 50, "checked {checked} flags");
 }
+
+#[test]
+fn mlflow_chart_validate_accepts_every_golden() {
+    for (name, _) in common::scenarios() {
+        let g = common::golden_path(&name).to_string_lossy().into_owned();
+        let r = common::run(&["validate", "--strict", &g], None);
+        assert_eq!(r.code, 0, "{name}: {}", r.stdout);
+        assert!(
+            r.stdout.contains(", 0 problems, 0 not validated"),
+            "{}",
+            r.stdout
+        );
+    }
+}

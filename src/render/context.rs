@@ -63,6 +63,9 @@ pub struct Wiring {
     pub secrets_generated: Vec<GeneratedSecret>,
     /// Secrets the values say exist outside the render.
     pub secrets_external: Vec<String>,
+    /// Names of all Secrets referenced but not rendered (generated in-cluster or external),
+    /// comma-separated, for the `mlflow-chart.io/secrets-outside` annotation.
+    pub secrets_outside: String,
     pub replicas_max: i64,
     /// Environment of the MLflow server, the migration init container and the proxy.
     pub mlflow_env: Vec<Value>,
@@ -632,6 +635,12 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         "--allowed-hosts".into(),
         with_ports.join(","),
     ];
+    if b(values, "/metrics/enabled") {
+        mlflow_args.extend([
+            "--expose-prometheus".to_string(),
+            "/tmp/prometheus".to_string(),
+        ]);
+    }
     mlflow_args.extend(list(values, "/MLFlow/extraArgs"));
 
     // --- Scaling -------------------------------------------------------------------------
@@ -737,7 +746,21 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
     )
     .unwrap_or_default();
 
+    let secrets_outside = generated
+        .iter()
+        .map(|g| g.name.clone())
+        .chain(
+            external
+                .iter()
+                .map(|e| e.split(' ').next().unwrap_or("").to_string()),
+        )
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>()
+        .join(",");
+
     Ok(Wiring {
+        secrets_outside,
         generator_spec,
         mlflow_env,
         db_env,
@@ -918,6 +941,9 @@ fn build_proxy(
     args.push("--reverse-proxy=true".into());
     args.push("--skip-provider-button=true".into());
     args.push("--skip-auth-route=GET=^/health$".into());
+    if b(values, "/metrics/enabled") {
+        args.push("--skip-auth-route=GET=^/metrics$".into());
+    }
     args.push("--silence-ping-logging=true".into());
     args.push("--code-challenge-method=S256".into());
     if public {

@@ -9,6 +9,32 @@ use crate::error::Failure;
 use crate::parse::Document;
 pub use semantic::Known;
 
+/// Annotation by which a render declares the Secrets it references but does not contain
+/// (generated in the cluster, or provided by the user), so `validate` accepts them.
+pub const SECRETS_OUTSIDE_ANNOTATION: &str = "mlflow-chart.io/secrets-outside";
+
+/// The Secrets a stream declares as existing outside it.
+pub fn declared_outside(docs: &[Document]) -> Vec<String> {
+    let mut names: Vec<String> = docs
+        .iter()
+        .filter_map(|d| {
+            d.value
+                .pointer("/metadata/annotations")
+                .and_then(|a| a.get(SECRETS_OUTSIDE_ANNOTATION))
+        })
+        .filter_map(|v| v.as_str())
+        .flat_map(|s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// The outcome over a stream.
 #[derive(Debug, Default)]
 pub struct Report {
