@@ -67,7 +67,10 @@ fn env() -> Environment<'static> {
 
 /// Names of the templates that produce output (helpers excluded), sorted.
 pub fn template_names() -> Vec<String> {
-    let env = env();
+    output_templates(&env())
+}
+
+fn output_templates(env: &Environment<'_>) -> Vec<String> {
     let mut names: Vec<String> = env
         .templates()
         .map(|(name, _)| name.to_string())
@@ -111,7 +114,7 @@ pub fn render(values: &Value, release: &Release, caps: &Capabilities) -> Result<
     let ctx = JValue::from(Serde(&ctx));
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for name in template_names() {
+    for name in output_templates(&env) {
         let tmpl = env
             .get_template(&name)
             .map_err(|e| Failure::render(format!("templates/{name}: {e}")))?;
