@@ -229,11 +229,104 @@ fn cookie_secret_ok(secret: &str) -> bool {
     matches!(secret.len(), 16 | 24 | 32)
 }
 
+/// What deriving the wiring collects on the way: broken rules, stderr messages, and
+/// the Secrets in each of the three credential modes.
+#[derive(Default)]
+struct Acc {
+    errors: Vec<String>,
+    notes: Vec<String>,
+    warnings: Vec<String>,
+    rendered: Vec<RenderedSecret>,
+    generated: Vec<GeneratedSecret>,
+    external: Vec<String>,
+}
+
+/// One credential set: its values under `base` (`existingSecret` plus one value per key).
+struct CredentialSpec<'a> {
+    base: &'a str,
+    what: &'a str,
+    /// (Secret key, values key under `base`, length when generated)
+    keys: &'a [(&'a str, &'a str, usize)],
+    name: &'a str,
+    component: &'a str,
+}
+
+/// Resolves a credential set in its three modes and returns the Secret to reference:
+/// an existing Secret (referenced, never rendered); explicit values (rendered, with a
+/// warning); or nothing (generated once in the cluster).
+fn credential_set(values: &Value, spec: &CredentialSpec<'_>, acc: &mut Acc) -> String {
+    let base = spec.base;
+    let existing = s(
+        values,
+        &format!("/{}/existingSecret", base.replace('.', "/")),
+    );
+    let given: Vec<(&str, &str, &str)> = spec
+        .keys
+        .iter()
+        .map(|(key, value_key, _)| {
+            (
+                *key,
+                *value_key,
+                s(values, &format!("/{}/{value_key}", base.replace('.', "/"))),
+            )
+        })
+        .collect();
+    let names = given
+        .iter()
+        .map(|(_, k, _)| format!("{base}.{k}"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let secret_keys = spec
+        .keys
+        .iter()
+        .map(|(k, _, _)| *k)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !existing.is_empty() {
+        if given.iter().any(|(_, _, v)| !v.is_empty()) {
+            acc.errors.push(format!(
+                "{base}.existingSecret is set together with {names}: use one of them"
+            ));
+        }
+        acc.external
+            .push(format!("{existing} (keys: {secret_keys})"));
+        return existing.to_string();
+    }
+    if given.iter().any(|(_, _, v)| !v.is_empty()) {
+        if given.iter().any(|(_, _, v)| v.is_empty()) {
+            acc.errors.push(format!(
+                "{names} must be given together (or neither, to have them generated in the cluster)"
+            ));
+        }
+        acc.warnings.push(format!(
+            "the output holds {} ({base}.*); prefer {base}.existingSecret",
+            spec.what
+        ));
+        acc.rendered.push(RenderedSecret {
+            name: spec.name.to_string(),
+            component: spec.component.into(),
+            data: given
+                .iter()
+                .map(|(k, _, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        });
+    } else {
+        acc.generated.push(GeneratedSecret {
+            name: spec.name.to_string(),
+            component: spec.component.into(),
+            keys: spec
+                .keys
+                .iter()
+                .map(|(k, _, n)| (k.to_string(), *n))
+                .collect(),
+        });
+    }
+    spec.name.to_string()
+}
+
 /// Derives the wiring, or fails with every broken cross-key rule at once.
 pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
-    let mut errors: Vec<String> = Vec::new();
-    let mut notes = Vec::new();
-    let mut warnings = Vec::new();
+    let mut acc = Acc::default();
     let fullname = fullname(values, &release.name);
     let ns = &release.namespace;
 
@@ -290,50 +383,24 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         ),
     );
 
-    let mut rendered = Vec::new();
-    let mut generated = Vec::new();
-    let mut external = Vec::new();
-
     // --- Database -------------------------------------------------------------------
     let pg_enabled = b(values, "/services/postgres/enabled");
     let db = if pg_enabled {
         let auth = "/postgresql/auth";
-        let existing = s(values, &format!("{auth}/existingSecret"));
-        let (pw, admin_pw) = (
-            s(values, &format!("{auth}/password")),
-            s(values, &format!("{auth}/postgresPassword")),
+        let secret_name = credential_set(
+            values,
+            &CredentialSpec {
+                base: "postgresql.auth",
+                what: "PostgreSQL passwords",
+                keys: &[
+                    ("password", "password", 32),
+                    ("postgres-password", "postgresPassword", 32),
+                ],
+                name: &names["postgresql"],
+                component: "postgresql",
+            },
+            &mut acc,
         );
-        let secret_name = if !existing.is_empty() {
-            if !pw.is_empty() || !admin_pw.is_empty() {
-                errors.push("postgresql.auth.existingSecret is set together with postgresql.auth.password/postgresPassword: use one of them".into());
-            }
-            external.push(format!("{existing} (keys: password, postgres-password)"));
-            existing.to_string()
-        } else if !pw.is_empty() || !admin_pw.is_empty() {
-            if pw.is_empty() || admin_pw.is_empty() {
-                errors.push("postgresql.auth.password and postgresql.auth.postgresPassword must be given together (or neither, to have them generated in the cluster)".into());
-            }
-            warnings.push("the output holds PostgreSQL passwords (postgresql.auth.*); prefer postgresql.auth.existingSecret".into());
-            rendered.push(RenderedSecret {
-                name: names["postgresql"].clone(),
-                component: "postgresql".into(),
-                data: BTreeMap::from([
-                    ("password".to_string(), pw.to_string()),
-                    ("postgres-password".to_string(), admin_pw.to_string()),
-                ]),
-            });
-            names["postgresql"].clone()
-        } else {
-            generated.push(GeneratedSecret {
-                name: names["postgresql"].clone(),
-                component: "postgresql".into(),
-                keys: BTreeMap::from([
-                    ("password".to_string(), 32),
-                    ("postgres-password".to_string(), 32),
-                ]),
-            });
-            names["postgresql"].clone()
-        };
         let username = s(values, &format!("{auth}/username")).to_string();
         let database = s(values, &format!("{auth}/database")).to_string();
         let host = names["postgresql"].clone();
@@ -363,7 +430,7 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         let host = s(values, &format!("{ext}/host"));
         let existing = s(values, &format!("{ext}/existingSecret"));
         let password = (!existing.is_empty()).then(|| {
-            external.push(format!(
+            acc.external.push(format!(
                 "{existing} (key: {})",
                 s(values, &format!("{ext}/existingSecretPasswordKey"))
             ));
@@ -377,17 +444,17 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         let port = i(values, &format!("{ext}/port"));
         let uri = if !uri_value.is_empty() {
             if !host.is_empty() {
-                errors.push("services.postgres.externalURI and externalDatabase.host are both set: use one of them".into());
+                acc.errors.push("services.postgres.externalURI and externalDatabase.host are both set: use one of them".into());
             }
             if uri_has_password(uri_value) {
-                errors.push("services.postgres.externalURI must not contain a password: put it in a Secret and name it in externalDatabase.existingSecret (it is passed as PGPASSWORD)".into());
+                acc.errors.push("services.postgres.externalURI must not contain a password: put it in a Secret and name it in externalDatabase.existingSecret (it is passed as PGPASSWORD)".into());
             }
             if !uri_value.starts_with("postgresql") {
-                errors.push("services.postgres.externalURI must be a postgresql:// URI (the schema migration relies on PostgreSQL)".into());
+                acc.errors.push("services.postgres.externalURI must be a postgresql:// URI (the schema migration relies on PostgreSQL)".into());
             }
             uri_value.to_string()
         } else if host.is_empty() {
-            errors.push("services.postgres.enabled is false but no external database is configured: set externalDatabase.host (and externalDatabase.existingSecret for its password) or services.postgres.externalURI".into());
+            acc.errors.push("services.postgres.enabled is false but no external database is configured: set externalDatabase.host (and externalDatabase.existingSecret for its password) or services.postgres.externalURI".into());
             String::new()
         } else {
             let mut u = format!(
@@ -419,50 +486,29 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
     let s3 = if minio_enabled {
         for key in ["url", "secret", "user", "key"] {
             if !s(values, &format!("/s3/{key}")).is_empty() {
-                warnings.push(format!(
+                acc.warnings.push(format!(
                     "s3.{key} is ignored while services.minio.enabled is true"
                 ));
             }
         }
-        let existing = s(values, "/minio/auth/existingSecret");
-        let (user, pw) = (
-            s(values, "/minio/auth/rootUser"),
-            s(values, "/minio/auth/rootPassword"),
+        let root_password = s(values, "/minio/auth/rootPassword");
+        if !root_password.is_empty() && root_password.len() < 8 {
+            acc.errors.push("minio.auth.rootPassword must be at least 8 characters (MinIO refuses shorter ones)".into());
+        }
+        let secret_name = credential_set(
+            values,
+            &CredentialSpec {
+                base: "minio.auth",
+                what: "MinIO credentials",
+                keys: &[
+                    ("root-user", "rootUser", 20),
+                    ("root-password", "rootPassword", 40),
+                ],
+                name: &names["minio"],
+                component: "minio",
+            },
+            &mut acc,
         );
-        let secret_name = if !existing.is_empty() {
-            if !user.is_empty() || !pw.is_empty() {
-                errors.push("minio.auth.existingSecret is set together with minio.auth.rootUser/rootPassword: use one of them".into());
-            }
-            external.push(format!("{existing} (keys: root-user, root-password)"));
-            existing.to_string()
-        } else if !user.is_empty() || !pw.is_empty() {
-            if user.is_empty() || pw.is_empty() {
-                errors.push("minio.auth.rootUser and minio.auth.rootPassword must be given together (or neither, to have them generated in the cluster)".into());
-            }
-            if !pw.is_empty() && pw.len() < 8 {
-                errors.push("minio.auth.rootPassword must be at least 8 characters (MinIO refuses shorter ones)".into());
-            }
-            warnings.push("the output holds MinIO credentials (minio.auth.*); prefer minio.auth.existingSecret".into());
-            rendered.push(RenderedSecret {
-                name: names["minio"].clone(),
-                component: "minio".into(),
-                data: BTreeMap::from([
-                    ("root-user".to_string(), user.to_string()),
-                    ("root-password".to_string(), pw.to_string()),
-                ]),
-            });
-            names["minio"].clone()
-        } else {
-            generated.push(GeneratedSecret {
-                name: names["minio"].clone(),
-                component: "minio".into(),
-                keys: BTreeMap::from([
-                    ("root-user".to_string(), 20),
-                    ("root-password".to_string(), 40),
-                ]),
-            });
-            names["minio"].clone()
-        };
         S3 {
             port: i(values, "/minio/service/ports/api"),
             endpoint: format!(
@@ -487,7 +533,8 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
             s(values, "/services/minio/externalURI"),
         );
         if !url.is_empty() && !ext_uri.is_empty() && url != ext_uri {
-            errors.push("s3.url and services.minio.externalURI disagree: set only s3.url".into());
+            acc.errors
+                .push("s3.url and services.minio.externalURI disagree: set only s3.url".into());
         }
         let endpoint = if url.is_empty() { ext_uri } else { url };
         let (secret, user, key) = (
@@ -497,10 +544,10 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         );
         let (access_key, secret_key) = if !secret.is_empty() {
             if !user.is_empty() || !key.is_empty() {
-                errors
+                acc.errors
                     .push("s3.secret is set together with s3.user/s3.key: use one of them".into());
             }
-            external.push(format!("{secret} (keys: user, key)"));
+            acc.external.push(format!("{secret} (keys: user, key)"));
             (
                 Some(SecretRef {
                     name: secret.into(),
@@ -513,11 +560,12 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
             )
         } else if !user.is_empty() || !key.is_empty() {
             if user.is_empty() || key.is_empty() {
-                errors.push("s3.user and s3.key must be given together".into());
+                acc.errors
+                    .push("s3.user and s3.key must be given together".into());
             }
-            warnings
+            acc.warnings
                 .push("the output holds S3 credentials (s3.user/s3.key); prefer s3.secret".into());
-            rendered.push(RenderedSecret {
+            acc.rendered.push(RenderedSecret {
                 name: names["s3"].clone(),
                 component: "tracking".into(),
                 data: BTreeMap::from([
@@ -536,7 +584,7 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
                 }),
             )
         } else {
-            notes.push("no S3 credentials configured: MLflow uses the pod's ambient AWS identity (e.g. IRSA via serviceAccount.annotations)".into());
+            acc.notes.push("no S3 credentials configured: MLflow uses the pod's ambient AWS identity (e.g. IRSA via serviceAccount.annotations)".into());
             (None, None)
         };
         S3 {
@@ -571,23 +619,13 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         .map(|a| a.iter().flat_map(|t| list(t, "/hosts")).collect())
         .unwrap_or_default();
     if ingress_enabled && ingress_hosts.is_empty() {
-        errors.push("ingress.enabled is true but ingress.hosts names no host".into());
+        acc.errors
+            .push("ingress.enabled is true but ingress.hosts names no host".into());
     }
 
     // --- OAuth2-Proxy ------------------------------------------------------------------
     let proxy = if b(values, "/oauth2Proxy/enabled") {
-        build_proxy(
-            values,
-            &names,
-            &ingress_hosts,
-            &tls_hosts,
-            &mut rendered,
-            &mut generated,
-            &mut external,
-            &mut errors,
-            &mut notes,
-            &mut warnings,
-        )
+        build_proxy(values, &names, &ingress_hosts, &tls_hosts, &mut acc)
     } else {
         None
     };
@@ -651,30 +689,30 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
             i(values, "/autoscaling/maxReplicas"),
         );
         if min > max {
-            errors.push(format!(
+            acc.errors.push(format!(
                 "autoscaling.minReplicas ({min}) is greater than autoscaling.maxReplicas ({max})"
             ));
         }
         if i(values, "/autoscaling/targetCPUUtilizationPercentage") == 0
             && i(values, "/autoscaling/targetMemoryUtilizationPercentage") == 0
         {
-            errors.push("autoscaling.enabled needs autoscaling.targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage above 0".into());
+            acc.errors.push("autoscaling.enabled needs autoscaling.targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage above 0".into());
         }
         max
     } else {
         i(values, "/replicaCount")
     };
 
-    if !errors.is_empty() {
+    if !acc.errors.is_empty() {
         return Err(Failure::input(format!(
             "the values break {} of the chart's rules",
-            if errors.len() == 1 {
+            if acc.errors.len() == 1 {
                 "one".to_string()
             } else {
-                errors.len().to_string()
+                acc.errors.len().to_string()
             }
         ))
-        .with_problems(errors));
+        .with_problems(acc.errors));
     }
 
     let mut db_env = vec![
@@ -739,18 +777,19 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         .unwrap_or_default();
 
     let generator_spec = serde_json::to_string(
-        &generated
+        &acc.generated
             .iter()
             .map(|g| json!({"name": g.name, "labels": labels(values, release, &g.component), "keys": g.keys}))
             .collect::<Vec<_>>(),
     )
     .unwrap_or_default();
 
-    let secrets_outside = generated
+    let secrets_outside = acc
+        .generated
         .iter()
         .map(|g| g.name.clone())
         .chain(
-            external
+            acc.external
                 .iter()
                 .map(|e| e.split(' ').next().unwrap_or("").to_string()),
         )
@@ -779,33 +818,27 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         s3,
         proxy,
         mlflow_args,
-        secrets_rendered: rendered,
-        secrets_generated: generated,
-        secrets_external: external,
+        secrets_rendered: acc.rendered,
+        secrets_generated: acc.generated,
+        secrets_external: acc.external,
         replicas_max,
-        notes,
-        warnings,
+        notes: acc.notes,
+        warnings: acc.warnings,
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn build_proxy(
     values: &Value,
     names: &BTreeMap<&'static str, String>,
     ingress_hosts: &[String],
     tls_hosts: &[String],
-    rendered: &mut Vec<RenderedSecret>,
-    generated: &mut Vec<GeneratedSecret>,
-    external: &mut Vec<String>,
-    errors: &mut Vec<String>,
-    notes: &mut Vec<String>,
-    warnings: &mut Vec<String>,
+    acc: &mut Acc,
 ) -> Option<Proxy> {
     let p = "/oauth2Proxy";
     let issuer = s(values, &format!("{p}/oidc/oidc_issuer_url"));
     let client_id = s(values, &format!("{p}/clientID"));
     if issuer.is_empty() || client_id.is_empty() {
-        errors.push(format!(
+        acc.errors.push(format!(
             "oauth2Proxy.enabled is true but {} not set: set oauth2Proxy.oidc.oidc_issuer_url (the Keycloak realm URL) and oauth2Proxy.clientID, or disable the proxy with --set oauth2Proxy.enabled=false",
             match (issuer.is_empty(), client_id.is_empty()) {
                 (true, true) => "oauth2Proxy.oidc.oidc_issuer_url and oauth2Proxy.clientID are",
@@ -823,9 +856,9 @@ fn build_proxy(
     let mut public = b(values, &format!("{p}/publicClient"));
     let (cookie_secret, client_secret) = if !existing.is_empty() {
         if !client_lit.is_empty() || !cookie_lit.is_empty() {
-            errors.push("oauth2Proxy.secret is set together with oauth2Proxy.clientSecret/cookieSecret: use one of them".into());
+            acc.errors.push("oauth2Proxy.secret is set together with oauth2Proxy.clientSecret/cookieSecret: use one of them".into());
         }
-        external.push(format!(
+        acc.external.push(format!(
             "{existing} (keys: cookie_secret{})",
             if public { "" } else { ", client_secret" }
         ));
@@ -846,17 +879,17 @@ fn build_proxy(
             key: "cookie_secret".into(),
         };
         if cookie_lit.is_empty() {
-            generated.push(GeneratedSecret {
+            acc.generated.push(GeneratedSecret {
                 name: names["proxy"].clone(),
                 component: "oauth2-proxy".into(),
                 keys: BTreeMap::from([("cookie_secret".to_string(), 32)]),
             });
         } else {
             if !cookie_secret_ok(cookie_lit) {
-                errors.push("oauth2Proxy.cookieSecret must be exactly 16, 24 or 32 bytes (OAuth2-Proxy refuses others); leave it empty to have one generated in the cluster".into());
+                acc.errors.push("oauth2Proxy.cookieSecret must be exactly 16, 24 or 32 bytes (OAuth2-Proxy refuses others); leave it empty to have one generated in the cluster".into());
             }
-            warnings.push("the output holds the proxy's cookie secret (oauth2Proxy.cookieSecret); prefer oauth2Proxy.secret".into());
-            rendered.push(RenderedSecret {
+            acc.warnings.push("the output holds the proxy's cookie secret (oauth2Proxy.cookieSecret); prefer oauth2Proxy.secret".into());
+            acc.rendered.push(RenderedSecret {
                 name: names["proxy"].clone(),
                 component: "oauth2-proxy".into(),
                 data: BTreeMap::from([("cookie_secret".to_string(), cookie_lit.to_string())]),
@@ -864,16 +897,16 @@ fn build_proxy(
         }
         let client = if public {
             if !client_lit.is_empty() {
-                errors.push("oauth2Proxy.publicClient is true but oauth2Proxy.clientSecret is set: a public client has no secret".into());
+                acc.errors.push("oauth2Proxy.publicClient is true but oauth2Proxy.clientSecret is set: a public client has no secret".into());
             }
             None
         } else if client_lit.is_empty() {
             public = true;
-            notes.push("no client secret given (oauth2Proxy.secret or oauth2Proxy.clientSecret): the proxy uses the public-client flow with PKCE; configure the Keycloak client as public, or give a secret".into());
+            acc.notes.push("no client secret given (oauth2Proxy.secret or oauth2Proxy.clientSecret): the proxy uses the public-client flow with PKCE; configure the Keycloak client as public, or give a secret".into());
             None
         } else {
-            warnings.push("the output holds the OAuth client secret (oauth2Proxy.clientSecret); prefer oauth2Proxy.secret".into());
-            rendered.push(RenderedSecret {
+            acc.warnings.push("the output holds the OAuth client secret (oauth2Proxy.clientSecret); prefer oauth2Proxy.secret".into());
+            acc.rendered.push(RenderedSecret {
                 name: names["proxyClient"].clone(),
                 component: "oauth2-proxy".into(),
                 data: BTreeMap::from([("client_secret".to_string(), client_lit.to_string())]),
@@ -905,7 +938,7 @@ fn build_proxy(
     }
     let roles = list(values, &format!("{p}/keycloak/allowed_roles"));
     if !roles.is_empty() && s(values, &format!("{p}/provider")) != "keycloak-oidc" {
-        errors.push(
+        acc.errors.push(
             "oauth2Proxy.keycloak.allowed_roles needs oauth2Proxy.provider=keycloak-oidc".into(),
         );
     }
@@ -927,7 +960,7 @@ fn build_proxy(
         let scheme = if tls { "https" } else { "http" };
         args.push(format!("--redirect-url={scheme}://{host}/oauth2/callback"));
         if !tls {
-            warnings.push(format!("ingress host {host} has no TLS entry: the login redirect and session cookie travel over plain http"));
+            acc.warnings.push(format!("ingress host {host} has no TLS entry: the login redirect and session cookie travel over plain http"));
         }
     }
     args.push(format!(
