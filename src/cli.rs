@@ -408,7 +408,7 @@ fn next_steps(
     if !w.secrets_generated.is_empty() {
         out.push(format!(
             "  Generated once in the cluster by Job {}: {}",
-            w.names["generator"],
+            w.names["generatorJob"],
             w.secrets_generated
                 .iter()
                 .map(|g| g.name.as_str())

@@ -344,7 +344,11 @@ fn diff_reports_same_changed_added_removed_with_exit_codes() {
         None,
     );
     let v: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
-    assert_eq!(v["added"], 2);
+    // HPA and PDB, plus both Jobs under their new input-derived names (the old two removed).
+    assert_eq!(
+        (v["added"].as_u64(), v["removed"].as_u64()),
+        (Some(4), Some(2))
+    );
     assert_eq!(j.code, 1);
     // Errors are exit 2, like diff(1).
     assert_eq!(run(&["diff", &g("default")], None).code, 2);
@@ -454,4 +458,26 @@ fn service_monitor_only_when_the_api_is_served() {
     assert!(with.stdout.contains("# Source: mlflow-chart/templates/servicemonitor.yaml\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor"));
     let off = render(&["--api-versions", "monitoring.coreos.com/v1"]);
     assert!(!off.stdout.contains("kind: ServiceMonitor"));
+}
+
+/// Jobs are immutable: their names follow the input so `kubectl apply` never has to
+/// change an existing Job, while re-rendering the same input keeps the same names.
+#[test]
+fn job_names_follow_the_input() {
+    let job_names = |r: &common::Run| -> Vec<String> {
+        r.stdout
+            .lines()
+            .filter(|l| {
+                l.starts_with("  name: mlflow-secret-generator-")
+                    || l.starts_with("  name: mlflow-bucket-init-")
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    let a = job_names(&render(&[]));
+    assert_eq!(a.len(), 2, "{a:?}");
+    assert_eq!(a, job_names(&render(&[])));
+    let b = job_names(&render(&["--set", "image.tag=v3.18.0-full"]));
+    assert_eq!(b.len(), 2);
+    assert!(a.iter().zip(&b).all(|(x, y)| x != y), "{a:?} {b:?}");
 }

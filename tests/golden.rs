@@ -90,10 +90,8 @@ fn existing_secrets_render_holds_no_secret_data() {
     let ds = docs(&run.stdout);
     assert!(ds.iter().all(|d| d["kind"] != "Secret"));
     // Nothing to generate either: every credential comes from the named Secrets.
-    assert!(
-        ds.iter()
-            .all(|d| d["kind"] != "Job" || d["metadata"]["name"] != "mlflow-secret-generator")
-    );
+    assert!(ds.iter().all(|d| d["kind"] != "Job"
+        || d["metadata"]["labels"]["app.kubernetes.io/component"] != "secret-generator"));
 }
 
 /// Ingress → Service → container port ends at the proxy, and MLflow listens on loopback.

@@ -204,6 +204,22 @@ fn pct(s: &str) -> String {
     out
 }
 
+/// A short, stable hash (FNV-1a 64) of the values, release and chart version.
+fn input_hash(values: &Value, release: &Release) -> String {
+    let text = format!(
+        "{}|{}|{}|{CHART_VERSION}|{APP_VERSION}",
+        serde_json::to_string(values).unwrap_or_default(),
+        release.name,
+        release.namespace
+    );
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:010x}", h >> 24)
+}
+
 /// True when a URI carries a password in its userinfo (`scheme://user:pass@host`).
 fn uri_has_password(uri: &str) -> bool {
     let rest = uri.split_once("://").map(|(_, r)| r).unwrap_or(uri);
@@ -348,6 +364,18 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         names.insert(k, suffixed(&fullname, suffix));
     }
     names.insert("mlflow", fullname.clone());
+    // A Job's pod template is immutable: a Job whose spec changes needs a new name, or
+    // `kubectl apply` fails. Naming Jobs after a hash of everything they are rendered from
+    // keeps the name stable across re-renders of the same input and changes it otherwise.
+    let revision = input_hash(values, release);
+    names.insert(
+        "generatorJob",
+        suffixed(&fullname, &format!("secret-generator-{revision}")),
+    );
+    names.insert(
+        "bucketInitJob",
+        suffixed(&fullname, &format!("bucket-init-{revision}")),
+    );
     let sa = match (
         b(values, "/serviceAccount/create"),
         s(values, "/serviceAccount/name"),
@@ -1051,6 +1079,18 @@ mod tests {
         assert!(uri_has_password("postgresql://u:p@h/db"));
         assert!(!uri_has_password("postgresql://u@h/db"));
         assert!(!uri_has_password("postgresql://h/db?x=a:b@c"));
+    }
+
+    #[test]
+    fn job_revision_is_stable_and_input_sensitive() {
+        let r = Release {
+            name: "mlflow".into(),
+            namespace: "ns".into(),
+        };
+        let a = input_hash(&json!({"a": 1}), &r);
+        assert_eq!(a, input_hash(&json!({"a": 1}), &r));
+        assert_ne!(a, input_hash(&json!({"a": 2}), &r));
+        assert_eq!(a.len(), 10);
     }
 
     #[test]

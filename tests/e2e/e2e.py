@@ -96,7 +96,7 @@ class Cluster:
                 data.update(d.get("stringData") or {})
                 self.secrets[d["metadata"]["name"]] = data
         # What the generator Job would create, from its own input.
-        job = self.find("Job", None, lambda j: j["metadata"]["name"].endswith("secret-generator"))
+        job = self.find("Job", None, lambda j: j["metadata"]["labels"]["app.kubernetes.io/component"] == "secret-generator")
         if job:
             env = job["spec"]["template"]["spec"]["containers"][0]["env"]
             spec = yaml.safe_load(next(e["value"] for e in env if e["name"] == "SECRETS"))
@@ -237,7 +237,7 @@ def main():
         pod = deploy["spec"]["template"]["spec"]
         server = next(c for c in pod["containers"] if c["name"] == "mlflow")
         server_env = cluster.env_of(server, rewrite)
-        bucket_job = cluster.find("Job", "mlflow-bucket-init")
+        bucket_job = cluster.find("Job", None, lambda j: j["metadata"]["labels"]["app.kubernetes.io/component"] == "bucket-init")
         if bucket_job:
             jenv = cluster.env_of(bucket_job["spec"]["template"]["spec"]["containers"][0], rewrite)
             s3_client(jenv["S3_ENDPOINT"], jenv["S3_USER"], jenv["S3_PASSWORD"]).create_bucket(Bucket=jenv["BUCKET"])
