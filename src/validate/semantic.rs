@@ -653,26 +653,48 @@ fn services(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
             .flatten()
             .enumerate()
         {
-            if let Some(Value::String(target)) = port.get("targetPort") {
-                let found = selected.iter().any(|p| {
-                    containers(p.spec).iter().any(|(path, c)| {
-                        path.starts_with("spec.containers")
-                            && c.get("ports")
-                                .and_then(Value::as_array)
-                                .into_iter()
-                                .flatten()
-                                .any(|cp| cp.get("name").and_then(Value::as_str) == Some(target))
-                    })
+            // targetPort defaults to port; a name must be a declared container port, and so
+            // must a number (otherwise nothing in the selected pods listens there).
+            let Some(target) = port.get("targetPort").or_else(|| port.get("port")) else {
+                continue;
+            };
+            if !(target.is_string() || target.is_number()) {
+                continue;
+            }
+            let found = selected.iter().any(|p| {
+                containers(p.spec).iter().any(|(path, c)| {
+                    path.starts_with("spec.containers")
+                        && c.get("ports")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                            .any(|cp| port_matches(cp, target))
+                })
+            });
+            if !found {
+                let what = if target.is_string() {
+                    "a port named"
+                } else {
+                    "a containerPort"
+                };
+                cx.out.push(SemanticProblem {
+                    doc: i,
+                    path: format!("spec.ports[{n}].targetPort"),
+                    message: format!("no selected container has {what} {target}"),
                 });
-                if !found {
-                    cx.out.push(SemanticProblem {
-                        doc: i,
-                        path: format!("spec.ports[{n}].targetPort"),
-                        message: format!("no selected container has a port named {target:?}"),
-                    });
-                }
             }
         }
+    }
+}
+
+/// A container port matches a Service targetPort by name (string) or number.
+fn port_matches(container_port: &Value, target: &Value) -> bool {
+    match target {
+        Value::String(name) => container_port.get("name").and_then(Value::as_str) == Some(name),
+        Value::Number(n) => {
+            container_port.get("containerPort").and_then(Value::as_u64) == n.as_u64()
+        }
+        _ => false,
     }
 }
 
