@@ -193,8 +193,7 @@ pub fn run(cli: Cli) -> Result<Output, Failure> {
 }
 
 fn read_manifests(files: &[String]) -> Result<Vec<Document>, Failure> {
-    let mut docs = Vec::new();
-    let mut problems = Vec::new();
+    let mut sources = Vec::new();
     for f in files {
         let (name, bytes) = if f == "-" {
             let mut buf = Vec::new();
@@ -208,16 +207,10 @@ fn read_manifests(files: &[String]) -> Result<Vec<Document>, Failure> {
         };
         let text = String::from_utf8(bytes)
             .map_err(|_| Failure::input(format!("{name}: not UTF-8 text")))?;
-        match parse::parse_stream(&name, &text) {
-            Ok(d) => docs.extend(d),
-            Err(e) => problems.push(e.message),
-        }
+        sources.push((name, text));
     }
-    if problems.is_empty() {
-        Ok(docs)
-    } else {
-        Err(Failure::input("the manifests do not parse").with_problems(problems))
-    }
+    parse::parse_all(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        .map_err(|problems| Failure::input("the manifests do not parse").with_problems(problems))
 }
 
 fn run_diff(args: &DiffArgs) -> Result<Output, Failure> {

@@ -93,12 +93,15 @@ pub fn parse_stream(source: &str, text: &str) -> Result<Vec<Document>, Failure> 
     Ok(out)
 }
 
-/// Parses every rendered template; all failures are reported together.
-pub fn parse(files: &[Rendered]) -> Result<Vec<Document>, Failure> {
+/// Parses several named YAML sources; every source that fails is reported, not just
+/// the first.
+pub fn parse_all<'a>(
+    sources: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Vec<Document>, Vec<String>> {
     let mut docs = Vec::new();
     let mut problems = Vec::new();
-    for f in files {
-        match parse_stream(&f.template, &f.text) {
+    for (name, text) in sources {
+        match parse_stream(name, text) {
             Ok(d) => docs.extend(d),
             Err(e) => problems.push(e.message),
         }
@@ -106,8 +109,15 @@ pub fn parse(files: &[Rendered]) -> Result<Vec<Document>, Failure> {
     if problems.is_empty() {
         Ok(docs)
     } else {
-        Err(Failure::render("a template produced invalid YAML").with_problems(problems))
+        Err(problems)
     }
+}
+
+/// Parses every rendered template; all failures are reported together.
+pub fn parse(files: &[Rendered]) -> Result<Vec<Document>, Failure> {
+    parse_all(files.iter().map(|f| (f.template.as_str(), f.text.as_str()))).map_err(|problems| {
+        Failure::render("a template produced invalid YAML").with_problems(problems)
+    })
 }
 
 #[cfg(test)]
