@@ -701,6 +701,25 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         "--allowed-hosts".into(),
         with_ports.join(","),
     ];
+    // MLflow 3 refuses state-changing API calls whose Origin it does not know (403), and
+    // browsers send Origin even on same-origin POSTs: the UI's own origins must be listed.
+    let mut origins: Vec<String> = ingress_hosts
+        .iter()
+        .map(|h| {
+            format!(
+                "{}://{h}",
+                if tls_hosts.contains(h) {
+                    "https"
+                } else {
+                    "http"
+                }
+            )
+        })
+        .collect();
+    origins.extend(list(values, "/MLFlow/corsAllowedOrigins"));
+    if !origins.is_empty() {
+        mlflow_args.extend(["--cors-allowed-origins".to_string(), origins.join(",")]);
+    }
     if b(values, "/metrics/enabled") {
         mlflow_args.extend([
             "--expose-prometheus".to_string(),

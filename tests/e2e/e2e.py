@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 import yaml
@@ -44,7 +45,14 @@ VENV_BIN = os.path.dirname(sys.executable)
 SCENARIOS = {
     # In-release PostgreSQL + MinIO; credentials generated in the cluster (fixtures
     # stand in for the generator Job, from the names and keys the render gives it).
-    "in-release": {"values": "tests/scenarios/default.yaml", "fixtures": {}},
+    # With an ingress host, so the browser checks (Host, Origin) are exercised too.
+    "in-release": {
+        "values": "tests/scenarios/default.yaml",
+        "fixtures": {},
+        "set": ["ingress.enabled=true,ingress.hosts[0].host=mlflow.example.org,"
+                "ingress.tls[0].hosts[0]=mlflow.example.org,ingress.tls[0].secretName=tls"],
+        "browser_host": "mlflow.example.org",
+    },
     # External PostgreSQL (sslmode=require) with its password in an existing Secret.
     "external-postgres": {
         "values": "tests/scenarios/external-postgres.yaml",
@@ -142,7 +150,8 @@ def main():
             del os.environ[k]
 
     rendered = subprocess.run(
-        [args.binary, "render", "mlflow", "-n", "mlflow", "-f", os.path.join(ROOT, sc["values"])],
+        [args.binary, "render", "mlflow", "-n", "mlflow", "-f", os.path.join(ROOT, sc["values"])]
+        + [a for kv in sc.get("set", []) for a in ("--set", kv)],
         check=True, capture_output=True, text=True,
     ).stdout
     docs = [d for d in yaml.safe_load_all(rendered) if d]
@@ -282,6 +291,25 @@ def main():
 
         wait_for(healthy, "mlflow /health", 120)
         log("MLflow server is healthy")
+
+        # --- What a browser on the ingress host sends ---------------------------------
+        if sc.get("browser_host"):
+            host = sc["browser_host"]
+
+            def post(origin, host_header):
+                req = urllib.request.Request(
+                    uri + "/ajax-api/2.0/mlflow/experiments/search", method="POST",
+                    data=b'{"max_results": 1}',
+                    headers={"Host": host_header, "Origin": origin, "Content-Type": "application/json"})
+                try:
+                    return urllib.request.urlopen(req, timeout=10).status
+                except urllib.error.HTTPError as err:
+                    return err.code
+
+            assert post(f"https://{host}", host) == 200, "the UI's own origin must be allowed"
+            assert post("https://evil.example.com", host) == 403, "a foreign origin must be refused"
+            assert post(f"https://{host}", "evil.example.com") == 403, "a foreign Host must be refused"
+            log(f"browser checks: Host/Origin {host} allowed, foreign Host and Origin refused")
 
         # --- The real client, with no AWS credentials ----------------------------------
         import mlflow
