@@ -481,3 +481,33 @@ fn job_names_follow_the_input() {
     assert_eq!(b.len(), 2);
     assert!(a.iter().zip(&b).all(|(x, y)| x != y), "{a:?} {b:?}");
 }
+
+/// NetworkPolicy egress follows the real endpoints: the IdP's port from the issuer URL,
+/// the external database's port from its URI.
+#[test]
+fn egress_ports_follow_the_endpoints() {
+    let r = run(
+        &[
+            "render",
+            "-q",
+            "-s",
+            "templates/networkpolicy-tracking.yaml",
+            "--set",
+            "oauth2Proxy.clientID=c,oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org:8443/realms/r",
+        ],
+        None,
+    );
+    assert!(r.stdout.contains("- port: 8443"), "{}", r.stdout);
+    let r = run(
+        &[
+            "render",
+            "-q",
+            "-s",
+            "templates/networkpolicy-tracking.yaml",
+            "--set",
+            "oauth2Proxy.enabled=false,services.postgres.enabled=false,services.postgres.externalURI=postgresql://u@db:6543/x",
+        ],
+        None,
+    );
+    assert!(r.stdout.contains("- port: 6543"), "{}", r.stdout);
+}

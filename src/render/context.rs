@@ -107,6 +107,8 @@ pub struct S3 {
 #[derive(Debug, Serialize)]
 pub struct Proxy {
     pub args: Vec<String>,
+    /// Port of the identity provider (from the issuer URL), for NetworkPolicy egress.
+    pub idp_port: i64,
     pub cookie_secret: SecretRef,
     pub client_secret: Option<SecretRef>,
 }
@@ -231,13 +233,18 @@ fn uri_has_password(uri: &str) -> bool {
 
 /// The port of an http(s) endpoint URL (443 when none is given and the scheme is not http).
 fn endpoint_port(url: &str) -> i64 {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+    let default = if url.starts_with("http://") { 80 } else { 443 };
+    uri_port(url).unwrap_or(default)
+}
+
+/// The explicit port in a URI's authority, if any.
+fn uri_port(uri: &str) -> Option<i64> {
+    let rest = uri.split_once("://").map_or(uri, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     match host_port.rsplit_once(':') {
-        Some((_, p)) if !p.contains(']') => p.parse().unwrap_or(443),
-        _ if scheme == "http" => 80,
-        _ => 443,
+        Some((_, p)) if !p.contains(']') => p.parse().ok(),
+        _ => None,
     }
 }
 
@@ -495,6 +502,12 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
                 u.push_str(&format!("?sslmode={mode}"));
             }
             u
+        };
+        // The NetworkPolicy opens the port the URI really uses.
+        let port = if uri_value.is_empty() {
+            port
+        } else {
+            uri_port(uri_value).unwrap_or(5432)
         };
         Db {
             internal: false,
@@ -1032,6 +1045,7 @@ fn build_proxy(
         args.push("--client-secret-file=/dev/null".into());
     }
     Some(Proxy {
+        idp_port: endpoint_port(issuer),
         args,
         cookie_secret,
         client_secret,
@@ -1118,6 +1132,12 @@ mod tests {
         assert_eq!(endpoint_port("https://s3.amazonaws.com"), 443);
         assert_eq!(endpoint_port("http://[::1]/x"), 80);
         assert_eq!(endpoint_port(""), 443);
+        assert_eq!(endpoint_port("https://kc.example.org:8443/realms/x"), 8443);
+        assert_eq!(
+            uri_port("postgresql://u@db:6543/x?sslmode=require"),
+            Some(6543)
+        );
+        assert_eq!(uri_port("postgresql://u@db/x"), None);
     }
 
     #[test]
