@@ -28,11 +28,6 @@ impl KeyPath {
     pub fn index(&self, i: usize) -> KeyPath {
         self.child(Seg::Index(i))
     }
-    pub fn parent(&self) -> KeyPath {
-        let mut v = self.0.clone();
-        v.pop();
-        KeyPath(v)
-    }
 }
 
 impl fmt::Display for KeyPath {

@@ -191,7 +191,7 @@ fn apply_set_flags(args: &ValuesArgs, user: &mut Map<String, Value>) -> Result<(
     for (flag, exprs) in flag_families(args) {
         for expr in exprs {
             apply_one(flag, expr, user).map_err(|e| {
-                Failure::input(format!("failed parsing {flag} {}: {e}", shown_expr(flag, expr)))
+                Failure::input(format!("failed parsing {flag} {}: {e}", shown_expr(expr)))
                     .hint("the syntax is key=value[,key=value]; escape literal commas and dots with a backslash")
             })?;
         }
@@ -199,10 +199,9 @@ fn apply_set_flags(args: &ValuesArgs, user: &mut Map<String, Value>) -> Result<(
     Ok(())
 }
 
-/// A `--set` argument as shown in messages: values of `--set-file`/`--set-literal` stay,
-/// others too; secrets passed with --set are the user's own input and are not echoed
-/// beyond the key.
-fn shown_expr(_flag: &str, expr: &str) -> String {
+/// A `--set`-family argument as shown in messages: its first key only, never the value
+/// (it may be a credential).
+fn shown_expr(expr: &str) -> String {
     let key = expr.split('=').next().unwrap_or("");
     format!("'{key}=…'")
 }
@@ -218,7 +217,7 @@ impl Computed {
                 if apply_one(flag, expr, &mut m).is_ok()
                     && locate::lookup(&Value::Object(m), path).is_some()
                 {
-                    return format!("from {flag} {}", shown_expr(flag, expr));
+                    return format!("from {flag} {}", shown_expr(expr));
                 }
             }
         }

@@ -31,6 +31,29 @@ pub struct SecretRef {
     pub key: String,
 }
 
+/// A Secret the values name as existing outside the render, with the keys we read.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalSecret {
+    pub name: String,
+    pub keys: Vec<String>,
+}
+
+impl ExternalSecret {
+    fn new(name: &str, keys: &[&str]) -> Self {
+        ExternalSecret {
+            name: name.to_string(),
+            keys: keys.iter().map(|k| k.to_string()).collect(),
+        }
+    }
+}
+
+impl std::fmt::Display for ExternalSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let label = if self.keys.len() == 1 { "key" } else { "keys" };
+        write!(f, "{} ({label}: {})", self.name, self.keys.join(", "))
+    }
+}
+
 /// A Secret the render creates from explicit values.
 #[derive(Debug, Clone, Serialize)]
 pub struct RenderedSecret {
@@ -62,7 +85,7 @@ pub struct Wiring {
     pub secrets_rendered: Vec<RenderedSecret>,
     pub secrets_generated: Vec<GeneratedSecret>,
     /// Secrets the values say exist outside the render.
-    pub secrets_external: Vec<String>,
+    pub secrets_external: Vec<ExternalSecret>,
     /// Names of all Secrets referenced but not rendered (generated in-cluster or external),
     /// comma-separated, for the `mlflow-chart.io/secrets-outside` annotation.
     pub secrets_outside: String,
@@ -261,7 +284,7 @@ struct Acc {
     warnings: Vec<String>,
     rendered: Vec<RenderedSecret>,
     generated: Vec<GeneratedSecret>,
-    external: Vec<String>,
+    external: Vec<ExternalSecret>,
 }
 
 /// One credential set: its values under `base` (`existingSecret` plus one value per key).
@@ -299,20 +322,14 @@ fn credential_set(values: &Value, spec: &CredentialSpec<'_>, acc: &mut Acc) -> S
         .map(|(_, k, _)| format!("{base}.{k}"))
         .collect::<Vec<_>>()
         .join(" and ");
-    let secret_keys = spec
-        .keys
-        .iter()
-        .map(|(k, _, _)| *k)
-        .collect::<Vec<_>>()
-        .join(", ");
     if !existing.is_empty() {
         if given.iter().any(|(_, _, v)| !v.is_empty()) {
             acc.errors.push(format!(
                 "{base}.existingSecret is set together with {names}: use one of them"
             ));
         }
-        acc.external
-            .push(format!("{existing} (keys: {secret_keys})"));
+        let keys: Vec<&str> = spec.keys.iter().map(|(k, _, _)| *k).collect();
+        acc.external.push(ExternalSecret::new(existing, &keys));
         return existing.to_string();
     }
     if given.iter().any(|(_, _, v)| !v.is_empty()) {
@@ -465,9 +482,9 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         let host = s(values, &format!("{ext}/host"));
         let existing = s(values, &format!("{ext}/existingSecret"));
         let password = (!existing.is_empty()).then(|| {
-            acc.external.push(format!(
-                "{existing} (key: {})",
-                s(values, &format!("{ext}/existingSecretPasswordKey"))
+            acc.external.push(ExternalSecret::new(
+                existing,
+                &[s(values, &format!("{ext}/existingSecretPasswordKey"))],
             ));
             SecretRef {
                 name: existing.to_string(),
@@ -588,7 +605,8 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
                 acc.errors
                     .push("s3.secret is set together with s3.user/s3.key: use one of them".into());
             }
-            acc.external.push(format!("{secret} (keys: user, key)"));
+            acc.external
+                .push(ExternalSecret::new(secret, &["user", "key"]));
             (
                 Some(SecretRef {
                     name: secret.into(),
@@ -848,11 +866,7 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         .generated
         .iter()
         .map(|g| g.name.clone())
-        .chain(
-            acc.external
-                .iter()
-                .map(|e| e.split(' ').next().unwrap_or("").to_string()),
-        )
+        .chain(acc.external.iter().map(|e| e.name.clone()))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect::<Vec<_>>()
@@ -918,10 +932,12 @@ fn build_proxy(
         if !client_lit.is_empty() || !cookie_lit.is_empty() {
             acc.errors.push("oauth2Proxy.secret is set together with oauth2Proxy.clientSecret/cookieSecret: use one of them".into());
         }
-        acc.external.push(format!(
-            "{existing} (keys: cookie_secret{})",
-            if public { "" } else { ", client_secret" }
-        ));
+        let keys: &[&str] = if public {
+            &["cookie_secret"]
+        } else {
+            &["cookie_secret", "client_secret"]
+        };
+        acc.external.push(ExternalSecret::new(existing, keys));
         let client = (!public).then(|| SecretRef {
             name: existing.into(),
             key: "client_secret".into(),

@@ -195,17 +195,10 @@ pub fn is_quantity(v: &Value) -> bool {
             | "T"
             | "P"
             | "E"
-    ) || (suffix.len() > 1
-        && suffix.starts_with(['e', 'E'])
-        && suffix[1..]
-            .strip_prefix(['+', '-'])
-            .unwrap_or(&suffix[1..])
-            .bytes()
-            .all(|b| b.is_ascii_digit())
-        && !suffix[1..]
-            .strip_prefix(['+', '-'])
-            .unwrap_or(&suffix[1..])
-            .is_empty());
+    ) || suffix.strip_prefix(['e', 'E']).is_some_and(|exp| {
+        let digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    });
     num_ok && suffix_ok
 }
 

@@ -68,11 +68,6 @@ table!(
     storage::v1::StorageClass,
 );
 
-/// Kinds we know: for `--strict` reporting and tests.
-pub fn known() -> impl Iterator<Item = (&'static str, &'static str)> {
-    TABLE.iter().map(|(a, k, _)| (*a, *k))
-}
-
 /// Validates one document against its typed struct.
 pub fn check(doc: &Value) -> Checked {
     let api = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
