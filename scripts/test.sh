@@ -6,11 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+step() { printf '==> %s\n' "$*"; }
+
+step "checking system packages (PostgreSQL 15, openssl, python3-venv)"
 need_apt=()
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need_apt+=(postgresql-15)
 command -v openssl >/dev/null || need_apt+=(openssl)
 python3 -m venv --help >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
+  step "installing with apt (needs root): ${need_apt[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
@@ -19,14 +23,19 @@ venv() { # venv DIR REQUIREMENTS: (re)create DIR when REQUIREMENTS changed
   local dir=$1 req=$2 want
   want=$(sha256sum "$req" | cut -d' ' -f1)
   if [ ! -x "$dir/bin/python" ] || [ "$(cat "$dir/.requirements.sha" 2>/dev/null)" != "$want" ]; then
+    step "creating $dir from $req (pip, a few minutes the first time)"
     rm -rf "$dir"
     python3 -m venv "$dir"
     "$dir/bin/pip" install --quiet --disable-pip-version-check -r "$req"
     echo "$want" > "$dir/.requirements.sha"
+  else
+    step "$dir is up to date with $req"
   fi
 }
 venv .venv tests/requirements.txt
 venv .venv-e2e tests/requirements-e2e.txt
 
 export MLFLOW_CHART_VENV="$PWD/.venv" MLFLOW_CHART_E2E_VENV="$PWD/.venv-e2e"
+step "cargo test --locked --all-targets (the first build compiles k8s-openapi: about 10 minutes on 2 cores)"
 cargo test --locked --all-targets
+step "all tests passed"

@@ -1,7 +1,7 @@
 //! The binary's contract: flags like `helm template`, exit codes, nothing on stdout on
 //! any error, messages that name the file, line and key.
 
-mod common;
+use crate::common;
 
 use common::run;
 
@@ -285,9 +285,9 @@ fn validate_command_reports_and_exits_nonzero() {
 
 #[test]
 fn peer_renders_validate_cleanly() {
-    let dir = common::root().join("../shared/testdata/peer-renders");
+    let dir = common::root().join("tests/data/peer-renders");
     let mut n = 0;
-    for e in std::fs::read_dir(&dir).expect("shared/testdata/peer-renders") {
+    for e in std::fs::read_dir(&dir).expect("tests/data/peer-renders") {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "yaml") {
             let r = run(&["validate", &p.to_string_lossy()], None);

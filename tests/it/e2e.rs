@@ -2,7 +2,7 @@
 //! `mlflow db upgrade`, `mlflow server`, the MLflow client) on loopback for three
 //! scenarios. The work is in tests/e2e/e2e.py; see its docstring for each step.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

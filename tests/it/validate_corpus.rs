@@ -3,7 +3,7 @@
 //! `schema-level: yes` also go through `kubernetes-validate --strict`: whatever it rejects,
 //! we must reject too.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

@@ -1,8 +1,8 @@
 //! Golden renders, one per values scenario in tests/scenarios/, compared byte for byte
-//! with tests/golden/<name>.yaml. Regenerate with `UPDATE_GOLDEN=1 cargo test --test golden`
+//! with tests/golden/<name>.yaml. Regenerate with `UPDATE_GOLDEN=1 cargo test --test it golden`
 //! and review the diff.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 
@@ -38,7 +38,7 @@ fn goldens_match() {
     }
     assert!(
         failures.is_empty(),
-        "renders differ from goldens: {failures:?}; run UPDATE_GOLDEN=1 cargo test --test golden and review the diff"
+        "renders differ from goldens: {failures:?}; run UPDATE_GOLDEN=1 cargo test --test it golden and review the diff"
     );
 }
 
@@ -168,12 +168,12 @@ fn proxy_scenarios_route_only_through_the_proxy() {
 #[test]
 fn every_proxy_option_is_a_real_oauth2_proxy_flag() {
     let flags = std::fs::read_to_string(
-        common::root().join("../shared/testdata/oauth2-proxy-v7.15.3/flags.txt"),
+        common::root().join("tests/data/oauth2-proxy-v7.15.3/flags.txt"),
     )
-    .expect("shared/testdata/oauth2-proxy-v7.15.3/flags.txt");
+    .expect("tests/data/oauth2-proxy-v7.15.3/flags.txt");
     let known: Vec<&str> = flags.lines().map(str::trim).collect();
     let keys = std::fs::read_to_string(
-        common::root().join("../shared/testdata/oauth2-proxy-v7.15.3/config-keys.txt"),
+        common::root().join("tests/data/oauth2-proxy-v7.15.3/config-keys.txt"),
     )
     .unwrap();
     let known_keys: Vec<String> = keys

@@ -2,7 +2,7 @@
 //! nothing on stdout, never panic, and finish in bounded time. Secrets given as input are
 //! never echoed in an error.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

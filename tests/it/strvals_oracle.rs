@@ -1,7 +1,7 @@
 //! Table test of the `--set` family against real Helm (v4, via helm-python-sdk): every
 //! case must give the same value as Helm's own parser, or be rejected by both.
 
-mod common;
+use crate::common;
 
 use mlflow_chart::strvals::{Mode, parse_into};
 use serde_json::{Map, Value};

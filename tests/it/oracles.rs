@@ -2,7 +2,7 @@
 //! kubernetes-validate --strict (schema, unknown fields; any WARN fails) and PyYAML
 //! (a YAML 1.1 reader must read exactly what we meant).
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::process::Command;

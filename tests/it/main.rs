@@ -1,0 +1,14 @@
+//! The one integration-test crate: every module runs the built `mlflow-chart` binary.
+//! Oracle modules (kubernetes-validate, PyYAML, Helm's strvals, MLflow end to end) need
+//! the venvs that `scripts/test.sh` installs.
+
+mod bad_input;
+mod cli;
+mod common;
+mod e2e;
+mod golden;
+mod injection;
+mod oracles;
+mod repository;
+mod strvals_oracle;
+mod validate_corpus;
