@@ -12,6 +12,8 @@ step "checking system packages (PostgreSQL 15, openssl, python3-venv)"
 need_apt=()
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need_apt+=(postgresql-15)
 command -v openssl >/dev/null || need_apt+=(openssl)
+command -v zsh >/dev/null || need_apt+=(zsh)
+command -v fish >/dev/null || need_apt+=(fish)
 python3 -m venv --help >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   step "installing with apt (needs root): ${need_apt[*]}"

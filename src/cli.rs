@@ -77,6 +77,9 @@ pub struct DiffArgs {
     /// Output format of the report.
     #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
     pub output: Format,
+    /// Show the values of Secrets that changed (masked by default: only which keys changed).
+    #[arg(long = "show-secrets")]
+    pub show_secrets: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -175,39 +178,18 @@ pub fn run(cli: Cli) -> Result<Output, Failure> {
             f.kind = crate::error::Kind::Usage;
             f
         }),
-        Command::Completions { shell } => {
-            let mut buf = Vec::new();
-            clap_complete::generate(
-                shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                "mlflow-chart",
-                &mut buf,
-            );
-            Ok(Output {
-                stdout: String::from_utf8_lossy(&buf).into_owned(),
-                stderr: vec![],
-                code: 0,
-            })
-        }
+        Command::Completions { shell } => Ok(Output {
+            stdout: crate::completions::script(shell),
+            stderr: vec![],
+            code: 0,
+        }),
     }
 }
 
 fn read_manifests(files: &[String]) -> Result<Vec<Document>, Failure> {
     let mut sources = Vec::new();
     for f in files {
-        let (name, bytes) = if f == "-" {
-            let mut buf = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
-                .map_err(|e| Failure::input(format!("reading standard input: {e}")))?;
-            ("<stdin>".to_string(), buf)
-        } else {
-            let b =
-                std::fs::read(f).map_err(|e| Failure::input(format!("cannot read {f}: {e}")))?;
-            (f.clone(), b)
-        };
-        let text = String::from_utf8(bytes)
-            .map_err(|_| Failure::input(format!("{name}: not UTF-8 text")))?;
-        sources.push((name, text));
+        sources.push(crate::input::read(f, &crate::input::MANIFEST)?);
     }
     parse::parse_all(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|problems| Failure::input("the manifests do not parse").with_problems(problems))
@@ -232,7 +214,14 @@ fn run_diff(args: &DiffArgs) -> Result<Output, Failure> {
             );
             render_docs(&ra).map(|(d, _)| d)
         };
-        (side(&args.values_old)?, side(&args.values_new)?)
+        let named = |which: &str, flag: &str, f: Failure| Failure {
+            message: format!("rendering the {which} side ({flag}) failed: {}", f.message),
+            ..f
+        };
+        (
+            side(&args.values_old).map_err(|f| named("old", "--values-old", f))?,
+            side(&args.values_new).map_err(|f| named("new", "--values-new", f))?,
+        )
     } else {
         match args.files.as_slice() {
             [a, b] if !(a == "-" && b == "-") => (
@@ -246,7 +235,7 @@ fn run_diff(args: &DiffArgs) -> Result<Output, Failure> {
             }
         }
     };
-    let report = crate::diff::compare(&old, &new);
+    let report = crate::diff::compare(&old, &new, args.show_secrets);
     let stdout = match args.output {
         Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
         Format::Yaml => report.text(),
@@ -426,13 +415,17 @@ fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
                 .trim_start_matches("mlflow-chart/")
                 .trim_start_matches("templates/")
                 .to_string();
-            if !docs.iter().any(|d| d.template == t) {
+            if !render::template_names().contains(&t) {
                 return Err(
-                    Failure::usage(format!("could not find template {s} in chart")).hint(format!(
-                        "templates: {}",
-                        render::template_names().join(", ")
-                    )),
+                    Failure::input(format!("could not find template {s} in the chart")).hint(
+                        format!("templates: {}", render::template_names().join(", ")),
+                    ),
                 );
+            }
+            if !docs.iter().any(|d| d.template == t) {
+                return Err(Failure::input(format!(
+                    "templates/{t} rendered nothing for these values (the object it holds is switched off; see docs/values.md)"
+                )));
             }
             wanted.push(t);
         }

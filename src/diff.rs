@@ -1,9 +1,12 @@
 //! Diff: compares two manifest streams object by object (kind/namespace/name): added,
-//! removed, and changed objects with a unified diff of each, plus a summary.
+//! removed, and changed objects with a unified diff of each, plus a summary. Secret
+//! values are masked the way helm-diff does it: which keys changed, never to what,
+//! unless the caller asks to see them.
 
 use crate::emit;
 use crate::parse::Document;
 use serde::Serialize;
+use serde_json::Value;
 use similar::TextDiff;
 use std::collections::BTreeMap;
 
@@ -61,8 +64,41 @@ fn yaml(d: &Document) -> String {
     emit::to_yaml(&d.value).unwrap_or_default()
 }
 
-/// Compares `old` with `new`.
-pub fn compare(old: &[Document], new: &[Document]) -> Report {
+/// What a masked Secret value shows in place of the value.
+const HIDDEN_SAME: &str = "(hidden; unchanged)";
+const HIDDEN_OLD: &str = "(hidden; old value)";
+const HIDDEN_NEW: &str = "(hidden; new value)";
+
+/// The two sides of a changed Secret with every `data`/`stringData` value replaced by a
+/// marker: equal values by the same marker, different ones by different markers.
+fn masked(a: &Document, b: &Document) -> (Value, Value) {
+    let (mut va, mut vb) = (a.value.clone(), b.value.clone());
+    for field in ["data", "stringData"] {
+        let old = a.value.get(field).and_then(Value::as_object);
+        let new = b.value.get(field).and_then(Value::as_object);
+        for (v, this, other, mark) in [
+            (&mut va, old, new, HIDDEN_OLD),
+            (&mut vb, new, old, HIDDEN_NEW),
+        ] {
+            let Some(this) = this else { continue };
+            let masked: serde_json::Map<String, Value> = this
+                .iter()
+                .map(|(k, x)| {
+                    let same = other.and_then(|o| o.get(k)) == Some(x);
+                    (
+                        k.clone(),
+                        Value::from(if same { HIDDEN_SAME } else { mark }),
+                    )
+                })
+                .collect();
+            v[field] = Value::Object(masked);
+        }
+    }
+    (va, vb)
+}
+
+/// Compares `old` with `new`; Secret values are masked unless `show_secrets`.
+pub fn compare(old: &[Document], new: &[Document], show_secrets: bool) -> Report {
     let o: BTreeMap<String, &Document> = old.iter().map(|d| (key(d), d)).collect();
     let n: BTreeMap<String, &Document> = new.iter().map(|d| (key(d), d)).collect();
     let mut r = Report {
@@ -80,7 +116,15 @@ pub fn compare(old: &[Document], new: &[Document]) -> Report {
             (Some(a), Some(b)) if a.value == b.value => r.unchanged += 1,
             (Some(a), Some(b)) => {
                 r.changed += 1;
-                let (ya, yb) = (yaml(a), yaml(b));
+                let (ya, yb) = if a.kind() == "Secret" && !show_secrets {
+                    let (ma, mb) = masked(a, b);
+                    (
+                        emit::to_yaml(&ma).unwrap_or_default(),
+                        emit::to_yaml(&mb).unwrap_or_default(),
+                    )
+                } else {
+                    (yaml(a), yaml(b))
+                };
                 let diff = TextDiff::from_lines(&ya, &yb)
                     .unified_diff()
                     .context_radius(3)
@@ -138,7 +182,7 @@ mod tests {
             doc("Service", "s", 1),
             doc("Secret", "new", 1),
         ];
-        let r = compare(&old, &new);
+        let r = compare(&old, &new, false);
         assert_eq!((r.added, r.removed, r.changed, r.unchanged), (1, 1, 1, 1));
         let changed = r.changes.iter().find(|c| c.change == "changed").unwrap();
         assert!(
@@ -146,6 +190,29 @@ mod tests {
             "{}",
             changed.diff
         );
-        assert!(!compare(&old, &old).differs());
+        assert!(!compare(&old, &old, false).differs());
+    }
+
+    #[test]
+    fn secret_values_are_masked_unless_asked() {
+        let secret = |pw: &str, user: &str| Document {
+            template: "t".into(),
+            value: json!({"kind": "Secret", "metadata": {"name": "s"},
+                "data": {"password": pw, "user": user}, "stringData": {"token": pw}}),
+        };
+        let old = vec![secret("T0xEU0VDUkVU", "dXNlcg==")];
+        let new = vec![secret("TkVXU0VDUkVU", "dXNlcg==")];
+        let r = compare(&old, &new, false);
+        assert_eq!(r.changed, 1);
+        let d = &r.changes[0].diff;
+        assert!(
+            !d.contains("T0xEU0VDUkVU") && !d.contains("TkVXU0VDUkVU") && !d.contains("dXNlcg=="),
+            "{d}"
+        );
+        assert!(d.contains("-  password: (hidden; old value)"), "{d}");
+        assert!(d.contains("+  password: (hidden; new value)"), "{d}");
+        assert!(d.contains("  user: (hidden; unchanged)"), "{d}");
+        let shown = compare(&old, &new, true);
+        assert!(shown.changes[0].diff.contains("TkVXU0VDUkVU"));
     }
 }

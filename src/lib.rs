@@ -5,9 +5,11 @@
 //! [`error`] maps every failure to an exit code in one place.
 
 pub mod cli;
+pub mod completions;
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod input;
 pub mod locate;
 pub mod parse;
 pub mod reference;
@@ -17,3 +19,4 @@ pub mod sort;
 pub mod strvals;
 pub mod validate;
 pub mod values;
+pub mod yaml;

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 use serde_saphyr::granit_parser::{Event, Parser};
+use std::collections::HashMap;
 use std::fmt;
 
 /// One step of a key path.
@@ -83,13 +84,12 @@ enum Frame {
     },
 }
 
-/// Line and column (1-based) where `path` is written in the first document of `text`:
-/// the key for a mapping entry, the item for a list entry. The longest written prefix is
-/// used when the full path is not in the text.
-pub fn find(text: &str, path: &KeyPath) -> Option<(usize, usize)> {
+/// Visits every key of a mapping and every item of a list in the first document of
+/// `text`, in document order, with its key path and position (line, column; 1-based),
+/// until `visit` returns false. One pass over the parser's events: linear in the text.
+fn walk(text: &str, mut visit: impl FnMut(&[Seg], (usize, usize)) -> bool) {
     let mut stack: Vec<Frame> = Vec::new();
     let mut cur: Vec<Seg> = Vec::new();
-    let mut best: Option<(usize, (usize, usize))> = None;
     for item in Parser::new_from_str(text) {
         let Ok((ev, span)) = item else { break };
         let pos = (span.start.line(), span.start.col() + 1);
@@ -124,8 +124,11 @@ pub fn find(text: &str, path: &KeyPath) -> Option<(usize, usize)> {
                 };
                 *key = Some(name.clone());
                 cur.push(Seg::Key(name));
-                note(&cur, path, pos, &mut best);
+                let go_on = visit(&cur, pos);
                 cur.pop();
+                if !go_on {
+                    return;
+                }
                 // A complex key's inner structure is skipped by treating it as a scalar.
                 if matches!(ev, Event::MappingStart(..) | Event::SequenceStart(..)) {
                     stack.push(Frame::Skip { depth: 1 });
@@ -137,7 +140,9 @@ pub fn find(text: &str, path: &KeyPath) -> Option<(usize, usize)> {
                 Some(Frame::Map { key }) => cur.push(Seg::Key(key.clone().unwrap_or_default())),
                 Some(Frame::Seq { next }) => {
                     cur.push(Seg::Index(*next));
-                    note(&cur, path, pos, &mut best);
+                    if !visit(&cur, pos) {
+                        return;
+                    }
                 }
                 Some(Frame::Skip { .. }) | None => {}
             }
@@ -153,7 +158,61 @@ pub fn find(text: &str, path: &KeyPath) -> Option<(usize, usize)> {
             break;
         }
     }
+}
+
+/// Line and column (1-based) where `path` is written in the first document of `text`:
+/// the key for a mapping entry, the item for a list entry. The longest written prefix is
+/// used when the full path is not in the text.
+pub fn find(text: &str, path: &KeyPath) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, (usize, usize))> = None;
+    walk(text, |cur, pos| {
+        if cur.len() <= path.0.len()
+            && path.0[..cur.len()] == *cur
+            && best.is_none_or(|(len, _)| cur.len() > len)
+        {
+            best = Some((cur.len(), pos));
+        }
+        true
+    });
     best.map(|(_, p)| p)
+}
+
+/// The key path of the innermost key or item that starts at or before (line, col): where
+/// in the document a parse error happened.
+pub fn path_at(text: &str, line: usize, col: usize) -> KeyPath {
+    let mut last = KeyPath::default();
+    walk(text, |cur, pos| {
+        if pos > (line, col) {
+            return false;
+        }
+        last = KeyPath(cur.to_vec());
+        true
+    });
+    last
+}
+
+/// Where every key path of `text` is written, built in one pass; `position` then answers
+/// each lookup in time proportional to the path's depth.
+#[derive(Debug, Default)]
+pub struct Index(HashMap<KeyPath, (usize, usize)>);
+
+impl Index {
+    pub fn new(text: &str) -> Index {
+        let mut map = HashMap::new();
+        walk(text, |cur, pos| {
+            map.entry(KeyPath(cur.to_vec())).or_insert(pos);
+            true
+        });
+        Index(map)
+    }
+
+    /// The position of `path`, or of its longest written prefix; None if nothing of it is
+    /// written.
+    pub fn position(&self, path: &KeyPath) -> Option<(usize, usize)> {
+        (1..=path.0.len())
+            .rev()
+            .find_map(|n| self.0.get(&KeyPath(path.0[..n].to_vec())).copied())
+    }
 }
 
 fn finish_value(stack: &mut [Frame], cur: &mut Vec<Seg>) {
@@ -167,20 +226,6 @@ fn finish_value(stack: &mut [Frame], cur: &mut Vec<Seg>) {
             cur.pop();
         }
         Some(Frame::Skip { .. }) | None => {}
-    }
-}
-
-fn note(
-    cur: &[Seg],
-    want: &KeyPath,
-    pos: (usize, usize),
-    best: &mut Option<(usize, (usize, usize))>,
-) {
-    if cur.len() <= want.0.len() && want.0[..cur.len()] == *cur {
-        let better = best.is_none_or(|(len, _)| cur.len() > len);
-        if better {
-            *best = Some((cur.len(), pos));
-        }
     }
 }
 
@@ -208,6 +253,37 @@ mod tests {
         // A complex key does not disturb the paths after it.
         let text = "? [x, y]\n: 1\nb: 2\n";
         assert_eq!(find(text, &kp(&[k("b")])), Some((3, 1)));
+    }
+
+    #[test]
+    fn index_agrees_with_find() {
+        let text = "a:\n  b: 1\n  c:\n    - x\n    - d: 2\ne: {f: 3}\n";
+        let k = |s: &str| Seg::Key(s.into());
+        let idx = Index::new(text);
+        for p in [
+            kp(&[k("a"), k("b")]),
+            kp(&[k("a"), k("c"), Seg::Index(1), k("d")]),
+            kp(&[k("e"), k("f")]),
+            kp(&[k("a"), k("zz")]),
+            kp(&[k("q")]),
+        ] {
+            assert_eq!(idx.position(&p), find(text, &p), "{p}");
+        }
+    }
+
+    #[test]
+    fn path_at_error_position() {
+        let text = "a:\n  b:\n    - x\n    - [y, z\n";
+        let k = |s: &str| Seg::Key(s.into());
+        // The parser stops at the broken flow list, so the path is the last complete one.
+        let p = path_at(text, 4, 11);
+        assert_eq!(p.0[..2], [k("a"), k("b")], "{p}");
+        let text = "a:\n  b:\n    - x\n    - c: [y, z]\n      d: 1\n";
+        assert_eq!(
+            path_at(text, 5, 10),
+            kp(&[k("a"), k("b"), Seg::Index(1), k("d")])
+        );
+        assert_eq!(path_at(text, 2, 3), kp(&[k("a"), k("b")]));
     }
 
     #[test]

@@ -1,24 +1,38 @@
 //! The `mlflow-chart` binary: parses the command line, runs it, prints the result only
 //! when everything succeeded, and turns failures into exit codes (see `error::Failure`).
+//! Writes never panic: a failed write to stdout (closed pipe, full disk) exits 1; a failed
+//! write to stderr is ignored and the command's own exit code stands.
 
 use clap::Parser;
 use mlflow_chart::cli;
 use std::io::Write;
 use std::process::ExitCode;
 
+/// Exit code when the result could not be written to stdout.
+const WRITE_FAILED: u8 = 1;
+
+/// Writes diagnostics to stderr; a failure to write them is not worth failing for.
+fn to_stderr(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
+}
+
 fn main() -> ExitCode {
     let args = match cli::Cli::try_parse() {
         Ok(a) => a,
         Err(e) => {
+            // --help and --version print to stdout (exit 0); usage errors to stderr (exit 2).
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            if e.print().is_err() && code == 0 {
+                return ExitCode::from(WRITE_FAILED);
+            }
             return ExitCode::from(code);
         }
     };
     match cli::run(args) {
         Ok(out) => {
             for line in &out.stderr {
-                eprintln!("{line}");
+                to_stderr(&format!("{line}\n"));
             }
             let mut stdout = std::io::stdout().lock();
             if stdout
@@ -26,7 +40,7 @@ fn main() -> ExitCode {
                 .and_then(|_| stdout.flush())
                 .is_err()
             {
-                return ExitCode::from(1);
+                return ExitCode::from(WRITE_FAILED);
             }
             ExitCode::from(out.code)
         }
@@ -36,9 +50,12 @@ fn main() -> ExitCode {
             let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
                 && std::env::var_os("NO_COLOR").is_none();
             if color {
-                eprintln!("{}", text.replacen("Error:", "\x1b[1;31mError:\x1b[0m", 1));
+                to_stderr(&format!(
+                    "{}\n",
+                    text.replacen("Error:", "\x1b[1;31mError:\x1b[0m", 1)
+                ));
             } else {
-                eprintln!("{text}");
+                to_stderr(&format!("{text}\n"));
             }
             ExitCode::from(failure.exit_code())
         }

@@ -34,45 +34,17 @@ impl Document {
     }
 }
 
-/// YAML reading options shared by values and manifests: like Helm and kubectl (YAML 1.1
-/// readers), `0755` is octal.
-pub fn yaml_options() -> serde_saphyr::Options {
-    serde_saphyr::options! { legacy_octal_numbers: true }
-}
-
-/// A YAML error as shown to users: the source named, library jargon removed.
-pub fn yaml_error(source: &str, e: &serde_saphyr::Error) -> String {
-    let mut text = e.to_string().replace("<input>", source).replace(
-        ", set DuplicateKeyPolicy in Options if acceptable",
-        " (each key may appear once)",
-    );
-    for (jargon, plain) in [
-        (
-            "budget breached: Nodes { nodes: ",
-            "too many YAML nodes (an alias bomb or an oversized document): more than ",
-        ),
-        (
-            "budget breached: Depth { depth: ",
-            "the YAML nests too deeply: depth ",
-        ),
-    ] {
-        while let Some(at) = text.find(jargon) {
-            let rest = &text[at + jargon.len()..];
-            let end = rest.find(" }").unwrap_or(rest.len());
-            let n = rest[..end].to_string();
-            text.replace_range(
-                at..at + jargon.len() + end + 2.min(rest.len() - end),
-                &format!("{plain}{n}"),
-            );
-        }
-    }
-    text
-}
-
 /// Parses YAML text holding any number of documents.
 pub fn parse_stream(source: &str, text: &str) -> Result<Vec<Document>, Failure> {
-    let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, yaml_options())
-        .map_err(|e| Failure::render(format!("{source}: the YAML does not parse: {e}")))?;
+    let docs: Vec<Value> =
+        serde_saphyr::from_multiple_with_options(text, crate::yaml::manifest_options()).map_err(
+            |e| {
+                Failure::render(format!(
+                    "the YAML does not parse: {}",
+                    crate::yaml::error_text(source, text, &e)
+                ))
+            },
+        )?;
     let mut out = Vec::new();
     for (i, value) in docs.into_iter().enumerate() {
         match value {

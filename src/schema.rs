@@ -14,48 +14,76 @@ fn schema() -> Value {
     serde_json::from_str(SCHEMA).expect("values.schema.json is valid JSON (checked by a unit test)")
 }
 
-/// Checks the computed values; all problems are reported together.
+/// At most this many problems are listed; the rest are counted.
+pub const MAX_LISTED: usize = 50;
+
+/// One schema problem before it is described: where, and what (an unknown key, or a
+/// broken rule).
+enum Found {
+    Unknown(String),
+    Rule(String),
+}
+
+/// Checks the computed values; all problems are counted, the first [`MAX_LISTED`] (by key
+/// path) are listed with where each value came from.
 pub fn check(computed: &Computed) -> Result<(), Failure> {
     let schema = schema();
     let validator = jsonschema::validator_for(&schema)
         .map_err(|e| Failure::render(format!("the embedded values schema is invalid: {e}")))?;
-    let mut problems: Vec<(String, String)> = Vec::new();
+    let mut found: Vec<(KeyPath, Found)> = Vec::new();
     for err in validator.iter_errors(&computed.values) {
         let path = pointer_to_path(&computed.values, err.instance_path().as_str());
         match err.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
-                    let full = path.key(key);
-                    let mut text = format!("{full}: unknown key");
-                    if let Some(s) = suggest(&schema, &path, key) {
-                        text.push_str(&format!(" (did you mean `{s}`?)"));
-                    }
-                    problems.push((
-                        full.to_string(),
-                        format!("{text} {}", computed.origin(&full)),
-                    ));
+                    found.push((path.key(key), Found::Unknown(key.clone())));
                 }
             }
-            _ => {
-                let text = format!("{path}: {} {}", describe(&err), computed.origin(&path));
-                problems.push((path.to_string(), text));
-            }
+            _ => found.push((path, Found::Rule(describe(&err)))),
         }
     }
-    if problems.is_empty() {
+    if found.is_empty() {
         return Ok(());
     }
-    problems.sort();
-    problems.dedup();
+    let key_of = |(p, f): &(KeyPath, Found)| {
+        (
+            p.to_string(),
+            match f {
+                Found::Unknown(_) => String::new(),
+                Found::Rule(r) => r.clone(),
+            },
+        )
+    };
+    found.sort_by_cached_key(key_of);
+    found.dedup_by(|a, b| key_of(a) == key_of(b));
+    let total = found.len();
+    let mut problems: Vec<String> = found
+        .iter()
+        .take(MAX_LISTED)
+        .map(|(path, f)| match f {
+            Found::Unknown(key) => {
+                let mut text = format!("{path}: unknown key");
+                let parent = KeyPath(path.0[..path.0.len() - 1].to_vec());
+                if let Some(s) = suggest(&schema, &parent, key) {
+                    text.push_str(&format!(" (did you mean `{s}`?)"));
+                }
+                format!("{text} {}", computed.origin(path))
+            }
+            Found::Rule(what) => format!("{path}: {what} {}", computed.origin(path)),
+        })
+        .collect();
+    if total > MAX_LISTED {
+        problems.push(format!(
+            "… and {} more (only the first {MAX_LISTED} are listed)",
+            total - MAX_LISTED
+        ));
+    }
     Err(Failure::input(format!(
-        "the values do not match the chart's schema ({} problem{})",
-        problems.len(),
-        if problems.len() == 1 { "" } else { "s" }
+        "the values do not match the chart's schema ({total} problem{})",
+        if total == 1 { "" } else { "s" }
     ))
-    .with_problems(problems.into_iter().map(|(_, t)| t).collect())
-    .hint(
-        "see `mlflow-chart schema` or the values reference in README.md for every key and its type",
-    ))
+    .with_problems(problems)
+    .hint("see docs/values.md (or `mlflow-chart schema`) for every key and its type"))
 }
 
 /// A short message for one schema error, without echoing the value (it may be secret).

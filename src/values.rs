@@ -32,28 +32,28 @@ pub struct ValuesArgs {
     pub set_literal: Vec<String>,
 }
 
-/// A values document the user gave, kept for locating keys in error messages.
+/// A values file the user gave, indexed once for locating keys in error messages.
 pub struct Source {
     pub name: String,
-    pub text: String,
+    pub index: locate::Index,
 }
 
 /// The merged values and where they came from.
 pub struct Computed {
     pub values: Value,
     pub sources: Vec<Source>,
-    pub args: ValuesArgs,
+    pub flags: Vec<FlagSource>,
 }
 
 /// Parses YAML text as one values document (an empty document is an empty map).
 pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure> {
-    let v: Value = serde_saphyr::from_str_with_options(text, crate::parse::yaml_options())
-        .map_err(|e| {
+    let v: Value =
+        serde_saphyr::from_str_with_options(text, crate::yaml::options()).map_err(|e| {
             Failure::input(format!(
-                "{name}: invalid YAML: {}",
-                crate::parse::yaml_error(name, &e)
+                "invalid YAML in {}",
+                crate::yaml::error_text(name, text, &e)
             ))
-            .hint("fix the YAML syntax at the position shown")
+            .hint("fix the YAML at the line shown (values are masked in messages)")
         })?;
     match v {
         Value::Object(m) => Ok(m),
@@ -76,27 +76,6 @@ pub fn kind_name(v: &Value) -> &'static str {
         Value::Array(_) => "a list",
         Value::Object(_) => "a mapping",
     }
-}
-
-fn read_input(path: &str) -> Result<String, Failure> {
-    let bytes = if path.trim() == "-" {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
-            .map_err(|e| Failure::input(format!("reading values from standard input: {e}")))?;
-        buf
-    } else {
-        std::fs::read(path).map_err(|e| {
-            Failure::input(format!("cannot read values file {path}: {e}"))
-                .hint("check the path given to -f/--values")
-        })?
-    };
-    String::from_utf8(bytes).map_err(|e| {
-        Failure::input(format!(
-            "{path}: not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-        .hint("values files must be UTF-8 encoded YAML")
-    })
 }
 
 /// Helm's `mergeMaps` for `-f` files: maps merge recursively, anything else replaces
@@ -142,28 +121,48 @@ pub fn compute(args: &ValuesArgs) -> Result<Computed, Failure> {
     let mut sources = Vec::new();
     let mut user = Map::new();
     for path in &args.files {
-        let text = read_input(path)?;
-        let name = if path.trim() == "-" { "<stdin>" } else { path };
-        let m = parse_yaml(name, &text)?;
+        let (name, text) = crate::input::read(path, &crate::input::VALUES)?;
+        let m = parse_yaml(&name, &text)?;
         merge_maps(&mut user, m);
-        sources.push(Source {
-            name: name.to_string(),
-            text,
-        });
+        let index = locate::Index::new(&text);
+        sources.push(Source { name, index });
     }
-    apply_set_flags(args, &mut user)?;
+    let flags = apply_set_flags(args, &mut user)?;
+    for v in user.values_mut() {
+        integral_floats_to_ints(v);
+    }
     let mut values = parse_yaml("values.yaml (defaults)", DEFAULT_VALUES)?;
     coalesce(&mut values, user);
     Ok(Computed {
         values: Value::Object(values),
         sources,
-        args: args.clone(),
+        flags,
     })
 }
 
+/// A number written as `2.0` or `1e3` is the integer it denotes, as Helm's templates
+/// print it (Go formats the float64 2 as `2`); JSON Schema's `integer` accepts it too.
+fn integral_floats_to_ints(v: &mut Value) {
+    match v {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9_007_199_254_740_992.0
+            {
+                *v = Value::from(f as i64);
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(integral_floats_to_ints),
+        Value::Object(m) => m.values_mut().for_each(integral_floats_to_ints),
+        _ => {}
+    }
+}
+
+/// Reads a `--set-file` file; the message never names the path (it is the flag's value).
 fn read_set_file(path: &str) -> Result<String, String> {
-    let bytes = std::fs::read(path.trim()).map_err(|e| format!("cannot read {path:?}: {e}"))?;
-    String::from_utf8(bytes).map_err(|_| format!("{path:?} is not UTF-8 text"))
+    crate::input::read(path.trim(), &crate::input::SET_FILE)
+        .map(|(_, text)| text)
+        .map_err(|f| f.message.replace(path.trim(), "(the file after `=`)"))
 }
 
 /// The flag families in the order Helm applies them.
@@ -187,46 +186,121 @@ fn apply_one(flag: &str, expr: &str, dest: &mut Map<String, Value>) -> Result<()
     }
 }
 
-fn apply_set_flags(args: &ValuesArgs, user: &mut Map<String, Value>) -> Result<(), Failure> {
-    for (flag, exprs) in flag_families(args) {
-        for expr in exprs {
-            apply_one(flag, expr, user).map_err(|e| {
-                Failure::input(format!("failed parsing {flag} {}: {e}", shown_expr(expr)))
-                    .hint("the syntax is key=value[,key=value]; escape literal commas and dots with a backslash")
-            })?;
-        }
-    }
-    Ok(())
+/// One `--set`-family argument, parsed on its own: where values came from.
+pub struct FlagSource {
+    pub flag: &'static str,
+    pub shown: String,
+    pub values: Value,
 }
 
-/// A `--set`-family argument as shown in messages: its first key only, never the value
-/// (it may be a credential).
+fn apply_set_flags(
+    args: &ValuesArgs,
+    user: &mut Map<String, Value>,
+) -> Result<Vec<FlagSource>, Failure> {
+    let mut sources = Vec::new();
+    for (flag, exprs) in flag_families(args) {
+        for expr in exprs {
+            let shown = shown_expr(expr);
+            let fail = |e: String| {
+                let f = Failure::input(format!(
+                    "failed parsing {flag} {shown}: {}",
+                    redact(&e, key_part(expr))
+                ));
+                if e.starts_with(crate::input::SET_FILE.noun) {
+                    f.hint(crate::input::SET_FILE.hint)
+                } else {
+                    f.hint("the syntax is key=value[,key=value]; inside a value write a comma as `\\,` (or use --set-literal for the whole value); in a key write a dot as `\\.`")
+                }
+            };
+            apply_one(flag, expr, user).map_err(fail)?;
+            let mut own = Map::new();
+            apply_one(flag, expr, &mut own).map_err(fail)?;
+            sources.push(FlagSource {
+                flag,
+                shown,
+                values: Value::Object(own),
+            });
+        }
+    }
+    Ok(sources)
+}
+
+/// The part of a `--set` argument before its first `=`: keys only, never a value.
+fn key_part(expr: &str) -> &str {
+    expr.split('=').next().unwrap_or("")
+}
+
+/// A `--set`-family argument as shown in messages: as typed when it has no `=`, else its
+/// first key and `=…` — never the value (it may be a credential). Long keys are cut.
 fn shown_expr(expr: &str) -> String {
-    let key = expr.split('=').next().unwrap_or("");
-    format!("'{key}=…'")
+    let key = key_part(expr);
+    let mut shown: String = key.chars().take(120).collect();
+    if shown.len() < key.len() {
+        shown.push('…');
+    }
+    if expr.contains('=') {
+        shown.push_str("=…");
+    }
+    format!("'{shown}'")
+}
+
+/// Masks every quoted fragment of a parser message that is not part of the argument's
+/// keys: after a comma, the "key" the parser complains about may be the tail of a value.
+fn redact(msg: &str, keys: &str) -> String {
+    let mut out = String::new();
+    let mut rest = msg;
+    while let Some(start) = rest.find('"') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in after.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = Some(i);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let Some(end) = end else {
+            out.push_str("\"…\"");
+            return out;
+        };
+        let quoted = &after[..end];
+        let raw: String = serde_json::from_str::<String>(&format!("\"{quoted}\""))
+            .unwrap_or_else(|_| quoted.to_string());
+        if !raw.is_empty() && keys.contains(raw.as_str()) {
+            out.push_str(&format!("\"{quoted}\""));
+        } else {
+            out.push_str("\"…\"");
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Computed {
     /// Says where the value at `path` came from: a `--set` flag, or a file with line and
-    /// column, or the chart defaults.
+    /// column, or the chart defaults. Every source was indexed once, so this is cheap.
     pub fn origin(&self, path: &KeyPath) -> String {
-        let families = flag_families(&self.args);
-        for (flag, exprs) in families.iter().rev() {
-            for expr in exprs.iter().rev() {
-                let mut m = Map::new();
-                if apply_one(flag, expr, &mut m).is_ok()
-                    && locate::lookup(&Value::Object(m), path).is_some()
-                {
-                    return format!("from {flag} {}", shown_expr(expr));
-                }
+        for f in self.flags.iter().rev() {
+            if locate::lookup(&f.values, path).is_some() {
+                return format!("from {} {}", f.flag, f.shown);
             }
         }
         for src in self.sources.iter().rev() {
-            if let Some((line, col)) = locate::find(&src.text, path) {
+            if let Some((line, col)) = src.index.position(path) {
                 return format!("at {}:{line}:{col}", src.name);
             }
         }
-        match locate::find(DEFAULT_VALUES, path) {
+        static DEFAULTS: std::sync::OnceLock<locate::Index> = std::sync::OnceLock::new();
+        match DEFAULTS
+            .get_or_init(|| locate::Index::new(DEFAULT_VALUES))
+            .position(path)
+        {
             Some((line, col)) => format!("at values.yaml:{line}:{col} (chart defaults)"),
             None => "in the computed values".to_string(),
         }
@@ -290,6 +364,29 @@ mod tests {
         assert_eq!(m["mode"], json!(493));
         // Helm reads values with a YAML 1.1 reader: `yes` is a boolean there too.
         assert_eq!(m["name"], json!(true));
+    }
+
+    #[test]
+    fn shown_args_never_hold_values() {
+        assert_eq!(shown_expr("foo"), "'foo'");
+        assert_eq!(shown_expr("a.b=TOPSECRET"), "'a.b=…'");
+        assert_eq!(
+            redact(r#"key "TOPSECRETtail" has no value"#, "a.b"),
+            r#"key "…" has no value"#
+        );
+        assert_eq!(
+            redact(r#"key "a" has no value"#, "x.a"),
+            r#"key "a" has no value"#
+        );
+        assert_eq!(redact(r#"bad "unterminated"#, ""), r#"bad "…""#);
+    }
+
+    #[test]
+    fn integral_floats_become_integers() {
+        let mut v = json!({"a": 2.0, "b": [1e3, 1.5], "c": "2.0"});
+        integral_floats_to_ints(&mut v);
+        assert_eq!(v, json!({"a": 2, "b": [1000, 1.5], "c": "2.0"}));
+        assert!(v["a"].is_i64());
     }
 
     #[test]

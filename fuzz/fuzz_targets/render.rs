@@ -7,7 +7,8 @@ use libfuzzer_sys::fuzz_target;
 use mlflow_chart::cli::render_computed;
 use mlflow_chart::render::Capabilities;
 use mlflow_chart::render::context::Release;
-use mlflow_chart::values::{Computed, DEFAULT_VALUES, Source, ValuesArgs, coalesce, parse_yaml};
+use mlflow_chart::locate;
+use mlflow_chart::values::{Computed, DEFAULT_VALUES, Source, coalesce, parse_yaml};
 use mlflow_chart::{emit, parse};
 use serde_json::Value;
 
@@ -18,8 +19,8 @@ fuzz_target!(|data: &[u8]| {
     coalesce(&mut values, user);
     let computed = Computed {
         values: Value::Object(values),
-        sources: vec![Source { name: "fuzz.yaml".into(), text: text.into() }],
-        args: ValuesArgs::default(),
+        sources: vec![Source { name: "fuzz.yaml".into(), index: locate::Index::new(text) }],
+        flags: vec![],
     };
     let release = Release { name: "mlflow".into(), namespace: "mlflow".into() };
     let caps = Capabilities { kube_version: "1.33".into(), api_versions: vec![] };

@@ -114,6 +114,7 @@ pub fn render(values: &Value, release: &Release, caps: &Capabilities) -> Result<
     let ctx = JValue::from(Serde(&ctx));
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let mut missing_values = Vec::new();
     for name in output_templates(&env) {
         let tmpl = env
             .get_template(&name)
@@ -123,8 +124,33 @@ pub fn render(values: &Value, release: &Release, caps: &Capabilities) -> Result<
                 template: name,
                 text,
             }),
-            Err(e) => problems.push(describe_template_error(&name, &e)),
+            Err(e) => {
+                let deleted = deleted_values(&tmpl, &e, values);
+                if deleted.is_empty() {
+                    problems.push(describe_template_error(&name, &e));
+                } else {
+                    missing_values.extend(deleted.into_iter().map(|key| {
+                        format!("{key}: the chart needs this value (templates/{name}), but it is not set; a `null` deletes the chart's default")
+                    }));
+                }
+            }
         }
+    }
+    if !missing_values.is_empty() {
+        missing_values.sort();
+        missing_values.dedup();
+        return Err(Failure::input(format!(
+            "{} value{} the chart needs {} missing",
+            missing_values.len(),
+            if missing_values.len() == 1 { "" } else { "s" },
+            if missing_values.len() == 1 {
+                "is"
+            } else {
+                "are"
+            },
+        ))
+        .with_problems(missing_values)
+        .hint("remove the null, or set a value (see docs/values.md for each key's default)"));
     }
     if !problems.is_empty() {
         return Err(
@@ -132,6 +158,46 @@ pub fn render(values: &Value, release: &Release, caps: &Capabilities) -> Result<
         );
     }
     Ok(Output { files, wiring })
+}
+
+/// For an "undefined value" error: the `values.…` keys used on the failing template line
+/// that are absent from the values (deleted by a user `null`), as values key paths.
+fn deleted_values(
+    tmpl: &minijinja::Template<'_, '_>,
+    e: &minijinja::Error,
+    values: &Value,
+) -> Vec<String> {
+    if e.kind() != minijinja::ErrorKind::UndefinedError {
+        return Vec::new();
+    }
+    let Some(line) = e
+        .line()
+        .and_then(|l| tmpl.source().lines().nth(l.saturating_sub(1)))
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("values.") {
+        let before_ok = at == 0 || !rest.as_bytes()[at - 1].is_ascii_alphanumeric();
+        let tail = &rest[at + "values.".len()..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+            .unwrap_or(tail.len());
+        let dotted = tail[..end].trim_end_matches('.');
+        if before_ok && !dotted.is_empty() {
+            let mut path = crate::locate::KeyPath::default();
+            for part in dotted.split('.') {
+                path = path.key(part);
+                if crate::locate::lookup(values, &path).is_none() {
+                    out.push(path.to_string());
+                    break;
+                }
+            }
+        }
+        rest = &tail[end..];
+    }
+    out
 }
 
 /// A template error with its location, without dumping the values (they may hold secrets).

@@ -107,6 +107,6 @@ pub fn check(docs: &[Document], known: &Known) -> Result<Report, Failure> {
             format!("the rendered manifests are invalid ({n} problem{})", if n == 1 { "" } else { "s" }),
             report.problems,
         )
-        .hint("this is a chart bug unless a value passed through verbatim (e.g. podSecurityContext, affinity, tolerations) holds the field named above"))
+        .hint("values passed through verbatim (podSecurityContext, securityContext, affinity, tolerations, resources, extraObjects, …) end up in these fields: check the one named above; if none of your values reaches it, please report the problem"))
     }
 }

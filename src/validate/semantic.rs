@@ -3,7 +3,7 @@
 
 use crate::parse::Document;
 use serde_json::{Map, Value};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// One semantic problem, on one document, at one path.
 #[derive(Debug, Clone)]
@@ -205,6 +205,50 @@ pub fn is_quantity(v: &Value) -> bool {
 struct Ctx<'a> {
     docs: &'a [Document],
     out: Vec<SemanticProblem>,
+    /// (kind, name) → first document with it: every reference is one lookup.
+    by_name: HashMap<(&'a str, &'a str), usize>,
+}
+
+/// Pod templates indexed by label (key, value), so a selector looks only at the pods
+/// that carry its first label instead of at every pod in the stream.
+struct Pods<'a> {
+    all: Vec<PodTemplate<'a>>,
+    by_label: HashMap<(String, String), Vec<usize>>,
+}
+
+impl<'a> Pods<'a> {
+    fn new(all: Vec<PodTemplate<'a>>) -> Self {
+        let mut by_label: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (n, p) in all.iter().enumerate() {
+            for (k, v) in &p.labels {
+                by_label
+                    .entry((k.clone(), v.to_string()))
+                    .or_default()
+                    .push(n);
+            }
+        }
+        Pods { all, by_label }
+    }
+
+    /// The pods a selector could match: those with its first required label, or all.
+    fn candidates(&self, required: Option<&Map<String, Value>>) -> Vec<&PodTemplate<'a>> {
+        match required.and_then(|m| m.iter().next()) {
+            Some((k, v)) => self
+                .by_label
+                .get(&(k.clone(), v.to_string()))
+                .map(|ix| ix.iter().map(|&n| &self.all[n]).collect())
+                .unwrap_or_default(),
+            None => self.all.iter().collect(),
+        }
+    }
+
+    /// Does any pod template match this LabelSelector?
+    fn any_selected(&self, sel: &Value) -> bool {
+        let required = sel.get("matchLabels").and_then(Value::as_object);
+        self.candidates(required)
+            .into_iter()
+            .any(|p| selector_matches(sel, &p.labels))
+    }
 }
 
 impl Ctx<'_> {
@@ -216,22 +260,25 @@ impl Ctx<'_> {
         });
     }
     fn find(&self, kind: &str, name: &str) -> Option<&Document> {
-        self.docs
-            .iter()
-            .find(|d| d.kind() == kind && d.name() == name)
+        self.by_name.get(&(kind, name)).map(|&i| &self.docs[i])
     }
 }
 
 /// Runs every cross-object check.
 pub fn check(docs: &[Document], known: &Known) -> Vec<SemanticProblem> {
+    let mut by_name = HashMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        by_name.entry((d.kind(), d.name())).or_insert(i);
+    }
     let mut cx = Ctx {
         docs,
         out: Vec::new(),
+        by_name,
     };
-    let pods = pod_templates(docs);
+    let pods = Pods::new(pod_templates(docs));
     names_and_labels(&mut cx);
-    workload_selectors(&mut cx, &pods);
-    containers_check(&mut cx, &pods, known);
+    workload_selectors(&mut cx, &pods.all);
+    containers_check(&mut cx, &pods.all, known);
     services(&mut cx, &pods);
     ingresses(&mut cx);
     scale_and_disruption(&mut cx, &pods);
@@ -618,7 +665,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
     }
 }
 
-fn services(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
+fn services(cx: &mut Ctx<'_>, pods: &Pods<'_>) {
     for (i, d) in cx.docs.iter().enumerate() {
         if d.kind() != "Service" {
             continue;
@@ -627,7 +674,8 @@ fn services(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
             continue; // selector-less Services (external endpoints) are fine
         };
         let selected: Vec<&PodTemplate<'_>> = pods
-            .iter()
+            .candidates(Some(sel))
+            .into_iter()
             .filter(|p| map_selects(sel, &p.labels))
             .collect();
         if selected.is_empty() {
@@ -761,7 +809,7 @@ fn ingresses(cx: &mut Ctx<'_>) {
     cx.out.extend(problems);
 }
 
-fn scale_and_disruption(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
+fn scale_and_disruption(cx: &mut Ctx<'_>, pods: &Pods<'_>) {
     let mut problems = Vec::new();
     for (i, d) in cx.docs.iter().enumerate() {
         match d.kind() {
@@ -795,7 +843,7 @@ fn scale_and_disruption(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
             }
             "PodDisruptionBudget" => {
                 if let Some(sel) = d.value.pointer("/spec/selector")
-                    && !pods.iter().any(|p| selector_matches(sel, &p.labels))
+                    && !pods.any_selected(sel)
                 {
                     problems.push(SemanticProblem {
                         doc: i,
@@ -810,7 +858,7 @@ fn scale_and_disruption(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
     cx.out.extend(problems);
 }
 
-fn network_policies(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
+fn network_policies(cx: &mut Ctx<'_>, pods: &Pods<'_>) {
     let mut problems = Vec::new();
     for (i, d) in cx.docs.iter().enumerate() {
         if d.kind() != "NetworkPolicy" {
@@ -823,7 +871,7 @@ fn network_policies(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
                         || v.as_array().is_some_and(|a| a.is_empty())
                 })
             });
-            if !empty && !pods.iter().any(|p| selector_matches(sel, &p.labels)) {
+            if !empty && !pods.any_selected(sel) {
                 problems.push(SemanticProblem {
                     doc: i,
                     path: "spec.podSelector".into(),

@@ -84,7 +84,10 @@ fn check_as<T: DeserializeOwned + Serialize>(doc: &Value) -> Vec<TypedProblem> {
         Err(e) => {
             return vec![TypedProblem {
                 path: parse_serde_path(&e.path().to_string()),
-                message: format!("wrong type or value: {}", e.inner()),
+                message: format!(
+                    "wrong type or value: {}",
+                    without_value(&e.inner().to_string())
+                ),
             }];
         }
     };
@@ -103,6 +106,27 @@ fn check_as<T: DeserializeOwned + Serialize>(doc: &Value) -> Vec<TypedProblem> {
 }
 
 /// Turns serde_path_to_error's `a.b[0].c` into a key path.
+/// A decode error without the offending value (serde quotes it, and it may be a
+/// credential, e.g. in a Secret's data): `invalid type: string "x", expected i32` becomes
+/// `invalid type: string, expected i32`.
+fn without_value(msg: &str) -> String {
+    for lead in ["invalid type: ", "invalid value: "] {
+        if let Some(at) = msg.find(lead) {
+            let start = at + lead.len();
+            let end = msg[start..]
+                .find(", expected")
+                .map_or(msg.len(), |e| start + e);
+            let what = &msg[start..end];
+            let kind = what
+                .find(['`', '"', '\''])
+                .map_or(what, |q| &what[..q])
+                .trim_end();
+            return format!("{}{kind}{}", &msg[..start], &msg[end..]);
+        }
+    }
+    msg.to_string()
+}
+
 fn parse_serde_path(p: &str) -> KeyPath {
     let mut path = KeyPath::default();
     if p == "." {
@@ -162,6 +186,23 @@ fn diff(input: &Value, round: &Value, at: &KeyPath, out: &mut Vec<TypedProblem>)
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn decode_errors_never_show_the_value() {
+        assert_eq!(
+            without_value(r#"invalid type: string "TOPSECRET", expected i32"#),
+            "invalid type: string, expected i32"
+        );
+        assert_eq!(
+            without_value("invalid value: integer `123456`, expected u16"),
+            "invalid value: integer, expected u16"
+        );
+        let p = problems(
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
+            "stringData": {"password": 12345678}}),
+        );
+        assert!(p.iter().all(|(_, m)| !m.contains("12345678")), "{p:?}");
+    }
 
     fn problems(v: Value) -> Vec<(String, String)> {
         match check(&v) {

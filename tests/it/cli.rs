@@ -135,9 +135,10 @@ fn usage_errors_exit_2() {
         2,
         &["--no-such-flag"],
     );
+    // Like Helm, a template that is not in the chart is a failure (1), not a usage error.
     assert_fails(
         &render(&["-s", "templates/nope.yaml"]),
-        2,
+        1,
         &["could not find template"],
     );
 }

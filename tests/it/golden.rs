@@ -167,10 +167,9 @@ fn proxy_scenarios_route_only_through_the_proxy() {
 
 #[test]
 fn every_proxy_option_is_a_real_oauth2_proxy_flag() {
-    let flags = std::fs::read_to_string(
-        common::root().join("tests/data/oauth2-proxy-v7.15.3/flags.txt"),
-    )
-    .expect("tests/data/oauth2-proxy-v7.15.3/flags.txt");
+    let flags =
+        std::fs::read_to_string(common::root().join("tests/data/oauth2-proxy-v7.15.3/flags.txt"))
+            .expect("tests/data/oauth2-proxy-v7.15.3/flags.txt");
     let known: Vec<&str> = flags.lines().map(str::trim).collect();
     let keys = std::fs::read_to_string(
         common::root().join("tests/data/oauth2-proxy-v7.15.3/config-keys.txt"),

@@ -5,6 +5,7 @@
 mod bad_input;
 mod cli;
 mod common;
+mod completions;
 mod e2e;
 mod golden;
 mod injection;

@@ -27,10 +27,22 @@ fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn nothing_refers_to_a_sibling_directory() {
     // Built at run time so this file does not match itself.
-    let needles = [format!("..{}shared", '/'), format!("..{}..{}shared", '/', '/')];
+    let needles = [
+        format!("..{}shared", '/'),
+        format!("..{}..{}shared", '/', '/'),
+    ];
     let root = common::root();
     let mut files = Vec::new();
-    for top in ["src", "tests", "scripts", ".ci", "benches", "fuzz", "templates", "files"] {
+    for top in [
+        "src",
+        "tests",
+        "scripts",
+        ".ci",
+        "benches",
+        "fuzz",
+        "templates",
+        "files",
+    ] {
         walk(&root.join(top), &mut files);
     }
     for f in ["build.rs", "Cargo.toml", "README.md"] {
@@ -59,7 +71,11 @@ fn vendored_data_has_provenance() {
     let mut files = Vec::new();
     walk(&root, &mut files);
     for f in files {
-        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         if rel.ends_with("README.md") {
             continue;
         }

@@ -1,0 +1,116 @@
+//! Input: every file and standard-input read of the program, each capped before it is
+//! read whole (so `/dev/zero` fails fast with the cap named), and checked to be UTF-8.
+
+use crate::error::Failure;
+use std::io::Read;
+
+/// Cap on one values file (`-f`) and on one `--set-file` file: values are small; the
+/// largest the chart could use is a ConfigMap or Secret, whose data the API server
+/// limits to 1 MiB.
+pub const VALUES_CAP: u64 = 4 * 1024 * 1024;
+
+/// Cap on one manifest stream read by `validate` or `diff`: an object is at most ~1.5 MiB
+/// in etcd, so this holds a dozen of the largest objects or thousands of ordinary ones.
+pub const MANIFEST_CAP: u64 = 32 * 1024 * 1024;
+
+/// What is being read, for messages: "values file", "manifest file", …
+pub struct What {
+    pub noun: &'static str,
+    pub cap: u64,
+    pub hint: &'static str,
+}
+
+pub const VALUES: What = What {
+    noun: "values file",
+    cap: VALUES_CAP,
+    hint: "check the path given to -f/--values",
+};
+pub const SET_FILE: What = What {
+    noun: "--set-file file",
+    cap: VALUES_CAP,
+    hint: "check the path after the `=` of --set-file",
+};
+pub const MANIFEST: What = What {
+    noun: "manifest file",
+    cap: MANIFEST_CAP,
+    hint: "check the file names given",
+};
+
+fn mib(n: u64) -> String {
+    format!("{} MiB", n / (1024 * 1024))
+}
+
+/// Reads `path` (or standard input for `-`) as UTF-8 text of at most `what.cap` bytes.
+/// Returns the name to show in messages and the text.
+pub fn read(path: &str, what: &What) -> Result<(String, String), Failure> {
+    let stdin = path.trim() == "-";
+    let name = if stdin {
+        "<stdin>".to_string()
+    } else {
+        path.to_string()
+    };
+    let mut buf = Vec::new();
+    let result = if stdin {
+        std::io::stdin()
+            .lock()
+            .take(what.cap + 1)
+            .read_to_end(&mut buf)
+    } else {
+        std::fs::File::open(path).and_then(|f| {
+            if f.metadata()?.is_dir() {
+                return Err(std::io::Error::other("it is a directory"));
+            }
+            f.take(what.cap + 1).read_to_end(&mut buf)
+        })
+    };
+    if let Err(e) = result {
+        return Err(
+            Failure::input(format!("cannot read {} {name}: {e}", what.noun)).hint(what.hint),
+        );
+    }
+    if buf.len() as u64 > what.cap {
+        return Err(Failure::input(format!(
+            "{} {name} is larger than the limit of {}",
+            what.noun,
+            mib(what.cap)
+        ))
+        .hint(format!(
+            "a {} must be at most {}; is it the file you meant?",
+            what.noun,
+            mib(what.cap)
+        )));
+    }
+    let text = String::from_utf8(buf).map_err(|e| {
+        Failure::input(format!(
+            "{} {name} is not UTF-8 text (invalid byte at offset {})",
+            what.noun,
+            e.utf8_error().valid_up_to()
+        ))
+        .hint("give a UTF-8 encoded YAML file")
+    })?;
+    Ok((name, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caps_endless_files() {
+        let what = What {
+            noun: "values file",
+            cap: 1024,
+            hint: "",
+        };
+        let e = read("/dev/zero", &what).unwrap_err();
+        assert!(e.message.contains("larger than the limit"), "{}", e.message);
+        assert!(e.message.contains("/dev/zero"), "{}", e.message);
+    }
+
+    #[test]
+    fn directories_and_missing_files() {
+        let e = read("/", &VALUES).unwrap_err();
+        assert!(e.message.contains("directory"), "{}", e.message);
+        assert!(read("/nonexistent/x.yaml", &VALUES).is_err());
+    }
+}

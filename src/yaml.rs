@@ -1,0 +1,261 @@
+//! YAML reading: the options shared by values files and manifests, and YAML errors in the
+//! user's terms — located (`file:line:col`), with the key path and the limit for budget
+//! breaches, and never the text of a value (the line shown has its values masked).
+
+use crate::locate;
+use serde_saphyr::Error;
+
+/// The deepest nesting a YAML document may have (serde-saphyr's default budget; raising
+/// it far turns deep input into a stack overflow).
+pub const MAX_DEPTH: usize = 64;
+
+/// Reading options: like Helm and kubectl (YAML 1.1 readers), `0755` is octal. The
+/// library's own snippets are off: they print source lines verbatim (credentials).
+pub fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! { legacy_octal_numbers: true, with_snippet: false }
+}
+
+/// Reading options for manifest streams (`validate`, `diff`, rendered templates): like
+/// [`options`], with room for the thousands of documents a cluster's manifests can hold
+/// (the stream's size is capped by `input::MANIFEST_CAP` before it is parsed).
+pub fn manifest_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_documents = 100_000;
+    budget.max_nodes = 4_000_000;
+    budget.max_events = 8_000_000;
+    serde_saphyr::options! {
+        legacy_octal_numbers: true,
+        with_snippet: false,
+        budget: Some(budget),
+    }
+}
+
+/// A YAML error as shown to users: `source:line:col: what`, the key path where it
+/// happened, and the offending line with its values masked.
+pub fn error_text(source: &str, text: &str, e: &Error) -> String {
+    let loc = e.location().filter(|l| l.line() > 0);
+    let (line, col) = loc.map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
+    let what = describe(e, text, line);
+    let mut out = if line > 0 {
+        format!("{source}:{line}:{col}: {what}")
+    } else {
+        format!("{source}: {what}")
+    };
+    if line > 0 {
+        let path = locate::path_at(text, line, col);
+        if !path.0.is_empty() && !matches!(e, Error::MultipleDocuments { .. }) {
+            out.push_str(&format!(" (at key {})", short_path(&path)));
+        }
+        if let Some(l) = text.lines().nth(line - 1) {
+            out.push_str(&format!("\n{line:>5} | {}", mask_line(l)));
+        }
+    }
+    out
+}
+
+/// A key path for messages, shortened in the middle when it is very deep.
+fn short_path(path: &locate::KeyPath) -> String {
+    if path.0.len() <= 12 {
+        return path.to_string();
+    }
+    let head = locate::KeyPath(path.0[..6].to_vec());
+    let tail = locate::KeyPath(path.0[path.0.len() - 4..].to_vec());
+    let tail = tail.to_string();
+    format!(
+        "{head}…{} ({} levels)",
+        tail.strip_prefix('[')
+            .map_or(format!(".{tail}"), |t| format!("[{t}")),
+        path.0.len()
+    )
+}
+
+fn describe(e: &Error, text: &str, line: usize) -> String {
+    match e {
+        Error::Budget { breach, .. } => {
+            let debug = format!("{breach:?}");
+            let name = debug.split([' ', '{']).next().unwrap_or("");
+            let n: String = debug.chars().filter(char::is_ascii_digit).collect();
+            breach_text(name, &n)
+        }
+        Error::MultipleDocuments { .. } => format!(
+            "holds more than one YAML document (the second starts at line {line}); a values file is one document: merge them, or pass each with its own -f"
+        ),
+        _ => {
+            let _ = text;
+            plain(&e.to_string())
+        }
+    }
+}
+
+/// A budget breach (by the name of serde-saphyr's `BudgetBreach` variant and the limit
+/// it reports) in the user's terms.
+fn breach_text(name: &str, n: &str) -> String {
+    match name {
+        "Depth" => format!("the YAML nests deeper than the limit of {MAX_DEPTH} levels"),
+        "Nodes" | "Events" => format!(
+            "too many YAML nodes (an alias bomb or an oversized document): the limit is {}",
+            n.parse::<u64>()
+                .map_or(n.to_string(), |v| (v.saturating_sub(1)).to_string())
+        ),
+        "Aliases" => format!("too many aliases (`*name`): the limit is {n}"),
+        "RecordedAnchorEvents" | "RecordedAnchorBytes" => format!(
+            "aliases expand to too much YAML (an alias bomb): the limit is {}",
+            n.parse::<u64>()
+                .map_or(n.to_string(), |v| (v.saturating_sub(1)).to_string())
+        ),
+        "Anchors" => format!("too many anchors (`&name`): the limit is {n}"),
+        "Documents" => format!(
+            "too many YAML documents: the limit is {}",
+            n.parse::<u64>()
+                .map_or(n.to_string(), |v| (v.saturating_sub(1)).to_string())
+        ),
+        _ => format!("the YAML exceeds a size limit of the reader ({name}, {n})"),
+    }
+}
+
+/// A budget breach quoted inside another message (`budget breached: Nodes { nodes: 5 }`).
+fn embedded_breach(msg: &str) -> Option<String> {
+    let at = msg.find("budget breached: ")?;
+    let rest = &msg[at + "budget breached: ".len()..];
+    let name = rest.split([' ', '{']).next().unwrap_or("");
+    let inner = rest
+        .split_once('{')
+        .map_or("", |(_, r)| r.split('}').next().unwrap_or(""));
+    let n: String = inner.chars().filter(char::is_ascii_digit).collect();
+    Some(breach_text(name, &n))
+}
+
+/// The library's message without its position prefix and its API advice.
+fn plain(msg: &str) -> String {
+    if let Some(b) = embedded_breach(msg) {
+        return b;
+    }
+    let first = msg.lines().next().unwrap_or(msg);
+    let mut s = first.trim_start_matches("error: ").to_string();
+    if let Some(rest) = s.strip_prefix("line ")
+        && let Some((_, after)) = rest.split_once(": ")
+    {
+        s = after.to_string();
+    }
+    s = s.replace(
+        ", set DuplicateKeyPolicy in Options if acceptable",
+        " (each key may appear once)",
+    );
+    if let Some(at) = s.find("; use ") {
+        s.truncate(at);
+    }
+    // The position is already in front of the message.
+    if let Some(at) = s.rfind(" at line ")
+        && s[at..].contains(", column ")
+    {
+        s.truncate(at);
+    }
+    s
+}
+
+/// One YAML source line with every value replaced by `…`: indentation, list dashes,
+/// keys and the `:` stay, so the structure shows but no value (it may be a credential).
+pub fn mask_line(line: &str) -> String {
+    let mut out = String::new();
+    let mut rest = line;
+    loop {
+        let trimmed = rest.trim_start_matches(' ');
+        out.push_str(&rest[..rest.len() - trimmed.len()]);
+        rest = trimmed;
+        if let Some(r) = rest.strip_prefix("- ") {
+            out.push_str("- ");
+            rest = r;
+            continue;
+        }
+        break;
+    }
+    if rest.is_empty() || rest == "-" || rest == "---" || rest == "..." {
+        out.push_str(rest);
+        return out;
+    }
+    if rest.starts_with('#') {
+        out.push_str("# …");
+        return out;
+    }
+    match plain_key(rest) {
+        Some((key, after)) => {
+            out.push_str(key);
+            out.push(':');
+            if !after.trim().is_empty() {
+                out.push_str(" …");
+            }
+        }
+        None => out.push('…'),
+    }
+    out
+}
+
+/// `key: rest` where the key is a plain identifier-like scalar (never a value).
+fn plain_key(s: &str) -> Option<(&str, &str)> {
+    let end = s.find(':')?;
+    let key = &s[..end];
+    let after = &s[end + 1..];
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./".contains(c));
+    (plain && (after.is_empty() || after.starts_with(' '))).then_some((key, after))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> String {
+        let e =
+            serde_saphyr::from_str_with_options::<serde_json::Value>(text, options()).unwrap_err();
+        error_text("v.yaml", text, &e)
+    }
+
+    #[test]
+    fn masks_values_keeps_structure() {
+        for (line, want) in [
+            ("    password: TOPSECRET", "    password: …"),
+            ("  - name: x", "  - name: …"),
+            ("  - TOPSECRET", "  - …"),
+            ("auth:", "auth:"),
+            ("# TOPSECRET note", "# …"),
+            ("\"weird key\": TOPSECRET", "…"),
+            ("a: [TOPSECRET", "a: …"),
+            ("", ""),
+        ] {
+            assert_eq!(mask_line(line), want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn syntax_error_is_located_and_masked() {
+        let text =
+            "postgresql:\n  auth:\n    password: TOPSECRET1\n    username: [TOPSECRET2\n  x: 1\n";
+        let msg = err(text);
+        assert!(!msg.contains("TOPSECRET"), "{msg}");
+        assert!(msg.starts_with("v.yaml:"), "{msg}");
+        assert!(msg.contains("postgresql"), "{msg}");
+    }
+
+    #[test]
+    fn depth_budget_names_path_and_limit() {
+        let text = format!("a:\n  b: {}{}\n", "[".repeat(80), "]".repeat(80));
+        let msg = err(&text);
+        assert!(msg.contains("limit of 64 levels"), "{msg}");
+        assert!(msg.contains("at key a.b[0]"), "{msg}");
+        assert!(!msg.contains("budget") && !msg.contains("Depth {"), "{msg}");
+    }
+
+    #[test]
+    fn multiple_documents_in_users_terms() {
+        let e = serde_saphyr::from_str_with_options::<serde_json::Value>(
+            "a: 1\n---\nb: 2\n",
+            options(),
+        )
+        .unwrap_err();
+        let msg = error_text("v.yaml", "a: 1\n---\nb: 2\n", &e);
+        assert!(msg.contains("more than one YAML document"), "{msg}");
+        assert!(!msg.contains("from_str_multiple"), "{msg}");
+    }
+}
