@@ -369,10 +369,25 @@ fn next_steps(
             .pointer("/service/port")
             .and_then(serde_json::Value::as_i64)
             .unwrap_or(5000);
-        out.push(format!(
-            "  MLflow UI and API: kubectl -n {} port-forward svc/{} {port}:{port}, then http://localhost:{port}/",
+        let forward = format!(
+            "kubectl -n {} port-forward svc/{} {port}:{port}",
             release.namespace, w.fullname
-        ));
+        );
+        if w.proxy.is_some() {
+            // Without an ingress the proxy's cookie is Secure and its callback https
+            // (oauthproxy.go:1120-1133 at v7.15.3): a browser cannot log in over the
+            // port-forward, a bearer token can.
+            out.push(format!(
+                "  MLflow API: {forward}, then MLFLOW_TRACKING_URI=http://localhost:{port} with MLFLOW_TRACKING_TOKEN set (below)"
+            ));
+            out.push(
+                "  MLflow UI in a browser: needs an ingress with TLS (ingress.enabled, ingress.hosts, ingress.tls); the login does not work over a port-forward".into(),
+            );
+        } else {
+            out.push(format!(
+                "  MLflow UI and API: {forward}, then http://localhost:{port}/"
+            ));
+        }
     }
     if w.proxy.is_some() {
         out.push(

@@ -82,6 +82,8 @@ pub struct Wiring {
     pub proxy: Option<Proxy>,
     pub mlflow_args: Vec<String>,
     pub service_target_port: u16,
+    /// The exec probe of MLflow's /health on loopback (used when the proxy is in front).
+    pub health_probe_command: Vec<String>,
     pub secrets_rendered: Vec<RenderedSecret>,
     pub secrets_generated: Vec<GeneratedSecret>,
     /// Secrets the values say exist outside the render.
@@ -154,6 +156,17 @@ fn list(v: &Value, path: &str) -> Vec<String> {
         Some(Value::String(s)) if !s.is_empty() => vec![s.clone()],
         _ => Vec::new(),
     }
+}
+
+/// The prefix length of an IPv4 or IPv6 CIDR (`10.0.0.0/8` → 8), None if malformed.
+fn cidr_prefix(c: &str) -> Option<u8> {
+    let (addr, len) = c.split_once('/')?;
+    let len: u8 = len.parse().ok()?;
+    let max = match addr.parse::<std::net::IpAddr>().ok()? {
+        std::net::IpAddr::V4(_) => 32,
+        std::net::IpAddr::V6(_) => 128,
+    };
+    (len <= max).then_some(len)
 }
 
 /// Helm's `trunc 63 | trimSuffix "-"`.
@@ -686,6 +699,7 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
     let proxy = if b(values, "/oauth2Proxy/enabled") {
         build_proxy(values, &names, &ingress_hosts, &tls_hosts, &mut acc)
     } else {
+        acc.warnings.push("oauth2Proxy.enabled is false: the MLflow UI and API accept every request without authentication; only the NetworkPolicy (networkPolicy.ingressFrom) restricts who can reach them".into());
         None
     };
 
@@ -880,6 +894,13 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         proxy_env,
         security,
         pull_secrets,
+        health_probe_command: vec![
+            "python".into(),
+            "-c".into(),
+            format!(
+                "import urllib.request; urllib.request.urlopen('http://127.0.0.1:{MLFLOW_PORT}/health', timeout=4)"
+            ),
+        ],
         service_target_port: if proxy.is_some() {
             PROXY_PORT
         } else {
@@ -1031,8 +1052,15 @@ fn build_proxy(
             args.push(format!("--{flag}={v}"));
         }
     }
-    let tls = ingress_hosts.first().is_some_and(|h| tls_hosts.contains(h));
-    if let Some(host) = ingress_hosts.first() {
+    // The login callback needs one concrete host: the first ingress host that is not a
+    // wildcard (OAuth2-Proxy returns an absolute --redirect-url as it is,
+    // oauthproxy.go:1115-1116 at v7.15.3; without it, it builds one from the Host header).
+    let concrete = ingress_hosts.iter().find(|h| !h.contains('*'));
+    if !ingress_hosts.is_empty() && concrete.is_none() {
+        acc.errors.push("ingress.hosts holds only wildcard hosts: the proxy's login callback needs one concrete host; add one (e.g. mlflow.example.org) to ingress.hosts".into());
+    }
+    let tls = concrete.is_some_and(|h| tls_hosts.contains(h));
+    if let Some(host) = concrete {
         let scheme = if tls { "https" } else { "http" };
         args.push(format!("--redirect-url={scheme}://{host}/oauth2/callback"));
         if !tls {
@@ -1047,12 +1075,34 @@ fn build_proxy(
         "--cookie-refresh={}",
         s(values, &format!("{p}/cookieRefresh"))
     ));
-    args.push("--reverse-proxy=true".into());
-    args.push("--skip-provider-button=true".into());
-    args.push("--skip-auth-route=GET=^/health$".into());
-    if b(values, "/metrics/enabled") {
-        args.push("--skip-auth-route=GET=^/metrics$".into());
+    // Forwarded headers (X-Forwarded-Uri/-Host/-Proto) are trusted only from the proxies
+    // the user names. With --reverse-proxy and no --trusted-proxy-ip, v7.15.3 trusts every
+    // source address (oauthproxy.go:62, 401-409), and route matching then reads the path
+    // from X-Forwarded-Uri (requests/util/util.go:51-61; oauthproxy.go:594-599). With
+    // --reverse-proxy=false no X-Forwarded-* header is trusted (middleware/scope.go:71-86).
+    let trusted = list(values, &format!("{p}/trustedProxyCIDRs"));
+    for c in &trusted {
+        match cidr_prefix(c) {
+            None => acc.errors.push(format!(
+                "oauth2Proxy.trustedProxyCIDRs: {c:?} is not a CIDR like 10.0.0.0/8 or fd00::/8"
+            )),
+            Some(0) => acc.errors.push(format!(
+                "oauth2Proxy.trustedProxyCIDRs: {c:?} trusts every address; name only your ingress controller's pod network"
+            )),
+            Some(_) => {}
+        }
     }
+    if trusted.is_empty() {
+        args.push("--reverse-proxy=false".into());
+    } else {
+        args.push("--reverse-proxy=true".into());
+        args.extend(trusted.iter().map(|c| format!("--trusted-proxy-ip={c}")));
+    }
+    args.push("--skip-provider-button=true".into());
+    // No --skip-auth-route: every request to MLflow needs a session or a bearer JWT.
+    // Kubelet probes use the proxy's own /ping and /ready (answered before any auth or
+    // proxying, oauthproxy.go:372-394, healthcheck.go:33-54) and an exec probe of MLflow's
+    // /health on loopback.
     args.push("--silence-ping-logging=true".into());
     args.push("--code-challenge-method=S256".into());
     if public {

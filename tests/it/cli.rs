@@ -448,7 +448,8 @@ fn service_monitor_only_when_the_api_is_served() {
     assert_eq!(without.code, 0, "{}", without.stderr);
     assert!(!without.stdout.contains("kind: ServiceMonitor"));
     assert!(without.stdout.contains("--expose-prometheus"));
-    assert!(without.stdout.contains("--skip-auth-route=GET=^/metrics$"));
+    // No unauthenticated route through the proxy, /metrics included (docs/security.md).
+    assert!(!without.stdout.contains("--skip-auth-route"));
     let with = render(&[
         "--set",
         "metrics.enabled=true",

@@ -11,5 +11,6 @@ mod golden;
 mod injection;
 mod oracles;
 mod repository;
+mod security;
 mod strvals_oracle;
 mod validate_corpus;

@@ -1,0 +1,258 @@
+//! The security boundary, one test per line of docs/security.md's threat model: each reads
+//! the rendered proxy arguments, probes and policies and asserts the invariant. Each cites
+//! the upstream rule it relies on (OAuth2-Proxy v7.15.3, file:line at the tag).
+
+use crate::common;
+use serde_json::Value;
+
+const P: [&str; 4] = [
+    "--set",
+    "oauth2Proxy.clientID=c",
+    "--set",
+    "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/r",
+];
+
+fn render(extra: &[&str]) -> common::Run {
+    let mut a = vec!["render"];
+    a.extend_from_slice(&P);
+    a.extend_from_slice(extra);
+    common::run(&a, None)
+}
+
+fn docs(text: &str) -> Vec<Value> {
+    serde_saphyr::from_multiple::<Value>(text)
+        .unwrap()
+        .into_iter()
+        .filter(|d| !d.is_null())
+        .collect()
+}
+
+fn container<'a>(docs: &'a [Value], name: &str) -> Option<&'a Value> {
+    docs.iter()
+        .filter(|d| d["kind"] == "Deployment")
+        .flat_map(|d| {
+            d["spec"]["template"]["spec"]["containers"]
+                .as_array()
+                .unwrap()
+                .iter()
+        })
+        .find(|c| c["name"] == name)
+}
+
+fn args(c: &Value) -> Vec<String> {
+    c["args"]
+        .as_array()
+        .map(|a| a.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default()
+}
+
+/// What OAuth2-Proxy v7.15.3 lets through without a session, for a request with this
+/// method, path and headers from a peer address, given its arguments. A model of:
+/// `IsAllowedRequest` → skip-auth routes, matched by method (oauthproxy.go:594-596) against
+/// `GetRequestPath` (oauthproxy.go:599), which is the X-Forwarded-Uri header when the peer
+/// is trusted (requests/util/util.go:51-61; trust: middleware/scope.go:71-86, everyone when
+/// --reverse-proxy has no --trusted-proxy-ip, oauthproxy.go:401-409). Any skip-auth route
+/// or --skip-auth-regex/--trusted-ip/--skip-auth-preflight makes the model refuse to
+/// judge: the test then fails, because the threat model allows none.
+fn reaches_mlflow_unauthenticated(proxy_args: &[String], path: &str) -> bool {
+    let forbidden = [
+        "--skip-auth-route",
+        "--skip-auth-regex",
+        "--trusted-ip",
+        "--skip-auth-preflight=true",
+        "--skip-auth-strip-headers=false",
+    ];
+    for a in proxy_args {
+        assert!(
+            !forbidden.iter().any(|f| a.starts_with(f)),
+            "the proxy has an unauthenticated route option {a}; docs/security.md allows none"
+        );
+    }
+    // /ping and /ready are answered by the proxy itself, never proxied
+    // (oauthproxy.go:372-394, healthcheck.go:33-54): they do not reach MLflow.
+    let _ = path;
+    false
+}
+
+#[test]
+fn no_request_reaches_mlflow_without_authentication() {
+    let mut checked = 0;
+    for (name, path) in common::scenarios() {
+        let run = common::render_scenario(&path);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        let d = docs(&run.stdout);
+        let Some(proxy) = container(&d, "oauth2-proxy") else {
+            continue;
+        };
+        let a = args(proxy);
+        for p in [
+            "/api/2.0/mlflow/experiments/search",
+            "/health",
+            "//health",
+            "/health/../api/2.0/mlflow/runs/get",
+            "/%68ealth",
+            "/metrics",
+            "/ajax-api/2.0/mlflow/runs/search;/health",
+        ] {
+            assert!(!reaches_mlflow_unauthenticated(&a, p), "{name}: {p}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} proxy scenarios");
+}
+
+/// X-Forwarded-* headers are trusted from nobody unless the user names proxy networks:
+/// `--reverse-proxy=false` makes CanTrustForwardedHeaders false (middleware/scope.go:72).
+#[test]
+fn forwarded_headers_are_not_trusted_by_default() {
+    for (name, path) in common::scenarios() {
+        let run = common::render_scenario(&path);
+        let d = docs(&run.stdout);
+        let Some(proxy) = container(&d, "oauth2-proxy") else {
+            continue;
+        };
+        let a = args(proxy);
+        assert!(
+            a.contains(&"--reverse-proxy=false".to_string()),
+            "{name}: {a:?}"
+        );
+        assert!(
+            !a.iter().any(|x| x.starts_with("--trusted-proxy-ip")),
+            "{name}"
+        );
+        // The proxy's upstream is MLflow on loopback, and MLflow listens nowhere else.
+        assert!(
+            a.contains(&"--upstream=http://127.0.0.1:5000/".to_string()),
+            "{name}"
+        );
+        let mlflow = container(&d, "mlflow").unwrap();
+        assert!(
+            mlflow.get("ports").is_none(),
+            "{name}: MLflow declares a port"
+        );
+        let margs = args(mlflow);
+        let host = margs
+            .iter()
+            .position(|x| x == "--host")
+            .map(|i| &margs[i + 1]);
+        assert_eq!(host.map(String::as_str), Some("127.0.0.1"), "{name}");
+    }
+}
+
+#[test]
+fn trusted_proxy_networks_are_the_users_and_never_everyone() {
+    let r = render(&[
+        "--set",
+        "oauth2Proxy.trustedProxyCIDRs={10.42.0.0/16,fd00::/8}",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d = docs(&r.stdout);
+    let a = args(container(&d, "oauth2-proxy").unwrap());
+    assert!(a.contains(&"--reverse-proxy=true".to_string()));
+    assert!(a.contains(&"--trusted-proxy-ip=10.42.0.0/16".to_string()));
+    assert!(a.contains(&"--trusted-proxy-ip=fd00::/8".to_string()));
+    for bad in [
+        "0.0.0.0/0",
+        "::/0",
+        "10.0.0.0",
+        "10.0.0.0/33",
+        "example.org/8",
+    ] {
+        let r = render(&["--set", &format!("oauth2Proxy.trustedProxyCIDRs={{{bad}}}")]);
+        assert_eq!(r.code, 1, "{bad}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr.contains("oauth2Proxy.trustedProxyCIDRs"),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+}
+
+/// Probes never need an unauthenticated route into MLflow: the proxy answers /ping and
+/// /ready itself (oauthproxy.go:372-394); MLflow's own probe is an exec on loopback.
+#[test]
+fn probes_use_the_proxys_endpoints_and_loopback() {
+    let r = render(&[]);
+    let d = docs(&r.stdout);
+    let proxy = container(&d, "oauth2-proxy").unwrap();
+    assert_eq!(proxy["livenessProbe"]["httpGet"]["path"], "/ping");
+    assert_eq!(proxy["readinessProbe"]["httpGet"]["path"], "/ready");
+    let mlflow = container(&d, "mlflow").unwrap();
+    for probe in ["startupProbe", "livenessProbe", "readinessProbe"] {
+        let cmd = mlflow[probe]["exec"]["command"].to_string();
+        assert!(
+            cmd.contains("http://127.0.0.1:5000/health"),
+            "{probe}: {cmd}"
+        );
+        assert!(mlflow[probe].get("httpGet").is_none(), "{probe}");
+    }
+}
+
+/// The login callback is a concrete host: an absolute --redirect-url is used as it is
+/// (oauthproxy.go:1115-1116); a wildcard there would be no URL at all.
+#[test]
+fn wildcard_hosts_never_become_the_callback() {
+    let r = render(&[
+        "--set",
+        "ingress.enabled=true",
+        "--set",
+        "ingress.hosts[0].host=*.example.org",
+        "--set",
+        "ingress.hosts[1].host=mlflow.example.org",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("--redirect-url=http://mlflow.example.org/oauth2/callback")
+    );
+    assert!(!r.stdout.contains("--redirect-url=http://*"));
+    let r = render(&[
+        "--set",
+        "ingress.enabled=true",
+        "--set",
+        "ingress.hosts[0].host=*.example.org",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("only wildcard hosts"), "{}", r.stderr);
+}
+
+#[test]
+fn an_open_mlflow_is_said_out_loud() {
+    let r = common::run(&["render", "--set", "oauth2Proxy.enabled=false"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: oauth2Proxy.enabled is false")
+            && r.stderr.contains("without authentication"),
+        "{}",
+        r.stderr
+    );
+    // -q keeps warnings.
+    let r = common::run(
+        &["render", "-q", "--set", "oauth2Proxy.enabled=false"],
+        None,
+    );
+    assert!(r.stderr.contains("without authentication"), "{}", r.stderr);
+}
+
+/// Without an ingress the cookie is Secure and the callback https (oauthproxy.go:1120-1133):
+/// next steps must not promise a browser login over a port-forward.
+#[test]
+fn next_steps_promise_only_what_works_without_ingress() {
+    let r = render(&[]);
+    assert!(r.stderr.contains("MLFLOW_TRACKING_TOKEN"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("then http://localhost:5000/"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("needs an ingress with TLS"),
+        "{}",
+        r.stderr
+    );
+    let d = docs(&r.stdout);
+    let a = args(container(&d, "oauth2-proxy").unwrap());
+    assert!(a.contains(&"--cookie-secure=true".to_string()));
+}
