@@ -69,31 +69,70 @@ const HIDDEN_SAME: &str = "(hidden; unchanged)";
 const HIDDEN_OLD: &str = "(hidden; old value)";
 const HIDDEN_NEW: &str = "(hidden; new value)";
 
-/// The two sides of a changed Secret with every `data`/`stringData` value replaced by a
-/// marker: equal values by the same marker, different ones by different markers.
+/// The annotation in which `kubectl apply` keeps a copy of the whole object (with the
+/// Secret's data).
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// Masks every Secret in `v` (the object itself, or the items of a `kind: List`, at any
+/// depth): each `data`/`stringData` value becomes a marker — the same marker where `other`
+/// (the other side, at the same place) has the same value — and kubectl's last-applied
+/// copy is hidden.
+fn mask_secrets(v: &mut Value, other: Option<&Value>, mark: &str) {
+    if v.get("kind").and_then(Value::as_str) == Some("List")
+        && let Some(items) = v.get_mut("items").and_then(Value::as_array_mut)
+    {
+        for (n, item) in items.iter_mut().enumerate() {
+            let o = other.and_then(|o| o.get("items")).and_then(|i| i.get(n));
+            mask_secrets(item, o, mark);
+        }
+        return;
+    }
+    if v.get("kind").and_then(Value::as_str) != Some("Secret") {
+        return;
+    }
+    for field in ["data", "stringData"] {
+        let theirs = other.and_then(|o| o.get(field));
+        let Some(mine) = v.get_mut(field) else {
+            continue;
+        };
+        let masked = match &*mine {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, x)| {
+                        let same = theirs.and_then(|t| t.get(k)) == Some(x);
+                        (
+                            k.clone(),
+                            Value::from(if same { HIDDEN_SAME } else { mark }),
+                        )
+                    })
+                    .collect(),
+            ),
+            other_shape => Value::from(if Some(other_shape) == theirs {
+                HIDDEN_SAME
+            } else {
+                mark
+            }),
+        };
+        *mine = masked;
+    }
+    if let Some(a) = v
+        .pointer_mut("/metadata/annotations")
+        .and_then(Value::as_object_mut)
+        && let Some(x) = a.get_mut(LAST_APPLIED)
+    {
+        let same = other
+            .and_then(|o| o.pointer("/metadata/annotations"))
+            .and_then(|o| o.get(LAST_APPLIED))
+            == Some(&*x);
+        *x = Value::from(if same { HIDDEN_SAME } else { mark });
+    }
+}
+
+/// The two sides of a changed object with Secret values masked (see [`mask_secrets`]).
 fn masked(a: &Document, b: &Document) -> (Value, Value) {
     let (mut va, mut vb) = (a.value.clone(), b.value.clone());
-    for field in ["data", "stringData"] {
-        let old = a.value.get(field).and_then(Value::as_object);
-        let new = b.value.get(field).and_then(Value::as_object);
-        for (v, this, other, mark) in [
-            (&mut va, old, new, HIDDEN_OLD),
-            (&mut vb, new, old, HIDDEN_NEW),
-        ] {
-            let Some(this) = this else { continue };
-            let masked: serde_json::Map<String, Value> = this
-                .iter()
-                .map(|(k, x)| {
-                    let same = other.and_then(|o| o.get(k)) == Some(x);
-                    (
-                        k.clone(),
-                        Value::from(if same { HIDDEN_SAME } else { mark }),
-                    )
-                })
-                .collect();
-            v[field] = Value::Object(masked);
-        }
-    }
+    mask_secrets(&mut va, Some(&b.value), HIDDEN_OLD);
+    mask_secrets(&mut vb, Some(&a.value), HIDDEN_NEW);
     (va, vb)
 }
 
@@ -116,7 +155,7 @@ pub fn compare(old: &[Document], new: &[Document], show_secrets: bool) -> Report
             (Some(a), Some(b)) if a.value == b.value => r.unchanged += 1,
             (Some(a), Some(b)) => {
                 r.changed += 1;
-                let (ya, yb) = if a.kind() == "Secret" && !show_secrets {
+                let (ya, yb) = if !show_secrets {
                     let (ma, mb) = masked(a, b);
                     (
                         emit::to_yaml(&ma).unwrap_or_default(),
@@ -212,6 +251,19 @@ mod tests {
         assert!(d.contains("-  password: (hidden; old value)"), "{d}");
         assert!(d.contains("+  password: (hidden; new value)"), "{d}");
         assert!(d.contains("  user: (hidden; unchanged)"), "{d}");
+        // Inside a List, with non-map data, and in kubectl's last-applied copy.
+        let list = |pw: &str| Document {
+            template: "t".into(),
+            value: json!({"kind": "List", "metadata": {"name": "l"}, "items": [
+                {"kind": "Secret", "metadata": {"name": "s", "annotations": {LAST_APPLIED: pw}},
+                 "data": pw, "stringData": {"a": pw}}]}),
+        };
+        let r = compare(&[list("T0xEU0VDUkVU")], &[list("TkVXU0VDUkVU")], false);
+        let d = &r.changes[0].diff;
+        assert!(
+            !d.contains("T0xEU0VDUkVU") && !d.contains("TkVXU0VDUkVU"),
+            "{d}"
+        );
         let shown = compare(&old, &new, true);
         assert!(shown.changes[0].diff.contains("TkVXU0VDUkVU"));
     }

@@ -201,6 +201,12 @@ fn apply_set_flags(
     for (flag, exprs) in flag_families(args) {
         for expr in exprs {
             let shown = shown_expr(expr);
+            if let Some(depth) = key_depth(expr).filter(|d| *d > MAX_KEY_DEPTH) {
+                return Err(Failure::input(format!(
+                    "failed parsing {flag} {shown}: a key nests {depth} levels deep; the limit is {MAX_KEY_DEPTH}"
+                ))
+                .hint("values nest a few levels deep; use -f with a YAML file for structured values"));
+            }
             let fail = |e: String| {
                 let f = Failure::input(format!(
                     "failed parsing {flag} {shown}: {}",
@@ -225,6 +231,26 @@ fn apply_set_flags(
     Ok(sources)
 }
 
+/// The deepest a `--set` key may nest (dots and list indices); Helm's values are a few
+/// levels deep, and the parser recurses once per level.
+const MAX_KEY_DEPTH: usize = 256;
+
+/// The deepest key of a `--set` argument: the most `.` and `[` in the key part of any of
+/// its comma-separated pairs. None for a whole JSON object (`--set-json '{…}'`).
+fn key_depth(expr: &str) -> Option<usize> {
+    if expr.trim_start().starts_with(['{', '[']) {
+        return None;
+    }
+    expr.split(',')
+        .map(|pair| {
+            key_part(pair)
+                .chars()
+                .filter(|c| *c == '.' || *c == '[')
+                .count()
+        })
+        .max()
+}
+
 /// The part of a `--set` argument before its first `=`: keys only, never a value.
 fn key_part(expr: &str) -> &str {
     expr.split('=').next().unwrap_or("")
@@ -234,6 +260,15 @@ fn key_part(expr: &str) -> &str {
 /// first key and `=…` — never the value (it may be a credential). Long keys are cut.
 fn shown_expr(expr: &str) -> String {
     let key = key_part(expr);
+    // Without `=` the argument is shown as typed only when it looks like a key; a whole
+    // JSON object (`--set-json '{…}'`) is all values.
+    let keyish = |k: &str| {
+        k.chars()
+            .all(|c| c.is_alphanumeric() || "._-[]\\/".contains(c))
+    };
+    if !expr.contains('=') && !keyish(key) {
+        return "'…'".to_string();
+    }
     let mut shown: String = key.chars().take(120).collect();
     if shown.len() < key.len() {
         shown.push('…');
@@ -369,6 +404,8 @@ mod tests {
     #[test]
     fn shown_args_never_hold_values() {
         assert_eq!(shown_expr("foo"), "'foo'");
+        assert_eq!(shown_expr(r#"{"a":{"password":"TOPSECRET"}}"#), "'…'");
+        assert_eq!(key_depth(&format!("a{}=1", "[0]".repeat(300))), Some(300));
         assert_eq!(shown_expr("a.b=TOPSECRET"), "'a.b=…'");
         assert_eq!(
             redact(r#"key "TOPSECRETtail" has no value"#, "a.b"),

@@ -35,22 +35,54 @@ pub fn manifest_options() -> serde_saphyr::Options {
 pub fn error_text(source: &str, text: &str, e: &Error) -> String {
     let loc = e.location().filter(|l| l.line() > 0);
     let (line, col) = loc.map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
-    let what = describe(e, text, line);
+    let mut what = describe(e, text, line);
+    let mut path = if line > 0 {
+        locate::path_at(text, line, col)
+    } else {
+        locate::KeyPath::default()
+    };
+    // Below a credential's key, even "keys" are the user's text (a mis-indented secret):
+    // cut the path at the credential, and the message before any quoted detail.
+    let secret_at = path.0.iter().position(|s| match s {
+        locate::Seg::Key(k) => is_credential_key(k),
+        locate::Seg::Index(_) => false,
+    });
+    if let Some(i) = secret_at {
+        path.0.truncate(i + 1);
+        if let Some(c) = what.find(':') {
+            what.truncate(c);
+        }
+    }
     let mut out = if line > 0 {
         format!("{source}:{line}:{col}: {what}")
     } else {
         format!("{source}: {what}")
     };
     if line > 0 {
-        let path = locate::path_at(text, line, col);
         if !path.0.is_empty() && !matches!(e, Error::MultipleDocuments { .. }) {
             out.push_str(&format!(" (at key {})", short_path(&path)));
         }
         if let Some(l) = text.lines().nth(line - 1) {
-            out.push_str(&format!("\n{line:>5} | {}", mask_line(l)));
+            let shown = if secret_at.is_some() {
+                format!("{}…", &l[..l.len() - l.trim_start().len()])
+            } else {
+                mask_line(l)
+            };
+            out.push_str(&format!("\n{line:>5} | {shown}"));
         }
     }
     out
+}
+
+/// A values key that holds a credential: its value (and anything written below it) is
+/// never shown.
+pub fn is_credential_key(k: &str) -> bool {
+    let k = k.to_ascii_lowercase();
+    ["password", "secret", "token", "credential"]
+        .iter()
+        .any(|w| k.contains(w))
+        || k == "key"
+        || k.ends_with("key")
 }
 
 /// A key path for messages, shortened in the middle when it is very deep.
@@ -236,6 +268,14 @@ mod tests {
         assert!(!msg.contains("TOPSECRET"), "{msg}");
         assert!(msg.starts_with("v.yaml:"), "{msg}");
         assert!(msg.contains("postgresql"), "{msg}");
+    }
+
+    #[test]
+    fn keys_below_a_credential_are_not_shown() {
+        let text = "oauth2Proxy:\n  clientSecret:\n    TOPSECRET_p3: 1\n    TOPSECRET_p3: 2\n";
+        let msg = err(text);
+        assert!(!msg.contains("TOPSECRET"), "{msg}");
+        assert!(msg.contains("oauth2Proxy.clientSecret"), "{msg}");
     }
 
     #[test]

@@ -696,6 +696,9 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
     }
 
     // --- OAuth2-Proxy ------------------------------------------------------------------
+    if values.pointer("/oauth2Proxy/enabled").is_none() {
+        acc.errors.push("oauth2Proxy.enabled is not set (a null deletes the default): set true, or false to run MLflow without authentication".into());
+    }
     let proxy = if b(values, "/oauth2Proxy/enabled") {
         build_proxy(values, &names, &ingress_hosts, &tls_hosts, &mut acc)
     } else {

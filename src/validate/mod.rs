@@ -103,9 +103,21 @@ pub fn check(docs: &[Document], known: &Known) -> Result<Report, Failure> {
         Ok(report)
     } else {
         let n = report.problems.len();
+        let mut listed: Vec<String> = report
+            .problems
+            .into_iter()
+            .take(crate::schema::MAX_LISTED)
+            .collect();
+        if n > listed.len() {
+            listed.push(format!(
+                "… and {} more (only the first {} are listed)",
+                n - listed.len(),
+                listed.len()
+            ));
+        }
         Err(Failure::invalid(
             format!("the rendered manifests are invalid ({n} problem{})", if n == 1 { "" } else { "s" }),
-            report.problems,
+            listed,
         )
         .hint("values passed through verbatim (podSecurityContext, securityContext, affinity, tolerations, resources, extraObjects, …) end up in these fields: check the one named above; if none of your values reaches it, please report the problem"))
     }

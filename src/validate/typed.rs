@@ -110,6 +110,14 @@ fn check_as<T: DeserializeOwned + Serialize>(doc: &Value) -> Vec<TypedProblem> {
 /// credential, e.g. in a Secret's data): `invalid type: string "x", expected i32` becomes
 /// `invalid type: string, expected i32`.
 fn without_value(msg: &str) -> String {
+    // base64 errors name the offending byte and its offset: a piece of the secret.
+    if msg.starts_with("Invalid symbol")
+        || msg.starts_with("Invalid last symbol")
+        || msg.starts_with("Invalid byte")
+    {
+        return "not valid base64 (Secret data must be base64; use stringData for plain text)"
+            .into();
+    }
     for lead in ["invalid type: ", "invalid value: "] {
         if let Some(at) = msg.find(lead) {
             let start = at + lead.len();
@@ -197,6 +205,7 @@ mod tests {
             without_value("invalid value: integer `123456`, expected u16"),
             "invalid value: integer, expected u16"
         );
+        assert!(!without_value("Invalid symbol 95, offset 9.").contains("95"));
         let p = problems(
             json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
             "stringData": {"password": 12345678}}),

@@ -743,6 +743,49 @@ fn cases() -> Vec<Case> {
             1,
             "invalid YAML",
         ),
+        c(
+            "set-json-object-secret",
+            vec![],
+            &[
+                "--set-json",
+                r#"{"replicaCount":"x","postgresql":{"auth":{"password":"TOPSECRET"}}}"#,
+            ],
+            1,
+            "--set-json '…'",
+        ),
+        c(
+            "yaml-keys-below-secret",
+            f("oauth2Proxy:\n  clientSecret:\n    TOPSECRET_p3: 1\n    TOPSECRET_p3: 2\n"),
+            V,
+            1,
+            "oauth2Proxy.clientSecret",
+        ),
+        c(
+            "bad-base64-secret",
+            f(
+                "extraObjects:\n  - apiVersion: v1\n    kind: Secret\n    metadata: {name: x}\n    data: {q: TOPSECRET_DC!!}\n",
+            ),
+            V,
+            1,
+            "not valid base64",
+        ),
+        c(
+            "deep-set-key",
+            vec![],
+            &[
+                "--set",
+                Box::leak(format!("podAnnotations{}=1", "[0]".repeat(15_000)).into_boxed_str()),
+            ],
+            1,
+            "the limit is 256",
+        ),
+        c(
+            "proxy-enabled-null",
+            vec![],
+            &["--set", "oauth2Proxy.enabled=null"],
+            1,
+            "oauth2Proxy.enabled is not set",
+        ),
         // --- Endless and oversized input: capped before it is read whole. -------------
         c(
             "dev-zero-values",
