@@ -256,9 +256,10 @@ impl Parser<'_> {
             None => Err(msg(format!("key {k:?} has no value"))),
             Some('[') => {
                 let i = self.key_index()?;
-                let list = match data.get(&k) {
+                // Taken, not cloned (it is always set back): n pairs into one list stay O(n).
+                let list = match data.get_mut(&k) {
                     None => Vec::new(),
-                    Some(Value::Array(a)) => a.clone(),
+                    Some(Value::Array(a)) => std::mem::take(a),
                     Some(_) => return Err(not_a("a list", &k)),
                 };
                 let (list, res) = self.list_item(list, i, level);
@@ -278,9 +279,11 @@ impl Parser<'_> {
                         "value name nested level is greater than maximum supported nested level of {MAX_NESTED_NAME_LEVEL}"
                     )));
                 }
-                let mut inner = match data.get(&k) {
+                // Taken, not cloned: n pairs into one map stay O(n). A non-empty map is
+                // never emptied by `key`, so it is always set back below.
+                let mut inner = match data.get_mut(&k) {
                     None => Map::new(),
-                    Some(Value::Object(m)) => m.clone(),
+                    Some(Value::Object(m)) => std::mem::take(m),
                     Some(_) => return Err(not_a("a map", &k)),
                 };
                 let res = self.key(&mut inner, level);
