@@ -157,10 +157,10 @@ pub fn compare(old: &[Document], new: &[Document], show_secrets: bool) -> Report
                 r.changed += 1;
                 let (ya, yb) = if !show_secrets {
                     let (ma, mb) = masked(a, b);
-                    (
-                        emit::to_yaml(&ma).unwrap_or_default(),
-                        emit::to_yaml(&mb).unwrap_or_default(),
-                    )
+                    let y = |v: &Value| {
+                        crate::redact::uris(&emit::to_yaml(v).unwrap_or_default()).into_owned()
+                    };
+                    (y(&ma), y(&mb))
                 } else {
                     (yaml(a), yaml(b))
                 };

@@ -62,11 +62,21 @@ pub fn write_dir(dir: &Path, docs: &[Document]) -> Result<Vec<String>, Failure> 
     let mut written = Vec::new();
     for (path, text) in contents {
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Failure::input(format!("cannot create {}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Failure::input(format!(
+                    "cannot create {}: {}",
+                    parent.display(),
+                    crate::input::io_reason(&e)
+                ))
+            })?;
         }
-        std::fs::write(&path, text)
-            .map_err(|e| Failure::input(format!("cannot write {}: {e}", path.display())))?;
+        std::fs::write(&path, text).map_err(|e| {
+            Failure::input(format!(
+                "cannot write {}: {}",
+                path.display(),
+                crate::input::io_reason(&e)
+            ))
+        })?;
         written.push(path.display().to_string());
     }
     Ok(written)

@@ -70,13 +70,16 @@ impl Failure {
 }
 
 impl fmt::Display for Failure {
+    /// The message, problems and hint, with any URI credentials masked (defence in depth:
+    /// a message may quote a URI the user gave).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Error: {}", self.message)?;
+        let r = crate::redact::uris;
+        write!(f, "Error: {}", r(&self.message))?;
         for p in &self.problems {
-            write!(f, "\n  - {}", p.replace('\n', "\n    "))?;
+            write!(f, "\n  - {}", r(&p.replace('\n', "\n    ")))?;
         }
         if let Some(h) = &self.hint {
-            write!(f, "\nhint: {h}")?;
+            write!(f, "\nhint: {}", r(h))?;
         }
         Ok(())
     }

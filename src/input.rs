@@ -9,6 +9,9 @@ use std::io::Read;
 /// limits to 1 MiB.
 pub const VALUES_CAP: u64 = 4 * 1024 * 1024;
 
+/// Cap on all values inputs of one command together (`-f` files and `--set-file` files).
+pub const TOTAL_VALUES_CAP: u64 = 16 * 1024 * 1024;
+
 /// Cap on one manifest stream read by `validate` or `diff`: an object is at most ~1.5 MiB
 /// in etcd, so this holds a dozen of the largest objects or thousands of ordinary ones.
 pub const MANIFEST_CAP: u64 = 32 * 1024 * 1024;
@@ -40,6 +43,15 @@ fn mib(n: u64) -> String {
     format!("{} MiB", n / (1024 * 1024))
 }
 
+/// An I/O error in words, without Rust's `(os error N)` suffix.
+pub fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(at) => s[..at].to_string(),
+        None => s,
+    }
+}
+
 /// Reads `path` (or standard input for `-`) as UTF-8 text of at most `what.cap` bytes.
 /// Returns the name to show in messages and the text.
 pub fn read(path: &str, what: &What) -> Result<(String, String), Failure> {
@@ -64,9 +76,12 @@ pub fn read(path: &str, what: &What) -> Result<(String, String), Failure> {
         })
     };
     if let Err(e) = result {
-        return Err(
-            Failure::input(format!("cannot read {} {name}: {e}", what.noun)).hint(what.hint),
-        );
+        return Err(Failure::input(format!(
+            "cannot read {} {name}: {}",
+            what.noun,
+            io_reason(&e)
+        ))
+        .hint(what.hint));
     }
     if buf.len() as u64 > what.cap {
         return Err(Failure::input(format!(

@@ -12,6 +12,7 @@ pub mod error;
 pub mod input;
 pub mod locate;
 pub mod parse;
+pub mod redact;
 pub mod reference;
 pub mod render;
 pub mod schema;

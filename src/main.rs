@@ -32,7 +32,7 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(out) => {
             for line in &out.stderr {
-                to_stderr(&format!("{line}\n"));
+                to_stderr(&format!("{}\n", mlflow_chart::redact::uris(line)));
             }
             let mut stdout = std::io::stdout().lock();
             if stdout

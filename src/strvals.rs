@@ -349,11 +349,7 @@ impl Parser<'_> {
             // Helm wraps io.EOF here, and a wrapped EOF ends the parse without error.
             return Err(Stop::Eof);
         }
-        parse_go_int(&v).ok_or_else(|| {
-            msg(format!(
-                "error parsing index: strconv.Atoi: parsing {v:?}: invalid syntax"
-            ))
-        })
+        parse_go_int(&v).ok_or_else(|| msg(format!("list index {v:?} is not a whole number")))
     }
 
     fn list_item(&mut self, list: Vec<Value>, i: i64, level: usize) -> (Vec<Value>, Res) {

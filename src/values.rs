@@ -120,14 +120,20 @@ fn strip_nulls(v: &mut Value) {
 pub fn compute(args: &ValuesArgs) -> Result<Computed, Failure> {
     let mut sources = Vec::new();
     let mut user = Map::new();
+    let read = std::cell::Cell::new(0u64);
     for path in &args.files {
         let (name, text) = crate::input::read(path, &crate::input::VALUES)?;
+        read.set(read.get() + text.len() as u64);
+        if read.get() > crate::input::TOTAL_VALUES_CAP {
+            return Err(Failure::input(total_cap_message())
+                .hint("values are small; is one of the -f files not the one you meant?"));
+        }
         let m = parse_yaml(&name, &text)?;
         merge_maps(&mut user, m);
         let index = locate::Index::new(&text);
         sources.push(Source { name, index });
     }
-    let flags = apply_set_flags(args, &mut user)?;
+    let flags = apply_set_flags(args, &mut user, &read)?;
     for v in user.values_mut() {
         integral_floats_to_ints(v);
     }
@@ -176,14 +182,36 @@ fn flag_families(args: &ValuesArgs) -> [(&'static str, &Vec<String>); 5] {
     ]
 }
 
-fn apply_one(flag: &str, expr: &str, dest: &mut Map<String, Value>) -> Result<(), String> {
+/// Applies one `--set`-family argument; `read` counts the bytes `--set-file` reads
+/// against the total of all values inputs.
+fn apply_one(
+    flag: &str,
+    expr: &str,
+    dest: &mut Map<String, Value>,
+    read: &std::cell::Cell<u64>,
+) -> Result<(), String> {
+    let reader = |path: &str| {
+        let text = read_set_file(path)?;
+        read.set(read.get() + text.len() as u64);
+        if read.get() > crate::input::TOTAL_VALUES_CAP {
+            return Err(total_cap_message());
+        }
+        Ok(text)
+    };
     match flag {
         "--set-json" => strvals::parse_json_flag(expr, dest),
         "--set" => strvals::parse_into(expr, dest, Mode::Typed),
         "--set-string" => strvals::parse_into(expr, dest, Mode::Str),
-        "--set-file" => strvals::parse_into(expr, dest, Mode::File(&read_set_file)),
+        "--set-file" => strvals::parse_into(expr, dest, Mode::File(&reader)),
         _ => strvals::parse_into(expr, dest, Mode::Literal),
     }
+}
+
+fn total_cap_message() -> String {
+    format!(
+        "the values files and --set-file files together are larger than the limit of {} MiB",
+        crate::input::TOTAL_VALUES_CAP / (1024 * 1024)
+    )
 }
 
 /// One `--set`-family argument, parsed on its own: where values came from.
@@ -196,6 +224,7 @@ pub struct FlagSource {
 fn apply_set_flags(
     args: &ValuesArgs,
     user: &mut Map<String, Value>,
+    read: &std::cell::Cell<u64>,
 ) -> Result<Vec<FlagSource>, Failure> {
     let mut sources = Vec::new();
     for (flag, exprs) in flag_families(args) {
@@ -212,15 +241,17 @@ fn apply_set_flags(
                     "failed parsing {flag} {shown}: {}",
                     redact(&e, key_part(expr))
                 ));
-                if e.starts_with(crate::input::SET_FILE.noun) {
+                if e.starts_with(crate::input::SET_FILE.noun) || e.starts_with("the values files") {
                     f.hint(crate::input::SET_FILE.hint)
                 } else {
                     f.hint("the syntax is key=value[,key=value]; inside a value write a comma as `\\,` (or use --set-literal for the whole value); in a key write a dot as `\\.`")
                 }
             };
-            apply_one(flag, expr, user).map_err(fail)?;
+            apply_one(flag, expr, user, read).map_err(fail)?;
             let mut own = Map::new();
-            apply_one(flag, expr, &mut own).map_err(fail)?;
+            // Parsed again on its own, to know which keys this argument set; its file
+            // reads are not counted twice.
+            apply_one(flag, expr, &mut own, &std::cell::Cell::new(0)).map_err(fail)?;
             sources.push(FlagSource {
                 flag,
                 shown,

@@ -176,6 +176,32 @@ fn plain(msg: &str) -> String {
     if let Some(at) = s.find("; use ") {
         s.truncate(at);
     }
+    for (jargon, plain) in [
+        (
+            "invalid u64",
+            "the value is not a whole number its `!!int` tag asks for",
+        ),
+        (
+            "invalid i64",
+            "the value is not a whole number its `!!int` tag asks for",
+        ),
+        (
+            "invalid f64",
+            "the value is not a number its `!!float` tag asks for",
+        ),
+        (
+            "cannot deserialize null into string",
+            "a mapping key is null (quote it, `\"null\"`, if you mean the word)",
+        ),
+        (
+            "recursion limit exceeded",
+            "the YAML nests too deeply: `[`/`{` nesting is limited to 255 levels, and values to 64",
+        ),
+    ] {
+        if s.starts_with(jargon) {
+            s = plain.to_string();
+        }
+    }
     // The position is already in front of the message.
     if let Some(at) = s.rfind(" at line ")
         && s[at..].contains(", column ")

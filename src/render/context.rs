@@ -514,6 +514,17 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
             if uri_has_password(uri_value) {
                 acc.errors.push("services.postgres.externalURI must not contain a password: put it in a Secret and name it in externalDatabase.existingSecret (it is passed as PGPASSWORD)".into());
             }
+            acc.errors.extend(
+                super::checks::uri(
+                    "services.postgres.externalURI",
+                    uri_value,
+                    &["postgresql", "postgres"],
+                )
+                .into_iter()
+                .filter(|m| {
+                    !m.contains("credentials (`user:password@`)") && !m.contains("must start with")
+                }),
+            );
             if !uri_value.starts_with("postgresql") {
                 acc.errors.push("services.postgres.externalURI must be a postgresql:// URI (the schema migration relies on PostgreSQL)".into());
             }
@@ -522,6 +533,12 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
             acc.errors.push("services.postgres.enabled is false but no external database is configured: set externalDatabase.host (and externalDatabase.existingSecret for its password) or services.postgres.externalURI".into());
             String::new()
         } else {
+            acc.errors
+                .extend(super::checks::host("externalDatabase.host", host, false));
+            if !(1..=65535).contains(&port) {
+                acc.errors
+                    .push("externalDatabase.port must be a number from 1 to 65535".into());
+            }
             let mut u = format!(
                 "postgresql://{}@{host}:{port}/{}",
                 pct(&username),
@@ -554,6 +571,10 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
     // --- Object store -----------------------------------------------------------------
     let minio_enabled = b(values, "/services/minio/enabled");
     let bucket = s(values, "/MLFlow/artifacts/bucketName").to_string();
+    acc.errors.extend(super::checks::bucket(
+        "MLFlow.artifacts.bucketName",
+        &bucket,
+    ));
     let s3 = if minio_enabled {
         for key in ["url", "secret", "user", "key"] {
             if !s(values, &format!("/s3/{key}")).is_empty() {
@@ -608,6 +629,15 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
                 .push("s3.url and services.minio.externalURI disagree: set only s3.url".into());
         }
         let endpoint = if url.is_empty() { ext_uri } else { url };
+        if !endpoint.is_empty() {
+            let key = if url.is_empty() {
+                "services.minio.externalURI"
+            } else {
+                "s3.url"
+            };
+            acc.errors
+                .extend(super::checks::uri(key, endpoint, &["https", "http"]));
+        }
         let (secret, user, key) = (
             s(values, "/s3/secret"),
             s(values, "/s3/user"),
@@ -945,6 +975,24 @@ fn build_proxy(
             }
         ));
         return None;
+    }
+    let issuer_schemes: &[&str] = if b(values, &format!("{p}/oidc/allowHttpIssuer")) {
+        &["https", "http"]
+    } else {
+        &["https"]
+    };
+    acc.errors.extend(super::checks::uri(
+        "oauth2Proxy.oidc.oidc_issuer_url",
+        issuer,
+        issuer_schemes,
+    ));
+    let jwks = s(values, &format!("{p}/oidc/oidc_jwks_url"));
+    if !jwks.is_empty() {
+        acc.errors.extend(super::checks::uri(
+            "oauth2Proxy.oidc.oidc_jwks_url",
+            jwks,
+            issuer_schemes,
+        ));
     }
     let existing = s(values, &format!("{p}/secret"));
     let (client_lit, cookie_lit) = (

@@ -2,6 +2,7 @@
 //! with minijinja against a Helm-like context. Every `{{ value }}` in a `.yaml` template is
 //! JSON-escaped, so a user value can only ever be one YAML scalar, never new keys.
 
+pub mod checks;
 pub mod context;
 
 use crate::error::Failure;

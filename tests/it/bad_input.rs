@@ -149,7 +149,7 @@ fn cases() -> Vec<Case> {
             vec![("v.yaml", deep.into_bytes())],
             V,
             1,
-            "recursion limit exceeded",
+            "nests too deeply",
         ),
         c(
             "deep-block-nesting",
@@ -786,6 +786,152 @@ fn cases() -> Vec<Case> {
             1,
             "oauth2Proxy.enabled is not set",
         ),
+        // Boundary checks: credentials in URIs and hosts, bucket names (issue 12, item 6).
+        raw(
+            "issuer-with-userinfo",
+            vec![],
+            &[
+                "render",
+                "--set",
+                "oauth2Proxy.clientID=c",
+                "--set",
+                "oauth2Proxy.oidc.oidc_issuer_url=https://admin:TOPSECRET@kc.example.org/realms/r",
+            ],
+            1,
+            "oauth2Proxy.oidc.oidc_issuer_url must not carry credentials",
+        ),
+        raw(
+            "issuer-with-token-query",
+            vec![],
+            &[
+                "render",
+                "--set",
+                "oauth2Proxy.clientID=c",
+                "--set",
+                "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/r?token=TOPSECRET",
+            ],
+            1,
+            "in its query (`token=`)",
+        ),
+        raw(
+            "issuer-http",
+            vec![],
+            &[
+                "render",
+                "--set",
+                "oauth2Proxy.clientID=c",
+                "--set",
+                "oauth2Proxy.oidc.oidc_issuer_url=http://kc.example.org/realms/r",
+            ],
+            1,
+            "must start with https://",
+        ),
+        raw(
+            "issuer-bad-port",
+            vec![],
+            &[
+                "render",
+                "--set",
+                "oauth2Proxy.clientID=c",
+                "--set",
+                "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org:0/realms/r",
+            ],
+            1,
+            "port must be a number from 1 to 65535",
+        ),
+        c(
+            "s3-url-with-userinfo",
+            vec![],
+            &[
+                "--set",
+                "services.minio.enabled=false",
+                "--set",
+                "s3.url=https://AKIA:TOPSECRET@s3.example.org",
+            ],
+            1,
+            "s3.url must not carry credentials",
+        ),
+        c(
+            "db-uri-query-password",
+            vec![],
+            &[
+                "--set",
+                "services.postgres.enabled=false",
+                "--set",
+                "services.postgres.externalURI=postgresql://u@db:5432/x?password=TOPSECRET",
+            ],
+            1,
+            "(`password=`)",
+        ),
+        c(
+            "db-host-with-userinfo",
+            vec![],
+            &[
+                "--set",
+                "services.postgres.enabled=false",
+                "--set",
+                "externalDatabase.host=u:TOPSECRET@db",
+            ],
+            1,
+            "externalDatabase.host must be a host name",
+        ),
+        c(
+            "db-port-null",
+            vec![],
+            &[
+                "--set",
+                "services.postgres.enabled=false",
+                "--set",
+                "externalDatabase.host=db",
+                "--set",
+                "externalDatabase.port=null",
+            ],
+            1,
+            "externalDatabase.port must be a number from 1 to 65535",
+        ),
+        c(
+            "bucket-double-dot",
+            vec![],
+            &["--set", "MLFlow.artifacts.bucketName=a..b"],
+            1,
+            "MLFlow.artifacts.bucketName",
+        ),
+        c(
+            "bucket-ip",
+            vec![],
+            &["--set", "MLFlow.artifacts.bucketName=192.168.1.1"],
+            1,
+            "must not look like an IP address",
+        ),
+        // Wording without library jargon.
+        c(
+            "set-fractional-index",
+            vec![],
+            &["--set", "tolerations[1.5]=x"],
+            1,
+            "list index \"1.5\" is not a whole number",
+        ),
+        c(
+            "int-tag-on-text",
+            f("podAnnotations:\n  a: !!int TOPSECRET\n"),
+            V,
+            1,
+            "its `!!int` tag asks for",
+        ),
+        c(
+            "null-mapping-key",
+            f("podAnnotations:\n  null: b\n"),
+            V,
+            1,
+            "a mapping key is null",
+        ),
+        c(
+            "missing-file-no-os-error",
+            vec![],
+            &["-f", "{d}/nope.yaml"],
+            1,
+            "No such file or directory\nhint",
+        ),
         // --- Endless and oversized input: capped before it is read whole. -------------
         c(
             "dev-zero-values",
@@ -1037,6 +1183,71 @@ fn huge_values_file_is_refused_at_the_cap() {
         "{:?}",
         start.elapsed()
     );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Each input under its own cap, but together over the 16 MiB of all values inputs.
+#[test]
+fn total_values_input_is_capped() {
+    let d = dir_for("total");
+    let big = format!("# {}\n", "x".repeat(3_900_000));
+    let mut args = vec!["values".to_string()];
+    for i in 0..5 {
+        let p = d.join(format!("v{i}.yaml"));
+        std::fs::write(&p, &big).unwrap();
+        args.push("-f".into());
+        args.push(p.to_string_lossy().into_owned());
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = common::run(&argv, None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr
+            .contains("together are larger than the limit of 16 MiB"),
+        "{}",
+        r.stderr
+    );
+    let mut args = vec!["values".to_string()];
+    for i in 0..5 {
+        args.push("--set-file".into());
+        args.push(format!(
+            "podAnnotations.a{i}={}",
+            d.join(format!("v{i}.yaml")).display()
+        ));
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = common::run(&argv, None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("together are larger than the limit of 16 MiB"),
+        "{}",
+        r.stderr
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// A diff of renders masks URI credentials that reach the rendered arguments.
+#[test]
+fn diff_masks_uri_credentials() {
+    let d = dir_for("diffuri");
+    let old = d.join("old.yaml");
+    let new = d.join("new.yaml");
+    let doc = |v: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata:\n  uri: {v}\n")
+    };
+    std::fs::write(&old, doc("https://u:TOPSECRET1@h/p?token=TOPSECRET2")).unwrap();
+    std::fs::write(&new, doc("https://u:TOPSECRET3@h/p?token=TOPSECRET4")).unwrap();
+    let (o, n) = (
+        old.to_string_lossy().into_owned(),
+        new.to_string_lossy().into_owned(),
+    );
+    let r = common::run(&["diff", &o, &n], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stdout.contains("TOPSECRET"), "{}", r.stdout);
+    let r = common::run(&["diff", "--show-secrets", &o, &n], None);
+    assert!(r.stdout.contains("TOPSECRET3"), "{}", r.stdout);
     let _ = std::fs::remove_dir_all(&d);
 }
 

@@ -1,0 +1,207 @@
+//! Boundary checks on the values that name other systems: URIs and hosts carry no
+//! credentials and are well-formed, and bucket names follow S3's rules. Each returns the
+//! problems in the user's terms, naming the values key, never the credential.
+
+/// Query parameters whose value is a credential.
+const SECRET_PARAMS: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "secret",
+    "token",
+    "key",
+    "credential",
+    "signature",
+    "sig",
+    "sslpassword",
+    "x-amz-credential",
+    "x-amz-signature",
+    "x-amz-security-token",
+    "auth",
+];
+
+/// Problems of a URI given in `key`: one of `schemes`, a host, a port in 1–65535, no
+/// userinfo, no credential in the query, no whitespace.
+pub fn uri(key: &str, uri: &str, schemes: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some((scheme, rest)) = uri.split_once("://") else {
+        out.push(format!(
+            "{key} must be a URI like {}://host[:port]/…",
+            schemes[0]
+        ));
+        return out;
+    };
+    if !schemes.contains(&scheme) {
+        out.push(format!(
+            "{key} must start with {}",
+            schemes
+                .iter()
+                .map(|s| format!("{s}://"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ));
+    }
+    if uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        out.push(format!("{key} contains whitespace or control characters"));
+    }
+    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..auth_end];
+    let host_port = match authority.rsplit_once('@') {
+        Some((_, hp)) => {
+            out.push(format!(
+                "{key} must not carry credentials (`user:password@`): give them through the Secret the chart reads"
+            ));
+            hp
+        }
+        None => authority,
+    };
+    out.extend(host(key, host_port, true));
+    if let Some((_, query)) = rest[auth_end..].split_once('?') {
+        let query = query.split('#').next().unwrap_or("");
+        for pair in query.split('&') {
+            let name = pair.split('=').next().unwrap_or("").to_ascii_lowercase();
+            if SECRET_PARAMS.contains(&name.as_str()) {
+                out.push(format!(
+                    "{key} must not carry a credential in its query (`{name}=`): give it through the Secret the chart reads"
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Problems of `host[:port]` (or a bare host when `port_allowed` is false): a DNS name
+/// or an IP address, an optional port in 1–65535, no credentials.
+pub fn host(key: &str, host_port: &str, port_allowed: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if host_port.contains('@') {
+        out.push(format!("{key} must be a host name, not `user@host`"));
+        return out;
+    }
+    let (h, port) = if let Some(v6) = host_port.strip_prefix('[') {
+        match v6.split_once(']') {
+            Some((h, rest)) => (h, rest.strip_prefix(':')),
+            None => (host_port, None),
+        }
+    } else {
+        match host_port.rsplit_once(':') {
+            Some((h, p)) if !h.contains(':') => (h, Some(p)),
+            _ => (host_port, None),
+        }
+    };
+    if let Some(p) = port {
+        if !port_allowed {
+            out.push(format!(
+                "{key} is a host name; give the port in its own key"
+            ));
+        } else if !p.parse::<u16>().is_ok_and(|n| n > 0) {
+            out.push(format!("{key}: the port must be a number from 1 to 65535"));
+        }
+    }
+    let is_ip = h.parse::<std::net::IpAddr>().is_ok();
+    let dns = !h.is_empty()
+        && h.len() <= 253
+        && h.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        });
+    if !is_ip && !dns {
+        out.push(format!(
+            "{key}: the host is not a DNS name or an IP address"
+        ));
+    }
+    out
+}
+
+/// Problems of an S3 bucket name (AWS's rules: 3–63 characters of lowercase letters,
+/// digits, `.` and `-`; starting and ending with a letter or digit; no `..`; not an IPv4
+/// address; none of the reserved prefixes and suffixes).
+pub fn bucket(key: &str, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let chars_ok = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
+    let ends_ok = name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if !(3..=63).contains(&name.len()) || !chars_ok || !ends_ok || name.contains("..") {
+        out.push(format!("{key}: an S3 bucket name is 3–63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit, without '..'"));
+    }
+    if name.parse::<std::net::Ipv4Addr>().is_ok() {
+        out.push(format!(
+            "{key}: an S3 bucket name must not look like an IP address"
+        ));
+    }
+    for p in ["xn--", "sthree-", "amzn-s3-demo-"] {
+        if name.starts_with(p) {
+            out.push(format!("{key}: S3 reserves the prefix {p}"));
+        }
+    }
+    for s in ["-s3alias", "--ol-s3", "--x-s3", ".mrap", "--table-s3"] {
+        if name.ends_with(s) {
+            out.push(format!("{key}: S3 reserves the suffix {s}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris() {
+        let ok = |u: &str| uri("k", u, &["https"]).is_empty();
+        assert!(ok("https://kc.example.org/realms/r"));
+        assert!(ok("https://kc.example.org:8443/realms/r"));
+        assert!(ok("https://[fd00::1]:8443/r"));
+        assert!(ok("https://10.0.0.1/r?x=1"));
+        assert!(!ok("http://kc.example.org/realms/r"));
+        assert!(!ok("https://admin:TOPSECRET@kc/r"));
+        assert!(!ok("https://kc/r?token=TOPSECRET"));
+        assert!(!ok("https://kc:0/r"));
+        assert!(!ok("https://kc:70000/r"));
+        assert!(!ok("https://kc.exa mple.org/r"));
+        assert!(!ok("kc.example.org/r"));
+        for u in [
+            "https://admin:TOPSECRET@kc/r",
+            "https://kc/r?password=TOPSECRET",
+        ] {
+            assert!(
+                uri("k", u, &["https"])
+                    .iter()
+                    .all(|m| !m.contains("TOPSECRET"))
+            );
+        }
+    }
+
+    #[test]
+    fn hosts() {
+        assert!(host("k", "db.example.org", false).is_empty());
+        assert!(host("k", "10.1.2.3", false).is_empty());
+        assert!(!host("k", "user:pw@db", false).is_empty());
+        assert!(!host("k", "db:5432", false).is_empty());
+        assert!(!host("k", "db_1", false).is_empty());
+    }
+
+    #[test]
+    fn buckets() {
+        for ok in ["mlflow", "team-artifacts", "a.b.c", "abc"] {
+            assert!(bucket("k", ok).is_empty(), "{ok}");
+        }
+        for bad in [
+            "a..b",
+            "192.168.1.1",
+            "ab",
+            "-abc",
+            "Abc",
+            "xn--abc",
+            "abc-s3alias",
+            "a_b",
+        ] {
+            assert!(!bucket("k", bad).is_empty(), "{bad}");
+        }
+    }
+}
