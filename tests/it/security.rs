@@ -256,3 +256,86 @@ fn next_steps_promise_only_what_works_without_ingress() {
     let a = args(container(&d, "oauth2-proxy").unwrap());
     assert!(a.contains(&"--cookie-secure=true".to_string()));
 }
+
+/// Least-privilege egress: DNS only to the cluster DNS pods (53 and 5353); with every
+/// `networkPolicy.*To` given, every egress rule of every policy names its destination;
+/// without them, only the rules docs/security.md lists (IdP, external DB and S3, API
+/// server) may lack one.
+#[test]
+fn every_egress_rule_names_a_destination_or_a_documented_reason() {
+    let peer = r#"[{"ipBlock":{"cidr":"203.0.113.10/32"}}]"#;
+    let all_to = [
+        "--set",
+        "services.postgres.enabled=false",
+        "--set",
+        "externalDatabase.host=db.example.org",
+        "--set",
+        "externalDatabase.existingSecret=db",
+        "--set",
+        "services.minio.enabled=false",
+        "--set",
+        "s3.url=https://s3.example.org",
+        "--set",
+        "s3.secret=s3",
+    ];
+    let mut args: Vec<String> = all_to.iter().map(|s| s.to_string()).collect();
+    for k in [
+        "identityProviderTo",
+        "externalDatabaseTo",
+        "externalS3To",
+        "apiServerTo",
+    ] {
+        args.push("--set-json".into());
+        args.push(format!("networkPolicy.{k}={peer}"));
+    }
+    let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+    let r = render(&argv);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut rules = 0;
+    for d in docs(&r.stdout)
+        .iter()
+        .filter(|d| d["kind"] == "NetworkPolicy")
+    {
+        for rule in d["spec"]["egress"].as_array().into_iter().flatten() {
+            rules += 1;
+            assert!(
+                rule["to"].as_array().is_some_and(|t| !t.is_empty()),
+                "{}: egress rule without destination: {rule}",
+                d["metadata"]["name"]
+            );
+        }
+    }
+    assert!(rules >= 4, "{rules}");
+    // Defaults: DNS always has a destination and includes 5353.
+    let r = render(&[]);
+    let mut dns = 0;
+    for d in docs(&r.stdout)
+        .iter()
+        .filter(|d| d["kind"] == "NetworkPolicy")
+    {
+        for rule in d["spec"]["egress"].as_array().into_iter().flatten() {
+            let ports: Vec<i64> = rule["ports"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p["port"].as_i64())
+                .collect();
+            if ports.contains(&53) {
+                dns += 1;
+                assert!(ports.contains(&5353), "{rule}");
+                assert_eq!(
+                    rule["to"][0]["podSelector"]["matchLabels"]["k8s-app"],
+                    "kube-dns"
+                );
+            } else if rule.get("to").is_none() {
+                // Documented: the IdP (issuer port 443) and the API server (443, 6443).
+                assert!(
+                    ports.iter().all(|p| [443, 6443].contains(p)),
+                    "{}: undocumented open egress {rule}",
+                    d["metadata"]["name"]
+                );
+            }
+        }
+    }
+    assert!(dns >= 3, "{dns}");
+}
