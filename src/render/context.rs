@@ -15,6 +15,8 @@ pub const APP_VERSION: &str = "3.17.2";
 /// Ports inside the MLflow pod.
 pub const MLFLOW_PORT: u16 = 5000;
 pub const PROXY_PORT: u16 = 4180;
+/// The metrics exporter's port (files/metrics-exporter.py), when `metrics.enabled`.
+pub const METRICS_PORT: u16 = 9090;
 pub const POSTGRES_PORT: u16 = 5432;
 
 /// Release-level inputs that are not values.
@@ -395,6 +397,7 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         ("proxyClient", "oauth2-proxy-client"),
         ("generator", "secret-generator"),
         ("scripts", "scripts"),
+        ("metrics", "metrics"),
         ("bucketJob", "bucket-init"),
         ("defaultDeny", "default-deny"),
     ] {

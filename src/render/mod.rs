@@ -105,11 +105,12 @@ pub fn render(values: &Value, release: &Release, caps: &Capabilities) -> Result<
             "apiVersions": apis,
         },
         "w": &wiring,
-        "ports": {"mlflow": context::MLFLOW_PORT, "proxy": context::PROXY_PORT, "postgres": context::POSTGRES_PORT},
+        "ports": {"mlflow": context::MLFLOW_PORT, "proxy": context::PROXY_PORT, "postgres": context::POSTGRES_PORT, "metrics": context::METRICS_PORT},
         "files": {
             "generateSecrets": include_str!("../../files/generate-secrets.py"),
             "dbUpgrade": include_str!("../../files/db-upgrade.py"),
             "postgresInit": include_str!("../../files/postgres-init.sh"),
+            "metricsExporter": include_str!("../../files/metrics-exporter.py"),
         },
     });
     let ctx = JValue::from(Serde(&ctx));

@@ -50,8 +50,10 @@ SCENARIOS = {
         "values": "tests/scenarios/default.yaml",
         "fixtures": {},
         "set": ["ingress.enabled=true,ingress.hosts[0].host=mlflow.example.org,"
-                "ingress.tls[0].hosts[0]=mlflow.example.org,ingress.tls[0].secretName=tls"],
+                "ingress.tls[0].hosts[0]=mlflow.example.org,ingress.tls[0].secretName=tls",
+                "metrics.enabled=true"],
         "browser_host": "mlflow.example.org",
+        "metrics": True,
     },
     # External PostgreSQL (sslmode=require) with its password in an existing Secret.
     "external-postgres": {
@@ -278,6 +280,9 @@ def main():
         i = argv.index("--port")
         argv[i + 1] = str(mlflow_port)
         argv = ["127.0.0.1" if a == "0.0.0.0" else a for a in argv]
+        # The pod's /tmp (an emptyDir shared with the metrics container) is the work dir.
+        pod_tmp = os.path.join(work, "pod-tmp")
+        argv = [a.replace("/tmp/", pod_tmp + "/") for a in argv]
         argv[0] = os.path.join(VENV_BIN, argv[0])
         log("mlflow " + " ".join(argv[1:]))
         mlflow_log = open(os.path.join(work, "mlflow.log"), "w")
@@ -342,6 +347,26 @@ def main():
         expected = f"{exp_id}/{run_id}/artifacts/model.txt"
         assert any(k.endswith(expected) for k in keys), f"{expected} not in bucket {bucket}: {keys}"
         log(f"artifact landed in s3://{bucket}/{expected}")
+        # --- Metrics: the rendered exporter serves what the server recorded ---------------
+        if sc.get("metrics"):
+            exporter = next(c for c in pod["containers"] if c["name"] == "metrics")
+            metrics_port = free_port()
+            cmd = [a.replace("/tmp/", pod_tmp + "/") for a in exporter["command"]]
+            cmd[0] = os.path.join(VENV_BIN, cmd[0])
+            cmd[-1] = str(metrics_port)
+            env = {e["name"]: e["value"].replace("/tmp/", pod_tmp + "/") for e in exporter["env"]}
+            procs.append(subprocess.Popen(cmd, env=dict(base_env, **env), start_new_session=True,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            scraped = {}
+
+            def scrape():
+                text = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=2).read().decode()
+                scraped["text"] = text
+                return "mlflow_http_request_total" in text
+
+            wait_for(scrape, "the metrics exporter", 60)
+            assert 'status="200"' in scraped["text"], scraped["text"][:2000]
+            log("metrics: the exporter serves the server's mlflow_http_request_total")
         log(f"scenario {args.scenario}: passed")
         return 0
     except Exception:

@@ -339,3 +339,69 @@ fn every_egress_rule_names_a_destination_or_a_documented_reason() {
     }
     assert!(dns >= 3, "{dns}");
 }
+
+/// Metrics reach Prometheus without opening anything else: a separate exporter container
+/// (files/metrics-exporter.py, reading the server's prometheus_client multiprocess files;
+/// mlflow/server/__init__.py and prometheus_exporter.py at 3.17.2) on port 9090, a ClusterIP
+/// Service whatever service.type is, a ServiceMonitor on that port only, and a NetworkPolicy
+/// rule for 9090 alone. The tracking port and the proxy are unchanged (no skip-auth route).
+#[test]
+fn metrics_open_only_the_metrics_port() {
+    let r = render(&[
+        "--set",
+        "metrics.enabled=true",
+        "--set",
+        "service.type=LoadBalancer",
+        "--set-json",
+        r#"metrics.scrapeFrom=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"monitoring"}}}]"#,
+        "--api-versions",
+        "monitoring.coreos.com/v1",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d = docs(&r.stdout);
+    let exporter = container(&d, "metrics").expect("metrics container");
+    let cmd = exporter["command"].to_string();
+    assert!(
+        cmd.contains("MultiProcessCollector") && cmd.contains("start_http_server"),
+        "{cmd}"
+    );
+    assert_eq!(exporter["ports"][0]["containerPort"], 9090);
+    let proxy = args(container(&d, "oauth2-proxy").unwrap());
+    assert!(
+        !proxy.iter().any(|a| a.starts_with("--skip-auth")),
+        "{proxy:?}"
+    );
+    let svc = d
+        .iter()
+        .find(|x| x["kind"] == "Service" && x["metadata"]["name"] == "mlflow-metrics")
+        .expect("metrics Service");
+    assert_eq!(svc["spec"]["type"], "ClusterIP");
+    assert_eq!(svc["spec"]["ports"].as_array().unwrap().len(), 1);
+    let sm = d.iter().find(|x| x["kind"] == "ServiceMonitor").unwrap();
+    assert_eq!(sm["spec"]["endpoints"][0]["port"], "metrics");
+    assert_eq!(
+        sm["spec"]["selector"]["matchLabels"],
+        svc["metadata"]["labels"]
+            .as_object()
+            .map(|l| serde_json::json!({
+                "app.kubernetes.io/name": l["app.kubernetes.io/name"],
+                "app.kubernetes.io/instance": l["app.kubernetes.io/instance"],
+                "app.kubernetes.io/component": l["app.kubernetes.io/component"],
+            }))
+            .unwrap()
+    );
+    let np = d
+        .iter()
+        .find(|x| x["kind"] == "NetworkPolicy" && x["metadata"]["name"] == "mlflow")
+        .unwrap();
+    let ingress = np["spec"]["ingress"].as_array().unwrap();
+    let metrics_rule = ingress
+        .iter()
+        .find(|r| r["ports"][0]["port"] == 9090)
+        .expect("a rule for 9090");
+    assert_eq!(metrics_rule["ports"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        metrics_rule["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
+        "monitoring"
+    );
+}
