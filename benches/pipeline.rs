@@ -50,6 +50,7 @@ fn stages(c: &mut Criterion) {
     let w = &out.wiring;
     let known = Known {
         secrets: w.secrets_generated.iter().map(|g| g.name.clone()).collect(),
+        ..Known::default()
     };
 
     let mut g = c.benchmark_group("stage");

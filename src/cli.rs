@@ -324,6 +324,12 @@ pub fn render_computed(
             .filter(|n| !n.is_empty())
             .map(str::to_string)
             .collect(),
+        configmaps: w
+            .configmaps_outside
+            .split(',')
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .collect(),
     };
     validate::check(&docs, &known)?;
     sort::sort(&mut docs);
@@ -507,6 +513,9 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
             .iter()
             .cloned()
             .chain(validate::declared_outside(&docs))
+            .collect(),
+        configmaps: validate::declared(&docs, validate::CONFIGMAPS_OUTSIDE_ANNOTATION)
+            .into_iter()
             .collect(),
     };
     let (report, records) = validate::validate(&docs, &known);

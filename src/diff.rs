@@ -78,7 +78,10 @@ const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 /// (the other side, at the same place) has the same value — and kubectl's last-applied
 /// copy is hidden.
 fn mask_secrets(v: &mut Value, other: Option<&Value>, mark: &str) {
-    if v.get("kind").and_then(Value::as_str) == Some("List")
+    // `List`, `SecretList` and every other `*List` kind carry their objects in `items`.
+    if v.get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| k.ends_with("List"))
         && let Some(items) = v.get_mut("items").and_then(Value::as_array_mut)
     {
         for (n, item) in items.iter_mut().enumerate() {
@@ -87,7 +90,9 @@ fn mask_secrets(v: &mut Value, other: Option<&Value>, mark: &str) {
         }
         return;
     }
-    if v.get("kind").and_then(Value::as_str) != Some("Secret") {
+    let kind = v.get("kind").and_then(Value::as_str);
+    // Items of a SecretList may omit their kind.
+    if kind != Some("Secret") && !(kind.is_none() && mark_items_as_secrets(v)) {
         return;
     }
     for field in ["data", "stringData"] {
@@ -126,6 +131,11 @@ fn mask_secrets(v: &mut Value, other: Option<&Value>, mark: &str) {
             == Some(&*x);
         *x = Value::from(if same { HIDDEN_SAME } else { mark });
     }
+}
+
+/// An object without a kind is treated as a Secret when it has Secret fields.
+fn mark_items_as_secrets(v: &Value) -> bool {
+    v.get("data").is_some() || v.get("stringData").is_some()
 }
 
 /// The two sides of a changed object with Secret values masked (see [`mask_secrets`]).

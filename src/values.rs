@@ -239,7 +239,7 @@ fn apply_set_flags(
             let fail = |e: String| {
                 let f = Failure::input(format!(
                     "failed parsing {flag} {shown}: {}",
-                    redact(&e, key_part(expr))
+                    redact(&e, shown_keys(expr))
                 ));
                 if e.starts_with(crate::input::SET_FILE.noun) || e.starts_with("the values files") {
                     f.hint(crate::input::SET_FILE.hint)
@@ -282,6 +282,19 @@ fn key_depth(expr: &str) -> Option<usize> {
         .max()
 }
 
+/// The key text of an argument that messages may quote: its key part when that looks
+/// like keys, nothing for a whole JSON document (`--set-json '["…"]'`).
+fn shown_keys(expr: &str) -> &str {
+    let k = key_part(expr);
+    if keyish(k) { k } else { "" }
+}
+
+/// Looks like a `--set` key: letters, digits and `._-[]\/`.
+fn keyish(k: &str) -> bool {
+    k.chars()
+        .all(|c| c.is_alphanumeric() || "._-[]\\/".contains(c))
+}
+
 /// The part of a `--set` argument before its first `=`: keys only, never a value.
 fn key_part(expr: &str) -> &str {
     expr.split('=').next().unwrap_or("")
@@ -293,10 +306,6 @@ fn shown_expr(expr: &str) -> String {
     let key = key_part(expr);
     // Without `=` the argument is shown as typed only when it looks like a key; a whole
     // JSON object (`--set-json '{…}'`) is all values.
-    let keyish = |k: &str| {
-        k.chars()
-            .all(|c| c.is_alphanumeric() || "._-[]\\/".contains(c))
-    };
     if !expr.contains('=') && !keyish(key) {
         return "'…'".to_string();
     }

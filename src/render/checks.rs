@@ -2,23 +2,80 @@
 //! credentials and are well-formed, and bucket names follow S3's rules. Each returns the
 //! problems in the user's terms, naming the values key, never the credential.
 
-/// Query parameters whose value is a credential.
-const SECRET_PARAMS: &[&str] = &[
-    "password",
-    "passwd",
+/// Words that make a query parameter a credential when its (percent-decoded,
+/// lower-cased) name contains one (`access_token`, `client_secret`, `api_key`, …).
+const SECRET_WORDS: &[&str] = &[
     "pass",
     "secret",
     "token",
     "key",
     "credential",
     "signature",
-    "sig",
-    "sslpassword",
-    "x-amz-credential",
-    "x-amz-signature",
-    "x-amz-security-token",
     "auth",
 ];
+
+/// `%XX` sequences decoded (invalid ones kept as they are).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Some(v) = std::str::from_utf8(&b[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A MLflow `server` option that `MLFlow.extraArgs` must not override: the bind address
+/// and port (`--host/-h`, `--port/-p`: the last one wins, mlflow/utils/cli_args.py:162 at
+/// 3.17.2), the server options that can carry their own bind address, and the options
+/// behind MLflow's own request checks.
+pub fn forbidden_mlflow_arg(arg: &str) -> Option<&'static str> {
+    const LONG: &[&str] = &[
+        "--host",
+        "--port",
+        "--gunicorn-opts",
+        "--uvicorn-opts",
+        "--waitress-opts",
+        "--allowed-hosts",
+        "--disable-security-middleware",
+        "--app-name",
+    ];
+    let name = arg.split('=').next().unwrap_or(arg);
+    if let Some(f) = LONG.iter().find(|f| name == **f) {
+        return Some(f);
+    }
+    if arg.starts_with("-h") && !arg.starts_with("--") {
+        return Some("-h (--host)");
+    }
+    if arg.starts_with("-p") && !arg.starts_with("--") {
+        return Some("-p (--port)");
+    }
+    None
+}
+
+/// Problems of a CORS origin: `scheme://host[:port]`, nothing more.
+pub fn origin(key: &str, o: &str) -> Vec<String> {
+    let mut out = uri(key, o, &["https", "http"]);
+    if let Some((_, rest)) = o.split_once("://")
+        && rest.contains(['/', '?', '#'])
+    {
+        out.push(format!(
+            "{key}: an origin is scheme://host[:port], without a path or query"
+        ));
+    }
+    out
+}
 
 /// Problems of a URI given in `key`: one of `schemes`, a host, a port in 1–65535, no
 /// userinfo, no credential in the query, no whitespace.
@@ -59,8 +116,8 @@ pub fn uri(key: &str, uri: &str, schemes: &[&str]) -> Vec<String> {
     if let Some((_, query)) = rest[auth_end..].split_once('?') {
         let query = query.split('#').next().unwrap_or("");
         for pair in query.split('&') {
-            let name = pair.split('=').next().unwrap_or("").to_ascii_lowercase();
-            if SECRET_PARAMS.contains(&name.as_str()) {
+            let name = percent_decode(pair.split('=').next().unwrap_or("")).to_ascii_lowercase();
+            if name == "sig" || SECRET_WORDS.iter().any(|w| name.contains(w)) {
                 out.push(format!(
                     "{key} must not carry a credential in its query (`{name}=`): give it through the Secret the chart reads"
                 ));
@@ -161,6 +218,10 @@ mod tests {
         assert!(!ok("http://kc.example.org/realms/r"));
         assert!(!ok("https://admin:TOPSECRET@kc/r"));
         assert!(!ok("https://kc/r?token=TOPSECRET"));
+        assert!(!ok("https://kc/r?%74oken=TOPSECRET"));
+        assert!(!ok("https://kc/r?access_token=TOPSECRET"));
+        assert!(!ok("https://kc/r?client_secret=TOPSECRET"));
+        assert!(!ok("https://kc/r?api_key=TOPSECRET"));
         assert!(!ok("https://kc:0/r"));
         assert!(!ok("https://kc:70000/r"));
         assert!(!ok("https://kc.exa mple.org/r"));
@@ -174,6 +235,31 @@ mod tests {
                     .iter()
                     .all(|m| !m.contains("TOPSECRET"))
             );
+        }
+    }
+
+    #[test]
+    fn mlflow_args_that_would_bypass_the_proxy() {
+        for bad in [
+            "--host",
+            "--host=0.0.0.0",
+            "-h",
+            "-h0.0.0.0",
+            "--port",
+            "-p5001",
+            "--uvicorn-opts",
+            "--gunicorn-opts=--bind 0.0.0.0:5000",
+        ] {
+            assert!(forbidden_mlflow_arg(bad).is_some(), "{bad}");
+        }
+        for ok in [
+            "--workers",
+            "4",
+            "--static-prefix",
+            "/mlflow",
+            "--expose-prometheus",
+        ] {
+            assert!(forbidden_mlflow_arg(ok).is_none(), "{ok}");
         }
     }
 

@@ -15,6 +15,8 @@ pub const APP_VERSION: &str = "3.17.2";
 /// Ports inside the MLflow pod.
 pub const MLFLOW_PORT: u16 = 5000;
 pub const PROXY_PORT: u16 = 4180;
+/// Where the extra CA bundle is mounted; the bundle is the file `ca.crt` in it.
+pub const CA_DIR: &str = "/etc/mlflow-chart/ca";
 /// The metrics exporter's port (files/metrics-exporter.py), when `metrics.enabled`.
 pub const METRICS_PORT: u16 = 9090;
 pub const POSTGRES_PORT: u16 = 5432;
@@ -84,6 +86,11 @@ pub struct Wiring {
     pub proxy: Option<Proxy>,
     pub mlflow_args: Vec<String>,
     pub service_target_port: u16,
+    /// The extra CA bundle (`trustedCA`): the volume to mount at [`CA_DIR`], if any.
+    pub trusted_ca: Option<Value>,
+    /// ConfigMaps referenced but not rendered (the CA bundle's), comma-separated, for the
+    /// `mlflow-chart.io/configmaps-outside` annotation.
+    pub configmaps_outside: String,
     /// The exec probe of MLflow's /health on loopback (used when the proxy is in front).
     pub health_probe_command: Vec<String>,
     pub secrets_rendered: Vec<RenderedSecret>,
@@ -169,6 +176,28 @@ fn cidr_prefix(c: &str) -> Option<u8> {
         std::net::IpAddr::V6(_) => 128,
     };
     (len <= max).then_some(len)
+}
+
+/// A trusted-proxy network that would trust (nearly) everyone: IPv4 shorter than /8,
+/// IPv6 shorter than /16, or an IPv6 network that contains or lies in the IPv4-mapped
+/// range ::ffff:0:0/96 (OAuth2-Proxy files those under IPv4: pkg/ip/net_set.go:78-86).
+fn cidr_too_wide(c: &str) -> bool {
+    let Some((addr, len)) = c.split_once('/') else {
+        return true;
+    };
+    let len: u32 = len.parse().unwrap_or(0);
+    match addr.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => len < 8,
+        Ok(std::net::IpAddr::V6(a)) => {
+            let mapped = u128::from(std::net::Ipv6Addr::new(0, 0, 0, 0, 0, 0xffff, 0, 0));
+            let net = u128::from(a);
+            let mask = |l: u32| if l == 0 { 0 } else { u128::MAX << (128 - l) };
+            let contains_mapped = net & mask(len) == mapped & mask(len);
+            let inside_mapped = len >= 96 && net & mask(96) == mapped;
+            len < 16 || contains_mapped || inside_mapped
+        }
+        Err(_) => true,
+    }
 }
 
 /// Helm's `trunc 63 | trimSuffix "-"`.
@@ -728,12 +757,50 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
             .push("ingress.enabled is true but ingress.hosts names no host".into());
     }
 
+    // --- Extra CA bundle --------------------------------------------------------------
+    let (ca_cm, ca_secret, ca_key) = (
+        s(values, "/trustedCA/configMap"),
+        s(values, "/trustedCA/secret"),
+        s(values, "/trustedCA/key"),
+    );
+    let items = json!([{"key": ca_key, "path": "ca.crt"}]);
+    let trusted_ca = match (ca_cm.is_empty(), ca_secret.is_empty()) {
+        (true, true) => None,
+        (false, false) => {
+            acc.errors.push("trustedCA.configMap and trustedCA.secret are both set: name the CA bundle in one of them".into());
+            None
+        }
+        (false, true) => {
+            Some(json!({"name": "trusted-ca", "configMap": {"name": ca_cm, "items": items}}))
+        }
+        (true, false) => {
+            acc.external.push(ExternalSecret::new(ca_secret, &[ca_key]));
+            Some(json!({"name": "trusted-ca", "secret": {"secretName": ca_secret, "items": items}}))
+        }
+    };
+    if trusted_ca.is_some() && ca_key.is_empty() {
+        acc.errors.push(
+            "trustedCA.key is empty: name the key that holds the PEM bundle (e.g. ca.crt)".into(),
+        );
+    }
+
     // --- OAuth2-Proxy ------------------------------------------------------------------
-    if values.pointer("/oauth2Proxy/enabled").is_none() {
-        acc.errors.push("oauth2Proxy.enabled is not set (a null deletes the default): set true, or false to run MLflow without authentication".into());
+    if !values
+        .pointer("/oauth2Proxy/enabled")
+        .is_some_and(Value::is_boolean)
+    {
+        acc.errors.push("oauth2Proxy.enabled must be true or false (it is missing, null, or not a boolean): set true, or false to run MLflow without authentication".into());
     }
     let proxy = if b(values, "/oauth2Proxy/enabled") {
-        build_proxy(values, &names, &ingress_hosts, &tls_hosts, &mut acc)
+        build_proxy(values, &names, &ingress_hosts, &tls_hosts, &mut acc).map(|mut p| {
+            if trusted_ca.is_some() {
+                // Custom CAs for the provider, plus the system store (its default is false:
+                // options/providers.go:50; flags: options/legacy_options.go:536-537).
+                p.args.push(format!("--provider-ca-file={CA_DIR}/ca.crt"));
+                p.args.push("--use-system-trust-store=true".into());
+            }
+            p
+        })
     } else {
         acc.warnings.push("oauth2Proxy.enabled is false: the MLflow UI and API accept every request without authentication; only the NetworkPolicy (networkPolicy.ingressFrom) restricts who can reach them".into());
         None
@@ -751,7 +818,16 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         format!("{svc}.{ns}.svc.cluster.local"),
     ]);
     hosts.extend(ingress_hosts.iter().cloned());
-    hosts.extend(list(values, "/MLFlow/allowedHosts"));
+    let extra_hosts = list(values, "/MLFlow/allowedHosts");
+    for h in &extra_hosts {
+        if h.contains(['@', '/', ',']) || h.chars().any(char::is_whitespace) {
+            acc.errors.push(format!(
+                "MLFlow.allowedHosts: {:?} is not a host pattern like mlflow.example.org or *.example.org",
+                crate::redact::uris(h)
+            ));
+        }
+    }
+    hosts.extend(extra_hosts);
     let mut with_ports = Vec::new();
     for h in &hosts {
         with_ports.push(h.clone());
@@ -797,7 +873,12 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
             )
         })
         .collect();
-    origins.extend(list(values, "/MLFlow/corsAllowedOrigins"));
+    let extra_origins = list(values, "/MLFlow/corsAllowedOrigins");
+    for o in &extra_origins {
+        acc.errors
+            .extend(super::checks::origin("MLFlow.corsAllowedOrigins", o));
+    }
+    origins.extend(extra_origins);
     if !origins.is_empty() {
         mlflow_args.extend(["--cors-allowed-origins".to_string(), origins.join(",")]);
     }
@@ -807,7 +888,15 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
             "/tmp/prometheus".to_string(),
         ]);
     }
-    mlflow_args.extend(list(values, "/MLFlow/extraArgs"));
+    let extra = list(values, "/MLFlow/extraArgs");
+    for a in &extra {
+        if let Some(flag) = super::checks::forbidden_mlflow_arg(a) {
+            acc.errors.push(format!(
+                "MLFlow.extraArgs: {flag} is set by the chart and cannot be overridden (it decides who can reach MLflow without the proxy)"
+            ));
+        }
+    }
+    mlflow_args.extend(extra);
 
     // --- Scaling -------------------------------------------------------------------------
     let autoscaling = b(values, "/autoscaling/enabled");
@@ -849,6 +938,18 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
     ];
     if let Some(pw) = &db.password {
         db_env.push(secret_env("PGPASSWORD", pw));
+    }
+    if trusted_ca.is_some() {
+        // libpq (PGSSLROOTCERT: with a root file, sslmode=require verifies the chain too),
+        // Python's ssl default context, requests and boto3 each read their own variable.
+        for name in [
+            "PGSSLROOTCERT",
+            "SSL_CERT_FILE",
+            "REQUESTS_CA_BUNDLE",
+            "AWS_CA_BUNDLE",
+        ] {
+            db_env.push(json!({"name": name, "value": format!("{CA_DIR}/ca.crt")}));
+        }
     }
     let mut mlflow_env = db_env.clone();
     if !s3.endpoint.is_empty() {
@@ -930,6 +1031,12 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         proxy_env,
         security,
         pull_secrets,
+        configmaps_outside: if ca_cm.is_empty() {
+            String::new()
+        } else {
+            ca_cm.to_string()
+        },
+        trusted_ca,
         health_probe_command: vec![
             "python".into(),
             "-c".into(),
@@ -1077,6 +1184,25 @@ fn build_proxy(
         format!("--oidc-issuer-url={issuer}"),
         format!("--client-id={client_id}"),
     ];
+    // These flags are string slices: pflag splits each value at commas, so `a,*` would
+    // add `*` (pkg/apis/options/legacy_options.go, e.g. 609, 631 at v7.15.3).
+    for key in [
+        "emailDomains",
+        "allowedGroups",
+        "extraAudiences",
+        "keycloak/allowed_roles",
+        "trustedProxyCIDRs",
+    ] {
+        if list(values, &format!("{p}/{key}"))
+            .iter()
+            .any(|v| v.contains(','))
+        {
+            acc.errors.push(format!(
+                "oauth2Proxy.{}: give one value per list item; a comma inside an item would be split by the proxy into several",
+                key.replace('/', ".")
+            ));
+        }
+    }
     for d in list(values, &format!("{p}/emailDomains")) {
         args.push(format!("--email-domain={d}"));
     }
@@ -1140,8 +1266,8 @@ fn build_proxy(
             None => acc.errors.push(format!(
                 "oauth2Proxy.trustedProxyCIDRs: {c:?} is not a CIDR like 10.0.0.0/8 or fd00::/8"
             )),
-            Some(0) => acc.errors.push(format!(
-                "oauth2Proxy.trustedProxyCIDRs: {c:?} trusts every address; name only your ingress controller's pod network"
+            Some(_) if cidr_too_wide(c) => acc.errors.push(format!(
+                "oauth2Proxy.trustedProxyCIDRs: {c:?} is too wide (shorter than /8 for IPv4 or /16 for IPv6, or covering IPv4-mapped addresses, ::ffff:0:0/96); name only your ingress controller's pod network"
             )),
             Some(_) => {}
         }

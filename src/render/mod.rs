@@ -106,6 +106,7 @@ pub fn render(values: &Value, release: &Release, caps: &Capabilities) -> Result<
         },
         "w": &wiring,
         "ports": {"mlflow": context::MLFLOW_PORT, "proxy": context::PROXY_PORT, "postgres": context::POSTGRES_PORT, "metrics": context::METRICS_PORT},
+        "caDir": context::CA_DIR,
         "files": {
             "generateSecrets": include_str!("../../files/generate-secrets.py"),
             "dbUpgrade": include_str!("../../files/db-upgrade.py"),

@@ -13,14 +13,18 @@ pub use semantic::Known;
 /// (generated in the cluster, or provided by the user), so `validate` accepts them.
 pub const SECRETS_OUTSIDE_ANNOTATION: &str = "mlflow-chart.io/secrets-outside";
 
-/// The Secrets a stream declares as existing outside it.
-pub fn declared_outside(docs: &[Document]) -> Vec<String> {
+/// Annotation by which a render declares the ConfigMaps it references but does not
+/// contain (the values name them, e.g. a CA bundle).
+pub const CONFIGMAPS_OUTSIDE_ANNOTATION: &str = "mlflow-chart.io/configmaps-outside";
+
+/// The names a stream declares, in `annotation`, as existing outside it.
+pub fn declared(docs: &[Document], annotation: &str) -> Vec<String> {
     let mut names: Vec<String> = docs
         .iter()
         .filter_map(|d| {
             d.value
                 .pointer("/metadata/annotations")
-                .and_then(|a| a.get(SECRETS_OUTSIDE_ANNOTATION))
+                .and_then(|a| a.get(annotation))
         })
         .filter_map(|v| v.as_str())
         .flat_map(|s| {
@@ -33,6 +37,11 @@ pub fn declared_outside(docs: &[Document]) -> Vec<String> {
     names.sort();
     names.dedup();
     names
+}
+
+/// The Secrets a stream declares as existing outside it.
+pub fn declared_outside(docs: &[Document]) -> Vec<String> {
+    declared(docs, SECRETS_OUTSIDE_ANNOTATION)
 }
 
 /// The outcome over a stream.

@@ -18,6 +18,8 @@ pub struct SemanticProblem {
 pub struct Known {
     /// Secrets that exist outside the stream (declared by the values, or generated in-cluster).
     pub secrets: BTreeSet<String>,
+    /// ConfigMaps that exist outside the stream (e.g. a CA bundle the values name).
+    pub configmaps: BTreeSet<String>,
 }
 
 const WORKLOADS: &[&str] = &[
@@ -422,7 +424,10 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                     .pointer("/configMap/optional")
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
-                if !optional && cx.find("ConfigMap", name).is_none() {
+                if !optional
+                    && cx.find("ConfigMap", name).is_none()
+                    && !known.configmaps.contains(name)
+                {
                     cx.add(
                         p.doc,
                         format!("{at}.configMap.name"),
@@ -586,7 +591,10 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                         .pointer("/configMapRef/optional")
                         .and_then(Value::as_bool)
                         .unwrap_or(false);
-                    if !optional && cx.find("ConfigMap", cname).is_none() {
+                    if !optional
+                        && cx.find("ConfigMap", cname).is_none()
+                        && !known.configmaps.contains(cname)
+                    {
                         cx.add(
                             p.doc,
                             format!("{at}.envFrom[{n}].configMapRef.name"),

@@ -55,7 +55,8 @@ SCENARIOS = {
         "browser_host": "mlflow.example.org",
         "metrics": True,
     },
-    # External PostgreSQL (sslmode=require) with its password in an existing Secret.
+    # External PostgreSQL (sslmode=verify-full against a private CA from trustedCA) with its
+    # password in an existing Secret.
     "external-postgres": {
         "values": "tests/scenarios/external-postgres.yaml",
         "fixtures": {"tracking-db": {"password": "ext-" + secrets.token_hex(8)}},
@@ -198,9 +199,27 @@ def main():
                     "hostssl all all 127.0.0.1/32 scram-sha-256\n")
         opts = f"-p {pg_port} -k {sock} -c listen_addresses=127.0.0.1"
         if sc.get("db_host"):
-            subprocess.run(["openssl", "req", "-new", "-x509", "-days", "1", "-nodes", "-subj", "/CN=localhost",
-                            "-keyout", f"{pg_data}/server.key", "-out", f"{pg_data}/server.crt"],
+            # A test CA of our own signs the server's certificate (SAN 127.0.0.1, where the
+            # database host is mapped); the render's trustedCA bundle is that CA.
+            ca_dir = os.path.join(work, "ca")
+            os.makedirs(ca_dir)
+            for name in ("ca", "other-ca"):
+                subprocess.run(["openssl", "req", "-new", "-x509", "-days", "1", "-nodes",
+                                "-subj", f"/CN=mlflow-chart e2e {name}",
+                                "-keyout", f"{ca_dir}/{name}.key", "-out", f"{ca_dir}/{name}.crt"],
+                               check=True, capture_output=True)
+            with open(f"{ca_dir}/san.ext", "w") as f:
+                f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+            subprocess.run(["openssl", "req", "-new", "-nodes", "-subj", "/CN=127.0.0.1",
+                            "-keyout", f"{pg_data}/server.key", "-out", f"{ca_dir}/server.csr"],
                            check=True, capture_output=True)
+            subprocess.run(["openssl", "x509", "-req", "-days", "1", "-in", f"{ca_dir}/server.csr",
+                            "-CA", f"{ca_dir}/ca.crt", "-CAkey", f"{ca_dir}/ca.key", "-CAcreateserial",
+                            "-extfile", f"{ca_dir}/san.ext", "-out", f"{pg_data}/server.crt"],
+                           check=True, capture_output=True)
+            os.makedirs(os.path.join(work, "pod-ca"))
+            shutil.copy(f"{ca_dir}/ca.crt", os.path.join(work, "pod-ca", "ca.crt"))
+            hosts["/etc/mlflow-chart/ca/ca.crt"] = os.path.join(work, "pod-ca", "ca.crt")
             if os.geteuid() == 0:
                 for f in ("server.key", "server.crt"):
                     shutil.chown(f"{pg_data}/{f}", "postgres")
@@ -270,6 +289,13 @@ def main():
         cmd = [a.replace("/scripts/", mount + "/") for a in init["command"] + init.get("args", [])]
         init_env = dict(base_env, **cluster.env_of(init, rewrite))
         os.makedirs(init_env["HOME"], exist_ok=True)
+        if "PGSSLROOTCERT" in init_env:
+            # The bundle is what makes verify-full pass: another CA must be refused.
+            wrong = dict(init_env, PGSSLROOTCERT=os.path.join(work, "ca", "other-ca.crt"))
+            bad = subprocess.run(cmd, env=wrong, timeout=300, capture_output=True, text=True)
+            assert bad.returncode != 0 and "certificate verify failed" in bad.stdout + bad.stderr, \
+                (bad.returncode, bad.stdout[-2000:], bad.stderr[-2000:])
+            log("with another CA the migration step is refused: certificate verify failed")
         subprocess.run(cmd, check=True, env=init_env, timeout=300)
         log("schema migration ran (fresh database initialised)")
         subprocess.run(cmd, check=True, env=init_env, timeout=300)

@@ -784,7 +784,7 @@ fn cases() -> Vec<Case> {
             vec![],
             &["--set", "oauth2Proxy.enabled=null"],
             1,
-            "oauth2Proxy.enabled is not set",
+            "oauth2Proxy.enabled must be true or false",
         ),
         // Boundary checks: credentials in URIs and hosts, bucket names (issue 12, item 6).
         raw(
@@ -902,6 +902,52 @@ fn cases() -> Vec<Case> {
             &["--set", "MLFlow.artifacts.bucketName=192.168.1.1"],
             1,
             "must not look like an IP address",
+        ),
+        raw(
+            "issuer-encoded-token-query",
+            vec![],
+            &[
+                "render",
+                "--set",
+                "oauth2Proxy.clientID=c",
+                "--set-literal",
+                "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/r?%74oken=TOPSECRET",
+            ],
+            1,
+            "must not carry a credential in its query",
+        ),
+        c(
+            "db-uri-encoded-password",
+            vec![],
+            &[
+                "--set",
+                "services.postgres.enabled=false",
+                "--set",
+                "externalDatabase.existingSecret=s",
+                "--set-literal",
+                "services.postgres.externalURI=postgresql://mlflow@db:5432/mlflow?%70assword=TOPSECRET",
+            ],
+            1,
+            "must not carry a credential in its query",
+        ),
+        c(
+            "s3-url-access-token",
+            vec![],
+            &[
+                "--set",
+                "services.minio.enabled=false",
+                "--set-literal",
+                "s3.url=https://s3.example.org/?access_token=TOPSECRET",
+            ],
+            1,
+            "s3.url must not carry a credential",
+        ),
+        c(
+            "set-json-array-secret",
+            vec![],
+            &["--set-json", r#"["TOPSECRET"]"#],
+            1,
+            "--set-json '…'",
         ),
         // Wording without library jargon.
         c(

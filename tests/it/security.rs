@@ -143,14 +143,14 @@ fn forwarded_headers_are_not_trusted_by_default() {
 fn trusted_proxy_networks_are_the_users_and_never_everyone() {
     let r = render(&[
         "--set",
-        "oauth2Proxy.trustedProxyCIDRs={10.42.0.0/16,fd00::/8}",
+        "oauth2Proxy.trustedProxyCIDRs={10.42.0.0/16,fd00:10::/48}",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let d = docs(&r.stdout);
     let a = args(container(&d, "oauth2-proxy").unwrap());
     assert!(a.contains(&"--reverse-proxy=true".to_string()));
     assert!(a.contains(&"--trusted-proxy-ip=10.42.0.0/16".to_string()));
-    assert!(a.contains(&"--trusted-proxy-ip=fd00::/8".to_string()));
+    assert!(a.contains(&"--trusted-proxy-ip=fd00:10::/48".to_string()));
     for bad in [
         "0.0.0.0/0",
         "::/0",
@@ -404,4 +404,64 @@ fn metrics_open_only_the_metrics_port() {
         metrics_rule["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
         "monitoring"
     );
+}
+
+/// Nothing in the values can move MLflow off loopback or switch the proxy off by accident:
+/// extra MLflow arguments may not set the bind address or port (the last --host wins,
+/// mlflow/utils/cli_args.py:162 at 3.17.2), and oauth2Proxy.enabled must be a boolean
+/// even with --skip-schema-validation.
+#[test]
+fn values_cannot_route_around_the_proxy() {
+    for extra in [
+        r#"["--host","0.0.0.0"]"#,
+        r#"["-h0.0.0.0"]"#,
+        r#"["--host=0.0.0.0"]"#,
+        r#"["--port","5001"]"#,
+        r#"["--uvicorn-opts","--host 0.0.0.0"]"#,
+        r#"["--gunicorn-opts=--bind 0.0.0.0:5000"]"#,
+    ] {
+        let r = render(&["--set-json", &format!("MLFlow.extraArgs={extra}")]);
+        assert_eq!(r.code, 1, "{extra}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr.contains("MLFlow.extraArgs"),
+            "{extra}: {}",
+            r.stderr
+        );
+    }
+    for (flag, val) in [
+        ("--set-string", "oauth2Proxy.enabled=true"),
+        ("--set-string", "oauth2Proxy.enabled=false"),
+        ("--set-json", "oauth2Proxy.enabled=1"),
+        ("--set-json", "oauth2Proxy.enabled={}"),
+        ("--set-json", r#"oauth2Proxy.enabled="yes""#),
+    ] {
+        let r = render(&["--skip-schema-validation", flag, val]);
+        assert_eq!(r.code, 1, "{flag} {val}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("oauth2Proxy.enabled must be true or false"),
+            "{}",
+            r.stderr
+        );
+    }
+    // A comma would be split by the proxy's string-slice flags: `example.org,*` = everyone.
+    for key in ["emailDomains", "allowedGroups", "extraAudiences"] {
+        let r = render(&[
+            "--set-json",
+            &format!(r#"oauth2Proxy.{key}=["example.org,*"]"#),
+        ]);
+        assert_eq!(r.code, 1, "{key}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("oauth2Proxy.{key}")),
+            "{}",
+            r.stderr
+        );
+    }
+    let r = render(&[
+        "--set-json",
+        r#"MLFlow.corsAllowedOrigins=["https://u:TOPSECRET@x.example.org"]"#,
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(!r.stderr.contains("TOPSECRET"), "{}", r.stderr);
 }
