@@ -752,6 +752,15 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         .and_then(Value::as_array)
         .map(|a| a.iter().flat_map(|t| list(t, "/hosts")).collect())
         .unwrap_or_default();
+    for h in &ingress_hosts {
+        // Kubernetes refuses an IP as an Ingress host (ValidateIngressRule: "must be a DNS
+        // name, not an IP address"), and the login callback needs a name.
+        if h.parse::<std::net::IpAddr>().is_ok() {
+            acc.errors.push(format!(
+                "ingress.hosts: {h} is an IP address; an Ingress host must be a DNS name (Kubernetes refuses IPs there)"
+            ));
+        }
+    }
     if ingress_enabled && ingress_hosts.is_empty() {
         acc.errors
             .push("ingress.enabled is true but ingress.hosts names no host".into());

@@ -949,6 +949,18 @@ fn cases() -> Vec<Case> {
             1,
             "--set-json '…'",
         ),
+        c(
+            "ingress-ip-host",
+            vec![],
+            &[
+                "--set",
+                "ingress.enabled=true",
+                "--set",
+                "ingress.hosts[0].host=10.0.0.1",
+            ],
+            1,
+            "is an IP address; an Ingress host must be a DNS name",
+        ),
         // Wording without library jargon.
         c(
             "set-fractional-index",
