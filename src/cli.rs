@@ -534,8 +534,15 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
         }
         Format::Yaml => {
             let mut s = String::new();
-            for p in &report.problems {
+            let listed = crate::schema::MAX_LISTED;
+            for p in report.problems.iter().take(listed) {
                 s.push_str(&format!("error: {p}\n"));
+            }
+            if report.problems.len() > listed {
+                s.push_str(&format!(
+                    "… and {} more problems (only the first {listed} are listed; -o json lists all)\n",
+                    report.problems.len() - listed
+                ));
             }
             for n in &report.not_validated {
                 s.push_str(&format!(

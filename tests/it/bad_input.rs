@@ -1439,7 +1439,15 @@ fn big_inputs_finish_quickly() {
     std::fs::write(d.join("unknown.yaml"), unknown).unwrap();
     std::fs::write(d.join("docs.yaml"), docs).unwrap();
     let p = |n: &str| d.join(n).to_string_lossy().into_owned();
+    let mut bad_docs = String::new();
+    for i in 0..3_000 {
+        bad_docs.push_str(&format!(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_{i}\n"
+        ));
+    }
+    std::fs::write(d.join("bad.yaml"), bad_docs).unwrap();
     let (e, u, m) = (p("errors.yaml"), p("unknown.yaml"), p("docs.yaml"));
+    let bad = p("bad.yaml");
     let cases: Vec<(Vec<&str>, i32, &str)> = vec![
         (vec!["render", "-f", &e], 1, "20000 problems"),
         (vec!["render", "-f", &u], 1, "and 19950 more"),
@@ -1449,6 +1457,7 @@ fn big_inputs_finish_quickly() {
             "tolerations",
         ),
         (vec!["validate", &m], 0, "3000 documents, 0 problems"),
+        (vec!["validate", &bad], 1, "and 2950 more problems"),
     ];
     for (args, code, needle) in cases {
         let start = Instant::now();
