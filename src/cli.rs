@@ -300,7 +300,8 @@ pub fn render_docs(args: &RenderArgs) -> Result<(Vec<Document>, Vec<String>), Fa
         api_versions: args.api_versions.clone(),
     };
 
-    let computed = values::compute(&args.values)?;
+    let mut computed = values::compute(&args.values)?;
+    schema::restore_deleted(&mut computed)?;
     render_computed(&computed, &release, &caps, args.skip_schema_validation)
 }
 
@@ -489,6 +490,8 @@ fn run_values(args: &ValuesArgs) -> Result<Output, Failure> {
             code: 0,
         });
     }
+    // The merge as Helm has it: a null deletes, even a value the chart needs (`render`
+    // reports those).
     let computed = values::compute(args)?;
     schema::check(&computed)?;
     let text = emit::to_yaml(&values::sorted(&computed.values))?;

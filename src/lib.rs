@@ -11,6 +11,7 @@ pub mod emit;
 pub mod error;
 pub mod input;
 pub mod locate;
+pub mod migration;
 pub mod parse;
 pub mod redact;
 pub mod reference;

@@ -62,6 +62,22 @@ pub fn check(computed: &Computed) -> Result<(), Failure> {
         .take(MAX_LISTED)
         .map(|(path, f)| match f {
             Found::Unknown(key) => {
+                // The most specific replacement: for the keys written under it, or for it.
+                let leaves = leaf_paths(&computed.values, path, 8);
+                let specific: Vec<String> = leaves
+                    .iter()
+                    .filter_map(|l| {
+                        crate::migration::replacement(&l.to_string()).map(|what| {
+                            format!(
+                                "{l}: a key of the original chart or its bitnami subcharts that this chart does not take: {what} {}",
+                                computed.origin(l)
+                            )
+                        })
+                    })
+                    .collect();
+                if !specific.is_empty() {
+                    return specific.join("\n");
+                }
                 let mut text = format!("{path}: unknown key");
                 let parent = KeyPath(path.0[..path.0.len() - 1].to_vec());
                 if let Some(s) = suggest(&schema, &parent, key) {
@@ -84,6 +100,124 @@ pub fn check(computed: &Computed) -> Result<(), Failure> {
     ))
     .with_problems(problems)
     .hint("see docs/values.md (or `mlflow-chart schema`) for every key and its type"))
+}
+
+/// After the merge, the keys of the chart's defaults that a user `null` deleted, under the
+/// chart's own (closed) objects: an empty default (`""`, `false`, `0`, `[]`, `{}`) is put
+/// back — the null meant "nothing", as in the original chart's values files — and a
+/// non-empty scalar one is a value the chart needs: an error naming the key and where the
+/// null came from. Pass-through Kubernetes objects (schema `$ref`s such as `resources`)
+/// and open maps keep Helm's rule: a null there deletes.
+pub fn restore_deleted(computed: &mut Computed) -> Result<(), Failure> {
+    let schema = schema();
+    let defaults = Value::Object(crate::values::parse_yaml(
+        "values.yaml (defaults)",
+        crate::values::DEFAULT_VALUES,
+    )?);
+    let mut missing = Vec::new();
+    if let Value::Object(cur) = &mut computed.values {
+        restore(
+            &schema,
+            &schema,
+            &defaults,
+            cur,
+            &KeyPath::default(),
+            &mut missing,
+        );
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let problems: Vec<String> = missing
+        .iter()
+        .take(MAX_LISTED)
+        .map(|p| {
+            format!(
+                "{p}: the chart needs this value, but a null deleted it {}",
+                computed.origin(p)
+            )
+        })
+        .collect();
+    Err(Failure::input(format!(
+        "{} value{} the chart needs {} missing",
+        missing.len(),
+        if missing.len() == 1 { "" } else { "s" },
+        if missing.len() == 1 { "is" } else { "are" }
+    ))
+    .with_problems(problems)
+    .hint("remove the null, or set a value (docs/values.md gives each key's default)"))
+}
+
+fn is_empty_default(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.is_empty(),
+    }
+}
+
+/// Is this schema node one of the chart's own closed objects (not a `$ref`)?
+fn closed(node: &Value) -> bool {
+    node.get("$ref").is_none()
+        && node.get("additionalProperties") == Some(&Value::Bool(false))
+        && node.get("properties").is_some()
+}
+
+fn restore(
+    root: &Value,
+    node: &Value,
+    defaults: &Value,
+    cur: &mut serde_json::Map<String, Value>,
+    at: &KeyPath,
+    missing: &mut Vec<KeyPath>,
+) {
+    let (Some(props), Value::Object(dmap)) = (node.get("properties"), defaults) else {
+        return;
+    };
+    for (k, dv) in dmap {
+        let Some(child) = props.get(k) else { continue };
+        let path = at.key(k);
+        match (cur.get_mut(k), dv) {
+            (Some(Value::Object(inner)), Value::Object(_)) if closed(child) => {
+                restore(root, child, dv, inner, &path, missing);
+            }
+            (Some(_), _) => {}
+            (None, Value::Object(_)) if closed(child) => {
+                let mut inner = serde_json::Map::new();
+                restore(root, child, dv, &mut inner, &path, missing);
+                cur.insert(k.clone(), Value::Object(inner));
+            }
+            (None, _) if is_empty_default(dv) => {
+                cur.insert(k.clone(), dv.clone());
+            }
+            (None, Value::Object(_) | Value::Array(_)) => {}
+            (None, _) => missing.push(path),
+        }
+    }
+    let _ = root;
+}
+
+/// Up to `max` leaf key paths at or below `at` in `root` (maps only; lists are leaves).
+fn leaf_paths(root: &Value, at: &KeyPath, max: usize) -> Vec<KeyPath> {
+    let mut out = Vec::new();
+    let mut stack = vec![at.clone()];
+    while let Some(p) = stack.pop() {
+        if out.len() >= max {
+            break;
+        }
+        match locate::lookup(root, &p) {
+            Some(Value::Object(m)) if !m.is_empty() => {
+                for k in m.keys().rev() {
+                    stack.push(p.key(k));
+                }
+            }
+            _ => out.push(p),
+        }
+    }
+    out
 }
 
 /// A short message for one schema error, without echoing the value (it may be secret).

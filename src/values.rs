@@ -137,13 +137,44 @@ pub fn compute(args: &ValuesArgs) -> Result<Computed, Failure> {
     for v in user.values_mut() {
         integral_floats_to_ints(v);
     }
+    original_chart_forms(&mut user);
     let mut values = parse_yaml("values.yaml (defaults)", DEFAULT_VALUES)?;
     coalesce(&mut values, user);
     Ok(Computed {
-        values: Value::Object(values),
+        // Keys sorted, as Helm's templates see Go maps: nothing downstream (output bytes,
+        // Job names) depends on the order in which the user wrote them.
+        values: sorted(&Value::Object(values)),
         sources,
         flags,
     })
+}
+
+/// The original chart wrote some lists as one comma-separated string
+/// (`oauth2Proxy.keycloak.allowed_roles: "a,b"`, `oauth2Proxy.emailDomains: "*"`): they
+/// become the lists they meant.
+fn original_chart_forms(user: &mut Map<String, Value>) {
+    let Some(Value::Object(proxy)) = user.get_mut("oauth2Proxy") else {
+        return;
+    };
+    let split = |v: &mut Value| {
+        if let Value::String(s) = v {
+            *v = Value::Array(
+                s.split(',')
+                    .map(str::trim)
+                    .filter(|x| !x.is_empty())
+                    .map(|x| Value::String(x.to_string()))
+                    .collect(),
+            );
+        }
+    };
+    if let Some(v) = proxy.get_mut("emailDomains") {
+        split(v);
+    }
+    if let Some(Value::Object(k)) = proxy.get_mut("keycloak")
+        && let Some(v) = k.get_mut("allowed_roles")
+    {
+        split(v);
+    }
 }
 
 /// A number written as `2.0` or `1e3` is the integer it denotes, as Helm's templates
@@ -362,7 +393,13 @@ impl Computed {
     /// column, or the chart defaults. Every source was indexed once, so this is cheap.
     pub fn origin(&self, path: &KeyPath) -> String {
         for f in self.flags.iter().rev() {
-            if locate::lookup(&f.values, path).is_some() {
+            // The path itself, or an ancestor this flag set to null (which deleted it).
+            let set_here = locate::lookup(&f.values, path).is_some()
+                || (1..path.0.len()).any(|n| {
+                    locate::lookup(&f.values, &KeyPath(path.0[..n].to_vec()))
+                        .is_some_and(Value::is_null)
+                });
+            if set_here {
                 return format!("from {} {}", f.flag, f.shown);
             }
         }

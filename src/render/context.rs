@@ -211,7 +211,12 @@ fn trunc63(s: &str) -> String {
 
 /// `<base>-<suffix>`, shortening the base so the whole stays a 63-character DNS label.
 fn suffixed(base: &str, suffix: &str) -> String {
-    let room = 63usize.saturating_sub(suffix.len() + 1);
+    suffixed_within(base, suffix, 63)
+}
+
+/// `<base>-<suffix>` in at most `max` characters, shortening the base.
+fn suffixed_within(base: &str, suffix: &str, max: usize) -> String {
+    let room = max.saturating_sub(suffix.len() + 1);
     let mut head: String = base.chars().take(room).collect();
     while head.ends_with('-') {
         head.pop();
@@ -273,11 +278,12 @@ fn pct(s: &str) -> String {
     out
 }
 
-/// A short, stable hash (FNV-1a 64) of the values, release and chart version.
+/// A short, stable hash (FNV-1a 64) of the values, release and chart version. Keys are
+/// sorted first, so the order in which the user wrote them does not matter.
 fn input_hash(values: &Value, release: &Release) -> String {
     let text = format!(
         "{}|{}|{}|{CHART_VERSION}|{APP_VERSION}",
-        serde_json::to_string(values).unwrap_or_default(),
+        serde_json::to_string(&crate::values::sorted(values)).unwrap_or_default(),
         release.name,
         release.namespace
     );
@@ -341,60 +347,56 @@ struct CredentialSpec<'a> {
     component: &'a str,
 }
 
-/// Resolves a credential set in its three modes and returns the Secret to reference:
-/// an existing Secret (referenced, never rendered); explicit values (rendered, with a
-/// warning); or nothing (generated once in the cluster).
-fn credential_set(values: &Value, spec: &CredentialSpec<'_>, acc: &mut Acc) -> String {
+/// Resolves a credential set in its three modes and returns, per Secret key, the Secret to
+/// reference: an existing Secret (referenced, never rendered); explicit values (rendered,
+/// with a warning); or nothing (generated once in the cluster). When only some values are
+/// given (e.g. `postgresql.auth.password` without `postgresPassword`, as bitnami's chart
+/// allowed), the given ones are rendered and the others generated, in a second Secret.
+fn credential_set(
+    values: &Value,
+    spec: &CredentialSpec<'_>,
+    acc: &mut Acc,
+) -> BTreeMap<String, String> {
     let base = spec.base;
     let existing = s(
         values,
         &format!("/{}/existingSecret", base.replace('.', "/")),
     );
-    let given: Vec<(&str, &str, &str)> = spec
+    let given: Vec<(&str, &str, &str, usize)> = spec
         .keys
         .iter()
-        .map(|(key, value_key, _)| {
+        .map(|(key, value_key, n)| {
             (
                 *key,
                 *value_key,
                 s(values, &format!("/{}/{value_key}", base.replace('.', "/"))),
+                *n,
             )
         })
         .collect();
-    let names = given
-        .iter()
-        .map(|(_, k, _)| format!("{base}.{k}"))
-        .collect::<Vec<_>>()
-        .join(" and ");
+    let all_to = |name: &str| -> BTreeMap<String, String> {
+        spec.keys
+            .iter()
+            .map(|(k, _, _)| (k.to_string(), name.to_string()))
+            .collect()
+    };
     if !existing.is_empty() {
-        if given.iter().any(|(_, _, v)| !v.is_empty()) {
+        if given.iter().any(|(_, _, v, _)| !v.is_empty()) {
+            let names = given
+                .iter()
+                .map(|(_, k, _, _)| format!("{base}.{k}"))
+                .collect::<Vec<_>>()
+                .join(" and ");
             acc.errors.push(format!(
                 "{base}.existingSecret is set together with {names}: use one of them"
             ));
         }
         let keys: Vec<&str> = spec.keys.iter().map(|(k, _, _)| *k).collect();
         acc.external.push(ExternalSecret::new(existing, &keys));
-        return existing.to_string();
+        return all_to(existing);
     }
-    if given.iter().any(|(_, _, v)| !v.is_empty()) {
-        if given.iter().any(|(_, _, v)| v.is_empty()) {
-            acc.errors.push(format!(
-                "{names} must be given together (or neither, to have them generated in the cluster)"
-            ));
-        }
-        acc.warnings.push(format!(
-            "the output holds {} ({base}.*); prefer {base}.existingSecret",
-            spec.what
-        ));
-        acc.rendered.push(RenderedSecret {
-            name: spec.name.to_string(),
-            component: spec.component.into(),
-            data: given
-                .iter()
-                .map(|(k, _, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        });
-    } else {
+    let (shown, missing): (Vec<_>, Vec<_>) = given.iter().partition(|(_, _, v, _)| !v.is_empty());
+    if shown.is_empty() {
         acc.generated.push(GeneratedSecret {
             name: spec.name.to_string(),
             component: spec.component.into(),
@@ -404,8 +406,44 @@ fn credential_set(values: &Value, spec: &CredentialSpec<'_>, acc: &mut Acc) -> S
                 .map(|(k, _, n)| (k.to_string(), *n))
                 .collect(),
         });
+        return all_to(spec.name);
     }
-    spec.name.to_string()
+    acc.warnings.push(format!(
+        "the output holds {} ({base}.*); prefer {base}.existingSecret",
+        spec.what
+    ));
+    acc.rendered.push(RenderedSecret {
+        name: spec.name.to_string(),
+        component: spec.component.into(),
+        data: shown
+            .iter()
+            .map(|(k, _, v, _)| (k.to_string(), v.to_string()))
+            .collect(),
+    });
+    let mut refs = all_to(spec.name);
+    if !missing.is_empty() {
+        let generated = suffixed(spec.name, "generated");
+        acc.notes.push(format!(
+            "{} not given: generated once in the cluster into Secret {generated}",
+            missing
+                .iter()
+                .map(|(_, k, _, _)| format!("{base}.{k}"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ));
+        acc.generated.push(GeneratedSecret {
+            name: generated.clone(),
+            component: spec.component.into(),
+            keys: missing
+                .iter()
+                .map(|(k, _, _, n)| (k.to_string(), *n))
+                .collect(),
+        });
+        for (k, _, _, _) in &missing {
+            refs.insert(k.to_string(), generated.clone());
+        }
+    }
+    refs
 }
 
 /// Derives the wiring, or fails with every broken cross-key rule at once.
@@ -415,6 +453,11 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
     let ns = &release.namespace;
 
     let mut names = BTreeMap::new();
+    if !fullname.starts_with(|c: char| c.is_ascii_lowercase()) {
+        acc.errors.push(format!(
+            "the release's objects would be named {fullname:?}, but a Service name must start with a letter (DNS-1035): choose a release name that starts with a letter, or set fullnameOverride"
+        ));
+    }
     for (k, suffix) in [
         ("postgresql", "postgresql"),
         ("postgresqlHeadless", "postgresql-hl"),
@@ -431,6 +474,11 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         ("defaultDeny", "default-deny"),
     ] {
         names.insert(k, suffixed(&fullname, suffix));
+    }
+    // A StatefulSet's pods carry the label controller-revision-hash = "<name>-<hash>" (up to
+    // 11 more characters), which must stay within 63: StatefulSet names get at most 52.
+    for (k, suffix) in [("postgresql", "postgresql"), ("minio", "minio")] {
+        names.insert(k, suffixed_within(&fullname, suffix, 52));
     }
     names.insert("mlflow", fullname.clone());
     // A Job's pod template is immutable: a Job whose spec changes needs a new name, or
@@ -468,6 +516,39 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
             s(values, "/image/digest"),
         ),
     );
+    for (key, repo, tag, on) in [
+        (
+            "image.repository",
+            s(values, "/image/repository"),
+            tag.as_str(),
+            true,
+        ),
+        (
+            "postgresql.image.repository",
+            s(values, "/postgresql/image/repository"),
+            s(values, "/postgresql/image/tag"),
+            b(values, "/services/postgres/enabled"),
+        ),
+        (
+            "minio.image.repository",
+            s(values, "/minio/image/repository"),
+            s(values, "/minio/image/tag"),
+            b(values, "/services/minio/enabled"),
+        ),
+        (
+            "oauth2Proxy.repository",
+            s(values, "/oauth2Proxy/repository"),
+            s(values, "/oauth2Proxy/tag"),
+            b(values, "/oauth2Proxy/enabled"),
+        ),
+    ] {
+        if let Some(why) = on
+            .then(|| crate::migration::unfit_image(key, repo, tag))
+            .flatten()
+        {
+            acc.errors.push(why);
+        }
+    }
     images.insert("postgresql", registry_image(values, "/postgresql/image"));
     images.insert("minio", registry_image(values, "/minio/image"));
     images.insert("mc", registry_image(values, "/minio/clientImage"));
@@ -509,11 +590,11 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
                 pct(&database)
             ),
             password: Some(SecretRef {
-                name: secret_name.clone(),
+                name: secret_name["password"].clone(),
                 key: "password".into(),
             }),
             admin_password: Some(SecretRef {
-                name: secret_name,
+                name: secret_name["postgres-password"].clone(),
                 key: "postgres-password".into(),
             }),
             host,
@@ -641,11 +722,11 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
                 i(values, "/minio/service/ports/api")
             ),
             access_key: Some(SecretRef {
-                name: secret_name.clone(),
+                name: secret_name["root-user"].clone(),
                 key: "root-user".into(),
             }),
             secret_key: Some(SecretRef {
-                name: secret_name,
+                name: secret_name["root-password"].clone(),
                 key: "root-password".into(),
             }),
             region: s(values, "/s3/region").to_string(),
@@ -1378,6 +1459,10 @@ mod tests {
         let a = input_hash(&json!({"a": 1}), &r);
         assert_eq!(a, input_hash(&json!({"a": 1}), &r));
         assert_ne!(a, input_hash(&json!({"a": 2}), &r));
+        // Key order does not matter.
+        let x: Value = serde_json::from_str(r#"{"p": {"a": 1, "b": 2}}"#).unwrap();
+        let y: Value = serde_json::from_str(r#"{"p": {"b": 2, "a": 1}}"#).unwrap();
+        assert_eq!(input_hash(&x, &r), input_hash(&y, &r));
         assert_eq!(a.len(), 10);
     }
 

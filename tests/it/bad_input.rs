@@ -784,7 +784,7 @@ fn cases() -> Vec<Case> {
             vec![],
             &["--set", "oauth2Proxy.enabled=null"],
             1,
-            "oauth2Proxy.enabled must be true or false",
+            "oauth2Proxy.enabled: the chart needs this value",
         ),
         // Boundary checks: credentials in URIs and hosts, bucket names (issue 12, item 6).
         raw(
@@ -887,7 +887,7 @@ fn cases() -> Vec<Case> {
                 "externalDatabase.port=null",
             ],
             1,
-            "externalDatabase.port must be a number from 1 to 65535",
+            "externalDatabase.port: the chart needs this value",
         ),
         c(
             "bucket-double-dot",

@@ -14,3 +14,4 @@ mod repository;
 mod security;
 mod strvals_oracle;
 mod validate_corpus;
+mod values_model;

@@ -1,0 +1,214 @@
+//! Keys of the original chart and of the bitnami subcharts it bundled that this chart
+//! does not take as they are: each names what replaces it, so a migrating user's values
+//! file fails with a way forward instead of a bare "unknown key". The same table is
+//! docs/migration.md's; a test walks it key by key.
+
+/// (key path, or a prefix ending in `.`; what replaces it)
+pub const REPLACED: &[(&str, &str)] = &[
+    (
+        "global.storageClass",
+        "set postgresql.persistence.storageClass and minio.persistence.storageClass",
+    ),
+    (
+        "global.defaultStorageClass",
+        "set postgresql.persistence.storageClass and minio.persistence.storageClass",
+    ),
+    (
+        "global.imageRegistry",
+        "set image.repository, postgresql.image.registry, minio.image.registry and minio.clientImage.registry",
+    ),
+    (
+        "global.imagePullSecrets",
+        "set imagePullSecrets (used by every pod)",
+    ),
+    ("global.postgresql.", "set the postgresql.auth.* keys"),
+    (
+        "global.security.",
+        "not needed: images are pinned official ones, not bitnami's",
+    ),
+    (
+        "global.",
+        "this chart has no global values; set the component's own keys (docs/values.md)",
+    ),
+    (
+        "postgresql.primary.persistence.size",
+        "set postgresql.persistence.size",
+    ),
+    (
+        "postgresql.primary.persistence.storageClass",
+        "set postgresql.persistence.storageClass",
+    ),
+    (
+        "postgresql.primary.persistence.",
+        "set the postgresql.persistence.* keys (storageClass, size)",
+    ),
+    ("postgresql.primary.resources", "set postgresql.resources"),
+    (
+        "postgresql.primary.",
+        "this chart runs one PostgreSQL without bitnami's primary/read-replica layout; set the postgresql.* keys (docs/values.md)",
+    ),
+    (
+        "postgresql.readReplicas.",
+        "read replicas are not supported; remove it",
+    ),
+    (
+        "postgresql.architecture",
+        "only a standalone PostgreSQL is deployed; remove it",
+    ),
+    (
+        "postgresql.auth.enablePostgresUser",
+        "the superuser always exists (its password is postgresql.auth.postgresPassword, generated when empty); remove it",
+    ),
+    (
+        "postgresql.auth.secretKeys.",
+        "the keys of postgresql.auth.existingSecret are fixed: password and postgres-password",
+    ),
+    (
+        "postgresql.auth.usePasswordFiles",
+        "passwords reach the containers through secretKeyRef; remove it",
+    ),
+    (
+        "postgresql.persistence.enabled",
+        "PostgreSQL always keeps its data on a PersistentVolumeClaim; remove it",
+    ),
+    (
+        "postgresql.database",
+        "set postgresql.auth.database (the original chart read this key by mistake)",
+    ),
+    (
+        "postgresql.metrics.",
+        "PostgreSQL metrics are not part of this chart; remove it",
+    ),
+    (
+        "minio.defaultBuckets",
+        "set MLFlow.artifacts.bucketName: the bucket Job creates that bucket, private",
+    ),
+    (
+        "minio.mode",
+        "only a standalone MinIO is deployed; remove it",
+    ),
+    (
+        "minio.statefulset.",
+        "only a standalone MinIO is deployed; remove it",
+    ),
+    (
+        "minio.persistence.enabled",
+        "MinIO always keeps its data on a PersistentVolumeClaim; remove it",
+    ),
+    (
+        "minio.auth.rootUserSecretKey",
+        "the keys of minio.auth.existingSecret are fixed: root-user and root-password",
+    ),
+    (
+        "minio.auth.rootPasswordSecretKey",
+        "the keys of minio.auth.existingSecret are fixed: root-user and root-password",
+    ),
+    (
+        "minio.console.",
+        "MinIO's console is not exposed; use mc, or MinIO's API through a port-forward",
+    ),
+    (
+        "minio.service.ports.console",
+        "MinIO's console is not exposed; remove it",
+    ),
+    (
+        "minio.provisioning.",
+        "the bucket Job creates MLFlow.artifacts.bucketName; other provisioning is not supported",
+    ),
+    (
+        "minio.metrics.",
+        "MinIO metrics are not part of this chart; remove it",
+    ),
+    (
+        "oauth2Proxy.redirectUrl",
+        "the login callback is derived from the first concrete ingress host",
+    ),
+    (
+        "oauth2Proxy.extraArgs",
+        "not supported: the proxy's flags are part of the security boundary (docs/security.md)",
+    ),
+];
+
+/// What replaces the values key `path` (dotted), if it is a known key of the original
+/// chart or of bitnami's subcharts.
+pub fn replacement(path: &str) -> Option<&'static str> {
+    REPLACED.iter().find_map(|(key, what)| {
+        let hit = if let Some(prefix) = key.strip_suffix('.') {
+            path == prefix || path.starts_with(key)
+        } else {
+            path == *key || path.starts_with(&format!("{key}."))
+        };
+        hit.then_some(*what)
+    })
+}
+
+/// Images that do not fit this chart's pods, with the reason: bitnami's PostgreSQL and MinIO
+/// (their own entrypoints, users and data paths) and the original chart's MLflow 2 image
+/// (no `--allowed-hosts`, which the server command needs).
+pub fn unfit_image(key: &str, repository: &str, tag: &str) -> Option<String> {
+    let repo = repository.to_ascii_lowercase();
+    if repo.contains("bitnami") {
+        return Some(format!(
+            "{key}: bitnami images ({repository}) keep their data and settings elsewhere and start differently; this chart runs the official images (see the default in docs/values.md and docs/migration.md)"
+        ));
+    }
+    if key == "image.repository" {
+        let v2 = tag.trim_start_matches('v').starts_with("2.")
+            || tag.trim_start_matches('v').starts_with("1.");
+        if repo.contains("evk02/mlflow") || v2 {
+            return Some(format!(
+                "{key}: {repository}:{tag} is MLflow 2 or older, whose server has no --allowed-hosts; use MLflow 3 (the default ghcr.io/mlflow/mlflow)"
+            ));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_and_keys() {
+        assert_eq!(
+            replacement("postgresql.primary.persistence.size"),
+            Some("set postgresql.persistence.size")
+        );
+        assert!(
+            replacement("postgresql.primary.nodeSelector")
+                .unwrap()
+                .contains("one PostgreSQL")
+        );
+        assert!(
+            replacement("global.storageClass")
+                .unwrap()
+                .contains("storageClass")
+        );
+        assert!(replacement("global.foo").is_some());
+        assert!(replacement("postgresql.auth.password").is_none());
+        assert!(replacement("minio.modeX").is_none());
+    }
+
+    #[test]
+    fn images() {
+        assert!(
+            unfit_image(
+                "postgresql.image.repository",
+                "bitnamilegacy/postgresql",
+                "14"
+            )
+            .is_some()
+        );
+        assert!(unfit_image("image.repository", "evk02/mlflow", "2.2.1").is_some());
+        assert!(unfit_image("image.repository", "ghcr.io/mlflow/mlflow", "v2.9.0").is_some());
+        assert!(unfit_image("image.repository", "ghcr.io/mlflow/mlflow", "v3.17.2-full").is_none());
+        assert!(
+            unfit_image(
+                "minio.image.repository",
+                "quay.io/minio/minio",
+                "RELEASE.2025"
+            )
+            .is_none()
+        );
+    }
+}

@@ -1,0 +1,230 @@
+//! The values model: every value the chart needs is present (a null that deletes one is a
+//! located error naming the key), integer keys accept `2.0`-style numbers as the integer,
+//! output and Job names do not depend on key order, generated names are valid, and the
+//! original chart's and bitnami's keys either work or name what replaces them.
+
+use crate::common;
+use serde_json::Value;
+
+const P: [&str; 4] = [
+    "--set",
+    "oauth2Proxy.clientID=c",
+    "--set",
+    "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/r",
+];
+
+fn render(extra: &[&str]) -> common::Run {
+    let mut a = vec!["render", "-q"];
+    a.extend_from_slice(&P);
+    a.extend_from_slice(extra);
+    common::run(&a, None)
+}
+
+fn defaults_and_schema() -> (Value, Value) {
+    let root = common::root();
+    let defaults: Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(root.join("values.yaml")).unwrap())
+            .unwrap();
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("values.schema.json")).unwrap())
+            .unwrap();
+    (defaults, schema)
+}
+
+/// (dotted key, default, schema type) of every scalar under the chart's own closed objects.
+fn typed_scalars() -> Vec<(String, Value, String)> {
+    fn walk(d: &Value, node: &Value, at: &str, out: &mut Vec<(String, Value, String)>) {
+        let (Some(props), Some(map)) = (node.get("properties"), d.as_object()) else {
+            return;
+        };
+        if node.get("additionalProperties") != Some(&Value::Bool(false)) {
+            return;
+        }
+        for (k, v) in map {
+            let Some(child) = props.get(k) else { continue };
+            if child.get("$ref").is_some() {
+                continue;
+            }
+            let key = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            match v {
+                Value::Object(_) => walk(v, child, &key, out),
+                Value::Array(_) | Value::Null => {}
+                _ => out.push((
+                    key,
+                    v.clone(),
+                    child
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                )),
+            }
+        }
+    }
+    let (d, s) = defaults_and_schema();
+    let mut out = Vec::new();
+    walk(&d, &s, "", &mut out);
+    out
+}
+
+#[test]
+fn a_null_for_every_needed_value_is_a_located_error() {
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for (key, default, _) in typed_scalars() {
+        let empty = matches!(&default, Value::String(s) if s.is_empty())
+            || default == Value::Bool(false)
+            || default == serde_json::json!(0);
+        let r = render(&["--set", &format!("{key}=null")]);
+        if empty {
+            // An empty default deleted means the same: nothing. It must still render.
+            if r.code != 0 && !r.stderr.contains(&key) {
+                problems.push(format!("{key} (empty default): {}", r.stderr));
+            }
+            continue;
+        }
+        checked += 1;
+        let ok = r.code == 1
+            && r.stdout.is_empty()
+            && r.stderr
+                .contains(&format!("{key}: the chart needs this value"))
+            && r.stderr.contains(&format!("--set '{key}=…'"));
+        if !ok {
+            problems.push(format!("{key}: exit {}: {}", r.code, r.stderr));
+        }
+    }
+    assert!(checked >= 20, "only {checked} needed keys");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn integer_keys_take_integral_floats_as_the_integer() {
+    let base = render(&[]);
+    assert_eq!(base.code, 0, "{}", base.stderr);
+    let mut checked = 0;
+    for (key, default, ty) in typed_scalars() {
+        if ty != "integer" || !default.is_i64() {
+            continue;
+        }
+        checked += 1;
+        let r = render(&["--set-json", &format!("{key}={}.0", default)]);
+        assert_eq!(r.code, 0, "{key}: {}", r.stderr);
+        assert_eq!(
+            r.stdout, base.stdout,
+            "{key}={default}.0 renders differently from {default}"
+        );
+        let r = render(&["--set-json", &format!("{key}={}.5", default)]);
+        assert_eq!(r.code, 1, "{key}={default}.5 must be refused");
+        assert!(r.stderr.contains(&key), "{}", r.stderr);
+    }
+    assert!(checked >= 4, "only {checked} integer keys");
+}
+
+#[test]
+fn key_order_does_not_change_the_output() {
+    let d = std::env::temp_dir().join(format!("mlflow-chart-order-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    let a = d.join("a.yaml");
+    let b = d.join("b.yaml");
+    std::fs::write(&a, "podAnnotations: {x: \"1\", a: \"2\", m: \"3\"}\nreplicaCount: 2\nserviceAccount:\n  annotations: {z: q, b: r}\n").unwrap();
+    std::fs::write(&b, "serviceAccount:\n  annotations: {b: r, z: q}\nreplicaCount: 2\npodAnnotations: {m: \"3\", a: \"2\", x: \"1\"}\n").unwrap();
+    let ra = render(&["-f", a.to_str().unwrap()]);
+    let rb = render(&["-f", b.to_str().unwrap()]);
+    assert_eq!(ra.code, 0, "{}", ra.stderr);
+    assert_eq!(ra.stdout, rb.stdout);
+    let rc = render(&["--set", "podAnnotations.a=x", "--set", "podAnnotations.b=y"]);
+    let rd = render(&["--set", "podAnnotations.b=y", "--set", "podAnnotations.a=x"]);
+    assert_eq!(rc.stdout, rd.stdout);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn generated_names_are_valid_for_their_kind() {
+    let r = common::run(&["render", "1team", "-q", P[0], P[1], P[2], P[3]], None);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("must start with a letter") && r.stderr.contains("fullnameOverride"),
+        "{}",
+        r.stderr
+    );
+    let long = "a".repeat(53);
+    let r = common::run(&["render", &long, "-q", P[0], P[1], P[2], P[3]], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let docs: Vec<Value> = serde_saphyr::from_multiple(&r.stdout).unwrap();
+    let mut sts = 0;
+    for d in docs.iter().filter(|d| d["kind"] == "StatefulSet") {
+        sts += 1;
+        let name = d["metadata"]["name"].as_str().unwrap();
+        // controller-revision-hash = "<name>-<up to 10 characters>" must fit 63.
+        assert!(name.len() <= 52, "{name} ({} characters)", name.len());
+    }
+    assert_eq!(sts, 2);
+    for d in &docs {
+        let name = d["metadata"]["name"].as_str().unwrap_or("");
+        assert!(name.len() <= 63, "{name}");
+    }
+}
+
+#[test]
+fn every_replaced_key_names_its_replacement_and_is_documented() {
+    let doc = std::fs::read_to_string(common::root().join("docs/migration.md")).unwrap();
+    for (key, what) in mlflow_chart::migration::REPLACED {
+        let set = if key.ends_with('.') {
+            format!("{key}x=1")
+        } else {
+            format!("{key}=1")
+        };
+        let r = render(&["--set", &set]);
+        assert_eq!(r.code, 1, "{set}: {}", r.stderr);
+        assert!(r.stderr.contains(what), "{set}: {}", r.stderr);
+        assert!(
+            doc.contains(&format!("`{key}`")),
+            "docs/migration.md does not list `{key}`"
+        );
+    }
+}
+
+#[test]
+fn original_chart_forms_render() {
+    // allowed_roles as the original's comma-separated string.
+    let r = render(&[
+        "--set",
+        "oauth2Proxy.keycloak.allowed_roles=mlflow-user\\,admin",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("--allowed-role=mlflow-user")
+            && r.stdout.contains("--allowed-role=admin")
+    );
+    // emailDomains as one string.
+    let r = render(&["--set", "oauth2Proxy.emailDomains=example.org"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("--email-domain=example.org"));
+    // A password without the superuser password: the other is generated in the cluster.
+    let r = render(&["--set", "postgresql.auth.password=abcdefgh12"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("mlflow-postgresql-generated"));
+    // A blank bucket name (the original default) is refused, never s3://.
+    let r = render(&["--set", "MLFlow.artifacts.bucketName="]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("MLFlow.artifacts.bucketName"),
+        "{}",
+        r.stderr
+    );
+    // Images that do not fit the pods are refused with the reason.
+    for (k, v) in [
+        ("postgresql.image.repository", "bitnamilegacy/postgresql"),
+        ("minio.image.repository", "bitnamilegacy/minio"),
+        ("image.repository", "evk02/mlflow"),
+    ] {
+        let r = render(&["--set", &format!("{k}={v}")]);
+        assert_eq!(r.code, 1, "{k}: {}", r.stderr);
+        assert!(r.stderr.contains(k), "{}", r.stderr);
+    }
+}
