@@ -158,6 +158,13 @@ pub struct Output {
     pub code: u8,
 }
 
+impl Output {
+    /// The exit code when stdout cannot be written: 2 for `diff` (diff(1): trouble), else 1.
+    pub fn write_failure_code(&self, command_is_diff: bool) -> u8 {
+        if command_is_diff { 2 } else { 1 }
+    }
+}
+
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<Output, Failure> {
     match cli.command {
@@ -188,8 +195,18 @@ pub fn run(cli: Cli) -> Result<Output, Failure> {
 
 fn read_manifests(files: &[String]) -> Result<Vec<Document>, Failure> {
     let mut sources = Vec::new();
+    let mut total = 0u64;
     for f in files {
-        sources.push(crate::input::read(f, &crate::input::MANIFEST)?);
+        let (name, text) = crate::input::read(f, &crate::input::MANIFEST)?;
+        total += text.len() as u64;
+        if total > crate::input::TOTAL_MANIFEST_CAP {
+            return Err(Failure::input(format!(
+                "the manifest files together are larger than the limit of {} MiB",
+                crate::input::TOTAL_MANIFEST_CAP / (1024 * 1024)
+            ))
+            .hint("validate them in smaller groups"));
+        }
+        sources.push((name, text));
     }
     parse::parse_all(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|problems| Failure::input("the manifests do not parse").with_problems(problems))

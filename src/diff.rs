@@ -168,17 +168,23 @@ pub fn compare(old: &[Document], new: &[Document], show_secrets: bool) -> Report
                 let (ya, yb) = if !show_secrets {
                     let (ma, mb) = masked(a, b);
                     let y = |v: &Value| {
-                        crate::redact::uris(&emit::to_yaml(v).unwrap_or_default()).into_owned()
+                        let y = emit::to_yaml(v).unwrap_or_default();
+                        crate::redact::pairs(&crate::redact::uris(&y)).into_owned()
                     };
                     (y(&ma), y(&mb))
                 } else {
                     (yaml(a), yaml(b))
                 };
-                let diff = TextDiff::from_lines(&ya, &yb)
-                    .unified_diff()
-                    .context_radius(3)
-                    .header(&format!("old/{k}"), &format!("new/{k}"))
-                    .to_string();
+                let diff = if ya == yb {
+                    // Only masked values differ: say so, without them.
+                    "  (a masked credential changed; --show-secrets shows it)\n".to_string()
+                } else {
+                    TextDiff::from_lines(&ya, &yb)
+                        .unified_diff()
+                        .context_radius(3)
+                        .header(&format!("old/{k}"), &format!("new/{k}"))
+                        .to_string()
+                };
                 r.changes.push(Change {
                     object: k.clone(),
                     change: "changed",

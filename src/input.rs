@@ -12,6 +12,9 @@ pub const VALUES_CAP: u64 = 4 * 1024 * 1024;
 /// Cap on all values inputs of one command together (`-f` files and `--set-file` files).
 pub const TOTAL_VALUES_CAP: u64 = 16 * 1024 * 1024;
 
+/// Cap on all manifest streams of one command together (`validate`, `diff`).
+pub const TOTAL_MANIFEST_CAP: u64 = 64 * 1024 * 1024;
+
 /// Cap on one manifest stream read by `validate` or `diff`: an object is at most ~1.5 MiB
 /// in etcd, so this holds a dozen of the largest objects or thousands of ordinary ones.
 pub const MANIFEST_CAP: u64 = 32 * 1024 * 1024;

@@ -8,8 +8,11 @@ use mlflow_chart::cli;
 use std::io::Write;
 use std::process::ExitCode;
 
-/// Exit code when the result could not be written to stdout.
+/// Exit code when the help or version text could not be written to stdout.
 const WRITE_FAILED: u8 = 1;
+
+// A stdout closed before start (`>&-`) cannot be noticed: Rust's runtime reopens closed
+// standard descriptors on /dev/null at start-up, so the output goes there.
 
 /// Writes diagnostics to stderr; a failure to write them is not worth failing for.
 fn to_stderr(text: &str) {
@@ -29,18 +32,20 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let is_diff = matches!(args.command, cli::Command::Diff(_));
     match cli::run(args) {
         Ok(out) => {
             for line in &out.stderr {
                 to_stderr(&format!("{}\n", mlflow_chart::redact::uris(line)));
             }
+            let failed = out.write_failure_code(is_diff);
             let mut stdout = std::io::stdout().lock();
             if stdout
                 .write_all(out.stdout.as_bytes())
                 .and_then(|_| stdout.flush())
                 .is_err()
             {
-                return ExitCode::from(WRITE_FAILED);
+                return ExitCode::from(failed);
             }
             ExitCode::from(out.code)
         }

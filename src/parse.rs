@@ -41,7 +41,7 @@ pub fn parse_stream(source: &str, text: &str) -> Result<Vec<Document>, Failure> 
             |e| {
                 Failure::render(format!(
                     "the YAML does not parse: {}",
-                    crate::yaml::error_text(source, text, &e)
+                    crate::yaml::manifest_error_text(source, text, &e)
                 ))
             },
         )?;

@@ -63,14 +63,73 @@ fn mask_one(uri: &str) -> String {
                 })
                 .collect();
             out.push_str(&masked.join("&"));
-            if let Some(f) = frag {
-                out.push('#');
-                out.push_str(f);
+            if frag.is_some() {
+                out.push_str("#…");
             }
         }
-        None => out.push_str(path),
+        None => match path.split_once('#') {
+            Some((p, _)) => {
+                out.push_str(p);
+                out.push_str("#…");
+            }
+            None => out.push_str(path),
+        },
     }
     out
+}
+
+/// `text` with the value of every `name=value` / `name: value` pair whose name holds a
+/// credential word (`password=…` in a libpq connection string, `token: …`) masked.
+pub fn pairs(text: &str) -> Cow<'_, str> {
+    const WORDS: [&str; 5] = ["password", "passwd", "secret", "token", "apikey"];
+    let lower = text.to_ascii_lowercase();
+    if !WORDS.iter().any(|w| lower.contains(w)) {
+        return Cow::Borrowed(text);
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut last) = (0, 0);
+    while i < bytes.len() {
+        let Some(w) = WORDS
+            .iter()
+            .find(|w| lower.as_bytes()[i..].starts_with(w.as_bytes()))
+        else {
+            i += 1;
+            continue;
+        };
+        // The rest of the name (e.g. `password_file`), then `=` or `: `.
+        let mut j = i + w.len();
+        while j < bytes.len()
+            && (bytes[j].is_ascii_alphanumeric() || matches!(bytes[j], b'_' | b'-'))
+        {
+            j += 1;
+        }
+        let start = match (bytes.get(j), bytes.get(j + 1)) {
+            (Some(b'='), _) => Some(j + 1),
+            (Some(b':'), Some(b' ')) => Some(j + 2),
+            _ => None,
+        };
+        if let Some(start) = start {
+            let mut end = start;
+            while end < bytes.len()
+                && !matches!(bytes[end], b' ' | b'\n' | b'"' | b'\'' | b'&' | b';' | b',')
+            {
+                end += 1;
+            }
+            // Already masked (`…`, or diff's `(hidden; …)` markers): leave it.
+            let masked = text[start..].starts_with('…') || text[start..].starts_with("(hidden");
+            if end > start && !masked {
+                out.push_str(&text[last..start]);
+                out.push('…');
+                last = end;
+                i = end;
+                continue;
+            }
+        }
+        i = j;
+    }
+    out.push_str(&text[last..]);
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -91,15 +150,33 @@ mod tests {
             ("s3://TOPSECRET@bucket/p", "s3://…@bucket/p"),
             (
                 "--oidc-issuer-url=https://a:TOPSECRET@kc/r?token=TOPSECRET&x=1#f",
-                "--oidc-issuer-url=https://a:…@kc/r?token=…&x=…#f",
+                "--oidc-issuer-url=https://a:…@kc/r?token=…&x=…#…",
             ),
             (
                 "\"http://h/?password=TOPSECRET\", next",
                 "\"http://h/?password=…\", next",
             ),
             ("no uri here", "no uri here"),
+            ("https://kc/r#access_token=TOPSECRET", "https://kc/r#…"),
         ] {
             assert_eq!(uris(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn masks_credential_pairs() {
+        for (input, want) in [
+            (
+                "host=db password=TOPSECRET sslmode=require",
+                "host=db password=… sslmode=require",
+            ),
+            ("  token: TOPSECRET\n  user: x", "  token: …\n  user: x"),
+            ("db_password=TOPSECRET;x=1", "db_password=…;x=1"),
+            ("passwordless login", "passwordless login"),
+            ("…password=… é token=x", "…password=… é token=…"),
+            ("é€password=x€", "é€password=…"),
+        ] {
+            assert_eq!(pairs(input), want, "{input}");
         }
     }
 }

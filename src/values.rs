@@ -268,10 +268,11 @@ fn apply_set_flags(
                 .hint("values nest a few levels deep; use -f with a YAML file for structured values"));
             }
             let fail = |e: String| {
-                let f = Failure::input(format!(
-                    "failed parsing {flag} {shown}: {}",
-                    redact(&e, shown_keys(expr))
-                ));
+                let reason = redact(&e, shown_keys(expr)).replace(
+                    "recursion limit exceeded",
+                    "the JSON nests deeper than the limit of 128 levels",
+                );
+                let f = Failure::input(format!("failed parsing {flag} {shown}: {reason}"));
                 if e.starts_with(crate::input::SET_FILE.noun) || e.starts_with("the values files") {
                     f.hint(crate::input::SET_FILE.hint)
                 } else {
@@ -337,7 +338,9 @@ fn shown_expr(expr: &str) -> String {
     let key = key_part(expr);
     // Without `=` the argument is shown as typed only when it looks like a key; a whole
     // JSON object (`--set-json '{…}'`) is all values.
-    if !expr.contains('=') && !keyish(key) {
+    // A whole JSON document (`--set-json '{…}'`) is all values; any other argument
+    // without `=` is shown as typed.
+    if !expr.contains('=') && expr.trim_start().starts_with(['{', '[']) {
         return "'…'".to_string();
     }
     let mut shown: String = key.chars().take(120).collect();

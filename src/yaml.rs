@@ -33,6 +33,16 @@ pub fn manifest_options() -> serde_saphyr::Options {
 /// A YAML error as shown to users: `source:line:col: what`, the key path where it
 /// happened, and the offending line with its values masked.
 pub fn error_text(source: &str, text: &str, e: &Error) -> String {
+    located(source, text, e, false)
+}
+
+/// Like [`error_text`] for a manifest stream, where any line may sit inside a Secret's
+/// multi-line value: the line shown keeps only its indentation.
+pub fn manifest_error_text(source: &str, text: &str, e: &Error) -> String {
+    located(source, text, e, true)
+}
+
+fn located(source: &str, text: &str, e: &Error, mask_all: bool) -> String {
     let loc = e.location().filter(|l| l.line() > 0);
     let (line, col) = loc.map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
     let mut what = describe(e, text, line);
@@ -63,7 +73,7 @@ pub fn error_text(source: &str, text: &str, e: &Error) -> String {
             out.push_str(&format!(" (at key {})", short_path(&path)));
         }
         if let Some(l) = text.lines().nth(line - 1) {
-            let shown = if secret_at.is_some() {
+            let shown = if secret_at.is_some() || mask_all {
                 format!("{}…", &l[..l.len() - l.trim_start().len()])
             } else {
                 mask_line(l)
@@ -136,6 +146,11 @@ fn breach_text(name: &str, n: &str) -> String {
                 .map_or(n.to_string(), |v| (v.saturating_sub(1)).to_string())
         ),
         "Anchors" => format!("too many anchors (`&name`): the limit is {n}"),
+        "ScalarBytes" => format!(
+            "the values' text adds up to more than the limit of {} bytes (an alias bomb or an oversized document)",
+            n.parse::<u64>()
+                .map_or(n.to_string(), |v| (v.saturating_sub(1)).to_string())
+        ),
         "Documents" => format!(
             "too many YAML documents: the limit is {}",
             n.parse::<u64>()

@@ -113,6 +113,9 @@ pub fn uri(key: &str, uri: &str, schemes: &[&str]) -> Vec<String> {
         None => authority,
     };
     out.extend(host(key, host_port, true));
+    if rest[auth_end..].contains('#') {
+        out.push(format!("{key} must not have a fragment (`#…`)"));
+    }
     if let Some((_, query)) = rest[auth_end..].split_once('?') {
         let query = query.split('#').next().unwrap_or("");
         for pair in query.split('&') {

@@ -170,6 +170,9 @@ fn list(v: &Value, path: &str) -> Vec<String> {
 /// The prefix length of an IPv4 or IPv6 CIDR (`10.0.0.0/8` → 8), None if malformed.
 fn cidr_prefix(c: &str) -> Option<u8> {
     let (addr, len) = c.split_once('/')?;
+    if !len.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
     let len: u8 = len.parse().ok()?;
     let max = match addr.parse::<std::net::IpAddr>().ok()? {
         std::net::IpAddr::V4(_) => 32,
@@ -198,6 +201,19 @@ fn cidr_too_wide(c: &str) -> bool {
         }
         Err(_) => true,
     }
+}
+
+/// The first problems of a long list, and how many more there are.
+fn capped(mut problems: Vec<String>) -> Vec<String> {
+    let max = crate::schema::MAX_LISTED;
+    if problems.len() > max {
+        let more = problems.len() - max;
+        problems.truncate(max);
+        problems.push(format!(
+            "… and {more} more (only the first {max} are listed)"
+        ));
+    }
+    problems
 }
 
 /// Helm's `trunc 63 | trimSuffix "-"`.
@@ -828,7 +844,7 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
     } else {
         Vec::new()
     };
-    let tls_hosts: Vec<String> = values
+    let tls_hosts: std::collections::HashSet<String> = values
         .pointer("/ingress/tls")
         .and_then(Value::as_array)
         .map(|a| a.iter().flat_map(|t| list(t, "/hosts")).collect())
@@ -845,6 +861,15 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
     if ingress_enabled && ingress_hosts.is_empty() {
         acc.errors
             .push("ingress.enabled is true but ingress.hosts names no host".into());
+    }
+
+    if b(values, "/networkPolicy/enabled")
+        && values
+            .pointer("/networkPolicy/dnsTo")
+            .and_then(Value::as_array)
+            .is_none_or(|a| a.is_empty())
+    {
+        acc.errors.push("networkPolicy.dnsTo is empty: name your cluster's DNS pods (every pod may ask them on ports 53 and 5353; see docs/security.md#network)".into());
     }
 
     // --- Extra CA bundle --------------------------------------------------------------
@@ -909,11 +934,10 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
     ]);
     hosts.extend(ingress_hosts.iter().cloned());
     let extra_hosts = list(values, "/MLFlow/allowedHosts");
-    for h in &extra_hosts {
+    for (n, h) in extra_hosts.iter().enumerate() {
         if h.contains(['@', '/', ',']) || h.chars().any(char::is_whitespace) {
             acc.errors.push(format!(
-                "MLFlow.allowedHosts: {:?} is not a host pattern like mlflow.example.org or *.example.org",
-                crate::redact::uris(h)
+                "MLFlow.allowedHosts[{n}] is not a host pattern like mlflow.example.org or *.example.org"
             ));
         }
     }
@@ -979,7 +1003,12 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         ]);
     }
     let extra = list(values, "/MLFlow/extraArgs");
-    for a in &extra {
+    for (n, a) in extra.iter().enumerate() {
+        if a.contains("://") && crate::redact::uris(a) != *a {
+            acc.errors.push(format!(
+                "MLFlow.extraArgs[{n}] carries a credential in a URI (user:password@, a query value or a fragment): arguments are visible to anyone who can read the pod; give credentials through a Secret"
+            ));
+        }
         if let Some(flag) = super::checks::forbidden_mlflow_arg(a) {
             acc.errors.push(format!(
                 "MLFlow.extraArgs: {flag} is set by the chart and cannot be overridden (it decides who can reach MLflow without the proxy)"
@@ -1019,7 +1048,7 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
                 acc.errors.len().to_string()
             }
         ))
-        .with_problems(acc.errors));
+        .with_problems(capped(acc.errors)));
     }
 
     let mut db_env = vec![
@@ -1159,7 +1188,7 @@ fn build_proxy(
     values: &Value,
     names: &BTreeMap<&'static str, String>,
     ingress_hosts: &[String],
-    tls_hosts: &[String],
+    tls_hosts: &std::collections::HashSet<String>,
     acc: &mut Acc,
 ) -> Option<Proxy> {
     let p = "/oauth2Proxy";
@@ -1283,6 +1312,21 @@ fn build_proxy(
         "keycloak/allowed_roles",
         "trustedProxyCIDRs",
     ] {
+        // An empty item would be an empty flag value, which the proxy reads as "no
+        // restriction" for groups and roles.
+        if values
+            .pointer(&format!("{p}/{key}"))
+            .and_then(Value::as_array)
+            .is_some_and(|a| {
+                a.iter()
+                    .any(|v| v.as_str().is_none_or(|s| s.trim().is_empty()))
+            })
+        {
+            acc.errors.push(format!(
+                "oauth2Proxy.{}: an item is empty or not a string; remove it (an empty value would lift the restriction)",
+                key.replace('/', ".")
+            ));
+        }
         if list(values, &format!("{p}/{key}"))
             .iter()
             .any(|v| v.contains(','))
@@ -1351,13 +1395,13 @@ fn build_proxy(
     // from X-Forwarded-Uri (requests/util/util.go:51-61; oauthproxy.go:594-599). With
     // --reverse-proxy=false no X-Forwarded-* header is trusted (middleware/scope.go:71-86).
     let trusted = list(values, &format!("{p}/trustedProxyCIDRs"));
-    for c in &trusted {
+    for (n, c) in trusted.iter().enumerate() {
         match cidr_prefix(c) {
             None => acc.errors.push(format!(
-                "oauth2Proxy.trustedProxyCIDRs: {c:?} is not a CIDR like 10.0.0.0/8 or fd00::/8"
+                "oauth2Proxy.trustedProxyCIDRs[{n}] is not a CIDR like 10.0.0.0/8 or fd00:10::/48"
             )),
             Some(_) if cidr_too_wide(c) => acc.errors.push(format!(
-                "oauth2Proxy.trustedProxyCIDRs: {c:?} is too wide (shorter than /8 for IPv4 or /16 for IPv6, or covering IPv4-mapped addresses, ::ffff:0:0/96); name only your ingress controller's pod network"
+                "oauth2Proxy.trustedProxyCIDRs[{n}] is too wide (shorter than /8 for IPv4 or /16 for IPv6, or covering IPv4-mapped addresses, ::ffff:0:0/96); name only your ingress controller's pod network"
             )),
             Some(_) => {}
         }

@@ -63,7 +63,43 @@ pub struct ProblemRecord {
 }
 
 /// Validates a whole stream.
+/// The documents with every `kind: List` (and `*List`) replaced by its items, each
+/// validated like a document of its own (kubectl applies them one by one).
+pub fn expand_lists(docs: &[Document]) -> Vec<Document> {
+    let mut out = Vec::with_capacity(docs.len());
+    for d in docs {
+        let is_list = d.kind().ends_with("List")
+            && d.value
+                .get("items")
+                .is_some_and(serde_json::Value::is_array);
+        if is_list {
+            for item in d.value["items"].as_array().into_iter().flatten() {
+                let mut item = item.clone();
+                // Items of a typed list (e.g. SecretList) may omit their kind.
+                if item.get("kind").is_none()
+                    && let Some(k) = d.kind().strip_suffix("List")
+                    && !k.is_empty()
+                    && let Some(obj) = item.as_object_mut()
+                {
+                    obj.insert("kind".into(), k.into());
+                    obj.insert("apiVersion".into(), d.api_version().into());
+                }
+                out.push(Document {
+                    template: d.template.clone(),
+                    value: item,
+                });
+            }
+        } else {
+            out.push(d.clone());
+        }
+    }
+    out
+}
+
+/// Validates a whole stream (`kind: List` items included, as objects of their own).
 pub fn validate(docs: &[Document], known: &Known) -> (Report, Vec<ProblemRecord>) {
+    let expanded = expand_lists(docs);
+    let docs = expanded.as_slice();
     let mut records = Vec::new();
     let mut report = Report::default();
     for d in docs {

@@ -289,7 +289,7 @@ pub fn check(docs: &[Document], known: &Known) -> Vec<SemanticProblem> {
 }
 
 fn names_and_labels(cx: &mut Ctx<'_>) {
-    let mut seen = HashSet::new();
+    let mut seen: HashMap<(String, String, String), Vec<String>> = HashMap::new();
     for (i, d) in cx.docs.iter().enumerate() {
         let name = d.name().to_string();
         let label_kinds = ["Service", "Namespace"];
@@ -303,19 +303,37 @@ fn names_and_labels(cx: &mut Ctx<'_>) {
         {
             cx.add(i, "metadata.name", format!("{name:?} is not a DNS-1123 subdomain (lowercase alphanumerics, '-' and '.', at most 253 characters)"));
         }
+        // The same object twice: same API group, kind and name, in the same namespace —
+        // and an object without a namespace goes to whichever namespace it is applied to
+        // (`kubectl apply -n`), so it collides with a namespaced twin of any namespace.
         let ns = d.str_at("/metadata/namespace").to_string();
-        if !seen.insert((
-            d.api_version().to_string(),
-            d.kind().to_string(),
-            ns,
-            name.clone(),
-        )) {
+        let group = d
+            .api_version()
+            .rsplit_once('/')
+            .map_or("", |(g, _)| g)
+            .to_string();
+        let spaces = seen
+            .entry((group, d.kind().to_string(), name.clone()))
+            .or_default();
+        if spaces
+            .iter()
+            .any(|s| *s == ns || s.is_empty() || ns.is_empty())
+        {
             cx.add(
                 i,
                 "metadata.name",
-                format!("duplicate object: {} is defined twice", d.id()),
+                format!(
+                    "duplicate object: {} is defined twice{}",
+                    d.id(),
+                    if ns.is_empty() {
+                        " (one has no namespace, so it lands in the same one)"
+                    } else {
+                        ""
+                    }
+                ),
             );
         }
+        spaces.push(ns);
         let mut label_sets: Vec<(String, &Value)> = Vec::new();
         if let Some(l) = d.value.pointer("/metadata/labels") {
             label_sets.push(("metadata.labels".into(), l));

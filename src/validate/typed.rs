@@ -110,6 +110,32 @@ fn check_as<T: DeserializeOwned + Serialize>(doc: &Value) -> Vec<TypedProblem> {
 /// credential, e.g. in a Secret's data): `invalid type: string "x", expected i32` becomes
 /// `invalid type: string, expected i32`.
 fn without_value(msg: &str) -> String {
+    plain_types(&value_dropped(msg))
+}
+
+/// Rust and k8s-openapi type names in the user's terms.
+fn plain_types(msg: &str) -> String {
+    let mut s = msg.to_string();
+    for (rust, plain) in [
+        ("expected i32", "expected an integer"),
+        ("expected i64", "expected an integer"),
+        ("expected u8", "expected a small whole number"),
+        ("expected u16", "expected an integer from 0 to 65535"),
+        ("expected u32", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected Quantity", "expected a quantity like 500m or 1Gi"),
+        ("expected IntOrString", "expected an integer or a string"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected a mapping"),
+        ("sequence", "list"),
+    ] {
+        s = s.replace(rust, plain);
+    }
+    s
+}
+
+fn value_dropped(msg: &str) -> String {
     // base64 errors name the offending byte and its offset: a piece of the secret.
     if msg.starts_with("Invalid symbol")
         || msg.starts_with("Invalid last symbol")
@@ -199,11 +225,11 @@ mod tests {
     fn decode_errors_never_show_the_value() {
         assert_eq!(
             without_value(r#"invalid type: string "TOPSECRET", expected i32"#),
-            "invalid type: string, expected i32"
+            "invalid type: string, expected an integer"
         );
         assert_eq!(
             without_value("invalid value: integer `123456`, expected u16"),
-            "invalid value: integer, expected u16"
+            "invalid value: integer, expected an integer from 0 to 65535"
         );
         assert!(!without_value("Invalid symbol 95, offset 9.").contains("95"));
         let p = problems(

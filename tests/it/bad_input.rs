@@ -961,6 +961,137 @@ fn cases() -> Vec<Case> {
             1,
             "is an IP address; an Ingress host must be a DNS name",
         ),
+        // Found by the third attack.
+        c(
+            "extra-object-overrides-ours",
+            f(
+                "extraObjects:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: mlflow}\n    spec:\n      selector: {matchLabels: {a: b}}\n      template:\n        metadata: {labels: {a: b}}\n        spec: {containers: [{name: c, image: x}]}\n",
+            ),
+            V,
+            1,
+            "duplicate object: Deployment/mlflow is defined twice",
+        ),
+        c(
+            "extra-object-list-overrides-ours",
+            f(
+                "extraObjects:\n  - apiVersion: v1\n    kind: List\n    metadata: {name: l}\n    items:\n      - apiVersion: v1\n        kind: Service\n        metadata: {name: mlflow}\n        spec: {ports: [{port: 80}]}\n",
+            ),
+            V,
+            1,
+            "duplicate object: Service/mlflow",
+        ),
+        c(
+            "empty-allowed-group",
+            vec![],
+            &["--set", "oauth2Proxy.allowedGroups[0]="],
+            1,
+            "oauth2Proxy.allowedGroups: an item is empty",
+        ),
+        c(
+            "empty-dns-to",
+            vec![],
+            &["--set-json", "networkPolicy.dnsTo=[]"],
+            1,
+            "networkPolicy.dnsTo is empty",
+        ),
+        c(
+            "network-policy-null",
+            vec![],
+            &["--set", "networkPolicy.enabled=null"],
+            1,
+            "networkPolicy.enabled: the chart needs this value",
+        ),
+        c(
+            "extra-args-credential",
+            vec![],
+            &[
+                "--set-json",
+                r#"MLFlow.extraArgs=["--registry-store-uri","postgresql://u:TOPSECRET@db/x"]"#,
+            ],
+            1,
+            "MLFlow.extraArgs[1] carries a credential",
+        ),
+        c(
+            "allowed-hosts-secret",
+            vec![],
+            &["--set", "MLFlow.allowedHosts[0]=u:TOPSECRET@host"],
+            1,
+            "MLFlow.allowedHosts[0] is not a host pattern",
+        ),
+        c(
+            "trusted-cidr-secret",
+            vec![],
+            &["--set", "oauth2Proxy.trustedProxyCIDRs[0]=TOPSECRET/8"],
+            1,
+            "oauth2Proxy.trustedProxyCIDRs[0] is not a CIDR",
+        ),
+        c(
+            "trusted-cidr-plus",
+            vec![],
+            &["--set", "oauth2Proxy.trustedProxyCIDRs[0]=10.0.0.0/+8"],
+            1,
+            "oauth2Proxy.trustedProxyCIDRs[0] is not a CIDR",
+        ),
+        raw(
+            "issuer-fragment",
+            vec![],
+            &[
+                "render",
+                "--set",
+                "oauth2Proxy.clientID=c",
+                "--set-literal",
+                "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/r#access_token=TOPSECRET",
+            ],
+            1,
+            "must not have a fragment",
+        ),
+        raw(
+            "validate-multiline-secret",
+            f(
+                "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  p: first\n    TOPSECRET_v1: more\n  q: [\n",
+            ),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "do not parse",
+        ),
+        raw(
+            "validate-list-bad-item",
+            f(
+                "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: d}\n    spec: {replicas: TOPSECRET}\n",
+            ),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "Deployment/d",
+        ),
+        raw(
+            "validate-secretlist-bad-item",
+            f(
+                "apiVersion: v1\nkind: SecretList\nitems:\n  - metadata: {name: s}\n    data: {p: [TOPSECRET]}\n",
+            ),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "Secret/s",
+        ),
+        c(
+            "set-json-deep",
+            vec![],
+            &[
+                "--set-json",
+                Box::leak(
+                    format!("podAnnotations={}{}", "[".repeat(300), "]".repeat(300))
+                        .into_boxed_str(),
+                ),
+            ],
+            1,
+            "deeper than the limit of 128 levels",
+        ),
+        c(
+            "set-key-with-space-as-typed",
+            vec![],
+            &["--set", "foo bar"],
+            1,
+            "--set 'foo bar'",
+        ),
         // Wording without library jargon.
         c(
             "set-fractional-index",
@@ -1286,6 +1417,60 @@ fn total_values_input_is_capped() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
+/// A valid `kind: List` is no false alarm, and its items are checked.
+#[test]
+fn lists_are_validated_item_by_item() {
+    let d = dir_for("lists");
+    let ok = d.join("ok.yaml");
+    std::fs::write(&ok, "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: a}\n    data: {k: v}\n").unwrap();
+    let r = common::run(&["validate", ok.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// libpq keyword strings and other `password=` pairs are masked in diffs too.
+#[test]
+fn diff_masks_credential_pairs() {
+    let d = dir_for("diffpairs");
+    let doc = |v: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata:\n  dsn: host=db password={v} sslmode=require\n"
+        )
+    };
+    let (a, b) = (d.join("a.yaml"), d.join("b.yaml"));
+    std::fs::write(&a, doc("TOPSECRET1")).unwrap();
+    std::fs::write(&b, doc("TOPSECRET2")).unwrap();
+    let r = common::run(&["diff", a.to_str().unwrap(), b.to_str().unwrap()], None);
+    assert_eq!(r.code, 1);
+    assert!(!r.stdout.contains("TOPSECRET"), "{}", r.stdout);
+    assert!(r.stdout.contains("a masked credential changed"), "{}", r.stdout);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Several manifest files together are capped too.
+#[test]
+fn total_manifest_input_is_capped() {
+    let d = dir_for("mtotal");
+    let p = d.join("m.yaml");
+    let mut text =
+        String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  k: \"");
+    text.push_str(&"x".repeat(30 * 1024 * 1024));
+    text.push_str("\"\n");
+    std::fs::write(&p, text).unwrap();
+    let ps = p.to_string_lossy().into_owned();
+    let start = Instant::now();
+    let r = common::run(&["validate", &ps, &ps, &ps], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("together are larger than the limit of 64 MiB"),
+        "{}",
+        r.stderr
+    );
+    assert!(start.elapsed() < Duration::from_secs(10));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
 /// A diff of renders masks URI credentials that reach the rendered arguments.
 #[test]
 fn diff_masks_uri_credentials() {
@@ -1390,7 +1575,10 @@ fn failed_writes_never_panic() {
             .output()
             .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
-        let want = if *ok_code == 2 || args.contains(&"x=1") {
+        // diff(1): a failure to write is trouble (2), not "different" (1).
+        let want = if args[0] == "diff" {
+            2
+        } else if *ok_code == 2 || args.contains(&"x=1") {
             *ok_code
         } else {
             1
