@@ -350,12 +350,40 @@ pub fn render_computed(
             .collect(),
     };
     validate::check(&docs, &known)?;
+    restricted(&docs)?;
     sort::sort(&mut docs);
 
     let mut stderr: Vec<String> = w.warnings.iter().map(|m| format!("warning: {m}")).collect();
     stderr.extend(w.notes.iter().map(|m| format!("note: {m}")));
     stderr.extend(next_steps(&computed.values, w, release));
     Ok((docs, stderr))
+}
+
+/// The chart's own pods (not `extraObjects`) stay within the restricted Pod Security
+/// Standard whatever `podSecurityContext`/`securityContext` merge into them.
+fn restricted(docs: &[Document]) -> Result<(), Failure> {
+    let problems: Vec<String> = validate::rules::restricted(docs, "extra-objects.yaml")
+        .into_iter()
+        .map(|p| {
+            format!(
+                "{}: {}: {}: {}",
+                docs[p.doc].template,
+                docs[p.doc].id(),
+                p.path,
+                p.message
+            )
+        })
+        .collect();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::input(format!(
+        "the values would take the chart's pods out of the restricted Pod Security Standard ({} problem{})",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    ))
+    .with_problems(problems.into_iter().take(crate::schema::MAX_LISTED).collect())
+    .hint("podSecurityContext and securityContext merge over the restricted defaults; remove the setting named above"))
 }
 
 /// Helm-style NOTES: how to reach MLflow, get a token, and which Secrets must exist.

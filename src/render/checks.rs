@@ -154,7 +154,8 @@ pub fn host(key: &str, host_port: &str, port_allowed: bool) -> Vec<String> {
             out.push(format!(
                 "{key} is a host name; give the port in its own key"
             ));
-        } else if !p.parse::<u16>().is_ok_and(|n| n > 0) {
+        } else if !(p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|n| n > 0))
+        {
             out.push(format!("{key}: the port must be a number from 1 to 65535"));
         }
     }
@@ -168,7 +169,12 @@ pub fn host(key: &str, host_port: &str, port_allowed: bool) -> Vec<String> {
                 && !l.starts_with('-')
                 && !l.ends_with('-')
         });
-    if !is_ip && !dns {
+    // A name whose last label is all digits is neither a DNS name nor an IP (999.1.1.1).
+    let numeric_tld = h
+        .rsplit('.')
+        .next()
+        .is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()));
+    if !is_ip && (!dns || numeric_tld) {
         out.push(format!(
             "{key}: the host is not a DNS name or an IP address"
         ));
@@ -227,6 +233,8 @@ mod tests {
         assert!(!ok("https://kc/r?api_key=TOPSECRET"));
         assert!(!ok("https://kc:0/r"));
         assert!(!ok("https://kc:70000/r"));
+        assert!(!ok("https://kc.example.org:+443/r"));
+        assert!(!ok("https://999.1.1.1/r"));
         assert!(!ok("https://kc.exa mple.org/r"));
         assert!(!ok("kc.example.org/r"));
         for u in [

@@ -668,6 +668,12 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
                 acc.errors
                     .push("externalDatabase.port must be a number from 1 to 65535".into());
             }
+            // An IPv6 address goes in brackets in a URI.
+            let host = if host.contains(':') {
+                format!("[{host}]")
+            } else {
+                host.to_string()
+            };
             let mut u = format!(
                 "postgresql://{}@{host}:{port}/{}",
                 pct(&username),

@@ -2,6 +2,7 @@
 //! and missing required fields) plus cross-object checks; all problems are collected and
 //! reported together, each naming the template, the object and the path.
 
+pub mod rules;
 pub mod semantic;
 pub mod typed;
 
@@ -124,6 +125,15 @@ pub fn validate(docs: &[Document], known: &Known) -> (Report, Vec<ProblemRecord>
                 ));
             }
         }
+    }
+    for p in rules::check(docs) {
+        let d = &docs[p.doc];
+        records.push(ProblemRecord {
+            source: d.template.clone(),
+            object: d.id(),
+            path: p.path,
+            message: p.message,
+        });
     }
     for p in semantic::check(docs, known) {
         let d = &docs[p.doc];

@@ -1092,6 +1092,127 @@ fn cases() -> Vec<Case> {
             1,
             "--set 'foo bar'",
         ),
+        // Kubernetes' field rules and the restricted Pod Security Standard on rendered pods.
+        c(
+            "privileged-container",
+            vec![],
+            &["--set", "securityContext.privileged=true"],
+            1,
+            "securityContext.privileged: breaks the restricted Pod Security Standard",
+        ),
+        c(
+            "root-pod",
+            vec![],
+            &["--set", "podSecurityContext.runAsUser=0"],
+            1,
+            "restricted Pod Security Standard",
+        ),
+        c(
+            "add-sys-admin",
+            vec![],
+            &["--set", "securityContext.capabilities.add[0]=SYS_ADMIN"],
+            1,
+            "only NET_BIND_SERVICE may be added",
+        ),
+        c(
+            "requests-over-limits",
+            vec![],
+            &[
+                "--set",
+                "resources.requests.cpu=4",
+                "--set",
+                "resources.limits.cpu=2",
+            ],
+            1,
+            "must be less than or equal to the limit",
+        ),
+        c(
+            "zero-storage",
+            vec![],
+            &["--set", "postgresql.persistence.size=0"],
+            1,
+            "must be a quantity greater than zero",
+        ),
+        c(
+            "bad-storage-class",
+            vec![],
+            &["--set", "postgresql.persistence.storageClass=Bad Class"],
+            1,
+            "storageClassName",
+        ),
+        c(
+            "bad-ingress-class",
+            vec![],
+            &[
+                "--set",
+                "ingress.enabled=true",
+                "--set",
+                "ingress.className=Bad Class",
+            ],
+            1,
+            "ingressClassName",
+        ),
+        c(
+            "toleration-maybe",
+            vec![],
+            &[
+                "--set",
+                "tolerations[0].operator=Maybe",
+                "--set",
+                "tolerations[0].key=k",
+            ],
+            1,
+            "must be Equal or Exists",
+        ),
+        c(
+            "empty-ingress-peer",
+            vec![],
+            &["--set-json", "networkPolicy.ingressFrom=[{}]"],
+            1,
+            "an empty peer is refused",
+        ),
+        c(
+            "image-tag-colon",
+            vec![],
+            &["--set", "image.tag=:x"],
+            1,
+            "is not an image reference",
+        ),
+        c(
+            "issuer-plus-port",
+            vec![],
+            &[
+                "--set-literal",
+                "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org:+443/r",
+            ],
+            1,
+            "port must be a number from 1 to 65535",
+        ),
+        raw(
+            "validate-negative-replicas",
+            f(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: -5\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec: {containers: [{name: c, image: x}]}\n",
+            ),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "spec.replicas: must be 0 or more",
+        ),
+        raw(
+            "validate-port-70000",
+            f(
+                "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{port: 70000}]\n",
+            ),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "must be a port number from 1 to 65535",
+        ),
+        raw(
+            "validate-bad-configmap-key",
+            f("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {\"bad key\": v}\n"),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "invalid key",
+        ),
         // Wording without library jargon.
         c(
             "set-fractional-index",
@@ -1443,7 +1564,11 @@ fn diff_masks_credential_pairs() {
     let r = common::run(&["diff", a.to_str().unwrap(), b.to_str().unwrap()], None);
     assert_eq!(r.code, 1);
     assert!(!r.stdout.contains("TOPSECRET"), "{}", r.stdout);
-    assert!(r.stdout.contains("a masked credential changed"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("a masked credential changed"),
+        "{}",
+        r.stdout
+    );
     let _ = std::fs::remove_dir_all(&d);
 }
 

@@ -1,0 +1,833 @@
+//! Kubernetes' own field rules that a typed decode cannot see: name and key syntax,
+//! number ranges, quantities (requests within limits), selector and toleration
+//! operators, NetworkPolicy peers, image references. Each rule follows the API server's
+//! validation (kubernetes `pkg/apis/core/validation/validation.go`,
+//! `pkg/apis/networking/validation/validation.go`, `pkg/apis/apps/validation`, and
+//! apimachinery's `validation.IsDNS1123Subdomain`/`IsQualifiedName`); the function names
+//! are given beside each rule.
+
+use crate::parse::Document;
+use serde_json::Value;
+
+/// One broken rule: the document, the path inside it, what is wrong.
+pub struct RuleProblem {
+    pub doc: usize,
+    pub path: String,
+    pub message: String,
+}
+
+fn dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// apimachinery `IsDNS1123Subdomain`.
+pub fn dns_subdomain(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 253 && s.split('.').all(dns_label)
+}
+
+/// apimachinery `IsConfigMapKey` (Secret and ConfigMap data keys).
+pub fn config_key(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 253
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
+        && s != "."
+        && s != ".."
+}
+
+/// The value of a Kubernetes quantity in base units, if it parses.
+pub fn quantity_value(v: &Value) -> Option<f64> {
+    let s = match v {
+        Value::Number(n) => return n.as_f64(),
+        Value::String(s) => s.trim(),
+        _ => return None,
+    };
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
+        .unwrap_or(s.len());
+    let (num, suffix) = s.split_at(split);
+    let n: f64 = num.parse().ok()?;
+    let mult = match suffix {
+        "" => 1.0,
+        "n" => 1e-9,
+        "u" => 1e-6,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        "Ki" => 1024.0,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "Ei" => 1024f64.powi(6),
+        e if e.starts_with(['e', 'E']) => 10f64.powi(e[1..].parse().ok()?),
+        _ => return None,
+    };
+    Some(n * mult)
+}
+
+/// A container image reference: `[registry[:port]/]path[:tag][@digest]` with lowercase
+/// path components (distribution/reference's grammar, simplified: no whitespace, no empty
+/// component, a tag of word characters, a digest `algorithm:hex`).
+pub fn image_ref(s: &str) -> bool {
+    if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let (rest, digest) = match s.split_once('@') {
+        Some((r, d)) => (r, Some(d)),
+        None => (s, None),
+    };
+    if let Some(d) = digest {
+        let ok = d.split_once(':').is_some_and(|(alg, hex)| {
+            !alg.is_empty()
+                && alg
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                && hex.len() >= 32
+                && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        });
+        if !ok {
+            return false;
+        }
+    }
+    // The tag is after the last ':' that comes after the last '/'.
+    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+    let (name, tag) = match rest[last_slash..].rfind(':') {
+        Some(i) => (&rest[..last_slash + i], Some(&rest[last_slash + i + 1..])),
+        None => (rest, None),
+    };
+    if let Some(t) = tag {
+        let ok = !t.is_empty()
+            && t.len() <= 128
+            && t.as_bytes()[0] != b'.'
+            && t.as_bytes()[0] != b'-'
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+        if !ok {
+            return false;
+        }
+    }
+    let mut parts = name.split('/');
+    let first = parts.next().unwrap_or("");
+    // A registry may carry a port (`host:5000`); nothing else has a ':'.
+    let (host, port) = first
+        .split_once(':')
+        .map_or((first, None), |(h, p)| (h, Some(p)));
+    let first_ok = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    first_ok
+        && parts.all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        })
+}
+
+fn is_cidr(c: &str) -> bool {
+    c.split_once('/').is_some_and(|(a, l)| {
+        let max = match a.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(_)) => 32,
+            Ok(std::net::IpAddr::V6(_)) => 128,
+            Err(_) => return false,
+        };
+        !l.is_empty()
+            && l.bytes().all(|b| b.is_ascii_digit())
+            && l.parse::<u32>().is_ok_and(|n| n <= max)
+    })
+}
+
+struct Out<'a> {
+    doc: usize,
+    out: &'a mut Vec<RuleProblem>,
+}
+
+impl Out<'_> {
+    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.out.push(RuleProblem {
+            doc: self.doc,
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+}
+
+/// Every rule over every document.
+pub fn check(docs: &[Document]) -> Vec<RuleProblem> {
+    let mut out = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let mut o = Out {
+            doc: i,
+            out: &mut out,
+        };
+        let v = &d.value;
+        match d.kind() {
+            "Secret" | "ConfigMap" => {
+                for field in ["data", "stringData", "binaryData"] {
+                    for k in v
+                        .get(field)
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, _)| k)
+                    {
+                        if !config_key(k) {
+                            // ValidateConfigMap / ValidateSecret: IsConfigMapKey.
+                            o.add(
+                                format!("{field}[{k:?}]"),
+                                "invalid key: use letters, digits, '-', '_' and '.' (at most 253)",
+                            );
+                        }
+                    }
+                }
+            }
+            "PersistentVolumeClaim" => pvc_spec(&mut o, v.get("spec"), "spec"),
+            "Ingress" => ingress(&mut o, v),
+            "NetworkPolicy" => network_policy(&mut o, v),
+            "Service" => {
+                for (n, p) in v
+                    .pointer("/spec/ports")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
+                    port_range(&mut o, p.get("port"), &format!("spec.ports[{n}].port"));
+                    if let Some(t) = p.get("targetPort").filter(|t| t.is_number()) {
+                        port_range(&mut o, Some(t), &format!("spec.ports[{n}].targetPort"));
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Some(r) = v.pointer("/spec/replicas")
+            && r.as_i64().is_some_and(|n| n < 0)
+        {
+            // ValidateNonnegativeField (apps/validation).
+            o.add("spec.replicas", "must be 0 or more");
+        }
+        for (n, t) in v
+            .pointer("/spec/volumeClaimTemplates")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            pvc_spec(
+                &mut o,
+                t.get("spec"),
+                &format!("spec.volumeClaimTemplates[{n}].spec"),
+            );
+        }
+        for (prefix, pod) in pod_specs(v) {
+            pod_spec(&mut o, pod, &prefix);
+        }
+        for (path, sel) in selectors(v) {
+            label_selector(&mut o, sel, &path);
+        }
+    }
+    out
+}
+
+fn pod_specs(v: &Value) -> Vec<(String, &Value)> {
+    let mut out = Vec::new();
+    if v.get("kind").and_then(Value::as_str) == Some("Pod") {
+        if let Some(s) = v.get("spec") {
+            out.push(("spec".to_string(), s));
+        }
+    }
+    if let Some(s) = v.pointer("/spec/template/spec") {
+        out.push(("spec.template.spec".to_string(), s));
+    }
+    if let Some(s) = v.pointer("/spec/jobTemplate/spec/template/spec") {
+        out.push(("spec.jobTemplate.spec.template.spec".to_string(), s));
+    }
+    out
+}
+
+fn selectors(v: &Value) -> Vec<(String, &Value)> {
+    let mut out = Vec::new();
+    let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
+    if kind != "Service"
+        && let Some(s) = v.pointer("/spec/selector").filter(|s| s.is_object())
+    {
+        out.push(("spec.selector".to_string(), s));
+    }
+    if kind == "NetworkPolicy"
+        && let Some(s) = v.pointer("/spec/podSelector")
+    {
+        out.push(("spec.podSelector".to_string(), s));
+    }
+    out
+}
+
+fn port_range(o: &mut Out<'_>, p: Option<&Value>, path: &str) {
+    if let Some(n) = p.and_then(Value::as_i64)
+        && !(1..=65535).contains(&n)
+    {
+        // validation.IsValidPortNum.
+        o.add(path, "must be a port number from 1 to 65535");
+    }
+}
+
+fn pvc_spec(o: &mut Out<'_>, spec: Option<&Value>, at: &str) {
+    let Some(spec) = spec else { return };
+    if let Some(sc) = spec.get("storageClassName").and_then(Value::as_str)
+        && !sc.is_empty()
+        && !dns_subdomain(sc)
+    {
+        // ValidatePersistentVolumeClaimSpec: ValidateClassName.
+        o.add(
+            format!("{at}.storageClassName"),
+            "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+        );
+    }
+    if let Some(q) = spec.pointer("/resources/requests/storage") {
+        match quantity_value(q) {
+            Some(x) if x > 0.0 => {}
+            // ValidateResourceQuantityValue + "must be greater than zero" for storage.
+            _ => o.add(
+                format!("{at}.resources.requests.storage"),
+                "must be a quantity greater than zero, like 10Gi",
+            ),
+        }
+    }
+}
+
+fn host_ok(h: &str) -> bool {
+    let h = h.strip_prefix("*.").unwrap_or(h);
+    h.parse::<std::net::IpAddr>().is_err() && dns_subdomain(h)
+}
+
+fn ingress(o: &mut Out<'_>, v: &Value) {
+    if let Some(c) = v.pointer("/spec/ingressClassName").and_then(Value::as_str)
+        && !dns_subdomain(c)
+    {
+        // ValidateIngressSpec: IngressClassName is a DNS subdomain.
+        o.add(
+            "spec.ingressClassName",
+            "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+        );
+    }
+    for (n, r) in v
+        .pointer("/spec/rules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if let Some(h) = r.get("host").and_then(Value::as_str)
+            && !host_ok(h)
+        {
+            // validateIngressRules: a DNS name (optionally "*."), not an IP.
+            o.add(format!("spec.rules[{n}].host"), "must be a DNS name (labels of at most 63 lowercase letters, digits, '-'), optionally starting with '*.', not an IP address");
+        }
+    }
+    for (n, t) in v
+        .pointer("/spec/tls")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for (m, h) in t
+            .get("hosts")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if !h.as_str().is_some_and(host_ok) {
+                o.add(
+                    format!("spec.tls[{n}].hosts[{m}]"),
+                    "must be a DNS name, optionally starting with '*.'",
+                );
+            }
+        }
+    }
+}
+
+fn network_policy(o: &mut Out<'_>, v: &Value) {
+    for (dir, peers_key) in [("ingress", "from"), ("egress", "to")] {
+        for (n, rule) in v
+            .pointer(&format!("/spec/{dir}"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            for (m, peer) in rule
+                .get(peers_key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let at = format!("spec.{dir}[{n}].{peers_key}[{m}]");
+                let obj = peer.as_object();
+                let has = |k: &str| obj.is_some_and(|o| o.get(k).is_some_and(|x| !x.is_null()));
+                // ValidateNetworkPolicyPeer: exactly one of ipBlock, or selectors.
+                let selectors = has("podSelector") || has("namespaceSelector");
+                if !selectors && !has("ipBlock") {
+                    o.add(at.clone(), "a peer needs podSelector, namespaceSelector or ipBlock (an empty peer is refused)");
+                }
+                if selectors && has("ipBlock") {
+                    o.add(
+                        at.clone(),
+                        "ipBlock cannot be combined with podSelector or namespaceSelector",
+                    );
+                }
+                if let Some(b) = peer.get("ipBlock") {
+                    let cidr = b.get("cidr").and_then(Value::as_str).unwrap_or("");
+                    if !is_cidr(cidr) {
+                        o.add(
+                            format!("{at}.ipBlock.cidr"),
+                            "must be a CIDR like 10.0.0.0/8",
+                        );
+                    }
+                    for (e, x) in b
+                        .get("except")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                    {
+                        if !x.as_str().is_some_and(is_cidr) {
+                            o.add(format!("{at}.ipBlock.except[{e}]"), "must be a CIDR");
+                        }
+                    }
+                }
+                for s in ["podSelector", "namespaceSelector"] {
+                    if let Some(sel) = peer.get(s) {
+                        label_selector(o, sel, &format!("{at}.{s}"));
+                    }
+                }
+            }
+            for (m, p) in rule
+                .get("ports")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if p.get("port").is_some_and(Value::is_number) {
+                    port_range(
+                        o,
+                        p.get("port"),
+                        &format!("spec.{dir}[{n}].ports[{m}].port"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// ValidateLabelSelector: operators and their values.
+fn label_selector(o: &mut Out<'_>, sel: &Value, at: &str) {
+    for (n, e) in sel
+        .get("matchExpressions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let op = e.get("operator").and_then(Value::as_str).unwrap_or("");
+        let count = e
+            .get("values")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        match op {
+            "In" | "NotIn" if count == 0 => o.add(
+                format!("{at}.matchExpressions[{n}].values"),
+                "must not be empty for In and NotIn",
+            ),
+            "Exists" | "DoesNotExist" if count > 0 => o.add(
+                format!("{at}.matchExpressions[{n}].values"),
+                "must be empty for Exists and DoesNotExist",
+            ),
+            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+            _ => o.add(
+                format!("{at}.matchExpressions[{n}].operator"),
+                "must be In, NotIn, Exists or DoesNotExist",
+            ),
+        }
+    }
+}
+
+fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
+    for (n, t) in pod
+        .get("tolerations")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        // validateTolerations.
+        let op = t.get("operator").and_then(Value::as_str).unwrap_or("Equal");
+        if !matches!(op, "Equal" | "Exists") {
+            o.add(
+                format!("{at}.tolerations[{n}].operator"),
+                "must be Equal or Exists",
+            );
+        }
+        if op == "Exists"
+            && t.get("value")
+                .and_then(Value::as_str)
+                .is_some_and(|v| !v.is_empty())
+        {
+            o.add(
+                format!("{at}.tolerations[{n}].value"),
+                "must be empty when the operator is Exists",
+            );
+        }
+        let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+        if !matches!(effect, "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+            o.add(
+                format!("{at}.tolerations[{n}].effect"),
+                "must be NoSchedule, PreferNoSchedule or NoExecute",
+            );
+        }
+    }
+    for (k, v) in pod
+        .get("nodeSelector")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let key_ok = {
+            let (prefix, name) = k
+                .rsplit_once('/')
+                .map_or((None, k.as_str()), |(p, n)| (Some(p), n));
+            prefix.is_none_or(dns_subdomain)
+                && !name.is_empty()
+                && name.len() <= 63
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        };
+        if !key_ok {
+            o.add(format!("{at}.nodeSelector[{k:?}]"), "invalid label key");
+        }
+        let val_ok = v.as_str().is_some_and(|s| {
+            s.len() <= 63
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        });
+        if !val_ok {
+            o.add(format!("{at}.nodeSelector[{k:?}]"), "invalid label value");
+        }
+    }
+    for field in ["initContainers", "containers"] {
+        for (n, c) in pod
+            .get(field)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let cat = format!("{at}.{field}[{n}]");
+            if let Some(img) = c.get("image").and_then(Value::as_str)
+                && !image_ref(img)
+            {
+                o.add(
+                    format!("{cat}.image"),
+                    "is not an image reference like registry/name:tag",
+                );
+            }
+            for (m, p) in c
+                .get("ports")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                port_range(
+                    o,
+                    p.get("containerPort"),
+                    &format!("{cat}.ports[{m}].containerPort"),
+                );
+            }
+            resources(o, c.get("resources"), &format!("{cat}.resources"));
+            for (m, e) in c
+                .get("env")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                for r in ["secretKeyRef", "configMapKeyRef"] {
+                    if let Some(k) = e.pointer(&format!("/valueFrom/{r}/key"))
+                        && !k.as_str().is_some_and(config_key)
+                    {
+                        o.add(
+                            format!("{cat}.env[{m}].valueFrom.{r}.key"),
+                            "must be a key: letters, digits, '-', '_' and '.'",
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// ValidateResourceRequirements: no negative quantity; a request at most its limit.
+fn resources(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
+    let Some(r) = r else { return };
+    for kind in ["requests", "limits"] {
+        for (name, q) in r.get(kind).and_then(Value::as_object).into_iter().flatten() {
+            if quantity_value(q).is_some_and(|x| x < 0.0) {
+                o.add(format!("{at}.{kind}.{name}"), "must not be negative");
+            }
+        }
+    }
+    for (name, req) in r
+        .get("requests")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if let (Some(a), Some(b)) = (
+            quantity_value(req),
+            r.pointer(&format!("/limits/{name}"))
+                .and_then(quantity_value),
+        ) && a > b
+        {
+            o.add(
+                format!("{at}.requests.{name}"),
+                "must be less than or equal to the limit",
+            );
+        }
+    }
+}
+
+/// The restricted Pod Security Standard for the chart's own pods (pod-security-admission
+/// `policy/check_*.go`: privileged, allowPrivilegeEscalation, runAsNonRoot, runAsUser,
+/// capabilities, seccompProfile, host namespaces, hostPath, hostPort).
+pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
+    let mut out = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        if d.template == skip_template {
+            continue;
+        }
+        let mut o = Out {
+            doc: i,
+            out: &mut out,
+        };
+        for (at, pod) in pod_specs(&d.value) {
+            let psc = pod.get("securityContext");
+            for k in ["hostNetwork", "hostPID", "hostIPC"] {
+                if pod.get(k) == Some(&Value::Bool(true)) {
+                    o.add(
+                        format!("{at}.{k}"),
+                        "breaks the restricted Pod Security Standard",
+                    );
+                }
+            }
+            for (n, v) in pod
+                .get("volumes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if v.get("hostPath").is_some() {
+                    o.add(
+                        format!("{at}.volumes[{n}].hostPath"),
+                        "breaks the restricted Pod Security Standard",
+                    );
+                }
+            }
+            let pod_non_root = psc
+                .and_then(|s| s.get("runAsNonRoot"))
+                .and_then(Value::as_bool);
+            if psc.and_then(|s| s.get("runAsUser")).and_then(Value::as_i64) == Some(0) {
+                o.add(
+                    format!("{at}.securityContext.runAsUser"),
+                    "0 (root) breaks the restricted Pod Security Standard",
+                );
+            }
+            let pod_seccomp = psc
+                .and_then(|s| s.pointer("/seccompProfile/type"))
+                .and_then(Value::as_str);
+            for field in ["initContainers", "containers"] {
+                for (n, c) in pod
+                    .get(field)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
+                    let cat = format!("{at}.{field}[{n}].securityContext");
+                    let sc = c.get("securityContext");
+                    let get = |k: &str| sc.and_then(|s| s.get(k));
+                    if get("privileged") == Some(&Value::Bool(true)) {
+                        o.add(
+                            format!("{cat}.privileged"),
+                            "breaks the restricted Pod Security Standard",
+                        );
+                    }
+                    if get("allowPrivilegeEscalation") != Some(&Value::Bool(false)) {
+                        o.add(
+                            format!("{cat}.allowPrivilegeEscalation"),
+                            "must be false (restricted Pod Security Standard)",
+                        );
+                    }
+                    let non_root = get("runAsNonRoot")
+                        .and_then(Value::as_bool)
+                        .or(pod_non_root);
+                    if non_root != Some(true) {
+                        o.add(
+                            format!("{cat}.runAsNonRoot"),
+                            "must be true (restricted Pod Security Standard)",
+                        );
+                    }
+                    if get("runAsUser").and_then(Value::as_i64) == Some(0) {
+                        o.add(
+                            format!("{cat}.runAsUser"),
+                            "0 (root) breaks the restricted Pod Security Standard",
+                        );
+                    }
+                    let drops_all = get("capabilities")
+                        .and_then(|c| c.get("drop"))
+                        .and_then(Value::as_array)
+                        .is_some_and(|d| d.iter().any(|x| x == "ALL"));
+                    if !drops_all {
+                        o.add(
+                            format!("{cat}.capabilities.drop"),
+                            "must include ALL (restricted Pod Security Standard)",
+                        );
+                    }
+                    for (m, a) in get("capabilities")
+                        .and_then(|c| c.get("add"))
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                    {
+                        if a != "NET_BIND_SERVICE" {
+                            o.add(format!("{cat}.capabilities.add[{m}]"), "only NET_BIND_SERVICE may be added (restricted Pod Security Standard)");
+                        }
+                    }
+                    let seccomp = sc
+                        .and_then(|s| s.pointer("/seccompProfile/type"))
+                        .and_then(Value::as_str)
+                        .or(pod_seccomp);
+                    if !matches!(seccomp, Some("RuntimeDefault" | "Localhost")) {
+                        o.add(format!("{cat}.seccompProfile.type"), "must be RuntimeDefault or Localhost (restricted Pod Security Standard)");
+                    }
+                    for (m, p) in c
+                        .get("ports")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                    {
+                        if p.get("hostPort")
+                            .and_then(Value::as_i64)
+                            .is_some_and(|h| h != 0)
+                        {
+                            o.add(
+                                format!("{at}.{field}[{n}].ports[{m}].hostPort"),
+                                "breaks the restricted Pod Security Standard",
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn quantities() {
+        assert_eq!(quantity_value(&json!("500m")), Some(0.5));
+        assert_eq!(quantity_value(&json!("1Gi")), Some(1024f64.powi(3)));
+        assert_eq!(quantity_value(&json!("1e3")), Some(1000.0));
+        assert_eq!(quantity_value(&json!(2)), Some(2.0));
+        assert_eq!(quantity_value(&json!("-1")), Some(-1.0));
+        assert_eq!(quantity_value(&json!("x")), None);
+    }
+
+    #[test]
+    fn images() {
+        for ok in [
+            "ghcr.io/mlflow/mlflow:v3.17.2-full",
+            "docker.io/library/postgres:17.6",
+            "localhost:5000/a/b:1",
+            "quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z",
+            "nginx",
+            "repo@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        ] {
+            assert!(image_ref(ok), "{ok}");
+        }
+        for bad in [
+            ":v3",
+            "a b:1",
+            "repo::x",
+            "repo:",
+            "Repo/Name:1",
+            "repo:.x",
+            "",
+        ] {
+            assert!(!image_ref(bad), "{bad}");
+        }
+    }
+
+    fn doc(v: Value) -> Vec<Document> {
+        vec![Document {
+            template: "t".into(),
+            value: v,
+        }]
+    }
+
+    #[test]
+    fn field_rules() {
+        let p = check(&doc(
+            json!({"kind": "Deployment", "metadata": {"name": "d"}, "spec": {"replicas": -1,
+            "template": {"spec": {"tolerations": [{"operator": "Maybe"}], "nodeSelector": {"bad key": "v"},
+            "containers": [{"name": "c", "image": ":x", "resources": {"requests": {"cpu": "4"}, "limits": {"cpu": "2"}}}]}}}}),
+        ));
+        let paths: Vec<&str> = p.iter().map(|x| x.path.as_str()).collect();
+        for want in [
+            "spec.replicas",
+            "spec.template.spec.tolerations[0].operator",
+            "spec.template.spec.containers[0].image",
+            "spec.template.spec.containers[0].resources.requests.cpu",
+        ] {
+            assert!(paths.contains(&want), "{want}: {paths:?}");
+        }
+        assert!(
+            paths
+                .iter()
+                .any(|p| p.starts_with("spec.template.spec.nodeSelector")),
+            "{paths:?}"
+        );
+        let np = check(&doc(
+            json!({"kind": "NetworkPolicy", "metadata": {"name": "n"}, "spec": {"podSelector": {},
+            "ingress": [{"from": [{}, {"ipBlock": {"cidr": "x"}, "podSelector": {}}]}]}}),
+        ));
+        assert_eq!(
+            np.len(),
+            3,
+            "{:?}",
+            np.iter().map(|x| &x.message).collect::<Vec<_>>()
+        );
+    }
+}
