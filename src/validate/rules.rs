@@ -242,10 +242,10 @@ pub fn check(docs: &[Document]) -> Vec<RuleProblem> {
 
 fn pod_specs(v: &Value) -> Vec<(String, &Value)> {
     let mut out = Vec::new();
-    if v.get("kind").and_then(Value::as_str) == Some("Pod") {
-        if let Some(s) = v.get("spec") {
-            out.push(("spec".to_string(), s));
-        }
+    if v.get("kind").and_then(Value::as_str) == Some("Pod")
+        && let Some(s) = v.get("spec")
+    {
+        out.push(("spec".to_string(), s));
     }
     if let Some(s) = v.pointer("/spec/template/spec") {
         out.push(("spec.template.spec".to_string(), s));
