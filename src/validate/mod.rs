@@ -126,16 +126,10 @@ pub fn validate(docs: &[Document], known: &Known) -> (Report, Vec<ProblemRecord>
             }
         }
     }
-    for p in rules::check(docs) {
-        let d = &docs[p.doc];
-        records.push(ProblemRecord {
-            source: d.template.clone(),
-            object: d.id(),
-            path: p.path,
-            message: p.message,
-        });
-    }
-    for p in semantic::check(docs, known) {
+    for p in rules::check(docs)
+        .into_iter()
+        .chain(semantic::check(docs, known))
+    {
         let d = &docs[p.doc];
         records.push(ProblemRecord {
             source: d.template.clone(),

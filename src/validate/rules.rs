@@ -9,26 +9,10 @@
 use crate::parse::Document;
 use serde_json::Value;
 
-/// One broken rule: the document, the path inside it, what is wrong.
-pub struct RuleProblem {
-    pub doc: usize,
-    pub path: String,
-    pub message: String,
-}
-
-fn dns_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-}
-
-/// apimachinery `IsDNS1123Subdomain`.
-pub fn dns_subdomain(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 253 && s.split('.').all(dns_label)
-}
+// apimachinery `IsDNS1123Subdomain`, `IsQualifiedName` and `IsValidLabelValue`, shared
+// with the cross-object checks.
+use super::semantic::is_dns1123_subdomain as dns_subdomain;
+use super::semantic::{SemanticProblem as RuleProblem, is_label_key, is_label_value};
 
 /// apimachinery `IsConfigMapKey` (Secret and ConfigMap data keys).
 pub fn config_key(s: &str) -> bool {
@@ -505,25 +489,11 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
         .into_iter()
         .flatten()
     {
-        let key_ok = {
-            let (prefix, name) = k
-                .rsplit_once('/')
-                .map_or((None, k.as_str()), |(p, n)| (Some(p), n));
-            prefix.is_none_or(dns_subdomain)
-                && !name.is_empty()
-                && name.len() <= 63
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-        };
+        let key_ok = is_label_key(k);
         if !key_ok {
             o.add(format!("{at}.nodeSelector[{k:?}]"), "invalid label key");
         }
-        let val_ok = v.as_str().is_some_and(|s| {
-            s.len() <= 63
-                && s.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-        });
+        let val_ok = v.as_str().is_some_and(is_label_value);
         if !val_ok {
             o.add(format!("{at}.nodeSelector[{k:?}]"), "invalid label value");
         }
