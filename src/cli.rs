@@ -348,6 +348,10 @@ pub fn render_computed(
             .filter(|n| !n.is_empty())
             .map(str::to_string)
             .collect(),
+        serviceaccounts: [w.serviceaccounts_outside.clone()]
+            .into_iter()
+            .filter(|n| !n.is_empty() && n != "default")
+            .collect(),
     };
     validate::check(&docs, &known)?;
     restricted(&docs)?;
@@ -565,6 +569,7 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
         configmaps: validate::declared(&docs, validate::CONFIGMAPS_OUTSIDE_ANNOTATION)
             .into_iter()
             .collect(),
+        serviceaccounts: Default::default(),
     };
     let (report, records) = validate::validate(&docs, &known);
     let strict_fail = args.strict && !report.not_validated.is_empty();

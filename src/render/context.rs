@@ -88,6 +88,8 @@ pub struct Wiring {
     pub service_target_port: u16,
     /// The extra CA bundle (`trustedCA`): the volume to mount at [`CA_DIR`], if any.
     pub trusted_ca: Option<Value>,
+    /// A ServiceAccount referenced but not rendered (`serviceAccount.create=false`).
+    pub serviceaccounts_outside: String,
     /// ConfigMaps referenced but not rendered (the CA bundle's), comma-separated, for the
     /// `mlflow-chart.io/configmaps-outside` annotation.
     pub configmaps_outside: String,
@@ -516,6 +518,12 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         (_, n) if !n.is_empty() => n.to_string(),
         (true, _) => fullname.clone(),
         (false, _) => "default".to_string(),
+    };
+    // An existing ServiceAccount the values name (not created here).
+    let serviceaccounts_outside = if b(values, "/serviceAccount/create") {
+        String::new()
+    } else {
+        sa.clone()
     };
     names.insert("serviceAccount", sa);
 
@@ -1156,6 +1164,7 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         proxy_env,
         security,
         pull_secrets,
+        serviceaccounts_outside,
         configmaps_outside: if ca_cm.is_empty() {
             String::new()
         } else {

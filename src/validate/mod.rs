@@ -97,6 +97,107 @@ pub fn expand_lists(docs: &[Document]) -> Vec<Document> {
     out
 }
 
+/// Built-in kinds whose apiVersion moved, with the version Kubernetes 1.33 serves (a
+/// document with an old or wrong version of them is refused by the API server).
+const SERVED: &[(&str, &str)] = &[
+    ("Deployment", "apps/v1"),
+    ("StatefulSet", "apps/v1"),
+    ("DaemonSet", "apps/v1"),
+    ("ReplicaSet", "apps/v1"),
+    ("Ingress", "networking.k8s.io/v1"),
+    ("IngressClass", "networking.k8s.io/v1"),
+    ("NetworkPolicy", "networking.k8s.io/v1"),
+    ("PodDisruptionBudget", "policy/v1"),
+    ("CronJob", "batch/v1"),
+    ("Job", "batch/v1"),
+    ("Role", "rbac.authorization.k8s.io/v1"),
+    ("RoleBinding", "rbac.authorization.k8s.io/v1"),
+    ("ClusterRole", "rbac.authorization.k8s.io/v1"),
+    ("ClusterRoleBinding", "rbac.authorization.k8s.io/v1"),
+    ("StorageClass", "storage.k8s.io/v1"),
+    ("Pod", "v1"),
+    ("Service", "v1"),
+    ("ConfigMap", "v1"),
+    ("Secret", "v1"),
+    ("ServiceAccount", "v1"),
+    ("PersistentVolumeClaim", "v1"),
+    ("PersistentVolume", "v1"),
+    ("Namespace", "v1"),
+];
+
+/// A document the API server refuses before looking at its fields: no kind or apiVersion,
+/// a built-in kind under an API version that does not serve it.
+fn identity_problem(d: &Document) -> Option<(String, String)> {
+    if d.kind().is_empty() {
+        return Some((
+            "kind".into(),
+            "missing: every object needs apiVersion and kind".into(),
+        ));
+    }
+    if d.api_version().is_empty() {
+        return Some((
+            "apiVersion".into(),
+            "missing: every object needs apiVersion and kind".into(),
+        ));
+    }
+    let served = SERVED.iter().find(|(k, _)| *k == d.kind())?.1;
+    let group = |v: &str| v.rsplit_once('/').map_or("", |(g, _)| g).to_string();
+    // A kind of the same name in another API group (a CRD) is someone else's.
+    let same_group = group(served) == group(d.api_version())
+        || ["extensions", "apps", ""].contains(&group(d.api_version()).as_str())
+            && ["apps", "networking.k8s.io", "policy", ""].contains(&group(served).as_str());
+    same_group.then(|| {
+        (
+            "apiVersion".into(),
+            format!(
+                "{} is not served as {} by Kubernetes 1.33: use {served}",
+                d.kind(),
+                d.api_version()
+            ),
+        )
+    })
+}
+
+/// What the API server refuses about every object: a name (unless generateName), and a
+/// ConfigMap's or Secret's data within 1 MiB (core/validation: MaxSecretSize, and
+/// ValidateConfigMap's total-size check).
+fn object_problems(d: &Document) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let meta = d.value.get("metadata");
+    let named = meta
+        .and_then(|m| m.get("name"))
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|n| !n.is_empty())
+        || meta
+            .and_then(|m| m.get("generateName"))
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|n| !n.is_empty());
+    if !named && !d.kind().ends_with("List") {
+        out.push((
+            "metadata.name".into(),
+            "missing: every object needs a name".into(),
+        ));
+    }
+    if matches!(d.kind(), "ConfigMap" | "Secret") {
+        let size: usize = ["data", "stringData", "binaryData"]
+            .iter()
+            .filter_map(|f| d.value.get(*f).and_then(serde_json::Value::as_object))
+            .flat_map(|m| m.iter())
+            .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
+            .sum();
+        if size > 1024 * 1024 {
+            out.push((
+                "data".into(),
+                format!(
+                    "{} bytes of data: Kubernetes stores at most 1 MiB (1048576 bytes)",
+                    size
+                ),
+            ));
+        }
+    }
+    out
+}
+
 /// Validates a whole stream (`kind: List` items included, as objects of their own).
 pub fn validate(docs: &[Document], known: &Known) -> (Report, Vec<ProblemRecord>) {
     let expanded = expand_lists(docs);
@@ -104,6 +205,14 @@ pub fn validate(docs: &[Document], known: &Known) -> (Report, Vec<ProblemRecord>
     let mut records = Vec::new();
     let mut report = Report::default();
     for d in docs {
+        for (path, message) in object_problems(d) {
+            records.push(ProblemRecord {
+                source: d.template.clone(),
+                object: d.id(),
+                path,
+                message,
+            });
+        }
         match typed::check(&d.value) {
             typed::Checked::Done(problems) => {
                 for p in problems {
@@ -116,6 +225,15 @@ pub fn validate(docs: &[Document], known: &Known) -> (Report, Vec<ProblemRecord>
                 }
             }
             typed::Checked::Unknown => {
+                if let Some(p) = identity_problem(d) {
+                    records.push(ProblemRecord {
+                        source: d.template.clone(),
+                        object: d.id(),
+                        path: p.0,
+                        message: p.1,
+                    });
+                    continue;
+                }
                 report.not_validated.push(format!(
                     "{}: {}/{} {}",
                     d.template,

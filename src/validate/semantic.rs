@@ -20,6 +20,8 @@ pub struct Known {
     pub secrets: BTreeSet<String>,
     /// ConfigMaps that exist outside the stream (e.g. a CA bundle the values name).
     pub configmaps: BTreeSet<String>,
+    /// ServiceAccounts that exist outside the stream (`serviceAccount.create=false`).
+    pub serviceaccounts: BTreeSet<String>,
 }
 
 const WORKLOADS: &[&str] = &[
@@ -128,8 +130,18 @@ fn is_dns1123_label(s: &str) -> bool {
         && !s.ends_with('-')
 }
 
+/// apimachinery `IsDNS1123Subdomain`: at most 253 characters of dot-separated parts made
+/// of lowercase letters, digits and '-' (no per-part length limit, unlike a label).
 pub(crate) fn is_dns1123_subdomain(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns1123_label)
+    !s.is_empty()
+        && s.len() <= 253
+        && s.split('.').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !p.starts_with('-')
+                && !p.ends_with('-')
+        })
 }
 
 pub(crate) fn is_label_value(s: &str) -> bool {
@@ -358,7 +370,11 @@ fn names_and_labels(cx: &mut Ctx<'_>) {
 fn workload_selectors(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
     for p in pods {
         let d = &cx.docs[p.doc];
-        if d.kind() == "Pod" || d.kind() == "Job" && d.value.pointer("/spec/selector").is_none() {
+        // Pods and CronJobs have no selector; a Job's is usually generated.
+        if d.kind() == "Pod"
+            || d.kind() == "CronJob"
+            || d.kind() == "Job" && d.value.pointer("/spec/selector").is_none()
+        {
             continue;
         }
         match d.value.pointer("/spec/selector") {
@@ -404,7 +420,11 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
             .get("serviceAccountName")
             .and_then(Value::as_str)
             .unwrap_or("");
-        if !sa.is_empty() && sa != "default" && cx.find("ServiceAccount", sa).is_none() {
+        if !sa.is_empty()
+            && sa != "default"
+            && cx.find("ServiceAccount", sa).is_none()
+            && !known.serviceaccounts.contains(sa)
+        {
             cx.add(
                 p.doc,
                 format!("{pre}spec.serviceAccountName"),

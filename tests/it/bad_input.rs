@@ -1213,6 +1213,35 @@ fn cases() -> Vec<Case> {
             1,
             "invalid key",
         ),
+        // Objects the API server refuses before their fields (issue 14).
+        raw(
+            "validate-deployment-v1",
+            f("apiVersion: v1\nkind: Deployment\nmetadata: {name: d}\n"),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "use apps/v1",
+        ),
+        raw(
+            "validate-deployment-extensions",
+            f("apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: d}\n"),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "not served as extensions/v1beta1",
+        ),
+        raw(
+            "validate-no-kind",
+            f("apiVersion: v1\nmetadata: {name: x}\n"),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "every object needs apiVersion and kind",
+        ),
+        raw(
+            "validate-role-without-name",
+            f("apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {}\nrules: []\n"),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "every object needs a name",
+        ),
         // Wording without library jargon.
         c(
             "set-fractional-index",
@@ -1535,6 +1564,48 @@ fn total_values_input_is_capped() {
         "{}",
         r.stderr
     );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Valid objects are no false alarms: a CronJob (no selector), a 100-character ConfigMap
+/// name (a subdomain's parts have no 63-character limit), an existing ServiceAccount.
+#[test]
+fn valid_objects_are_accepted() {
+    let d = dir_for("valid14");
+    let p = d.join("ok.yaml");
+    std::fs::write(&p, format!("apiVersion: batch/v1\nkind: CronJob\nmetadata: {{name: cj}}\nspec:\n  schedule: \"* * * * *\"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers: [{{name: c, image: busybox}}]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: {}}}\ndata: {{a: b}}\n", "a".repeat(100))).unwrap();
+    let r = common::run(&["validate", p.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let mut args = vec!["render", "-q"];
+    args.extend_from_slice(&P);
+    args.extend_from_slice(&[
+        "--set",
+        "serviceAccount.create=false",
+        "--set",
+        "serviceAccount.name=team-sa",
+    ]);
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("serviceAccountName: team-sa"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// A ConfigMap above Kubernetes' 1 MiB is refused.
+#[test]
+fn oversized_configmap_is_refused() {
+    let d = dir_for("bigcm");
+    let p = d.join("cm.yaml");
+    std::fs::write(
+        &p,
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata:\n  k: \"{}\"\n",
+            "x".repeat(2 * 1024 * 1024)
+        ),
+    )
+    .unwrap();
+    let r = common::run(&["validate", p.to_str().unwrap()], None);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("at most 1 MiB"), "{}", r.stdout);
     let _ = std::fs::remove_dir_all(&d);
 }
 
