@@ -40,6 +40,9 @@ pub enum Command {
     Values {
         #[command(flatten)]
         values: ValuesArgs,
+        /// Print the merge even when it does not match values.schema.json.
+        #[arg(long = "skip-schema-validation")]
+        skip_schema_validation: bool,
     },
     /// Print the JSON Schema of the values (for editors and CI).
     Schema {
@@ -169,7 +172,10 @@ impl Output {
 pub fn run(cli: Cli) -> Result<Output, Failure> {
     match cli.command {
         Command::Render(args) => run_render(&args),
-        Command::Values { values } => run_values(&values),
+        Command::Values {
+            values,
+            skip_schema_validation,
+        } => run_values(&values, skip_schema_validation),
         Command::Schema { reference } => Ok(Output {
             stdout: if reference {
                 crate::reference::markdown()
@@ -525,7 +531,7 @@ fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
     })
 }
 
-fn run_values(args: &ValuesArgs) -> Result<Output, Failure> {
+fn run_values(args: &ValuesArgs, skip_schema_validation: bool) -> Result<Output, Failure> {
     let no_flags = args.files.is_empty()
         && args.set.is_empty()
         && args.set_string.is_empty()
@@ -542,7 +548,9 @@ fn run_values(args: &ValuesArgs) -> Result<Output, Failure> {
     // The merge as Helm has it: a null deletes, even a value the chart needs (`render`
     // reports those).
     let computed = values::compute(args)?;
-    schema::check(&computed)?;
+    if !skip_schema_validation {
+        schema::check(&computed)?;
+    }
     let text = emit::to_yaml(&values::sorted(&computed.values))?;
     Ok(Output {
         stdout: text,

@@ -886,6 +886,35 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         acc.errors.push("networkPolicy.dnsTo is empty: name your cluster's DNS pods (every pod may ask them on ports 53 and 5353; see docs/security.md#network)".into());
     }
 
+    // Values that have no effect with the switches as they are.
+    let set = |p: &str| {
+        values
+            .pointer(p)
+            .is_some_and(|v| !(v.is_null() || v == "" || v == &json!([]) || v == &json!({})))
+    };
+    if b(values, "/services/postgres/enabled")
+        && (set("/externalDatabase/host") || set("/services/postgres/externalURI"))
+    {
+        acc.notes.push("externalDatabase.* and services.postgres.externalURI have no effect while services.postgres.enabled is true".into());
+    }
+    if !b(values, "/ingress/enabled") && set("/ingress/tls") {
+        acc.notes
+            .push("ingress.tls has no effect while ingress.enabled is false".into());
+    }
+    if !b(values, "/oauth2Proxy/enabled")
+        && (set("/oauth2Proxy/clientID") || set("/oauth2Proxy/secret"))
+    {
+        acc.notes.push(
+            "oauth2Proxy.* settings have no effect while oauth2Proxy.enabled is false".into(),
+        );
+    }
+    if !b(values, "/autoscaling/enabled")
+        && values.pointer("/replicaCount").and_then(Value::as_i64) == Some(0)
+    {
+        acc.notes
+            .push("replicaCount is 0: no MLflow pod runs".into());
+    }
+
     // --- Extra CA bundle --------------------------------------------------------------
     let (ca_cm, ca_secret, ca_key) = (
         s(values, "/trustedCA/configMap"),

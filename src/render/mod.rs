@@ -95,6 +95,14 @@ pub fn render(values: &Value, release: &Release, caps: &Capabilities) -> Result<
     });
     let mut apis: Vec<String> = BUILTIN_APIS.iter().map(|s| s.to_string()).collect();
     apis.extend(caps.api_versions.iter().cloned());
+    let mut wiring = wiring;
+    let flag = |p: &str| values.pointer(p).and_then(Value::as_bool) == Some(true);
+    if flag("/metrics/enabled")
+        && flag("/metrics/serviceMonitor/enabled")
+        && !apis.iter().any(|a| a == "monitoring.coreos.com/v1")
+    {
+        wiring.notes.push("no ServiceMonitor rendered: the cluster's API versions do not include monitoring.coreos.com/v1 (pass --api-versions monitoring.coreos.com/v1 if the Prometheus Operator is installed); the metrics Service is there either way".into());
+    }
     let (major, minor) = split_version(&caps.kube_version);
     let ctx = json!({
         "values": values,

@@ -513,3 +513,51 @@ fn egress_ports_follow_the_endpoints() {
     );
     assert!(r.stdout.contains("- port: 6543"), "{}", r.stdout);
 }
+
+/// Issue 19: what Helm users hit.
+#[test]
+fn helm_users_details() {
+    // `values` shows a merge that does not pass the schema when asked to.
+    let r = run(&["values", "--set", "podAnnotations.extra=1"], None);
+    assert_eq!(r.code, 1);
+    let r = run(
+        &[
+            "values",
+            "--skip-schema-validation",
+            "--set",
+            "podAnnotations.extra=1",
+            "--set-string",
+            "replicaCount=3",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("extra: 1") && r.stdout.contains("replicaCount: \"3\""),
+        "{}",
+        r.stdout
+    );
+    // A feature left out for a missing capability, and a value without effect, get notes.
+    let r = render(&["--set", "metrics.enabled=true"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("note: no ServiceMonitor rendered"),
+        "{}",
+        r.stderr
+    );
+    let r = render(&["--set", "externalDatabase.host=db.example.org"]);
+    assert!(
+        r.stderr
+            .contains("have no effect while services.postgres.enabled is true"),
+        "{}",
+        r.stderr
+    );
+    // The docs say what Helm users need.
+    let root = common::root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains("kubectl create namespace"));
+    let argocd = std::fs::read_to_string(root.join("docs/argocd.md")).unwrap();
+    assert!(argocd.contains("at most 53 lowercase letters"));
+    let migration = std::fs::read_to_string(root.join("docs/migration.md")).unwrap();
+    assert!(migration.contains("## Deliberate differences from Helm"));
+}

@@ -149,6 +149,11 @@ const CASES: &[(&str, &str)] = &[
     ("literal", "a"),
     ("literal", "a,b=1"),
     ("literal", "a="),
+    // Malformed keys Helm ignores without an error (docs/migration.md says we do too).
+    ("set", "=x"),
+    ("set", "a[=x"),
+    ("set", "[0]=x"),
+    ("set", "a=b,=c"),
 ];
 
 fn helm_fn(kind: &str) -> &'static str {
