@@ -897,16 +897,36 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
     {
         acc.notes.push("externalDatabase.* and services.postgres.externalURI have no effect while services.postgres.enabled is true".into());
     }
-    if !b(values, "/ingress/enabled") && set("/ingress/tls") {
-        acc.notes
-            .push("ingress.tls has no effect while ingress.enabled is false".into());
-    }
-    if !b(values, "/oauth2Proxy/enabled")
-        && (set("/oauth2Proxy/clientID") || set("/oauth2Proxy/secret"))
-    {
-        acc.notes.push(
-            "oauth2Proxy.* settings have no effect while oauth2Proxy.enabled is false".into(),
-        );
+    // A switched-off block whose other keys the user changed from their defaults.
+    if let Ok(defaults) = crate::values::parse_yaml("defaults", crate::values::DEFAULT_VALUES) {
+        for block in [
+            "ingress",
+            "autoscaling",
+            "metrics",
+            "oauth2Proxy",
+            "networkPolicy",
+        ] {
+            if b(values, &format!("/{block}/enabled")) {
+                continue;
+            }
+            let (Some(Value::Object(now)), Some(Value::Object(def))) =
+                (values.get(block), defaults.get(block))
+            else {
+                continue;
+            };
+            let changed: Vec<String> = now
+                .iter()
+                .filter(|(k, v)| *k != "enabled" && def.get(*k) != Some(*v))
+                .map(|(k, _)| format!("{block}.{k}"))
+                .collect();
+            if !changed.is_empty() {
+                acc.notes.push(format!(
+                    "{} {} no effect while {block}.enabled is false",
+                    changed.join(", "),
+                    if changed.len() == 1 { "has" } else { "have" }
+                ));
+            }
+        }
     }
     if !b(values, "/autoscaling/enabled")
         && values.pointer("/replicaCount").and_then(Value::as_i64) == Some(0)

@@ -552,6 +552,14 @@ fn helm_users_details() {
         "{}",
         r.stderr
     );
+    let r = render(&["--set", "autoscaling.minReplicas=3"]);
+    assert!(
+        r.stderr.contains(
+            "note: autoscaling.minReplicas has no effect while autoscaling.enabled is false"
+        ),
+        "{}",
+        r.stderr
+    );
     // The docs say what Helm users need.
     let root = common::root();
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
