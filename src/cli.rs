@@ -294,11 +294,17 @@ fn is_dns_label(s: &str, max: usize) -> bool {
         && !s.ends_with('-')
 }
 
+/// Helm's release-name rule (pkg/chartutil `ValidateReleaseName`): at most 53 characters
+/// matching `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`.
+fn is_release_name(s: &str) -> bool {
+    s.len() <= 53 && s.split('.').all(|p| is_dns_label(p, 53))
+}
+
 /// The whole render pipeline; returns the sorted, validated documents and stderr lines.
 pub fn render_docs(args: &RenderArgs) -> Result<(Vec<Document>, Vec<String>), Failure> {
-    if !is_dns_label(&args.release, 53) {
+    if !is_release_name(&args.release) {
         return Err(Failure::usage(format!(
-            "invalid release name {:?}: use at most 53 lowercase letters, digits and '-', starting and ending with a letter or digit",
+            "invalid release name {:?}: use at most 53 lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit",
             args.release
         )));
     }

@@ -471,7 +471,11 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
     let ns = &release.namespace;
 
     let mut names = BTreeMap::new();
-    if !fullname.starts_with(|c: char| c.is_ascii_lowercase()) {
+    if fullname.contains('.') {
+        acc.errors.push(format!(
+            "the release's objects would be named {fullname:?}, but a Service name cannot contain '.' (DNS-1035): choose a release name without dots, or set fullnameOverride"
+        ));
+    } else if !fullname.starts_with(|c: char| c.is_ascii_lowercase()) {
         acc.errors.push(format!(
             "the release's objects would be named {fullname:?}, but a Service name must start with a letter (DNS-1035): choose a release name that starts with a letter, or set fullnameOverride"
         ));

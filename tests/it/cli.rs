@@ -565,7 +565,7 @@ fn helm_users_details() {
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     assert!(readme.contains("kubectl create namespace"));
     let argocd = std::fs::read_to_string(root.join("docs/argocd.md")).unwrap();
-    assert!(argocd.contains("at most 53 lowercase letters"));
+    assert!(argocd.contains("at most 53 lowercase letters, digits, `-` and `.`"));
     let migration = std::fs::read_to_string(root.join("docs/migration.md")).unwrap();
     assert!(migration.contains("## Deliberate differences from Helm"));
 }

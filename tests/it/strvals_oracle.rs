@@ -156,6 +156,68 @@ const CASES: &[(&str, &str)] = &[
     ("set", "a=b,=c"),
 ];
 
+/// Release names: `render` refuses (exit 2, a usage error) exactly the names Helm's
+/// `ValidateReleaseName` refuses; names Helm takes but Kubernetes cannot use for our
+/// Services (a leading digit, a dot) fail later, as rule errors (exit 1).
+#[test]
+fn release_names_like_helm() {
+    let long = "a".repeat(53);
+    let too_long = "a".repeat(54);
+    let names = [
+        "mlflow",
+        "team_mlflow",
+        "1team",
+        long.as_str(),
+        too_long.as_str(),
+        "-a",
+        "a-",
+        "A",
+        "a.b",
+        "a..b",
+        "team.prod",
+        "x",
+    ];
+    let script = "import json,sys,helm_python as h\nout=[]\nfor n in json.load(sys.stdin):\n    try:\n        h.validate_release_name(n); out.append(True)\n    except Exception:\n        out.append(False)\nprint(json.dumps(out))";
+    let mut child = std::process::Command::new(common::venv_bin("python"))
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the oracle venv's python");
+    {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(serde_json::to_string(&names).unwrap().as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let helm: Vec<bool> = serde_json::from_slice(&out.stdout).expect("oracle output");
+    for (name, helm_ok) in names.iter().zip(helm) {
+        let r = common::run(
+            &[
+                "render",
+                name,
+                "-q",
+                "--set",
+                "oauth2Proxy.clientID=c",
+                "--set",
+                "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/r",
+            ],
+            None,
+        );
+        assert_eq!(
+            r.code != 2,
+            helm_ok,
+            "{name:?}: helm accepts = {helm_ok}, we exit {}: {}",
+            r.code,
+            r.stderr
+        );
+    }
+}
+
 fn helm_fn(kind: &str) -> &'static str {
     match kind {
         "set" => "parse_set_string",
