@@ -87,7 +87,7 @@ pub struct DiffArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// Release name (a DNS-1123 label of at most 53 characters).
+    /// Release name (as Helm: at most 53 lowercase letters, digits, `-` and `.`).
     #[arg(default_value = "mlflow")]
     pub release: String,
     #[command(flatten)]
