@@ -276,13 +276,29 @@ fn check_kube_version(v: &str) -> Result<(), Failure> {
     let nums: Option<Vec<u32>> = parts.iter().map(|p| p.parse::<u32>().ok()).collect();
     match nums.as_deref() {
         Some([1, minor, ..]) if (2..=3).contains(&parts.len()) && *minor >= 33 => Ok(()),
-        Some([1, _, ..]) if (2..=3).contains(&parts.len()) => Err(Failure::usage(format!(
+        Some([1, _, ..]) if (2..=3).contains(&parts.len()) => Err(Failure::input(format!(
             "--kube-version {v}: Kubernetes before 1.33 is not supported (the manifests are validated against 1.33)"
         ))),
-        _ => Err(Failure::usage(format!(
+        _ => Err(Failure::input(format!(
             "--kube-version {v:?} is not a version like 1.33 or v1.34.2"
         ))),
     }
+}
+
+/// Go's `filepath.Match` for `*` (any run without '/'), `?` and literal characters.
+fn glob_match(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    fn go(p: &[char], n: &[char]) -> bool {
+        match p.first() {
+            None => n.is_empty(),
+            Some('*') => (0..=n.len())
+                .take_while(|&i| i == 0 || n[i - 1] != '/')
+                .any(|i| go(&p[1..], &n[i..])),
+            Some('?') => n.first().is_some_and(|c| *c != '/') && go(&p[1..], &n[1..]),
+            Some(c) => n.first() == Some(c) && go(&p[1..], &n[1..]),
+        }
+    }
+    go(&p, &n)
 }
 
 fn is_dns_label(s: &str, max: usize) -> bool {
@@ -303,13 +319,13 @@ fn is_release_name(s: &str) -> bool {
 /// The whole render pipeline; returns the sorted, validated documents and stderr lines.
 pub fn render_docs(args: &RenderArgs) -> Result<(Vec<Document>, Vec<String>), Failure> {
     if !is_release_name(&args.release) {
-        return Err(Failure::usage(format!(
+        return Err(Failure::input(format!(
             "invalid release name {:?}: use at most 53 lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit",
             args.release
         )));
     }
     if !is_dns_label(&args.namespace, 63) {
-        return Err(Failure::usage(format!(
+        return Err(Failure::input(format!(
             "invalid namespace {:?}: a namespace is a DNS-1123 label (lowercase letters, digits, '-', at most 63)",
             args.namespace
         )));
@@ -492,25 +508,26 @@ fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
     let docs = if args.show_only.is_empty() {
         docs
     } else {
+        // As Helm: each pattern is matched (filepath.Match) against `templates/<file>`.
         let mut wanted = Vec::new();
         for s in &args.show_only {
-            let t = s
-                .trim_start_matches("mlflow-chart/")
-                .trim_start_matches("templates/")
-                .to_string();
-            if !render::template_names().contains(&t) {
+            let names: Vec<String> = render::template_names()
+                .into_iter()
+                .filter(|t| glob_match(s, &format!("templates/{t}")))
+                .collect();
+            if names.is_empty() {
                 return Err(
                     Failure::input(format!("could not find template {s} in the chart")).hint(
                         format!("templates: {}", render::template_names().join(", ")),
                     ),
                 );
             }
-            if !docs.iter().any(|d| d.template == t) {
+            if !docs.iter().any(|d| names.contains(&d.template)) {
                 return Err(Failure::input(format!(
-                    "templates/{t} rendered nothing for these values (the object it holds is switched off; see docs/values.md)"
+                    "{s} rendered nothing for these values (the objects it holds are switched off; see docs/values.md)"
                 )));
             }
-            wanted.push(t);
+            wanted.extend(names);
         }
         docs.into_iter()
             .filter(|d| wanted.contains(&d.template))

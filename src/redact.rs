@@ -78,55 +78,65 @@ fn mask_one(uri: &str) -> String {
     out
 }
 
-/// `text` with the value of every `name=value` / `name: value` pair whose name holds a
-/// credential word (`password=…` in a libpq connection string, `token: …`) masked.
+/// Is a `name` (of a `name=value` or `name: value` pair) one whose value is a credential?
+/// Words such as password, secret, token, credential, passphrase anywhere in it; or a
+/// name ending in "key" (`api-key`, `privateKey`, `tls.key`, `access_key`) other than a
+/// bare `key`, which names a key rather than holding one.
+pub fn credential_name(name: &str) -> bool {
+    let n: String = name
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    ["pass", "secret", "token", "credential", "pwd"]
+        .iter()
+        .any(|w| n.contains(w))
+        || (n.ends_with("key") && n != "key")
+}
+
+/// `text` with the value of every `name=value` / `name: value` pair whose name is a
+/// credential's ([`credential_name`]) masked: libpq connection strings, YAML lines.
 pub fn pairs(text: &str) -> Cow<'_, str> {
-    const WORDS: [&str; 5] = ["password", "passwd", "secret", "token", "apikey"];
-    let lower = text.to_ascii_lowercase();
-    if !WORDS.iter().any(|w| lower.contains(w)) {
-        return Cow::Borrowed(text);
-    }
     let bytes = text.as_bytes();
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/');
     let mut out = String::with_capacity(text.len());
-    let (mut i, mut last) = (0, 0);
+    let (mut last, mut i) = (0, 0);
+    let mut changed = false;
     while i < bytes.len() {
-        let Some(w) = WORDS
-            .iter()
-            .find(|w| lower.as_bytes()[i..].starts_with(w.as_bytes()))
-        else {
+        let start = match (bytes[i], bytes.get(i + 1)) {
+            (b'=', _) => Some(i + 1),
+            (b':', Some(b' ')) => Some(i + 2),
+            _ => None,
+        };
+        let Some(start) = start else {
             i += 1;
             continue;
         };
-        // The rest of the name (e.g. `password_file`), then `=` or `: `.
-        let mut j = i + w.len();
-        while j < bytes.len()
-            && (bytes[j].is_ascii_alphanumeric() || matches!(bytes[j], b'_' | b'-'))
+        let mut n0 = i;
+        while n0 > 0 && is_name(bytes[n0 - 1]) {
+            n0 -= 1;
+        }
+        let name = &text[n0..i];
+        let mut end = start;
+        while end < bytes.len()
+            && !matches!(bytes[end], b' ' | b'\n' | b'"' | b'\'' | b'&' | b';' | b',')
         {
-            j += 1;
+            end += 1;
         }
-        let start = match (bytes.get(j), bytes.get(j + 1)) {
-            (Some(b'='), _) => Some(j + 1),
-            (Some(b':'), Some(b' ')) => Some(j + 2),
-            _ => None,
-        };
-        if let Some(start) = start {
-            let mut end = start;
-            while end < bytes.len()
-                && !matches!(bytes[end], b' ' | b'\n' | b'"' | b'\'' | b'&' | b';' | b',')
-            {
-                end += 1;
-            }
-            // Already masked (`…`, or diff's `(hidden; …)` markers): leave it.
-            let masked = text[start..].starts_with('…') || text[start..].starts_with("(hidden");
-            if end > start && !masked {
-                out.push_str(&text[last..start]);
-                out.push('…');
-                last = end;
-                i = end;
-                continue;
-            }
+        // Already masked (`…`, or diff's `(hidden; …)` markers): leave it.
+        let masked = text[start..].starts_with('…') || text[start..].starts_with("(hidden");
+        if !name.is_empty() && credential_name(name) && end > start && !masked {
+            out.push_str(&text[last..start]);
+            out.push('…');
+            last = end;
+            changed = true;
+            i = end;
+            continue;
         }
-        i = j;
+        i = start;
+    }
+    if !changed {
+        return Cow::Borrowed(text);
     }
     out.push_str(&text[last..]);
     Cow::Owned(out)
@@ -173,6 +183,14 @@ mod tests {
             ("  token: TOPSECRET\n  user: x", "  token: …\n  user: x"),
             ("db_password=TOPSECRET;x=1", "db_password=…;x=1"),
             ("passwordless login", "passwordless login"),
+            ("  api-key: TOPSECRET", "  api-key: …"),
+            ("privateKey: TOPSECRET", "privateKey: …"),
+            ("tls.key: TOPSECRET", "tls.key: …"),
+            (
+                "- key: dedicated\n  value: x",
+                "- key: dedicated\n  value: x",
+            ),
+            ("credentials: TOPSECRET", "credentials: …"),
             ("…password=… é token=x", "…password=… é token=…"),
             ("é€password=x€", "é€password=…"),
         ] {

@@ -116,16 +116,20 @@ pub fn uri(key: &str, uri: &str, schemes: &[&str]) -> Vec<String> {
     if rest[auth_end..].contains('#') {
         out.push(format!("{key} must not have a fragment (`#…`)"));
     }
-    if let Some((_, query)) = rest[auth_end..].split_once('?') {
-        let query = query.split('#').next().unwrap_or("");
-        for pair in query.split('&') {
-            let name = percent_decode(pair.split('=').next().unwrap_or("")).to_ascii_lowercase();
-            if name == "sig" || SECRET_WORDS.iter().any(|w| name.contains(w)) {
-                out.push(format!(
-                    "{key} must not carry a credential in its query (`{name}=`): give it through the Secret the chart reads"
-                ));
-            }
-        }
+    // Parameters in the query and in path segments (`;password=…`), names percent-decoded
+    // (twice, for `%253D`). The message never quotes them: a name can hide the value.
+    let after_host = rest[auth_end..].split('#').next().unwrap_or("");
+    let credential_param = after_host.split(['?', '&', ';']).skip(1).any(|pair| {
+        let raw = pair.split('=').next().unwrap_or("");
+        let name = percent_decode(&percent_decode(raw)).to_ascii_lowercase();
+        let name = name.split('=').next().unwrap_or("");
+        matches!(name, "sig" | "pwd" | "code" | "pass")
+            || SECRET_WORDS.iter().any(|w| name.contains(w))
+    });
+    if credential_param {
+        out.push(format!(
+            "{key} must not carry a credential in its query or path parameters: give it through the Secret the chart reads"
+        ));
     }
     out
 }
@@ -192,7 +196,8 @@ pub fn bucket(key: &str, name: &str) -> Vec<String> {
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
     let ends_ok = name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if !(3..=63).contains(&name.len()) || !chars_ok || !ends_ok || name.contains("..") {
+    let dots_ok = !name.contains("..") && !name.contains(".-") && !name.contains("-.");
+    if !(3..=63).contains(&name.len()) || !chars_ok || !ends_ok || !dots_ok {
         out.push(format!("{key}: an S3 bucket name is 3–63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit, without '..'"));
     }
     if name.parse::<std::net::Ipv4Addr>().is_ok() {
@@ -231,6 +236,18 @@ mod tests {
         assert!(!ok("https://kc/r?access_token=TOPSECRET"));
         assert!(!ok("https://kc/r?client_secret=TOPSECRET"));
         assert!(!ok("https://kc/r?api_key=TOPSECRET"));
+        assert!(!ok("https://kc/r?token%3DTOPSECRET"));
+        assert!(!ok("https://kc/r?token%253DTOPSECRET"));
+        assert!(!ok("https://kc/r;password=TOPSECRET"));
+        assert!(!ok("https://kc/r?pwd=TOPSECRET"));
+        assert!(!ok("https://kc/r?code=TOPSECRET"));
+        for u in ["https://kc/r?token%3DTOPSECRET", "https://kc/r?%1btoken=x"] {
+            assert!(
+                uri("k", u, &["https"])
+                    .iter()
+                    .all(|m| !m.contains("TOPSECRET") && !m.contains('\u{1b}'))
+            );
+        }
         assert!(!ok("https://kc:0/r"));
         assert!(!ok("https://kc:70000/r"));
         assert!(!ok("https://kc.example.org:+443/r"));
@@ -289,6 +306,8 @@ mod tests {
             assert!(bucket("k", ok).is_empty(), "{ok}");
         }
         for bad in [
+            "a.-b",
+            "a-.b",
             "a..b",
             "192.168.1.1",
             "ab",

@@ -169,6 +169,34 @@ fn list(v: &Value, path: &str) -> Vec<String> {
     }
 }
 
+/// A Go duration (`5m`, `1h30m`, `90s`) in seconds, if it parses.
+fn go_duration_secs(s: &str) -> Option<f64> {
+    if s == "0" {
+        return Some(0.0);
+    }
+    let mut total = 0.0;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let n_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+        let n: f64 = rest[..n_end].parse().ok()?;
+        let unit_end = rest[n_end..]
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .map_or(rest.len(), |i| n_end + i);
+        let mult = match &rest[n_end..unit_end] {
+            "h" => 3600.0,
+            "m" => 60.0,
+            "s" => 1.0,
+            "ms" => 1e-3,
+            "us" | "µs" => 1e-6,
+            "ns" => 1e-9,
+            _ => return None,
+        };
+        total += n * mult;
+        rest = &rest[unit_end..];
+    }
+    Some(total)
+}
+
 /// The prefix length of an IPv4 or IPv6 CIDR (`10.0.0.0/8` → 8), None if malformed.
 fn cidr_prefix(c: &str) -> Option<u8> {
     let (addr, len) = c.split_once('/')?;
@@ -296,12 +324,38 @@ fn pct(s: &str) -> String {
     out
 }
 
+/// The values with every credential-named key's value replaced: a Job's spec never holds
+/// a credential (Secrets are referenced), so its name must not depend on one — a hash of a
+/// password in a Job name could be checked against guesses.
+fn without_credentials(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| {
+                    let masked = crate::yaml::is_credential_key(k) && !x.is_object();
+                    (
+                        k.clone(),
+                        if masked {
+                            Value::Null
+                        } else {
+                            without_credentials(x)
+                        },
+                    )
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(without_credentials).collect()),
+        other => other.clone(),
+    }
+}
+
 /// A short, stable hash (FNV-1a 64) of the values, release and chart version. Keys are
 /// sorted first, so the order in which the user wrote them does not matter.
 fn input_hash(values: &Value, release: &Release) -> String {
     let text = format!(
         "{}|{}|{}|{CHART_VERSION}|{APP_VERSION}",
-        serde_json::to_string(&crate::values::sorted(values)).unwrap_or_default(),
+        serde_json::to_string(&crate::values::sorted(&without_credentials(values)))
+            .unwrap_or_default(),
         release.name,
         release.namespace
     );
@@ -862,11 +916,32 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
     } else {
         Vec::new()
     };
-    let tls_hosts: std::collections::HashSet<String> = values
+    // The hosts served with TLS: those a TLS entry names, including through a wildcard
+    // (`*.example.org` covers `a.example.org`), and every host when an entry names none
+    // (ingress controllers then use that certificate for all).
+    let tls_entries: Vec<Vec<String>> = values
         .pointer("/ingress/tls")
         .and_then(Value::as_array)
-        .map(|a| a.iter().flat_map(|t| list(t, "/hosts")).collect())
+        .map(|a| a.iter().map(|t| list(t, "/hosts")).collect())
         .unwrap_or_default();
+    let covered = |h: &str| {
+        tls_entries.iter().any(|hosts| {
+            hosts.is_empty()
+                || hosts.iter().any(|t| {
+                    t == h
+                        || t.strip_prefix("*.").is_some_and(|suffix| {
+                            h.split_once('.').is_some_and(|(first, rest)| {
+                                !first.is_empty() && !first.contains('*') && rest == suffix
+                            })
+                        })
+                })
+        })
+    };
+    let tls_hosts: std::collections::HashSet<String> = ingress_hosts
+        .iter()
+        .filter(|h| covered(h))
+        .cloned()
+        .collect();
     for h in &ingress_hosts {
         // Kubernetes refuses an IP as an Ingress host (ValidateIngressRule: "must be a DNS
         // name, not an IP address"), and the login callback needs a name.
@@ -945,6 +1020,22 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         s(values, "/trustedCA/secret"),
         s(values, "/trustedCA/key"),
     );
+    for (key, name) in [
+        ("trustedCA.configMap", ca_cm),
+        ("trustedCA.secret", ca_secret),
+    ] {
+        if !name.is_empty() && !crate::validate::rules::dns_subdomain(name) {
+            acc.errors.push(format!(
+                "{key} must be a Kubernetes object name (lowercase letters, digits, '-' and '.')"
+            ));
+        }
+    }
+    if !ca_key.is_empty() && !crate::validate::rules::config_key(ca_key) {
+        acc.errors.push(
+            "trustedCA.key must be a key name (letters, digits, '-', '_' and '.', not . or ..)"
+                .into(),
+        );
+    }
     let items = json!([{"key": ca_key, "path": "ca.crt"}]);
     let trusted_ca = match (ca_cm.is_empty(), ca_secret.is_empty()) {
         (true, true) => None,
@@ -1386,12 +1477,15 @@ fn build_proxy(
             .pointer(&format!("{p}/{key}"))
             .and_then(Value::as_array)
             .is_some_and(|a| {
-                a.iter()
-                    .any(|v| v.as_str().is_none_or(|s| s.trim().is_empty()))
+                // A '"' would break the proxy's CSV reading of string-slice flags.
+                a.iter().any(|v| {
+                    v.as_str()
+                        .is_none_or(|s| s.trim().is_empty() || s.contains('"'))
+                })
             })
         {
             acc.errors.push(format!(
-                "oauth2Proxy.{}: an item is empty or not a string; remove it (an empty value would lift the restriction)",
+                "oauth2Proxy.{}: an item is empty, not a string, or holds a '\"'; remove it (an empty value would lift the restriction)",
                 key.replace('/', ".")
             ));
         }
@@ -1404,6 +1498,21 @@ fn build_proxy(
                 key.replace('/', ".")
             ));
         }
+    }
+    if list(values, &format!("{p}/emailDomains")).is_empty() {
+        // OAuth2-Proxy refuses to start without an email domain (or an authenticated-emails
+        // file); "*" admits every user the identity provider authenticates.
+        acc.errors.push(
+            "oauth2Proxy.emailDomains is empty: give at least one domain, or \"*\" for any".into(),
+        );
+    }
+    // The session cookie is refreshed before it expires (168h by default,
+    // pkg/apis/options/cookie.go at v7.15.3); the proxy refuses a refresh that is not shorter.
+    let refresh = s(values, &format!("{p}/cookieRefresh"));
+    if go_duration_secs(refresh).is_some_and(|d| d >= 168.0 * 3600.0) {
+        acc.errors.push(
+            "oauth2Proxy.cookieRefresh must be shorter than the cookie's lifetime of 168h".into(),
+        );
     }
     for d in list(values, &format!("{p}/emailDomains")) {
         args.push(format!("--email-domain={d}"));

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 // apimachinery `IsDNS1123Subdomain`, `IsQualifiedName` and `IsValidLabelValue`, shared
 // with the cross-object checks.
-use super::semantic::is_dns1123_subdomain as dns_subdomain;
+pub use super::semantic::is_dns1123_subdomain as dns_subdomain;
 use super::semantic::{SemanticProblem as RuleProblem, is_label_key, is_label_value};
 
 /// apimachinery `IsConfigMapKey` (Secret and ConfigMap data keys).
@@ -621,6 +621,68 @@ pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
             let pod_non_root = psc
                 .and_then(|s| s.get("runAsNonRoot"))
                 .and_then(Value::as_bool);
+            if pod_non_root == Some(false) {
+                o.add(
+                    format!("{at}.securityContext.runAsNonRoot"),
+                    "false breaks the restricted Pod Security Standard",
+                );
+            }
+            if let Some(t) = psc
+                .and_then(|s| s.pointer("/seccompProfile/type"))
+                .and_then(Value::as_str)
+                && !matches!(t, "RuntimeDefault" | "Localhost")
+            {
+                o.add(
+                    format!("{at}.securityContext.seccompProfile.type"),
+                    "must be RuntimeDefault or Localhost (restricted Pod Security Standard)",
+                );
+            }
+            for (n, sysctl) in psc
+                .and_then(|s| s.get("sysctls"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                // check_sysctls.go: only the safe set.
+                let safe = [
+                    "kernel.shm_rmid_forced",
+                    "net.ipv4.ip_local_port_range",
+                    "net.ipv4.ip_unprivileged_port_start",
+                    "net.ipv4.tcp_syncookies",
+                    "net.ipv4.ping_group_range",
+                    "net.ipv4.ip_local_reserved_ports",
+                    "net.ipv4.tcp_keepalive_time",
+                    "net.ipv4.tcp_fin_timeout",
+                    "net.ipv4.tcp_keepalive_intvl",
+                    "net.ipv4.tcp_keepalive_probes",
+                ];
+                if !sysctl
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| safe.contains(&s))
+                {
+                    o.add(
+                        format!("{at}.securityContext.sysctls[{n}]"),
+                        "is not a safe sysctl (restricted Pod Security Standard)",
+                    );
+                }
+            }
+            for (k, v) in d
+                .value
+                .pointer("/spec/template/metadata/annotations")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if k.starts_with("container.apparmor.security.beta.kubernetes.io/")
+                    && !v
+                        .as_str()
+                        .is_some_and(|s| s == "runtime/default" || s.starts_with("localhost/"))
+                {
+                    o.add(format!("spec.template.metadata.annotations[{k:?}]"), "AppArmor must be runtime/default or localhost/* (restricted Pod Security Standard)");
+                }
+            }
             if psc.and_then(|s| s.get("runAsUser")).and_then(Value::as_i64) == Some(0) {
                 o.add(
                     format!("{at}.securityContext.runAsUser"),
@@ -641,6 +703,53 @@ pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
                     let cat = format!("{at}.{field}[{n}].securityContext");
                     let sc = c.get("securityContext");
                     let get = |k: &str| sc.and_then(|s| s.get(k));
+                    // check_windowsHostProcess.go, check_seLinuxOptions.go,
+                    // check_appArmorProfile.go, check_procMount.go, for the container and
+                    // the pod alike.
+                    for (scope, ctx) in [(cat.clone(), sc), (format!("{at}.securityContext"), psc)]
+                    {
+                        let g = |k: &str| ctx.and_then(|s| s.get(k));
+                        if g("windowsOptions").and_then(|w| w.get("hostProcess"))
+                            == Some(&Value::Bool(true))
+                        {
+                            o.add(
+                                format!("{scope}.windowsOptions.hostProcess"),
+                                "breaks the restricted Pod Security Standard",
+                            );
+                        }
+                        if let Some(se) = g("seLinuxOptions") {
+                            let t = se.get("type").and_then(Value::as_str).unwrap_or("");
+                            let allowed = [
+                                "",
+                                "container_t",
+                                "container_init_t",
+                                "container_kvm_t",
+                                "container_engine_t",
+                            ];
+                            if !allowed.contains(&t)
+                                || se.get("user").is_some()
+                                || se.get("role").is_some()
+                            {
+                                o.add(format!("{scope}.seLinuxOptions"), "only the type container_t (or _init_t, _kvm_t, _engine_t) may be set (restricted Pod Security Standard)");
+                            }
+                        }
+                        if let Some(t) = g("appArmorProfile")
+                            .and_then(|a| a.get("type"))
+                            .and_then(Value::as_str)
+                            && !matches!(t, "RuntimeDefault" | "Localhost")
+                        {
+                            o.add(format!("{scope}.appArmorProfile.type"), "must be RuntimeDefault or Localhost (restricted Pod Security Standard)");
+                        }
+                    }
+                    if get("procMount")
+                        .and_then(Value::as_str)
+                        .is_some_and(|p| p != "Default")
+                    {
+                        o.add(
+                            format!("{cat}.procMount"),
+                            "must be Default (restricted Pod Security Standard)",
+                        );
+                    }
                     if get("privileged") == Some(&Value::Bool(true)) {
                         o.add(
                             format!("{cat}.privileged"),

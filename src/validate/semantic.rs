@@ -132,7 +132,7 @@ fn is_dns1123_label(s: &str) -> bool {
 
 /// apimachinery `IsDNS1123Subdomain`: at most 253 characters of dot-separated parts made
 /// of lowercase letters, digits and '-' (no per-part length limit, unlike a label).
-pub(crate) fn is_dns1123_subdomain(s: &str) -> bool {
+pub fn is_dns1123_subdomain(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 253
         && s.split('.').all(|p| {

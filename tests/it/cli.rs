@@ -115,19 +115,21 @@ fn missing_issuer_and_client_id_fail_with_both_keys() {
 
 #[test]
 fn usage_errors_exit_2() {
+    // As Helm: a value it refuses (release name, namespace, version) is an error (1);
+    // only a malformed command line (unknown flag, missing argument) is a usage error (2).
     assert_fails(
         &run(&["render", "Bad_Name"], None),
-        2,
+        1,
         &["invalid release name"],
     );
     assert_fails(
         &run(&["render", "-n", "NS!"], None),
-        2,
+        1,
         &["invalid namespace"],
     );
     assert_fails(
         &run(&["render", "--kube-version", "1.20"], None),
-        2,
+        1,
         &["not supported"],
     );
     assert_fails(
