@@ -206,6 +206,11 @@ impl Index {
         Index(map)
     }
 
+    /// The position of `path` itself, if it is written.
+    pub fn exact(&self, path: &KeyPath) -> Option<(usize, usize)> {
+        self.0.get(path).copied()
+    }
+
     /// The position of `path`, or of its longest written prefix; None if nothing of it is
     /// written.
     pub fn position(&self, path: &KeyPath) -> Option<(usize, usize)> {

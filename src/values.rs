@@ -406,10 +406,20 @@ impl Computed {
                 return format!("from {} {}", f.flag, f.shown);
             }
         }
-        for src in self.sources.iter().rev() {
-            if let Some((line, col)) = src.index.position(path) {
-                return format!("at {}:{line}:{col}", src.name);
-            }
+        // The file that writes the key itself wins over one that only writes a parent.
+        let written = self
+            .sources
+            .iter()
+            .rev()
+            .find_map(|src| src.index.exact(path).map(|p| (src, p)))
+            .or_else(|| {
+                self.sources
+                    .iter()
+                    .rev()
+                    .find_map(|src| src.index.position(path).map(|p| (src, p)))
+            });
+        if let Some((src, (line, col))) = written {
+            return format!("at {}:{line}:{col}", src.name);
         }
         static DEFAULTS: std::sync::OnceLock<locate::Index> = std::sync::OnceLock::new();
         match DEFAULTS

@@ -788,6 +788,13 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         if !root_password.is_empty() && root_password.len() < 8 {
             acc.errors.push("minio.auth.rootPassword must be at least 8 characters (MinIO refuses shorter ones)".into());
         }
+        let root_user = s(values, "/minio/auth/rootUser");
+        if !root_user.is_empty() && root_user.len() < 3 {
+            acc.errors.push(
+                "minio.auth.rootUser must be at least 3 characters (MinIO refuses shorter ones)"
+                    .into(),
+            );
+        }
         let secret_name = credential_set(
             values,
             &CredentialSpec {

@@ -111,12 +111,22 @@ pub fn image_ref(s: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
         && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    first_ok
-        && parts.all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-        })
+    // A path component: lowercase alphanumerics joined by one '.', one or two '_', or
+    // any run of '-' (distribution/reference `path-component`).
+    let component = |p: &str| {
+        let b = p.as_bytes();
+        !p.is_empty()
+            && b[0].is_ascii_alphanumeric()
+            && b[b.len() - 1].is_ascii_alphanumeric()
+            && p.bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || b"._-".contains(&c))
+            && !p.contains("..")
+            && !p.contains("___")
+            && !p.contains("._")
+            && !p.contains("_.")
+    };
+    let host_ok = (port.is_some() || host.contains('.') || host == "localhost") || component(host);
+    first_ok && host_ok && parts.all(component)
 }
 
 fn is_cidr(c: &str) -> bool {
@@ -194,6 +204,37 @@ pub fn check(docs: &[Document]) -> Vec<RuleProblem> {
                 }
             }
             _ => {}
+        }
+        for (mpath, meta) in [
+            ("metadata", v.get("metadata")),
+            (
+                "spec.template.metadata",
+                v.pointer("/spec/template/metadata"),
+            ),
+        ] {
+            let Some(ann) = meta
+                .and_then(|m| m.get("annotations"))
+                .and_then(Value::as_object)
+            else {
+                continue;
+            };
+            let mut size = 0;
+            for (k, val) in ann {
+                size += k.len() + val.as_str().map_or(0, str::len);
+                if !is_label_key(k) {
+                    // ValidateAnnotations: keys are qualified names.
+                    o.add(
+                        format!("{mpath}.annotations[{k:?}]"),
+                        "invalid annotation key: a name like example.com/key",
+                    );
+                }
+            }
+            if size > 256 * 1024 {
+                o.add(
+                    format!("{mpath}.annotations"),
+                    "annotations may total at most 256 KiB",
+                );
+            }
         }
         if let Some(r) = v.pointer("/spec/replicas")
             && r.as_i64().is_some_and(|n| n < 0)
@@ -294,7 +335,48 @@ fn host_ok(h: &str) -> bool {
     h.parse::<std::net::IpAddr>().is_err() && dns_subdomain(h)
 }
 
+/// validateHTTPIngressPath: an absolute path; for Exact and Prefix, no `//`, `/./`,
+/// `/../`, `%2f`, and no trailing `/..` or `/.`.
+fn ingress_path_ok(path: &str, path_type: &str) -> bool {
+    if !path.starts_with('/') {
+        return false;
+    }
+    if matches!(path_type, "Exact" | "Prefix") {
+        let lower = path.to_ascii_lowercase();
+        return !["//", "/./", "/../", "%2f"]
+            .iter()
+            .any(|b| lower.contains(b))
+            && !path.ends_with("/..")
+            && !path.ends_with("/.");
+    }
+    true
+}
+
 fn ingress(o: &mut Out<'_>, v: &Value) {
+    for (n, r) in v
+        .pointer("/spec/rules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for (m, p) in r
+            .pointer("/http/paths")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let path = p.get("path").and_then(Value::as_str).unwrap_or("/");
+            let ty = p.get("pathType").and_then(Value::as_str).unwrap_or("");
+            if !ingress_path_ok(path, ty) {
+                o.add(
+                    format!("spec.rules[{n}].http.paths[{m}].path"),
+                    "must be an absolute path without //, /./, /../ or %2F (and not end in /. or /..)",
+                );
+            }
+        }
+    }
     if let Some(c) = v.pointer("/spec/ingressClassName").and_then(Value::as_str)
         && !dns_subdomain(c)
     {
@@ -449,7 +531,59 @@ fn label_selector(o: &mut Out<'_>, sel: &Value, at: &str) {
     }
 }
 
+/// runAsUser/runAsGroup within 0..=2147483647, and a Localhost seccomp profile names one
+/// (validateSecurityContext, validateSeccompProfileField).
+fn security_context(o: &mut Out<'_>, sc: Option<&Value>, at: &str) {
+    let Some(sc) = sc else { return };
+    for k in ["runAsUser", "runAsGroup", "fsGroup"] {
+        if let Some(v) = sc.get(k)
+            && !v.as_i64().is_some_and(|n| (0..=2_147_483_647).contains(&n))
+        {
+            o.add(format!("{at}.{k}"), "must be from 0 to 2147483647");
+        }
+    }
+    if sc.pointer("/seccompProfile/type").and_then(Value::as_str) == Some("Localhost")
+        && sc
+            .pointer("/seccompProfile/localhostProfile")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+    {
+        o.add(
+            format!("{at}.seccompProfile.localhostProfile"),
+            "is required when the type is Localhost",
+        );
+    }
+    if sc.get("privileged") == Some(&Value::Bool(true))
+        && sc.get("allowPrivilegeEscalation") == Some(&Value::Bool(false))
+    {
+        o.add(
+            format!("{at}.allowPrivilegeEscalation"),
+            "cannot be false while privileged is true",
+        );
+    }
+}
+
 fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
+    security_context(
+        o,
+        pod.get("securityContext"),
+        &format!("{at}.securityContext"),
+    );
+    for field in ["initContainers", "containers"] {
+        for (n, c) in pod
+            .get(field)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            security_context(
+                o,
+                c.get("securityContext"),
+                &format!("{at}.{field}[{n}].securityContext"),
+            );
+        }
+    }
     for (n, t) in pod
         .get("tolerations")
         .and_then(Value::as_array)
@@ -459,6 +593,27 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
     {
         // validateTolerations.
         let op = t.get("operator").and_then(Value::as_str).unwrap_or("Equal");
+        let key = t.get("key").and_then(Value::as_str).unwrap_or("");
+        if key.is_empty() && op != "Exists" {
+            o.add(
+                format!("{at}.tolerations[{n}].operator"),
+                "must be Exists when the key is empty",
+            );
+        }
+        if !key.is_empty() && !is_label_key(key) {
+            o.add(
+                format!("{at}.tolerations[{n}].key"),
+                "invalid key: a label key like example.com/name",
+            );
+        }
+        if t.get("tolerationSeconds").is_some_and(|s| !s.is_null())
+            && t.get("effect").and_then(Value::as_str) != Some("NoExecute")
+        {
+            o.add(
+                format!("{at}.tolerations[{n}].effect"),
+                "must be NoExecute when tolerationSeconds is set",
+            );
+        }
         if !matches!(op, "Equal" | "Exists") {
             o.add(
                 format!("{at}.tolerations[{n}].operator"),

@@ -305,6 +305,17 @@ fn names_and_labels(cx: &mut Ctx<'_>) {
     for (i, d) in cx.docs.iter().enumerate() {
         let name = d.name().to_string();
         let label_kinds = ["Service", "Namespace"];
+        if d.kind() == "Service"
+            && !name.starts_with(|c: char| c.is_ascii_lowercase())
+            && is_dns1123_label(&name)
+        {
+            // ValidateServiceName: a DNS-1035 label, which starts with a letter.
+            cx.add(
+                i,
+                "metadata.name",
+                format!("{name:?} must start with a letter (a Service name is a DNS-1035 label)"),
+            );
+        }
         if label_kinds.contains(&d.kind()) {
             if !is_dns1123_label(&name) {
                 cx.add(i, "metadata.name", format!("{name:?} is not a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters)"));

@@ -132,6 +132,16 @@ fn plain_types(msg: &str) -> String {
     ] {
         s = s.replace(rust, plain);
     }
+    // "expected NodeAffinity" and other Kubernetes type names: an object.
+    if let Some(at) = s.find("expected ")
+        && s[at + 9..].starts_with(|c: char| c.is_ascii_uppercase())
+    {
+        let end = s[at + 9..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(s.len(), |e| at + 9 + e);
+        let ty = s[at + 9..end].to_string();
+        s.replace_range(at..end, &format!("expected a mapping ({ty})"));
+    }
     s
 }
 

@@ -1098,7 +1098,7 @@ fn cases() -> Vec<Case> {
             vec![],
             &["--set", "securityContext.privileged=true"],
             1,
-            "securityContext.privileged: breaks the restricted Pod Security Standard",
+            "cannot be false while privileged is true",
         ),
         c(
             "root-pod",
@@ -1360,6 +1360,82 @@ fn cases() -> Vec<Case> {
             &["-s", "deployment.yaml"],
             1,
             "could not find template deployment.yaml",
+        ),
+        // Field rules found by the fourth attack.
+        raw(
+            "validate-service-digit",
+            f(
+                "apiVersion: v1\nkind: Service\nmetadata: {name: 1abc}\nspec: {ports: [{port: 80}]}\n",
+            ),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "must start with a letter",
+        ),
+        c(
+            "ingress-double-slash",
+            vec![],
+            &[
+                "--set",
+                "ingress.enabled=true",
+                "--set",
+                "ingress.hosts[0].host=m.example.org",
+                "--set",
+                "ingress.hosts[0].paths[0].path=/a//b",
+                "--set",
+                "ingress.hosts[0].paths[0].pathType=Prefix",
+            ],
+            1,
+            "must be an absolute path without //",
+        ),
+        c(
+            "toleration-seconds-noschedule",
+            vec![],
+            &[
+                "--set-json",
+                r#"tolerations=[{"key":"k","operator":"Exists","effect":"NoSchedule","tolerationSeconds":5}]"#,
+            ],
+            1,
+            "must be NoExecute when tolerationSeconds is set",
+        ),
+        c(
+            "annotation-bad-key",
+            vec![],
+            &["--set", "podAnnotations.bad key!=x"],
+            1,
+            "invalid annotation key",
+        ),
+        c(
+            "run-as-user-huge",
+            vec![],
+            &["--set", "podSecurityContext.runAsUser=5000000000"],
+            1,
+            "must be from 0 to 2147483647",
+        ),
+        c(
+            "seccomp-localhost-no-profile",
+            vec![],
+            &["--set", "podSecurityContext.seccompProfile.type=Localhost"],
+            1,
+            "is required when the type is Localhost",
+        ),
+        c(
+            "image-repo-leading-dash",
+            vec![],
+            &["--set", "image.repository=ghcr.io/-bad"],
+            1,
+            "is not an image reference",
+        ),
+        c(
+            "minio-user-short",
+            vec![],
+            &[
+                "--set",
+                "minio.auth.rootUser=ab",
+                "--set",
+                "minio.auth.rootPassword=abcdefgh12",
+            ],
+            1,
+            "minio.auth.rootUser must be at least 3 characters",
         ),
         // Wording without library jargon.
         c(
