@@ -157,6 +157,14 @@ impl Out<'_> {
     }
 }
 
+/// The items of a list field, numbered (none when the field is absent or not a list).
+fn items(v: Option<&Value>) -> impl Iterator<Item = (usize, &Value)> {
+    v.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+}
+
 /// Every rule over every document.
 pub fn check(docs: &[Document]) -> Vec<RuleProblem> {
     let mut out = Vec::new();
@@ -190,13 +198,7 @@ pub fn check(docs: &[Document]) -> Vec<RuleProblem> {
             "Ingress" => ingress(&mut o, v),
             "NetworkPolicy" => network_policy(&mut o, v),
             "Service" => {
-                for (n, p) in v
-                    .pointer("/spec/ports")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                {
+                for (n, p) in items(v.pointer("/spec/ports")) {
                     port_range(&mut o, p.get("port"), &format!("spec.ports[{n}].port"));
                     if let Some(t) = p.get("targetPort").filter(|t| t.is_number()) {
                         port_range(&mut o, Some(t), &format!("spec.ports[{n}].targetPort"));
@@ -242,13 +244,7 @@ pub fn check(docs: &[Document]) -> Vec<RuleProblem> {
             // ValidateNonnegativeField (apps/validation).
             o.add("spec.replicas", "must be 0 or more");
         }
-        for (n, t) in v
-            .pointer("/spec/volumeClaimTemplates")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (n, t) in items(v.pointer("/spec/volumeClaimTemplates")) {
             pvc_spec(
                 &mut o,
                 t.get("spec"),
@@ -353,20 +349,8 @@ fn ingress_path_ok(path: &str, path_type: &str) -> bool {
 }
 
 fn ingress(o: &mut Out<'_>, v: &Value) {
-    for (n, r) in v
-        .pointer("/spec/rules")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        for (m, p) in r
-            .pointer("/http/paths")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+    for (n, r) in items(v.pointer("/spec/rules")) {
+        for (m, p) in items(r.pointer("/http/paths")) {
             let path = p.get("path").and_then(Value::as_str).unwrap_or("/");
             let ty = p.get("pathType").and_then(Value::as_str).unwrap_or("");
             if !ingress_path_ok(path, ty) {
@@ -386,13 +370,7 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
             "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
         );
     }
-    for (n, r) in v
-        .pointer("/spec/rules")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (n, r) in items(v.pointer("/spec/rules")) {
         if let Some(h) = r.get("host").and_then(Value::as_str)
             && !host_ok(h)
         {
@@ -400,20 +378,8 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
             o.add(format!("spec.rules[{n}].host"), "must be a DNS name (labels of at most 63 lowercase letters, digits, '-'), optionally starting with '*.', not an IP address");
         }
     }
-    for (n, t) in v
-        .pointer("/spec/tls")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        for (m, h) in t
-            .get("hosts")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+    for (n, t) in items(v.pointer("/spec/tls")) {
+        for (m, h) in items(t.get("hosts")) {
             if !h.as_str().is_some_and(host_ok) {
                 o.add(
                     format!("spec.tls[{n}].hosts[{m}]"),
@@ -426,13 +392,7 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
 
 fn network_policy(o: &mut Out<'_>, v: &Value) {
     for (dir, peers_key) in [("ingress", "from"), ("egress", "to")] {
-        for (n, rule) in v
-            .pointer(&format!("/spec/{dir}"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (n, rule) in items(v.pointer(&format!("/spec/{dir}"))) {
             for (m, peer) in rule
                 .get(peers_key)
                 .and_then(Value::as_array)
@@ -462,13 +422,7 @@ fn network_policy(o: &mut Out<'_>, v: &Value) {
                             "must be a CIDR like 10.0.0.0/8",
                         );
                     }
-                    for (e, x) in b
-                        .get("except")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .enumerate()
-                    {
+                    for (e, x) in items(b.get("except")) {
                         if !x.as_str().is_some_and(is_cidr) {
                             o.add(format!("{at}.ipBlock.except[{e}]"), "must be a CIDR");
                         }
@@ -480,13 +434,7 @@ fn network_policy(o: &mut Out<'_>, v: &Value) {
                     }
                 }
             }
-            for (m, p) in rule
-                .get("ports")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
+            for (m, p) in items(rule.get("ports")) {
                 if p.get("port").is_some_and(Value::is_number) {
                     port_range(
                         o,
@@ -501,13 +449,7 @@ fn network_policy(o: &mut Out<'_>, v: &Value) {
 
 /// ValidateLabelSelector: operators and their values.
 fn label_selector(o: &mut Out<'_>, sel: &Value, at: &str) {
-    for (n, e) in sel
-        .get("matchExpressions")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (n, e) in items(sel.get("matchExpressions")) {
         let op = e.get("operator").and_then(Value::as_str).unwrap_or("");
         let count = e
             .get("values")
@@ -584,13 +526,7 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
             );
         }
     }
-    for (n, t) in pod
-        .get("tolerations")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
+    for (n, t) in items(pod.get("tolerations")) {
         // validateTolerations.
         let op = t.get("operator").and_then(Value::as_str).unwrap_or("Equal");
         let key = t.get("key").and_then(Value::as_str).unwrap_or("");
@@ -670,13 +606,7 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
                     "is not an image reference like registry/name:tag",
                 );
             }
-            for (m, p) in c
-                .get("ports")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
+            for (m, p) in items(c.get("ports")) {
                 port_range(
                     o,
                     p.get("containerPort"),
@@ -684,13 +614,7 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
                 );
             }
             resources(o, c.get("resources"), &format!("{cat}.resources"));
-            for (m, e) in c
-                .get("env")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
+            for (m, e) in items(c.get("env")) {
                 for r in ["secretKeyRef", "configMapKeyRef"] {
                     if let Some(k) = e.pointer(&format!("/valueFrom/{r}/key"))
                         && !k.as_str().is_some_and(config_key)
@@ -759,13 +683,7 @@ pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
                     );
                 }
             }
-            for (n, v) in pod
-                .get("volumes")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
+            for (n, v) in items(pod.get("volumes")) {
                 if v.get("hostPath").is_some() {
                     o.add(
                         format!("{at}.volumes[{n}].hostPath"),
@@ -960,13 +878,7 @@ pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
                     if !matches!(seccomp, Some("RuntimeDefault" | "Localhost")) {
                         o.add(format!("{cat}.seccompProfile.type"), "must be RuntimeDefault or Localhost (restricted Pod Security Standard)");
                     }
-                    for (m, p) in c
-                        .get("ports")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .enumerate()
-                    {
+                    for (m, p) in items(c.get("ports")) {
                         if p.get("hostPort")
                             .and_then(Value::as_i64)
                             .is_some_and(|h| h != 0)
