@@ -393,13 +393,7 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
 fn network_policy(o: &mut Out<'_>, v: &Value) {
     for (dir, peers_key) in [("ingress", "from"), ("egress", "to")] {
         for (n, rule) in items(v.pointer(&format!("/spec/{dir}"))) {
-            for (m, peer) in rule
-                .get(peers_key)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
+            for (m, peer) in items(rule.get(peers_key)) {
                 let at = format!("spec.{dir}[{n}].{peers_key}[{m}]");
                 let obj = peer.as_object();
                 let has = |k: &str| obj.is_some_and(|o| o.get(k).is_some_and(|x| !x.is_null()));
@@ -512,13 +506,7 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
         &format!("{at}.securityContext"),
     );
     for field in ["initContainers", "containers"] {
-        for (n, c) in pod
-            .get(field)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (n, c) in items(pod.get(field)) {
             security_context(
                 o,
                 c.get("securityContext"),
@@ -590,13 +578,7 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
         }
     }
     for field in ["initContainers", "containers"] {
-        for (n, c) in pod
-            .get(field)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (n, c) in items(pod.get(field)) {
             let cat = format!("{at}.{field}[{n}]");
             if let Some(img) = c.get("image").and_then(Value::as_str)
                 && !image_ref(img)
@@ -710,13 +692,7 @@ pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
                     "must be RuntimeDefault or Localhost (restricted Pod Security Standard)",
                 );
             }
-            for (n, sysctl) in psc
-                .and_then(|s| s.get("sysctls"))
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
+            for (n, sysctl) in items(psc.and_then(|s| s.get("sysctls"))) {
                 // check_sysctls.go: only the safe set.
                 let safe = [
                     "kernel.shm_rmid_forced",
@@ -766,13 +742,7 @@ pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
                 .and_then(|s| s.pointer("/seccompProfile/type"))
                 .and_then(Value::as_str);
             for field in ["initContainers", "containers"] {
-                for (n, c) in pod
-                    .get(field)
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                {
+                for (n, c) in items(pod.get(field)) {
                     let cat = format!("{at}.{field}[{n}].securityContext");
                     let sc = c.get("securityContext");
                     let get = |k: &str| sc.and_then(|s| s.get(k));
@@ -860,13 +830,7 @@ pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
                             "must include ALL (restricted Pod Security Standard)",
                         );
                     }
-                    for (m, a) in get("capabilities")
-                        .and_then(|c| c.get("add"))
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .enumerate()
-                    {
+                    for (m, a) in items(get("capabilities").and_then(|c| c.get("add"))) {
                         if a != "NET_BIND_SERVICE" {
                             o.add(format!("{cat}.capabilities.add[{m}]"), "only NET_BIND_SERVICE may be added (restricted Pod Security Standard)");
                         }
