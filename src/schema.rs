@@ -110,10 +110,7 @@ pub fn check(computed: &Computed) -> Result<(), Failure> {
 /// and open maps keep Helm's rule: a null there deletes.
 pub fn restore_deleted(computed: &mut Computed) -> Result<(), Failure> {
     let schema = schema();
-    let defaults = Value::Object(crate::values::parse_yaml(
-        "values.yaml (defaults)",
-        crate::values::DEFAULT_VALUES,
-    )?);
+    let defaults = Value::Object(crate::values::defaults()?.clone());
     let mut missing = Vec::new();
     if let Value::Object(cur) = &mut computed.values {
         restore(

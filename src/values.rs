@@ -66,6 +66,16 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure>
     }
 }
 
+/// The chart's default values, parsed once per process.
+pub fn defaults() -> Result<&'static Map<String, Value>, Failure> {
+    static DEFAULTS: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    if let Some(d) = DEFAULTS.get() {
+        return Ok(d);
+    }
+    let parsed = parse_yaml("values.yaml (defaults)", DEFAULT_VALUES)?;
+    Ok(DEFAULTS.get_or_init(|| parsed))
+}
+
 /// A name for the JSON type of a value, for messages.
 pub fn kind_name(v: &Value) -> &'static str {
     match v {
@@ -138,7 +148,7 @@ pub fn compute(args: &ValuesArgs) -> Result<Computed, Failure> {
         integral_floats_to_ints(v);
     }
     original_chart_forms(&mut user);
-    let mut values = parse_yaml("values.yaml (defaults)", DEFAULT_VALUES)?;
+    let mut values = defaults()?.clone();
     coalesce(&mut values, user);
     Ok(Computed {
         // Keys sorted, as Helm's templates see Go maps: nothing downstream (output bytes,

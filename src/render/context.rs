@@ -984,7 +984,7 @@ pub fn build(values: &Value, release: &Release) -> Result<Wiring, Failure> {
         acc.notes.push("externalDatabase.* and services.postgres.externalURI have no effect while services.postgres.enabled is true".into());
     }
     // A switched-off block whose other keys the user changed from their defaults.
-    if let Ok(defaults) = crate::values::parse_yaml("defaults", crate::values::DEFAULT_VALUES) {
+    if let Ok(defaults) = crate::values::defaults() {
         for block in [
             "ingress",
             "autoscaling",
