@@ -5,7 +5,7 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use mlflow_chart::cli::{RenderArgs, render_docs};
-use mlflow_chart::render::{self, Capabilities, context::Release};
+use mlflow_chart::render::{self, Capabilities, wiring::Release};
 use mlflow_chart::validate::{self, Known};
 use mlflow_chart::values::{self, ValuesArgs};
 use mlflow_chart::{emit, parse, sort};
@@ -45,7 +45,8 @@ fn stages(c: &mut Criterion) {
     };
     let va = all_components(0);
     let computed = values::compute(&va).unwrap();
-    let out = render::render(&computed.values, &release, &caps).unwrap();
+    let model = mlflow_chart::schema::decode(&computed).unwrap();
+    let out = render::render(&model, &release, &caps).unwrap();
     let docs = parse::parse(&out.files).unwrap();
     let w = &out.wiring;
     let known = Known {
@@ -61,7 +62,7 @@ fn stages(c: &mut Criterion) {
         })
     });
     g.bench_function("render", |b| {
-        b.iter(|| render::render(black_box(&computed.values), &release, &caps).unwrap())
+        b.iter(|| render::render(black_box(&model), &release, &caps).unwrap())
     });
     g.bench_function("parse", |b| {
         b.iter(|| parse::parse(black_box(&out.files)).unwrap())

@@ -3,10 +3,11 @@
 
 use crate::error::Failure;
 use crate::parse::Document;
-use crate::render::{self, Capabilities, context::Release};
+use crate::pipeline::{self, Request};
+use crate::render;
 use crate::validate::{self, Known};
 use crate::values::{self, ValuesArgs};
-use crate::{emit, parse, schema, sort};
+use crate::{emit, parse, schema};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -39,7 +40,7 @@ pub enum Command {
     /// Print the default values.yaml, or with -f/--set the merged values.
     Values {
         #[command(flatten)]
-        values: ValuesArgs,
+        values: ValuesFlags,
         /// Print the merge even when it does not match values.schema.json.
         #[arg(long = "skip-schema-validation")]
         skip_schema_validation: bool,
@@ -59,6 +60,56 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+/// The flags that feed the values (of `render` and `values`).
+#[derive(Debug, Default, Clone, clap::Args)]
+pub struct ValuesFlags {
+    /// Values file (YAML), repeatable, merged in order; `-` reads standard input.
+    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Set values: `a.b=1,c[0]=x` (Helm's --set rules), repeatable.
+    #[arg(long = "set", value_name = "KEY=VAL")]
+    pub set: Vec<String>,
+    /// Set string values (no type inference), repeatable.
+    #[arg(long = "set-string", value_name = "KEY=VAL")]
+    pub set_string: Vec<String>,
+    /// Set JSON values (`a={"b":1}` or a whole JSON object), repeatable.
+    #[arg(long = "set-json", value_name = "KEY=JSON")]
+    pub set_json: Vec<String>,
+    /// Set a value to the content of a file: `key=path`, repeatable.
+    #[arg(long = "set-file", value_name = "KEY=PATH")]
+    pub set_file: Vec<String>,
+    /// Set a literal string value: everything after the first `=`, repeatable.
+    #[arg(long = "set-literal", value_name = "KEY=VAL")]
+    pub set_literal: Vec<String>,
+}
+
+impl ValuesFlags {
+    /// The plain input of the values stage.
+    pub fn input(&self) -> ValuesArgs {
+        ValuesArgs {
+            files: self.files.clone(),
+            set: self.set.clone(),
+            set_string: self.set_string.clone(),
+            set_json: self.set_json.clone(),
+            set_file: self.set_file.clone(),
+            set_literal: self.set_literal.clone(),
+        }
+    }
+}
+
+impl From<ValuesArgs> for ValuesFlags {
+    fn from(v: ValuesArgs) -> Self {
+        ValuesFlags {
+            files: v.files,
+            set: v.set,
+            set_string: v.set_string,
+            set_json: v.set_json,
+            set_file: v.set_file,
+            set_literal: v.set_literal,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -91,7 +142,7 @@ pub struct RenderArgs {
     #[arg(default_value = "mlflow")]
     pub release: String,
     #[command(flatten)]
-    pub values: ValuesArgs,
+    pub values: ValuesFlags,
     /// Namespace of every object.
     #[arg(short = 'n', long, default_value = "default")]
     pub namespace: String,
@@ -119,11 +170,23 @@ pub struct RenderArgs {
 }
 
 impl RenderArgs {
+    /// The pipeline's plain request.
+    pub fn request(&self) -> Request {
+        Request {
+            release: self.release.clone(),
+            namespace: self.namespace.clone(),
+            kube_version: self.kube_version.clone(),
+            api_versions: self.api_versions.clone(),
+            values: self.values.input(),
+            skip_schema_validation: self.skip_schema_validation,
+        }
+    }
+
     /// The flags' defaults for a release, namespace and values (library callers, `diff`).
     pub fn new(release: &str, namespace: &str, values: ValuesArgs) -> Self {
         RenderArgs {
             release: release.to_string(),
-            values,
+            values: ValuesFlags::from(values),
             namespace: namespace.to_string(),
             show_only: vec![],
             output_dir: None,
@@ -175,7 +238,7 @@ pub fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Values {
             values,
             skip_schema_validation,
-        } => run_values(&values, skip_schema_validation),
+        } => run_values(&values.input(), skip_schema_validation),
         Command::Schema { reference } => Ok(Output {
             stdout: if reference {
                 crate::reference::markdown()
@@ -270,21 +333,6 @@ fn run_diff(args: &DiffArgs) -> Result<Output, Failure> {
     })
 }
 
-fn check_kube_version(v: &str) -> Result<(), Failure> {
-    let t = v.trim_start_matches('v');
-    let parts: Vec<&str> = t.split('.').collect();
-    let nums: Option<Vec<u32>> = parts.iter().map(|p| p.parse::<u32>().ok()).collect();
-    match nums.as_deref() {
-        Some([1, minor, ..]) if (2..=3).contains(&parts.len()) && *minor >= 33 => Ok(()),
-        Some([1, _, ..]) if (2..=3).contains(&parts.len()) => Err(Failure::input(format!(
-            "--kube-version {v}: Kubernetes before 1.33 is not supported (the manifests are validated against 1.33)"
-        ))),
-        _ => Err(Failure::input(format!(
-            "--kube-version {v:?} is not a version like 1.33 or v1.34.2"
-        ))),
-    }
-}
-
 /// Go's `filepath.Match` for `*` (any run without '/'), `?` and literal characters.
 fn glob_match(pattern: &str, name: &str) -> bool {
     let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
@@ -301,203 +349,14 @@ fn glob_match(pattern: &str, name: &str) -> bool {
     go(&p, &n)
 }
 
-fn is_dns_label(s: &str, max: usize) -> bool {
-    !s.is_empty()
-        && s.len() <= max
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-}
-
-/// Helm's release-name rule (pkg/chartutil `ValidateReleaseName`): at most 53 characters
-/// matching `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`.
-fn is_release_name(s: &str) -> bool {
-    s.len() <= 53 && s.split('.').all(|p| is_dns_label(p, 53))
-}
-
-/// The whole render pipeline; returns the sorted, validated documents and stderr lines.
+/// The render pipeline for the `render` flags.
 pub fn render_docs(args: &RenderArgs) -> Result<(Vec<Document>, Vec<String>), Failure> {
-    if !is_release_name(&args.release) {
-        return Err(Failure::input(format!(
-            "invalid release name {:?}: use at most 53 lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit",
-            args.release
-        )));
-    }
-    if !is_dns_label(&args.namespace, 63) {
-        return Err(Failure::input(format!(
-            "invalid namespace {:?}: a namespace is a DNS-1123 label (lowercase letters, digits, '-', at most 63)",
-            args.namespace
-        )));
-    }
-    check_kube_version(&args.kube_version)?;
     if args.output_dir.is_some() && args.output == Format::Json {
         return Err(Failure::usage(
             "--output-dir writes YAML files; it cannot be combined with -o json",
         ));
     }
-    let release = Release {
-        name: args.release.clone(),
-        namespace: args.namespace.clone(),
-    };
-    let caps = Capabilities {
-        kube_version: args.kube_version.clone(),
-        api_versions: args.api_versions.clone(),
-    };
-
-    let mut computed = values::compute(&args.values)?;
-    schema::restore_deleted(&mut computed)?;
-    render_computed(&computed, &release, &caps, args.skip_schema_validation)
-}
-
-/// The pipeline after values are computed: check → render → parse → validate → sort.
-pub fn render_computed(
-    computed: &values::Computed,
-    release: &Release,
-    caps: &Capabilities,
-    skip_schema_validation: bool,
-) -> Result<(Vec<Document>, Vec<String>), Failure> {
-    if !skip_schema_validation {
-        schema::check(computed)?;
-    }
-    let rendered = render::render(&computed.values, release, caps)?;
-    let mut docs = parse::parse(&rendered.files)?;
-    let w = &rendered.wiring;
-    let known = Known {
-        secrets: w
-            .secrets_outside
-            .split(',')
-            .filter(|n| !n.is_empty())
-            .map(str::to_string)
-            .collect(),
-        configmaps: w
-            .configmaps_outside
-            .split(',')
-            .filter(|n| !n.is_empty())
-            .map(str::to_string)
-            .collect(),
-        serviceaccounts: [w.serviceaccounts_outside.clone()]
-            .into_iter()
-            .filter(|n| !n.is_empty() && n != "default")
-            .collect(),
-    };
-    validate::check(&docs, &known)?;
-    restricted(&docs)?;
-    sort::sort(&mut docs);
-
-    let mut stderr: Vec<String> = w.warnings.iter().map(|m| format!("warning: {m}")).collect();
-    stderr.extend(w.notes.iter().map(|m| format!("note: {m}")));
-    stderr.extend(next_steps(&computed.values, w, release));
-    Ok((docs, stderr))
-}
-
-/// The chart's own pods (not `extraObjects`) stay within the restricted Pod Security
-/// Standard whatever `podSecurityContext`/`securityContext` merge into them.
-fn restricted(docs: &[Document]) -> Result<(), Failure> {
-    let problems: Vec<String> = validate::rules::restricted(docs, "extra-objects.yaml")
-        .into_iter()
-        .map(|p| {
-            format!(
-                "{}: {}: {}: {}",
-                docs[p.doc].template,
-                docs[p.doc].id(),
-                p.path,
-                p.message
-            )
-        })
-        .collect();
-    if problems.is_empty() {
-        return Ok(());
-    }
-    Err(Failure::input(format!(
-        "the values would take the chart's pods out of the restricted Pod Security Standard ({} problem{})",
-        problems.len(),
-        if problems.len() == 1 { "" } else { "s" }
-    ))
-    .with_problems(problems.into_iter().take(crate::schema::MAX_LISTED).collect())
-    .hint("podSecurityContext and securityContext merge over the restricted defaults; remove the setting named above"))
-}
-
-/// Helm-style NOTES: how to reach MLflow, get a token, and which Secrets must exist.
-fn next_steps(
-    values: &serde_json::Value,
-    w: &render::context::Wiring,
-    release: &Release,
-) -> Vec<String> {
-    let mut out = vec!["next steps:".to_string()];
-    let ingress = values
-        .pointer("/ingress/enabled")
-        .and_then(serde_json::Value::as_bool)
-        .unwrap_or(false);
-    let host = values
-        .pointer("/ingress/hosts/0/host")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or("");
-    let tls = values
-        .pointer("/ingress/tls")
-        .and_then(serde_json::Value::as_array)
-        .is_some_and(|t| {
-            t.iter().any(|e| {
-                e["hosts"]
-                    .as_array()
-                    .is_some_and(|h| h.iter().any(|x| x == host))
-            })
-        });
-    if ingress && !host.is_empty() {
-        out.push(format!(
-            "  MLflow UI and API: {}://{host}/",
-            if tls { "https" } else { "http" }
-        ));
-    } else {
-        let port = values
-            .pointer("/service/port")
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(5000);
-        let forward = format!(
-            "kubectl -n {} port-forward svc/{} {port}:{port}",
-            release.namespace, w.fullname
-        );
-        if w.proxy.is_some() {
-            // Without an ingress the proxy's cookie is Secure and its callback https
-            // (oauthproxy.go:1120-1133 at v7.15.3): a browser cannot log in over the
-            // port-forward, a bearer token can.
-            out.push(format!(
-                "  MLflow API: {forward}, then MLFLOW_TRACKING_URI=http://localhost:{port} with MLFLOW_TRACKING_TOKEN set (below)"
-            ));
-            out.push(
-                "  MLflow UI in a browser: needs an ingress with TLS (ingress.enabled, ingress.hosts, ingress.tls); the login does not work over a port-forward".into(),
-            );
-        } else {
-            out.push(format!(
-                "  MLflow UI and API: {forward}, then http://localhost:{port}/"
-            ));
-        }
-    }
-    if w.proxy.is_some() {
-        out.push(
-            "  API token: export MLFLOW_TRACKING_TOKEN=$(mlflow-token)  (Keycloak device flow)"
-                .into(),
-        );
-    }
-    if !w.secrets_external.is_empty() {
-        out.push(format!(
-            "  Secrets that must exist in namespace {}:",
-            release.namespace
-        ));
-        out.extend(w.secrets_external.iter().map(|s| format!("    - {s}")));
-    }
-    if !w.secrets_generated.is_empty() {
-        out.push(format!(
-            "  Generated once in the cluster by Job {}: {}",
-            w.names["generatorJob"],
-            w.secrets_generated
-                .iter()
-                .map(|g| g.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
-    out
+    pipeline::render(&args.request())
 }
 
 fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
@@ -583,7 +442,7 @@ fn run_values(args: &ValuesArgs, skip_schema_validation: bool) -> Result<Output,
 }
 
 fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
-    check_kube_version(&args.kube_version)?;
+    pipeline::check_kube_version(&args.kube_version)?;
     let files: Vec<String> = if args.files.is_empty() {
         vec!["-".into()]
     } else {
@@ -654,17 +513,4 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
         stderr: vec![],
         code: if ok { 0 } else { 1 },
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kube_versions() {
-        assert!(check_kube_version("1.33").is_ok());
-        assert!(check_kube_version("v1.37.1").is_ok());
-        assert!(check_kube_version("1.20").is_err());
-        assert!(check_kube_version("latest").is_err());
-    }
 }

@@ -1,6 +1,6 @@
 //! mlflow-chart: renders a complete MLflow platform as validated Kubernetes manifests.
 //!
-//! The pipeline, one module per stage (see `cli::render_docs`):
+//! The pipeline, one module per stage (see `pipeline::render`):
 //! [`values`] → [`render`] → [`parse`] → [`validate`] → [`sort`] → [`emit`].
 //! [`error`] maps every failure to an exit code in one place.
 
@@ -12,7 +12,9 @@ pub mod error;
 pub mod input;
 pub mod locate;
 pub mod migration;
+pub mod model;
 pub mod parse;
+pub mod pipeline;
 pub mod redact;
 pub mod reference;
 pub mod render;

@@ -1,5 +1,6 @@
 //! The values reference (docs/values.md): every key documented in values.yaml by a
-//! comment that starts with its path, with its type from the schema and its default.
+//! comment that starts with its path, with its type and description from the schema
+//! (generated from the values model) and its default.
 
 use crate::locate::{KeyPath, Seg};
 use crate::schema;
@@ -77,6 +78,21 @@ fn type_of_node(schema: &Value, node: &Value) -> String {
     }
 }
 
+/// The schema's description of the key at `path` (the model field's doc comment).
+fn description(schema: &Value, path: &KeyPath) -> String {
+    // The field's own node: a `$ref` field keeps its description beside the reference.
+    let node = match path.0.split_last() {
+        Some((Seg::Key(k), parent)) => schema::schema_at(schema, &KeyPath(parent.to_vec()))
+            .and_then(|p| p.get("properties"))
+            .and_then(|p| p.get(k)),
+        _ => schema::schema_at(schema, path),
+    };
+    node.and_then(|n| n.get("description"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .replace('\n', " ")
+}
+
 /// The Markdown reference.
 pub fn markdown() -> String {
     let schema: Value = serde_json::from_str(schema::SCHEMA).unwrap_or(Value::Null);
@@ -92,8 +108,11 @@ pub fn markdown() -> String {
          ```yaml\n# yaml-language-server: $schema=./values.schema.json\n```\n\n\
          | key | type | default | description |\n|---|---|---|---|\n",
     );
-    for (path, desc) in documented_keys(DEFAULT_VALUES) {
+    for (path, _) in documented_keys(DEFAULT_VALUES) {
         let kp = key_path(&path);
+        // The description is the model's doc comment (a unit test holds the values.yaml
+        // comment to the same text).
+        let desc = description(&schema, &kp);
         let default = crate::locate::lookup(&defaults, &kp)
             .map(|v| serde_json::to_string(v).unwrap_or_default())
             .unwrap_or_default();
@@ -121,6 +140,22 @@ mod tests {
                 ("c".into(), "second".into())
             ]
         );
+    }
+
+    /// The comments users read in values.yaml say what the model's doc comments say.
+    #[test]
+    fn values_yaml_comments_match_the_model() {
+        let schema = crate::model::generate();
+        let mut wrong = Vec::new();
+        for (path, desc) in documented_keys(DEFAULT_VALUES) {
+            let model = description(&schema, &key_path(&path));
+            if model != desc {
+                wrong.push(format!(
+                    "{path}:\n  values.yaml: {desc}\n  model:       {model}"
+                ));
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
     #[test]

@@ -102,6 +102,47 @@ pub fn check(computed: &Computed) -> Result<(), Failure> {
     .hint("see docs/values.md (or `mlflow-chart schema`) for every key and its type"))
 }
 
+/// Decodes the merged values into the typed model. After [`check`] this fails only under
+/// `--skip-schema-validation`; either way a value of the wrong type or a missing one is a
+/// located error naming the key and where its value came from, never a silent default.
+pub fn decode(computed: &Computed) -> Result<crate::model::Values, Failure> {
+    let err = match serde_path_to_error::deserialize(&computed.values) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    let mut path = KeyPath::default();
+    for seg in err.path().iter() {
+        path = match seg {
+            serde_path_to_error::Segment::Seq { index } => path.index(*index),
+            serde_path_to_error::Segment::Map { key } => path.key(key),
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {
+                path
+            }
+        };
+    }
+    let inner = err.into_inner().to_string();
+    let problem = match inner
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split_once('`'))
+    {
+        Some((field, _)) => {
+            let at = path.key(field);
+            format!(
+                "{at}: the chart needs this value, but it is missing {}",
+                computed.origin(&path)
+            )
+        }
+        None => format!(
+            "{path}: {} {}",
+            crate::redact::decode_error(&inner),
+            computed.origin(&path)
+        ),
+    };
+    Err(Failure::input("a value has the wrong type or is missing")
+        .with_problems(vec![problem])
+        .hint("docs/values.md (or `mlflow-chart schema`) gives each key's type and default"))
+}
+
 /// After the merge, the keys of the chart's defaults that a user `null` deleted, under the
 /// chart's own (closed) objects: an empty default (`""`, `false`, `0`, `[]`, `{}`) is put
 /// back — the null meant "nothing", as in the original chart's values files — and a

@@ -9,26 +9,15 @@ use serde_json::{Map, Value};
 /// The chart's default values, embedded at build time.
 pub const DEFAULT_VALUES: &str = include_str!("../values.yaml");
 
-/// Everything the user passed that feeds the values (the flags of `render` and `values`).
-#[derive(Debug, Default, Clone, clap::Args)]
+/// Everything the user passed that feeds the values: files and the `--set` family, each
+/// in the order given.
+#[derive(Debug, Default, Clone)]
 pub struct ValuesArgs {
-    /// Values file (YAML), repeatable, merged in order; `-` reads standard input.
-    #[arg(short = 'f', long = "values", value_name = "FILE")]
     pub files: Vec<String>,
-    /// Set values: `a.b=1,c[0]=x` (Helm's --set rules), repeatable.
-    #[arg(long = "set", value_name = "KEY=VAL")]
     pub set: Vec<String>,
-    /// Set string values (no type inference), repeatable.
-    #[arg(long = "set-string", value_name = "KEY=VAL")]
     pub set_string: Vec<String>,
-    /// Set JSON values (`a={"b":1}` or a whole JSON object), repeatable.
-    #[arg(long = "set-json", value_name = "KEY=JSON")]
     pub set_json: Vec<String>,
-    /// Set a value to the content of a file: `key=path`, repeatable.
-    #[arg(long = "set-file", value_name = "KEY=PATH")]
     pub set_file: Vec<String>,
-    /// Set a literal string value: everything after the first `=`, repeatable.
-    #[arg(long = "set-literal", value_name = "KEY=VAL")]
     pub set_literal: Vec<String>,
 }
 

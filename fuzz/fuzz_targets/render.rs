@@ -4,9 +4,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mlflow_chart::cli::render_computed;
+use mlflow_chart::pipeline::render_computed;
 use mlflow_chart::render::Capabilities;
-use mlflow_chart::render::context::Release;
+use mlflow_chart::render::wiring::Release;
 use mlflow_chart::locate;
 use mlflow_chart::values::{Computed, DEFAULT_VALUES, Source, coalesce, parse_yaml};
 use mlflow_chart::{emit, parse};

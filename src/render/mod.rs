@@ -3,14 +3,15 @@
 //! JSON-escaped, so a user value can only ever be one YAML scalar, never new keys.
 
 pub mod checks;
-pub mod context;
+pub mod wiring;
 
 use crate::error::Failure;
-use context::{Release, Wiring};
+use crate::model::Values;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value as JValue};
-use serde_json::{Value, json};
+use serde_json::json;
+use wiring::{Release, Wiring};
 
 /// Kubernetes version and API versions the templates may ask about (`--kube-version`,
 /// `--api-versions`).
@@ -54,7 +55,9 @@ fn env() -> Environment<'static> {
             AutoEscape::None
         }
     });
-    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    // A template reads typed values and wiring only: anything undefined is a chart bug,
+    // in an `if` as much as in output.
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
     let syntax = SyntaxConfig::builder()
         .trim_blocks(true)
         .lstrip_blocks(true)
@@ -81,24 +84,22 @@ fn output_templates(env: &Environment<'_>) -> Vec<String> {
     names
 }
 
-/// Renders every template against the values.
-pub fn render(values: &Value, release: &Release, caps: &Capabilities) -> Result<Output, Failure> {
-    let wiring = context::build(values, release)?;
+/// Renders every template against the typed values.
+pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result<Output, Failure> {
+    let mut wiring = wiring::build(values, release)?;
     let mut env = env();
     let (v1, r1) = (values.clone(), release.clone());
     env.add_function("labels", move |component: String| {
-        JValue::from(Serde(context::labels(&v1, &r1, &component)))
+        JValue::from(Serde(wiring::labels(&v1, &r1, &component)))
     });
     let (v2, r2) = (values.clone(), release.clone());
     env.add_function("selector", move |component: String| {
-        JValue::from(Serde(context::selector(&v2, &r2, &component)))
+        JValue::from(Serde(wiring::selector(&v2, &r2, &component)))
     });
     let mut apis: Vec<String> = BUILTIN_APIS.iter().map(|s| s.to_string()).collect();
     apis.extend(caps.api_versions.iter().cloned());
-    let mut wiring = wiring;
-    let flag = |p: &str| values.pointer(p).and_then(Value::as_bool) == Some(true);
-    if flag("/metrics/enabled")
-        && flag("/metrics/serviceMonitor/enabled")
+    if values.metrics.enabled
+        && values.metrics.service_monitor.enabled
         && !apis.iter().any(|a| a == "monitoring.coreos.com/v1")
     {
         wiring.notes.push("no ServiceMonitor rendered: the cluster's API versions do not include monitoring.coreos.com/v1 (pass --api-versions monitoring.coreos.com/v1 if the Prometheus Operator is installed); the metrics Service is there either way".into());
@@ -107,14 +108,14 @@ pub fn render(values: &Value, release: &Release, caps: &Capabilities) -> Result<
     let ctx = json!({
         "values": values,
         "release": {"name": release.name, "namespace": release.namespace, "service": "mlflow-chart"},
-        "chart": {"name": context::CHART_NAME, "version": context::CHART_VERSION, "appVersion": context::APP_VERSION},
+        "chart": {"name": wiring::CHART_NAME, "version": wiring::CHART_VERSION, "appVersion": wiring::APP_VERSION},
         "capabilities": {
             "kubeVersion": {"version": format!("v{major}.{minor}.0"), "major": major, "minor": minor},
             "apiVersions": apis,
         },
         "w": &wiring,
-        "ports": {"mlflow": context::MLFLOW_PORT, "proxy": context::PROXY_PORT, "postgres": context::POSTGRES_PORT, "metrics": context::METRICS_PORT},
-        "caDir": context::CA_DIR,
+        "ports": {"mlflow": wiring::MLFLOW_PORT, "proxy": wiring::PROXY_PORT, "postgres": wiring::POSTGRES_PORT, "metrics": wiring::METRICS_PORT},
+        "caDir": wiring::CA_DIR,
         "files": {
             "generateSecrets": include_str!("../../files/generate-secrets.py"),
             "dbUpgrade": include_str!("../../files/db-upgrade.py"),
@@ -125,7 +126,6 @@ pub fn render(values: &Value, release: &Release, caps: &Capabilities) -> Result<
     let ctx = JValue::from(Serde(&ctx));
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    let mut missing_values = Vec::new();
     for name in output_templates(&env) {
         let tmpl = env
             .get_template(&name)
@@ -135,33 +135,8 @@ pub fn render(values: &Value, release: &Release, caps: &Capabilities) -> Result<
                 template: name,
                 text,
             }),
-            Err(e) => {
-                let deleted = deleted_values(&tmpl, &e, values);
-                if deleted.is_empty() {
-                    problems.push(describe_template_error(&name, &e));
-                } else {
-                    missing_values.extend(deleted.into_iter().map(|key| {
-                        format!("{key}: the chart needs this value (templates/{name}), but it is not set; a `null` deletes the chart's default")
-                    }));
-                }
-            }
+            Err(e) => problems.push(describe_template_error(&name, &e)),
         }
-    }
-    if !missing_values.is_empty() {
-        missing_values.sort();
-        missing_values.dedup();
-        return Err(Failure::input(format!(
-            "{} value{} the chart needs {} missing",
-            missing_values.len(),
-            if missing_values.len() == 1 { "" } else { "s" },
-            if missing_values.len() == 1 {
-                "is"
-            } else {
-                "are"
-            },
-        ))
-        .with_problems(missing_values)
-        .hint("remove the null, or set a value (see docs/values.md for each key's default)"));
     }
     if !problems.is_empty() {
         return Err(
@@ -169,46 +144,6 @@ pub fn render(values: &Value, release: &Release, caps: &Capabilities) -> Result<
         );
     }
     Ok(Output { files, wiring })
-}
-
-/// For an "undefined value" error: the `values.…` keys used on the failing template line
-/// that are absent from the values (deleted by a user `null`), as values key paths.
-fn deleted_values(
-    tmpl: &minijinja::Template<'_, '_>,
-    e: &minijinja::Error,
-    values: &Value,
-) -> Vec<String> {
-    if e.kind() != minijinja::ErrorKind::UndefinedError {
-        return Vec::new();
-    }
-    let Some(line) = e
-        .line()
-        .and_then(|l| tmpl.source().lines().nth(l.saturating_sub(1)))
-    else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    let mut rest = line;
-    while let Some(at) = rest.find("values.") {
-        let before_ok = at == 0 || !rest.as_bytes()[at - 1].is_ascii_alphanumeric();
-        let tail = &rest[at + "values.".len()..];
-        let end = tail
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-            .unwrap_or(tail.len());
-        let dotted = tail[..end].trim_end_matches('.');
-        if before_ok && !dotted.is_empty() {
-            let mut path = crate::locate::KeyPath::default();
-            for part in dotted.split('.') {
-                path = path.key(part);
-                if crate::locate::lookup(values, &path).is_none() {
-                    out.push(path.to_string());
-                    break;
-                }
-            }
-        }
-        rest = &tail[end..];
-    }
-    out
 }
 
 /// A template error with its location, without dumping the values (they may hold secrets).

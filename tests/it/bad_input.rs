@@ -1352,7 +1352,7 @@ fn cases() -> Vec<Case> {
             vec![],
             &["--set-json", r#"oauth2Proxy.allowedGroups=["\"a"]"#],
             1,
-            "oauth2Proxy.allowedGroups: an item is empty, not a string, or holds",
+            "oauth2Proxy.allowedGroups: an item is empty or holds",
         ),
         c(
             "show-only-bare-name",

@@ -439,8 +439,8 @@ fn values_cannot_route_around_the_proxy() {
         let r = render(&["--skip-schema-validation", flag, val]);
         assert_eq!(r.code, 1, "{flag} {val}: {}", r.stderr);
         assert!(
-            r.stderr
-                .contains("oauth2Proxy.enabled must be true or false"),
+            r.stderr.contains("oauth2Proxy.enabled: invalid type")
+                && r.stderr.contains("expected a boolean"),
             "{}",
             r.stderr
         );

@@ -1,0 +1,1025 @@
+//! The values model: the one typed description of every chart value. `values.schema.json`
+//! is generated from it (`mlflow-chart schema`; a test keeps the committed file in sync),
+//! docs/values.md from its descriptions and the defaults in values.yaml, and the render
+//! decodes the merged values into it, so templates and wiring read typed fields only.
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+/// A Kubernetes object name (DNS-1123 subdomain), or empty for "none".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct K8sName(pub String);
+
+impl K8sName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl JsonSchema for K8sName {
+    fn schema_name() -> Cow<'static, str> {
+        "k8sName".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "string",
+            "maxLength": 253,
+            "pattern": "^(|[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$"
+        })
+    }
+}
+
+/// The pattern of a Kubernetes quantity (`500m`, `1Gi`, `2`, `1e3`).
+const QUANTITY_PATTERN: &str =
+    r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$";
+
+/// A Kubernetes quantity, as written: a string or a number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Quantity(pub Value);
+
+impl JsonSchema for Quantity {
+    fn schema_name() -> Cow<'static, str> {
+        "quantity".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": ["string", "integer", "number"], "pattern": QUANTITY_PATTERN})
+    }
+}
+
+/// CPU, memory and ephemeral storage of requests or limits.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct ResourceList {
+    /// CPU cores (`500m`, `2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<Quantity>,
+    /// Local ephemeral storage bytes.
+    #[serde(
+        rename = "ephemeral-storage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub ephemeral_storage: Option<Quantity>,
+    /// Memory bytes (`512Mi`, `2Gi`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<Quantity>,
+}
+
+/// A container's resources: requests and limits (a Kubernetes object, passed through).
+/// Fields are in key order, as Helm prints a map.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(rename = "resources", extend("additionalProperties" = false))]
+pub struct Resources {
+    /// What the container may use at most.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limits: Option<ResourceList>,
+    /// What the scheduler reserves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests: Option<ResourceList>,
+}
+
+/// A list the original chart also took as one comma-separated string (`"a,b"`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct StringList(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for StringList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            One(String),
+            Many(Vec<String>),
+        }
+        Ok(StringList(match Form::deserialize(d)? {
+            Form::One(s) => split_commas(&s),
+            Form::Many(v) => v,
+        }))
+    }
+}
+
+/// `"a, b,"` → `["a", "b"]`: the original chart's comma-separated form of a list.
+pub fn split_commas(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+impl JsonSchema for StringList {
+    fn schema_name() -> Cow<'static, str> {
+        "stringList".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})
+    }
+}
+
+/// An image pull Secret: its name, or `{name: …}` as Kubernetes writes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PullSecret {
+    Name(K8sName),
+    Ref { name: K8sName },
+}
+
+impl PullSecret {
+    pub fn name(&self) -> &str {
+        match self {
+            PullSecret::Name(n) | PullSecret::Ref { name: n } => n.as_str(),
+        }
+    }
+}
+
+impl JsonSchema for PullSecret {
+    fn schema_name() -> Cow<'static, str> {
+        "pullSecret".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        let name = g.subschema_for::<K8sName>();
+        json_schema!({"oneOf": [name, {
+            "type": "object",
+            "properties": {"name": name},
+            "additionalProperties": false,
+            "required": ["name"],
+            "x-keep-required": true
+        }]})
+    }
+}
+
+fn always_false(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"const": false})
+}
+
+fn extra_objects(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["apiVersion", "kind", "metadata"],
+            "x-keep-required": true,
+            "additionalProperties": true,
+            "properties": {
+                "apiVersion": {"type": "string"},
+                "kind": {"type": "string"},
+                "metadata": {
+                    "type": "object",
+                    "required": ["name"],
+                    "x-keep-required": true,
+                    "additionalProperties": true
+                }
+            }
+        }
+    })
+}
+
+/// `(root)`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(title = "mlflow-chart values", extend("additionalProperties" = false, "$id" = "https://mlflow-chart.invalid/values.schema.json"))]
+pub struct Values {
+    /// replaces the chart name ("mlflow") in object names.
+    #[serde(rename = "nameOverride")]
+    #[schemars(
+        length(max = 63),
+        regex(pattern = r#"^(|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$"#)
+    )]
+    pub name_override: String,
+    /// the base name of every object (default: the release name if it contains "mlflow", else "<release>-mlflow"; cut to 63 characters).
+    #[serde(rename = "fullnameOverride")]
+    #[schemars(
+        length(max = 63),
+        regex(pattern = r#"^(|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$"#)
+    )]
+    pub fullname_override: String,
+    /// MLflow tracking server replicas (ignored when autoscaling.enabled).
+    #[serde(rename = "replicaCount")]
+    #[schemars(range(min = 0, max = 1000))]
+    pub replica_count: i64,
+    /// The MLflow server image.
+    pub image: Image,
+    /// names of Secrets for pulling every image of the release.
+    #[serde(rename = "imagePullSecrets")]
+    pub image_pull_secrets: Vec<PullSecret>,
+    /// The MLflow tracking server.
+    #[serde(rename = "MLFlow")]
+    pub mlflow: Mlflow,
+    /// Which backing services the release deploys.
+    pub services: Services,
+    /// An external PostgreSQL, used when services.postgres.enabled is false.
+    #[serde(rename = "externalDatabase")]
+    pub external_database: ExternalDatabase,
+    /// An external S3 endpoint, used when services.minio.enabled is false.
+    pub s3: S3,
+    /// The PostgreSQL the release deploys.
+    pub postgresql: Postgresql,
+    /// The MinIO the release deploys.
+    pub minio: Minio,
+    /// OAuth2-Proxy in front of MLflow.
+    #[serde(rename = "oauth2Proxy")]
+    pub oauth2_proxy: OAuth2Proxy,
+    /// The Job that creates missing Secrets once.
+    #[serde(rename = "secretGenerator")]
+    pub secret_generator: SecretGenerator,
+    /// The MLflow ServiceAccount.
+    #[serde(rename = "serviceAccount")]
+    pub service_account: ServiceAccount,
+    /// annotations of the MLflow pods.
+    #[serde(rename = "podAnnotations")]
+    pub pod_annotations: BTreeMap<String, String>,
+    /// merged over the restricted default of the MLflow pods.
+    #[serde(rename = "podSecurityContext")]
+    pub pod_security_context: Map<String, Value>,
+    /// merged over the restricted default of the MLflow container.
+    #[serde(rename = "securityContext")]
+    pub security_context: Map<String, Value>,
+    /// The MLflow Service.
+    pub service: Service,
+    /// The MLflow Ingress.
+    pub ingress: Ingress,
+    /// resources of the MLflow container.
+    #[serde(default)]
+    pub resources: Resources,
+    /// A HorizontalPodAutoscaler for MLflow.
+    pub autoscaling: Autoscaling,
+    /// An extra CA bundle to trust.
+    #[serde(rename = "trustedCA")]
+    pub trusted_ca: TrustedCa,
+    /// NetworkPolicies of the release.
+    #[serde(rename = "networkPolicy")]
+    pub network_policy: NetworkPolicy,
+    /// applied to every pod of the release.
+    #[serde(rename = "nodeSelector")]
+    pub node_selector: BTreeMap<String, String>,
+    /// applied to every pod of the release.
+    pub tolerations: Vec<Map<String, Value>>,
+    /// applied to every pod of the release.
+    pub affinity: Map<String, Value>,
+    /// spread MLflow replicas across nodes (ScheduleAnyway).
+    #[serde(rename = "topologySpread")]
+    pub topology_spread: bool,
+    /// extra Kubernetes objects rendered as given (each one validated).
+    #[serde(rename = "extraObjects")]
+    #[schemars(schema_with = "extra_objects")]
+    pub extra_objects: Vec<Map<String, Value>>,
+    /// Prometheus metrics of MLflow.
+    pub metrics: Metrics,
+}
+
+/// `metrics`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct Metrics {
+    /// record Prometheus metrics (mlflow server --expose-prometheus) and serve them on port 9090 of a metrics container and Service; nothing else is served there, and the tracking port stays behind the proxy.
+    pub enabled: bool,
+    /// A Prometheus Operator ServiceMonitor.
+    #[serde(rename = "serviceMonitor")]
+    pub service_monitor: MetricsServiceMonitor,
+    /// peers allowed to scrape port 9090 (e.g. the Prometheus namespace); empty = any.
+    #[serde(rename = "scrapeFrom")]
+    pub scrape_from: Vec<Map<String, Value>>,
+    /// resources of the metrics container.
+    #[serde(default)]
+    pub resources: Resources,
+}
+
+/// `metrics.serviceMonitor`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct MetricsServiceMonitor {
+    /// create a ServiceMonitor when the cluster serves monitoring.coreos.com/v1 (pass --api-versions monitoring.coreos.com/v1).
+    pub enabled: bool,
+    /// scrape interval.
+    #[schemars(regex(pattern = r#"^([0-9]+(ms|s|m|h))+$"#))]
+    pub interval: String,
+}
+
+/// `networkPolicy`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct NetworkPolicy {
+    /// deny by default and allow only the release's real paths.
+    pub enabled: bool,
+    /// peers allowed to reach MLflow (the proxy); empty = any.
+    #[serde(rename = "ingressFrom")]
+    pub ingress_from: Vec<Map<String, Value>>,
+    /// the cluster DNS pods every pod may ask (ports 53 and 5353, UDP and TCP). The default is CoreDNS/kube-dns in kube-system; on OpenShift use namespace openshift-dns, pod label dns.operator.openshift.io/daemonset-dns: default.
+    #[serde(rename = "dnsTo")]
+    pub dns_to: Vec<Map<String, Value>>,
+    /// where the proxy may reach the identity provider (e.g. [{ipBlock: {cidr: 203.0.113.10/32}}]); empty = any address on the issuer URL's port.
+    #[serde(rename = "identityProviderTo")]
+    pub identity_provider_to: Vec<Map<String, Value>>,
+    /// where MLflow may reach an external database; empty = any address on its port.
+    #[serde(rename = "externalDatabaseTo")]
+    pub external_database_to: Vec<Map<String, Value>>,
+    /// where MLflow may reach an external S3 endpoint; empty = any address on its port.
+    #[serde(rename = "externalS3To")]
+    pub external_s3_to: Vec<Map<String, Value>>,
+    /// where the secret generator may reach the Kubernetes API server (e.g. [{ipBlock: {cidr: 10.0.0.1/32}}]); empty = any address on 443 and 6443.
+    #[serde(rename = "apiServerTo")]
+    pub api_server_to: Vec<Map<String, Value>>,
+}
+
+/// `trustedCA`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct TrustedCa {
+    /// existing ConfigMap holding a PEM bundle of CAs to trust (e.g. an on-premises Keycloak's, S3's or PostgreSQL's); it replaces the default trust of MLflow, the migration step and mc, so include public CAs if you also reach public endpoints. The proxy keeps the system CAs too.
+    #[serde(rename = "configMap")]
+    pub config_map: String,
+    /// the same, from an existing Secret (set one of configMap and secret).
+    pub secret: String,
+    /// the key of the ConfigMap or Secret that holds the bundle.
+    #[schemars(length(max = 253), regex(pattern = r#"^[-._a-zA-Z0-9]*$"#))]
+    pub key: String,
+}
+
+/// `autoscaling`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct Autoscaling {
+    /// scale MLflow with an autoscaling/v2 HorizontalPodAutoscaler.
+    pub enabled: bool,
+    /// lower bound.
+    #[serde(rename = "minReplicas")]
+    #[schemars(range(min = 1))]
+    pub min_replicas: i64,
+    /// upper bound.
+    #[serde(rename = "maxReplicas")]
+    #[schemars(range(min = 1))]
+    pub max_replicas: i64,
+    /// CPU target; 0 = none.
+    #[serde(rename = "targetCPUUtilizationPercentage")]
+    #[schemars(range(min = 0, max = 1000))]
+    pub target_cpu_utilization_percentage: i64,
+    /// memory target; 0 = none.
+    #[serde(rename = "targetMemoryUtilizationPercentage")]
+    #[schemars(range(min = 0, max = 1000))]
+    pub target_memory_utilization_percentage: i64,
+}
+
+/// `ingress`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct Ingress {
+    /// expose MLflow (through the proxy when enabled) with an Ingress.
+    pub enabled: bool,
+    /// IngressClass name.
+    #[serde(rename = "className")]
+    pub class_name: String,
+    /// annotations of the Ingress.
+    pub annotations: BTreeMap<String, String>,
+    /// hosts and paths.
+    pub hosts: Vec<IngressHost>,
+    /// TLS entries: hosts and secretName.
+    pub tls: Vec<IngressTls>,
+}
+
+/// `ingress.tls[]`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct IngressTls {
+    /// Hosts the certificate covers (none: every host).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
+    /// The Secret holding the certificate.
+    #[serde(rename = "secretName")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_name: Option<K8sName>,
+}
+
+/// `ingress.hosts[]`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false, "x-keep-required" = true))]
+pub struct IngressHost {
+    /// A DNS name (or *.wildcard) the Ingress serves.
+    #[schemars(regex(
+        pattern = r#"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"#
+    ))]
+    pub host: String,
+    /// Its paths.
+    #[serde(default)]
+    pub paths: Vec<IngressPath>,
+}
+
+/// `ingress.hosts[].paths[]`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false, "x-keep-required" = true))]
+pub struct IngressPath {
+    /// A path, starting with /.
+    #[schemars(regex(pattern = r#"^/"#))]
+    pub path: String,
+    /// How the path matches (default Prefix).
+    #[serde(rename = "pathType")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_type: Option<PathType>,
+}
+
+/// `service`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct Service {
+    /// type of the MLflow Service.
+    #[serde(rename = "type")]
+    pub kind: ServiceType,
+    /// port of the MLflow Service (the proxy's when it is enabled).
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: i64,
+}
+
+/// `serviceAccount`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct ServiceAccount {
+    /// create the MLflow ServiceAccount.
+    pub create: bool,
+    /// annotations of the ServiceAccount (e.g. IRSA role).
+    pub annotations: BTreeMap<String, String>,
+    /// its name; empty = the full name.
+    pub name: K8sName,
+}
+
+/// `secretGenerator`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct SecretGenerator {
+    /// resources of the Job that creates missing Secrets once.
+    #[serde(default)]
+    pub resources: Resources,
+}
+
+/// `oauth2Proxy`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct OAuth2Proxy {
+    /// protect MLflow (UI and API) with OAuth2-Proxy.
+    pub enabled: bool,
+    /// OAuth2-Proxy image repository.
+    #[schemars(length(min = 1))]
+    pub repository: String,
+    /// OAuth2-Proxy version.
+    pub tag: String,
+    /// optional "sha256:..." digest.
+    #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64})$"#))]
+    pub digest: String,
+    /// existing Secret with keys "cookie_secret" and "client_secret".
+    pub secret: K8sName,
+    /// OAuth client id (required when enabled).
+    #[serde(rename = "clientID")]
+    pub client_id: String,
+    /// literal client secret (rendered into a Secret; prefer oauth2Proxy.secret).
+    #[serde(rename = "clientSecret")]
+    pub client_secret: String,
+    /// literal cookie secret of 16, 24 or 32 bytes (rendered; prefer oauth2Proxy.secret).
+    #[serde(rename = "cookieSecret")]
+    pub cookie_secret: String,
+    /// the client has no secret (PKCE, S256); implied when no client secret is given.
+    #[serde(rename = "publicClient")]
+    pub public_client: bool,
+    /// OAuth2-Proxy provider.
+    pub provider: OAuth2ProxyProvider,
+    /// accepted email domains (a string or a list).
+    #[serde(rename = "emailDomains")]
+    pub email_domains: StringList,
+    /// accepted groups (needs oidc.oidc_groups_claim unless the provider's default fits).
+    #[serde(rename = "allowedGroups")]
+    pub allowed_groups: Vec<String>,
+    /// extra accepted "aud" values of bearer JWTs (the client id always is).
+    #[serde(rename = "extraAudiences")]
+    pub extra_audiences: Vec<String>,
+    /// source networks (your ingress controller's pods) whose X-Forwarded-* headers the proxy trusts; empty = trust none (--reverse-proxy=false).
+    #[serde(rename = "trustedProxyCIDRs")]
+    #[schemars(inner(length(min = 1)))]
+    pub trusted_proxy_cidrs: Vec<String>,
+    /// refresh the session cookie after this duration.
+    #[serde(rename = "cookieRefresh")]
+    #[schemars(regex(pattern = r#"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$|^0$"#))]
+    pub cookie_refresh: String,
+    /// Keycloak-specific settings.
+    pub keycloak: OAuth2ProxyKeycloak,
+    /// The OIDC identity provider.
+    pub oidc: OAuth2ProxyOidc,
+    /// resources of the proxy container.
+    #[serde(default)]
+    pub resources: Resources,
+}
+
+/// `oauth2Proxy.oidc`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct OAuth2ProxyOidc {
+    /// the Keycloak realm URL (required when enabled).
+    pub oidc_issuer_url: String,
+    /// accept an http:// issuer (tokens and the login then travel unencrypted; for tests only).
+    #[serde(rename = "allowHttpIssuer")]
+    pub allow_http_issuer: bool,
+    /// JWKS URL, only when discovery must be bypassed.
+    pub oidc_jwks_url: String,
+    /// claim holding the email; empty = the proxy's default.
+    pub oidc_email_claim: String,
+    /// claim holding the groups; empty = the proxy's default.
+    pub oidc_groups_claim: String,
+}
+
+/// `oauth2Proxy.keycloak`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct OAuth2ProxyKeycloak {
+    /// accepted Keycloak roles (realm roles, or "client:role").
+    pub allowed_roles: StringList,
+}
+
+/// `minio`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct Minio {
+    /// Its root credentials.
+    pub auth: MinioAuth,
+    /// The MinIO server image (quay.io/minio/minio).
+    pub image: RegistryImage,
+    /// The MinIO client (mc) image of the Job that creates the bucket.
+    #[serde(rename = "clientImage")]
+    pub client_image: RegistryImage,
+    /// Its Service.
+    pub service: MinioService,
+    /// Its data volume.
+    pub persistence: MinioPersistence,
+    /// The console Ingress of the original chart (never rendered).
+    pub ingress: MinioIngress,
+    /// The S3 API Ingress of the original chart (never rendered).
+    #[serde(rename = "apiIngress")]
+    pub api_ingress: MinioApiIngress,
+    /// resources of the MinIO container.
+    #[serde(default)]
+    pub resources: Resources,
+}
+
+/// `minio.apiIngress`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct MinioApiIngress {
+    /// accepted for compatibility; must stay false (MLflow proxies artifacts).
+    #[schemars(schema_with = "always_false")]
+    pub enabled: bool,
+}
+
+/// `minio.ingress`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct MinioIngress {
+    /// accepted for compatibility; the console is never exposed.
+    #[schemars(schema_with = "always_false")]
+    pub enabled: bool,
+}
+
+/// `minio.persistence`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct MinioPersistence {
+    /// StorageClass of the data volume; empty = cluster default.
+    #[serde(rename = "storageClass")]
+    pub storage_class: String,
+    /// size of the data volume.
+    pub size: Quantity,
+}
+
+/// `minio.service`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct MinioService {
+    /// Its Service ports.
+    pub ports: MinioServicePorts,
+}
+
+/// `minio.service.ports`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct MinioServicePorts {
+    /// port of the MinIO S3 API service.
+    #[schemars(range(min = 1, max = 65535))]
+    pub api: i64,
+}
+
+/// An image as registry, repository, tag and optional digest (PostgreSQL, MinIO, mc).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct RegistryImage {
+    /// registry of the image; empty = the repository names it.
+    pub registry: String,
+    /// repository of the image.
+    pub repository: String,
+    /// tag of the image (the release of the program).
+    pub tag: String,
+    /// optional "sha256:..." digest.
+    #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64})$"#))]
+    pub digest: String,
+}
+
+/// `minio.auth`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct MinioAuth {
+    /// MinIO root user; empty = generated in the cluster once.
+    #[serde(rename = "rootUser")]
+    pub root_user: String,
+    /// MinIO root password; empty = generated in the cluster once.
+    #[serde(rename = "rootPassword")]
+    pub root_password: String,
+    /// Secret with keys "root-user" and "root-password".
+    #[serde(rename = "existingSecret")]
+    pub existing_secret: K8sName,
+}
+
+/// `postgresql`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct Postgresql {
+    /// Its user, database and passwords.
+    pub auth: PostgresqlAuth,
+    /// The PostgreSQL image (the official library/postgres).
+    pub image: RegistryImage,
+    /// Its data volume.
+    pub persistence: PostgresqlPersistence,
+    /// resources of the PostgreSQL container.
+    #[serde(default)]
+    pub resources: Resources,
+}
+
+/// `postgresql.persistence`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct PostgresqlPersistence {
+    /// StorageClass of the data volume; empty = cluster default.
+    #[serde(rename = "storageClass")]
+    pub storage_class: String,
+    /// size of the data volume.
+    pub size: Quantity,
+}
+
+/// `postgresql.auth`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct PostgresqlAuth {
+    /// database user MLflow connects as.
+    #[schemars(
+        length(min = 1, max = 63),
+        regex(pattern = r#"^[A-Za-z_][A-Za-z0-9_]*$"#)
+    )]
+    pub username: String,
+    /// that user's password; empty = generated in the cluster once.
+    pub password: String,
+    /// password of the "postgres" superuser; empty = generated.
+    #[serde(rename = "postgresPassword")]
+    pub postgres_password: String,
+    /// database MLflow uses.
+    #[schemars(
+        length(min = 1, max = 63),
+        regex(pattern = r#"^[A-Za-z_][A-Za-z0-9_]*$"#)
+    )]
+    pub database: String,
+    /// Secret with keys "password" and "postgres-password".
+    #[serde(rename = "existingSecret")]
+    pub existing_secret: K8sName,
+}
+
+/// `s3`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct S3 {
+    /// S3 endpoint when MinIO is disabled (becomes MLFLOW_S3_ENDPOINT_URL; empty = AWS).
+    pub url: String,
+    /// existing Secret with keys "user" and "key" (AWS access key id and secret).
+    pub secret: K8sName,
+    /// literal access key id (rendered into a Secret; prefer s3.secret).
+    pub user: String,
+    /// literal secret access key (rendered into a Secret; prefer s3.secret).
+    pub key: String,
+    /// AWS_DEFAULT_REGION for the S3 client; empty = unset.
+    pub region: String,
+}
+
+/// `externalDatabase`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct ExternalDatabase {
+    /// host of an external PostgreSQL (with services.postgres.enabled=false).
+    pub host: String,
+    /// its port.
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: i64,
+    /// its database.
+    pub database: String,
+    /// its user.
+    pub username: String,
+    /// Secret holding the user's password.
+    #[serde(rename = "existingSecret")]
+    pub existing_secret: K8sName,
+    /// key of the password in that Secret.
+    #[serde(rename = "existingSecretPasswordKey")]
+    pub existing_secret_password_key: String,
+    /// libpq sslmode (e.g. require, verify-full); empty = libpq default.
+    pub sslmode: ExternalDatabaseSslmode,
+}
+
+/// `services`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct Services {
+    /// The PostgreSQL backend store.
+    pub postgres: ServicesPostgres,
+    /// The MinIO artifact store.
+    pub minio: ServicesMinio,
+}
+
+/// `services.minio`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct ServicesMinio {
+    /// deploy MinIO in the release.
+    pub enabled: bool,
+    /// with MinIO disabled: same as s3.url (the S3 endpoint).
+    #[serde(rename = "externalURI")]
+    pub external_uri: String,
+}
+
+/// `services.postgres`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct ServicesPostgres {
+    /// deploy PostgreSQL in the release.
+    pub enabled: bool,
+    /// with PostgreSQL disabled: the backend store URI of an external database, without a password (the password comes from externalDatabase.existingSecret as PGPASSWORD).
+    #[serde(rename = "externalURI")]
+    pub external_uri: String,
+}
+
+/// `MLFlow`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct Mlflow {
+    /// Where MLflow keeps artifacts.
+    pub artifacts: MlflowArtifacts,
+    /// extra Host headers MLflow accepts (ingress hosts and the service's own names are always allowed).
+    #[serde(rename = "allowedHosts")]
+    pub allowed_hosts: Vec<String>,
+    /// extra `mlflow server` arguments, appended verbatim.
+    #[serde(rename = "extraArgs")]
+    pub extra_args: Vec<String>,
+    /// gunicorn/uvicorn workers of the tracking server.
+    #[schemars(range(min = 1, max = 64))]
+    pub workers: i64,
+    /// The database schema migration before the server starts.
+    pub migration: MlflowMigration,
+    /// extra browser origins allowed to change state through the API (the ingress hosts' origins always are).
+    #[serde(rename = "corsAllowedOrigins")]
+    #[schemars(inner(regex(pattern = r#"^https?://[^/,]+$"#)))]
+    pub cors_allowed_origins: Vec<String>,
+}
+
+/// `MLFlow.migration`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct MlflowMigration {
+    /// run `mlflow db upgrade` (serialised by a PostgreSQL advisory lock) in an init container before the server starts.
+    pub enabled: bool,
+}
+
+/// `MLFlow.artifacts`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct MlflowArtifacts {
+    /// bucket holding artifacts; MLflow serves it as --artifacts-destination s3://<bucketName> (created by a Job when MinIO is enabled).
+    #[serde(rename = "bucketName")]
+    #[schemars(
+        length(min = 3, max = 63),
+        regex(pattern = r#"^[a-z0-9][a-z0-9.-]*[a-z0-9]$"#)
+    )]
+    pub bucket_name: String,
+}
+
+/// `image`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct Image {
+    /// MLflow 3 image. The "-full" variant ships the PostgreSQL driver (psycopg2) and boto3, which `mlflow server` needs for postgresql:// and s3://.
+    #[schemars(length(min = 1))]
+    pub repository: String,
+    /// empty means "v<appVersion>-full".
+    pub tag: String,
+    /// optional "sha256:..." digest; when set the image is pinned by it.
+    #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64})$"#))]
+    pub digest: String,
+    /// Always re-checks mutable tags on every start.
+    #[serde(rename = "pullPolicy")]
+    pub pull_policy: ImagePullPolicy,
+}
+
+/// `image.pullPolicy`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub enum ImagePullPolicy {
+    #[serde(rename = "Always")]
+    Always,
+    #[serde(rename = "IfNotPresent")]
+    IfNotPresent,
+    #[serde(rename = "Never")]
+    Never,
+}
+
+impl ExternalDatabaseSslmode {
+    /// The libpq name ("" for libpq's default).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unset => "",
+            Self::Disable => "disable",
+            Self::Allow => "allow",
+            Self::Prefer => "prefer",
+            Self::Require => "require",
+            Self::VerifyCa => "verify-ca",
+            Self::VerifyFull => "verify-full",
+        }
+    }
+}
+
+impl OAuth2ProxyProvider {
+    /// OAuth2-Proxy's `--provider` name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::KeycloakOidc => "keycloak-oidc",
+            Self::Oidc => "oidc",
+        }
+    }
+}
+
+/// `externalDatabase.sslmode`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub enum ExternalDatabaseSslmode {
+    #[serde(rename = "")]
+    Unset,
+    #[serde(rename = "disable")]
+    Disable,
+    #[serde(rename = "allow")]
+    Allow,
+    #[serde(rename = "prefer")]
+    Prefer,
+    #[serde(rename = "require")]
+    Require,
+    #[serde(rename = "verify-ca")]
+    VerifyCa,
+    #[serde(rename = "verify-full")]
+    VerifyFull,
+}
+
+/// `oauth2Proxy.provider`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub enum OAuth2ProxyProvider {
+    #[serde(rename = "keycloak-oidc")]
+    KeycloakOidc,
+    #[serde(rename = "oidc")]
+    Oidc,
+}
+
+/// `service.type`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub enum ServiceType {
+    #[serde(rename = "ClusterIP")]
+    ClusterIP,
+    #[serde(rename = "NodePort")]
+    NodePort,
+    #[serde(rename = "LoadBalancer")]
+    LoadBalancer,
+}
+
+/// `ingress.hosts[].paths[].pathType`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub enum PathType {
+    #[serde(rename = "Prefix")]
+    Prefix,
+    #[serde(rename = "Exact")]
+    Exact,
+    #[serde(rename = "ImplementationSpecific")]
+    ImplementationSpecific,
+}
+
+/// Tidies the generated schema: an optional key is not nullable (a `null` deletes it in
+/// the merge), integer formats go (the ranges say it), and `required`
+/// lists stay only where a type asks for them (`x-keep-required`): the values a user
+/// writes are a partial overlay of the defaults, so editors must not demand every key.
+#[derive(Debug, Clone)]
+struct Tidy;
+
+impl schemars::transform::Transform for Tidy {
+    fn transform(&mut self, schema: &mut Schema) {
+        if let Some(obj) = schema.as_object_mut() {
+            obj.remove("format");
+            // Defaults live in values.yaml (a `#[serde(default)]` is only for decoding).
+            obj.remove("default");
+            if let Some(Value::Array(types)) = obj.get_mut("type") {
+                types.retain(|t| t != "null");
+                if let [one] = types.as_slice() {
+                    let one = one.clone();
+                    obj.insert("type".into(), one);
+                }
+            }
+            if let Some(Value::Array(alts)) = obj.get("anyOf")
+                && let [a, b] = alts.as_slice()
+                && b.get("type").and_then(Value::as_str) == Some("null")
+                && let Value::Object(inner) = a.clone()
+            {
+                obj.remove("anyOf");
+                for (k, v) in inner {
+                    obj.entry(k).or_insert(v);
+                }
+            }
+            if obj.remove("x-keep-required").is_none() {
+                obj.remove("required");
+            }
+        }
+        schemars::transform::transform_subschemas(self, schema);
+    }
+}
+
+/// The JSON Schema of the values, generated from [`Values`].
+pub fn generate() -> Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .with_transform(Tidy)
+        .into_generator();
+    generator.into_root_schema_for::<Values>().to_value()
+}
+
+/// The schema as committed in values.schema.json: pretty JSON with a final newline.
+pub fn generate_text() -> String {
+    let mut text = serde_json::to_string_pretty(&generate()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// values.schema.json is generated from the model; `UPDATE_SCHEMA=1 cargo test`
+    /// rewrites it.
+    #[test]
+    fn committed_schema_is_generated_from_the_model() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/values.schema.json");
+        let generated = generate_text();
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::write(path, &generated).expect("write values.schema.json");
+        }
+        let committed = std::fs::read_to_string(path).expect("read values.schema.json");
+        assert!(
+            committed == generated,
+            "values.schema.json is not what the model generates: run `UPDATE_SCHEMA=1 cargo test --lib model`"
+        );
+    }
+
+    /// The defaults decode into the model: every key the model needs has a default.
+    #[test]
+    fn defaults_decode() {
+        let defaults = Value::Object(crate::values::defaults().unwrap().clone());
+        let v: Values = serde_json::from_value(defaults.clone()).unwrap();
+        // And nothing is lost on the way back: the templates see the same tree.
+        assert_eq!(serde_json::to_value(&v).unwrap(), defaults);
+    }
+
+    #[test]
+    fn string_lists_take_the_original_comma_form() {
+        let l: StringList = serde_json::from_value(Value::from("a, b,")).unwrap();
+        assert_eq!(l.0, ["a", "b"]);
+        let l: StringList = serde_json::from_value(serde_json::json!(["x"])).unwrap();
+        assert_eq!(l.0, ["x"]);
+        assert!(serde_json::from_value::<StringList>(Value::from(3)).is_err());
+    }
+
+    #[test]
+    fn pull_secrets_take_both_forms() {
+        let p: Vec<PullSecret> =
+            serde_json::from_value(serde_json::json!(["a", {"name": "b"}])).unwrap();
+        assert_eq!(
+            p.iter().map(PullSecret::name).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+    }
+}

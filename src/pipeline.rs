@@ -1,0 +1,175 @@
+//! The pipeline as a library: a plain [`Request`] in; values → render → parse → validate
+//! → sort; the sorted, validated documents and the stderr lines out. The CLI (`cli.rs`)
+//! only turns flags into a request and the result into output.
+
+use crate::error::Failure;
+use crate::parse::{self, Document};
+use crate::render::{self, Capabilities, wiring::Release};
+use crate::validate::{self, Known};
+use crate::values::{self, ValuesArgs};
+use crate::{schema, sort};
+
+/// What to render.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub release: String,
+    pub namespace: String,
+    /// Kubernetes version the templates target (1.33 or later).
+    pub kube_version: String,
+    /// Extra API versions the cluster serves.
+    pub api_versions: Vec<String>,
+    pub values: ValuesArgs,
+    /// Do not check the values against the schema (they are still decoded).
+    pub skip_schema_validation: bool,
+}
+
+impl Request {
+    /// A request with Helm's defaults (Kubernetes 1.33, schema checked).
+    pub fn new(release: &str, namespace: &str, values: ValuesArgs) -> Self {
+        Request {
+            release: release.into(),
+            namespace: namespace.into(),
+            kube_version: "1.33".into(),
+            api_versions: Vec::new(),
+            values,
+            skip_schema_validation: false,
+        }
+    }
+}
+
+/// The whole render pipeline; returns the sorted, validated documents and stderr lines.
+pub fn render(args: &Request) -> Result<(Vec<Document>, Vec<String>), Failure> {
+    if !is_release_name(&args.release) {
+        return Err(Failure::input(format!(
+            "invalid release name {:?}: use at most 53 lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit",
+            args.release
+        )));
+    }
+    if !is_dns_label(&args.namespace, 63) {
+        return Err(Failure::input(format!(
+            "invalid namespace {:?}: a namespace is a DNS-1123 label (lowercase letters, digits, '-', at most 63)",
+            args.namespace
+        )));
+    }
+    check_kube_version(&args.kube_version)?;
+    let release = Release {
+        name: args.release.clone(),
+        namespace: args.namespace.clone(),
+    };
+    let caps = Capabilities {
+        kube_version: args.kube_version.clone(),
+        api_versions: args.api_versions.clone(),
+    };
+
+    let mut computed = values::compute(&args.values)?;
+    schema::restore_deleted(&mut computed)?;
+    render_computed(&computed, &release, &caps, args.skip_schema_validation)
+}
+
+/// The pipeline after values are computed: check → render → parse → validate → sort.
+pub fn render_computed(
+    computed: &values::Computed,
+    release: &Release,
+    caps: &Capabilities,
+    skip_schema_validation: bool,
+) -> Result<(Vec<Document>, Vec<String>), Failure> {
+    if !skip_schema_validation {
+        schema::check(computed)?;
+    }
+    let model = schema::decode(computed)?;
+    let rendered = render::render(&model, release, caps)?;
+    let mut docs = parse::parse(&rendered.files)?;
+    let w = &rendered.wiring;
+    let known = Known {
+        secrets: w.secrets_outside.iter().cloned().collect(),
+        configmaps: w.configmaps_outside.iter().cloned().collect(),
+        serviceaccounts: w.serviceaccounts_outside.iter().cloned().collect(),
+    };
+    validate::check(&docs, &known)?;
+    restricted(&docs)?;
+    sort::sort(&mut docs);
+
+    let mut stderr: Vec<String> = w.warnings.iter().map(|m| format!("warning: {m}")).collect();
+    stderr.extend(w.notes.iter().map(|m| format!("note: {m}")));
+    stderr.extend(render::wiring::next_steps(&model, w, release));
+    Ok((docs, stderr))
+}
+
+/// The chart's own pods (not `extraObjects`) stay within the restricted Pod Security
+/// Standard whatever `podSecurityContext`/`securityContext` merge into them.
+fn restricted(docs: &[Document]) -> Result<(), Failure> {
+    let problems: Vec<String> = validate::rules::restricted(docs, "extra-objects.yaml")
+        .into_iter()
+        .map(|p| {
+            format!(
+                "{}: {}: {}: {}",
+                docs[p.doc].template,
+                docs[p.doc].id(),
+                p.path,
+                p.message
+            )
+        })
+        .collect();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::input(format!(
+        "the values would take the chart's pods out of the restricted Pod Security Standard ({} problem{})",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    ))
+    .with_problems(problems.into_iter().take(crate::schema::MAX_LISTED).collect())
+    .hint("podSecurityContext and securityContext merge over the restricted defaults; remove the setting named above"))
+}
+
+/// `--kube-version`: 1.33 or later, as `1.33`, `v1.34` or `v1.34.2`.
+pub fn check_kube_version(v: &str) -> Result<(), Failure> {
+    let t = v.trim_start_matches('v');
+    let parts: Vec<&str> = t.split('.').collect();
+    let nums: Option<Vec<u32>> = parts.iter().map(|p| p.parse::<u32>().ok()).collect();
+    match nums.as_deref() {
+        Some([1, minor, ..]) if (2..=3).contains(&parts.len()) && *minor >= 33 => Ok(()),
+        Some([1, _, ..]) if (2..=3).contains(&parts.len()) => Err(Failure::input(format!(
+            "--kube-version {v}: Kubernetes before 1.33 is not supported (the manifests are validated against 1.33)"
+        ))),
+        _ => Err(Failure::input(format!(
+            "--kube-version {v:?} is not a version like 1.33 or v1.34.2"
+        ))),
+    }
+}
+
+fn is_dns_label(s: &str, max: usize) -> bool {
+    !s.is_empty()
+        && s.len() <= max
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// Helm's release-name rule (pkg/chartutil `ValidateReleaseName`): at most 53 characters
+/// matching `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`.
+fn is_release_name(s: &str) -> bool {
+    s.len() <= 53 && s.split('.').all(|p| is_dns_label(p, 53))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kube_versions() {
+        assert!(check_kube_version("1.33").is_ok());
+        assert!(check_kube_version("v1.37.1").is_ok());
+        assert!(check_kube_version("1.20").is_err());
+        assert!(check_kube_version("latest").is_err());
+    }
+
+    #[test]
+    fn release_names() {
+        assert!(is_release_name("mlflow"));
+        assert!(is_release_name("a.b"));
+        assert!(!is_release_name(&"a".repeat(54)));
+        assert!(!is_release_name("A"));
+    }
+}

@@ -1,0 +1,176 @@
+//! Credentials: which Secret holds each one — an existing Secret the values name, a
+//! Secret rendered from explicit values (with a warning), or one the in-cluster generator
+//! creates once — and the references to them.
+
+use super::Acc;
+use super::names::suffixed;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A reference to one key of a Secret.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SecretRef {
+    pub name: String,
+    pub key: String,
+}
+
+impl SecretRef {
+    pub fn new(name: &str, key: &str) -> Self {
+        SecretRef {
+            name: name.to_string(),
+            key: key.to_string(),
+        }
+    }
+}
+
+/// A Secret the values name as existing outside the render, with the keys we read.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalSecret {
+    pub name: String,
+    pub keys: Vec<String>,
+}
+
+impl ExternalSecret {
+    pub fn new(name: &str, keys: &[&str]) -> Self {
+        ExternalSecret {
+            name: name.to_string(),
+            keys: keys.iter().map(|k| k.to_string()).collect(),
+        }
+    }
+}
+
+impl std::fmt::Display for ExternalSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let label = if self.keys.len() == 1 { "key" } else { "keys" };
+        write!(f, "{} ({label}: {})", self.name, self.keys.join(", "))
+    }
+}
+
+/// A Secret the render creates from explicit values.
+#[derive(Debug, Clone, Serialize)]
+pub struct RenderedSecret {
+    pub name: String,
+    pub component: String,
+    pub data: BTreeMap<String, String>,
+}
+
+/// A Secret the in-cluster generator creates once, when missing.
+#[derive(Debug, Clone, Serialize)]
+pub struct GeneratedSecret {
+    pub name: String,
+    pub component: String,
+    /// key -> length of the random alphanumeric value.
+    pub keys: BTreeMap<String, usize>,
+}
+
+/// One value of a credential set.
+pub(crate) struct Credential<'a> {
+    /// The key in the Secret.
+    pub key: &'a str,
+    /// The values key under the set's base (for messages).
+    pub value_key: &'a str,
+    /// The literal the values give ("" = none).
+    pub value: &'a str,
+    /// Its length when generated.
+    pub length: usize,
+}
+
+/// One credential set: `existingSecret` plus one value per key.
+pub(crate) struct CredentialSet<'a> {
+    /// The values path of the set, e.g. `postgresql.auth`.
+    pub base: &'a str,
+    /// What the credentials are, for the warning.
+    pub what: &'a str,
+    pub existing_secret: &'a str,
+    pub credentials: &'a [Credential<'a>],
+    /// The Secret rendered or generated when none exists.
+    pub name: &'a str,
+    pub component: &'a str,
+}
+
+/// Resolves a credential set in its three modes and returns, per Secret key, the Secret to
+/// reference: an existing Secret (referenced, never rendered); explicit values (rendered,
+/// with a warning); or nothing (generated once in the cluster). When only some values are
+/// given (e.g. `postgresql.auth.password` without `postgresPassword`, as bitnami's chart
+/// allowed), the given ones are rendered and the others generated, in a second Secret.
+pub(crate) fn resolve(set: &CredentialSet<'_>, acc: &mut Acc) -> BTreeMap<String, SecretRef> {
+    let base = set.base;
+    let all_to = |name: &str| -> BTreeMap<String, SecretRef> {
+        set.credentials
+            .iter()
+            .map(|c| (c.key.to_string(), SecretRef::new(name, c.key)))
+            .collect()
+    };
+    if !set.existing_secret.is_empty() {
+        if set.credentials.iter().any(|c| !c.value.is_empty()) {
+            let names = set
+                .credentials
+                .iter()
+                .map(|c| format!("{base}.{}", c.value_key))
+                .collect::<Vec<_>>()
+                .join(" and ");
+            acc.errors.push(format!(
+                "{base}.existingSecret is set together with {names}: use one of them"
+            ));
+        }
+        let keys: Vec<&str> = set.credentials.iter().map(|c| c.key).collect();
+        acc.external
+            .push(ExternalSecret::new(set.existing_secret, &keys));
+        return all_to(set.existing_secret);
+    }
+    let (shown, missing): (Vec<_>, Vec<_>) =
+        set.credentials.iter().partition(|c| !c.value.is_empty());
+    if shown.is_empty() {
+        acc.generated.push(GeneratedSecret {
+            name: set.name.to_string(),
+            component: set.component.into(),
+            keys: set
+                .credentials
+                .iter()
+                .map(|c| (c.key.to_string(), c.length))
+                .collect(),
+        });
+        return all_to(set.name);
+    }
+    acc.warnings.push(format!(
+        "the output holds {} ({base}.*); prefer {base}.existingSecret",
+        set.what
+    ));
+    acc.rendered.push(RenderedSecret {
+        name: set.name.to_string(),
+        component: set.component.into(),
+        data: shown
+            .iter()
+            .map(|c| (c.key.to_string(), c.value.to_string()))
+            .collect(),
+    });
+    let mut refs = all_to(set.name);
+    if !missing.is_empty() {
+        let generated = suffixed(set.name, "generated");
+        acc.notes.push(format!(
+            "{} not given: generated once in the cluster into Secret {generated}",
+            missing
+                .iter()
+                .map(|c| format!("{base}.{}", c.value_key))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ));
+        acc.generated.push(GeneratedSecret {
+            name: generated.clone(),
+            component: set.component.into(),
+            keys: missing
+                .iter()
+                .map(|c| (c.key.to_string(), c.length))
+                .collect(),
+        });
+        for c in &missing {
+            refs.insert(c.key.to_string(), SecretRef::new(&generated, c.key));
+        }
+    }
+    refs
+}
+
+/// An environment variable read from a Secret key.
+pub(crate) fn secret_env(name: &str, r: &SecretRef) -> serde_json::Value {
+    serde_json::json!({"name": name, "valueFrom": {"secretKeyRef": {"name": r.name, "key": r.key}}})
+}

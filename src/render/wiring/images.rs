@@ -1,0 +1,115 @@
+//! Images: the reference of every container image, and the images that do not fit the
+//! chart's pod layout (bitnami's, MLflow 2), refused with the reason.
+
+use super::{APP_VERSION, Acc};
+use crate::model::Values;
+use serde::Serialize;
+
+/// The image of each container.
+#[derive(Debug, Clone, Serialize)]
+pub struct Images {
+    pub mlflow: String,
+    pub postgresql: String,
+    pub minio: String,
+    /// The MinIO client of the bucket Job.
+    pub mc: String,
+    pub proxy: String,
+}
+
+/// `repo:tag`, `repo@digest` or `repo:tag@digest`.
+fn reference(repo: &str, tag: &str, digest: &str) -> String {
+    match (tag, digest) {
+        (_, d) if !d.is_empty() && tag.is_empty() => format!("{repo}@{d}"),
+        (t, d) if !d.is_empty() => format!("{repo}:{t}@{d}"),
+        (t, _) => format!("{repo}:{t}"),
+    }
+}
+
+/// `registry/repository` (or the repository alone when the registry is empty), tagged.
+fn with_registry(registry: &str, repository: &str, tag: &str, digest: &str) -> String {
+    let full = if registry.is_empty() {
+        repository.to_string()
+    } else {
+        format!("{registry}/{repository}")
+    };
+    reference(&full, tag, digest)
+}
+
+pub(crate) fn build(values: &Values, acc: &mut Acc) -> Images {
+    let (mlflow, pg, minio, mc, proxy) = (
+        &values.image,
+        &values.postgresql.image,
+        &values.minio.image,
+        &values.minio.client_image,
+        &values.oauth2_proxy,
+    );
+    let tag = match mlflow.tag.as_str() {
+        "" => format!("v{APP_VERSION}-full"),
+        t => t.to_string(),
+    };
+    for (key, repo, tag, on) in [
+        (
+            "image.repository",
+            mlflow.repository.as_str(),
+            tag.as_str(),
+            true,
+        ),
+        (
+            "postgresql.image.repository",
+            &pg.repository,
+            &pg.tag,
+            values.services.postgres.enabled,
+        ),
+        (
+            "minio.image.repository",
+            &minio.repository,
+            &minio.tag,
+            values.services.minio.enabled,
+        ),
+        (
+            "oauth2Proxy.repository",
+            &proxy.repository,
+            &proxy.tag,
+            proxy.enabled,
+        ),
+    ] {
+        if let Some(why) = on
+            .then(|| crate::migration::unfit_image(key, repo, tag))
+            .flatten()
+        {
+            acc.errors.push(why);
+        }
+    }
+    Images {
+        mlflow: reference(&mlflow.repository, &tag, &mlflow.digest),
+        postgresql: with_registry(&pg.registry, &pg.repository, &pg.tag, &pg.digest),
+        minio: with_registry(
+            &minio.registry,
+            &minio.repository,
+            &minio.tag,
+            &minio.digest,
+        ),
+        mc: with_registry(&mc.registry, &mc.repository, &mc.tag, &mc.digest),
+        proxy: reference(&proxy.repository, &proxy.tag, &proxy.digest),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references() {
+        assert_eq!(reference("r", "t", ""), "r:t");
+        assert_eq!(reference("r", "", "sha256:x"), "r@sha256:x");
+        assert_eq!(reference("r", "t", "sha256:x"), "r:t@sha256:x");
+        assert_eq!(
+            with_registry("", "library/postgres", "17", ""),
+            "library/postgres:17"
+        );
+        assert_eq!(
+            with_registry("docker.io", "minio/minio", "t", ""),
+            "docker.io/minio/minio:t"
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! MLflow: the tracking server's command line (bind address, workers, stores, allowed
+//! hosts and origins, extra arguments), its replicas, security contexts and probe.
+
+use super::network::IngressHosts;
+use super::{Acc, Db, MLFLOW_PORT, Names, Release, S3};
+use crate::model::Values;
+use crate::render::checks;
+use serde_json::{Map, Value, json};
+
+/// The Host patterns MLflow accepts (fnmatch): every name this service is reached by, the
+/// ingress hosts and `MLFlow.allowedHosts`, each also with any port.
+fn allowed_hosts(
+    values: &Values,
+    release: &Release,
+    svc: &str,
+    ingress: &IngressHosts,
+    acc: &mut Acc,
+) -> String {
+    let ns = &release.namespace;
+    let mut hosts: Vec<String> = vec!["localhost".into(), "127.0.0.1".into()];
+    hosts.extend([
+        svc.to_string(),
+        format!("{svc}.{ns}"),
+        format!("{svc}.{ns}.svc"),
+        format!("{svc}.{ns}.svc.cluster.local"),
+    ]);
+    hosts.extend(ingress.hosts.iter().cloned());
+    for (n, h) in values.mlflow.allowed_hosts.iter().enumerate() {
+        if h.contains(['@', '/', ',']) || h.chars().any(char::is_whitespace) {
+            acc.errors.push(format!(
+                "MLFlow.allowedHosts[{n}] is not a host pattern like mlflow.example.org or *.example.org"
+            ));
+        }
+    }
+    hosts.extend(values.mlflow.allowed_hosts.iter().cloned());
+    let mut with_ports = Vec::new();
+    for h in &hosts {
+        with_ports.push(h.clone());
+        if !h.contains(':') {
+            with_ports.push(format!("{h}:*"));
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    with_ports.retain(|h| seen.insert(h.clone()));
+    with_ports.join(",")
+}
+
+/// `mlflow server …`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn args(
+    values: &Values,
+    release: &Release,
+    names: &Names,
+    ingress: &IngressHosts,
+    db: &Db,
+    s3: &S3,
+    behind_proxy: bool,
+    acc: &mut Acc,
+) -> Vec<String> {
+    let m = &values.mlflow;
+    // Behind the proxy MLflow listens on loopback only: nothing reaches it around the proxy.
+    let bind = if behind_proxy { "127.0.0.1" } else { "0.0.0.0" };
+    let mut args = vec![
+        "server".to_string(),
+        "--host".into(),
+        bind.into(),
+        "--port".into(),
+        MLFLOW_PORT.to_string(),
+        "--workers".into(),
+        m.workers.to_string(),
+        "--backend-store-uri".into(),
+        db.uri.clone(),
+        "--serve-artifacts".into(),
+        "--artifacts-destination".into(),
+        format!("s3://{}", s3.bucket),
+        "--allowed-hosts".into(),
+        allowed_hosts(values, release, &names.mlflow, ingress, acc),
+    ];
+    if !(1..=64).contains(&m.workers) {
+        acc.errors
+            .push("MLFlow.workers must be a number from 1 to 64".into());
+    }
+    // MLflow 3 refuses state-changing API calls whose Origin it does not know (403), and
+    // browsers send Origin even on same-origin POSTs: the UI's own origins must be listed.
+    let mut origins: Vec<String> = ingress
+        .hosts
+        .iter()
+        .map(|h| format!("{}://{h}", ingress.scheme(h)))
+        .collect();
+    for o in &m.cors_allowed_origins {
+        acc.errors
+            .extend(checks::origin("MLFlow.corsAllowedOrigins", o));
+    }
+    origins.extend(m.cors_allowed_origins.iter().cloned());
+    if !origins.is_empty() {
+        args.extend(["--cors-allowed-origins".to_string(), origins.join(",")]);
+    }
+    if values.metrics.enabled {
+        args.extend([
+            "--expose-prometheus".to_string(),
+            "/tmp/prometheus".to_string(),
+        ]);
+    }
+    for (n, a) in m.extra_args.iter().enumerate() {
+        if a.contains("://") && crate::redact::uris(a) != *a {
+            acc.errors.push(format!(
+                "MLFlow.extraArgs[{n}] carries a credential in a URI (user:password@, a query value or a fragment): arguments are visible to anyone who can read the pod; give credentials through a Secret"
+            ));
+        }
+        if let Some(flag) = checks::forbidden_mlflow_arg(a) {
+            acc.errors.push(format!(
+                "MLFlow.extraArgs: {flag} is set by the chart and cannot be overridden (it decides who can reach MLflow without the proxy)"
+            ));
+        }
+    }
+    args.extend(m.extra_args.iter().cloned());
+    args
+}
+
+/// The most MLflow replicas that can run (for the PodDisruptionBudget).
+pub(crate) fn replicas_max(values: &Values, acc: &mut Acc) -> i64 {
+    let a = &values.autoscaling;
+    if !a.enabled {
+        return values.replica_count;
+    }
+    if a.min_replicas > a.max_replicas {
+        acc.errors.push(format!(
+            "autoscaling.minReplicas ({}) is greater than autoscaling.maxReplicas ({})",
+            a.min_replicas, a.max_replicas
+        ));
+    }
+    if a.target_cpu_utilization_percentage == 0 && a.target_memory_utilization_percentage == 0 {
+        acc.errors.push("autoscaling.enabled needs autoscaling.targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage above 0".into());
+    }
+    a.max_replicas
+}
+
+/// Restricted security contexts: the chart's defaults, and MLflow's with
+/// `podSecurityContext`/`securityContext` merged over them.
+pub(crate) fn security(values: &Values) -> Value {
+    let pod = json!({
+        "runAsNonRoot": true, "runAsUser": 10001, "runAsGroup": 10001, "fsGroup": 10001,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    });
+    let container = json!({
+        "allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "runAsNonRoot": true,
+        "privileged": false, "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"},
+    });
+    let merged = |base: &Value, over: &Map<String, Value>| {
+        let mut m = base.as_object().cloned().unwrap_or_default();
+        crate::values::coalesce(&mut m, over.clone());
+        Value::Object(m)
+    };
+    json!({
+        "mlflowPod": merged(&pod, &values.pod_security_context),
+        "mlflowContainer": merged(&container, &values.security_context),
+        "pod": pod,
+        "container": container,
+    })
+}
+
+/// The exec probe of MLflow's /health on loopback (used when the proxy is in front).
+pub(crate) fn health_probe_command() -> Vec<String> {
+    vec![
+        "python".into(),
+        "-c".into(),
+        format!(
+            "import urllib.request; urllib.request.urlopen('http://127.0.0.1:{MLFLOW_PORT}/health', timeout=4)"
+        ),
+    ]
+}

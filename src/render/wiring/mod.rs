@@ -1,0 +1,225 @@
+//! The chart's wiring, derived once from the typed values: names, images, which Secret
+//! holds each credential, the MLflow and proxy command lines, the network paths, and the
+//! cross-key rules that the schema cannot state. Templates only lay these out. One
+//! module per concern; each adds its broken rules and messages to an [`Acc`].
+
+mod credentials;
+mod database;
+mod images;
+mod mlflow;
+mod names;
+mod network;
+mod notes;
+mod object_store;
+mod proxy;
+mod trust;
+
+pub use credentials::{ExternalSecret, GeneratedSecret, RenderedSecret, SecretRef};
+pub use database::Db;
+pub use images::Images;
+pub use names::{Names, fullname, labels, selector};
+pub use notes::next_steps;
+pub use object_store::S3;
+pub use proxy::Proxy;
+
+use crate::error::Failure;
+use crate::model::Values;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+/// Chart name, version and app version (MLflow).
+pub const CHART_NAME: &str = "mlflow";
+pub const CHART_VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const APP_VERSION: &str = "3.17.2";
+
+/// Ports inside the MLflow pod.
+pub const MLFLOW_PORT: u16 = 5000;
+pub const PROXY_PORT: u16 = 4180;
+/// Where the extra CA bundle is mounted; the bundle is the file `ca.crt` in it.
+pub const CA_DIR: &str = "/etc/mlflow-chart/ca";
+/// The metrics exporter's port (files/metrics-exporter.py), when `metrics.enabled`.
+pub const METRICS_PORT: u16 = 9090;
+pub const POSTGRES_PORT: u16 = 5432;
+
+/// Release-level inputs that are not values.
+#[derive(Debug, Clone, Serialize)]
+pub struct Release {
+    pub name: String,
+    pub namespace: String,
+}
+
+/// Everything templates need beyond the values.
+#[derive(Debug, Serialize)]
+pub struct Wiring {
+    pub fullname: String,
+    pub names: Names,
+    pub images: Images,
+    pub db: Db,
+    pub s3: S3,
+    pub proxy: Option<Proxy>,
+    pub mlflow_args: Vec<String>,
+    pub service_target_port: u16,
+    /// The extra CA bundle (`trustedCA`): the volume to mount at [`CA_DIR`], if any.
+    pub trusted_ca: Option<Value>,
+    /// ServiceAccounts referenced but not rendered (`serviceAccount.create=false`).
+    pub serviceaccounts_outside: Vec<String>,
+    /// ConfigMaps referenced but not rendered (the CA bundle's).
+    pub configmaps_outside: Vec<String>,
+    /// The exec probe of MLflow's /health on loopback (used when the proxy is in front).
+    pub health_probe_command: Vec<String>,
+    pub secrets_rendered: Vec<RenderedSecret>,
+    pub secrets_generated: Vec<GeneratedSecret>,
+    /// Secrets the values say exist outside the render.
+    pub secrets_external: Vec<ExternalSecret>,
+    /// Names of all Secrets referenced but not rendered (generated in-cluster or
+    /// external), sorted.
+    pub secrets_outside: Vec<String>,
+    pub replicas_max: i64,
+    /// Environment of the MLflow server, the migration init container and the proxy.
+    pub mlflow_env: Vec<Value>,
+    pub db_env: Vec<Value>,
+    pub proxy_env: Vec<Value>,
+    /// Restricted security contexts: defaults, and MLflow's merged with the values.
+    pub security: Value,
+    /// The generator Job's input: JSON list of {name, labels, keys} (names only, no data).
+    pub generator_spec: String,
+    /// imagePullSecrets as `[{name}]`.
+    pub pull_secrets: Vec<Value>,
+    /// The URL of the UI through the Ingress (its first concrete host), if any.
+    pub ui_url: Option<String>,
+    pub notes: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// What deriving the wiring collects on the way: broken rules, stderr messages, and
+/// the Secrets in each of the three credential modes.
+#[derive(Default)]
+pub(crate) struct Acc {
+    pub errors: Vec<String>,
+    pub notes: Vec<String>,
+    pub warnings: Vec<String>,
+    pub rendered: Vec<RenderedSecret>,
+    pub generated: Vec<GeneratedSecret>,
+    pub external: Vec<ExternalSecret>,
+}
+
+/// The first problems of a long list, and how many more there are.
+fn capped(mut problems: Vec<String>) -> Vec<String> {
+    let max = crate::schema::MAX_LISTED;
+    if problems.len() > max {
+        let more = problems.len() - max;
+        problems.truncate(max);
+        problems.push(format!(
+            "… and {more} more (only the first {max} are listed)"
+        ));
+    }
+    problems
+}
+
+/// Derives the wiring, or fails with every broken cross-key rule at once.
+pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
+    let mut acc = Acc::default();
+    let names = names::build(values, release, &mut acc);
+    let images = images::build(values, &mut acc);
+    let db = database::build(values, &names, &mut acc);
+    let s3 = object_store::build(values, &names, &mut acc);
+    let ingress = network::ingress(values, &mut acc);
+    network::check(values, &mut acc);
+    notes::no_effect(values, &mut acc);
+    let trusted_ca = trust::build(values, &mut acc);
+    let proxy = proxy::build(values, &names, &ingress, trusted_ca.is_some(), &mut acc);
+    let mlflow_args = mlflow::args(
+        values,
+        release,
+        &names,
+        &ingress,
+        &db,
+        &s3,
+        proxy.is_some(),
+        &mut acc,
+    );
+    let replicas_max = mlflow::replicas_max(values, &mut acc);
+
+    if !acc.errors.is_empty() {
+        return Err(Failure::input(format!(
+            "the values break {} of the chart's rules",
+            if acc.errors.len() == 1 {
+                "one".to_string()
+            } else {
+                acc.errors.len().to_string()
+            }
+        ))
+        .with_problems(capped(acc.errors)));
+    }
+
+    let db_env = database::env(&db, trusted_ca.is_some());
+    let mlflow_env = object_store::env(db_env.clone(), &s3);
+    let proxy_env = proxy.as_ref().map(proxy::env).unwrap_or_default();
+    let generator_spec = serde_json::to_string(
+        &acc.generated
+            .iter()
+            .map(|g| json!({"name": g.name, "labels": labels(values, release, &g.component), "keys": g.keys}))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+    let secrets_outside: Vec<String> = acc
+        .generated
+        .iter()
+        .map(|g| g.name.clone())
+        .chain(acc.external.iter().map(|e| e.name.clone()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let serviceaccounts_outside =
+        if values.service_account.create || names.service_account == "default" {
+            Vec::new()
+        } else {
+            vec![names.service_account.clone()]
+        };
+    let configmaps_outside = [values.trusted_ca.config_map.clone()]
+        .into_iter()
+        .filter(|n| !n.is_empty())
+        .collect();
+
+    let ui_url = ingress
+        .hosts
+        .iter()
+        .find(|h| !h.contains('*'))
+        .map(|h| format!("{}://{h}/", ingress.scheme(h)));
+    Ok(Wiring {
+        ui_url,
+        fullname: names.mlflow.clone(),
+        secrets_outside,
+        generator_spec,
+        mlflow_env,
+        db_env,
+        proxy_env,
+        security: mlflow::security(values),
+        pull_secrets: values
+            .image_pull_secrets
+            .iter()
+            .map(|p| json!({"name": p.name()}))
+            .collect(),
+        serviceaccounts_outside,
+        configmaps_outside,
+        trusted_ca,
+        health_probe_command: mlflow::health_probe_command(),
+        service_target_port: if proxy.is_some() {
+            PROXY_PORT
+        } else {
+            MLFLOW_PORT
+        },
+        names,
+        images,
+        db,
+        s3,
+        proxy,
+        mlflow_args,
+        secrets_rendered: acc.rendered,
+        secrets_generated: acc.generated,
+        secrets_external: acc.external,
+        replicas_max,
+        notes: acc.notes,
+        warnings: acc.warnings,
+    })
+}

@@ -1,0 +1,263 @@
+//! Names: the full name, every object's name (Helm-style truncation, valid for its kind),
+//! the Jobs' input-hash revisions, the ServiceAccount, and the recommended labels.
+
+use super::{APP_VERSION, Acc, CHART_NAME, CHART_VERSION, Release};
+use crate::model::Values;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// The name of every object the chart renders.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Names {
+    /// The full name: MLflow's Deployment, Service, ServiceAccount (when created), ….
+    pub mlflow: String,
+    pub postgresql: String,
+    pub postgresql_headless: String,
+    pub postgresql_init: String,
+    pub minio: String,
+    pub minio_headless: String,
+    pub s3: String,
+    pub proxy: String,
+    pub proxy_client: String,
+    pub generator: String,
+    pub scripts: String,
+    pub metrics: String,
+    pub bucket_job: String,
+    pub default_deny: String,
+    pub generator_job: String,
+    pub bucket_init_job: String,
+    pub service_account: String,
+}
+
+/// Helm's `trunc 63 | trimSuffix "-"`.
+fn trunc63(s: &str) -> String {
+    let mut out: String = s.chars().take(63).collect();
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// `<base>-<suffix>`, shortening the base so the whole stays a 63-character DNS label.
+pub(crate) fn suffixed(base: &str, suffix: &str) -> String {
+    suffixed_within(base, suffix, 63)
+}
+
+/// `<base>-<suffix>` in at most `max` characters, shortening the base.
+fn suffixed_within(base: &str, suffix: &str, max: usize) -> String {
+    let room = max.saturating_sub(suffix.len() + 1);
+    let mut head: String = base.chars().take(room).collect();
+    while head.ends_with('-') {
+        head.pop();
+    }
+    format!("{head}-{suffix}")
+}
+
+fn chart_name(values: &Values) -> &str {
+    match values.name_override.as_str() {
+        "" => CHART_NAME,
+        n => n,
+    }
+}
+
+/// The full name, as the original chart computed it.
+pub fn fullname(values: &Values, release: &str) -> String {
+    if !values.fullname_override.is_empty() {
+        return trunc63(&values.fullname_override);
+    }
+    let name = chart_name(values);
+    if release.contains(name) {
+        trunc63(release)
+    } else {
+        trunc63(&format!("{release}-{name}"))
+    }
+}
+
+/// The values with every credential-named key's value replaced: a Job's spec never holds
+/// a credential (Secrets are referenced), so its name must not depend on one — a hash of a
+/// password in a Job name could be checked against guesses.
+fn without_credentials(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| {
+                    let masked = crate::yaml::is_credential_key(k) && !x.is_object();
+                    (
+                        k.clone(),
+                        if masked {
+                            Value::Null
+                        } else {
+                            without_credentials(x)
+                        },
+                    )
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(without_credentials).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A short, stable hash (FNV-1a 64) of the values, release and chart version. Keys are
+/// sorted first, so the order in which the user wrote them does not matter.
+fn input_hash(values: &Value, release: &Release) -> String {
+    let text = format!(
+        "{}|{}|{}|{CHART_VERSION}|{APP_VERSION}",
+        serde_json::to_string(&crate::values::sorted(&without_credentials(values)))
+            .unwrap_or_default(),
+        release.name,
+        release.namespace
+    );
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:010x}", h >> 24)
+}
+
+/// Every object's name; a full name that is not a valid Service name is an error.
+pub(crate) fn build(values: &Values, release: &Release, acc: &mut Acc) -> Names {
+    let full = fullname(values, &release.name);
+    if full.contains('.') {
+        acc.errors.push(format!(
+            "the release's objects would be named {full:?}, but a Service name cannot contain '.' (DNS-1035): choose a release name without dots, or set fullnameOverride"
+        ));
+    } else if !full.starts_with(|c: char| c.is_ascii_lowercase()) {
+        acc.errors.push(format!(
+            "the release's objects would be named {full:?}, but a Service name must start with a letter (DNS-1035): choose a release name that starts with a letter, or set fullnameOverride"
+        ));
+    }
+    // A Job's pod template is immutable: a Job whose spec changes needs a new name, or
+    // `kubectl apply` fails. Naming Jobs after a hash of everything they are rendered from
+    // keeps the name stable across re-renders of the same input and changes it otherwise.
+    let revision = input_hash(
+        &serde_json::to_value(values).unwrap_or(Value::Null),
+        release,
+    );
+    let service_account = match (
+        values.service_account.create,
+        values.service_account.name.as_str(),
+    ) {
+        (_, n) if !n.is_empty() => n.to_string(),
+        (true, _) => full.clone(),
+        (false, _) => "default".to_string(),
+    };
+    let s = |suffix: &str| suffixed(&full, suffix);
+    Names {
+        // A StatefulSet's pods carry the label controller-revision-hash = "<name>-<hash>"
+        // (up to 11 more characters), which must stay within 63: StatefulSet names get at
+        // most 52.
+        postgresql: suffixed_within(&full, "postgresql", 52),
+        minio: suffixed_within(&full, "minio", 52),
+        postgresql_headless: s("postgresql-hl"),
+        postgresql_init: s("postgresql-init"),
+        minio_headless: s("minio-hl"),
+        s3: s("s3"),
+        proxy: s("oauth2-proxy"),
+        proxy_client: s("oauth2-proxy-client"),
+        generator: s("secret-generator"),
+        scripts: s("scripts"),
+        metrics: s("metrics"),
+        bucket_job: s("bucket-init"),
+        default_deny: s("default-deny"),
+        generator_job: s(&format!("secret-generator-{revision}")),
+        bucket_init_job: s(&format!("bucket-init-{revision}")),
+        service_account,
+        mlflow: full,
+    }
+}
+
+/// Labels every object carries (the six app.kubernetes.io recommended labels).
+pub fn labels(values: &Values, release: &Release, component: &str) -> Map<String, Value> {
+    let mut m = selector(values, release, component);
+    m.insert("app.kubernetes.io/version".into(), json!(APP_VERSION));
+    m.insert("app.kubernetes.io/part-of".into(), json!("mlflow"));
+    m.insert("app.kubernetes.io/managed-by".into(), json!("mlflow-chart"));
+    m.insert(
+        "helm.sh/chart".into(),
+        json!(format!("{CHART_NAME}-{CHART_VERSION}")),
+    );
+    m
+}
+
+/// The minimal, immutable selector labels: name, instance, component.
+pub fn selector(values: &Values, release: &Release, component: &str) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("app.kubernetes.io/name".into(), json!(chart_name(values)));
+    m.insert("app.kubernetes.io/instance".into(), json!(release.name));
+    m.insert("app.kubernetes.io/component".into(), json!(component));
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(json: Value) -> Values {
+        let mut v = Value::Object(crate::values::defaults().unwrap().clone());
+        if let (Value::Object(d), Value::Object(o)) = (&mut v, json) {
+            crate::values::coalesce(d, o);
+        }
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn fullname_rules() {
+        let v = values(json!({}));
+        assert_eq!(fullname(&v, "mlflow"), "mlflow");
+        assert_eq!(fullname(&v, "team-mlflow-prod"), "team-mlflow-prod");
+        assert_eq!(fullname(&v, "team"), "team-mlflow");
+        let long = "a".repeat(62);
+        assert_eq!(
+            fullname(&v, &long),
+            format!("{long}-").trim_end_matches('-').to_string()
+        );
+        assert_eq!(
+            fullname(&values(json!({"fullnameOverride": "x"})), "team"),
+            "x"
+        );
+    }
+
+    #[test]
+    fn suffix_fits_label() {
+        let n = suffixed(&"a".repeat(63), "postgresql-hl");
+        assert_eq!(n.len(), 63);
+        assert!(n.ends_with("-postgresql-hl"));
+    }
+
+    #[test]
+    fn job_revision_is_stable_and_input_sensitive() {
+        let r = Release {
+            name: "mlflow".into(),
+            namespace: "ns".into(),
+        };
+        let a = input_hash(&json!({"a": 1}), &r);
+        assert_eq!(a, input_hash(&json!({"a": 1}), &r));
+        assert_ne!(a, input_hash(&json!({"a": 2}), &r));
+        // Key order does not matter.
+        let x: Value = serde_json::from_str(r#"{"p": {"a": 1, "b": 2}}"#).unwrap();
+        let y: Value = serde_json::from_str(r#"{"p": {"b": 2, "a": 1}}"#).unwrap();
+        assert_eq!(input_hash(&x, &r), input_hash(&y, &r));
+        assert_eq!(a.len(), 10);
+        // Credentials do not feed the name.
+        assert_eq!(
+            input_hash(&json!({"password": "a"}), &r),
+            input_hash(&json!({"password": "b"}), &r)
+        );
+    }
+
+    #[test]
+    fn statefulset_names_leave_room_for_the_revision_label() {
+        let v = values(json!({}));
+        let mut acc = Acc::default();
+        let r = Release {
+            name: "a".repeat(53),
+            namespace: "ns".into(),
+        };
+        let n = build(&v, &r, &mut acc);
+        assert!(n.postgresql.len() <= 52 && n.minio.len() <= 52, "{n:?}");
+        assert!(n.postgresql_headless.len() <= 63);
+    }
+}

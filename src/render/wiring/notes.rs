@@ -1,0 +1,106 @@
+//! Notes: what the user should know about the values as given (keys that have no effect
+//! with the switches as they are) and Helm-style next steps after a render.
+
+use super::{Acc, Release, Wiring};
+use crate::model::Values;
+use serde_json::Value;
+
+/// Values that have no effect with the switches as they are.
+pub(crate) fn no_effect(values: &Values, acc: &mut Acc) {
+    if values.services.postgres.enabled
+        && (!values.external_database.host.is_empty()
+            || !values.services.postgres.external_uri.is_empty())
+    {
+        acc.notes.push("externalDatabase.* and services.postgres.externalURI have no effect while services.postgres.enabled is true".into());
+    }
+    // A switched-off block whose other keys the user changed from their defaults.
+    let now = serde_json::to_value(values).unwrap_or(Value::Null);
+    if let Ok(defaults) = crate::values::defaults() {
+        for (block, on) in [
+            ("ingress", values.ingress.enabled),
+            ("autoscaling", values.autoscaling.enabled),
+            ("metrics", values.metrics.enabled),
+            ("oauth2Proxy", values.oauth2_proxy.enabled),
+            ("networkPolicy", values.network_policy.enabled),
+        ] {
+            if on {
+                continue;
+            }
+            let (Some(Value::Object(now)), Some(Value::Object(def))) =
+                (now.get(block), defaults.get(block))
+            else {
+                continue;
+            };
+            let changed: Vec<String> = now
+                .iter()
+                .filter(|(k, v)| *k != "enabled" && def.get(*k) != Some(*v))
+                .map(|(k, _)| format!("{block}.{k}"))
+                .collect();
+            if !changed.is_empty() {
+                acc.notes.push(format!(
+                    "{} {} no effect while {block}.enabled is false",
+                    changed.join(", "),
+                    if changed.len() == 1 { "has" } else { "have" }
+                ));
+            }
+        }
+    }
+    if !values.autoscaling.enabled && values.replica_count == 0 {
+        acc.notes
+            .push("replicaCount is 0: no MLflow pod runs".into());
+    }
+}
+
+/// Helm-style NOTES: how to reach MLflow, get a token, and which Secrets must exist.
+pub fn next_steps(values: &Values, w: &Wiring, release: &Release) -> Vec<String> {
+    let mut out = vec!["next steps:".to_string()];
+    if let Some(url) = &w.ui_url {
+        out.push(format!("  MLflow UI and API: {url}"));
+    } else {
+        let port = values.service.port;
+        let forward = format!(
+            "kubectl -n {} port-forward svc/{} {port}:{port}",
+            release.namespace, w.fullname
+        );
+        if w.proxy.is_some() {
+            // Without an ingress the proxy's cookie is Secure and its callback https
+            // (oauthproxy.go:1120-1133 at v7.15.3): a browser cannot log in over the
+            // port-forward, a bearer token can.
+            out.push(format!(
+                "  MLflow API: {forward}, then MLFLOW_TRACKING_URI=http://localhost:{port} with MLFLOW_TRACKING_TOKEN set (below)"
+            ));
+            out.push(
+                "  MLflow UI in a browser: needs an ingress with TLS (ingress.enabled, ingress.hosts, ingress.tls); the login does not work over a port-forward".into(),
+            );
+        } else {
+            out.push(format!(
+                "  MLflow UI and API: {forward}, then http://localhost:{port}/"
+            ));
+        }
+    }
+    if w.proxy.is_some() {
+        out.push(
+            "  API token: export MLFLOW_TRACKING_TOKEN=$(mlflow-token)  (Keycloak device flow)"
+                .into(),
+        );
+    }
+    if !w.secrets_external.is_empty() {
+        out.push(format!(
+            "  Secrets that must exist in namespace {}:",
+            release.namespace
+        ));
+        out.extend(w.secrets_external.iter().map(|s| format!("    - {s}")));
+    }
+    if !w.secrets_generated.is_empty() {
+        out.push(format!(
+            "  Generated once in the cluster by Job {}: {}",
+            w.names.generator_job,
+            w.secrets_generated
+                .iter()
+                .map(|g| g.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    out
+}

@@ -1,0 +1,194 @@
+//! The object store: the S3 endpoint MLflow proxies artifacts to (the release's MinIO or
+//! an external S3), its credentials' Secret, the bucket, and MLflow's S3 environment.
+
+use super::credentials::{
+    self, Credential, CredentialSet, ExternalSecret, RenderedSecret, SecretRef,
+};
+use super::{Acc, Names};
+use crate::model::Values;
+use crate::render::checks;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Serialize)]
+pub struct S3 {
+    pub endpoint: String,
+    /// TCP port MLflow reaches the object store on (for NetworkPolicy egress).
+    pub port: i64,
+    pub access_key: Option<SecretRef>,
+    pub secret_key: Option<SecretRef>,
+    pub region: String,
+    pub bucket: String,
+}
+
+/// The port of an http(s) endpoint URL (443 when none is given and the scheme is not http).
+pub(crate) fn endpoint_port(url: &str) -> i64 {
+    let default = if url.starts_with("http://") { 80 } else { 443 };
+    super::database::uri_port(url).unwrap_or(default)
+}
+
+pub(crate) fn build(values: &Values, names: &Names, acc: &mut Acc) -> S3 {
+    let bucket = values.mlflow.artifacts.bucket_name.clone();
+    acc.errors
+        .extend(checks::bucket("MLFlow.artifacts.bucketName", &bucket));
+    if values.services.minio.enabled {
+        minio(values, names, bucket, acc)
+    } else {
+        external(values, names, bucket, acc)
+    }
+}
+
+fn minio(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3 {
+    let s3 = &values.s3;
+    for (key, value) in [
+        ("url", &s3.url),
+        ("secret", &s3.secret.0),
+        ("user", &s3.user),
+        ("key", &s3.key),
+    ] {
+        if !value.is_empty() {
+            acc.warnings.push(format!(
+                "s3.{key} is ignored while services.minio.enabled is true"
+            ));
+        }
+    }
+    let auth = &values.minio.auth;
+    if !auth.root_password.is_empty() && auth.root_password.len() < 8 {
+        acc.errors.push(
+            "minio.auth.rootPassword must be at least 8 characters (MinIO refuses shorter ones)"
+                .into(),
+        );
+    }
+    if !auth.root_user.is_empty() && auth.root_user.len() < 3 {
+        acc.errors.push(
+            "minio.auth.rootUser must be at least 3 characters (MinIO refuses shorter ones)".into(),
+        );
+    }
+    let secrets = credentials::resolve(
+        &CredentialSet {
+            base: "minio.auth",
+            what: "MinIO credentials",
+            existing_secret: auth.existing_secret.as_str(),
+            credentials: &[
+                Credential {
+                    key: "root-user",
+                    value_key: "rootUser",
+                    value: &auth.root_user,
+                    length: 20,
+                },
+                Credential {
+                    key: "root-password",
+                    value_key: "rootPassword",
+                    value: &auth.root_password,
+                    length: 40,
+                },
+            ],
+            name: &names.minio,
+            component: "minio",
+        },
+        acc,
+    );
+    let port = values.minio.service.ports.api;
+    S3 {
+        port,
+        endpoint: format!("http://{}:{port}", names.minio),
+        access_key: secrets.get("root-user").cloned(),
+        secret_key: secrets.get("root-password").cloned(),
+        region: s3.region.clone(),
+        bucket,
+    }
+}
+
+fn external(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3 {
+    let s3 = &values.s3;
+    let (url, ext_uri) = (s3.url.as_str(), values.services.minio.external_uri.as_str());
+    if !url.is_empty() && !ext_uri.is_empty() && url != ext_uri {
+        acc.errors
+            .push("s3.url and services.minio.externalURI disagree: set only s3.url".into());
+    }
+    let endpoint = if url.is_empty() { ext_uri } else { url };
+    if !endpoint.is_empty() {
+        let key = if url.is_empty() {
+            "services.minio.externalURI"
+        } else {
+            "s3.url"
+        };
+        acc.errors
+            .extend(checks::uri(key, endpoint, &["https", "http"]));
+    }
+    let (secret, user, key) = (s3.secret.as_str(), s3.user.as_str(), s3.key.as_str());
+    let (access_key, secret_key) = if !secret.is_empty() {
+        if !user.is_empty() || !key.is_empty() {
+            acc.errors
+                .push("s3.secret is set together with s3.user/s3.key: use one of them".into());
+        }
+        acc.external
+            .push(ExternalSecret::new(secret, &["user", "key"]));
+        (
+            Some(SecretRef::new(secret, "user")),
+            Some(SecretRef::new(secret, "key")),
+        )
+    } else if !user.is_empty() || !key.is_empty() {
+        if user.is_empty() || key.is_empty() {
+            acc.errors
+                .push("s3.user and s3.key must be given together".into());
+        }
+        acc.warnings
+            .push("the output holds S3 credentials (s3.user/s3.key); prefer s3.secret".into());
+        acc.rendered.push(RenderedSecret {
+            name: names.s3.clone(),
+            component: "tracking".into(),
+            data: BTreeMap::from([
+                ("user".to_string(), user.to_string()),
+                ("key".to_string(), key.to_string()),
+            ]),
+        });
+        (
+            Some(SecretRef::new(&names.s3, "user")),
+            Some(SecretRef::new(&names.s3, "key")),
+        )
+    } else {
+        acc.notes.push("no S3 credentials configured: MLflow uses the pod's ambient AWS identity (e.g. IRSA via serviceAccount.annotations)".into());
+        (None, None)
+    };
+    S3 {
+        port: endpoint_port(endpoint),
+        endpoint: endpoint.to_string(),
+        access_key,
+        secret_key,
+        region: s3.region.clone(),
+        bucket,
+    }
+}
+
+/// MLflow's environment: the database's, plus the S3 client's.
+pub(crate) fn env(mut env: Vec<Value>, s3: &S3) -> Vec<Value> {
+    if !s3.endpoint.is_empty() {
+        env.push(json!({"name": "MLFLOW_S3_ENDPOINT_URL", "value": s3.endpoint}));
+    }
+    if let Some(k) = &s3.access_key {
+        env.push(credentials::secret_env("AWS_ACCESS_KEY_ID", k));
+    }
+    if let Some(k) = &s3.secret_key {
+        env.push(credentials::secret_env("AWS_SECRET_ACCESS_KEY", k));
+    }
+    if !s3.region.is_empty() {
+        env.push(json!({"name": "AWS_DEFAULT_REGION", "value": s3.region}));
+    }
+    env
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_ports() {
+        assert_eq!(endpoint_port("http://minio:9000"), 9000);
+        assert_eq!(endpoint_port("https://s3.amazonaws.com"), 443);
+        assert_eq!(endpoint_port("http://[::1]/x"), 80);
+        assert_eq!(endpoint_port(""), 443);
+        assert_eq!(endpoint_port("https://kc.example.org:8443/realms/x"), 8443);
+    }
+}

@@ -1,0 +1,386 @@
+//! The proxy: OAuth2-Proxy's command line and Secrets. Every flag is read against
+//! OAuth2-Proxy's source at the pinned tag (v7.15.3); file:line citations are beside
+//! each decision and in docs/security.md.
+
+use super::credentials::{self, ExternalSecret, GeneratedSecret, RenderedSecret, SecretRef};
+use super::network::IngressHosts;
+use super::object_store::endpoint_port;
+use super::{Acc, CA_DIR, MLFLOW_PORT, Names, PROXY_PORT};
+use crate::model::{OAuth2Proxy, Values};
+use crate::render::checks;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Serialize)]
+pub struct Proxy {
+    pub args: Vec<String>,
+    /// Port of the identity provider (from the issuer URL), for NetworkPolicy egress.
+    pub idp_port: i64,
+    pub cookie_secret: SecretRef,
+    pub client_secret: Option<SecretRef>,
+}
+
+/// A Go duration (`5m`, `1h30m`, `90s`) in seconds, if it parses.
+fn go_duration_secs(s: &str) -> Option<f64> {
+    if s == "0" {
+        return Some(0.0);
+    }
+    let mut total = 0.0;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let n_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+        let n: f64 = rest[..n_end].parse().ok()?;
+        let unit_end = rest[n_end..]
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .map_or(rest.len(), |i| n_end + i);
+        let mult = match &rest[n_end..unit_end] {
+            "h" => 3600.0,
+            "m" => 60.0,
+            "s" => 1.0,
+            "ms" => 1e-3,
+            "us" | "µs" => 1e-6,
+            "ns" => 1e-9,
+            _ => return None,
+        };
+        total += n * mult;
+        rest = &rest[unit_end..];
+    }
+    Some(total)
+}
+
+/// The prefix length of an IPv4 or IPv6 CIDR (`10.0.0.0/8` → 8), None if malformed.
+fn cidr_prefix(c: &str) -> Option<u8> {
+    let (addr, len) = c.split_once('/')?;
+    if !len.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let len: u8 = len.parse().ok()?;
+    let max = match addr.parse::<std::net::IpAddr>().ok()? {
+        std::net::IpAddr::V4(_) => 32,
+        std::net::IpAddr::V6(_) => 128,
+    };
+    (len <= max).then_some(len)
+}
+
+/// A trusted-proxy network that would trust (nearly) everyone: IPv4 shorter than /8,
+/// IPv6 shorter than /16, or an IPv6 network that contains or lies in the IPv4-mapped
+/// range ::ffff:0:0/96 (OAuth2-Proxy files those under IPv4: pkg/ip/net_set.go:78-86).
+fn cidr_too_wide(c: &str) -> bool {
+    let Some((addr, len)) = c.split_once('/') else {
+        return true;
+    };
+    let len: u32 = len.parse().unwrap_or(0);
+    match addr.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => len < 8,
+        Ok(std::net::IpAddr::V6(a)) => {
+            let mapped = u128::from(std::net::Ipv6Addr::new(0, 0, 0, 0, 0, 0xffff, 0, 0));
+            let net = u128::from(a);
+            let mask = |l: u32| if l == 0 { 0 } else { u128::MAX << (128 - l) };
+            let contains_mapped = net & mask(len) == mapped & mask(len);
+            let inside_mapped = len >= 96 && net & mask(96) == mapped;
+            len < 16 || contains_mapped || inside_mapped
+        }
+        Err(_) => true,
+    }
+}
+
+fn cookie_secret_ok(secret: &str) -> bool {
+    matches!(secret.len(), 16 | 24 | 32)
+}
+
+/// The proxy, when `oauth2Proxy.enabled`; a warning when it is off.
+pub(crate) fn build(
+    values: &Values,
+    names: &Names,
+    ingress: &IngressHosts,
+    trusted_ca: bool,
+    acc: &mut Acc,
+) -> Option<Proxy> {
+    if !values.oauth2_proxy.enabled {
+        acc.warnings.push("oauth2Proxy.enabled is false: the MLflow UI and API accept every request without authentication; only the NetworkPolicy (networkPolicy.ingressFrom) restricts who can reach them".into());
+        return None;
+    }
+    let mut proxy = enabled(&values.oauth2_proxy, names, ingress, acc)?;
+    if trusted_ca {
+        // Custom CAs for the provider, plus the system store (its default is false:
+        // options/providers.go:50; flags: options/legacy_options.go:536-537).
+        proxy
+            .args
+            .push(format!("--provider-ca-file={CA_DIR}/ca.crt"));
+        proxy.args.push("--use-system-trust-store=true".into());
+    }
+    Some(proxy)
+}
+
+/// The cookie and client secrets (existing, rendered or generated), and whether the
+/// client is public (no client secret: PKCE).
+fn secrets(p: &OAuth2Proxy, names: &Names, acc: &mut Acc) -> (SecretRef, Option<SecretRef>, bool) {
+    let mut public = p.public_client;
+    let (client_lit, cookie_lit) = (p.client_secret.as_str(), p.cookie_secret.as_str());
+    if !p.secret.is_empty() {
+        let existing = p.secret.as_str();
+        if !client_lit.is_empty() || !cookie_lit.is_empty() {
+            acc.errors.push("oauth2Proxy.secret is set together with oauth2Proxy.clientSecret/cookieSecret: use one of them".into());
+        }
+        let keys: &[&str] = if public {
+            &["cookie_secret"]
+        } else {
+            &["cookie_secret", "client_secret"]
+        };
+        acc.external.push(ExternalSecret::new(existing, keys));
+        let client = (!public).then(|| SecretRef::new(existing, "client_secret"));
+        return (SecretRef::new(existing, "cookie_secret"), client, public);
+    }
+    let cookie = SecretRef::new(&names.proxy, "cookie_secret");
+    if cookie_lit.is_empty() {
+        acc.generated.push(GeneratedSecret {
+            name: names.proxy.clone(),
+            component: "oauth2-proxy".into(),
+            keys: BTreeMap::from([("cookie_secret".to_string(), 32)]),
+        });
+    } else {
+        if !cookie_secret_ok(cookie_lit) {
+            acc.errors.push("oauth2Proxy.cookieSecret must be exactly 16, 24 or 32 bytes (OAuth2-Proxy refuses others); leave it empty to have one generated in the cluster".into());
+        }
+        acc.warnings.push("the output holds the proxy's cookie secret (oauth2Proxy.cookieSecret); prefer oauth2Proxy.secret".into());
+        acc.rendered.push(RenderedSecret {
+            name: names.proxy.clone(),
+            component: "oauth2-proxy".into(),
+            data: BTreeMap::from([("cookie_secret".to_string(), cookie_lit.to_string())]),
+        });
+    }
+    let client = if public {
+        if !client_lit.is_empty() {
+            acc.errors.push("oauth2Proxy.publicClient is true but oauth2Proxy.clientSecret is set: a public client has no secret".into());
+        }
+        None
+    } else if client_lit.is_empty() {
+        public = true;
+        acc.notes.push("no client secret given (oauth2Proxy.secret or oauth2Proxy.clientSecret): the proxy uses the public-client flow with PKCE; configure the Keycloak client as public, or give a secret".into());
+        None
+    } else {
+        acc.warnings.push("the output holds the OAuth client secret (oauth2Proxy.clientSecret); prefer oauth2Proxy.secret".into());
+        acc.rendered.push(RenderedSecret {
+            name: names.proxy_client.clone(),
+            component: "oauth2-proxy".into(),
+            data: BTreeMap::from([("client_secret".to_string(), client_lit.to_string())]),
+        });
+        Some(SecretRef::new(&names.proxy_client, "client_secret"))
+    };
+    (cookie, client, public)
+}
+
+/// The string-slice flags' values: pflag splits each at commas, so `a,*` would add `*`
+/// (pkg/apis/options/legacy_options.go, e.g. 609, 631 at v7.15.3); an empty item would be
+/// an empty flag value, which the proxy reads as "no restriction" for groups and roles;
+/// a '"' would break the proxy's CSV reading of string-slice flags.
+fn check_list(key: &str, items: &[String], acc: &mut Acc) {
+    if items.iter().any(|s| s.trim().is_empty() || s.contains('"')) {
+        acc.errors.push(format!(
+            "oauth2Proxy.{key}: an item is empty or holds a '\"'; remove it (an empty value would lift the restriction)"
+        ));
+    }
+    if items.iter().any(|v| v.contains(',')) {
+        acc.errors.push(format!(
+            "oauth2Proxy.{key}: give one value per list item; a comma inside an item would be split by the proxy into several"
+        ));
+    }
+}
+
+fn enabled(p: &OAuth2Proxy, names: &Names, ingress: &IngressHosts, acc: &mut Acc) -> Option<Proxy> {
+    let issuer = p.oidc.oidc_issuer_url.as_str();
+    let client_id = p.client_id.as_str();
+    if issuer.is_empty() || client_id.is_empty() {
+        acc.errors.push(format!(
+            "oauth2Proxy.enabled is true but {} not set: set oauth2Proxy.oidc.oidc_issuer_url (the Keycloak realm URL) and oauth2Proxy.clientID, or disable the proxy with --set oauth2Proxy.enabled=false",
+            match (issuer.is_empty(), client_id.is_empty()) {
+                (true, true) => "oauth2Proxy.oidc.oidc_issuer_url and oauth2Proxy.clientID are",
+                (true, false) => "oauth2Proxy.oidc.oidc_issuer_url is",
+                _ => "oauth2Proxy.clientID is",
+            }
+        ));
+        return None;
+    }
+    let issuer_schemes: &[&str] = if p.oidc.allow_http_issuer {
+        &["https", "http"]
+    } else {
+        &["https"]
+    };
+    acc.errors.extend(checks::uri(
+        "oauth2Proxy.oidc.oidc_issuer_url",
+        issuer,
+        issuer_schemes,
+    ));
+    if !p.oidc.oidc_jwks_url.is_empty() {
+        acc.errors.extend(checks::uri(
+            "oauth2Proxy.oidc.oidc_jwks_url",
+            &p.oidc.oidc_jwks_url,
+            issuer_schemes,
+        ));
+    }
+    let (cookie_secret, client_secret, public) = secrets(p, names, acc);
+
+    let provider = p.provider.as_str();
+    let mut args = vec![
+        format!("--http-address=0.0.0.0:{PROXY_PORT}"),
+        format!("--upstream=http://127.0.0.1:{MLFLOW_PORT}/"),
+        format!("--provider={provider}"),
+        format!("--oidc-issuer-url={issuer}"),
+        format!("--client-id={client_id}"),
+    ];
+    let roles = &p.keycloak.allowed_roles.0;
+    for (key, items) in [
+        ("emailDomains", &p.email_domains.0),
+        ("allowedGroups", &p.allowed_groups),
+        ("extraAudiences", &p.extra_audiences),
+        ("keycloak.allowed_roles", roles),
+        ("trustedProxyCIDRs", &p.trusted_proxy_cidrs),
+    ] {
+        check_list(key, items, acc);
+    }
+    if p.email_domains.0.is_empty() {
+        // OAuth2-Proxy refuses to start without an email domain (or an authenticated-emails
+        // file); "*" admits every user the identity provider authenticates.
+        acc.errors.push(
+            "oauth2Proxy.emailDomains is empty: give at least one domain, or \"*\" for any".into(),
+        );
+    }
+    // The session cookie is refreshed before it expires (168h by default,
+    // pkg/apis/options/cookie.go at v7.15.3); the proxy refuses a refresh that is not shorter.
+    if go_duration_secs(&p.cookie_refresh).is_some_and(|d| d >= 168.0 * 3600.0) {
+        acc.errors.push(
+            "oauth2Proxy.cookieRefresh must be shorter than the cookie's lifetime of 168h".into(),
+        );
+    }
+    args.extend(
+        p.email_domains
+            .0
+            .iter()
+            .map(|d| format!("--email-domain={d}")),
+    );
+    args.push("--skip-jwt-bearer-tokens=true".into());
+    args.extend(
+        p.extra_audiences
+            .iter()
+            .map(|a| format!("--oidc-extra-audience={a}")),
+    );
+    args.extend(
+        p.allowed_groups
+            .iter()
+            .map(|g| format!("--allowed-group={g}")),
+    );
+    if !roles.is_empty() && provider != "keycloak-oidc" {
+        acc.errors.push(
+            "oauth2Proxy.keycloak.allowed_roles needs oauth2Proxy.provider=keycloak-oidc".into(),
+        );
+    }
+    args.extend(roles.iter().map(|r| format!("--allowed-role={r}")));
+    for (value, flag) in [
+        (&p.oidc.oidc_email_claim, "oidc-email-claim"),
+        (&p.oidc.oidc_groups_claim, "oidc-groups-claim"),
+        (&p.oidc.oidc_jwks_url, "oidc-jwks-url"),
+    ] {
+        if !value.is_empty() {
+            args.push(format!("--{flag}={value}"));
+        }
+    }
+    // The login callback needs one concrete host: the first ingress host that is not a
+    // wildcard (OAuth2-Proxy returns an absolute --redirect-url as it is,
+    // oauthproxy.go:1115-1116 at v7.15.3; without it, it builds one from the Host header).
+    let concrete = ingress.hosts.iter().find(|h| !h.contains('*'));
+    if !ingress.hosts.is_empty() && concrete.is_none() {
+        acc.errors.push("ingress.hosts holds only wildcard hosts: the proxy's login callback needs one concrete host; add one (e.g. mlflow.example.org) to ingress.hosts".into());
+    }
+    let tls = concrete.is_some_and(|h| ingress.tls.contains(h));
+    if let Some(host) = concrete {
+        args.push(format!(
+            "--redirect-url={}://{host}/oauth2/callback",
+            ingress.scheme(host)
+        ));
+        if !tls {
+            acc.warnings.push(format!("ingress host {host} has no TLS entry: the login redirect and session cookie travel over plain http"));
+        }
+    }
+    args.push(format!(
+        "--cookie-secure={}",
+        ingress.hosts.is_empty() || tls
+    ));
+    args.push(format!("--cookie-refresh={}", p.cookie_refresh));
+    // Forwarded headers (X-Forwarded-Uri/-Host/-Proto) are trusted only from the proxies
+    // the user names. With --reverse-proxy and no --trusted-proxy-ip, v7.15.3 trusts every
+    // source address (oauthproxy.go:62, 401-409), and route matching then reads the path
+    // from X-Forwarded-Uri (requests/util/util.go:51-61; oauthproxy.go:594-599). With
+    // --reverse-proxy=false no X-Forwarded-* header is trusted (middleware/scope.go:71-86).
+    let trusted = &p.trusted_proxy_cidrs;
+    for (n, c) in trusted.iter().enumerate() {
+        match cidr_prefix(c) {
+            None => acc.errors.push(format!(
+                "oauth2Proxy.trustedProxyCIDRs[{n}] is not a CIDR like 10.0.0.0/8 or fd00:10::/48"
+            )),
+            Some(_) if cidr_too_wide(c) => acc.errors.push(format!(
+                "oauth2Proxy.trustedProxyCIDRs[{n}] is too wide (shorter than /8 for IPv4 or /16 for IPv6, or covering IPv4-mapped addresses, ::ffff:0:0/96); name only your ingress controller's pod network"
+            )),
+            Some(_) => {}
+        }
+    }
+    if trusted.is_empty() {
+        args.push("--reverse-proxy=false".into());
+    } else {
+        args.push("--reverse-proxy=true".into());
+        args.extend(trusted.iter().map(|c| format!("--trusted-proxy-ip={c}")));
+    }
+    args.push("--skip-provider-button=true".into());
+    // No --skip-auth-route: every request to MLflow needs a session or a bearer JWT.
+    // Kubelet probes use the proxy's own /ping and /ready (answered before any auth or
+    // proxying, oauthproxy.go:372-394, healthcheck.go:33-54) and an exec probe of MLflow's
+    // /health on loopback.
+    args.push("--silence-ping-logging=true".into());
+    args.push("--code-challenge-method=S256".into());
+    if public {
+        // OAuth2-Proxy requires a client secret setting; an empty file is the documented
+        // way to run a public client.
+        args.push("--client-secret-file=/dev/null".into());
+    }
+    Some(Proxy {
+        idp_port: endpoint_port(issuer),
+        args,
+        cookie_secret,
+        client_secret,
+    })
+}
+
+/// The proxy's environment: its secrets, from their Secrets.
+pub(crate) fn env(p: &Proxy) -> Vec<Value> {
+    let mut env = vec![credentials::secret_env(
+        "OAUTH2_PROXY_COOKIE_SECRET",
+        &p.cookie_secret,
+    )];
+    if let Some(c) = &p.client_secret {
+        env.push(credentials::secret_env("OAUTH2_PROXY_CLIENT_SECRET", c));
+    }
+    env
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(go_duration_secs("5m"), Some(300.0));
+        assert_eq!(go_duration_secs("1h30m"), Some(5400.0));
+        assert_eq!(go_duration_secs("0"), Some(0.0));
+        assert_eq!(go_duration_secs("5x"), None);
+    }
+
+    #[test]
+    fn cidrs() {
+        assert_eq!(cidr_prefix("10.0.0.0/8"), Some(8));
+        assert_eq!(cidr_prefix("10.0.0.0/33"), None);
+        assert!(cidr_too_wide("0.0.0.0/0"));
+        assert!(!cidr_too_wide("10.0.0.0/8"));
+        assert!(cidr_too_wide("::ffff:0:0/96"));
+        assert!(!cidr_too_wide("fd00:10::/48"));
+    }
+}
