@@ -40,10 +40,51 @@ impl JsonSchema for K8sName {
 const QUANTITY_PATTERN: &str =
     r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$";
 
-/// A Kubernetes quantity, as written: a string or a number.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A Kubernetes quantity, as written: a string like `500m` or `1Gi`, or a number.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(transparent)]
 pub struct Quantity(pub Value);
+
+impl<'de> Deserialize<'de> for Quantity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let v = Value::deserialize(d)?;
+        let ok = match &v {
+            Value::Number(_) => true,
+            Value::String(s) => is_quantity(s),
+            _ => false,
+        };
+        if ok {
+            Ok(Quantity(v))
+        } else {
+            Err(D::Error::custom("expected a quantity like 500m, 2 or 10Gi"))
+        }
+    }
+}
+
+/// Does `s` match [`QUANTITY_PATTERN`]: a signed decimal with an optional SI, binary or
+/// exponent suffix?
+pub fn is_quantity(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let digits = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (num, suffix) = s.split_at(digits);
+    let mut parts = num.splitn(2, '.');
+    let (int, frac) = (parts.next().unwrap_or(""), parts.next());
+    let number_ok = !num.is_empty()
+        && num.matches('.').count() <= 1
+        && (!int.is_empty() || frac.is_some_and(|f| !f.is_empty()));
+    let suffix_ok = match suffix {
+        "" | "Ki" | "Mi" | "Gi" | "Ti" | "Pi" | "Ei" | "n" | "u" | "m" | "k" | "M" | "G" | "T"
+        | "P" | "E" => true,
+        e => e
+            .strip_prefix(['e', 'E'])
+            .map(|x| x.strip_prefix(['+', '-']).unwrap_or(x))
+            .is_some_and(|x| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit())),
+    };
+    number_ok && suffix_ok
+}
 
 impl JsonSchema for Quantity {
     fn schema_name() -> Cow<'static, str> {
@@ -1011,6 +1052,18 @@ mod tests {
         let l: StringList = serde_json::from_value(serde_json::json!(["x"])).unwrap();
         assert_eq!(l.0, ["x"]);
         assert!(serde_json::from_value::<StringList>(Value::from(3)).is_err());
+    }
+
+    #[test]
+    fn quantities() {
+        for ok in ["1", "500m", "1Gi", "+1.5", ".5", "1.", "1e3", "2E-2", "10k"] {
+            assert!(is_quantity(ok), "{ok}");
+        }
+        for bad in ["", "Gi", "1GB", "1..2", ".", "1e", "-", "1 Gi", "1Gi "] {
+            assert!(!is_quantity(bad), "{bad}");
+        }
+        assert!(serde_json::from_value::<Quantity>(serde_json::json!({"x": 1})).is_err());
+        assert!(serde_json::from_value::<Quantity>(serde_json::json!(2)).is_ok());
     }
 
     #[test]

@@ -679,7 +679,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                         cx.add(
                             p.doc,
                             format!("{at}.resources.{kind}.{r}"),
-                            format!("{q} is not a valid quantity (e.g. 500m, 1, 256Mi)"),
+                            "not a valid quantity (e.g. 500m, 1, 256Mi)".to_string(),
                         );
                     }
                 }
@@ -694,7 +694,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
             cx.out.push(SemanticProblem {
                 doc: i,
                 path: "spec.resources.requests.storage".into(),
-                message: format!("{q} is not a valid quantity"),
+                message: "not a valid quantity (e.g. 10Gi)".to_string(),
             });
         }
         if d.kind() == "StatefulSet" {
@@ -714,7 +714,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                         path: format!(
                             "spec.volumeClaimTemplates[{n}].spec.resources.requests.storage"
                         ),
-                        message: format!("{q} is not a valid quantity"),
+                        message: "not a valid quantity (e.g. 10Gi)".to_string(),
                     });
                 }
             }

@@ -85,3 +85,61 @@ fn vendored_data_has_provenance() {
         );
     }
 }
+
+/// Templates read typed values only: every `values.a.b` a template names is a key of the
+/// values schema (generated from the model), so a typo cannot silently render nothing.
+#[test]
+fn templates_name_only_keys_of_the_model() {
+    let root = common::root();
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("values.schema.json")).unwrap())
+            .unwrap();
+    let mut files = Vec::new();
+    walk(&root.join("templates"), &mut files);
+    let mut unknown = Vec::new();
+    let mut seen = 0;
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("values.") {
+            let before = rest[..at].chars().next_back();
+            let tail = &rest[at + "values.".len()..];
+            let end = tail
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .unwrap_or(tail.len());
+            if !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+                seen += 1;
+                let mut node = &schema;
+                for part in tail[..end].trim_end_matches('.').split('.') {
+                    match node.get("properties").and_then(|p| p.get(part)) {
+                        Some(n) => node = n,
+                        None => {
+                            unknown.push(format!("{}: values.{}", f.display(), &tail[..end]));
+                            break;
+                        }
+                    }
+                    if node.get("$ref").is_some() {
+                        break;
+                    }
+                }
+            }
+            rest = &tail[end..];
+        }
+    }
+    assert!(seen > 50, "only {seen} value references found");
+    assert!(unknown.is_empty(), "{}", unknown.join("\n"));
+}
+
+/// The wiring reads the typed model: no lookup of values by a string path is left.
+#[test]
+fn the_wiring_reads_no_string_paths() {
+    let mut files = Vec::new();
+    walk(&common::root().join("src/render/wiring"), &mut files);
+    assert!(files.len() >= 8, "{files:?}");
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for bad in [".pointer(", "values.get(\"", "Value::as_str"] {
+            assert!(!text.contains(bad), "{}: {bad}", f.display());
+        }
+    }
+}

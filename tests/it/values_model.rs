@@ -120,6 +120,23 @@ fn integer_keys_take_integral_floats_as_the_integer() {
         let r = render(&["--set-json", &format!("{key}={}.5", default)]);
         assert_eq!(r.code, 1, "{key}={default}.5 must be refused");
         assert!(r.stderr.contains(&key), "{}", r.stderr);
+        // Without the schema the typed decode still refuses it (it used to render 0).
+        let r = render(&[
+            "--skip-schema-validation",
+            "--set-json",
+            &format!("{key}={}.5", default),
+        ]);
+        assert_eq!(
+            r.code, 1,
+            "{key}={default}.5 without the schema: {}",
+            r.stdout
+        );
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr.contains(&format!("{key}: invalid type")),
+            "{}",
+            r.stderr
+        );
     }
     assert!(checked >= 4, "only {checked} integer keys");
 }
@@ -227,4 +244,48 @@ fn original_chart_forms_render() {
         assert_eq!(r.code, 1, "{k}: {}", r.stderr);
         assert!(r.stderr.contains(k), "{}", r.stderr);
     }
+}
+
+/// A value of the wrong type never renders, even with `--skip-schema-validation`: the
+/// merged values are decoded into the typed model, and the error names the key, where the
+/// value came from, and never the value.
+#[test]
+fn a_mistyped_value_never_renders() {
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (key, _, ty) in typed_scalars() {
+        // The proxy's two required values are set by every render here (`P`, with --set,
+        // which Helm applies after --set-json).
+        if P.iter().any(|p| p.starts_with(&format!("{key}="))) {
+            continue;
+        }
+        let wrong = match ty.as_str() {
+            "string" | "" => r#"{"x": "SECRET-VALUE"}"#,
+            "integer" => r#""SECRET-VALUE""#,
+            "boolean" => r#""SECRET-VALUE""#,
+            _ => continue,
+        };
+        checked += 1;
+        for skip in [false, true] {
+            let mut args = vec!["--set-json".to_string(), format!("{key}={wrong}")];
+            if skip {
+                args.push("--skip-schema-validation".into());
+            }
+            let a: Vec<&str> = args.iter().map(String::as_str).collect();
+            let r = render(&a);
+            let ok = r.code == 1
+                && r.stdout.is_empty()
+                && r.stderr.contains(&key)
+                && r.stderr.contains("--set-json")
+                && !r.stderr.contains("SECRET-VALUE");
+            if !ok {
+                problems.push(format!(
+                    "{key} (skip={skip}): exit {}: {}",
+                    r.code, r.stderr
+                ));
+            }
+        }
+    }
+    assert!(checked >= 60, "only {checked} typed keys");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
