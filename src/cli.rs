@@ -201,7 +201,7 @@ impl RenderArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ValidateArgs {
-    /// Manifest files; `-` (or none) reads standard input.
+    /// Manifest files (`-` reads standard input); with no file, standard input is read.
     pub files: Vec<String>,
     /// Kubernetes version to validate for (1.33 or later).
     #[arg(long = "kube-version", default_value = "1.33")]
@@ -461,14 +461,28 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
             .collect(),
         serviceaccounts: Default::default(),
     };
-    let (report, records) = validate::validate(&docs, &known);
-    let strict_fail = args.strict && !report.not_validated.is_empty();
-    let ok = report.problems.is_empty() && !strict_fail;
+    let cross = if args.strict {
+        validate::Severity::Error
+    } else {
+        validate::Severity::Warning
+    };
+    let (report, records) = validate::validate(&docs, &known, cross);
+    // Under --strict an unvalidated kind is an error too, and counts as one.
+    let errors = report.problems.len()
+        + if args.strict {
+            report.not_validated.len()
+        } else {
+            0
+        };
+    let ok = errors == 0;
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     let stdout = match args.output {
         Format::Json => {
             serde_json::to_string_pretty(&serde_json::json!({
                 "valid": ok,
                 "documents": docs.len(),
+                "errors": errors,
+                "warnings": report.warnings.len(),
                 "problems": records,
                 "notValidated": report.not_validated,
             }))
@@ -477,6 +491,11 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
         }
         Format::Yaml => {
             let mut s = String::new();
+            if docs.is_empty() {
+                s.push_str(
+                    "the stream holds no Kubernetes object (it is empty or only comments)\n",
+                );
+            }
             let listed = crate::schema::MAX_LISTED;
             for p in report.problems.iter().take(listed) {
                 s.push_str(&format!("error: {p}\n"));
@@ -485,6 +504,11 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
                 s.push_str(&format!(
                     "… and {} more problems (only the first {listed} are listed; -o json lists all)\n",
                     report.problems.len() - listed
+                ));
+            }
+            for w in report.warnings.iter().take(listed) {
+                s.push_str(&format!(
+                    "warning: {w} (the other object may live outside this stream; --strict makes this an error)\n"
                 ));
             }
             for n in &report.not_validated {
@@ -498,11 +522,10 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
                 ));
             }
             s.push_str(&format!(
-                "{} document{}, {} problem{}, {} not validated\n",
-                docs.len(),
-                if docs.len() == 1 { "" } else { "s" },
-                report.problems.len(),
-                if report.problems.len() == 1 { "" } else { "s" },
+                "{}, {}, {}, {} not validated\n",
+                plural(docs.len(), "document"),
+                plural(errors, "error"),
+                plural(report.warnings.len(), "warning"),
                 report.not_validated.len()
             ));
             s

@@ -50,8 +50,19 @@ pub fn declared_outside(docs: &[Document]) -> Vec<String> {
 pub struct Report {
     /// `template: Kind/name: path: message`, in document order.
     pub problems: Vec<String>,
+    /// Problems that depend on an object the stream may not hold (a reference, a
+    /// selector): warnings when validating an arbitrary stream.
+    pub warnings: Vec<String>,
     /// Documents whose kind has no typed struct: `template: apiVersion/Kind name`.
     pub not_validated: Vec<String>,
+}
+
+/// How a problem counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
 }
 
 /// Structured form of one problem, for `-o json`.
@@ -61,6 +72,7 @@ pub struct ProblemRecord {
     pub object: String,
     pub path: String,
     pub message: String,
+    pub severity: Severity,
 }
 
 /// Validates a whole stream.
@@ -97,36 +109,18 @@ pub fn expand_lists(docs: &[Document]) -> Vec<Document> {
     out
 }
 
-/// Built-in kinds whose apiVersion moved, with the version Kubernetes 1.33 serves (a
-/// document with an old or wrong version of them is refused by the API server).
-const SERVED: &[(&str, &str)] = &[
-    ("Deployment", "apps/v1"),
-    ("StatefulSet", "apps/v1"),
-    ("DaemonSet", "apps/v1"),
-    ("ReplicaSet", "apps/v1"),
-    ("Ingress", "networking.k8s.io/v1"),
-    ("IngressClass", "networking.k8s.io/v1"),
-    ("NetworkPolicy", "networking.k8s.io/v1"),
-    ("PodDisruptionBudget", "policy/v1"),
-    ("CronJob", "batch/v1"),
-    ("Job", "batch/v1"),
-    ("Role", "rbac.authorization.k8s.io/v1"),
-    ("RoleBinding", "rbac.authorization.k8s.io/v1"),
-    ("ClusterRole", "rbac.authorization.k8s.io/v1"),
-    ("ClusterRoleBinding", "rbac.authorization.k8s.io/v1"),
-    ("StorageClass", "storage.k8s.io/v1"),
-    ("Pod", "v1"),
-    ("Service", "v1"),
-    ("ConfigMap", "v1"),
-    ("Secret", "v1"),
-    ("ServiceAccount", "v1"),
-    ("PersistentVolumeClaim", "v1"),
-    ("PersistentVolume", "v1"),
-    ("Namespace", "v1"),
-];
+/// The API group of an apiVersion (`apps/v1` → `apps`, `v1` → the core group "").
+fn group_of(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// Built-in API groups Kubernetes no longer serves at all (their kinds moved; `extensions`
+/// lost its last ones in 1.22).
+const REMOVED_GROUPS: &[&str] = &["extensions"];
 
 /// A document the API server refuses before looking at its fields: no kind or apiVersion,
-/// a built-in kind under an API version that does not serve it.
+/// or a kind that its built-in API group/version does not serve (custom resources, of
+/// groups Kubernetes does not define, are someone else's).
 fn identity_problem(d: &Document) -> Option<(String, String)> {
     if d.kind().is_empty() {
         return Some((
@@ -140,22 +134,26 @@ fn identity_problem(d: &Document) -> Option<(String, String)> {
             "missing: every object needs apiVersion and kind".into(),
         ));
     }
-    let served = SERVED.iter().find(|(k, _)| *k == d.kind())?.1;
-    let group = |v: &str| v.rsplit_once('/').map_or("", |(g, _)| g).to_string();
-    // A kind of the same name in another API group (a CRD) is someone else's.
-    let same_group = group(served) == group(d.api_version())
-        || ["extensions", "apps", ""].contains(&group(d.api_version()).as_str())
-            && ["apps", "networking.k8s.io", "policy", ""].contains(&group(served).as_str());
-    same_group.then(|| {
-        (
-            "apiVersion".into(),
-            format!(
-                "{} is not served as {} by Kubernetes 1.33: use {served}",
-                d.kind(),
-                d.api_version()
-            ),
+    let (api, kind) = (d.api_version(), d.kind());
+    if typed::is_builtin(api, kind) {
+        return None;
+    }
+    let group = group_of(api);
+    if !typed::builtin_groups().contains(group) && !REMOVED_GROUPS.contains(&group) {
+        return None;
+    }
+    let served = typed::served_as(kind);
+    let message = if served.is_empty() {
+        format!(
+            "Kubernetes 1.33 serves no kind {kind} in {api} (check the kind's spelling and its API group)"
         )
-    })
+    } else {
+        format!(
+            "{kind} is not served as {api} by Kubernetes 1.33: use {}",
+            served.join(" or ")
+        )
+    };
+    Some(("apiVersion".into(), message))
 }
 
 /// What the API server refuses about every object: a name (unless generateName), and a
@@ -199,7 +197,11 @@ fn object_problems(d: &Document) -> Vec<(String, String)> {
 }
 
 /// Validates a whole stream (`kind: List` items included, as objects of their own).
-pub fn validate(docs: &[Document], known: &Known) -> (Report, Vec<ProblemRecord>) {
+pub fn validate(
+    docs: &[Document],
+    known: &Known,
+    cross_objects: Severity,
+) -> (Report, Vec<ProblemRecord>) {
     let expanded = expand_lists(docs);
     let docs = expanded.as_slice();
     let mut records = Vec::new();
@@ -211,6 +213,7 @@ pub fn validate(docs: &[Document], known: &Known) -> (Report, Vec<ProblemRecord>
                 object: d.id(),
                 path,
                 message,
+                severity: Severity::Error,
             });
         }
         match typed::check(&d.value) {
@@ -221,6 +224,7 @@ pub fn validate(docs: &[Document], known: &Known) -> (Report, Vec<ProblemRecord>
                         object: d.id(),
                         path: p.path.to_string(),
                         message: p.message,
+                        severity: Severity::Error,
                     });
                 }
             }
@@ -231,6 +235,7 @@ pub fn validate(docs: &[Document], known: &Known) -> (Report, Vec<ProblemRecord>
                         object: d.id(),
                         path: p.0,
                         message: p.1,
+                        severity: Severity::Error,
                     });
                     continue;
                 }
@@ -244,28 +249,47 @@ pub fn validate(docs: &[Document], known: &Known) -> (Report, Vec<ProblemRecord>
             }
         }
     }
-    for p in rules::check(docs)
-        .into_iter()
-        .chain(semantic::check(docs, known))
-    {
+    for p in rules::check(docs) {
         let d = &docs[p.doc];
         records.push(ProblemRecord {
             source: d.template.clone(),
             object: d.id(),
             path: p.path,
             message: p.message,
+            severity: Severity::Error,
         });
     }
+    for p in semantic::check(docs, known) {
+        let d = &docs[p.doc];
+        records.push(ProblemRecord {
+            source: d.template.clone(),
+            object: d.id(),
+            severity: if p.is_cross_object() {
+                cross_objects
+            } else {
+                Severity::Error
+            },
+            path: p.path,
+            message: p.message,
+        });
+    }
+    let line = |r: &ProblemRecord| format!("{}: {}: {}: {}", r.source, r.object, r.path, r.message);
     report.problems = records
         .iter()
-        .map(|r| format!("{}: {}: {}: {}", r.source, r.object, r.path, r.message))
+        .filter(|r| r.severity == Severity::Error)
+        .map(line)
+        .collect();
+    report.warnings = records
+        .iter()
+        .filter(|r| r.severity == Severity::Warning)
+        .map(line)
         .collect();
     (report, records)
 }
 
 /// Validation as a pipeline stage: fails with every problem listed.
 pub fn check(docs: &[Document], known: &Known) -> Result<Report, Failure> {
-    let (report, _) = validate(docs, known);
+    let (report, _) = validate(docs, known, Severity::Error);
     if report.problems.is_empty() {
         Ok(report)
     } else {

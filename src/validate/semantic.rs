@@ -13,6 +13,22 @@ pub struct SemanticProblem {
     pub message: String,
 }
 
+impl SemanticProblem {
+    /// Does the problem depend on another object (a reference, a selector, a port of
+    /// another object)? In an arbitrary stream that object may live elsewhere, so
+    /// `validate` warns; in the chart's own render every object is ours and it is an error.
+    pub fn is_cross_object(&self) -> bool {
+        const CROSS: &[&str] = &[
+            "in the manifests",
+            "declared as provided",
+            "no selected container has",
+            "has no such port",
+            "has no key",
+        ];
+        CROSS.iter().any(|c| self.message.contains(c))
+    }
+}
+
 /// What the stream may reference without defining it.
 #[derive(Debug, Default)]
 pub struct Known {

@@ -6,8 +6,6 @@
 //! fields, so the decode alone would accept `contianers:`; the round-trip diff catches it.
 
 use crate::locate::KeyPath;
-use k8s_openapi::Resource;
-use k8s_openapi::api::{apps, autoscaling, batch, core, networking, policy, rbac, storage};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -27,46 +25,46 @@ pub enum Checked {
     Unknown,
 }
 
-type CheckFn = fn(&Value) -> Vec<TypedProblem>;
+pub(crate) type CheckFn = fn(&Value) -> Vec<TypedProblem>;
 
+/// Builds the table from a list of k8s-openapi types: each row's apiVersion and kind are
+/// the type's own `Resource` constants.
 macro_rules! table {
     ($($t:ty),* $(,)?) => {
         /// Every (apiVersion, kind) we validate, keyed by k8s-openapi's own constants.
-        const TABLE: &[(&str, &str, CheckFn)] = &[
-            $((<$t as Resource>::API_VERSION, <$t as Resource>::KIND, check_as::<$t>)),*
+        pub(crate) const TABLE: &[(&str, &str, super::CheckFn)] = &[
+            $((<$t as k8s_openapi::Resource>::API_VERSION, <$t as k8s_openapi::Resource>::KIND, super::check_as::<$t>)),*
         ];
     };
 }
 
-table!(
-    core::v1::ConfigMap,
-    core::v1::Endpoints,
-    core::v1::LimitRange,
-    core::v1::Namespace,
-    core::v1::PersistentVolume,
-    core::v1::PersistentVolumeClaim,
-    core::v1::Pod,
-    core::v1::ResourceQuota,
-    core::v1::Secret,
-    core::v1::Service,
-    core::v1::ServiceAccount,
-    apps::v1::DaemonSet,
-    apps::v1::Deployment,
-    apps::v1::ReplicaSet,
-    apps::v1::StatefulSet,
-    batch::v1::CronJob,
-    batch::v1::Job,
-    autoscaling::v2::HorizontalPodAutoscaler,
-    policy::v1::PodDisruptionBudget,
-    networking::v1::Ingress,
-    networking::v1::IngressClass,
-    networking::v1::NetworkPolicy,
-    rbac::v1::ClusterRole,
-    rbac::v1::ClusterRoleBinding,
-    rbac::v1::Role,
-    rbac::v1::RoleBinding,
-    storage::v1::StorageClass,
-);
+/// The list of types, generated from the k8s-openapi source (see its test).
+mod kinds;
+use kinds::TABLE;
+
+/// Is this (apiVersion, kind) a built-in type we decode?
+pub fn is_builtin(api_version: &str, kind: &str) -> bool {
+    TABLE
+        .iter()
+        .any(|(a, k, _)| *a == api_version && *k == kind)
+}
+
+/// The apiVersions that serve `kind` (built-in types only), in table order.
+pub fn served_as(kind: &str) -> Vec<&'static str> {
+    TABLE
+        .iter()
+        .filter(|(_, k, _)| *k == kind)
+        .map(|(a, _, _)| *a)
+        .collect()
+}
+
+/// The API groups of the built-in types ("" is the core group).
+pub fn builtin_groups() -> std::collections::BTreeSet<&'static str> {
+    TABLE
+        .iter()
+        .map(|(a, _, _)| a.rsplit_once('/').map_or("", |(g, _)| g))
+        .collect()
+}
 
 /// Validates one document against its typed struct.
 pub fn check(doc: &Value) -> Checked {
@@ -78,7 +76,7 @@ pub fn check(doc: &Value) -> Checked {
     }
 }
 
-fn check_as<T: DeserializeOwned + Serialize>(doc: &Value) -> Vec<TypedProblem> {
+pub(crate) fn check_as<T: DeserializeOwned + Serialize>(doc: &Value) -> Vec<TypedProblem> {
     let typed: T = match serde_path_to_error::deserialize(doc) {
         Ok(t) => t,
         Err(e) => {

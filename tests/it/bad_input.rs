@@ -2136,7 +2136,7 @@ fn big_inputs_finish_quickly() {
             1,
             "tolerations",
         ),
-        (vec!["validate", &m], 0, "3000 documents, 0 problems"),
+        (vec!["validate", &m], 0, "3000 documents, 0 errors"),
         (vec!["validate", &bad], 1, "and 2950 more problems"),
     ];
     for (args, code, needle) in cases {

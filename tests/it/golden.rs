@@ -225,7 +225,7 @@ fn mlflow_chart_validate_accepts_every_golden() {
         let r = common::run(&["validate", "--strict", &g], None);
         assert_eq!(r.code, 0, "{name}: {}", r.stdout);
         assert!(
-            r.stdout.contains(", 0 problems, 0 not validated"),
+            r.stdout.contains(", 0 errors, 0 warnings, 0 not validated"),
             "{}",
             r.stdout
         );
