@@ -88,7 +88,7 @@ fn linear(c: &mut Criterion) {
             b.iter(|| {
                 let docs = parse::parse_stream("bench.yaml", t).unwrap();
                 black_box(
-                    validate::validate(&docs, &Known::default())
+                    validate::validate(&docs, &Known::default(), validate::Severity::Warning)
                         .0
                         .problems
                         .len(),
