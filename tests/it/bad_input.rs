@@ -1112,7 +1112,8 @@ fn cases() -> Vec<Case> {
             vec![],
             &["--set", "securityContext.capabilities.add[0]=SYS_ADMIN"],
             1,
-            "only NET_BIND_SERVICE may be added",
+            // The API server's own rule (allowPrivilegeEscalation is false) comes first.
+            "cannot be false while capabilities.add holds CAP_SYS_ADMIN",
         ),
         c(
             "requests-over-limits",

@@ -6,6 +6,14 @@
 //! apimachinery's `validation.IsDNS1123Subdomain`/`IsQualifiedName`); the function names
 //! are given beside each rule.
 
+mod cluster;
+mod core;
+mod fields;
+mod networking;
+mod pod;
+mod rbac;
+mod workloads;
+
 use crate::parse::Document;
 use serde_json::Value;
 
@@ -245,15 +253,21 @@ pub fn check(docs: &[Document]) -> Vec<RuleProblem> {
             o.add("spec.replicas", "must be 0 or more");
         }
         for (n, t) in items(v.pointer("/spec/volumeClaimTemplates")) {
-            pvc_spec(
-                &mut o,
-                t.get("spec"),
-                &format!("spec.volumeClaimTemplates[{n}].spec"),
-            );
+            let at = format!("spec.volumeClaimTemplates[{n}].spec");
+            pvc_spec(&mut o, t.get("spec"), &at);
+            if let Some(spec) = t.get("spec") {
+                core::pvc(&mut o, spec, &at);
+            }
         }
         for (prefix, pod) in pod_specs(v) {
             pod_spec(&mut o, pod, &prefix);
+            pod::check(&mut o, pod, &prefix, d.kind());
         }
+        core::check(&mut o, d.kind(), v);
+        workloads::check(&mut o, d.kind(), v);
+        networking::check(&mut o, d.kind(), v);
+        rbac::check(&mut o, d.kind(), v);
+        cluster::check(&mut o, d.kind(), v);
         for (path, sel) in selectors(v) {
             label_selector(&mut o, sel, &path);
         }

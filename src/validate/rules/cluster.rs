@@ -1,0 +1,56 @@
+//! Cluster-level objects: StorageClass (`pkg/apis/storage/validation`), PriorityClass
+//! (`pkg/apis/scheduling/validation`) and Namespace, at v1.33.
+
+use super::Out;
+use super::fields::{get, one_of};
+use super::is_label_key;
+use serde_json::Value;
+
+pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
+    match kind {
+        "StorageClass" => {
+            // ValidateStorageClass: a qualified provisioner name, known policies.
+            match v.get("provisioner").and_then(Value::as_str) {
+                Some(p) if !p.is_empty() && is_label_key(p) => {}
+                Some(p) if !p.is_empty() => o.add(
+                    "provisioner",
+                    "must be a qualified name like kubernetes.io/aws-ebs",
+                ),
+                _ => o.add("provisioner", "required"),
+            }
+            one_of(o, v, "reclaimPolicy", "", &["Delete", "Retain"]);
+            one_of(
+                o,
+                v,
+                "volumeBindingMode",
+                "",
+                &["Immediate", "WaitForFirstConsumer"],
+            );
+        }
+        "PriorityClass" => {
+            // ValidatePriorityClass: user classes at most HighestUserDefinablePriority.
+            let system = v
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.starts_with("system-"));
+            if !system
+                && get(v, "value")
+                    .and_then(Value::as_i64)
+                    .is_some_and(|x| x > 1_000_000_000)
+            {
+                o.add(
+                    "value",
+                    "must be at most 1000000000 (higher values are reserved for system classes)",
+                );
+            }
+            one_of(
+                o,
+                v,
+                "preemptionPolicy",
+                "",
+                &["PreemptLowerPriority", "Never"],
+            );
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,347 @@
+//! Core objects other than pods: Service, Secret and ConfigMap, PersistentVolumeClaim,
+//! LimitRange, ResourceQuota, Endpoints, and every object's metadata (namespace,
+//! generateName, finalizers, owner references) — kubernetes
+//! `pkg/apis/core/validation/validation.go` and apimachinery's `ValidateObjectMeta` at
+//! v1.33, the function named beside each rule.
+
+use super::fields::{alternatives, dns_label, get, is_ip, one_of, port_name, port_or_name};
+use super::{Out, dns_subdomain, is_label_key, items, quantity_value};
+use serde_json::Value;
+use std::collections::HashSet;
+
+pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
+    metadata(o, v);
+    match kind {
+        "Service" => service(o, v),
+        "Secret" => secret(o, v),
+        "ConfigMap" => config_map(o, v),
+        "PersistentVolumeClaim" => {
+            if let Some(spec) = get(v, "spec") {
+                pvc(o, spec, "spec");
+            }
+        }
+        "LimitRange" => {
+            for (n, l) in items(v.pointer("/spec/limits")) {
+                one_of(
+                    o,
+                    l,
+                    "type",
+                    &format!("spec.limits[{n}]"),
+                    &["Pod", "Container", "PersistentVolumeClaim"],
+                );
+            }
+        }
+        "ResourceQuota" => {
+            for (k, q) in v
+                .pointer("/spec/hard")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if quantity_value(q).is_some_and(|x| x < 0.0) {
+                    o.add(
+                        format!("spec.hard.{k}"),
+                        "must be greater than or equal to 0",
+                    );
+                }
+            }
+        }
+        "Endpoints" => {
+            for (n, s) in items(v.get("subsets")) {
+                for field in ["addresses", "notReadyAddresses"] {
+                    for (m, a) in items(s.get(field)) {
+                        if !a.get("ip").and_then(Value::as_str).is_some_and(is_ip) {
+                            o.add(
+                                format!("subsets[{n}].{field}[{m}].ip"),
+                                "must be a valid IP address",
+                            );
+                        }
+                    }
+                }
+                for (m, p) in items(s.get("ports")) {
+                    one_of(
+                        o,
+                        p,
+                        "protocol",
+                        &format!("subsets[{n}].ports[{m}]"),
+                        &["TCP", "UDP", "SCTP"],
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// ValidateObjectMeta: namespace, generateName, finalizers, owner references.
+fn metadata(o: &mut Out<'_>, v: &Value) {
+    let Some(m) = get(v, "metadata") else { return };
+    if let Some(ns) = get(m, "namespace").and_then(Value::as_str)
+        && !ns.is_empty()
+        && !dns_label(ns)
+    {
+        o.add(
+            "metadata.namespace",
+            "must be a DNS-1123 label (lowercase letters, digits, '-', at most 63)",
+        );
+    }
+    if let Some(g) = get(m, "generateName").and_then(Value::as_str)
+        && !g.is_empty()
+        && !dns_subdomain(&format!("{g}x"))
+    {
+        o.add(
+            "metadata.generateName",
+            "must be the prefix of a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+        );
+    }
+    for (n, f) in items(m.get("finalizers")) {
+        if !f.as_str().is_some_and(is_label_key) {
+            o.add(
+                format!("metadata.finalizers[{n}]"),
+                "must be a qualified name like example.com/cleanup",
+            );
+        }
+    }
+    for (n, r) in items(m.get("ownerReferences")) {
+        for k in ["apiVersion", "kind", "name", "uid"] {
+            if r.get(k).and_then(Value::as_str).is_none_or(str::is_empty) {
+                o.add(format!("metadata.ownerReferences[{n}].{k}"), "required");
+            }
+        }
+    }
+}
+
+/// ValidateService.
+fn service(o: &mut Out<'_>, v: &Value) {
+    let Some(spec) = get(v, "spec") else { return };
+    const TYPES: &[&str] = &["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
+    one_of(o, spec, "type", "spec", TYPES);
+    let ty = spec
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("ClusterIP");
+    let cluster_ip = spec.get("clusterIP").and_then(Value::as_str).unwrap_or("");
+    if ty == "ExternalName" {
+        match spec.get("externalName").and_then(Value::as_str) {
+            Some(n) if !n.is_empty() && dns_subdomain(n.trim_end_matches('.')) => {}
+            Some(n) if !n.is_empty() => o.add("spec.externalName", "must be a DNS name"),
+            _ => o.add(
+                "spec.externalName",
+                "required for a Service of type ExternalName",
+            ),
+        }
+    }
+    if !(cluster_ip.is_empty() || cluster_ip == "None" || is_ip(cluster_ip)) {
+        o.add(
+            "spec.clusterIP",
+            "must be empty, 'None', or a valid IP address",
+        );
+    }
+    if cluster_ip == "None" && matches!(ty, "NodePort" | "LoadBalancer") {
+        o.add(
+            "spec.clusterIP",
+            format!("may not be 'None' for a {ty} Service"),
+        );
+    }
+    let ports: Vec<(usize, &Value)> = items(spec.get("ports")).collect();
+    if ports.is_empty() && ty != "ExternalName" && cluster_ip != "None" {
+        o.add(
+            "spec.ports",
+            "required: a Service needs at least one port (unless it is headless or ExternalName)",
+        );
+    }
+    let mut names = HashSet::new();
+    let mut seen = HashSet::new();
+    for (n, p) in &ports {
+        let at = format!("spec.ports[{n}]");
+        let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+        if ports.len() > 1 && name.is_empty() {
+            o.add(
+                format!("{at}.name"),
+                "required when the Service has more than one port",
+            );
+        }
+        if !name.is_empty() {
+            if !dns_label(name) {
+                o.add(
+                    format!("{at}.name"),
+                    "must be a DNS-1123 label (lowercase letters, digits, '-')",
+                );
+            } else if !names.insert(name.to_string()) {
+                o.add(
+                    format!("{at}.name"),
+                    format!("duplicate port name {name:?}"),
+                );
+            }
+        }
+        one_of(o, p, "protocol", &at, &["TCP", "UDP", "SCTP"]);
+        let proto = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
+        if let Some(port) = p.get("port").and_then(Value::as_i64)
+            && !seen.insert((port, proto.to_string()))
+        {
+            o.add(
+                format!("{at}.port"),
+                format!("duplicate port {port}/{proto}"),
+            );
+        }
+        if let Some(t) = get(p, "targetPort").filter(|t| t.is_string())
+            && !t.as_str().is_some_and(port_name)
+        {
+            port_or_name(o, Some(t), &format!("{at}.targetPort"));
+        }
+        if let Some(np) = get(p, "nodePort").and_then(Value::as_i64) {
+            if !matches!(ty, "NodePort" | "LoadBalancer") {
+                o.add(
+                    format!("{at}.nodePort"),
+                    format!("may not be used when type is '{ty}'"),
+                );
+            } else if !(1..=65535).contains(&np) {
+                o.add(
+                    format!("{at}.nodePort"),
+                    "must be a port number from 1 to 65535",
+                );
+            }
+        }
+    }
+    one_of(o, spec, "sessionAffinity", "spec", &["None", "ClientIP"]);
+    one_of(
+        o,
+        spec,
+        "internalTrafficPolicy",
+        "spec",
+        &["Cluster", "Local"],
+    );
+    if let Some(p) = get(spec, "externalTrafficPolicy").and_then(Value::as_str) {
+        if !matches!(ty, "NodePort" | "LoadBalancer") {
+            o.add(
+                "spec.externalTrafficPolicy",
+                format!("may only be set for NodePort and LoadBalancer Services, not '{ty}'"),
+            );
+        } else if !matches!(p, "Cluster" | "Local") {
+            o.add(
+                "spec.externalTrafficPolicy",
+                "unsupported value: must be Cluster or Local",
+            );
+        }
+    }
+    for (n, f) in items(spec.get("ipFamilies")) {
+        if !matches!(f.as_str(), Some("IPv4" | "IPv6")) {
+            o.add(
+                format!("spec.ipFamilies[{n}]"),
+                "unsupported value: must be IPv4 or IPv6",
+            );
+        }
+    }
+    one_of(
+        o,
+        spec,
+        "ipFamilyPolicy",
+        "spec",
+        &["SingleStack", "PreferDualStack", "RequireDualStack"],
+    );
+}
+
+/// ValidateSecret: the keys each built-in Secret type requires.
+fn secret(o: &mut Out<'_>, v: &Value) {
+    let ty = v.get("type").and_then(Value::as_str).unwrap_or("Opaque");
+    let has = |k: &str| {
+        ["data", "stringData"]
+            .iter()
+            .any(|f| v.get(*f).and_then(|d| d.get(k)).is_some())
+    };
+    let needs: &[&str] = match ty {
+        "kubernetes.io/tls" => &["tls.crt", "tls.key"],
+        "kubernetes.io/dockerconfigjson" => &[".dockerconfigjson"],
+        "kubernetes.io/dockercfg" => &[".dockercfg"],
+        "kubernetes.io/ssh-auth" => &["ssh-privatekey"],
+        _ => &[],
+    };
+    for k in needs {
+        if !has(k) {
+            o.add(
+                format!("data[{k:?}]"),
+                format!("required for a Secret of type {ty}"),
+            );
+        }
+    }
+    if ty == "kubernetes.io/basic-auth" && !has("username") && !has("password") {
+        o.add(
+            "data",
+            "a kubernetes.io/basic-auth Secret needs a username or password key",
+        );
+    }
+    if ty == "kubernetes.io/service-account-token"
+        && v.pointer("/metadata/annotations/kubernetes.io~1service-account.name")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+    {
+        o.add(
+            "metadata.annotations[\"kubernetes.io/service-account.name\"]",
+            "required for a Secret of type kubernetes.io/service-account-token",
+        );
+    }
+}
+
+/// ValidateConfigMap: a key may not be in both data and binaryData.
+fn config_map(o: &mut Out<'_>, v: &Value) {
+    let data: HashSet<&String> = v
+        .get("data")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k)
+        .collect();
+    for (k, _) in v
+        .get("binaryData")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if data.contains(k) {
+            o.add(format!("binaryData[{k:?}]"), "duplicate of a key in data");
+        }
+    }
+}
+
+/// ValidatePersistentVolumeClaimSpec: access modes, storage request, volume mode.
+pub(super) fn pvc(o: &mut Out<'_>, spec: &Value, at: &str) {
+    const MODES: &[&str] = &[
+        "ReadWriteOnce",
+        "ReadOnlyMany",
+        "ReadWriteMany",
+        "ReadWriteOncePod",
+    ];
+    let modes: Vec<(usize, &Value)> = items(spec.get("accessModes")).collect();
+    if modes.is_empty() && get(spec, "dataSource").is_none() && get(spec, "dataSourceRef").is_none()
+    {
+        o.add(
+            format!("{at}.accessModes"),
+            "at least 1 access mode is required",
+        );
+    }
+    for (n, m) in &modes {
+        if !m.as_str().is_some_and(|m| MODES.contains(&m)) {
+            o.add(
+                format!("{at}.accessModes[{n}]"),
+                format!("unsupported value: must be {}", alternatives(MODES)),
+            );
+        }
+    }
+    if modes.len() > 1
+        && modes
+            .iter()
+            .any(|(_, m)| m.as_str() == Some("ReadWriteOncePod"))
+    {
+        o.add(
+            format!("{at}.accessModes"),
+            "ReadWriteOncePod may not be combined with other access modes",
+        );
+    }
+    if spec.pointer("/resources/requests/storage").is_none() {
+        o.add(
+            format!("{at}.resources.requests.storage"),
+            "required: the size of the claim",
+        );
+    }
+    one_of(o, spec, "volumeMode", at, &["Block", "Filesystem"]);
+}

@@ -1,0 +1,740 @@
+//! Pod specs (Pods and every pod template): containers, ports, env, volumes and mounts,
+//! probes and lifecycle handlers, restart and DNS policy, scheduling (affinity,
+//! topology spread) and security-context combinations — kubernetes
+//! `pkg/apis/core/validation/validation.go` at v1.33 (`ValidatePodSpec`,
+//! `validateContainers`, `validateVolumes`, `validateProbe`, `validateAffinity`, …), the
+//! function named beside each rule.
+
+use super::fields::{
+    alternatives, dns_label, get, non_negative, one_of, port_name, port_or_name, positive,
+};
+use super::{Out, config_key, dns_subdomain, is_label_key, items};
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// The restart policy a pod template of `owner` must have (ValidatePodTemplateSpec for
+/// apps workloads: Always; ValidateJobSpec: OnFailure or Never).
+fn allowed_restart(owner: &str) -> &'static [&'static str] {
+    match owner {
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "ReplicationController" => {
+            &["Always"]
+        }
+        "Job" | "CronJob" => &["OnFailure", "Never"],
+        _ => &["Always", "OnFailure", "Never"],
+    }
+}
+
+/// Everything of a pod spec at `at`, owned by a `owner` (its kind).
+pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
+    // ValidatePodSpec → validateRestartPolicy; a pod template's empty policy defaults to
+    // Always before validation.
+    let restart = get(pod, "restartPolicy")
+        .and_then(Value::as_str)
+        .unwrap_or("Always");
+    let allowed = allowed_restart(owner);
+    if !allowed.contains(&restart) {
+        o.add(
+            format!("{at}.restartPolicy"),
+            format!(
+                "unsupported value {restart:?}: a {owner}'s pods must have restartPolicy {}",
+                alternatives(allowed)
+            ),
+        );
+    }
+    // validateDNSPolicy.
+    one_of(
+        o,
+        pod,
+        "dnsPolicy",
+        at,
+        &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
+    );
+    if get(pod, "dnsPolicy").and_then(Value::as_str) == Some("None")
+        && pod
+            .pointer("/dnsConfig/nameservers")
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty)
+    {
+        o.add(
+            format!("{at}.dnsConfig.nameservers"),
+            "must give at least one nameserver when dnsPolicy is None",
+        );
+    }
+    // ValidatePodSpec: hostname and subdomain are DNS-1123 labels.
+    for k in ["hostname", "subdomain"] {
+        if let Some(h) = get(pod, k).and_then(Value::as_str)
+            && !h.is_empty()
+            && !dns_label(h)
+        {
+            o.add(
+                format!("{at}.{k}"),
+                "must be a DNS-1123 label (lowercase letters, digits, '-')",
+            );
+        }
+    }
+    non_negative(o, pod, "terminationGracePeriodSeconds", at);
+    positive(o, pod, "activeDeadlineSeconds", at);
+    for k in ["priorityClassName", "serviceAccountName", "schedulerName"] {
+        if let Some(n) = get(pod, k).and_then(Value::as_str)
+            && !n.is_empty()
+            && !dns_subdomain(n)
+        {
+            o.add(
+                format!("{at}.{k}"),
+                "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+            );
+        }
+    }
+    for (n, s) in items(pod.get("imagePullSecrets")) {
+        if s.get("name")
+            .and_then(Value::as_str)
+            .is_some_and(str::is_empty)
+        {
+            o.add(
+                format!("{at}.imagePullSecrets[{n}].name"),
+                "required: the name of a Secret",
+            );
+        }
+    }
+    volumes(o, pod, at);
+    containers(o, pod, at);
+    affinity(o, pod, at);
+    topology_spread(o, pod, at);
+    if let Some(sc) = get(pod, "securityContext") {
+        sysctls(o, sc, &format!("{at}.securityContext"));
+    }
+}
+
+/// validateVolumes: names are unique DNS-1123 labels, each with exactly one source; and
+/// the sources' own fields.
+fn volumes(o: &mut Out<'_>, pod: &Value, at: &str) {
+    let mut names = HashSet::new();
+    for (n, v) in items(pod.get("volumes")) {
+        let vat = format!("{at}.volumes[{n}]");
+        let name = v.get("name").and_then(Value::as_str).unwrap_or("");
+        if !dns_label(name) {
+            o.add(
+                format!("{vat}.name"),
+                "must be a DNS-1123 label (lowercase letters, digits, '-', at most 63)",
+            );
+        } else if !names.insert(name.to_string()) {
+            o.add(
+                format!("{vat}.name"),
+                format!("duplicate volume name {name:?}"),
+            );
+        }
+        let sources: Vec<&String> = v
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(k, x)| *k != "name" && !x.is_null())
+            .map(|(k, _)| k)
+            .collect();
+        match sources.len() {
+            0 => o.add(vat.clone(), "must specify a volume type (emptyDir, configMap, secret, persistentVolumeClaim, …)"),
+            1 => {}
+            _ => o.add(vat.clone(), "may not specify more than one volume type"),
+        }
+        if let Some(h) = get(v, "hostPath") {
+            one_of(
+                o,
+                h,
+                "type",
+                &format!("{vat}.hostPath"),
+                &[
+                    "DirectoryOrCreate",
+                    "Directory",
+                    "FileOrCreate",
+                    "File",
+                    "Socket",
+                    "CharDevice",
+                    "BlockDevice",
+                ],
+            );
+        }
+        if let Some(e) = get(v, "emptyDir") {
+            let medium = e.get("medium").and_then(Value::as_str).unwrap_or("");
+            if !(medium.is_empty() || medium == "Memory" || medium.starts_with("HugePages")) {
+                o.add(
+                    format!("{vat}.emptyDir.medium"),
+                    "unsupported value: must be \"\", Memory or HugePages",
+                );
+            }
+            if let Some(q) = get(e, "sizeLimit")
+                && super::quantity_value(q).is_some_and(|x| x < 0.0)
+            {
+                o.add(
+                    format!("{vat}.emptyDir.sizeLimit"),
+                    "must be greater than or equal to 0",
+                );
+            }
+        }
+        // validateConfigMapVolumeSource & co.: file modes are 0–0777.
+        for src in ["configMap", "secret", "projected", "downwardAPI"] {
+            if let Some(s) = get(v, src) {
+                let sat = format!("{vat}.{src}");
+                mode(o, s, "defaultMode", &sat);
+                for (m, it) in items(s.get("items")) {
+                    mode(o, it, "mode", &format!("{sat}.items[{m}]"));
+                    if let Some(k) = it.get("key").and_then(Value::as_str)
+                        && !config_key(k)
+                    {
+                        o.add(
+                            format!("{sat}.items[{m}].key"),
+                            "must be a key: letters, digits, '-', '_' and '.'",
+                        );
+                    }
+                    local_path(o, it.get("path"), &format!("{sat}.items[{m}].path"), true);
+                }
+            }
+        }
+        if let Some(c) = get(v, "persistentVolumeClaim")
+            && c.get("claimName")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+        {
+            o.add(format!("{vat}.persistentVolumeClaim.claimName"), "required");
+        }
+    }
+}
+
+fn mode(o: &mut Out<'_>, v: &Value, key: &str, at: &str) {
+    if let Some(m) = get(v, key).and_then(Value::as_i64)
+        && !(0..=0o777).contains(&m)
+    {
+        o.add(
+            format!("{at}.{key}"),
+            "must be a file mode from 0 to 0777 (511)",
+        );
+    }
+}
+
+/// validateLocalDescendingPath: relative, without a `..` element (and, for item paths,
+/// not empty).
+fn local_path(o: &mut Out<'_>, p: Option<&Value>, at: &str, required: bool) {
+    let Some(p) = p.and_then(Value::as_str) else {
+        return;
+    };
+    if p.is_empty() {
+        if required {
+            o.add(at, "required");
+        }
+        return;
+    }
+    if p.starts_with('/') {
+        o.add(at, "must be a relative path");
+    }
+    if p.split(['/', '\\']).any(|e| e == "..") {
+        o.add(at, "must not contain '..'");
+    }
+}
+
+/// validateContainers / validateInitContainers: names, images, ports, env, mounts,
+/// probes, lifecycle, policies, resources names.
+fn containers(o: &mut Out<'_>, pod: &Value, at: &str) {
+    if pod
+        .get("containers")
+        .and_then(Value::as_array)
+        .is_none_or(Vec::is_empty)
+    {
+        o.add(
+            format!("{at}.containers"),
+            "required: a pod needs at least one container",
+        );
+    }
+    let mut names = HashSet::new();
+    for field in ["initContainers", "containers", "ephemeralContainers"] {
+        for (n, c) in items(pod.get(field)) {
+            let cat = format!("{at}.{field}[{n}]");
+            let name = c.get("name").and_then(Value::as_str).unwrap_or("");
+            if !dns_label(name) {
+                o.add(
+                    format!("{cat}.name"),
+                    "must be a DNS-1123 label (lowercase letters, digits, '-', at most 63)",
+                );
+            } else if !names.insert(name.to_string()) {
+                o.add(format!("{cat}.name"), format!("duplicate container name {name:?} (names are unique across containers and initContainers)"));
+            }
+            if field != "ephemeralContainers"
+                && c.get("image")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+            {
+                o.add(format!("{cat}.image"), "required: the container's image");
+            }
+            one_of(
+                o,
+                c,
+                "imagePullPolicy",
+                &cat,
+                &["Always", "IfNotPresent", "Never"],
+            );
+            one_of(
+                o,
+                c,
+                "terminationMessagePolicy",
+                &cat,
+                &["File", "FallbackToLogsOnError"],
+            );
+            match field {
+                // Sidecar containers (restartPolicy: Always) are the only init policy.
+                "initContainers" => one_of(o, c, "restartPolicy", &cat, &["Always"]),
+                _ => {
+                    if get(c, "restartPolicy").is_some() {
+                        o.add(
+                            format!("{cat}.restartPolicy"),
+                            "may only be set on init containers",
+                        );
+                    }
+                }
+            }
+            if field == "ephemeralContainers" && get(c, "ports").is_some() {
+                o.add(
+                    format!("{cat}.ports"),
+                    "ephemeral containers may not have ports",
+                );
+            }
+            ports(o, c, &cat);
+            env(o, c, &cat);
+            mounts(o, c, &cat);
+            for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+                if let Some(p) = get(c, probe) {
+                    self::probe(o, p, &format!("{cat}.{probe}"), probe != "readinessProbe");
+                }
+            }
+            for hook in ["postStart", "preStop"] {
+                if let Some(h) = c.pointer(&format!("/lifecycle/{hook}")) {
+                    handler(
+                        o,
+                        h,
+                        &format!("{cat}.lifecycle.{hook}"),
+                        &["exec", "httpGet", "tcpSocket", "sleep"],
+                    );
+                }
+            }
+            resource_names(o, c.get("resources"), &format!("{cat}.resources"));
+            if let Some(sc) = get(c, "securityContext") {
+                security(o, sc, &format!("{cat}.securityContext"));
+            }
+        }
+    }
+}
+
+/// validateContainerPorts: numbers, protocols, unique names.
+fn ports(o: &mut Out<'_>, c: &Value, cat: &str) {
+    let mut names = HashSet::new();
+    for (m, p) in items(c.get("ports")) {
+        let pat = format!("{cat}.ports[{m}]");
+        if p.get("containerPort").is_none() {
+            o.add(format!("{pat}.containerPort"), "required");
+        }
+        if let Some(h) = get(p, "hostPort").and_then(Value::as_i64)
+            && h != 0
+            && !(1..=65535).contains(&h)
+        {
+            o.add(
+                format!("{pat}.hostPort"),
+                "must be a port number from 1 to 65535",
+            );
+        }
+        one_of(o, p, "protocol", &pat, &["TCP", "UDP", "SCTP"]);
+        if let Some(name) = get(p, "name").and_then(Value::as_str) {
+            if !port_name(name) {
+                // Reported by the cross-object checks with the container's context.
+            } else if !names.insert(name.to_string()) {
+                o.add(
+                    format!("{pat}.name"),
+                    format!("duplicate port name {name:?}"),
+                );
+            }
+        }
+    }
+}
+
+/// The fieldRef paths a container may read (validateDownwardAPIFieldRef, env variant).
+fn field_path_ok(p: &str) -> bool {
+    const PLAIN: &[&str] = &[
+        "metadata.name",
+        "metadata.namespace",
+        "metadata.uid",
+        "metadata.labels",
+        "metadata.annotations",
+        "spec.nodeName",
+        "spec.serviceAccountName",
+        "status.hostIP",
+        "status.hostIPs",
+        "status.podIP",
+        "status.podIPs",
+    ];
+    PLAIN.contains(&p)
+        || ["metadata.labels['", "metadata.annotations['"]
+            .iter()
+            .any(|pre| {
+                p.strip_prefix(pre)
+                    .is_some_and(|r| r.len() > 2 && r.ends_with("']"))
+            })
+}
+
+/// validateEnv / validateEnvVarValueFrom.
+fn env(o: &mut Out<'_>, c: &Value, cat: &str) {
+    for (m, e) in items(c.get("env")) {
+        let eat = format!("{cat}.env[{m}]");
+        let has_value = e
+            .get("value")
+            .and_then(Value::as_str)
+            .is_some_and(|v| !v.is_empty());
+        let Some(from) = get(e, "valueFrom") else {
+            continue;
+        };
+        if has_value {
+            o.add(
+                format!("{eat}.valueFrom"),
+                "may not be given when value is not empty",
+            );
+        }
+        let sources = [
+            "fieldRef",
+            "resourceFieldRef",
+            "configMapKeyRef",
+            "secretKeyRef",
+            "fileKeyRef",
+        ]
+        .iter()
+        .filter(|k| get(from, k).is_some())
+        .count();
+        match sources {
+            0 => o.add(
+                format!("{eat}.valueFrom"),
+                "must give one of fieldRef, resourceFieldRef, configMapKeyRef or secretKeyRef",
+            ),
+            1 => {}
+            _ => o.add(
+                format!("{eat}.valueFrom"),
+                "may not have more than one field specified at a time",
+            ),
+        }
+        if let Some(p) = from.pointer("/fieldRef/fieldPath").and_then(Value::as_str)
+            && !field_path_ok(p)
+        {
+            o.add(format!("{eat}.valueFrom.fieldRef.fieldPath"), "unsupported value: a container may read metadata.name, metadata.namespace, metadata.uid, metadata.labels['…'], metadata.annotations['…'], spec.nodeName, spec.serviceAccountName, status.hostIP(s) or status.podIP(s)");
+        }
+        if let Some(r) = from
+            .pointer("/resourceFieldRef/resource")
+            .and_then(Value::as_str)
+        {
+            let ok = ["limits.", "requests."].iter().any(|pre| {
+                r.strip_prefix(pre).is_some_and(|x| {
+                    matches!(x, "cpu" | "memory" | "ephemeral-storage")
+                        || x.starts_with("hugepages-")
+                })
+            });
+            if !ok {
+                o.add(format!("{eat}.valueFrom.resourceFieldRef.resource"), "unsupported value: limits.cpu, limits.memory, limits.ephemeral-storage, requests.* or hugepages");
+            }
+        }
+    }
+}
+
+/// validateVolumeMounts: a path, no duplicate paths, relative subPaths (that the volume
+/// exists is a cross-check in `semantic.rs`).
+fn mounts(o: &mut Out<'_>, c: &Value, cat: &str) {
+    let mut paths = HashSet::new();
+    for (m, v) in items(c.get("volumeMounts")) {
+        let mat = format!("{cat}.volumeMounts[{m}]");
+        let path = v.get("mountPath").and_then(Value::as_str).unwrap_or("");
+        if path.is_empty() {
+            o.add(format!("{mat}.mountPath"), "required");
+        } else if !paths.insert(path.to_string()) {
+            o.add(format!("{mat}.mountPath"), "must be unique");
+        }
+        local_path(o, v.get("subPath"), &format!("{mat}.subPath"), false);
+        one_of(
+            o,
+            v,
+            "mountPropagation",
+            &mat,
+            &["None", "HostToContainer", "Bidirectional"],
+        );
+    }
+}
+
+/// validateHandler: exactly one action.
+fn handler(o: &mut Out<'_>, h: &Value, at: &str, kinds: &[&str]) {
+    let set: Vec<&&str> = kinds.iter().filter(|k| get(h, k).is_some()).collect();
+    match set.len() {
+        0 => o.add(
+            at,
+            format!("must specify a handler type ({})", alternatives(kinds)),
+        ),
+        1 => {}
+        _ => o.add(at, "may not specify more than one handler type"),
+    }
+    if let Some(g) = get(h, "httpGet") {
+        port_or_name(o, g.get("port"), &format!("{at}.httpGet.port"));
+        one_of(o, g, "scheme", &format!("{at}.httpGet"), &["HTTP", "HTTPS"]);
+    }
+    if let Some(t) = get(h, "tcpSocket") {
+        port_or_name(o, t.get("port"), &format!("{at}.tcpSocket.port"));
+    }
+    if let Some(g) = get(h, "grpc")
+        && !g
+            .get("port")
+            .and_then(Value::as_i64)
+            .is_some_and(|p| (1..=65535).contains(&p))
+    {
+        o.add(
+            format!("{at}.grpc.port"),
+            "must be a port number from 1 to 65535",
+        );
+    }
+}
+
+/// validateProbe: one handler, non-negative timings; liveness and startup probes need
+/// successThreshold 1.
+fn probe(o: &mut Out<'_>, p: &Value, at: &str, success_is_one: bool) {
+    handler(o, p, at, &["exec", "httpGet", "tcpSocket", "grpc"]);
+    for k in [
+        "initialDelaySeconds",
+        "timeoutSeconds",
+        "periodSeconds",
+        "successThreshold",
+        "failureThreshold",
+    ] {
+        non_negative(o, p, k, at);
+    }
+    if let Some(t) = get(p, "terminationGracePeriodSeconds").and_then(Value::as_i64)
+        && t <= 0
+    {
+        o.add(
+            format!("{at}.terminationGracePeriodSeconds"),
+            "must be greater than 0",
+        );
+    }
+    if success_is_one
+        && get(p, "successThreshold")
+            .and_then(Value::as_i64)
+            .is_some_and(|n| n != 1)
+    {
+        o.add(
+            format!("{at}.successThreshold"),
+            "must be 1 for liveness and startup probes",
+        );
+    }
+}
+
+/// validateResourceName for container resources: a standard name, hugepages-<size>, or a
+/// domain-prefixed extended resource (`example.com/gpu`); hugepages need a limit.
+fn resource_names(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
+    let Some(r) = r else { return };
+    for kind in ["requests", "limits"] {
+        for (name, _) in r.get(kind).and_then(Value::as_object).into_iter().flatten() {
+            let standard = matches!(name.as_str(), "cpu" | "memory" | "ephemeral-storage")
+                || name.starts_with("hugepages-");
+            let extended = name.contains('/')
+                && is_label_key(name)
+                && !name.starts_with("kubernetes.io/")
+                && !name.starts_with("requests.");
+            if !standard && !extended {
+                o.add(format!("{at}.{kind}.{name}"), "unsupported resource name: cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource like example.com/gpu");
+            }
+            if kind == "requests"
+                && name.starts_with("hugepages-")
+                && r.pointer(&format!("/limits/{name}")).is_none()
+            {
+                o.add(
+                    format!("{at}.limits.{name}"),
+                    "required: hugepages requests need an equal limit",
+                );
+            }
+        }
+    }
+}
+
+/// validateSecurityContext: capability and escalation combinations, enumerations.
+fn security(o: &mut Out<'_>, sc: &Value, at: &str) {
+    let no_escalation = sc.get("allowPrivilegeEscalation") == Some(&Value::Bool(false));
+    let adds_sys_admin = items(sc.pointer("/capabilities/add"))
+        .any(|(_, c)| matches!(c.as_str(), Some("SYS_ADMIN" | "CAP_SYS_ADMIN")));
+    if no_escalation && adds_sys_admin {
+        o.add(
+            format!("{at}.allowPrivilegeEscalation"),
+            "cannot be false while capabilities.add holds CAP_SYS_ADMIN",
+        );
+    }
+    if let Some(p) = get(sc, "seccompProfile") {
+        one_of(
+            o,
+            p,
+            "type",
+            &format!("{at}.seccompProfile"),
+            &["RuntimeDefault", "Unconfined", "Localhost"],
+        );
+    }
+    if let Some(p) = get(sc, "appArmorProfile") {
+        one_of(
+            o,
+            p,
+            "type",
+            &format!("{at}.appArmorProfile"),
+            &["RuntimeDefault", "Unconfined", "Localhost"],
+        );
+    }
+    one_of(o, sc, "procMount", at, &["Default", "Unmasked"]);
+}
+
+/// validateSysctls: names like kernel.shm_rmid_forced or net/ipv4/ip_forward.
+fn sysctls(o: &mut Out<'_>, sc: &Value, at: &str) {
+    for (n, s) in items(sc.get("sysctls")) {
+        let name = s.get("name").and_then(Value::as_str).unwrap_or("");
+        let ok = !name.is_empty()
+            && name.len() <= 253
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-/".contains(&b))
+            && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit());
+        if !ok {
+            o.add(
+                format!("{at}.sysctls[{n}].name"),
+                "must be a sysctl name like kernel.shm_rmid_forced",
+            );
+        }
+    }
+}
+
+/// validateNodeSelectorRequirement: operators and their values.
+fn node_requirement(o: &mut Out<'_>, e: &Value, at: &str) {
+    let op = e.get("operator").and_then(Value::as_str).unwrap_or("");
+    let values: Vec<&Value> = items(e.get("values")).map(|(_, v)| v).collect();
+    match op {
+        "In" | "NotIn" if values.is_empty() => o.add(
+            format!("{at}.values"),
+            "must be specified when operator is In or NotIn",
+        ),
+        "Exists" | "DoesNotExist" if !values.is_empty() => o.add(
+            format!("{at}.values"),
+            "may not be specified when operator is Exists or DoesNotExist",
+        ),
+        "Gt" | "Lt"
+            if values.len() != 1
+                || values[0].as_str().is_none_or(|v| v.parse::<i64>().is_err()) =>
+        {
+            o.add(
+                format!("{at}.values"),
+                "must be one integer when operator is Gt or Lt",
+            )
+        }
+        "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" => {}
+        _ => o.add(
+            format!("{at}.operator"),
+            "unsupported value: must be In, NotIn, Exists, DoesNotExist, Gt or Lt",
+        ),
+    }
+    if let Some(k) = e.get("key").and_then(Value::as_str)
+        && !is_label_key(k)
+    {
+        o.add(format!("{at}.key"), "invalid label key");
+    }
+}
+
+fn node_selector_term(o: &mut Out<'_>, t: &Value, at: &str) {
+    for (n, e) in items(t.get("matchExpressions")) {
+        node_requirement(o, e, &format!("{at}.matchExpressions[{n}]"));
+    }
+}
+
+/// validateAffinity.
+fn affinity(o: &mut Out<'_>, pod: &Value, at: &str) {
+    let Some(a) = get(pod, "affinity") else {
+        return;
+    };
+    let aat = format!("{at}.affinity");
+    if let Some(req) = a.pointer("/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution") {
+        let rat = format!("{aat}.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution");
+        let terms: Vec<_> = items(req.get("nodeSelectorTerms")).collect();
+        if terms.is_empty() {
+            o.add(
+                format!("{rat}.nodeSelectorTerms"),
+                "must have at least one node selector term",
+            );
+        }
+        for (n, t) in terms {
+            node_selector_term(o, t, &format!("{rat}.nodeSelectorTerms[{n}]"));
+        }
+    }
+    for (n, p) in items(a.pointer("/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution"))
+    {
+        let pat =
+            format!("{aat}.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[{n}]");
+        weight(o, p, &pat);
+        if let Some(pref) = get(p, "preference") {
+            node_selector_term(o, pref, &format!("{pat}.preference"));
+        }
+    }
+    for kind in ["podAffinity", "podAntiAffinity"] {
+        for (n, t) in items(a.pointer(&format!(
+            "/{kind}/requiredDuringSchedulingIgnoredDuringExecution"
+        ))) {
+            let tat = format!("{aat}.{kind}.requiredDuringSchedulingIgnoredDuringExecution[{n}]");
+            topology_key(o, t, &tat);
+        }
+        for (n, w) in items(a.pointer(&format!(
+            "/{kind}/preferredDuringSchedulingIgnoredDuringExecution"
+        ))) {
+            let wat = format!("{aat}.{kind}.preferredDuringSchedulingIgnoredDuringExecution[{n}]");
+            weight(o, w, &wat);
+            if let Some(t) = get(w, "podAffinityTerm") {
+                topology_key(o, t, &format!("{wat}.podAffinityTerm"));
+            }
+        }
+    }
+}
+
+fn weight(o: &mut Out<'_>, v: &Value, at: &str) {
+    if !get(v, "weight")
+        .and_then(Value::as_i64)
+        .is_some_and(|w| (1..=100).contains(&w))
+    {
+        o.add(format!("{at}.weight"), "must be in the range 1-100");
+    }
+}
+
+fn topology_key(o: &mut Out<'_>, t: &Value, at: &str) {
+    match t.get("topologyKey").and_then(Value::as_str) {
+        Some(k) if !k.is_empty() && is_label_key(k) => {}
+        Some(k) if !k.is_empty() => o.add(format!("{at}.topologyKey"), "invalid label key"),
+        _ => o.add(format!("{at}.topologyKey"), "required: can not be empty"),
+    }
+}
+
+/// validateTopologySpreadConstraints.
+fn topology_spread(o: &mut Out<'_>, pod: &Value, at: &str) {
+    for (n, c) in items(pod.get("topologySpreadConstraints")) {
+        let cat = format!("{at}.topologySpreadConstraints[{n}]");
+        if get(c, "maxSkew")
+            .and_then(Value::as_i64)
+            .is_none_or(|s| s <= 0)
+        {
+            o.add(format!("{cat}.maxSkew"), "must be greater than 0");
+        }
+        topology_key(o, c, &cat);
+        match c.get("whenUnsatisfiable").and_then(Value::as_str) {
+            Some("DoNotSchedule" | "ScheduleAnyway") => {}
+            _ => o.add(
+                format!("{cat}.whenUnsatisfiable"),
+                "unsupported value: must be DoNotSchedule or ScheduleAnyway",
+            ),
+        }
+        if let Some(m) = get(c, "minDomains").and_then(Value::as_i64) {
+            if m <= 0 {
+                o.add(format!("{cat}.minDomains"), "must be greater than 0");
+            } else if c.get("whenUnsatisfiable").and_then(Value::as_str) != Some("DoNotSchedule") {
+                o.add(
+                    format!("{cat}.minDomains"),
+                    "can only be used with whenUnsatisfiable: DoNotSchedule",
+                );
+            }
+        }
+        one_of(o, c, "nodeAffinityPolicy", &cat, &["Honor", "Ignore"]);
+        one_of(o, c, "nodeTaintsPolicy", &cat, &["Honor", "Ignore"]);
+    }
+}

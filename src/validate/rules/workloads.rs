@@ -1,0 +1,467 @@
+//! Workload controllers: Deployment, ReplicaSet, StatefulSet, DaemonSet (kubernetes
+//! `pkg/apis/apps/validation/validation.go`), Job and CronJob
+//! (`pkg/apis/batch/validation/validation.go`), PodDisruptionBudget
+//! (`pkg/apis/policy/validation/validation.go`) and HorizontalPodAutoscaler
+//! (`pkg/apis/autoscaling/validation/validation.go`), at v1.33.
+
+use super::Out;
+use super::fields::{
+    get, int_or_percent, int_or_percent_field, non_negative, one_of, path_segment, positive,
+};
+use serde_json::Value;
+
+pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
+    let Some(spec) = get(v, "spec") else { return };
+    match kind {
+        "Deployment" => deployment(o, spec),
+        "ReplicaSet" => apps_common(o, spec),
+        "StatefulSet" => statefulset(o, spec),
+        "DaemonSet" => daemonset(o, spec),
+        "Job" => job(o, spec, "spec"),
+        "CronJob" => cronjob(o, v, spec),
+        "PodDisruptionBudget" => pdb(o, spec),
+        "HorizontalPodAutoscaler" => hpa(o, v, spec),
+        _ => {}
+    }
+}
+
+/// ValidateDeploymentSpec & co.: minReadySeconds and revisionHistoryLimit are
+/// non-negative.
+fn apps_common(o: &mut Out<'_>, spec: &Value) {
+    non_negative(o, spec, "minReadySeconds", "spec");
+    non_negative(o, spec, "revisionHistoryLimit", "spec");
+}
+
+/// ValidateDeploymentSpec, ValidateDeploymentStrategy, ValidateRollingUpdateDeployment.
+fn deployment(o: &mut Out<'_>, spec: &Value) {
+    apps_common(o, spec);
+    if let Some(d) = get(spec, "progressDeadlineSeconds").and_then(Value::as_i64) {
+        let min_ready = get(spec, "minReadySeconds")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        if d <= min_ready {
+            o.add(
+                "spec.progressDeadlineSeconds",
+                "must be greater than minReadySeconds",
+            );
+        }
+    }
+    let Some(strategy) = get(spec, "strategy") else {
+        return;
+    };
+    one_of(
+        o,
+        strategy,
+        "type",
+        "spec.strategy",
+        &["Recreate", "RollingUpdate"],
+    );
+    let ty = strategy
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("RollingUpdate");
+    let Some(ru) = get(strategy, "rollingUpdate") else {
+        return;
+    };
+    if ty == "Recreate" {
+        o.add(
+            "spec.strategy.rollingUpdate",
+            "may not be specified when strategy type is 'Recreate'",
+        );
+        return;
+    }
+    let at = "spec.strategy.rollingUpdate";
+    int_or_percent_field(o, ru, "maxUnavailable", at, true);
+    int_or_percent_field(o, ru, "maxSurge", at, false);
+    let zero = |k: &str| {
+        ru.get(k)
+            .and_then(int_or_percent)
+            .is_some_and(|(n, _)| n == 0)
+    };
+    if zero("maxUnavailable") && zero("maxSurge") {
+        o.add(
+            format!("{at}.maxUnavailable"),
+            "may not be 0 when maxSurge is 0",
+        );
+    }
+}
+
+/// ValidateStatefulSetSpec.
+fn statefulset(o: &mut Out<'_>, spec: &Value) {
+    apps_common(o, spec);
+    one_of(
+        o,
+        spec,
+        "podManagementPolicy",
+        "spec",
+        &["OrderedReady", "Parallel"],
+    );
+    if let Some(u) = get(spec, "updateStrategy") {
+        one_of(
+            o,
+            u,
+            "type",
+            "spec.updateStrategy",
+            &["RollingUpdate", "OnDelete"],
+        );
+        if u.get("type").and_then(Value::as_str) == Some("OnDelete")
+            && get(u, "rollingUpdate").is_some()
+        {
+            o.add(
+                "spec.updateStrategy.rollingUpdate",
+                "only allowed for updateStrategy 'RollingUpdate'",
+            );
+        }
+        if let Some(ru) = get(u, "rollingUpdate") {
+            non_negative(o, ru, "partition", "spec.updateStrategy.rollingUpdate");
+            int_or_percent_field(
+                o,
+                ru,
+                "maxUnavailable",
+                "spec.updateStrategy.rollingUpdate",
+                true,
+            );
+        }
+    }
+    if let Some(p) = get(spec, "persistentVolumeClaimRetentionPolicy") {
+        for k in ["whenDeleted", "whenScaled"] {
+            one_of(
+                o,
+                p,
+                k,
+                "spec.persistentVolumeClaimRetentionPolicy",
+                &["Retain", "Delete"],
+            );
+        }
+    }
+    if let Some(ord) = get(spec, "ordinals") {
+        non_negative(o, ord, "start", "spec.ordinals");
+    }
+}
+
+/// ValidateDaemonSetSpec, ValidateDaemonSetUpdateStrategy.
+fn daemonset(o: &mut Out<'_>, spec: &Value) {
+    apps_common(o, spec);
+    if let Some(u) = get(spec, "updateStrategy") {
+        one_of(
+            o,
+            u,
+            "type",
+            "spec.updateStrategy",
+            &["RollingUpdate", "OnDelete"],
+        );
+        if let Some(ru) = get(u, "rollingUpdate") {
+            int_or_percent_field(
+                o,
+                ru,
+                "maxUnavailable",
+                "spec.updateStrategy.rollingUpdate",
+                true,
+            );
+            int_or_percent_field(o, ru, "maxSurge", "spec.updateStrategy.rollingUpdate", true);
+        }
+    }
+}
+
+/// ValidateJobSpec (the pod template's restartPolicy is checked with the pod spec).
+fn job(o: &mut Out<'_>, spec: &Value, at: &str) {
+    for k in [
+        "parallelism",
+        "completions",
+        "backoffLimit",
+        "ttlSecondsAfterFinished",
+        "backoffLimitPerIndex",
+        "maxFailedIndexes",
+    ] {
+        non_negative(o, spec, k, at);
+    }
+    positive(o, spec, "activeDeadlineSeconds", at);
+    one_of(o, spec, "completionMode", at, &["NonIndexed", "Indexed"]);
+    one_of(
+        o,
+        spec,
+        "podReplacementPolicy",
+        at,
+        &["TerminatingOrFailed", "Failed"],
+    );
+    if spec.get("completionMode").and_then(Value::as_str) == Some("Indexed")
+        && get(spec, "completions").is_none()
+    {
+        o.add(
+            format!("{at}.completions"),
+            "required when completionMode is Indexed",
+        );
+    }
+}
+
+/// ValidateCronJobSpec: schedule, time zone, policy, history limits; the name leaves
+/// room for the Jobs' 11-character suffix (at most 52).
+fn cronjob(o: &mut Out<'_>, v: &Value, spec: &Value) {
+    if let Some(name) = v.pointer("/metadata/name").and_then(Value::as_str)
+        && name.len() > 52
+    {
+        o.add(
+            "metadata.name",
+            "must be no more than 52 characters (the CronJob's Jobs add a suffix)",
+        );
+    }
+    let schedule = spec.get("schedule").and_then(Value::as_str).unwrap_or("");
+    if schedule.is_empty() {
+        o.add("spec.schedule", "required");
+    } else if schedule.contains("TZ") {
+        o.add(
+            "spec.schedule",
+            "cannot use TZ or CRON_TZ in schedule, use timeZone field instead",
+        );
+    } else if let Err(why) = cron_schedule(schedule) {
+        o.add("spec.schedule", format!("invalid schedule: {why}"));
+    }
+    if let Some(tz) = get(spec, "timeZone").and_then(Value::as_str)
+        && !time_zone_ok(tz)
+    {
+        o.add(
+            "spec.timeZone",
+            "must be a time zone name like Europe/Berlin or UTC",
+        );
+    }
+    one_of(
+        o,
+        spec,
+        "concurrencyPolicy",
+        "spec",
+        &["Allow", "Forbid", "Replace"],
+    );
+    for k in [
+        "startingDeadlineSeconds",
+        "successfulJobsHistoryLimit",
+        "failedJobsHistoryLimit",
+    ] {
+        non_negative(o, spec, k, "spec");
+    }
+    if let Some(js) = spec.pointer("/jobTemplate/spec") {
+        job(o, js, "spec.jobTemplate.spec");
+    }
+}
+
+/// The shape of an IANA time zone name (validateTimeZone loads it; without a zone
+/// database here, the name's syntax is checked).
+fn time_zone_ok(tz: &str) -> bool {
+    !tz.is_empty()
+        && !tz.starts_with(['/', '.'])
+        && !tz.contains("..")
+        && tz
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/_+-".contains(&b))
+        && tz.starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// robfig/cron's standard parser (what the CronJob controller uses): five fields, or a
+/// descriptor (`@daily`, `@every 1h`, …).
+fn cron_schedule(s: &str) -> Result<(), String> {
+    if let Some(d) = s.strip_prefix('@') {
+        return match d {
+            "yearly" | "annually" | "monthly" | "weekly" | "daily" | "midnight" | "hourly" => {
+                Ok(())
+            }
+            _ if d.starts_with("every ") => Ok(()),
+            _ => Err(format!("unrecognized descriptor @{d}")),
+        };
+    }
+    let fields: Vec<&str> = s.split_whitespace().collect();
+    if fields.len() != 5 {
+        return Err(format!("expected exactly 5 fields, found {}", fields.len()));
+    }
+    const MONTHS: &[&str] = &[
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    const DAYS: &[&str] = &["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+    let specs: [(&str, u32, u32, &[&str], u32); 5] = [
+        ("minute", 0, 59, &[], 0),
+        ("hour", 0, 23, &[], 0),
+        ("day of month", 1, 31, &[], 0),
+        ("month", 1, 12, MONTHS, 1),
+        ("day of week", 0, 6, DAYS, 0),
+    ];
+    for (field, (what, min, max, names, base)) in fields.iter().zip(specs) {
+        for part in field.split(',') {
+            let (range, step) = match part.split_once('/') {
+                Some((r, st)) => (r, Some(st)),
+                None => (part, None),
+            };
+            if let Some(st) = step
+                && st.parse::<u32>().map_or(true, |n| n == 0)
+            {
+                return Err(format!("bad step {st:?} in the {what} field"));
+            }
+            if range == "*" || range == "?" {
+                continue;
+            }
+            let value = |x: &str| -> Option<u32> {
+                x.parse::<u32>().ok().or_else(|| {
+                    names
+                        .iter()
+                        .position(|n| n.eq_ignore_ascii_case(x))
+                        .map(|i| i as u32 + base)
+                })
+            };
+            let (lo, hi) = match range.split_once('-') {
+                Some((a, b)) => (value(a), value(b)),
+                None => (value(range), value(range)),
+            };
+            match (lo, hi) {
+                (Some(lo), Some(hi)) if lo >= min && hi <= max && lo <= hi => {}
+                _ => {
+                    return Err(format!(
+                        "{range:?} is out of range for the {what} field ({min}-{max})"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// ValidatePodDisruptionBudgetSpec.
+fn pdb(o: &mut Out<'_>, spec: &Value) {
+    if get(spec, "minAvailable").is_some() && get(spec, "maxUnavailable").is_some() {
+        o.add("spec", "minAvailable and maxUnavailable cannot be both set");
+    }
+    int_or_percent_field(o, spec, "minAvailable", "spec", true);
+    int_or_percent_field(o, spec, "maxUnavailable", "spec", true);
+    one_of(
+        o,
+        spec,
+        "unhealthyPodEvictionPolicy",
+        "spec",
+        &["IfHealthyBudget", "AlwaysAllow"],
+    );
+}
+
+/// ValidateHorizontalPodAutoscalerSpec (autoscaling/v2; v1 has targetCPU… instead).
+fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
+    // Scale to zero (HPAScaleToZero) is an alpha feature, off by default.
+    if let Some(m) = get(spec, "minReplicas").and_then(Value::as_i64)
+        && m < 1
+    {
+        o.add("spec.minReplicas", "must be greater than or equal to 1");
+    }
+    if get(spec, "maxReplicas")
+        .and_then(Value::as_i64)
+        .is_none_or(|m| m < 1)
+    {
+        o.add("spec.maxReplicas", "must be greater than or equal to 1");
+    }
+    let r = spec.get("scaleTargetRef");
+    for k in ["kind", "name"] {
+        match r.and_then(|r| r.get(k)).and_then(Value::as_str) {
+            Some(x) if !x.is_empty() && path_segment(x) => {}
+            Some(x) if !x.is_empty() => o.add(
+                format!("spec.scaleTargetRef.{k}"),
+                "may not contain '/' or '%'",
+            ),
+            _ => o.add(format!("spec.scaleTargetRef.{k}"), "required"),
+        }
+    }
+    if v.get("apiVersion").and_then(Value::as_str) == Some("autoscaling/v1") {
+        if let Some(t) = get(spec, "targetCPUUtilizationPercentage").and_then(Value::as_i64)
+            && t < 1
+        {
+            o.add(
+                "spec.targetCPUUtilizationPercentage",
+                "must be greater than or equal to 1",
+            );
+        }
+        return;
+    }
+    for (n, m) in super::items(spec.get("metrics")) {
+        let at = format!("spec.metrics[{n}]");
+        let ty = m.get("type").and_then(Value::as_str).unwrap_or("");
+        let field = match ty {
+            "Object" => "object",
+            "Pods" => "pods",
+            "Resource" => "resource",
+            "ContainerResource" => "containerResource",
+            "External" => "external",
+            _ => {
+                o.add(format!("{at}.type"), "unsupported value: must be Object, Pods, Resource, ContainerResource or External");
+                continue;
+            }
+        };
+        let Some(src) = get(m, field) else {
+            o.add(
+                format!("{at}.{field}"),
+                format!("required when type is {ty}"),
+            );
+            continue;
+        };
+        if let Some(t) = get(src, "target") {
+            let tat = format!("{at}.{field}.target");
+            let tt = t.get("type").and_then(Value::as_str).unwrap_or("");
+            if !matches!(tt, "Utilization" | "Value" | "AverageValue") {
+                o.add(
+                    format!("{tat}.type"),
+                    "unsupported value: must be Utilization, Value or AverageValue",
+                );
+            }
+            if let Some(u) = get(t, "averageUtilization").and_then(Value::as_i64)
+                && u < 1
+            {
+                o.add(
+                    format!("{tat}.averageUtilization"),
+                    "must be greater than 0",
+                );
+            }
+        } else {
+            o.add(format!("{at}.{field}.target"), "required");
+        }
+        if matches!(ty, "Resource" | "ContainerResource")
+            && src
+                .get("name")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+        {
+            o.add(format!("{at}.{field}.name"), "required");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedules() {
+        for ok in [
+            "* * * * *",
+            "*/5 0-6 1,15 * mon-fri",
+            "0 0 1 jan *",
+            "@daily",
+            "@every 1h",
+            "0 12 * * 0",
+        ] {
+            assert!(cron_schedule(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "61 * * * *",
+            "every day",
+            "* * * *",
+            "0 24 * * *",
+            "0 0 0 * *",
+            "0 0 * 13 *",
+            "*/0 * * * *",
+            "@often",
+            "0 0 * * 7",
+        ] {
+            assert!(cron_schedule(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn time_zones() {
+        assert!(time_zone_ok("Europe/Berlin"));
+        assert!(time_zone_ok("UTC"));
+        assert!(time_zone_ok("America/Argentina/Buenos_Aires"));
+        assert!(!time_zone_ok("../etc/passwd"));
+        assert!(!time_zone_ok("utc now"));
+    }
+}
