@@ -320,7 +320,14 @@ fn names_and_labels(cx: &mut Ctx<'_>) {
     let mut seen: HashMap<(String, String, String), Vec<String>> = HashMap::new();
     for (i, d) in cx.docs.iter().enumerate() {
         let name = d.name().to_string();
+        // A missing name (generateName, or the missing-name problem) is reported elsewhere.
+        let named = !name.is_empty();
         let label_kinds = ["Service", "Namespace"];
+        // Custom resources' names are only path segments (ValidateObjectMeta with
+        // path.IsValidPathSegmentName); RBAC names too (ValidateRBACName, in rules/rbac.rs).
+        let subdomain_kind = super::typed::is_builtin(d.api_version(), d.kind())
+            && !d.kind().ends_with("Binding")
+            && !d.kind().ends_with("Role");
         if d.kind() == "Service"
             && !name.starts_with(|c: char| c.is_ascii_lowercase())
             && is_dns1123_label(&name)
@@ -332,14 +339,12 @@ fn names_and_labels(cx: &mut Ctx<'_>) {
                 format!("{name:?} must start with a letter (a Service name is a DNS-1035 label)"),
             );
         }
-        if label_kinds.contains(&d.kind()) {
+        if !named {
+        } else if label_kinds.contains(&d.kind()) {
             if !is_dns1123_label(&name) {
                 cx.add(i, "metadata.name", format!("{name:?} is not a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters)"));
             }
-        } else if !is_dns1123_subdomain(&name)
-            && !d.kind().ends_with("Binding")
-            && !d.kind().ends_with("Role")
-        {
+        } else if subdomain_kind && !is_dns1123_subdomain(&name) {
             cx.add(i, "metadata.name", format!("{name:?} is not a DNS-1123 subdomain (lowercase alphanumerics, '-' and '.', at most 253 characters)"));
         }
         // The same object twice: same API group, kind and name, in the same namespace —
@@ -354,9 +359,11 @@ fn names_and_labels(cx: &mut Ctx<'_>) {
         let spaces = seen
             .entry((group, d.kind().to_string(), name.clone()))
             .or_default();
-        if spaces
-            .iter()
-            .any(|s| *s == ns || s.is_empty() || ns.is_empty())
+        // Objects named by generateName get a fresh name each: they never collide.
+        if named
+            && spaces
+                .iter()
+                .any(|s| *s == ns || s.is_empty() || ns.is_empty())
         {
             cx.add(
                 i,

@@ -14,4 +14,5 @@ mod repository;
 mod security;
 mod strvals_oracle;
 mod validate_corpus;
+mod validate_rules;
 mod values_model;
