@@ -31,6 +31,30 @@ pub const REPLACED: &[(&str, &str)] = &[
         "this chart has no global values; set the component's own keys (docs/values.md)",
     ),
     (
+        "postgresql.enabled",
+        "set services.postgres.enabled (true deploys PostgreSQL in the release)",
+    ),
+    (
+        "minio.enabled",
+        "set services.minio.enabled (true deploys MinIO in the release)",
+    ),
+    (
+        "minio.service.type",
+        "not configurable: MinIO is reached only inside the cluster, through MLflow (a ClusterIP Service)",
+    ),
+    (
+        "postgresql.service.type",
+        "not configurable: PostgreSQL is reached only inside the cluster (a ClusterIP Service)",
+    ),
+    (
+        "postgresql.image.pullPolicy",
+        "set image.pullPolicy (one pull policy for every image of the release)",
+    ),
+    (
+        "minio.image.pullPolicy",
+        "set image.pullPolicy (one pull policy for every image of the release)",
+    ),
+    (
         "postgresql.primary.persistence.size",
         "set postgresql.persistence.size",
     ),
@@ -157,7 +181,12 @@ pub fn unfit_image(key: &str, repository: &str, tag: &str) -> Option<String> {
             || tag.trim_start_matches('v').starts_with("1.");
         if repo.contains("evk02/mlflow") || v2 {
             return Some(format!(
-                "{key}: {repository}:{tag} is MLflow 2 or older, whose server has no --allowed-hosts; use MLflow 3 (the default ghcr.io/mlflow/mlflow)"
+                "{key}: {repository}:{tag} is {} whose server has no --allowed-hosts; use MLflow 3 (the default ghcr.io/mlflow/mlflow)",
+                if v2 {
+                    "MLflow 2 or older,"
+                } else {
+                    "the original chart's MLflow image (evk02/mlflow ships MLflow 2),"
+                }
             ));
         }
     }

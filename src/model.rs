@@ -31,7 +31,7 @@ impl JsonSchema for K8sName {
         json_schema!({
             "type": "string",
             "maxLength": 253,
-            "pattern": "^(|[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$"
+            "pattern": "^(|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)$"
         })
     }
 }
@@ -150,13 +150,14 @@ impl<'de> Deserialize<'de> for StringList {
     }
 }
 
-/// `"a, b,"` → `["a", "b"]`: the original chart's comma-separated form of a list.
+/// `"a, b"` → `["a", "b"]`: the original chart's comma-separated form of a list. A blank
+/// string is the empty list; an empty item (`"a,,b"`, `","`) stays, so the check of the
+/// list refuses it instead of silently lifting a restriction.
 pub fn split_commas(s: &str) -> Vec<String> {
-    s.split(',')
-        .map(str::trim)
-        .filter(|x| !x.is_empty())
-        .map(str::to_string)
-        .collect()
+    if s.trim().is_empty() {
+        return Vec::new();
+    }
+    s.split(',').map(|x| x.trim().to_string()).collect()
 }
 
 impl JsonSchema for StringList {
@@ -438,12 +439,12 @@ pub struct Ingress {
 #[schemars(inline, extend("additionalProperties" = false))]
 pub struct IngressTls {
     /// Hosts the certificate covers (none: every host).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub hosts: Vec<String>,
     /// The Secret holding the certificate.
     #[serde(rename = "secretName")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secret_name: Option<K8sName>,
+    #[serde(default)]
+    pub secret_name: K8sName,
 }
 
 /// `ingress.hosts[]`
@@ -469,8 +470,8 @@ pub struct IngressPath {
     pub path: String,
     /// How the path matches (default Prefix).
     #[serde(rename = "pathType")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_type: Option<PathType>,
+    #[serde(default = "PathType::prefix")]
+    pub path_type: PathType,
 }
 
 /// `service`
@@ -951,6 +952,13 @@ pub enum ServiceType {
     LoadBalancer,
 }
 
+impl PathType {
+    /// The default path type.
+    fn prefix() -> Self {
+        PathType::Prefix
+    }
+}
+
 /// `ingress.hosts[].paths[].pathType`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline)]
@@ -1047,8 +1055,12 @@ mod tests {
 
     #[test]
     fn string_lists_take_the_original_comma_form() {
-        let l: StringList = serde_json::from_value(Value::from("a, b,")).unwrap();
+        let l: StringList = serde_json::from_value(Value::from("a, b")).unwrap();
         assert_eq!(l.0, ["a", "b"]);
+        let l: StringList = serde_json::from_value(Value::from(",")).unwrap();
+        assert_eq!(l.0, ["", ""]);
+        let l: StringList = serde_json::from_value(Value::from(" ")).unwrap();
+        assert!(l.0.is_empty());
         let l: StringList = serde_json::from_value(serde_json::json!(["x"])).unwrap();
         assert_eq!(l.0, ["x"]);
         assert!(serde_json::from_value::<StringList>(Value::from(3)).is_err());

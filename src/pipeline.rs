@@ -77,7 +77,7 @@ pub fn render_computed(
         schema::check(computed)?;
     }
     let model = schema::decode(computed)?;
-    let rendered = render::render(&model, release, caps)?;
+    let rendered = render::render(&model, release, caps).map_err(|f| located(f, computed))?;
     let mut docs = parse::parse(&rendered.files)?;
     let w = &rendered.wiring;
     let known = Known {
@@ -89,10 +89,49 @@ pub fn render_computed(
     restricted(&docs)?;
     sort::sort(&mut docs);
 
-    let mut stderr: Vec<String> = w.warnings.iter().map(|m| format!("warning: {m}")).collect();
+    let mut stderr: Vec<String> = computed
+        .warnings
+        .iter()
+        .chain(&w.warnings)
+        .map(|m| format!("warning: {m}"))
+        .collect();
     stderr.extend(w.notes.iter().map(|m| format!("note: {m}")));
     stderr.extend(render::wiring::next_steps(&model, w, release));
     Ok((docs, stderr))
+}
+
+/// The first values key path a wiring message names (`minio.auth.rootPassword`,
+/// `MLFlow.allowedHosts[2]`), if the values hold it.
+fn named_key(message: &str, values: &serde_json::Value) -> Option<crate::locate::KeyPath> {
+    let is_key_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']');
+    message
+        .split(|c: char| !is_key_char(c))
+        .filter(|t| t.contains('.') && !t.starts_with('.'))
+        .find_map(|token| {
+            let mut path = crate::locate::KeyPath::default();
+            for part in token.trim_end_matches('.').split('.') {
+                let (name, rest) = part.split_once('[').unwrap_or((part, ""));
+                path = path.key(name);
+                for idx in rest.split('[').filter(|x| !x.is_empty()) {
+                    path = path.index(idx.trim_end_matches(']').parse().ok()?);
+                }
+            }
+            crate::locate::lookup(values, &path).map(|_| path)
+        })
+}
+
+/// A broken rule of the wiring names its key; this adds where the key's value came from
+/// (file:line or flag), as the schema's messages do.
+fn located(mut f: Failure, computed: &values::Computed) -> Failure {
+    for p in &mut f.problems {
+        if let Some(path) = named_key(p, &computed.values) {
+            let origin = computed.origin(&path);
+            if !origin.contains("(chart defaults)") && !origin.starts_with("in the computed") {
+                p.push_str(&format!(" ({path} {origin})"));
+            }
+        }
+    }
+    f
 }
 
 /// The chart's own pods (not `extraObjects`) stay within the restricted Pod Security
@@ -163,6 +202,20 @@ mod tests {
         assert!(check_kube_version("v1.37.1").is_ok());
         assert!(check_kube_version("1.20").is_err());
         assert!(check_kube_version("latest").is_err());
+    }
+
+    #[test]
+    fn wiring_messages_name_their_key() {
+        let v = serde_json::json!({"minio": {"auth": {"rootPassword": "x"}}, "a": {"b": [1, 2]}});
+        assert_eq!(
+            named_key("minio.auth.rootPassword must be at least 8", &v).map(|p| p.to_string()),
+            Some("minio.auth.rootPassword".into())
+        );
+        assert_eq!(
+            named_key("a.b[1] is empty", &v).map(|p| p.to_string()),
+            Some("a.b[1]".into())
+        );
+        assert!(named_key("no key here.", &v).is_none());
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub fn check(computed: &Computed) -> Result<(), Failure> {
 /// located error naming the key and where its value came from, never a silent default.
 pub fn decode(computed: &Computed) -> Result<crate::model::Values, Failure> {
     let err = match serde_path_to_error::deserialize(&computed.values) {
-        Ok(v) => return Ok(v),
+        Ok(v) => return no_control_characters(computed).map(|()| v),
         Err(e) => e,
     };
     let mut path = KeyPath::default();
@@ -129,7 +129,7 @@ pub fn decode(computed: &Computed) -> Result<crate::model::Values, Failure> {
             let at = path.key(field);
             format!(
                 "{at}: the chart needs this value, but it is missing {}",
-                computed.origin(&path)
+                computed.origin(&at)
             )
         }
         None => format!(
@@ -141,6 +141,46 @@ pub fn decode(computed: &Computed) -> Result<crate::model::Values, Failure> {
     Err(Failure::input("a value has the wrong type or is missing")
         .with_problems(vec![problem])
         .hint("docs/values.md (or `mlflow-chart schema`) gives each key's type and default"))
+}
+
+/// No value carries a control character other than tab, newline and carriage return: a
+/// NUL or an escape sequence in a command-line argument, an environment value or a
+/// label is at best refused by the container runtime, at worst misread.
+fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
+    fn walk(v: &Value, at: &KeyPath, out: &mut Vec<KeyPath>) {
+        match v {
+            Value::String(s)
+                if s.chars()
+                    .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) =>
+            {
+                out.push(at.clone())
+            }
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, x)| walk(x, &at.index(i), out)),
+            Value::Object(m) => m.iter().for_each(|(k, x)| walk(x, &at.key(k), out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(&computed.values, &KeyPath::default(), &mut found);
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::input(format!(
+        "{} value{} a control character (NUL, escape, …)",
+        found.len(),
+        if found.len() == 1 { " holds" } else { "s hold" }
+    ))
+    .with_problems(
+        found
+            .iter()
+            .take(MAX_LISTED)
+            .map(|p| format!("{p}: holds a control character {}", computed.origin(p)))
+            .collect(),
+    )
+    .hint("remove it; only tab, newline and carriage return are allowed in values"))
 }
 
 /// After the merge, the keys of the chart's defaults that a user `null` deleted, under the

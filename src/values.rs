@@ -32,6 +32,8 @@ pub struct Computed {
     pub values: Value,
     pub sources: Vec<Source>,
     pub flags: Vec<FlagSource>,
+    /// `--set` arguments that set nothing (Helm ignores them silently; we say so).
+    pub warnings: Vec<String>,
 }
 
 /// Parses YAML text as one values document (an empty document is an empty map).
@@ -133,6 +135,16 @@ pub fn compute(args: &ValuesArgs) -> Result<Computed, Failure> {
         sources.push(Source { name, index });
     }
     let flags = apply_set_flags(args, &mut user, &read)?;
+    let warnings = flags
+        .iter()
+        .filter(|f| f.values.as_object().is_some_and(Map::is_empty))
+        .map(|f| {
+            format!(
+                "{} {} sets no value (Helm ignores it too): check the key's syntax, e.g. a.b[0]=x",
+                f.flag, f.shown
+            )
+        })
+        .collect();
     for v in user.values_mut() {
         integral_floats_to_ints(v);
     }
@@ -145,6 +157,7 @@ pub fn compute(args: &ValuesArgs) -> Result<Computed, Failure> {
         values: sorted(&Value::Object(values)),
         sources,
         flags,
+        warnings,
     })
 }
 
@@ -158,10 +171,9 @@ fn original_chart_forms(user: &mut Map<String, Value>) {
     let split = |v: &mut Value| {
         if let Value::String(s) = v {
             *v = Value::Array(
-                s.split(',')
-                    .map(str::trim)
-                    .filter(|x| !x.is_empty())
-                    .map(|x| Value::String(x.to_string()))
+                crate::model::split_commas(s)
+                    .into_iter()
+                    .map(Value::String)
                     .collect(),
             );
         }
@@ -258,8 +270,16 @@ fn apply_set_flags(
 ) -> Result<Vec<FlagSource>, Failure> {
     let mut sources = Vec::new();
     for (flag, exprs) in flag_families(args) {
-        for expr in exprs {
-            let shown = shown_expr(expr);
+        for (n, expr) in exprs.iter().enumerate() {
+            let shown = if expr.contains('=') {
+                shown_expr(expr)
+            } else {
+                format!(
+                    "{} (its argument number {} has no '=')",
+                    shown_expr(expr),
+                    n + 1
+                )
+            };
             if let Some(depth) = key_depth(expr).filter(|d| *d > MAX_KEY_DEPTH) {
                 return Err(Failure::input(format!(
                     "failed parsing {flag} {shown}: a key nests {depth} levels deep; the limit is {MAX_KEY_DEPTH}"
@@ -316,6 +336,10 @@ fn key_depth(expr: &str) -> Option<usize> {
 /// The key text of an argument that messages may quote: its key part when that looks
 /// like keys, nothing for a whole JSON document (`--set-json '["…"]'`).
 fn shown_keys(expr: &str) -> &str {
+    // Without `=` the whole argument may be a value: no part of it counts as a key.
+    if !expr.contains('=') && shown_expr(expr) == "'…'" {
+        return "";
+    }
     let k = key_part(expr);
     if keyish(k) { k } else { "" }
 }
@@ -335,11 +359,14 @@ fn key_part(expr: &str) -> &str {
 /// first key and `=…` — never the value (it may be a credential). Long keys are cut.
 fn shown_expr(expr: &str) -> String {
     let key = key_part(expr);
-    // Without `=` the argument is shown as typed only when it looks like a key; a whole
-    // JSON object (`--set-json '{…}'`) is all values.
-    // A whole JSON document (`--set-json '{…}'`) is all values; any other argument
-    // without `=` is shown as typed.
-    if !expr.contains('=') && expr.trim_start().starts_with(['{', '[']) {
+    // Without `=` an argument is shown only when it is plainly a dotted key path
+    // (`image.tag`); anything else (`password:hunter2`, a JSON document, a bare word) may
+    // be a value, so none of it is shown and the message gives its position instead.
+    let plain_key = expr.contains(['.', '['])
+        && expr
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-[]".contains(c));
+    if !expr.contains('=') && !plain_key {
         return "'…'".to_string();
     }
     let mut shown: String = key.chars().take(120).collect();
@@ -492,7 +519,9 @@ mod tests {
 
     #[test]
     fn shown_args_never_hold_values() {
-        assert_eq!(shown_expr("foo"), "'foo'");
+        assert_eq!(shown_expr("foo"), "'…'");
+        assert_eq!(shown_expr("image.tag"), "'image.tag'");
+        assert_eq!(shown_expr("a.password:TOPSECRET"), "'…'");
         assert_eq!(shown_expr(r#"{"a":{"password":"TOPSECRET"}}"#), "'…'");
         assert_eq!(key_depth(&format!("a{}=1", "[0]".repeat(300))), Some(300));
         assert_eq!(shown_expr("a.b=TOPSECRET"), "'a.b=…'");

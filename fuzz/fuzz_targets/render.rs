@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
         values: Value::Object(values),
         sources: vec![Source { name: "fuzz.yaml".into(), index: locate::Index::new(text) }],
         flags: vec![],
+        warnings: vec![],
     };
     let release = Release { name: "mlflow".into(), namespace: "mlflow".into() };
     let caps = Capabilities { kube_version: "1.33".into(), api_versions: vec![] };

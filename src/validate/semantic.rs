@@ -189,10 +189,10 @@ fn is_port_name(s: &str) -> bool {
         && !s.contains("--")
 }
 
+/// apimachinery `IsRelaxedEnvVarName` (RelaxedEnvironmentVariableValidation is on by
+/// default in 1.33): printable ASCII other than '='.
 fn is_env_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'=')
-        && !s.as_bytes()[0].is_ascii_digit()
+    !s.is_empty() && s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'=')
 }
 
 /// Kubernetes resource.Quantity syntax.

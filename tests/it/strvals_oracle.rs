@@ -10,6 +10,16 @@ use std::process::{Command, Stdio};
 
 /// (Helm function, our mode, expression).
 const CASES: &[(&str, &str)] = &[
+    // Malformed keys Helm ignores, and a trailing backslash it refuses (attack round 5).
+    ("set", "oauth2Proxy.allowedGroups[=admins"),
+    ("set", ".replicaCount=3"),
+    ("set", "replicaCount[=3"),
+    ("set", "=3"),
+    ("set", "[0]=3"),
+    ("set", "\\"),
+    ("set", "a=b\\"),
+    ("literal", "a\\"),
+    ("json", "[1]"),
     // --set: types
     ("set", "a=1"),
     ("set", "a=-5"),

@@ -170,6 +170,30 @@ pub(crate) fn resolve(set: &CredentialSet<'_>, acc: &mut Acc) -> BTreeMap<String
     refs
 }
 
+/// A Secret the values name as existing may not be one the chart renders or generates:
+/// the render would overwrite it, or the generator would skip it while the proxy or
+/// MLflow read keys it never had.
+pub(crate) fn no_collisions(acc: &mut Acc) {
+    let ours: std::collections::BTreeSet<&str> = acc
+        .rendered
+        .iter()
+        .map(|r| r.name.as_str())
+        .chain(acc.generated.iter().map(|g| g.name.as_str()))
+        .collect();
+    let clashes: Vec<String> = acc
+        .external
+        .iter()
+        .filter(|e| ours.contains(e.name.as_str()))
+        .map(|e| {
+            format!(
+                "the existing Secret {} has the name of a Secret this chart creates; name another Secret (or let the chart create it)",
+                e.name
+            )
+        })
+        .collect();
+    acc.errors.extend(clashes);
+}
+
 /// An environment variable read from a Secret key.
 pub(crate) fn secret_env(name: &str, r: &SecretRef) -> serde_json::Value {
     serde_json::json!({"name": name, "valueFrom": {"secretKeyRef": {"name": r.name, "key": r.key}}})

@@ -125,6 +125,15 @@ fn external(values: &Values, acc: &mut Acc) -> Db {
         if !host.is_empty() {
             acc.errors.push("services.postgres.externalURI and externalDatabase.host are both set: use one of them".into());
         }
+        if uri_value
+            .split_once("://")
+            .map_or("", |(_, r)| r)
+            .split(['/', '?', '#'])
+            .next()
+            .is_some_and(|authority| authority.starts_with('@') || authority.starts_with(':'))
+        {
+            acc.errors.push("services.postgres.externalURI names no user before '@': write postgresql://user@host/database".into());
+        }
         if uri_has_password(uri_value) {
             acc.errors.push("services.postgres.externalURI must not contain a password: put it in a Secret and name it in externalDatabase.existingSecret (it is passed as PGPASSWORD)".into());
         }
@@ -154,7 +163,7 @@ fn external(values: &Values, acc: &mut Acc) -> Db {
                 .push("externalDatabase.port must be a number from 1 to 65535".into());
         }
         // An IPv6 address goes in brackets in a URI.
-        let host = if host.contains(':') {
+        let host = if host.contains(':') && !host.starts_with('[') {
             format!("[{host}]")
         } else {
             host.to_string()

@@ -116,9 +116,111 @@ fn capped(mut problems: Vec<String>) -> Vec<String> {
     problems
 }
 
+/// Values the chart needs in the switches' current state: none may be blank or carry
+/// leading or trailing whitespace (`""` would render `postgresql://@host`, `image: ":tag"`
+/// or `--client-id= `), whether or not the schema was checked.
+fn needed(values: &Values, acc: &mut Acc) {
+    let (pg, minio, proxy) = (
+        values.services.postgres.enabled,
+        values.services.minio.enabled,
+        values.oauth2_proxy.enabled,
+    );
+    let ext = &values.external_database;
+    let external_host = !pg && values.services.postgres.external_uri.is_empty();
+    let p = &values.oauth2_proxy;
+    let checks: [(bool, &str, &str); 17] = [
+        (true, "image.repository", &values.image.repository),
+        (
+            pg,
+            "postgresql.auth.username",
+            &values.postgresql.auth.username,
+        ),
+        (
+            pg,
+            "postgresql.auth.database",
+            &values.postgresql.auth.database,
+        ),
+        (
+            pg,
+            "postgresql.image.repository",
+            &values.postgresql.image.repository,
+        ),
+        (pg, "postgresql.image.tag", &values.postgresql.image.tag),
+        (
+            minio,
+            "minio.image.repository",
+            &values.minio.image.repository,
+        ),
+        (minio, "minio.image.tag", &values.minio.image.tag),
+        (
+            minio,
+            "minio.clientImage.repository",
+            &values.minio.client_image.repository,
+        ),
+        (
+            minio,
+            "minio.clientImage.tag",
+            &values.minio.client_image.tag,
+        ),
+        (external_host, "externalDatabase.username", &ext.username),
+        (external_host, "externalDatabase.database", &ext.database),
+        (
+            !pg && !ext.existing_secret.is_empty(),
+            "externalDatabase.existingSecretPasswordKey",
+            &ext.existing_secret_password_key,
+        ),
+        (proxy, "oauth2Proxy.repository", &p.repository),
+        (proxy, "oauth2Proxy.tag", &p.tag),
+        (proxy, "oauth2Proxy.cookieRefresh", &p.cookie_refresh),
+        (
+            values.metrics.enabled && values.metrics.service_monitor.enabled,
+            "metrics.serviceMonitor.interval",
+            &values.metrics.service_monitor.interval,
+        ),
+        (
+            proxy && !p.client_id.is_empty(),
+            "oauth2Proxy.clientID",
+            &p.client_id,
+        ),
+    ];
+    for (on, key, value) in checks {
+        if !on {
+            continue;
+        }
+        if value.trim().is_empty() {
+            acc.errors.push(format!(
+                "{key} is empty: the chart needs a value here (docs/values.md gives the default)"
+            ));
+        } else if value.trim() != value {
+            acc.errors
+                .push(format!("{key} begins or ends with whitespace: remove it"));
+        }
+    }
+    for (key, list) in [
+        ("MLFlow.allowedHosts", &values.mlflow.allowed_hosts),
+        (
+            "MLFlow.corsAllowedOrigins",
+            &values.mlflow.cors_allowed_origins,
+        ),
+        ("MLFlow.extraArgs", &values.mlflow.extra_args),
+    ] {
+        if let Some(n) = list.iter().position(|x| x.trim().is_empty()) {
+            acc.errors.push(format!("{key}[{n}] is empty: remove it"));
+        }
+    }
+    for (n, s) in values.image_pull_secrets.iter().enumerate() {
+        if s.name().is_empty() {
+            acc.errors.push(format!(
+                "imagePullSecrets[{n}] is empty: give the name of a Secret, or remove it"
+            ));
+        }
+    }
+}
+
 /// Derives the wiring, or fails with every broken cross-key rule at once.
 pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
     let mut acc = Acc::default();
+    needed(values, &mut acc);
     let names = names::build(values, release, &mut acc);
     let images = images::build(values, &mut acc);
     let db = database::build(values, &names, &mut acc);
@@ -139,6 +241,7 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
         &mut acc,
     );
     let replicas_max = mlflow::replicas_max(values, &mut acc);
+    credentials::no_collisions(&mut acc);
 
     if !acc.errors.is_empty() {
         return Err(Failure::input(format!(

@@ -54,13 +54,13 @@ fn minio(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3 {
         }
     }
     let auth = &values.minio.auth;
-    if !auth.root_password.is_empty() && auth.root_password.len() < 8 {
+    if !auth.root_password.is_empty() && auth.root_password.trim().len() < 8 {
         acc.errors.push(
             "minio.auth.rootPassword must be at least 8 characters (MinIO refuses shorter ones)"
                 .into(),
         );
     }
-    if !auth.root_user.is_empty() && auth.root_user.len() < 3 {
+    if !auth.root_user.is_empty() && auth.root_user.trim().len() < 3 {
         acc.errors.push(
             "minio.auth.rootUser must be at least 3 characters (MinIO refuses shorter ones)".into(),
         );

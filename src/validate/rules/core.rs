@@ -22,13 +22,16 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
         }
         "LimitRange" => {
             for (n, l) in items(v.pointer("/spec/limits")) {
-                one_of(
-                    o,
-                    l,
-                    "type",
-                    &format!("spec.limits[{n}]"),
-                    &["Pod", "Container", "PersistentVolumeClaim"],
-                );
+                // Pod, Container, PersistentVolumeClaim, or a qualified custom type (C:6785).
+                let t = l.get("type").and_then(Value::as_str).unwrap_or("");
+                if !(matches!(t, "Pod" | "Container" | "PersistentVolumeClaim")
+                    || t.contains('/') && is_label_key(t))
+                {
+                    o.add(
+                        format!("spec.limits[{n}].type"),
+                        "unsupported value: must be Pod, Container, PersistentVolumeClaim or a qualified custom type",
+                    );
+                }
             }
         }
         "ResourceQuota" => {
@@ -50,11 +53,33 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
             for (n, s) in items(v.get("subsets")) {
                 for field in ["addresses", "notReadyAddresses"] {
                     for (m, a) in items(s.get(field)) {
-                        if !a.get("ip").and_then(Value::as_str).is_some_and(is_ip) {
-                            o.add(
+                        // validateEndpointAddress / validateNonSpecialIP (C:7581, 7605).
+                        let ip = a
+                            .get("ip")
+                            .and_then(Value::as_str)
+                            .and_then(|ip| ip.parse::<std::net::IpAddr>().ok());
+                        let special = |ip: std::net::IpAddr| {
+                            ip.is_unspecified()
+                                || ip.is_loopback()
+                                || match ip {
+                                    std::net::IpAddr::V4(v) => v.is_link_local(),
+                                    std::net::IpAddr::V6(v) => {
+                                        (v.segments()[0] & 0xffc0) == 0xfe80
+                                            || (v.segments()[0] & 0xff0f) == 0xff02
+                                    }
+                                }
+                                || matches!(ip, std::net::IpAddr::V4(v) if v.octets()[0] == 224 && v.octets()[1] == 0 && v.octets()[2] == 0)
+                        };
+                        match ip {
+                            None => o.add(
                                 format!("subsets[{n}].{field}[{m}].ip"),
                                 "must be a valid IP address",
-                            );
+                            ),
+                            Some(ip) if special(ip) => o.add(
+                                format!("subsets[{n}].{field}[{m}].ip"),
+                                "may not be unspecified, loopback, link-local or link-local multicast",
+                            ),
+                            Some(_) => {}
                         }
                     }
                 }
@@ -95,7 +120,12 @@ fn metadata(o: &mut Out<'_>, v: &Value) {
         );
     }
     for (n, f) in items(m.get("finalizers")) {
-        if !f.as_str().is_some_and(is_label_key) {
+        // A qualified name; an unprefixed one must be a standard finalizer (C:7475).
+        let ok = f.as_str().is_some_and(|f| {
+            is_label_key(f)
+                && (f.contains('/') || matches!(f, "kubernetes" | "orphan" | "foregroundDeletion"))
+        });
+        if !ok {
             o.add(
                 format!("metadata.finalizers[{n}]"),
                 "must be a qualified name like example.com/cleanup",
@@ -190,7 +220,8 @@ fn service(o: &mut Out<'_>, v: &Value) {
             port_or_name(o, Some(t), &format!("{at}.targetPort"));
         }
         if let Some(np) = get(p, "nodePort").and_then(Value::as_i64) {
-            if !matches!(ty, "NodePort" | "LoadBalancer") {
+            // ValidateService forbids a nodePort explicitly only for ClusterIP.
+            if ty == "ClusterIP" {
                 o.add(
                     format!("{at}.nodePort"),
                     format!("may not be used when type is '{ty}'"),
@@ -211,11 +242,15 @@ fn service(o: &mut Out<'_>, v: &Value) {
         "spec",
         &["Cluster", "Local"],
     );
+    // validateServiceExternalTrafficPolicy: only for externally reachable Services
+    // (NodePort, LoadBalancer, or with externalIPs).
+    let external = matches!(ty, "NodePort" | "LoadBalancer")
+        || items(spec.get("externalIPs")).next().is_some();
     if let Some(p) = get(spec, "externalTrafficPolicy").and_then(Value::as_str) {
-        if !matches!(ty, "NodePort" | "LoadBalancer") {
+        if !external {
             o.add(
                 "spec.externalTrafficPolicy",
-                format!("may only be set for NodePort and LoadBalancer Services, not '{ty}'"),
+                format!("may only be set for externally reachable Services (NodePort, LoadBalancer or externalIPs), not '{ty}'"),
             );
         } else if !matches!(p, "Cluster" | "Local") {
             o.add(
@@ -256,6 +291,29 @@ fn secret(o: &mut Out<'_>, v: &Value) {
         "kubernetes.io/ssh-auth" => &["ssh-privatekey"],
         _ => &[],
     };
+    // validateSecret: a docker config must be JSON (C:6971, 6982).
+    for k in [".dockerconfigjson", ".dockercfg"] {
+        if !needs.contains(&k) {
+            continue;
+        }
+        let text = v
+            .pointer(&format!("/stringData/{k}"))
+            .and_then(Value::as_str)
+            .map(|t| t.as_bytes().to_vec())
+            .or_else(|| {
+                v.pointer(&format!("/data/{k}"))
+                    .and_then(Value::as_str)
+                    .and_then(|b| {
+                        serde_json::from_value::<k8s_openapi::ByteString>(Value::from(b)).ok()
+                    })
+                    .map(|b| b.0)
+            });
+        if let Some(bytes) = text
+            && serde_json::from_slice::<Value>(&bytes).is_err()
+        {
+            o.add(format!("data[{k:?}]"), "must be a JSON document");
+        }
+    }
     for k in needs {
         if !has(k) {
             o.add(

@@ -644,7 +644,8 @@ fn resources(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
     {
         if let (Some(a), Some(b)) = (
             quantity_value(req),
-            r.pointer(&format!("/limits/{name}"))
+            r.get("limits")
+                .and_then(|l| l.get(name))
                 .and_then(quantity_value),
         ) && a > b
         {

@@ -22,10 +22,10 @@ fn backend(o: &mut Out<'_>, b: &Value, at: &str) {
         (Some(_), Some(_)) => o.add(at, "cannot set both service and resource backends"),
         (None, None) => o.add(at, "one of service or resource is required"),
         (Some(s), None) => {
-            if s.get("name")
-                .and_then(Value::as_str)
-                .is_none_or(|n| !super::fields::dns_label(n))
-            {
+            if s.get("name").and_then(Value::as_str).is_none_or(|n| {
+                // A Service name: a DNS-1035 label (starts with a letter).
+                !super::fields::dns_label(n) || !n.starts_with(|c: char| c.is_ascii_lowercase())
+            }) {
                 o.add(
                     format!("{at}.service.name"),
                     "must be a Service name (a DNS-1035 label)",

@@ -8,7 +8,7 @@
 use super::fields::{
     alternatives, dns_label, get, non_negative, one_of, port_name, port_or_name, positive,
 };
-use super::{Out, config_key, dns_subdomain, is_label_key, items};
+use super::{Out, config_key, dns_subdomain, is_label_key, items, quantity_value};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -72,7 +72,6 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
             );
         }
     }
-    non_negative(o, pod, "terminationGracePeriodSeconds", at);
     positive(o, pod, "activeDeadlineSeconds", at);
     for k in ["priorityClassName", "serviceAccountName", "schedulerName"] {
         if let Some(n) = get(pod, k).and_then(Value::as_str)
@@ -153,13 +152,7 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str) {
             );
         }
         if let Some(e) = get(v, "emptyDir") {
-            let medium = e.get("medium").and_then(Value::as_str).unwrap_or("");
-            if !(medium.is_empty() || medium == "Memory" || medium.starts_with("HugePages")) {
-                o.add(
-                    format!("{vat}.emptyDir.medium"),
-                    "unsupported value: must be \"\", Memory or HugePages",
-                );
-            }
+            // validateEmptyDirVolumeSource checks only the size, not the medium.
             if let Some(q) = get(e, "sizeLimit")
                 && super::quantity_value(q).is_some_and(|x| x < 0.0)
             {
@@ -375,9 +368,34 @@ fn field_path_ok(p: &str) -> bool {
             })
 }
 
-/// validateEnv / validateEnvVarValueFrom.
+/// validateEnv / validateEnvVarValueFrom / validateEnvFrom: referenced ConfigMaps and
+/// Secrets by valid names (ValidateConfigMapName, ValidateSecretName).
 fn env(o: &mut Out<'_>, c: &Value, cat: &str) {
+    for (m, e) in items(c.get("envFrom")) {
+        for r in ["configMapRef", "secretRef"] {
+            if let Some(n) = e.pointer(&format!("/{r}/name")).and_then(Value::as_str)
+                && !dns_subdomain(n)
+            {
+                o.add(
+                    format!("{cat}.envFrom[{m}].{r}.name"),
+                    "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+                );
+            }
+        }
+    }
     for (m, e) in items(c.get("env")) {
+        for r in ["configMapKeyRef", "secretKeyRef"] {
+            if let Some(n) = e
+                .pointer(&format!("/valueFrom/{r}/name"))
+                .and_then(Value::as_str)
+                && !dns_subdomain(n)
+            {
+                o.add(
+                    format!("{cat}.env[{m}].valueFrom.{r}.name"),
+                    "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+                );
+            }
+        }
         let eat = format!("{cat}.env[{m}]");
         let has_value = e
             .get("value")
@@ -528,25 +546,51 @@ fn resource_names(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
     let Some(r) = r else { return };
     for kind in ["requests", "limits"] {
         for (name, _) in r.get(kind).and_then(Value::as_object).into_iter().flatten() {
-            let standard = matches!(name.as_str(), "cpu" | "memory" | "ephemeral-storage")
+            let standard_name = matches!(name.as_str(), "cpu" | "memory" | "ephemeral-storage")
                 || name.starts_with("hugepages-");
+            let standard = matches!(name.as_str(), "cpu" | "memory" | "ephemeral-storage");
             let extended = name.contains('/')
                 && is_label_key(name)
                 && !name.starts_with("kubernetes.io/")
                 && !name.starts_with("requests.");
-            if !standard && !extended {
+            if !standard_name && !extended {
                 o.add(format!("{at}.{kind}.{name}"), "unsupported resource name: cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource like example.com/gpu");
             }
-            if kind == "requests"
-                && name.starts_with("hugepages-")
-                && r.pointer(&format!("/limits/{name}")).is_none()
-            {
-                o.add(
-                    format!("{at}.limits.{name}"),
-                    "required: hugepages requests need an equal limit",
-                );
+            // ValidateResourceRequirements (C:7159-7178): hugepages and extended
+            // resources are not overcommitted: a request needs an equal limit.
+            if kind == "requests" && !standard {
+                match (
+                    r.get("requests").and_then(|x| x.get(name)).and_then(quantity_value),
+                    r.get("limits").and_then(|x| x.get(name)),
+                ) {
+                    (_, None) => o.add(
+                        format!("{at}.limits.{name}"),
+                        "required: a hugepages or extended-resource request needs an equal limit",
+                    ),
+                    (Some(a), Some(l)) if quantity_value(l).is_some_and(|b| a != b) => o.add(
+                        format!("{at}.requests.{name}"),
+                        "must equal the limit (hugepages and extended resources are not overcommitted)",
+                    ),
+                    _ => {}
+                }
             }
         }
+    }
+    let has = |k: &str| {
+        ["requests", "limits"]
+            .iter()
+            .any(|x| r.pointer(&format!("/{x}/{k}")).is_some())
+    };
+    let hugepages = ["requests", "limits"].iter().any(|x| {
+        r.get(*x)
+            .and_then(Value::as_object)
+            .is_some_and(|m| m.keys().any(|k| k.starts_with("hugepages-")))
+    });
+    if hugepages && !has("cpu") && !has("memory") {
+        o.add(
+            at.to_string(),
+            "hugepages need a cpu or memory request or limit too",
+        );
     }
 }
 
@@ -554,7 +598,8 @@ fn resource_names(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
 fn security(o: &mut Out<'_>, sc: &Value, at: &str) {
     let no_escalation = sc.get("allowPrivilegeEscalation") == Some(&Value::Bool(false));
     let adds_sys_admin = items(sc.pointer("/capabilities/add"))
-        .any(|(_, c)| matches!(c.as_str(), Some("SYS_ADMIN" | "CAP_SYS_ADMIN")));
+        // validateSecurityContext compares with the exact string "CAP_SYS_ADMIN".
+        .any(|(_, c)| c.as_str() == Some("CAP_SYS_ADMIN"));
     if no_escalation && adds_sys_admin {
         o.add(
             format!("{at}.allowPrivilegeEscalation"),
@@ -614,15 +659,11 @@ fn node_requirement(o: &mut Out<'_>, e: &Value, at: &str) {
             format!("{at}.values"),
             "may not be specified when operator is Exists or DoesNotExist",
         ),
-        "Gt" | "Lt"
-            if values.len() != 1
-                || values[0].as_str().is_none_or(|v| v.parse::<i64>().is_err()) =>
-        {
-            o.add(
-                format!("{at}.values"),
-                "must be one integer when operator is Gt or Lt",
-            )
-        }
+        // One value; that it is an integer the API server does not check.
+        "Gt" | "Lt" if values.len() != 1 => o.add(
+            format!("{at}.values"),
+            "must have one element when operator is Gt or Lt",
+        ),
         "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" => {}
         _ => o.add(
             format!("{at}.operator"),

@@ -6,7 +6,7 @@
 
 use super::Out;
 use super::fields::{
-    get, int_or_percent, int_or_percent_field, non_negative, one_of, path_segment, positive,
+    get, int_or_percent, int_or_percent_field, non_negative, one_of, path_segment,
 };
 use serde_json::Value;
 
@@ -159,6 +159,19 @@ fn daemonset(o: &mut Out<'_>, spec: &Value) {
                 true,
             );
             int_or_percent_field(o, ru, "maxSurge", "spec.updateStrategy.rollingUpdate", true);
+            // ValidateRollingUpdateDaemonSet: exactly one of them is non-zero (defaults:
+            // maxUnavailable 1, maxSurge 0).
+            let value = |k: &str, default: i64| {
+                ru.get(k)
+                    .and_then(int_or_percent)
+                    .map_or(default, |(n, _)| n)
+            };
+            if (value("maxUnavailable", 1) == 0) == (value("maxSurge", 0) == 0) {
+                o.add(
+                    "spec.updateStrategy.rollingUpdate",
+                    "exactly one of maxSurge and maxUnavailable must be non-zero",
+                );
+            }
         }
     }
 }
@@ -175,7 +188,8 @@ fn job(o: &mut Out<'_>, spec: &Value, at: &str) {
     ] {
         non_negative(o, spec, k, at);
     }
-    positive(o, spec, "activeDeadlineSeconds", at);
+    // ValidateJobSpec: activeDeadlineSeconds is only non-negative (0 is accepted).
+    non_negative(o, spec, "activeDeadlineSeconds", at);
     one_of(o, spec, "completionMode", at, &["NonIndexed", "Indexed"]);
     one_of(
         o,
@@ -246,7 +260,9 @@ fn cronjob(o: &mut Out<'_>, v: &Value, spec: &Value) {
 /// The shape of an IANA time zone name (validateTimeZone loads it; without a zone
 /// database here, the name's syntax is checked).
 fn time_zone_ok(tz: &str) -> bool {
-    !tz.is_empty()
+    // time.LoadLocation would take "Local"; validateTimeZone refuses it.
+    tz != "Local"
+        && !tz.is_empty()
         && !tz.starts_with(['/', '.'])
         && !tz.contains("..")
         && tz
