@@ -209,6 +209,11 @@ pub struct ValidateArgs {
     /// Treat kinds without a typed schema as errors instead of listing them.
     #[arg(long)]
     pub strict: bool,
+    /// CustomResourceDefinitions (a file, or a directory of .yaml/.yml/.json files) whose
+    /// custom resources are validated against their schema, repeatable. CRDs in the
+    /// stream itself are used too.
+    #[arg(long = "crd", value_name = "FILE|DIR")]
+    pub crds: Vec<String>,
     /// Secrets that exist outside the stream (references to them are fine), repeatable.
     #[arg(long = "external-secret", value_name = "NAME")]
     pub external_secrets: Vec<String>,
@@ -260,6 +265,41 @@ pub fn run(cli: Cli) -> Result<Output, Failure> {
             code: 0,
         }),
     }
+}
+
+/// The schemas of the CRDs in `--crd` files and directories.
+fn read_crds(paths: &[String]) -> Result<validate::crd::Schemas, Failure> {
+    let mut files = Vec::new();
+    for p in paths {
+        let path = std::path::Path::new(p);
+        if path.is_dir() {
+            let mut found: Vec<String> = std::fs::read_dir(path)
+                .map_err(|e| Failure::input(format!("--crd {p}: {}", crate::input::io_reason(&e))))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.extension()
+                        .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+                })
+                .map(|f| f.to_string_lossy().into_owned())
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    if files.is_empty() {
+        return Ok(Default::default());
+    }
+    let docs = read_manifests(&files)?;
+    let schemas = validate::crd::Schemas::from_docs(&docs);
+    if schemas.is_empty() {
+        return Err(Failure::input(format!(
+            "--crd {}: no CustomResourceDefinition with an openAPIV3Schema found",
+            paths.join(", ")
+        )));
+    }
+    Ok(schemas)
 }
 
 fn read_manifests(files: &[String]) -> Result<Vec<Document>, Failure> {
@@ -460,6 +500,7 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
             .into_iter()
             .collect(),
         serviceaccounts: Default::default(),
+        crds: read_crds(&args.crds)?,
     };
     let cross = if args.strict {
         validate::Severity::Error

@@ -84,6 +84,7 @@ pub fn render_computed(
         secrets: w.secrets_outside.iter().cloned().collect(),
         configmaps: w.configmaps_outside.iter().cloned().collect(),
         serviceaccounts: w.serviceaccounts_outside.iter().cloned().collect(),
+        crds: Default::default(),
     };
     validate::check(&docs, &known)?;
     restricted(&docs)?;

@@ -299,7 +299,7 @@ fn leaf_paths(root: &Value, at: &KeyPath, max: usize) -> Vec<KeyPath> {
 }
 
 /// A short message for one schema error, without echoing the value (it may be secret).
-fn describe(err: &jsonschema::ValidationError<'_>) -> String {
+pub(crate) fn describe(err: &jsonschema::ValidationError<'_>) -> String {
     match err.kind() {
         ValidationErrorKind::Type { kind } => format!("wrong type: expected {kind:?}")
             .replace("Single(", "")

@@ -2,6 +2,7 @@
 //! and missing required fields) plus cross-object checks; all problems are collected and
 //! reported together, each naming the template, the object and the path.
 
+pub mod crd;
 pub mod rules;
 pub mod semantic;
 pub mod typed;
@@ -204,6 +205,9 @@ pub fn validate(
 ) -> (Report, Vec<ProblemRecord>) {
     let expanded = expand_lists(docs);
     let docs = expanded.as_slice();
+    // Custom resources are checked against the CRDs in the stream and those given.
+    let mut crds = known.crds.clone();
+    crds.extend(crd::Schemas::from_docs(docs));
     let mut records = Vec::new();
     let mut report = Report::default();
     for d in docs {
@@ -229,6 +233,18 @@ pub fn validate(
                 }
             }
             typed::Checked::Unknown => {
+                if let Some(schema) = crds.get(d.api_version(), d.kind()) {
+                    for p in crd::check(&d.value, schema) {
+                        records.push(ProblemRecord {
+                            source: d.template.clone(),
+                            object: d.id(),
+                            path: p.path.to_string(),
+                            message: p.message,
+                            severity: Severity::Error,
+                        });
+                    }
+                    continue;
+                }
                 if let Some(p) = identity_problem(d) {
                     records.push(ProblemRecord {
                         source: d.template.clone(),

@@ -38,6 +38,8 @@ pub struct Known {
     pub configmaps: BTreeSet<String>,
     /// ServiceAccounts that exist outside the stream (`serviceAccount.create=false`).
     pub serviceaccounts: BTreeSet<String>,
+    /// Schemas of custom resources defined outside the stream (`validate --crd`).
+    pub crds: super::crd::Schemas,
 }
 
 const WORKLOADS: &[&str] = &[

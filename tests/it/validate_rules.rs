@@ -91,3 +91,107 @@ fn annotation_size_limit_is_exact() {
     let (code, report) = validate(&doc(256 * 1024), true);
     assert_eq!(code, 1, "{report}");
 }
+
+const CRD: &str = r#"apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required: [size]
+              properties:
+                size: {type: integer, minimum: 1}
+                labels: {type: object, x-kubernetes-preserve-unknown-fields: true}
+"#;
+
+/// Custom resources are validated against their CRD's schema, from `--crd` or from the
+/// stream; without one they stay "not validated" (an error only under --strict).
+#[test]
+fn custom_resources_follow_their_crd() {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-crd-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let crd = dir.join("crd.yaml");
+    std::fs::write(&crd, CRD).unwrap();
+    let crd = crd.to_string_lossy().into_owned();
+    let bad = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 0, colour: red}\n";
+    let good = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 2, labels: {any: thing}}\n";
+    let run = |args: &[&str], stdin: &str| common::run(args, Some(stdin.as_bytes()));
+    let r = run(&["validate", "--crd", &crd, "-"], bad);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("spec.size: must be at least 1"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("spec.colour: unknown field"),
+        "{}",
+        r.stdout
+    );
+    let r = run(
+        &["validate", "--strict", "--crd", &dir.to_string_lossy(), "-"],
+        good,
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    // The CRD in the stream itself.
+    let r = run(&["validate", "-"], &format!("{CRD}---\n{bad}"));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    // No CRD: not validated; an error under --strict.
+    let r = run(&["validate", "-"], bad);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("1 not validated"), "{}", r.stdout);
+    let r = run(&["validate", "--strict", "-"], bad);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("1 error"), "{}", r.stdout);
+    // A --crd file without a CRD is a usage problem, said plainly.
+    let r = run(&["validate", "--crd", "/dev/null", "-"], good);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("no CustomResourceDefinition"),
+        "{}",
+        r.stderr
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// An unserved version of a built-in kind names what serves it; a removed group too.
+#[test]
+fn unserved_built_in_versions_name_the_served_one() {
+    for (doc, want) in [
+        (
+            "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: d}\n",
+            "use apps/v1",
+        ),
+        (
+            "apiVersion: v1\nkind: Deployment\nmetadata: {name: d}\n",
+            "use apps/v1",
+        ),
+        (
+            "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: d}\n",
+            "use policy/v1",
+        ),
+        (
+            "apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: d}\n",
+            "use batch/v1",
+        ),
+        (
+            "apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: d}\n",
+            "serves no kind Deploymnet",
+        ),
+    ] {
+        let r = common::run(&["validate", "-"], Some(doc.as_bytes()));
+        assert_eq!(r.code, 1, "{doc}: {}", r.stdout);
+        assert!(r.stdout.contains(want), "{doc}: {}", r.stdout);
+    }
+}
