@@ -260,7 +260,7 @@ pub fn run(cli: Cli) -> Result<Output, Failure> {
             f
         }),
         Command::Completions { shell } => Ok(Output {
-            stdout: crate::completions::script(shell),
+            stdout: crate::completions::script(<Cli as clap::CommandFactory>::command(), shell),
             stderr: vec![],
             code: 0,
         }),
@@ -577,4 +577,28 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
         stderr: vec![],
         code: if ok { 0 } else { 1 },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap_complete::Shell;
+
+    /// Every state the bash dispatch loop can reach (`cmd="..."`) has its own `case` arm.
+    #[test]
+    fn bash_states_have_arms() {
+        let s = crate::completions::script(<Cli as clap::CommandFactory>::command(), Shell::Bash);
+        let states: Vec<&str> = s
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("cmd=\"")?.strip_suffix('"'))
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert!(states.len() > 6, "too few states: {states:?}");
+        for state in states {
+            assert!(
+                s.lines().any(|l| l.trim() == format!("{state})")),
+                "no case arm for bash state {state}"
+            );
+        }
+    }
 }

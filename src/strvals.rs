@@ -59,7 +59,7 @@ pub fn parse_json_flag(input: &str, dest: &mut Map<String, Value>) -> Result<(),
     if trimmed.starts_with('{') {
         let obj: Map<String, Value> =
             serde_json::from_str(trimmed).map_err(|e| format!("not a JSON object: {e}"))?;
-        crate::values::merge_maps(dest, obj);
+        merge_maps(dest, obj);
         return Ok(());
     }
     parse_into(input, dest, Mode::Json)
@@ -461,6 +461,20 @@ impl Parser<'_> {
                     return Ok(list);
                 }
                 Some(_) => list.push(self.read_value(&rs)?),
+            }
+        }
+    }
+}
+
+/// Helm's `mergeMaps` (for `-f` files and a whole `--set-json` object): maps merge
+/// recursively, anything else replaces (a `null` is kept here and deletes a default
+/// later, in `values::coalesce`).
+pub fn merge_maps(dest: &mut Map<String, Value>, src: Map<String, Value>) {
+    for (k, v) in src {
+        match (dest.get_mut(&k), v) {
+            (Some(Value::Object(d)), Value::Object(s)) => merge_maps(d, s),
+            (_, v) => {
+                dest.insert(k, v);
             }
         }
     }

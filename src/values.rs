@@ -79,18 +79,8 @@ pub fn kind_name(v: &Value) -> &'static str {
     }
 }
 
-/// Helm's `mergeMaps` for `-f` files: maps merge recursively, anything else replaces
-/// (a `null` is kept here and deletes a default later, in [`coalesce`]).
-pub fn merge_maps(dest: &mut Map<String, Value>, src: Map<String, Value>) {
-    for (k, v) in src {
-        match (dest.get_mut(&k), v) {
-            (Some(Value::Object(d)), Value::Object(s)) => merge_maps(d, s),
-            (_, v) => {
-                dest.insert(k, v);
-            }
-        }
-    }
-}
+/// Helm's `mergeMaps` (shared with the `--set-json` object form).
+pub use crate::strvals::merge_maps;
 
 /// Helm's coalesce of user values over chart defaults: the user wins, maps merge, and a
 /// user `null` deletes the key (nulls with no default to delete are dropped too).
@@ -478,6 +468,16 @@ pub fn sorted(v: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The defaults decode into the model: every key the model needs has a default.
+    #[test]
+    fn defaults_decode() {
+        let defaults = Value::Object(defaults().unwrap().clone());
+        let v: crate::model::Values = serde_json::from_value(defaults.clone()).unwrap();
+        // And nothing is lost on the way back: the templates see the same tree.
+        assert_eq!(serde_json::to_value(&v).unwrap(), defaults);
+    }
+
     use serde_json::json;
 
     fn obj(v: Value) -> Map<String, Value> {

@@ -61,16 +61,15 @@ impl Schemas {
     }
 }
 
-/// OpenAPI's `nullable: true` as JSON Schema: the type also admits null.
+/// OpenAPI's `nullable: true` as JSON Schema: null, or what the node describes.
 fn json_schema(node: &Value) -> Value {
     match node {
         Value::Object(m) => {
             let mut out: serde_json::Map<String, Value> =
                 m.iter().map(|(k, v)| (k.clone(), json_schema(v))).collect();
-            if m.get("nullable") == Some(&Value::Bool(true))
-                && let Some(Value::String(t)) = m.get("type")
-            {
-                out.insert("type".into(), serde_json::json!([t, "null"]));
+            if m.get("nullable") == Some(&Value::Bool(true)) {
+                out.remove("nullable");
+                return serde_json::json!({"anyOf": [{"type": "null"}, Value::Object(out)]});
             }
             Value::Object(out)
         }
