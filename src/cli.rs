@@ -289,7 +289,13 @@ fn read_crds(paths: &[String]) -> Result<validate::crd::Schemas, Failure> {
         }
     }
     if files.is_empty() {
-        return Ok(Default::default());
+        if paths.is_empty() {
+            return Ok(Default::default());
+        }
+        return Err(Failure::input(format!(
+            "--crd {}: no .yaml, .yml or .json file found",
+            paths.join(", ")
+        )));
     }
     let docs = read_manifests(&files)?;
     let schemas = validate::crd::Schemas::from_docs(&docs);
@@ -507,7 +513,17 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
     } else {
         validate::Severity::Warning
     };
-    let (report, records) = validate::validate(&docs, &known, cross);
+    let (report, mut records) = validate::validate(&docs, &known, cross);
+    if args.strict {
+        // Under --strict an unvalidated kind is an error: listed with the others.
+        records.extend(report.not_validated.iter().map(|n| validate::ProblemRecord {
+            source: n.split(": ").next().unwrap_or("").to_string(),
+            object: n.rsplit_once(": ").map_or(n.as_str(), |(_, o)| o).to_string(),
+            path: "kind".into(),
+            message: "not validated: no typed schema and no CustomResourceDefinition for this kind (give one with --crd)".into(),
+            severity: validate::Severity::Error,
+        }));
+    }
     // Under --strict an unvalidated kind is an error too, and counts as one.
     let errors = report.problems.len()
         + if args.strict {
@@ -553,14 +569,15 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
                 ));
             }
             for n in &report.not_validated {
-                s.push_str(&format!(
-                    "{}: {n} (no typed schema for this kind)\n",
-                    if args.strict {
-                        "error"
-                    } else {
-                        "not validated"
-                    }
-                ));
+                if args.strict {
+                    s.push_str(&format!(
+                        "error: {n}: kind: not validated: no typed schema and no CustomResourceDefinition for this kind (give one with --crd)\n"
+                    ));
+                } else {
+                    s.push_str(&format!(
+                        "not validated: {n} (no typed schema for this kind; --crd FILE validates custom resources)\n"
+                    ));
+                }
             }
             s.push_str(&format!(
                 "{}, {}, {}, {} not validated\n",

@@ -11,9 +11,10 @@ use std::collections::HashMap;
 
 use super::typed::TypedProblem;
 
-/// (apiVersion, kind) → the version's `openAPIV3Schema`.
+/// (apiVersion, kind) → the version's `openAPIV3Schema`, or None when the CRD defines
+/// the version without serving it.
 #[derive(Debug, Default, Clone)]
-pub struct Schemas(HashMap<(String, String), Value>);
+pub struct Schemas(HashMap<(String, String), Option<Value>>);
 
 impl Schemas {
     /// The schemas of every CustomResourceDefinition among `docs`.
@@ -38,9 +39,10 @@ impl Schemas {
                 else {
                     continue;
                 };
+                let served = v["served"] != Value::Bool(false);
                 out.0.insert(
                     (format!("{group}/{name}"), kind.to_string()),
-                    schema.clone(),
+                    served.then(|| schema.clone()),
                 );
             }
         }
@@ -52,8 +54,18 @@ impl Schemas {
         self.0.extend(other.0);
     }
 
-    pub fn get(&self, api_version: &str, kind: &str) -> Option<&Value> {
-        self.0.get(&(api_version.to_string(), kind.to_string()))
+    /// The schema of a served version: `Some(Some(schema))`; `Some(None)` when the CRD
+    /// knows the kind but does not serve this version; `None` for a kind it does not
+    /// define.
+    pub fn get(&self, api_version: &str, kind: &str) -> Option<Option<&Value>> {
+        if let Some(s) = self.0.get(&(api_version.to_string(), kind.to_string())) {
+            return Some(s.as_ref());
+        }
+        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        self.0
+            .keys()
+            .any(|(a, k)| k == kind && a.rsplit_once('/').is_some_and(|(g, _)| g == group))
+            .then_some(None)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -61,12 +73,24 @@ impl Schemas {
     }
 }
 
-/// OpenAPI's `nullable: true` as JSON Schema: null, or what the node describes.
+/// The OpenAPI v3.0 schema as JSON Schema: `nullable: true` is null or the node; the
+/// boolean `exclusiveMinimum`/`exclusiveMaximum` of v3.0 become the numeric bounds.
 fn json_schema(node: &Value) -> Value {
     match node {
         Value::Object(m) => {
             let mut out: serde_json::Map<String, Value> =
                 m.iter().map(|(k, v)| (k.clone(), json_schema(v))).collect();
+            for (flag, bound) in [
+                ("exclusiveMinimum", "minimum"),
+                ("exclusiveMaximum", "maximum"),
+            ] {
+                if let Some(Value::Bool(on)) = m.get(flag) {
+                    out.remove(flag);
+                    if *on && let Some(b) = out.remove(bound) {
+                        out.insert(flag.into(), b);
+                    }
+                }
+            }
             if m.get("nullable") == Some(&Value::Bool(true)) {
                 out.remove("nullable");
                 return serde_json::json!({"anyOf": [{"type": "null"}, Value::Object(out)]});
@@ -128,6 +152,43 @@ fn unknown(doc: &Value, schema: &Value, at: &KeyPath, root: bool, out: &mut Vec<
     }
 }
 
+/// What the API server does before validating: drops nulls of fields that are not
+/// nullable and fills in the schema's defaults.
+fn defaulted(v: &mut Value, schema: &Value) {
+    match v {
+        Value::Object(m) => {
+            let props = schema.get("properties").and_then(Value::as_object);
+            m.retain(|k, x| {
+                !(x.is_null()
+                    && props
+                        .and_then(|p| p.get(k))
+                        .is_none_or(|s| s.get("nullable") != Some(&Value::Bool(true))))
+            });
+            for (k, s) in props.into_iter().flatten() {
+                if !m.contains_key(k)
+                    && let Some(d) = s.get("default")
+                {
+                    m.insert(k.clone(), d.clone());
+                }
+            }
+            for (k, x) in m.iter_mut() {
+                if let Some(s) = props
+                    .and_then(|p| p.get(k))
+                    .or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()))
+                {
+                    defaulted(x, s);
+                }
+            }
+        }
+        Value::Array(a) => {
+            if let Some(items) = schema.get("items") {
+                a.iter_mut().for_each(|x| defaulted(x, items));
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Validates a custom resource against its version's schema.
 pub fn check(doc: &Value, schema: &Value) -> Vec<TypedProblem> {
     let compiled = match jsonschema::validator_for(&json_schema(schema)) {
@@ -146,6 +207,7 @@ pub fn check(doc: &Value, schema: &Value) -> Vec<TypedProblem> {
         m.remove("apiVersion");
         m.remove("kind");
     }
+    defaulted(&mut body, schema);
     let mut out: Vec<TypedProblem> = compiled
         .iter_errors(&body)
         .map(|e| TypedProblem {
@@ -183,7 +245,7 @@ mod tests {
     #[test]
     fn validates_against_the_crd() {
         let s = Schemas::from_docs(&[crd()]);
-        let schema = s.get("example.com/v1", "Widget").unwrap();
+        let schema = s.get("example.com/v1", "Widget").unwrap().unwrap();
         let ok = json!({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"},
             "spec": {"size": 2, "color": null, "extra": {"anything": 1}}});
         assert!(check(&ok, schema).is_empty(), "{:?}", check(&ok, schema));
@@ -193,6 +255,8 @@ mod tests {
         let paths: Vec<String> = p.iter().map(|x| x.path.to_string()).collect();
         assert!(paths.contains(&"spec.size".to_string()), "{p:?}");
         assert!(paths.contains(&"spec.colour".to_string()), "{p:?}");
-        assert!(s.get("example.com/v2", "Widget").is_none());
+        // Another version of a known kind: known, not served.
+        assert_eq!(s.get("example.com/v2", "Widget"), Some(None));
+        assert!(s.get("example.com/v1", "Gadget").is_none());
     }
 }

@@ -85,7 +85,7 @@ pub fn expand_lists(docs: &[Document]) -> Vec<Document> {
         let is_list = d.kind().ends_with("List")
             && d.value
                 .get("items")
-                .is_some_and(serde_json::Value::is_array);
+                .is_some_and(|i| i.is_array() || i.is_null());
         if is_list {
             for item in d.value["items"].as_array().into_iter().flatten() {
                 let mut item = item.clone();
@@ -140,6 +140,35 @@ fn identity_problem(d: &Document) -> Option<(String, String)> {
         return None;
     }
     let group = group_of(api);
+    // `group/version` or `version`: a lowercase DNS subdomain and a DNS label. Groups of
+    // custom resources hold a dot (a CRD's spec.group must), so a dotless group that
+    // Kubernetes does not define (`core/v1`) is served by nobody.
+    let version = api.rsplit('/').next().unwrap_or("");
+    let syntax_ok = api.matches('/').count() <= 1
+        && rules::dns_subdomain_or_empty(group)
+        && !version.is_empty()
+        && version
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && version.starts_with('v');
+    if !syntax_ok {
+        return Some((
+            "apiVersion".into(),
+            format!("{api:?} is not an API version like v1, apps/v1 or example.com/v1alpha1"),
+        ));
+    }
+    if !group.is_empty()
+        && !group.contains('.')
+        && !typed::builtin_groups().contains(group)
+        && !REMOVED_GROUPS.contains(&group)
+    {
+        return Some((
+            "apiVersion".into(),
+            format!(
+                "no API group {group:?} exists in Kubernetes 1.33, and custom resource groups contain a dot (the core group is written v1)"
+            ),
+        ));
+    }
     if !typed::builtin_groups().contains(group) && !REMOVED_GROUPS.contains(&group) {
         return None;
     }
@@ -233,8 +262,19 @@ pub fn validate(
                 }
             }
             typed::Checked::Unknown => {
-                if let Some(schema) = crds.get(d.api_version(), d.kind()) {
-                    for p in crd::check(&d.value, schema) {
+                if let Some(served) = crds.get(d.api_version(), d.kind()) {
+                    let problems = match served {
+                        Some(schema) => crd::check(&d.value, schema),
+                        None => vec![typed::TypedProblem {
+                            path: crate::locate::KeyPath::default().key("apiVersion"),
+                            message: format!(
+                                "the CustomResourceDefinition of {} does not serve {}",
+                                d.kind(),
+                                d.api_version()
+                            ),
+                        }],
+                    };
+                    for p in problems {
                         records.push(ProblemRecord {
                             source: d.template.clone(),
                             object: d.id(),
@@ -265,22 +305,15 @@ pub fn validate(
             }
         }
     }
-    for p in rules::check(docs) {
+    for p in rules::check(docs)
+        .into_iter()
+        .chain(semantic::check(docs, known))
+    {
         let d = &docs[p.doc];
         records.push(ProblemRecord {
             source: d.template.clone(),
             object: d.id(),
-            path: p.path,
-            message: p.message,
-            severity: Severity::Error,
-        });
-    }
-    for p in semantic::check(docs, known) {
-        let d = &docs[p.doc];
-        records.push(ProblemRecord {
-            source: d.template.clone(),
-            object: d.id(),
-            severity: if p.is_cross_object() {
+            severity: if p.is_advisory() {
                 cross_objects
             } else {
                 Severity::Error

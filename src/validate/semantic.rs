@@ -14,18 +14,23 @@ pub struct SemanticProblem {
 }
 
 impl SemanticProblem {
-    /// Does the problem depend on another object (a reference, a selector, a port of
-    /// another object)? In an arbitrary stream that object may live elsewhere, so
-    /// `validate` warns; in the chart's own render every object is ours and it is an error.
-    pub fn is_cross_object(&self) -> bool {
-        const CROSS: &[&str] = &[
+    /// Is the problem advisory for an arbitrary stream: does it depend on another object
+    /// (a reference, a selector, a port of another object), which may live elsewhere, or
+    /// is it one the API server does not refuse but that can never work (a probe on an
+    /// undeclared port name, an image reference no registry serves)? `validate` warns
+    /// about these (errors under `--strict`); in the chart's own render every object is
+    /// ours and they are errors.
+    pub fn is_advisory(&self) -> bool {
+        const ADVISORY: &[&str] = &[
             "in the manifests",
             "declared as provided",
             "no selected container has",
             "has no such port",
             "has no key",
+            "the container has no port named",
+            "is not an image reference",
         ];
-        CROSS.iter().any(|c| self.message.contains(c))
+        ADVISORY.iter().any(|c| self.message.contains(c))
     }
 }
 

@@ -71,9 +71,59 @@ pub fn check(doc: &Value) -> Checked {
     let api = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
     match TABLE.iter().find(|(a, k, _)| *a == api && *k == kind) {
-        Some((_, _, f)) => Checked::Done(f(doc)),
+        Some((_, _, f)) => Checked::Done(f(&as_the_server_reads(doc, kind))),
         None => Checked::Unknown,
     }
+}
+
+/// The document as the API server decodes it: kubectl sends `1.0` and `1e3` as the JSON
+/// integers 1 and 1000, and a few required fields have server-side defaults
+/// (`SetDefaults_Job`: an onPodConditions entry's status is "True"; a PriorityClass's
+/// missing value is 0).
+fn as_the_server_reads(doc: &Value, kind: &str) -> Value {
+    fn integral(v: &mut Value) {
+        match v {
+            Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+                if let Some(f) = n.as_f64()
+                    && f.fract() == 0.0
+                    && f.abs() < 9_007_199_254_740_992.0
+                {
+                    *v = Value::from(f as i64);
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(integral),
+            Value::Object(m) => m.values_mut().for_each(integral),
+            _ => {}
+        }
+    }
+    let mut d = doc.clone();
+    integral(&mut d);
+    let job_specs = ["/spec", "/spec/jobTemplate/spec"];
+    if matches!(kind, "Job" | "CronJob") {
+        for at in job_specs {
+            let rules = d
+                .pointer_mut(&format!("{at}/podFailurePolicy/rules"))
+                .and_then(Value::as_array_mut);
+            for r in rules.into_iter().flatten() {
+                for c in r
+                    .get_mut("onPodConditions")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(m) = c.as_object_mut() {
+                        m.entry("status").or_insert_with(|| Value::from("True"));
+                    }
+                }
+            }
+        }
+    }
+    if kind == "PriorityClass"
+        && let Some(m) = d.as_object_mut()
+    {
+        m.entry("value").or_insert_with(|| Value::from(0));
+    }
+    d
 }
 
 pub(crate) fn check_as<T: DeserializeOwned + Serialize>(doc: &Value) -> Vec<TypedProblem> {

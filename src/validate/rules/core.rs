@@ -112,7 +112,12 @@ fn metadata(o: &mut Out<'_>, v: &Value) {
     }
     if let Some(g) = get(m, "generateName").and_then(Value::as_str)
         && !g.is_empty()
-        && !dns_subdomain(&format!("{g}x"))
+        && !dns_subdomain(
+            &format!("{}a", g.strip_suffix('-').unwrap_or(g))
+                .chars()
+                .take(253)
+                .collect::<String>(),
+        )
     {
         o.add(
             "metadata.generateName",
@@ -131,6 +136,16 @@ fn metadata(o: &mut Out<'_>, v: &Value) {
                 "must be a qualified name like example.com/cleanup",
             );
         }
+    }
+    if items(m.get("ownerReferences"))
+        .filter(|(_, r)| r.get("controller") == Some(&Value::Bool(true)))
+        .count()
+        > 1
+    {
+        o.add(
+            "metadata.ownerReferences",
+            "only one reference can have controller set to true",
+        );
     }
     for (n, r) in items(m.get("ownerReferences")) {
         for k in ["apiVersion", "kind", "name", "uid"] {
@@ -235,6 +250,75 @@ fn service(o: &mut Out<'_>, v: &Value) {
         }
     }
     one_of(o, spec, "sessionAffinity", "spec", &["None", "ClientIP"]);
+    // ValidateService: the selector is a label set.
+    for (k, x) in spec
+        .get("selector")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if !is_label_key(k) || !x.as_str().is_some_and(super::is_label_value) {
+            o.add(
+                format!("spec.selector[{k:?}]"),
+                "invalid label key or value",
+            );
+        }
+    }
+    if let Some(t) = spec
+        .pointer("/sessionAffinityConfig/clientIP/timeoutSeconds")
+        .and_then(Value::as_i64)
+        && !(1..=86400).contains(&t)
+    {
+        o.add(
+            "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+            "must be from 1 to 86400",
+        );
+    }
+    if ty == "ExternalName" && !cluster_ip.is_empty() {
+        o.add(
+            "spec.clusterIP",
+            "may not be set for a Service of type ExternalName",
+        );
+    }
+    for (n, ip) in items(spec.get("externalIPs")) {
+        if !ip.as_str().is_some_and(is_ip) {
+            o.add(
+                format!("spec.externalIPs[{n}]"),
+                "must be a valid IP address",
+            );
+        }
+    }
+    for (n, r) in items(spec.get("loadBalancerSourceRanges")) {
+        if r.as_str()
+            .is_none_or(|c| super::fields::cidr(c.trim()).is_none())
+        {
+            o.add(
+                format!("spec.loadBalancerSourceRanges[{n}]"),
+                "must be a CIDR like 10.0.0.0/8",
+            );
+        }
+    }
+    let families: Vec<&str> = items(spec.get("ipFamilies"))
+        .filter_map(|(_, f)| f.as_str())
+        .collect();
+    if families.len() == 2 && families[0] == families[1] {
+        o.add("spec.ipFamilies[1]", "duplicate IP family");
+    }
+    if families.len() > 1
+        && spec.get("ipFamilyPolicy").and_then(Value::as_str) == Some("SingleStack")
+    {
+        o.add(
+            "spec.ipFamilies",
+            "may hold one family when ipFamilyPolicy is SingleStack",
+        );
+    }
+    if let Some(Value::Array(ips)) = get(spec, "clusterIPs")
+        && let Some(first) = ips.first().and_then(Value::as_str)
+        && !cluster_ip.is_empty()
+        && first != cluster_ip
+    {
+        o.add("spec.clusterIPs[0]", "must equal spec.clusterIP");
+    }
     one_of(
         o,
         spec,

@@ -165,6 +165,11 @@ impl Out<'_> {
     }
 }
 
+/// A DNS-1123 subdomain, or empty (the core API group).
+pub fn dns_subdomain_or_empty(s: &str) -> bool {
+    s.is_empty() || dns_subdomain(s)
+}
+
 /// The items of a list field, numbered (none when the field is absent or not a list).
 fn items(v: Option<&Value>) -> impl Iterator<Item = (usize, &Value)> {
     v.and_then(Value::as_array)
@@ -262,6 +267,29 @@ pub fn check(docs: &[Document]) -> Vec<RuleProblem> {
         for (prefix, pod) in pod_specs(v) {
             pod_spec(&mut o, pod, &prefix);
             pod::check(&mut o, pod, &prefix, d.kind());
+        }
+        // The objects whose spec the API server requires (a selector, a template,
+        // containers, ports, access modes): no spec at all is refused.
+        if matches!(
+            d.kind(),
+            "Deployment"
+                | "StatefulSet"
+                | "DaemonSet"
+                | "ReplicaSet"
+                | "Job"
+                | "CronJob"
+                | "Pod"
+                | "Service"
+                | "PersistentVolumeClaim"
+                | "PersistentVolume"
+                | "HorizontalPodAutoscaler"
+                | "PodDisruptionBudget"
+                | "NetworkPolicy"
+                | "ReplicationController"
+        ) && !v.get("spec").is_some_and(Value::is_object)
+            && super::typed::is_builtin(d.api_version(), d.kind())
+        {
+            o.add("spec", "required: this kind needs a spec");
         }
         core::check(&mut o, d.kind(), v);
         workloads::check(&mut o, d.kind(), v);
@@ -455,8 +483,43 @@ fn network_policy(o: &mut Out<'_>, v: &Value) {
     }
 }
 
-/// ValidateLabelSelector: operators and their values.
+/// ValidateLabelSelector: label keys and values, operators and their values.
 fn label_selector(o: &mut Out<'_>, sel: &Value, at: &str) {
+    for (k, v) in sel
+        .get("matchLabels")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if !is_label_key(k) {
+            o.add(format!("{at}.matchLabels[{k:?}]"), "invalid label key");
+        } else if !v.as_str().is_some_and(is_label_value) {
+            o.add(
+                format!("{at}.matchLabels[{k:?}]"),
+                "invalid label value (at most 63 characters: alphanumerics, '-', '_', '.')",
+            );
+        }
+    }
+    for (n, e) in items(sel.get("matchExpressions")) {
+        if !e
+            .get("key")
+            .and_then(Value::as_str)
+            .is_some_and(is_label_key)
+        {
+            o.add(
+                format!("{at}.matchExpressions[{n}].key"),
+                "invalid label key",
+            );
+        }
+        for (m, x) in items(e.get("values")) {
+            if !x.as_str().is_some_and(is_label_value) {
+                o.add(
+                    format!("{at}.matchExpressions[{n}].values[{m}]"),
+                    "invalid label value",
+                );
+            }
+        }
+    }
     for (n, e) in items(sel.get("matchExpressions")) {
         let op = e.get("operator").and_then(Value::as_str).unwrap_or("");
         let count = e

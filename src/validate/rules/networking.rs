@@ -149,6 +149,15 @@ fn network_policy(o: &mut Out<'_>, v: &Value) {
             for (m, p) in items(rule.get("ports")) {
                 let at = format!("spec.{dir}[{n}].ports[{m}]");
                 one_of(o, p, "protocol", &at, &["TCP", "UDP", "SCTP"]);
+                // A named port is an IANA_SVC_NAME ("8080" as a string is not).
+                if let Some(Value::String(name)) = get(p, "port")
+                    && !super::fields::port_name(name)
+                {
+                    o.add(
+                        format!("{at}.port"),
+                        "must be a port number, or a port name (IANA_SVC_NAME, with a letter)",
+                    );
+                }
                 if let Some(end) = get(p, "endPort").and_then(Value::as_i64) {
                     match get(p, "port") {
                         Some(Value::Number(port)) => {

@@ -73,6 +73,76 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
         }
     }
     positive(o, pod, "activeDeadlineSeconds", at);
+    // ValidatePodTemplateSpecForReplicaSet & co.: controllers' pods run indefinitely.
+    if matches!(
+        owner,
+        "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" | "ReplicationController"
+    ) && get(pod, "activeDeadlineSeconds").is_some()
+    {
+        o.add(
+            format!("{at}.activeDeadlineSeconds"),
+            format!("not supported in a {owner}'s pod template"),
+        );
+    }
+    // ephemeralContainers are added through the pods/ephemeralcontainers subresource only
+    // (ValidatePodCreate, ValidatePodTemplateSpec).
+    if get(pod, "ephemeralContainers").is_some() {
+        o.add(
+            format!("{at}.ephemeralContainers"),
+            "cannot be set on create or in a pod template (use kubectl debug)",
+        );
+    }
+    // validatePodDNSConfig: at most 3 nameservers, each an IP.
+    let servers: Vec<(usize, &Value)> = items(pod.pointer("/dnsConfig/nameservers")).collect();
+    if servers.len() > 3 {
+        o.add(
+            format!("{at}.dnsConfig.nameservers"),
+            "must not have more than 3 nameservers",
+        );
+    }
+    for (n, ns) in servers {
+        if ns
+            .as_str()
+            .is_none_or(|x| x.parse::<std::net::IpAddr>().is_err())
+        {
+            o.add(
+                format!("{at}.dnsConfig.nameservers[{n}]"),
+                "must be a valid IP address",
+            );
+        }
+    }
+    // validateHostAliases: IPs.
+    for (n, h) in items(pod.get("hostAliases")) {
+        if h.get("ip")
+            .and_then(Value::as_str)
+            .is_none_or(|x| x.parse::<std::net::IpAddr>().is_err())
+        {
+            o.add(
+                format!("{at}.hostAliases[{n}].ip"),
+                "must be a valid IP address",
+            );
+        }
+    }
+    // validateHostNetwork: with the host's network, a hostPort equals its containerPort.
+    if pod.get("hostNetwork") == Some(&Value::Bool(true)) {
+        for field in ["initContainers", "containers"] {
+            for (n, c) in items(pod.get(field)) {
+                for (m, p) in items(c.get("ports")) {
+                    if let (Some(h), Some(cp)) = (
+                        get(p, "hostPort").and_then(Value::as_i64),
+                        get(p, "containerPort").and_then(Value::as_i64),
+                    ) && h != 0
+                        && h != cp
+                    {
+                        o.add(
+                            format!("{at}.{field}[{n}].ports[{m}].hostPort"),
+                            "must match containerPort when hostNetwork is true",
+                        );
+                    }
+                }
+            }
+        }
+    }
     for k in ["priorityClassName", "serviceAccountName", "schedulerName"] {
         if let Some(n) = get(pod, k).and_then(Value::as_str)
             && !n.is_empty()
@@ -130,7 +200,8 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str) {
             .map(|(k, _)| k)
             .collect();
         match sources.len() {
-            0 => o.add(vat.clone(), "must specify a volume type (emptyDir, configMap, secret, persistentVolumeClaim, …)"),
+            // SetDefaults_Volume: a volume with only a name is an emptyDir.
+            0 => {}
             1 => {}
             _ => o.add(vat.clone(), "may not specify more than one volume type"),
         }
@@ -248,6 +319,15 @@ fn containers(o: &mut Out<'_>, pod: &Value, at: &str) {
             } else if !names.insert(name.to_string()) {
                 o.add(format!("{cat}.name"), format!("duplicate container name {name:?} (names are unique across containers and initContainers)"));
             }
+            if c.get("image")
+                .and_then(Value::as_str)
+                .is_some_and(|i| i.trim() != i)
+            {
+                o.add(
+                    format!("{cat}.image"),
+                    "must not have leading or trailing whitespace",
+                );
+            }
             if field != "ephemeralContainers"
                 && c.get("image")
                     .and_then(Value::as_str)
@@ -271,7 +351,23 @@ fn containers(o: &mut Out<'_>, pod: &Value, at: &str) {
             );
             match field {
                 // Sidecar containers (restartPolicy: Always) are the only init policy.
-                "initContainers" => one_of(o, c, "restartPolicy", &cat, &["Always"]),
+                "initContainers" => {
+                    one_of(o, c, "restartPolicy", &cat, &["Always"]);
+                    // validateInitContainers: only sidecars (restartPolicy Always) may have
+                    // probes or lifecycle hooks.
+                    if c.get("restartPolicy").and_then(Value::as_str) != Some("Always") {
+                        for k in [
+                            "livenessProbe",
+                            "readinessProbe",
+                            "startupProbe",
+                            "lifecycle",
+                        ] {
+                            if get(c, k).is_some() {
+                                o.add(format!("{cat}.{k}"), "may not be set for init containers without restartPolicy: Always");
+                            }
+                        }
+                    }
+                }
                 _ => {
                     if get(c, "restartPolicy").is_some() {
                         o.add(
@@ -372,6 +468,24 @@ fn field_path_ok(p: &str) -> bool {
 /// Secrets by valid names (ValidateConfigMapName, ValidateSecretName).
 fn env(o: &mut Out<'_>, c: &Value, cat: &str) {
     for (m, e) in items(c.get("envFrom")) {
+        // validateEnvFrom: one source; a prefix without '='.
+        if ["configMapRef", "secretRef"]
+            .iter()
+            .filter(|k| get(e, k).is_some())
+            .count()
+            != 1
+        {
+            o.add(
+                format!("{cat}.envFrom[{m}]"),
+                "must specify exactly one of configMapRef or secretRef",
+            );
+        }
+        if e.get("prefix")
+            .and_then(Value::as_str)
+            .is_some_and(|p| p.contains('='))
+        {
+            o.add(format!("{cat}.envFrom[{m}].prefix"), "may not contain '='");
+        }
         for r in ["configMapRef", "secretRef"] {
             if let Some(n) = e.pointer(&format!("/{r}/name")).and_then(Value::as_str)
                 && !dns_subdomain(n)
@@ -466,6 +580,18 @@ fn mounts(o: &mut Out<'_>, c: &Value, cat: &str) {
             o.add(format!("{mat}.mountPath"), "must be unique");
         }
         local_path(o, v.get("subPath"), &format!("{mat}.subPath"), false);
+        if get(v, "subPath")
+            .and_then(Value::as_str)
+            .is_some_and(|x| !x.is_empty())
+            && get(v, "subPathExpr")
+                .and_then(Value::as_str)
+                .is_some_and(|x| !x.is_empty())
+        {
+            o.add(
+                format!("{mat}.subPathExpr"),
+                "subPathExpr and subPath are mutually exclusive",
+            );
+        }
         one_of(
             o,
             v,
@@ -604,6 +730,15 @@ fn security(o: &mut Out<'_>, sc: &Value, at: &str) {
         o.add(
             format!("{at}.allowPrivilegeEscalation"),
             "cannot be false while capabilities.add holds CAP_SYS_ADMIN",
+        );
+    }
+    if let Some(p) = get(sc, "seccompProfile")
+        && p.get("type").and_then(Value::as_str) != Some("Localhost")
+        && get(p, "localhostProfile").is_some()
+    {
+        o.add(
+            format!("{at}.seccompProfile.localhostProfile"),
+            "can only be set for type Localhost",
         );
     }
     if let Some(p) = get(sc, "seccompProfile") {

@@ -116,6 +116,13 @@ fn binding(o: &mut Out<'_>, v: &Value, namespaced: bool) {
         let group = get(s, "apiGroup").and_then(Value::as_str).unwrap_or("");
         match s.get("kind").and_then(Value::as_str).unwrap_or("") {
             "ServiceAccount" => {
+                // ValidateServiceAccountName.
+                if !name.is_empty() && !super::dns_subdomain(name) {
+                    o.add(
+                        format!("{at}.name"),
+                        "must be a ServiceAccount name (a DNS-1123 subdomain)",
+                    );
+                }
                 if !group.is_empty() {
                     o.add(
                         format!("{at}.apiGroup"),

@@ -17,7 +17,19 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
         "ReplicaSet" => apps_common(o, spec),
         "StatefulSet" => statefulset(o, spec),
         "DaemonSet" => daemonset(o, spec),
-        "Job" => job(o, spec, "spec"),
+        "Job" => {
+            // The name becomes the job-name label of its pods: at most 63 characters.
+            if v.pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.len() > 63)
+            {
+                o.add(
+                    "metadata.name",
+                    "must be no more than 63 characters (it becomes the pods' job-name label)",
+                );
+            }
+            job(o, spec, "spec")
+        }
         "CronJob" => cronjob(o, v, spec),
         "PodDisruptionBudget" => pdb(o, spec),
         "HorizontalPodAutoscaler" => hpa(o, v, spec),
@@ -178,6 +190,31 @@ fn daemonset(o: &mut Out<'_>, spec: &Value) {
 
 /// ValidateJobSpec (the pod template's restartPolicy is checked with the pod spec).
 fn job(o: &mut Out<'_>, spec: &Value, at: &str) {
+    // ValidateJobSpec: a podFailurePolicy needs restartPolicy Never; maxFailedIndexes
+    // needs backoffLimitPerIndex; a manual selector must be given.
+    if get(spec, "podFailurePolicy").is_some()
+        && spec
+            .pointer("/template/spec/restartPolicy")
+            .and_then(Value::as_str)
+            != Some("Never")
+    {
+        o.add(
+            format!("{at}.template.spec.restartPolicy"),
+            "must be Never when podFailurePolicy is set",
+        );
+    }
+    if get(spec, "maxFailedIndexes").is_some() && get(spec, "backoffLimitPerIndex").is_none() {
+        o.add(
+            format!("{at}.maxFailedIndexes"),
+            "requires backoffLimitPerIndex",
+        );
+    }
+    if spec.get("manualSelector") == Some(&Value::Bool(true)) && get(spec, "selector").is_none() {
+        o.add(
+            format!("{at}.selector"),
+            "required when manualSelector is true",
+        );
+    }
     for k in [
         "parallelism",
         "completions",
@@ -388,6 +425,38 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
             );
         }
         return;
+    }
+    // validateBehavior: scaling rules.
+    for dir in ["scaleUp", "scaleDown"] {
+        let Some(rules) = spec.pointer(&format!("/behavior/{dir}")) else {
+            continue;
+        };
+        let at = format!("spec.behavior.{dir}");
+        if let Some(w) = get(rules, "stabilizationWindowSeconds").and_then(Value::as_i64)
+            && !(0..=3600).contains(&w)
+        {
+            o.add(
+                format!("{at}.stabilizationWindowSeconds"),
+                "must be from 0 to 3600",
+            );
+        }
+        one_of(o, rules, "selectPolicy", &at, &["Max", "Min", "Disabled"]);
+        for (n, p) in super::items(rules.get("policies")) {
+            let pat = format!("{at}.policies[{n}]");
+            one_of(o, p, "type", &pat, &["Pods", "Percent"]);
+            if get(p, "value")
+                .and_then(Value::as_i64)
+                .is_none_or(|x| x <= 0)
+            {
+                o.add(format!("{pat}.value"), "must be greater than 0");
+            }
+            if !get(p, "periodSeconds")
+                .and_then(Value::as_i64)
+                .is_some_and(|x| (1..=1800).contains(&x))
+            {
+                o.add(format!("{pat}.periodSeconds"), "must be from 1 to 1800");
+            }
+        }
     }
     for (n, m) in super::items(spec.get("metrics")) {
         let at = format!("spec.metrics[{n}]");
