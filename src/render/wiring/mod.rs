@@ -196,6 +196,43 @@ fn needed(values: &Values, acc: &mut Acc) {
                 .push(format!("{key} begins or ends with whitespace: remove it"));
         }
     }
+    // Optional values: empty is fine, padding is not.
+    for (key, value) in [
+        ("image.tag", &values.image.tag),
+        (
+            "postgresql.persistence.storageClass",
+            &values.postgresql.persistence.storage_class,
+        ),
+        (
+            "minio.persistence.storageClass",
+            &values.minio.persistence.storage_class,
+        ),
+        ("ingress.className", &values.ingress.class_name),
+        ("s3.region", &values.s3.region),
+    ] {
+        if value.trim() != value {
+            acc.errors
+                .push(format!("{key} begins or ends with whitespace: remove it"));
+        }
+    }
+    // Data volumes need a size above zero.
+    for (on, key, size) in [
+        (
+            values.services.postgres.enabled,
+            "postgresql.persistence.size",
+            &values.postgresql.persistence.size,
+        ),
+        (
+            values.services.minio.enabled,
+            "minio.persistence.size",
+            &values.minio.persistence.size,
+        ),
+    ] {
+        if on && !crate::validate::rules::quantity_value(&size.0).is_some_and(|q| q > 0.0) {
+            acc.errors
+                .push(format!("{key} must be a size above zero, like 8Gi"));
+        }
+    }
     for (key, list) in [
         ("MLFlow.allowedHosts", &values.mlflow.allowed_hosts),
         (
