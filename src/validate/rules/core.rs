@@ -20,6 +20,11 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                 pvc(o, spec, "spec");
             }
         }
+        "PersistentVolume" => {
+            if let Some(spec) = get(v, "spec") {
+                persistent_volume(o, spec);
+            }
+        }
         "LimitRange" => {
             for (n, l) in items(v.pointer("/spec/limits")) {
                 // Pod, Container, PersistentVolumeClaim, or a qualified custom type (C:6785).
@@ -442,6 +447,70 @@ fn config_map(o: &mut Out<'_>, v: &Value) {
         if data.contains(k) {
             o.add(format!("binaryData[{k:?}]"), "duplicate of a key in data");
         }
+    }
+}
+
+/// ValidatePersistentVolumeSpec: a capacity, access modes, exactly one volume source,
+/// known reclaim policy and volume mode; a local volume needs node affinity.
+fn persistent_volume(o: &mut Out<'_>, spec: &Value) {
+    match spec.pointer("/capacity/storage").and_then(quantity_value) {
+        Some(x) if x > 0.0 => {}
+        Some(_) => o.add("spec.capacity.storage", "must be greater than zero"),
+        None => o.add("spec.capacity.storage", "required"),
+    }
+    const MODES: &[&str] = &[
+        "ReadWriteOnce",
+        "ReadOnlyMany",
+        "ReadWriteMany",
+        "ReadWriteOncePod",
+    ];
+    let modes: Vec<(usize, &Value)> = items(spec.get("accessModes")).collect();
+    if modes.is_empty() {
+        o.add("spec.accessModes", "at least 1 access mode is required");
+    }
+    for (n, m) in modes {
+        if !m.as_str().is_some_and(|m| MODES.contains(&m)) {
+            o.add(
+                format!("spec.accessModes[{n}]"),
+                format!("unsupported value: must be {}", alternatives(MODES)),
+            );
+        }
+    }
+    one_of(
+        o,
+        spec,
+        "persistentVolumeReclaimPolicy",
+        "spec",
+        &["Retain", "Delete", "Recycle"],
+    );
+    one_of(o, spec, "volumeMode", "spec", &["Block", "Filesystem"]);
+    const NOT_SOURCES: &[&str] = &[
+        "capacity",
+        "accessModes",
+        "claimRef",
+        "persistentVolumeReclaimPolicy",
+        "storageClassName",
+        "mountOptions",
+        "volumeMode",
+        "nodeAffinity",
+        "volumeAttributesClassName",
+    ];
+    let sources = spec
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, x)| !NOT_SOURCES.contains(&k.as_str()) && !x.is_null())
+        .count();
+    match sources {
+        0 => o.add(
+            "spec",
+            "must specify a volume type (csi, nfs, hostPath, local, …)",
+        ),
+        1 => {}
+        _ => o.add("spec", "may not specify more than one volume type"),
+    }
+    if get(spec, "local").is_some() && get(spec, "nodeAffinity").is_none() {
+        o.add("spec.nodeAffinity", "required for a local volume");
     }
 }
 
