@@ -88,12 +88,14 @@ pub fn render_computed(
     };
     validate::check(&docs, &known)?;
     restricted(&docs)?;
+    let broad = broad_grants(&docs);
     sort::sort(&mut docs);
 
     let mut stderr: Vec<String> = computed
         .warnings
         .iter()
         .chain(&w.warnings)
+        .chain(&broad)
         .map(|m| format!("warning: {m}"))
         .collect();
     stderr.extend(w.notes.iter().map(|m| format!("note: {m}")));
@@ -133,6 +135,30 @@ fn located(mut f: Failure, computed: &values::Computed) -> Failure {
         }
     }
     f
+}
+
+/// `extraObjects` (List items included) that bind the cluster-wide superuser roles: valid
+/// Kubernetes, so rendered, but said on stderr, as a review would.
+fn broad_grants(docs: &[Document]) -> Vec<String> {
+    validate::expand_lists(docs)
+        .iter()
+        .filter(|d| d.template == "extra-objects.yaml" && d.kind().ends_with("RoleBinding"))
+        .filter(|d| {
+            matches!(
+                d.value
+                    .pointer("/roleRef/name")
+                    .and_then(serde_json::Value::as_str),
+                Some("cluster-admin" | "admin" | "edit")
+            )
+        })
+        .map(|d| {
+            format!(
+                "extraObjects: {} grants the {} ClusterRole; check that this is intended",
+                d.id(),
+                d.value["roleRef"]["name"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
 }
 
 /// The chart's own pods (not `extraObjects`) stay within the restricted Pod Security

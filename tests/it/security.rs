@@ -465,3 +465,25 @@ fn values_cannot_route_around_the_proxy() {
     assert_eq!(r.code, 1);
     assert!(!r.stderr.contains("TOPSECRET"), "{}", r.stderr);
 }
+
+/// `extraObjects` that bind cluster-admin (directly or inside a `kind: List`) are valid
+/// Kubernetes and render, but never silently: stderr says so.
+#[test]
+fn broad_grants_in_extra_objects_are_said() {
+    let binding = r#"{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"pwn"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"},"subjects":[{"kind":"ServiceAccount","name":"default","namespace":"default"}]}"#;
+    for extra in [
+        format!("extraObjects=[{binding}]"),
+        format!(
+            r#"extraObjects=[{{"apiVersion":"v1","kind":"List","metadata":{{"name":"l"}},"items":[{binding}]}}]"#
+        ),
+    ] {
+        let r = render(&["--set-json", &extra]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("ClusterRoleBinding/pwn grants the cluster-admin ClusterRole"),
+            "{}",
+            r.stderr
+        );
+    }
+}
