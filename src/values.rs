@@ -106,6 +106,14 @@ fn strip_nulls(v: &mut Value) {
     }
 }
 
+/// How many scalar (or list) values a tree holds.
+fn leaf_count(v: &Value) -> usize {
+    match v {
+        Value::Object(m) => m.values().map(leaf_count).sum(),
+        _ => 1,
+    }
+}
+
 /// Computes the final values: defaults <- files <- set-json <- set <- set-string <-
 /// set-file <- set-literal (Helm's fixed order by flag type).
 pub fn compute(args: &ValuesArgs) -> Result<Computed, Failure> {
@@ -419,6 +427,10 @@ impl Computed {
                         .is_some_and(Value::is_null)
                 });
             if set_here {
+                // An argument that sets several keys (`a=1,b=2`) is shown by this key.
+                if leaf_count(&f.values) > 1 && !path.0.is_empty() {
+                    return format!("from {} '{path}=…'", f.flag);
+                }
                 return format!("from {} {}", f.flag, f.shown);
             }
         }

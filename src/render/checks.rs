@@ -98,7 +98,15 @@ pub fn uri(key: &str, uri: &str, schemes: &[&str]) -> Vec<String> {
                 .join(" or ")
         ));
     }
-    if uri.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    // A control character, also percent-encoded (`%00` decodes to a NUL).
+    let encoded_control = uri.as_bytes().windows(3).any(|w| {
+        w[0] == b'%'
+            && std::str::from_utf8(&w[1..])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .is_some_and(|b| b < 0x20 || b == 0x7f)
+    });
+    if uri.chars().any(|c| c.is_whitespace() || c.is_control()) || encoded_control {
         out.push(format!("{key} contains whitespace or control characters"));
     }
     let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());

@@ -751,7 +751,8 @@ fn cases() -> Vec<Case> {
                 r#"{"replicaCount":"x","postgresql":{"auth":{"password":"TOPSECRET"}}}"#,
             ],
             1,
-            "--set-json '…'",
+            // The argument sets several keys: the message shows the one at fault.
+            "from --set-json 'replicaCount=…'",
         ),
         c(
             "yaml-keys-below-secret",
@@ -1194,7 +1195,51 @@ fn cases() -> Vec<Case> {
                 "postgresql.auth.existingSecret=x y",
             ],
             1,
-            "must be a DNS-1123 subdomain",
+            "postgresql.auth.existingSecret must be a Kubernetes object name",
+        ),
+        // Attack round 7 (values model, second pass).
+        c(
+            "fs-group-change-policy-bogus",
+            vec![],
+            &[
+                "--set-json",
+                r#"podSecurityContext.fsGroupChangePolicy="Bogus""#,
+            ],
+            1,
+            "fsGroupChangePolicy: unsupported value",
+        ),
+        c(
+            "oidc-claim-padded",
+            vec![],
+            &["--set-string", "oauth2Proxy.oidc.oidc_email_claim= "],
+            1,
+            "oauth2Proxy.oidc.oidc_email_claim begins or ends with whitespace",
+        ),
+        c(
+            "blank-password",
+            vec![],
+            &["--set-string", "postgresql.auth.password=  "],
+            1,
+            "postgresql.auth.password is blank",
+        ),
+        c(
+            "encoded-nul-in-uri",
+            vec![],
+            &[
+                "--set",
+                "services.postgres.enabled=false,externalDatabase.existingSecret=s",
+                "--set-string",
+                "services.postgres.externalURI=postgresql://u@db.example.org/ml%00flow",
+            ],
+            1,
+            "contains whitespace or control characters",
+        ),
+        c(
+            "image-tag-dash",
+            vec![],
+            &["--set", "image.tag=-"],
+            1,
+            "image.repository/tag/digest make",
         ),
         c(
             "set-key-with-space-as-typed",
@@ -1236,21 +1281,21 @@ fn cases() -> Vec<Case> {
                 "resources.limits.cpu=2",
             ],
             1,
-            "must be less than or equal to the limit",
+            "resources.requests.cpu is above resources.limits.cpu",
         ),
         c(
             "zero-storage",
             vec![],
             &["--set", "postgresql.persistence.size=0"],
             1,
-            "must be a quantity greater than zero",
+            "postgresql.persistence.size must be a size above zero",
         ),
         c(
             "bad-storage-class",
             vec![],
             &["--set", "postgresql.persistence.storageClass=Bad Class"],
             1,
-            "storageClassName",
+            "postgresql.persistence.storageClass must be a Kubernetes object name",
         ),
         c(
             "bad-ingress-class",
@@ -1262,7 +1307,7 @@ fn cases() -> Vec<Case> {
                 "ingress.className=Bad Class",
             ],
             1,
-            "ingressClassName",
+            "ingress.className must be a Kubernetes object name",
         ),
         c(
             "toleration-maybe",

@@ -80,7 +80,7 @@ pub(crate) fn build(values: &Values, acc: &mut Acc) -> Images {
             acc.errors.push(why);
         }
     }
-    Images {
+    let images = Images {
         mlflow: reference(&mlflow.repository, &tag, &mlflow.digest),
         postgresql: with_registry(&pg.registry, &pg.repository, &pg.tag, &pg.digest),
         minio: with_registry(
@@ -91,7 +91,38 @@ pub(crate) fn build(values: &Values, acc: &mut Acc) -> Images {
         ),
         mc: with_registry(&mc.registry, &mc.repository, &mc.tag, &mc.digest),
         proxy: reference(&proxy.repository, &proxy.tag, &proxy.digest),
+    };
+    // Each reference the values make is one a registry serves, named by its keys.
+    for (on, keys, image) in [
+        (true, "image.repository/tag/digest", &images.mlflow),
+        (
+            values.services.postgres.enabled,
+            "postgresql.image.*",
+            &images.postgresql,
+        ),
+        (
+            values.services.minio.enabled,
+            "minio.image.*",
+            &images.minio,
+        ),
+        (
+            values.services.minio.enabled,
+            "minio.clientImage.*",
+            &images.mc,
+        ),
+        (
+            proxy.enabled,
+            "oauth2Proxy.repository/tag/digest",
+            &images.proxy,
+        ),
+    ] {
+        if on && !crate::validate::rules::image_ref(image) {
+            acc.errors.push(format!(
+                "{keys} make {image:?}, which is not an image reference like registry/name:tag (lowercase repository, a tag of letters, digits, '_', '.', '-')"
+            ));
+        }
     }
+    images
 }
 
 #[cfg(test)]

@@ -196,8 +196,74 @@ fn needed(values: &Values, acc: &mut Acc) {
                 .push(format!("{key} begins or ends with whitespace: remove it"));
         }
     }
+    // Credentials given as blanks: a Secret of spaces is no credential.
+    for (key, value) in [
+        ("postgresql.auth.password", &values.postgresql.auth.password),
+        (
+            "postgresql.auth.postgresPassword",
+            &values.postgresql.auth.postgres_password,
+        ),
+        ("s3.user", &values.s3.user),
+        ("s3.key", &values.s3.key),
+        ("oauth2Proxy.clientSecret", &p.client_secret),
+        ("oauth2Proxy.cookieSecret", &p.cookie_secret),
+        ("minio.auth.rootUser", &values.minio.auth.root_user),
+        ("minio.auth.rootPassword", &values.minio.auth.root_password),
+    ] {
+        if !value.is_empty() && value.trim().is_empty() {
+            acc.errors.push(format!(
+                "{key} is blank (only whitespace): give the credential, or leave it empty to have one generated or read from an existing Secret"
+            ));
+        }
+    }
+    // Names of objects the values point at.
+    for (key, name) in [
+        (
+            "postgresql.auth.existingSecret",
+            values.postgresql.auth.existing_secret.as_str(),
+        ),
+        (
+            "minio.auth.existingSecret",
+            values.minio.auth.existing_secret.as_str(),
+        ),
+        (
+            "externalDatabase.existingSecret",
+            values.external_database.existing_secret.as_str(),
+        ),
+        ("s3.secret", values.s3.secret.as_str()),
+        ("oauth2Proxy.secret", p.secret.as_str()),
+        ("serviceAccount.name", values.service_account.name.as_str()),
+        (
+            "postgresql.persistence.storageClass",
+            &values.postgresql.persistence.storage_class,
+        ),
+        (
+            "minio.persistence.storageClass",
+            &values.minio.persistence.storage_class,
+        ),
+        ("ingress.className", &values.ingress.class_name),
+    ] {
+        if !name.is_empty() && !crate::validate::rules::dns_subdomain(name) {
+            acc.errors.push(format!(
+                "{key} must be a Kubernetes object name (lowercase letters, digits, '-' and '.')"
+            ));
+        }
+    }
     // Optional values: empty is fine, padding is not.
     for (key, value) in [
+        (
+            "oauth2Proxy.oidc.oidc_email_claim",
+            &p.oidc.oidc_email_claim,
+        ),
+        (
+            "oauth2Proxy.oidc.oidc_groups_claim",
+            &p.oidc.oidc_groups_claim,
+        ),
+        ("oauth2Proxy.oidc.oidc_jwks_url", &p.oidc.oidc_jwks_url),
+        ("oauth2Proxy.oidc.oidc_issuer_url", &p.oidc.oidc_issuer_url),
+        ("image.digest", &values.image.digest),
+        ("postgresql.image.digest", &values.postgresql.image.digest),
+        ("minio.image.digest", &values.minio.image.digest),
         ("image.tag", &values.image.tag),
         (
             "postgresql.persistence.storageClass",
@@ -213,6 +279,58 @@ fn needed(values: &Values, acc: &mut Acc) {
         if value.trim() != value {
             acc.errors
                 .push(format!("{key} begins or ends with whitespace: remove it"));
+        }
+    }
+    // Numbers the schema bounds, checked here too (with --skip-schema-validation).
+    for (on, key, port) in [
+        (true, "service.port", values.service.port),
+        (
+            values.services.minio.enabled,
+            "minio.service.ports.api",
+            values.minio.service.ports.api,
+        ),
+    ] {
+        if on && !(1..=65535).contains(&port) {
+            acc.errors
+                .push(format!("{key} must be a port from 1 to 65535"));
+        }
+    }
+    if values.replica_count < 0 {
+        acc.errors.push("replicaCount must be 0 or more".into());
+    }
+    // Resources: no negative quantity, no request above its limit.
+    for (key, r) in [
+        ("resources", &values.resources),
+        ("postgresql.resources", &values.postgresql.resources),
+        ("minio.resources", &values.minio.resources),
+        ("oauth2Proxy.resources", &values.oauth2_proxy.resources),
+        (
+            "secretGenerator.resources",
+            &values.secret_generator.resources,
+        ),
+        ("metrics.resources", &values.metrics.resources),
+    ] {
+        let q = |l: &Option<crate::model::ResourceList>, name: &str| -> Option<f64> {
+            let l = l.as_ref()?;
+            let v = match name {
+                "cpu" => l.cpu.as_ref(),
+                "memory" => l.memory.as_ref(),
+                _ => l.ephemeral_storage.as_ref(),
+            }?;
+            crate::validate::rules::quantity_value(&v.0)
+        };
+        for name in ["cpu", "memory", "ephemeral-storage"] {
+            let (req, lim) = (q(&r.requests, name), q(&r.limits, name));
+            if req.is_some_and(|x| x < 0.0) || lim.is_some_and(|x| x < 0.0) {
+                acc.errors
+                    .push(format!("{key}: the {name} quantities must not be negative"));
+            } else if let (Some(a), Some(b)) = (req, lim)
+                && a > b
+            {
+                acc.errors.push(format!(
+                    "{key}.requests.{name} is above {key}.limits.{name}: a request may be at most its limit"
+                ));
+            }
         }
     }
     // Data volumes need a size above zero.

@@ -124,9 +124,13 @@ pub(crate) fn build(values: &Values, release: &Release, acc: &mut Acc) -> Names 
         acc.errors.push(format!(
             "the release's objects would be named {full:?}, but a Service name cannot contain '.' (DNS-1035): choose a release name without dots, or set fullnameOverride"
         ));
-    } else if !full.starts_with(|c: char| c.is_ascii_lowercase()) {
+    } else if !full.starts_with(|c: char| c.is_ascii_lowercase())
+        || !full
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         acc.errors.push(format!(
-            "the release's objects would be named {full:?}, but a Service name must start with a letter (DNS-1035): choose a release name that starts with a letter, or set fullnameOverride"
+            "the release's objects would be named {full:?}, but a Service name must start with a letter and hold only lowercase letters, digits and '-' (DNS-1035): choose such a release name, or set nameOverride/fullnameOverride"
         ));
     }
     // A Job's pod template is immutable: a Job whose spec changes needs a new name, or

@@ -548,6 +548,14 @@ fn label_selector(o: &mut Out<'_>, sel: &Value, at: &str) {
 /// (validateSecurityContext, validateSeccompProfileField).
 fn security_context(o: &mut Out<'_>, sc: Option<&Value>, at: &str) {
     let Some(sc) = sc else { return };
+    // ValidatePodSecurityContext: the policies' enumerations.
+    for (k, allowed) in [
+        ("fsGroupChangePolicy", &["OnRootMismatch", "Always"][..]),
+        ("supplementalGroupsPolicy", &["Merge", "Strict"][..]),
+        ("seLinuxChangePolicy", &["MountOption", "Recursive"][..]),
+    ] {
+        fields::one_of(o, sc, k, at, allowed);
+    }
     for k in ["runAsUser", "runAsGroup", "fsGroup"] {
         if let Some(v) = sc.get(k)
             && !v.as_i64().is_some_and(|n| (0..=2_147_483_647).contains(&n))
