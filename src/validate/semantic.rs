@@ -144,7 +144,7 @@ fn map_selects(sel: &Map<String, Value>, labels: &Map<String, Value>) -> bool {
     !sel.is_empty() && sel.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
-fn is_dns1123_label(s: &str) -> bool {
+pub(crate) fn is_dns1123_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
         && s.bytes()
@@ -185,7 +185,7 @@ pub(crate) fn is_label_key(k: &str) -> bool {
 }
 
 /// IANA_SVC_NAME: ≤ 15 chars, lowercase alphanumerics and '-', a letter, no '--'.
-fn is_port_name(s: &str) -> bool {
+pub(crate) fn is_port_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 15
         && s.bytes()

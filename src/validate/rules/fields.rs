@@ -3,6 +3,11 @@
 //! CIDRs, and Kubernetes' int-or-percent values.
 
 use super::Out;
+// apimachinery `IsDNS1123Label` and `IsValidPortName` (IANA_SVC_NAME), shared with the
+// cross-object checks.
+pub(super) use crate::validate::semantic::{
+    is_dns1123_label as dns_label, is_port_name as port_name,
+};
 use serde_json::Value;
 
 /// `at.key`, or `key` at the top level.
@@ -59,33 +64,10 @@ pub(super) fn positive(o: &mut Out<'_>, v: &Value, key: &str, at: &str) {
     }
 }
 
-/// apimachinery `IsDNS1123Label`.
-pub(super) fn dns_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-}
-
 /// apimachinery `IsValidPathSegmentName` (RBAC object names, references by name): not
 /// `.` or `..`, and no `/` or `%`.
 pub(super) fn path_segment(s: &str) -> bool {
     !s.is_empty() && s != "." && s != ".." && !s.contains(['/', '%'])
-}
-
-/// apimachinery `IsValidPortName` (IANA_SVC_NAME): at most 15 lowercase alphanumerics or
-/// '-', with at least one letter, no leading, trailing or double '-'.
-pub(super) fn port_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 15
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && s.bytes().any(|b| b.is_ascii_lowercase())
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && !s.contains("--")
 }
 
 /// An int-or-string port: a number 1–65535 or an IANA service name.
