@@ -1,5 +1,6 @@
-//! Cluster-level objects: StorageClass (`pkg/apis/storage/validation`), PriorityClass
-//! (`pkg/apis/scheduling/validation`) and Namespace, at v1.33.
+//! Cluster-level and other small objects: StorageClass (`pkg/apis/storage/validation`),
+//! PriorityClass (`pkg/apis/scheduling/validation`), Lease, RuntimeClass and EndpointSlice,
+//! at v1.33.
 
 use super::Out;
 use super::fields::{get, one_of};
@@ -51,6 +52,26 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                 &["PreemptLowerPriority", "Never"],
             );
         }
+        // ValidateLeaseSpec: durations above zero.
+        "Lease" => {
+            if let Some(spec) = get(v, "spec") {
+                super::fields::positive(o, spec, "leaseDurationSeconds", "spec");
+            }
+        }
+        // ValidateRuntimeClass: the handler is a DNS-1123 label.
+        "RuntimeClass"
+            if !v
+                .get("handler")
+                .and_then(Value::as_str)
+                .is_some_and(super::fields::dns_label) =>
+        {
+            o.add(
+                "handler",
+                "must be a DNS-1123 label (lowercase letters, digits, '-')",
+            );
+        }
+        // ValidateEndpointSlice: the address type.
+        "EndpointSlice" => one_of(o, v, "addressType", "", &["IPv4", "IPv6", "FQDN"]),
         _ => {}
     }
 }

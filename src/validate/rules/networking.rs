@@ -104,8 +104,24 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
     }
 }
 
-/// ValidateIngressClassSpec: a controller like example.com/ingress-controller.
+/// ValidateIngressClassSpec: a controller like example.com/ingress-controller; namespaced
+/// parameters name their namespace.
 fn ingress_class(o: &mut Out<'_>, v: &Value) {
+    if let Some(p) = v.pointer("/spec/parameters") {
+        one_of(o, p, "scope", "spec.parameters", &["Cluster", "Namespace"]);
+        let ns = p.get("namespace").and_then(Value::as_str).unwrap_or("");
+        match p.get("scope").and_then(Value::as_str) {
+            Some("Namespace") if ns.is_empty() => o.add(
+                "spec.parameters.namespace",
+                "required when scope is Namespace",
+            ),
+            Some("Cluster") | None if !ns.is_empty() => o.add(
+                "spec.parameters.namespace",
+                "may only be set when scope is Namespace",
+            ),
+            _ => {}
+        }
+    }
     let c = v
         .pointer("/spec/controller")
         .and_then(Value::as_str)

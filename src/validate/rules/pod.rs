@@ -167,6 +167,55 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
     }
     volumes(o, pod, at);
     containers(o, pod, at);
+    // ValidatePodSpec: more names and enumerations.
+    for k in ["nodeName", "runtimeClassName"] {
+        if let Some(n) = get(pod, k).and_then(Value::as_str)
+            && !n.is_empty()
+            && !dns_subdomain(n)
+        {
+            o.add(
+                format!("{at}.{k}"),
+                "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+            );
+        }
+    }
+    one_of(
+        o,
+        pod,
+        "preemptionPolicy",
+        at,
+        &["PreemptLowerPriority", "Never"],
+    );
+    if let Some(os) = get(pod, "os") {
+        one_of(o, os, "name", &format!("{at}.os"), &["linux", "windows"]);
+    }
+    for (n, g) in items(pod.get("readinessGates")) {
+        if !g
+            .get("conditionType")
+            .and_then(Value::as_str)
+            .is_some_and(is_label_key)
+        {
+            o.add(
+                format!("{at}.readinessGates[{n}].conditionType"),
+                "must be a qualified name like example.com/ready",
+            );
+        }
+    }
+    let mut gates = HashSet::new();
+    for (n, g) in items(pod.get("schedulingGates")) {
+        let name = g.get("name").and_then(Value::as_str).unwrap_or("");
+        if !is_label_key(name) {
+            o.add(
+                format!("{at}.schedulingGates[{n}].name"),
+                "must be a qualified name",
+            );
+        } else if !gates.insert(name.to_string()) {
+            o.add(
+                format!("{at}.schedulingGates[{n}].name"),
+                "duplicate scheduling gate",
+            );
+        }
+    }
     affinity(o, pod, at);
     topology_spread(o, pod, at);
     if let Some(sc) = get(pod, "securityContext") {
@@ -230,6 +279,19 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str) {
                 o.add(
                     format!("{vat}.emptyDir.sizeLimit"),
                     "must be greater than or equal to 0",
+                );
+            }
+        }
+        // validateProjectionSources: a token lives 10 minutes to 2^32 seconds.
+        for (m, src) in items(v.pointer("/projected/sources")) {
+            if let Some(e) = src
+                .pointer("/serviceAccountToken/expirationSeconds")
+                .and_then(Value::as_i64)
+                && !(600..=1 << 32).contains(&e)
+            {
+                o.add(
+                    format!("{vat}.projected.sources[{m}].serviceAccountToken.expirationSeconds"),
+                    "must be at least 600 (10 minutes) and at most 4294967296",
                 );
             }
         }
@@ -604,6 +666,23 @@ fn mounts(o: &mut Out<'_>, c: &Value, cat: &str) {
 
 /// validateHandler: exactly one action.
 fn handler(o: &mut Out<'_>, h: &Value, at: &str, kinds: &[&str]) {
+    // validateHTTPGetAction: header names are HTTP tokens; validateSleepAction: ≥ 0.
+    for (n, hd) in items(h.pointer("/httpGet/httpHeaders")) {
+        let name = hd.get("name").and_then(Value::as_str).unwrap_or("");
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        {
+            o.add(
+                format!("{at}.httpGet.httpHeaders[{n}].name"),
+                "must be an HTTP header name",
+            );
+        }
+    }
+    if let Some(sl) = get(h, "sleep") {
+        non_negative(o, sl, "seconds", &format!("{at}.sleep"));
+    }
     let set: Vec<&&str> = kinds.iter().filter(|k| get(h, k).is_some()).collect();
     match set.len() {
         0 => o.add(
@@ -681,6 +760,18 @@ fn resource_names(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
                 && !name.starts_with("requests.");
             if !standard_name && !extended {
                 o.add(format!("{at}.{kind}.{name}"), "unsupported resource name: cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource like example.com/gpu");
+            }
+            // validateContainerResourceName: extended resources come in whole units.
+            if extended
+                && r.get(kind)
+                    .and_then(|x| x.get(name))
+                    .and_then(quantity_value)
+                    .is_some_and(|q| q.fract() != 0.0)
+            {
+                o.add(
+                    format!("{at}.{kind}.{name}"),
+                    "must be a whole number (extended resources are not fractional)",
+                );
             }
             // ValidateResourceRequirements (C:7159-7178): hugepages and extended
             // resources are not overcommitted: a request needs an equal limit.
