@@ -292,6 +292,8 @@ fn apply_set_flags(
                 let f = Failure::input(format!("failed parsing {flag} {shown}: {reason}"));
                 if e.starts_with(crate::input::SET_FILE.noun) || e.starts_with("the values files") {
                     f.hint(crate::input::SET_FILE.hint)
+                } else if flag == "--set-json" {
+                    f.hint("each value is JSON: a string needs double quotes (--set-json 'a.b=\"text\"'); numbers, true/false/null, [lists] and {maps} as in JSON")
                 } else {
                     f.hint("the syntax is key=value[,key=value]; inside a value write a comma as `\\,` (or use --set-literal for the whole value); in a key write a dot as `\\.`")
                 }
