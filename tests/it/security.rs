@@ -487,3 +487,37 @@ fn broad_grants_in_extra_objects_are_said() {
         );
     }
 }
+
+/// A PodDisruptionBudget never blocks a node drain: it is rendered only when at least two
+/// MLflow replicas always run (with autoscaling, minReplicas), and lets one go at a time.
+#[test]
+fn disruption_budgets_never_block_drains() {
+    let pdbs = |args: &[&str]| -> Vec<Value> {
+        let r = render(args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        docs(&r.stdout)
+            .into_iter()
+            .filter(|d| d["kind"] == "PodDisruptionBudget")
+            .collect()
+    };
+    assert!(pdbs(&[]).is_empty());
+    assert!(
+        pdbs(&[
+            "--set",
+            "autoscaling.enabled=true,autoscaling.minReplicas=1,autoscaling.maxReplicas=5"
+        ])
+        .is_empty()
+    );
+    for args in [
+        vec!["--set", "replicaCount=2"],
+        vec![
+            "--set",
+            "autoscaling.enabled=true,autoscaling.minReplicas=2",
+        ],
+    ] {
+        let p = pdbs(&args);
+        assert_eq!(p.len(), 1, "{args:?}");
+        assert_eq!(p[0]["spec"]["maxUnavailable"], 1, "{args:?}");
+        assert!(p[0]["spec"].get("minAvailable").is_none());
+    }
+}

@@ -117,8 +117,9 @@ pub(crate) fn args(
     args
 }
 
-/// The most MLflow replicas that can run (for the PodDisruptionBudget).
-pub(crate) fn replicas_max(values: &Values, acc: &mut Acc) -> i64 {
+/// The fewest MLflow replicas that run (for the PodDisruptionBudget: with one, a budget
+/// would block every node drain).
+pub(crate) fn replicas_min(values: &Values, acc: &mut Acc) -> i64 {
     let a = &values.autoscaling;
     if !a.enabled {
         return values.replica_count;
@@ -132,7 +133,7 @@ pub(crate) fn replicas_max(values: &Values, acc: &mut Acc) -> i64 {
     if a.target_cpu_utilization_percentage == 0 && a.target_memory_utilization_percentage == 0 {
         acc.errors.push("autoscaling.enabled needs autoscaling.targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage above 0".into());
     }
-    a.max_replicas
+    a.min_replicas
 }
 
 /// Restricted security contexts: the chart's defaults, and MLflow's with

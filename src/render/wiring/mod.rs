@@ -74,7 +74,8 @@ pub struct Wiring {
     /// Names of all Secrets referenced but not rendered (generated in-cluster or
     /// external), sorted.
     pub secrets_outside: Vec<String>,
-    pub replicas_max: i64,
+    /// The fewest MLflow replicas that run (autoscaling.minReplicas or replicaCount).
+    pub replicas_min: i64,
     /// Environment of the MLflow server, the migration init container and the proxy.
     pub mlflow_env: Vec<Value>,
     pub db_env: Vec<Value>,
@@ -395,7 +396,7 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
         proxy.is_some(),
         &mut acc,
     );
-    let replicas_max = mlflow::replicas_max(values, &mut acc);
+    let replicas_min = mlflow::replicas_min(values, &mut acc);
     credentials::no_collisions(&mut acc);
 
     if !acc.errors.is_empty() {
@@ -476,7 +477,7 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
         secrets_rendered: acc.rendered,
         secrets_generated: acc.generated,
         secrets_external: acc.external,
-        replicas_max,
+        replicas_min,
         notes: acc.notes,
         warnings: acc.warnings,
     })
