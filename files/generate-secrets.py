@@ -3,7 +3,7 @@
 Runs in the cluster (never at render time), so a render holds no credential and is the
 same on every run. A Secret that already exists is never read or changed: the API answers
 409 Conflict and the script moves on. The ServiceAccount may only create Secrets.
-Input: SECRETS, a JSON list of {"name", "labels", "keys": {key: length}}.
+Input: SECRETS, a JSON list of {"name", "labels", "annotations", "keys": {key: length}}.
 """
 import base64
 import json
@@ -40,7 +40,11 @@ def main() -> int:
         body = {
             "apiVersion": "v1",
             "kind": "Secret",
-            "metadata": {"name": spec["name"], "labels": spec["labels"]},
+            "metadata": {
+                "name": spec["name"],
+                "labels": spec["labels"],
+                "annotations": spec.get("annotations", {}),
+            },
             "type": "Opaque",
             "data": data,
         }

@@ -521,3 +521,47 @@ fn disruption_budgets_never_block_drains() {
         assert!(p[0]["spec"].get("minAvailable").is_none());
     }
 }
+
+/// The Secrets generated in the cluster survive GitOps pruning: no
+/// `app.kubernetes.io/instance` label (ArgoCD's label tracking would count them as its
+/// own, extraneous, and prune them), and ArgoCD's no-prune and ignore-extraneous
+/// annotations for annotation tracking.
+#[test]
+fn generated_secrets_survive_gitops_pruning() {
+    let r = render(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let job = docs(&r.stdout)
+        .into_iter()
+        .find(|d| {
+            d["kind"] == "Job"
+                && d["metadata"]["name"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("secret-generator")
+        })
+        .expect("the generator Job");
+    let env = job["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "SECRETS")
+        .expect("SECRETS")["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let specs: Vec<Value> = serde_json::from_str(&env).unwrap();
+    assert!(specs.len() >= 3, "{specs:?}");
+    for s in specs {
+        let labels = &s["labels"];
+        assert!(labels.get("app.kubernetes.io/instance").is_none(), "{s}");
+        assert_eq!(labels["mlflow-chart.io/release"], "mlflow", "{s}");
+        assert_eq!(
+            s["annotations"]["argocd.argoproj.io/sync-options"],
+            "Prune=false"
+        );
+        assert_eq!(
+            s["annotations"]["argocd.argoproj.io/compare-options"],
+            "IgnoreExtraneous"
+        );
+    }
+}

@@ -373,6 +373,34 @@ fn needed(values: &Values, acc: &mut Acc) {
     }
 }
 
+/// Labels of the Secrets the generator creates in the cluster: the recommended ones
+/// except `app.kubernetes.io/instance`, which ArgoCD's label tracking (its default before
+/// 3.0) reads as "managed by the Application of that name" — a Secret it never rendered
+/// would be extraneous and, with `prune: true`, deleted (argo-cd docs,
+/// user-guide/resource_tracking). The release is named by `mlflow-chart.io/release`.
+fn generated_labels(
+    values: &Values,
+    release: &Release,
+    component: &str,
+) -> serde_json::Map<String, Value> {
+    let mut l = labels(values, release, component);
+    l.shift_remove("app.kubernetes.io/instance");
+    l.insert("mlflow-chart.io/release".into(), json!(release.name));
+    l
+}
+
+/// Annotations of the generated Secrets: never pruned and not counted as drift by ArgoCD
+/// whatever its tracking method (argo-cd docs: user-guide/sync-options "No Prune
+/// Resources", user-guide/compare-options "IgnoreExtraneous"). Flux prunes only what is
+/// in its inventory, which the generated Secrets never are.
+fn generated_annotations() -> Value {
+    json!({
+        "argocd.argoproj.io/sync-options": "Prune=false",
+        "argocd.argoproj.io/compare-options": "IgnoreExtraneous",
+        "mlflow-chart.io/generated-by": "the release's secret-generator Job (created once, never changed)",
+    })
+}
+
 /// Derives the wiring, or fails with every broken cross-key rule at once.
 pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
     let mut acc = Acc::default();
@@ -417,7 +445,7 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
     let generator_spec = serde_json::to_string(
         &acc.generated
             .iter()
-            .map(|g| json!({"name": g.name, "labels": labels(values, release, &g.component), "keys": g.keys}))
+            .map(|g| json!({"name": g.name, "labels": generated_labels(values, release, &g.component), "annotations": generated_annotations(), "keys": g.keys}))
             .collect::<Vec<_>>(),
     )
     .unwrap_or_default();
