@@ -187,8 +187,9 @@ fn original_chart_forms(user: &mut Map<String, Value>) {
 }
 
 /// A number written as `2.0` or `1e3` is the integer it denotes, as Helm's templates
-/// print it (Go formats the float64 2 as `2`); JSON Schema's `integer` accepts it too.
-fn integral_floats_to_ints(v: &mut Value) {
+/// print it (Go formats the float64 2 as `2`); JSON Schema's `integer` accepts it too,
+/// and kubectl sends such a number in a manifest as the JSON integer.
+pub fn integral_floats_to_ints(v: &mut Value) {
     match v {
         Value::Number(n) if !n.is_i64() && !n.is_u64() => {
             if let Some(f) = n.as_f64()

@@ -240,69 +240,49 @@ pub fn validate(
     let mut records = Vec::new();
     let mut report = Report::default();
     for d in docs {
-        for (path, message) in object_problems(d) {
+        // Every problem found on this document alone is an error.
+        let mut error = |path: String, message: String| {
             records.push(ProblemRecord {
                 source: d.template.clone(),
                 object: d.id(),
                 path,
                 message,
                 severity: Severity::Error,
-            });
+            })
+        };
+        for (path, message) in object_problems(d) {
+            error(path, message);
         }
-        match typed::check(&d.value) {
-            typed::Checked::Done(problems) => {
-                for p in problems {
-                    records.push(ProblemRecord {
-                        source: d.template.clone(),
-                        object: d.id(),
-                        path: p.path.to_string(),
-                        message: p.message,
-                        severity: Severity::Error,
-                    });
-                }
-            }
-            typed::Checked::Unknown => {
-                if let Some(served) = crds.get(d.api_version(), d.kind()) {
-                    let problems = match served {
-                        Some(schema) => crd::check(&d.value, schema),
-                        None => vec![typed::TypedProblem {
-                            path: crate::locate::KeyPath::default().key("apiVersion"),
-                            message: format!(
-                                "the CustomResourceDefinition of {} does not serve {}",
-                                d.kind(),
-                                d.api_version()
-                            ),
-                        }],
-                    };
-                    for p in problems {
-                        records.push(ProblemRecord {
-                            source: d.template.clone(),
-                            object: d.id(),
-                            path: p.path.to_string(),
-                            message: p.message,
-                            severity: Severity::Error,
-                        });
+        let typed_problems = match typed::check(&d.value) {
+            typed::Checked::Done(problems) => problems,
+            typed::Checked::Unknown => match crds.get(d.api_version(), d.kind()) {
+                Some(Some(schema)) => crd::check(&d.value, schema),
+                Some(None) => vec![typed::TypedProblem {
+                    path: crate::locate::KeyPath::default().key("apiVersion"),
+                    message: format!(
+                        "the CustomResourceDefinition of {} does not serve {}",
+                        d.kind(),
+                        d.api_version()
+                    ),
+                }],
+                None => {
+                    if let Some((path, message)) = identity_problem(d) {
+                        error(path, message);
+                    } else {
+                        report.not_validated.push(format!(
+                            "{}: {}/{} {}",
+                            d.template,
+                            d.api_version(),
+                            d.kind(),
+                            d.name()
+                        ));
                     }
-                    continue;
+                    Vec::new()
                 }
-                if let Some(p) = identity_problem(d) {
-                    records.push(ProblemRecord {
-                        source: d.template.clone(),
-                        object: d.id(),
-                        path: p.0,
-                        message: p.1,
-                        severity: Severity::Error,
-                    });
-                    continue;
-                }
-                report.not_validated.push(format!(
-                    "{}: {}/{} {}",
-                    d.template,
-                    d.api_version(),
-                    d.kind(),
-                    d.name()
-                ));
-            }
+            },
+        };
+        for p in typed_problems {
+            error(p.path.to_string(), p.message);
         }
     }
     for p in rules::check(docs)

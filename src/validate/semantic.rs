@@ -204,39 +204,11 @@ fn is_env_name(s: &str) -> bool {
 
 /// Kubernetes resource.Quantity syntax.
 pub fn is_quantity(v: &Value) -> bool {
-    let s = match v {
-        Value::Number(_) => return true,
-        Value::String(s) => s.as_str(),
-        _ => return false,
-    };
-    let body = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let num_end = body
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(body.len());
-    let (num, suffix) = body.split_at(num_end);
-    let num_ok = !num.is_empty() && num != "." && num.matches('.').count() <= 1;
-    let suffix_ok = matches!(
-        suffix,
-        "" | "Ki"
-            | "Mi"
-            | "Gi"
-            | "Ti"
-            | "Pi"
-            | "Ei"
-            | "n"
-            | "u"
-            | "m"
-            | "k"
-            | "M"
-            | "G"
-            | "T"
-            | "P"
-            | "E"
-    ) || suffix.strip_prefix(['e', 'E']).is_some_and(|exp| {
-        let digits = exp.strip_prefix(['+', '-']).unwrap_or(exp);
-        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-    });
-    num_ok && suffix_ok
+    match v {
+        Value::Number(_) => true,
+        Value::String(s) => crate::model::is_quantity(s),
+        _ => false,
+    }
 }
 
 struct Ctx<'a> {

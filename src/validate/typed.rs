@@ -81,23 +81,8 @@ pub fn check(doc: &Value) -> Checked {
 /// (`SetDefaults_Job`: an onPodConditions entry's status is "True"; a PriorityClass's
 /// missing value is 0).
 fn as_the_server_reads(doc: &Value, kind: &str) -> Value {
-    fn integral(v: &mut Value) {
-        match v {
-            Value::Number(n) if !n.is_i64() && !n.is_u64() => {
-                if let Some(f) = n.as_f64()
-                    && f.fract() == 0.0
-                    && f.abs() < 9_007_199_254_740_992.0
-                {
-                    *v = Value::from(f as i64);
-                }
-            }
-            Value::Array(a) => a.iter_mut().for_each(integral),
-            Value::Object(m) => m.values_mut().for_each(integral),
-            _ => {}
-        }
-    }
     let mut d = doc.clone();
-    integral(&mut d);
+    crate::values::integral_floats_to_ints(&mut d);
     let job_specs = ["/spec", "/spec/jobTemplate/spec"];
     if matches!(kind, "Job" | "CronJob") {
         for at in job_specs {

@@ -458,24 +458,7 @@ fn persistent_volume(o: &mut Out<'_>, spec: &Value) {
         Some(_) => o.add("spec.capacity.storage", "must be greater than zero"),
         None => o.add("spec.capacity.storage", "required"),
     }
-    const MODES: &[&str] = &[
-        "ReadWriteOnce",
-        "ReadOnlyMany",
-        "ReadWriteMany",
-        "ReadWriteOncePod",
-    ];
-    let modes: Vec<(usize, &Value)> = items(spec.get("accessModes")).collect();
-    if modes.is_empty() {
-        o.add("spec.accessModes", "at least 1 access mode is required");
-    }
-    for (n, m) in modes {
-        if !m.as_str().is_some_and(|m| MODES.contains(&m)) {
-            o.add(
-                format!("spec.accessModes[{n}]"),
-                format!("unsupported value: must be {}", alternatives(MODES)),
-            );
-        }
-    }
+    access_modes(o, spec, "spec", true);
     one_of(
         o,
         spec,
@@ -514,8 +497,14 @@ fn persistent_volume(o: &mut Out<'_>, spec: &Value) {
     }
 }
 
-/// ValidatePersistentVolumeClaimSpec: access modes, storage request, volume mode.
-pub(super) fn pvc(o: &mut Out<'_>, spec: &Value, at: &str) {
+/// The access modes of a PersistentVolume or a claim: at least one when `required`, each
+/// a known mode (ValidatePersistentVolumeSpec, ValidatePersistentVolumeClaimSpec).
+fn access_modes<'v>(
+    o: &mut Out<'_>,
+    spec: &'v Value,
+    at: &str,
+    required: bool,
+) -> Vec<(usize, &'v Value)> {
     const MODES: &[&str] = &[
         "ReadWriteOnce",
         "ReadOnlyMany",
@@ -523,8 +512,7 @@ pub(super) fn pvc(o: &mut Out<'_>, spec: &Value, at: &str) {
         "ReadWriteOncePod",
     ];
     let modes: Vec<(usize, &Value)> = items(spec.get("accessModes")).collect();
-    if modes.is_empty() && get(spec, "dataSource").is_none() && get(spec, "dataSourceRef").is_none()
-    {
+    if modes.is_empty() && required {
         o.add(
             format!("{at}.accessModes"),
             "at least 1 access mode is required",
@@ -538,6 +526,13 @@ pub(super) fn pvc(o: &mut Out<'_>, spec: &Value, at: &str) {
             );
         }
     }
+    modes
+}
+
+/// ValidatePersistentVolumeClaimSpec: access modes, storage request, volume mode.
+pub(super) fn pvc(o: &mut Out<'_>, spec: &Value, at: &str) {
+    let required = get(spec, "dataSource").is_none() && get(spec, "dataSourceRef").is_none();
+    let modes = access_modes(o, spec, at, required);
     if modes.len() > 1
         && modes
             .iter()

@@ -8,7 +8,10 @@
 use super::fields::{
     alternatives, dns_label, get, non_negative, one_of, port_name, port_or_name, positive,
 };
-use super::{Out, config_key, dns_subdomain, is_label_key, items, quantity_value};
+use super::{
+    Out, config_key, dns_subdomain, image_ref, is_label_key, is_label_value, items, port_range,
+    quantity_value,
+};
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -26,6 +29,7 @@ fn allowed_restart(owner: &str) -> &'static [&'static str] {
 
 /// Everything of a pod spec at `at`, owned by a `owner` (its kind).
 pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
+    pod_spec(o, pod, at);
     // ValidatePodSpec → validateRestartPolicy; a pod template's empty policy defaults to
     // Always before validation.
     let restart = get(pod, "restartPolicy")
@@ -223,6 +227,25 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
     }
 }
 
+/// A name that must be a DNS-1123 label and unique among `seen` (volume and container
+/// names); `duplicate` says what a second one is.
+fn unique_label(
+    o: &mut Out<'_>,
+    seen: &mut HashSet<String>,
+    name: &str,
+    at: &str,
+    duplicate: impl FnOnce() -> String,
+) {
+    if !dns_label(name) {
+        o.add(
+            at,
+            "must be a DNS-1123 label (lowercase letters, digits, '-', at most 63)",
+        );
+    } else if !seen.insert(name.to_string()) {
+        o.add(at, duplicate());
+    }
+}
+
 /// validateVolumes: names are unique DNS-1123 labels, each with exactly one source; and
 /// the sources' own fields.
 fn volumes(o: &mut Out<'_>, pod: &Value, at: &str) {
@@ -230,17 +253,9 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str) {
     for (n, v) in items(pod.get("volumes")) {
         let vat = format!("{at}.volumes[{n}]");
         let name = v.get("name").and_then(Value::as_str).unwrap_or("");
-        if !dns_label(name) {
-            o.add(
-                format!("{vat}.name"),
-                "must be a DNS-1123 label (lowercase letters, digits, '-', at most 63)",
-            );
-        } else if !names.insert(name.to_string()) {
-            o.add(
-                format!("{vat}.name"),
-                format!("duplicate volume name {name:?}"),
-            );
-        }
+        unique_label(o, &mut names, name, &format!("{vat}.name"), || {
+            format!("duplicate volume name {name:?}")
+        });
         let sources: Vec<&String> = v
             .as_object()
             .into_iter()
@@ -373,14 +388,11 @@ fn containers(o: &mut Out<'_>, pod: &Value, at: &str) {
         for (n, c) in items(pod.get(field)) {
             let cat = format!("{at}.{field}[{n}]");
             let name = c.get("name").and_then(Value::as_str).unwrap_or("");
-            if !dns_label(name) {
-                o.add(
-                    format!("{cat}.name"),
-                    "must be a DNS-1123 label (lowercase letters, digits, '-', at most 63)",
-                );
-            } else if !names.insert(name.to_string()) {
-                o.add(format!("{cat}.name"), format!("duplicate container name {name:?} (names are unique across containers and initContainers)"));
-            }
+            unique_label(o, &mut names, name, &format!("{cat}.name"), || {
+                format!(
+                    "duplicate container name {name:?} (names are unique across containers and initContainers)"
+                )
+            });
             if c.get("image")
                 .and_then(Value::as_str)
                 .is_some_and(|i| i.trim() != i)
@@ -1003,5 +1015,191 @@ fn topology_spread(o: &mut Out<'_>, pod: &Value, at: &str) {
         }
         one_of(o, c, "nodeAffinityPolicy", &cat, &["Honor", "Ignore"]);
         one_of(o, c, "nodeTaintsPolicy", &cat, &["Honor", "Ignore"]);
+    }
+}
+
+/// runAsUser/runAsGroup within 0..=2147483647, and a Localhost seccomp profile names one
+/// (validateSecurityContext, validateSeccompProfileField).
+fn security_context(o: &mut Out<'_>, sc: Option<&Value>, at: &str) {
+    let Some(sc) = sc else { return };
+    // ValidatePodSecurityContext: the policies' enumerations.
+    for (k, allowed) in [
+        ("fsGroupChangePolicy", &["OnRootMismatch", "Always"][..]),
+        ("supplementalGroupsPolicy", &["Merge", "Strict"][..]),
+        ("seLinuxChangePolicy", &["MountOption", "Recursive"][..]),
+    ] {
+        one_of(o, sc, k, at, allowed);
+    }
+    for k in ["runAsUser", "runAsGroup", "fsGroup"] {
+        if let Some(v) = sc.get(k)
+            && !v.as_i64().is_some_and(|n| (0..=2_147_483_647).contains(&n))
+        {
+            o.add(format!("{at}.{k}"), "must be from 0 to 2147483647");
+        }
+    }
+    if sc.pointer("/seccompProfile/type").and_then(Value::as_str) == Some("Localhost")
+        && sc
+            .pointer("/seccompProfile/localhostProfile")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+    {
+        o.add(
+            format!("{at}.seccompProfile.localhostProfile"),
+            "is required when the type is Localhost",
+        );
+    }
+    if sc.get("privileged") == Some(&Value::Bool(true))
+        && sc.get("allowPrivilegeEscalation") == Some(&Value::Bool(false))
+    {
+        o.add(
+            format!("{at}.allowPrivilegeEscalation"),
+            "cannot be false while privileged is true",
+        );
+    }
+}
+
+/// Security contexts, tolerations (validateTolerations), the node selector, image
+/// references, container ports, resources and the keys env references read.
+fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
+    security_context(
+        o,
+        pod.get("securityContext"),
+        &format!("{at}.securityContext"),
+    );
+    for field in ["initContainers", "containers"] {
+        for (n, c) in items(pod.get(field)) {
+            security_context(
+                o,
+                c.get("securityContext"),
+                &format!("{at}.{field}[{n}].securityContext"),
+            );
+        }
+    }
+    for (n, t) in items(pod.get("tolerations")) {
+        // validateTolerations.
+        let op = t.get("operator").and_then(Value::as_str).unwrap_or("Equal");
+        let key = t.get("key").and_then(Value::as_str).unwrap_or("");
+        if key.is_empty() && op != "Exists" {
+            o.add(
+                format!("{at}.tolerations[{n}].operator"),
+                "must be Exists when the key is empty",
+            );
+        }
+        if !key.is_empty() && !is_label_key(key) {
+            o.add(
+                format!("{at}.tolerations[{n}].key"),
+                "invalid key: a label key like example.com/name",
+            );
+        }
+        if t.get("tolerationSeconds").is_some_and(|s| !s.is_null())
+            && t.get("effect").and_then(Value::as_str) != Some("NoExecute")
+        {
+            o.add(
+                format!("{at}.tolerations[{n}].effect"),
+                "must be NoExecute when tolerationSeconds is set",
+            );
+        }
+        if !matches!(op, "Equal" | "Exists") {
+            o.add(
+                format!("{at}.tolerations[{n}].operator"),
+                "must be Equal or Exists",
+            );
+        }
+        if op == "Exists"
+            && t.get("value")
+                .and_then(Value::as_str)
+                .is_some_and(|v| !v.is_empty())
+        {
+            o.add(
+                format!("{at}.tolerations[{n}].value"),
+                "must be empty when the operator is Exists",
+            );
+        }
+        let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+        if !matches!(effect, "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+            o.add(
+                format!("{at}.tolerations[{n}].effect"),
+                "must be NoSchedule, PreferNoSchedule or NoExecute",
+            );
+        }
+    }
+    for (k, v) in pod
+        .get("nodeSelector")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let key_ok = is_label_key(k);
+        if !key_ok {
+            o.add(format!("{at}.nodeSelector[{k:?}]"), "invalid label key");
+        }
+        let val_ok = v.as_str().is_some_and(is_label_value);
+        if !val_ok {
+            o.add(format!("{at}.nodeSelector[{k:?}]"), "invalid label value");
+        }
+    }
+    for field in ["initContainers", "containers"] {
+        for (n, c) in items(pod.get(field)) {
+            let cat = format!("{at}.{field}[{n}]");
+            if let Some(img) = c.get("image").and_then(Value::as_str)
+                && !image_ref(img)
+            {
+                o.add(
+                    format!("{cat}.image"),
+                    "is not an image reference like registry/name:tag",
+                );
+            }
+            for (m, p) in items(c.get("ports")) {
+                port_range(
+                    o,
+                    p.get("containerPort"),
+                    &format!("{cat}.ports[{m}].containerPort"),
+                );
+            }
+            resources(o, c.get("resources"), &format!("{cat}.resources"));
+            for (m, e) in items(c.get("env")) {
+                for r in ["secretKeyRef", "configMapKeyRef"] {
+                    if let Some(k) = e.pointer(&format!("/valueFrom/{r}/key"))
+                        && !k.as_str().is_some_and(config_key)
+                    {
+                        o.add(
+                            format!("{cat}.env[{m}].valueFrom.{r}.key"),
+                            "must be a key: letters, digits, '-', '_' and '.'",
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// ValidateResourceRequirements: no negative quantity; a request at most its limit.
+fn resources(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
+    let Some(r) = r else { return };
+    for kind in ["requests", "limits"] {
+        for (name, q) in r.get(kind).and_then(Value::as_object).into_iter().flatten() {
+            if quantity_value(q).is_some_and(|x| x < 0.0) {
+                o.add(format!("{at}.{kind}.{name}"), "must not be negative");
+            }
+        }
+    }
+    for (name, req) in r
+        .get("requests")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if let (Some(a), Some(b)) = (
+            quantity_value(req),
+            r.get("limits")
+                .and_then(|l| l.get(name))
+                .and_then(quantity_value),
+        ) && a > b
+        {
+            o.add(
+                format!("{at}.requests.{name}"),
+                "must be less than or equal to the limit",
+            );
+        }
     }
 }
