@@ -47,14 +47,6 @@ pub const REPLACED: &[(&str, &str)] = &[
         "not configurable: PostgreSQL is reached only inside the cluster (a ClusterIP Service)",
     ),
     (
-        "postgresql.image.pullPolicy",
-        "set image.pullPolicy (one pull policy for every image of the release)",
-    ),
-    (
-        "minio.image.pullPolicy",
-        "set image.pullPolicy (one pull policy for every image of the release)",
-    ),
-    (
         "postgresql.primary.persistence.size",
         "set postgresql.persistence.size",
     ),

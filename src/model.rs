@@ -280,6 +280,9 @@ pub struct Values {
     /// The Job that creates missing Secrets once.
     #[serde(rename = "secretGenerator")]
     pub secret_generator: SecretGenerator,
+    /// The Job that creates the artifact bucket in the release's MinIO.
+    #[serde(rename = "bucketInit", default)]
+    pub bucket_init: BucketInit,
     /// The MLflow ServiceAccount.
     #[serde(rename = "serviceAccount")]
     pub service_account: ServiceAccount,
@@ -301,6 +304,9 @@ pub struct Values {
     pub resources: Resources,
     /// A HorizontalPodAutoscaler for MLflow.
     pub autoscaling: Autoscaling,
+    /// The MLflow PodDisruptionBudget (rendered only when at least two replicas always run, so it never blocks a drain).
+    #[serde(rename = "podDisruptionBudget", default)]
+    pub pod_disruption_budget: PodDisruptionBudget,
     /// An extra CA bundle to trust.
     #[serde(rename = "trustedCA")]
     pub trusted_ca: TrustedCa,
@@ -391,6 +397,27 @@ pub struct TrustedCa {
     /// the key of the ConfigMap or Secret that holds the bundle.
     #[schemars(length(max = 253), regex(pattern = r#"^[-._a-zA-Z0-9]*$"#))]
     pub key: String,
+}
+
+/// `podDisruptionBudget`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct PodDisruptionBudget {
+    /// render the budget when at least two MLflow replicas always run (replicaCount, or autoscaling.minReplicas).
+    pub enabled: bool,
+    /// MLflow pods a drain may evict at once (at least 1, so a drain always makes progress).
+    #[serde(rename = "maxUnavailable")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub max_unavailable: i64,
+}
+
+impl Default for PodDisruptionBudget {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            max_unavailable: 1,
+        }
+    }
 }
 
 /// `autoscaling`
@@ -507,6 +534,15 @@ pub struct SecretGenerator {
     pub resources: Resources,
 }
 
+/// `bucketInit`
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct BucketInit {
+    /// resources of the Job that creates the artifact bucket.
+    #[serde(default)]
+    pub resources: Resources,
+}
+
 /// `oauth2Proxy`
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline, extend("additionalProperties" = false))]
@@ -521,6 +557,9 @@ pub struct OAuth2Proxy {
     /// optional "sha256:..." digest.
     #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64})$"#))]
     pub digest: String,
+    /// when to pull the proxy image; empty = IfNotPresent for a pinned tag or digest, Always for "latest".
+    #[serde(rename = "pullPolicy", default)]
+    pub pull_policy: ImagePullPolicy,
     /// existing Secret with keys "cookie_secret" and "client_secret".
     pub secret: K8sName,
     /// OAuth client id (required when enabled).
@@ -672,6 +711,9 @@ pub struct RegistryImage {
     /// optional "sha256:..." digest.
     #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64})$"#))]
     pub digest: String,
+    /// when to pull it; empty = IfNotPresent for a pinned tag or digest, Always for "latest".
+    #[serde(rename = "pullPolicy", default)]
+    pub pull_policy: ImagePullPolicy,
 }
 
 /// `minio.auth`
@@ -868,15 +910,19 @@ pub struct Image {
     /// optional "sha256:..." digest; when set the image is pinned by it.
     #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64})$"#))]
     pub digest: String,
-    /// Always re-checks mutable tags on every start.
-    #[serde(rename = "pullPolicy")]
+    /// when to pull the MLflow image (also used by the secret generator and metrics containers); empty = IfNotPresent for a pinned tag or digest, Always for "latest".
+    #[serde(rename = "pullPolicy", default)]
     pub pull_policy: ImagePullPolicy,
 }
 
-/// `image.pullPolicy`
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// An image pull policy; empty follows Kubernetes' own rule (Always for "latest" or no tag,
+/// IfNotPresent otherwise) and is rendered explicitly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline)]
 pub enum ImagePullPolicy {
+    #[default]
+    #[serde(rename = "")]
+    Auto,
     #[serde(rename = "Always")]
     Always,
     #[serde(rename = "IfNotPresent")]

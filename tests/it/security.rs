@@ -520,6 +520,78 @@ fn disruption_budgets_never_block_drains() {
         assert_eq!(p[0]["spec"]["maxUnavailable"], 1, "{args:?}");
         assert!(p[0]["spec"].get("minAvailable").is_none());
     }
+    // Configurable: more evictions at once, or no budget at all; never zero.
+    let p = pdbs(&[
+        "--set",
+        "replicaCount=4,podDisruptionBudget.maxUnavailable=2",
+    ]);
+    assert_eq!(p[0]["spec"]["maxUnavailable"], 2);
+    assert!(pdbs(&["--set", "replicaCount=4,podDisruptionBudget.enabled=false"]).is_empty());
+    for extra in [&[][..], &["--skip-schema-validation"][..]] {
+        let mut args = vec![
+            "--set",
+            "replicaCount=4,podDisruptionBudget.maxUnavailable=0",
+        ];
+        args.extend_from_slice(extra);
+        let r = render(&args);
+        assert_ne!(r.code, 0, "{extra:?}");
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr.contains("podDisruptionBudget.maxUnavailable"),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+/// Each image has its own pull policy; unset, the render writes Kubernetes' own default
+/// (IfNotPresent for a pinned tag or a digest, Always for "latest").
+#[test]
+fn each_image_has_its_own_pull_policy() {
+    let policies = |args: &[&str]| -> Vec<(String, String)> {
+        let r = render(args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let mut out = Vec::new();
+        for d in docs(&r.stdout) {
+            let spec = if d["kind"] == "CronJob" {
+                &d["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+            } else {
+                &d["spec"]["template"]["spec"]
+            };
+            for key in ["initContainers", "containers"] {
+                for c in spec[key].as_array().into_iter().flatten() {
+                    out.push((
+                        c["image"].as_str().unwrap().to_string(),
+                        c["imagePullPolicy"].as_str().unwrap().to_string(),
+                    ));
+                }
+            }
+        }
+        assert!(out.len() >= 6, "{out:?}");
+        out
+    };
+    for (image, policy) in policies(&[]) {
+        assert_eq!(policy, "IfNotPresent", "{image} is pinned");
+    }
+    let got = policies(&[
+        "--set",
+        "postgresql.image.tag=latest,minio.clientImage.pullPolicy=Always,oauth2Proxy.pullPolicy=Never,image.tag=latest,image.digest=sha256:0000000000000000000000000000000000000000000000000000000000000000",
+    ]);
+    let policy_of = |needle: &str| -> Vec<&str> {
+        got.iter()
+            .filter(|(i, _)| i.contains(needle))
+            .map(|(_, p)| p.as_str())
+            .collect()
+    };
+    assert_eq!(policy_of("postgres:latest"), ["Always"]);
+    assert_eq!(policy_of("minio/mc"), ["Always"]);
+    assert_eq!(policy_of("minio/minio"), ["IfNotPresent"]);
+    assert_eq!(policy_of("oauth2-proxy"), ["Never"]);
+    let mlflow = policy_of("mlflow/mlflow");
+    assert!(
+        mlflow.len() >= 2 && mlflow.iter().all(|p| *p == "IfNotPresent"),
+        "{mlflow:?}"
+    );
 }
 
 /// The Secrets generated in the cluster survive GitOps pruning: no

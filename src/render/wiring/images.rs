@@ -2,7 +2,7 @@
 //! chart's pod layout (bitnami's, MLflow 2), refused with the reason.
 
 use super::{APP_VERSION, Acc};
-use crate::model::Values;
+use crate::model::{ImagePullPolicy, Values};
 use serde::Serialize;
 
 /// The image of each container.
@@ -14,6 +14,33 @@ pub struct Images {
     /// The MinIO client of the bucket Job.
     pub mc: String,
     pub proxy: String,
+    /// The pull policy of each image, by the same names.
+    pub pull: PullPolicies,
+}
+
+/// Each image's pull policy, chosen or by Kubernetes' own rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct PullPolicies {
+    pub mlflow: &'static str,
+    pub postgresql: &'static str,
+    pub minio: &'static str,
+    pub mc: &'static str,
+    pub proxy: &'static str,
+}
+
+/// The policy given, or the one Kubernetes defaults to when none is (API defaulting of
+/// `imagePullPolicy`: Always for the tag "latest" or no tag without a digest, IfNotPresent
+/// otherwise), written out so a render says what a kubelet will do.
+fn pull_policy(chosen: ImagePullPolicy, tag: &str, digest: &str) -> &'static str {
+    match chosen {
+        ImagePullPolicy::Always => "Always",
+        ImagePullPolicy::IfNotPresent => "IfNotPresent",
+        ImagePullPolicy::Never => "Never",
+        ImagePullPolicy::Auto if digest.is_empty() && (tag.is_empty() || tag == "latest") => {
+            "Always"
+        }
+        ImagePullPolicy::Auto => "IfNotPresent",
+    }
 }
 
 /// `repo:tag`, `repo@digest` or `repo:tag@digest`.
@@ -91,6 +118,13 @@ pub(crate) fn build(values: &Values, acc: &mut Acc) -> Images {
         ),
         mc: with_registry(&mc.registry, &mc.repository, &mc.tag, &mc.digest),
         proxy: reference(&proxy.repository, &proxy.tag, &proxy.digest),
+        pull: PullPolicies {
+            mlflow: pull_policy(mlflow.pull_policy, &tag, &mlflow.digest),
+            postgresql: pull_policy(pg.pull_policy, &pg.tag, &pg.digest),
+            minio: pull_policy(minio.pull_policy, &minio.tag, &minio.digest),
+            mc: pull_policy(mc.pull_policy, &mc.tag, &mc.digest),
+            proxy: pull_policy(proxy.pull_policy, &proxy.tag, &proxy.digest),
+        },
     };
     // Each reference the values make is one a registry serves, named by its keys.
     for (on, keys, image) in [
@@ -128,6 +162,27 @@ pub(crate) fn build(values: &Values, acc: &mut Acc) -> Images {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pull_policies_follow_kubernetes_unless_chosen() {
+        use ImagePullPolicy::*;
+        for (chosen, tag, digest, want) in [
+            (Auto, "v3.17.2-full", "", "IfNotPresent"),
+            (Auto, "latest", "", "Always"),
+            (Auto, "", "", "Always"),
+            (Auto, "latest", "sha256:x", "IfNotPresent"),
+            (Auto, "", "sha256:x", "IfNotPresent"),
+            (Always, "17", "", "Always"),
+            (IfNotPresent, "latest", "", "IfNotPresent"),
+            (Never, "17", "", "Never"),
+        ] {
+            assert_eq!(
+                pull_policy(chosen, tag, digest),
+                want,
+                "{chosen:?} {tag} {digest}"
+            );
+        }
+    }
 
     #[test]
     fn references() {

@@ -299,12 +299,16 @@ fn needed(values: &Values, acc: &mut Acc) {
     if values.replica_count < 0 {
         acc.errors.push("replicaCount must be 0 or more".into());
     }
+    if values.pod_disruption_budget.enabled && values.pod_disruption_budget.max_unavailable < 1 {
+        acc.errors.push("podDisruptionBudget.maxUnavailable must be 1 or more: a budget that allows no eviction blocks every node drain".into());
+    }
     // Resources: no negative quantity, no request above its limit.
     for (key, r) in [
         ("resources", &values.resources),
         ("postgresql.resources", &values.postgresql.resources),
         ("minio.resources", &values.minio.resources),
         ("oauth2Proxy.resources", &values.oauth2_proxy.resources),
+        ("bucketInit.resources", &values.bucket_init.resources),
         (
             "secretGenerator.resources",
             &values.secret_generator.resources,
