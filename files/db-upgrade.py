@@ -3,6 +3,9 @@
 Holds a PostgreSQL advisory lock while it works, so replicas starting together never
 migrate concurrently: the first one migrates, the others wait and then find nothing to do.
 A fresh database is initialised; an existing one is upgraded with `mlflow db upgrade`.
+A database that a newer MLflow already upgraded (a rollback of the image) is refused with
+what to do instead: MLflow ships no downgrade path, and `mlflow db upgrade` would fail on
+the revision it cannot locate (alembic's traceback, a crash loop).
 The password comes from PGPASSWORD (libpq), never from the URI.
 """
 import os
@@ -14,6 +17,41 @@ import sqlalchemy
 LOCK_KEY = 727172  # any constant shared by every replica of every version
 
 
+ROLLBACK = """\
+mlflow-chart: the database schema is at revision {revision}, which MLflow {version} in this
+image does not know: a newer MLflow has already upgraded this database. MLflow has no
+downgrade migrations, so this image cannot run against it, and the server is not started.
+The way back (docs/day-two.md, "Rolling back"):
+  - deploy the newer MLflow image again (image.tag), which knows this schema; or
+  - restore the database backup taken before the upgrade, then deploy this image.
+"""
+
+
+def mlflow_version() -> str:
+    import mlflow
+
+    return mlflow.__version__
+
+
+def unknown_revision(conn):
+    """The database's schema revision when this MLflow's migrations do not contain it."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+    import mlflow
+
+    current = MigrationContext.configure(conn).get_current_revision()
+    if current is None:
+        return None
+    # MLflow's own migration scripts (mlflow/store/db/utils.py, _get_alembic_config).
+    script = ScriptDirectory(os.path.join(os.path.dirname(mlflow.__file__), "store", "db_migrations"))
+    try:
+        script.get_revision(current)
+    except CommandError:
+        return current
+    return None
+
+
 def main() -> int:
     uri = os.environ["MLFLOW_BACKEND_STORE_URI"]
     engine = sqlalchemy.create_engine(uri, poolclass=sqlalchemy.pool.NullPool)
@@ -22,6 +60,11 @@ def main() -> int:
         try:
             tables = sqlalchemy.inspect(conn).get_table_names()
             if "alembic_version" in tables:
+                newer = unknown_revision(conn)
+                if newer:
+                    print(ROLLBACK.format(revision=newer, version=mlflow_version()),
+                          file=sys.stderr, flush=True)
+                    return 3
                 print("upgrading the MLflow schema (mlflow db upgrade)", flush=True)
                 return subprocess.call(["mlflow", "db", "upgrade", uri])
             print("initialising a fresh MLflow database", flush=True)

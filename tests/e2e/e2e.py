@@ -9,7 +9,8 @@ For one scenario it
 3. starts PostgreSQL 15 (Debian) with the rendered database/user, created by the rendered
    init script, and an S3 server standing in for MinIO (moto_server: MinIO's server is not
    installable here);
-4. runs the rendered schema-migration step with its own command; the bucket Job's `mc` is
+4. runs the rendered schema-migration step with its own command (twice, and once against a
+   schema revision only a newer MLflow knows, which it must refuse); the bucket Job's `mc` is
    not installable here, so the test creates the bucket with boto3 from the Job's env and
    leaves it without any anonymous policy (private), which is what `mc` does;
 5. starts `mlflow server` with the rendered command line and env (only the port is a free
@@ -300,6 +301,26 @@ def main():
         log("schema migration ran (fresh database initialised)")
         subprocess.run(cmd, check=True, env=init_env, timeout=300)
         log("schema migration ran again (existing database upgraded, a no-op)")
+
+        # --- Rollback: a database a newer MLflow upgraded is refused, with the way back ------
+        db_name = re.search(r"/([^/?]+)(\?|$)", init_env["MLFLOW_BACKEND_STORE_URI"]).group(1)
+
+        def revision(sql):
+            return subprocess.run([f"{PG_BIN}/psql", "-U", "postgres", "-d", db_name, "-tAc", sql],
+                                  check=True, capture_output=True, text=True, env=psql_env).stdout.strip()
+
+        current = revision("SELECT version_num FROM alembic_version")
+        revision("UPDATE alembic_version SET version_num = 'f0e1d2c3b4a5'")
+        back = subprocess.run(cmd, env=init_env, timeout=300, capture_output=True, text=True)
+        out = back.stdout + back.stderr
+        assert back.returncode == 3, (back.returncode, out[-3000:])
+        assert "f0e1d2c3b4a5" in out and "Rolling back" in out and "Traceback" not in out, out[-3000:]
+        if init_env.get("PGPASSWORD"):
+            assert init_env["PGPASSWORD"] not in out
+        revision(f"UPDATE alembic_version SET version_num = '{current}'")
+        subprocess.run(cmd, check=True, env=init_env, timeout=300)
+        log(f"rollback: a schema newer than this MLflow is refused with the way back (exit 3); "
+            f"at {current} the step runs again")
 
         # --- MLflow server -------------------------------------------------------------
         argv = server["command"] + [rewrite(expand(a, server_env)) for a in server["args"]]
