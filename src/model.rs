@@ -557,7 +557,7 @@ pub struct OAuth2Proxy {
     /// optional "sha256:..." digest.
     #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64})$"#))]
     pub digest: String,
-    /// when to pull the proxy image; empty = IfNotPresent for a pinned tag or digest, Always for "latest".
+    /// when to pull the proxy image; empty = Kubernetes' default: Always for the tag "latest" (or no tag and no digest), else IfNotPresent.
     #[serde(rename = "pullPolicy", default)]
     pub pull_policy: ImagePullPolicy,
     /// existing Secret with keys "cookie_secret" and "client_secret".
@@ -711,7 +711,7 @@ pub struct RegistryImage {
     /// optional "sha256:..." digest.
     #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64})$"#))]
     pub digest: String,
-    /// when to pull it; empty = IfNotPresent for a pinned tag or digest, Always for "latest".
+    /// when to pull it; empty = Kubernetes' default: Always for the tag "latest" (or no tag and no digest), else IfNotPresent.
     #[serde(rename = "pullPolicy", default)]
     pub pull_policy: ImagePullPolicy,
 }
@@ -871,6 +871,9 @@ pub struct Mlflow {
     pub workers: i64,
     /// The database schema migration before the server starts.
     pub migration: MlflowMigration,
+    /// Garbage collection of deleted runs: a CronJob running `mlflow gc`.
+    #[serde(default)]
+    pub gc: MlflowGc,
     /// extra browser origins allowed to change state through the API (the ingress hosts' origins always are).
     #[serde(rename = "corsAllowedOrigins")]
     #[schemars(inner(regex(pattern = r#"^https?://[^/,]+$"#)))]
@@ -883,6 +886,44 @@ pub struct Mlflow {
 pub struct MlflowMigration {
     /// run `mlflow db upgrade` (serialised by a PostgreSQL advisory lock) in an init container before the server starts.
     pub enabled: bool,
+}
+
+/// `MLFlow.gc`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct MlflowGc {
+    /// permanently delete runs, experiments and logged models in the "deleted" stage, with their artifacts, on a schedule (`mlflow gc`).
+    pub enabled: bool,
+    /// when to run, in cron syntax (five fields, or a macro like @daily).
+    #[schemars(length(min = 1))]
+    pub schedule: String,
+    /// IANA time zone of the schedule (e.g. Europe/Berlin); empty = the kube-controller-manager's.
+    #[serde(rename = "timeZone")]
+    pub time_zone: String,
+    /// only what was deleted longer ago than this (e.g. 30d, 12h, 1d2h3m4s); empty = everything deleted.
+    #[serde(rename = "olderThan")]
+    #[schemars(regex(
+        pattern = r#"^([0-9]+(\.[0-9]+)?d)?([0-9]+(\.[0-9]+)?h)?([0-9]+(\.[0-9]+)?m)?([0-9]+(\.[0-9]+)?s)?$"#
+    ))]
+    pub older_than: String,
+    /// also delete the records of finished MLflow server jobs (`--jobs`), by the same age.
+    pub jobs: bool,
+    /// resources of the garbage collection Job.
+    #[serde(default)]
+    pub resources: Resources,
+}
+
+impl Default for MlflowGc {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            schedule: "30 3 * * *".into(),
+            time_zone: String::new(),
+            older_than: "30d".into(),
+            jobs: false,
+            resources: Resources::default(),
+        }
+    }
 }
 
 /// `MLFlow.artifacts`
@@ -910,7 +951,7 @@ pub struct Image {
     /// optional "sha256:..." digest; when set the image is pinned by it.
     #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64})$"#))]
     pub digest: String,
-    /// when to pull the MLflow image (also used by the secret generator and metrics containers); empty = IfNotPresent for a pinned tag or digest, Always for "latest".
+    /// when to pull the MLflow image (also used by the secret generator and metrics containers); empty = Kubernetes' default: Always for the tag "latest" (or no tag and no digest), else IfNotPresent.
     #[serde(rename = "pullPolicy", default)]
     pub pull_policy: ImagePullPolicy,
 }

@@ -226,9 +226,42 @@ pub fn bucket(key: &str, name: &str) -> Vec<String> {
     out
 }
 
+/// An age `mlflow gc --older-than` parses: days, hours, minutes and seconds in that order,
+/// each a decimal number (its regex in mlflow/cli/__init__.py, `gc`, at 3.17.2, which also
+/// lets "1.2.3d" through to a float() that fails: refused here), or empty for none.
+pub fn older_than(s: &str) -> bool {
+    let mut rest = s;
+    for unit in ['d', 'h', 'm', 's'] {
+        if let Some(i) = rest.find(unit) {
+            let (num, tail) = (&rest[..i], &rest[i + 1..]);
+            let mut parts = num.splitn(2, '.');
+            let int = parts.next().unwrap_or("");
+            let frac = parts.next();
+            let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+            if !digits(int) || frac.is_some_and(|f| !digits(f)) {
+                return false;
+            }
+            rest = tail;
+        }
+    }
+    rest.is_empty()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ages() {
+        for ok in ["", "30d", "12h", "1d2h3m4s", "1.5d", "0s", "2m4s", "90m"] {
+            assert!(older_than(ok), "{ok}");
+        }
+        for bad in [
+            "30", "d", "1.2.3d", "2h1d", "30 d", "-1d", "1w", "1d1d", ".5d", "5.d", "1dd",
+        ] {
+            assert!(!older_than(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn uris() {

@@ -118,6 +118,7 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
         "caDir": wiring::CA_DIR,
         "files": {
             "generateSecrets": include_str!("../../files/generate-secrets.py"),
+            "gc": include_str!("../../files/gc.py"),
             "dbUpgrade": include_str!("../../files/db-upgrade.py"),
             "postgresInit": include_str!("../../files/postgres-init.sh"),
             "metricsExporter": include_str!("../../files/metrics-exporter.py"),

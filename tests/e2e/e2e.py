@@ -18,6 +18,10 @@ For one scenario it
 6. with the MLflow client and no AWS credentials in its environment: creates an
    experiment, logs params, metrics and an artifact, lists and downloads the artifact, and
    checks the object landed in the bucket under the run's path;
+   with MLFlow.gc: deletes the run and runs the rendered CronJob's command (files/gc.py)
+   twice: within olderThan (1d) the run survives; with its deletion time moved two days
+   back, its rows and objects are gone while
+   a live run is untouched;
 7. stops everything it started, whatever happened.
 
 Usage: e2e.py --binary PATH --scenario NAME   (exit 0 = passed)
@@ -52,7 +56,9 @@ SCENARIOS = {
         "fixtures": {},
         "set": ["ingress.enabled=true,ingress.hosts[0].host=mlflow.example.org,"
                 "ingress.tls[0].hosts[0]=mlflow.example.org,ingress.tls[0].secretName=tls",
-                "metrics.enabled=true"],
+                "metrics.enabled=true",
+                "MLFlow.gc.enabled=true,MLFlow.gc.olderThan=1d"],
+        "gc": "1d",
         "browser_host": "mlflow.example.org",
         "metrics": True,
     },
@@ -394,6 +400,43 @@ def main():
         expected = f"{exp_id}/{run_id}/artifacts/model.txt"
         assert any(k.endswith(expected) for k in keys), f"{expected} not in bucket {bucket}: {keys}"
         log(f"artifact landed in s3://{bucket}/{expected}")
+        # --- Garbage collection: the rendered CronJob's command, run as its pod would ------
+        gc_job = cluster.find("CronJob", None, lambda j: j["metadata"]["labels"]["app.kubernetes.io/component"] == "gc")
+        if sc.get("gc"):
+            gc_pod = gc_job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+            c = gc_pod["containers"][0]
+            gc_cmd = [a.replace("/scripts/", mount + "/") for a in c["command"]]
+            gc_cmd[0] = os.path.join(VENV_BIN, gc_cmd[0])
+            gc_cmd[gc_cmd.index("--port") + 1] = str(free_port())
+            gc_env = dict(base_env, **cluster.env_of(c, rewrite))
+            os.makedirs(gc_env["HOME"], exist_ok=True)
+            with mlflow.start_run(experiment_id=exp_id) as kept:
+                mlflow.log_artifact(artifact)
+            client.delete_run(run_id)
+
+            def run_rows(rid):
+                return revision(f"SELECT count(*) FROM runs WHERE run_uuid = '{rid}'")
+
+            def run_objects(rid):
+                listed = s3_client(f"http://127.0.0.1:{s3_port}", "x", "x").list_objects_v2(Bucket=bucket)
+                return [o["Key"] for o in listed.get("Contents", []) if f"/{rid}/" in o["Key"]]
+
+            subprocess.run(gc_cmd, check=True, env=gc_env, timeout=300)
+            assert run_rows(run_id) == "1" and run_objects(run_id), \
+                "a run deleted less than olderThan ago must survive"
+            log(f"gc: a run deleted less than {sc['gc']} ago survives")
+            # Two days pass (MLflow compares runs.deleted_time, in ms, with now - olderThan).
+            revision(f"UPDATE runs SET deleted_time = deleted_time - {2 * 86400 * 1000} "
+                     f"WHERE run_uuid = '{run_id}'")
+            out = subprocess.run(gc_cmd, env=gc_env, timeout=300, capture_output=True, text=True)
+            assert out.returncode == 0, (out.stdout[-3000:], out.stderr[-3000:])
+            assert run_rows(run_id) == "0", "the deleted run's rows must be gone"
+            assert run_objects(run_id) == [], run_objects(run_id)
+            assert run_rows(kept.info.run_id) == "1" and run_objects(kept.info.run_id), \
+                "a live run must be untouched"
+            for secret in (gc_env.get("PGPASSWORD"), gc_env.get("AWS_SECRET_ACCESS_KEY")):
+                assert not secret or secret not in out.stdout + out.stderr
+            log("gc: the deleted run's rows and artifacts are gone, the live run is untouched")
         # --- Metrics: the rendered exporter serves what the server recorded ---------------
         if sc.get("metrics"):
             exporter = next(c for c in pod["containers"] if c["name"] == "metrics")

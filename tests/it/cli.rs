@@ -347,10 +347,11 @@ fn diff_reports_same_changed_added_removed_with_exit_codes() {
         None,
     );
     let v: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
-    // HPA and PDB, plus both Jobs under their new input-derived names (the old two removed).
+    // HPA, PDB, the scheduler's Deployment and NetworkPolicy (more than one replica), plus
+    // both Jobs under their new input-derived names (the old two removed).
     assert_eq!(
         (v["added"].as_u64(), v["removed"].as_u64()),
-        (Some(4), Some(2))
+        (Some(6), Some(2))
     );
     assert_eq!(j.code, 1);
     // Errors are exit 2, like diff(1).

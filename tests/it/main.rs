@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod common;
 mod completions;
+mod day_two;
 mod e2e;
 mod golden;
 mod injection;

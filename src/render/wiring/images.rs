@@ -28,15 +28,17 @@ pub struct PullPolicies {
     pub proxy: &'static str,
 }
 
-/// The policy given, or the one Kubernetes defaults to when none is (API defaulting of
-/// `imagePullPolicy`: Always for the tag "latest" or no tag without a digest, IfNotPresent
-/// otherwise), written out so a render says what a kubelet will do.
+/// The policy given, or the one the API server defaults to when none is, written out so a
+/// render says what a kubelet will do: Always when the tag is "latest" (also beside a
+/// digest), or when there is neither tag nor digest (parsers.ParseImageName then says
+/// "latest"); IfNotPresent otherwise (`SetDefaults_Container`, pkg/apis/core/v1/defaults.go,
+/// and `ParseImageName`, pkg/util/parsers/parsers.go, Kubernetes v1.33).
 fn pull_policy(chosen: ImagePullPolicy, tag: &str, digest: &str) -> &'static str {
     match chosen {
         ImagePullPolicy::Always => "Always",
         ImagePullPolicy::IfNotPresent => "IfNotPresent",
         ImagePullPolicy::Never => "Never",
-        ImagePullPolicy::Auto if digest.is_empty() && (tag.is_empty() || tag == "latest") => {
+        ImagePullPolicy::Auto if tag == "latest" || (tag.is_empty() && digest.is_empty()) => {
             "Always"
         }
         ImagePullPolicy::Auto => "IfNotPresent",
@@ -170,7 +172,7 @@ mod tests {
             (Auto, "v3.17.2-full", "", "IfNotPresent"),
             (Auto, "latest", "", "Always"),
             (Auto, "", "", "Always"),
-            (Auto, "latest", "sha256:x", "IfNotPresent"),
+            (Auto, "latest", "sha256:x", "Always"),
             (Auto, "", "sha256:x", "IfNotPresent"),
             (Always, "17", "", "Always"),
             (IfNotPresent, "latest", "", "IfNotPresent"),

@@ -117,6 +117,75 @@ pub(crate) fn args(
     args
 }
 
+/// Whether more than one tracking replica may run. MLflow runs its periodic server tasks
+/// (online scoring, trace archival) in every instance whose
+/// `MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS` is true, and wants exactly one such instance
+/// in a multi-replica deployment (mlflow/environment_variables.py and
+/// mlflow/server/jobs/_job_runner.py at 3.17.2): then the tracking replicas turn them off and
+/// a single-replica scheduler Deployment runs them.
+pub(crate) fn needs_scheduler(values: &Values) -> bool {
+    values.autoscaling.enabled || values.replica_count > 1
+}
+
+/// The scheduler's `mlflow server` line: the tracking server's, on loopback with one worker
+/// and without the metrics directory (nothing reaches it; it only runs periodic tasks).
+pub(crate) fn scheduler_args(tracking: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut it = tracking.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--host" | "--workers" => {
+                it.next();
+                out.push(a.clone());
+                out.push(if a == "--host" { "127.0.0.1" } else { "1" }.into());
+            }
+            "--expose-prometheus" => {
+                it.next();
+            }
+            _ => out.push(a.clone()),
+        }
+    }
+    out
+}
+
+/// The garbage collection CronJob's command (files/gc.py), when `MLFlow.gc.enabled`.
+pub(crate) fn gc_command(values: &Values, s3: &S3, acc: &mut Acc) -> Option<Vec<String>> {
+    let gc = &values.mlflow.gc;
+    if !gc.enabled {
+        return None;
+    }
+    if let Err(why) = crate::validate::rules::cron_schedule(&gc.schedule) {
+        acc.errors.push(format!(
+            "MLFlow.gc.schedule is not a cron schedule ({why}): give five fields like \"30 3 * * *\" or a macro like @daily"
+        ));
+    }
+    if !gc.time_zone.is_empty() && !crate::validate::rules::time_zone_ok(&gc.time_zone) {
+        acc.errors.push(
+            "MLFlow.gc.timeZone is not an IANA time zone name like Europe/Berlin or UTC".into(),
+        );
+    }
+    if !checks::older_than(&gc.older_than) {
+        acc.errors.push(
+            "MLFlow.gc.olderThan is not an age like 30d, 12h or 1d2h3m4s (days, hours, minutes, seconds, in that order)".into(),
+        );
+    }
+    let mut cmd: Vec<String> = vec![
+        "python".into(),
+        "/scripts/gc.py".into(),
+        "--artifacts-destination".into(),
+        format!("s3://{}", s3.bucket),
+        "--port".into(),
+        MLFLOW_PORT.to_string(),
+    ];
+    if !gc.older_than.is_empty() {
+        cmd.extend(["--older-than".into(), gc.older_than.clone()]);
+    }
+    if gc.jobs {
+        cmd.push("--jobs".into());
+    }
+    Some(cmd)
+}
+
 /// The fewest MLflow replicas that run (for the PodDisruptionBudget: with one, a budget
 /// would block every node drain).
 pub(crate) fn replicas_min(values: &Values, acc: &mut Acc) -> i64 {

@@ -76,8 +76,16 @@ pub struct Wiring {
     pub secrets_outside: Vec<String>,
     /// The fewest MLflow replicas that run (autoscaling.minReplicas or replicaCount).
     pub replicas_min: i64,
-    /// Environment of the MLflow server, the migration init container and the proxy.
+    /// The scheduler Deployment's `mlflow server` arguments, when more than one tracking
+    /// replica may run (MLflow's periodic tasks then run there only).
+    pub scheduler_args: Option<Vec<String>>,
+    /// The garbage collection CronJob's command (`MLFlow.gc.enabled`).
+    pub gc_command: Option<Vec<String>>,
+    /// Environment of the tracking server (periodic tasks off when a scheduler runs them).
     pub mlflow_env: Vec<Value>,
+    /// Environment of the scheduler and the garbage collection Job: the database and the
+    /// object store, as the tracking server has them.
+    pub worker_env: Vec<Value>,
     pub db_env: Vec<Value>,
     pub proxy_env: Vec<Value>,
     /// Restricted security contexts: defaults, and MLflow's merged with the values.
@@ -429,6 +437,9 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
         &mut acc,
     );
     let replicas_min = mlflow::replicas_min(values, &mut acc);
+    let scheduler_args =
+        mlflow::needs_scheduler(values).then(|| mlflow::scheduler_args(&mlflow_args));
+    let gc_command = mlflow::gc_command(values, &s3, &mut acc);
     credentials::no_collisions(&mut acc);
 
     if !acc.errors.is_empty() {
@@ -444,7 +455,12 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
     }
 
     let db_env = database::env(&db, trusted_ca.is_some());
-    let mlflow_env = object_store::env(db_env.clone(), &s3);
+    let worker_env = object_store::env(db_env.clone(), &s3);
+    let mut mlflow_env = worker_env.clone();
+    if scheduler_args.is_some() {
+        mlflow_env
+            .push(json!({"name": "MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS", "value": "false"}));
+    }
     let proxy_env = proxy.as_ref().map(proxy::env).unwrap_or_default();
     let generator_spec = serde_json::to_string(
         &acc.generated
@@ -483,6 +499,9 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
         secrets_outside,
         generator_spec,
         mlflow_env,
+        worker_env,
+        scheduler_args,
+        gc_command,
         db_env,
         proxy_env,
         security: mlflow::security(values),

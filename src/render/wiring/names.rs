@@ -27,6 +27,10 @@ pub struct Names {
     pub default_deny: String,
     pub generator_job: String,
     pub bucket_init_job: String,
+    /// The single-replica Deployment that runs MLflow's periodic tasks.
+    pub scheduler: String,
+    /// The garbage collection CronJob (at most 52 characters: its Jobs get an 11-digit suffix).
+    pub gc: String,
     pub service_account: String,
 }
 
@@ -168,6 +172,8 @@ pub(crate) fn build(values: &Values, release: &Release, acc: &mut Acc) -> Names 
         default_deny: s("default-deny"),
         generator_job: s(&format!("secret-generator-{revision}")),
         bucket_init_job: s(&format!("bucket-init-{revision}")),
+        scheduler: s("scheduler"),
+        gc: suffixed_within(&full, "gc", 52),
         service_account,
         mlflow: full,
     }

@@ -298,7 +298,7 @@ fn cronjob(o: &mut Out<'_>, v: &Value, spec: &Value) {
 const TIME_ZONES: &str = include_str!("timezones.txt");
 
 /// validateTimeZone: a name `time.LoadLocation` knows, other than "Local".
-fn time_zone_ok(tz: &str) -> bool {
+pub(crate) fn time_zone_ok(tz: &str) -> bool {
     tz != "Local"
         && TIME_ZONES
             .lines()
@@ -308,7 +308,7 @@ fn time_zone_ok(tz: &str) -> bool {
 
 /// robfig/cron's standard parser (what the CronJob controller uses): five fields, or a
 /// descriptor (`@daily`, `@every 1h`, …).
-fn cron_schedule(s: &str) -> Result<(), String> {
+pub(crate) fn cron_schedule(s: &str) -> Result<(), String> {
     if let Some(d) = s.strip_prefix('@') {
         return match d {
             "yearly" | "annually" | "monthly" | "weekly" | "daily" | "midnight" | "hourly" => {

@@ -1,0 +1,28 @@
+    {# What every MLflow pod reaches (tracking, scheduler, gc): DNS, the database, the object store. #}
+{% include "_dns.tpl" %}
+{% if w.db.internal %}
+    - to:
+        - podSelector:
+            matchLabels: {{ selector("postgresql") }}
+      ports:
+        - {port: {{ ports.postgres }}, protocol: TCP}
+{% else %}
+    - ports:
+        - {port: {{ w.db.port }}, protocol: TCP}
+{% if values.networkPolicy.externalDatabaseTo %}
+      to: {{ values.networkPolicy.externalDatabaseTo }}
+{% endif %}
+{% endif %}
+{% if values.services.minio.enabled %}
+    - to:
+        - podSelector:
+            matchLabels: {{ selector("minio") }}
+      ports:
+        - {port: {{ w.s3.port }}, protocol: TCP}
+{% else %}
+    - ports:
+        - {port: {{ w.s3.port }}, protocol: TCP}
+{% if values.networkPolicy.externalS3To %}
+      to: {{ values.networkPolicy.externalS3To }}
+{% endif %}
+{% endif %}

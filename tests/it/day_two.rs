@@ -1,0 +1,227 @@
+//! Day two: what keeps the rendered platform running after the first apply. MLflow's
+//! periodic tasks run in exactly one pod; the garbage collection CronJob is wired like the
+//! tracking server and refuses what `mlflow gc` or the CronJob controller would not take.
+//! (Drains, pull policies and GitOps pruning are in `security`; the run-for-real proofs of
+//! garbage collection and rollback are in `e2e`.)
+
+use crate::common;
+use serde_json::Value;
+
+fn render(extra: &[&str]) -> common::Run {
+    let mut a = vec![
+        "render",
+        "mlflow",
+        "--set",
+        "oauth2Proxy.clientID=c,oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/r",
+    ];
+    a.extend_from_slice(extra);
+    common::run(&a, None)
+}
+
+fn docs(extra: &[&str]) -> Vec<Value> {
+    let r = render(extra);
+    assert_eq!(r.code, 0, "{extra:?}: {}", r.stderr);
+    serde_saphyr::from_multiple::<Value>(&r.stdout)
+        .unwrap()
+        .into_iter()
+        .filter(|d| !d.is_null())
+        .collect()
+}
+
+fn strs(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect()
+}
+
+fn kind<'a>(docs: &'a [Value], kind: &str, component: &str) -> Vec<&'a Value> {
+    docs.iter()
+        .filter(|d| {
+            d["kind"] == kind && d["metadata"]["labels"]["app.kubernetes.io/component"] == component
+        })
+        .collect()
+}
+
+/// (most pods that may run it at once, periodic tasks on) of every `mlflow server`
+/// container. MLflow's default for MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS is true
+/// (mlflow/environment_variables.py at 3.17.2).
+fn servers(docs: &[Value]) -> Vec<(i64, bool)> {
+    let mut out = Vec::new();
+    for d in docs.iter().filter(|d| d["kind"] == "Deployment") {
+        let most = d["spec"]["replicas"].as_i64().unwrap_or_else(|| {
+            docs.iter()
+                .find(|h| {
+                    h["kind"] == "HorizontalPodAutoscaler"
+                        && h["spec"]["scaleTargetRef"]["name"] == d["metadata"]["name"]
+                })
+                .expect("an HPA scales a Deployment without replicas")["spec"]["maxReplicas"]
+                .as_i64()
+                .unwrap()
+        });
+        for c in d["spec"]["template"]["spec"]["containers"]
+            .as_array()
+            .unwrap()
+        {
+            if c["command"][0] == "mlflow" && c["args"][0] == "server" {
+                let off = c["env"].as_array().into_iter().flatten().any(|e| {
+                    e["name"] == "MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS" && e["value"] == "false"
+                });
+                out.push((most, !off));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn periodic_tasks_run_in_exactly_one_pod() {
+    for extra in [
+        &[][..],
+        &["--set", "replicaCount=1"][..],
+        &["--set", "replicaCount=3"][..],
+        &[
+            "--set",
+            "autoscaling.enabled=true,autoscaling.minReplicas=1,autoscaling.maxReplicas=4",
+        ][..],
+        &[
+            "--set",
+            "replicaCount=2,oauth2Proxy.enabled=false,metrics.enabled=true",
+        ][..],
+    ] {
+        let d = docs(extra);
+        let s = servers(&d);
+        let running: i64 = s.iter().filter(|(_, on)| *on).map(|(n, _)| n).sum();
+        assert_eq!(running, 1, "{extra:?}: {s:?}");
+        let scheduler = kind(&d, "Deployment", "scheduler");
+        if s.len() == 2 {
+            let sch = scheduler[0];
+            assert_eq!(sch["spec"]["replicas"], 1);
+            assert_eq!(
+                sch["spec"]["strategy"]["type"], "Recreate",
+                "never two at once"
+            );
+            let c = &sch["spec"]["template"]["spec"]["containers"][0];
+            let args = strs(&c["args"]);
+            let host = args[args.iter().position(|a| *a == "--host").unwrap() + 1];
+            assert_eq!(host, "127.0.0.1", "the scheduler serves nothing");
+            assert!(!args.contains(&"--expose-prometheus"));
+            assert!(c.get("ports").is_none());
+            // No Service sends traffic to it.
+            for svc in d.iter().filter(|x| x["kind"] == "Service") {
+                assert_ne!(
+                    svc["spec"]["selector"]["app.kubernetes.io/component"],
+                    "scheduler"
+                );
+            }
+            // Its NetworkPolicy admits nothing.
+            let np = kind(&d, "NetworkPolicy", "scheduler");
+            assert_eq!(np[0]["spec"]["ingress"], serde_json::json!([]));
+        } else {
+            assert!(scheduler.is_empty(), "{extra:?}");
+        }
+    }
+}
+
+#[test]
+fn gc_cronjob_is_wired_like_the_tracking_server() {
+    assert!(
+        kind(&docs(&[]), "CronJob", "gc").is_empty(),
+        "off by default"
+    );
+    let d = docs(&[
+        "--set",
+        "MLFlow.gc.enabled=true,MLFlow.gc.schedule=@daily,MLFlow.gc.timeZone=Europe/Berlin,MLFlow.gc.olderThan=7d12h,MLFlow.gc.jobs=true",
+    ]);
+    let cj = kind(&d, "CronJob", "gc")[0];
+    assert_eq!(cj["spec"]["schedule"], "@daily");
+    assert_eq!(cj["spec"]["timeZone"], "Europe/Berlin");
+    assert_eq!(cj["spec"]["concurrencyPolicy"], "Forbid");
+    let pod = &cj["spec"]["jobTemplate"]["spec"]["template"]["spec"];
+    let c = &pod["containers"][0];
+    let cmd = strs(&c["command"]);
+    assert_eq!(&cmd[..2], ["python", "/scripts/gc.py"]);
+    let after = |flag: &str| cmd[cmd.iter().position(|a| *a == flag).unwrap() + 1];
+    assert_eq!(after("--older-than"), "7d12h");
+    assert_eq!(after("--artifacts-destination"), "s3://mlflow");
+    assert!(cmd.contains(&"--jobs"));
+    // The script it runs is the one in the scripts ConfigMap it mounts.
+    let cm = d
+        .iter()
+        .find(|x| x["kind"] == "ConfigMap" && x["data"]["gc.py"].is_string())
+        .expect("gc.py");
+    assert!(
+        cm["data"]["gc.py"]
+            .as_str()
+            .unwrap()
+            .contains("\"mlflow\", \"gc\"")
+    );
+    assert!(
+        pod["volumes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["configMap"]["name"] == cm["metadata"]["name"])
+    );
+    // Same database and object store as the tracking server; credentials only by reference.
+    let tracking = d
+        .iter()
+        .find(|x| {
+            x["kind"] == "Deployment"
+                && x["metadata"]["labels"]["app.kubernetes.io/component"] == "tracking"
+        })
+        .unwrap();
+    let server_env = &tracking["spec"]["template"]["spec"]["containers"][0]["env"];
+    for e in c["env"].as_array().unwrap() {
+        assert!(
+            server_env.as_array().unwrap().contains(e),
+            "{e} differs from the server's"
+        );
+        let name = e["name"].as_str().unwrap();
+        if name.contains("PASSWORD") || name.contains("SECRET") || name.contains("KEY") {
+            assert!(e.get("value").is_none(), "{name} must come from a Secret");
+        }
+    }
+    // The database and MinIO admit it; its own policy admits nothing.
+    for component in ["postgresql", "minio"] {
+        let np = kind(&d, "NetworkPolicy", component)[0];
+        let from = np["spec"]["ingress"][0]["from"].as_array().unwrap();
+        assert!(
+            from.iter()
+                .any(|f| f["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "gc"),
+            "{component}"
+        );
+    }
+    assert_eq!(
+        kind(&d, "NetworkPolicy", "gc")[0]["spec"]["ingress"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn gc_refuses_what_mlflow_or_the_cronjob_controller_would_not_take() {
+    for (set, key) in [
+        ("MLFlow.gc.schedule=every night", "MLFlow.gc.schedule"),
+        ("MLFlow.gc.schedule=61 * * * *", "MLFlow.gc.schedule"),
+        ("MLFlow.gc.timeZone=Mars/Olympus", "MLFlow.gc.timeZone"),
+        ("MLFlow.gc.timeZone=Local", "MLFlow.gc.timeZone"),
+        ("MLFlow.gc.olderThan=30", "MLFlow.gc.olderThan"),
+        ("MLFlow.gc.olderThan=1.2.3d", "MLFlow.gc.olderThan"),
+        ("MLFlow.gc.olderThan=2h1d", "MLFlow.gc.olderThan"),
+    ] {
+        for skip in [false, true] {
+            let mut extra = vec!["--set", "MLFlow.gc.enabled=true", "--set", set];
+            if skip {
+                extra.push("--skip-schema-validation");
+            }
+            let r = render(&extra);
+            assert_ne!(r.code, 0, "{set} (skip schema: {skip})");
+            assert!(r.stdout.is_empty(), "{set}");
+            assert!(r.stderr.contains(key), "{set}: {}", r.stderr);
+        }
+    }
+    // Disabled, nothing about it is checked or rendered.
+    let r = render(&["--set", "MLFlow.gc.timeZone=Local"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
