@@ -289,6 +289,9 @@ pub struct Values {
     /// annotations of the MLflow pods.
     #[serde(rename = "podAnnotations")]
     pub pod_annotations: BTreeMap<String, String>,
+    /// leave user, group and fsGroup IDs to the platform on every pod (OpenShift's restricted-v2 SCC assigns them from the namespace's range); pods still run as non-root.
+    #[serde(default)]
+    pub openshift: bool,
     /// merged over the restricted default of the MLflow pods.
     #[serde(rename = "podSecurityContext")]
     pub pod_security_context: Map<String, Value>,
@@ -650,6 +653,12 @@ pub struct Minio {
     /// resources of the MinIO container.
     #[serde(default)]
     pub resources: Resources,
+    /// merged over the restricted default of the MinIO pod.
+    #[serde(rename = "podSecurityContext", default)]
+    pub pod_security_context: Map<String, Value>,
+    /// merged over the restricted default of the MinIO container.
+    #[serde(rename = "securityContext", default)]
+    pub security_context: Map<String, Value>,
 }
 
 /// `minio.apiIngress`
@@ -744,6 +753,12 @@ pub struct Postgresql {
     /// resources of the PostgreSQL container.
     #[serde(default)]
     pub resources: Resources,
+    /// merged over the restricted default of the PostgreSQL pod.
+    #[serde(rename = "podSecurityContext", default)]
+    pub pod_security_context: Map<String, Value>,
+    /// merged over the restricted default of the PostgreSQL container.
+    #[serde(rename = "securityContext", default)]
+    pub security_context: Map<String, Value>,
 }
 
 /// `postgresql.persistence`

@@ -185,7 +185,7 @@ fn restricted(docs: &[Document]) -> Result<(), Failure> {
         if problems.len() == 1 { "" } else { "s" }
     ))
     .with_problems(problems.into_iter().take(crate::schema::MAX_LISTED).collect())
-    .hint("podSecurityContext and securityContext merge over the restricted defaults; remove the setting named above"))
+    .hint("podSecurityContext and securityContext (MLflow's, and postgresql.*, minio.*) merge over the restricted defaults; remove the setting named above from the component's values"))
 }
 
 /// `--kube-version`: 1.33 or later, as `1.33`, `v1.34` or `v1.34.2`.

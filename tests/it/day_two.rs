@@ -225,3 +225,146 @@ fn gc_refuses_what_mlflow_or_the_cronjob_controller_would_not_take() {
     let r = render(&["--set", "MLFlow.gc.timeZone=Local"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// Every pod spec of a render, with the object's kind/name.
+fn pod_specs(docs: &[Value]) -> Vec<(String, &Value)> {
+    docs.iter()
+        .filter_map(|d| {
+            let spec = match d["kind"].as_str()? {
+                "CronJob" => &d["spec"]["jobTemplate"]["spec"]["template"]["spec"],
+                "Deployment" | "StatefulSet" | "Job" => &d["spec"]["template"]["spec"],
+                _ => return None,
+            };
+            Some((format!("{}/{}", d["kind"], d["metadata"]["name"]), spec))
+        })
+        .collect()
+}
+
+/// OpenShift's restricted-v2 SCC (openshift/cluster-kube-apiserver-operator,
+/// bindata/bootkube/scc-manifests/0000_20_kube-apiserver-operator_00_scc-restricted-v2.yaml):
+/// runAsUser MustRunAsRange and fsGroup MustRunAs from the namespace's range, ALL
+/// capabilities dropped, no privilege escalation, seccomp runtime/default, and only
+/// configMap, downwardAPI, emptyDir, persistentVolumeClaim, projected and secret volumes.
+#[test]
+fn openshift_leaves_ids_to_the_platform_on_every_pod() {
+    let on = docs(&[
+        "--set",
+        "openshift=true,replicaCount=2,MLFlow.gc.enabled=true,metrics.enabled=true",
+    ]);
+    let specs = pod_specs(&on);
+    assert!(
+        specs.len() >= 7,
+        "{:?}",
+        specs.iter().map(|s| &s.0).collect::<Vec<_>>()
+    );
+    for (what, spec) in &specs {
+        let pod = &spec["securityContext"];
+        for id in ["runAsUser", "runAsGroup", "fsGroup"] {
+            assert!(pod.get(id).is_none(), "{what}: pod {id}");
+        }
+        assert_eq!(pod["runAsNonRoot"], true, "{what}");
+        assert_eq!(pod["seccompProfile"]["type"], "RuntimeDefault", "{what}");
+        for key in ["initContainers", "containers"] {
+            for c in spec[key].as_array().into_iter().flatten() {
+                let sc = &c["securityContext"];
+                for id in ["runAsUser", "runAsGroup"] {
+                    assert!(sc.get(id).is_none(), "{what} {}: {id}", c["name"]);
+                }
+                assert_eq!(sc["allowPrivilegeEscalation"], false, "{what}");
+                assert_eq!(
+                    sc["capabilities"]["drop"],
+                    serde_json::json!(["ALL"]),
+                    "{what}"
+                );
+            }
+        }
+        for v in spec["volumes"].as_array().into_iter().flatten() {
+            let kind = v
+                .as_object()
+                .unwrap()
+                .keys()
+                .find(|k| *k != "name")
+                .unwrap()
+                .clone();
+            assert!(
+                [
+                    "configMap",
+                    "downwardAPI",
+                    "emptyDir",
+                    "persistentVolumeClaim",
+                    "projected",
+                    "secret"
+                ]
+                .contains(&kind.as_str()),
+                "{what}: volume type {kind}"
+            );
+        }
+    }
+    // Off (the default), every pod names its IDs.
+    for (what, spec) in pod_specs(&docs(&["--set", "replicaCount=2,MLFlow.gc.enabled=true"])) {
+        assert_eq!(spec["securityContext"]["runAsUser"], 10001, "{what}");
+        assert_eq!(spec["securityContext"]["fsGroup"], 10001, "{what}");
+    }
+    // OpenShift's DNS answers on 5353: every policy that allows DNS allows it.
+    for np in on.iter().filter(|d| d["kind"] == "NetworkPolicy") {
+        for rule in np["spec"]["egress"].as_array().into_iter().flatten() {
+            let ports = rule["ports"].as_array().cloned().unwrap_or_default();
+            if ports.iter().any(|p| p["port"] == 53) {
+                for proto in ["UDP", "TCP"] {
+                    assert!(
+                        ports
+                            .iter()
+                            .any(|p| p["port"] == 5353 && p["protocol"] == proto),
+                        "{}: 5353/{proto}",
+                        np["metadata"]["name"]
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// PostgreSQL's and MinIO's pods take their own security contexts, merged over the
+/// restricted default, and the restricted profile still holds.
+#[test]
+fn each_component_has_its_own_security_context() {
+    let d = docs(&[
+        "--set",
+        "postgresql.podSecurityContext.fsGroupChangePolicy=OnRootMismatch,postgresql.securityContext.readOnlyRootFilesystem=true,minio.podSecurityContext.runAsUser=20000,minio.podSecurityContext.runAsGroup=20000",
+    ]);
+    let sts = |c: &str| kind(&d, "StatefulSet", c)[0]["spec"]["template"]["spec"].clone();
+    let pg = sts("postgresql");
+    assert_eq!(
+        pg["securityContext"]["fsGroupChangePolicy"],
+        "OnRootMismatch"
+    );
+    assert_eq!(
+        pg["securityContext"]["runAsUser"], 10001,
+        "the default stays under the merge"
+    );
+    let minio = sts("minio");
+    assert_eq!(minio["securityContext"]["runAsUser"], 20000);
+    assert!(
+        minio["securityContext"]
+            .get("fsGroupChangePolicy")
+            .is_none()
+    );
+    // The MLflow pod is not touched by theirs.
+    let tracking = kind(&d, "Deployment", "tracking")[0];
+    assert_eq!(
+        tracking["spec"]["template"]["spec"]["securityContext"]["runAsUser"],
+        10001
+    );
+    // Weakening the restricted profile is refused, naming the component's key.
+    let r = render(&[
+        "--set",
+        "postgresql.securityContext.allowPrivilegeEscalation=true",
+    ]);
+    assert_ne!(r.code, 0);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("allowPrivilegeEscalation"),
+        "{}",
+        r.stderr
+    );
+}

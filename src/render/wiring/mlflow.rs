@@ -205,13 +205,20 @@ pub(crate) fn replicas_min(values: &Values, acc: &mut Acc) -> i64 {
     a.min_replicas
 }
 
-/// Restricted security contexts: the chart's defaults, and MLflow's with
-/// `podSecurityContext`/`securityContext` merged over them.
+/// Restricted security contexts: the chart's defaults (without fixed IDs under
+/// `openshift`), and each component's with its `podSecurityContext`/`securityContext`
+/// merged over them.
 pub(crate) fn security(values: &Values) -> Value {
-    let pod = json!({
-        "runAsNonRoot": true, "runAsUser": 10001, "runAsGroup": 10001, "fsGroup": 10001,
-        "seccompProfile": {"type": "RuntimeDefault"},
-    });
+    // On OpenShift the restricted-v2 SCC assigns user, group and fsGroup from the
+    // namespace's range and refuses pods that name others: leave them out there.
+    let pod = if values.openshift {
+        json!({"runAsNonRoot": true, "seccompProfile": {"type": "RuntimeDefault"}})
+    } else {
+        json!({
+            "runAsNonRoot": true, "runAsUser": 10001, "runAsGroup": 10001, "fsGroup": 10001,
+            "seccompProfile": {"type": "RuntimeDefault"},
+        })
+    };
     let container = json!({
         "allowPrivilegeEscalation": false, "readOnlyRootFilesystem": true, "runAsNonRoot": true,
         "privileged": false, "capabilities": {"drop": ["ALL"]}, "seccompProfile": {"type": "RuntimeDefault"},
@@ -224,6 +231,10 @@ pub(crate) fn security(values: &Values) -> Value {
     json!({
         "mlflowPod": merged(&pod, &values.pod_security_context),
         "mlflowContainer": merged(&container, &values.security_context),
+        "postgresqlPod": merged(&pod, &values.postgresql.pod_security_context),
+        "postgresqlContainer": merged(&container, &values.postgresql.security_context),
+        "minioPod": merged(&pod, &values.minio.pod_security_context),
+        "minioContainer": merged(&container, &values.minio.security_context),
         "pod": pod,
         "container": container,
     })
