@@ -1,10 +1,12 @@
 //! Diff: compares two manifest streams object by object (kind/namespace/name): added,
-//! removed, and changed objects with a unified diff of each, plus a summary. Secret
+//! removed, and changed objects with a unified diff of each, the upgrade preflight
+//! (src/preflight.rs), plus a summary. Secret
 //! values are masked the way helm-diff does it: which keys changed, never to what,
 //! unless the caller asks to see them.
 
 use crate::emit;
 use crate::parse::Document;
+use crate::preflight::{self, Preflight};
 use serde::Serialize;
 use serde_json::Value;
 use similar::TextDiff;
@@ -27,6 +29,8 @@ pub struct Report {
     pub changed: usize,
     pub unchanged: usize,
     pub changes: Vec<Change>,
+    /// Changes the API server refuses in place, and data migrations.
+    pub preflight: Preflight,
 }
 
 impl Report {
@@ -46,6 +50,7 @@ impl Report {
             s.push_str(&format!("{mark} {} ({})\n", c.object, c.change));
             s.push_str(&c.diff);
         }
+        s.push_str(&self.preflight.text());
         s.push_str(&format!(
             "{} added, {} removed, {} changed, {} unchanged\n",
             self.added, self.removed, self.changed, self.unchanged
@@ -156,6 +161,7 @@ pub fn compare(old: &[Document], new: &[Document], show_secrets: bool) -> Report
         changed: 0,
         unchanged: 0,
         changes: Vec::new(),
+        preflight: preflight::check(&o, &n),
     };
     let mut keys: Vec<&String> = o.keys().chain(n.keys()).collect();
     keys.sort();

@@ -15,6 +15,7 @@ pub mod migration;
 pub mod model;
 pub mod parse;
 pub mod pipeline;
+pub mod preflight;
 pub mod redact;
 pub mod reference;
 pub mod render;

@@ -368,3 +368,85 @@ fn each_component_has_its_own_security_context() {
         r.stderr
     );
 }
+
+fn values_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-day-two-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+/// `diff` names the changes Kubernetes refuses in place, what to do instead, the data
+/// migrations, and the data a rename leaves behind; in text and in `-o json`.
+#[test]
+fn diff_preflight_names_refusals_migrations_and_data_left_behind() {
+    let base = values_file(
+        "base.yaml",
+        "oauth2Proxy:\n  clientID: c\n  oidc: {oidc_issuer_url: \"https://kc.example.org/r\"}\n",
+    );
+    let up = values_file(
+        "up.yaml",
+        "postgresql:\n  persistence: {size: 16Gi}\n  image: {tag: \"18.1\"}\nimage: {tag: v3.18.0-full}\n",
+    );
+    let diff = |new: &[&str], json: bool| {
+        let mut a = vec!["diff", "--values-old", &base];
+        for f in new {
+            a.extend(["--values-new", f]);
+        }
+        if json {
+            a.extend(["-o", "json"]);
+        }
+        common::run(&a, None)
+    };
+    let same = diff(&[&base], false);
+    assert_eq!(same.code, 0, "{}", same.stderr);
+    assert!(!same.stdout.contains("refuse") && !same.stdout.contains("migrations"));
+    let r = diff(&[&base, &up], false);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("Kubernetes will refuse 1 of these changes in place:"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(
+        "StatefulSet/default/mlflow-postgresql: a StatefulSet's spec may change only in"
+    ));
+    assert!(r.stdout.contains("kubectl -n default patch pvc with the new spec.resources.requests.storage: data-mlflow-postgresql-0;"));
+    assert!(r.stdout.contains("--cascade=orphan"));
+    assert!(r.stdout.contains("Data migrations on the next start (2):"));
+    assert!(r.stdout.contains("ghcr.io/mlflow/mlflow:v3.17.2-full → ghcr.io/mlflow/mlflow:v3.18.0-full: the db-upgrade step migrates"));
+    assert!(
+        r.stdout.contains(
+            "postgres:17.6 → docker.io/library/postgres:18.1: a PostgreSQL major version"
+        )
+    );
+    let j: Value = serde_json::from_str(&diff(&[&base, &up], true).stdout).unwrap();
+    assert_eq!(
+        j["preflight"]["refused"][0]["fields"],
+        serde_json::json!(["spec.volumeClaimTemplates"])
+    );
+    assert_eq!(j["preflight"]["migrations"].as_array().unwrap().len(), 2);
+    // nameOverride renames every object: the new StatefulSets start on empty volumes.
+    let renamed = values_file("renamed.yaml", "nameOverride: tracking\n");
+    let r = diff(&[&base, &renamed], false);
+    assert!(r.stdout.contains("Data left behind (2):"), "{}", r.stdout);
+    assert!(r.stdout.contains("StatefulSet/default/mlflow-postgresql (removed): data-mlflow-postgresql-0: kubectl does not delete them, and nothing uses them"));
+    // A selector change in place (same names, other labels) is refused.
+    let relabel = values_file(
+        "relabel.yaml",
+        "nameOverride: tracking\nfullnameOverride: mlflow\n",
+    );
+    let r = diff(&[&base, &relabel], false);
+    assert!(
+        r.stdout
+            .contains("Deployment/default/mlflow: spec.selector is immutable"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("kubectl -n default delete deployment mlflow")
+    );
+}

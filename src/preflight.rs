@@ -1,0 +1,546 @@
+//! Upgrade preflight: between two renders, the changes the API server refuses to make in
+//! place (immutable fields), what to do instead, and the changes that migrate data (an
+//! MLflow version change migrates the database schema; a PostgreSQL major version does
+//! not start on the old data directory). Each rule cites the Kubernetes v1.33 source it
+//! follows.
+
+use crate::parse::Document;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// A change `kubectl apply` will be refused.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Refusal {
+    pub object: String,
+    /// The field paths that changed.
+    pub fields: Vec<String>,
+    /// What the API server says, in short.
+    pub why: String,
+    /// What to do instead.
+    pub instead: String,
+}
+
+/// A change that migrates data on the next start.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Migration {
+    pub object: String,
+    pub from: String,
+    pub to: String,
+    pub what: String,
+}
+
+/// A removed StatefulSet whose claims stay behind, used by nothing.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct LeftBehind {
+    pub object: String,
+    pub claims: Vec<String>,
+    pub what: String,
+}
+
+/// The preflight of an upgrade from one render to another.
+#[derive(Debug, Default, Serialize)]
+pub struct Preflight {
+    pub refused: Vec<Refusal>,
+    pub migrations: Vec<Migration>,
+    pub left_behind: Vec<LeftBehind>,
+}
+
+impl Preflight {
+    pub fn is_empty(&self) -> bool {
+        self.refused.is_empty() && self.migrations.is_empty() && self.left_behind.is_empty()
+    }
+
+    /// Human form: the two sections, each only when it has entries.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        if !self.refused.is_empty() {
+            s.push_str(&format!(
+                "Kubernetes will refuse {} of these changes in place:\n",
+                self.refused.len()
+            ));
+            for r in &self.refused {
+                s.push_str(&format!(
+                    "  ! {}: {} ({})\n    instead: {}\n",
+                    r.object,
+                    r.why,
+                    r.fields.join(", "),
+                    r.instead
+                ));
+            }
+        }
+        if !self.migrations.is_empty() {
+            s.push_str(&format!(
+                "Data migrations on the next start ({}):\n",
+                self.migrations.len()
+            ));
+            for m in &self.migrations {
+                s.push_str(&format!(
+                    "  ! {}: {} → {}: {}\n",
+                    m.object, m.from, m.to, m.what
+                ));
+            }
+        }
+        if !self.left_behind.is_empty() {
+            s.push_str(&format!("Data left behind ({}):\n", self.left_behind.len()));
+            for l in &self.left_behind {
+                s.push_str(&format!(
+                    "  ! {} (removed): {}: {}\n",
+                    l.object,
+                    l.claims.join(", "),
+                    l.what
+                ));
+            }
+        }
+        s
+    }
+}
+
+/// The top-level keys of `a` and `b` (objects) whose values differ, as `prefix.key`.
+fn changed_keys(a: &Value, b: &Value, prefix: &str, skip: &[&str]) -> Vec<String> {
+    let empty = Map::new();
+    let (a, b) = (
+        a.as_object().unwrap_or(&empty),
+        b.as_object().unwrap_or(&empty),
+    );
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| !skip.contains(&k.as_str()) && a.get(*k) != b.get(*k))
+        .map(|k| format!("{prefix}.{k}"))
+        .collect()
+}
+
+fn at<'a>(d: &'a Document, pointer: &str) -> &'a Value {
+    d.value.pointer(pointer).unwrap_or(&Value::Null)
+}
+
+/// Refusals for one object present in both renders.
+fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
+    let name = new.name();
+    let ns = new.str_at("/metadata/namespace");
+    let n = if ns.is_empty() {
+        String::new()
+    } else {
+        format!(" -n {ns}")
+    };
+    let (fields, why, instead) = match new.kind() {
+        // ValidateStatefulSetUpdate (pkg/apis/apps/validation/validation.go): only
+        // replicas, ordinals, template, updateStrategy, revisionHistoryLimit,
+        // persistentVolumeClaimRetentionPolicy and minReadySeconds may change.
+        "StatefulSet" => {
+            let fields = changed_keys(
+                at(old, "/spec"),
+                at(new, "/spec"),
+                "spec",
+                &[
+                    "replicas",
+                    "ordinals",
+                    "template",
+                    "updateStrategy",
+                    "revisionHistoryLimit",
+                    "persistentVolumeClaimRetentionPolicy",
+                    "minReadySeconds",
+                ],
+            );
+            let grows_volume = fields == ["spec.volumeClaimTemplates"];
+            let claims = claims(old).join(", ");
+            (
+                fields,
+                "a StatefulSet's spec may change only in replicas, ordinals, template, updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds",
+                if grows_volume {
+                    format!(
+                        "grow each claim first (kubectl{n} patch pvc with the new spec.resources.requests.storage: {claims}; its StorageClass must allow expansion), then kubectl{n} delete statefulset {name} --cascade=orphan (pods and volumes stay) and apply"
+                    )
+                } else {
+                    format!(
+                        "kubectl{n} delete statefulset {name} --cascade=orphan (pods and volumes stay), then apply; or keep the old value"
+                    )
+                },
+            )
+        }
+        // Deployment (apps/v1): ValidateUpdate in pkg/registry/apps/deployment/strategy.go
+        // makes spec.selector immutable; DaemonSet: ValidateDaemonSetUpdate.
+        "Deployment" | "DaemonSet" | "ReplicaSet" => (
+            changed_keys(
+                &serde_json::json!({"selector": at(old, "/spec/selector")}),
+                &serde_json::json!({"selector": at(new, "/spec/selector")}),
+                "spec",
+                &[],
+            ),
+            "spec.selector is immutable",
+            format!(
+                "kubectl{n} delete {} {name} (its pods go with it), then apply; or keep nameOverride and the release name as they were",
+                new.kind().to_lowercase()
+            ),
+        ),
+        // ValidateServiceUpdate (pkg/apis/core/validation/validation.go): clusterIP(s) may
+        // not change once set (except to or from type ExternalName).
+        "Service" => {
+            let fields: Vec<String> = ["clusterIP", "clusterIPs"]
+                .iter()
+                .filter(|f| {
+                    let (a, b) = (
+                        at(old, &format!("/spec/{f}")),
+                        at(new, &format!("/spec/{f}")),
+                    );
+                    a != b && !(a.is_null() || b.is_null()) || is_headless(a) != is_headless(b)
+                })
+                .map(|f| format!("spec.{f}"))
+                .collect();
+            (
+                fields,
+                "spec.clusterIP may not change once set (a headless Service stays headless)",
+                format!("kubectl{n} delete service {name}, then apply"),
+            )
+        }
+        // ValidateJobSpecUpdate (pkg/apis/batch/validation/validation.go): selector,
+        // template, completionMode, podFailurePolicy, successPolicy and backoffLimitPerIndex
+        // are immutable; completions too (outside elastic indexed Jobs).
+        "Job" => (
+            changed_keys(
+                at(old, "/spec"),
+                at(new, "/spec"),
+                "spec",
+                &[
+                    "parallelism",
+                    "activeDeadlineSeconds",
+                    "suspend",
+                    "ttlSecondsAfterFinished",
+                    "backoffLimit",
+                    "maxFailedIndexes",
+                    "managedBy",
+                ],
+            ),
+            "a Job's template, selector, completions and failure policies are immutable",
+            format!(
+                "kubectl{n} delete job {name} (a finished Job is not needed again), then apply"
+            ),
+        ),
+        // ValidatePersistentVolumeClaimUpdate (pkg/apis/core/validation/validation.go): the
+        // spec is immutable except resources.requests and volumeAttributesClassName, and the
+        // storage request may not shrink.
+        "PersistentVolumeClaim" => {
+            let mut fields = changed_keys(
+                at(old, "/spec"),
+                at(new, "/spec"),
+                "spec",
+                &["resources", "volumeAttributesClassName", "volumeName"],
+            );
+            let size = |d: &Document| {
+                crate::validate::rules::quantity_value(at(d, "/spec/resources/requests/storage"))
+            };
+            if let (Some(a), Some(b)) = (size(old), size(new))
+                && b < a
+            {
+                fields.push("spec.resources.requests.storage (smaller)".into());
+            }
+            (
+                fields,
+                "a claim's spec is immutable except its storage request, which may only grow",
+                "keep the old size and class; to shrink or move, copy the data to a new claim"
+                    .into(),
+            )
+        }
+        _ => return None,
+    };
+    (!fields.is_empty()).then(|| Refusal {
+        object: object.to_string(),
+        fields,
+        why: why.to_string(),
+        instead,
+    })
+}
+
+/// The claims a StatefulSet's pods use: `<template>-<name>-<ordinal>` for each volume claim
+/// template and each replica (StatefulSet controller, getPersistentVolumeClaimName).
+fn claims(d: &Document) -> Vec<String> {
+    let replicas = at(d, "/spec/replicas").as_u64().unwrap_or(1);
+    let start = at(d, "/spec/ordinals/start").as_u64().unwrap_or(0);
+    at(d, "/spec/volumeClaimTemplates")
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.pointer("/metadata/name").and_then(Value::as_str))
+        .flat_map(|t| (start..start + replicas).map(move |i| format!("{t}-{}-{i}", d.name())))
+        .collect()
+}
+
+fn is_headless(v: &Value) -> bool {
+    v == "None"
+        || v.as_array()
+            .is_some_and(|a| a.first() == Some(&Value::from("None")))
+}
+
+/// (container name, image) of every container of a workload's pod template.
+fn images(d: &Document) -> Vec<(String, String)> {
+    let spec = if d.kind() == "CronJob" {
+        at(d, "/spec/jobTemplate/spec/template/spec")
+    } else {
+        at(d, "/spec/template/spec")
+    };
+    ["initContainers", "containers"]
+        .iter()
+        .filter_map(|k| spec.get(k).and_then(Value::as_array))
+        .flatten()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap_or("").to_string(),
+                c["image"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The tag of an image reference (after the last ':' of the last path segment), without a
+/// digest.
+fn tag(image: &str) -> &str {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    last.split_once(':').map(|(_, t)| t).unwrap_or("")
+}
+
+/// The leading major version number of a tag ("17.6-bookworm" → 17).
+fn major(tag: &str) -> Option<u64> {
+    let digits: String = tag
+        .trim_start_matches('v')
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// Migrations for one object present in both renders.
+fn migrations(object: &str, old: &Document, new: &Document, out: &mut Vec<Migration>) {
+    let before: BTreeMap<String, String> = images(old).into_iter().collect();
+    let after = images(new);
+    let migrates = after.iter().any(|(c, _)| c == "db-upgrade");
+    let mut mlflow_seen = false;
+    for (container, image) in after.iter().cloned() {
+        let Some(was) = before.get(&container) else {
+            continue;
+        };
+        if *was == image {
+            continue;
+        }
+        // The tracking server's pod: its db-upgrade step (or, without it, the server that
+        // refuses an out-of-date schema) meets the new MLflow's schema.
+        let is_mlflow = matches!(container.as_str(), "db-upgrade" | "mlflow") && !mlflow_seen;
+        let is_postgres = container == "postgresql";
+        if is_mlflow {
+            mlflow_seen = true;
+            out.push(Migration {
+                object: object.to_string(),
+                from: was.clone(),
+                to: image.clone(),
+                what: if migrates {
+                    "the db-upgrade step migrates the MLflow schema when the new image starts, with no way back but a backup: back up the database first (docs/day-two.md, \"Rolling back\")"
+                } else {
+                    "MLFlow.migration is off: run `mlflow db upgrade` with the new image first (the server refuses an out-of-date schema), after a backup (docs/day-two.md, \"Rolling back\")"
+                }
+                .into(),
+            });
+        } else if is_postgres && major(tag(was)) != major(tag(&image)) {
+            out.push(Migration {
+                object: object.to_string(),
+                from: was.clone(),
+                to: image.clone(),
+                what: "a PostgreSQL major version does not start on the old major's data directory (the server exits: database files are incompatible): dump with the old version and restore into the new one (docs/migration.md)".into(),
+            });
+        }
+    }
+}
+
+/// The preflight of upgrading from `old` to `new`, objects matched by `key`.
+pub fn check<'a>(
+    old: &BTreeMap<String, &'a Document>,
+    new: &BTreeMap<String, &'a Document>,
+) -> Preflight {
+    let mut p = Preflight::default();
+    let added_statefulsets: Vec<&str> = new
+        .iter()
+        .filter(|(k, d)| d.kind() == "StatefulSet" && !old.contains_key(*k))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    for (k, o) in old {
+        if o.kind() != "StatefulSet" || new.contains_key(k) {
+            continue;
+        }
+        let claims = claims(o);
+        if claims.is_empty() {
+            continue;
+        }
+        let what = if added_statefulsets.is_empty() {
+            "kubectl does not delete a StatefulSet's claims: the data stays until you delete them"
+                .to_string()
+        } else {
+            format!(
+                "kubectl does not delete them, and nothing uses them: {} start(s) on new, empty volumes. Keep the names (release name, nameOverride, fullnameOverride) or move the data first (docs/migration.md)",
+                added_statefulsets.join(", ")
+            )
+        };
+        p.left_behind.push(LeftBehind {
+            object: k.clone(),
+            claims,
+            what,
+        });
+    }
+    for (k, n) in new {
+        let Some(o) = old.get(k) else { continue };
+        if o.value == n.value {
+            continue;
+        }
+        if let Some(r) = refusal(k, o, n) {
+            p.refused.push(r);
+        }
+        migrations(k, o, n, &mut p.migrations);
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(v: Value) -> Document {
+        Document {
+            template: "t".into(),
+            value: v,
+        }
+    }
+
+    fn one(old: Value, new: Value) -> Preflight {
+        let (o, n) = (doc(old), doc(new));
+        let om = BTreeMap::from([("k".to_string(), &o)]);
+        let nm = BTreeMap::from([("k".to_string(), &n)]);
+        check(&om, &nm)
+    }
+
+    fn sts(size: &str, replicas: i64, image: &str) -> Value {
+        json!({"kind": "StatefulSet", "metadata": {"name": "db", "namespace": "ns"}, "spec": {
+            "replicas": replicas, "serviceName": "db-hl",
+            "template": {"spec": {"containers": [{"name": "postgresql", "image": image}]}},
+            "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {"resources": {"requests": {"storage": size}}}}]}})
+    }
+
+    #[test]
+    fn statefulset_rules() {
+        // Replicas and template may change.
+        assert!(
+            one(
+                sts("8Gi", 1, "postgres:17.5"),
+                sts("8Gi", 2, "postgres:17.6")
+            )
+            .is_empty()
+        );
+        let p = one(sts("8Gi", 1, "postgres:17"), sts("16Gi", 1, "postgres:17"));
+        assert_eq!(p.refused.len(), 1);
+        assert_eq!(p.refused[0].fields, ["spec.volumeClaimTemplates"]);
+        assert!(
+            p.refused[0].instead.contains("storage: data-db-0;"),
+            "{}",
+            p.refused[0].instead
+        );
+        assert!(p.refused[0].instead.contains("--cascade=orphan"));
+        let mut renamed = sts("8Gi", 1, "postgres:17");
+        renamed["spec"]["serviceName"] = json!("other");
+        assert_eq!(
+            one(sts("8Gi", 1, "postgres:17"), renamed).refused[0].fields,
+            ["spec.serviceName"]
+        );
+        // A PostgreSQL major version change is a data migration.
+        let p = one(
+            sts("8Gi", 1, "postgres:16.4"),
+            sts("8Gi", 1, "docker.io/library/postgres:17.6@sha256:ab"),
+        );
+        assert_eq!(p.migrations.len(), 1);
+        assert!(p.migrations[0].what.contains("major"));
+    }
+
+    #[test]
+    fn selectors_services_jobs_and_claims() {
+        let dep = |app: &str, image: &str| {
+            json!({"kind": "Deployment", "metadata": {"name": "m"}, "spec": {
+            "selector": {"matchLabels": {"app": app}},
+            "template": {"spec": {"initContainers": [{"name": "db-upgrade", "image": image}], "containers": [{"name": "mlflow", "image": image}]}}}})
+        };
+        assert!(
+            one(
+                dep("a", "ghcr.io/mlflow/mlflow:v3.17.2-full"),
+                dep("a", "ghcr.io/mlflow/mlflow:v3.17.2-full")
+            )
+            .is_empty()
+        );
+        let p = one(dep("a", "x"), dep("b", "x"));
+        assert_eq!(p.refused[0].fields, ["spec.selector"]);
+        assert!(p.refused[0].instead.contains("kubectl delete deployment m"));
+        let p = one(
+            dep("a", "ghcr.io/mlflow/mlflow:v3.16.0-full"),
+            dep("a", "ghcr.io/mlflow/mlflow:v3.17.2-full"),
+        );
+        assert!(p.refused.is_empty());
+        assert_eq!(
+            p.migrations.len(),
+            1,
+            "one per pod, from its db-upgrade step"
+        );
+        let svc = |ip: Value| json!({"kind": "Service", "metadata": {"name": "s"}, "spec": {"clusterIP": ip, "ports": []}});
+        assert_eq!(one(svc(json!("None")), svc(Value::Null)).refused.len(), 1);
+        assert!(one(svc(Value::Null), svc(Value::Null)).is_empty());
+        let job = |image: &str, ttl: i64| json!({"kind": "Job", "metadata": {"name": "j"}, "spec": {"ttlSecondsAfterFinished": ttl, "template": {"spec": {"containers": [{"name": "c", "image": image}]}}}});
+        assert!(one(job("a", 1), job("a", 2)).refused.is_empty());
+        assert_eq!(
+            one(job("a", 1), job("b", 1)).refused[0].fields,
+            ["spec.template"]
+        );
+        let pvc = |size: &str, class: &str| json!({"kind": "PersistentVolumeClaim", "metadata": {"name": "p"}, "spec": {"storageClassName": class, "resources": {"requests": {"storage": size}}}});
+        assert!(
+            one(pvc("1Gi", "a"), pvc("2Gi", "a")).refused.is_empty(),
+            "growing is allowed"
+        );
+        assert_eq!(
+            one(pvc("2Gi", "a"), pvc("1500Mi", "a")).refused[0].fields,
+            ["spec.resources.requests.storage (smaller)"]
+        );
+        assert_eq!(
+            one(pvc("1Gi", "a"), pvc("1Gi", "b")).refused[0].fields,
+            ["spec.storageClassName"]
+        );
+    }
+
+    #[test]
+    fn a_renamed_statefulset_leaves_its_data_behind() {
+        let (o, n) = (
+            doc(sts("8Gi", 2, "postgres:17")),
+            doc({
+                let mut v = sts("8Gi", 2, "postgres:17");
+                v["metadata"]["name"] = json!("db2");
+                v
+            }),
+        );
+        let om = BTreeMap::from([("StatefulSet/ns/db".to_string(), &o)]);
+        let nm = BTreeMap::from([("StatefulSet/ns/db2".to_string(), &n)]);
+        let p = check(&om, &nm);
+        assert_eq!(p.left_behind.len(), 1);
+        assert_eq!(p.left_behind[0].claims, ["data-db-0", "data-db-1"]);
+        assert!(
+            p.left_behind[0]
+                .what
+                .contains("StatefulSet/ns/db2 start(s) on new, empty volumes")
+        );
+        assert!(p.text().contains("Data left behind (1)"));
+        // Nothing renamed: nothing left behind.
+        assert!(check(&om, &om).is_empty());
+    }
+
+    #[test]
+    fn tags_and_majors() {
+        assert_eq!(tag("docker.io/library/postgres:17.6@sha256:x"), "17.6");
+        assert_eq!(tag("registry:5000/pg"), "");
+        assert_eq!(major("17.6-bookworm"), Some(17));
+        assert_eq!(major("v3.17.2-full"), Some(3));
+        assert_eq!(major("latest"), None);
+    }
+}
