@@ -770,6 +770,14 @@ pub struct PostgresqlPersistence {
     pub storage_class: String,
     /// size of the data volume.
     pub size: Quantity,
+    /// the data directory's name on the volume (PGDATA = /var/lib/postgresql/data/<this>); "data" adopts a bitnami PostgreSQL volume deliberately (same major version, its user ID in postgresql.podSecurityContext).
+    #[serde(rename = "dataDirectory", default = "default_data_directory")]
+    #[schemars(regex(pattern = r#"^[A-Za-z0-9_][A-Za-z0-9._-]{0,62}$"#))]
+    pub data_directory: String,
+}
+
+fn default_data_directory() -> String {
+    "pgdata".into()
 }
 
 /// `postgresql.auth`

@@ -121,6 +121,7 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
             "gc": include_str!("../../files/gc.py"),
             "dbUpgrade": include_str!("../../files/db-upgrade.py"),
             "postgresInit": include_str!("../../files/postgres-init.sh"),
+            "postgresGuard": include_str!("../../files/postgres-guard.sh"),
             "metricsExporter": include_str!("../../files/metrics-exporter.py"),
         },
     });

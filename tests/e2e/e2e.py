@@ -21,7 +21,8 @@ For one scenario it
    with MLFlow.gc: deletes the run and runs the rendered CronJob's command (files/gc.py)
    twice: within olderThan (1d) the run survives; with its deletion time moved two days
    back, its rows and objects are gone while
-   a live run is untouched;
+   a live run is untouched; the cut-over procedure of docs/migration.md (pg_dump, then
+   pg_restore as the new release's user, then the migration step) keeps every run;
 7. stops everything it started, whatever happened.
 
 Usage: e2e.py --binary PATH --scenario NAME   (exit 0 = passed)
@@ -59,6 +60,7 @@ SCENARIOS = {
                 "metrics.enabled=true",
                 "MLFlow.gc.enabled=true,MLFlow.gc.olderThan=1d"],
         "gc": "1d",
+        "cutover": True,
         "browser_host": "mlflow.example.org",
         "metrics": True,
     },
@@ -437,6 +439,30 @@ def main():
             for secret in (gc_env.get("PGPASSWORD"), gc_env.get("AWS_SECRET_ACCESS_KEY")):
                 assert not secret or secret not in out.stdout + out.stderr
             log("gc: the deleted run's rows and artifacts are gone, the live run is untouched")
+        # --- Cut-over (docs/migration.md): dump, restore as the new release's user, migrate --
+        if sc.get("cutover"):
+            user = re.search(r"postgresql://([^@]+)@", init_env["MLFLOW_BACKEND_STORE_URI"]).group(1)
+            pw_env = dict(psql_env, PGPASSWORD=init_env["PGPASSWORD"], PGHOST="127.0.0.1")
+            dump = os.path.join(work, "mlflow.dump")
+            with open(dump, "wb") as f:
+                subprocess.run([f"{PG_BIN}/pg_dump", "-Fc", "-U", user, "-d", db_name], check=True,
+                               stdout=f, env=pw_env)
+            # The new release's database, as its init script creates it (owned by its user).
+            revision(f'CREATE DATABASE "{db_name}_new" OWNER "{user}"')
+            with open(dump, "rb") as f:
+                subprocess.run([f"{PG_BIN}/pg_restore", "--no-owner", f"--role={user}", "-U", user,
+                                "-d", f"{db_name}_new"], check=True, stdin=f, env=pw_env)
+            new_env = dict(init_env, MLFLOW_BACKEND_STORE_URI=re.sub(
+                r"/([^/?]+)(\?|$)", lambda m: f"/{m.group(1)}_new{m.group(2)}",
+                init_env["MLFLOW_BACKEND_STORE_URI"], count=1))
+            out = subprocess.run(cmd, env=new_env, timeout=300, capture_output=True, text=True)
+            assert out.returncode == 0 and "upgrading the MLflow schema" in out.stdout, out.stdout + out.stderr
+            count = lambda db: subprocess.run(
+                [f"{PG_BIN}/psql", "-U", "postgres", "-d", db, "-tAc",
+                 "SELECT count(*) || '/' || string_agg(run_uuid, ',' ORDER BY run_uuid) FROM runs"],
+                check=True, capture_output=True, text=True, env=psql_env).stdout.strip()
+            assert count(db_name) == count(f"{db_name}_new"), (count(db_name), count(f"{db_name}_new"))
+            log(f"cut-over: pg_dump, pg_restore --no-owner --role={user} and the migration step keep every run ({count(db_name).split('/')[0]})")
         # --- Metrics: the rendered exporter serves what the server recorded ---------------
         if sc.get("metrics"):
             exporter = next(c for c in pod["containers"] if c["name"] == "metrics")

@@ -450,3 +450,99 @@ fn diff_preflight_names_refusals_migrations_and_data_left_behind() {
             .contains("kubectl -n default delete deployment mlflow")
     );
 }
+
+/// The rendered guard of the PostgreSQL pod, run with `sh` against data volumes laid out
+/// as the official image, bitnami's chart, or nothing left them.
+#[test]
+fn postgresql_never_initialises_over_another_layout() {
+    let guard = |extra: &[&str]| -> (String, String) {
+        let d = docs(extra);
+        let sts = kind(&d, "StatefulSet", "postgresql")[0];
+        let c = &sts["spec"]["template"]["spec"]["initContainers"][0];
+        assert_eq!(c["command"][0], "sh");
+        let pgdata = c["env"][0]["value"].as_str().unwrap().to_string();
+        let main_pgdata = sts["spec"]["template"]["spec"]["containers"][0]["env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == "PGDATA")
+            .unwrap()["value"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(pgdata, main_pgdata, "the guard checks the server's PGDATA");
+        (c["command"][2].as_str().unwrap().to_string(), pgdata)
+    };
+    let (script, pgdata) = guard(&[]);
+    assert_eq!(pgdata, "/var/lib/postgresql/data/pgdata");
+    let base = std::env::temp_dir().join(format!("mlflow-chart-guard-{}", std::process::id()));
+    let run = |case: &str, dir: &str, layout: &[(&str, &str)]| -> (bool, String) {
+        let root = base.join(case);
+        std::fs::create_dir_all(&root).unwrap();
+        for (path, text) in layout {
+            let p = root.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            if !path.ends_with('/') {
+                std::fs::write(&p, text).unwrap();
+            }
+        }
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .env("PGDATA", root.join(dir))
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Initialised by the official image, or empty (a fresh volume with lost+found): go on.
+    assert!(
+        run(
+            "ours",
+            "pgdata",
+            &[("pgdata/PG_VERSION", "17\n"), ("lost+found/", "")]
+        )
+        .0
+    );
+    assert!(run("empty", "pgdata", &[("lost+found/", "")]).0);
+    assert!(run("failed-initdb", "pgdata", &[("pgdata/", "")]).0);
+    // bitnami's layout: refused, naming what it found and both ways forward.
+    let (ok, err) = run(
+        "bitnami",
+        "pgdata",
+        &[
+            ("data/PG_VERSION", "16\n"),
+            ("data/base/1", "x"),
+            ("conf/postgresql.conf", ""),
+        ],
+    );
+    assert!(!ok);
+    assert!(err.contains("refusing to initialise PostgreSQL"), "{err}");
+    assert!(err.contains("data/PG_VERSION says PostgreSQL 16"), "{err}");
+    assert!(
+        err.contains("docs/migration.md") && err.contains("postgresql.persistence.dataDirectory"),
+        "{err}"
+    );
+    // Any other leftover is refused too.
+    assert!(!run("other", "pgdata", &[("something-else.txt", "x")]).0);
+    // Adopted deliberately: the guard checks the chosen directory.
+    let (script2, pgdata2) = guard(&["--set", "postgresql.persistence.dataDirectory=data"]);
+    assert_eq!(pgdata2, "/var/lib/postgresql/data/data");
+    assert_eq!(script, script2);
+    assert!(run("bitnami", "data", &[]).0);
+    let _ = std::fs::remove_dir_all(&base);
+    for bad in ["..", "a/b", "lost+found", ""] {
+        let r = render(&[
+            "--set",
+            &format!("postgresql.persistence.dataDirectory={bad}"),
+            "--skip-schema-validation",
+        ]);
+        assert_ne!(r.code, 0, "{bad}");
+        assert!(
+            r.stderr.contains("postgresql.persistence.dataDirectory"),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+}

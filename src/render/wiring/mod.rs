@@ -79,6 +79,8 @@ pub struct Wiring {
     /// The scheduler Deployment's `mlflow server` arguments, when more than one tracking
     /// replica may run (MLflow's periodic tasks then run there only).
     pub scheduler_args: Option<Vec<String>>,
+    /// PostgreSQL's data directory (PGDATA) on its volume.
+    pub pgdata: String,
     /// The garbage collection CronJob's command (`MLFlow.gc.enabled`).
     pub gc_command: Option<Vec<String>>,
     /// Environment of the tracking server (periodic tasks off when a scheduler runs them).
@@ -307,6 +309,16 @@ fn needed(values: &Values, acc: &mut Acc) {
     if values.replica_count < 0 {
         acc.errors.push("replicaCount must be 0 or more".into());
     }
+    let dir = &values.postgresql.persistence.data_directory;
+    if pg
+        && (matches!(dir.as_str(), "" | "." | ".." | "lost+found")
+            || !dir
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+            || dir.len() > 63)
+    {
+        acc.errors.push("postgresql.persistence.dataDirectory must be one directory name of letters, digits, '.', '_' and '-' (like pgdata, or data to adopt a bitnami volume)".into());
+    }
     if values.pod_disruption_budget.enabled && values.pod_disruption_budget.max_unavailable < 1 {
         acc.errors.push("podDisruptionBudget.maxUnavailable must be 1 or more: a budget that allows no eviction blocks every node drain".into());
     }
@@ -502,6 +514,10 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
         worker_env,
         scheduler_args,
         gc_command,
+        pgdata: format!(
+            "/var/lib/postgresql/data/{}",
+            values.postgresql.persistence.data_directory
+        ),
         db_env,
         proxy_env,
         security: mlflow::security(values),
