@@ -233,6 +233,11 @@ fn extra_objects(_: &mut SchemaGenerator) -> Schema {
     })
 }
 
+/// A list of Kubernetes objects of one type, checked as that type by the wiring.
+fn k8s_objects(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "array", "items": {"type": "object", "additionalProperties": true}})
+}
+
 /// `(root)`
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "mlflow-chart values", extend("additionalProperties" = false, "$id" = "https://mlflow-chart.invalid/values.schema.json"))]
@@ -326,6 +331,30 @@ pub struct Values {
     /// spread MLflow replicas across nodes (ScheduleAnyway).
     #[serde(rename = "topologySpread")]
     pub topology_spread: bool,
+    /// extra environment variables of the MLflow container (Kubernetes EnvVar objects; the chart's own names are refused).
+    #[serde(rename = "extraEnv", default)]
+    #[schemars(schema_with = "k8s_objects")]
+    pub extra_env: Vec<Map<String, Value>>,
+    /// extra envFrom sources of the MLflow container (Kubernetes EnvFromSource objects).
+    #[serde(rename = "extraEnvFrom", default)]
+    #[schemars(schema_with = "k8s_objects")]
+    pub extra_env_from: Vec<Map<String, Value>>,
+    /// extra volumes of the MLflow pod (Kubernetes Volume objects).
+    #[serde(rename = "extraVolumes", default)]
+    #[schemars(schema_with = "k8s_objects")]
+    pub extra_volumes: Vec<Map<String, Value>>,
+    /// extra volume mounts of the MLflow container (Kubernetes VolumeMount objects).
+    #[serde(rename = "extraVolumeMounts", default)]
+    #[schemars(schema_with = "k8s_objects")]
+    pub extra_volume_mounts: Vec<Map<String, Value>>,
+    /// sidecar containers of the MLflow pod (Kubernetes Container objects; the restricted security context is their default).
+    #[serde(rename = "extraContainers", default)]
+    #[schemars(schema_with = "k8s_objects")]
+    pub extra_containers: Vec<Map<String, Value>>,
+    /// init containers of the MLflow pod, run after the schema step (Kubernetes Container objects).
+    #[serde(rename = "extraInitContainers", default)]
+    #[schemars(schema_with = "k8s_objects")]
+    pub extra_init_containers: Vec<Map<String, Value>>,
     /// extra Kubernetes objects rendered as given (each one validated).
     #[serde(rename = "extraObjects")]
     #[schemars(schema_with = "extra_objects")]
@@ -386,6 +415,10 @@ pub struct NetworkPolicy {
     /// where the secret generator may reach the Kubernetes API server (e.g. [{ipBlock: {cidr: 10.0.0.1/32}}]); empty = any address on 443 and 6443.
     #[serde(rename = "apiServerTo")]
     pub api_server_to: Vec<Map<String, Value>>,
+    /// extra egress rules of the MLflow pods, for what extraContainers or extraEnv make them reach (Kubernetes NetworkPolicyEgressRule objects).
+    #[serde(rename = "extraEgress", default)]
+    #[schemars(schema_with = "k8s_objects")]
+    pub extra_egress: Vec<Map<String, Value>>,
 }
 
 /// `trustedCA`

@@ -8,6 +8,7 @@ mod common;
 mod completions;
 mod day_two;
 mod e2e;
+mod extensions;
 mod golden;
 mod injection;
 mod oracles;

@@ -583,7 +583,11 @@ fn each_image_has_its_own_pull_policy() {
             .map(|(_, p)| p.as_str())
             .collect()
     };
-    assert_eq!(policy_of("postgres:latest"), ["Always", "Always"], "guard and server");
+    assert_eq!(
+        policy_of("postgres:latest"),
+        ["Always", "Always"],
+        "guard and server"
+    );
     assert_eq!(policy_of("minio/mc"), ["Always"]);
     assert_eq!(policy_of("minio/minio"), ["IfNotPresent"]);
     assert_eq!(policy_of("oauth2-proxy"), ["Never"]);

@@ -5,6 +5,7 @@
 
 mod credentials;
 mod database;
+mod extensions;
 mod images;
 mod mlflow;
 mod names;
@@ -79,6 +80,10 @@ pub struct Wiring {
     /// The scheduler Deployment's `mlflow server` arguments, when more than one tracking
     /// replica may run (MLflow's periodic tasks then run there only).
     pub scheduler_args: Option<Vec<String>>,
+    /// Environment of the scheduler: the workers' and extraEnv.
+    pub scheduler_env: Vec<Value>,
+    /// The MLflow pod's extension points (extraEnv, extraVolumes, extraContainers, …).
+    pub ext: extensions::Extensions,
     /// PostgreSQL's data directory (PGDATA) on its volume.
     pub pgdata: String,
     /// The garbage collection CronJob's command (`MLFlow.gc.enabled`).
@@ -453,6 +458,25 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
         mlflow::needs_scheduler(values).then(|| mlflow::scheduler_args(&mlflow_args));
     let gc_command = mlflow::gc_command(values, &s3, &mut acc);
     credentials::no_collisions(&mut acc);
+    let db_env = database::env(&db, trusted_ca.is_some());
+    let worker_env = object_store::env(db_env.clone(), &s3);
+    let mut mlflow_env = worker_env.clone();
+    if scheduler_args.is_some() {
+        mlflow_env
+            .push(json!({"name": "MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS", "value": "false"}));
+    }
+    let security = mlflow::security(values);
+    let ext = extensions::build(
+        values,
+        &mlflow_env,
+        &["tmp", "scripts", "trusted-ca"],
+        &security["container"],
+        &mut acc,
+    );
+
+    mlflow_env.extend(ext.env.iter().cloned());
+    let mut scheduler_env = worker_env.clone();
+    scheduler_env.extend(ext.env.iter().cloned());
 
     if !acc.errors.is_empty() {
         return Err(Failure::input(format!(
@@ -466,13 +490,6 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
         .with_problems(capped(acc.errors)));
     }
 
-    let db_env = database::env(&db, trusted_ca.is_some());
-    let worker_env = object_store::env(db_env.clone(), &s3);
-    let mut mlflow_env = worker_env.clone();
-    if scheduler_args.is_some() {
-        mlflow_env
-            .push(json!({"name": "MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS", "value": "false"}));
-    }
     let proxy_env = proxy.as_ref().map(proxy::env).unwrap_or_default();
     let generator_spec = serde_json::to_string(
         &acc.generated
@@ -486,6 +503,7 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
         .iter()
         .map(|g| g.name.clone())
         .chain(acc.external.iter().map(|e| e.name.clone()))
+        .chain(ext.secrets.iter().cloned())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -497,7 +515,10 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
         };
     let configmaps_outside = [values.trusted_ca.config_map.clone()]
         .into_iter()
+        .chain(ext.configmaps.iter().cloned())
         .filter(|n| !n.is_empty())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect();
 
     let ui_url = ingress
@@ -520,7 +541,9 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
         ),
         db_env,
         proxy_env,
-        security: mlflow::security(values),
+        security,
+        ext,
+        scheduler_env,
         pull_secrets: values
             .image_pull_secrets
             .iter()

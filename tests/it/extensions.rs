@@ -1,0 +1,184 @@
+//! Extension points of the MLflow pod (extraEnv, extraEnvFrom, extraVolumes,
+//! extraVolumeMounts, extraContainers, extraInitContainers, networkPolicy.extraEgress):
+//! rendered where they belong, checked as the Kubernetes objects they are, never taking a
+//! name the chart uses, and sidecars restricted by default.
+
+use crate::common;
+use serde_json::Value;
+
+const EXT: &str = r#"
+extraEnv:
+  - {name: OPENAI_API_KEY, valueFrom: {secretKeyRef: {name: llm, key: openai}}}
+extraEnvFrom:
+  - configMapRef: {name: mlflow-extra}
+extraVolumes:
+  - {name: plugins, configMap: {name: mlflow-plugins}}
+extraVolumeMounts:
+  - {name: plugins, mountPath: /plugins, readOnly: true}
+extraContainers:
+  - {name: log-shipper, image: "docker.io/fluent/fluent-bit:4.0.3"}
+extraInitContainers:
+  - {name: wait, image: "docker.io/library/busybox:1.37", command: ["true"]}
+networkPolicy:
+  extraEgress:
+    - {ports: [{port: 443, protocol: TCP}], to: [{ipBlock: {cidr: 203.0.113.0/24}}]}
+replicaCount: 2
+oauth2Proxy:
+  clientID: c
+  oidc: {oidc_issuer_url: "https://kc.example.org/r"}
+"#;
+
+fn render(extra: &[&str]) -> common::Run {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-ext-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("ext.yaml");
+    std::fs::write(&f, EXT).unwrap();
+    let mut a = vec!["render", "mlflow", "-f", f.to_str().unwrap()];
+    a.extend_from_slice(extra);
+    common::run(&a, None)
+}
+
+fn component<'a>(docs: &'a [Value], kind: &str, c: &str) -> &'a Value {
+    docs.iter()
+        .find(|d| d["kind"] == kind && d["metadata"]["labels"]["app.kubernetes.io/component"] == c)
+        .unwrap()
+}
+
+#[test]
+fn extensions_land_in_the_mlflow_pods_and_validate() {
+    let r = render(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let docs: Vec<Value> = serde_saphyr::from_multiple::<Value>(&r.stdout)
+        .unwrap()
+        .into_iter()
+        .filter(|d| !d.is_null())
+        .collect();
+    let pod = &component(&docs, "Deployment", "tracking")["spec"]["template"]["spec"];
+    let names = |k: &str| -> Vec<String> {
+        pod[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(names("containers").contains(&"log-shipper".to_string()));
+    assert_eq!(
+        names("initContainers").last().unwrap(),
+        "wait",
+        "after the schema step"
+    );
+    let mlflow = &pod["containers"][0];
+    assert!(
+        mlflow["env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["name"] == "OPENAI_API_KEY")
+    );
+    assert_eq!(mlflow["envFrom"][0]["configMapRef"]["name"], "mlflow-extra");
+    assert!(
+        mlflow["volumeMounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["mountPath"] == "/plugins")
+    );
+    assert!(
+        pod["volumes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["name"] == "plugins")
+    );
+    // Sidecars start restricted.
+    let sidecar = pod["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "log-shipper")
+        .unwrap();
+    assert_eq!(
+        sidecar["securityContext"]["allowPrivilegeEscalation"],
+        false
+    );
+    assert_eq!(
+        sidecar["securityContext"]["capabilities"]["drop"],
+        serde_json::json!(["ALL"])
+    );
+    // The scheduler (online scoring needs the same keys) gets env and volumes, no sidecars.
+    let sch = &component(&docs, "Deployment", "scheduler")["spec"]["template"]["spec"];
+    assert!(
+        sch["containers"][0]["env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["name"] == "OPENAI_API_KEY")
+    );
+    assert_eq!(sch["containers"].as_array().unwrap().len(), 1);
+    // The extra egress rule is on the MLflow policy; the outside objects are declared.
+    let np = component(&docs, "NetworkPolicy", "tracking");
+    assert!(
+        np["spec"]["egress"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["to"][0]["ipBlock"]["cidr"] == "203.0.113.0/24")
+    );
+    let ann = &component(&docs, "Deployment", "tracking")["metadata"]["annotations"];
+    assert!(
+        ann["mlflow-chart.io/secrets-outside"]
+            .as_str()
+            .unwrap()
+            .split(',')
+            .any(|s| s == "llm")
+    );
+    let cms = ann["mlflow-chart.io/configmaps-outside"].as_str().unwrap();
+    assert!(
+        cms.contains("mlflow-extra") && cms.contains("mlflow-plugins"),
+        "{cms}"
+    );
+    // The render validates strictly on its own.
+    let v = common::run(&["validate", "--strict", "-"], Some(r.stdout.as_bytes()));
+    assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+}
+
+#[test]
+fn extensions_are_checked_as_kubernetes_objects_naming_the_key() {
+    for (set, needle) in [
+        ("extraEnv[0].nmae=X", "extraEnv[0].nmae: unknown field"),
+        (
+            "extraEnv[1].name=PGPASSWORD,extraEnv[1].value=x",
+            "extraEnv[1].name \"PGPASSWORD\" is a variable the chart sets",
+        ),
+        (
+            "extraVolumes[1].name=tmp,extraVolumes[1].emptyDir.medium=Memory",
+            "extraVolumes[1].name \"tmp\" is a volume the chart sets",
+        ),
+        (
+            "extraContainers[1].name=mlflow,extraContainers[1].image=busybox:1",
+            "extraContainers[1].name \"mlflow\" is a container the chart sets",
+        ),
+        (
+            "extraInitContainers[1].name=log-shipper,extraInitContainers[1].image=busybox:1",
+            "also an extraContainers name",
+        ),
+        (
+            "extraContainers[0].ports[0].containerPort=notaport",
+            "extraContainers[0].ports[0].containerPort",
+        ),
+        (
+            "networkPolicy.extraEgress[0].bogus=1",
+            "networkPolicy.extraEgress[0].bogus: unknown field",
+        ),
+        (
+            "extraContainers[0].securityContext.privileged=true",
+            "privileged",
+        ),
+    ] {
+        let r = render(&["--set", set]);
+        assert_ne!(r.code, 0, "{set}");
+        assert!(r.stdout.is_empty(), "{set}");
+        assert!(r.stderr.contains(needle), "{set}: {}", r.stderr);
+    }
+}
