@@ -34,22 +34,23 @@ def mlflow_version() -> str:
 
 
 def unknown_revision(conn):
-    """The database's schema revision when this MLflow's migrations do not contain it."""
-    from alembic.runtime.migration import MigrationContext
+    """The database's schema revisions this MLflow's migrations do not contain, if any."""
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
     import mlflow
 
-    current = MigrationContext.configure(conn).get_current_revision()
-    if current is None:
-        return None
+    # Every row of alembic_version (a branched schema has several), empty ones included.
+    rows = [r[0] for r in conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version"))]
     # MLflow's own migration scripts (mlflow/store/db/utils.py, _get_alembic_config).
     script = ScriptDirectory(os.path.join(os.path.dirname(mlflow.__file__), "store", "db_migrations"))
-    try:
-        script.get_revision(current)
-    except CommandError:
-        return current
-    return None
+    unknown = []
+    for current in rows:
+        try:
+            if not current or script.get_revision(current) is None:
+                unknown.append(repr(current))
+        except CommandError:
+            unknown.append(current)
+    return ", ".join(unknown) or None
 
 
 def main() -> int:

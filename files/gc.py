@@ -6,15 +6,58 @@ lifecycle stage, rows and artifacts. The tracking server proxies artifacts, so r
 MLFLOW_TRACKING_URI (mlflow/cli/__init__.py, `gc`, at 3.17.2). The tracking server itself
 may listen on loopback only (behind OAuth2-Proxy), so this pod starts its own artifact
 server on loopback (`mlflow server --artifacts-only`, the same --artifacts-destination),
-runs gc against it and the database, and stops it. Credentials come from the environment
-(PGPASSWORD, AWS_*), never from arguments.
+runs gc against it and the database, and stops it. Before that it looks for what would make
+gc lose data or stop half-way (see `blockers`) and, if it finds any, runs nothing and says
+what to do. Credentials come from the environment (PGPASSWORD, AWS_*), never from arguments.
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
+
+
+def threshold_ms(older_than: str) -> int:
+    """Now minus the age, in ms, as `mlflow gc` computes it (its regex and timedelta)."""
+    m = re.match(r"^((?P<days>[.\d]+?)d)?((?P<hours>[.\d]+?)h)?((?P<minutes>[.\d]+?)m)?"
+                 r"((?P<seconds>[.\d]+?)s)?$", older_than)
+    delta = timedelta(**{k: float(v) for k, v in m.groupdict().items() if v}) if m else timedelta()
+    return int(time.time() * 1000) - int(delta.total_seconds() * 1000)
+
+
+def blockers(uri: str, older_than: str) -> list:
+    """What would make `mlflow gc` lose data or stop half-way, found before it runs.
+
+    For each deleted experiment it collects (last_update_time older than the age), gc
+    hard-deletes the experiment, and with it every run still in it: an active run (one
+    restored after its experiment was deleted) would lose its rows and keep its artifacts.
+    Its deleted runs must also be older than the age, or gc stops with an error
+    (mlflow/cli/__init__.py, `_gc_tracking_resources`, at 3.17.2).
+    """
+    import sqlalchemy
+
+    limit = threshold_ms(older_than) if older_than else None
+    engine = sqlalchemy.create_engine(uri, poolclass=sqlalchemy.pool.NullPool)
+    found = []
+    with engine.connect() as conn:
+        rows = conn.execute(sqlalchemy.text(
+            "SELECT e.experiment_id, r.run_uuid, r.lifecycle_stage, r.deleted_time "
+            "FROM experiments e JOIN runs r ON r.experiment_id = e.experiment_id "
+            "WHERE e.lifecycle_stage = 'deleted' "
+            "AND (:limit IS NULL OR e.last_update_time < :limit)"), {"limit": limit}).fetchall()
+    for exp, run, stage, deleted_time in rows:
+        if stage == "active":
+            found.append(f"experiment {exp} is deleted but its run {run} is active (restored?): "
+                         "gc would delete the run's rows and leave its artifacts. Restore the "
+                         f"experiment (mlflow experiments restore --experiment-id {exp}) or delete the run")
+        elif limit is not None and (deleted_time is None or deleted_time > limit):
+            found.append(f"experiment {exp} is old enough to collect, but its run {run} was "
+                         f"deleted less than {older_than} ago: gc would stop with an error; "
+                         "it is collected once the run is old enough")
+    return found
 
 
 def main() -> int:
@@ -24,6 +67,13 @@ def main() -> int:
     ap.add_argument("--jobs", action="store_true")
     ap.add_argument("--port", default="5000")
     args = ap.parse_args()
+    found = blockers(os.environ["MLFLOW_BACKEND_STORE_URI"], args.older_than)
+    if found:
+        print("mlflow-chart: not running mlflow gc, which would lose data or stop half-way:",
+              file=sys.stderr, flush=True)
+        for f in found[:20]:
+            print(f"  - {f}", file=sys.stderr, flush=True)
+        return 2
     uri = f"http://127.0.0.1:{args.port}"
     # An --artifacts-only server refuses a backend store URI, which the pod's env carries.
     server_env = {k: v for k, v in os.environ.items() if k != "MLFLOW_BACKEND_STORE_URI"}

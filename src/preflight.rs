@@ -96,9 +96,65 @@ impl Preflight {
     }
 }
 
-/// The top-level keys of `a` and `b` (objects) whose values differ, as `prefix.key`.
+/// A value as the API server compares it on update (apimachinery's semantic DeepEqual):
+/// nulls, empty lists and empty maps are the same as absent, and quantities under
+/// `requests`, `limits` and `capacity` compare by amount (8Gi = 8192Mi).
+fn semantic(v: &Value) -> Value {
+    /// Nulls, empty lists and empty maps dropped.
+    fn prune(v: &Value) -> Option<Value> {
+        match v {
+            Value::Null => None,
+            Value::Array(a) if a.is_empty() => None,
+            Value::Object(m) if m.is_empty() => None,
+            Value::Array(a) => Some(Value::Array(
+                a.iter().map(|x| prune(x).unwrap_or(Value::Null)).collect(),
+            )),
+            Value::Object(m) => {
+                let out: Map<String, Value> = m
+                    .iter()
+                    .filter_map(|(k, x)| prune(x).map(|w| (k.clone(), w)))
+                    .collect();
+                (!out.is_empty()).then_some(Value::Object(out))
+            }
+            other => Some(other.clone()),
+        }
+    }
+    /// Each quantity of a `requests`, `limits` or `capacity` map by its amount.
+    fn amounts(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, x)| {
+                        let quantities = matches!(k.as_str(), "requests" | "limits" | "capacity");
+                        let x = match x {
+                            Value::Object(q) if quantities => Value::Object(
+                                q.iter()
+                                    .map(|(r, a)| {
+                                        let n = crate::validate::rules::quantity_value(a)
+                                            .and_then(serde_json::Number::from_f64)
+                                            .map_or_else(|| a.clone(), Value::Number);
+                                        (r.clone(), n)
+                                    })
+                                    .collect(),
+                            ),
+                            other => amounts(other),
+                        };
+                        (k.clone(), x)
+                    })
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(amounts).collect()),
+            other => other.clone(),
+        }
+    }
+    prune(&amounts(v)).unwrap_or(Value::Null)
+}
+
+/// The top-level keys of `a` and `b` (objects) whose values differ semantically, as
+/// `prefix.key`.
 fn changed_keys(a: &Value, b: &Value, prefix: &str, skip: &[&str]) -> Vec<String> {
     let empty = Map::new();
+    let (a, b) = (semantic(a), semantic(b));
     let (a, b) = (
         a.as_object().unwrap_or(&empty),
         b.as_object().unwrap_or(&empty),
@@ -144,20 +200,33 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                     "minReadySeconds",
                 ],
             );
-            let grows_volume = fields == ["spec.volumeClaimTemplates"];
             let claims = claims(old).join(", ");
+            let pods = pods(old).join(" ");
+            let mut steps = Vec::new();
+            if fields.iter().any(|f| f == "spec.volumeClaimTemplates") {
+                if templates_only_grow(old, new) {
+                    steps.push(format!(
+                        "grow each claim first (kubectl{n} patch pvc with the new spec.resources.requests.storage: {claims}; its StorageClass must allow expansion)"
+                    ));
+                } else {
+                    steps.push(format!(
+                        "a claim cannot shrink or change its class or access modes: copy the data to new claims (dump and restore, docs/migration.md), or keep the old volume settings; the claims {claims} stay as they are"
+                    ));
+                }
+            }
+            steps.push(format!(
+                "kubectl{n} delete statefulset {name} --cascade=orphan (pods and claims stay)"
+            ));
+            if fields.iter().any(|f| f == "spec.selector") {
+                steps.push(format!(
+                    "kubectl{n} delete pod {pods} (the new selector does not adopt them; their claims stay and the new pods mount them)"
+                ));
+            }
+            steps.push("apply".into());
             (
                 fields,
                 "a StatefulSet's spec may change only in replicas, ordinals, template, updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds",
-                if grows_volume {
-                    format!(
-                        "grow each claim first (kubectl{n} patch pvc with the new spec.resources.requests.storage: {claims}; its StorageClass must allow expansion), then kubectl{n} delete statefulset {name} --cascade=orphan (pods and volumes stay) and apply"
-                    )
-                } else {
-                    format!(
-                        "kubectl{n} delete statefulset {name} --cascade=orphan (pods and volumes stay), then apply; or keep the old value"
-                    )
-                },
+                steps.join(", then "),
             )
         }
         // Deployment (apps/v1): ValidateUpdate in pkg/registry/apps/deployment/strategy.go
@@ -228,6 +297,12 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                 "spec",
                 &["resources", "volumeAttributesClassName", "volumeName"],
             );
+            fields.extend(changed_keys(
+                at(old, "/spec/resources"),
+                at(new, "/spec/resources"),
+                "spec.resources",
+                &["requests"],
+            ));
             let size = |d: &Document| {
                 crate::validate::rules::quantity_value(at(d, "/spec/resources/requests/storage"))
             };
@@ -243,6 +318,75 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                     .into(),
             )
         }
+        // ValidateSecretUpdate / ValidateConfigMapUpdate: a Secret's type never changes,
+        // and an `immutable: true` object's data never does.
+        "Secret" | "ConfigMap" => {
+            let mut fields = Vec::new();
+            if new.kind() == "Secret" && semantic(at(old, "/type")) != semantic(at(new, "/type")) {
+                fields.push("type".to_string());
+            }
+            if at(old, "/immutable") == &Value::Bool(true) {
+                fields.extend(
+                    changed_keys(
+                        &old.value,
+                        &new.value,
+                        "",
+                        &["apiVersion", "kind", "metadata", "type"],
+                    )
+                    .into_iter()
+                    .map(|f| f.trim_start_matches('.').to_string()),
+                );
+            }
+            (
+                fields,
+                "a Secret's type, and the data of an immutable Secret or ConfigMap, never change",
+                format!(
+                    "kubectl{n} delete {} {name}, then apply (pods that use it see the new one when they restart)",
+                    new.kind().to_lowercase()
+                ),
+            )
+        }
+        // ValidateRoleBindingUpdate / ValidateClusterRoleBindingUpdate (pkg/apis/rbac/validation).
+        "RoleBinding" | "ClusterRoleBinding" => (
+            changed_keys(
+                &serde_json::json!({"roleRef": at(old, "/roleRef")}),
+                &serde_json::json!({"roleRef": at(new, "/roleRef")}),
+                "",
+                &[],
+            )
+            .into_iter()
+            .map(|f| f.trim_start_matches('.').to_string())
+            .collect(),
+            "a binding's roleRef cannot change",
+            format!(
+                "kubectl{n} delete {} {name}, then apply",
+                new.kind().to_lowercase()
+            ),
+        ),
+        // ValidateStorageClassUpdate (pkg/apis/storage/validation): provisioner,
+        // parameters, reclaimPolicy and volumeBindingMode are immutable.
+        "StorageClass" => (
+            changed_keys(
+                &old.value,
+                &new.value,
+                "",
+                &[
+                    "apiVersion",
+                    "kind",
+                    "metadata",
+                    "allowVolumeExpansion",
+                    "mountOptions",
+                    "allowedTopologies",
+                ],
+            )
+            .into_iter()
+            .map(|f| f.trim_start_matches('.').to_string())
+            .collect(),
+            "a StorageClass's provisioner, parameters, reclaimPolicy and volumeBindingMode never change",
+            format!(
+                "kubectl delete storageclass {name}, then apply (existing volumes keep their settings)"
+            ),
+        ),
         _ => return None,
     };
     (!fields.is_empty()).then(|| Refusal {
@@ -265,6 +409,45 @@ fn claims(d: &Document) -> Vec<String> {
         .filter_map(|t| t.pointer("/metadata/name").and_then(Value::as_str))
         .flat_map(|t| (start..start + replicas).map(move |i| format!("{t}-{}-{i}", d.name())))
         .collect()
+}
+
+/// The pods of a StatefulSet: `<name>-<ordinal>`.
+fn pods(d: &Document) -> Vec<String> {
+    let replicas = at(d, "/spec/replicas").as_u64().unwrap_or(1);
+    let start = at(d, "/spec/ordinals/start").as_u64().unwrap_or(0);
+    (start..start + replicas)
+        .map(|i| format!("{}-{i}", d.name()))
+        .collect()
+}
+
+/// Whether the only change of the volume claim templates is larger storage requests.
+fn templates_only_grow(old: &Document, new: &Document) -> bool {
+    let (a, b) = (
+        at(old, "/spec/volumeClaimTemplates"),
+        at(new, "/spec/volumeClaimTemplates"),
+    );
+    let (Some(a), Some(b)) = (a.as_array(), b.as_array()) else {
+        return false;
+    };
+    let storage = "/spec/resources/requests/storage";
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            let size = |v: &Value| {
+                v.pointer(storage)
+                    .and_then(crate::validate::rules::quantity_value)
+            };
+            let (mut x2, mut y2) = (x.clone(), y.clone());
+            for v in [&mut x2, &mut y2] {
+                if let Some(r) = v
+                    .pointer_mut("/spec/resources/requests")
+                    .and_then(Value::as_object_mut)
+                {
+                    r.remove("storage");
+                }
+            }
+            semantic(&x2) == semantic(&y2)
+                && matches!((size(x), size(y)), (Some(p), Some(q)) if q >= p)
+        })
 }
 
 fn is_headless(v: &Value) -> bool {
@@ -301,14 +484,30 @@ fn tag(image: &str) -> &str {
     last.split_once(':').map(|(_, t)| t).unwrap_or("")
 }
 
-/// The leading major version number of a tag ("17.6-bookworm" → 17).
-fn major(tag: &str) -> Option<u64> {
-    let digits: String = tag
-        .trim_start_matches('v')
+/// PostgreSQL's major version in an image tag: "17.6-bookworm" → 17, "9.6.24" → 9.6 (before
+/// 10 the major was X.Y), "0.8.1-pg17" (pgvector, postgis) → 17; None when the tag does not
+/// say.
+fn pg_major(tag: &str) -> Option<String> {
+    if let Some(i) = tag.find("pg") {
+        let digits: String = tag[i + 2..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if !digits.is_empty() {
+            return Some(digits);
+        }
+    }
+    let mut parts = tag.split(|c: char| !c.is_ascii_digit());
+    let first: u64 = parts.next()?.parse().ok()?;
+    if first >= 10 {
+        return Some(first.to_string());
+    }
+    let second = tag[first.to_string().len()..]
+        .strip_prefix('.')?
         .chars()
         .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().ok()
+        .collect::<String>();
+    (!second.is_empty()).then(|| format!("{first}.{second}"))
 }
 
 /// Migrations for one object present in both renders.
@@ -325,8 +524,11 @@ fn migrations(object: &str, old: &Document, new: &Document, out: &mut Vec<Migrat
             continue;
         }
         // The tracking server's pod: its db-upgrade step (or, without it, the server that
-        // refuses an out-of-date schema) meets the new MLflow's schema.
-        let is_mlflow = matches!(container.as_str(), "db-upgrade" | "mlflow") && !mlflow_seen;
+        // refuses an out-of-date schema) meets the new MLflow's schema. The same tag from
+        // another registry or a rebuilt digest is the same MLflow.
+        let is_mlflow = matches!(container.as_str(), "db-upgrade" | "mlflow")
+            && !mlflow_seen
+            && tag(was) != tag(&image);
         let is_postgres = container == "postgresql";
         if is_mlflow {
             mlflow_seen = true;
@@ -341,7 +543,10 @@ fn migrations(object: &str, old: &Document, new: &Document, out: &mut Vec<Migrat
                 }
                 .into(),
             });
-        } else if is_postgres && major(tag(was)) != major(tag(&image)) {
+        } else if is_postgres
+            && let (Some(a), Some(b)) = (pg_major(tag(was)), pg_major(tag(&image)))
+            && a != b
+        {
             out.push(Migration {
                 object: object.to_string(),
                 from: was.clone(),
@@ -396,6 +601,11 @@ pub fn check<'a>(
         }
         migrations(k, o, n, &mut p.migrations);
     }
+    // One database, one migration: the tracking and scheduler pods both run the schema
+    // step, and the first to take the lock migrates.
+    let mut seen = std::collections::BTreeSet::new();
+    p.migrations
+        .retain(|m| seen.insert((m.from.clone(), m.to.clone(), m.what.clone())));
     p
 }
 
@@ -476,6 +686,14 @@ mod tests {
         let p = one(dep("a", "x"), dep("b", "x"));
         assert_eq!(p.refused[0].fields, ["spec.selector"]);
         assert!(p.refused[0].instead.contains("kubectl delete deployment m"));
+        // A mirror of the same version is no migration.
+        assert!(
+            one(
+                dep("a", "ghcr.io/mlflow/mlflow:v3.17.2-full"),
+                dep("a", "registry.example/mlflow/mlflow:v3.17.2-full@sha256:1")
+            )
+            .is_empty()
+        );
         let p = one(
             dep("a", "ghcr.io/mlflow/mlflow:v3.16.0-full"),
             dep("a", "ghcr.io/mlflow/mlflow:v3.17.2-full"),
@@ -536,11 +754,105 @@ mod tests {
     }
 
     #[test]
+    fn compared_as_the_api_server_compares() {
+        // Same amount, other unit; empty lists and maps: no change.
+        assert!(
+            one(
+                sts("8Gi", 1, "postgres:17"),
+                sts("8192Mi", 1, "postgres:17")
+            )
+            .is_empty()
+        );
+        let dep = |sel: Value| json!({"kind": "Deployment", "metadata": {"name": "m"}, "spec": {"selector": sel}});
+        assert!(
+            one(
+                dep(json!({"matchLabels": {"a": "b"}})),
+                dep(json!({"matchLabels": {"a": "b"}, "matchExpressions": []}))
+            )
+            .is_empty()
+        );
+        // Shrinking or another class: no "grow" advice.
+        let p = one(sts("8Gi", 1, "postgres:17"), sts("5Gi", 1, "postgres:17"));
+        assert!(
+            p.refused[0].instead.contains("cannot shrink"),
+            "{}",
+            p.refused[0].instead
+        );
+        assert!(!p.refused[0].instead.contains("grow each claim"));
+        // A new selector: the orphaned pods must go too.
+        let mut relabelled = sts("8Gi", 2, "postgres:17");
+        relabelled["spec"]["selector"] = json!({"matchLabels": {"x": "y"}});
+        let p = one(sts("8Gi", 2, "postgres:17"), relabelled);
+        assert!(
+            p.refused[0]
+                .instead
+                .contains("kubectl -n ns delete pod db-0 db-1"),
+            "{}",
+            p.refused[0].instead
+        );
+    }
+
+    #[test]
+    fn more_immutable_fields() {
+        let pvc = |limits: Value| json!({"kind": "PersistentVolumeClaim", "metadata": {"name": "p"}, "spec": {"resources": {"requests": {"storage": "1Gi"}, "limits": limits}}});
+        assert_eq!(
+            one(pvc(Value::Null), pvc(json!({"storage": "2Gi"}))).refused[0].fields,
+            ["spec.resources.limits"]
+        );
+        let secret = |t: &str, immutable: bool, data: &str| json!({"kind": "Secret", "metadata": {"name": "s"}, "type": t, "immutable": immutable, "data": {"k": data}});
+        assert_eq!(
+            one(
+                secret("Opaque", false, "YQ=="),
+                secret("kubernetes.io/tls", false, "YQ==")
+            )
+            .refused[0]
+                .fields,
+            ["type"]
+        );
+        assert!(
+            one(
+                secret("Opaque", false, "YQ=="),
+                secret("Opaque", false, "Yg==")
+            )
+            .refused
+            .is_empty()
+        );
+        assert_eq!(
+            one(
+                secret("Opaque", true, "YQ=="),
+                secret("Opaque", true, "Yg==")
+            )
+            .refused[0]
+                .fields,
+            ["data"]
+        );
+        let cm = |d: &str| json!({"kind": "ConfigMap", "metadata": {"name": "c"}, "immutable": true, "data": {"k": d}});
+        assert_eq!(one(cm("a"), cm("b")).refused[0].fields, ["data"]);
+        let rb = |role: &str| json!({"kind": "RoleBinding", "metadata": {"name": "r"}, "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": role}, "subjects": []});
+        assert_eq!(one(rb("a"), rb("b")).refused[0].fields, ["roleRef"]);
+        let sc = |t: &str, expand: bool| json!({"kind": "StorageClass", "metadata": {"name": "s"}, "provisioner": "x", "parameters": {"type": t}, "allowVolumeExpansion": expand});
+        assert_eq!(
+            one(sc("gp2", false), sc("gp3", false)).refused[0].fields,
+            ["parameters"]
+        );
+        assert!(one(sc("gp2", false), sc("gp2", true)).refused.is_empty());
+    }
+
+    #[test]
     fn tags_and_majors() {
         assert_eq!(tag("docker.io/library/postgres:17.6@sha256:x"), "17.6");
         assert_eq!(tag("registry:5000/pg"), "");
-        assert_eq!(major("17.6-bookworm"), Some(17));
-        assert_eq!(major("v3.17.2-full"), Some(3));
-        assert_eq!(major("latest"), None);
+        for (t, want) in [
+            ("17.6-bookworm", Some("17")),
+            ("17", Some("17")),
+            ("9.6.24", Some("9.6")),
+            ("9.5", Some("9.5")),
+            ("0.8.1-pg17", Some("17")),
+            ("17-3.5", Some("17")),
+            ("latest", None),
+            ("9", None),
+        ] {
+            assert_eq!(pg_major(t).as_deref(), want, "{t}");
+        }
     }
 }

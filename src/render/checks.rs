@@ -229,22 +229,27 @@ pub fn bucket(key: &str, name: &str) -> Vec<String> {
 /// An age `mlflow gc --older-than` parses: days, hours, minutes and seconds in that order,
 /// each a decimal number (its regex in mlflow/cli/__init__.py, `gc`, at 3.17.2, which also
 /// lets "1.2.3d" through to a float() that fails: refused here), or empty for none.
+/// At most 100 years: Python's timedelta, which gc builds from the age, overflows
+/// (OverflowError) far above that, and no retention is longer.
 pub fn older_than(s: &str) -> bool {
     let mut rest = s;
-    for unit in ['d', 'h', 'm', 's'] {
+    let mut seconds = 0f64;
+    for (unit, per) in [('d', 86400.0), ('h', 3600.0), ('m', 60.0), ('s', 1.0)] {
         if let Some(i) = rest.find(unit) {
             let (num, tail) = (&rest[..i], &rest[i + 1..]);
             let mut parts = num.splitn(2, '.');
             let int = parts.next().unwrap_or("");
             let frac = parts.next();
-            let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+            let digits =
+                |p: &str| !p.is_empty() && p.len() <= 12 && p.bytes().all(|b| b.is_ascii_digit());
             if !digits(int) || frac.is_some_and(|f| !digits(f)) {
                 return false;
             }
+            seconds += num.parse::<f64>().unwrap_or(f64::INFINITY) * per;
             rest = tail;
         }
     }
-    rest.is_empty()
+    rest.is_empty() && seconds <= 100.0 * 365.0 * 86400.0
 }
 
 #[cfg(test)]
@@ -256,8 +261,22 @@ mod tests {
         for ok in ["", "30d", "12h", "1d2h3m4s", "1.5d", "0s", "2m4s", "90m"] {
             assert!(older_than(ok), "{ok}");
         }
+        assert!(older_than("36500d") && older_than("876000h"));
         for bad in [
-            "30", "d", "1.2.3d", "2h1d", "30 d", "-1d", "1w", "1d1d", ".5d", "5.d", "1dd",
+            "30",
+            "d",
+            "1.2.3d",
+            "2h1d",
+            "30 d",
+            "-1d",
+            "1w",
+            "1d1d",
+            ".5d",
+            "5.d",
+            "1dd",
+            "36501d",
+            "99999999999999d",
+            "1000000000000000000000s",
         ] {
             assert!(!older_than(bad), "{bad}");
         }

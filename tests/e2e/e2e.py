@@ -326,6 +326,17 @@ def main():
         if init_env.get("PGPASSWORD"):
             assert init_env["PGPASSWORD"] not in out
         revision(f"UPDATE alembic_version SET version_num = '{current}'")
+        # A branched schema (a known and an unknown head) and an empty revision are refused
+        # the same way.
+        for sql, undo in ((f"INSERT INTO alembic_version VALUES ('f0e1d2c3b4a5')",
+                           "DELETE FROM alembic_version WHERE version_num = 'f0e1d2c3b4a5'"),
+                          ("UPDATE alembic_version SET version_num = ''",
+                           f"UPDATE alembic_version SET version_num = '{current}'")):
+            revision(sql)
+            back = subprocess.run(cmd, env=init_env, timeout=300, capture_output=True, text=True)
+            out = back.stdout + back.stderr
+            assert back.returncode == 3 and "Traceback" not in out, (sql, back.returncode, out[-3000:])
+            revision(undo)
         subprocess.run(cmd, check=True, env=init_env, timeout=300)
         log(f"rollback: a schema newer than this MLflow is refused with the way back (exit 3); "
             f"at {current} the step runs again")
@@ -439,6 +450,29 @@ def main():
             for secret in (gc_env.get("PGPASSWORD"), gc_env.get("AWS_SECRET_ACCESS_KEY")):
                 assert not secret or secret not in out.stdout + out.stderr
             log("gc: the deleted run's rows and artifacts are gone, the live run is untouched")
+            # A run restored after its experiment was deleted: gc would delete its rows and
+            # keep its artifacts, so nothing runs until the user decides.
+            exp2 = mlflow.create_experiment(f"e2e-gc-{secrets.token_hex(4)}")
+            with mlflow.start_run(experiment_id=exp2) as restored:
+                mlflow.log_artifact(artifact)
+            client.delete_experiment(exp2)
+            client.restore_run(restored.info.run_id)
+            two_days = 2 * 86400 * 1000
+            revision(f"UPDATE experiments SET last_update_time = last_update_time - {two_days} "
+                     f"WHERE experiment_id = {exp2}")
+            out = subprocess.run(gc_cmd, env=gc_env, timeout=300, capture_output=True, text=True)
+            assert out.returncode == 2 and "is active" in out.stderr and "Traceback" not in out.stderr, \
+                (out.returncode, out.stdout[-2000:], out.stderr[-2000:])
+            assert run_rows(restored.info.run_id) == "1" and run_objects(restored.info.run_id)
+            # Deleted again and old enough: the experiment and its run go, with the artifacts.
+            client.delete_run(restored.info.run_id)
+            revision(f"UPDATE runs SET deleted_time = deleted_time - {two_days} "
+                     f"WHERE run_uuid = '{restored.info.run_id}'")
+            out = subprocess.run(gc_cmd, env=gc_env, timeout=300, capture_output=True, text=True)
+            assert out.returncode == 0, (out.stdout[-2000:], out.stderr[-2000:])
+            assert run_rows(restored.info.run_id) == "0" and run_objects(restored.info.run_id) == []
+            log("gc: a run restored into a deleted experiment stops gc (exit 2) instead of losing "
+                "its rows; deleted again, it goes with its experiment and artifacts")
         # --- Cut-over (docs/migration.md): dump, restore as the new release's user, migrate --
         if sc.get("cutover"):
             user = re.search(r"postgresql://([^@]+)@", init_env["MLFLOW_BACKEND_STORE_URI"]).group(1)

@@ -94,33 +94,36 @@ fn periodic_tasks_run_in_exactly_one_pod() {
         let s = servers(&d);
         let running: i64 = s.iter().filter(|(_, on)| *on).map(|(n, _)| n).sum();
         assert_eq!(running, 1, "{extra:?}: {s:?}");
-        let scheduler = kind(&d, "Deployment", "scheduler");
-        if s.len() == 2 {
-            let sch = scheduler[0];
-            assert_eq!(sch["spec"]["replicas"], 1);
-            assert_eq!(
-                sch["spec"]["strategy"]["type"], "Recreate",
-                "never two at once"
+        // Always rendered, so scaling down to one replica scales it to zero instead of
+        // leaving it beside the tracking pod.
+        assert_eq!(s.len(), 2, "{extra:?}");
+        let sch = kind(&d, "Deployment", "scheduler")[0];
+        let tracking_many = s.iter().any(|(n, on)| !on && *n > 1);
+        assert_eq!(
+            sch["spec"]["replicas"],
+            i64::from(tracking_many),
+            "{extra:?}"
+        );
+        assert_eq!(
+            sch["spec"]["strategy"]["type"], "Recreate",
+            "never two at once"
+        );
+        let c = &sch["spec"]["template"]["spec"]["containers"][0];
+        let args = strs(&c["args"]);
+        let host = args[args.iter().position(|a| *a == "--host").unwrap() + 1];
+        assert_eq!(host, "127.0.0.1", "the scheduler serves nothing");
+        assert!(!args.contains(&"--expose-prometheus"));
+        assert!(c.get("ports").is_none());
+        // No Service sends traffic to it.
+        for svc in d.iter().filter(|x| x["kind"] == "Service") {
+            assert_ne!(
+                svc["spec"]["selector"]["app.kubernetes.io/component"],
+                "scheduler"
             );
-            let c = &sch["spec"]["template"]["spec"]["containers"][0];
-            let args = strs(&c["args"]);
-            let host = args[args.iter().position(|a| *a == "--host").unwrap() + 1];
-            assert_eq!(host, "127.0.0.1", "the scheduler serves nothing");
-            assert!(!args.contains(&"--expose-prometheus"));
-            assert!(c.get("ports").is_none());
-            // No Service sends traffic to it.
-            for svc in d.iter().filter(|x| x["kind"] == "Service") {
-                assert_ne!(
-                    svc["spec"]["selector"]["app.kubernetes.io/component"],
-                    "scheduler"
-                );
-            }
-            // Its NetworkPolicy admits nothing.
-            let np = kind(&d, "NetworkPolicy", "scheduler");
-            assert_eq!(np[0]["spec"]["ingress"], serde_json::json!([]));
-        } else {
-            assert!(scheduler.is_empty(), "{extra:?}");
         }
+        // Its NetworkPolicy admits nothing.
+        let np = kind(&d, "NetworkPolicy", "scheduler");
+        assert_eq!(np[0]["spec"]["ingress"], serde_json::json!([]));
     }
 }
 
@@ -299,6 +302,36 @@ fn openshift_leaves_ids_to_the_platform_on_every_pod() {
                 "{what}: volume type {kind}"
             );
         }
+    }
+    // IDs or another seccomp profile in the values are refused under openshift, naming
+    // the key (restricted-v2 would refuse the pod at admission).
+    for (set, key) in [
+        (
+            "postgresql.podSecurityContext.runAsUser=1001",
+            "postgresql.podSecurityContext.runAsUser",
+        ),
+        (
+            "minio.securityContext.runAsGroup=0",
+            "minio.securityContext.runAsGroup",
+        ),
+        ("podSecurityContext.fsGroup=5", "podSecurityContext.fsGroup"),
+        (
+            "securityContext.runAsUser=1001",
+            "securityContext.runAsUser",
+        ),
+        (
+            "extraContainers[0].name=s,extraContainers[0].image=busybox:1,extraContainers[0].securityContext.runAsUser=5",
+            "extraContainers[0].securityContext.runAsUser",
+        ),
+        (
+            "minio.podSecurityContext.seccompProfile.type=Localhost,minio.podSecurityContext.seccompProfile.localhostProfile=x.json",
+            "minio.podSecurityContext.seccompProfile.type",
+        ),
+    ] {
+        let r = render(&["--set", "openshift=true", "--set", set]);
+        assert_ne!(r.code, 0, "{set}");
+        assert!(r.stdout.is_empty());
+        assert!(r.stderr.contains(key), "{set}: {}", r.stderr);
     }
     // Off (the default), every pod names its IDs.
     for (what, spec) in pod_specs(&docs(&["--set", "replicaCount=2,MLFlow.gc.enabled=true"])) {
@@ -545,4 +578,57 @@ fn postgresql_never_initialises_over_another_layout() {
             r.stderr
         );
     }
+}
+
+/// A Job's pod template is immutable: whenever the values change a chart Job's template,
+/// its name changes too (so apply creates a new Job instead of failing), and no
+/// credential's value reaches the name.
+#[test]
+fn chart_jobs_are_renamed_whenever_their_template_changes() {
+    let jobs = |extra: &[&str]| -> Vec<(String, String, Value)> {
+        docs(extra)
+            .into_iter()
+            .filter(|d| d["kind"] == "Job")
+            .map(|d| {
+                (
+                    d["metadata"]["labels"]["app.kubernetes.io/component"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                    d["metadata"]["name"].as_str().unwrap().to_string(),
+                    d["spec"]["template"].clone(),
+                )
+            })
+            .collect()
+    };
+    let base = jobs(&[]);
+    for set in [
+        "imagePullSecrets[0].name=regcred",
+        "trustedCA.secret=ca",
+        "minio.auth.existingSecret=m",
+        "postgresql.auth.existingSecret=p",
+        "oauth2Proxy.secret=o",
+        "postgresql.auth.password=p",
+        "minio.auth.rootPassword=averylongpassword",
+        "bucketInit.resources.limits.memory=256Mi",
+        "MLFlow.artifacts.bucketName=models",
+    ] {
+        for (component, name, template) in jobs(&["--set", set]) {
+            let Some((_, old_name, old_template)) = base.iter().find(|(c, ..)| *c == component)
+            else {
+                continue;
+            };
+            if *old_template != template {
+                assert_ne!(
+                    *old_name, name,
+                    "{set}: {component} changed its template but kept its name"
+                );
+            }
+        }
+    }
+    // Two passwords, one name: the value is not in the hash.
+    assert_eq!(
+        jobs(&["--set", "postgresql.auth.password=first-password"]),
+        jobs(&["--set", "postgresql.auth.password=other-password"])
+    );
 }

@@ -518,6 +518,8 @@ fn disruption_budgets_never_block_drains() {
         let p = pdbs(&args);
         assert_eq!(p.len(), 1, "{args:?}");
         assert_eq!(p[0]["spec"]["maxUnavailable"], 1, "{args:?}");
+        // Unready pods never hold a drain (the default IfHealthyBudget would).
+        assert_eq!(p[0]["spec"]["unhealthyPodEvictionPolicy"], "AlwaysAllow");
         assert!(p[0]["spec"].get("minAvailable").is_none());
     }
     // Configurable: more evictions at once, or no budget at all; never zero.

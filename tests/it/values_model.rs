@@ -204,6 +204,21 @@ fn every_replaced_key_names_its_replacement_and_is_documented() {
             "docs/migration.md does not list `{key}`"
         );
     }
+    // And the table lists nothing else: a key it calls replaced is refused.
+    let table = doc
+        .split("## Keys of the original chart and of bitnami's subcharts that are replaced")
+        .nth(1)
+        .expect("the table's section");
+    let table = table.split("\n## ").next().unwrap();
+    for line in table.lines().filter(|l| l.starts_with("| `")) {
+        let key = line.split('`').nth(1).unwrap();
+        assert!(
+            mlflow_chart::migration::REPLACED
+                .iter()
+                .any(|(k, _)| *k == key),
+            "docs/migration.md calls `{key}` replaced, but it is not refused"
+        );
+    }
 }
 
 #[test]

@@ -166,7 +166,7 @@ pub(crate) fn gc_command(values: &Values, s3: &S3, acc: &mut Acc) -> Option<Vec<
     }
     if !checks::older_than(&gc.older_than) {
         acc.errors.push(
-            "MLFlow.gc.olderThan is not an age like 30d, 12h or 1d2h3m4s (days, hours, minutes, seconds, in that order)".into(),
+            "MLFlow.gc.olderThan is not an age like 30d, 12h or 1d2h3m4s (days, hours, minutes, seconds, in that order; at most 100 years)".into(),
         );
     }
     let mut cmd: Vec<String> = vec![
@@ -238,6 +238,66 @@ pub(crate) fn security(values: &Values) -> Value {
         "pod": pod,
         "container": container,
     })
+}
+
+/// Under `openshift`, the restricted-v2 SCC assigns user, group and fsGroup from the
+/// namespace's range and allows only the runtime/default seccomp profile
+/// (openshift/cluster-kube-apiserver-operator,
+/// bindata/bootkube/scc-manifests/0000_20_kube-apiserver-operator_00_scc-restricted-v2.yaml):
+/// a security context in the values that names them would be refused at admission.
+pub(crate) fn openshift_conflicts(values: &Values, acc: &mut Acc) {
+    if !values.openshift {
+        return;
+    }
+    let mut contexts: Vec<(String, &Map<String, Value>)> = vec![
+        ("podSecurityContext".into(), &values.pod_security_context),
+        ("securityContext".into(), &values.security_context),
+        (
+            "postgresql.podSecurityContext".into(),
+            &values.postgresql.pod_security_context,
+        ),
+        (
+            "postgresql.securityContext".into(),
+            &values.postgresql.security_context,
+        ),
+        (
+            "minio.podSecurityContext".into(),
+            &values.minio.pod_security_context,
+        ),
+        (
+            "minio.securityContext".into(),
+            &values.minio.security_context,
+        ),
+    ];
+    for (key, list) in [
+        ("extraContainers", &values.extra_containers),
+        ("extraInitContainers", &values.extra_init_containers),
+    ] {
+        for (n, c) in list.iter().enumerate() {
+            if let Some(Value::Object(sc)) = c.get("securityContext") {
+                contexts.push((format!("{key}[{n}].securityContext"), sc));
+            }
+        }
+    }
+    for (key, sc) in contexts {
+        for id in ["runAsUser", "runAsGroup", "fsGroup"] {
+            if sc.get(id).is_some_and(|v| !v.is_null()) {
+                acc.errors.push(format!(
+                    "{key}.{id} is set, but with openshift: true the restricted-v2 SCC assigns it from the namespace's range and refuses pods that name another: remove it"
+                ));
+            }
+        }
+        if let Some(t) = sc
+            .get("seccompProfile")
+            .and_then(|p| p.get("type"))
+            .and_then(Value::as_str)
+            && t != "RuntimeDefault"
+        {
+            acc.errors.push(format!(
+                "{key}.seccompProfile.type is {t:?}, but with openshift: true the restricted-v2 SCC allows only RuntimeDefault"
+            ));
+        }
+    }
 }
 
 /// The exec probe of MLflow's /health on loopback (used when the proxy is in front).

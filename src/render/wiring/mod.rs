@@ -86,6 +86,8 @@ pub struct Wiring {
     pub ext: extensions::Extensions,
     /// PostgreSQL's data directory (PGDATA) on its volume.
     pub pgdata: String,
+    /// 1 when more than one tracking replica may run, else 0.
+    pub scheduler_replicas: i64,
     /// The garbage collection CronJob's command (`MLFlow.gc.enabled`).
     pub gc_command: Option<Vec<String>>,
     /// Environment of the tracking server (periodic tasks off when a scheduler runs them).
@@ -314,6 +316,19 @@ fn needed(values: &Values, acc: &mut Acc) {
     if values.replica_count < 0 {
         acc.errors.push("replicaCount must be 0 or more".into());
     }
+    // The official image creates the superuser "postgres" and the databases postgres,
+    // template0 and template1 itself; the init script's CREATE ROLE/DATABASE of the same
+    // name fails and the first start aborts.
+    let auth = &values.postgresql.auth;
+    if pg && auth.username == "postgres" {
+        acc.errors.push("postgresql.auth.username must not be \"postgres\": that is the image's superuser; MLflow gets a role of its own".into());
+    }
+    if pg && ["postgres", "template0", "template1"].contains(&auth.database.as_str()) {
+        acc.errors.push(format!(
+            "postgresql.auth.database must not be {:?}: the image creates it for itself; choose another name (default mlflow)",
+            auth.database
+        ));
+    }
     let dir = &values.postgresql.persistence.data_directory;
     if pg
         && (matches!(dir.as_str(), "" | "." | ".." | "lost+found")
@@ -454,14 +469,17 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
         &mut acc,
     );
     let replicas_min = mlflow::replicas_min(values, &mut acc);
-    let scheduler_args =
-        mlflow::needs_scheduler(values).then(|| mlflow::scheduler_args(&mlflow_args));
+    mlflow::openshift_conflicts(values, &mut acc);
+    // Always rendered (0 replicas when the tracking pods run the tasks themselves), so a
+    // scale-down never leaves a scheduler behind beside them.
+    let scheduler_replicas = i64::from(mlflow::needs_scheduler(values));
+    let scheduler_args = Some(mlflow::scheduler_args(&mlflow_args));
     let gc_command = mlflow::gc_command(values, &s3, &mut acc);
     credentials::no_collisions(&mut acc);
     let db_env = database::env(&db, trusted_ca.is_some());
     let worker_env = object_store::env(db_env.clone(), &s3);
     let mut mlflow_env = worker_env.clone();
-    if scheduler_args.is_some() {
+    if scheduler_replicas > 0 {
         mlflow_env
             .push(json!({"name": "MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS", "value": "false"}));
     }
@@ -534,6 +552,7 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
         mlflow_env,
         worker_env,
         scheduler_args,
+        scheduler_replicas,
         gc_command,
         pgdata: format!(
             "/var/lib/postgresql/data/{}",

@@ -82,15 +82,27 @@ pub fn fullname(values: &Values, release: &str) -> String {
 /// a credential (Secrets are referenced), so its name must not depend on one — a hash of a
 /// password in a Job name could be checked against guesses.
 fn without_credentials(v: &Value) -> Value {
+    // Keys that name a Secret (or hold Secret names): their values are names, not
+    // credentials, and they change the Jobs' pod templates, so they count as they are.
+    let names_a_secret = |k: &str| {
+        matches!(
+            k,
+            "existingSecret" | "secret" | "imagePullSecrets" | "secretName"
+        )
+    };
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
                 .map(|(k, x)| {
-                    let masked = crate::yaml::is_credential_key(k) && !x.is_object();
+                    let masked =
+                        crate::yaml::is_credential_key(k) && !x.is_object() && !names_a_secret(k);
                     (
                         k.clone(),
                         if masked {
-                            Value::Null
+                            // Whether a credential is given changes what the Jobs do (a
+                            // given one is rendered, a missing one generated); its value
+                            // does not, and never reaches the hash.
+                            Value::Bool(x.as_str().is_some_and(|s| !s.is_empty()))
                         } else {
                             without_credentials(x)
                         },

@@ -861,6 +861,32 @@ fn security(o: &mut Out<'_>, sc: &Value, at: &str) {
             &format!("{at}.appArmorProfile"),
             &["RuntimeDefault", "Unconfined", "Localhost"],
         );
+        // validateAppArmorProfileField: localhostProfile with type Localhost only, then
+        // required, unpadded and at most 4095 bytes.
+        let localhost = p.get("type").and_then(Value::as_str) == Some("Localhost");
+        match get(p, "localhostProfile").map(|v| v.as_str().unwrap_or("")) {
+            Some(_) if !localhost => o.add(
+                format!("{at}.appArmorProfile.localhostProfile"),
+                "can only be set when the type is Localhost",
+            ),
+            None if localhost => o.add(
+                format!("{at}.appArmorProfile.localhostProfile"),
+                "is required when the type is Localhost",
+            ),
+            Some(name) if localhost && name.trim() != name => o.add(
+                format!("{at}.appArmorProfile.localhostProfile"),
+                "must not be padded with whitespace",
+            ),
+            Some("") if localhost => o.add(
+                format!("{at}.appArmorProfile.localhostProfile"),
+                "is required when the type is Localhost",
+            ),
+            Some(name) if name.len() > 4095 => o.add(
+                format!("{at}.appArmorProfile.localhostProfile"),
+                "must be at most 4095 bytes",
+            ),
+            _ => {}
+        }
     }
     one_of(o, sc, "procMount", at, &["Default", "Unmasked"]);
 }

@@ -306,6 +306,41 @@ pub(crate) fn time_zone_ok(tz: &str) -> bool {
             .any(|l| l == tz)
 }
 
+/// Go's `time.ParseDuration` grammar, which robfig/cron's `@every` descriptor hands its
+/// argument to: an optional sign, then "0", or one or more decimal numbers each with a
+/// unit (ns, us, µs, μs, ms, s, m, h); nothing else, no spaces.
+fn go_duration(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if s == "0" {
+        return true;
+    }
+    if s.is_empty() {
+        return false;
+    }
+    let mut rest = s;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let num = &rest[..digits];
+        let ok_num = num.chars().filter(|c| *c == '.').count() <= 1
+            && num.chars().any(|c| c.is_ascii_digit());
+        if !ok_num {
+            return false;
+        }
+        rest = &rest[digits..];
+        let unit = ["ns", "us", "µs", "μs", "ms", "s", "m", "h"]
+            .into_iter()
+            .filter(|u| rest.starts_with(u))
+            .max_by_key(|u| u.len());
+        match unit {
+            Some(u) => rest = &rest[u.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 /// robfig/cron's standard parser (what the CronJob controller uses): five fields, or a
 /// descriptor (`@daily`, `@every 1h`, …).
 pub(crate) fn cron_schedule(s: &str) -> Result<(), String> {
@@ -314,7 +349,9 @@ pub(crate) fn cron_schedule(s: &str) -> Result<(), String> {
             "yearly" | "annually" | "monthly" | "weekly" | "daily" | "midnight" | "hourly" => {
                 Ok(())
             }
-            _ if d.starts_with("every ") => Ok(()),
+            _ if d.starts_with("every ") => go_duration(&d["every ".len()..])
+                .then_some(())
+                .ok_or_else(|| format!("@{d}: not a Go duration like 1h30m or 90s")),
             _ => Err(format!("unrecognized descriptor @{d}")),
         };
     }
@@ -520,6 +557,11 @@ mod tests {
             "0 0 1 jan *",
             "@daily",
             "@every 1h",
+            "@every 1h30m",
+            "@every 1.5h",
+            "@every 90s",
+            "@every 0",
+            "@every 300ms",
             "0 12 * * 0",
         ] {
             assert!(cron_schedule(ok).is_ok(), "{ok}");
@@ -534,6 +576,14 @@ mod tests {
             "*/0 * * * *",
             "@often",
             "0 0 * * 7",
+            "@every 1x",
+            "@every 5",
+            "@every 1d",
+            "@every 1h 2m",
+            "@every 1h ",
+            "@every ",
+            "@every .h",
+            "@every 1..5h",
         ] {
             assert!(cron_schedule(bad).is_err(), "{bad}");
         }
