@@ -323,7 +323,7 @@ fn diff_reports_same_changed_added_removed_with_exit_codes() {
     assert_eq!(same.code, 0, "{}", same.stderr);
     assert!(
         same.stdout
-            .ends_with("0 added, 0 removed, 0 changed, 22 unchanged\n"),
+            .ends_with("0 added, 0 removed, 0 changed, 24 unchanged\n"),
         "{}",
         same.stdout
     );
@@ -347,11 +347,10 @@ fn diff_reports_same_changed_added_removed_with_exit_codes() {
         None,
     );
     let v: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
-    // HPA, PDB, the scheduler's Deployment and NetworkPolicy (more than one replica), plus
-    // both Jobs under their new input-derived names (the old two removed).
+    // HPA and PDB, plus both Jobs under their new input-derived names (the old two removed).
     assert_eq!(
         (v["added"].as_u64(), v["removed"].as_u64()),
-        (Some(6), Some(2))
+        (Some(4), Some(2))
     );
     assert_eq!(j.code, 1);
     // Errors are exit 2, like diff(1).
@@ -442,7 +441,7 @@ fn kustomize_builds_our_render_as_a_base_with_a_patch() {
     let deploy = docs.iter().find(|d| d["kind"] == "Deployment").unwrap();
     assert_eq!(deploy["spec"]["replicas"], 3);
     assert_eq!(deploy["metadata"]["labels"]["team"], "ml");
-    assert_eq!(docs.iter().filter(|d| !d.is_null()).count(), 22);
+    assert_eq!(docs.iter().filter(|d| !d.is_null()).count(), 24);
 }
 
 #[test]

@@ -30,32 +30,52 @@ pub struct Extensions {
     pub configmaps: Vec<String>,
 }
 
-/// The Secrets and ConfigMaps an env var, envFrom source or volume names.
-fn references(items: &[&Value], secrets: &mut Vec<String>, configmaps: &mut Vec<String>) {
-    fn walk(v: &Value, secrets: &mut Vec<String>, configmaps: &mut Vec<String>) {
-        match v {
-            Value::Object(m) => {
-                for (k, x) in m {
-                    let named = |x: &Value, key: &str| {
-                        x.get(key).and_then(Value::as_str).map(str::to_string)
-                    };
-                    match k.as_str() {
-                        "secretKeyRef" | "secretRef" => secrets.extend(named(x, "name")),
-                        "configMapKeyRef" | "configMapRef" => configmaps.extend(named(x, "name")),
-                        "secret" => secrets.extend(named(x, "secretName").or(named(x, "name"))),
-                        "configMap" => configmaps.extend(named(x, "name")),
-                        _ => {}
-                    }
-                    walk(x, secrets, configmaps);
-                }
-            }
-            Value::Array(a) => a.iter().for_each(|x| walk(x, secrets, configmaps)),
-            _ => {}
+/// The Secrets and ConfigMaps an env var, envFrom source, volume or container names.
+#[derive(Default)]
+struct Refs {
+    secrets: Vec<String>,
+    configmaps: Vec<String>,
+}
+
+impl Refs {
+    fn env(&mut self, e: &EnvVar) {
+        if let Some(f) = &e.value_from {
+            self.secrets
+                .extend(f.secret_key_ref.as_ref().map(|r| r.name.clone()));
+            self.configmaps
+                .extend(f.config_map_key_ref.as_ref().map(|r| r.name.clone()));
         }
     }
-    for v in items {
-        walk(v, secrets, configmaps);
+    fn env_from(&mut self, e: &EnvFromSource) {
+        self.secrets
+            .extend(e.secret_ref.as_ref().map(|r| r.name.clone()));
+        self.configmaps
+            .extend(e.config_map_ref.as_ref().map(|r| r.name.clone()));
     }
+    fn volume(&mut self, v: &Volume) {
+        self.secrets
+            .extend(v.secret.as_ref().and_then(|s| s.secret_name.clone()));
+        self.configmaps
+            .extend(v.config_map.as_ref().map(|c| c.name.clone()));
+        for p in v.projected.iter().flat_map(|p| p.sources.iter().flatten()) {
+            self.secrets
+                .extend(p.secret.as_ref().map(|s| s.name.clone()));
+            self.configmaps
+                .extend(p.config_map.as_ref().map(|c| c.name.clone()));
+        }
+    }
+    fn container(&mut self, c: &Container) {
+        c.env.iter().flatten().for_each(|e| self.env(e));
+        c.env_from.iter().flatten().for_each(|e| self.env_from(e));
+    }
+}
+
+/// The items that decode as `T` (the others are already reported).
+fn decoded<T: DeserializeOwned>(items: &[Value]) -> Vec<T> {
+    items
+        .iter()
+        .filter_map(|v| serde_json::from_value(v.clone()).ok())
+        .collect()
 }
 
 /// Each item of `list` as a `T`, problems named `key[n].path`.
@@ -83,15 +103,28 @@ fn typed<T: DeserializeOwned + Serialize>(
     out
 }
 
-fn name_of(v: &Value) -> &str {
-    v.get("name").and_then(Value::as_str).unwrap_or("")
+/// The `name` of each item (every extension point's objects have one).
+fn names(items: &[Value]) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Named {
+        #[serde(default)]
+        name: String,
+    }
+    items
+        .iter()
+        .map(|v| {
+            serde_json::from_value::<Named>(v.clone())
+                .map(|n| n.name)
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// Names the chart gives that an extension may not take again.
 fn taken(key: &str, items: &[Value], chart: &[&str], what: &str, acc: &mut Acc) {
     let mut seen = std::collections::BTreeSet::new();
-    for (n, v) in items.iter().enumerate() {
-        let name = name_of(v);
+    for (n, name) in names(items).iter().enumerate() {
+        let name = name.as_str();
         if chart.contains(&name) {
             acc.errors.push(format!(
                 "{key}[{n}].name {name:?} is a {what} the chart sets: choose another name"
@@ -111,7 +144,8 @@ pub(crate) fn build(
     acc: &mut Acc,
 ) -> Extensions {
     let env = typed::<EnvVar>("extraEnv", &values.extra_env, acc);
-    let chart_env_names: Vec<&str> = chart_env.iter().map(name_of).collect();
+    let chart_env_names = names(chart_env);
+    let chart_env_names: Vec<&str> = chart_env_names.iter().map(String::as_str).collect();
     taken("extraEnv", &env, &chart_env_names, "variable", acc);
     let env_from = typed::<EnvFromSource>("extraEnvFrom", &values.extra_env_from, acc);
     let volumes = typed::<Volume>("extraVolumes", &values.extra_volumes, acc);
@@ -135,11 +169,11 @@ pub(crate) fn build(
         "container",
         acc,
     );
-    for (n, c) in init_containers.iter().enumerate() {
-        if containers.iter().any(|x| name_of(x) == name_of(c)) {
+    let sidecar_names = names(&containers);
+    for (n, name) in names(&init_containers).iter().enumerate() {
+        if !name.is_empty() && sidecar_names.contains(name) {
             acc.errors.push(format!(
-                "extraInitContainers[{n}].name {:?} is also an extraContainers name: container names are unique in a pod",
-                name_of(c)
+                "extraInitContainers[{n}].name {name:?} is also an extraContainers name: container names are unique in a pod"
             ));
         }
     }
@@ -158,18 +192,21 @@ pub(crate) fn build(
         &values.network_policy.extra_egress,
         acc,
     );
-    let (mut secrets, mut configmaps) = (Vec::new(), Vec::new());
-    let named: Vec<&Value> = env
+    let mut refs = Refs::default();
+    decoded::<EnvVar>(&env).iter().for_each(|e| refs.env(e));
+    decoded::<EnvFromSource>(&env_from)
         .iter()
-        .chain(&env_from)
-        .chain(&volumes)
-        .chain(&containers)
-        .chain(&init_containers)
-        .collect();
-    references(&named, &mut secrets, &mut configmaps);
+        .for_each(|e| refs.env_from(e));
+    decoded::<Volume>(&volumes)
+        .iter()
+        .for_each(|v| refs.volume(v));
+    decoded::<Container>(&containers)
+        .iter()
+        .chain(&decoded::<Container>(&init_containers))
+        .for_each(|c| refs.container(c));
     Extensions {
-        secrets,
-        configmaps,
+        secrets: refs.secrets,
+        configmaps: refs.configmaps,
         env,
         env_from,
         volumes,

@@ -287,14 +287,11 @@ pub(crate) fn openshift_conflicts(values: &Values, acc: &mut Acc) {
                 ));
             }
         }
-        if let Some(t) = sc
-            .get("seccompProfile")
-            .and_then(|p| p.get("type"))
-            .and_then(Value::as_str)
-            && t != "RuntimeDefault"
+        if let Some(t) = sc.get("seccompProfile").and_then(|p| p.get("type"))
+            && *t != "RuntimeDefault"
         {
             acc.errors.push(format!(
-                "{key}.seccompProfile.type is {t:?}, but with openshift: true the restricted-v2 SCC allows only RuntimeDefault"
+                "{key}.seccompProfile.type is {t}, but with openshift: true the restricted-v2 SCC allows only RuntimeDefault"
             ));
         }
     }
