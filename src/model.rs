@@ -279,6 +279,9 @@ pub struct Values {
     pub postgresql: Postgresql,
     /// The MinIO the release deploys.
     pub minio: Minio,
+    /// The Versity S3 Gateway the release deploys (services.versitygw.enabled).
+    #[serde(default)]
+    pub versitygw: Versitygw,
     /// OAuth2-Proxy in front of MLflow.
     #[serde(rename = "oauth2Proxy")]
     pub oauth2_proxy: OAuth2Proxy,
@@ -694,6 +697,65 @@ pub struct Minio {
     pub security_context: Map<String, Value>,
 }
 
+/// `versitygw`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct Versitygw {
+    /// Its root credentials (the only S3 identity).
+    #[serde(default)]
+    pub auth: VersitygwAuth,
+    /// The gateway image (versity/versitygw).
+    pub image: RegistryImage,
+    /// Its data volume.
+    pub persistence: MinioPersistence,
+    /// resources of the gateway container.
+    #[serde(default)]
+    pub resources: Resources,
+    /// merged over the restricted default of the gateway pod.
+    #[serde(rename = "podSecurityContext", default)]
+    pub pod_security_context: Map<String, Value>,
+    /// merged over the restricted default of the gateway container.
+    #[serde(rename = "securityContext", default)]
+    pub security_context: Map<String, Value>,
+}
+
+impl Default for Versitygw {
+    fn default() -> Self {
+        Self {
+            auth: VersitygwAuth::default(),
+            image: RegistryImage {
+                registry: "ghcr.io".into(),
+                repository: "versity/versitygw".into(),
+                tag: "v1.10.0".into(),
+                digest: String::new(),
+                pull_policy: ImagePullPolicy::Auto,
+            },
+            persistence: MinioPersistence {
+                storage_class: String::new(),
+                size: Quantity(Value::from("20Gi")),
+            },
+            resources: Resources::default(),
+            pod_security_context: Map::new(),
+            security_context: Map::new(),
+        }
+    }
+}
+
+/// `versitygw.auth`
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct VersitygwAuth {
+    /// root access key id; empty = generated in the cluster once.
+    #[serde(rename = "accessKey")]
+    pub access_key: String,
+    /// root secret access key; empty = generated in the cluster once.
+    #[serde(rename = "secretKey")]
+    pub secret_key: String,
+    /// Secret with keys "access-key" and "secret-key".
+    #[serde(rename = "existingSecret")]
+    pub existing_secret: K8sName,
+}
+
 /// `minio.apiIngress`
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline, extend("additionalProperties" = false))]
@@ -886,6 +948,17 @@ pub struct Services {
     pub postgres: ServicesPostgres,
     /// The MinIO artifact store.
     pub minio: ServicesMinio,
+    /// The Versity S3 Gateway artifact store (the maintained alternative to MinIO).
+    #[serde(default)]
+    pub versitygw: ServicesVersitygw,
+}
+
+/// `services.versitygw`
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct ServicesVersitygw {
+    /// deploy the Versity S3 Gateway in the release instead of MinIO (set services.minio.enabled=false).
+    pub enabled: bool,
 }
 
 /// `services.minio`

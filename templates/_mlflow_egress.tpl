@@ -13,10 +13,10 @@
       to: {{ values.networkPolicy.externalDatabaseTo }}
 {% endif %}
 {% endif %}
-{% if values.services.minio.enabled %}
+{% if values.services.minio.enabled or values.services.versitygw.enabled %}
     - to:
         - podSelector:
-            matchLabels: {{ selector("minio") }}
+            matchLabels: {{ selector("minio" if values.services.minio.enabled else "versitygw") }}
       ports:
         - {port: {{ w.s3.port }}, protocol: TCP}
 {% else %}

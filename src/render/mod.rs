@@ -119,6 +119,7 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
         "files": {
             "generateSecrets": include_str!("../../files/generate-secrets.py"),
             "gc": include_str!("../../files/gc.py"),
+            "createBucket": include_str!("../../files/create-bucket.py"),
             "dbUpgrade": include_str!("../../files/db-upgrade.py"),
             "postgresInit": include_str!("../../files/postgres-init.sh"),
             "postgresGuard": include_str!("../../files/postgres-guard.sh"),

@@ -52,3 +52,8 @@ fn external_postgres_from_existing_secret() {
 fn external_s3_from_s3_secret() {
     e2e("external-s3");
 }
+
+#[test]
+fn in_release_versitygw_with_the_bucket_job_script() {
+    e2e("versitygw");
+}

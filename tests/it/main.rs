@@ -11,6 +11,7 @@ mod e2e;
 mod extensions;
 mod golden;
 mod injection;
+mod object_store;
 mod oracles;
 mod repository;
 mod security;

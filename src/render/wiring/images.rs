@@ -13,6 +13,7 @@ pub struct Images {
     pub minio: String,
     /// The MinIO client of the bucket Job.
     pub mc: String,
+    pub versitygw: String,
     pub proxy: String,
     /// The pull policy of each image, by the same names.
     pub pull: PullPolicies,
@@ -26,6 +27,7 @@ pub struct PullPolicies {
     pub minio: &'static str,
     pub mc: &'static str,
     pub proxy: &'static str,
+    pub versitygw: &'static str,
 }
 
 /// The policy given, or the one the API server defaults to when none is, written out so a
@@ -72,6 +74,7 @@ pub(crate) fn build(values: &Values, acc: &mut Acc) -> Images {
         &values.minio.client_image,
         &values.oauth2_proxy,
     );
+    let vgw = &values.versitygw.image;
     let tag = match mlflow.tag.as_str() {
         "" => format!("v{APP_VERSION}-full"),
         t => t.to_string(),
@@ -119,6 +122,7 @@ pub(crate) fn build(values: &Values, acc: &mut Acc) -> Images {
             &minio.digest,
         ),
         mc: with_registry(&mc.registry, &mc.repository, &mc.tag, &mc.digest),
+        versitygw: with_registry(&vgw.registry, &vgw.repository, &vgw.tag, &vgw.digest),
         proxy: reference(&proxy.repository, &proxy.tag, &proxy.digest),
         pull: PullPolicies {
             mlflow: pull_policy(mlflow.pull_policy, &tag, &mlflow.digest),
@@ -126,6 +130,7 @@ pub(crate) fn build(values: &Values, acc: &mut Acc) -> Images {
             minio: pull_policy(minio.pull_policy, &minio.tag, &minio.digest),
             mc: pull_policy(mc.pull_policy, &mc.tag, &mc.digest),
             proxy: pull_policy(proxy.pull_policy, &proxy.tag, &proxy.digest),
+            versitygw: pull_policy(vgw.pull_policy, &vgw.tag, &vgw.digest),
         },
     };
     // Each reference the values make is one a registry serves, named by its keys.
@@ -150,6 +155,11 @@ pub(crate) fn build(values: &Values, acc: &mut Acc) -> Images {
             proxy.enabled,
             "oauth2Proxy.repository/tag/digest",
             &images.proxy,
+        ),
+        (
+            values.services.versitygw.enabled,
+            "versitygw.image.*",
+            &images.versitygw,
         ),
     ] {
         if on && !crate::validate::rules::image_ref(image) {

@@ -235,6 +235,8 @@ pub(crate) fn security(values: &Values) -> Value {
         "postgresqlContainer": merged(&container, &values.postgresql.security_context),
         "minioPod": merged(&pod, &values.minio.pod_security_context),
         "minioContainer": merged(&container, &values.minio.security_context),
+        "versitygwPod": merged(&pod, &values.versitygw.pod_security_context),
+        "versitygwContainer": merged(&container, &values.versitygw.security_context),
         "pod": pod,
         "container": container,
     })
@@ -267,6 +269,14 @@ pub(crate) fn openshift_conflicts(values: &Values, acc: &mut Acc) {
         (
             "minio.securityContext".into(),
             &values.minio.security_context,
+        ),
+        (
+            "versitygw.podSecurityContext".into(),
+            &values.versitygw.pod_security_context,
+        ),
+        (
+            "versitygw.securityContext".into(),
+            &values.versitygw.security_context,
         ),
     ];
     for (key, list) in [

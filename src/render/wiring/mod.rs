@@ -146,7 +146,7 @@ fn needed(values: &Values, acc: &mut Acc) {
     let ext = &values.external_database;
     let external_host = !pg && values.services.postgres.external_uri.is_empty();
     let p = &values.oauth2_proxy;
-    let checks: [(bool, &str, &str); 17] = [
+    let checks: [(bool, &str, &str); 19] = [
         (true, "image.repository", &values.image.repository),
         (
             pg,
@@ -170,6 +170,16 @@ fn needed(values: &Values, acc: &mut Acc) {
             &values.minio.image.repository,
         ),
         (minio, "minio.image.tag", &values.minio.image.tag),
+        (
+            values.services.versitygw.enabled,
+            "versitygw.image.repository",
+            &values.versitygw.image.repository,
+        ),
+        (
+            values.services.versitygw.enabled,
+            "versitygw.image.tag",
+            &values.versitygw.image.tag,
+        ),
         (
             minio,
             "minio.clientImage.repository",
@@ -227,6 +237,14 @@ fn needed(values: &Values, acc: &mut Acc) {
         ("oauth2Proxy.cookieSecret", &p.cookie_secret),
         ("minio.auth.rootUser", &values.minio.auth.root_user),
         ("minio.auth.rootPassword", &values.minio.auth.root_password),
+        (
+            "versitygw.auth.accessKey",
+            &values.versitygw.auth.access_key,
+        ),
+        (
+            "versitygw.auth.secretKey",
+            &values.versitygw.auth.secret_key,
+        ),
     ] {
         if !value.is_empty() && value.trim().is_empty() {
             acc.errors.push(format!(
@@ -243,6 +261,14 @@ fn needed(values: &Values, acc: &mut Acc) {
         (
             "minio.auth.existingSecret",
             values.minio.auth.existing_secret.as_str(),
+        ),
+        (
+            "versitygw.auth.existingSecret",
+            values.versitygw.auth.existing_secret.as_str(),
+        ),
+        (
+            "versitygw.persistence.storageClass",
+            &values.versitygw.persistence.storage_class,
         ),
         (
             "externalDatabase.existingSecret",
@@ -282,6 +308,7 @@ fn needed(values: &Values, acc: &mut Acc) {
         ("image.digest", &values.image.digest),
         ("postgresql.image.digest", &values.postgresql.image.digest),
         ("minio.image.digest", &values.minio.image.digest),
+        ("versitygw.image.digest", &values.versitygw.image.digest),
         ("image.tag", &values.image.tag),
         (
             "postgresql.persistence.storageClass",
@@ -347,6 +374,7 @@ fn needed(values: &Values, acc: &mut Acc) {
         ("resources", &values.resources),
         ("postgresql.resources", &values.postgresql.resources),
         ("minio.resources", &values.minio.resources),
+        ("versitygw.resources", &values.versitygw.resources),
         ("oauth2Proxy.resources", &values.oauth2_proxy.resources),
         ("bucketInit.resources", &values.bucket_init.resources),
         (
@@ -389,6 +417,11 @@ fn needed(values: &Values, acc: &mut Acc) {
             values.services.minio.enabled,
             "minio.persistence.size",
             &values.minio.persistence.size,
+        ),
+        (
+            values.services.versitygw.enabled,
+            "versitygw.persistence.size",
+            &values.versitygw.persistence.size,
         ),
     ] {
         if on && !crate::validate::rules::quantity_value(&size.0).is_some_and(|q| q > 0.0) {

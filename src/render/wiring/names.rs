@@ -17,6 +17,8 @@ pub struct Names {
     pub postgresql_init: String,
     pub minio: String,
     pub minio_headless: String,
+    /// The Versity S3 Gateway (StatefulSet, Service, NetworkPolicy, credentials Secret).
+    pub versitygw: String,
     pub s3: String,
     pub proxy: String,
     pub proxy_client: String,
@@ -171,6 +173,7 @@ pub(crate) fn build(values: &Values, release: &Release, acc: &mut Acc) -> Names 
         // most 52.
         postgresql: suffixed_within(&full, "postgresql", 52),
         minio: suffixed_within(&full, "minio", 52),
+        versitygw: suffixed_within(&full, "versitygw", 52),
         postgresql_headless: s("postgresql-hl"),
         postgresql_init: s("postgresql-init"),
         minio_headless: s("minio-hl"),

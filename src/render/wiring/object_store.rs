@@ -32,14 +32,67 @@ pub(crate) fn build(values: &Values, names: &Names, acc: &mut Acc) -> S3 {
     let bucket = values.mlflow.artifacts.bucket_name.clone();
     acc.errors
         .extend(checks::bucket("MLFlow.artifacts.bucketName", &bucket));
-    if values.services.minio.enabled {
-        minio(values, names, bucket, acc)
-    } else {
-        external(values, names, bucket, acc)
+    match (
+        values.services.minio.enabled,
+        values.services.versitygw.enabled,
+    ) {
+        (true, true) => {
+            acc.errors.push("services.minio.enabled and services.versitygw.enabled are both true: the release deploys one artifact store; set services.minio.enabled=false to use the Versity S3 Gateway".into());
+            minio(values, names, bucket, acc)
+        }
+        (true, false) => minio(values, names, bucket, acc),
+        (false, true) => versitygw(values, names, bucket, acc),
+        (false, false) => external(values, names, bucket, acc),
     }
 }
 
-fn minio(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3 {
+/// The gateway's S3 port (VGW_PORT; cmd/versitygw/main.go, default ":7070", v1.7.0).
+pub(crate) const VERSITYGW_PORT: i64 = 7070;
+
+/// The Versity S3 Gateway: root credentials generated once, given, or from a Secret; the
+/// region it signs with is the client's (AWS_DEFAULT_REGION), us-east-1 when unset.
+fn versitygw(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3 {
+    ignored_external(values, "services.versitygw.enabled", acc);
+    let auth = &values.versitygw.auth;
+    let secrets = credentials::resolve(
+        &CredentialSet {
+            base: "versitygw.auth",
+            what: "Versity S3 Gateway credentials",
+            existing_secret: auth.existing_secret.as_str(),
+            credentials: &[
+                Credential {
+                    key: "access-key",
+                    value_key: "accessKey",
+                    value: &auth.access_key,
+                    length: 20,
+                },
+                Credential {
+                    key: "secret-key",
+                    value_key: "secretKey",
+                    value: &auth.secret_key,
+                    length: 40,
+                },
+            ],
+            name: &names.versitygw,
+            component: "versitygw",
+        },
+        acc,
+    );
+    S3 {
+        port: VERSITYGW_PORT,
+        endpoint: format!("http://{}:{VERSITYGW_PORT}", names.versitygw),
+        access_key: secrets.get("access-key").cloned(),
+        secret_key: secrets.get("secret-key").cloned(),
+        region: match values.s3.region.as_str() {
+            "" => "us-east-1".into(),
+            r => r.to_string(),
+        },
+        bucket,
+    }
+}
+
+/// The external S3 settings do nothing while the release deploys its own store.
+fn ignored_external(values: &Values, switch: &str, acc: &mut Acc) {
     let s3 = &values.s3;
     for (key, value) in [
         ("url", &s3.url),
@@ -48,11 +101,15 @@ fn minio(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3 {
         ("key", &s3.key),
     ] {
         if !value.is_empty() {
-            acc.warnings.push(format!(
-                "s3.{key} is ignored while services.minio.enabled is true"
-            ));
+            acc.warnings
+                .push(format!("s3.{key} is ignored while {switch} is true"));
         }
     }
+}
+
+fn minio(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3 {
+    let s3 = &values.s3;
+    ignored_external(values, "services.minio.enabled", acc);
     let auth = &values.minio.auth;
     if !auth.root_password.is_empty() && auth.root_password.trim().len() < 8 {
         acc.errors.push(
