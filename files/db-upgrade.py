@@ -18,9 +18,9 @@ LOCK_KEY = 727172  # any constant shared by every replica of every version
 
 
 ROLLBACK = """\
-mlflow-chart: the database schema is at revision {revision}, which MLflow {version} in this
-image does not know: a newer MLflow has already upgraded this database. MLflow has no
-downgrade migrations, so this image cannot run against it, and the server is not started.
+mlflow-chart: the database's schema revision ({revision}) is not one MLflow {version} in
+this image knows: a newer MLflow (or another program) has changed this database. MLflow has
+no downgrade migrations, so this image cannot run against it, and the server is not started.
 The way back (docs/day-two.md, "Rolling back"):
   - deploy the newer MLflow image again (image.tag), which knows this schema; or
   - restore the database backup taken before the upgrade, then deploy this image.
@@ -34,23 +34,26 @@ def mlflow_version() -> str:
 
 
 def unknown_revision(conn):
-    """The database's schema revisions this MLflow's migrations do not contain, if any."""
+    """Why the database's schema revisions are not a state this MLflow can upgrade, if so.
+
+    Every row of alembic_version must be the full id of one of this MLflow's migrations
+    (alembic would also resolve "head", prefixes and "x@head"), and there must be exactly
+    one: MLflow's migrations are a single line (mlflow/store/db/utils.py,
+    _get_latest_schema_revision), so several rows or none mean another program's schema.
+    """
     from alembic.script import ScriptDirectory
-    from alembic.util import CommandError
     import mlflow
 
-    # Every row of alembic_version (a branched schema has several), empty ones included.
     rows = [r[0] for r in conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version"))]
     # MLflow's own migration scripts (mlflow/store/db/utils.py, _get_alembic_config).
     script = ScriptDirectory(os.path.join(os.path.dirname(mlflow.__file__), "store", "db_migrations"))
-    unknown = []
-    for current in rows:
-        try:
-            if not current or script.get_revision(current) is None:
-                unknown.append(repr(current))
-        except CommandError:
-            unknown.append(current)
-    return ", ".join(unknown) or None
+    known = {rev.revision for rev in script.walk_revisions()}
+    unknown = [repr(r) if not r else r for r in rows if r not in known]
+    if unknown:
+        return ", ".join(unknown)
+    if len(rows) != 1:
+        return f"{len(rows)} rows in alembic_version ({', '.join(rows) or 'none'}; MLflow keeps exactly one)"
+    return None
 
 
 def main() -> int:

@@ -57,6 +57,20 @@ def blockers(uri: str, older_than: str) -> list:
             found.append(f"experiment {exp} is old enough to collect, but its run {run} was "
                          f"deleted less than {older_than} ago: gc would stop with an error; "
                          "it is collected once the run is old enough")
+    # Logged models go with their experiment too (an ORM cascade), without their
+    # artifacts, unless gc collects them itself: deleted, and older than the age.
+    with engine.connect() as conn:
+        models = conn.execute(sqlalchemy.text(
+            "SELECT e.experiment_id, m.model_id, m.lifecycle_stage, m.last_updated_timestamp_ms "
+            "FROM experiments e JOIN logged_models m ON m.experiment_id = e.experiment_id "
+            "WHERE e.lifecycle_stage = 'deleted' "
+            "AND (:limit IS NULL OR e.last_update_time < :limit)"), {"limit": limit}).fetchall()
+    for exp, model, stage, updated in models:
+        if stage != "deleted" or (limit is not None and (updated is None or updated > limit)):
+            found.append(f"experiment {exp} is deleted but its logged model {model} is "
+                         f"{'active' if stage != 'deleted' else 'deleted less than ' + older_than + ' ago'}: "
+                         "gc would delete the model's rows with the experiment and leave its artifacts. "
+                         "Restore the experiment, or delete the model and let it age")
     return found
 
 

@@ -351,7 +351,17 @@ def main():
         for sql, undo in ((f"INSERT INTO alembic_version VALUES ('f0e1d2c3b4a5')",
                            "DELETE FROM alembic_version WHERE version_num = 'f0e1d2c3b4a5'"),
                           ("UPDATE alembic_version SET version_num = ''",
-                           f"UPDATE alembic_version SET version_num = '{current}'")):
+                           f"UPDATE alembic_version SET version_num = '{current}'"),
+                          # alembic itself would resolve these symbols and prefixes
+                          ("UPDATE alembic_version SET version_num = 'head'",
+                           f"UPDATE alembic_version SET version_num = '{current}'"),
+                          (f"UPDATE alembic_version SET version_num = '{current[:6]}'",
+                           f"UPDATE alembic_version SET version_num = '{current}'"),
+                          # two known revisions, and none at all
+                          ("INSERT INTO alembic_version VALUES ('0a8213491aaa')",
+                           "DELETE FROM alembic_version WHERE version_num = '0a8213491aaa'"),
+                          ("DELETE FROM alembic_version",
+                           f"INSERT INTO alembic_version VALUES ('{current}')")):
             revision(sql)
             back = subprocess.run(cmd, env=init_env, timeout=300, capture_output=True, text=True)
             out = back.stdout + back.stderr
@@ -493,6 +503,18 @@ def main():
             assert run_rows(restored.info.run_id) == "0" and run_objects(restored.info.run_id) == []
             log("gc: a run restored into a deleted experiment stops gc (exit 2) instead of losing "
                 "its rows; deleted again, it goes with its experiment and artifacts")
+            # A logged model left active in a deleted experiment: the same refusal.
+            exp3 = mlflow.create_experiment(f"e2e-gc-model-{secrets.token_hex(4)}")
+            model = client.create_logged_model(experiment_id=exp3, name="m")
+            client.delete_experiment(exp3)
+            revision(f"UPDATE experiments SET last_update_time = last_update_time - {two_days} "
+                     f"WHERE experiment_id = {exp3}")
+            revision(f"UPDATE runs SET deleted_time = deleted_time - {two_days} WHERE experiment_id = {exp3}")
+            out = subprocess.run(gc_cmd, env=gc_env, timeout=300, capture_output=True, text=True)
+            assert out.returncode == 2 and "logged model" in out.stderr, (out.returncode, out.stderr[-2000:])
+            assert revision(f"SELECT count(*) FROM logged_models WHERE model_id = '{model.model_id}'") == "1"
+            client.restore_experiment(exp3)
+            log("gc: a logged model left in a deleted experiment stops gc (exit 2) as well")
         # --- Cut-over (docs/migration.md): dump, restore as the new release's user, migrate --
         if sc.get("cutover"):
             user = re.search(r"postgresql://([^@]+)@", init_env["MLFLOW_BACKEND_STORE_URI"]).group(1)
