@@ -8,7 +8,7 @@ root=$(dirname "$PGDATA")
 if [ -s "$PGDATA/PG_VERSION" ]; then
   exit 0
 fi
-others=$(ls -A "$root" | grep -v -x -e lost+found -e "$(basename "$PGDATA")" || true)
+others=$(ls -A "$root" | grep -v -x -F -e lost+found -e "$(basename "$PGDATA")" || true)
 if [ -z "$others" ] && [ -z "$(ls -A "$PGDATA" 2>/dev/null || true)" ]; then
   exit 0
 fi

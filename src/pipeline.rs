@@ -88,6 +88,9 @@ pub fn render_computed(
     };
     validate::check(&docs, &known)?;
     restricted(&docs)?;
+    if model.openshift {
+        openshift_ids(&docs)?;
+    }
     let broad = broad_grants(&docs);
     sort::sort(&mut docs);
 
@@ -186,6 +189,32 @@ fn restricted(docs: &[Document]) -> Result<(), Failure> {
     ))
     .with_problems(problems.into_iter().take(crate::schema::MAX_LISTED).collect())
     .hint("podSecurityContext and securityContext (MLflow's, and postgresql.*, minio.*) merge over the restricted defaults; remove the setting named above from the component's values"))
+}
+
+/// Under `openshift: true` no pod of the render names a user, group or fsGroup ID,
+/// `extraObjects` included: OpenShift's restricted-v2 SCC would refuse it.
+fn openshift_ids(docs: &[Document]) -> Result<(), Failure> {
+    let problems: Vec<String> = validate::rules::fixed_ids(docs)
+        .into_iter()
+        .map(|p| {
+            format!(
+                "{}: {}: {}: {}",
+                docs[p.doc].template,
+                docs[p.doc].id(),
+                p.path,
+                p.message
+            )
+        })
+        .collect();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::input(format!(
+        "with openshift: true no pod may name a user, group or fsGroup ID ({} found)",
+        problems.len()
+    ))
+    .with_problems(problems.into_iter().take(crate::schema::MAX_LISTED).collect())
+    .hint("remove the IDs from the objects named above (extraObjects included): OpenShift's restricted-v2 SCC assigns them from the namespace's range"))
 }
 
 /// `--kube-version`: 1.33 or later, as `1.33`, `v1.34` or `v1.34.2`.

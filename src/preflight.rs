@@ -174,6 +174,7 @@ fn at<'a>(d: &'a Document, pointer: &str) -> &'a Value {
 
 /// Refusals for one object present in both renders.
 fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
+    let (old, new) = (&defaulted(old), &defaulted(new));
     let name = new.name();
     let ns = new.str_at("/metadata/namespace");
     let n = if ns.is_empty() {
@@ -204,14 +205,14 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             let pods = pods(old).join(" ");
             let mut steps = Vec::new();
             if fields.iter().any(|f| f == "spec.volumeClaimTemplates") {
-                if templates_only_grow(old, new) {
-                    steps.push(format!(
+                match claim_changes(old, new) {
+                    (true, _) => steps.push(format!(
+                        "a claim cannot shrink or change its class, access modes or volume mode: copy the data to new claims (dump and restore, docs/migration.md), or keep the old volume settings; the claims {claims} stay as they are"
+                    )),
+                    (false, true) => steps.push(format!(
                         "grow each claim first (kubectl{n} patch pvc with the new spec.resources.requests.storage: {claims}; its StorageClass must allow expansion)"
-                    ));
-                } else {
-                    steps.push(format!(
-                        "a claim cannot shrink or change its class or access modes: copy the data to new claims (dump and restore, docs/migration.md), or keep the old volume settings; the claims {claims} stay as they are"
-                    ));
+                    )),
+                    (false, false) => {}
                 }
             }
             steps.push(format!(
@@ -397,6 +398,46 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
     })
 }
 
+/// The object with the API server's defaults for the fields compared here filled in, so an
+/// absent field and its default are the same (pkg/apis/core/v1/defaults.go: Secret type
+/// Opaque, claim volumeMode Filesystem; pkg/apis/apps/v1/defaults.go: podManagementPolicy
+/// OrderedReady; pkg/apis/storage/v1/defaults.go: reclaimPolicy Delete,
+/// volumeBindingMode Immediate).
+fn defaulted(d: &Document) -> Document {
+    let mut v = d.value.clone();
+    let set = |v: &mut Value, pointer: &str, key: &str, value: &str| {
+        if let Some(m) = v.pointer_mut(pointer).and_then(Value::as_object_mut)
+            && m.get(key).is_none_or(Value::is_null)
+        {
+            m.insert(key.into(), Value::from(value));
+        }
+    };
+    match d.kind() {
+        "Secret" => set(&mut v, "", "type", "Opaque"),
+        "PersistentVolumeClaim" => set(&mut v, "/spec", "volumeMode", "Filesystem"),
+        "StatefulSet" => {
+            set(&mut v, "/spec", "podManagementPolicy", "OrderedReady");
+            if let Some(list) = v
+                .pointer_mut("/spec/volumeClaimTemplates")
+                .and_then(Value::as_array_mut)
+            {
+                for t in list {
+                    set(t, "/spec", "volumeMode", "Filesystem");
+                }
+            }
+        }
+        "StorageClass" => {
+            set(&mut v, "", "reclaimPolicy", "Delete");
+            set(&mut v, "", "volumeBindingMode", "Immediate");
+        }
+        _ => {}
+    }
+    Document {
+        template: d.template.clone(),
+        value: v,
+    }
+}
+
 /// The claims a StatefulSet's pods use: `<template>-<name>-<ordinal>` for each volume claim
 /// template and each replica (StatefulSet controller, getPersistentVolumeClaimName).
 fn claims(d: &Document) -> Vec<String> {
@@ -421,33 +462,48 @@ fn pods(d: &Document) -> Vec<String> {
 }
 
 /// Whether the only change of the volume claim templates is larger storage requests.
-fn templates_only_grow(old: &Document, new: &Document) -> bool {
-    let (a, b) = (
-        at(old, "/spec/volumeClaimTemplates"),
-        at(new, "/spec/volumeClaimTemplates"),
-    );
-    let (Some(a), Some(b)) = (a.as_array(), b.as_array()) else {
-        return false;
+/// What the changed volume claim templates need: claims of the same template name that
+/// shrink or change class, access modes or volume mode need their data copied; larger
+/// ones need the claims grown first; new templates and label changes need neither.
+fn claim_changes(old: &Document, new: &Document) -> (bool, bool) {
+    let list = |d: &Document| -> Vec<Value> {
+        at(d, "/spec/volumeClaimTemplates")
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     };
-    let storage = "/spec/resources/requests/storage";
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| {
-            let size = |v: &Value| {
-                v.pointer(storage)
-                    .and_then(crate::validate::rules::quantity_value)
-            };
-            let (mut x2, mut y2) = (x.clone(), y.clone());
-            for v in [&mut x2, &mut y2] {
-                if let Some(r) = v
-                    .pointer_mut("/spec/resources/requests")
-                    .and_then(Value::as_object_mut)
-                {
-                    r.remove("storage");
-                }
+    let (a, b) = (list(old), list(new));
+    let name = |v: &Value| v.pointer("/metadata/name").cloned();
+    let size = |v: &Value| {
+        v.pointer("/spec/resources/requests/storage")
+            .and_then(crate::validate::rules::quantity_value)
+    };
+    let (mut copy, mut grow) = (false, false);
+    for x in &a {
+        let Some(y) = b.iter().find(|y| name(y) == name(x)) else {
+            continue;
+        };
+        for field in [
+            "storageClassName",
+            "accessModes",
+            "volumeMode",
+            "selector",
+            "dataSource",
+        ] {
+            let p = format!("/spec/{field}");
+            if semantic(x.pointer(&p).unwrap_or(&Value::Null))
+                != semantic(y.pointer(&p).unwrap_or(&Value::Null))
+            {
+                copy = true;
             }
-            semantic(&x2) == semantic(&y2)
-                && matches!((size(x), size(y)), (Some(p), Some(q)) if q >= p)
-        })
+        }
+        match (size(x), size(y)) {
+            (Some(p), Some(q)) if q < p => copy = true,
+            (Some(p), Some(q)) if q > p => grow = true,
+            _ => {}
+        }
+    }
+    (copy, grow)
 }
 
 fn is_headless(v: &Value) -> bool {
@@ -482,6 +538,17 @@ fn tag(image: &str) -> &str {
     let without_digest = image.split('@').next().unwrap_or(image);
     let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
     last.split_once(':').map(|(_, t)| t).unwrap_or("")
+}
+
+/// The version a tag names, without a leading "v" and a variant suffix ("v3.17.2-full" →
+/// "3.17.2"); the whole tag when it names none ("latest").
+fn version(tag: &str) -> &str {
+    let t = tag.trim_start_matches('v');
+    match t.split_once('-') {
+        Some((v, _)) if v.starts_with(|c: char| c.is_ascii_digit()) => v,
+        _ if t.starts_with(|c: char| c.is_ascii_digit()) => t,
+        _ => tag,
+    }
 }
 
 /// PostgreSQL's major version in an image tag: "17.6-bookworm" → 17, "9.6.24" → 9.6 (before
@@ -528,7 +595,7 @@ fn migrations(object: &str, old: &Document, new: &Document, out: &mut Vec<Migrat
         // another registry or a rebuilt digest is the same MLflow.
         let is_mlflow = matches!(container.as_str(), "db-upgrade" | "mlflow")
             && !mlflow_seen
-            && tag(was) != tag(&image);
+            && version(tag(was)) != version(tag(&image));
         let is_postgres = container == "postgresql";
         if is_mlflow {
             mlflow_seen = true;
@@ -544,14 +611,18 @@ fn migrations(object: &str, old: &Document, new: &Document, out: &mut Vec<Migrat
                 .into(),
             });
         } else if is_postgres
-            && let (Some(a), Some(b)) = (pg_major(tag(was)), pg_major(tag(&image)))
-            && a != b
+            && tag(was) != tag(&image)
+            && (pg_major(tag(was)) != pg_major(tag(&image)) || pg_major(tag(&image)).is_none())
         {
             out.push(Migration {
                 object: object.to_string(),
                 from: was.clone(),
                 to: image.clone(),
-                what: "a PostgreSQL major version does not start on the old major's data directory (the server exits: database files are incompatible): dump with the old version and restore into the new one (docs/migration.md)".into(),
+                what: if pg_major(tag(&image)).is_none() || pg_major(tag(was)).is_none() {
+                    "the tag does not say which PostgreSQL major version it is: if it is another major, the new server does not start on the old data directory (database files are incompatible): pin a version tag, or dump and restore (docs/migration.md)".into()
+                } else {
+                    "a PostgreSQL major version does not start on the old major's data directory (the server exits: database files are incompatible): dump with the old version and restore into the new one (docs/migration.md)".into()
+                },
             });
         }
     }
@@ -836,6 +907,66 @@ mod tests {
             ["parameters"]
         );
         assert!(one(sc("gp2", false), sc("gp2", true)).refused.is_empty());
+    }
+
+    #[test]
+    fn second_attack_cases() {
+        // The API server's defaults are no change.
+        let secret = |t: Option<&str>| {
+            let mut v = json!({"kind": "Secret", "metadata": {"name": "s"}, "data": {}});
+            if let Some(t) = t {
+                v["type"] = json!(t);
+            }
+            v
+        };
+        assert!(one(secret(None), secret(Some("Opaque"))).is_empty());
+        let sc = |extra: Value| {
+            let mut v =
+                json!({"kind": "StorageClass", "metadata": {"name": "s"}, "provisioner": "x"});
+            v.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            v
+        };
+        assert!(
+            one(
+                sc(json!({})),
+                sc(json!({"reclaimPolicy": "Delete", "volumeBindingMode": "Immediate"}))
+            )
+            .is_empty()
+        );
+        let mut with_mode = sts("8Gi", 1, "postgres:17");
+        with_mode["spec"]["podManagementPolicy"] = json!("OrderedReady");
+        with_mode["spec"]["volumeClaimTemplates"][0]["spec"]["volumeMode"] = json!("Filesystem");
+        assert!(one(sts("8Gi", 1, "postgres:17"), with_mode).is_empty());
+        // Labels-only claim template changes need neither a copy nor a resize.
+        let mut labelled = sts("8Gi", 1, "postgres:17");
+        labelled["spec"]["volumeClaimTemplates"][0]["metadata"]["labels"] = json!({"a": "b"});
+        let p = one(sts("8Gi", 1, "postgres:17"), labelled);
+        assert!(
+            !p.refused[0].instead.contains("copy the data")
+                && !p.refused[0].instead.contains("grow"),
+            "{}",
+            p.refused[0].instead
+        );
+        // Same MLflow, other spelling; PostgreSQL to "latest" is flagged.
+        let dep = |image: &str| json!({"kind": "Deployment", "metadata": {"name": "m"}, "spec": {"selector": {}, "template": {"spec": {"containers": [{"name": "mlflow", "image": image}]}}}});
+        assert!(one(dep("m/mlflow:v3.17.2-full"), dep("m/mlflow:3.17.2")).is_empty());
+        assert_eq!(
+            one(dep("m/mlflow:v3.17.2"), dep("m/mlflow:v3.18.0"))
+                .migrations
+                .len(),
+            1
+        );
+        let p = one(
+            sts("8Gi", 1, "postgres:17.6"),
+            sts("8Gi", 1, "postgres:latest"),
+        );
+        assert!(
+            p.migrations[0].what.contains("does not say"),
+            "{:?}",
+            p.migrations
+        );
     }
 
     #[test]

@@ -333,6 +333,23 @@ fn openshift_leaves_ids_to_the_platform_on_every_pod() {
         assert!(r.stdout.is_empty());
         assert!(r.stderr.contains(key), "{set}: {}", r.stderr);
     }
+    // extraObjects too: no pod of the render names an ID under openshift.
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-os-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let eo = dir.join("eo.yaml");
+    std::fs::write(
+        &eo,
+        "openshift: true\nextraObjects:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: extra}\n    spec:\n      selector: {matchLabels: {a: b}}\n      template:\n        metadata: {labels: {a: b}}\n        spec:\n          securityContext: {runAsUser: 1000}\n          containers: [{name: c, image: \"busybox:1\"}]\n",
+    )
+    .unwrap();
+    let r = render(&["-f", eo.to_str().unwrap()]);
+    assert_ne!(r.code, 0);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("Deployment/extra") && r.stderr.contains("runAsUser"),
+        "{}",
+        r.stderr
+    );
     // Off (the default), every pod names its IDs.
     for (what, spec) in pod_specs(&docs(&["--set", "replicaCount=2,MLFlow.gc.enabled=true"])) {
         assert_eq!(spec["securityContext"]["runAsUser"], 10001, "{what}");
@@ -626,6 +643,17 @@ fn chart_jobs_are_renamed_whenever_their_template_changes() {
             }
         }
     }
+    // Two users paired with passwords, one name, too.
+    assert_eq!(
+        jobs(&[
+            "--set",
+            "minio.auth.rootUser=admin,minio.auth.rootPassword=averylongpassword"
+        ]),
+        jobs(&[
+            "--set",
+            "minio.auth.rootUser=admin2,minio.auth.rootPassword=averylongpassword"
+        ])
+    );
     // Two passwords, one name: the value is not in the hash.
     assert_eq!(
         jobs(&["--set", "postgresql.auth.password=first-password"]),

@@ -172,6 +172,27 @@ fn extensions_are_checked_as_kubernetes_objects_naming_the_key() {
             "networkPolicy.extraEgress[0].bogus: unknown field",
         ),
         (
+            "replicaCount=1,extraEnv[1].name=MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS,extraEnv[1].value=false",
+            "is a variable the chart sets",
+        ),
+        // Kubernetes' field rules, named by the values key.
+        (
+            "extraEnv[0].valueFrom.fieldRef.fieldPath=metadata.name",
+            "extraEnv[0].valueFrom: may not have more than one field",
+        ),
+        (
+            "extraVolumes[0].name=UPPER",
+            "extraVolumes[0].name: must be a DNS-1123 label",
+        ),
+        (
+            "extraVolumeMounts[0].subPath=../a",
+            "extraVolumeMounts[0].subPath: must not contain '..'",
+        ),
+        (
+            "networkPolicy.enabled=false,networkPolicy.extraEgress[0].to[0].ipBlock.cidr=bogus",
+            "networkPolicy.extraEgress[0].to[0].ipBlock.cidr",
+        ),
+        (
             "extraContainers[0].securityContext.privileged=true",
             "privileged",
         ),

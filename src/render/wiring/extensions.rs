@@ -78,6 +78,67 @@ fn decoded<T: DeserializeOwned>(items: &[Value]) -> Vec<T> {
         .collect()
 }
 
+/// Kubernetes' field rules for each item, checked inside a minimal object of the kind it
+/// belongs in, problems named `key[n].path` (the rendered objects are checked again as a
+/// whole, where a rule needs the rest of the pod).
+fn field_rules(key: &str, items: &[Value], acc: &mut Acc) {
+    for (n, item) in items.iter().enumerate() {
+        let container = |extra: (&str, Value)| {
+            let mut c = serde_json::json!({"name": "probe", "image": "registry.invalid/probe:1"});
+            c[extra.0] = extra.1;
+            c
+        };
+        let (object, prefix) = match key {
+            "extraEnv" => (
+                serde_json::json!({"spec": {"containers": [container(("env", Value::Array(vec![item.clone()])))]}}),
+                "spec.containers[0].env[0]",
+            ),
+            "extraEnvFrom" => (
+                serde_json::json!({"spec": {"containers": [container(("envFrom", Value::Array(vec![item.clone()])))]}}),
+                "spec.containers[0].envFrom[0]",
+            ),
+            "extraVolumes" => (
+                serde_json::json!({"spec": {"containers": [container(("args", serde_json::json!([])))], "volumes": [item]}}),
+                "spec.volumes[0]",
+            ),
+            "extraVolumeMounts" => {
+                let name = names(std::slice::from_ref(item)).remove(0);
+                (
+                    serde_json::json!({"spec": {"containers": [container(("volumeMounts", Value::Array(vec![item.clone()])))], "volumes": [{"name": name, "emptyDir": {}}]}}),
+                    "spec.containers[0].volumeMounts[0]",
+                )
+            }
+            "extraContainers" => (
+                serde_json::json!({"spec": {"containers": [item]}}),
+                "spec.containers[0]",
+            ),
+            "extraInitContainers" => (
+                serde_json::json!({"spec": {"initContainers": [item], "containers": [container(("args", serde_json::json!([])))]}}),
+                "spec.initContainers[0]",
+            ),
+            _ => (
+                serde_json::json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "probe"}, "spec": {"podSelector": {}, "policyTypes": ["Egress"], "egress": [item]}}),
+                "spec.egress[0]",
+            ),
+        };
+        let mut object = object;
+        if object.get("kind").is_none() {
+            object["apiVersion"] = Value::from("v1");
+            object["kind"] = Value::from("Pod");
+            object["metadata"] = serde_json::json!({"name": "probe"});
+        }
+        let doc = crate::parse::Document {
+            template: String::new(),
+            value: object,
+        };
+        for p in crate::validate::rules::check(std::slice::from_ref(&doc)) {
+            if let Some(rest) = p.path.strip_prefix(prefix) {
+                acc.errors.push(format!("{key}[{n}]{rest}: {}", p.message));
+            }
+        }
+    }
+}
+
 /// Each item of `list` as a `T`, problems named `key[n].path`.
 fn typed<T: DeserializeOwned + Serialize>(
     key: &str,
@@ -144,7 +205,9 @@ pub(crate) fn build(
     acc: &mut Acc,
 ) -> Extensions {
     let env = typed::<EnvVar>("extraEnv", &values.extra_env, acc);
-    let chart_env_names = names(chart_env);
+    let mut chart_env_names = names(chart_env);
+    // The chart decides where MLflow's periodic tasks run (exactly one pod).
+    chart_env_names.push("MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS".into());
     let chart_env_names: Vec<&str> = chart_env_names.iter().map(String::as_str).collect();
     taken("extraEnv", &env, &chart_env_names, "variable", acc);
     let env_from = typed::<EnvFromSource>("extraEnvFrom", &values.extra_env_from, acc);
@@ -192,6 +255,19 @@ pub(crate) fn build(
         &values.network_policy.extra_egress,
         acc,
     );
+    if acc.errors.is_empty() {
+        for (key, items) in [
+            ("extraEnv", &env),
+            ("extraEnvFrom", &env_from),
+            ("extraVolumes", &volumes),
+            ("extraVolumeMounts", &volume_mounts),
+            ("extraContainers", &containers),
+            ("extraInitContainers", &init_containers),
+            ("networkPolicy.extraEgress", &egress),
+        ] {
+            field_rules(key, items, acc);
+        }
+    }
     let mut refs = Refs::default();
     decoded::<EnvVar>(&env).iter().for_each(|e| refs.env(e));
     decoded::<EnvFromSource>(&env_from)

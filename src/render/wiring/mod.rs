@@ -347,6 +347,23 @@ fn needed(values: &Values, acc: &mut Acc) {
     // template0 and template1 itself; the init script's CREATE ROLE/DATABASE of the same
     // name fails and the first start aborts.
     let auth = &values.postgresql.auth;
+    // PostgreSQL reserves these role names (CREATE ROLE refuses them).
+    if pg
+        && ([
+            "public",
+            "none",
+            "current_user",
+            "session_user",
+            "current_role",
+        ]
+        .contains(&auth.username.to_ascii_lowercase().as_str())
+            || auth.username.starts_with("pg_"))
+    {
+        acc.errors.push(format!(
+            "postgresql.auth.username {:?} is a role name PostgreSQL reserves: choose another (default mlflow)",
+            auth.username
+        ));
+    }
     if pg && auth.username == "postgres" {
         acc.errors.push("postgresql.auth.username must not be \"postgres\": that is the image's superuser; MLflow gets a role of its own".into());
     }

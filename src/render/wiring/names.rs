@@ -92,12 +92,16 @@ fn without_credentials(v: &Value) -> Value {
             "existingSecret" | "secret" | "imagePullSecrets" | "secretName"
         )
     };
+    // User names that pair with a password (MinIO's root user, the S3 access key id) are
+    // credentials too.
+    let user_credential = |k: &str| matches!(k, "rootUser" | "user");
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
                 .map(|(k, x)| {
-                    let masked =
-                        crate::yaml::is_credential_key(k) && !x.is_object() && !names_a_secret(k);
+                    let masked = (crate::yaml::is_credential_key(k) || user_credential(k))
+                        && !x.is_object()
+                        && !names_a_secret(k);
                     (
                         k.clone(),
                         if masked {

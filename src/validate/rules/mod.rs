@@ -544,6 +544,46 @@ fn label_selector(o: &mut Out<'_>, sel: &Value, at: &str) {
     }
 }
 
+/// Fixed user, group and fsGroup IDs in any pod of the stream (`openshift: true`, where the
+/// restricted-v2 SCC assigns them from the namespace's range and refuses others).
+pub fn fixed_ids(docs: &[Document]) -> Vec<RuleProblem> {
+    let mut out = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let mut o = Out {
+            doc: i,
+            out: &mut out,
+        };
+        for (at, pod) in pod_specs(&d.value) {
+            for k in ["runAsUser", "runAsGroup", "fsGroup"] {
+                if pod
+                    .pointer(&format!("/securityContext/{k}"))
+                    .is_some_and(|v| !v.is_null())
+                {
+                    o.add(
+                        format!("{at}.securityContext.{k}"),
+                        "names an ID, which restricted-v2 assigns (openshift: true)",
+                    );
+                }
+            }
+            for field in ["initContainers", "containers", "ephemeralContainers"] {
+                for (n, c) in items(pod.get(field)) {
+                    for k in ["runAsUser", "runAsGroup"] {
+                        if c.pointer(&format!("/securityContext/{k}"))
+                            .is_some_and(|v| !v.is_null())
+                        {
+                            o.add(
+                                format!("{at}.{field}[{n}].securityContext.{k}"),
+                                "names an ID, which restricted-v2 assigns (openshift: true)",
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The restricted Pod Security Standard for the chart's own pods (pod-security-admission
 /// `policy/check_*.go`: privileged, allowPrivilegeEscalation, runAsNonRoot, runAsUser,
 /// capabilities, seccompProfile, host namespaces, hostPath, hostPort).

@@ -318,6 +318,8 @@ fn go_duration(s: &str) -> bool {
         return false;
     }
     let mut rest = s;
+    // Go's durations are int64 nanoseconds: larger ones are "invalid duration".
+    let mut nanos = 0f64;
     while !rest.is_empty() {
         let digits = rest
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -329,16 +331,28 @@ fn go_duration(s: &str) -> bool {
             return false;
         }
         rest = &rest[digits..];
-        let unit = ["ns", "us", "µs", "μs", "ms", "s", "m", "h"]
-            .into_iter()
-            .filter(|u| rest.starts_with(u))
-            .max_by_key(|u| u.len());
+        let unit = [
+            ("ns", 1.0),
+            ("us", 1e3),
+            ("µs", 1e3),
+            ("μs", 1e3),
+            ("ms", 1e6),
+            ("s", 1e9),
+            ("m", 60e9),
+            ("h", 3600e9),
+        ]
+        .into_iter()
+        .filter(|(u, _)| rest.starts_with(u))
+        .max_by_key(|(u, _)| u.len());
         match unit {
-            Some(u) => rest = &rest[u.len()..],
+            Some((u, per)) => {
+                nanos += num.parse::<f64>().unwrap_or(f64::INFINITY) * per;
+                rest = &rest[u.len()..];
+            }
             None => return false,
         }
     }
-    true
+    nanos <= i64::MAX as f64
 }
 
 /// robfig/cron's standard parser (what the CronJob controller uses): five fields, or a
@@ -562,6 +576,7 @@ mod tests {
             "@every 90s",
             "@every 0",
             "@every 300ms",
+            "@every 2562047h",
             "0 12 * * 0",
         ] {
             assert!(cron_schedule(ok).is_ok(), "{ok}");
@@ -584,6 +599,8 @@ mod tests {
             "@every ",
             "@every .h",
             "@every 1..5h",
+            "@every 2562048h",
+            "@every 9999999h",
         ] {
             assert!(cron_schedule(bad).is_err(), "{bad}");
         }
