@@ -164,21 +164,24 @@ fn broad_grants(docs: &[Document]) -> Vec<String> {
         .collect()
 }
 
+/// Rule problems as located lines (template: object: path: message), or none.
+fn located_problems(docs: &[Document], problems: Vec<validate::rules::Problem>) -> Vec<String> {
+    problems
+        .into_iter()
+        .map(|p| {
+            let d = &docs[p.doc];
+            format!("{}: {}: {}: {}", d.template, d.id(), p.path, p.message)
+        })
+        .collect()
+}
+
 /// The chart's own pods (not `extraObjects`) stay within the restricted Pod Security
 /// Standard whatever `podSecurityContext`/`securityContext` merge into them.
 fn restricted(docs: &[Document]) -> Result<(), Failure> {
-    let problems: Vec<String> = validate::rules::restricted(docs, "extra-objects.yaml")
-        .into_iter()
-        .map(|p| {
-            format!(
-                "{}: {}: {}: {}",
-                docs[p.doc].template,
-                docs[p.doc].id(),
-                p.path,
-                p.message
-            )
-        })
-        .collect();
+    let problems = located_problems(
+        docs,
+        validate::rules::restricted(docs, "extra-objects.yaml"),
+    );
     if problems.is_empty() {
         return Ok(());
     }
@@ -188,24 +191,13 @@ fn restricted(docs: &[Document]) -> Result<(), Failure> {
         if problems.len() == 1 { "" } else { "s" }
     ))
     .with_problems(problems.into_iter().take(crate::schema::MAX_LISTED).collect())
-    .hint("podSecurityContext and securityContext (MLflow's, and postgresql.*, minio.*) merge over the restricted defaults; remove the setting named above from the component's values"))
+    .hint("podSecurityContext and securityContext (MLflow's, and postgresql.*, minio.*, versitygw.*) merge over the restricted defaults; remove the setting named above from the component's values"))
 }
 
 /// Under `openshift: true` no pod of the render names a user, group or fsGroup ID,
 /// `extraObjects` included: OpenShift's restricted-v2 SCC would refuse it.
 fn openshift_ids(docs: &[Document]) -> Result<(), Failure> {
-    let problems: Vec<String> = validate::rules::fixed_ids(docs)
-        .into_iter()
-        .map(|p| {
-            format!(
-                "{}: {}: {}: {}",
-                docs[p.doc].template,
-                docs[p.doc].id(),
-                p.path,
-                p.message
-            )
-        })
-        .collect();
+    let problems = located_problems(docs, validate::rules::fixed_ids(docs));
     if problems.is_empty() {
         return Ok(());
     }

@@ -21,6 +21,9 @@ use serde_json::Value;
 // with the cross-object checks.
 pub use super::semantic::is_dns1123_subdomain as dns_subdomain;
 use super::semantic::{SemanticProblem as RuleProblem, is_label_key, is_label_value};
+
+/// A field rule's problem: document index, path, message.
+pub type Problem = RuleProblem;
 pub(crate) use workloads::{cron_schedule, time_zone_ok};
 
 /// apimachinery `IsConfigMapKey` (Secret and ConfigMap data keys).
