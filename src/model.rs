@@ -1003,6 +1003,9 @@ pub struct Mlflow {
     /// Garbage collection of deleted runs: a CronJob running `mlflow gc`.
     #[serde(default)]
     pub gc: MlflowGc,
+    /// The key-encryption passphrase of MLflow's secrets (AI Gateway API keys).
+    #[serde(default)]
+    pub crypto: MlflowCrypto,
     /// extra browser origins allowed to change state through the API (the ingress hosts' origins always are).
     #[serde(rename = "corsAllowedOrigins")]
     #[schemars(inner(regex(pattern = r#"^https?://[^/,]+$"#)))]
@@ -1015,6 +1018,15 @@ pub struct Mlflow {
 pub struct MlflowMigration {
     /// run `mlflow db upgrade` (serialised by a PostgreSQL advisory lock) in an init container before the server starts.
     pub enabled: bool,
+}
+
+/// `MLFlow.crypto`
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct MlflowCrypto {
+    /// Secret with key "kek-passphrase" (MLFLOW_CRYPTO_KEK_PASSPHRASE, 32+ characters); empty = generated in the cluster once (MLflow's built-in default is shared by every installation).
+    #[serde(rename = "existingSecret")]
+    pub existing_secret: K8sName,
 }
 
 /// `MLFlow.gc`

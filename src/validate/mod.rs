@@ -21,11 +21,19 @@ pub const CONFIGMAPS_OUTSIDE_ANNOTATION: &str = "mlflow-chart.io/configmaps-outs
 
 /// The names a stream declares, in `annotation`, as existing outside it.
 pub fn declared(docs: &[Document], annotation: &str) -> Vec<String> {
-    let mut names: Vec<String> = docs
-        .iter()
-        .filter_map(|d| {
+    // The objects themselves and the items of a `kind: List` (`render -o json`).
+    let objects = docs.iter().flat_map(|d| {
+        std::iter::once(&d.value).chain(
             d.value
-                .pointer("/metadata/annotations")
+                .get("items")
+                .and_then(serde_json::Value::as_array)
+                .into_iter()
+                .flatten(),
+        )
+    });
+    let mut names: Vec<String> = objects
+        .filter_map(|v| {
+            v.pointer("/metadata/annotations")
                 .and_then(|a| a.get(annotation))
         })
         .filter_map(|v| v.as_str())

@@ -176,3 +176,49 @@ fn one_object_store_at_a_time_and_credentials_as_for_minio() {
         r.stderr
     );
 }
+
+/// From the attack on the switch: the region is one SigV4 scope token (and an env value,
+/// where `$(VAR)` would expand), the gateway's access key likewise; values of a store that
+/// is off say so; `render -o json` validates like the YAML.
+#[test]
+fn region_keys_notes_and_json() {
+    for region in ["$(ROOT_SECRET_ACCESS_KEY)", "a/b", "eu west", "-x"] {
+        let mut a = VGW.to_vec();
+        let set = format!("s3.region={region}");
+        a.extend(["--set-literal", &set]);
+        let r = render(&a);
+        assert_ne!(r.code, 0, "{region}");
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr.contains("s3.region must be a region name"),
+            "{region}: {}",
+            r.stderr
+        );
+    }
+    for key in ["a", "ab/cd", "a b"] {
+        let mut a = VGW.to_vec();
+        let set = format!("versitygw.auth.accessKey={key}");
+        a.extend(["--set-literal", &set]);
+        let r = render(&a);
+        assert_ne!(r.code, 0, "{key}");
+        assert!(
+            r.stderr.contains("versitygw.auth.accessKey must be"),
+            "{key}: {}",
+            r.stderr
+        );
+    }
+    let r = render(&["--set", "versitygw.persistence.size=50Gi"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "versitygw.persistence has no effect while services.versitygw.enabled is false"
+        ),
+        "{}",
+        r.stderr
+    );
+    let mut a = VGW.to_vec();
+    a.extend(["-o", "json"]);
+    let r = render(&a);
+    let v = common::run(&["validate", "--strict", "-"], Some(r.stdout.as_bytes()));
+    assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+}

@@ -644,3 +644,51 @@ fn generated_secrets_survive_gitops_pruning() {
         );
     }
 }
+
+/// MLflow encrypts stored secrets (AI Gateway keys) under MLFLOW_CRYPTO_KEK_PASSPHRASE and
+/// otherwise uses a built-in passphrase every installation shares (mlflow/utils/crypto.py,
+/// DEFAULT_KEK_PASSPHRASE, 3.17.2): every MLflow server gets one of its own, generated once
+/// in the cluster or from a Secret, never rendered.
+#[test]
+fn mlflow_secrets_are_encrypted_with_a_passphrase_of_its_own() {
+    let kek = |args: &[&str]| -> Vec<Value> {
+        let r = render(args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(!r.stdout.contains("mlflow-default-kek-passphrase"));
+        let d = docs(&r.stdout);
+        let mut out = Vec::new();
+        for x in d.iter().filter(|x| x["kind"] == "Deployment") {
+            for c in x["spec"]["template"]["spec"]["containers"]
+                .as_array()
+                .unwrap()
+            {
+                if c["command"][0] == "mlflow" {
+                    let e = c["env"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|e| e["name"] == "MLFLOW_CRYPTO_KEK_PASSPHRASE")
+                        .unwrap_or_else(|| panic!("{} has no passphrase", x["metadata"]["name"]));
+                    assert!(e.get("value").is_none(), "never a literal");
+                    out.push(e["valueFrom"]["secretKeyRef"].clone());
+                }
+            }
+        }
+        out
+    };
+    let generated = kek(&["--set", "replicaCount=2"]);
+    assert_eq!(generated.len(), 2, "tracking and scheduler");
+    assert!(
+        generated
+            .iter()
+            .all(|r| r["name"] == "mlflow-crypto" && r["key"] == "kek-passphrase")
+    );
+    let r = render(&[]);
+    assert!(
+        r.stderr.contains("mlflow-crypto"),
+        "generated once: {}",
+        r.stderr
+    );
+    let given = kek(&["--set", "MLFlow.crypto.existingSecret=team-kek"]);
+    assert!(given.iter().all(|r| r["name"] == "team-kek"));
+}

@@ -186,6 +186,33 @@ pub(crate) fn gc_command(values: &Values, s3: &S3, acc: &mut Acc) -> Option<Vec<
     Some(cmd)
 }
 
+/// MLflow encrypts the secrets it stores (AI Gateway API keys) under a key derived from
+/// MLFLOW_CRYPTO_KEK_PASSPHRASE, and without it uses a built-in passphrase that every
+/// installation shares (mlflow/utils/crypto.py, DEFAULT_KEK_PASSPHRASE, at 3.17.2): the
+/// chart gives every MLflow server its own, generated once in the cluster or from a Secret,
+/// never rendered.
+pub(crate) fn kek_passphrase(values: &Values, names: &Names, acc: &mut Acc) -> Value {
+    let refs = super::credentials::resolve(
+        &super::credentials::CredentialSet {
+            base: "MLFlow.crypto",
+            what: "MLflow's key-encryption passphrase",
+            existing_secret: values.mlflow.crypto.existing_secret.as_str(),
+            credentials: &[super::credentials::Credential {
+                key: "kek-passphrase",
+                value_key: "passphrase",
+                value: "",
+                length: 48,
+            }],
+            name: &names.crypto,
+            component: "tracking",
+        },
+        acc,
+    );
+    let r = refs.get("kek-passphrase").cloned();
+    r.map(|r| super::credentials::secret_env("MLFLOW_CRYPTO_KEK_PASSPHRASE", &r))
+        .unwrap_or(Value::Null)
+}
+
 /// The fewest MLflow replicas that run (for the PodDisruptionBudget: with one, a budget
 /// would block every node drain).
 pub(crate) fn replicas_min(values: &Values, acc: &mut Acc) -> i64 {

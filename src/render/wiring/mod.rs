@@ -527,7 +527,9 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
     let gc_command = mlflow::gc_command(values, &s3, &mut acc);
     credentials::no_collisions(&mut acc);
     let db_env = database::env(&db, trusted_ca.is_some());
-    let worker_env = object_store::env(db_env.clone(), &s3);
+    let kek = mlflow::kek_passphrase(values, &names, &mut acc);
+    let mut worker_env = object_store::env(db_env.clone(), &s3);
+    worker_env.push(kek);
     let mut mlflow_env = worker_env.clone();
     if scheduler_replicas > 0 {
         mlflow_env

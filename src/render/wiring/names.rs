@@ -19,6 +19,8 @@ pub struct Names {
     pub minio_headless: String,
     /// The Versity S3 Gateway (StatefulSet, Service, NetworkPolicy, credentials Secret).
     pub versitygw: String,
+    /// The Secret of MLflow's key-encryption passphrase.
+    pub crypto: String,
     pub s3: String,
     pub proxy: String,
     pub proxy_client: String,
@@ -178,6 +180,7 @@ pub(crate) fn build(values: &Values, release: &Release, acc: &mut Acc) -> Names 
         postgresql: suffixed_within(&full, "postgresql", 52),
         minio: suffixed_within(&full, "minio", 52),
         versitygw: suffixed_within(&full, "versitygw", 52),
+        crypto: s("crypto"),
         postgresql_headless: s("postgresql-hl"),
         postgresql_init: s("postgresql-init"),
         minio_headless: s("minio-hl"),

@@ -16,12 +16,39 @@ pub(crate) fn no_effect(values: &Values, acc: &mut Acc) {
     // A switched-off block whose other keys the user changed from their defaults.
     let now = serde_json::to_value(values).unwrap_or(Value::Null);
     if let Ok(defaults) = crate::values::defaults() {
-        for (block, on) in [
-            ("ingress", values.ingress.enabled),
-            ("autoscaling", values.autoscaling.enabled),
-            ("metrics", values.metrics.enabled),
-            ("oauth2Proxy", values.oauth2_proxy.enabled),
-            ("networkPolicy", values.network_policy.enabled),
+        for (block, on, switch) in [
+            ("ingress", values.ingress.enabled, "ingress.enabled"),
+            (
+                "autoscaling",
+                values.autoscaling.enabled,
+                "autoscaling.enabled",
+            ),
+            ("metrics", values.metrics.enabled, "metrics.enabled"),
+            (
+                "oauth2Proxy",
+                values.oauth2_proxy.enabled,
+                "oauth2Proxy.enabled",
+            ),
+            (
+                "networkPolicy",
+                values.network_policy.enabled,
+                "networkPolicy.enabled",
+            ),
+            (
+                "minio",
+                values.services.minio.enabled,
+                "services.minio.enabled",
+            ),
+            (
+                "versitygw",
+                values.services.versitygw.enabled,
+                "services.versitygw.enabled",
+            ),
+            (
+                "postgresql",
+                values.services.postgres.enabled,
+                "services.postgres.enabled",
+            ),
         ] {
             if on {
                 continue;
@@ -38,7 +65,7 @@ pub(crate) fn no_effect(values: &Values, acc: &mut Acc) {
                 .collect();
             if !changed.is_empty() {
                 acc.notes.push(format!(
-                    "{} {} no effect while {block}.enabled is false",
+                    "{} {} no effect while {switch} is false",
                     changed.join(", "),
                     if changed.len() == 1 { "has" } else { "have" }
                 ));

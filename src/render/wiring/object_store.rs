@@ -30,6 +30,21 @@ pub(crate) fn endpoint_port(url: &str) -> i64 {
 
 pub(crate) fn build(values: &Values, names: &Names, acc: &mut Acc) -> S3 {
     let bucket = values.mlflow.artifacts.bucket_name.clone();
+    // A region is one token of the SigV4 credential scope (split on '/'), and it is an env
+    // value, where Kubernetes would expand `$(VAR)`.
+    let region = &values.s3.region;
+    if !region.is_empty()
+        && !(region.len() <= 63
+            && region.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && region
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+    {
+        acc.errors.push(
+            "s3.region must be a region name like eu-central-1 (letters, digits, '-' and '_')"
+                .into(),
+        );
+    }
     acc.errors
         .extend(checks::bucket("MLFlow.artifacts.bucketName", &bucket));
     match (
@@ -54,6 +69,14 @@ pub(crate) const VERSITYGW_PORT: i64 = 7070;
 fn versitygw(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3 {
     ignored_external(values, "services.versitygw.enabled", acc);
     let auth = &values.versitygw.auth;
+    // SigV4 puts the access key id in the credential scope, split on '/'.
+    if !auth.access_key.is_empty()
+        && (auth.access_key.len() < 3
+            || auth.access_key.contains('/')
+            || auth.access_key.chars().any(char::is_whitespace))
+    {
+        acc.errors.push("versitygw.auth.accessKey must be at least 3 characters without '/' or spaces (it is part of every request's signature scope)".into());
+    }
     let secrets = credentials::resolve(
         &CredentialSet {
             base: "versitygw.auth",
