@@ -33,13 +33,12 @@ pub(crate) fn build(values: &Values, names: &Names, acc: &mut Acc) -> S3 {
     // A region is one token of the SigV4 credential scope (split on '/'), and it is an env
     // value, where Kubernetes would expand `$(VAR)`.
     let region = &values.s3.region;
-    if !region.is_empty()
-        && !(region.len() <= 63
-            && region.starts_with(|c: char| c.is_ascii_alphanumeric())
-            && region
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-    {
+    let region_ok = region.len() <= 63
+        && region.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && region
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !region.is_empty() && !region_ok {
         acc.errors.push(
             "s3.region must be a region name like eu-central-1 (letters, digits, '-' and '_')"
                 .into(),
