@@ -79,6 +79,7 @@ def main() -> int:
     ap.add_argument("--artifacts-destination", required=True)
     ap.add_argument("--older-than", default="")
     ap.add_argument("--jobs", action="store_true")
+    ap.add_argument("--all-workspaces", action="store_true")
     ap.add_argument("--port", default="5000")
     args = ap.parse_args()
     found = blockers(os.environ["MLFLOW_BACKEND_STORE_URI"], args.older_than)
@@ -92,12 +93,16 @@ def main() -> int:
     # An --artifacts-only server refuses a backend store URI, which the pod's env carries.
     server_env = {k: v for k, v in os.environ.items() if k != "MLFLOW_BACKEND_STORE_URI"}
     server_env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
-    server = subprocess.Popen(
-        ["mlflow", "server", "--artifacts-only", "--serve-artifacts",
-         "--artifacts-destination", args.artifacts_destination,
-         "--host", "127.0.0.1", "--port", args.port, "--workers", "1"],
-        env=server_env,
-    )
+    server_cmd = ["mlflow", "server", "--artifacts-only", "--serve-artifacts",
+                  "--artifacts-destination", args.artifacts_destination,
+                  "--host", "127.0.0.1", "--port", args.port, "--workers", "1"]
+    if args.all_workspaces:
+        # Workspace artifact paths (workspaces/<name>/…) are served only in workspaces mode,
+        # which an --artifacts-only server enables with a workspace store: the database
+        # (mlflow/cli/__init__.py, `server`, 3.17.2).
+        server_cmd += ["--enable-workspaces", "--workspace-store-uri",
+                       os.environ["MLFLOW_BACKEND_STORE_URI"]]
+    server = subprocess.Popen(server_cmd, env=server_env)
     try:
         deadline = time.time() + 180
         while True:
@@ -120,6 +125,8 @@ def main() -> int:
             cmd += ["--older-than", args.older_than]
         if args.jobs:
             cmd.append("--jobs")
+        if args.all_workspaces:
+            cmd.append("--all-workspaces")
         print("mlflow-chart: running mlflow gc"
               + (f" --older-than {args.older_than}" if args.older_than else "")
               + (" --jobs" if args.jobs else ""), flush=True)

@@ -1003,6 +1003,9 @@ pub struct Mlflow {
     /// Garbage collection of deleted runs: a CronJob running `mlflow gc`.
     #[serde(default)]
     pub gc: MlflowGc,
+    /// MLflow's workspaces (logical isolation of experiments, registered models and prompts).
+    #[serde(default)]
+    pub workspaces: MlflowWorkspaces,
     /// The key-encryption passphrase of MLflow's secrets (AI Gateway API keys).
     #[serde(default)]
     pub crypto: MlflowCrypto,
@@ -1017,6 +1020,14 @@ pub struct Mlflow {
 #[schemars(inline, extend("additionalProperties" = false))]
 pub struct MlflowMigration {
     /// run `mlflow db upgrade` (serialised by a PostgreSQL advisory lock) in an init container before the server starts.
+    pub enabled: bool,
+}
+
+/// `MLFlow.workspaces`
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct MlflowWorkspaces {
+    /// run MLflow with --enable-workspaces (the database holds the workspaces; existing objects are in the default one); gc then collects in every workspace.
     pub enabled: bool,
 }
 

@@ -58,7 +58,8 @@ SCENARIOS = {
         "set": ["ingress.enabled=true,ingress.hosts[0].host=mlflow.example.org,"
                 "ingress.tls[0].hosts[0]=mlflow.example.org,ingress.tls[0].secretName=tls",
                 "metrics.enabled=true",
-                "MLFlow.gc.enabled=true,MLFlow.gc.olderThan=1d"],
+                "MLFlow.gc.enabled=true,MLFlow.gc.olderThan=1d",
+                "MLFlow.workspaces.enabled=true"],
         "gc": "1d",
         "cutover": True,
         "browser_host": "mlflow.example.org",
@@ -76,6 +77,9 @@ SCENARIOS = {
     "versitygw": {
         "values": "tests/scenarios/versitygw.yaml",
         "fixtures": {},
+        # gc without workspaces here (in-release runs it in workspaces mode)
+        "set": ["MLFlow.gc.enabled=true,MLFlow.gc.olderThan=1d"],
+        "gc": "1d",
     },
     # External S3 through s3.secret.
     "external-s3": {

@@ -95,6 +95,11 @@ pub(crate) fn args(
     if !origins.is_empty() {
         args.extend(["--cors-allowed-origins".to_string(), origins.join(",")]);
     }
+    // Workspaces mode (mlflow/cli/__init__.py, `server --enable-workspaces`, 3.17.2): the
+    // workspace store defaults to the backend store.
+    if m.workspaces.enabled {
+        args.push("--enable-workspaces".into());
+    }
     if values.metrics.enabled {
         args.extend([
             "--expose-prometheus".to_string(),
@@ -182,6 +187,9 @@ pub(crate) fn gc_command(values: &Values, s3: &S3, acc: &mut Acc) -> Option<Vec<
     }
     if gc.jobs {
         cmd.push("--jobs".into());
+    }
+    if values.mlflow.workspaces.enabled {
+        cmd.push("--all-workspaces".into());
     }
     Some(cmd)
 }
