@@ -41,32 +41,33 @@ def blockers(uri: str, older_than: str) -> list:
 
     limit = threshold_ms(older_than) if older_than else None
     engine = sqlalchemy.create_engine(uri, poolclass=sqlalchemy.pool.NullPool)
-    found = []
-    with engine.connect() as conn:
-        rows = conn.execute(sqlalchemy.text(
-            "SELECT e.experiment_id, r.run_uuid, r.lifecycle_stage, r.deleted_time "
-            "FROM experiments e JOIN runs r ON r.experiment_id = e.experiment_id "
+
+    def in_collected_experiments(table, id_col, time_col):
+        """(experiment, id, stage, time) of a table's rows in the experiments gc collects."""
+        return conn.execute(sqlalchemy.text(
+            f"SELECT e.experiment_id, x.{id_col}, x.lifecycle_stage, x.{time_col} "
+            f"FROM experiments e JOIN {table} x ON x.experiment_id = e.experiment_id "
             "WHERE e.lifecycle_stage = 'deleted' "
             "AND (:limit IS NULL OR e.last_update_time < :limit)"), {"limit": limit}).fetchall()
-    for exp, run, stage, deleted_time in rows:
+
+    with engine.connect() as conn:
+        runs = in_collected_experiments("runs", "run_uuid", "deleted_time")
+        # Logged models go with their experiment too (an ORM cascade), without their
+        # artifacts, unless gc collects them itself: deleted, and older than the age.
+        models = in_collected_experiments("logged_models", "model_id", "last_updated_timestamp_ms")
+    young = lambda t: limit is not None and (t is None or t > limit)
+    found = []
+    for exp, run, stage, deleted_time in runs:
         if stage == "active":
             found.append(f"experiment {exp} is deleted but its run {run} is active (restored?): "
                          "gc would delete the run's rows and leave its artifacts. Restore the "
                          f"experiment (mlflow experiments restore --experiment-id {exp}) or delete the run")
-        elif limit is not None and (deleted_time is None or deleted_time > limit):
+        elif young(deleted_time):
             found.append(f"experiment {exp} is old enough to collect, but its run {run} was "
                          f"deleted less than {older_than} ago: gc would stop with an error; "
                          "it is collected once the run is old enough")
-    # Logged models go with their experiment too (an ORM cascade), without their
-    # artifacts, unless gc collects them itself: deleted, and older than the age.
-    with engine.connect() as conn:
-        models = conn.execute(sqlalchemy.text(
-            "SELECT e.experiment_id, m.model_id, m.lifecycle_stage, m.last_updated_timestamp_ms "
-            "FROM experiments e JOIN logged_models m ON m.experiment_id = e.experiment_id "
-            "WHERE e.lifecycle_stage = 'deleted' "
-            "AND (:limit IS NULL OR e.last_update_time < :limit)"), {"limit": limit}).fetchall()
     for exp, model, stage, updated in models:
-        if stage != "deleted" or (limit is not None and (updated is None or updated > limit)):
+        if stage != "deleted" or young(updated):
             found.append(f"experiment {exp} is deleted but its logged model {model} is "
                          f"{'active' if stage != 'deleted' else 'deleted less than ' + older_than + ' ago'}: "
                          "gc would delete the model's rows with the experiment and leave its artifacts. "

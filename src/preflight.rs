@@ -441,14 +441,13 @@ fn defaulted(d: &Document) -> Document {
 /// The claims a StatefulSet's pods use: `<template>-<name>-<ordinal>` for each volume claim
 /// template and each replica (StatefulSet controller, getPersistentVolumeClaimName).
 fn claims(d: &Document) -> Vec<String> {
-    let replicas = at(d, "/spec/replicas").as_u64().unwrap_or(1);
-    let start = at(d, "/spec/ordinals/start").as_u64().unwrap_or(0);
+    let pods = pods(d);
     at(d, "/spec/volumeClaimTemplates")
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|t| t.pointer("/metadata/name").and_then(Value::as_str))
-        .flat_map(|t| (start..start + replicas).map(move |i| format!("{t}-{}-{i}", d.name())))
+        .flat_map(|t| pods.iter().map(move |p| format!("{t}-{p}")))
         .collect()
 }
 
@@ -461,7 +460,6 @@ fn pods(d: &Document) -> Vec<String> {
         .collect()
 }
 
-/// Whether the only change of the volume claim templates is larger storage requests.
 /// What the changed volume claim templates need: claims of the same template name that
 /// shrink or change class, access modes or volume mode need their data copied; larger
 /// ones need the claims grown first; new templates and label changes need neither.

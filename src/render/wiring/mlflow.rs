@@ -240,6 +240,45 @@ pub(crate) fn replicas_min(values: &Values, acc: &mut Acc) -> i64 {
     a.min_replicas
 }
 
+/// (template name, values key prefix, pod context, container context) of one component.
+type ComponentContexts<'a> = (
+    &'static str,
+    &'static str,
+    &'a Map<String, Value>,
+    &'a Map<String, Value>,
+);
+
+/// Each component's pod and container security contexts in the values: one table for
+/// the merge in [`security`] and for the OpenShift check.
+fn component_contexts(values: &Values) -> [ComponentContexts<'_>; 4] {
+    [
+        (
+            "mlflow",
+            "",
+            &values.pod_security_context,
+            &values.security_context,
+        ),
+        (
+            "postgresql",
+            "postgresql.",
+            &values.postgresql.pod_security_context,
+            &values.postgresql.security_context,
+        ),
+        (
+            "minio",
+            "minio.",
+            &values.minio.pod_security_context,
+            &values.minio.security_context,
+        ),
+        (
+            "versitygw",
+            "versitygw.",
+            &values.versitygw.pod_security_context,
+            &values.versitygw.security_context,
+        ),
+    ]
+}
+
 /// Restricted security contexts: the chart's defaults (without fixed IDs under
 /// `openshift`), and each component's with its `podSecurityContext`/`securityContext`
 /// merged over them.
@@ -263,18 +302,17 @@ pub(crate) fn security(values: &Values) -> Value {
         crate::values::coalesce(&mut m, over.clone());
         Value::Object(m)
     };
-    json!({
-        "mlflowPod": merged(&pod, &values.pod_security_context),
-        "mlflowContainer": merged(&container, &values.security_context),
-        "postgresqlPod": merged(&pod, &values.postgresql.pod_security_context),
-        "postgresqlContainer": merged(&container, &values.postgresql.security_context),
-        "minioPod": merged(&pod, &values.minio.pod_security_context),
-        "minioContainer": merged(&container, &values.minio.security_context),
-        "versitygwPod": merged(&pod, &values.versitygw.pod_security_context),
-        "versitygwContainer": merged(&container, &values.versitygw.security_context),
-        "pod": pod,
-        "container": container,
-    })
+    let mut out = Map::new();
+    for (name, _, pod_values, container_values) in component_contexts(values) {
+        out.insert(format!("{name}Pod"), merged(&pod, pod_values));
+        out.insert(
+            format!("{name}Container"),
+            merged(&container, container_values),
+        );
+    }
+    out.insert("pod".into(), pod);
+    out.insert("container".into(), container);
+    Value::Object(out)
 }
 
 /// Under `openshift`, the restricted-v2 SCC assigns user, group and fsGroup from the
@@ -286,34 +324,11 @@ pub(crate) fn openshift_conflicts(values: &Values, acc: &mut Acc) {
     if !values.openshift {
         return;
     }
-    let mut contexts: Vec<(String, &Map<String, Value>)> = vec![
-        ("podSecurityContext".into(), &values.pod_security_context),
-        ("securityContext".into(), &values.security_context),
-        (
-            "postgresql.podSecurityContext".into(),
-            &values.postgresql.pod_security_context,
-        ),
-        (
-            "postgresql.securityContext".into(),
-            &values.postgresql.security_context,
-        ),
-        (
-            "minio.podSecurityContext".into(),
-            &values.minio.pod_security_context,
-        ),
-        (
-            "minio.securityContext".into(),
-            &values.minio.security_context,
-        ),
-        (
-            "versitygw.podSecurityContext".into(),
-            &values.versitygw.pod_security_context,
-        ),
-        (
-            "versitygw.securityContext".into(),
-            &values.versitygw.security_context,
-        ),
-    ];
+    let mut contexts: Vec<(String, &Map<String, Value>)> = Vec::new();
+    for (_, prefix, pod, container) in component_contexts(values) {
+        contexts.push((format!("{prefix}podSecurityContext"), pod));
+        contexts.push((format!("{prefix}securityContext"), container));
+    }
     for (key, list) in [
         ("extraContainers", &values.extra_containers),
         ("extraInitContainers", &values.extra_init_containers),

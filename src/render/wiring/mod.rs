@@ -77,9 +77,9 @@ pub struct Wiring {
     pub secrets_outside: Vec<String>,
     /// The fewest MLflow replicas that run (autoscaling.minReplicas or replicaCount).
     pub replicas_min: i64,
-    /// The scheduler Deployment's `mlflow server` arguments, when more than one tracking
-    /// replica may run (MLflow's periodic tasks then run there only).
-    pub scheduler_args: Option<Vec<String>>,
+    /// The scheduler Deployment's `mlflow server` arguments (it is always rendered; see
+    /// `scheduler_replicas`).
+    pub scheduler_args: Vec<String>,
     /// Environment of the scheduler: the workers' and extraEnv.
     pub scheduler_env: Vec<Value>,
     /// The MLflow pod's extension points (extraEnv, extraVolumes, extraContainers, …).
@@ -523,7 +523,7 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
     // Always rendered (0 replicas when the tracking pods run the tasks themselves), so a
     // scale-down never leaves a scheduler behind beside them.
     let scheduler_replicas = i64::from(mlflow::needs_scheduler(values));
-    let scheduler_args = Some(mlflow::scheduler_args(&mlflow_args));
+    let scheduler_args = mlflow::scheduler_args(&mlflow_args);
     let gc_command = mlflow::gc_command(values, &s3, &mut acc);
     credentials::no_collisions(&mut acc);
     let db_env = database::env(&db, trusted_ca.is_some());
