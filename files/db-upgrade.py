@@ -1,12 +1,15 @@
 """Brings the MLflow database schema to this image's version before the server starts.
 
-Holds a PostgreSQL advisory lock while it works, so replicas starting together never
-migrate concurrently: the first one migrates, the others wait and then find nothing to do.
+Holds a database lock while it works (PostgreSQL's pg_advisory_lock, MySQL's GET_LOCK),
+so replicas starting together never migrate concurrently: the first one migrates, the
+others wait and then find nothing to do.
 A fresh database is initialised; an existing one is upgraded with `mlflow db upgrade`.
 A database that a newer MLflow already upgraded (a rollback of the image) is refused with
 what to do instead: MLflow ships no downgrade path, and `mlflow db upgrade` would fail on
 the revision it cannot locate (alembic's traceback, a crash loop).
-The password comes from PGPASSWORD (libpq), never from the URI.
+The password comes from PGPASSWORD (libpq), or for MySQL from the launcher
+(with-db-password.py); `mlflow db upgrade` gets the URI through its environment, never an
+argument.
 """
 import os
 import subprocess
@@ -56,11 +59,23 @@ def unknown_revision(conn):
     return None
 
 
+# `mlflow db upgrade URL`, with the URL read from the environment in the child (so it is
+# not in the process's arguments).
+UPGRADE = ("import os, sys; from mlflow.db import upgrade; "
+           "sys.exit(upgrade.main([os.environ['MLFLOW_BACKEND_STORE_URI']], standalone_mode=True))")
+
+
 def main() -> int:
     uri = os.environ["MLFLOW_BACKEND_STORE_URI"]
     engine = sqlalchemy.create_engine(uri, poolclass=sqlalchemy.pool.NullPool)
+    mysql = engine.dialect.name == "mysql"
     with engine.connect() as conn:
-        conn.execute(sqlalchemy.text("SELECT pg_advisory_lock(:k)"), {"k": LOCK_KEY})
+        if mysql:
+            # A session lock, waited for without a timeout (-1); released below or when the
+            # session ends.
+            conn.execute(sqlalchemy.text("SELECT GET_LOCK(:k, -1)"), {"k": f"mlflow-chart-{LOCK_KEY}"})
+        else:
+            conn.execute(sqlalchemy.text("SELECT pg_advisory_lock(:k)"), {"k": LOCK_KEY})
         try:
             tables = sqlalchemy.inspect(conn).get_table_names()
             if "alembic_version" in tables:
@@ -70,14 +85,17 @@ def main() -> int:
                           file=sys.stderr, flush=True)
                     return 3
                 print("upgrading the MLflow schema (mlflow db upgrade)", flush=True)
-                return subprocess.call(["mlflow", "db", "upgrade", uri])
+                return subprocess.call([sys.executable, "-c", UPGRADE])
             print("initialising a fresh MLflow database", flush=True)
             from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
 
             SqlAlchemyStore(uri, "mlflow-artifacts:/")
             return 0
         finally:
-            conn.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
+            if mysql:
+                conn.execute(sqlalchemy.text("SELECT RELEASE_LOCK(:k)"), {"k": f"mlflow-chart-{LOCK_KEY}"})
+            else:
+                conn.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
 
 
 if __name__ == "__main__":

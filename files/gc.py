@@ -101,8 +101,8 @@ def main() -> int:
         # Workspace artifact paths (workspaces/<name>/…) are served only in workspaces mode,
         # which an --artifacts-only server enables with a workspace store: the database
         # (mlflow/cli/__init__.py, `server`, 3.17.2).
-        server_cmd += ["--enable-workspaces", "--workspace-store-uri",
-                       os.environ["MLFLOW_BACKEND_STORE_URI"]]
+        server_cmd.append("--enable-workspaces")
+        server_env["MLFLOW_WORKSPACE_STORE_URI"] = os.environ["MLFLOW_BACKEND_STORE_URI"]
     server = subprocess.Popen(server_cmd, env=server_env)
     try:
         deadline = time.time() + 180
@@ -121,7 +121,11 @@ def main() -> int:
                       file=sys.stderr, flush=True)
                 return 1
             time.sleep(1)
-        cmd = ["mlflow", "gc", "--backend-store-uri", os.environ["MLFLOW_BACKEND_STORE_URI"]]
+        # `mlflow gc --backend-store-uri URI`, the URI read from the environment in the child
+        # (never an argument: with MySQL it holds the password).
+        cmd = [sys.executable, "-c",
+               "import os, sys; from mlflow.cli import cli; "
+               "cli(['gc', '--backend-store-uri', os.environ['MLFLOW_BACKEND_STORE_URI']] + sys.argv[1:])"]
         if args.older_than:
             cmd += ["--older-than", args.older_than]
         if args.jobs:

@@ -275,6 +275,12 @@ pub struct Values {
     pub external_database: ExternalDatabase,
     /// An external S3 endpoint, used when services.minio.enabled is false.
     pub s3: S3,
+    /// Azure Blob Storage as the artifact store (instead of S3).
+    #[serde(rename = "azureBlob", default)]
+    pub azure_blob: AzureBlob,
+    /// Google Cloud Storage as the artifact store (instead of S3).
+    #[serde(default)]
+    pub gcs: Gcs,
     /// The PostgreSQL the release deploys.
     pub postgresql: Postgresql,
     /// The MinIO the release deploys.
@@ -310,6 +316,9 @@ pub struct Values {
     pub service: Service,
     /// The MLflow Ingress.
     pub ingress: Ingress,
+    /// A Gateway API HTTPRoute (gateway.networking.k8s.io/v1) to MLflow, beside or instead of the Ingress.
+    #[serde(rename = "httpRoute", default)]
+    pub http_route: HttpRoute,
     /// resources of the MLflow container.
     #[serde(default)]
     pub resources: Resources,
@@ -412,7 +421,7 @@ pub struct NetworkPolicy {
     /// where MLflow may reach an external database; empty = any address on its port.
     #[serde(rename = "externalDatabaseTo")]
     pub external_database_to: Vec<Map<String, Value>>,
-    /// where MLflow may reach an external S3 endpoint; empty = any address on its port.
+    /// where MLflow may reach an external object store (S3, Azure Blob, GCS); empty = any address on its port (443 for Azure Blob and GCS).
     #[serde(rename = "externalS3To")]
     pub external_s3_to: Vec<Map<String, Value>>,
     /// where the secret generator may reach the Kubernetes API server (e.g. [{ipBlock: {cidr: 10.0.0.1/32}}]); empty = any address on 443 and 6443.
@@ -498,6 +507,35 @@ pub struct Ingress {
     pub hosts: Vec<IngressHost>,
     /// TLS entries: hosts and secretName.
     pub tls: Vec<IngressTls>,
+}
+
+/// `httpRoute`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct HttpRoute {
+    /// render the HTTPRoute when the cluster serves gateway.networking.k8s.io/v1 (pass --api-versions gateway.networking.k8s.io/v1 to render).
+    pub enabled: bool,
+    /// annotations of the HTTPRoute.
+    pub annotations: BTreeMap<String, String>,
+    /// the Gateways (and listeners) it attaches to: Gateway API ParentReference objects, e.g. {name: public, namespace: gateways, sectionName: https}.
+    #[serde(rename = "parentRefs")]
+    pub parent_refs: Vec<Map<String, Value>>,
+    /// host names it serves; like ingress hosts they become MLflow's allowed hosts and CORS origins and the proxy's callback.
+    pub hostnames: Vec<String>,
+    /// the listeners terminate TLS, so the hosts are served over https (the proxy's callback, secure cookies, origins).
+    pub tls: bool,
+}
+
+impl Default for HttpRoute {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            annotations: BTreeMap::new(),
+            parent_refs: Vec::new(),
+            hostnames: Vec::new(),
+            tls: true,
+        }
+    }
 }
 
 /// `ingress.tls[]`
@@ -938,6 +976,53 @@ pub struct ExternalDatabase {
     pub existing_secret_password_key: String,
     /// libpq sslmode (e.g. require, verify-full); empty = libpq default.
     pub sslmode: ExternalDatabaseSslmode,
+    /// the database: postgresql, or mysql (MySQL or MariaDB through PyMySQL, the driver in MLflow's image; port 5432 then means MySQL's 3306).
+    #[serde(rename = "type", default)]
+    pub kind: DatabaseKind,
+}
+
+/// `azureBlob`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct AzureBlob {
+    /// keep artifacts in an Azure Blob container (wasbs://), proxied by MLflow; needs services.minio.enabled=false.
+    pub enabled: bool,
+    /// the storage account's name (3-24 lowercase letters and digits).
+    #[serde(rename = "storageAccount")]
+    pub storage_account: String,
+    /// the blob container (3-63 lowercase letters, digits and single hyphens).
+    pub container: String,
+    /// a path prefix inside the container; empty = its root.
+    pub path: String,
+    /// the cloud's blob endpoint suffix: blob.core.windows.net, blob.core.chinacloudapi.cn or blob.core.usgovcloudapi.net.
+    #[serde(rename = "endpointSuffix")]
+    pub endpoint_suffix: AzureEndpointSuffix,
+    /// Secret holding a connection string or an account key; empty = workload identity (the pods get the label azure.workload.identity/use; annotate serviceAccount with azure.workload.identity/client-id).
+    #[serde(rename = "existingSecret")]
+    pub existing_secret: K8sName,
+    /// key of the credential in that Secret.
+    #[serde(rename = "existingSecretKey")]
+    pub existing_secret_key: String,
+    /// what that key holds: connectionString (AZURE_STORAGE_CONNECTION_STRING) or accessKey (AZURE_STORAGE_ACCESS_KEY).
+    pub credential: AzureCredential,
+}
+
+/// `gcs`
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct Gcs {
+    /// keep artifacts in a Google Cloud Storage bucket (gs://), proxied by MLflow; needs services.minio.enabled=false.
+    pub enabled: bool,
+    /// the bucket's name.
+    pub bucket: String,
+    /// a path prefix inside the bucket; empty = its root.
+    pub path: String,
+    /// Secret holding a service account key file (mounted, GOOGLE_APPLICATION_CREDENTIALS); empty = workload identity (annotate serviceAccount with iam.gke.io/gcp-service-account).
+    #[serde(rename = "existingSecret")]
+    pub existing_secret: K8sName,
+    /// key of the key file in that Secret.
+    #[serde(rename = "existingSecretKey")]
+    pub existing_secret_key: String,
 }
 
 /// `services`
@@ -1147,6 +1232,79 @@ impl OAuth2ProxyProvider {
             Self::Oidc => "oidc",
         }
     }
+}
+
+impl Default for AzureBlob {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            storage_account: String::new(),
+            container: String::new(),
+            path: String::new(),
+            endpoint_suffix: AzureEndpointSuffix::Public,
+            existing_secret: K8sName::default(),
+            existing_secret_key: "connection-string".into(),
+            credential: AzureCredential::ConnectionString,
+        }
+    }
+}
+
+impl Default for Gcs {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            bucket: String::new(),
+            path: String::new(),
+            existing_secret: K8sName::default(),
+            existing_secret_key: "credentials.json".into(),
+        }
+    }
+}
+
+/// `externalDatabase.type`
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub enum DatabaseKind {
+    #[default]
+    #[serde(rename = "postgresql")]
+    Postgresql,
+    #[serde(rename = "mysql")]
+    Mysql,
+}
+
+/// `azureBlob.endpointSuffix`: the clouds MLflow's wasbs:// parser knows
+/// (mlflow/store/artifact/azure_blob_artifact_repo.py, parse_wasbs_uri, 3.17.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub enum AzureEndpointSuffix {
+    #[default]
+    #[serde(rename = "blob.core.windows.net")]
+    Public,
+    #[serde(rename = "blob.core.chinacloudapi.cn")]
+    China,
+    #[serde(rename = "blob.core.usgovcloudapi.net")]
+    UsGov,
+}
+
+impl AzureEndpointSuffix {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "blob.core.windows.net",
+            Self::China => "blob.core.chinacloudapi.cn",
+            Self::UsGov => "blob.core.usgovcloudapi.net",
+        }
+    }
+}
+
+/// `azureBlob.credential`
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline)]
+pub enum AzureCredential {
+    #[default]
+    #[serde(rename = "connectionString")]
+    ConnectionString,
+    #[serde(rename = "accessKey")]
+    AccessKey,
 }
 
 /// `externalDatabase.sslmode`

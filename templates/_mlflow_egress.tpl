@@ -26,3 +26,6 @@
       to: {{ values.networkPolicy.externalS3To }}
 {% endif %}
 {% endif %}
+{% for rule in w.s3.extra_egress %}
+    - {{ rule }}
+{% endfor %}

@@ -226,6 +226,33 @@ pub fn bucket(key: &str, name: &str) -> Vec<String> {
     out
 }
 
+/// Problems of a Google Cloud Storage bucket name (Google's rules: 3–63 characters, or up
+/// to 222 with dots and each dot-separated part at most 63; lowercase letters, digits, '-',
+/// '_' and '.'; starting and ending with a letter or digit; not an IPv4 address; not
+/// starting with "goog").
+pub fn gcs_bucket(key: &str, name: &str) -> Vec<String> {
+    let chars_ok = name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '-' | '_'));
+    let ends_ok = name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name.ends_with(|c: char| c.is_ascii_alphanumeric());
+    let len_ok = if name.contains('.') {
+        (3..=222).contains(&name.len()) && name.split('.').all(|p| !p.is_empty() && p.len() <= 63)
+    } else {
+        (3..=63).contains(&name.len())
+    };
+    let mut out = Vec::new();
+    if !chars_ok || !ends_ok || !len_ok {
+        out.push(format!("{key}: a GCS bucket name is 3–63 lowercase letters, digits, '-', '_' and '.' (up to 222 with dots, 63 between them), starting and ending with a letter or digit"));
+    }
+    if name.parse::<std::net::Ipv4Addr>().is_ok() || name.starts_with("goog") {
+        out.push(format!(
+            "{key}: a GCS bucket name must not look like an IP address or start with \"goog\""
+        ));
+    }
+    out
+}
+
 /// An age `mlflow gc --older-than` parses: days, hours, minutes and seconds in that order,
 /// each a decimal number (its regex in mlflow/cli/__init__.py, `gc`, at 3.17.2, which also
 /// lets "1.2.3d" through to a float() that fails: refused here), or empty for none.
@@ -255,6 +282,33 @@ pub fn older_than(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gcs_bucket_names() {
+        for ok in [
+            "abc",
+            "my_bucket-1",
+            "a.b.c",
+            &format!("{}.{}", "a".repeat(63), "b".repeat(63)),
+        ] {
+            assert!(gcs_bucket("k", ok).is_empty(), "{ok}");
+        }
+        for bad in [
+            "ab",
+            "-abc",
+            "abc-",
+            "Abc",
+            "a bc",
+            "goog-x",
+            "10.1.2.3",
+            "a..b",
+            &"a".repeat(64),
+            &format!("{}.b", "a".repeat(64)),
+            &"a.".repeat(112),
+        ] {
+            assert!(!gcs_bucket("k", bad).is_empty(), "{bad}");
+        }
+    }
 
     #[test]
     fn ages() {

@@ -86,11 +86,21 @@ fn output_templates(env: &Environment<'_>) -> Vec<String> {
 
 /// Renders every template against the typed values.
 pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result<Output, Failure> {
-    let mut wiring = wiring::build(values, release)?;
+    // Helm's --api-versions takes a group/version or a group/version/Kind.
+    let gateway_api = caps.api_versions.iter().any(|a| {
+        a == "gateway.networking.k8s.io/v1" || a == "gateway.networking.k8s.io/v1/HTTPRoute"
+    });
+    let mut wiring = wiring::build(values, release, gateway_api)?;
     let mut env = env();
     let (v1, r1) = (values.clone(), release.clone());
     env.add_function("labels", move |component: String| {
         JValue::from(Serde(wiring::labels(&v1, &r1, &component)))
+    });
+    let (v3, r3) = (values.clone(), release.clone());
+    env.add_function("pod_labels", move |component: String| {
+        let mut labels = wiring::labels(&v3, &r3, &component);
+        labels.extend(wiring::object_store::workload_identity_labels(&v3));
+        JValue::from(Serde(labels))
     });
     let (v2, r2) = (values.clone(), release.clone());
     env.add_function("selector", move |component: String| {
@@ -121,6 +131,7 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
             "gc": include_str!("../../files/gc.py"),
             "createBucket": include_str!("../../files/create-bucket.py"),
             "dbUpgrade": include_str!("../../files/db-upgrade.py"),
+            "withDbPassword": include_str!("../../files/with-db-password.py"),
             "postgresInit": include_str!("../../files/postgres-init.sh"),
             "postgresGuard": include_str!("../../files/postgres-guard.sh"),
             "metricsExporter": include_str!("../../files/metrics-exporter.py"),

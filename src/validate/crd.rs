@@ -8,6 +8,7 @@ use crate::locate::KeyPath;
 use crate::parse::Document;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use super::typed::TypedProblem;
 
@@ -16,17 +17,38 @@ use super::typed::TypedProblem;
 #[derive(Debug, Default, Clone)]
 pub struct Schemas(HashMap<(String, String), Option<Value>>);
 
+/// The CustomResourceDefinitions the binary carries, for the custom resources the chart
+/// renders: the Gateway API's HTTPRoute (crds/, gateway-api v1.6.1, standard channel).
+/// Parsed on first use.
+pub fn bundled() -> &'static Schemas {
+    static BUNDLED: OnceLock<Schemas> = OnceLock::new();
+    BUNDLED.get_or_init(|| {
+        let crd: Value = serde_saphyr::from_str(include_str!(
+            "../../crds/gateway.networking.k8s.io_httproutes.yaml"
+        ))
+        .unwrap_or(Value::Null);
+        Schemas::from_values([&crd])
+    })
+}
+
 impl Schemas {
     /// The schemas of every CustomResourceDefinition among `docs`.
     pub fn from_docs(docs: &[Document]) -> Schemas {
+        Schemas::from_values(docs.iter().map(|d| &d.value))
+    }
+
+    /// The schemas of every CustomResourceDefinition among `objects`.
+    pub fn from_values<'a>(objects: impl IntoIterator<Item = &'a Value>) -> Schemas {
         let mut out = Schemas::default();
-        for d in docs {
-            if d.kind() != "CustomResourceDefinition"
-                || !d.api_version().starts_with("apiextensions.k8s.io/")
+        for d in objects {
+            if d["kind"] != "CustomResourceDefinition"
+                || !d["apiVersion"]
+                    .as_str()
+                    .is_some_and(|a| a.starts_with("apiextensions.k8s.io/"))
             {
                 continue;
             }
-            let spec = &d.value["spec"];
+            let spec = &d["spec"];
             let (Some(group), Some(kind)) = (
                 spec["group"].as_str(),
                 spec.pointer("/names/kind").and_then(Value::as_str),

@@ -243,7 +243,16 @@ pub fn validate(
     let expanded = expand_lists(docs);
     let docs = expanded.as_slice();
     // Custom resources are checked against the CRDs in the stream and those given.
-    let mut crds = known.crds.clone();
+    // The bundled CRDs (the Gateway API's) first: those in the stream and given win.
+    let mut crds = if docs
+        .iter()
+        .any(|d| d.api_version().starts_with("gateway.networking.k8s.io/"))
+    {
+        crd::bundled().clone()
+    } else {
+        crd::Schemas::default()
+    };
+    crds.extend(known.crds.clone());
     crds.extend(crd::Schemas::from_docs(docs));
     let mut records = Vec::new();
     let mut report = Report::default();

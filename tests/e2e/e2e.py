@@ -161,22 +161,64 @@ def expand(s, env):
     return re.sub(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)", lambda m: env.get(m.group(1), m.group(0)), s)
 
 
-def main():
+def log_and_read_back(uri, work, scenario):
+    """With the real MLflow client against `uri`: creates an experiment, logs a param, a
+    metric and an artifact, reads them back and downloads the artifact through MLflow's
+    artifact proxy. Returns (experiment id, run id, the artifact's local path)."""
+    import mlflow
+    from mlflow.tracking import MlflowClient
+
+    mlflow.set_tracking_uri(uri)
+    exp_id = mlflow.create_experiment(f"e2e-{scenario}-{secrets.token_hex(4)}")
+    artifact = os.path.join(work, "model.txt")
+    payload = f"weights {secrets.token_hex(8)}\n"
+    with open(artifact, "w") as f:
+        f.write(payload)
+    with mlflow.start_run(experiment_id=exp_id) as run:
+        mlflow.log_param("alpha", "0.5")
+        mlflow.log_metric("loss", 0.25, step=1)
+        mlflow.log_artifact(artifact)
+    run_id = run.info.run_id
+    client = MlflowClient()
+    got = client.get_run(run_id)
+    assert got.data.params["alpha"] == "0.5", got.data.params
+    assert got.data.metrics["loss"] == 0.25, got.data.metrics
+    assert got.info.artifact_uri.startswith("mlflow-artifacts:/"), got.info.artifact_uri
+    listed = [a.path for a in client.list_artifacts(run_id)]
+    assert listed == ["model.txt"], listed
+    local = mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path="model.txt",
+                                                dst_path=os.path.join(work, "dl"))
+    assert open(local).read() == payload
+    return exp_id, run_id, artifact
+
+
+def parse_args(scenarios, foreign_env=("AWS_",)):
+    """--binary and --scenario; drops the caller's cloud credentials from the environment
+    (the client must work without any)."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
-    ap.add_argument("--scenario", required=True, choices=sorted(SCENARIOS))
+    ap.add_argument("--scenario", required=True, choices=sorted(scenarios))
     args = ap.parse_args()
-    sc = SCENARIOS[args.scenario]
     for k in list(os.environ):
-        if k.startswith("AWS_"):
+        if k.startswith(tuple(foreign_env)):
             del os.environ[k]
+    return args, scenarios[args.scenario]
 
+
+def render(binary, sc):
+    """The scenario's objects: its values file and --set arguments, release mlflow in
+    namespace mlflow."""
     rendered = subprocess.run(
-        [args.binary, "render", "mlflow", "-n", "mlflow", "-f", os.path.join(ROOT, sc["values"])]
+        [binary, "render", "mlflow", "-n", "mlflow", "-f", os.path.join(ROOT, sc["values"])]
         + [a for kv in sc.get("set", []) for a in ("--set", kv)],
         check=True, capture_output=True, text=True,
     ).stdout
-    docs = [d for d in yaml.safe_load_all(rendered) if d]
+    return [d for d in yaml.safe_load_all(rendered) if d]
+
+
+def main():
+    args, sc = parse_args(SCENARIOS)
+    docs = render(args.binary, sc)
     cluster = Cluster(docs, sc["fixtures"])
     log(f"rendered {len(docs)} objects")
 
@@ -421,26 +463,8 @@ def main():
         from mlflow.tracking import MlflowClient
 
         assert not [k for k in os.environ if k.startswith("AWS_")]
-        mlflow.set_tracking_uri(uri)
-        exp_id = mlflow.create_experiment(f"e2e-{args.scenario}-{secrets.token_hex(4)}")
-        artifact = os.path.join(work, "model.txt")
-        payload = f"weights {secrets.token_hex(8)}\n"
-        with open(artifact, "w") as f:
-            f.write(payload)
-        with mlflow.start_run(experiment_id=exp_id) as run:
-            mlflow.log_param("alpha", "0.5")
-            mlflow.log_metric("loss", 0.25, step=1)
-            mlflow.log_artifact(artifact)
-        run_id = run.info.run_id
+        exp_id, run_id, artifact = log_and_read_back(uri, work, args.scenario)
         client = MlflowClient()
-        got = client.get_run(run_id)
-        assert got.data.params["alpha"] == "0.5", got.data.params
-        assert got.data.metrics["loss"] == 0.25, got.data.metrics
-        listed = [a.path for a in client.list_artifacts(run_id)]
-        assert listed == ["model.txt"], listed
-        local = mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path="model.txt",
-                                                    dst_path=os.path.join(work, "dl"))
-        assert open(local).read() == payload
         bucket = re.search(r"s3://([^/ ]+)", " ".join(server["args"])).group(1)
         keys = [o["Key"] for o in s3_client(f"http://127.0.0.1:{s3_port}", "x", "x")
                 .list_objects_v2(Bucket=bucket).get("Contents", [])]

@@ -69,11 +69,30 @@ pub fn scenarios() -> Vec<(String, PathBuf)> {
     v
 }
 
+/// Renders a scenario; a line `# args: …` in it adds render flags (e.g. `--api-versions`).
 pub fn render_scenario(path: &Path) -> Run {
     let p = path.to_string_lossy().into_owned();
-    run(&["render", "mlflow", "-n", "mlflow", "-f", &p], None)
+    let text = std::fs::read_to_string(path).expect("scenario");
+    let extra: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("# args: "))
+        .flat_map(str::split_whitespace)
+        .collect();
+    let mut args = vec!["render", "mlflow", "-n", "mlflow", "-f", &p];
+    args.extend(extra);
+    run(&args, None)
 }
 
 pub fn golden_path(name: &str) -> PathBuf {
     root().join("tests/golden").join(format!("{name}.yaml"))
+}
+
+/// The documents of a successful render (null documents dropped).
+pub fn documents(r: &Run) -> Vec<serde_json::Value> {
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    serde_saphyr::from_multiple::<serde_json::Value>(&r.stdout)
+        .unwrap()
+        .into_iter()
+        .filter(|d| !d.is_null())
+        .collect()
 }

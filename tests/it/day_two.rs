@@ -158,7 +158,7 @@ fn gc_cronjob_is_wired_like_the_tracking_server() {
         cm["data"]["gc.py"]
             .as_str()
             .unwrap()
-            .contains("\"mlflow\", \"gc\"")
+            .contains("cli(['gc', '--backend-store-uri'")
     );
     assert!(
         pod["volumes"]

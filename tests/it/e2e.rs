@@ -1,12 +1,17 @@
-//! End-to-end: runs the rendered MLflow pod's real programs (PostgreSQL 15, an S3 server,
-//! `mlflow db upgrade`, `mlflow server`, the MLflow client) on loopback for three
-//! scenarios. The work is in tests/e2e/e2e.py; see its docstring for each step.
+//! End-to-end: runs the rendered MLflow pod's real programs (PostgreSQL 15 or MariaDB, an S3
+//! server, Azurite or a GCS emulator, the schema step, `mlflow server`, the MLflow client)
+//! on loopback. The work is in tests/e2e/e2e.py and tests/e2e/stores.py; see their
+//! docstrings for each step.
 
 use crate::common;
 
 use std::process::Command;
 
 fn e2e(scenario: &str) {
+    run("tests/e2e/e2e.py", scenario);
+}
+
+fn run(script: &str, scenario: &str) {
     let venv = std::env::var("MLFLOW_CHART_E2E_VENV")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| common::root().join(".venv-e2e"));
@@ -17,7 +22,7 @@ fn e2e(scenario: &str) {
         python.display()
     );
     let out = Command::new(python)
-        .arg(common::root().join("tests/e2e/e2e.py"))
+        .arg(common::root().join(script))
         .args([
             "--binary",
             env!("CARGO_BIN_EXE_mlflow-chart"),
@@ -56,4 +61,17 @@ fn external_s3_from_s3_secret() {
 #[test]
 fn in_release_versitygw_with_the_bucket_job_script() {
     e2e("versitygw");
+}
+
+/// MySQL through the rendered password launcher (MariaDB from Debian) and Azure Blob
+/// (Azurite): tests/e2e/stores.py.
+#[test]
+fn external_mysql_and_azure_blob() {
+    run("tests/e2e/stores.py", "mysql-azure");
+}
+
+/// MySQL and Google Cloud Storage with workload identity (gcp-storage-emulator).
+#[test]
+fn external_mysql_and_google_cloud_storage() {
+    run("tests/e2e/stores.py", "mysql-gcs");
 }

@@ -9,6 +9,7 @@ mod completions;
 mod day_two;
 mod e2e;
 mod extensions;
+mod gateway_api;
 mod golden;
 mod injection;
 mod object_store;

@@ -21,13 +21,7 @@ const VGW: [&str; 2] = [
 ];
 
 fn docs(extra: &[&str]) -> Vec<Value> {
-    let r = render(extra);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    serde_saphyr::from_multiple::<Value>(&r.stdout)
-        .unwrap()
-        .into_iter()
-        .filter(|d| !d.is_null())
-        .collect()
+    common::documents(&render(extra))
 }
 
 fn of<'a>(d: &'a [Value], kind: &str, component: &str) -> Vec<&'a Value> {
@@ -221,4 +215,314 @@ fn region_keys_notes_and_json() {
     let r = render(&a);
     let v = common::run(&["validate", "--strict", "-"], Some(r.stdout.as_bytes()));
     assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+}
+
+/// Every MLflow pod (tracking, scheduler, gc) and its main container.
+fn mlflow_pods(d: &[Value]) -> Vec<(&Value, &Value)> {
+    let mut out = Vec::new();
+    for (kind, component) in [
+        ("Deployment", "tracking"),
+        ("Deployment", "scheduler"),
+        ("CronJob", "gc"),
+    ] {
+        for o in of(d, kind, component) {
+            let pod = if kind == "CronJob" {
+                &o["spec"]["jobTemplate"]["spec"]["template"]
+            } else {
+                &o["spec"]["template"]
+            };
+            out.push((pod, &pod["spec"]["containers"][0]));
+        }
+    }
+    out
+}
+
+fn env_of<'a>(c: &'a Value, name: &str) -> Option<&'a Value> {
+    c["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == name)
+}
+
+fn problems(extra: &[&str]) -> String {
+    let r = render(extra);
+    assert_ne!(r.code, 0, "should be refused: {extra:?}");
+    assert!(r.stdout.is_empty(), "nothing on stdout when refused");
+    r.stderr
+}
+
+const AZURE: &str = "services.minio.enabled=false,azureBlob.enabled=true,azureBlob.storageAccount=acct01,azureBlob.container=mlflow-art";
+
+#[test]
+fn azure_blob_is_the_destination_with_its_credential_by_reference() {
+    let d = docs(&[
+        "--set",
+        AZURE,
+        "--set",
+        "azureBlob.path=team/a,azureBlob.existingSecret=az,azureBlob.credential=accessKey,azureBlob.existingSecretKey=key,MLFlow.gc.enabled=true",
+    ]);
+    let pods = mlflow_pods(&d);
+    assert_eq!(pods.len(), 3);
+    for (pod, c) in pods {
+        let text = c.to_string();
+        assert!(
+            text.contains("wasbs://mlflow-art@acct01.blob.core.windows.net/team/a"),
+            "{text}"
+        );
+        let key = env_of(c, "AZURE_STORAGE_ACCESS_KEY").expect("access key env");
+        assert_eq!(key["valueFrom"]["secretKeyRef"]["name"], "az");
+        assert_eq!(key["valueFrom"]["secretKeyRef"]["key"], "key");
+        assert!(env_of(c, "AZURE_STORAGE_CONNECTION_STRING").is_none());
+        assert!(env_of(c, "MLFLOW_S3_ENDPOINT_URL").is_none());
+        assert!(pod["metadata"]["labels"]["azure.workload.identity/use"].is_null());
+    }
+    // No MinIO, no bucket Job, no S3 Secret.
+    assert!(of(&d, "StatefulSet", "minio").is_empty());
+    assert!(of(&d, "Job", "bucket-init").is_empty());
+}
+
+#[test]
+fn azure_without_a_secret_uses_workload_identity_on_every_mlflow_pod() {
+    let d = docs(&["--set", AZURE, "--set", "MLFlow.gc.enabled=true"]);
+    for (pod, c) in mlflow_pods(&d) {
+        assert_eq!(
+            pod["metadata"]["labels"]["azure.workload.identity/use"],
+            "true"
+        );
+        assert!(env_of(c, "AZURE_STORAGE_CONNECTION_STRING").is_none());
+        assert!(env_of(c, "AZURE_STORAGE_ACCESS_KEY").is_none());
+    }
+    // Only the pods: selectors and other objects are unchanged.
+    let dep = of(&d, "Deployment", "tracking")[0];
+    assert!(dep["metadata"]["labels"]["azure.workload.identity/use"].is_null());
+    assert!(dep["spec"]["selector"]["matchLabels"]["azure.workload.identity/use"].is_null());
+}
+
+#[test]
+fn gcs_key_file_is_mounted_read_only_and_workload_identity_reaches_the_metadata_server() {
+    let g = "services.minio.enabled=false,gcs.enabled=true,gcs.bucket=acme_ml.artifacts,gcs.path=prod,MLFlow.gc.enabled=true";
+    let d = docs(&["--set", g, "--set", "gcs.existingSecret=gk"]);
+    for (pod, c) in mlflow_pods(&d) {
+        assert!(c.to_string().contains("gs://acme_ml.artifacts/prod"));
+        assert_eq!(
+            env_of(c, "GOOGLE_APPLICATION_CREDENTIALS").unwrap()["value"],
+            "/etc/mlflow-chart/gcs/credentials.json"
+        );
+        let mount = c["volumeMounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == "gcs-key")
+            .expect("key mount");
+        assert_eq!(mount["readOnly"], true);
+        let vol = pod["spec"]["volumes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == "gcs-key")
+            .expect("key volume");
+        assert_eq!(vol["secret"]["secretName"], "gk");
+    }
+    let metadata = |d: &[Value]| {
+        d.iter()
+            .filter(|x| x["kind"] == "NetworkPolicy")
+            .any(|x| x.to_string().contains("169.254.169.254/32"))
+    };
+    assert!(!metadata(&d), "a key file needs no metadata server");
+    let wi = docs(&["--set", g]);
+    assert!(metadata(&wi));
+    for (_, c) in mlflow_pods(&wi) {
+        assert!(env_of(c, "GOOGLE_APPLICATION_CREDENTIALS").is_none());
+    }
+}
+
+#[test]
+fn cloud_store_values_are_checked_and_conflicts_refused() {
+    for (set, want) in [
+        (
+            format!("{AZURE},gcs.enabled=true,gcs.bucket=abc"),
+            "both true",
+        ),
+        (
+            "azureBlob.enabled=true,azureBlob.storageAccount=acct01,azureBlob.container=mlflow-art"
+                .to_string(),
+            "services.minio.enabled=false",
+        ),
+        (
+            format!("{AZURE},azureBlob.storageAccount=Acct_1"),
+            "azureBlob.storageAccount",
+        ),
+        (
+            format!("{AZURE},azureBlob.container=a--b"),
+            "azureBlob.container",
+        ),
+        (format!("{AZURE},azureBlob.path=../x"), "azureBlob.path"),
+        (format!("{AZURE},azureBlob.path=/x"), "azureBlob.path"),
+        (format!("{AZURE},azureBlob.path=a b"), "azureBlob.path"),
+        (
+            format!("{AZURE},azureBlob.path=a?x=$(SECRET)"),
+            "azureBlob.path",
+        ),
+        (
+            "services.minio.enabled=false,gcs.enabled=true,gcs.bucket=google-x".to_string(),
+            "gcs.bucket",
+        ),
+        (
+            "services.minio.enabled=false,gcs.enabled=true,gcs.bucket=10.0.0.1".to_string(),
+            "gcs.bucket",
+        ),
+        (
+            "services.minio.enabled=false,gcs.enabled=true,gcs.bucket=".to_string(),
+            "gcs.bucket",
+        ),
+        (
+            "services.minio.enabled=false,gcs.enabled=true,gcs.bucket=Abc".to_string(),
+            "gcs.bucket",
+        ),
+    ] {
+        let err = problems(&["--set", &set]);
+        assert!(err.contains(want), "{set}: {err}");
+    }
+    // The wrong type or an unknown suffix is a schema error naming the key.
+    for set in [
+        format!("{AZURE},azureBlob.endpointSuffix=blob.example.org"),
+        format!("{AZURE},azureBlob.credential=sas"),
+    ] {
+        let err = problems(&["--set", &set]);
+        assert!(err.contains("azureBlob."), "{set}: {err}");
+    }
+    // The S3 settings have no effect with a cloud store, and say so.
+    let r = render(&["--set", AZURE, "--set", "s3.url=https://s3.example.org"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("s3.url is ignored while azureBlob.enabled")
+    );
+}
+
+const MYSQL: &str = "services.postgres.enabled=false,externalDatabase.type=mysql,externalDatabase.host=db.example.org,externalDatabase.existingSecret=dbpw";
+
+#[test]
+fn mysql_starts_every_database_process_through_the_password_launcher() {
+    let d = docs(&[
+        "--set",
+        MYSQL,
+        "--set",
+        "replicaCount=2,MLFlow.gc.enabled=true",
+    ]);
+    let launcher = ["python", "/scripts/with-db-password.py"];
+    let pods = mlflow_pods(&d);
+    assert_eq!(pods.len(), 3);
+    for (pod, c) in pods {
+        let cmd: Vec<&str> = c["command"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert_eq!(&cmd[..2], launcher, "{cmd:?}");
+        let uri = env_of(c, "MLFLOW_BACKEND_STORE_URI").unwrap()["value"]
+            .as_str()
+            .unwrap();
+        assert_eq!(uri, "mysql+pymysql://mlflow@db.example.org:3306/mlflow");
+        let pw = env_of(c, "MYSQL_PWD").unwrap();
+        assert_eq!(pw["valueFrom"]["secretKeyRef"]["name"], "dbpw");
+        assert!(env_of(c, "PGPASSWORD").is_none());
+        // The URI is never an argument (it would be without the password, and the
+        // argument would win over the launcher's variable).
+        assert!(!c.to_string().contains("--backend-store-uri"), "{c}");
+        assert!(
+            c["volumeMounts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["mountPath"] == "/scripts")
+        );
+        for init in pod["spec"]["initContainers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if init["name"] == "db-upgrade" {
+                assert_eq!(init["command"][1], "/scripts/with-db-password.py");
+            }
+        }
+    }
+    let cm = d
+        .iter()
+        .find(|x| x["kind"] == "ConfigMap" && x["data"]["db-upgrade.py"].is_string())
+        .unwrap();
+    assert!(cm["data"]["with-db-password.py"].is_string());
+    // MySQL's port in the egress rule.
+    assert!(
+        d.iter()
+            .filter(|x| x["kind"] == "NetworkPolicy")
+            .any(|x| x.to_string().contains("\"port\":3306"))
+    );
+    // PostgreSQL users get neither the launcher nor the script.
+    let pg = docs(&[]);
+    let cm = pg
+        .iter()
+        .find(|x| x["kind"] == "ConfigMap" && x["data"]["db-upgrade.py"].is_string())
+        .unwrap();
+    assert!(cm["data"]["with-db-password.py"].is_null());
+    assert_eq!(mlflow_pods(&pg)[0].1["command"][0], "mlflow");
+}
+
+#[test]
+fn mysql_values_are_checked() {
+    for (set, want) in [
+        (
+            "services.postgres.enabled=false,externalDatabase.type=mysql,externalDatabase.host=db".to_string(),
+            "externalDatabase.existingSecret is empty",
+        ),
+        (
+            format!("{MYSQL},externalDatabase.sslmode=require"),
+            "externalDatabase.sslmode",
+        ),
+        (
+            format!("{MYSQL},externalDatabase.sslmode=verify-full"),
+            "needs trustedCA",
+        ),
+        (
+            "externalDatabase.type=mysql".to_string(),
+            "services.postgres.enabled=false",
+        ),
+        (
+            "services.postgres.enabled=false,externalDatabase.existingSecret=s,services.postgres.externalURI=mysql+mysqldb://u@db/x".to_string(),
+            "mysql+pymysql://",
+        ),
+        (
+            "services.postgres.enabled=false,externalDatabase.existingSecret=s,services.postgres.externalURI=mysql://u@db/x?ssl_ca=/x".to_string(),
+            "takes no query",
+        ),
+        (
+            "services.postgres.enabled=false,externalDatabase.type=mysql,externalDatabase.existingSecret=s,services.postgres.externalURI=postgresql://u@db/x".to_string(),
+            "make them agree",
+        ),
+    ] {
+        let err = problems(&["--set", &set]);
+        assert!(err.contains(want), "{set}: {err}");
+    }
+    // A password in the URI is refused and never echoed.
+    let err = problems(&[
+        "--set",
+        "services.postgres.enabled=false,externalDatabase.existingSecret=s,services.postgres.externalURI=mysql://u:Hunter2Secret@db/x",
+    ]);
+    assert!(err.contains("must not contain a password"), "{err}");
+    assert!(!err.contains("Hunter2Secret"), "{err}");
+    // An explicit port is kept; the URI form keeps its own.
+    let d = docs(&["--set", MYSQL, "--set", "externalDatabase.port=3307"]);
+    assert!(
+        d.iter()
+            .any(|x| x.to_string().contains("db.example.org:3307"))
+    );
+    let d = docs(&[
+        "--set",
+        "services.postgres.enabled=false,externalDatabase.existingSecret=s,services.postgres.externalURI=mysql://u@db:3310/x",
+    ]);
+    let text = serde_json::to_string(&d).unwrap();
+    assert!(text.contains("mysql+pymysql://u@db:3310/x"));
+    assert!(text.contains("\"port\":3310"));
 }

@@ -4,7 +4,7 @@
 
 use super::credentials::{self, Credential, CredentialSet, ExternalSecret, SecretRef};
 use super::{Acc, CA_DIR, Names, POSTGRES_PORT};
-use crate::model::Values;
+use crate::model::{DatabaseKind, ExternalDatabaseSslmode, Values};
 use crate::render::checks;
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -12,6 +12,9 @@ use serde_json::{Value, json};
 #[derive(Debug, Serialize)]
 pub struct Db {
     pub internal: bool,
+    /// MySQL or MariaDB through PyMySQL (`mysql+pymysql://`), which reads no password from
+    /// the environment: the processes that connect start through `files/with-db-password.py`.
+    pub mysql: bool,
     pub uri: String,
     pub password: Option<SecretRef>,
     pub host: String,
@@ -55,11 +58,28 @@ pub(crate) fn uri_port(uri: &str) -> Option<i64> {
     }
 }
 
-pub(crate) fn build(values: &Values, names: &Names, acc: &mut Acc) -> Db {
+/// MySQL's port, which `externalDatabase.port`'s PostgreSQL default stands for with mysql.
+pub(crate) const MYSQL_PORT: i64 = 3306;
+
+/// The launcher that puts the database password into the backend store URI of the program
+/// it starts (files/with-db-password.py), for MySQL; nothing for PostgreSQL (libpq reads
+/// PGPASSWORD).
+pub(crate) fn launcher(db: &Db) -> Vec<String> {
+    if db.mysql && db.password.is_some() {
+        vec!["python".into(), "/scripts/with-db-password.py".into()]
+    } else {
+        Vec::new()
+    }
+}
+
+pub(crate) fn build(values: &Values, names: &Names, trusted_ca: bool, acc: &mut Acc) -> Db {
     if values.services.postgres.enabled {
+        if values.external_database.kind == DatabaseKind::Mysql {
+            acc.errors.push("externalDatabase.type is mysql but services.postgres.enabled is true: the release's own database is PostgreSQL; set services.postgres.enabled=false to use an external MySQL".into());
+        }
         internal(values, names, acc)
     } else {
-        external(values, acc)
+        external(values, trusted_ca, acc)
     }
 }
 
@@ -92,6 +112,7 @@ fn internal(values: &Values, names: &Names, acc: &mut Acc) -> Db {
     let host = names.postgresql.clone();
     Db {
         internal: true,
+        mysql: false,
         uri: format!(
             "postgresql://{}@{host}:{POSTGRES_PORT}/{}",
             pct(&auth.username),
@@ -106,50 +127,29 @@ fn internal(values: &Values, names: &Names, acc: &mut Acc) -> Db {
     }
 }
 
-fn external(values: &Values, acc: &mut Acc) -> Db {
+fn external(values: &Values, trusted_ca: bool, acc: &mut Acc) -> Db {
     let ext = &values.external_database;
     let uri_value = values.services.postgres.external_uri.as_str();
+    let scheme = scheme_of(uri_value);
+    let mysql = if uri_value.is_empty() {
+        ext.kind == DatabaseKind::Mysql
+    } else {
+        let mysql = scheme == "mysql" || scheme.starts_with("mysql+");
+        if !mysql && ext.kind == DatabaseKind::Mysql {
+            acc.errors.push("externalDatabase.type is mysql but services.postgres.externalURI is not a mysql:// URI: make them agree".into());
+        }
+        mysql
+    };
+    if mysql {
+        return external_mysql(values, trusted_ca, acc);
+    }
     let host = ext.host.as_str();
-    let password = (!ext.existing_secret.is_empty()).then(|| {
-        acc.external.push(ExternalSecret::new(
-            ext.existing_secret.as_str(),
-            &[&ext.existing_secret_password_key],
-        ));
-        SecretRef::new(
-            ext.existing_secret.as_str(),
-            &ext.existing_secret_password_key,
-        )
-    });
+    let password = external_password(values, acc);
     let port = ext.port;
     let uri = if !uri_value.is_empty() {
-        if !host.is_empty() {
-            acc.errors.push("services.postgres.externalURI and externalDatabase.host are both set: use one of them".into());
-        }
-        if uri_value
-            .split_once("://")
-            .map_or("", |(_, r)| r)
-            .split(['/', '?', '#'])
-            .next()
-            .is_some_and(|authority| authority.starts_with('@') || authority.starts_with(':'))
-        {
-            acc.errors.push("services.postgres.externalURI names no user before '@': write postgresql://user@host/database".into());
-        }
-        if uri_has_password(uri_value) {
-            acc.errors.push("services.postgres.externalURI must not contain a password: put it in a Secret and name it in externalDatabase.existingSecret (it is passed as PGPASSWORD)".into());
-        }
-        acc.errors.extend(
-            checks::uri(
-                "services.postgres.externalURI",
-                uri_value,
-                &["postgresql", "postgres"],
-            )
-            .into_iter()
-            .filter(|m| {
-                !m.contains("credentials (`user:password@`)") && !m.contains("must start with")
-            }),
-        );
+        check_external_uri(values, &["postgresql", "postgres"], acc);
         if !uri_value.starts_with("postgresql") {
-            acc.errors.push("services.postgres.externalURI must be a postgresql:// URI (the schema migration relies on PostgreSQL)".into());
+            acc.errors.push("services.postgres.externalURI must be a postgresql:// URI, or mysql:// for MySQL or MariaDB".into());
         }
         uri_value.to_string()
     } else if host.is_empty() {
@@ -187,10 +187,146 @@ fn external(values: &Values, acc: &mut Acc) -> Db {
     };
     Db {
         internal: false,
+        mysql: false,
         uri,
         password,
         admin_password: None,
         host: host.to_string(),
+        port,
+        database: ext.database.clone(),
+        username: ext.username.clone(),
+    }
+}
+
+fn scheme_of(uri: &str) -> &str {
+    uri.split_once("://").map_or("", |(s, _)| s)
+}
+
+/// What both databases' `services.postgres.externalURI` must be: not given together with
+/// `externalDatabase.host`, a user before '@', no password, and a URI (checks::uri; the
+/// scheme is each database's own check).
+fn check_external_uri(values: &Values, schemes: &[&str], acc: &mut Acc) {
+    let uri_value = values.services.postgres.external_uri.as_str();
+    if !values.external_database.host.is_empty() {
+        acc.errors.push(
+            "services.postgres.externalURI and externalDatabase.host are both set: use one of them"
+                .into(),
+        );
+    }
+    if uri_value
+        .split_once("://")
+        .map_or("", |(_, r)| r)
+        .split(['/', '?', '#'])
+        .next()
+        .is_some_and(|authority| authority.starts_with('@') || authority.starts_with(':'))
+    {
+        acc.errors.push(format!(
+            "services.postgres.externalURI names no user before '@': write {}://user@host/database",
+            schemes[0]
+        ));
+    }
+    if uri_has_password(uri_value) {
+        acc.errors.push("services.postgres.externalURI must not contain a password: put it in a Secret and name it in externalDatabase.existingSecret".into());
+    }
+    acc.errors.extend(
+        checks::uri("services.postgres.externalURI", uri_value, schemes)
+            .into_iter()
+            .filter(|m| {
+                !m.contains("credentials (`user:password@`)") && !m.contains("must start with")
+            }),
+    );
+}
+
+/// The external database's password: a key of `externalDatabase.existingSecret`, if named.
+fn external_password(values: &Values, acc: &mut Acc) -> Option<SecretRef> {
+    let ext = &values.external_database;
+    (!ext.existing_secret.is_empty()).then(|| {
+        acc.external.push(ExternalSecret::new(
+            ext.existing_secret.as_str(),
+            &[&ext.existing_secret_password_key],
+        ));
+        SecretRef::new(
+            ext.existing_secret.as_str(),
+            &ext.existing_secret_password_key,
+        )
+    })
+}
+
+/// An external MySQL or MariaDB: `mysql+pymysql://user@host:port/database`, the only MySQL
+/// driver MLflow's image installs (its `db` extra: PyMySQL, psycopg2, psycopg, pymssql; the
+/// mlflow 3.17.2 wheel's METADATA, and docker/Dockerfile.full's `mlflow[…,db,…]`).
+fn external_mysql(values: &Values, trusted_ca: bool, acc: &mut Acc) -> Db {
+    let ext = &values.external_database;
+    let uri_value = values.services.postgres.external_uri.as_str();
+    let password = external_password(values, acc);
+    if password.is_none() {
+        acc.errors.push("externalDatabase.existingSecret is empty: MySQL needs the user's password from a Secret (key externalDatabase.existingSecretPasswordKey)".into());
+    }
+    // With a trusted CA, PyMySQL verifies the server's chain and name (ssl_ca; pymysql
+    // connections.py `_create_ssl_ctx`: CERT_REQUIRED and check_hostname with a CA).
+    let tls = match ext.sslmode {
+        ExternalDatabaseSslmode::Unset => false,
+        ExternalDatabaseSslmode::VerifyFull if trusted_ca => true,
+        ExternalDatabaseSslmode::VerifyFull => {
+            acc.errors.push("externalDatabase.sslmode verify-full with MySQL needs trustedCA: give the CA that signed the server's certificate".into());
+            false
+        }
+        _ => {
+            acc.errors.push("externalDatabase.sslmode with MySQL is empty (no TLS) or verify-full (with trustedCA): the other modes are libpq's".into());
+            false
+        }
+    };
+    let (uri, port) = if !uri_value.is_empty() {
+        check_external_uri(values, &["mysql", "mysql+pymysql"], acc);
+        if !matches!(scheme_of(uri_value), "mysql" | "mysql+pymysql") {
+            acc.errors.push("services.postgres.externalURI must start with mysql:// or mysql+pymysql:// (PyMySQL is the MySQL driver in MLflow's image)".into());
+        }
+        if uri_value.contains('?') {
+            acc.errors.push("services.postgres.externalURI for MySQL takes no query: TLS comes from externalDatabase.sslmode verify-full and trustedCA".into());
+        }
+        let rest = uri_value.split_once("://").map_or("", |(_, r)| r);
+        let mut uri = format!("mysql+pymysql://{rest}");
+        if tls {
+            uri.push_str(&format!("?ssl_ca={CA_DIR}/ca.crt"));
+        }
+        (uri, uri_port(uri_value).unwrap_or(MYSQL_PORT))
+    } else if ext.host.is_empty() {
+        acc.errors.push("services.postgres.enabled is false but no external database is configured: set externalDatabase.host and externalDatabase.existingSecret".into());
+        (String::new(), MYSQL_PORT)
+    } else {
+        acc.errors
+            .extend(checks::host("externalDatabase.host", &ext.host, false));
+        let port = if ext.port == i64::from(POSTGRES_PORT) {
+            MYSQL_PORT
+        } else {
+            ext.port
+        };
+        if !(1..=65535).contains(&port) {
+            acc.errors
+                .push("externalDatabase.port must be a number from 1 to 65535".into());
+        }
+        let host = if ext.host.contains(':') && !ext.host.starts_with('[') {
+            format!("[{}]", ext.host)
+        } else {
+            ext.host.to_string()
+        };
+        let mut uri = format!(
+            "mysql+pymysql://{}@{host}:{port}/{}",
+            pct(&ext.username),
+            pct(&ext.database)
+        );
+        if tls {
+            uri.push_str(&format!("?ssl_ca={CA_DIR}/ca.crt"));
+        }
+        (uri, port)
+    };
+    Db {
+        internal: false,
+        mysql: true,
+        uri,
+        password,
+        admin_password: None,
+        host: ext.host.clone(),
         port,
         database: ext.database.clone(),
         username: ext.username.clone(),
@@ -204,9 +340,11 @@ pub(crate) fn env(db: &Db, trusted_ca: bool) -> Vec<Value> {
         json!({"name": "MLFLOW_BACKEND_STORE_URI", "value": db.uri}),
     ];
     if let Some(pw) = &db.password {
-        env.push(credentials::secret_env("PGPASSWORD", pw));
+        // libpq reads PGPASSWORD; for PyMySQL the launcher moves MYSQL_PWD into the URI.
+        let name = if db.mysql { "MYSQL_PWD" } else { "PGPASSWORD" };
+        env.push(credentials::secret_env(name, pw));
     }
-    if trusted_ca {
+    if trusted_ca && !db.mysql {
         // libpq (PGSSLROOTCERT: with a root file, sslmode=require verifies the chain too),
         // Python's ssl default context, requests and boto3 each read their own variable.
         for name in [

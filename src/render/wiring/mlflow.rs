@@ -68,14 +68,18 @@ pub(crate) fn args(
         MLFLOW_PORT.to_string(),
         "--workers".into(),
         m.workers.to_string(),
-        "--backend-store-uri".into(),
-        db.uri.clone(),
         "--serve-artifacts".into(),
         "--artifacts-destination".into(),
-        format!("s3://{}", s3.bucket),
+        s3.destination.clone(),
         "--allowed-hosts".into(),
         allowed_hosts(values, release, &names.mlflow, ingress, acc),
     ];
+    // With MySQL the launcher puts the password into MLFLOW_BACKEND_STORE_URI, which
+    // `mlflow server` reads when --backend-store-uri is absent (mlflow/cli/__init__.py,
+    // `--backend-store-uri` envvar, 3.17.2).
+    if !db.mysql {
+        args.splice(7..7, ["--backend-store-uri".to_string(), db.uri.clone()]);
+    }
     if !(1..=64).contains(&m.workers) {
         acc.errors
             .push("MLFlow.workers must be a number from 1 to 64".into());
@@ -178,7 +182,7 @@ pub(crate) fn gc_command(values: &Values, s3: &S3, acc: &mut Acc) -> Option<Vec<
         "python".into(),
         "/scripts/gc.py".into(),
         "--artifacts-destination".into(),
-        format!("s3://{}", s3.bucket),
+        s3.destination.clone(),
         "--port".into(),
         MLFLOW_PORT.to_string(),
     ];

@@ -11,7 +11,7 @@ mod mlflow;
 mod names;
 mod network;
 mod notes;
-mod object_store;
+pub(crate) mod object_store;
 mod proxy;
 mod trust;
 
@@ -59,6 +59,11 @@ pub struct Wiring {
     pub s3: S3,
     pub proxy: Option<Proxy>,
     pub mlflow_args: Vec<String>,
+    /// The HTTPRoute's parentRefs, when it is rendered.
+    pub http_route: Option<Vec<Value>>,
+    /// The commands of the MLflow containers, the schema step's, and whether they need the
+    /// scripts volume (the MySQL password launcher is one of the scripts).
+    pub commands: Commands,
     pub service_target_port: u16,
     /// The extra CA bundle (`trustedCA`): the volume to mount at [`CA_DIR`], if any.
     pub trusted_ca: Option<Value>,
@@ -495,18 +500,30 @@ fn generated_annotations() -> Value {
     })
 }
 
+/// The commands of the MLflow containers: `mlflow` and the schema step, each behind the
+/// database's launcher when it has one (MySQL).
+#[derive(Debug, Serialize)]
+pub struct Commands {
+    pub mlflow: Vec<String>,
+    pub db_upgrade: Vec<String>,
+    /// The MLflow containers mount the scripts (the launcher is one).
+    pub scripts: bool,
+}
+
 /// Derives the wiring, or fails with every broken cross-key rule at once.
-pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
+pub fn build(values: &Values, release: &Release, gateway_api: bool) -> Result<Wiring, Failure> {
     let mut acc = Acc::default();
     needed(values, &mut acc);
     let names = names::build(values, release, &mut acc);
     let images = images::build(values, &mut acc);
-    let db = database::build(values, &names, &mut acc);
+    let trusted_ca = trust::build(values, &mut acc);
+    let db = database::build(values, &names, trusted_ca.is_some(), &mut acc);
     let s3 = object_store::build(values, &names, &mut acc);
-    let ingress = network::ingress(values, &mut acc);
+    let ingress = network::public_hosts(values, gateway_api, &mut acc);
+    let http_route = (values.http_route.enabled && gateway_api)
+        .then(|| network::route_parents(values, &mut acc));
     network::check(values, &mut acc);
     notes::no_effect(values, &mut acc);
-    let trusted_ca = trust::build(values, &mut acc);
     let proxy = proxy::build(values, &names, &ingress, trusted_ca.is_some(), &mut acc);
     let mlflow_args = mlflow::args(
         values,
@@ -524,7 +541,18 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
     // scale-down never leaves a scheduler behind beside them.
     let scheduler_replicas = i64::from(mlflow::needs_scheduler(values));
     let scheduler_args = mlflow::scheduler_args(&mlflow_args);
-    let gc_command = mlflow::gc_command(values, &s3, &mut acc);
+    let launch = database::launcher(&db);
+    let gc_command = mlflow::gc_command(values, &s3, &mut acc)
+        .map(|cmd| launch.iter().cloned().chain(cmd).collect());
+    let commands = Commands {
+        mlflow: launch.iter().cloned().chain(["mlflow".into()]).collect(),
+        db_upgrade: launch
+            .iter()
+            .cloned()
+            .chain(["python".into(), "/scripts/db-upgrade.py".into()])
+            .collect(),
+        scripts: !launch.is_empty(),
+    };
     credentials::no_collisions(&mut acc);
     let db_env = database::env(&db, trusted_ca.is_some());
     let kek = mlflow::kek_passphrase(values, &names, &mut acc);
@@ -635,6 +663,8 @@ pub fn build(values: &Values, release: &Release) -> Result<Wiring, Failure> {
         s3,
         proxy,
         mlflow_args,
+        http_route,
+        commands,
         secrets_rendered: acc.rendered,
         secrets_generated: acc.generated,
         secrets_external: acc.external,

@@ -4,6 +4,7 @@
 
 use super::Acc;
 use crate::model::Values;
+use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 /// The Ingress's hosts (empty when the Ingress is off) and those served with TLS.
@@ -33,7 +34,90 @@ fn covers(entry: &str, host: &str) -> bool {
         })
 }
 
-pub(crate) fn ingress(values: &Values, acc: &mut Acc) -> IngressHosts {
+/// The hosts users reach MLflow on: the Ingress's and the HTTPRoute's (when it is
+/// rendered: `httpRoute.enabled` and the cluster serves the Gateway API).
+pub(crate) fn public_hosts(values: &Values, gateway_api: bool, acc: &mut Acc) -> IngressHosts {
+    let mut out = ingress(values, acc);
+    let route = &values.http_route;
+    if !route.enabled {
+        return out;
+    }
+    if !gateway_api {
+        acc.notes.push("no HTTPRoute rendered: the cluster's API versions do not include gateway.networking.k8s.io/v1 (pass --api-versions gateway.networking.k8s.io/v1 when the Gateway API is installed); its hostnames are not allowed either".into());
+        return out;
+    }
+    if route.hostnames.is_empty() {
+        acc.errors.push("httpRoute.enabled is true but httpRoute.hostnames names no host: MLflow accepts only the hosts it knows, and the proxy's login callback needs one".into());
+    }
+    if route.parent_refs.is_empty() {
+        acc.errors.push("httpRoute.parentRefs is empty: name the Gateway the route attaches to, e.g. [{name: public, namespace: gateways}]".into());
+    }
+    for (i, h) in route.hostnames.iter().enumerate() {
+        if !route_hostname_ok(h) {
+            acc.errors.push(format!("httpRoute.hostnames[{i}] must be a DNS name like mlflow.example.org, optionally with a leading '*.' (lowercase, no IP address, no port)"));
+        }
+        if !out.hosts.contains(h) {
+            out.hosts.push(h.clone());
+        }
+        if route.tls {
+            out.tls.insert(h.clone());
+        }
+    }
+    out
+}
+
+/// The HTTPRoute's parentRefs, each checked against the bundled HTTPRoute CRD's schema
+/// and named by its values key.
+pub(crate) fn route_parents(values: &Values, acc: &mut Acc) -> Vec<Value> {
+    let refs: Vec<Value> = values
+        .http_route
+        .parent_refs
+        .iter()
+        .cloned()
+        .map(Value::Object)
+        .collect();
+    let Some(Some(schema)) =
+        crate::validate::crd::bundled().get("gateway.networking.k8s.io/v1", "HTTPRoute")
+    else {
+        acc.errors
+            .push("the bundled Gateway API HTTPRoute schema is missing (a build defect)".into());
+        return refs;
+    };
+    for (i, r) in refs.iter().enumerate() {
+        let probe = json!({
+            "apiVersion": "gateway.networking.k8s.io/v1",
+            "kind": "HTTPRoute",
+            "metadata": {"name": "probe"},
+            "spec": {"parentRefs": [r]},
+        });
+        for p in crate::validate::crd::check(&probe, schema) {
+            let path = p.path.to_string();
+            let rest = path.strip_prefix("spec.parentRefs[0]").unwrap_or(&path);
+            acc.errors
+                .push(format!("httpRoute.parentRefs[{i}]{rest}: {}", p.message));
+        }
+    }
+    refs
+}
+
+/// A Gateway API hostname: a lowercase DNS-1123 subdomain with an optional leading `*.`
+/// (the HTTPRoute CRD's `hostnames` pattern, gateway-api v1.6.1), never an IP address.
+fn route_hostname_ok(h: &str) -> bool {
+    let name = h.strip_prefix("*.").unwrap_or(h);
+    !name.is_empty()
+        && h.len() <= 253
+        && name.parse::<std::net::IpAddr>().is_err()
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        })
+}
+
+fn ingress(values: &Values, acc: &mut Acc) -> IngressHosts {
     let ingress = &values.ingress;
     if !ingress.enabled {
         return IngressHosts::default();
@@ -84,6 +168,28 @@ pub(crate) fn check(values: &Values, acc: &mut Acc) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn route_hostnames() {
+        for ok in ["mlflow.example.org", "*.example.org", "a", "a-1.b"] {
+            assert!(route_hostname_ok(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "*.",
+            "Mlflow.example.org",
+            "10.0.0.1",
+            "a..b",
+            "-a.b",
+            "a-.b",
+            "a:80",
+            "*.*.a",
+            "a.*.b",
+            "a_b.c",
+        ] {
+            assert!(!route_hostname_ok(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn wildcards_cover_one_label() {

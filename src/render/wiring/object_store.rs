@@ -5,14 +5,26 @@ use super::credentials::{
     self, Credential, CredentialSet, ExternalSecret, RenderedSecret, SecretRef,
 };
 use super::{Acc, Names};
-use crate::model::Values;
+use crate::model::{AzureCredential, Values};
 use crate::render::checks;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
+/// The artifact store MLflow proxies: S3 (the release's MinIO or Versity S3 Gateway, or an
+/// external endpoint), Azure Blob or Google Cloud Storage.
 #[derive(Debug, Serialize)]
 pub struct S3 {
+    /// `--artifacts-destination`: s3://bucket, wasbs://container@account.suffix/path or
+    /// gs://bucket/path.
+    pub destination: String,
+    /// The store's own environment (Azure's credential; GCS's key file).
+    pub store_env: Vec<Value>,
+    /// The GCS key file's volume and its mount, when a Secret holds it.
+    pub key_volume: Option<Value>,
+    pub key_mount: Option<Value>,
+    /// Egress the store needs beyond its port (GKE's metadata server for workload identity).
+    pub extra_egress: Vec<Value>,
     pub endpoint: String,
     /// TCP port MLflow reaches the object store on (for NetworkPolicy egress).
     pub port: i64,
@@ -46,6 +58,39 @@ pub(crate) fn build(values: &Values, names: &Names, acc: &mut Acc) -> S3 {
     }
     acc.errors
         .extend(checks::bucket("MLFlow.artifacts.bucketName", &bucket));
+    let (azure, gcs) = (values.azure_blob.enabled, values.gcs.enabled);
+    if azure || gcs {
+        let switch = if azure {
+            "azureBlob.enabled"
+        } else {
+            "gcs.enabled"
+        };
+        if azure && gcs {
+            acc.errors.push("azureBlob.enabled and gcs.enabled are both true: MLflow proxies one artifact store; choose one".into());
+        }
+        for (on, key) in [
+            (values.services.minio.enabled, "services.minio.enabled"),
+            (
+                values.services.versitygw.enabled,
+                "services.versitygw.enabled",
+            ),
+        ] {
+            if on {
+                acc.errors.push(format!("{switch} and {key} are both true: the artifacts go to one store; set {key}=false"));
+            }
+        }
+        ignored_external(values, switch, acc);
+        if !values.services.minio.external_uri.is_empty() {
+            acc.warnings.push(format!(
+                "services.minio.externalURI is ignored while {switch} is true"
+            ));
+        }
+        return if azure {
+            azure_blob(values, acc)
+        } else {
+            google_cloud_storage(values, acc)
+        };
+    }
     match (
         values.services.minio.enabled,
         values.services.versitygw.enabled,
@@ -101,6 +146,11 @@ fn versitygw(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S
         acc,
     );
     S3 {
+        destination: format!("s3://{bucket}"),
+        store_env: Vec::new(),
+        key_volume: None,
+        key_mount: None,
+        extra_egress: Vec::new(),
         port: VERSITYGW_PORT,
         endpoint: format!("http://{}:{VERSITYGW_PORT}", names.versitygw),
         access_key: secrets.get("access-key").cloned(),
@@ -111,6 +161,161 @@ fn versitygw(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S
         },
         bucket,
     }
+}
+
+/// Problems of a path prefix inside a container or bucket: segments of URL-safe
+/// characters, no empty, `.` or `..` segment, no leading or trailing '/'.
+fn path_prefix(key: &str, path: &str) -> Vec<String> {
+    if path.is_empty() {
+        return Vec::new();
+    }
+    let ok = path.len() <= 512
+        && path.split('/').all(|seg| {
+            !seg.is_empty()
+                && seg != "."
+                && seg != ".."
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'))
+        });
+    if ok {
+        Vec::new()
+    } else {
+        vec![format!(
+            "{key} must be a path like team/mlflow: segments of letters, digits, '-', '_', '.' and '~' joined by '/', without leading or trailing '/', '.' or '..' (at most 512 characters)"
+        )]
+    }
+}
+
+/// A store whose credential is a Secret the pods read, or the pod's cloud identity.
+fn cloud_store(destination: String, store_env: Vec<Value>) -> S3 {
+    S3 {
+        destination,
+        store_env,
+        key_volume: None,
+        key_mount: None,
+        extra_egress: Vec::new(),
+        endpoint: String::new(),
+        port: 443,
+        access_key: None,
+        secret_key: None,
+        region: String::new(),
+        bucket: String::new(),
+    }
+}
+
+/// Azure Blob Storage: `wasbs://<container>@<account>.<suffix>/<path>`, the form MLflow's
+/// AzureBlobArtifactRepository parses; its client reads AZURE_STORAGE_CONNECTION_STRING,
+/// else AZURE_STORAGE_ACCESS_KEY, else DefaultAzureCredential (workload identity)
+/// (mlflow/store/artifact/azure_blob_artifact_repo.py, `__init__`, 3.17.2).
+fn azure_blob(values: &Values, acc: &mut Acc) -> S3 {
+    let az = &values.azure_blob;
+    let account_ok = (3..=24).contains(&az.storage_account.len())
+        && az
+            .storage_account
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !account_ok {
+        acc.errors.push("azureBlob.storageAccount must be the storage account's name: 3 to 24 lowercase letters and digits".into());
+    }
+    let c = &az.container;
+    let container_ok = (3..=63).contains(&c.len())
+        && c.chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+        && !c.starts_with('-')
+        && !c.ends_with('-')
+        && !c.contains("--");
+    if !container_ok {
+        acc.errors.push("azureBlob.container must be a container name: 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit".into());
+    }
+    acc.errors.extend(path_prefix("azureBlob.path", &az.path));
+    let mut destination = format!(
+        "wasbs://{c}@{}.{}",
+        az.storage_account,
+        az.endpoint_suffix.as_str()
+    );
+    if !az.path.is_empty() {
+        destination.push('/');
+        destination.push_str(&az.path);
+    }
+    let mut env = Vec::new();
+    if az.existing_secret.is_empty() {
+        acc.notes.push("azureBlob: no existingSecret, so MLflow uses workload identity (DefaultAzureCredential): its pods carry the label azure.workload.identity/use=true; annotate serviceAccount with azure.workload.identity/client-id".into());
+    } else {
+        acc.external.push(ExternalSecret::new(
+            az.existing_secret.as_str(),
+            &[&az.existing_secret_key],
+        ));
+        let name = match az.credential {
+            AzureCredential::ConnectionString => "AZURE_STORAGE_CONNECTION_STRING",
+            AzureCredential::AccessKey => "AZURE_STORAGE_ACCESS_KEY",
+        };
+        env.push(credentials::secret_env(
+            name,
+            &SecretRef::new(az.existing_secret.as_str(), &az.existing_secret_key),
+        ));
+    }
+    cloud_store(destination, env)
+}
+
+/// The label the Azure Workload Identity webhook injects a federated token into pods by
+/// (azure-workload-identity, pkg/webhook: `azure.workload.identity/use`), on the MLflow
+/// pods when Azure Blob is used without a Secret.
+pub(crate) fn workload_identity_labels(values: &Values) -> Map<String, Value> {
+    let mut m = Map::new();
+    if values.azure_blob.enabled && values.azure_blob.existing_secret.is_empty() {
+        m.insert("azure.workload.identity/use".into(), json!("true"));
+    }
+    m
+}
+
+/// Where the GCS key file is mounted (GOOGLE_APPLICATION_CREDENTIALS points into it).
+const GCS_KEY_DIR: &str = "/etc/mlflow-chart/gcs";
+
+/// Google Cloud Storage: `gs://<bucket>/<path>`; MLflow's GCSArtifactRepository builds
+/// `google.cloud.storage.Client()` from Application Default Credentials
+/// (mlflow/store/artifact/gcs_artifact_repo.py, `__init__`, 3.17.2): a key file named by
+/// GOOGLE_APPLICATION_CREDENTIALS, else the metadata server (GKE workload identity).
+fn google_cloud_storage(values: &Values, acc: &mut Acc) -> S3 {
+    let g = &values.gcs;
+    acc.errors
+        .extend(checks::gcs_bucket("gcs.bucket", &g.bucket));
+    acc.errors.extend(path_prefix("gcs.path", &g.path));
+    let mut destination = format!("gs://{}", g.bucket);
+    if !g.path.is_empty() {
+        destination.push('/');
+        destination.push_str(&g.path);
+    }
+    if g.existing_secret.is_empty() {
+        acc.notes.push("gcs: no existingSecret, so MLflow uses the pod's Google identity (GKE workload identity: annotate serviceAccount with iam.gke.io/gcp-service-account); its pods may reach the metadata server 169.254.169.254:80".into());
+        let mut store = cloud_store(destination, Vec::new());
+        // google-auth asks the metadata server at 169.254.169.254 over http
+        // (google/auth/compute_engine/_metadata.py, _DEFAULT_METADATA_IP_ROOT).
+        store.extra_egress.push(json!({
+            "to": [{"ipBlock": {"cidr": "169.254.169.254/32"}}],
+            "ports": [{"port": 80, "protocol": "TCP"}],
+        }));
+        return store;
+    }
+    let key = &g.existing_secret_key;
+    acc.external
+        .push(ExternalSecret::new(g.existing_secret.as_str(), &[key]));
+    let mut store = cloud_store(
+        destination,
+        vec![
+            json!({"name": "GOOGLE_APPLICATION_CREDENTIALS", "value": format!("{GCS_KEY_DIR}/{key}")}),
+        ],
+    );
+    store.key_volume = Some(json!({
+        "name": "gcs-key",
+        "secret": {
+            "secretName": g.existing_secret.as_str(),
+            "items": [{"key": key, "path": key}],
+            "defaultMode": 0o440,
+        },
+    }));
+    store.key_mount = Some(json!({"name": "gcs-key", "mountPath": GCS_KEY_DIR, "readOnly": true}));
+    store
 }
 
 /// The external S3 settings do nothing while the release deploys its own store.
@@ -170,6 +375,11 @@ fn minio(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3 {
     );
     let port = values.minio.service.ports.api;
     S3 {
+        destination: format!("s3://{bucket}"),
+        store_env: Vec::new(),
+        key_volume: None,
+        key_mount: None,
+        extra_egress: Vec::new(),
         port,
         endpoint: format!("http://{}:{port}", names.minio),
         access_key: secrets.get("root-user").cloned(),
@@ -232,6 +442,11 @@ fn external(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3
         (None, None)
     };
     S3 {
+        destination: format!("s3://{bucket}"),
+        store_env: Vec::new(),
+        key_volume: None,
+        key_mount: None,
+        extra_egress: Vec::new(),
         port: endpoint_port(endpoint),
         endpoint: endpoint.to_string(),
         access_key,
@@ -255,12 +470,26 @@ pub(crate) fn env(mut env: Vec<Value>, s3: &S3) -> Vec<Value> {
     if !s3.region.is_empty() {
         env.push(json!({"name": "AWS_DEFAULT_REGION", "value": s3.region}));
     }
+    env.extend(s3.store_env.iter().cloned());
     env
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_prefixes() {
+        for ok in ["", "a", "team/a", "a.b/c-d_e~f"] {
+            assert!(path_prefix("k", ok).is_empty(), "{ok}");
+        }
+        for bad in [
+            "/a", "a/", "a//b", "..", "a/../b", "./a", "a b", "a?b", "a#b", "a%2F", "$(X)",
+        ] {
+            assert_eq!(path_prefix("k", bad).len(), 1, "{bad}");
+        }
+        assert_eq!(path_prefix("k", &"a".repeat(513)).len(), 1);
+    }
 
     #[test]
     fn endpoint_ports() {

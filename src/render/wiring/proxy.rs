@@ -290,7 +290,7 @@ fn enabled(p: &OAuth2Proxy, names: &Names, ingress: &IngressHosts, acc: &mut Acc
     // oauthproxy.go:1115-1116 at v7.15.3; without it, it builds one from the Host header).
     let concrete = ingress.hosts.iter().find(|h| !h.contains('*'));
     if !ingress.hosts.is_empty() && concrete.is_none() {
-        acc.errors.push("ingress.hosts holds only wildcard hosts: the proxy's login callback needs one concrete host; add one (e.g. mlflow.example.org) to ingress.hosts".into());
+        acc.errors.push("ingress.hosts and httpRoute.hostnames hold only wildcard hosts: the proxy's login callback needs one concrete host; add one (e.g. mlflow.example.org)".into());
     }
     let tls = concrete.is_some_and(|h| ingress.tls.contains(h));
     if let Some(host) = concrete {

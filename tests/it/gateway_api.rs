@@ -1,0 +1,196 @@
+//! The Gateway API HTTPRoute (`httpRoute.*`): rendered only when asked and when the cluster
+//! serves gateway.networking.k8s.io/v1; its hostnames feed MLflow's allowed hosts and
+//! origins and the proxy's callback exactly as ingress hosts do; validated against the
+//! bundled CRD (gateway-api v1.6.1), both the values and the rendered object.
+
+use crate::common;
+use serde_json::Value;
+
+const OIDC: &str =
+    "oauth2Proxy.clientID=c,oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/r";
+const ROUTE: &str = "httpRoute.enabled=true,httpRoute.hostnames[0]=mlflow.example.org,httpRoute.parentRefs[0].name=public,httpRoute.parentRefs[0].namespace=gateways";
+const API: [&str; 2] = ["--api-versions", "gateway.networking.k8s.io/v1"];
+
+fn render(extra: &[&str]) -> common::Run {
+    let mut a = vec!["render", "mlflow", "-n", "mlflow", "--set", OIDC];
+    a.extend_from_slice(extra);
+    common::run(&a, None)
+}
+
+fn docs(extra: &[&str]) -> Vec<Value> {
+    common::documents(&render(extra))
+}
+
+fn find<'a>(d: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    d.iter().filter(|x| x["kind"] == kind).collect()
+}
+
+fn proxy_args(d: &[Value]) -> Vec<String> {
+    let dep = d
+        .iter()
+        .find(|x| x["kind"] == "Deployment" && x["metadata"]["name"] == "mlflow")
+        .unwrap();
+    dep["spec"]["template"]["spec"]["containers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "oauth2-proxy")
+        .unwrap()["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn mlflow_args(d: &[Value]) -> String {
+    let dep = d
+        .iter()
+        .find(|x| x["kind"] == "Deployment" && x["metadata"]["name"] == "mlflow")
+        .unwrap();
+    dep["spec"]["template"]["spec"]["containers"][0]["args"].to_string()
+}
+
+#[test]
+fn rendered_only_with_the_capability_and_then_wired_like_an_ingress_host() {
+    // Without the API: no route, a note, and its host is not trusted.
+    let r = render(&["--set", ROUTE]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("kind: HTTPRoute"));
+    assert!(r.stderr.contains("no HTTPRoute rendered"), "{}", r.stderr);
+    assert!(!r.stdout.contains("mlflow.example.org"));
+    // With it (both forms Helm accepts).
+    for api in [
+        "gateway.networking.k8s.io/v1",
+        "gateway.networking.k8s.io/v1/HTTPRoute",
+    ] {
+        let d = docs(&["--set", ROUTE, "--api-versions", api]);
+        let route = find(&d, "HTTPRoute");
+        assert_eq!(route.len(), 1, "{api}");
+        let spec = &route[0]["spec"];
+        assert_eq!(spec["hostnames"], serde_json::json!(["mlflow.example.org"]));
+        assert_eq!(spec["parentRefs"][0]["namespace"], "gateways");
+        // To the Service's port, which ends at the proxy.
+        let svc = find(&d, "Service")
+            .into_iter()
+            .find(|s| s["metadata"]["name"] == "mlflow")
+            .unwrap();
+        assert_eq!(spec["rules"][0]["backendRefs"][0]["name"], "mlflow");
+        assert_eq!(
+            spec["rules"][0]["backendRefs"][0]["port"],
+            svc["spec"]["ports"][0]["port"]
+        );
+        let args = proxy_args(&d);
+        assert!(
+            args.contains(&"--redirect-url=https://mlflow.example.org/oauth2/callback".to_string())
+        );
+        assert!(args.contains(&"--cookie-secure=true".to_string()));
+        let m = mlflow_args(&d);
+        assert!(m.contains("mlflow.example.org:*"), "{m}");
+        assert!(m.contains("https://mlflow.example.org"), "{m}");
+    }
+    // A plain-http listener: http callback, cookies not secure, and a warning.
+    let mut a = API.to_vec();
+    a.extend(["--set", ROUTE, "--set", "httpRoute.tls=false"]);
+    let r = render(&a);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("--redirect-url=http://mlflow.example.org/oauth2/callback")
+    );
+    assert!(r.stdout.contains("--cookie-secure=false"));
+    assert!(r.stderr.contains("plain http"));
+}
+
+#[test]
+fn ingress_and_route_together_serve_both_hosts() {
+    let mut a = API.to_vec();
+    a.extend([
+        "--set",
+        ROUTE,
+        "--set",
+        "ingress.enabled=true,ingress.hosts[0].host=old.example.org,ingress.tls[0].hosts[0]=old.example.org",
+    ]);
+    let d = docs(&a);
+    assert_eq!(find(&d, "HTTPRoute").len(), 1);
+    assert_eq!(find(&d, "Ingress").len(), 1);
+    let m = mlflow_args(&d);
+    assert!(
+        m.contains("https://old.example.org") && m.contains("https://mlflow.example.org"),
+        "{m}"
+    );
+    // The first concrete host (the ingress's) is the callback.
+    assert!(
+        proxy_args(&d)
+            .contains(&"--redirect-url=https://old.example.org/oauth2/callback".to_string())
+    );
+}
+
+#[test]
+fn values_are_checked_against_the_crd_and_named_by_key() {
+    let refused = |set: &str| {
+        let mut a = API.to_vec();
+        a.extend(["--set", set]);
+        let r = render(&a);
+        assert_ne!(r.code, 0, "{set}");
+        assert!(r.stdout.is_empty());
+        r.stderr
+    };
+    let e = refused("httpRoute.enabled=true,httpRoute.hostnames[0]=a.example.org");
+    assert!(e.contains("httpRoute.parentRefs is empty"), "{e}");
+    let e = refused("httpRoute.enabled=true,httpRoute.parentRefs[0].name=gw");
+    assert!(e.contains("httpRoute.hostnames names no host"), "{e}");
+    for (host, _) in [
+        ("10.0.0.1", ""),
+        ("A.example.org", ""),
+        ("a.example.org:443", ""),
+        ("a..b", ""),
+    ] {
+        let e = refused(&format!("{ROUTE},httpRoute.hostnames[1]={host}"));
+        assert!(e.contains("httpRoute.hostnames[1]"), "{host}: {e}");
+    }
+    let e = refused(&format!("{ROUTE},httpRoute.hostnames[0]=*.example.org"));
+    assert!(e.contains("only wildcard hosts"), "{e}");
+    let e = refused(&format!(
+        "{ROUTE},httpRoute.parentRefs[0].port=0,httpRoute.parentRefs[0].colour=red,httpRoute.parentRefs[1].kind=Bad_Kind"
+    ));
+    for want in [
+        "httpRoute.parentRefs[0].port",
+        "httpRoute.parentRefs[0].colour: unknown field",
+        "httpRoute.parentRefs[1]: missing required key \"name\"",
+        "httpRoute.parentRefs[1].kind",
+    ] {
+        assert!(e.contains(want), "{want}: {e}");
+    }
+}
+
+#[test]
+fn validate_checks_an_httproute_against_the_bundled_crd() {
+    let mut a = vec![
+        "render", "mlflow", "-n", "mlflow", "--set", OIDC, "--set", ROUTE,
+    ];
+    a.extend(API);
+    let r = common::run(&a, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ok = common::run(&["validate", "--strict", "-"], Some(r.stdout.as_bytes()));
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(
+        ok.stdout.contains("0 not validated") || ok.stderr.contains("0 not validated"),
+        "{}{}",
+        ok.stdout,
+        ok.stderr
+    );
+    // A route edited by hand: an unknown field and a bad path type are errors.
+    let bad = r
+        .stdout
+        .replace("type: PathPrefix", "type: Prefix")
+        .replace("  hostnames:", "  hostname: x\n  hostnames:");
+    let out = common::run(&["validate", "-"], Some(bad.as_bytes()));
+    assert_ne!(out.code, 0);
+    let text = format!("{}{}", out.stdout, out.stderr);
+    assert!(text.contains("spec.hostname"), "{text}");
+    assert!(
+        text.contains("spec.rules[0].matches[0].path.type"),
+        "{text}"
+    );
+}
