@@ -427,6 +427,9 @@ pub struct NetworkPolicy {
     /// where the secret generator may reach the Kubernetes API server (e.g. [{ipBlock: {cidr: 10.0.0.1/32}}]); empty = any address on 443 and 6443.
     #[serde(rename = "apiServerTo")]
     pub api_server_to: Vec<Map<String, Value>>,
+    /// where the proxy may reach the ServiceAccount token issuer (discovery and JWKS, with oauth2Proxy.machineTokens); empty = any address on the issuer's port and 6443.
+    #[serde(rename = "tokenIssuerTo", default)]
+    pub token_issuer_to: Vec<Map<String, Value>>,
     /// extra egress rules of the MLflow pods, for what extraContainers or extraEnv make them reach (Kubernetes NetworkPolicyEgressRule objects).
     #[serde(rename = "extraEgress", default)]
     #[schemars(schema_with = "k8s_objects")]
@@ -674,9 +677,27 @@ pub struct OAuth2Proxy {
     pub keycloak: OAuth2ProxyKeycloak,
     /// The OIDC identity provider.
     pub oidc: OAuth2ProxyOidc,
+    /// Tokens for machines: Kubernetes ServiceAccount tokens from the cluster's own issuer.
+    #[serde(rename = "machineTokens", default)]
+    pub machine_tokens: MachineTokens,
     /// resources of the proxy container.
     #[serde(default)]
     pub resources: Resources,
+}
+
+/// `oauth2Proxy.machineTokens`
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(inline, extend("additionalProperties" = false))]
+pub struct MachineTokens {
+    /// accept projected ServiceAccount tokens of the listed ServiceAccounts as bearer tokens (--extra-jwt-issuers); needs oauth2Proxy.emailDomains without "*".
+    pub enabled: bool,
+    /// the cluster's ServiceAccount token issuer, as its discovery document names it (kubectl get --raw /.well-known/openid-configuration); https.
+    pub issuer: String,
+    /// the audience the tokens must carry (the pod's projected token audience); empty = mlflow-chart:<namespace>:<fullname>.
+    pub audience: String,
+    /// the ServiceAccounts allowed in, as "namespace:name" (each becomes the user system:serviceaccount:namespace:name in MLflow).
+    #[serde(rename = "serviceAccounts")]
+    pub service_accounts: Vec<String>,
 }
 
 /// `oauth2Proxy.oidc`

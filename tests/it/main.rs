@@ -12,6 +12,7 @@ mod extensions;
 mod gateway_api;
 mod golden;
 mod injection;
+mod machine_tokens;
 mod object_store;
 mod oracles;
 mod repository;

@@ -12,7 +12,7 @@ mod names;
 mod network;
 mod notes;
 pub(crate) mod object_store;
-mod proxy;
+pub(crate) mod proxy;
 mod trust;
 
 pub use credentials::{ExternalSecret, GeneratedSecret, RenderedSecret, SecretRef};
@@ -524,7 +524,14 @@ pub fn build(values: &Values, release: &Release, gateway_api: bool) -> Result<Wi
         .then(|| network::route_parents(values, &mut acc));
     network::check(values, &mut acc);
     notes::no_effect(values, &mut acc);
-    let proxy = proxy::build(values, &names, &ingress, trusted_ca.is_some(), &mut acc);
+    let proxy = proxy::build(
+        values,
+        &names,
+        &release.namespace,
+        &ingress,
+        trusted_ca.is_some(),
+        &mut acc,
+    );
     let mlflow_args = mlflow::args(
         values,
         release,

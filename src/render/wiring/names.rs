@@ -24,6 +24,8 @@ pub struct Names {
     pub s3: String,
     pub proxy: String,
     pub proxy_client: String,
+    /// The ConfigMap of the ServiceAccounts allowed in with machine tokens.
+    pub proxy_machines: String,
     pub generator: String,
     pub scripts: String,
     pub metrics: String,
@@ -187,6 +189,7 @@ pub(crate) fn build(values: &Values, release: &Release, acc: &mut Acc) -> Names 
         s3: s("s3"),
         proxy: s("oauth2-proxy"),
         proxy_client: s("oauth2-proxy-client"),
+        proxy_machines: s("oauth2-proxy-machines"),
         generator: s("secret-generator"),
         scripts: s("scripts"),
         metrics: s("metrics"),

@@ -15,10 +15,111 @@ use std::collections::BTreeMap;
 #[derive(Debug, Serialize)]
 pub struct Proxy {
     pub args: Vec<String>,
+    /// ServiceAccount tokens accepted as bearer tokens (`oauth2Proxy.machineTokens`).
+    pub machines: Option<Machines>,
     /// Port of the identity provider (from the issuer URL), for NetworkPolicy egress.
     pub idp_port: i64,
     pub cookie_secret: SecretRef,
     pub client_secret: Option<SecretRef>,
+}
+
+/// Machine tokens: the allowed ServiceAccounts' file and the issuer's ports.
+#[derive(Debug, Serialize)]
+pub struct Machines {
+    /// The authenticated-emails file: one `system:serviceaccount:<namespace>:<name>` a line.
+    pub allowed: String,
+    /// The issuer's port and the API server's 6443 (where clusters serve their JWKS).
+    pub ports: Vec<i64>,
+}
+
+/// Where the allowed ServiceAccounts' file is mounted in the proxy.
+pub(crate) const MACHINES_DIR: &str = "/etc/oauth2-proxy/machines";
+
+/// `oauth2Proxy.machineTokens`: Kubernetes ServiceAccount tokens as bearer tokens.
+///
+/// OAuth2-Proxy v7.15.3 verifies a bearer JWT of an extra issuer (`--extra-jwt-issuers
+/// issuer=audience`: signature from the issuer's discovery or `/.well-known/jwks.json`,
+/// issuer, audience, expiry; pkg/validation/options.go:55-71, 130-167) and makes a session
+/// whose email is the token's `sub` when it has no `email` claim
+/// (pkg/apis/middleware/session.go:21-62): `system:serviceaccount:<ns>:<name>`. Every
+/// request is then authorised by the email validator (oauthproxy.go:1154) and the
+/// provider's groups (providers/provider_default.go:125-137). The validator admits every
+/// email when a domain is `*`, an address with exactly one '@' in an allowed domain, or one
+/// listed in `--authenticated-emails-file` (validator.go:77-133). A ServiceAccount's subject
+/// has no '@': with domains other than `*`, only the listed ServiceAccounts pass.
+fn machines(
+    p: &OAuth2Proxy,
+    names: &Names,
+    namespace: &str,
+    acc: &mut Acc,
+) -> Option<(Vec<String>, Machines)> {
+    let m = &p.machine_tokens;
+    if !m.enabled {
+        for (key, set) in [
+            ("issuer", !m.issuer.is_empty()),
+            ("audience", !m.audience.is_empty()),
+            ("serviceAccounts", !m.service_accounts.is_empty()),
+        ] {
+            if set {
+                acc.warnings.push(format!("oauth2Proxy.machineTokens.{key} has no effect while oauth2Proxy.machineTokens.enabled is false"));
+            }
+        }
+        return None;
+    }
+    if p.email_domains.0.iter().any(|d| d == "*") {
+        acc.errors.push("oauth2Proxy.machineTokens needs oauth2Proxy.emailDomains without \"*\": with \"*\" the proxy admits every ServiceAccount whose token carries the audience, in any namespace; list your users' email domains".into());
+    }
+    if !p.allowed_groups.is_empty() || !p.keycloak.allowed_roles.0.is_empty() {
+        acc.errors.push("oauth2Proxy.machineTokens cannot be combined with oauth2Proxy.allowedGroups or oauth2Proxy.keycloak.allowed_roles: ServiceAccount tokens carry no groups or roles, so the proxy would refuse them all".into());
+    }
+    if m.issuer.is_empty() {
+        acc.errors.push("oauth2Proxy.machineTokens.issuer is empty: give the cluster's ServiceAccount issuer (the \"issuer\" of kubectl get --raw /.well-known/openid-configuration)".into());
+    } else {
+        acc.errors.extend(checks::uri(
+            "oauth2Proxy.machineTokens.issuer",
+            &m.issuer,
+            &["https"],
+        ));
+    }
+    let audience = if m.audience.is_empty() {
+        format!("mlflow-chart:{namespace}:{}", names.mlflow)
+    } else {
+        m.audience.clone()
+    };
+    // The flag is a list split on ',' and each pair on its first '=' (issuer=audience).
+    for (key, value) in [("issuer", &m.issuer), ("audience", &audience)] {
+        if value.contains([',', '=']) || value.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            acc.errors.push(format!("oauth2Proxy.machineTokens.{key} must not contain ',', '=' or whitespace (the proxy's flag splits on them)"));
+        }
+    }
+    if m.service_accounts.is_empty() {
+        acc.errors.push("oauth2Proxy.machineTokens.serviceAccounts is empty: list the ServiceAccounts allowed in as \"namespace:name\"".into());
+    }
+    let mut allowed = String::new();
+    for (i, sa) in m.service_accounts.iter().enumerate() {
+        let ok = sa.split_once(':').is_some_and(|(ns, name)| {
+            crate::validate::semantic::is_dns1123_label(ns)
+                && crate::validate::semantic::is_dns1123_subdomain(name)
+        });
+        if !ok {
+            acc.errors.push(format!("oauth2Proxy.machineTokens.serviceAccounts[{i}] must be \"namespace:name\" (a namespace and a ServiceAccount name, lowercase)"));
+            continue;
+        }
+        allowed.push_str(&format!("system:serviceaccount:{sa}\n"));
+    }
+    let port = super::object_store::endpoint_port(&m.issuer);
+    let mut ports = vec![port];
+    if port != 6443 {
+        ports.push(6443);
+    }
+    Some((
+        vec![
+            format!("--extra-jwt-issuers={}={audience}", m.issuer),
+            format!("--authenticated-emails-file={MACHINES_DIR}/service-accounts"),
+        ],
+        Machines { allowed, ports },
+    ))
 }
 
 /// A Go duration (`5m`, `1h30m`, `90s`) in seconds, if it parses.
@@ -93,6 +194,7 @@ fn cookie_secret_ok(secret: &str) -> bool {
 pub(crate) fn build(
     values: &Values,
     names: &Names,
+    namespace: &str,
     ingress: &IngressHosts,
     trusted_ca: bool,
     acc: &mut Acc,
@@ -101,7 +203,7 @@ pub(crate) fn build(
         acc.warnings.push("oauth2Proxy.enabled is false: the MLflow UI and API accept every request without authentication; only the NetworkPolicy (networkPolicy.ingressFrom) restricts who can reach them".into());
         return None;
     }
-    let mut proxy = enabled(&values.oauth2_proxy, names, ingress, acc)?;
+    let mut proxy = enabled(&values.oauth2_proxy, names, namespace, ingress, acc)?;
     if trusted_ca {
         // Custom CAs for the provider, plus the system store (its default is false:
         // options/providers.go:50; flags: options/legacy_options.go:536-537).
@@ -188,7 +290,13 @@ fn check_list(key: &str, items: &[String], acc: &mut Acc) {
     }
 }
 
-fn enabled(p: &OAuth2Proxy, names: &Names, ingress: &IngressHosts, acc: &mut Acc) -> Option<Proxy> {
+fn enabled(
+    p: &OAuth2Proxy,
+    names: &Names,
+    namespace: &str,
+    ingress: &IngressHosts,
+    acc: &mut Acc,
+) -> Option<Proxy> {
     let issuer = p.oidc.oidc_issuer_url.as_str();
     let client_id = p.client_id.as_str();
     if issuer.is_empty() || client_id.is_empty() {
@@ -260,6 +368,10 @@ fn enabled(p: &OAuth2Proxy, names: &Names, ingress: &IngressHosts, acc: &mut Acc
             .map(|d| format!("--email-domain={d}")),
     );
     args.push("--skip-jwt-bearer-tokens=true".into());
+    let machines = machines(p, names, namespace, acc).map(|(flags, m)| {
+        args.extend(flags);
+        m
+    });
     args.extend(
         p.extra_audiences
             .iter()
@@ -343,6 +455,7 @@ fn enabled(p: &OAuth2Proxy, names: &Names, ingress: &IngressHosts, acc: &mut Acc
         args.push("--client-secret-file=/dev/null".into());
     }
     Some(Proxy {
+        machines,
         idp_port: endpoint_port(issuer),
         args,
         cookie_secret,
