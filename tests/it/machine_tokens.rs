@@ -177,6 +177,34 @@ fn settings_that_would_admit_every_service_account_or_none_are_refused() {
             "oauth2Proxy.machineTokens.serviceAccounts[0]=*:trainer",
             "serviceAccounts[0]",
         ),
+        // pflag reads the flag as CSV: a bare '"' stops the proxy.
+        ("oauth2Proxy.machineTokens.audience=a\"b", "'\"'"),
+        (
+            "oauth2Proxy.machineTokens.issuer=https://k.example.org/a\"b",
+            "'\"'",
+        ),
+        // Tokens for the API server are API credentials.
+        (
+            "oauth2Proxy.machineTokens.audience=https://kubernetes.default.svc.cluster.local",
+            "API server's address",
+        ),
+        (
+            "oauth2Proxy.machineTokens.audience=https://kubernetes.default.svc",
+            "API server's address",
+        ),
+        (
+            "oauth2Proxy.extraAudiences[0]=https://kubernetes.default.svc.cluster.local/",
+            "extraAudiences",
+        ),
+        // Another email claim could be set to a ServiceAccount's line by a person.
+        (
+            "oauth2Proxy.oidc.oidc_email_claim=given_name",
+            "oidc_email_claim",
+        ),
+        (
+            "oauth2Proxy.machineTokens.serviceAccounts[2]=ml-jobs:trainer",
+            "repeats ml-jobs:trainer",
+        ),
     ] {
         let r = render(&["--set", MT, "--set", set]);
         assert_ne!(r.code, 0, "{set} must be refused");

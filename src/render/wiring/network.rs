@@ -56,7 +56,16 @@ pub(crate) fn public_hosts(values: &Values, gateway_api: bool, acc: &mut Acc) ->
         if !route_hostname_ok(h) {
             acc.errors.push(format!("httpRoute.hostnames[{i}] must be a DNS name like mlflow.example.org, optionally with a leading '*.' (lowercase, no IP address, no port)"));
         }
-        if !out.hosts.contains(h) {
+        if route.hostnames[..i].contains(h) {
+            acc.errors.push(format!(
+                "httpRoute.hostnames[{i}] repeats {h}: list each host once"
+            ));
+        }
+        if out.hosts.contains(h) {
+            if out.tls.contains(h) != route.tls {
+                acc.warnings.push(format!("host {h} is served by the Ingress and the HTTPRoute, one with TLS and one without: browsers may reach it over plain http; make ingress.tls and httpRoute.tls agree"));
+            }
+        } else {
             out.hosts.push(h.clone());
         }
         if route.tls {
@@ -83,6 +92,10 @@ pub(crate) fn route_parents(values: &Values, acc: &mut Acc) -> Vec<Value> {
             .push("the bundled Gateway API HTTPRoute schema is missing (a build defect)".into());
         return refs;
     };
+    for (i, message) in crate::validate::rules::parent_refs(&refs) {
+        acc.errors
+            .push(format!("httpRoute.parentRefs[{i}] {message}"));
+    }
     for (i, r) in refs.iter().enumerate() {
         let probe = json!({
             "apiVersion": "gateway.networking.k8s.io/v1",

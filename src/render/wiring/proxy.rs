@@ -86,18 +86,45 @@ fn machines(
     } else {
         m.audience.clone()
     };
-    // The flag is a list split on ',' and each pair on its first '=' (issuer=audience).
+    // The flag is a string slice, read as CSV (a '"' breaks it and the proxy exits) and
+    // split on ',', and each pair on its first '=' (issuer=audience).
     for (key, value) in [("issuer", &m.issuer), ("audience", &audience)] {
-        if value.contains([',', '=']) || value.chars().any(|c| c.is_whitespace() || c.is_control())
+        if value.contains([',', '=', '"'])
+            || value.chars().any(|c| c.is_whitespace() || c.is_control())
         {
-            acc.errors.push(format!("oauth2Proxy.machineTokens.{key} must not contain ',', '=' or whitespace (the proxy's flag splits on them)"));
+            acc.errors.push(format!("oauth2Proxy.machineTokens.{key} must not contain ',', '=', '\"' or whitespace (the proxy's flag is read as CSV and split on them)"));
         }
+    }
+    // The API server's own audience is the issuer by default (kube-apiserver
+    // --api-audiences): a token for it is an API credential, which the proxy would forward
+    // to MLflow. The extra audiences are accepted for the extra issuer too
+    // (pkg/validation/options.go:61-62).
+    let issuer_like = |a: &str| {
+        let a = a.trim_end_matches('/');
+        a == m.issuer.trim_end_matches('/') || a.starts_with("https://kubernetes.default.svc")
+    };
+    if issuer_like(&audience) {
+        acc.errors.push("oauth2Proxy.machineTokens.audience must not be the issuer or the API server's address: tokens for that audience are Kubernetes API credentials, and the proxy forwards them to MLflow; keep the default or name MLflow".into());
+    }
+    if p.extra_audiences.iter().any(|a| issuer_like(a)) {
+        acc.errors.push("oauth2Proxy.extraAudiences names the ServiceAccount issuer or the API server, which oauth2Proxy.machineTokens would then accept: the API server's own tokens would pass the proxy".into());
+    }
+    // A session's email comes from the email claim; with another claim, a person could
+    // choose a value matching a ServiceAccount line (the emails file matches any string).
+    if !matches!(p.oidc.oidc_email_claim.as_str(), "" | "email") {
+        acc.errors.push("oauth2Proxy.machineTokens needs oauth2Proxy.oidc.oidc_email_claim empty or \"email\": another claim could carry a value equal to an allowed ServiceAccount's name".into());
     }
     if m.service_accounts.is_empty() {
         acc.errors.push("oauth2Proxy.machineTokens.serviceAccounts is empty: list the ServiceAccounts allowed in as \"namespace:name\"".into());
     }
     let mut allowed = String::new();
+    let mut seen = std::collections::BTreeSet::new();
     for (i, sa) in m.service_accounts.iter().enumerate() {
+        if !seen.insert(sa) {
+            acc.errors.push(format!(
+                "oauth2Proxy.machineTokens.serviceAccounts[{i}] repeats {sa}: list each ServiceAccount once"
+            ));
+        }
         let ok = sa.split_once(':').is_some_and(|(ns, name)| {
             crate::validate::semantic::is_dns1123_label(ns)
                 && crate::validate::semantic::is_dns1123_subdomain(name)
@@ -411,7 +438,14 @@ fn enabled(
             ingress.scheme(host)
         ));
         if !tls {
-            acc.warnings.push(format!("ingress host {host} has no TLS entry: the login redirect and session cookie travel over plain http"));
+            acc.warnings.push(format!("host {host} is served without TLS (no ingress.tls entry covers it, or httpRoute.tls is false): the login redirect and session cookie travel over plain http"));
+        }
+        if let Some(secure) = ingress
+            .hosts
+            .iter()
+            .find(|h| ingress.tls.contains(*h) && !tls)
+        {
+            acc.warnings.push(format!("host {secure} is served with TLS but the login callback is on {host} without it: logins from {secure} return over plain http and the session cookie is not Secure; serve every host with TLS"));
         }
     }
     args.push(format!(

@@ -9,6 +9,7 @@
 mod cluster;
 mod core;
 mod fields;
+mod gateway;
 mod networking;
 mod pod;
 mod rbac;
@@ -24,6 +25,7 @@ use super::semantic::{SemanticProblem as RuleProblem, is_label_key, is_label_val
 
 /// A field rule's problem: document index, path, message.
 pub type Problem = RuleProblem;
+pub(crate) use gateway::parent_refs;
 pub(crate) use workloads::{cron_schedule, time_zone_ok};
 
 /// apimachinery `IsConfigMapKey` (Secret and ConfigMap data keys).
@@ -214,6 +216,15 @@ pub fn check(docs: &[Document]) -> Vec<RuleProblem> {
             "PersistentVolumeClaim" => pvc_spec(&mut o, v.get("spec"), "spec"),
             "Ingress" => ingress(&mut o, v),
             "NetworkPolicy" => network_policy(&mut o, v),
+            "HTTPRoute" if d.api_version().starts_with("gateway.networking.k8s.io/") => {
+                let refs = v
+                    .pointer("/spec/parentRefs")
+                    .and_then(Value::as_array)
+                    .map_or(&[][..], Vec::as_slice);
+                for (i, message) in gateway::parent_refs(refs) {
+                    o.add(format!("spec.parentRefs[{i}]"), message);
+                }
+            }
             "Service" => {
                 for (n, p) in items(v.pointer("/spec/ports")) {
                     port_range(&mut o, p.get("port"), &format!("spec.ports[{n}].port"));
