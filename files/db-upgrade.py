@@ -71,9 +71,12 @@ def main() -> int:
     mysql = engine.dialect.name == "mysql"
     with engine.connect() as conn:
         if mysql:
-            # A session lock, waited for without a timeout (-1); released below or when the
-            # session ends.
-            conn.execute(sqlalchemy.text("SELECT GET_LOCK(:k, -1)"), {"k": f"mlflow-chart-{LOCK_KEY}"})
+            # A session lock, released below or when the session ends. GET_LOCK returns 1
+            # when it has the lock and 0 on timeout; MariaDB takes no negative timeout (it
+            # returns NULL at once), so wait an hour at a time until it is ours.
+            while conn.execute(sqlalchemy.text("SELECT GET_LOCK(:k, 3600)"),
+                               {"k": f"mlflow-chart-{LOCK_KEY}"}).scalar() != 1:
+                print("waiting for another replica's schema step (GET_LOCK)", flush=True)
         else:
             conn.execute(sqlalchemy.text("SELECT pg_advisory_lock(:k)"), {"k": LOCK_KEY})
         try:

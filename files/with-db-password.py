@@ -24,7 +24,18 @@ def main() -> int:
         print("mlflow-chart: MYSQL_PWD is not set: the database password's Secret is missing",
               file=sys.stderr)
         return 2
-    url = make_url(os.environ["MLFLOW_BACKEND_STORE_URI"]).set(password=password)
+    # PyMySQL sends a str password as latin-1 (pymysql/connections.py, Connection.__init__),
+    # which matches what the server stored only for ASCII; say so without the value.
+    if not password.isascii():
+        print("mlflow-chart: the database password has non-ASCII characters, which PyMySQL "
+              "cannot send as the server stored them; use an ASCII password", file=sys.stderr)
+        return 2
+    url = make_url(os.environ["MLFLOW_BACKEND_STORE_URI"])
+    if not url.username:
+        print("mlflow-chart: the backend store URI names no user, so the password cannot be "
+              "given", file=sys.stderr)
+        return 2
+    url = url.set(password=password)
     os.environ["MLFLOW_BACKEND_STORE_URI"] = url.render_as_string(hide_password=False)
     os.execvp(sys.argv[1], sys.argv[1:])
     return 1  # not reached

@@ -38,8 +38,8 @@ fn percent_decode(s: &str) -> String {
 
 /// A MLflow `server` option that `MLFlow.extraArgs` must not override: the bind address
 /// and port (`--host/-h`, `--port/-p`: the last one wins, mlflow/utils/cli_args.py:162 at
-/// 3.17.2), the server options that can carry their own bind address, and the options
-/// behind MLflow's own request checks.
+/// 3.17.2), the server options that can carry their own bind address, the options
+/// behind MLflow's own request checks, and the stores and artifact proxying.
 pub fn forbidden_mlflow_arg(arg: &str) -> Option<&'static str> {
     const LONG: &[&str] = &[
         "--host",
@@ -50,6 +50,13 @@ pub fn forbidden_mlflow_arg(arg: &str) -> Option<&'static str> {
         "--allowed-hosts",
         "--disable-security-middleware",
         "--app-name",
+        // Where the data goes, and that MLflow proxies the artifacts: the chart's.
+        "--backend-store-uri",
+        "--artifacts-destination",
+        "--default-artifact-root",
+        "--serve-artifacts",
+        "--no-serve-artifacts",
+        "--artifacts-only",
     ];
     let name = arg.split('=').next().unwrap_or(arg);
     if let Some(f) = LONG.iter().find(|f| name == **f) {
@@ -108,6 +115,12 @@ pub fn uri(key: &str, uri: &str, schemes: &[&str]) -> Vec<String> {
     });
     if uri.chars().any(|c| c.is_whitespace() || c.is_control()) || encoded_control {
         out.push(format!("{key} contains whitespace or control characters"));
+    }
+    // Kubernetes expands $(NAME) in arguments and environment values, where URIs go.
+    if uri.contains('$') {
+        out.push(format!(
+            "{key} contains '$', which Kubernetes would expand as $(NAME) in the pod: write it as %24"
+        ));
     }
     let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..auth_end];
@@ -237,7 +250,12 @@ pub fn gcs_bucket(key: &str, name: &str) -> Vec<String> {
     let ends_ok = name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name.ends_with(|c: char| c.is_ascii_alphanumeric());
     let len_ok = if name.contains('.') {
-        (3..=222).contains(&name.len()) && name.split('.').all(|p| !p.is_empty() && p.len() <= 63)
+        (3..=222).contains(&name.len())
+            && name.split('.').all(|p| {
+                p.len() <= 63
+                    && p.starts_with(|c: char| c.is_ascii_alphanumeric())
+                    && p.ends_with(|c: char| c.is_ascii_alphanumeric())
+            })
     } else {
         (3..=63).contains(&name.len())
     };
@@ -302,6 +320,8 @@ mod tests {
             "goog-x",
             "10.1.2.3",
             "a..b",
+            "a.-b",
+            "a_.b",
             &"a".repeat(64),
             &format!("{}.b", "a".repeat(64)),
             &"a.".repeat(112),
@@ -391,6 +411,9 @@ mod tests {
             "-p5001",
             "--uvicorn-opts",
             "--gunicorn-opts=--bind 0.0.0.0:5000",
+            "--artifacts-destination=gs://other",
+            "--no-serve-artifacts",
+            "--backend-store-uri",
         ] {
             assert!(forbidden_mlflow_arg(bad).is_some(), "{bad}");
         }

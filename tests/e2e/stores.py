@@ -171,7 +171,28 @@ def main():
         init_env = dict(base_env, **cluster.env_of(init, rewrite))
         assert init_env["MYSQL_PWD"] == HOSTILE_PASSWORD and HOSTILE_PASSWORD not in init_env["MLFLOW_BACKEND_STORE_URI"]
         os.makedirs(init_env["HOME"], exist_ok=True)
-        for what in ("fresh database initialised", "existing database upgraded, a no-op"):
+        # Replicas starting together: while another session holds the schema lock, the step
+        # waits (MariaDB takes no negative GET_LOCK timeout; the script must not skip it).
+        holder = subprocess.Popen(["mariadb", "--no-defaults", "-S", sock, "-u", "root", "-N", "-e",
+                                   "SELECT GET_LOCK('mlflow-chart-727172', 10); SELECT SLEEP(6);"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.5)
+        started = time.time()
+        out = subprocess.run(cmd, env=init_env, timeout=300, capture_output=True, text=True)
+        waited = time.time() - started
+        # The holder's session (and lock) ended before the step could finish.
+        released_first = holder.poll() is not None
+        holder.wait(timeout=30)
+        assert out.returncode == 0 and released_first, (waited, out.stdout[-2000:], out.stderr[-2000:])
+        log(f"schema step waited {waited:.1f} s for another session's lock, then initialised the database")
+        # The launcher refuses what PyMySQL cannot send, without printing it.
+        for bad in ("hunter\u20ac2", "p\u00e4ss"):
+            out = subprocess.run(cmd, env=dict(init_env, MYSQL_PWD=bad), timeout=60,
+                                 capture_output=True, text=True)
+            assert out.returncode == 2 and "non-ASCII" in out.stderr, (out.returncode, out.stderr)
+            assert bad not in out.stdout + out.stderr and "\u20ac" not in out.stderr + out.stdout
+        log("a non-ASCII password is refused by the launcher without being printed")
+        for what in ("existing database, a no-op", "existing database upgraded, a no-op"):
             out = subprocess.run(cmd, env=init_env, timeout=300, capture_output=True, text=True)
             assert out.returncode == 0, (out.stdout[-3000:], out.stderr[-3000:])
             assert HOSTILE_PASSWORD not in out.stdout + out.stderr

@@ -526,3 +526,105 @@ fn mysql_values_are_checked() {
     assert!(text.contains("mysql+pymysql://u@db:3310/x"));
     assert!(text.contains("\"port\":3310"));
 }
+
+#[test]
+fn mysql_keeps_the_trusted_ca_for_https_clients_and_gets_it_in_the_uri() {
+    let d = docs(&[
+        "--set",
+        MYSQL,
+        "--set",
+        "trustedCA.configMap=corp-ca,externalDatabase.sslmode=verify-full,services.minio.enabled=false,s3.url=https://s3.internal.example,s3.secret=s3",
+    ]);
+    for (_, c) in mlflow_pods(&d) {
+        for n in ["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "AWS_CA_BUNDLE"] {
+            assert!(env_of(c, n).is_some(), "{n} missing: {c}");
+        }
+        assert!(env_of(c, "PGSSLROOTCERT").is_none());
+        let uri = env_of(c, "MLFLOW_BACKEND_STORE_URI").unwrap()["value"]
+            .as_str()
+            .unwrap();
+        assert!(
+            uri.ends_with("?ssl_ca=/etc/mlflow-chart/ca/ca.crt"),
+            "{uri}"
+        );
+    }
+}
+
+#[test]
+fn store_inputs_kubernetes_or_the_drivers_would_refuse_are_refused_by_key() {
+    let uri = "services.postgres.enabled=false,externalDatabase.existingSecret=s,services.postgres.externalURI=";
+    for (set, want) in [
+        (format!("{uri}mysql://db/x"), "names no user"),
+        (format!("{uri}mysql://u@db:3306"), "names no database"),
+        (format!("{uri}mysql://u@db:3306/"), "names no database"),
+        // Kubernetes expands $(NAME) in env values and arguments.
+        (format!("{uri}mysql://u@db/$(HOME)"), "contains '$'"),
+        (format!("{uri}postgresql://u@db/$(HOME)"), "contains '$'"),
+        (
+            "services.minio.enabled=false,s3.url=https://s3.example.org/$(X)".to_string(),
+            "contains '$'",
+        ),
+        // Secret keys: IsConfigMapKey refuses a leading "..".
+        (
+            format!("{MYSQL},externalDatabase.existingSecretPasswordKey=..pw"),
+            "externalDatabase.existingSecretPasswordKey must be a key",
+        ),
+        (
+            format!("{AZURE},azureBlob.existingSecret=s,azureBlob.existingSecretKey=..cs"),
+            "azureBlob.existingSecretKey must be a key",
+        ),
+        (
+            format!("{AZURE},azureBlob.existingSecret=s,azureBlob.existingSecretKey=bad key"),
+            "azureBlob.existingSecretKey must be a key",
+        ),
+        (
+            "services.minio.enabled=false,gcs.enabled=true,gcs.bucket=abc,gcs.existingSecret=g,gcs.existingSecretKey=..data".to_string(),
+            "gcs.existingSecretKey must be a key",
+        ),
+        (
+            "services.minio.enabled=false,gcs.enabled=true,gcs.bucket=a.-b".to_string(),
+            "gcs.bucket",
+        ),
+    ] {
+        let err = problems(&["--set", &set]);
+        assert!(err.contains(want), "{set}: {err}");
+    }
+    // The chart's credential is the one MLflow's Azure client uses: no competing variable.
+    let err = problems(&[
+        "--set",
+        AZURE,
+        "--set",
+        "azureBlob.existingSecret=s,azureBlob.credential=accessKey,extraEnv[0].name=AZURE_STORAGE_CONNECTION_STRING,extraEnv[0].value=x",
+    ]);
+    assert!(err.contains("AZURE_STORAGE_CONNECTION_STRING"), "{err}");
+    // Where the data goes is the chart's.
+    for arg in ["--artifacts-destination=gs://other", "--no-serve-artifacts"] {
+        let err = problems(&["--set-json", &format!("MLFlow.extraArgs=[\"{arg}\"]")]);
+        assert!(err.contains("is set by the chart"), "{arg}: {err}");
+    }
+}
+
+#[test]
+fn validate_refuses_secret_keys_and_item_paths_starting_with_two_dots() {
+    let manifest = r#"apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: n}
+spec:
+  containers:
+    - name: c
+      image: busybox:1.36
+      env:
+        - name: A
+          valueFrom: {secretKeyRef: {name: s, key: ..pw}}
+  volumes:
+    - name: v
+      secret:
+        secretName: s
+        items: [{key: ok, path: ..data}]
+"#;
+    let out = common::run(&["validate", "-"], Some(manifest.as_bytes()));
+    let text = format!("{}{}", out.stdout, out.stderr);
+    assert_ne!(out.code, 0, "{text}");
+    assert!(text.contains("env[0].valueFrom.secretKeyRef.key"), "{text}");
+    assert!(text.contains("items[0].path"), "{text}");
+}

@@ -281,6 +281,14 @@ fn external_mysql(values: &Values, trusted_ca: bool, acc: &mut Acc) -> Db {
         if !matches!(scheme_of(uri_value), "mysql" | "mysql+pymysql") {
             acc.errors.push("services.postgres.externalURI must start with mysql:// or mysql+pymysql:// (PyMySQL is the MySQL driver in MLflow's image)".into());
         }
+        let rest = uri_value.split_once("://").map_or("", |(_, r)| r);
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        if !authority.contains('@') {
+            acc.errors.push("services.postgres.externalURI names no user: write mysql://user@host:3306/database (the password comes from externalDatabase.existingSecret)".into());
+        }
+        if path.split(['?', '#']).next().unwrap_or("").is_empty() {
+            acc.errors.push("services.postgres.externalURI names no database: write mysql://user@host:3306/database (MySQL has no default database)".into());
+        }
         if uri_value.contains('?') {
             acc.errors.push("services.postgres.externalURI for MySQL takes no query: TLS comes from externalDatabase.sslmode verify-full and trustedCA".into());
         }
@@ -344,15 +352,15 @@ pub(crate) fn env(db: &Db, trusted_ca: bool) -> Vec<Value> {
         let name = if db.mysql { "MYSQL_PWD" } else { "PGPASSWORD" };
         env.push(credentials::secret_env(name, pw));
     }
-    if trusted_ca && !db.mysql {
+    if trusted_ca {
         // libpq (PGSSLROOTCERT: with a root file, sslmode=require verifies the chain too),
         // Python's ssl default context, requests and boto3 each read their own variable.
-        for name in [
-            "PGSSLROOTCERT",
-            "SSL_CERT_FILE",
-            "REQUESTS_CA_BUNDLE",
-            "AWS_CA_BUNDLE",
-        ] {
+        // PyMySQL gets the CA in the URI (ssl_ca) instead of libpq's variable.
+        let libpq: &[&str] = if db.mysql { &[] } else { &["PGSSLROOTCERT"] };
+        for name in libpq
+            .iter()
+            .chain(&["SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "AWS_CA_BUNDLE"])
+        {
             env.push(json!({"name": name, "value": format!("{CA_DIR}/ca.crt")}));
         }
     }

@@ -208,6 +208,15 @@ pub(crate) fn build(
     let mut chart_env_names = names(chart_env);
     // The chart decides where MLflow's periodic tasks run (exactly one pod).
     chart_env_names.push("MLFLOW_SERVER_JOB_ENABLE_PERIODIC_TASKS".into());
+    // MLflow's Azure client prefers a connection string over an account key over workload
+    // identity (azure_blob_artifact_repo.py, `__init__`, 3.17.2): the chart's credential
+    // must be the one it uses.
+    if values.azure_blob.enabled {
+        chart_env_names.extend([
+            "AZURE_STORAGE_CONNECTION_STRING".to_string(),
+            "AZURE_STORAGE_ACCESS_KEY".to_string(),
+        ]);
+    }
     let chart_env_names: Vec<&str> = chart_env_names.iter().map(String::as_str).collect();
     taken("extraEnv", &env, &chart_env_names, "variable", acc);
     let env_from = typed::<EnvFromSource>("extraEnvFrom", &values.extra_env_from, acc);

@@ -118,7 +118,7 @@ pub(crate) fn args(
         }
         if let Some(flag) = checks::forbidden_mlflow_arg(a) {
             acc.errors.push(format!(
-                "MLFlow.extraArgs: {flag} is set by the chart and cannot be overridden (it decides who can reach MLflow without the proxy)"
+                "MLFlow.extraArgs: {flag} is set by the chart and cannot be overridden (it decides who can reach MLflow without the proxy, or where MLflow keeps its data and whether it proxies the artifacts)"
             ));
         }
     }

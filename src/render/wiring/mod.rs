@@ -229,6 +229,32 @@ fn needed(values: &Values, acc: &mut Acc) {
                 .push(format!("{key} begins or ends with whitespace: remove it"));
         }
     }
+    // Keys of Secrets the pods read: a Secret's data keys (IsConfigMapKey).
+    for (on, key, value) in [
+        (
+            !pg && !ext.existing_secret.is_empty(),
+            "externalDatabase.existingSecretPasswordKey",
+            &ext.existing_secret_password_key,
+        ),
+        (
+            values.azure_blob.enabled && !values.azure_blob.existing_secret.is_empty(),
+            "azureBlob.existingSecretKey",
+            &values.azure_blob.existing_secret_key,
+        ),
+        (
+            values.gcs.enabled && !values.gcs.existing_secret.is_empty(),
+            "gcs.existingSecretKey",
+            &values.gcs.existing_secret_key,
+        ),
+    ] {
+        // (An empty externalDatabase key is reported with the other empty values.)
+        let reported = value.is_empty() && key.starts_with("externalDatabase.");
+        if on && !reported && !crate::validate::rules::config_key(value) {
+            acc.errors.push(format!(
+                "{key} must be a key of a Secret: letters, digits, '-', '_' and '.', not starting with '..' (at most 253)"
+            ));
+        }
+    }
     // Credentials given as blanks: a Secret of spaces is no credential.
     for (key, value) in [
         ("postgresql.auth.password", &values.postgresql.auth.password),

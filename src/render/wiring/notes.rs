@@ -49,6 +49,9 @@ pub(crate) fn no_effect(values: &Values, acc: &mut Acc) {
                 values.services.postgres.enabled,
                 "services.postgres.enabled",
             ),
+            ("azureBlob", values.azure_blob.enabled, "azureBlob.enabled"),
+            ("gcs", values.gcs.enabled, "gcs.enabled"),
+            ("httpRoute", values.http_route.enabled, "httpRoute.enabled"),
         ] {
             if on {
                 continue;

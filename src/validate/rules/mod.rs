@@ -36,6 +36,8 @@ pub fn config_key(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
         && s != "."
         && s != ".."
+        // hasChDirPrefix: "must not start with '..'"
+        && !s.starts_with("..")
 }
 
 /// The value of a Kubernetes quantity in base units, if it parses.

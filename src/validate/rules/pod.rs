@@ -326,6 +326,14 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str) {
                         );
                     }
                     local_path(o, it.get("path"), &format!("{sat}.items[{m}].path"), true);
+                    // ValidateLocalNonReservedPath: the volume's own "..data" links.
+                    if it
+                        .get("path")
+                        .and_then(Value::as_str)
+                        .is_some_and(|p| p.starts_with(".."))
+                    {
+                        o.add(format!("{sat}.items[{m}].path"), "must not start with '..'");
+                    }
                 }
             }
         }
@@ -581,6 +589,17 @@ fn env(o: &mut Out<'_>, c: &Value, cat: &str) {
                 o.add(
                     format!("{cat}.env[{m}].valueFrom.{r}.name"),
                     "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+                );
+            }
+            // validateConfigMapKeySelector / validateSecretKeySelector: IsConfigMapKey.
+            if let Some(k) = e
+                .pointer(&format!("/valueFrom/{r}/key"))
+                .and_then(Value::as_str)
+                && !config_key(k)
+            {
+                o.add(
+                    format!("{cat}.env[{m}].valueFrom.{r}.key"),
+                    "must be a key: letters, digits, '-', '_' and '.', not starting with '..'",
                 );
             }
         }
