@@ -74,8 +74,9 @@ def main() -> int:
             # A session lock, released below or when the session ends. GET_LOCK returns 1
             # when it has the lock and 0 on timeout; MariaDB takes no negative timeout (it
             # returns NULL at once), so wait an hour at a time until it is ours.
-            while conn.execute(sqlalchemy.text("SELECT GET_LOCK(:k, 3600)"),
-                               {"k": f"mlflow-chart-{LOCK_KEY}"}).scalar() != 1:
+            # Lock names are server-wide: the database's name keeps releases apart.
+            lock = f"mlflow-chart-{LOCK_KEY}-{engine.url.database}"[:64]
+            while conn.execute(sqlalchemy.text("SELECT GET_LOCK(:k, 3600)"), {"k": lock}).scalar() != 1:
                 print("waiting for another replica's schema step (GET_LOCK)", flush=True)
         else:
             conn.execute(sqlalchemy.text("SELECT pg_advisory_lock(:k)"), {"k": LOCK_KEY})
@@ -96,7 +97,7 @@ def main() -> int:
             return 0
         finally:
             if mysql:
-                conn.execute(sqlalchemy.text("SELECT RELEASE_LOCK(:k)"), {"k": f"mlflow-chart-{LOCK_KEY}"})
+                conn.execute(sqlalchemy.text("SELECT RELEASE_LOCK(:k)"), {"k": lock})
             else:
                 conn.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:k)"), {"k": LOCK_KEY})
 

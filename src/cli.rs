@@ -134,6 +134,12 @@ pub struct DiffArgs {
     /// Show the values of Secrets that changed (masked by default: only which keys changed).
     #[arg(long = "show-secrets")]
     pub show_secrets: bool,
+    /// Kubernetes version both sides are rendered for (with --values-old/--values-new).
+    #[arg(long = "kube-version", default_value = "1.33")]
+    pub kube_version: String,
+    /// Extra API versions the cluster serves, for both rendered sides (repeatable).
+    #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
+    pub api_versions: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -336,7 +342,7 @@ fn run_diff(args: &DiffArgs) -> Result<Output, Failure> {
             ));
         }
         let side = |files: &Vec<String>| -> Result<Vec<Document>, Failure> {
-            let ra = RenderArgs::new(
+            let mut ra = RenderArgs::new(
                 &args.release,
                 &args.namespace,
                 ValuesArgs {
@@ -344,6 +350,8 @@ fn run_diff(args: &DiffArgs) -> Result<Output, Failure> {
                     ..Default::default()
                 },
             );
+            ra.kube_version = args.kube_version.clone();
+            ra.api_versions = args.api_versions.clone();
             render_docs(&ra).map(|(d, _)| d)
         };
         let named = |which: &str, flag: &str, f: Failure| Failure {

@@ -13,6 +13,7 @@ pub mod input;
 pub mod locate;
 pub mod migration;
 pub mod model;
+pub mod parallel;
 pub mod parse;
 pub mod pipeline;
 pub mod preflight;

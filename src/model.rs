@@ -398,8 +398,11 @@ pub struct Metrics {
 pub struct MetricsServiceMonitor {
     /// create a ServiceMonitor when the cluster serves monitoring.coreos.com/v1 (pass --api-versions monitoring.coreos.com/v1).
     pub enabled: bool,
-    /// scrape interval.
-    #[schemars(regex(pattern = r#"^([0-9]+(ms|s|m|h))+$"#))]
+    /// scrape interval (a Prometheus duration: each unit at most once, largest first, e.g. 30s or 1m30s).
+    // prometheus-operator's Duration (pkg/apis/monitoring/v1/types.go, kubebuilder pattern).
+    #[schemars(regex(
+        pattern = r#"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$"#
+    ))]
     pub interval: String,
 }
 
@@ -427,7 +430,7 @@ pub struct NetworkPolicy {
     /// where the secret generator may reach the Kubernetes API server (e.g. [{ipBlock: {cidr: 10.0.0.1/32}}]); empty = any address on 443 and 6443.
     #[serde(rename = "apiServerTo")]
     pub api_server_to: Vec<Map<String, Value>>,
-    /// where the proxy may reach the ServiceAccount token issuer (discovery and JWKS, with oauth2Proxy.machineTokens); empty = any address on the issuer's port and 6443.
+    /// where the proxy may reach the ServiceAccount token issuer (discovery and JWKS, with oauth2Proxy.machineTokens); empty = any address on the issuer's port (and 6443 for the in-cluster issuer).
     #[serde(rename = "tokenIssuerTo", default)]
     pub token_issuer_to: Vec<Map<String, Value>>,
     /// extra egress rules of the MLflow pods, for what extraContainers or extraEnv make them reach (Kubernetes NetworkPolicyEgressRule objects).
@@ -698,6 +701,9 @@ pub struct MachineTokens {
     /// the ServiceAccounts allowed in, as "namespace:name" (each becomes the user system:serviceaccount:namespace:name in MLflow).
     #[serde(rename = "serviceAccounts")]
     pub service_accounts: Vec<String>,
+    /// ConfigMap holding the issuer's CA as key ca.crt (kube-root-ca.crt for an in-cluster issuer); trusted by the proxy only, beside the system's roots; empty = the system's roots.
+    #[serde(rename = "issuerCAConfigMap", default)]
+    pub issuer_ca_config_map: K8sName,
 }
 
 /// `oauth2Proxy.oidc`

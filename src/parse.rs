@@ -70,10 +70,12 @@ pub fn parse_stream(source: &str, text: &str) -> Result<Vec<Document>, Failure> 
 pub fn parse_all<'a>(
     sources: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<Vec<Document>, Vec<String>> {
+    let sources: Vec<(&str, &str)> = sources.into_iter().collect();
+    let results = crate::parallel::map(&sources, |(name, text)| parse_stream(name, text));
     let mut docs = Vec::new();
     let mut problems = Vec::new();
-    for (name, text) in sources {
-        match parse_stream(name, text) {
+    for r in results {
+        match r {
             Ok(d) => docs.extend(d),
             Err(e) => problems.push(e.message),
         }

@@ -86,12 +86,17 @@ pub fn render_computed(
         serviceaccounts: w.serviceaccounts_outside.iter().cloned().collect(),
         crds: Default::default(),
     };
-    validate::check(&docs, &known)?;
+    let report = validate::check(&docs, &known)?;
     restricted(&docs)?;
     if model.openshift {
         openshift_ids(&docs)?;
     }
-    let broad = broad_grants(&docs);
+    let mut broad = broad_grants(&docs);
+    // Custom resources nothing here has a schema for (extraObjects of other kinds, the
+    // ServiceMonitor): rendered, but say so.
+    broad.extend(report.not_validated.iter().map(|n| {
+        format!("{n} is not validated: no schema for its kind (check it with `mlflow-chart validate --crd FILE`, giving its CustomResourceDefinition)")
+    }));
     sort::sort(&mut docs);
 
     let mut stderr: Vec<String> = computed

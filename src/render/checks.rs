@@ -263,9 +263,12 @@ pub fn gcs_bucket(key: &str, name: &str) -> Vec<String> {
     if !chars_ok || !ends_ok || !len_ok {
         out.push(format!("{key}: a GCS bucket name is 3–63 lowercase letters, digits, '-', '_' and '.' (up to 222 with dots, 63 between them), starting and ending with a letter or digit"));
     }
-    if name.parse::<std::net::Ipv4Addr>().is_ok() || name.starts_with("goog") {
+    if name.parse::<std::net::Ipv4Addr>().is_ok()
+        || name.starts_with("goog")
+        || name.contains("google")
+    {
         out.push(format!(
-            "{key}: a GCS bucket name must not look like an IP address or start with \"goog\""
+            "{key}: a GCS bucket name must not look like an IP address, start with \"goog\" or contain \"google\""
         ));
     }
     out

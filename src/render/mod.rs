@@ -127,6 +127,7 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
         "ports": {"mlflow": wiring::MLFLOW_PORT, "proxy": wiring::PROXY_PORT, "postgres": wiring::POSTGRES_PORT, "metrics": wiring::METRICS_PORT},
         "caDir": wiring::CA_DIR,
         "machinesDir": wiring::proxy::MACHINES_DIR,
+        "issuerCaDir": wiring::proxy::ISSUER_CA_DIR,
         "files": {
             "generateSecrets": include_str!("../../files/generate-secrets.py"),
             "gc": include_str!("../../files/gc.py"),

@@ -174,7 +174,7 @@ def main():
         # Replicas starting together: while another session holds the schema lock, the step
         # waits (MariaDB takes no negative GET_LOCK timeout; the script must not skip it).
         holder = subprocess.Popen(["mariadb", "--no-defaults", "-S", sock, "-u", "root", "-N", "-e",
-                                   "SELECT GET_LOCK('mlflow-chart-727172', 10); SELECT SLEEP(6);"],
+                                   "SELECT GET_LOCK('mlflow-chart-727172-tracking', 10); SELECT SLEEP(6);"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.5)
         started = time.time()

@@ -194,3 +194,42 @@ fn validate_checks_an_httproute_against_the_bundled_crd() {
         "{text}"
     );
 }
+
+/// `diff --values-old/--values-new` renders both sides with the cluster's API versions.
+#[test]
+fn diff_renders_both_sides_with_the_api_versions() {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let old = dir.join("old.yaml");
+    let new = dir.join("new.yaml");
+    let base = "oauth2Proxy: {clientID: c, oidc: {oidc_issuer_url: https://kc.example.org/r}}\n";
+    std::fs::write(&old, base).unwrap();
+    std::fs::write(
+        &new,
+        format!("{base}httpRoute: {{enabled: true, parentRefs: [{{name: gw}}], hostnames: [m.example.org]}}\n"),
+    )
+    .unwrap();
+    let (o, n) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let with = common::run(
+        &[
+            "diff",
+            "--values-old",
+            o,
+            "--values-new",
+            n,
+            "-n",
+            "mlflow",
+            "--api-versions",
+            "gateway.networking.k8s.io/v1",
+        ],
+        None,
+    );
+    let without = common::run(
+        &["diff", "--values-old", o, "--values-new", n, "-n", "mlflow"],
+        None,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(with.code, 1, "{}", with.stderr);
+    assert!(with.stdout.contains("HTTPRoute"), "{}", with.stdout);
+    assert!(!without.stdout.contains("HTTPRoute"));
+}

@@ -243,3 +243,51 @@ fn the_documented_job_matches_the_chart() {
     );
     assert!(text.contains("serviceAccountName: trainer") && text.contains("namespace: ml-jobs"));
 }
+
+/// The issuer's CA is trusted by the proxy only (beside the system's roots); MLflow's trust
+/// is unchanged. The egress to 6443 is for the in-cluster issuer only.
+#[test]
+fn the_issuer_ca_is_the_proxys_alone_and_6443_only_for_the_api_server() {
+    let d = common::documents(&render(&[
+        "--set",
+        MT,
+        "--set",
+        "oauth2Proxy.machineTokens.issuerCAConfigMap=kube-root-ca.crt",
+    ]));
+    let args = proxy_args(&d);
+    assert!(args.contains(&"--provider-ca-file=/etc/oauth2-proxy/issuer-ca/ca.crt".to_string()));
+    assert!(args.contains(&"--use-system-trust-store=true".to_string()));
+    let dep = d
+        .iter()
+        .find(|x| x["kind"] == "Deployment" && x["metadata"]["name"] == "mlflow")
+        .unwrap();
+    let pod = &dep["spec"]["template"]["spec"];
+    for c in pod["containers"].as_array().unwrap() {
+        let mounts = c["volumeMounts"].to_string();
+        assert_eq!(
+            mounts.contains("issuer-ca"),
+            c["name"] == "oauth2-proxy",
+            "{}: {mounts}",
+            c["name"]
+        );
+        let env = c["env"].to_string();
+        assert!(!env.contains("SSL_CERT_FILE") && !env.contains("REQUESTS_CA_BUNDLE"));
+    }
+    assert!(
+        dep["metadata"]["annotations"]["mlflow-chart.io/configmaps-outside"]
+            .as_str()
+            .unwrap()
+            .contains("kube-root-ca.crt")
+    );
+    let public = common::documents(&render(&[
+        "--set",
+        MT,
+        "--set",
+        "oauth2Proxy.machineTokens.issuer=https://oidc.eks.us-east-1.amazonaws.com/id/ABC",
+    ]));
+    let np = public
+        .iter()
+        .find(|x| x["kind"] == "NetworkPolicy" && x["metadata"]["name"] == "mlflow")
+        .unwrap();
+    assert!(!np.to_string().contains("6443"), "{np}");
+}

@@ -585,6 +585,10 @@ fn store_inputs_kubernetes_or_the_drivers_would_refuse_are_refused_by_key() {
             "services.minio.enabled=false,gcs.enabled=true,gcs.bucket=a.-b".to_string(),
             "gcs.bucket",
         ),
+        (
+            "services.minio.enabled=false,gcs.enabled=true,gcs.bucket=my-google-x".to_string(),
+            "contain \"google\"",
+        ),
     ] {
         let err = problems(&["--set", &set]);
         assert!(err.contains(want), "{set}: {err}");

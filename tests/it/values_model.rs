@@ -304,3 +304,42 @@ fn a_mistyped_value_never_renders() {
     assert!(checked >= 60, "only {checked} typed keys");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The ServiceMonitor's interval is a Prometheus duration as prometheus-operator's CRD
+/// takes it (each unit once, largest first); its ServiceMonitor is rendered with a warning
+/// that no schema checked it.
+#[test]
+fn service_monitor_interval_is_a_prometheus_duration() {
+    let base = [
+        "render",
+        "--set",
+        "oauth2Proxy.enabled=false,metrics.enabled=true",
+        "--api-versions",
+        "monitoring.coreos.com/v1",
+        "--set",
+    ];
+    for ok in ["30s", "1m30s", "1h", "500ms", "1h0m30s"] {
+        let mut a = base.to_vec();
+        let set = format!("metrics.serviceMonitor.interval={ok}");
+        a.push(&set);
+        let r = crate::common::run(&a, None);
+        assert_eq!(r.code, 0, "{ok}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("ServiceMonitor mlflow is not validated"),
+            "{}",
+            r.stderr
+        );
+    }
+    for bad in ["30s30s", "1s1h", "5ms1s", "1x", ""] {
+        let mut a = base.to_vec();
+        let set = format!("metrics.serviceMonitor.interval={bad}");
+        a.push(&set);
+        let r = crate::common::run(&a, None);
+        assert_ne!(r.code, 0, "{bad}");
+        assert!(
+            r.stderr.contains("metrics.serviceMonitor.interval"),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+}

@@ -600,7 +600,14 @@ pub fn build(values: &Values, release: &Release, gateway_api: bool) -> Result<Wi
     let ext = extensions::build(
         values,
         &mlflow_env,
-        &["tmp", "scripts", "trusted-ca"],
+        &[
+            "tmp",
+            "scripts",
+            "trusted-ca",
+            "gcs-key",
+            "machine-tokens",
+            "issuer-ca",
+        ],
         &security["container"],
         &mut acc,
     );
@@ -644,7 +651,12 @@ pub fn build(values: &Values, release: &Release, gateway_api: bool) -> Result<Wi
         } else {
             vec![names.service_account.clone()]
         };
-    let configmaps_outside = [values.trusted_ca.config_map.clone()]
+    let issuer_ca = proxy
+        .as_ref()
+        .and_then(|p| p.machines.as_ref())
+        .and_then(|m| m.ca_config_map.clone())
+        .unwrap_or_default();
+    let configmaps_outside = [values.trusted_ca.config_map.clone(), issuer_ca]
         .into_iter()
         .chain(ext.configmaps.iter().cloned())
         .filter(|n| !n.is_empty())

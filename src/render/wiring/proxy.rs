@@ -28,12 +28,17 @@ pub struct Proxy {
 pub struct Machines {
     /// The authenticated-emails file: one `system:serviceaccount:<namespace>:<name>` a line.
     pub allowed: String,
+    /// The ConfigMap of the issuer's CA, mounted in the proxy only.
+    pub ca_config_map: Option<String>,
     /// The issuer's port and the API server's 6443 (where clusters serve their JWKS).
     pub ports: Vec<i64>,
 }
 
 /// Where the allowed ServiceAccounts' file is mounted in the proxy.
 pub(crate) const MACHINES_DIR: &str = "/etc/oauth2-proxy/machines";
+
+/// Where the issuer's CA is mounted in the proxy.
+pub(crate) const ISSUER_CA_DIR: &str = "/etc/oauth2-proxy/issuer-ca";
 
 /// `oauth2Proxy.machineTokens`: Kubernetes ServiceAccount tokens as bearer tokens.
 ///
@@ -135,17 +140,35 @@ fn machines(
         }
         allowed.push_str(&format!("system:serviceaccount:{sa}\n"));
     }
+    // An in-cluster issuer is the API server, whose discovery names its keys at the
+    // server's own address (often port 6443); a public issuer serves both on its port.
     let port = super::object_store::endpoint_port(&m.issuer);
     let mut ports = vec![port];
-    if port != 6443 {
+    let in_cluster = m
+        .issuer
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.starts_with("kubernetes.default.svc"));
+    if in_cluster && port != 6443 {
         ports.push(6443);
     }
+    let mut flags = vec![
+        format!("--extra-jwt-issuers={}={audience}", m.issuer),
+        format!("--authenticated-emails-file={MACHINES_DIR}/service-accounts"),
+    ];
+    // The provider's CA files build the transport every verifier uses, the extra issuers'
+    // included (pkg/validation/options.go:36-46, before the verifiers at 55-71); the
+    // system's roots stay for the identity provider.
+    let ca_config_map = (!m.issuer_ca_config_map.is_empty()).then(|| {
+        flags.push(format!("--provider-ca-file={ISSUER_CA_DIR}/ca.crt"));
+        m.issuer_ca_config_map.as_str().to_string()
+    });
     Some((
-        vec![
-            format!("--extra-jwt-issuers={}={audience}", m.issuer),
-            format!("--authenticated-emails-file={MACHINES_DIR}/service-accounts"),
-        ],
-        Machines { allowed, ports },
+        flags,
+        Machines {
+            allowed,
+            ca_config_map,
+            ports,
+        },
     ))
 }
 
@@ -237,6 +260,12 @@ pub(crate) fn build(
         proxy
             .args
             .push(format!("--provider-ca-file={CA_DIR}/ca.crt"));
+    }
+    let issuer_ca = proxy
+        .machines
+        .as_ref()
+        .is_some_and(|m| m.ca_config_map.is_some());
+    if trusted_ca || issuer_ca {
         proxy.args.push("--use-system-trust-store=true".into());
     }
     Some(proxy)

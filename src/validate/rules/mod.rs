@@ -188,8 +188,17 @@ fn items(v: Option<&Value>) -> impl Iterator<Item = (usize, &Value)> {
 
 /// Every rule over every document.
 pub fn check(docs: &[Document]) -> Vec<RuleProblem> {
+    let indexed: Vec<(usize, &Document)> = docs.iter().enumerate().collect();
+    crate::parallel::map(&indexed, |&(i, d)| check_one(i, d))
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// Every rule over one document (number `i` of the stream).
+fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
     let mut out = Vec::new();
-    for (i, d) in docs.iter().enumerate() {
+    {
         let mut o = Out {
             doc: i,
             out: &mut out,
