@@ -102,6 +102,18 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
         labels.extend(wiring::object_store::workload_identity_labels(&v3));
         JValue::from(Serde(labels))
     });
+    let v4 = values.clone();
+    env.add_function("pod_annotations", move |component: String| {
+        let mut a: serde_json::Map<String, serde_json::Value> = v4
+            .pod_annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
+            .collect();
+        for (k, v) in wiring::object_store::workload_identity_annotations(&v4, &component) {
+            a.entry(k).or_insert(v);
+        }
+        JValue::from(Serde(a))
+    });
     let (v2, r2) = (values.clone(), release.clone());
     env.add_function("selector", move |component: String| {
         JValue::from(Serde(wiring::selector(&v2, &r2, &component)))

@@ -293,8 +293,18 @@ fn azure_without_a_secret_uses_workload_identity_on_every_mlflow_pod() {
         assert!(env_of(c, "AZURE_STORAGE_CONNECTION_STRING").is_none());
         assert!(env_of(c, "AZURE_STORAGE_ACCESS_KEY").is_none());
     }
-    // Only the pods: selectors and other objects are unchanged.
+    // The token goes to MLflow's containers only: the chart's others are skipped.
     let dep = of(&d, "Deployment", "tracking")[0];
+    assert_eq!(
+        dep["spec"]["template"]["metadata"]["annotations"]["azure.workload.identity/skip-containers"],
+        "db-upgrade;oauth2-proxy;metrics"
+    );
+    let sched = of(&d, "Deployment", "scheduler")[0];
+    assert_eq!(
+        sched["spec"]["template"]["metadata"]["annotations"]["azure.workload.identity/skip-containers"],
+        "db-upgrade"
+    );
+    // Only the pods: selectors and other objects are unchanged.
     assert!(dep["metadata"]["labels"]["azure.workload.identity/use"].is_null());
     assert!(dep["spec"]["selector"]["matchLabels"]["azure.workload.identity/use"].is_null());
 }

@@ -269,6 +269,30 @@ pub(crate) fn workload_identity_labels(values: &Values) -> Map<String, Value> {
     m
 }
 
+/// With Azure workload identity, the webhook mounts the federated token into every
+/// container of a labelled pod unless the pod names it in
+/// `azure.workload.identity/skip-containers`, a ';'-separated list (azure-workload-identity
+/// test/e2e, `skipContainers = busybox1 + ";"`): the chart's containers that never talk to
+/// Azure are listed, so only MLflow's (and the user's extra containers) get the token.
+pub(crate) fn workload_identity_annotations(
+    values: &Values,
+    component: &str,
+) -> Map<String, Value> {
+    let mut m = Map::new();
+    if !workload_identity_labels(values).is_empty() {
+        let skip = match component {
+            "tracking" => "db-upgrade;oauth2-proxy;metrics",
+            "scheduler" => "db-upgrade",
+            _ => return m,
+        };
+        m.insert(
+            "azure.workload.identity/skip-containers".into(),
+            json!(skip),
+        );
+    }
+    m
+}
+
 /// Where the GCS key file is mounted (GOOGLE_APPLICATION_CREDENTIALS points into it).
 const GCS_KEY_DIR: &str = "/etc/mlflow-chart/gcs";
 
