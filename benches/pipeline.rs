@@ -1,6 +1,6 @@
 //! Benchmarks of each pipeline stage with every component on (PostgreSQL, MinIO, proxy,
 //! ingress with TLS, autoscaling), and a scaling benchmark: the full pipeline with 1, 10,
-//! 100 and 1000 extra objects (`extraObjects`), to read the per-object cost.
+//! 100, 1000 and 10,000 extra objects (`extraObjects`), to read the per-object cost.
 //! Run: `cargo bench --bench pipeline`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -89,8 +89,8 @@ fn stages(c: &mut Criterion) {
 
 fn scaling(c: &mut Criterion) {
     let mut g = c.benchmark_group("scaling");
-    g.sample_size(20);
-    for n in [1usize, 10, 100, 1000] {
+    g.sample_size(10);
+    for n in [1usize, 10, 100, 1000, 10_000] {
         let a = args(all_components(n));
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::new("extra_objects", n), &a, |b, a| {
