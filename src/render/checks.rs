@@ -50,8 +50,11 @@ pub fn forbidden_mlflow_arg(arg: &str) -> Option<&'static str> {
         "--allowed-hosts",
         "--disable-security-middleware",
         "--app-name",
+        "--cors-allowed-origins",
         // Where the data goes, and that MLflow proxies the artifacts: the chart's.
         "--backend-store-uri",
+        "--registry-store-uri",
+        "--workspace-store-uri",
         "--artifacts-destination",
         "--default-artifact-root",
         "--serve-artifacts",
@@ -416,6 +419,8 @@ mod tests {
             "--gunicorn-opts=--bind 0.0.0.0:5000",
             "--artifacts-destination=gs://other",
             "--no-serve-artifacts",
+            "--registry-store-uri=sqlite:///x",
+            "--cors-allowed-origins=*",
             "--backend-store-uri",
         ] {
             assert!(forbidden_mlflow_arg(bad).is_some(), "{bad}");

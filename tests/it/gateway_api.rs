@@ -154,6 +154,38 @@ fn values_are_checked_against_the_crd_and_named_by_key() {
     let e = refused(&format!(
         "{ROUTE},httpRoute.parentRefs[0].port=0,httpRoute.parentRefs[0].colour=red,httpRoute.parentRefs[1].kind=Bad_Kind"
     ));
+    // The CRD's CEL rules on parentRefs (same parent: sectionName on all, each different).
+    for set in [
+        "httpRoute.parentRefs[1].name=public,httpRoute.parentRefs[1].namespace=gateways",
+        "httpRoute.parentRefs[0].sectionName=https,httpRoute.parentRefs[1].name=public,httpRoute.parentRefs[1].namespace=gateways",
+        "httpRoute.parentRefs[0].sectionName=https,httpRoute.parentRefs[1].name=public,httpRoute.parentRefs[1].namespace=gateways,httpRoute.parentRefs[1].sectionName=https,httpRoute.parentRefs[1].kind=Gateway",
+    ] {
+        let e2 = refused(&format!("{ROUTE},{set}"));
+        assert!(
+            e2.contains("httpRoute.parentRefs[1]") && e2.contains("sectionName must be"),
+            "{set}: {e2}"
+        );
+    }
+    let mut ok = API.to_vec();
+    let two = format!(
+        "{ROUTE},httpRoute.parentRefs[0].sectionName=a,httpRoute.parentRefs[1].name=public,httpRoute.parentRefs[1].namespace=gateways,httpRoute.parentRefs[1].sectionName=b"
+    );
+    ok.extend(["--set", &two]);
+    assert_eq!(render(&ok).code, 0);
+    let e2 = refused(&format!(
+        "{ROUTE},httpRoute.hostnames[1]=mlflow.example.org"
+    ));
+    assert!(e2.contains("repeats mlflow.example.org"), "{e2}");
+    // The CRD's list limits, named by key.
+    let many: String = (0..17)
+        .map(|i| format!("httpRoute.hostnames[{i}]=h{i}.example.org"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let e2 = refused(&format!("{ROUTE},{many}"));
+    assert!(
+        e2.contains("httpRoute.hostnames has 17 items; an HTTPRoute takes at most 16"),
+        "{e2}"
+    );
     for want in [
         "httpRoute.parentRefs[0].port",
         "httpRoute.parentRefs[0].colour: unknown field",
@@ -193,6 +225,15 @@ fn validate_checks_an_httproute_against_the_bundled_crd() {
         text.contains("spec.rules[0].matches[0].path.type"),
         "{text}"
     );
+    // And the CEL rule on parentRefs.
+    let dup = r.stdout.replace(
+        "  parentRefs:\n  - name: public\n    namespace: gateways\n",
+        "  parentRefs:\n  - name: public\n    namespace: gateways\n  - name: public\n    namespace: gateways\n",
+    );
+    assert_ne!(dup, r.stdout);
+    let out = common::run(&["validate", "-"], Some(dup.as_bytes()));
+    assert_ne!(out.code, 0);
+    assert!(format!("{}{}", out.stdout, out.stderr).contains("spec.parentRefs[1]"));
 }
 
 /// `diff --values-old/--values-new` renders both sides with the cluster's API versions.

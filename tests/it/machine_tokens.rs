@@ -183,6 +183,15 @@ fn settings_that_would_admit_every_service_account_or_none_are_refused() {
             "oauth2Proxy.machineTokens.issuer=https://k.example.org/a\"b",
             "'\"'",
         ),
+        // Kubernetes expands $(NAME) in arguments.
+        (
+            "oauth2Proxy.machineTokens.audience=https://m.example.org/$(X)",
+            "must not contain '$'",
+        ),
+        (
+            "oauth2Proxy.extraAudiences[0]=https://a.example.org/$(X)",
+            "holds '$'",
+        ),
         // Tokens for the API server are API credentials.
         (
             "oauth2Proxy.machineTokens.audience=https://kubernetes.default.svc.cluster.local",

@@ -612,7 +612,13 @@ fn store_inputs_kubernetes_or_the_drivers_would_refuse_are_refused_by_key() {
     ]);
     assert!(err.contains("AZURE_STORAGE_CONNECTION_STRING"), "{err}");
     // Where the data goes is the chart's.
-    for arg in ["--artifacts-destination=gs://other", "--no-serve-artifacts"] {
+    for arg in [
+        "--artifacts-destination=gs://other",
+        "--no-serve-artifacts",
+        "--registry-store-uri=sqlite:///x",
+        "--workspace-store-uri=sqlite:///x",
+        "--cors-allowed-origins=*",
+    ] {
         let err = problems(&["--set-json", &format!("MLFlow.extraArgs=[\"{arg}\"]")]);
         assert!(err.contains("is set by the chart"), "{arg}: {err}");
     }

@@ -26,7 +26,8 @@ fn allowed_hosts(
     ]);
     hosts.extend(ingress.hosts.iter().cloned());
     for (n, h) in values.mlflow.allowed_hosts.iter().enumerate() {
-        if h.contains(['@', '/', ',']) || h.chars().any(char::is_whitespace) {
+        // '$': Kubernetes would expand $(NAME) in the argument.
+        if h.contains(['@', '/', ',', '$']) || h.chars().any(char::is_whitespace) {
             acc.errors.push(format!(
                 "MLFlow.allowedHosts[{n}] is not a host pattern like mlflow.example.org or *.example.org"
             ));

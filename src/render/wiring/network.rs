@@ -49,6 +49,17 @@ pub(crate) fn public_hosts(values: &Values, gateway_api: bool, acc: &mut Acc) ->
     if route.hostnames.is_empty() {
         acc.errors.push("httpRoute.enabled is true but httpRoute.hostnames names no host: MLflow accepts only the hosts it knows, and the proxy's login callback needs one".into());
     }
+    // The CRD's maxItems, named by the values key.
+    for (key, len, max) in [
+        ("httpRoute.parentRefs", route.parent_refs.len(), 32),
+        ("httpRoute.hostnames", route.hostnames.len(), 16),
+    ] {
+        if len > max {
+            acc.errors.push(format!(
+                "{key} has {len} items; an HTTPRoute takes at most {max}"
+            ));
+        }
+    }
     if route.parent_refs.is_empty() {
         acc.errors.push("httpRoute.parentRefs is empty: name the Gateway the route attaches to, e.g. [{name: public, namespace: gateways}]".into());
     }

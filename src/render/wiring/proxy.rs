@@ -99,6 +99,9 @@ fn machines(
         {
             acc.errors.push(format!("oauth2Proxy.machineTokens.{key} must not contain ',', '=', '\"' or whitespace (the proxy's flag is read as CSV and split on them)"));
         }
+        if value.contains('$') {
+            acc.errors.push(format!("oauth2Proxy.machineTokens.{key} must not contain '$' (Kubernetes would expand $(NAME) in the proxy's arguments)"));
+        }
     }
     // The API server's own audience is the issuer by default (kube-apiserver
     // --api-audiences): a token for it is an API credential, which the proxy would forward
@@ -334,6 +337,11 @@ fn secrets(p: &OAuth2Proxy, names: &Names, acc: &mut Acc) -> (SecretRef, Option<
 /// an empty flag value, which the proxy reads as "no restriction" for groups and roles;
 /// a '"' would break the proxy's CSV reading of string-slice flags.
 fn check_list(key: &str, items: &[String], acc: &mut Acc) {
+    if items.iter().any(|s| s.contains('$')) {
+        acc.errors.push(format!(
+            "oauth2Proxy.{key}: an item holds '$', which Kubernetes would expand as $(NAME) in the proxy's arguments"
+        ));
+    }
     if items.iter().any(|s| s.trim().is_empty() || s.contains('"')) {
         acc.errors.push(format!(
             "oauth2Proxy.{key}: an item is empty or holds a '\"'; remove it (an empty value would lift the restriction)"
@@ -444,6 +452,15 @@ fn enabled(
         );
     }
     args.extend(roles.iter().map(|r| format!("--allowed-role={r}")));
+    for (key, value) in [
+        ("oidc_email_claim", &p.oidc.oidc_email_claim),
+        ("oidc_groups_claim", &p.oidc.oidc_groups_claim),
+        ("clientID", &p.client_id),
+    ] {
+        if value.contains('$') {
+            acc.errors.push(format!("oauth2Proxy.{}{key} must not contain '$' (Kubernetes would expand $(NAME) in the proxy's arguments)", if key == "clientID" { "" } else { "oidc." }));
+        }
+    }
     for (value, flag) in [
         (&p.oidc.oidc_email_claim, "oidc-email-claim"),
         (&p.oidc.oidc_groups_claim, "oidc-groups-claim"),

@@ -218,7 +218,7 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
                             // ValidateConfigMap / ValidateSecret: IsConfigMapKey.
                             o.add(
                                 format!("{field}[{k:?}]"),
-                                "invalid key: use letters, digits, '-', '_' and '.' (at most 253)",
+                                "invalid key: use letters, digits, '-', '_' and '.', not starting with '..' (at most 253)",
                             );
                         }
                     }

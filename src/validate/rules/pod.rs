@@ -322,7 +322,7 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str) {
                     {
                         o.add(
                             format!("{sat}.items[{m}].key"),
-                            "must be a key: letters, digits, '-', '_' and '.'",
+                            "must be a key: letters, digits, '-', '_' and '.', not starting with '..'",
                         );
                     }
                     local_path(o, it.get("path"), &format!("{sat}.items[{m}].path"), true);
@@ -589,17 +589,6 @@ fn env(o: &mut Out<'_>, c: &Value, cat: &str) {
                 o.add(
                     format!("{cat}.env[{m}].valueFrom.{r}.name"),
                     "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
-                );
-            }
-            // validateConfigMapKeySelector / validateSecretKeySelector: IsConfigMapKey.
-            if let Some(k) = e
-                .pointer(&format!("/valueFrom/{r}/key"))
-                .and_then(Value::as_str)
-                && !config_key(k)
-            {
-                o.add(
-                    format!("{cat}.env[{m}].valueFrom.{r}.key"),
-                    "must be a key: letters, digits, '-', '_' and '.', not starting with '..'",
                 );
             }
         }
@@ -1209,7 +1198,7 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
                     {
                         o.add(
                             format!("{cat}.env[{m}].valueFrom.{r}.key"),
-                            "must be a key: letters, digits, '-', '_' and '.'",
+                            "must be a key: letters, digits, '-', '_' and '.', not starting with '..'",
                         );
                     }
                 }
