@@ -92,31 +92,34 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
     });
     let mut wiring = wiring::build(values, release, gateway_api)?;
     let mut env = env();
-    let (v1, r1) = (values.clone(), release.clone());
+    // One copy of the values and release shared by the template functions (each would
+    // otherwise hold a clone of the whole values tree).
+    let shared = std::sync::Arc::new((values.clone(), release.clone()));
+    let s = shared.clone();
     env.add_function("labels", move |component: String| {
-        JValue::from(Serde(wiring::labels(&v1, &r1, &component)))
+        JValue::from(Serde(wiring::labels(&s.0, &s.1, &component)))
     });
-    let (v3, r3) = (values.clone(), release.clone());
+    let s = shared.clone();
     env.add_function("pod_labels", move |component: String| {
-        let mut labels = wiring::labels(&v3, &r3, &component);
-        labels.extend(wiring::object_store::workload_identity_labels(&v3));
+        let mut labels = wiring::labels(&s.0, &s.1, &component);
+        labels.extend(wiring::object_store::workload_identity_labels(&s.0));
         JValue::from(Serde(labels))
     });
-    let v4 = values.clone();
+    let s = shared.clone();
     env.add_function("pod_annotations", move |component: String| {
-        let mut a: serde_json::Map<String, serde_json::Value> = v4
-            .pod_annotations
-            .iter()
-            .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
-            .collect();
-        for (k, v) in wiring::object_store::workload_identity_annotations(&v4, &component) {
+        let mut a: serde_json::Map<String, serde_json::Value> =
+            s.0.pod_annotations
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
+                .collect();
+        for (k, v) in wiring::object_store::workload_identity_annotations(&s.0, &component) {
             a.entry(k).or_insert(v);
         }
         JValue::from(Serde(a))
     });
-    let (v2, r2) = (values.clone(), release.clone());
+    let s = shared;
     env.add_function("selector", move |component: String| {
-        JValue::from(Serde(wiring::selector(&v2, &r2, &component)))
+        JValue::from(Serde(wiring::selector(&s.0, &s.1, &component)))
     });
     let mut apis: Vec<String> = BUILTIN_APIS.iter().map(|s| s.to_string()).collect();
     apis.extend(caps.api_versions.iter().cloned());

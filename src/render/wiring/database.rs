@@ -47,6 +47,15 @@ fn uri_has_password(uri: &str) -> bool {
         .is_some_and(|(userinfo, _)| userinfo.contains(':'))
 }
 
+/// A host as it goes into a URI: an IPv6 address in brackets.
+fn uri_host(host: &str) -> String {
+    if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    }
+}
+
 /// The explicit port in a URI's authority, if any.
 pub(crate) fn uri_port(uri: &str) -> Option<i64> {
     let rest = uri.split_once("://").map_or(uri, |(_, r)| r);
@@ -162,12 +171,7 @@ fn external(values: &Values, trusted_ca: bool, acc: &mut Acc) -> Db {
             acc.errors
                 .push("externalDatabase.port must be a number from 1 to 65535".into());
         }
-        // An IPv6 address goes in brackets in a URI.
-        let host = if host.contains(':') && !host.starts_with('[') {
-            format!("[{host}]")
-        } else {
-            host.to_string()
-        };
+        let host = uri_host(host);
         let mut u = format!(
             "postgresql://{}@{host}:{port}/{}",
             pct(&ext.username),
@@ -313,11 +317,7 @@ fn external_mysql(values: &Values, trusted_ca: bool, acc: &mut Acc) -> Db {
             acc.errors
                 .push("externalDatabase.port must be a number from 1 to 65535".into());
         }
-        let host = if ext.host.contains(':') && !ext.host.starts_with('[') {
-            format!("[{}]", ext.host)
-        } else {
-            ext.host.to_string()
-        };
+        let host = uri_host(&ext.host);
         let mut uri = format!(
             "mysql+pymysql://{}@{host}:{port}/{}",
             pct(&ext.username),

@@ -34,6 +34,32 @@ pub struct S3 {
     pub bucket: String,
 }
 
+impl S3 {
+    /// An S3 store: `s3://<bucket>` at `endpoint` (TCP `port`), with its access key and
+    /// secret key references (none: the pod's ambient identity) and signing region.
+    fn bucket_store(
+        bucket: String,
+        endpoint: String,
+        port: i64,
+        (access_key, secret_key): (Option<SecretRef>, Option<SecretRef>),
+        region: String,
+    ) -> S3 {
+        S3 {
+            destination: format!("s3://{bucket}"),
+            store_env: Vec::new(),
+            key_volume: None,
+            key_mount: None,
+            extra_egress: Vec::new(),
+            endpoint,
+            port,
+            access_key,
+            secret_key,
+            region,
+            bucket,
+        }
+    }
+}
+
 /// The port of an http(s) endpoint URL (443 when none is given and the scheme is not http).
 pub(crate) fn endpoint_port(url: &str) -> i64 {
     let default = if url.starts_with("http://") { 80 } else { 443 };
@@ -145,22 +171,19 @@ fn versitygw(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S
         },
         acc,
     );
-    S3 {
-        destination: format!("s3://{bucket}"),
-        store_env: Vec::new(),
-        key_volume: None,
-        key_mount: None,
-        extra_egress: Vec::new(),
-        port: VERSITYGW_PORT,
-        endpoint: format!("http://{}:{VERSITYGW_PORT}", names.versitygw),
-        access_key: secrets.get("access-key").cloned(),
-        secret_key: secrets.get("secret-key").cloned(),
-        region: match values.s3.region.as_str() {
+    S3::bucket_store(
+        bucket,
+        format!("http://{}:{VERSITYGW_PORT}", names.versitygw),
+        VERSITYGW_PORT,
+        (
+            secrets.get("access-key").cloned(),
+            secrets.get("secret-key").cloned(),
+        ),
+        match values.s3.region.as_str() {
             "" => "us-east-1".into(),
             r => r.to_string(),
         },
-        bucket,
-    }
+    )
 }
 
 /// Problems of a path prefix inside a container or bucket: segments of URL-safe
@@ -398,19 +421,16 @@ fn minio(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3 {
         acc,
     );
     let port = values.minio.service.ports.api;
-    S3 {
-        destination: format!("s3://{bucket}"),
-        store_env: Vec::new(),
-        key_volume: None,
-        key_mount: None,
-        extra_egress: Vec::new(),
-        port,
-        endpoint: format!("http://{}:{port}", names.minio),
-        access_key: secrets.get("root-user").cloned(),
-        secret_key: secrets.get("root-password").cloned(),
-        region: s3.region.clone(),
+    S3::bucket_store(
         bucket,
-    }
+        format!("http://{}:{port}", names.minio),
+        port,
+        (
+            secrets.get("root-user").cloned(),
+            secrets.get("root-password").cloned(),
+        ),
+        s3.region.clone(),
+    )
 }
 
 fn external(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3 {
@@ -465,19 +485,13 @@ fn external(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3
         acc.notes.push("no S3 credentials configured: MLflow uses the pod's ambient AWS identity (e.g. IRSA via serviceAccount.annotations)".into());
         (None, None)
     };
-    S3 {
-        destination: format!("s3://{bucket}"),
-        store_env: Vec::new(),
-        key_volume: None,
-        key_mount: None,
-        extra_egress: Vec::new(),
-        port: endpoint_port(endpoint),
-        endpoint: endpoint.to_string(),
-        access_key,
-        secret_key,
-        region: s3.region.clone(),
+    S3::bucket_store(
         bucket,
-    }
+        endpoint.to_string(),
+        endpoint_port(endpoint),
+        (access_key, secret_key),
+        s3.region.clone(),
+    )
 }
 
 /// MLflow's environment: the database's, plus the S3 client's.
