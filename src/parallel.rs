@@ -9,20 +9,29 @@ const MIN_PARALLEL: usize = 8;
 
 /// `items.iter().map(f).collect()`, on up to `available_parallelism()` threads.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = thread::available_parallelism().map_or(1, |n| n.get());
+    map_weighted(items, |_| 1, f)
+}
+
+/// [`map`] with chunks of about equal total `weight` (e.g. text length) rather than of equal
+/// item count, so that one large item does not leave the other cores idle.
+pub fn map_weighted<T: Sync, R: Send>(
+    items: &[T],
+    weight: impl Fn(&T) -> usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let threads = cores();
     if threads < 2 || items.len() < MIN_PARALLEL {
         return items.iter().map(f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
+    let chunks = split(items, threads, weight);
     let f = &f;
     thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .skip(1)
+        let handles: Vec<_> = chunks[1..]
+            .iter()
             .map(|part| s.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
             .collect();
         // The first chunk on this thread while the others run.
-        let mut out: Vec<R> = items[..chunk.min(items.len())].iter().map(f).collect();
+        let mut out: Vec<R> = chunks[0].iter().map(f).collect();
         for h in handles {
             match h.join() {
                 Ok(part) => out.extend(part),
@@ -31,6 +40,33 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
         }
         out
     })
+}
+
+/// The cores this process may use, asked once (the answer reads cgroup files).
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// Up to `n` contiguous, non-empty chunks, in order, of about equal total weight (each
+/// item weighs at least 1).
+fn split<T>(items: &[T], n: usize, weight: impl Fn(&T) -> usize) -> Vec<&[T]> {
+    let weights: Vec<usize> = items.iter().map(|t| weight(t).max(1)).collect();
+    let total: usize = weights.iter().sum();
+    let mut chunks = Vec::with_capacity(n);
+    let (mut start, mut acc) = (0, 0);
+    for (i, w) in weights.iter().enumerate() {
+        acc += w;
+        // Close a chunk once it reaches its share of the whole.
+        if acc * n >= total * (chunks.len() + 1) && chunks.len() + 1 < n {
+            chunks.push(&items[start..=i]);
+            start = i + 1;
+        }
+    }
+    if start < items.len() {
+        chunks.push(&items[start..]);
+    }
+    chunks
 }
 
 #[cfg(test)]
@@ -45,6 +81,28 @@ mod tests {
                 map(&items, |x| x * 2),
                 items.iter().map(|x| x * 2).collect::<Vec<_>>()
             );
+            assert_eq!(
+                map_weighted(&items, |x| x % 7 * 1000, |x| x * 2),
+                items.iter().map(|x| x * 2).collect::<Vec<_>>()
+            );
         }
+    }
+
+    #[test]
+    fn splits_by_weight_in_order() {
+        let items = [100, 1, 1, 1, 1, 1, 1, 1, 1, 100];
+        // 104 and 104, not five items each.
+        let parts = split(&items, 2, |x| *x);
+        assert_eq!(parts, [&items[..5], &items[5..]]);
+        let skewed = [300, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+        assert_eq!(split(&skewed, 2, |x| *x), [&skewed[..1], &skewed[1..]]);
+        let parts = split(&items, 3, |x| *x);
+        assert_eq!(parts.concat(), items);
+        assert!(parts.len() <= 3 && parts.iter().all(|p| !p.is_empty()));
+        // Equal weights: equal halves.
+        let even = [1; 10];
+        assert_eq!(split(&even, 2, |x| *x), [&even[..5], &even[5..]]);
+        // More threads than items never gives an empty chunk.
+        assert_eq!(split(&even[..2], 8, |x| *x).len(), 2);
     }
 }

@@ -71,7 +71,11 @@ pub fn parse_all<'a>(
     sources: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<Vec<Document>, Vec<String>> {
     let sources: Vec<(&str, &str)> = sources.into_iter().collect();
-    let results = crate::parallel::map(&sources, |(name, text)| parse_stream(name, text));
+    let results = crate::parallel::map_weighted(
+        &sources,
+        |(_, text)| text.len(),
+        |(name, text)| parse_stream(name, text),
+    );
     let mut docs = Vec::new();
     let mut problems = Vec::new();
     for r in results {

@@ -6,13 +6,75 @@ use crate::locate::{self, KeyPath, Seg};
 use crate::values::Computed;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
+use std::sync::OnceLock;
 
 /// The values schema, embedded at build time (`mlflow-chart schema` prints it).
 pub const SCHEMA: &str = include_str!("../values.schema.json");
 
-fn schema() -> Value {
-    serde_json::from_str(SCHEMA).expect("values.schema.json is valid JSON (checked by a unit test)")
+/// The schema as a tree, decoded once per process.
+fn schema() -> &'static Value {
+    static SCHEMA_TREE: OnceLock<Value> = OnceLock::new();
+    SCHEMA_TREE.get_or_init(|| {
+        serde_json::from_str(SCHEMA)
+            .expect("values.schema.json is valid JSON (checked by a unit test)")
+    })
 }
+
+/// The schema compiled into a validator, once per process (compiling it is most of the
+/// cost of a check: [`crate::pipeline::prepare`] starts it on another thread early).
+///
+/// It is compiled as draft 7: the keywords the schema uses mean the same in draft 7 and in
+/// 2020-12, the draft it declares (a unit test holds the schema to that list), and the
+/// validator checks a schema against its draft's meta-schema first, which costs a third
+/// less for draft 7's.
+pub fn validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        let mut draft_7 = schema().clone();
+        draft_7["$schema"] = "http://json-schema.org/draft-07/schema#".into();
+        jsonschema::validator_for(&draft_7)
+            .expect("the embedded values schema compiles (checked by a unit test)")
+    })
+}
+
+/// The schema keywords whose meaning is the same in draft 7 and draft 2020-12, given that
+/// no `$ref` has a sibling that validates (draft 7 ignores those): all the schema may use.
+#[cfg(test)]
+const SAME_IN_DRAFT_7: &[&str] = &[
+    "$schema",
+    "$id",
+    "$defs",
+    "$ref",
+    "title",
+    "description",
+    "default",
+    "examples",
+    "deprecated",
+    "type",
+    "properties",
+    "additionalProperties",
+    "required",
+    "items",
+    "enum",
+    "const",
+    "oneOf",
+    "anyOf",
+    "allOf",
+    "not",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "format",
+];
 
 /// At most this many problems are listed; the rest are counted.
 pub const MAX_LISTED: usize = 50;
@@ -28,8 +90,7 @@ enum Found {
 /// path) are listed with where each value came from.
 pub fn check(computed: &Computed) -> Result<(), Failure> {
     let schema = schema();
-    let validator = jsonschema::validator_for(&schema)
-        .map_err(|e| Failure::render(format!("the embedded values schema is invalid: {e}")))?;
+    let validator = validator();
     let mut found: Vec<(KeyPath, Found)> = Vec::new();
     for err in validator.iter_errors(&computed.values) {
         let path = pointer_to_path(&computed.values, err.instance_path().as_str());
@@ -80,7 +141,7 @@ pub fn check(computed: &Computed) -> Result<(), Failure> {
                 }
                 let mut text = format!("{path}: unknown key");
                 let parent = KeyPath(path.0[..path.0.len() - 1].to_vec());
-                if let Some(s) = suggest(&schema, &parent, key) {
+                if let Some(s) = suggest(schema, &parent, key) {
                     text.push_str(&format!(" (did you mean `{s}`?)"));
                 }
                 format!("{text} {}", computed.origin(path))
@@ -191,12 +252,12 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
 /// and open maps keep Helm's rule: a null there deletes.
 pub fn restore_deleted(computed: &mut Computed) -> Result<(), Failure> {
     let schema = schema();
-    let defaults = Value::Object(crate::values::defaults()?.clone());
+    let defaults = Value::Object(crate::values::defaults().clone());
     let mut missing = Vec::new();
     if let Value::Object(cur) = &mut computed.values {
         restore(
-            &schema,
-            &schema,
+            schema,
+            schema,
             &defaults,
             cur,
             &KeyPath::default(),
@@ -393,7 +454,8 @@ mod tests {
     #[test]
     fn schema_is_valid_and_closed() {
         let s = schema();
-        jsonschema::meta::validate(&s).expect("valid draft schema");
+        jsonschema::meta::validate(s).expect("valid draft schema");
+        validator();
         // Every object node is closed: additionalProperties is false or a schema.
         fn walk(v: &Value, at: &str) {
             if let Some(obj) = v.as_object() {
@@ -412,18 +474,78 @@ mod tests {
                 }
             }
         }
-        walk(&s, "");
+        walk(s, "");
+    }
+
+    /// The validator compiles the schema as draft 7 ([`validator`]): every keyword the
+    /// schema uses means the same there, and no `$ref` has a validating sibling.
+    #[test]
+    fn schema_means_the_same_in_draft_7() {
+        fn walk(v: &Value, at: &str, under_properties: bool) {
+            if let Some(obj) = v.as_object() {
+                if !under_properties {
+                    for k in obj.keys() {
+                        assert!(
+                            SAME_IN_DRAFT_7.contains(&k.as_str()),
+                            "{at}: keyword {k} is not known to mean the same in draft 7"
+                        );
+                    }
+                    if obj.contains_key("$ref") {
+                        let validating = obj.keys().filter(|k| {
+                            !matches!(
+                                k.as_str(),
+                                "$ref"
+                                    | "title"
+                                    | "description"
+                                    | "default"
+                                    | "examples"
+                                    | "deprecated"
+                            )
+                        });
+                        assert_eq!(
+                            validating.count(),
+                            0,
+                            "{at}: $ref with a validating sibling"
+                        );
+                    }
+                }
+                for (k, c) in obj {
+                    // Under properties/$defs the keys are names, not keywords; enum, const,
+                    // default and examples hold values.
+                    if matches!(k.as_str(), "enum" | "const" | "default" | "examples") {
+                        continue;
+                    }
+                    let names = !under_properties && matches!(k.as_str(), "properties" | "$defs");
+                    walk(c, &format!("{at}/{k}"), names);
+                }
+            } else if let Some(a) = v.as_array() {
+                for (i, c) in a.iter().enumerate() {
+                    walk(c, &format!("{at}/{i}"), false);
+                }
+            }
+        }
+        walk(schema(), "", false);
+        // And the two drafts agree on the defaults and on a broken value.
+        let d2020 = jsonschema::validator_for(schema()).unwrap();
+        let bad = serde_json::json!({"replicaCount": "x", "image": {"tag": 3}, "nope": 1});
+        let errors = |v: &jsonschema::Validator, x: &Value| {
+            v.iter_errors(x).map(|e| e.to_string()).collect::<Vec<_>>()
+        };
+        let defaults = Value::Object(crate::values::defaults().clone());
+        assert!(validator().is_valid(&defaults));
+        assert_eq!(errors(validator(), &bad), errors(&d2020, &bad));
+        assert!(!errors(validator(), &bad).is_empty());
     }
 
     #[test]
     fn suggests_close_keys() {
         let s = schema();
         let p = KeyPath::default().key("oauth2Proxy");
-        assert_eq!(suggest(&s, &p, "clientId").as_deref(), Some("clientID"));
+        assert_eq!(suggest(s, &p, "clientId").as_deref(), Some("clientID"));
         assert_eq!(
-            suggest(&s, &KeyPath::default(), "replicaCont").as_deref(),
+            suggest(s, &KeyPath::default(), "replicaCont").as_deref(),
             Some("replicaCount")
         );
-        assert_eq!(suggest(&s, &KeyPath::default(), "zzzzzz"), None);
+        assert_eq!(suggest(s, &KeyPath::default(), "zzzzzz"), None);
     }
 }

@@ -57,14 +57,16 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure>
     }
 }
 
-/// The chart's default values, parsed once per process.
-pub fn defaults() -> Result<&'static Map<String, Value>, Failure> {
+/// The chart's default values as JSON, converted from `values.yaml` by the build script.
+const DEFAULTS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/defaults.json"));
+
+/// The chart's default values, decoded once per process.
+pub fn defaults() -> &'static Map<String, Value> {
     static DEFAULTS: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-    if let Some(d) = DEFAULTS.get() {
-        return Ok(d);
-    }
-    let parsed = parse_yaml("values.yaml (defaults)", DEFAULT_VALUES)?;
-    Ok(DEFAULTS.get_or_init(|| parsed))
+    DEFAULTS.get_or_init(|| {
+        serde_json::from_str(DEFAULTS_JSON)
+            .expect("the build script writes values.yaml as a JSON mapping")
+    })
 }
 
 /// A name for the JSON type of a value, for messages.
@@ -147,7 +149,7 @@ pub fn compute(args: &ValuesArgs) -> Result<Computed, Failure> {
         integral_floats_to_ints(v);
     }
     original_chart_forms(&mut user);
-    let mut values = defaults()?.clone();
+    let mut values = defaults().clone();
     coalesce(&mut values, user);
     Ok(Computed {
         // Keys sorted, as Helm's templates see Go maps: nothing downstream (output bytes,
@@ -487,10 +489,22 @@ mod tests {
     /// The defaults decode into the model: every key the model needs has a default.
     #[test]
     fn defaults_decode() {
-        let defaults = Value::Object(defaults().unwrap().clone());
+        let defaults = Value::Object(defaults().clone());
         let v: crate::model::Values = serde_json::from_value(defaults.clone()).unwrap();
         // And nothing is lost on the way back: the templates see the same tree.
         assert_eq!(serde_json::to_value(&v).unwrap(), defaults);
+    }
+
+    /// The build script's JSON is values.yaml as this module reads values files: same
+    /// values, same key order.
+    #[test]
+    fn embedded_defaults_are_values_yaml() {
+        let parsed = parse_yaml("values.yaml", DEFAULT_VALUES).unwrap();
+        assert_eq!(
+            serde_json::to_string(&parsed).unwrap(),
+            serde_json::to_string(defaults()).unwrap()
+        );
+        assert!(defaults().contains_key("oauth2Proxy"));
     }
 
     use serde_json::json;

@@ -69,9 +69,17 @@ fn env() -> Environment<'static> {
     env
 }
 
+/// The chart's templates compiled, once per process ([`crate::pipeline::prepare`] starts
+/// this on another thread early); a render clones it (the compiled templates are shared)
+/// and adds the functions that read its values.
+pub fn templates() -> &'static Environment<'static> {
+    static TEMPLATES: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
+    TEMPLATES.get_or_init(env)
+}
+
 /// Names of the templates that produce output (helpers excluded), sorted.
 pub fn template_names() -> Vec<String> {
-    output_templates(&env())
+    output_templates(templates())
 }
 
 fn output_templates(env: &Environment<'_>) -> Vec<String> {
@@ -91,7 +99,7 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
         a == "gateway.networking.k8s.io/v1" || a == "gateway.networking.k8s.io/v1/HTTPRoute"
     });
     let mut wiring = wiring::build(values, release, gateway_api)?;
-    let mut env = env();
+    let mut env = templates().clone();
     // One copy of the values and release shared by the template functions (each would
     // otherwise hold a clone of the whole values tree).
     let shared = std::sync::Arc::new((values.clone(), release.clone()));

@@ -87,14 +87,20 @@ pub struct ProblemRecord {
 /// Validates a whole stream.
 /// The documents with every `kind: List` (and `*List`) replaced by its items, each
 /// validated like a document of its own (kubectl applies them one by one).
-pub fn expand_lists(docs: &[Document]) -> Vec<Document> {
-    let mut out = Vec::with_capacity(docs.len());
-    for d in docs {
-        let is_list = d.kind().ends_with("List")
+pub fn expand_lists(docs: &[Document]) -> std::borrow::Cow<'_, [Document]> {
+    let is_list = |d: &Document| {
+        d.kind().ends_with("List")
             && d.value
                 .get("items")
-                .is_some_and(|i| i.is_array() || i.is_null());
-        if is_list {
+                .is_some_and(|i| i.is_array() || i.is_null())
+    };
+    if !docs.iter().any(is_list) {
+        // The common case: nothing to expand, nothing to copy.
+        return std::borrow::Cow::Borrowed(docs);
+    }
+    let mut out = Vec::with_capacity(docs.len());
+    for d in docs {
+        if is_list(d) {
             for item in d.value["items"].as_array().into_iter().flatten() {
                 let mut item = item.clone();
                 // Items of a typed list (e.g. SecretList) may omit their kind.
@@ -115,7 +121,7 @@ pub fn expand_lists(docs: &[Document]) -> Vec<Document> {
             out.push(d.clone());
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// The API group of an apiVersion (`apps/v1` → `apps`, `v1` → the core group "").
@@ -241,7 +247,7 @@ pub fn validate(
     cross_objects: Severity,
 ) -> (Report, Vec<ProblemRecord>) {
     let expanded = expand_lists(docs);
-    let docs = expanded.as_slice();
+    let docs: &[Document] = &expanded;
     // Custom resources are checked against the CRDs in the stream and those given.
     // The bundled CRDs (the Gateway API's) first: those in the stream and given win.
     let mut crds = if docs

@@ -5,7 +5,7 @@
 //! k8s-openapi's own deserializers ignore unknown keys and default missing required
 //! fields, so the decode alone would accept `contianers:`; the round-trip diff catches it.
 
-use crate::locate::KeyPath;
+use crate::locate::{KeyPath, Seg};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -80,7 +80,11 @@ pub fn check(doc: &Value) -> Checked {
 /// integers 1 and 1000, and a few required fields have server-side defaults
 /// (`SetDefaults_Job`: an onPodConditions entry's status is "True"; a PriorityClass's
 /// missing value is 0).
-fn as_the_server_reads(doc: &Value, kind: &str) -> Value {
+fn as_the_server_reads<'a>(doc: &'a Value, kind: &str) -> std::borrow::Cow<'a, Value> {
+    // Most documents need neither change: no copy for them.
+    if !matches!(kind, "Job" | "CronJob" | "PriorityClass") && !has_float(doc) {
+        return std::borrow::Cow::Borrowed(doc);
+    }
     let mut d = doc.clone();
     crate::values::integral_floats_to_ints(&mut d);
     let job_specs = ["/spec", "/spec/jobTemplate/spec"];
@@ -108,7 +112,17 @@ fn as_the_server_reads(doc: &Value, kind: &str) -> Value {
     {
         m.entry("value").or_insert_with(|| Value::from(0));
     }
-    d
+    std::borrow::Cow::Owned(d)
+}
+
+/// Does the tree hold a number that is not an integer (`1.0`, `1e3`)?
+fn has_float(v: &Value) -> bool {
+    match v {
+        Value::Number(n) => !n.is_i64() && !n.is_u64(),
+        Value::Array(a) => a.iter().any(has_float),
+        Value::Object(m) => m.values().any(has_float),
+        _ => false,
+    }
 }
 
 pub(crate) fn check_as<T: DeserializeOwned + Serialize>(doc: &Value) -> Vec<TypedProblem> {
@@ -134,7 +148,7 @@ pub(crate) fn check_as<T: DeserializeOwned + Serialize>(doc: &Value) -> Vec<Type
         }
     };
     let mut out = Vec::new();
-    diff(doc, &round, &KeyPath::default(), &mut out);
+    diff(doc, &round, &mut Vec::new(), &mut out);
     out
 }
 
@@ -158,7 +172,28 @@ fn parse_serde_path(p: &str) -> KeyPath {
     path
 }
 
-fn diff(input: &Value, round: &Value, at: &KeyPath, out: &mut Vec<TypedProblem>) {
+/// One step of the path [`diff`] is at: borrowed from the input, copied into a
+/// [`KeyPath`] only for a problem.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn path_of(at: &[Step<'_>]) -> KeyPath {
+    KeyPath(
+        at.iter()
+            .map(|s| match s {
+                Step::Key(k) => Seg::Key((*k).to_string()),
+                Step::Index(i) => Seg::Index(*i),
+            })
+            .collect(),
+    )
+}
+
+/// Compares the input with its round-trip; `at` is the path so far, extended and restored
+/// in place.
+fn diff<'a>(input: &'a Value, round: &Value, at: &mut Vec<Step<'a>>, out: &mut Vec<TypedProblem>) {
     match (input, round) {
         (Value::Object(i), Value::Object(r)) => {
             for (k, v) in i {
@@ -167,19 +202,23 @@ fn diff(input: &Value, round: &Value, at: &KeyPath, out: &mut Vec<TypedProblem>)
                 }
                 match r.get(k) {
                     None => out.push(TypedProblem {
-                        path: at.key(k),
+                        path: path_of(at).key(k),
                         message: "unknown field".into(),
                     }),
-                    Some(rv) => diff(v, rv, &at.key(k), out),
+                    Some(rv) => {
+                        at.push(Step::Key(k));
+                        diff(v, rv, at, out);
+                        at.pop();
+                    }
                 }
             }
             for k in r.keys() {
                 // Embedded resources (volumeClaimTemplates) re-encode with their own
                 // apiVersion/kind; in the input those are optional.
-                let embedded_type_meta = !at.0.is_empty() && (k == "apiVersion" || k == "kind");
+                let embedded_type_meta = !at.is_empty() && (k == "apiVersion" || k == "kind");
                 if i.get(k).is_none_or(Value::is_null) && !embedded_type_meta {
                     out.push(TypedProblem {
-                        path: at.key(k),
+                        path: path_of(at).key(k),
                         message: "missing required field".into(),
                     });
                 }
@@ -187,7 +226,9 @@ fn diff(input: &Value, round: &Value, at: &KeyPath, out: &mut Vec<TypedProblem>)
         }
         (Value::Array(i), Value::Array(r)) => {
             for (n, (iv, rv)) in i.iter().zip(r).enumerate() {
-                diff(iv, rv, &at.index(n), out);
+                at.push(Step::Index(n));
+                diff(iv, rv, at, out);
+                at.pop();
             }
         }
         _ => {}

@@ -231,7 +231,7 @@ mod tests {
     use super::*;
 
     fn values(json: Value) -> Values {
-        let mut v = Value::Object(crate::values::defaults().unwrap().clone());
+        let mut v = Value::Object(crate::values::defaults().clone());
         if let (Value::Object(d), Value::Object(o)) = (&mut v, json) {
             crate::values::coalesce(d, o);
         }

@@ -15,7 +15,8 @@ pub(crate) fn no_effect(values: &Values, acc: &mut Acc) {
     }
     // A switched-off block whose other keys the user changed from their defaults.
     let now = serde_json::to_value(values).unwrap_or(Value::Null);
-    if let Ok(defaults) = crate::values::defaults() {
+    {
+        let defaults = crate::values::defaults();
         for (block, on, switch) in [
             ("ingress", values.ingress.enabled, "ingress.enabled"),
             (
