@@ -1,5 +1,6 @@
 //! Benchmarks of each pipeline stage with every component on (PostgreSQL, MinIO, proxy,
-//! ingress with TLS, autoscaling), and a scaling benchmark: the full pipeline with 1, 10,
+//! ingress with TLS, autoscaling), of the two one-time compilations (the values schema,
+//! the templates), and a scaling benchmark: the full pipeline with 1, 10,
 //! 100, 1000 and 10,000 extra objects (`extraObjects`), to read the per-object cost.
 //! Run: `cargo bench --bench pipeline`.
 
@@ -55,6 +56,11 @@ fn stages(c: &mut Criterion) {
     };
 
     let mut g = c.benchmark_group("stage");
+    // The two parts a process builds once, on first use (the warmed stages below reuse them).
+    g.bench_function("once_compile_schema", |b| {
+        b.iter(mlflow_chart::schema::compile)
+    });
+    g.bench_function("once_compile_templates", |b| b.iter(render::env));
     g.bench_function("values_load_merge_check", |b| {
         b.iter(|| {
             let c = values::compute(black_box(&va)).unwrap();

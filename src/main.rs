@@ -21,17 +21,6 @@ fn to_stderr(text: &str) {
 }
 
 fn main() -> ExitCode {
-    // The commands that render start compiling the schema and templates while clap parses
-    // the flags and the values are read (the first word is enough to know).
-    if matches!(
-        std::env::args_os()
-            .nth(1)
-            .as_deref()
-            .and_then(|a| a.to_str()),
-        Some("render" | "diff")
-    ) {
-        mlflow_chart::pipeline::prepare();
-    }
     let args = match cli::Cli::try_parse() {
         Ok(a) => a,
         Err(e) => {

@@ -71,9 +71,11 @@ pub fn parse_all<'a>(
     sources: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<Vec<Document>, Vec<String>> {
     let sources: Vec<(&str, &str)> = sources.into_iter().collect();
+    // Threads only for a megabyte of YAML or more (see parallel::MIN_ITEMS).
     let results = crate::parallel::map_weighted(
         &sources,
         |(_, text)| text.len(),
+        1 << 20,
         |(name, text)| parse_stream(name, text),
     );
     let mut docs = Vec::new();

@@ -37,21 +37,6 @@ impl Request {
     }
 }
 
-/// Starts building the chart's static parts (the compiled values schema, the compiled
-/// templates, the defaults) on another thread, so that they are ready, or nearly, when the
-/// pipeline reaches them. Optional: each is built on first use either way, once.
-pub fn prepare() {
-    // A failed spawn only means the pipeline builds them itself.
-    let _ = std::thread::Builder::new()
-        .name("prepare".into())
-        .spawn(|| {
-            // In the order the pipeline needs them: templates first (rendering starts at
-            // once), the schema's validator last (the check runs last).
-            render::templates();
-            schema::validator();
-        });
-}
-
 /// The whole render pipeline; returns the sorted, validated documents and stderr lines.
 pub fn render(args: &Request) -> Result<(Vec<Document>, Vec<String>), Failure> {
     if !is_release_name(&args.release) {
@@ -82,30 +67,15 @@ pub fn render(args: &Request) -> Result<(Vec<Document>, Vec<String>), Failure> {
 }
 
 /// The pipeline after values are computed: check → render → parse → validate → sort.
-///
-/// The schema check needs the compiled schema, which [`prepare`] may still be building on
-/// another thread; so the typed stages run first, and the check's problems, if any, are the
-/// answer (as if it had run first: the typed stages' outcome is dropped). The typed stages
-/// take any values that decode, as under `--skip-schema-validation`.
 pub fn render_computed(
     computed: &values::Computed,
     release: &Release,
     caps: &Capabilities,
     skip_schema_validation: bool,
 ) -> Result<(Vec<Document>, Vec<String>), Failure> {
-    let typed = render_typed(computed, release, caps);
     if !skip_schema_validation {
         schema::check(computed)?;
     }
-    typed
-}
-
-/// decode → render → parse → validate → sort.
-fn render_typed(
-    computed: &values::Computed,
-    release: &Release,
-    caps: &Capabilities,
-) -> Result<(Vec<Document>, Vec<String>), Failure> {
     let model = schema::decode(computed)?;
     let rendered = render::render(&model, release, caps).map_err(|f| located(f, computed))?;
     let mut docs = parse::parse(&rendered.files)?;

@@ -21,7 +21,7 @@ fn schema() -> &'static Value {
 }
 
 /// The schema compiled into a validator, once per process (compiling it is most of the
-/// cost of a check: [`crate::pipeline::prepare`] starts it on another thread early).
+/// cost of a check).
 ///
 /// It is compiled as draft 7: the keywords the schema uses mean the same in draft 7 and in
 /// 2020-12, the draft it declares (a unit test holds the schema to that list), and the
@@ -29,12 +29,15 @@ fn schema() -> &'static Value {
 /// less for draft 7's.
 pub fn validator() -> &'static jsonschema::Validator {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| {
-        let mut draft_7 = schema().clone();
-        draft_7["$schema"] = "http://json-schema.org/draft-07/schema#".into();
-        jsonschema::validator_for(&draft_7)
-            .expect("the embedded values schema compiles (checked by a unit test)")
-    })
+    VALIDATOR.get_or_init(compile)
+}
+
+/// Compiles the schema (what [`validator`] does once; public for the benchmarks).
+pub fn compile() -> jsonschema::Validator {
+    let mut draft_7 = schema().clone();
+    draft_7["$schema"] = "http://json-schema.org/draft-07/schema#".into();
+    jsonschema::validator_for(&draft_7)
+        .expect("the embedded values schema compiles (checked by a unit test)")
 }
 
 /// The schema keywords whose meaning is the same in draft 7 and draft 2020-12, given that

@@ -45,7 +45,8 @@ pub struct Output {
     pub wiring: Wiring,
 }
 
-fn env() -> Environment<'static> {
+/// Compiles every template (what [`templates`] does once; public for the benchmarks).
+pub fn env() -> Environment<'static> {
     let mut env = Environment::new();
     // Every printed value is a JSON literal: valid YAML that can never break structure.
     env.set_auto_escape_callback(|name| {
@@ -69,9 +70,8 @@ fn env() -> Environment<'static> {
     env
 }
 
-/// The chart's templates compiled, once per process ([`crate::pipeline::prepare`] starts
-/// this on another thread early); a render clones it (the compiled templates are shared)
-/// and adds the functions that read its values.
+/// The chart's templates compiled, once per process; a render clones it (the compiled
+/// templates are shared) and adds the functions that read its values.
 pub fn templates() -> &'static Environment<'static> {
     static TEMPLATES: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
     TEMPLATES.get_or_init(env)
