@@ -37,7 +37,7 @@ impl JsonSchema for K8sName {
 }
 
 /// The pattern of a Kubernetes quantity (`500m`, `1Gi`, `2`, `1e3`).
-const QUANTITY_PATTERN: &str =
+pub(crate) const QUANTITY_PATTERN: &str =
     r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$";
 
 /// A Kubernetes quantity, as written: a string like `500m` or `1Gi`, or a number.

@@ -79,6 +79,9 @@ const SAME_IN_DRAFT_7: &[&str] = &[
     "format",
 ];
 
+/// The pattern of the `*.digest` values (as the model declares it).
+const DIGEST_PATTERN: &str = "^(|sha256:[a-f0-9]{64})$";
+
 /// At most this many problems are listed; the rest are counted.
 pub const MAX_LISTED: usize = 50;
 
@@ -370,6 +373,13 @@ pub(crate) fn describe(err: &jsonschema::ValidationError<'_>) -> String {
             .replace(')', "")
             .to_lowercase(),
         ValidationErrorKind::Enum { options } => format!("must be one of {options}"),
+        // The two patterns users meet most, in their words rather than as a regex.
+        ValidationErrorKind::Pattern { pattern } if pattern == crate::model::QUANTITY_PATTERN => {
+            "is not a Kubernetes quantity (like 500m, 1Gi or 2)".to_string()
+        }
+        ValidationErrorKind::Pattern { pattern } if pattern == DIGEST_PATTERN => {
+            "is not an image digest (sha256: and 64 lowercase hex digits, or empty)".to_string()
+        }
         ValidationErrorKind::Pattern { pattern } => format!("does not match the pattern {pattern}"),
         ValidationErrorKind::Minimum { limit } => format!("must be at least {limit}"),
         ValidationErrorKind::Maximum { limit } => format!("must be at most {limit}"),
@@ -538,6 +548,31 @@ mod tests {
         assert!(validator().is_valid(&defaults));
         assert_eq!(errors(validator(), &bad), errors(&d2020, &bad));
         assert!(!errors(validator(), &bad).is_empty());
+    }
+
+    /// Quantity and digest problems are said in words; both patterns are the schema's own.
+    #[test]
+    fn patterns_in_words() {
+        let text = SCHEMA;
+        assert!(text.contains(&serde_json::to_string(crate::model::QUANTITY_PATTERN).unwrap()));
+        assert!(text.contains(&serde_json::to_string(DIGEST_PATTERN).unwrap()));
+        let bad = serde_json::json!({"resources": {"requests": {"cpu": "abc"}}, "image": {"digest": "sha256:x"}});
+        let described: Vec<String> = validator()
+            .iter_errors(&bad)
+            .map(|e| describe(&e))
+            .collect();
+        assert!(
+            described
+                .iter()
+                .any(|d| d == "is not a Kubernetes quantity (like 500m, 1Gi or 2)"),
+            "{described:?}"
+        );
+        assert!(
+            described
+                .iter()
+                .any(|d| d.starts_with("is not an image digest")),
+            "{described:?}"
+        );
     }
 
     #[test]

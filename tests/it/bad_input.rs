@@ -241,7 +241,7 @@ fn cases() -> Vec<Case> {
             f("resources:\n  limits: {cpu: lots}\n"),
             V,
             1,
-            "resources.limits.cpu",
+            "resources.limits.cpu: is not a Kubernetes quantity",
         ),
         c(
             "bad-pull-policy",
@@ -276,7 +276,7 @@ fn cases() -> Vec<Case> {
             f("image:\n  digest: latest\n"),
             V,
             1,
-            "image.digest: does not match",
+            "image.digest: is not an image digest",
         ),
         // Unknown keys.
         c(
