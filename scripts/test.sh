@@ -51,6 +51,6 @@ venv .venv-e2e tests/requirements-e2e.txt
 
 export MLFLOW_CHART_VENV="$PWD/.venv" MLFLOW_CHART_E2E_VENV="$PWD/.venv-e2e"
 export MLFLOW_CHART_AZURITE="$PWD/.npm-e2e/node_modules/.bin/azurite-blob"
-step "cargo test --locked --all-targets (the first build compiles k8s-openapi: about 10 minutes on 2 cores)"
+step "cargo test --locked --all-targets (the first build compiles every dependency: a few minutes)"
 cargo test --locked --all-targets
 step "all tests passed"
