@@ -257,14 +257,11 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
 /// null came from. Pass-through Kubernetes objects (schema `$ref`s such as `resources`)
 /// and open maps keep Helm's rule: a null there deletes.
 pub fn restore_deleted(computed: &mut Computed) -> Result<(), Failure> {
-    let schema = schema();
-    let defaults = Value::Object(crate::values::defaults().clone());
     let mut missing = Vec::new();
     if let Value::Object(cur) = &mut computed.values {
         restore(
-            schema,
-            schema,
-            &defaults,
+            schema(),
+            crate::values::defaults(),
             cur,
             &KeyPath::default(),
             &mut missing,
@@ -312,27 +309,26 @@ fn closed(node: &Value) -> bool {
 }
 
 fn restore(
-    root: &Value,
     node: &Value,
-    defaults: &Value,
+    defaults: &serde_json::Map<String, Value>,
     cur: &mut serde_json::Map<String, Value>,
     at: &KeyPath,
     missing: &mut Vec<KeyPath>,
 ) {
-    let (Some(props), Value::Object(dmap)) = (node.get("properties"), defaults) else {
+    let Some(props) = node.get("properties") else {
         return;
     };
-    for (k, dv) in dmap {
+    for (k, dv) in defaults {
         let Some(child) = props.get(k) else { continue };
         let path = at.key(k);
         match (cur.get_mut(k), dv) {
-            (Some(Value::Object(inner)), Value::Object(_)) if closed(child) => {
-                restore(root, child, dv, inner, &path, missing);
+            (Some(Value::Object(inner)), Value::Object(dm)) if closed(child) => {
+                restore(child, dm, inner, &path, missing);
             }
             (Some(_), _) => {}
-            (None, Value::Object(_)) if closed(child) => {
+            (None, Value::Object(dm)) if closed(child) => {
                 let mut inner = serde_json::Map::new();
-                restore(root, child, dv, &mut inner, &path, missing);
+                restore(child, dm, &mut inner, &path, missing);
                 cur.insert(k.clone(), Value::Object(inner));
             }
             (None, _) if is_empty_default(dv) => {
@@ -342,7 +338,6 @@ fn restore(
             (None, _) => missing.push(path),
         }
     }
-    let _ = root;
 }
 
 /// Up to `max` leaf key paths at or below `at` in `root` (maps only; lists are leaves).

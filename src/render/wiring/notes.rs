@@ -15,65 +15,63 @@ pub(crate) fn no_effect(values: &Values, acc: &mut Acc) {
     }
     // A switched-off block whose other keys the user changed from their defaults.
     let now = serde_json::to_value(values).unwrap_or(Value::Null);
-    {
-        let defaults = crate::values::defaults();
-        for (block, on, switch) in [
-            ("ingress", values.ingress.enabled, "ingress.enabled"),
-            (
-                "autoscaling",
-                values.autoscaling.enabled,
-                "autoscaling.enabled",
-            ),
-            ("metrics", values.metrics.enabled, "metrics.enabled"),
-            (
-                "oauth2Proxy",
-                values.oauth2_proxy.enabled,
-                "oauth2Proxy.enabled",
-            ),
-            (
-                "networkPolicy",
-                values.network_policy.enabled,
-                "networkPolicy.enabled",
-            ),
-            (
-                "minio",
-                values.services.minio.enabled,
-                "services.minio.enabled",
-            ),
-            (
-                "versitygw",
-                values.services.versitygw.enabled,
-                "services.versitygw.enabled",
-            ),
-            (
-                "postgresql",
-                values.services.postgres.enabled,
-                "services.postgres.enabled",
-            ),
-            ("azureBlob", values.azure_blob.enabled, "azureBlob.enabled"),
-            ("gcs", values.gcs.enabled, "gcs.enabled"),
-            ("httpRoute", values.http_route.enabled, "httpRoute.enabled"),
-        ] {
-            if on {
-                continue;
-            }
-            let (Some(Value::Object(now)), Some(Value::Object(def))) =
-                (now.get(block), defaults.get(block))
-            else {
-                continue;
-            };
-            let changed: Vec<String> = now
-                .iter()
-                .filter(|(k, v)| *k != "enabled" && def.get(*k) != Some(*v))
-                .map(|(k, _)| format!("{block}.{k}"))
-                .collect();
-            if !changed.is_empty() {
-                acc.notes.push(format!(
-                    "{} {} no effect while {switch} is false",
-                    changed.join(", "),
-                    if changed.len() == 1 { "has" } else { "have" }
-                ));
-            }
+    let defaults = crate::values::defaults();
+    for (block, on, switch) in [
+        ("ingress", values.ingress.enabled, "ingress.enabled"),
+        (
+            "autoscaling",
+            values.autoscaling.enabled,
+            "autoscaling.enabled",
+        ),
+        ("metrics", values.metrics.enabled, "metrics.enabled"),
+        (
+            "oauth2Proxy",
+            values.oauth2_proxy.enabled,
+            "oauth2Proxy.enabled",
+        ),
+        (
+            "networkPolicy",
+            values.network_policy.enabled,
+            "networkPolicy.enabled",
+        ),
+        (
+            "minio",
+            values.services.minio.enabled,
+            "services.minio.enabled",
+        ),
+        (
+            "versitygw",
+            values.services.versitygw.enabled,
+            "services.versitygw.enabled",
+        ),
+        (
+            "postgresql",
+            values.services.postgres.enabled,
+            "services.postgres.enabled",
+        ),
+        ("azureBlob", values.azure_blob.enabled, "azureBlob.enabled"),
+        ("gcs", values.gcs.enabled, "gcs.enabled"),
+        ("httpRoute", values.http_route.enabled, "httpRoute.enabled"),
+    ] {
+        if on {
+            continue;
+        }
+        let (Some(Value::Object(now)), Some(Value::Object(def))) =
+            (now.get(block), defaults.get(block))
+        else {
+            continue;
+        };
+        let changed: Vec<String> = now
+            .iter()
+            .filter(|(k, v)| *k != "enabled" && def.get(*k) != Some(*v))
+            .map(|(k, _)| format!("{block}.{k}"))
+            .collect();
+        if !changed.is_empty() {
+            acc.notes.push(format!(
+                "{} {} no effect while {switch} is false",
+                changed.join(", "),
+                if changed.len() == 1 { "has" } else { "have" }
+            ));
         }
     }
     if !values.autoscaling.enabled && values.replica_count == 0 {

@@ -99,9 +99,7 @@ fn machines(
         {
             acc.errors.push(format!("oauth2Proxy.machineTokens.{key} must not contain ',', '=', '\"' or whitespace (the proxy's flag is read as CSV and split on them)"));
         }
-        if value.contains('$') {
-            acc.errors.push(format!("oauth2Proxy.machineTokens.{key} must not contain '$' (Kubernetes would expand $(NAME) in the proxy's arguments)"));
-        }
+        no_dollar(&format!("machineTokens.{key}"), value, acc);
     }
     // The API server's own audience is the issuer by default (kube-apiserver
     // --api-audiences): a token for it is an API credential, which the proxy would forward
@@ -332,6 +330,14 @@ fn secrets(p: &OAuth2Proxy, names: &Names, acc: &mut Acc) -> (SecretRef, Option<
     (cookie, client, public)
 }
 
+/// Refuses a '$' in `oauth2Proxy.<key>`, a value the proxy gets in an argument, where
+/// Kubernetes would expand `$(NAME)`.
+fn no_dollar(key: &str, value: &str, acc: &mut Acc) {
+    if value.contains('$') {
+        acc.errors.push(format!("oauth2Proxy.{key} must not contain '$' (Kubernetes would expand $(NAME) in the proxy's arguments)"));
+    }
+}
+
 /// The string-slice flags' values: pflag splits each at commas, so `a,*` would add `*`
 /// (pkg/apis/options/legacy_options.go, e.g. 609, 631 at v7.15.3); an empty item would be
 /// an empty flag value, which the proxy reads as "no restriction" for groups and roles;
@@ -453,13 +459,11 @@ fn enabled(
     }
     args.extend(roles.iter().map(|r| format!("--allowed-role={r}")));
     for (key, value) in [
-        ("oidc_email_claim", &p.oidc.oidc_email_claim),
-        ("oidc_groups_claim", &p.oidc.oidc_groups_claim),
+        ("oidc.oidc_email_claim", &p.oidc.oidc_email_claim),
+        ("oidc.oidc_groups_claim", &p.oidc.oidc_groups_claim),
         ("clientID", &p.client_id),
     ] {
-        if value.contains('$') {
-            acc.errors.push(format!("oauth2Proxy.{}{key} must not contain '$' (Kubernetes would expand $(NAME) in the proxy's arguments)", if key == "clientID" { "" } else { "oidc." }));
-        }
+        no_dollar(key, value, acc);
     }
     for (value, flag) in [
         (&p.oidc.oidc_email_claim, "oidc-email-claim"),
