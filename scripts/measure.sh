@@ -34,6 +34,10 @@ rm -f "$json"
 /usr/bin/time -v "$bin" "${args[@]}" 2>&1 >/dev/null | awk -F': ' '/Maximum resident set size/ {printf "peak RSS: %.1f MB\n", $2/1024}'
 echo "release binary: $(stat -c %s "$bin" | awk '{printf "%.1f MB", $1/1048576}')"
 echo "k8s-openapi versions compiled in: $(cargo tree -q --locked -e normal | grep -c 'k8s-openapi v')"
+# How current link/hot-functions.txt is (build.rs gives it to the linker; a name the code
+# no longer has is skipped, so a stale list only maps more of the binary).
+have=$(nm "$bin" | awk '$2 ~ /^[tTwW]$/ {print $3}' | sort -u | comm -12 - <(sort -u link/hot-functions.txt) | wc -l)
+echo "hot-function list: $have of $(wc -l < link/hot-functions.txt) names found in the binary (scripts/hot-functions.sh writes it anew)"
 
 # Helm, paired.
 venv=.venv-measure

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Writes link/hot-functions.txt: the functions of the release binary that typical runs
+# execute, one linker symbol a line. build.rs hands the file to the linker
+# (--symbol-ordering-file), which puts those functions side by side at the start of the
+# code, so a run maps a few MB of the binary instead of most of it (peak RSS).
+#
+# The list is exact for the code it was made from. After code changes some names drift
+# (inlining, ThinLTO's `.llvm.<hash>` suffixes) and the linker skips them: the binary stays
+# correct and maps a little more. Run this again after larger changes; scripts/measure.sh
+# prints how many names still match. Needs valgrind (callgrind lists every function run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
+cargo build --release --locked -q
+bin=target/release/mlflow-chart
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat > "$work/values.yaml" <<'YAML'
+oauth2Proxy:
+  clientID: mlflow
+  oidc:
+    oidc_issuer_url: https://kc.example.org/realms/ml
+ingress:
+  enabled: true
+  hosts:
+    - host: mlflow.example.org
+  tls:
+    - hosts: [mlflow.example.org]
+      secretName: tls
+autoscaling:
+  enabled: true
+  minReplicas: 2
+YAML
+n=0
+profile() { # profile ARGS...: one callgrind run of the binary
+  n=$((n + 1))
+  valgrind --tool=callgrind --callgrind-out-file="$work/cg.$n" --dump-instr=no \
+    --compress-strings=no --demangle=no "$bin" "$@" >"$work/out.$n" 2>/dev/null || true
+}
+# The runs users make most: every component on (values file and --set), the defaults,
+# the proxy and MinIO off, and `validate` of a rendered stream.
+profile render mlflow -n mlflow -q -f "$work/values.yaml"
+profile render mlflow -n mlflow -q --set oauth2Proxy.clientID=mlflow \
+  --set oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/ml \
+  --set 'ingress.enabled=true,ingress.hosts[0].host=mlflow.example.org'
+profile render mlflow -q --set oauth2Proxy.enabled=false
+profile render mlflow -q --set oauth2Proxy.enabled=false --set services.minio.enabled=false \
+  --set s3.url=https://s3.example.org --set s3.secret=s3
+"$bin" render mlflow -n mlflow -q -f "$work/values.yaml" > "$work/stream.yaml"
+profile validate "$work/stream.yaml"
+# Every function callgrind saw (fn= and cfn= records), first sighting first, kept when it
+# is a code symbol of the binary (not of the C library).
+nm "$bin" | awk '$2 ~ /^[tTwW]$/ {print $3}' > "$work/symbols"
+cat "$work"/cg.* | sed -n -E 's/^c?fn=(.*)$/\1/p' | awk '!seen[$0]++' \
+  | awk 'NR == FNR {have[$0] = 1; next} ($0 in have)' "$work/symbols" - > link/hot-functions.txt
+echo "link/hot-functions.txt: $(wc -l < link/hot-functions.txt) functions"
+cargo build --release --locked -q
