@@ -7,6 +7,7 @@ use crate::values::Computed;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The values schema, embedded at build time (`mlflow-chart schema` prints it).
 pub const SCHEMA: &str = include_str!("../values.schema.json");
@@ -136,8 +137,21 @@ enum Found {
 /// path) are listed with where each value came from.
 pub fn check(computed: &Computed) -> Result<(), Failure> {
     let schema = schema();
-    let Some(validator) = validator_for_changes(&computed.values) else {
-        return Ok(());
+    // A process checks values once (the CLI): only what the changes reach is compiled.
+    // One that checks again (a library user, the benchmarks) compiles the whole schema,
+    // once, and keeps it. Both report the same problems.
+    static CHECKED_BEFORE: AtomicBool = AtomicBool::new(false);
+    let for_changes;
+    let validator = if CHECKED_BEFORE.swap(true, Ordering::Relaxed) {
+        validator()
+    } else {
+        match validator_for_changes(&computed.values) {
+            Some(v) => {
+                for_changes = v;
+                &for_changes
+            }
+            None => return Ok(()),
+        }
     };
     let mut found: Vec<(KeyPath, Found)> = Vec::new();
     for err in validator.iter_errors(&computed.values) {
