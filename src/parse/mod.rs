@@ -1,5 +1,8 @@
 //! Parse: turns each rendered template into YAML documents with the YAML crate's
-//! multi-document parser (never by splitting on `---`); empty documents are dropped.
+//! multi-document parser (never by splitting on `---`); empty documents are dropped. Plain
+//! YAML is read straight from the parser's events ([`direct`]); serde-saphyr reads the rest.
+
+pub mod direct;
 
 use crate::error::Failure;
 use crate::render::Rendered;
@@ -36,15 +39,16 @@ impl Document {
 
 /// Parses YAML text holding any number of documents.
 pub fn parse_stream(source: &str, text: &str) -> Result<Vec<Document>, Failure> {
-    let docs: Vec<Value> =
-        serde_saphyr::from_multiple_with_options(text, crate::yaml::manifest_options()).map_err(
-            |e| {
+    let docs: Vec<Value> = match direct::documents(text) {
+        Some(docs) => docs,
+        None => serde_saphyr::from_multiple_with_options(text, crate::yaml::manifest_options())
+            .map_err(|e| {
                 Failure::render(format!(
                     "the YAML does not parse: {}",
                     crate::yaml::manifest_error_text(source, text, &e)
                 ))
-            },
-        )?;
+            })?,
+    };
     let mut out = Vec::new();
     for (i, value) in docs.into_iter().enumerate() {
         match value {
