@@ -13,8 +13,9 @@
 //!   none of the words YAML 1.1 or Rust's float parser give a meaning (`yes`, `off`,
 //!   `nan`, `inf`, …, in any case);
 //!   anything else (floats, octal, hex, `+1`, `.5`, `True`) is left to serde-saphyr;
-//! - a key is its text (a JSON object's keys are read as strings), never a plain null and
-//!   never `<<` (a merge key);
+//! - a key is its text (a JSON object's keys are read as strings), never a plain null, a
+//!   plain key that may be an integer (serde-saphyr finds duplicates among those by value)
+//!   or `<<` (a merge key);
 //! - no key twice in a mapping; every document a mapping or empty;
 //! - at most 1 MiB of text, 512 documents and 32 levels of nesting, well inside
 //!   serde-saphyr's budgets, so no budget it enforces can differ.
@@ -128,10 +129,26 @@ fn scalar(text: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
 }
 
 /// A key, or `None` when serde-saphyr might read it otherwise. A JSON object's keys are
-/// read as strings (`deserialize_str`), which takes any scalar's text but a null's.
+/// read as strings (`deserialize_str`), which takes any scalar's text but a null's. Plain
+/// keys that may be integers are left to serde-saphyr too: it finds duplicates among them
+/// by value (`1` and `0x1` are the same key; src/de/key_nodes.rs,
+/// `integer_key_fingerprint`), where this compares text.
 fn key_text(text: Cow<'_, str>, style: ScalarStyle) -> Option<String> {
-    let null = style == ScalarStyle::Plain && matches!(&*text, "" | "~" | "null" | "Null" | "NULL");
-    (!null && text != "<<").then(|| text.into_owned())
+    let plain = style == ScalarStyle::Plain;
+    let null = plain && matches!(&*text, "" | "~" | "null" | "Null" | "NULL");
+    (!null && text != "<<" && !(plain && may_be_integer(&text))).then(|| text.into_owned())
+}
+
+/// Whether `t` might be an integer in some spelling YAML readers take (decimal, `0x`, `0o`,
+/// `0b`, legacy octal, signs, `_` separators): it starts with a digit or sign and holds only
+/// characters such spellings use.
+fn may_be_integer(t: &str) -> bool {
+    t.as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-'))
+        && t.bytes().all(|b| {
+            b.is_ascii_hexdigit() || matches!(b, b'_' | b'x' | b'X' | b'o' | b'O' | b'+' | b'-')
+        })
 }
 
 /// A plain scalar every YAML reading here takes as a string: it does not start like a
@@ -197,7 +214,7 @@ mod tests {
             "---\nkind: A\n---\n---\nkind: B\n...\n",
             "labels:\n  app.kubernetes.io/name: mlflow\n  \"quoted key\": x\n",
             "a: 999999999999999999\nb: -999999999999999999\n",
-            "1: x\ntrue: v\n0755: z\n1.5: w\n10-mlflow.sh: v\n",
+            "true: v\n1.5: w\n10-mlflow.sh: v\n\"1\": x\n'01': z\n",
             "",
             "# only a comment\n",
         ];
@@ -226,6 +243,9 @@ mod tests {
             "a: 1\na: 2\n",
             "a: 1\n\"a\": 2\n",
             "a: nULL\n",
+            "1: a\n01: b\n",
+            "data:\n  1: a\n  0x1: b\n",
+            "1: x\n",
             "~: x\n",
             "\"<<\": x\n",
             "? [a]\n: x\n",
@@ -237,6 +257,23 @@ mod tests {
         ];
         for text in left {
             assert!(agrees(text).is_none(), "read directly: {text:?}");
+        }
+    }
+
+    /// serde-saphyr takes plain keys that are the same integer as the same key (a
+    /// duplicate); every pair of such spellings agrees (found by a differential attack).
+    #[test]
+    fn integer_keys_in_every_spelling() {
+        let spellings = [
+            "0", "-0", "+0", "00", "0x0", "0o0", "0b0", "1", "01", "+1", "0x1", "0X1", "+0x1",
+            "0x_1", "0o1", "0O1", "0b1", "0B1", "10", "1_0", "0xa", "8", "010", "0o10", "-1",
+            "-01", "-0x1", "1.0", "1e0", "a1", "1a", "1-a", "0xg",
+        ];
+        for a in spellings {
+            for b in spellings {
+                agrees(&format!("{a}: v\n{b}: w\n"));
+                agrees(&format!("m:\n  {a}: v\n  '{b}': w\n"));
+            }
         }
     }
 
