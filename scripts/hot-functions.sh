@@ -15,22 +15,6 @@ cargo build --release --locked -q
 bin=target/release/mlflow-chart
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cat > "$work/values.yaml" <<'YAML'
-oauth2Proxy:
-  clientID: mlflow
-  oidc:
-    oidc_issuer_url: https://kc.example.org/realms/ml
-ingress:
-  enabled: true
-  hosts:
-    - host: mlflow.example.org
-  tls:
-    - hosts: [mlflow.example.org]
-      secretName: tls
-autoscaling:
-  enabled: true
-  minReplicas: 2
-YAML
 n=0
 profile() { # profile ARGS...: one callgrind run of the binary
   n=$((n + 1))
@@ -39,14 +23,14 @@ profile() { # profile ARGS...: one callgrind run of the binary
 }
 # The runs users make most: every component on (values file and --set), the defaults,
 # the proxy and MinIO off, and `validate` of a rendered stream.
-profile render mlflow -n mlflow -q -f "$work/values.yaml"
+profile render mlflow -n mlflow -q -f scripts/all-components.yaml
 profile render mlflow -n mlflow -q --set oauth2Proxy.clientID=mlflow \
   --set oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/ml \
   --set 'ingress.enabled=true,ingress.hosts[0].host=mlflow.example.org'
 profile render mlflow -q --set oauth2Proxy.enabled=false
 profile render mlflow -q --set oauth2Proxy.enabled=false --set services.minio.enabled=false \
   --set s3.url=https://s3.example.org --set s3.secret=s3
-"$bin" render mlflow -n mlflow -q -f "$work/values.yaml" > "$work/stream.yaml"
+"$bin" render mlflow -n mlflow -q -f scripts/all-components.yaml > "$work/stream.yaml"
 profile validate "$work/stream.yaml"
 # Every function callgrind saw (fn= and cfn= records), first sighting first, kept when it
 # is a code symbol of the binary (not of the C library).

@@ -47,24 +47,8 @@ if ! "$venv/bin/python" -c 'import helm_python' 2>/dev/null; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cat > "$work/values.yaml" <<'YAML'
-oauth2Proxy:
-  clientID: mlflow
-  oidc:
-    oidc_issuer_url: https://kc.example.org/realms/ml
-ingress:
-  enabled: true
-  hosts:
-    - host: mlflow.example.org
-  tls:
-    - hosts: [mlflow.example.org]
-      secretName: tls
-autoscaling:
-  enabled: true
-  minReplicas: 2
-YAML
 chart=${HELM_CHART:-}
-values=${HELM_VALUES:-$work/values.yaml}
+values=${HELM_VALUES:-$PWD/scripts/all-components.yaml}
 label=${HELM_CHART:+$HELM_CHART}
 if [ -z "$chart" ]; then
   chart=$work/chart
