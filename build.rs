@@ -1,10 +1,11 @@
-//! Embeds `templates/` into the binary (the directory is the single list of templates),
+//! Embeds `templates/` into the binary (the directory is the single list of templates; see
+//! `embed_templates`),
 //! turns the chart's `values.yaml` into JSON once, here, so that no run parses its YAML, and
 //! sets the release binary's link layout (see `link_layout`).
 use std::path::{Path, PathBuf};
 
 fn main() {
-    minijinja_embed::embed_templates!("templates", &[".yaml", ".tpl", ".txt"]);
+    embed_templates();
     println!("cargo:rerun-if-changed=values.yaml");
     println!("cargo:rerun-if-changed=values.schema.json");
     let yaml = std::fs::read_to_string("values.yaml").expect("values.yaml is readable");
@@ -20,6 +21,44 @@ fn main() {
     )
     .expect("OUT_DIR is writable");
     link_layout();
+}
+
+/// Writes `$OUT_DIR/templates.rs`: `TEMPLATES`, every file of `templates/` as (name,
+/// source), sorted by name, each source `include_str!`-ed so cargo tracks it. The render
+/// compiles each output template when it renders it (not all of them up front), so a name
+/// list and the sources are all the binary needs.
+fn embed_templates() {
+    println!("cargo:rerun-if-changed=templates");
+    let dir = Path::new("templates")
+        .canonicalize()
+        .expect("templates/ exists");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("templates/ is readable")
+        .map(|e| {
+            e.expect("templates/ entry")
+                .file_name()
+                .into_string()
+                .expect("UTF-8 template name")
+        })
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    let mut out =
+        String::from("/// Every template: (name under `templates/`, source), sorted by name.\n");
+    out.push_str("pub const TEMPLATES: &[(&str, &str)] = &[\n");
+    for name in &names {
+        assert!(
+            name.ends_with(".yaml") || name.ends_with(".tpl"),
+            "templates/{name}: a template is a .yaml (output) or a .tpl (helpers)"
+        );
+        out.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            dir.join(name).display().to_string()
+        ));
+    }
+    out.push_str("];\n");
+    let dst = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(dst.join("templates.rs"), out).expect("OUT_DIR is writable");
 }
 
 /// Release binaries for x86_64 Linux (glibc), linked by rustc's own LLD (the default from

@@ -62,8 +62,13 @@ pub fn render(args: &Request) -> Result<(Vec<Document>, Vec<String>), Failure> {
     };
 
     let mut computed = values::compute(&args.values)?;
-    schema::restore_deleted(&mut computed)?;
-    render_computed(&computed, &release, &caps, args.skip_schema_validation)
+    let model = {
+        // One decoded schema tree for the values checks, let go before the render.
+        let _tree = schema::tree();
+        schema::restore_deleted(&mut computed)?;
+        checked_model(&computed, args.skip_schema_validation)?
+    };
+    render_model(&computed, &model, &release, &caps)
 }
 
 /// The pipeline after values are computed: check → render → parse → validate → sort.
@@ -73,11 +78,29 @@ pub fn render_computed(
     caps: &Capabilities,
     skip_schema_validation: bool,
 ) -> Result<(Vec<Document>, Vec<String>), Failure> {
+    let model = checked_model(computed, skip_schema_validation)?;
+    render_model(computed, &model, release, caps)
+}
+
+/// The values checked against the schema (unless skipped) and decoded into the model.
+fn checked_model(
+    computed: &values::Computed,
+    skip_schema_validation: bool,
+) -> Result<crate::model::Values, Failure> {
     if !skip_schema_validation {
         schema::check(computed)?;
     }
-    let model = schema::decode(computed)?;
-    let rendered = render::render(&model, release, caps).map_err(|f| located(f, computed))?;
+    schema::decode(computed)
+}
+
+/// render → parse → validate → sort, from the checked model.
+fn render_model(
+    computed: &values::Computed,
+    model: &crate::model::Values,
+    release: &Release,
+    caps: &Capabilities,
+) -> Result<(Vec<Document>, Vec<String>), Failure> {
+    let rendered = render::render(model, release, caps).map_err(|f| located(f, computed))?;
     let mut docs = parse::parse(&rendered.files)?;
     let w = &rendered.wiring;
     let known = Known {
@@ -107,7 +130,7 @@ pub fn render_computed(
         .map(|m| format!("warning: {m}"))
         .collect();
     stderr.extend(w.notes.iter().map(|m| format!("note: {m}")));
-    stderr.extend(render::wiring::next_steps(&model, w, release));
+    stderr.extend(render::wiring::next_steps(model, w, release));
     Ok((docs, stderr))
 }
 

@@ -6,19 +6,33 @@ use crate::locate::{self, KeyPath, Seg};
 use crate::values::Computed;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
 /// The values schema, embedded at build time (`mlflow-chart schema` prints it).
 pub const SCHEMA: &str = include_str!("../values.schema.json");
 
-/// The schema as a tree, decoded once per process.
-fn schema() -> &'static Value {
-    static SCHEMA_TREE: OnceLock<Value> = OnceLock::new();
-    SCHEMA_TREE.get_or_init(|| {
+/// The schema as a tree, decoded when asked and shared while anything holds it: a render
+/// holds it through the values checks ([`tree`]) and then lets it go, so its memory (a
+/// third of a megabyte) serves the later stages rather than raising the peak.
+fn schema() -> Arc<Value> {
+    static SCHEMA_TREE: Mutex<Weak<Value>> = Mutex::new(Weak::new());
+    let mut cached = SCHEMA_TREE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(tree) = cached.upgrade() {
+        return tree;
+    }
+    let tree = Arc::new(
         serde_json::from_str(SCHEMA)
-            .expect("values.schema.json is valid JSON (checked by a unit test)")
-    })
+            .expect("values.schema.json is valid JSON (checked by a unit test)"),
+    );
+    *cached = Arc::downgrade(&tree);
+    tree
+}
+
+/// Holds the decoded schema: every schema function called while the result is alive
+/// shares one tree instead of decoding its own.
+pub fn tree() -> impl Sized {
+    schema()
 }
 
 /// The schema compiled into a validator, once per process (compiling it is most of the
@@ -35,7 +49,7 @@ pub fn validator() -> &'static jsonschema::Validator {
 
 /// Compiles the schema (what [`validator`] does once; public for the benchmarks).
 pub fn compile() -> jsonschema::Validator {
-    compile_tree(schema().clone())
+    compile_tree(Value::clone(&schema()))
 }
 
 fn compile_tree(mut draft_7: Value) -> jsonschema::Validator {
@@ -61,7 +75,7 @@ pub fn validator_for_changes(values: &Value) -> Option<jsonschema::Validator> {
     if values == defaults {
         return None;
     }
-    let mut tree = schema().clone();
+    let mut tree = Value::clone(&schema());
     prune(&mut tree, values, defaults);
     Some(compile_tree(tree))
 }
@@ -136,7 +150,8 @@ enum Found {
 /// Checks the computed values; all problems are counted, the first [`MAX_LISTED`] (by key
 /// path) are listed with where each value came from.
 pub fn check(computed: &Computed) -> Result<(), Failure> {
-    let schema = schema();
+    let tree = schema();
+    let schema: &Value = &tree;
     // A process checks values once (the CLI): only what the changes reach is compiled.
     // One that checks again (a library user, the benchmarks) compiles the whole schema,
     // once, and keeps it. Both report the same problems.
@@ -316,7 +331,7 @@ pub fn restore_deleted(computed: &mut Computed) -> Result<(), Failure> {
     let mut missing = Vec::new();
     if let Value::Object(cur) = &mut computed.values {
         restore(
-            schema(),
+            &schema(),
             crate::values::defaults(),
             cur,
             &KeyPath::default(),
@@ -517,7 +532,7 @@ mod tests {
 
     #[test]
     fn schema_is_valid_and_closed() {
-        let s = schema();
+        let s = &*schema();
         jsonschema::meta::validate(s).expect("valid draft schema");
         validator();
         // Every object node is closed: additionalProperties is false or a schema.
@@ -588,9 +603,9 @@ mod tests {
                 }
             }
         }
-        walk(schema(), "", false);
+        walk(&schema(), "", false);
         // And the two drafts agree on the defaults and on a broken value.
-        let d2020 = jsonschema::validator_for(schema()).unwrap();
+        let d2020 = jsonschema::validator_for(&schema()).unwrap();
         let bad = serde_json::json!({"replicaCount": "x", "image": {"tag": 3}, "nope": 1});
         let errors = |v: &jsonschema::Validator, x: &Value| {
             v.iter_errors(x).map(|e| e.to_string()).collect::<Vec<_>>()
@@ -648,7 +663,7 @@ mod tests {
             }
         }
         let mut out = Vec::new();
-        from_schema(schema(), &[], &mut out);
+        from_schema(&schema(), &[], &mut out);
         from_values(
             &Value::Object(crate::values::defaults().clone()),
             &[],
@@ -775,7 +790,7 @@ mod tests {
             &["oauth2Proxy".into(), "clientID".into()],
             Value::from("mlflow"),
         );
-        let mut tree = schema().clone();
+        let mut tree = Value::clone(&schema());
         prune(
             &mut tree,
             values.as_object().unwrap(),
@@ -801,7 +816,7 @@ mod tests {
 
     #[test]
     fn suggests_close_keys() {
-        let s = schema();
+        let s = &*schema();
         let p = KeyPath::default().key("oauth2Proxy");
         assert_eq!(suggest(s, &p, "clientId").as_deref(), Some("clientID"));
         assert_eq!(

@@ -45,8 +45,20 @@ pub struct Output {
     pub wiring: Wiring,
 }
 
-/// Compiles every template (what [`templates`] does once; public for the benchmarks).
-pub fn env() -> Environment<'static> {
+mod embedded {
+    // `TEMPLATES`, written by build.rs from `templates/`.
+    include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+}
+
+/// Is this template one that produces output (a `.yaml` not starting with `_`), rather than
+/// helpers for the others?
+fn is_output(name: &str) -> bool {
+    name.ends_with(".yaml") && !name.starts_with('_')
+}
+
+/// An environment with the chart's settings (JSON auto-escaping, strict undefined, trimmed
+/// blocks) and the helper templates (`.tpl`) compiled; output templates come separately.
+fn base_env() -> Environment<'static> {
     let mut env = Environment::new();
     // Every printed value is a JSON literal: valid YAML that can never break structure.
     env.set_auto_escape_callback(|name| {
@@ -66,12 +78,31 @@ pub fn env() -> Environment<'static> {
         .build()
         .expect("the default delimiters are valid");
     env.set_syntax(syntax);
-    minijinja_embed::load_templates!(&mut env);
+    for (name, source) in embedded::TEMPLATES {
+        if !is_output(name) {
+            env.add_template(name, source)
+                .expect("the chart's helper templates compile (checked by a unit test)");
+        }
+    }
     env
 }
 
-/// The chart's templates compiled, once per process; a render clones it (the compiled
-/// templates are shared) and adds the functions that read its values.
+/// Every template compiled into one environment (what [`templates`] does once; public for
+/// the benchmarks).
+pub fn env() -> Environment<'static> {
+    let mut env = base_env();
+    for (name, source) in embedded::TEMPLATES {
+        if is_output(name) {
+            env.add_template(name, source)
+                .expect("the chart's templates compile (checked by a unit test)");
+        }
+    }
+    env
+}
+
+/// Every template compiled, once per process (for the tests). A render compiles each
+/// output template as it renders it and drops it after, so at most one (tens of
+/// kilobytes) is in memory at a time, not all of them (half a megabyte).
 pub fn templates() -> &'static Environment<'static> {
     static TEMPLATES: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
     TEMPLATES.get_or_init(env)
@@ -79,17 +110,16 @@ pub fn templates() -> &'static Environment<'static> {
 
 /// Names of the templates that produce output (helpers excluded), sorted.
 pub fn template_names() -> Vec<String> {
-    output_templates(templates())
+    output_templates()
+        .map(|(name, _)| name.to_string())
+        .collect()
 }
 
-fn output_templates(env: &Environment<'_>) -> Vec<String> {
-    let mut names: Vec<String> = env
-        .templates()
-        .map(|(name, _)| name.to_string())
-        .filter(|n| n.ends_with(".yaml") && !n.rsplit('/').next().unwrap_or(n).starts_with('_'))
-        .collect();
-    names.sort();
-    names
+/// The output templates, (name, source), sorted by name.
+fn output_templates() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    embedded::TEMPLATES
+        .iter()
+        .filter(|(name, _)| is_output(name))
 }
 
 /// Renders every template against the typed values.
@@ -99,7 +129,7 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
         a == "gateway.networking.k8s.io/v1" || a == "gateway.networking.k8s.io/v1/HTTPRoute"
     });
     let mut wiring = wiring::build(values, release, gateway_api)?;
-    let mut env = templates().clone();
+    let mut env = base_env();
     // One copy of the values and release shared by the template functions (each would
     // otherwise hold a clone of the whole values tree).
     let shared = std::sync::Arc::new((values.clone(), release.clone()));
@@ -138,7 +168,7 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
         wiring.notes.push("no ServiceMonitor rendered: the cluster's API versions do not include monitoring.coreos.com/v1 (pass --api-versions monitoring.coreos.com/v1 if the Prometheus Operator is installed); the metrics Service is there either way".into());
     }
     let (major, minor) = split_version(&caps.kube_version);
-    let ctx = json!({
+    let ctx = JValue::from(Serde(&json!({
         "values": values,
         "release": {"name": release.name, "namespace": release.namespace, "service": "mlflow-chart"},
         "chart": {"name": wiring::CHART_NAME, "version": wiring::CHART_VERSION, "appVersion": wiring::APP_VERSION},
@@ -161,20 +191,19 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
             "postgresGuard": include_str!("../../files/postgres-guard.sh"),
             "metricsExporter": include_str!("../../files/metrics-exporter.py"),
         },
-    });
-    let ctx = JValue::from(Serde(&ctx));
+    })));
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for name in output_templates(&env) {
+    for (name, source) in output_templates() {
         let tmpl = env
-            .get_template(&name)
+            .template_from_named_str(name, source)
             .map_err(|e| Failure::render(format!("templates/{name}: {e}")))?;
         match tmpl.render(&ctx) {
             Ok(text) => files.push(Rendered {
-                template: name,
+                template: name.to_string(),
                 text,
             }),
-            Err(e) => problems.push(describe_template_error(&name, &e)),
+            Err(e) => problems.push(describe_template_error(name, &e)),
         }
     }
     if !problems.is_empty() {
@@ -212,6 +241,23 @@ mod tests {
     fn versions() {
         assert_eq!(split_version("v1.34.2"), (1, 34));
         assert_eq!(split_version("1.35"), (1, 35));
+    }
+
+    #[test]
+    fn every_template_compiles_and_the_list_is_the_directory() {
+        let env = env();
+        let mut on_disk: Vec<String> = std::fs::read_dir("templates")
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<&str> = embedded::TEMPLATES.iter().map(|(n, _)| *n).collect();
+        assert_eq!(embedded, on_disk);
+        for name in &on_disk {
+            assert!(env.get_template(name).is_ok(), "{name}");
+        }
+        let outputs: Vec<&String> = on_disk.iter().filter(|n| n.ends_with(".yaml")).collect();
+        assert_eq!(template_names().iter().collect::<Vec<_>>(), outputs);
     }
 
     #[test]
