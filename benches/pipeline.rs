@@ -48,7 +48,12 @@ fn stages(c: &mut Criterion) {
     let computed = values::compute(&va).unwrap();
     let model = mlflow_chart::schema::decode(&computed).unwrap();
     let out = render::render(&model, &release, &caps).unwrap();
-    let docs = parse::parse(&out.files).unwrap();
+    let sources = || {
+        out.files
+            .iter()
+            .map(|f| (f.template.as_str(), f.text.as_str()))
+    };
+    let docs = parse::parse_all(sources()).unwrap();
     let w = &out.wiring;
     let known = Known {
         secrets: w.secrets_generated.iter().map(|g| g.name.clone()).collect(),
@@ -71,7 +76,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| render::render(black_box(&model), &release, &caps).unwrap())
     });
     g.bench_function("parse", |b| {
-        b.iter(|| parse::parse(black_box(&out.files)).unwrap())
+        b.iter(|| parse::parse_all(black_box(sources())).unwrap())
     });
     g.bench_function("validate", |b| {
         b.iter(|| validate::check(black_box(&docs), &known).unwrap())

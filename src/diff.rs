@@ -5,6 +5,7 @@
 //! unless the caller asks to see them.
 
 use crate::emit;
+use crate::parse::At;
 use crate::parse::Document;
 use crate::preflight::{self, Preflight};
 use serde::Serialize;
@@ -131,7 +132,7 @@ fn mask_secrets(v: &mut Value, other: Option<&Value>, mark: &str) {
         && let Some(x) = a.get_mut(LAST_APPLIED)
     {
         let same = other
-            .and_then(|o| o.pointer("/metadata/annotations"))
+            .and_then(|o| o.at("/metadata/annotations"))
             .and_then(|o| o.get(LAST_APPLIED))
             == Some(&*x);
         *x = Value::from(if same { HIDDEN_SAME } else { mark });

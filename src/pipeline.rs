@@ -3,6 +3,7 @@
 //! only turns flags into a request and the result into output.
 
 use crate::error::Failure;
+use crate::parse::At;
 use crate::parse::{self, Document};
 use crate::render::{self, Capabilities, wiring::Release};
 use crate::validate::{self, Known};
@@ -101,7 +102,7 @@ fn render_model(
     caps: &Capabilities,
 ) -> Result<(Vec<Document>, Vec<String>), Failure> {
     let rendered = render::render(model, release, caps).map_err(|f| located(f, computed))?;
-    let mut docs = parse::parse(&rendered.files)?;
+    let mut docs = parse::parse(rendered.files)?;
     let w = &rendered.wiring;
     let known = Known {
         secrets: w.secrets_outside.iter().cloned().collect(),
@@ -177,7 +178,7 @@ fn broad_grants(docs: &[Document]) -> Vec<String> {
         .filter(|d| {
             matches!(
                 d.value
-                    .pointer("/roleRef/name")
+                    .at("/roleRef/name")
                     .and_then(serde_json::Value::as_str),
                 Some("cluster-admin" | "admin" | "edit")
             )

@@ -4,6 +4,7 @@
 //! not start on the old data directory). Each rule cites the Kubernetes v1.33 source it
 //! follows.
 
+use crate::parse::At;
 use crate::parse::Document;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -169,7 +170,7 @@ fn changed_keys(a: &Value, b: &Value, prefix: &str, skip: &[&str]) -> Vec<String
 }
 
 fn at<'a>(d: &'a Document, pointer: &str) -> &'a Value {
-    d.value.pointer(pointer).unwrap_or(&Value::Null)
+    d.value.at(pointer).unwrap_or(&Value::Null)
 }
 
 /// Refusals for one object present in both renders.
@@ -446,7 +447,7 @@ fn claims(d: &Document) -> Vec<String> {
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|t| t.pointer("/metadata/name").and_then(Value::as_str))
+        .filter_map(|t| t.at("/metadata/name").and_then(Value::as_str))
         .flat_map(|t| pods.iter().map(move |p| format!("{t}-{p}")))
         .collect()
 }
@@ -471,9 +472,9 @@ fn claim_changes(old: &Document, new: &Document) -> (bool, bool) {
             .unwrap_or_default()
     };
     let (a, b) = (list(old), list(new));
-    let name = |v: &Value| v.pointer("/metadata/name").cloned();
+    let name = |v: &Value| v.at("/metadata/name").cloned();
     let size = |v: &Value| {
-        v.pointer("/spec/resources/requests/storage")
+        v.at("/spec/resources/requests/storage")
             .and_then(crate::validate::rules::quantity_value)
     };
     let (mut copy, mut grow) = (false, false);
@@ -489,8 +490,8 @@ fn claim_changes(old: &Document, new: &Document) -> (bool, bool) {
             "dataSource",
         ] {
             let p = format!("/spec/{field}");
-            if semantic(x.pointer(&p).unwrap_or(&Value::Null))
-                != semantic(y.pointer(&p).unwrap_or(&Value::Null))
+            if semantic(x.at(&p).unwrap_or(&Value::Null))
+                != semantic(y.at(&p).unwrap_or(&Value::Null))
             {
                 copy = true;
             }

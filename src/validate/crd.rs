@@ -5,6 +5,7 @@
 //! does not preserve them (`x-kubernetes-preserve-unknown-fields`).
 
 use crate::locate::KeyPath;
+use crate::parse::At;
 use crate::parse::Document;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -51,13 +52,13 @@ impl Schemas {
             let spec = &d["spec"];
             let (Some(group), Some(kind)) = (
                 spec["group"].as_str(),
-                spec.pointer("/names/kind").and_then(Value::as_str),
+                spec.at("/names/kind").and_then(Value::as_str),
             ) else {
                 continue;
             };
             for v in spec["versions"].as_array().into_iter().flatten() {
                 let (Some(name), Some(schema)) =
-                    (v["name"].as_str(), v.pointer("/schema/openAPIV3Schema"))
+                    (v["name"].as_str(), v.at("/schema/openAPIV3Schema"))
                 else {
                     continue;
                 };

@@ -8,6 +8,7 @@ pub mod semantic;
 pub mod typed;
 
 use crate::error::Failure;
+use crate::parse::At;
 use crate::parse::Document;
 pub use semantic::Known;
 
@@ -33,7 +34,7 @@ pub fn declared(docs: &[Document], annotation: &str) -> Vec<String> {
     });
     let mut names: Vec<String> = objects
         .filter_map(|v| {
-            v.pointer("/metadata/annotations")
+            v.at("/metadata/annotations")
                 .and_then(|a| a.get(annotation))
         })
         .filter_map(|v| v.as_str())

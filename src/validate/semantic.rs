@@ -1,6 +1,7 @@
 //! Cross-object checks over a whole manifest stream: selectors, ports, references,
 //! names, labels, quantities — what Kubernetes would reject or what would never work.
 
+use crate::parse::At;
 use crate::parse::Document;
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -70,17 +71,16 @@ fn pod_templates(docs: &[Document]) -> Vec<PodTemplate<'_>> {
             "Pod" => ("".to_string(), Some(&d.value)),
             "CronJob" => (
                 "spec.jobTemplate.spec.template.".to_string(),
-                d.value.pointer("/spec/jobTemplate/spec/template"),
+                d.value.at("/spec/jobTemplate/spec/template"),
             ),
-            k if WORKLOADS.contains(&k) => (
-                "spec.template.".to_string(),
-                d.value.pointer("/spec/template"),
-            ),
+            k if WORKLOADS.contains(&k) => {
+                ("spec.template.".to_string(), d.value.at("/spec/template"))
+            }
             _ => continue,
         };
         let Some(tmpl) = tmpl else { continue };
         let labels = tmpl
-            .pointer("/metadata/labels")
+            .at("/metadata/labels")
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
@@ -360,10 +360,10 @@ fn names_and_labels(cx: &mut Ctx<'_>) {
         }
         spaces.push(ns);
         let mut label_sets: Vec<(String, &Value)> = Vec::new();
-        if let Some(l) = d.value.pointer("/metadata/labels") {
+        if let Some(l) = d.value.at("/metadata/labels") {
             label_sets.push(("metadata.labels".into(), l));
         }
-        if let Some(l) = d.value.pointer("/spec/template/metadata/labels") {
+        if let Some(l) = d.value.at("/spec/template/metadata/labels") {
             label_sets.push(("spec.template.metadata.labels".into(), l));
         }
         for (at, labels) in label_sets {
@@ -386,11 +386,11 @@ fn workload_selectors(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
         // Pods and CronJobs have no selector; a Job's is usually generated.
         if d.kind() == "Pod"
             || d.kind() == "CronJob"
-            || d.kind() == "Job" && d.value.pointer("/spec/selector").is_none()
+            || d.kind() == "Job" && d.value.at("/spec/selector").is_none()
         {
             continue;
         }
-        match d.value.pointer("/spec/selector") {
+        match d.value.at("/spec/selector") {
             Some(sel)
                 if sel.get("matchLabels").is_some() || sel.get("matchExpressions").is_some() =>
             {
@@ -455,9 +455,9 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
             .collect();
         for (n, v) in volumes.iter().enumerate() {
             let at = format!("{pre}spec.volumes[{n}]");
-            if let Some(name) = v.pointer("/secret/secretName").and_then(Value::as_str) {
+            if let Some(name) = v.at("/secret/secretName").and_then(Value::as_str) {
                 let optional = v
-                    .pointer("/secret/optional")
+                    .at("/secret/optional")
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
                 if !optional && !secret_known(cx, known, name) {
@@ -470,9 +470,9 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                     );
                 }
             }
-            if let Some(name) = v.pointer("/configMap/name").and_then(Value::as_str) {
+            if let Some(name) = v.at("/configMap/name").and_then(Value::as_str) {
                 let optional = v
-                    .pointer("/configMap/optional")
+                    .at("/configMap/optional")
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
                 if !optional
@@ -487,7 +487,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                 }
             }
             if let Some(claim) = v
-                .pointer("/persistentVolumeClaim/claimName")
+                .at("/persistentVolumeClaim/claimName")
                 .and_then(Value::as_str)
             {
                 let from_sts = cx.docs[p.doc].kind() == "StatefulSet";
@@ -502,12 +502,12 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
         }
         let claim_templates: HashSet<String> = cx.docs[p.doc]
             .value
-            .pointer("/spec/volumeClaimTemplates")
+            .at("/spec/volumeClaimTemplates")
             .and_then(Value::as_array)
             .map(|a| {
                 a.iter()
                     .filter_map(|c| {
-                        c.pointer("/metadata/name")
+                        c.at("/metadata/name")
                             .and_then(Value::as_str)
                             .map(str::to_string)
                     })
@@ -577,7 +577,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                         format!("environment variable {name:?} is defined twice"),
                     );
                 }
-                if let Some(r) = e.pointer("/valueFrom/secretKeyRef") {
+                if let Some(r) = e.at("/valueFrom/secretKeyRef") {
                     let sname = r.get("name").and_then(Value::as_str).unwrap_or("");
                     let optional = r.get("optional").and_then(Value::as_bool).unwrap_or(false);
                     if !optional && !secret_known(cx, known, sname) {
@@ -586,7 +586,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                         let key = r.get("key").and_then(Value::as_str).unwrap_or("");
                         let has = ["/data", "/stringData"]
                             .iter()
-                            .any(|f| s.value.pointer(f).and_then(|m| m.get(key)).is_some());
+                            .any(|f| s.value.at(f).and_then(|m| m.get(key)).is_some());
                         if !has && !optional {
                             cx.add(
                                 p.doc,
@@ -596,7 +596,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                         }
                     }
                 }
-                if let Some(r) = e.pointer("/valueFrom/configMapKeyRef") {
+                if let Some(r) = e.at("/valueFrom/configMapKeyRef") {
                     let cname = r.get("name").and_then(Value::as_str).unwrap_or("");
                     let optional = r.get("optional").and_then(Value::as_bool).unwrap_or(false);
                     match cx.find("ConfigMap", cname) {
@@ -607,8 +607,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                         ),
                         Some(cm) => {
                             let key = r.get("key").and_then(Value::as_str).unwrap_or("");
-                            if cm.value.pointer("/data").and_then(|m| m.get(key)).is_none()
-                                && !optional
+                            if cm.value.at("/data").and_then(|m| m.get(key)).is_none() && !optional
                             {
                                 cx.add(
                                     p.doc,
@@ -628,18 +627,18 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                 .flatten()
                 .enumerate()
             {
-                if let Some(sname) = e.pointer("/secretRef/name").and_then(Value::as_str) {
+                if let Some(sname) = e.at("/secretRef/name").and_then(Value::as_str) {
                     let optional = e
-                        .pointer("/secretRef/optional")
+                        .at("/secretRef/optional")
                         .and_then(Value::as_bool)
                         .unwrap_or(false);
                     if !optional && !secret_known(cx, known, sname) {
                         cx.add(p.doc, format!("{at}.envFrom[{n}].secretRef.name"), format!("Secret {sname:?} is neither in the manifests nor declared as provided"));
                     }
                 }
-                if let Some(cname) = e.pointer("/configMapRef/name").and_then(Value::as_str) {
+                if let Some(cname) = e.at("/configMapRef/name").and_then(Value::as_str) {
                     let optional = e
-                        .pointer("/configMapRef/optional")
+                        .at("/configMapRef/optional")
                         .and_then(Value::as_bool)
                         .unwrap_or(false);
                     if !optional
@@ -672,7 +671,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
             }
             for kind in ["requests", "limits"] {
                 for (r, q) in c
-                    .pointer(&format!("/resources/{kind}"))
+                    .at(&format!("/resources/{kind}"))
                     .and_then(Value::as_object)
                     .into_iter()
                     .flatten()
@@ -690,7 +689,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
     }
     for (i, d) in cx.docs.iter().enumerate() {
         if d.kind() == "PersistentVolumeClaim"
-            && let Some(q) = d.value.pointer("/spec/resources/requests/storage")
+            && let Some(q) = d.value.at("/spec/resources/requests/storage")
             && !is_quantity(q)
         {
             cx.out.push(SemanticProblem {
@@ -702,13 +701,13 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
         if d.kind() == "StatefulSet" {
             for (n, t) in d
                 .value
-                .pointer("/spec/volumeClaimTemplates")
+                .at("/spec/volumeClaimTemplates")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
                 .enumerate()
             {
-                if let Some(q) = t.pointer("/spec/resources/requests/storage")
+                if let Some(q) = t.at("/spec/resources/requests/storage")
                     && !is_quantity(q)
                 {
                     cx.out.push(SemanticProblem {
@@ -729,7 +728,7 @@ fn services(cx: &mut Ctx<'_>, pods: &Pods<'_>) {
         if d.kind() != "Service" {
             continue;
         }
-        let Some(sel) = d.value.pointer("/spec/selector").and_then(Value::as_object) else {
+        let Some(sel) = d.value.at("/spec/selector").and_then(Value::as_object) else {
             continue; // selector-less Services (external endpoints) are fine
         };
         let selected: Vec<&PodTemplate<'_>> = pods
@@ -747,7 +746,7 @@ fn services(cx: &mut Ctx<'_>, pods: &Pods<'_>) {
         }
         for (n, port) in d
             .value
-            .pointer("/spec/ports")
+            .at("/spec/ports")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -800,7 +799,7 @@ fn port_matches(container_port: &Value, target: &Value) -> bool {
 
 fn service_has_port(svc: &Document, port: &Value) -> bool {
     svc.value
-        .pointer("/spec/ports")
+        .at("/spec/ports")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -817,25 +816,25 @@ fn ingresses(cx: &mut Ctx<'_>) {
             continue;
         }
         let mut backends: Vec<(String, &Value)> = Vec::new();
-        if let Some(b) = d.value.pointer("/spec/defaultBackend/service") {
+        if let Some(b) = d.value.at("/spec/defaultBackend/service") {
             backends.push(("spec.defaultBackend.service".into(), b));
         }
         for (r, rule) in d
             .value
-            .pointer("/spec/rules")
+            .at("/spec/rules")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
             .enumerate()
         {
             for (p, path) in rule
-                .pointer("/http/paths")
+                .at("/http/paths")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
                 .enumerate()
             {
-                if let Some(b) = path.pointer("/backend/service") {
+                if let Some(b) = path.at("/backend/service") {
                     backends.push((
                         format!("spec.rules[{r}].http.paths[{p}].backend.service"),
                         b,
@@ -884,11 +883,11 @@ fn scale_and_disruption(cx: &mut Ctx<'_>, pods: &Pods<'_>) {
                 }
                 let (min, max) = (
                     d.value
-                        .pointer("/spec/minReplicas")
+                        .at("/spec/minReplicas")
                         .and_then(Value::as_i64)
                         .unwrap_or(1),
                     d.value
-                        .pointer("/spec/maxReplicas")
+                        .at("/spec/maxReplicas")
                         .and_then(Value::as_i64)
                         .unwrap_or(0),
                 );
@@ -901,7 +900,7 @@ fn scale_and_disruption(cx: &mut Ctx<'_>, pods: &Pods<'_>) {
                 }
             }
             "PodDisruptionBudget" => {
-                if let Some(sel) = d.value.pointer("/spec/selector")
+                if let Some(sel) = d.value.at("/spec/selector")
                     && !pods.any_selected(sel)
                 {
                     problems.push(SemanticProblem {
@@ -923,7 +922,7 @@ fn network_policies(cx: &mut Ctx<'_>, pods: &Pods<'_>) {
         if d.kind() != "NetworkPolicy" {
             continue;
         }
-        if let Some(sel) = d.value.pointer("/spec/podSelector") {
+        if let Some(sel) = d.value.at("/spec/podSelector") {
             let empty = sel.as_object().is_none_or(|m| {
                 m.values().all(|v| {
                     v.as_object().is_some_and(|o| o.is_empty())

@@ -200,7 +200,7 @@ fn diff<'a>(input: &'a Value, round: &Value, at: &mut Vec<Step<'a>>, out: &mut V
                 if v.is_null() {
                     continue;
                 }
-                match r.get(k) {
+                match crate::parse::field(r, k) {
                     None => out.push(TypedProblem {
                         path: path_of(at).key(k),
                         message: "unknown field".into(),
@@ -216,7 +216,7 @@ fn diff<'a>(input: &'a Value, round: &Value, at: &mut Vec<Step<'a>>, out: &mut V
                 // Embedded resources (volumeClaimTemplates) re-encode with their own
                 // apiVersion/kind; in the input those are optional.
                 let embedded_type_meta = !at.is_empty() && (k == "apiVersion" || k == "kind");
-                if i.get(k).is_none_or(Value::is_null) && !embedded_type_meta {
+                if crate::parse::field(i, k).is_none_or(Value::is_null) && !embedded_type_meta {
                     out.push(TypedProblem {
                         path: path_of(at).key(k),
                         message: "missing required field".into(),

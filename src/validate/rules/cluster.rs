@@ -5,6 +5,7 @@
 use super::Out;
 use super::fields::{get, one_of};
 use super::is_label_key;
+use crate::parse::At;
 use serde_json::Value;
 
 pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
@@ -31,7 +32,7 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
         "PriorityClass" => {
             // ValidatePriorityClass: user classes at most HighestUserDefinablePriority.
             let system = v
-                .pointer("/metadata/name")
+                .at("/metadata/name")
                 .and_then(Value::as_str)
                 .is_some_and(|n| n.starts_with("system-"));
             if !system

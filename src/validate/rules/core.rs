@@ -6,6 +6,7 @@
 
 use super::fields::{alternatives, dns_label, get, is_ip, one_of, port_name, port_or_name};
 use super::{Out, dns_subdomain, is_label_key, items, quantity_value};
+use crate::parse::At;
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -26,7 +27,7 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
             }
         }
         "LimitRange" => {
-            for (n, l) in items(v.pointer("/spec/limits")) {
+            for (n, l) in items(v.at("/spec/limits")) {
                 // Pod, Container, PersistentVolumeClaim, or a qualified custom type (C:6785).
                 let t = l.get("type").and_then(Value::as_str).unwrap_or("");
                 if !(matches!(t, "Pod" | "Container" | "PersistentVolumeClaim")
@@ -41,7 +42,7 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
         }
         "ResourceQuota" => {
             for (k, q) in v
-                .pointer("/spec/hard")
+                .at("/spec/hard")
                 .and_then(Value::as_object)
                 .into_iter()
                 .flatten()
@@ -270,7 +271,7 @@ fn service(o: &mut Out<'_>, v: &Value) {
         }
     }
     if let Some(t) = spec
-        .pointer("/sessionAffinityConfig/clientIP/timeoutSeconds")
+        .at("/sessionAffinityConfig/clientIP/timeoutSeconds")
         .and_then(Value::as_i64)
         && !(1..=86400).contains(&t)
     {
@@ -386,11 +387,11 @@ fn secret(o: &mut Out<'_>, v: &Value) {
             continue;
         }
         let text = v
-            .pointer(&format!("/stringData/{k}"))
+            .at(&format!("/stringData/{k}"))
             .and_then(Value::as_str)
             .map(|t| t.as_bytes().to_vec())
             .or_else(|| {
-                v.pointer(&format!("/data/{k}"))
+                v.at(&format!("/data/{k}"))
                     .and_then(Value::as_str)
                     .and_then(|b| {
                         serde_json::from_value::<k8s_openapi::ByteString>(Value::from(b)).ok()
@@ -418,7 +419,7 @@ fn secret(o: &mut Out<'_>, v: &Value) {
         );
     }
     if ty == "kubernetes.io/service-account-token"
-        && v.pointer("/metadata/annotations/kubernetes.io~1service-account.name")
+        && v.at("/metadata/annotations/kubernetes.io~1service-account.name")
             .and_then(Value::as_str)
             .is_none_or(str::is_empty)
     {
@@ -453,7 +454,7 @@ fn config_map(o: &mut Out<'_>, v: &Value) {
 /// ValidatePersistentVolumeSpec: a capacity, access modes, exactly one volume source,
 /// known reclaim policy and volume mode; a local volume needs node affinity.
 fn persistent_volume(o: &mut Out<'_>, spec: &Value) {
-    match spec.pointer("/capacity/storage").and_then(quantity_value) {
+    match spec.at("/capacity/storage").and_then(quantity_value) {
         Some(x) if x > 0.0 => {}
         Some(_) => o.add("spec.capacity.storage", "must be greater than zero"),
         None => o.add("spec.capacity.storage", "required"),
@@ -543,7 +544,7 @@ pub(super) fn pvc(o: &mut Out<'_>, spec: &Value, at: &str) {
             "ReadWriteOncePod may not be combined with other access modes",
         );
     }
-    if spec.pointer("/resources/requests/storage").is_none() {
+    if spec.at("/resources/requests/storage").is_none() {
         o.add(
             format!("{at}.resources.requests.storage"),
             "required: the size of the claim",

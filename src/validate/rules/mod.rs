@@ -15,6 +15,7 @@ mod pod;
 mod rbac;
 mod workloads;
 
+use crate::parse::At;
 use crate::parse::Document;
 use serde_json::Value;
 
@@ -229,7 +230,7 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
             "NetworkPolicy" => network_policy(&mut o, v),
             "HTTPRoute" if d.api_version().starts_with("gateway.networking.k8s.io/") => {
                 let refs = v
-                    .pointer("/spec/parentRefs")
+                    .at("/spec/parentRefs")
                     .and_then(Value::as_array)
                     .map_or(&[][..], Vec::as_slice);
                 for (i, message) in gateway::parent_refs(refs) {
@@ -237,7 +238,7 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
                 }
             }
             "Service" => {
-                for (n, p) in items(v.pointer("/spec/ports")) {
+                for (n, p) in items(v.at("/spec/ports")) {
                     port_range(&mut o, p.get("port"), &format!("spec.ports[{n}].port"));
                     if let Some(t) = p.get("targetPort").filter(|t| t.is_number()) {
                         port_range(&mut o, Some(t), &format!("spec.ports[{n}].targetPort"));
@@ -248,10 +249,7 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
         }
         for (mpath, meta) in [
             ("metadata", v.get("metadata")),
-            (
-                "spec.template.metadata",
-                v.pointer("/spec/template/metadata"),
-            ),
+            ("spec.template.metadata", v.at("/spec/template/metadata")),
         ] {
             let Some(ann) = meta
                 .and_then(|m| m.get("annotations"))
@@ -277,13 +275,13 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
                 );
             }
         }
-        if let Some(r) = v.pointer("/spec/replicas")
+        if let Some(r) = v.at("/spec/replicas")
             && r.as_i64().is_some_and(|n| n < 0)
         {
             // ValidateNonnegativeField (apps/validation).
             o.add("spec.replicas", "must be 0 or more");
         }
-        for (n, t) in items(v.pointer("/spec/volumeClaimTemplates")) {
+        for (n, t) in items(v.at("/spec/volumeClaimTemplates")) {
             let at = format!("spec.volumeClaimTemplates[{n}].spec");
             pvc_spec(&mut o, t.get("spec"), &at);
             if let Some(spec) = t.get("spec") {
@@ -335,10 +333,10 @@ fn pod_specs(v: &Value) -> Vec<(String, &Value)> {
     {
         out.push(("spec".to_string(), s));
     }
-    if let Some(s) = v.pointer("/spec/template/spec") {
+    if let Some(s) = v.at("/spec/template/spec") {
         out.push(("spec.template.spec".to_string(), s));
     }
-    if let Some(s) = v.pointer("/spec/jobTemplate/spec/template/spec") {
+    if let Some(s) = v.at("/spec/jobTemplate/spec/template/spec") {
         out.push(("spec.jobTemplate.spec.template.spec".to_string(), s));
     }
     out
@@ -348,12 +346,12 @@ fn selectors(v: &Value) -> Vec<(String, &Value)> {
     let mut out = Vec::new();
     let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
     if kind != "Service"
-        && let Some(s) = v.pointer("/spec/selector").filter(|s| s.is_object())
+        && let Some(s) = v.at("/spec/selector").filter(|s| s.is_object())
     {
         out.push(("spec.selector".to_string(), s));
     }
     if kind == "NetworkPolicy"
-        && let Some(s) = v.pointer("/spec/podSelector")
+        && let Some(s) = v.at("/spec/podSelector")
     {
         out.push(("spec.podSelector".to_string(), s));
     }
@@ -381,7 +379,7 @@ fn pvc_spec(o: &mut Out<'_>, spec: Option<&Value>, at: &str) {
             "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
         );
     }
-    if let Some(q) = spec.pointer("/resources/requests/storage") {
+    if let Some(q) = spec.at("/resources/requests/storage") {
         match quantity_value(q) {
             Some(x) if x > 0.0 => {}
             // ValidateResourceQuantityValue + "must be greater than zero" for storage.
@@ -416,8 +414,8 @@ fn ingress_path_ok(path: &str, path_type: &str) -> bool {
 }
 
 fn ingress(o: &mut Out<'_>, v: &Value) {
-    for (n, r) in items(v.pointer("/spec/rules")) {
-        for (m, p) in items(r.pointer("/http/paths")) {
+    for (n, r) in items(v.at("/spec/rules")) {
+        for (m, p) in items(r.at("/http/paths")) {
             let path = p.get("path").and_then(Value::as_str).unwrap_or("/");
             let ty = p.get("pathType").and_then(Value::as_str).unwrap_or("");
             if !ingress_path_ok(path, ty) {
@@ -428,7 +426,7 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
             }
         }
     }
-    if let Some(c) = v.pointer("/spec/ingressClassName").and_then(Value::as_str)
+    if let Some(c) = v.at("/spec/ingressClassName").and_then(Value::as_str)
         && !dns_subdomain(c)
     {
         // ValidateIngressSpec: IngressClassName is a DNS subdomain.
@@ -437,7 +435,7 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
             "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
         );
     }
-    for (n, r) in items(v.pointer("/spec/rules")) {
+    for (n, r) in items(v.at("/spec/rules")) {
         if let Some(h) = r.get("host").and_then(Value::as_str)
             && !host_ok(h)
         {
@@ -445,7 +443,7 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
             o.add(format!("spec.rules[{n}].host"), "must be a DNS name (labels of at most 63 lowercase letters, digits, '-'), optionally starting with '*.', not an IP address");
         }
     }
-    for (n, t) in items(v.pointer("/spec/tls")) {
+    for (n, t) in items(v.at("/spec/tls")) {
         for (m, h) in items(t.get("hosts")) {
             if !h.as_str().is_some_and(host_ok) {
                 o.add(
@@ -459,7 +457,7 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
 
 fn network_policy(o: &mut Out<'_>, v: &Value) {
     for (dir, peers_key) in [("ingress", "from"), ("egress", "to")] {
-        for (n, rule) in items(v.pointer(&format!("/spec/{dir}"))) {
+        for (n, rule) in items(v.at(&format!("/spec/{dir}"))) {
             for (m, peer) in items(rule.get(peers_key)) {
                 let at = format!("spec.{dir}[{n}].{peers_key}[{m}]");
                 let obj = peer.as_object();
@@ -581,7 +579,7 @@ pub fn fixed_ids(docs: &[Document]) -> Vec<RuleProblem> {
         for (at, pod) in pod_specs(&d.value) {
             for k in ["runAsUser", "runAsGroup", "fsGroup"] {
                 if pod
-                    .pointer(&format!("/securityContext/{k}"))
+                    .at(&format!("/securityContext/{k}"))
                     .is_some_and(|v| !v.is_null())
                 {
                     o.add(
@@ -593,7 +591,7 @@ pub fn fixed_ids(docs: &[Document]) -> Vec<RuleProblem> {
             for field in ["initContainers", "containers", "ephemeralContainers"] {
                 for (n, c) in items(pod.get(field)) {
                     for k in ["runAsUser", "runAsGroup"] {
-                        if c.pointer(&format!("/securityContext/{k}"))
+                        if c.at(&format!("/securityContext/{k}"))
                             .is_some_and(|v| !v.is_null())
                         {
                             o.add(
@@ -650,7 +648,7 @@ pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
                 );
             }
             if let Some(t) = psc
-                .and_then(|s| s.pointer("/seccompProfile/type"))
+                .and_then(|s| s.at("/seccompProfile/type"))
                 .and_then(Value::as_str)
                 && !matches!(t, "RuntimeDefault" | "Localhost")
             {
@@ -686,7 +684,7 @@ pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
             }
             for (k, v) in d
                 .value
-                .pointer("/spec/template/metadata/annotations")
+                .at("/spec/template/metadata/annotations")
                 .and_then(Value::as_object)
                 .into_iter()
                 .flatten()
@@ -706,7 +704,7 @@ pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
                 );
             }
             let pod_seccomp = psc
-                .and_then(|s| s.pointer("/seccompProfile/type"))
+                .and_then(|s| s.at("/seccompProfile/type"))
                 .and_then(Value::as_str);
             for field in ["initContainers", "containers"] {
                 for (n, c) in items(pod.get(field)) {
@@ -803,7 +801,7 @@ pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
                         }
                     }
                     let seccomp = sc
-                        .and_then(|s| s.pointer("/seccompProfile/type"))
+                        .and_then(|s| s.at("/seccompProfile/type"))
                         .and_then(Value::as_str)
                         .or(pod_seccomp);
                     if !matches!(seccomp, Some("RuntimeDefault" | "Localhost")) {

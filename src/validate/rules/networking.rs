@@ -4,6 +4,7 @@
 
 use super::fields::{cidr_within, get, one_of};
 use super::{Out, dns_subdomain, items};
+use crate::parse::At;
 use serde_json::Value;
 
 pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
@@ -107,7 +108,7 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
 /// ValidateIngressClassSpec: a controller like example.com/ingress-controller; namespaced
 /// parameters name their namespace.
 fn ingress_class(o: &mut Out<'_>, v: &Value) {
-    if let Some(p) = v.pointer("/spec/parameters") {
+    if let Some(p) = v.at("/spec/parameters") {
         one_of(o, p, "scope", "spec.parameters", &["Cluster", "Namespace"]);
         let ns = p.get("namespace").and_then(Value::as_str).unwrap_or("");
         match p.get("scope").and_then(Value::as_str) {
@@ -123,7 +124,7 @@ fn ingress_class(o: &mut Out<'_>, v: &Value) {
         }
     }
     let c = v
-        .pointer("/spec/controller")
+        .at("/spec/controller")
         .and_then(Value::as_str)
         .unwrap_or("");
     if c.is_empty() {

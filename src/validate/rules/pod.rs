@@ -12,6 +12,7 @@ use super::{
     Out, config_key, dns_subdomain, image_ref, is_label_key, is_label_value, items, port_range,
     quantity_value,
 };
+use crate::parse::At;
 use serde_json::Value;
 use std::collections::HashSet;
 
@@ -55,7 +56,7 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
     );
     if get(pod, "dnsPolicy").and_then(Value::as_str) == Some("None")
         && pod
-            .pointer("/dnsConfig/nameservers")
+            .at("/dnsConfig/nameservers")
             .and_then(Value::as_array)
             .is_none_or(Vec::is_empty)
     {
@@ -97,7 +98,7 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
         );
     }
     // validatePodDNSConfig: at most 3 nameservers, each an IP.
-    let servers: Vec<(usize, &Value)> = items(pod.pointer("/dnsConfig/nameservers")).collect();
+    let servers: Vec<(usize, &Value)> = items(pod.at("/dnsConfig/nameservers")).collect();
     if servers.len() > 3 {
         o.add(
             format!("{at}.dnsConfig.nameservers"),
@@ -298,9 +299,9 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str) {
             }
         }
         // validateProjectionSources: a token lives 10 minutes to 2^32 seconds.
-        for (m, src) in items(v.pointer("/projected/sources")) {
+        for (m, src) in items(v.at("/projected/sources")) {
             if let Some(e) = src
-                .pointer("/serviceAccountToken/expirationSeconds")
+                .at("/serviceAccountToken/expirationSeconds")
                 .and_then(Value::as_i64)
                 && !(600..=1 << 32).contains(&e)
             {
@@ -474,7 +475,7 @@ fn containers(o: &mut Out<'_>, pod: &Value, at: &str) {
                 }
             }
             for hook in ["postStart", "preStop"] {
-                if let Some(h) = c.pointer(&format!("/lifecycle/{hook}")) {
+                if let Some(h) = c.at(&format!("/lifecycle/{hook}")) {
                     handler(
                         o,
                         h,
@@ -569,7 +570,7 @@ fn env(o: &mut Out<'_>, c: &Value, cat: &str) {
             o.add(format!("{cat}.envFrom[{m}].prefix"), "may not contain '='");
         }
         for r in ["configMapRef", "secretRef"] {
-            if let Some(n) = e.pointer(&format!("/{r}/name")).and_then(Value::as_str)
+            if let Some(n) = e.at(&format!("/{r}/name")).and_then(Value::as_str)
                 && !dns_subdomain(n)
             {
                 o.add(
@@ -582,7 +583,7 @@ fn env(o: &mut Out<'_>, c: &Value, cat: &str) {
     for (m, e) in items(c.get("env")) {
         for r in ["configMapKeyRef", "secretKeyRef"] {
             if let Some(n) = e
-                .pointer(&format!("/valueFrom/{r}/name"))
+                .at(&format!("/valueFrom/{r}/name"))
                 .and_then(Value::as_str)
                 && !dns_subdomain(n)
             {
@@ -627,13 +628,13 @@ fn env(o: &mut Out<'_>, c: &Value, cat: &str) {
                 "may not have more than one field specified at a time",
             ),
         }
-        if let Some(p) = from.pointer("/fieldRef/fieldPath").and_then(Value::as_str)
+        if let Some(p) = from.at("/fieldRef/fieldPath").and_then(Value::as_str)
             && !field_path_ok(p)
         {
             o.add(format!("{eat}.valueFrom.fieldRef.fieldPath"), "unsupported value: a container may read metadata.name, metadata.namespace, metadata.uid, metadata.labels['…'], metadata.annotations['…'], spec.nodeName, spec.serviceAccountName, status.hostIP(s) or status.podIP(s)");
         }
         if let Some(r) = from
-            .pointer("/resourceFieldRef/resource")
+            .at("/resourceFieldRef/resource")
             .and_then(Value::as_str)
         {
             let ok = ["limits.", "requests."].iter().any(|pre| {
@@ -687,7 +688,7 @@ fn mounts(o: &mut Out<'_>, c: &Value, cat: &str) {
 /// validateHandler: exactly one action.
 fn handler(o: &mut Out<'_>, h: &Value, at: &str, kinds: &[&str]) {
     // validateHTTPGetAction: header names are HTTP tokens; validateSleepAction: ≥ 0.
-    for (n, hd) in items(h.pointer("/httpGet/httpHeaders")) {
+    for (n, hd) in items(h.at("/httpGet/httpHeaders")) {
         let name = hd.get("name").and_then(Value::as_str).unwrap_or("");
         if name.is_empty()
             || !name
@@ -816,7 +817,7 @@ fn resource_names(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
     let has = |k: &str| {
         ["requests", "limits"]
             .iter()
-            .any(|x| r.pointer(&format!("/{x}/{k}")).is_some())
+            .any(|x| r.at(&format!("/{x}/{k}")).is_some())
     };
     let hugepages = ["requests", "limits"].iter().any(|x| {
         r.get(*x)
@@ -834,7 +835,7 @@ fn resource_names(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
 /// validateSecurityContext: capability and escalation combinations, enumerations.
 fn security(o: &mut Out<'_>, sc: &Value, at: &str) {
     let no_escalation = sc.get("allowPrivilegeEscalation") == Some(&Value::Bool(false));
-    let adds_sys_admin = items(sc.pointer("/capabilities/add"))
+    let adds_sys_admin = items(sc.at("/capabilities/add"))
         // validateSecurityContext compares with the exact string "CAP_SYS_ADMIN".
         .any(|(_, c)| c.as_str() == Some("CAP_SYS_ADMIN"));
     if no_escalation && adds_sys_admin {
@@ -961,7 +962,7 @@ fn affinity(o: &mut Out<'_>, pod: &Value, at: &str) {
         return;
     };
     let aat = format!("{at}.affinity");
-    if let Some(req) = a.pointer("/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution") {
+    if let Some(req) = a.at("/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution") {
         let rat = format!("{aat}.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution");
         let terms: Vec<_> = items(req.get("nodeSelectorTerms")).collect();
         if terms.is_empty() {
@@ -974,8 +975,7 @@ fn affinity(o: &mut Out<'_>, pod: &Value, at: &str) {
             node_selector_term(o, t, &format!("{rat}.nodeSelectorTerms[{n}]"));
         }
     }
-    for (n, p) in items(a.pointer("/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution"))
-    {
+    for (n, p) in items(a.at("/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution")) {
         let pat =
             format!("{aat}.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[{n}]");
         weight(o, p, &pat);
@@ -984,13 +984,13 @@ fn affinity(o: &mut Out<'_>, pod: &Value, at: &str) {
         }
     }
     for kind in ["podAffinity", "podAntiAffinity"] {
-        for (n, t) in items(a.pointer(&format!(
+        for (n, t) in items(a.at(&format!(
             "/{kind}/requiredDuringSchedulingIgnoredDuringExecution"
         ))) {
             let tat = format!("{aat}.{kind}.requiredDuringSchedulingIgnoredDuringExecution[{n}]");
             topology_key(o, t, &tat);
         }
-        for (n, w) in items(a.pointer(&format!(
+        for (n, w) in items(a.at(&format!(
             "/{kind}/preferredDuringSchedulingIgnoredDuringExecution"
         ))) {
             let wat = format!("{aat}.{kind}.preferredDuringSchedulingIgnoredDuringExecution[{n}]");
@@ -1071,9 +1071,9 @@ fn security_context(o: &mut Out<'_>, sc: Option<&Value>, at: &str) {
             o.add(format!("{at}.{k}"), "must be from 0 to 2147483647");
         }
     }
-    if sc.pointer("/seccompProfile/type").and_then(Value::as_str) == Some("Localhost")
+    if sc.at("/seccompProfile/type").and_then(Value::as_str) == Some("Localhost")
         && sc
-            .pointer("/seccompProfile/localhostProfile")
+            .at("/seccompProfile/localhostProfile")
             .and_then(Value::as_str)
             .is_none_or(str::is_empty)
     {
@@ -1193,7 +1193,7 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
             resources(o, c.get("resources"), &format!("{cat}.resources"));
             for (m, e) in items(c.get("env")) {
                 for r in ["secretKeyRef", "configMapKeyRef"] {
-                    if let Some(k) = e.pointer(&format!("/valueFrom/{r}/key"))
+                    if let Some(k) = e.at(&format!("/valueFrom/{r}/key"))
                         && !k.as_str().is_some_and(config_key)
                     {
                         o.add(

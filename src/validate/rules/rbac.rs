@@ -5,6 +5,7 @@
 use super::Out;
 use super::fields::{get, path_segment};
 use super::items;
+use crate::parse::At;
 use serde_json::Value;
 
 const GROUP: &str = "rbac.authorization.k8s.io";
@@ -17,7 +18,7 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
         return;
     }
     // ValidateRBACName: a path segment name.
-    if let Some(n) = v.pointer("/metadata/name").and_then(Value::as_str)
+    if let Some(n) = v.at("/metadata/name").and_then(Value::as_str)
         && !n.is_empty()
         && !path_segment(n)
     {

@@ -8,6 +8,7 @@ use super::Out;
 use super::fields::{
     get, int_or_percent, int_or_percent_field, non_negative, one_of, path_segment,
 };
+use crate::parse::At;
 use serde_json::Value;
 
 pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
@@ -19,7 +20,7 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
         "DaemonSet" => daemonset(o, spec),
         "Job" => {
             // The name becomes the job-name label of its pods: at most 63 characters.
-            if v.pointer("/metadata/name")
+            if v.at("/metadata/name")
                 .and_then(Value::as_str)
                 .is_some_and(|n| n.len() > 63)
             {
@@ -194,7 +195,7 @@ fn job(o: &mut Out<'_>, spec: &Value, at: &str) {
     // needs backoffLimitPerIndex; a manual selector must be given.
     if get(spec, "podFailurePolicy").is_some()
         && spec
-            .pointer("/template/spec/restartPolicy")
+            .at("/template/spec/restartPolicy")
             .and_then(Value::as_str)
             != Some("Never")
     {
@@ -248,7 +249,7 @@ fn job(o: &mut Out<'_>, spec: &Value, at: &str) {
 /// ValidateCronJobSpec: schedule, time zone, policy, history limits; the name leaves
 /// room for the Jobs' 11-character suffix (at most 52).
 fn cronjob(o: &mut Out<'_>, v: &Value, spec: &Value) {
-    if let Some(name) = v.pointer("/metadata/name").and_then(Value::as_str)
+    if let Some(name) = v.at("/metadata/name").and_then(Value::as_str)
         && name.len() > 52
     {
         o.add(
@@ -289,7 +290,7 @@ fn cronjob(o: &mut Out<'_>, v: &Value, spec: &Value) {
     ] {
         non_negative(o, spec, k, "spec");
     }
-    if let Some(js) = spec.pointer("/jobTemplate/spec") {
+    if let Some(js) = spec.at("/jobTemplate/spec") {
         job(o, js, "spec.jobTemplate.spec");
     }
 }
@@ -477,7 +478,7 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
     }
     // validateBehavior: scaling rules.
     for dir in ["scaleUp", "scaleDown"] {
-        let Some(rules) = spec.pointer(&format!("/behavior/{dir}")) else {
+        let Some(rules) = spec.at(&format!("/behavior/{dir}")) else {
             continue;
         };
         let at = format!("spec.behavior.{dir}");
