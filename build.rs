@@ -20,7 +20,70 @@ fn main() {
         serde_json::to_string(&defaults).expect("JSON"),
     )
     .expect("OUT_DIR is writable");
+    schema_for_checks(&out);
     link_layout();
+}
+
+/// Writes `$OUT_DIR/schema-check.json`: `values.schema.json` minified and without its
+/// annotations (`description` and the like, two thirds of the file), the tree a run
+/// decodes to check values. Annotations never change what a schema accepts; the printed
+/// schema (`mlflow-chart schema`) and the reference keep them.
+fn schema_for_checks(out: &Path) {
+    let text =
+        std::fs::read_to_string("values.schema.json").expect("values.schema.json is readable");
+    let mut schema: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("values.schema.json does not parse: {e}"));
+    strip_annotations(&mut schema);
+    std::fs::write(
+        out.join("schema-check.json"),
+        serde_json::to_string(&schema).expect("JSON"),
+    )
+    .expect("OUT_DIR is writable");
+}
+
+/// Removes the annotation keywords of a schema node and of every subschema under it,
+/// following the keywords that hold subschemas (so a property named `description` stays).
+fn strip_annotations(node: &mut serde_json::Value) {
+    let serde_json::Value::Object(map) = node else {
+        return;
+    };
+    for k in [
+        "description",
+        "title",
+        "examples",
+        "default",
+        "deprecated",
+        "$comment",
+    ] {
+        map.shift_remove(k);
+    }
+    for (k, v) in map.iter_mut() {
+        match (k.as_str(), v) {
+            (
+                "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas",
+                serde_json::Value::Object(subs),
+            ) => subs.values_mut().for_each(strip_annotations),
+            (
+                "allOf" | "anyOf" | "oneOf" | "prefixItems" | "items",
+                serde_json::Value::Array(subs),
+            ) => subs.iter_mut().for_each(strip_annotations),
+            (
+                "items"
+                | "additionalProperties"
+                | "not"
+                | "if"
+                | "then"
+                | "else"
+                | "contains"
+                | "propertyNames"
+                | "additionalItems"
+                | "unevaluatedItems"
+                | "unevaluatedProperties",
+                sub,
+            ) => strip_annotations(sub),
+            _ => {}
+        }
+    }
 }
 
 /// Writes `$OUT_DIR/templates.rs`: `TEMPLATES`, every file of `templates/` as (name,

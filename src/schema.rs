@@ -12,6 +12,10 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 /// The values schema, embedded at build time (`mlflow-chart schema` prints it).
 pub const SCHEMA: &str = include_str!("../values.schema.json");
 
+/// The schema the checks use: [`SCHEMA`] minified and without annotations (build.rs), a
+/// third of its size to decode. A unit test holds it to [`SCHEMA`].
+const SCHEMA_FOR_CHECKS: &str = include_str!(concat!(env!("OUT_DIR"), "/schema-check.json"));
+
 /// The schema as a tree, decoded when asked and shared while anything holds it: a render
 /// holds it through the values checks ([`tree`]) and then lets it go, so its memory (a
 /// third of a megabyte) serves the later stages rather than raising the peak.
@@ -22,7 +26,7 @@ fn schema() -> Arc<Value> {
         return tree;
     }
     let tree = Arc::new(
-        serde_json::from_str(SCHEMA)
+        serde_json::from_str(SCHEMA_FOR_CHECKS)
             .expect("values.schema.json is valid JSON (checked by a unit test)"),
     );
     *cached = Arc::downgrade(&tree);
@@ -603,9 +607,10 @@ mod tests {
                 }
             }
         }
-        walk(&schema(), "", false);
-        // And the two drafts agree on the defaults and on a broken value.
-        let d2020 = jsonschema::validator_for(&schema()).unwrap();
+        walk(&serde_json::from_str(SCHEMA).unwrap(), "", false);
+        // And the two drafts agree on the defaults and on a broken value, the checks' schema
+        // (draft 7, no annotations) and the whole schema as printed (2020-12).
+        let d2020 = jsonschema::validator_for(&serde_json::from_str(SCHEMA).unwrap()).unwrap();
         let bad = serde_json::json!({"replicaCount": "x", "image": {"tag": 3}, "nope": 1});
         let errors = |v: &jsonschema::Validator, x: &Value| {
             v.iter_errors(x).map(|e| e.to_string()).collect::<Vec<_>>()
@@ -812,6 +817,36 @@ mod tests {
         );
         let v = validator_for_changes(&values).unwrap();
         assert_eq!(all_errors(&v, &values).len(), 1);
+    }
+
+    #[test]
+    fn the_checks_schema_is_the_schema_without_its_descriptions() {
+        // No property is named like an annotation, so removing every `description` and
+        // `title` key that holds a string is exactly removing the annotation keywords (the
+        // only ones the schema has).
+        fn strip(v: &mut Value) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(Value::Object(props)) = m.get("properties") {
+                        assert!(!props.contains_key("description") && !props.contains_key("title"));
+                    }
+                    for k in ["description", "title"] {
+                        if m.get(k).is_some_and(Value::is_string) {
+                            m.shift_remove(k);
+                        }
+                    }
+                    m.values_mut().for_each(strip);
+                }
+                Value::Array(a) => a.iter_mut().for_each(strip),
+                _ => {}
+            }
+        }
+        let mut full: Value = serde_json::from_str(SCHEMA).unwrap();
+        let descriptions = SCHEMA.matches("\"description\"").count();
+        assert!(descriptions > 200, "{descriptions}");
+        strip(&mut full);
+        assert_eq!(full, *schema());
+        assert!(SCHEMA_FOR_CHECKS.len() * 2 < SCHEMA.len());
     }
 
     #[test]
