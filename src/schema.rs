@@ -154,8 +154,6 @@ enum Found {
 /// Checks the computed values; all problems are counted, the first [`MAX_LISTED`] (by key
 /// path) are listed with where each value came from.
 pub fn check(computed: &Computed) -> Result<(), Failure> {
-    let tree = schema();
-    let schema: &Value = &tree;
     // A process checks values once (the CLI): only what the changes reach is compiled.
     // One that checks again (a library user, the benchmarks) compiles the whole schema,
     // once, and keeps it. Both report the same problems.
@@ -199,6 +197,9 @@ pub fn check(computed: &Computed) -> Result<(), Failure> {
     found.sort_by_cached_key(key_of);
     found.dedup_by(|a, b| key_of(a) == key_of(b));
     let total = found.len();
+    // The tree, for suggestions, only once there is something to report.
+    let tree = schema();
+    let schema: &Value = &tree;
     let mut problems: Vec<String> = found
         .iter()
         .take(MAX_LISTED)
