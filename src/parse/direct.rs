@@ -28,11 +28,15 @@ const MAX_TEXT: usize = 1 << 20;
 const MAX_DOCUMENTS: usize = 512;
 const MAX_DEPTH: usize = 32;
 
-/// An open collection while its events arrive.
+/// An open collection while its events arrive. Its members wait in the reader's shared
+/// buffers (from the index it holds) until it ends, when it is built at its exact size:
+/// no growing and no slack in the documents, which stay in memory until the output.
 enum Open {
-    Seq(Vec<Value>),
-    /// A mapping and the key whose value comes next.
-    Map(Map<String, Value>, Option<String>),
+    /// A sequence whose items start at this index of the items buffer.
+    Seq(usize),
+    /// A mapping whose entries start at this index of the entries buffer, and the key
+    /// whose value comes next.
+    Map(usize, Option<String>),
 }
 
 /// The documents of `text` (empty ones as `Null`), or `None` when the text is outside the
@@ -47,6 +51,8 @@ pub fn documents(text: &str) -> Option<Vec<Value>> {
     options.set_emit_comments(false);
     let mut docs = Vec::new();
     let mut stack: Vec<Open> = Vec::new();
+    let mut items: Vec<Value> = Vec::new();
+    let mut entries: Vec<(String, Value)> = Vec::new();
     let mut root: Option<Value> = None;
     for item in Parser::new_from_str_with_options(text, options) {
         let (event, _) = item.ok()?;
@@ -82,18 +88,30 @@ pub fn documents(text: &str) -> Option<Vec<Value>> {
                     return None;
                 }
                 stack.push(if matches!(event, Event::SequenceStart(..)) {
-                    Open::Seq(Vec::new())
+                    Open::Seq(items.len())
                 } else {
-                    Open::Map(Map::new(), None)
+                    Open::Map(entries.len(), None)
                 });
                 continue;
             }
             Event::SequenceEnd => match stack.pop()? {
-                Open::Seq(items) => Value::Array(items),
+                Open::Seq(start) => Value::Array(items.drain(start..).collect()),
                 Open::Map(..) => return None,
             },
             Event::MappingEnd => match stack.pop()? {
-                Open::Map(map, None) => Value::Object(map),
+                Open::Map(start, None) => {
+                    let mut map = Map::with_capacity(entries.len() - start);
+                    for (key, value) in entries.drain(start..) {
+                        match map.entry(key) {
+                            serde_json::map::Entry::Vacant(slot) => {
+                                slot.insert(value);
+                            }
+                            // A key twice: serde-saphyr says how it reads that.
+                            serde_json::map::Entry::Occupied(_) => return None,
+                        }
+                    }
+                    Value::Object(map)
+                }
                 _ => return None,
             },
             _ => return None,
@@ -101,14 +119,8 @@ pub fn documents(text: &str) -> Option<Vec<Value>> {
         match stack.last_mut() {
             None if root.is_none() => root = Some(value),
             None => return None,
-            Some(Open::Seq(items)) => items.push(value),
-            Some(Open::Map(map, key)) => {
-                let key = key.take()?;
-                if map.contains_key(&key) {
-                    return None;
-                }
-                map.insert(key, value);
-            }
+            Some(Open::Seq(_)) => items.push(value),
+            Some(Open::Map(_, key)) => entries.push((key.take()?, value)),
         }
     }
     (stack.is_empty() && root.is_none()).then_some(docs)
@@ -242,6 +254,8 @@ mod tests {
             "<<: {a: 1}\n",
             "a: 1\na: 2\n",
             "a: 1\n\"a\": 2\n",
+            "x:\n  a: 1\n  b: {c: [1, {d: 2, d: 3}]}\n",
+            "x:\n  a: 1\n  b: {c: 1}\n  a: 2\ny: 3\n",
             "a: nULL\n",
             "1: a\n01: b\n",
             "data:\n  1: a\n  0x1: b\n",
