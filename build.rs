@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 fn main() {
-    embed_templates();
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    embed_templates(&out);
     println!("cargo:rerun-if-changed=values.yaml");
     println!("cargo:rerun-if-changed=values.schema.json");
     let yaml = std::fs::read_to_string("values.yaml").expect("values.yaml is readable");
@@ -14,7 +15,6 @@ fn main() {
     let defaults: serde_json::Value = serde_saphyr::from_str_with_options(&yaml, options)
         .unwrap_or_else(|e| panic!("values.yaml does not parse: {e}"));
     assert!(defaults.is_object(), "values.yaml is a mapping");
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(
         out.join("defaults.json"),
         serde_json::to_string(&defaults).expect("JSON"),
@@ -90,7 +90,7 @@ fn strip_annotations(node: &mut serde_json::Value) {
 /// source), sorted by name, each source `include_str!`-ed so cargo tracks it. The render
 /// compiles each output template when it renders it (not all of them up front), so a name
 /// list and the sources are all the binary needs.
-fn embed_templates() {
+fn embed_templates(out: &Path) {
     println!("cargo:rerun-if-changed=templates");
     let dir = Path::new("templates")
         .canonicalize()
@@ -106,22 +106,21 @@ fn embed_templates() {
         .filter(|n| !n.starts_with('.'))
         .collect();
     names.sort();
-    let mut out =
+    let mut table =
         String::from("/// Every template: (name under `templates/`, source), sorted by name.\n");
-    out.push_str("pub const TEMPLATES: &[(&str, &str)] = &[\n");
+    table.push_str("pub const TEMPLATES: &[(&str, &str)] = &[\n");
     for name in &names {
         assert!(
             name.ends_with(".yaml") || name.ends_with(".tpl"),
             "templates/{name}: a template is a .yaml (output) or a .tpl (helpers)"
         );
-        out.push_str(&format!(
+        table.push_str(&format!(
             "    ({name:?}, include_str!({:?})),\n",
             dir.join(name).display().to_string()
         ));
     }
-    out.push_str("];\n");
-    let dst = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    std::fs::write(dst.join("templates.rs"), out).expect("OUT_DIR is writable");
+    table.push_str("];\n");
+    std::fs::write(out.join("templates.rs"), table).expect("OUT_DIR is writable");
 }
 
 /// Release binaries for x86_64 Linux (glibc), linked by rustc's own LLD (the default from

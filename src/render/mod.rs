@@ -87,8 +87,9 @@ fn base_env() -> Environment<'static> {
     env
 }
 
-/// Every template compiled into one environment (what [`templates`] does once; public for
-/// the benchmarks).
+/// Every template compiled into one environment (for the benchmarks and tests). A render
+/// does not use it: it compiles each output template as it renders it and drops it after,
+/// so at most one (tens of kilobytes) is in memory at a time, not all (half a megabyte).
 pub fn env() -> Environment<'static> {
     let mut env = base_env();
     for (name, source) in embedded::TEMPLATES {
@@ -98,14 +99,6 @@ pub fn env() -> Environment<'static> {
         }
     }
     env
-}
-
-/// Every template compiled, once per process (for the tests). A render compiles each
-/// output template as it renders it and drops it after, so at most one (tens of
-/// kilobytes) is in memory at a time, not all of them (half a megabyte).
-pub fn templates() -> &'static Environment<'static> {
-    static TEMPLATES: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
-    TEMPLATES.get_or_init(env)
 }
 
 /// Names of the templates that produce output (helpers excluded), sorted.
