@@ -63,12 +63,8 @@ pub fn render(args: &Request) -> Result<(Vec<Document>, Vec<String>), Failure> {
     };
 
     let mut computed = values::compute(&args.values)?;
-    let model = {
-        // One decoded schema tree for the values checks, let go before the render.
-        let _tree = schema::tree();
-        schema::restore_deleted(&mut computed)?;
-        checked_model(&computed, args.skip_schema_validation)?
-    };
+    schema::restore_deleted(&mut computed)?;
+    let model = checked_model(&computed, args.skip_schema_validation)?;
     render_model(&computed, &model, &release, &caps)
 }
 

@@ -6,137 +6,27 @@ use crate::locate::{self, KeyPath, Seg};
 use crate::values::Computed;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
 /// The values schema, embedded at build time (`mlflow-chart schema` prints it).
 pub const SCHEMA: &str = include_str!("../values.schema.json");
 
-/// The schema the checks use: [`SCHEMA`] minified and without annotations (build.rs), a
-/// third of its size to decode. A unit test holds it to [`SCHEMA`].
+/// The schema the messages and the null restoring read: [`SCHEMA`] minified and without
+/// annotations (build.rs), a third of its size to decode. A unit test holds it to [`SCHEMA`].
 const SCHEMA_FOR_CHECKS: &str = include_str!(concat!(env!("OUT_DIR"), "/schema-check.json"));
 
-/// The schema as a tree, decoded when asked and shared while anything holds it: a render
-/// holds it through the values checks ([`tree`]) and then lets it go, so its memory (a
-/// third of a megabyte) serves the later stages rather than raising the peak.
-fn schema() -> Arc<Value> {
-    static SCHEMA_TREE: Mutex<Weak<Value>> = Mutex::new(Weak::new());
-    let mut cached = SCHEMA_TREE.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(tree) = cached.upgrade() {
-        return tree;
-    }
-    let tree = Arc::new(
-        serde_json::from_str(SCHEMA_FOR_CHECKS)
-            .expect("values.schema.json is valid JSON (checked by a unit test)"),
-    );
-    *cached = Arc::downgrade(&tree);
-    tree
+/// The schema as a tree, decoded when asked: only a render with a problem to describe, or
+/// a null to restore, needs it (the check itself is [`Compiled`]).
+fn schema() -> Value {
+    serde_json::from_str(SCHEMA_FOR_CHECKS)
+        .expect("values.schema.json is valid JSON (checked by a unit test)")
 }
 
-/// Holds the decoded schema: every schema function called while the result is alive
-/// shares one tree instead of decoding its own.
-pub fn tree() -> impl Sized {
-    schema()
-}
-
-/// The schema compiled into a validator, once per process (compiling it is most of the
-/// cost of a check).
-///
-/// It is compiled as draft 7: the keywords the schema uses mean the same in draft 7 and in
-/// 2020-12, the draft it declares (a unit test holds the schema to that list), and the
-/// validator checks a schema against its draft's meta-schema first, which costs a third
-/// less for draft 7's.
-pub fn validator() -> &'static jsonschema::Validator {
-    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(compile)
-}
-
-/// Compiles the schema (what [`validator`] does once; public for the benchmarks).
-pub fn compile() -> jsonschema::Validator {
-    compile_tree(Value::clone(&schema()))
-}
-
-fn compile_tree(mut draft_7: Value) -> jsonschema::Validator {
-    draft_7["$schema"] = "http://json-schema.org/draft-07/schema#".into();
-    jsonschema::validator_for(&draft_7)
-        .expect("the embedded values schema compiles (checked by a unit test)")
-}
-
-/// A validator for `values` that compiles only the parts of the schema their changes
-/// from the chart's defaults reach, or `None` when they are the defaults. Compiling the
-/// whole schema (29 regular expressions, 270 nodes) was a fifth of a render.
-///
-/// It reports exactly what the whole schema reports: a subschema applied through
-/// `properties` alone, from the root down, is met by the defaults wherever it stands (the
-/// defaults meet the schema: a unit test), so where `values` equal the defaults it is
-/// replaced by `true`, and where `values` lack the key it applies to nothing. Everything
-/// else (`required`, `additionalProperties`, `$ref`s, combinators and their branches) is
-/// kept as it is. A property test compares both validators' errors.
-pub fn validator_for_changes(values: &Value) -> Option<jsonschema::Validator> {
-    let (Value::Object(values), defaults) = (values, crate::values::defaults()) else {
-        return Some(compile());
-    };
-    if values == defaults {
-        return None;
-    }
-    let mut tree = Value::clone(&schema());
-    prune(&mut tree, values, defaults);
-    Some(compile_tree(tree))
-}
-
-/// See [`validator_for_changes`].
-fn prune(node: &mut Value, values: &Map<String, Value>, defaults: &Map<String, Value>) {
-    let Some(Value::Object(properties)) = node.get_mut("properties") else {
-        return;
-    };
-    for (key, sub) in properties.iter_mut() {
-        match (values.get(key), defaults.get(key)) {
-            (None, _) => *sub = Value::Bool(true),
-            (Some(v), Some(d)) if v == d => *sub = Value::Bool(true),
-            (Some(Value::Object(v)), Some(Value::Object(d))) => prune(sub, v, d),
-            _ => {}
-        }
-    }
-}
-
-/// The schema keywords whose meaning is the same in draft 7 and draft 2020-12, given that
-/// no `$ref` has a sibling that validates (draft 7 ignores those): all the schema may use.
-#[cfg(test)]
-const SAME_IN_DRAFT_7: &[&str] = &[
-    "$schema",
-    "$id",
-    "$defs",
-    "$ref",
-    "title",
-    "description",
-    "default",
-    "examples",
-    "deprecated",
-    "type",
-    "properties",
-    "additionalProperties",
-    "required",
-    "items",
-    "enum",
-    "const",
-    "oneOf",
-    "anyOf",
-    "allOf",
-    "not",
-    "pattern",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "minProperties",
-    "maxProperties",
-    "format",
-];
+/// [`SCHEMA`] compiled into Rust when this crate is built (jsonschema-macros, under the
+/// draft it declares, 2020-12): a check decodes, compiles and meta-validates nothing at run
+/// time. A regular expression is compiled the first time a value reaches it. A property
+/// test holds its errors to those of the run-time validator.
+#[jsonschema::validator(path = "values.schema.json")]
+struct Compiled;
 
 /// The pattern of the `*.digest` values (as the model declares it).
 const DIGEST_PATTERN: &str = "^(|sha256:[a-f0-9]{64})$";
@@ -154,24 +44,8 @@ enum Found {
 /// Checks the computed values; all problems are counted, the first [`MAX_LISTED`] (by key
 /// path) are listed with where each value came from.
 pub fn check(computed: &Computed) -> Result<(), Failure> {
-    // A process checks values once (the CLI): only what the changes reach is compiled.
-    // One that checks again (a library user, the benchmarks) compiles the whole schema,
-    // once, and keeps it. Both report the same problems.
-    static CHECKED_BEFORE: AtomicBool = AtomicBool::new(false);
-    let for_changes;
-    let validator = if CHECKED_BEFORE.swap(true, Ordering::Relaxed) {
-        validator()
-    } else {
-        match validator_for_changes(&computed.values) {
-            Some(v) => {
-                for_changes = v;
-                &for_changes
-            }
-            None => return Ok(()),
-        }
-    };
     let mut found: Vec<(KeyPath, Found)> = Vec::new();
-    for err in validator.iter_errors(&computed.values) {
+    for err in Compiled::iter_errors(&computed.values) {
         let path = pointer_to_path(&computed.values, err.instance_path().as_str());
         match err.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -198,8 +72,7 @@ pub fn check(computed: &Computed) -> Result<(), Failure> {
     found.dedup_by(|a, b| key_of(a) == key_of(b));
     let total = found.len();
     // The tree, for suggestions, only once there is something to report.
-    let tree = schema();
-    let schema: &Value = &tree;
+    let schema = &schema();
     let mut problems: Vec<String> = found
         .iter()
         .take(MAX_LISTED)
@@ -249,6 +122,10 @@ pub fn check(computed: &Computed) -> Result<(), Failure> {
 /// `--skip-schema-validation`; either way a value of the wrong type or a missing one is a
 /// located error naming the key and where its value came from, never a silent default.
 pub fn decode(computed: &Computed) -> Result<crate::model::Values, Failure> {
+    // Decoded without tracking the path first; a failure is decoded again, tracked.
+    if let Ok(v) = <crate::model::Values as serde::Deserialize>::deserialize(&computed.values) {
+        return no_control_characters(computed).map(|()| v);
+    }
     let err = match serde_path_to_error::deserialize(&computed.values) {
         Ok(v) => return no_control_characters(computed).map(|()| v),
         Err(e) => e,
@@ -335,6 +212,10 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
 pub fn restore_deleted(computed: &mut Computed) -> Result<(), Failure> {
     let mut missing = Vec::new();
     if let Value::Object(cur) = &mut computed.values {
+        // Without a deleted key there is nothing to restore, and no schema to read.
+        if has_every_key(crate::values::defaults(), cur) {
+            return Ok(());
+        }
         restore(
             &schema(),
             crate::values::defaults(),
@@ -364,6 +245,16 @@ pub fn restore_deleted(computed: &mut Computed) -> Result<(), Failure> {
     ))
     .with_problems(problems)
     .hint("remove the null, or set a value (docs/values.md gives each key's default)"))
+}
+
+/// Does `cur` have every key of `defaults`, in every map of both? ([`restore`] changes
+/// nothing then: it only fills keys that are missing.)
+fn has_every_key(defaults: &Map<String, Value>, cur: &Map<String, Value>) -> bool {
+    defaults.iter().all(|(k, d)| match (cur.get(k), d) {
+        (None, _) => false,
+        (Some(Value::Object(c)), Value::Object(d)) => has_every_key(d, c),
+        (Some(_), _) => true,
+    })
 }
 
 fn is_empty_default(v: &Value) -> bool {
@@ -535,11 +426,48 @@ fn suggest(root: &Value, parent: &KeyPath, key: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The run-time validator of the schema as printed (2020-12), for the tests to hold
+    /// [`Compiled`] to.
+    fn runtime() -> &'static jsonschema::Validator {
+        static V: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
+        V.get_or_init(|| jsonschema::validator_for(&serde_json::from_str(SCHEMA).unwrap()).unwrap())
+    }
+
+    /// The run-time validator's errors without a wrong type where the same schema node's
+    /// `enum` already says what the value must be: the compiled validator reports the
+    /// `enum` alone (its members' type is implied), the run-time one reports both.
+    fn runtime_errors(values: &Value) -> Vec<jsonschema::ValidationError<'_>> {
+        let all: Vec<_> = runtime().iter_errors(values).collect();
+        fn node(e: &jsonschema::ValidationError<'_>) -> (String, String) {
+            let at = e.schema_path().as_str();
+            let parent = at[..at.rfind('/').unwrap_or(0)].to_string();
+            (e.instance_path().as_str().to_string(), parent)
+        }
+        let enums: Vec<_> = all
+            .iter()
+            .filter(|e| matches!(e.kind(), ValidationErrorKind::Enum { .. }))
+            .map(node)
+            .collect();
+        let keep: Vec<bool> = all
+            .iter()
+            .map(|e| {
+                !matches!(e.kind(), ValidationErrorKind::Type { .. }) || !enums.contains(&node(e))
+            })
+            .collect();
+        all.into_iter()
+            .zip(keep)
+            .filter_map(|(e, keep)| keep.then_some(e))
+            .collect()
+    }
+
     #[test]
     fn schema_is_valid_and_closed() {
-        let s = &*schema();
-        jsonschema::meta::validate(s).expect("valid draft schema");
-        validator();
+        let s = &schema();
+        jsonschema::meta::validate(&serde_json::from_str(SCHEMA).unwrap())
+            .expect("valid draft schema");
+        let defaults = Value::Object(crate::values::defaults().clone());
+        assert!(Compiled::is_valid(&defaults));
+        assert!(runtime().is_valid(&defaults));
         // Every object node is closed: additionalProperties is false or a schema.
         fn walk(v: &Value, at: &str) {
             if let Some(obj) = v.as_object() {
@@ -561,67 +489,6 @@ mod tests {
         walk(s, "");
     }
 
-    /// The validator compiles the schema as draft 7 ([`validator`]): every keyword the
-    /// schema uses means the same there, and no `$ref` has a validating sibling.
-    #[test]
-    fn schema_means_the_same_in_draft_7() {
-        fn walk(v: &Value, at: &str, under_properties: bool) {
-            if let Some(obj) = v.as_object() {
-                if !under_properties {
-                    for k in obj.keys() {
-                        assert!(
-                            SAME_IN_DRAFT_7.contains(&k.as_str()),
-                            "{at}: keyword {k} is not known to mean the same in draft 7"
-                        );
-                    }
-                    if obj.contains_key("$ref") {
-                        let validating = obj.keys().filter(|k| {
-                            !matches!(
-                                k.as_str(),
-                                "$ref"
-                                    | "title"
-                                    | "description"
-                                    | "default"
-                                    | "examples"
-                                    | "deprecated"
-                            )
-                        });
-                        assert_eq!(
-                            validating.count(),
-                            0,
-                            "{at}: $ref with a validating sibling"
-                        );
-                    }
-                }
-                for (k, c) in obj {
-                    // Under properties/$defs the keys are names, not keywords; enum, const,
-                    // default and examples hold values.
-                    if matches!(k.as_str(), "enum" | "const" | "default" | "examples") {
-                        continue;
-                    }
-                    let names = !under_properties && matches!(k.as_str(), "properties" | "$defs");
-                    walk(c, &format!("{at}/{k}"), names);
-                }
-            } else if let Some(a) = v.as_array() {
-                for (i, c) in a.iter().enumerate() {
-                    walk(c, &format!("{at}/{i}"), false);
-                }
-            }
-        }
-        walk(&serde_json::from_str(SCHEMA).unwrap(), "", false);
-        // And the two drafts agree on the defaults and on a broken value, the checks' schema
-        // (draft 7, no annotations) and the whole schema as printed (2020-12).
-        let d2020 = jsonschema::validator_for(&serde_json::from_str(SCHEMA).unwrap()).unwrap();
-        let bad = serde_json::json!({"replicaCount": "x", "image": {"tag": 3}, "nope": 1});
-        let errors = |v: &jsonschema::Validator, x: &Value| {
-            v.iter_errors(x).map(|e| e.to_string()).collect::<Vec<_>>()
-        };
-        let defaults = Value::Object(crate::values::defaults().clone());
-        assert!(validator().is_valid(&defaults));
-        assert_eq!(errors(validator(), &bad), errors(&d2020, &bad));
-        assert!(!errors(validator(), &bad).is_empty());
-    }
-
     /// Quantity and digest problems are said in words; both patterns are the schema's own.
     #[test]
     fn patterns_in_words() {
@@ -629,10 +496,7 @@ mod tests {
         assert!(text.contains(&serde_json::to_string(crate::model::QUANTITY_PATTERN).unwrap()));
         assert!(text.contains(&serde_json::to_string(DIGEST_PATTERN).unwrap()));
         let bad = serde_json::json!({"resources": {"requests": {"cpu": "abc"}}, "image": {"digest": "sha256:x"}});
-        let described: Vec<String> = validator()
-            .iter_errors(&bad)
-            .map(|e| describe(&e))
-            .collect();
+        let described: Vec<String> = Compiled::iter_errors(&bad).map(|e| describe(&e)).collect();
         assert!(
             described
                 .iter()
@@ -701,9 +565,11 @@ mod tests {
             .insert(path[path.len() - 1].clone(), value);
     }
 
-    fn all_errors(v: &jsonschema::Validator, x: &Value) -> Vec<String> {
-        let mut out: Vec<String> = v
-            .iter_errors(x)
+    fn all_errors<'v>(
+        errors: impl IntoIterator<Item = jsonschema::ValidationError<'v>>,
+    ) -> Vec<String> {
+        let mut out: Vec<String> = errors
+            .into_iter()
             .map(|e| format!("{} {} {}", e.instance_path(), e.schema_path(), describe(&e)))
             .collect();
         out.sort();
@@ -754,10 +620,11 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
-        /// The validator for the changes alone reports exactly what the whole schema
-        /// reports, for any values made by changing the defaults.
+        /// The validator compiled at build time reports exactly what the run-time
+        /// validator of the same schema reports (path, rule and message), for any values
+        /// made by changing the defaults.
         #[test]
-        fn validator_for_changes_reports_what_the_whole_schema_reports(
+        fn compiled_validator_reports_what_the_runtime_validator_reports(
             edits in proptest::collection::vec(
                 (proptest::sample::select(key_paths()), some_value()),
                 0..5,
@@ -776,48 +643,46 @@ mod tests {
                 };
                 set(&mut values, path, value);
             }
-            let whole = all_errors(validator(), &values);
-            let changes = validator_for_changes(&values)
-                .map(|v| all_errors(&v, &values))
-                .unwrap_or_default();
-            proptest::prop_assert_eq!(whole, changes);
+            let runtime = all_errors(runtime_errors(&values));
+            let compiled = all_errors(Compiled::iter_errors(&values));
+            proptest::prop_assert_eq!(runtime, compiled);
         }
     }
 
     #[test]
-    fn validator_for_changes_is_none_for_the_defaults_and_compiles_less() {
-        let defaults = Value::Object(crate::values::defaults().clone());
-        assert!(validator().is_valid(&defaults));
-        assert!(validator_for_changes(&defaults).is_none());
-        // A change far down keeps the path to it and nothing beside it.
-        let mut values = defaults.clone();
-        set(
-            &mut values,
-            &["oauth2Proxy".into(), "clientID".into()],
-            Value::from("mlflow"),
-        );
-        let mut tree = Value::clone(&schema());
-        prune(
-            &mut tree,
-            values.as_object().unwrap(),
-            crate::values::defaults(),
-        );
-        let props = &tree["properties"];
-        assert_eq!(props["replicaCount"], Value::Bool(true));
-        assert!(props["oauth2Proxy"].is_object());
-        assert!(props["oauth2Proxy"]["properties"]["clientID"].is_object());
-        assert_eq!(
-            props["oauth2Proxy"]["properties"]["enabled"],
-            Value::Bool(true)
-        );
-        // A wrong value there is still found.
+    fn compiled_validator_finds_a_wrong_value_far_down() {
+        let mut values = Value::Object(crate::values::defaults().clone());
+        assert!(all_errors(Compiled::iter_errors(&values)).is_empty());
         set(
             &mut values,
             &["oauth2Proxy".into(), "enabled".into()],
             Value::from("yes"),
         );
-        let v = validator_for_changes(&values).unwrap();
-        assert_eq!(all_errors(&v, &values).len(), 1);
+        set(
+            &mut values,
+            &["services".into(), "postgres".into(), "bogus".into()],
+            Value::from(1),
+        );
+        let errors = all_errors(Compiled::iter_errors(&values));
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].starts_with("/oauth2Proxy/enabled "), "{errors:?}");
+        assert!(errors[1].starts_with("/services/postgres "), "{errors:?}");
+    }
+
+    #[test]
+    fn restoring_needs_the_schema_only_for_a_missing_key() {
+        let defaults = crate::values::defaults();
+        assert!(has_every_key(defaults, defaults));
+        let mut cur = defaults.clone();
+        cur.get_mut("oauth2Proxy")
+            .and_then(Value::as_object_mut)
+            .unwrap()
+            .shift_remove("enabled");
+        assert!(!has_every_key(defaults, &cur));
+        // A key the defaults lack is not a missing one.
+        let mut more = defaults.clone();
+        more.insert("extra".into(), Value::Null);
+        assert!(has_every_key(defaults, &more));
     }
 
     #[test]
@@ -846,13 +711,13 @@ mod tests {
         let descriptions = SCHEMA.matches("\"description\"").count();
         assert!(descriptions > 200, "{descriptions}");
         strip(&mut full);
-        assert_eq!(full, *schema());
+        assert_eq!(full, schema());
         assert!(SCHEMA_FOR_CHECKS.len() * 2 < SCHEMA.len());
     }
 
     #[test]
     fn suggests_close_keys() {
-        let s = &*schema();
+        let s = &schema();
         let p = KeyPath::default().key("oauth2Proxy");
         assert_eq!(suggest(s, &p, "clientId").as_deref(), Some("clientID"));
         assert_eq!(

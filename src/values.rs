@@ -154,7 +154,11 @@ pub fn compute(args: &ValuesArgs) -> Result<Computed, Failure> {
     Ok(Computed {
         // Keys sorted, as Helm's templates see Go maps: nothing downstream (output bytes,
         // Job names) depends on the order in which the user wrote them.
-        values: sorted(&Value::Object(values)),
+        values: {
+            let mut values = Value::Object(values);
+            sort_keys(&mut values);
+            values
+        },
         sources,
         flags,
         warnings,
@@ -465,6 +469,18 @@ impl Computed {
     }
 }
 
+/// Sorts map keys recursively, in place.
+fn sort_keys(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.sort_keys();
+            m.values_mut().for_each(sort_keys);
+        }
+        Value::Array(a) => a.iter_mut().for_each(sort_keys),
+        _ => {}
+    }
+}
+
 /// Sorts map keys recursively, for printing computed values like Helm does.
 pub fn sorted(v: &Value) -> Value {
     match v {
@@ -485,6 +501,17 @@ pub fn sorted(v: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sort_keys_sorts_every_map_in_place() {
+        let mut v = serde_json::json!({"b": {"z": 1, "a": [{"y": 1, "x": 2}]}, "a": 0});
+        sort_keys(&mut v);
+        assert_eq!(
+            serde_json::to_string(&v).unwrap(),
+            r#"{"a":0,"b":{"a":[{"x":2,"y":1}],"z":1}}"#
+        );
+        assert_eq!(v, sorted(&v));
+    }
 
     /// The defaults decode into the model: every key the model needs has a default.
     #[test]

@@ -126,14 +126,24 @@ fn has_float(v: &Value) -> bool {
 }
 
 pub(crate) fn check_as<T: DeserializeOwned + Serialize>(doc: &Value) -> Vec<TypedProblem> {
-    let typed: T = match serde_path_to_error::deserialize(doc) {
+    // Decoded without tracking the path first (most documents decode); a failure is
+    // decoded again, tracked, for the path of what failed.
+    let typed: T = match <T as serde::Deserialize>::deserialize(doc) {
         Ok(t) => t,
-        Err(e) => {
+        Err(plain) => {
+            let (path, what) = match serde_path_to_error::deserialize::<_, T>(doc) {
+                Err(e) => (
+                    parse_serde_path(&e.path().to_string()),
+                    e.inner().to_string(),
+                ),
+                // Decoding is deterministic; should it not be, the first error stands.
+                Ok(_) => (KeyPath::default(), plain.to_string()),
+            };
             return vec![TypedProblem {
-                path: parse_serde_path(&e.path().to_string()),
+                path,
                 message: format!(
                     "wrong type or value: {}",
-                    crate::redact::decode_error(&e.inner().to_string())
+                    crate::redact::decode_error(&what)
                 ),
             }];
         }
