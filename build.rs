@@ -4,6 +4,9 @@
 //! sets the release binary's link layout (see `link_layout`).
 use std::path::{Path, PathBuf};
 
+#[path = "src/render/guard.rs"]
+mod guard;
+
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     embed_templates(&out);
@@ -106,17 +109,21 @@ fn embed_templates(out: &Path) {
         .filter(|n| !n.starts_with('.'))
         .collect();
     names.sort();
-    let mut table =
-        String::from("/// Every template: (name under `templates/`, source), sorted by name.\n");
-    table.push_str("pub const TEMPLATES: &[(&str, &str)] = &[\n");
+    let mut table = String::from(
+        "/// Every template: (name under `templates/`, source, outer guard), sorted by name.\n",
+    );
+    table.push_str("pub const TEMPLATES: &[(&str, &str, Option<&str>)] = &[\n");
     for name in &names {
         assert!(
             name.ends_with(".yaml") || name.ends_with(".tpl"),
             "templates/{name}: a template is a .yaml (output) or a .tpl (helpers)"
         );
+        let path = dir.join(name);
+        let source = std::fs::read_to_string(&path).expect("templates are UTF-8 text");
+        let guard = guard::outer_if(&source).filter(|_| name.ends_with(".yaml"));
         table.push_str(&format!(
-            "    ({name:?}, include_str!({:?})),\n",
-            dir.join(name).display().to_string()
+            "    ({name:?}, include_str!({:?}), {guard:?}),\n",
+            path.display().to_string()
         ));
     }
     table.push_str("];\n");

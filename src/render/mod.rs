@@ -3,6 +3,8 @@
 //! JSON-escaped, so a user value can only ever be one YAML scalar, never new keys.
 
 pub mod checks;
+#[cfg(test)]
+mod guard;
 pub mod wiring;
 
 use crate::error::Failure;
@@ -78,7 +80,7 @@ fn base_env() -> Environment<'static> {
         .build()
         .expect("the default delimiters are valid");
     env.set_syntax(syntax);
-    for (name, source) in embedded::TEMPLATES {
+    for (name, source, _) in embedded::TEMPLATES {
         if !is_output(name) {
             env.add_template(name, source)
                 .expect("the chart's helper templates compile (checked by a unit test)");
@@ -92,7 +94,7 @@ fn base_env() -> Environment<'static> {
 /// so at most one (tens of kilobytes) is in memory at a time, not all (half a megabyte).
 pub fn env() -> Environment<'static> {
     let mut env = base_env();
-    for (name, source) in embedded::TEMPLATES {
+    for (name, source, _) in embedded::TEMPLATES {
         if is_output(name) {
             env.add_template(name, source)
                 .expect("the chart's templates compile (checked by a unit test)");
@@ -104,15 +106,26 @@ pub fn env() -> Environment<'static> {
 /// Names of the templates that produce output (helpers excluded), sorted.
 pub fn template_names() -> Vec<String> {
     output_templates()
-        .map(|(name, _)| name.to_string())
+        .map(|(name, _, _)| name.to_string())
         .collect()
 }
 
-/// The output templates, (name, source), sorted by name.
-fn output_templates() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+/// The output templates, (name, source, outer guard), sorted by name.
+fn output_templates()
+-> impl Iterator<Item = &'static (&'static str, &'static str, Option<&'static str>)> {
     embedded::TEMPLATES
         .iter()
-        .filter(|(name, _)| is_output(name))
+        .filter(|(name, _, _)| is_output(name))
+}
+
+/// Is the template's outer guard (see `guard`) false, so that it prints nothing? `false`
+/// when it has none, or when evaluating it fails (the whole template then reports it).
+fn guarded_off(env: &Environment<'_>, guard: Option<&str>, ctx: &JValue) -> bool {
+    guard.is_some_and(|g| {
+        env.compile_expression(g)
+            .and_then(|e| e.eval(ctx))
+            .is_ok_and(|v| !v.is_true())
+    })
 }
 
 /// Renders every template against the typed values.
@@ -187,7 +200,17 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
     })));
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for (name, source) in output_templates() {
+    for (name, source, guard) in output_templates() {
+        if guarded_off(&env, *guard, &ctx) {
+            // What the template would print: whitespace at most (debug builds check).
+            #[cfg(debug_assertions)]
+            assert_prints_nothing(&env, name, source, &ctx);
+            files.push(Rendered {
+                template: name.to_string(),
+                text: String::new(),
+            });
+            continue;
+        }
         let tmpl = env
             .template_from_named_str(name, source)
             .map_err(|e| Failure::render(format!("templates/{name}: {e}")))?;
@@ -205,6 +228,19 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
         );
     }
     Ok(Output { files, wiring })
+}
+
+/// Debug builds (every test) render a template whose guard is false anyway, and check
+/// that it prints whitespace at most: the guard is right in every scenario tested.
+#[cfg(debug_assertions)]
+fn assert_prints_nothing(env: &Environment<'_>, name: &str, source: &str, ctx: &JValue) {
+    let text = env
+        .template_from_named_str(name, source)
+        .and_then(|t| t.render(ctx));
+    assert!(
+        text.as_ref().is_ok_and(|t| t.trim().is_empty()),
+        "templates/{name}: its guard is false, yet it prints {text:?}"
+    );
 }
 
 /// A template error with its location, without dumping the values (they may hold secrets).
@@ -244,7 +280,7 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         on_disk.sort();
-        let embedded: Vec<&str> = embedded::TEMPLATES.iter().map(|(n, _)| *n).collect();
+        let embedded: Vec<&str> = embedded::TEMPLATES.iter().map(|(n, _, _)| *n).collect();
         assert_eq!(embedded, on_disk);
         for name in &on_disk {
             assert!(env.get_template(name).is_ok(), "{name}");
