@@ -61,7 +61,7 @@ fn skip_blank(mut text: &str) -> Option<&str> {
 /// Does `body` hold whole strings only? If not, the `%}` or `}}` that ended it here was
 /// inside a string, and minijinja reads the tag further.
 fn quotes_balanced(body: &str) -> bool {
-    body.matches('"').count() % 2 == 0 && body.matches('\'').count() % 2 == 0
+    body.matches('"').count().is_multiple_of(2) && body.matches('\'').count().is_multiple_of(2)
 }
 
 /// The body of the tag whose `{%` was just consumed (without the whitespace-control
