@@ -89,31 +89,7 @@ struct Fields<'a> {
 
 impl Fields<'_> {
     fn field<T: ?Sized + Serialize>(&mut self, key: &str, value: &T) -> Result<(), Differs> {
-        let Some(input) = self.input else {
-            return value.serialize(Same {
-                input: None,
-                nested: true,
-            });
-        };
-        match crate::parse::field(input, key).filter(|v| !v.is_null()) {
-            Some(v) => {
-                self.matched += 1;
-                value.serialize(Same {
-                    input: Some(v),
-                    nested: true,
-                })
-            }
-            // Embedded resources re-encode with their own apiVersion and kind, which the
-            // input may leave out (as the diff allows).
-            None if self.nested && (key == "apiVersion" || key == "kind") => {
-                value.serialize(Same {
-                    input: None,
-                    nested: true,
-                })
-            }
-            // A required field the input lacks (or has as null).
-            None => Err(Differs),
-        }
+        value.serialize(self.enter(key)?)
     }
 
     /// Every non-null field of the input was matched: none is unknown.
@@ -431,8 +407,9 @@ impl<'a> ser::Serializer for Same<'a> {
 }
 
 impl<'a> Fields<'a> {
-    /// The place of field `key`, for a value that is written in parts (a variant's
-    /// fields or items), with the same checks as [`Fields::field`].
+    /// Where field `key`'s value is compared, after the diff's checks of the field: a
+    /// required field the input lacks (or has as null) differs; embedded resources
+    /// re-encode with their own apiVersion and kind, which the input may leave out.
     fn enter(&mut self, key: &str) -> Result<Same<'a>, Differs> {
         let Some(input) = self.input else {
             return Ok(Same {
@@ -457,38 +434,27 @@ impl<'a> Fields<'a> {
     }
 }
 
-impl ser::SerializeSeq for Items<'_> {
-    type Ok = ();
-    type Error = Differs;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Differs> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), Differs> {
-        Ok(())
-    }
+/// The list-like compound serializers: each element is the next item.
+macro_rules! items {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Items<'_> {
+            type Ok = ();
+            type Error = Differs;
+            fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Differs> {
+                self.item(value)
+            }
+            fn end(self) -> Result<(), Differs> {
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Items<'_> {
-    type Ok = ();
-    type Error = Differs;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Differs> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), Differs> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Items<'_> {
-    type Ok = ();
-    type Error = Differs;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), Differs> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), Differs> {
-        Ok(())
-    }
-}
+items!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 impl ser::SerializeTupleVariant for VariantItems<'_> {
     type Ok = ();
