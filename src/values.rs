@@ -470,7 +470,7 @@ impl Computed {
 }
 
 /// Sorts map keys recursively, in place.
-fn sort_keys(v: &mut Value) {
+pub(crate) fn sort_keys(v: &mut Value) {
     match v {
         Value::Object(m) => {
             m.sort_keys();

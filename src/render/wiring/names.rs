@@ -87,7 +87,7 @@ pub fn fullname(values: &Values, release: &str) -> String {
 /// The values with every credential-named key's value replaced: a Job's spec never holds
 /// a credential (Secrets are referenced), so its name must not depend on one — a hash of a
 /// password in a Job name could be checked against guesses.
-fn without_credentials(v: &Value) -> Value {
+fn mask_credentials(v: &mut Value) {
     // Keys that name a Secret (or hold Secret names): their values are names, not
     // credentials, and they change the Jobs' pod templates, so they count as they are.
     let names_a_secret = |k: &str| {
@@ -100,47 +100,58 @@ fn without_credentials(v: &Value) -> Value {
     // credentials too.
     let user_credential = |k: &str| matches!(k, "rootUser" | "user");
     match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, x)| {
-                    let masked = (crate::yaml::is_credential_key(k) || user_credential(k))
-                        && !x.is_object()
-                        && !names_a_secret(k);
-                    (
-                        k.clone(),
-                        if masked {
-                            // Whether a credential is given changes what the Jobs do (a
-                            // given one is rendered, a missing one generated); its value
-                            // does not, and never reaches the hash.
-                            Value::Bool(x.as_str().is_some_and(|s| !s.is_empty()))
-                        } else {
-                            without_credentials(x)
-                        },
-                    )
-                })
-                .collect(),
-        ),
-        Value::Array(a) => Value::Array(a.iter().map(without_credentials).collect()),
-        other => other.clone(),
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                let masked = (crate::yaml::is_credential_key(k) || user_credential(k))
+                    && !x.is_object()
+                    && !names_a_secret(k);
+                if masked {
+                    // Whether a credential is given changes what the Jobs do (a given one
+                    // is rendered, a missing one generated); its value does not, and
+                    // never reaches the hash.
+                    *x = Value::Bool(x.as_str().is_some_and(|s| !s.is_empty()));
+                } else {
+                    mask_credentials(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(mask_credentials),
+        _ => {}
+    }
+}
+
+/// FNV-1a 64, written to like a file.
+struct Fnv(u64);
+
+impl std::io::Write for Fnv {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
 /// A short, stable hash (FNV-1a 64) of the values, release and chart version. Keys are
 /// sorted first, so the order in which the user wrote them does not matter.
-fn input_hash(values: &Value, release: &Release) -> String {
-    let text = format!(
-        "{}|{}|{}|{CHART_VERSION}|{APP_VERSION}",
-        serde_json::to_string(&crate::values::sorted(&without_credentials(values)))
-            .unwrap_or_default(),
-        release.name,
-        release.namespace
+fn input_hash(mut values: Value, release: &Release) -> String {
+    use std::io::Write;
+    mask_credentials(&mut values);
+    crate::values::sort_keys(&mut values);
+    // The bytes of `{values as compact JSON}|{name}|{namespace}|{chart}|{app}`, hashed as
+    // they are written.
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    let _ = serde_json::to_writer(&mut h, &values);
+    let _ = write!(
+        h,
+        "|{}|{}|{CHART_VERSION}|{APP_VERSION}",
+        release.name, release.namespace
     );
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{:010x}", h >> 24)
+    format!("{:010x}", h.0 >> 24)
 }
 
 /// Every object's name; a full name that is not a valid Service name is an error.
@@ -162,10 +173,7 @@ pub(crate) fn build(values: &Values, release: &Release, acc: &mut Acc) -> Names 
     // A Job's pod template is immutable: a Job whose spec changes needs a new name, or
     // `kubectl apply` fails. Naming Jobs after a hash of everything they are rendered from
     // keeps the name stable across re-renders of the same input and changes it otherwise.
-    let revision = input_hash(
-        &serde_json::to_value(values).unwrap_or(Value::Null),
-        release,
-    );
+    let revision = input_hash(serde_json::to_value(values).unwrap_or(Value::Null), release);
     let service_account = match (
         values.service_account.create,
         values.service_account.name.as_str(),
@@ -268,18 +276,18 @@ mod tests {
             name: "mlflow".into(),
             namespace: "ns".into(),
         };
-        let a = input_hash(&json!({"a": 1}), &r);
-        assert_eq!(a, input_hash(&json!({"a": 1}), &r));
-        assert_ne!(a, input_hash(&json!({"a": 2}), &r));
+        let a = input_hash(json!({"a": 1}), &r);
+        assert_eq!(a, input_hash(json!({"a": 1}), &r));
+        assert_ne!(a, input_hash(json!({"a": 2}), &r));
         // Key order does not matter.
         let x: Value = serde_json::from_str(r#"{"p": {"a": 1, "b": 2}}"#).unwrap();
         let y: Value = serde_json::from_str(r#"{"p": {"b": 2, "a": 1}}"#).unwrap();
-        assert_eq!(input_hash(&x, &r), input_hash(&y, &r));
+        assert_eq!(input_hash(x, &r), input_hash(y, &r));
         assert_eq!(a.len(), 10);
         // Credentials do not feed the name.
         assert_eq!(
-            input_hash(&json!({"password": "a"}), &r),
-            input_hash(&json!({"password": "b"}), &r)
+            input_hash(json!({"password": "a"}), &r),
+            input_hash(json!({"password": "b"}), &r)
         );
     }
 
