@@ -128,6 +128,16 @@ fn guarded_off(env: &Environment<'_>, guard: Option<&str>, ctx: &JValue) -> bool
     })
 }
 
+/// What the templates see: the values, the wiring (`w`), and Helm's other top-level
+/// objects and the chart's constants (`rest`).
+#[derive(serde::Serialize)]
+struct Context<'a> {
+    values: &'a Values,
+    w: &'a Wiring,
+    #[serde(flatten)]
+    rest: serde_json::Value,
+}
+
 /// Renders every template against the typed values.
 pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result<Output, Failure> {
     // Helm's --api-versions takes a group/version or a group/version/Kind.
@@ -174,15 +184,18 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
         wiring.notes.push("no ServiceMonitor rendered: the cluster's API versions do not include monitoring.coreos.com/v1 (pass --api-versions monitoring.coreos.com/v1 if the Prometheus Operator is installed); the metrics Service is there either way".into());
     }
     let (major, minor) = split_version(&caps.kube_version);
-    let ctx = JValue::from(Serde(&json!({
-        "values": values,
+    // The values and the wiring go straight into minijinja's values, without a JSON tree
+    // between; the rest is small.
+    let ctx = JValue::from(Serde(&Context {
+        values,
+        w: &wiring,
+        rest: json!({
         "release": {"name": release.name, "namespace": release.namespace, "service": "mlflow-chart"},
         "chart": {"name": wiring::CHART_NAME, "version": wiring::CHART_VERSION, "appVersion": wiring::APP_VERSION},
         "capabilities": {
             "kubeVersion": {"version": format!("v{major}.{minor}.0"), "major": major, "minor": minor},
             "apiVersions": apis,
         },
-        "w": &wiring,
         "ports": {"mlflow": wiring::MLFLOW_PORT, "proxy": wiring::PROXY_PORT, "postgres": wiring::POSTGRES_PORT, "metrics": wiring::METRICS_PORT},
         "caDir": wiring::CA_DIR,
         "machinesDir": wiring::proxy::MACHINES_DIR,
@@ -197,7 +210,8 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
             "postgresGuard": include_str!("../../files/postgres-guard.sh"),
             "metricsExporter": include_str!("../../files/metrics-exporter.py"),
         },
-    })));
+        }),
+    }));
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for (name, source, guard) in output_templates() {
