@@ -167,24 +167,33 @@ pub fn decode(computed: &Computed) -> Result<crate::model::Values, Failure> {
 /// NUL or an escape sequence in a command-line argument, an environment value or a
 /// label is at best refused by the container runtime, at worst misread.
 fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
-    fn walk(v: &Value, at: &KeyPath, out: &mut Vec<KeyPath>) {
+    // The path so far, borrowed from the values; a key path is made only for a finding.
+    fn walk<'a>(v: &'a Value, at: &mut Vec<Result<&'a str, usize>>, out: &mut Vec<KeyPath>) {
         match v {
             Value::String(s)
                 if s.chars()
                     .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) =>
             {
-                out.push(at.clone())
+                out.push(at.iter().fold(KeyPath::default(), |p, step| match step {
+                    Ok(k) => p.key(k),
+                    Err(i) => p.index(*i),
+                }))
             }
-            Value::Array(a) => a
-                .iter()
-                .enumerate()
-                .for_each(|(i, x)| walk(x, &at.index(i), out)),
-            Value::Object(m) => m.iter().for_each(|(k, x)| walk(x, &at.key(k), out)),
+            Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| {
+                at.push(Err(i));
+                walk(x, at, out);
+                at.pop();
+            }),
+            Value::Object(m) => m.iter().for_each(|(k, x)| {
+                at.push(Ok(k));
+                walk(x, at, out);
+                at.pop();
+            }),
             _ => {}
         }
     }
     let mut found = Vec::new();
-    walk(&computed.values, &KeyPath::default(), &mut found);
+    walk(&computed.values, &mut Vec::new(), &mut found);
     if found.is_empty() {
         return Ok(());
     }
