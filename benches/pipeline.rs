@@ -1,6 +1,6 @@
 //! Benchmarks of each pipeline stage with every component on (PostgreSQL, MinIO, proxy,
-//! ingress with TLS, autoscaling), of the two one-time compilations (the values schema,
-//! the templates), and a scaling benchmark: the full pipeline with 1, 10,
+//! ingress with TLS, autoscaling), of compiling every template at once (the values schema
+//! is compiled at build time), and a scaling benchmark: the full pipeline with 1, 10,
 //! 100, 1000 and 10,000 extra objects (`extraObjects`), to read the per-object cost.
 //! Run: `cargo bench --bench pipeline`.
 
