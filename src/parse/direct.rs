@@ -20,6 +20,7 @@
 //! - at most 1 MiB of text, 512 documents and 32 levels of nesting, well inside
 //!   serde-saphyr's budgets, so no budget it enforces can differ.
 
+use crate::render::held::{CLOSE, OPEN, token};
 use granit_parser::{Event, Options, Parser, ScalarStyle};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -40,8 +41,11 @@ enum Open {
 }
 
 /// The documents of `text` (empty ones as `Null`), or `None` when the text is outside the
-/// subset this reads (see the module documentation).
-pub fn documents(text: &str) -> Option<Vec<Value>> {
+/// subset this reads (see the module documentation). With `tokens`, the text holds tokens
+/// for held values (`render::held`): a scalar with a token character is then read only
+/// when it is a plain value that is exactly one token (it stays a string here; the caller
+/// puts the value in).
+pub fn documents(text: &str, tokens: bool) -> Option<Vec<Value>> {
     if text.len() > MAX_TEXT {
         return None;
     }
@@ -68,6 +72,10 @@ pub fn documents(text: &str) -> Option<Vec<Value>> {
                 match root.take() {
                     None | Some(Value::Null) => docs.push(Value::Null),
                     Some(v @ Value::Object(_)) => docs.push(v),
+                    // A whole document printed by one token (the caller puts it in).
+                    Some(Value::String(t)) if tokens && token(&t).is_some() => {
+                        docs.push(Value::String(t))
+                    }
                     Some(_) => return None,
                 }
                 continue;
@@ -76,11 +84,18 @@ pub fn documents(text: &str) -> Option<Vec<Value>> {
                 if anchor != 0 || tag.is_some() {
                     return None;
                 }
-                if let Some(Open::Map(_, key @ None)) = stack.last_mut() {
+                let is_key = matches!(stack.last(), Some(Open::Map(_, None)));
+                if tokens && text.contains([OPEN, CLOSE]) {
+                    if is_key || style != ScalarStyle::Plain || token(&text).is_none() {
+                        return None;
+                    }
+                    Value::String(text.into_owned())
+                } else if let Some(Open::Map(_, key @ None)) = stack.last_mut() {
                     *key = Some(key_text(text, style)?);
                     continue;
+                } else {
+                    scalar(text, style)?
                 }
-                scalar(text, style)?
             }
             Event::SequenceStart(_, anchor, ref tag) | Event::MappingStart(_, anchor, ref tag) => {
                 let is_key = matches!(stack.last(), Some(Open::Map(_, None)));
@@ -202,7 +217,7 @@ mod tests {
 
     /// The direct reading, when there is one, is serde-saphyr's.
     fn agrees(text: &str) -> Option<Vec<Value>> {
-        let direct = documents(text);
+        let direct = documents(text, false);
         if let Some(d) = &direct {
             let s = saphyr(text)
                 .unwrap_or_else(|e| panic!("direct read {text:?} that serde-saphyr rejects: {e}"));
@@ -294,10 +309,10 @@ mod tests {
     #[test]
     fn leaves_deep_nesting_and_document_storms_to_serde_saphyr() {
         let deep = format!("a: {}1{}\n", "[".repeat(40), "]".repeat(40));
-        assert!(documents(&deep).is_none());
+        assert!(documents(&deep, false).is_none());
         let shallow = format!("a: {}1{}\n", "[".repeat(20), "]".repeat(20));
         assert!(agrees(&shallow).is_some());
-        assert!(documents(&"---\na: 1\n".repeat(600)).is_none());
+        assert!(documents(&"---\na: 1\n".repeat(600), false).is_none());
     }
 
     /// Every template of every golden scenario is read directly, and as serde-saphyr reads

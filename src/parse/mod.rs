@@ -5,7 +5,7 @@
 pub mod direct;
 
 use crate::error::Failure;
-use crate::render::Rendered;
+use crate::render::{Rendered, held};
 use serde_json::Value;
 
 /// JSON Pointer lookups without allocating: [`Value::pointer`] builds a new string for
@@ -83,15 +83,43 @@ impl Document {
 
 /// Parses YAML text holding any number of documents.
 pub fn parse_stream(source: &str, text: &str) -> Result<Vec<Document>, Failure> {
-    let docs: Vec<Value> = match direct::documents(text) {
-        Some(docs) => docs,
-        None => serde_saphyr::from_multiple_with_options(text, crate::yaml::manifest_options())
-            .map_err(|e| {
-                Failure::render(format!(
-                    "the YAML does not parse: {}",
-                    crate::yaml::manifest_error_text(source, text, &e)
-                ))
-            })?,
+    parse_rendered(source, text, Vec::new())
+}
+
+/// Parses a rendered template's text, putting the values held beside it (see
+/// [`held`](crate::render::held)) in their tokens' places.
+pub fn parse_rendered(
+    source: &str,
+    text: &str,
+    mut held: Vec<Value>,
+) -> Result<Vec<Document>, Failure> {
+    let tokens = !held.is_empty();
+    let docs: Vec<Value> = match direct::documents(text, tokens) {
+        Some(mut docs) => {
+            if tokens {
+                for doc in &mut docs {
+                    held::substitute(doc, &mut held);
+                }
+            }
+            docs
+        }
+        None => {
+            // serde-saphyr reads the text as it would have been printed without holding.
+            let expanded;
+            let text = if tokens {
+                expanded = held::expand(text, &held);
+                &expanded
+            } else {
+                text
+            };
+            serde_saphyr::from_multiple_with_options(text, crate::yaml::manifest_options())
+                .map_err(|e| {
+                    Failure::render(format!(
+                        "the YAML does not parse: {}",
+                        crate::yaml::manifest_error_text(source, text, &e)
+                    ))
+                })?
+        }
     };
     let mut out = Vec::new();
     for (i, value) in docs.into_iter().enumerate() {
@@ -156,12 +184,18 @@ fn gather(
 /// all in memory at once.
 pub fn parse(files: Vec<Rendered>) -> Result<Vec<Document>, Failure> {
     let result = if files.iter().map(|f| f.text.len()).sum::<usize>() >= PARALLEL_FROM {
-        parse_all(files.iter().map(|f| (f.template.as_str(), f.text.as_str())))
+        // Each thread reads a copy of its files' held values.
+        gather(crate::parallel::map_weighted(
+            &files,
+            |f| f.text.len(),
+            PARALLEL_FROM,
+            |f| parse_rendered(&f.template, &f.text, f.held.clone()),
+        ))
     } else {
         gather(
             files
                 .into_iter()
-                .map(|f| parse_stream(&f.template, &f.text)),
+                .map(|f| parse_rendered(&f.template, &f.text, f.held)),
         )
     };
     result.map_err(|problems| {
@@ -203,6 +237,162 @@ mod tests {
                 prop_assert_eq!(v.at(&p), v.pointer(&p), "{}", p);
             }
         }
+    }
+
+    /// A JSON leaf a user might give: awkward strings (token characters, YAML and JSON
+    /// syntax, line separators, long), integers at the edges, floats of every spelling.
+    fn leaf() -> impl Strategy<Value = Value> {
+        let words = prop::sample::select(vec![
+            "",
+            "\u{E000}0\u{E001}",
+            "\u{E000}",
+            "\u{E001}",
+            "a: b",
+            "- x",
+            "{x: 1}",
+            "#c",
+            "yes",
+            "null",
+            "~",
+            "1.0",
+            "0x10",
+            "\u{2028}",
+            "\u{85}",
+            "\u{FEFF}",
+            "\"'\\",
+            "&a *a !!str",
+            "---",
+            "...",
+            "%YAML",
+            "\u{E000}1\u{E001}\u{E000}2\u{E001}",
+        ]);
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            prop::sample::select(vec![
+                0.5,
+                -0.0,
+                1e21,
+                1e-7,
+                1.0,
+                123456789.125,
+                1e300,
+                -2.5e-300
+            ])
+            .prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            words.clone().prop_map(Value::from),
+            "[^\\p{Cc}]{0,80}".prop_map(Value::from),
+            (words, 40usize..70).prop_map(|(w, n)| Value::from(format!("{w}{}", "x".repeat(n)))),
+        ]
+    }
+
+    fn tree() -> impl Strategy<Value = Value> {
+        leaf().prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec(("[a-z~.:\\u{E000}0-9 -]{0,6}", inner), 0..4)
+                    .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// The documents a render reads to, with and without holding (or both errors).
+    fn both_readings(set_json: Vec<String>) -> Option<(Vec<Value>, Vec<Value>)> {
+        use crate::render::{Capabilities, held, wiring::Release};
+        // Every component on, so that every template prints.
+        let args = crate::values::ValuesArgs {
+            files: vec!["scripts/all-components.yaml".into()],
+            set_json,
+            ..Default::default()
+        };
+        let computed = crate::values::compute(&args).ok()?;
+        let model = crate::schema::decode(&computed).ok()?;
+        let release = Release {
+            name: "mlflow".into(),
+            namespace: "mlflow".into(),
+        };
+        let caps = Capabilities {
+            kube_version: "1.33".into(),
+            api_versions: Vec::new(),
+        };
+        let read = |files: Vec<Rendered>| {
+            parse(files).map(|d| d.into_iter().map(|d| d.value).collect::<Vec<_>>())
+        };
+        let held = crate::render::render(&model, &release, &caps).map(|o| read(o.files));
+        let unheld = held::without_holding(|| {
+            crate::render::render(&model, &release, &caps).map(|o| read(o.files))
+        });
+        match (held, unheld) {
+            (Ok(Ok(a)), Ok(Ok(b))) => Some((a, b)),
+            (Err(a), Err(b)) => {
+                assert_eq!(a.message, b.message);
+                None
+            }
+            (Ok(Err(a)), Ok(Err(b))) => {
+                assert_eq!(a.message, b.message);
+                None
+            }
+            (a, b) => panic!(
+                "holding changed the outcome: {:?} against {:?}",
+                a.map(|r| r.map(|_| ()).map_err(|f| f.message))
+                    .map_err(|f| f.message),
+                b.map(|r| r.map(|_| ()).map_err(|f| f.message))
+                    .map_err(|f| f.message)
+            ),
+        }
+    }
+
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    static COMPARED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Holding a value reads to the same documents as printing it as JSON text and
+        /// parsing that: whatever users put in free-form values (extra objects, affinity,
+        /// tolerations, annotations, arguments).
+        #[test]
+        fn held_values_read_as_their_json_text_does(
+            obj in prop::collection::vec(("[a-z]{1,5}", tree()), 0..4),
+            affinity in tree(),
+            toleration in tree(),
+            annotation in leaf(),
+            arg in leaf(),
+        ) {
+            let mut object: serde_json::Map<String, Value> = obj.into_iter().collect();
+            object.insert("apiVersion".into(), "v1".into());
+            object.insert("kind".into(), "ConfigMap".into());
+            let json = |v: &Value| serde_json::to_string(v).unwrap();
+            let set_json = vec![
+                format!("extraObjects=[{}]", json(&Value::Object(object))),
+                format!("affinity={}", json(&serde_json::json!({"nodeAffinity": affinity}))),
+                format!("tolerations=[{}]", json(&serde_json::json!({"key": toleration}))),
+                format!("podAnnotations={}", json(&serde_json::json!({"a": annotation.to_string()}))),
+                format!("MLFlow.extraArgs=[{}]", json(&Value::from(arg.to_string()))),
+            ];
+            if let Some((held, unheld)) = both_readings(set_json) {
+                prop_assert_eq!(held.len(), unheld.len());
+                let differ = held.iter().zip(&unheld).position(|(a, b)| a != b);
+                prop_assert!(differ.is_none(), "document {:?} reads otherwise held", differ);
+                COMPARED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            // Most cases reach the comparison (the rest are values the chart refuses).
+            let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if n == 300 {
+                prop_assert!(COMPARED.load(std::sync::atomic::Ordering::Relaxed) > 150);
+            }
+        }
+    }
+
+    #[test]
+    fn every_component_reads_the_same_held_or_not() {
+        let (held, unheld) = both_readings(Vec::new()).expect("the defaults render");
+        assert!(held.len() > 10);
+        assert_eq!(held, unheld);
     }
 
     #[test]

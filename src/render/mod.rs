@@ -5,6 +5,7 @@
 pub mod checks;
 #[cfg(test)]
 mod guard;
+pub mod held;
 pub mod wiring;
 
 use crate::error::Failure;
@@ -34,11 +35,13 @@ const BUILTIN_APIS: &[&str] = &[
     "rbac.authorization.k8s.io/v1",
 ];
 
-/// One rendered template: its path under `templates/` and its text.
-#[derive(Debug)]
+/// One rendered template: its path under `templates/`, its text, and the values held
+/// beside the text (see [`held`]).
+#[derive(Debug, Clone)]
 pub struct Rendered {
     pub template: String,
     pub text: String,
+    pub held: Vec<serde_json::Value>,
 }
 
 /// What rendering produced, plus the messages for stderr.
@@ -80,6 +83,8 @@ fn base_env() -> Environment<'static> {
         .build()
         .expect("the default delimiters are valid");
     env.set_syntax(syntax);
+    // Prints as the default formatter does, but holds whole values while rendering holds.
+    env.set_formatter(held::formatter);
     for (name, source, _) in embedded::TEMPLATES {
         if !is_output(name) {
             env.add_template(name, source)
@@ -222,16 +227,18 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
             files.push(Rendered {
                 template: name.to_string(),
                 text: String::new(),
+                held: Vec::new(),
             });
             continue;
         }
         let tmpl = env
             .template_from_named_str(name, source)
             .map_err(|e| Failure::render(format!("templates/{name}: {e}")))?;
-        match tmpl.render(&ctx) {
-            Ok(text) => files.push(Rendered {
+        match held::render_holding(|| tmpl.render(&ctx)) {
+            Ok((text, held)) => files.push(Rendered {
                 template: name.to_string(),
                 text,
+                held,
             }),
             Err(e) => problems.push(describe_template_error(name, &e)),
         }
