@@ -13,51 +13,77 @@ pub(crate) fn no_effect(values: &Values, acc: &mut Acc) {
     {
         acc.notes.push("externalDatabase.* and services.postgres.externalURI have no effect while services.postgres.enabled is true".into());
     }
-    // A switched-off block whose other keys the user changed from their defaults.
-    let now = serde_json::to_value(values).unwrap_or(Value::Null);
+    // A switched-off block whose other keys the user changed from their defaults. Only the
+    // blocks that are off are turned back into JSON to compare.
     let defaults = crate::values::defaults();
-    for (block, on, switch) in [
-        ("ingress", values.ingress.enabled, "ingress.enabled"),
+    let blocks: [(&str, bool, &str, &dyn erased::Block); 11] = [
+        (
+            "ingress",
+            values.ingress.enabled,
+            "ingress.enabled",
+            &values.ingress,
+        ),
         (
             "autoscaling",
             values.autoscaling.enabled,
             "autoscaling.enabled",
+            &values.autoscaling,
         ),
-        ("metrics", values.metrics.enabled, "metrics.enabled"),
+        (
+            "metrics",
+            values.metrics.enabled,
+            "metrics.enabled",
+            &values.metrics,
+        ),
         (
             "oauth2Proxy",
             values.oauth2_proxy.enabled,
             "oauth2Proxy.enabled",
+            &values.oauth2_proxy,
         ),
         (
             "networkPolicy",
             values.network_policy.enabled,
             "networkPolicy.enabled",
+            &values.network_policy,
         ),
         (
             "minio",
             values.services.minio.enabled,
             "services.minio.enabled",
+            &values.minio,
         ),
         (
             "versitygw",
             values.services.versitygw.enabled,
             "services.versitygw.enabled",
+            &values.versitygw,
         ),
         (
             "postgresql",
             values.services.postgres.enabled,
             "services.postgres.enabled",
+            &values.postgresql,
         ),
-        ("azureBlob", values.azure_blob.enabled, "azureBlob.enabled"),
-        ("gcs", values.gcs.enabled, "gcs.enabled"),
-        ("httpRoute", values.http_route.enabled, "httpRoute.enabled"),
-    ] {
+        (
+            "azureBlob",
+            values.azure_blob.enabled,
+            "azureBlob.enabled",
+            &values.azure_blob,
+        ),
+        ("gcs", values.gcs.enabled, "gcs.enabled", &values.gcs),
+        (
+            "httpRoute",
+            values.http_route.enabled,
+            "httpRoute.enabled",
+            &values.http_route,
+        ),
+    ];
+    for (block, on, switch, model) in blocks {
         if on {
             continue;
         }
-        let (Some(Value::Object(now)), Some(Value::Object(def))) =
-            (now.get(block), defaults.get(block))
+        let (Value::Object(now), Some(Value::Object(def))) = (model.to_json(), defaults.get(block))
         else {
             continue;
         };
@@ -132,4 +158,17 @@ pub fn next_steps(values: &Values, w: &Wiring, release: &Release) -> Vec<String>
         ));
     }
     out
+}
+
+/// A block of the values model as JSON, behind one trait object type (the blocks are
+/// different structs).
+mod erased {
+    pub(super) trait Block {
+        fn to_json(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Block for T {
+        fn to_json(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+        }
+    }
 }
