@@ -12,6 +12,7 @@ fn main() {
     embed_templates(&out);
     println!("cargo:rerun-if-changed=values.yaml");
     println!("cargo:rerun-if-changed=values.schema.json");
+    println!("cargo:rerun-if-changed=values.schema.compiled.json");
     let yaml = std::fs::read_to_string("values.yaml").expect("values.yaml is readable");
     // The same reading options as values::parse_yaml (a unit test compares the two).
     let options = serde_saphyr::options! { legacy_octal_numbers: true, with_snippet: false };

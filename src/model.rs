@@ -1448,6 +1448,19 @@ pub fn generate_text() -> String {
     text
 }
 
+/// Asserts that the committed file `name` (at the crate root) holds `generated`; with
+/// `UPDATE_SCHEMA` set, writes it first. `wrong` says what to do when it does not.
+#[cfg(test)]
+pub(crate) fn assert_committed(name: &str, generated: &str, wrong: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(name);
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, generated).unwrap_or_else(|e| panic!("write {name}: {e}"));
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {name}: {e}"));
+    assert!(committed == generated, "{name} {wrong}");
+    committed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1456,15 +1469,10 @@ mod tests {
     /// rewrites it.
     #[test]
     fn committed_schema_is_generated_from_the_model() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/values.schema.json");
-        let generated = generate_text();
-        if std::env::var_os("UPDATE_SCHEMA").is_some() {
-            std::fs::write(path, &generated).expect("write values.schema.json");
-        }
-        let committed = std::fs::read_to_string(path).expect("read values.schema.json");
-        assert!(
-            committed == generated,
-            "values.schema.json is not what the model generates: run `UPDATE_SCHEMA=1 cargo test --lib model`"
+        assert_committed(
+            "values.schema.json",
+            &generate_text(),
+            "is not what the model generates: run `UPDATE_SCHEMA=1 cargo test --lib model`",
         );
     }
 

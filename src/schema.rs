@@ -23,12 +23,104 @@ fn schema() -> Value {
 
 /// [`SCHEMA`] compiled into Rust when this crate is built (jsonschema-macros, under the
 /// draft it declares, 2020-12): a check decodes, compiles and meta-validates nothing at run
-/// time. A regular expression is compiled the first time a value reaches it, with the
-/// `regex` crate directly (our patterns use nothing `fancy-regex` adds, and its own parse
-/// before `regex`'s cost 4 % of the check). A property test holds its errors to those of
-/// the run-time validator, which uses `fancy-regex`.
-#[jsonschema::validator(path = "values.schema.json", pattern_options = { engine = regex })]
+/// time. It is compiled from `values.schema.compiled.json`, which is [`SCHEMA`] with each
+/// `pattern` keyword renamed to [`lite::KEYWORD`] (a unit test keeps the two in step): the
+/// same expressions, compiled with regex-lite the first time a value reaches them. A
+/// property test holds its errors to those of the run-time validator of [`SCHEMA`].
+#[jsonschema::validator(
+    path = "values.schema.compiled.json",
+    keywords = { "x-pattern" => crate::schema::lite::factory }
+)]
 struct Compiled;
+
+/// The `x-pattern` keyword of the compiled validator: JSON Schema's `pattern` (a string
+/// that the regular expression does not match anywhere in it is an error; other types
+/// pass), compiled with regex-lite rather than `regex`. Building a `regex` is most of a
+/// values check (12 patterns, about 220,000 instructions each: it prepares several
+/// matching engines); regex-lite builds one, for about a fifth. Our patterns are ASCII
+/// classes, groups, alternations and counted repeats, anchored, which both crates (and
+/// ECMA-262, the schema's dialect) read alike; a property test compares them on strings
+/// made of the patterns' own characters.
+pub(crate) mod lite {
+    use jsonschema::{Keyword, ValidationError, paths::Location};
+    use serde_json::{Map, Value};
+    use std::sync::{Arc, Mutex};
+
+    /// The keyword's name in `values.schema.compiled.json`.
+    pub const KEYWORD: &str = "x-pattern";
+
+    struct Pattern {
+        source: String,
+        regex: Arc<regex_lite::Regex>,
+    }
+
+    /// The expressions built so far: the same pattern at several places of the schema
+    /// (the six `*.digest` values) is built once.
+    static BUILT: Mutex<Vec<(String, Arc<regex_lite::Regex>)>> = Mutex::new(Vec::new());
+
+    impl<'i> Keyword<'i> for Pattern {
+        fn validate(&self, instance: &'i Value) -> Result<(), ValidationError<'i>> {
+            if self.is_valid(instance) {
+                Ok(())
+            } else {
+                // The message is the pattern: `describe` words it as for `pattern`.
+                Err(ValidationError::custom(self.source.clone()))
+            }
+        }
+
+        fn is_valid(&self, instance: &'i Value) -> bool {
+            instance.as_str().is_none_or(|s| self.regex.is_match(s))
+        }
+    }
+
+    /// Builds the keyword for one schema node (on first use; an expression regex-lite
+    /// refuses would fail there, and a unit test builds every one).
+    pub fn factory<'a>(
+        _parent: &'a Map<String, Value>,
+        value: &'a Value,
+        _path: Location,
+    ) -> Result<Box<dyn for<'i> Keyword<'i>>, ValidationError<'a>> {
+        let source = value
+            .as_str()
+            .ok_or_else(|| ValidationError::custom("x-pattern takes a string"))?;
+        let mut built = BUILT
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let regex = match built.iter().find(|(s, _)| s == source) {
+            Some((_, regex)) => regex.clone(),
+            None => {
+                let regex =
+                    Arc::new(regex_lite::Regex::new(source).map_err(|e| {
+                        ValidationError::custom(format!("x-pattern {source}: {e}"))
+                    })?);
+                built.push((source.to_string(), regex.clone()));
+                regex
+            }
+        };
+        Ok(Box::new(Pattern {
+            source: source.to_string(),
+            regex,
+        }))
+    }
+
+    /// `schema` with every `pattern` keyword (a string-valued `pattern`: a property named
+    /// `pattern` has a schema, an object, as its value) renamed to [`KEYWORD`].
+    #[cfg(test)]
+    pub fn renamed(schema: &Value) -> Value {
+        match schema {
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| match (k.as_str(), v) {
+                        ("pattern", Value::String(_)) => (KEYWORD.to_string(), v.clone()),
+                        _ => (k.clone(), renamed(v)),
+                    })
+                    .collect(),
+            ),
+            Value::Array(items) => Value::Array(items.iter().map(renamed).collect()),
+            other => other.clone(),
+        }
+    }
+}
 
 /// The pattern of the `*.digest` values (as the model declares it).
 const DIGEST_PATTERN: &str = "^(|sha256:[a-f0-9]{64})$";
@@ -338,6 +430,18 @@ fn leaf_paths(root: &Value, at: &KeyPath, max: usize) -> Vec<KeyPath> {
     out
 }
 
+/// What a value that does not match `pattern` is. The two patterns users meet most are
+/// said in their words rather than as a regex.
+fn pattern_problem(pattern: &str) -> String {
+    if pattern == crate::model::QUANTITY_PATTERN {
+        "is not a Kubernetes quantity (like 500m, 1Gi or 2)".to_string()
+    } else if pattern == DIGEST_PATTERN {
+        "is not an image digest (sha256: and 64 lowercase hex digits, or empty)".to_string()
+    } else {
+        format!("does not match the pattern {pattern}")
+    }
+}
+
 /// A short message for one schema error, without echoing the value (it may be secret).
 pub(crate) fn describe(err: &jsonschema::ValidationError<'_>) -> String {
     match err.kind() {
@@ -346,14 +450,10 @@ pub(crate) fn describe(err: &jsonschema::ValidationError<'_>) -> String {
             .replace(')', "")
             .to_lowercase(),
         ValidationErrorKind::Enum { options } => format!("must be one of {options}"),
-        // The two patterns users meet most, in their words rather than as a regex.
-        ValidationErrorKind::Pattern { pattern } if pattern == crate::model::QUANTITY_PATTERN => {
-            "is not a Kubernetes quantity (like 500m, 1Gi or 2)".to_string()
+        ValidationErrorKind::Pattern { pattern } => pattern_problem(pattern),
+        ValidationErrorKind::Custom { keyword, message } if keyword == lite::KEYWORD => {
+            pattern_problem(message)
         }
-        ValidationErrorKind::Pattern { pattern } if pattern == DIGEST_PATTERN => {
-            "is not an image digest (sha256: and 64 lowercase hex digits, or empty)".to_string()
-        }
-        ValidationErrorKind::Pattern { pattern } => format!("does not match the pattern {pattern}"),
         ValidationErrorKind::Minimum { limit } => format!("must be at least {limit}"),
         ValidationErrorKind::Maximum { limit } => format!("must be at most {limit}"),
         ValidationErrorKind::MinLength { limit } => {
@@ -581,7 +681,11 @@ mod tests {
     ) -> Vec<String> {
         let mut out: Vec<String> = errors
             .into_iter()
-            .map(|e| format!("{} {} {}", e.instance_path(), e.schema_path(), describe(&e)))
+            .map(|e| {
+                // The compiled validator's `x-pattern` is the schema's `pattern`.
+                let at = e.schema_path().as_str().replace("/x-pattern", "/pattern");
+                format!("{} {at} {}", e.instance_path(), describe(&e))
+            })
             .collect();
         out.sort();
         out
@@ -694,6 +798,100 @@ mod tests {
         let mut more = defaults.clone();
         more.insert("extra".into(), Value::Null);
         assert!(has_every_key(defaults, &more));
+    }
+
+    /// values.schema.compiled.json is values.schema.json with its patterns renamed;
+    /// `UPDATE_SCHEMA=1 cargo test --lib schema` rewrites it.
+    #[test]
+    fn the_compiled_schema_is_the_schema_with_its_patterns_renamed() {
+        let mut text =
+            serde_json::to_string_pretty(&lite::renamed(&serde_json::from_str(SCHEMA).unwrap()))
+                .unwrap();
+        text.push('\n');
+        let committed = crate::model::assert_committed(
+            "values.schema.compiled.json",
+            &text,
+            "is not values.schema.json renamed: run `UPDATE_SCHEMA=1 cargo test --lib schema`",
+        );
+        // Every pattern was renamed, and nothing else was.
+        assert_eq!(committed.matches("\"pattern\"").count(), 0);
+        assert_eq!(
+            committed.matches("\"x-pattern\"").count(),
+            SCHEMA.matches("\"pattern\"").count()
+        );
+        assert!(SCHEMA.matches("\"pattern\"").count() >= 12);
+    }
+
+    /// Every pattern of the schema, with the characters it is written with.
+    fn patterns() -> Vec<String> {
+        fn walk(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(Value::String(p)) = m.get("pattern") {
+                        out.push(p.clone());
+                    }
+                    m.values().for_each(|c| walk(c, out));
+                }
+                Value::Array(a) => a.iter().for_each(|c| walk(c, out)),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(&serde_json::from_str(SCHEMA).unwrap(), &mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    use jsonschema::paths::Location;
+
+    #[test]
+    fn regex_lite_builds_every_pattern() {
+        let all = patterns();
+        assert!(all.len() >= 10, "{all:?}");
+        for p in &all {
+            let value = Value::from(p.as_str());
+            assert!(
+                lite::factory(&Map::new(), &value, Location::new()).is_ok(),
+                "{p}"
+            );
+        }
+        assert!(lite::factory(&Map::new(), &Value::from(1), Location::new()).is_err());
+        assert!(lite::factory(&Map::new(), &Value::from("("), Location::new()).is_err());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// regex-lite and the run-time validator's engine (ECMA-262 patterns through
+        /// fancy-regex) agree on every pattern, for strings made of the characters the
+        /// patterns name and a few others.
+        #[test]
+        fn regex_lite_matches_as_the_runtime_validator_does(
+            picks in proptest::collection::vec(0usize..1000, 0..24),
+            which in 0usize..1000,
+        ) {
+            static CASES: std::sync::OnceLock<Vec<(String, jsonschema::Validator, Vec<char>)>> =
+                std::sync::OnceLock::new();
+            let cases = CASES.get_or_init(|| {
+                patterns()
+                    .into_iter()
+                    .map(|p| {
+                        let v = jsonschema::validator_for(&serde_json::json!({"pattern": p})).unwrap();
+                        let mut chars: Vec<char> = p.chars().filter(|c| !"^$()|?*+{},\\[]".contains(*c)).collect();
+                        chars.extend(['a', 'z', 'A', '0', '9', '.', '-', ' ', '\n', 'µ', 'é', '/', ':', 's', 'm', 'K', 'i']);
+                        chars.sort();
+                        chars.dedup();
+                        (p, v, chars)
+                    })
+                    .collect()
+            });
+            let (p, runtime, chars) = &cases[which % cases.len()];
+            let text: String = picks.iter().map(|i| chars[i % chars.len()]).collect();
+            let source = Value::from(p.as_str());
+            let keyword = lite::factory(&Map::new(), &source, Location::new()).unwrap();
+            let value = Value::from(text.clone());
+            proptest::prop_assert_eq!(keyword.is_valid(&value), runtime.is_valid(&value), "{} against {:?}", p, text);
+        }
     }
 
     #[test]
