@@ -24,9 +24,10 @@ pub fn stream(docs: &[Document]) -> Result<String, Failure> {
         out.push_str(SOURCE_PREFIX);
         out.push_str(&d.template);
         out.push('\n');
-        let y = to_yaml(&d.value)?;
-        out.push_str(&y);
-        if !y.ends_with('\n') {
+        // Straight into the stream, not through a string of its own.
+        serde_saphyr::to_fmt_writer(&mut out, &d.value)
+            .map_err(|e| Failure::render(format!("serialising a document failed: {e}")))?;
+        if !out.ends_with('\n') {
             out.push('\n');
         }
     }

@@ -261,17 +261,32 @@ pub fn decode(computed: &Computed) -> Result<crate::model::Values, Failure> {
 /// NUL or an escape sequence in a command-line argument, an environment value or a
 /// label is at best refused by the container runtime, at worst misread.
 fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
+    /// What is wrong with `s`, if anything: a control character other than tab, newline
+    /// and carriage return, or U+FFFE or U+FFFF, which YAML cannot hold (YAML 1.2,
+    /// production 1, c-printable); a key may hold control characters (they are escaped),
+    /// not those two.
+    fn problem(s: &str, key: bool) -> Option<&'static str> {
+        s.chars().find_map(|c| match c {
+            '\u{FFFE}' | '\u{FFFF}' => Some("holds U+FFFE or U+FFFF, which YAML cannot carry"),
+            '\t' | '\n' | '\r' => None,
+            c if c.is_control() && !key => Some("holds a control character"),
+            _ => None,
+        })
+    }
+    type Found = Vec<(KeyPath, &'static str)>;
     // The path so far, borrowed from the values; a key path is made only for a finding.
-    fn walk<'a>(v: &'a Value, at: &mut Vec<Result<&'a str, usize>>, out: &mut Vec<KeyPath>) {
+    fn walk<'a>(v: &'a Value, at: &mut Vec<Result<&'a str, usize>>, out: &mut Found) {
+        let path = |at: &[Result<&str, usize>]| {
+            at.iter().fold(KeyPath::default(), |p, step| match step {
+                Ok(k) => p.key(k),
+                Err(i) => p.index(*i),
+            })
+        };
         match v {
-            Value::String(s)
-                if s.chars()
-                    .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) =>
-            {
-                out.push(at.iter().fold(KeyPath::default(), |p, step| match step {
-                    Ok(k) => p.key(k),
-                    Err(i) => p.index(*i),
-                }))
+            Value::String(s) => {
+                if let Some(what) = problem(s, false) {
+                    out.push((path(at), what));
+                }
             }
             Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| {
                 at.push(Err(i));
@@ -280,6 +295,9 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
             }),
             Value::Object(m) => m.iter().for_each(|(k, x)| {
                 at.push(Ok(k));
+                if let Some(what) = problem(k, true) {
+                    out.push((path(at), what));
+                }
                 walk(x, at, out);
                 at.pop();
             }),
@@ -292,7 +310,7 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
         return Ok(());
     }
     Err(Failure::input(format!(
-        "{} value{} a control character (NUL, escape, …)",
+        "{} value{} a character YAML cannot carry (a control character such as NUL or escape, or U+FFFE or U+FFFF)",
         found.len(),
         if found.len() == 1 { " holds" } else { "s hold" }
     ))
@@ -300,7 +318,7 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
         found
             .iter()
             .take(MAX_LISTED)
-            .map(|p| format!("{p}: holds a control character {}", computed.origin(p)))
+            .map(|(p, what)| format!("{p}: {what} {}", computed.origin(p)))
             .collect(),
     )
     .hint("remove it; only tab, newline and carriage return are allowed in values"))

@@ -94,7 +94,16 @@ pub fn parse_rendered(
     mut held: Vec<Value>,
 ) -> Result<Vec<Document>, Failure> {
     let tokens = !held.is_empty();
-    let docs: Vec<Value> = match direct::documents(text, tokens) {
+    // With the held values in, a document may nest deeper than serde-saphyr's budget
+    // allows: such a text is read from its JSON, as it would be without holding, so that
+    // the budget speaks (the margin keeps clear of how either counts the root).
+    let direct = direct::documents(text, tokens).filter(|docs| {
+        !tokens
+            || docs
+                .iter()
+                .all(|d| held::depth(d, &held) + 2 <= crate::yaml::MAX_DEPTH)
+    });
+    let docs: Vec<Value> = match direct {
         Some(mut docs) => {
             if tokens {
                 for doc in &mut docs {

@@ -131,6 +131,23 @@ pub fn expand(text: &str, held: &[serde_json::Value]) -> String {
     out
 }
 
+/// How deeply `value` nests (a scalar 0, a collection one more than its deepest member)
+/// once the held values are in their tokens' places.
+pub fn depth(value: &serde_json::Value, held: &[serde_json::Value]) -> usize {
+    match value {
+        serde_json::Value::String(s) => token(s)
+            .and_then(|n| held.get(n))
+            .map_or(0, |v| depth(v, &[])),
+        serde_json::Value::Array(items) => {
+            1 + items.iter().map(|v| depth(v, held)).max().unwrap_or(0)
+        }
+        serde_json::Value::Object(map) => {
+            1 + map.values().map(|v| depth(v, held)).max().unwrap_or(0)
+        }
+        _ => 0,
+    }
+}
+
 /// Puts the held values in the place of their tokens in `value` (a document read by the
 /// direct reader, where a string with a token character is exactly one token).
 pub fn substitute(value: &mut serde_json::Value, held: &mut [serde_json::Value]) {
@@ -194,6 +211,16 @@ mod tests {
             doc,
             json!({"a": {"k": "v"}, "b": [[1], "c"], "d": "\u{E000}7\u{E001}"})
         );
+    }
+
+    #[test]
+    fn depth_counts_the_held_values() {
+        let held = [json!({"a": [[1]]}), json!("\u{E000}0\u{E001}")];
+        assert_eq!(depth(&json!("x"), &held), 0);
+        assert_eq!(depth(&json!({"k": "\u{E000}0\u{E001}"}), &held), 4);
+        assert_eq!(depth(&json!([{}, ["\u{E000}1\u{E001}"]]), &held), 2);
+        // A held string is not read as a token again.
+        assert_eq!(depth(&json!("\u{E000}1\u{E001}"), &held), 0);
     }
 
     fn env() -> minijinja::Environment<'static> {

@@ -1158,6 +1158,33 @@ fn cases() -> Vec<Case> {
             "oauth2Proxy.keycloak.allowed_roles: an item is empty",
         ),
         c(
+            "noncharacter-in-a-value",
+            vec![],
+            &["--set-json", r#"podAnnotations={"a":"x\ufffe"}"#],
+            1,
+            "podAnnotations.a: holds U+FFFE or U+FFFF, which YAML cannot carry",
+        ),
+        c(
+            "noncharacter-in-a-key",
+            vec![],
+            &["--set-json", r#"affinity={"\uffff":{}}"#],
+            1,
+            "holds U+FFFE or U+FFFF",
+        ),
+        c(
+            // 61 levels of the user's, deeper than 64 once inside the pod template: the
+            // budget of the manifests' YAML applies to values passed through whole too.
+            "nesting-past-the-budget-inside-a-pod",
+            f(format!(
+                "podSecurityContext: {}x{}\n",
+                "{a: ".repeat(61),
+                "}".repeat(61)
+            )),
+            V,
+            1,
+            "the YAML nests deeper than the limit of 64 levels",
+        ),
+        c(
             "nul-in-allowed-group",
             vec![],
             &["--set-json", r#"oauth2Proxy.allowedGroups=["a\u0000b"]"#],
@@ -1940,6 +1967,36 @@ fn valid_objects_are_accepted() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("serviceAccountName: team-sa"));
     let _ = std::fs::remove_dir_all(&d);
+}
+
+/// A key past YAML's 1024-character limit for implicit keys, in a map passed through
+/// whole (CSI volume attributes take any key), renders as an explicit key (`? key`), and
+/// the output reads back with it.
+#[test]
+fn a_key_past_1024_characters_renders_as_an_explicit_key() {
+    let key = "k".repeat(1030);
+    let volumes = format!(
+        r#"extraVolumes=[{{"name":"v","csi":{{"driver":"d.example.org","volumeAttributes":{{"{key}":"v"}}}}}}]"#
+    );
+    let mut args = vec!["render", "-q", "--set-json", &volumes];
+    args.extend_from_slice(&P);
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains(&format!("? {key}\n")), "no explicit key");
+    let docs = mlflow_chart::parse::parse_stream("out", &r.stdout).unwrap();
+    let attributes = docs
+        .iter()
+        .find(|d| d.kind() == "Deployment" && d.name() == "mlflow")
+        .and_then(|d| {
+            d.value
+                .pointer("/spec/template/spec/volumes")?
+                .as_array()?
+                .iter()
+                .find(|v| v["name"] == "v")?
+                .pointer("/csi/volumeAttributes")
+                .cloned()
+        });
+    assert_eq!(attributes, Some(serde_json::json!({ key: "v" })));
 }
 
 /// A ConfigMap above Kubernetes' 1 MiB is refused.
