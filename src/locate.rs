@@ -191,32 +191,46 @@ pub fn path_at(text: &str, line: usize, col: usize) -> KeyPath {
     last
 }
 
-/// Where every key path of `text` is written, built in one pass; `position` then answers
+/// Where every key path of `text` is written, built in one pass the first time a position
+/// is asked for (a render with nothing to report never builds it); `position` then answers
 /// each lookup in time proportional to the path's depth.
 #[derive(Debug, Default)]
-pub struct Index(HashMap<KeyPath, (usize, usize)>);
+pub struct Index {
+    text: String,
+    built: std::sync::OnceLock<HashMap<KeyPath, (usize, usize)>>,
+}
 
 impl Index {
     pub fn new(text: &str) -> Index {
-        let mut map = HashMap::new();
-        walk(text, |cur, pos| {
-            map.entry(KeyPath(cur.to_vec())).or_insert(pos);
-            true
-        });
-        Index(map)
+        Index {
+            text: text.to_string(),
+            built: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn map(&self) -> &HashMap<KeyPath, (usize, usize)> {
+        self.built.get_or_init(|| {
+            let mut map = HashMap::new();
+            walk(&self.text, |cur, pos| {
+                map.entry(KeyPath(cur.to_vec())).or_insert(pos);
+                true
+            });
+            map
+        })
     }
 
     /// The position of `path` itself, if it is written.
     pub fn exact(&self, path: &KeyPath) -> Option<(usize, usize)> {
-        self.0.get(path).copied()
+        self.map().get(path).copied()
     }
 
     /// The position of `path`, or of its longest written prefix; None if nothing of it is
     /// written.
     pub fn position(&self, path: &KeyPath) -> Option<(usize, usize)> {
+        let map = self.map();
         (1..=path.0.len())
             .rev()
-            .find_map(|n| self.0.get(&KeyPath(path.0[..n].to_vec())).copied())
+            .find_map(|n| map.get(&KeyPath(path.0[..n].to_vec())).copied())
     }
 }
 
