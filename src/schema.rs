@@ -269,10 +269,11 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
         s.chars().find_map(|c| match c {
             '\u{FFFE}' | '\u{FFFF}' => Some("holds U+FFFE or U+FFFF, which YAML cannot carry"),
             '\t' | '\n' | '\r' => None,
-            c if c.is_control() && !key => Some("holds a control character"),
+            c if c.is_control() && !key => Some(CONTROL),
             _ => None,
         })
     }
+    const CONTROL: &str = "holds a control character";
     type Found = Vec<(KeyPath, &'static str)>;
     // The path so far, borrowed from the values; a key path is made only for a finding.
     fn walk<'a>(v: &'a Value, at: &mut Vec<Result<&'a str, usize>>, out: &mut Found) {
@@ -309,8 +310,16 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
     if found.is_empty() {
         return Ok(());
     }
+    let control = found.iter().filter(|(_, what)| *what == CONTROL).count();
+    let what = if control == found.len() {
+        "a control character (NUL, escape, …)"
+    } else if control == 0 {
+        "U+FFFE or U+FFFF, which YAML cannot carry"
+    } else {
+        "a character YAML cannot carry (a control character such as NUL or escape, or U+FFFE or U+FFFF)"
+    };
     Err(Failure::input(format!(
-        "{} value{} a character YAML cannot carry (a control character such as NUL or escape, or U+FFFE or U+FFFF)",
+        "{} value{} {what}",
         found.len(),
         if found.len() == 1 { " holds" } else { "s hold" }
     ))

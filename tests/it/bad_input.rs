@@ -1165,6 +1165,23 @@ fn cases() -> Vec<Case> {
             "podAnnotations.a: holds U+FFFE or U+FFFF, which YAML cannot carry",
         ),
         c(
+            "control-character-says-so",
+            vec![],
+            &["--set-json", r#"podAnnotations={"a":"x\u001b"}"#],
+            1,
+            "Error: 1 value holds a control character (NUL, escape, …)",
+        ),
+        c(
+            "control-character-and-noncharacter",
+            vec![],
+            &[
+                "--set-json",
+                r#"podAnnotations={"a":"\u0000","b":"\uffff"}"#,
+            ],
+            1,
+            "Error: 2 values hold a character YAML cannot carry (a control character such as NUL or escape, or U+FFFE or U+FFFF)",
+        ),
+        c(
             "noncharacter-in-a-key",
             vec![],
             &["--set-json", r#"affinity={"\uffff":{}}"#],
