@@ -5,10 +5,11 @@
 //! auto-escaping writes, and the parse reads the same objects from either (a property test
 //! in `parse` compares the two).
 //!
-//! The tokens are safe because they can be counted: a template's own text has no `U+E000`
-//! or `U+E001` (a unit test), a token is written only here, and a template whose text holds
-//! either character more often than it was given tokens (a user's string holding one, or
-//! a capture printed twice) is rendered again without holding anything.
+//! The tokens are safe because they can be checked: a template's own text has no `U+E000`
+//! or `U+E001` and no block that captures or transforms what it prints (unit tests), a
+//! token is written only here, and a template whose text does not hold each of its tokens
+//! exactly once and no other token character (a user's string holding one, a value
+//! printed twice) is rendered again without holding anything.
 
 use minijinja::value::ValueKind;
 use minijinja::{AutoEscape, Error, Output, State, Value as JValue};
@@ -73,17 +74,33 @@ pub fn render_holding(
     let text = render();
     let held = HELD.replace(previous).unwrap_or_default();
     let text = text?;
-    if held.is_empty() && !text.contains([OPEN, CLOSE]) {
-        return Ok((text, held));
-    }
-    let count = |c: char| text.chars().filter(|&x| x == c).count();
-    if count(OPEN) == held.len() && count(CLOSE) == held.len() {
+    if each_token_once(&text, held.len()) {
         return Ok((text, held));
     }
     let previous = HELD.replace(None);
     let text = render();
     HELD.set(previous);
     Ok((text?, Vec::new()))
+}
+
+/// Whether the token characters in `text` are exactly the tokens `0..n`, each once (a
+/// value printed twice through a capture, or a user's string holding a token character,
+/// makes this false).
+fn each_token_once(text: &str, n: usize) -> bool {
+    let mut seen = vec![false; n];
+    let mut rest = text;
+    while let Some(start) = rest.find([OPEN, CLOSE]) {
+        let after = &rest[start..];
+        let Some(end) = after.find(CLOSE).map(|e| e + CLOSE.len_utf8()) else {
+            return false;
+        };
+        match token(&after[..end]) {
+            Some(k) if k < n && !std::mem::replace(&mut seen[k], true) => {}
+            _ => return false,
+        }
+        rest = &after[end..];
+    }
+    seen.iter().all(|&s| s)
 }
 
 /// Runs `f` with holding off on this thread (every value printed as JSON).
@@ -211,6 +228,49 @@ mod tests {
             doc,
             json!({"a": {"k": "v"}, "b": [[1], "c"], "d": "\u{E000}7\u{E001}"})
         );
+    }
+
+    #[test]
+    fn each_token_must_be_there_once() {
+        let t = |k: usize| format!("{OPEN}{k}{CLOSE}");
+        assert!(each_token_once("a: x\n", 0));
+        assert!(each_token_once(&format!("a: {}\nb: {}\n", t(1), t(0)), 2));
+        for (text, n) in [
+            (format!("a: {}\n", t(0)), 2),
+            (format!("a: {}\nb: {}\n", t(0), t(0)), 2),
+            (format!("a: {}\n", t(2)), 1),
+            (format!("a: {}{OPEN}\n", t(0)), 1),
+            (format!("a: {}{CLOSE}\n", t(0)), 1),
+            (format!("a: {OPEN}0\n"), 1),
+            ("a: \u{E001}\n".to_string(), 0),
+        ] {
+            assert!(!each_token_once(&text, n), "{text:?} {n}");
+        }
+    }
+
+    /// A template never transforms or repeats what it prints through a block (a value
+    /// held behind a token would skip the transformation): no captures, macros, filter
+    /// or call blocks.
+    #[test]
+    fn templates_print_values_only_directly() {
+        for entry in std::fs::read_dir("templates").unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let compact: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for block in [
+                "{% set",
+                "{%- set",
+                "{% macro",
+                "{%- macro",
+                "{% filter",
+                "{%- filter",
+                "{% call",
+                "{%- call",
+            ] {
+                assert!(!compact.contains(block), "{}: {block}", path.display());
+            }
+            assert!(!text.contains([OPEN, CLOSE]), "{}", path.display());
+        }
     }
 
     #[test]
