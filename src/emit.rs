@@ -12,7 +12,14 @@ pub const SOURCE_PREFIX: &str = "mlflow-chart/templates/";
 
 /// One document as YAML text (YAML-1.1-safe quoting, block style).
 pub fn to_yaml(value: &Value) -> Result<String, Failure> {
-    serde_saphyr::to_string(value)
+    let mut out = String::new();
+    write_yaml(&mut out, value)?;
+    Ok(out)
+}
+
+/// [`to_yaml`], appended to `out`.
+fn write_yaml(out: &mut String, value: &Value) -> Result<(), Failure> {
+    serde_saphyr::to_fmt_writer(out, value)
         .map_err(|e| Failure::render(format!("serialising a document failed: {e}")))
 }
 
@@ -25,8 +32,7 @@ pub fn stream(docs: &[Document]) -> Result<String, Failure> {
         out.push_str(&d.template);
         out.push('\n');
         // Straight into the stream, not through a string of its own.
-        serde_saphyr::to_fmt_writer(&mut out, &d.value)
-            .map_err(|e| Failure::render(format!("serialising a document failed: {e}")))?;
+        write_yaml(&mut out, &d.value)?;
         if !out.ends_with('\n') {
             out.push('\n');
         }

@@ -201,9 +201,9 @@ pub struct Index {
 }
 
 impl Index {
-    pub fn new(text: &str) -> Index {
+    pub fn new(text: impl Into<String>) -> Index {
         Index {
-            text: text.to_string(),
+            text: text.into(),
             built: std::sync::OnceLock::new(),
         }
     }

@@ -131,7 +131,7 @@ pub fn compute(args: &ValuesArgs) -> Result<Computed, Failure> {
         }
         let m = parse_yaml(&name, &text)?;
         merge_maps(&mut user, m);
-        let index = locate::Index::new(&text);
+        let index = locate::Index::new(text);
         sources.push(Source { name, index });
     }
     let flags = apply_set_flags(args, &mut user, &read)?;

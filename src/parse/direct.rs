@@ -84,8 +84,8 @@ pub fn documents(text: &str, tokens: bool) -> Option<Vec<Value>> {
                 if anchor != 0 || tag.is_some() {
                     return None;
                 }
-                let is_key = matches!(stack.last(), Some(Open::Map(_, None)));
                 if tokens && text.contains([OPEN, CLOSE]) {
+                    let is_key = matches!(stack.last(), Some(Open::Map(_, None)));
                     if is_key || style != ScalarStyle::Plain || token(&text).is_none() {
                         return None;
                     }

@@ -90,17 +90,18 @@ fn each_token_once(text: &str, n: usize) -> bool {
     let mut seen = vec![false; n];
     let mut rest = text;
     while let Some(start) = rest.find([OPEN, CLOSE]) {
-        let after = &rest[start..];
-        let Some(end) = after.find(CLOSE).map(|e| e + CLOSE.len_utf8()) else {
-            return false;
-        };
-        match token(&after[..end]) {
-            Some(k) if k < n && !std::mem::replace(&mut seen[k], true) => {}
+        match leading_token(&rest[start..]) {
+            Some((k, after)) if k < n && !std::mem::replace(&mut seen[k], true) => rest = after,
             _ => return false,
         }
-        rest = &after[end..];
     }
     seen.iter().all(|&s| s)
+}
+
+/// The token `text` starts with, if it starts with one, and the text after it.
+fn leading_token(text: &str) -> Option<(usize, &str)> {
+    let end = text.find(CLOSE)? + CLOSE.len_utf8();
+    Some((token(&text[..end])?, &text[end..]))
 }
 
 /// Runs `f` with holding off on this thread (every value printed as JSON).
@@ -128,19 +129,15 @@ pub fn expand(text: &str, held: &[serde_json::Value]) -> String {
     let mut rest = text;
     while let Some(start) = rest.find(OPEN) {
         out.push_str(&rest[..start]);
-        let after = &rest[start..];
-        let value = after
-            .find(CLOSE)
-            .and_then(|end| Some((token(&after[..end + CLOSE.len_utf8()])?, end)))
-            .and_then(|(n, end)| Some((held.get(n)?, end)));
-        match value {
-            Some((v, end)) => {
+        let at = &rest[start..];
+        match leading_token(at).and_then(|(n, after)| Some((held.get(n)?, after))) {
+            Some((v, after)) => {
                 out.push_str(&v.to_string());
-                rest = &after[end + CLOSE.len_utf8()..];
+                rest = after;
             }
             None => {
                 out.push(OPEN);
-                rest = &after[OPEN.len_utf8()..];
+                rest = &at[OPEN.len_utf8()..];
             }
         }
     }
