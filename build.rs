@@ -9,6 +9,11 @@ mod guard;
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    // The target tuple, for a test that asks `cargo metadata` about this build's packages.
+    println!(
+        "cargo:rustc-env=MLFLOW_CHART_TARGET={}",
+        std::env::var("TARGET").expect("cargo sets TARGET")
+    );
     embed_templates(&out);
     println!("cargo:rerun-if-changed=values.yaml");
     println!("cargo:rerun-if-changed=values.schema.json");
@@ -25,7 +30,58 @@ fn main() {
     )
     .expect("OUT_DIR is writable");
     schema_for_checks(&out);
+    known_matches(&out, &defaults);
     link_layout();
+}
+
+/// Writes `$OUT_DIR/known-matches.rs`: for each `x-pattern` of the compiled schema, the
+/// strings of `values.yaml` that it matches, found here with regex-lite (as the run time
+/// would). A value that is one of them passes its pattern without the expression being
+/// built: most values are defaults, and building is most of a values check.
+fn known_matches(out: &Path, defaults: &serde_json::Value) {
+    fn patterns(node: &serde_json::Value, found: &mut std::collections::BTreeSet<String>) {
+        match node {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v) {
+                        ("x-pattern", serde_json::Value::String(p)) => {
+                            found.insert(p.clone());
+                        }
+                        _ => patterns(v, found),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| patterns(v, found)),
+            _ => {}
+        }
+    }
+    fn strings(node: &serde_json::Value, found: &mut std::collections::BTreeSet<String>) {
+        match node {
+            serde_json::Value::String(s) => {
+                found.insert(s.clone());
+            }
+            serde_json::Value::Object(map) => map.values().for_each(|v| strings(v, found)),
+            serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, found)),
+            _ => {}
+        }
+    }
+    let text = std::fs::read_to_string("values.schema.compiled.json")
+        .expect("values.schema.compiled.json is readable");
+    let schema: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("values.schema.compiled.json does not parse: {e}"));
+    let mut all_patterns = std::collections::BTreeSet::new();
+    patterns(&schema, &mut all_patterns);
+    let mut all_strings = std::collections::BTreeSet::new();
+    strings(defaults, &mut all_strings);
+    let mut code = String::from("&[\n");
+    for p in &all_patterns {
+        let regex = regex_lite::Regex::new(p)
+            .unwrap_or_else(|e| panic!("x-pattern {p} does not build: {e}"));
+        let matching: Vec<&String> = all_strings.iter().filter(|s| regex.is_match(s)).collect();
+        code.push_str(&format!("    ({p:?}, &{matching:?}),\n"));
+    }
+    code.push_str("]\n");
+    std::fs::write(out.join("known-matches.rs"), code).expect("OUT_DIR is writable");
 }
 
 /// Writes `$OUT_DIR/schema-check.json`: `values.schema.json` minified and without its

@@ -12,7 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
 cargo build --release --locked -q
-bin=target/release/mlflow-chart
+# .cargo/config.toml builds for the host tuple: the binary is under target/<tuple>/.
+bin=target/$(rustc -vV | sed -n 's/^host: //p')/release/mlflow-chart
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 n=0

@@ -16,7 +16,8 @@ cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
 cargo build --release --locked -q
-bin=target/release/mlflow-chart
+# .cargo/config.toml builds for the host tuple: the binary is under target/<tuple>/.
+bin=target/$(rustc -vV | sed -n 's/^host: //p')/release/mlflow-chart
 args=(render mlflow -n mlflow -q
   --set oauth2Proxy.clientID=mlflow,oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/ml
   --set 'ingress.enabled=true,ingress.hosts[0].host=mlflow.example.org,ingress.tls[0].hosts[0]=mlflow.example.org,ingress.tls[0].secretName=tls'

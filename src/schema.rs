@@ -49,14 +49,64 @@ pub(crate) mod lite {
     /// The keyword's name in `values.schema.compiled.json`.
     pub const KEYWORD: &str = "x-pattern";
 
+    /// The keyword at one schema node: its expression, looked up in [`BUILT`] (the
+    /// validator keeps its keywords for the life of the process; the built expressions,
+    /// with their matching caches, go with [`release`]).
     struct Pattern {
         source: String,
-        regex: Arc<regex_lite::Regex>,
+        /// The strings of `values.yaml` this expression matches (see [`KNOWN`]).
+        known: &'static [&'static str],
+    }
+
+    /// For each `x-pattern` of the compiled schema, the strings of `values.yaml` that it
+    /// matches, found by build.rs with regex-lite: a default value passes its pattern
+    /// without the expression being built (building is most of a values check, and most
+    /// values are defaults). A unit test matches every pair again.
+    pub(super) const KNOWN: &[(&str, &[&str])] =
+        include!(concat!(env!("OUT_DIR"), "/known-matches.rs"));
+
+    /// The known matches of `source`, when the schema holds it (build.rs built it).
+    fn known(source: &str) -> Option<&'static [&'static str]> {
+        KNOWN
+            .iter()
+            .find(|(p, _)| *p == source)
+            .map(|(_, strings)| *strings)
     }
 
     /// The expressions built so far: the same pattern at several places of the schema
-    /// (the six `*.digest` values) is built once.
+    /// (the six `*.digest` values) is built once. [`release`] empties it.
     static BUILT: Mutex<Vec<(String, Arc<regex_lite::Regex>)>> = Mutex::new(Vec::new());
+
+    /// The built expression for `source`, building it if it is not (or no longer) there.
+    fn built(source: &str) -> Result<Arc<regex_lite::Regex>, regex_lite::Error> {
+        let mut built = BUILT
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, regex)) = built.iter().find(|(s, _)| s == source) {
+            return Ok(regex.clone());
+        }
+        let regex = Arc::new(regex_lite::Regex::new(source)?);
+        #[cfg(test)]
+        BUILDS.set(BUILDS.get() + 1);
+        built.push((source.to_string(), regex.clone()));
+        Ok(regex)
+    }
+
+    #[cfg(test)]
+    thread_local! {
+        /// How many expressions this thread has built.
+        pub(super) static BUILDS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Drops the built expressions and their matching caches (about 140 KB for a render's
+    /// values), once the values are checked: the memory goes to the stages after. A later
+    /// check builds them again.
+    pub fn release() {
+        BUILT
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
+    }
 
     impl<'i> Keyword<'i> for Pattern {
         fn validate(&self, instance: &'i Value) -> Result<(), ValidationError<'i>> {
@@ -69,7 +119,10 @@ pub(crate) mod lite {
         }
 
         fn is_valid(&self, instance: &'i Value) -> bool {
-            instance.as_str().is_none_or(|s| self.regex.is_match(s))
+            // The factory built this expression once, so it builds again.
+            instance.as_str().is_none_or(|s| {
+                self.known.contains(&s) || built(&self.source).is_ok_and(|regex| regex.is_match(s))
+            })
         }
     }
 
@@ -83,23 +136,19 @@ pub(crate) mod lite {
         let source = value
             .as_str()
             .ok_or_else(|| ValidationError::custom("x-pattern takes a string"))?;
-        let mut built = BUILT
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let regex = match built.iter().find(|(s, _)| s == source) {
-            Some((_, regex)) => regex.clone(),
+        // An expression of the schema was built by build.rs already; any other is built
+        // now, so that one regex-lite refuses fails here.
+        let known = match known(source) {
+            Some(strings) => strings,
             None => {
-                let regex =
-                    Arc::new(regex_lite::Regex::new(source).map_err(|e| {
-                        ValidationError::custom(format!("x-pattern {source}: {e}"))
-                    })?);
-                built.push((source.to_string(), regex.clone()));
-                regex
+                built(source)
+                    .map_err(|e| ValidationError::custom(format!("x-pattern {source}: {e}")))?;
+                &[]
             }
         };
         Ok(Box::new(Pattern {
             source: source.to_string(),
-            regex,
+            known,
         }))
     }
 
@@ -139,7 +188,9 @@ enum Found {
 /// path) are listed with where each value came from.
 pub fn check(computed: &Computed) -> Result<(), Failure> {
     let mut found: Vec<(KeyPath, Found)> = Vec::new();
-    for err in Compiled::iter_errors(&computed.values) {
+    let errors: Vec<_> = Compiled::iter_errors(&computed.values).collect();
+    lite::release();
+    for err in errors {
         let path = pointer_to_path(&computed.values, err.instance_path().as_str());
         match err.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
@@ -885,6 +936,43 @@ mod tests {
         }
         assert!(lite::factory(&Map::new(), &Value::from(1), Location::new()).is_err());
         assert!(lite::factory(&Map::new(), &Value::from("("), Location::new()).is_err());
+    }
+
+    #[test]
+    fn the_known_matches_are_the_schemas_patterns_and_each_one_matches() {
+        let known: Vec<String> = lite::KNOWN.iter().map(|(p, _)| p.to_string()).collect();
+        assert_eq!(known, patterns());
+        let mut pairs = 0;
+        for (p, strings) in lite::KNOWN {
+            let regex = regex_lite::Regex::new(p).unwrap();
+            for s in *strings {
+                assert!(regex.is_match(s), "{p} does not match {s:?}");
+                pairs += 1;
+            }
+        }
+        // The digests' empty default and the resource quantities, at least.
+        assert!(
+            lite::KNOWN
+                .iter()
+                .any(|(p, s)| *p == DIGEST_PATTERN && s.contains(&""))
+        );
+        assert!(pairs >= 10, "{pairs}");
+    }
+
+    #[test]
+    fn checking_defaults_builds_no_expression_and_a_new_value_builds_its_own() {
+        let defaults = Value::Object(crate::values::defaults().clone());
+        lite::BUILDS.set(0);
+        assert!(Compiled::iter_errors(&defaults).next().is_none());
+        assert_eq!(lite::BUILDS.get(), 0);
+        let mut v = defaults.clone();
+        v["ingress"]["enabled"] = Value::from(true);
+        v["ingress"]["hosts"] = serde_json::json!([{"host": "mlflow.example.org"}]);
+        lite::release();
+        assert!(Compiled::iter_errors(&v).next().is_none());
+        assert!(lite::BUILDS.get() >= 1);
+        v["ingress"]["hosts"] = serde_json::json!([{"host": "Not A Host"}]);
+        assert!(Compiled::iter_errors(&v).next().is_some());
     }
 
     proptest::proptest! {

@@ -123,6 +123,25 @@ fn output_templates()
         .filter(|(name, _, _)| is_output(name))
 }
 
+/// A template function of a component's name that computes its answer once per component
+/// (templates ask for the same labels many times) and hands out the same value after.
+fn per_component(
+    compute: impl Fn(&str) -> JValue + Send + Sync + 'static,
+) -> impl Fn(String) -> JValue + Send + Sync + 'static {
+    let known: std::sync::Mutex<Vec<(String, JValue)>> = std::sync::Mutex::new(Vec::new());
+    move |component: String| {
+        let mut known = known
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, v)) = known.iter().find(|(c, _)| *c == component) {
+            return v.clone();
+        }
+        let v = compute(&component);
+        known.push((component, v.clone()));
+        v
+    }
+}
+
 /// Is the template's outer guard (see `guard`) false, so that it prints nothing? `false`
 /// when it has none, or when evaluating it fails (the whole template then reports it).
 fn guarded_off(env: &Environment<'_>, guard: Option<&str>, ctx: &JValue) -> bool {
@@ -155,31 +174,41 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
     // otherwise hold a clone of the whole values tree).
     let shared = std::sync::Arc::new((values.clone(), release.clone()));
     let s = shared.clone();
-    env.add_function("labels", move |component: String| {
-        JValue::from(Serde(wiring::labels(&s.0, &s.1, &component)))
-    });
+    env.add_function(
+        "labels",
+        per_component(move |component| JValue::from(Serde(wiring::labels(&s.0, &s.1, component)))),
+    );
     let s = shared.clone();
-    env.add_function("pod_labels", move |component: String| {
-        let mut labels = wiring::labels(&s.0, &s.1, &component);
-        labels.extend(wiring::object_store::workload_identity_labels(&s.0));
-        JValue::from(Serde(labels))
-    });
+    env.add_function(
+        "pod_labels",
+        per_component(move |component| {
+            let mut labels = wiring::labels(&s.0, &s.1, component);
+            labels.extend(wiring::object_store::workload_identity_labels(&s.0));
+            JValue::from(Serde(labels))
+        }),
+    );
     let s = shared.clone();
-    env.add_function("pod_annotations", move |component: String| {
-        let mut a: serde_json::Map<String, serde_json::Value> =
-            s.0.pod_annotations
-                .iter()
-                .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
-                .collect();
-        for (k, v) in wiring::object_store::workload_identity_annotations(&s.0, &component) {
-            a.entry(k).or_insert(v);
-        }
-        JValue::from(Serde(a))
-    });
+    env.add_function(
+        "pod_annotations",
+        per_component(move |component| {
+            let mut a: serde_json::Map<String, serde_json::Value> =
+                s.0.pod_annotations
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
+                    .collect();
+            for (k, v) in wiring::object_store::workload_identity_annotations(&s.0, component) {
+                a.entry(k).or_insert(v);
+            }
+            JValue::from(Serde(a))
+        }),
+    );
     let s = shared;
-    env.add_function("selector", move |component: String| {
-        JValue::from(Serde(wiring::selector(&s.0, &s.1, &component)))
-    });
+    env.add_function(
+        "selector",
+        per_component(move |component| {
+            JValue::from(Serde(wiring::selector(&s.0, &s.1, component)))
+        }),
+    );
     let mut apis: Vec<String> = BUILTIN_APIS.iter().map(|s| s.to_string()).collect();
     apis.extend(caps.api_versions.iter().cloned());
     if values.metrics.enabled
