@@ -87,12 +87,13 @@ fn located(source: &str, text: &str, e: &Error, mask_all: bool) -> String {
 /// A values key that holds a credential: its value (and anything written below it) is
 /// never shown.
 pub fn is_credential_key(k: &str) -> bool {
-    let k = k.to_ascii_lowercase();
-    ["password", "secret", "token", "credential"]
+    // ASCII case-insensitive, byte by byte: no lowercased copy of every key.
+    let k = k.as_bytes();
+    let has = |w: &[u8]| k.windows(w.len()).any(|part| part.eq_ignore_ascii_case(w));
+    [&b"password"[..], b"secret", b"token", b"credential"]
         .iter()
-        .any(|w| k.contains(w))
-        || k == "key"
-        || k.ends_with("key")
+        .any(|w| has(w))
+        || k.len() >= 3 && k[k.len() - 3..].eq_ignore_ascii_case(b"key")
 }
 
 /// A key path for messages, shortened in the middle when it is very deep.
@@ -278,6 +279,52 @@ fn plain_key(s: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The credential-key rule as first written (lowercase copy, then `contains`).
+    fn is_credential_key_by_lowercasing(k: &str) -> bool {
+        let k = k.to_ascii_lowercase();
+        ["password", "secret", "token", "credential"]
+            .iter()
+            .any(|w| k.contains(w))
+            || k.ends_with("key")
+    }
+
+    #[test]
+    fn credential_keys() {
+        for (k, want) in [
+            ("password", true),
+            ("rootPassword", true),
+            ("PGPASSWORD", true),
+            ("existingSecret", true),
+            ("clientSecret", true),
+            ("token", true),
+            ("credentials", true),
+            ("accessKey", true),
+            ("key", true),
+            ("KEY", true),
+            ("ke", false),
+            ("keys", false),
+            ("user", false),
+            ("monkeY", true),
+            ("pass", false),
+            ("", false),
+            ("é-key", true),
+            ("sécret", false),
+        ] {
+            assert_eq!(is_credential_key(k), want, "{k}");
+            assert_eq!(is_credential_key_by_lowercasing(k), want, "{k}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn credential_keys_read_as_the_lowercasing_rule_does(
+            k in "(?i)[a-zé_ ]{0,4}(password|secret|token|credential|key|pass|ke|y)?[a-zé_ ]{0,4}"
+        ) {
+            proptest::prop_assert_eq!(is_credential_key(&k), is_credential_key_by_lowercasing(&k));
+        }
+    }
 
     fn err(text: &str) -> String {
         let e =

@@ -22,17 +22,31 @@ impl At for Value {
         if pointer.is_empty() {
             return Some(self);
         }
-        if pointer.contains('~') {
+        let rest = pointer.strip_prefix('/')?;
+        let bytes = rest.as_bytes();
+        if bytes.contains(&b'~') {
             return self.pointer(pointer);
         }
-        pointer
-            .strip_prefix('/')?
-            .split('/')
-            .try_fold(self, |cur, token| match cur {
+        // The tokens between slashes, found byte by byte: the pointers are short, and a
+        // `split` sets up a searcher for each.
+        let mut cur = self;
+        let mut start = 0;
+        loop {
+            let end = bytes[start..]
+                .iter()
+                .position(|&b| b == b'/')
+                .map_or(bytes.len(), |i| start + i);
+            let token = &rest[start..end];
+            cur = match cur {
                 Value::Object(map) => field(map, token),
                 Value::Array(items) => index(token).and_then(|i| items.get(i)),
                 _ => None,
-            })
+            }?;
+            if end == bytes.len() {
+                return Some(cur);
+            }
+            start = end + 1;
+        }
     }
 }
 

@@ -66,6 +66,25 @@ fn wrong_type_names_file_line_and_key() {
 }
 
 #[test]
+fn a_broken_chart_rule_names_where_its_key_was_set() {
+    // The chart's rules run after the values check, on the typed values; the key they
+    // name is still traced to its file and line, or to its flag.
+    let f = tmp("rule.yaml", b"replicaCount: 1\nexternalDatabase:\n  type: mysql\n");
+    let r = render(&["-f", &f]);
+    assert_fails(
+        &r,
+        1,
+        &[
+            "externalDatabase.type is mysql but services.postgres.enabled is true",
+            "(externalDatabase.type at ",
+            "rule.yaml:3:3)",
+        ],
+    );
+    let r = render(&["--set", "externalDatabase.type=mysql"]);
+    assert_fails(&r, 1, &["(externalDatabase.type ", "--set"]);
+}
+
+#[test]
 fn broken_yaml_names_file_and_line() {
     let f = tmp("broken.yaml", b"a:\n  b: [1, 2\nc: 3\n");
     let r = render(&["-f", &f]);
