@@ -69,7 +69,10 @@ fn wrong_type_names_file_line_and_key() {
 fn a_broken_chart_rule_names_where_its_key_was_set() {
     // The chart's rules run after the values check, on the typed values; the key they
     // name is still traced to its file and line, or to its flag.
-    let f = tmp("rule.yaml", b"replicaCount: 1\nexternalDatabase:\n  type: mysql\n");
+    let f = tmp(
+        "rule.yaml",
+        b"replicaCount: 1\nexternalDatabase:\n  type: mysql\n",
+    );
     let r = render(&["-f", &f]);
     assert_fails(
         &r,
