@@ -65,19 +65,7 @@ pub fn render(args: &Request) -> Result<(Vec<Document>, Vec<String>), Failure> {
     let mut computed = values::compute(&args.values)?;
     schema::restore_deleted(&mut computed)?;
     let model = checked_model(&computed, args.skip_schema_validation)?;
-    // The merged tree and the files' texts are not needed while the templates run (they
-    // are most of what a render holds then): a failure the wiring reports computes them
-    // again (the same inputs give the same tree) to say where its key came from.
-    let warnings = std::mem::take(&mut computed.warnings);
-    drop(computed);
-    let locate = |f: Failure| match values::compute(&args.values) {
-        Ok(mut computed) => match schema::restore_deleted(&mut computed) {
-            Ok(()) => located(f, &computed),
-            Err(_) => f,
-        },
-        Err(_) => f,
-    };
-    render_model(&model, &release, &caps, &warnings, locate)
+    render_model(&computed, &model, &release, &caps)
 }
 
 /// The pipeline after values are computed: check → render → parse → validate → sort.
@@ -88,9 +76,7 @@ pub fn render_computed(
     skip_schema_validation: bool,
 ) -> Result<(Vec<Document>, Vec<String>), Failure> {
     let model = checked_model(computed, skip_schema_validation)?;
-    render_model(&model, release, caps, &computed.warnings, |f| {
-        located(f, computed)
-    })
+    render_model(computed, &model, release, caps)
 }
 
 /// The values checked against the schema (unless skipped) and decoded into the model.
@@ -104,16 +90,14 @@ fn checked_model(
     schema::decode(computed)
 }
 
-/// render → parse → validate → sort, from the checked model; `locate` says where the keys
-/// a failing render names came from.
+/// render → parse → validate → sort, from the checked model.
 fn render_model(
+    computed: &values::Computed,
     model: &crate::model::Values,
     release: &Release,
     caps: &Capabilities,
-    warnings: &[String],
-    locate: impl FnOnce(Failure) -> Failure,
 ) -> Result<(Vec<Document>, Vec<String>), Failure> {
-    let rendered = render::render(model, release, caps).map_err(locate)?;
+    let rendered = render::render(model, release, caps).map_err(|f| located(f, computed))?;
     let mut docs = parse::parse(rendered.files)?;
     let w = &rendered.wiring;
     let known = Known {
@@ -135,7 +119,8 @@ fn render_model(
     }));
     sort::sort(&mut docs);
 
-    let mut stderr: Vec<String> = warnings
+    let mut stderr: Vec<String> = computed
+        .warnings
         .iter()
         .chain(&w.warnings)
         .chain(&broad)

@@ -85,6 +85,14 @@ fn a_broken_chart_rule_names_where_its_key_was_set() {
     );
     let r = render(&["--set", "externalDatabase.type=mysql"]);
     assert_fails(&r, 1, &["(externalDatabase.type ", "--set"]);
+    // Standard input is read once: its lines are still named.
+    let mut args = vec!["render", "-q", "-f", "-"];
+    args.extend_from_slice(PROXY);
+    let r = run(
+        &args,
+        Some(b"replicaCount: 1\nexternalDatabase:\n  type: mysql\n"),
+    );
+    assert_fails(&r, 1, &["(externalDatabase.type at <stdin>:3:3)"]);
 }
 
 #[test]
