@@ -98,12 +98,23 @@ def main():
     try:
         # --- MariaDB ------------------------------------------------------------------
         data, sock = os.path.join(work, "mariadb"), os.path.join(work, "mariadb.sock")
+        # A temporary directory of its own: a MariaDB server deletes the temporary tables
+        # it finds in its tmpdir when it starts, so two of these tests running at once
+        # with the default /tmp broke each other's bootstrap ("Unknown table
+        # 'mysql.tmp_user_sys'", seen in CI).
+        tmp = os.path.join(work, "mariadb-tmp")
+        os.makedirs(tmp)
         user = ["--user=root"] if os.geteuid() == 0 else []
-        subprocess.run(["mariadb-install-db", "--no-defaults", f"--datadir={data}",
-                        "--auth-root-authentication-method=normal", "--skip-test-db"] + user,
-                       check=True, capture_output=True)
-        start(["mariadbd", "--no-defaults", f"--datadir={data}", f"--port={db_port}",
-               "--bind-address=127.0.0.1", f"--socket={sock}"] + user, "mariadb")
+        installed = subprocess.run(["mariadb-install-db", "--no-defaults", f"--datadir={data}",
+                                    f"--tmpdir={tmp}", "--auth-root-authentication-method=normal",
+                                    "--skip-test-db"] + user,
+                                   capture_output=True, text=True)
+        if installed.returncode != 0:
+            sys.exit(f"mariadb-install-db failed ({installed.returncode}):\n"
+                     f"{installed.stdout}\n{installed.stderr}")
+        start(["mariadbd", "--no-defaults", f"--datadir={data}", f"--tmpdir={tmp}",
+               f"--port={db_port}", "--bind-address=127.0.0.1", f"--socket={sock}"] + user,
+              "mariadb")
 
         def sql(statement, db=None):
             return subprocess.run(["mariadb", "--no-defaults", "-S", sock, "-u", "root", "-N", "-B",
