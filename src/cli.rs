@@ -185,6 +185,7 @@ impl RenderArgs {
             api_versions: self.api_versions.clone(),
             values: self.values.input(),
             skip_schema_validation: self.skip_schema_validation,
+            yaml: false,
         }
     }
 
@@ -405,19 +406,33 @@ fn glob_match(pattern: &str, name: &str) -> bool {
 
 /// The render pipeline for the `render` flags.
 pub fn render_docs(args: &RenderArgs) -> Result<(Vec<Document>, Vec<String>), Failure> {
+    render_output(args, false).map(|r| (r.docs, r.stderr))
+}
+
+/// [`render_docs`], with each document's YAML when `yaml`.
+fn render_output(args: &RenderArgs, yaml: bool) -> Result<pipeline::Rendered, Failure> {
     if args.output_dir.is_some() && args.output == Format::Json {
         return Err(Failure::usage(
             "--output-dir writes YAML files; it cannot be combined with -o json",
         ));
     }
-    pipeline::render(&args.request())
+    let mut request = args.request();
+    request.yaml = yaml;
+    pipeline::run(&request)
 }
 
 fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
-    let (docs, mut stderr) = render_docs(args)?;
+    // The YAML stream's documents are emitted as they are validated.
+    let stream = args.output_dir.is_none() && args.output == Format::Yaml;
+    let pipeline::Rendered {
+        docs,
+        yaml,
+        mut stderr,
+    } = render_output(args, stream)?;
     if args.quiet {
         stderr.retain(|l| l.starts_with("warning:"));
     }
+    let mut yaml = yaml.unwrap_or_default();
     let docs = if args.show_only.is_empty() {
         docs
     } else {
@@ -442,6 +457,14 @@ fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
             }
             wanted.extend(names);
         }
+        if !yaml.is_empty() {
+            yaml = docs
+                .iter()
+                .zip(yaml)
+                .filter(|(d, _)| wanted.contains(&d.template))
+                .map(|(_, text)| text)
+                .collect();
+        }
         docs.into_iter()
             .filter(|d| wanted.contains(&d.template))
             .collect()
@@ -457,7 +480,7 @@ fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
         });
     }
     let stdout = match args.output {
-        Format::Yaml => emit::stream(&docs)?,
+        Format::Yaml => yaml.concat(),
         Format::Json => emit::json_list(&docs)?,
     };
     // Only `main` runs this, and the process ends once stdout is written: freeing every

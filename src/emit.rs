@@ -27,17 +27,31 @@ fn write_yaml(out: &mut String, value: &Value) -> Result<(), Failure> {
 pub fn stream(docs: &[Document]) -> Result<String, Failure> {
     let mut out = String::new();
     for d in docs {
-        out.push_str("---\n# Source: ");
-        out.push_str(SOURCE_PREFIX);
-        out.push_str(&d.template);
-        out.push('\n');
-        // Straight into the stream, not through a string of its own.
-        write_yaml(&mut out, &d.value)?;
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
+        write_document(&mut out, d)?;
     }
     Ok(out)
+}
+
+/// One document as it stands in the stream, header included (see [`stream`]); the
+/// stream is these, one after the other.
+pub fn document(d: &Document) -> Result<String, Failure> {
+    let mut out = String::new();
+    write_document(&mut out, d)?;
+    Ok(out)
+}
+
+/// [`document`], appended to `out`.
+fn write_document(out: &mut String, d: &Document) -> Result<(), Failure> {
+    out.push_str("---\n# Source: ");
+    out.push_str(SOURCE_PREFIX);
+    out.push_str(&d.template);
+    out.push('\n');
+    // Straight into the stream, not through a string of its own.
+    write_yaml(out, &d.value)?;
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Ok(())
 }
 
 /// The stream as JSON: one `v1` `List`.

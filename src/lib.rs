@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod completions;
+pub mod crew;
 pub mod diff;
 pub mod emit;
 pub mod error;

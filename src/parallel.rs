@@ -49,7 +49,7 @@ pub fn map_weighted<T: Sync, R: Send>(
 }
 
 /// The cores this process may use, asked once (the answer reads cgroup files).
-fn cores() -> usize {
+pub fn cores() -> usize {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *CORES.get_or_init(|| thread::available_parallelism().map_or(1, |n| n.get()))
 }

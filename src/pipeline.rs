@@ -2,6 +2,8 @@
 //! → sort; the sorted, validated documents and the stderr lines out. The CLI (`cli.rs`)
 //! only turns flags into a request and the result into output.
 
+use crate::crew::Crew;
+use crate::emit;
 use crate::error::Failure;
 use crate::parse::At;
 use crate::parse::{self, Document};
@@ -22,6 +24,19 @@ pub struct Request {
     pub values: ValuesArgs,
     /// Do not check the values against the schema (they are still decoded).
     pub skip_schema_validation: bool,
+    /// Emit each document's YAML (for the YAML stream) as it is validated: see
+    /// [`Rendered::yaml`].
+    pub yaml: bool,
+}
+
+/// What a render made: the sorted, validated documents and the stderr lines.
+#[derive(Debug)]
+pub struct Rendered {
+    pub docs: Vec<Document>,
+    /// When the request asked for YAML: each document as it stands in the stream, in the
+    /// documents' order (the stream is these, one after the other).
+    pub yaml: Option<Vec<String>>,
+    pub stderr: Vec<String>,
 }
 
 impl Request {
@@ -34,12 +49,25 @@ impl Request {
             api_versions: Vec::new(),
             values,
             skip_schema_validation: false,
+            yaml: false,
         }
     }
 }
 
 /// The whole render pipeline; returns the sorted, validated documents and stderr lines.
 pub fn render(args: &Request) -> Result<(Vec<Document>, Vec<String>), Failure> {
+    run(args).map(|r| (r.docs, r.stderr))
+}
+
+/// [`render`], with the documents' YAML when the request asks for it.
+pub fn run(args: &Request) -> Result<Rendered, Failure> {
+    // The crew's second thread starts now, so that it is running by the time the
+    // templates are.
+    run_with(args, Crew::start())
+}
+
+/// [`run`] with this crew.
+fn run_with(args: &Request, crew: Crew) -> Result<Rendered, Failure> {
     if !is_release_name(&args.release) {
         return Err(Failure::input(format!(
             "invalid release name {:?}: use at most 53 lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit",
@@ -62,10 +90,20 @@ pub fn render(args: &Request) -> Result<(Vec<Document>, Vec<String>), Failure> {
         api_versions: args.api_versions.clone(),
     };
 
+    // The template engine is built on the second thread, if it is up, while the values
+    // are computed.
+    let engine = crew.offer(vec![()], |()| render::Engine::new());
     let mut computed = values::compute(&args.values)?;
     schema::restore_deleted(&mut computed)?;
     let model = checked_model(&computed, args.skip_schema_validation)?;
-    render_model(&computed, &model, &release, &caps)
+    render_model(
+        &computed,
+        &model,
+        &release,
+        &caps,
+        (&crew, engine),
+        args.yaml,
+    )
 }
 
 /// The pipeline after values are computed: check → render → parse → validate → sort.
@@ -76,7 +114,10 @@ pub fn render_computed(
     skip_schema_validation: bool,
 ) -> Result<(Vec<Document>, Vec<String>), Failure> {
     let model = checked_model(computed, skip_schema_validation)?;
-    render_model(computed, &model, release, caps)
+    let crew = Crew::start();
+    let engine = crew.offer(vec![()], |()| render::Engine::new());
+    render_model(computed, &model, release, caps, (&crew, engine), false)
+        .map(|r| (r.docs, r.stderr))
 }
 
 /// The values checked against the schema (unless skipped) and decoded into the model.
@@ -90,34 +131,93 @@ fn checked_model(
     schema::decode(computed)
 }
 
-/// render → parse → validate → sort, from the checked model.
+/// render → parse → validate → sort (and emit, when `yaml`), from the checked model; each
+/// stage's items shared by the crew.
 fn render_model(
     computed: &values::Computed,
     model: &crate::model::Values,
     release: &Release,
     caps: &Capabilities,
-) -> Result<(Vec<Document>, Vec<String>), Failure> {
-    let rendered = render::render(model, release, caps).map_err(|f| located(f, computed))?;
-    let mut docs = parse::parse(rendered.files)?;
-    let w = &rendered.wiring;
+    (crew, engine): (&Crew, crate::crew::Stage<(), render::Engine>),
+    yaml: bool,
+) -> Result<Rendered, Failure> {
+    let render::Prepared { wiring, ctx } =
+        render::prepare(model, release, caps).map_err(|f| located(f, computed))?;
+    let engine = std::sync::Arc::new(engine.finish().pop().unwrap_or_default());
+    engine.bind(model, release);
+    // render: every template (all that fail are reported)
+    let templates: Vec<usize> = (0..render::output_count()).collect();
+    let rendered = crew.map(templates, move |index| engine.render_one(index, &ctx));
+    let mut files = Vec::with_capacity(rendered.len());
+    let mut unrendered = Vec::new();
+    for r in rendered {
+        match r {
+            Ok(file) => files.push(file),
+            Err(problem) => unrendered.push(problem),
+        }
+    }
+    if !unrendered.is_empty() {
+        return Err(located(render::failed(unrendered), computed));
+    }
+    // parse: every text (all that fail are reported)
+    let parsed = crew.map(files, |f| {
+        parse::parse_rendered(&f.template, &f.text, f.held)
+    });
+    let docs = parse::gather(parsed).map_err(parse::failed)?;
+    // validate: each object alone (the stream's objects: `List`s expanded), then across
+    // objects
+    let docs = std::sync::Arc::new(docs);
+    let objects = match validate::expand_lists(&docs) {
+        std::borrow::Cow::Borrowed(_) => docs.clone(),
+        std::borrow::Cow::Owned(expanded) => std::sync::Arc::new(expanded),
+    };
+    let alone = crew.map((0..objects.len()).collect(), move |i| {
+        validate::check_alone(&objects[i])
+    });
+    let each: Vec<usize> = (0..docs.len()).collect();
+    // emit, on the other thread while this one checks across objects
+    let emitting = yaml.then(|| {
+        let all = docs.clone();
+        crew.offer(each, move |i| emit::document(&all[i]))
+    });
+    let w = &wiring;
     let known = Known {
         secrets: w.secrets_outside.iter().cloned().collect(),
         configmaps: w.configmaps_outside.iter().cloned().collect(),
         serviceaccounts: w.serviceaccounts_outside.iter().cloned().collect(),
         crds: Default::default(),
     };
-    let report = validate::check(&docs, &known)?;
+    let report = validate::check_with(&docs, &known, Some(alone))?;
     restricted(&docs)?;
     if model.openshift {
         openshift_ids(&docs)?;
     }
+    let texts = emitting.map(|stage| stage.finish());
+    // The stages' closures are gone (a stage's results are in once `finish` returns, and
+    // the other thread drops its share of the closure right after); a copy if not yet.
+    let mut docs = std::sync::Arc::try_unwrap(docs).unwrap_or_else(|shared| (*shared).clone());
     let mut broad = broad_grants(&docs);
     // Custom resources nothing here has a schema for (extraObjects of other kinds, the
     // ServiceMonitor): rendered, but say so.
     broad.extend(report.not_validated.iter().map(|n| {
         format!("{n} is not validated: no schema for its kind (check it with `mlflow-chart validate --crd FILE`, giving its CustomResourceDefinition)")
     }));
-    sort::sort(&mut docs);
+    let yaml = if let Some(texts) = texts {
+        let mut pairs: Vec<(Document, Result<String, Failure>)> =
+            docs.into_iter().zip(texts).collect();
+        sort::sort_by_kind(&mut pairs, |(d, _)| d.kind());
+        let (sorted, texts): (Vec<Document>, Vec<_>) = pairs.into_iter().unzip();
+        docs = sorted;
+        // The first document that failed to serialise, in stream order, as `emit::stream`.
+        Some(
+            texts
+                .into_iter()
+                .collect::<Result<Vec<String>, Failure>>()?,
+        )
+    } else {
+        sort::sort(&mut docs);
+        None
+    };
 
     let mut stderr: Vec<String> = computed
         .warnings
@@ -128,7 +228,7 @@ fn render_model(
         .collect();
     stderr.extend(w.notes.iter().map(|m| format!("note: {m}")));
     stderr.extend(render::wiring::next_steps(model, w, release));
-    Ok((docs, stderr))
+    Ok(Rendered { docs, yaml, stderr })
 }
 
 /// The first values key path a wiring message names (`minio.auth.rootPassword`,
@@ -289,6 +389,92 @@ mod tests {
             Some("a.b[1]".into())
         );
         assert!(named_key("no key here.", &v).is_none());
+    }
+
+    /// A render's whole result, as text: the documents, their YAML and stderr, or the
+    /// failure's message and problems.
+    fn outcome(r: Result<Rendered, Failure>) -> String {
+        match r {
+            Ok(r) => {
+                let docs: Vec<String> = r
+                    .docs
+                    .iter()
+                    .map(|d| format!("{} {}", d.template, d.value))
+                    .collect();
+                format!("{docs:?}\n{:?}\n{:?}", r.yaml, r.stderr)
+            }
+            Err(f) => format!("error {}: {f}", f.exit_code()),
+        }
+    }
+
+    #[test]
+    fn one_thread_and_two_render_the_same() {
+        let mut requests = Vec::new();
+        // Every golden scenario (its `# args:` API versions too), YAML asked for or not.
+        let mut scenarios: Vec<_> = std::fs::read_dir("tests/scenarios")
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        scenarios.sort();
+        for path in scenarios {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut r = Request::new(
+                "mlflow",
+                "mlflow",
+                ValuesArgs {
+                    files: vec![path.to_string_lossy().into_owned()],
+                    ..Default::default()
+                },
+            );
+            r.api_versions = text
+                .lines()
+                .filter_map(|l| l.strip_prefix("# args: --api-versions "))
+                .map(str::to_string)
+                .collect();
+            for yaml in [true, false] {
+                requests.push(Request { yaml, ..r.clone() });
+            }
+        }
+        // And renders that fail after the values (an object invalid alone or in a List, the
+        // restricted standard, OpenShift's IDs), a List, a kind nothing here knows.
+        for case in [
+            "extraObjects[0].apiVersion=v1,extraObjects[0].kind=Service,extraObjects[0].metadata.name=x,extraObjects[0].spec.ports[0].port=0",
+            "extraObjects[0].apiVersion=v1,extraObjects[0].kind=List,extraObjects[0].metadata.name=l,extraObjects[0].items[0].apiVersion=v1,extraObjects[0].items[0].kind=ConfigMap,extraObjects[0].items[0].metadata.name=a,extraObjects[0].items[1].apiVersion=v1,extraObjects[0].items[1].kind=Secret,extraObjects[0].items[1].metadata.labels.x=y",
+            "extraObjects[0].apiVersion=v1,extraObjects[0].kind=List,extraObjects[0].metadata.name=l,extraObjects[0].items[0].apiVersion=v1,extraObjects[0].items[0].kind=ConfigMap,extraObjects[0].items[0].metadata.name=a",
+            "extraObjects[0].apiVersion=example.org/v1,extraObjects[0].kind=Thing,extraObjects[0].metadata.name=t",
+            "securityContext.runAsUser=0",
+            "openshift=true,extraObjects[0].apiVersion=v1,extraObjects[0].kind=Pod,extraObjects[0].metadata.name=p,extraObjects[0].spec.securityContext.runAsUser=5,extraObjects[0].spec.containers[0].name=c,extraObjects[0].spec.containers[0].image=i",
+            "services.postgres.enabled=false,externalDatabase.host=db.example.org",
+        ] {
+            for yaml in [true, false] {
+                let mut r = Request::new(
+                    "mlflow",
+                    "mlflow",
+                    ValuesArgs {
+                        set: vec!["oauth2Proxy.enabled=false".into(), case.into()],
+                        ..Default::default()
+                    },
+                );
+                r.yaml = yaml;
+                requests.push(r);
+            }
+        }
+        let mut failed = 0;
+        for r in &requests {
+            let one = outcome(run_with(r, Crew::of(1)));
+            let two = outcome(run_with(r, Crew::of(2)));
+            assert_eq!(one, two, "{:?}", r.values);
+            failed += usize::from(one.starts_with("error"));
+            if r.yaml && !one.starts_with("error") {
+                // The YAML is the stream, document by document.
+                let (docs, _) = run_with(r, Crew::of(2)).map(|x| (x.docs, x.yaml)).unwrap();
+                let yaml = run_with(r, Crew::of(2)).unwrap().yaml.unwrap();
+                assert_eq!(yaml.concat(), crate::emit::stream(&docs).unwrap());
+            }
+        }
+        // Four cases fail after the values (invalid alone, invalid in a List, restricted,
+        // OpenShift's IDs), each with and without YAML: errors are compared too.
+        assert_eq!(failed, 8);
     }
 
     #[test]

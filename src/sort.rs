@@ -55,7 +55,12 @@ fn rank(kind: &str) -> (usize, &str) {
 
 /// Sorts in place, stably.
 pub fn sort(docs: &mut [Document]) {
-    docs.sort_by(|a, b| rank(a.kind()).cmp(&rank(b.kind())));
+    sort_by_kind(docs, Document::kind);
+}
+
+/// Sorts anything that has a kind (a document with what goes with it) as [`sort`] does.
+pub fn sort_by_kind<T>(items: &mut [T], kind: impl Fn(&T) -> &str) {
+    items.sort_by(|a, b| rank(kind(a)).cmp(&rank(kind(b))));
 }
 
 #[cfg(test)]

@@ -184,7 +184,7 @@ pub fn parse_all<'a>(
 const PARALLEL_FROM: usize = 1 << 20;
 
 /// The documents of every source in order, or the problem of every source that failed.
-fn gather(
+pub fn gather(
     results: impl IntoIterator<Item = Result<Vec<Document>, Failure>>,
 ) -> Result<Vec<Document>, Vec<String>> {
     let mut docs = Vec::new();
@@ -221,9 +221,12 @@ pub fn parse(files: Vec<Rendered>) -> Result<Vec<Document>, Failure> {
                 .map(|f| parse_rendered(&f.template, &f.text, f.held)),
         )
     };
-    result.map_err(|problems| {
-        Failure::render("a template produced invalid YAML").with_problems(problems)
-    })
+    result.map_err(failed)
+}
+
+/// The failure of a parse in which templates' texts reported `problems`.
+pub fn failed(problems: Vec<String>) -> Failure {
+    Failure::render("a template produced invalid YAML").with_problems(problems)
 }
 
 #[cfg(test)]

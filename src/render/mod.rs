@@ -126,20 +126,134 @@ fn output_templates()
 /// A template function of a component's name that computes its answer once per component
 /// (templates ask for the same labels many times) and hands out the same value after.
 fn per_component(
-    compute: impl Fn(&str) -> JValue + Send + Sync + 'static,
-) -> impl Fn(String) -> JValue + Send + Sync + 'static {
+    bound: Bound,
+    compute: impl Fn(&Values, &Release, &str) -> JValue + Send + Sync + 'static,
+) -> impl Fn(String) -> Result<JValue, minijinja::Error> + Send + Sync + 'static {
     let known: std::sync::Mutex<Vec<(String, JValue)>> = std::sync::Mutex::new(Vec::new());
     move |component: String| {
+        let Some((values, release)) = bound.get() else {
+            return Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                "the templates ran before the values were bound",
+            ));
+        };
         let mut known = known
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some((_, v)) = known.iter().find(|(c, _)| *c == component) {
-            return v.clone();
+            return Ok(v.clone());
         }
-        let v = compute(&component);
+        let v = compute(values, release, &component);
         known.push((component, v.clone()));
-        v
+        Ok(v)
     }
+}
+
+/// The values and release the template functions read, bound once they are known (the
+/// engine is built before).
+type Bound = std::sync::Arc<std::sync::OnceLock<(Values, Release)>>;
+
+/// The templates' engine: the environment with the chart's settings, its helper templates
+/// and its functions. It is built before the values are known (so that it can be, on
+/// another core, while they are computed); [`Engine::bind`] gives the functions the values.
+/// Shared by reference between threads.
+pub struct Engine {
+    env: Environment<'static>,
+    bound: Bound,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Engine {
+    /// The environment, its helpers compiled and its functions added.
+    pub fn new() -> Self {
+        let mut env = base_env();
+        let bound = Bound::default();
+        env.add_function(
+            "labels",
+            per_component(bound.clone(), |values, release, component| {
+                JValue::from(Serde(wiring::labels(values, release, component)))
+            }),
+        );
+        env.add_function(
+            "pod_labels",
+            per_component(bound.clone(), |values, release, component| {
+                let mut labels = wiring::labels(values, release, component);
+                labels.extend(wiring::object_store::workload_identity_labels(values));
+                JValue::from(Serde(labels))
+            }),
+        );
+        env.add_function(
+            "pod_annotations",
+            per_component(bound.clone(), |values, _, component| {
+                let mut a: serde_json::Map<String, serde_json::Value> = values
+                    .pod_annotations
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
+                    .collect();
+                for (k, v) in wiring::object_store::workload_identity_annotations(values, component)
+                {
+                    a.entry(k).or_insert(v);
+                }
+                JValue::from(Serde(a))
+            }),
+        );
+        env.add_function(
+            "selector",
+            per_component(bound.clone(), |values, release, component| {
+                JValue::from(Serde(wiring::selector(values, release, component)))
+            }),
+        );
+        Engine { env, bound }
+    }
+
+    /// Gives the template functions the values and release (once; a second call is
+    /// ignored: an engine renders one release).
+    pub fn bind(&self, values: &Values, release: &Release) {
+        let _ = self.bound.set((values.clone(), release.clone()));
+    }
+
+    /// Renders output template `index` of [`output_templates`] against `ctx`: its text and
+    /// held values (empty when its guard is off), or the located problem.
+    pub fn render_one(&self, index: usize, ctx: &JValue) -> Result<Rendered, String> {
+        let (name, source, guard) = OUTPUTS[index];
+        let env = &self.env;
+        if guarded_off(env, guard, ctx) {
+            // What the template would print: whitespace at most (debug builds check).
+            #[cfg(debug_assertions)]
+            assert_prints_nothing(env, name, source, ctx);
+            return Ok(Rendered {
+                template: name.to_string(),
+                text: String::new(),
+                held: Vec::new(),
+            });
+        }
+        // Compiled here and dropped after: one template (tens of kilobytes) in memory at a
+        // time, not all of them.
+        let tmpl = env
+            .template_from_named_str(name, source)
+            .map_err(|e| describe_template_error(name, &e))?;
+        let (text, held) = held::render_holding(|| tmpl.render(ctx))
+            .map_err(|e| describe_template_error(name, &e))?;
+        Ok(Rendered {
+            template: name.to_string(),
+            text,
+            held,
+        })
+    }
+}
+
+/// The output templates, (name, source, outer guard), in name order.
+static OUTPUTS: std::sync::LazyLock<Vec<(&'static str, &'static str, Option<&'static str>)>> =
+    std::sync::LazyLock::new(|| output_templates().copied().collect());
+
+/// How many output templates there are (indexes for [`Engine::render_one`]).
+pub fn output_count() -> usize {
+    OUTPUTS.len()
 }
 
 /// Is the template's outer guard (see `guard`) false, so that it prints nothing? `false`
@@ -162,53 +276,48 @@ struct Context<'a> {
     rest: serde_json::Value,
 }
 
-/// Renders every template against the typed values.
+/// The wiring of a release, and the context the templates render against.
+pub struct Prepared {
+    pub wiring: Wiring,
+    pub ctx: JValue,
+}
+
+/// Renders every template against the typed values, one after the other (the pipeline
+/// runs [`Engine::render_one`] on two cores instead; benchmarks and tests use this).
 pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result<Output, Failure> {
+    let Prepared { wiring, ctx } = prepare(values, release, caps)?;
+    let engine = Engine::new();
+    engine.bind(values, release);
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for index in 0..output_count() {
+        match engine.render_one(index, &ctx) {
+            Ok(file) => files.push(file),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(failed(problems));
+    }
+    Ok(Output { files, wiring })
+}
+
+/// The failure of a render whose templates reported `problems`.
+pub fn failed(problems: Vec<String>) -> Failure {
+    Failure::render("rendering the chart's templates failed").with_problems(problems)
+}
+
+/// The wiring and the templates' context for these values.
+pub fn prepare(
+    values: &Values,
+    release: &Release,
+    caps: &Capabilities,
+) -> Result<Prepared, Failure> {
     // Helm's --api-versions takes a group/version or a group/version/Kind.
     let gateway_api = caps.api_versions.iter().any(|a| {
         a == "gateway.networking.k8s.io/v1" || a == "gateway.networking.k8s.io/v1/HTTPRoute"
     });
     let mut wiring = wiring::build(values, release, gateway_api)?;
-    let mut env = base_env();
-    // One copy of the values and release shared by the template functions (each would
-    // otherwise hold a clone of the whole values tree).
-    let shared = std::sync::Arc::new((values.clone(), release.clone()));
-    let s = shared.clone();
-    env.add_function(
-        "labels",
-        per_component(move |component| JValue::from(Serde(wiring::labels(&s.0, &s.1, component)))),
-    );
-    let s = shared.clone();
-    env.add_function(
-        "pod_labels",
-        per_component(move |component| {
-            let mut labels = wiring::labels(&s.0, &s.1, component);
-            labels.extend(wiring::object_store::workload_identity_labels(&s.0));
-            JValue::from(Serde(labels))
-        }),
-    );
-    let s = shared.clone();
-    env.add_function(
-        "pod_annotations",
-        per_component(move |component| {
-            let mut a: serde_json::Map<String, serde_json::Value> =
-                s.0.pod_annotations
-                    .iter()
-                    .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
-                    .collect();
-            for (k, v) in wiring::object_store::workload_identity_annotations(&s.0, component) {
-                a.entry(k).or_insert(v);
-            }
-            JValue::from(Serde(a))
-        }),
-    );
-    let s = shared;
-    env.add_function(
-        "selector",
-        per_component(move |component| {
-            JValue::from(Serde(wiring::selector(&s.0, &s.1, component)))
-        }),
-    );
     let mut apis: Vec<String> = BUILTIN_APIS.iter().map(|s| s.to_string()).collect();
     apis.extend(caps.api_versions.iter().cloned());
     if values.metrics.enabled
@@ -246,38 +355,7 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
         },
         }),
     }));
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for (name, source, guard) in output_templates() {
-        if guarded_off(&env, *guard, &ctx) {
-            // What the template would print: whitespace at most (debug builds check).
-            #[cfg(debug_assertions)]
-            assert_prints_nothing(&env, name, source, &ctx);
-            files.push(Rendered {
-                template: name.to_string(),
-                text: String::new(),
-                held: Vec::new(),
-            });
-            continue;
-        }
-        let tmpl = env
-            .template_from_named_str(name, source)
-            .map_err(|e| Failure::render(format!("templates/{name}: {e}")))?;
-        match held::render_holding(|| tmpl.render(&ctx)) {
-            Ok((text, held)) => files.push(Rendered {
-                template: name.to_string(),
-                text,
-                held,
-            }),
-            Err(e) => problems.push(describe_template_error(name, &e)),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(
-            Failure::render("rendering the chart's templates failed").with_problems(problems)
-        );
-    }
-    Ok(Output { files, wiring })
+    Ok(Prepared { wiring, ctx })
 }
 
 /// Debug builds (every test) render a template whose guard is false anyway, and check

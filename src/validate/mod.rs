@@ -247,6 +247,85 @@ pub fn validate(
     known: &Known,
     cross_objects: Severity,
 ) -> (Report, Vec<ProblemRecord>) {
+    validate_with(docs, known, cross_objects, None)
+}
+
+/// A document's checks that need no other document: what every object needs
+/// (`object_problems`) and its typed check. A kind the typed check does not know is left
+/// to [`Alone::finish`], which has the stream's CRDs.
+pub struct Alone {
+    problems: Vec<(String, String)>,
+    unknown_kind: bool,
+}
+
+/// [`Alone`] for one document (of a stream whose `List`s are expanded).
+pub fn check_alone(d: &Document) -> Alone {
+    let mut problems = object_problems(d);
+    let unknown_kind = match typed::check(&d.value) {
+        typed::Checked::Done(typed) => {
+            problems.extend(typed.into_iter().map(|p| (p.path.to_string(), p.message)));
+            false
+        }
+        typed::Checked::Unknown => true,
+    };
+    Alone {
+        problems,
+        unknown_kind,
+    }
+}
+
+impl Alone {
+    /// The document's problems, its kind checked against the CRDs when the typed check did
+    /// not know it; and, for a kind nothing here knows, the line for "not validated".
+    fn finish(self, d: &Document, crds: &crd::Schemas) -> (Vec<(String, String)>, Option<String>) {
+        let mut problems = self.problems;
+        if !self.unknown_kind {
+            return (problems, None);
+        }
+        let mut unknown = None;
+        let typed_problems = match crds.get(d.api_version(), d.kind()) {
+            Some(Some(schema)) => crd::check(&d.value, schema),
+            Some(None) => vec![typed::TypedProblem {
+                path: crate::locate::KeyPath::default().key("apiVersion"),
+                message: format!(
+                    "the CustomResourceDefinition of {} does not serve {}",
+                    d.kind(),
+                    d.api_version()
+                ),
+            }],
+            None => {
+                if let Some(p) = identity_problem(d) {
+                    problems.push(p);
+                } else {
+                    unknown = Some(format!(
+                        "{}: {}/{} {}",
+                        d.template,
+                        d.api_version(),
+                        d.kind(),
+                        d.name()
+                    ));
+                }
+                Vec::new()
+            }
+        };
+        problems.extend(
+            typed_problems
+                .into_iter()
+                .map(|p| (p.path.to_string(), p.message)),
+        );
+        (problems, unknown)
+    }
+}
+
+/// [`validate`], with the [`Alone`] checks already done, e.g. by the render's crew (see
+/// `crew`): `alone` must be [`check_alone`] of each object of `expand_lists(docs)`, in
+/// order (the objects a `List` holds, not the `List`).
+pub fn validate_with(
+    docs: &[Document],
+    known: &Known,
+    cross_objects: Severity,
+    alone: Option<Vec<Alone>>,
+) -> (Report, Vec<ProblemRecord>) {
     let expanded = expand_lists(docs);
     let docs: &[Document] = &expanded;
     // Custom resources are checked against the CRDs in the stream and those given.
@@ -261,49 +340,16 @@ pub fn validate(
     };
     crds.extend(known.crds.clone());
     crds.extend(crd::Schemas::from_docs(docs));
-    // Each document alone, on every core: its problems (errors) and, for a kind nothing
-    // here knows, the line for "not validated".
-    let alone = crate::parallel::map(docs, |d| {
-        let mut problems: Vec<(String, String)> = object_problems(d);
-        let mut unknown = None;
-        let typed_problems = match typed::check(&d.value) {
-            typed::Checked::Done(problems) => problems,
-            typed::Checked::Unknown => match crds.get(d.api_version(), d.kind()) {
-                Some(Some(schema)) => crd::check(&d.value, schema),
-                Some(None) => vec![typed::TypedProblem {
-                    path: crate::locate::KeyPath::default().key("apiVersion"),
-                    message: format!(
-                        "the CustomResourceDefinition of {} does not serve {}",
-                        d.kind(),
-                        d.api_version()
-                    ),
-                }],
-                None => {
-                    if let Some(p) = identity_problem(d) {
-                        problems.push(p);
-                    } else {
-                        unknown = Some(format!(
-                            "{}: {}/{} {}",
-                            d.template,
-                            d.api_version(),
-                            d.kind(),
-                            d.name()
-                        ));
-                    }
-                    Vec::new()
-                }
-            },
-        };
-        problems.extend(
-            typed_problems
-                .into_iter()
-                .map(|p| (p.path.to_string(), p.message)),
-        );
-        (problems, unknown)
-    });
+    // Each document alone (on every core for a large stream), unless given; then, for a
+    // kind the typed check does not know, its CRD.
+    let alone = match alone {
+        Some(a) if a.len() == docs.len() => a,
+        _ => crate::parallel::map(docs, check_alone),
+    };
     let mut records = Vec::new();
     let mut report = Report::default();
-    for (d, (problems, unknown)) in docs.iter().zip(alone) {
+    for (d, a) in docs.iter().zip(alone) {
+        let (problems, unknown) = a.finish(d, &crds);
         for (path, message) in problems {
             records.push(ProblemRecord {
                 source: d.template.clone(),
@@ -348,7 +394,16 @@ pub fn validate(
 
 /// Validation as a pipeline stage: fails with every problem listed.
 pub fn check(docs: &[Document], known: &Known) -> Result<Report, Failure> {
-    let (report, _) = validate(docs, known, Severity::Error);
+    check_with(docs, known, None)
+}
+
+/// [`check`], with each document's [`Alone`] checks already done (see [`validate_with`]).
+pub fn check_with(
+    docs: &[Document],
+    known: &Known,
+    alone: Option<Vec<Alone>>,
+) -> Result<Report, Failure> {
+    let (report, _) = validate_with(docs, known, Severity::Error, alone);
     if report.problems.is_empty() {
         Ok(report)
     } else {

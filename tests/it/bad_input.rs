@@ -2147,6 +2147,58 @@ fn lists_are_validated_item_by_item() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
+/// In a render, each object a `List` in `extraObjects` holds is checked as itself, beside
+/// the objects around the List: its problems are its own, and none is lost. (An
+/// independent differential test found a build that checked the stream's documents
+/// against the problems of the List's items: a List of one item with an unknown field
+/// rendered, exit 0; other shapes blamed the neighbouring object.)
+#[test]
+fn render_checks_each_object_a_list_holds_as_itself() {
+    let d = dir_for("renderlists");
+    let cases = [
+        (
+            "  - apiVersion: v1\n    kind: List\n    metadata: {name: lst}\n    items:\n      - {apiVersion: v1, kind: Secret, metadata: {name: a}, bogus: 1}\n",
+            "Secret/a: bogus: unknown field",
+        ),
+        (
+            "  - apiVersion: v1\n    kind: List\n    metadata: {name: l1}\n    items:\n      - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n      - {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}\n  - {apiVersion: v1, kind: ServiceAccount, metadata: {name: \"\"}}\n  - {apiVersion: v1, kind: List, metadata: {name: l2}, items: []}\n",
+            "ServiceAccount/: metadata.name: missing: every object needs a name",
+        ),
+        (
+            "  - apiVersion: v1\n    kind: List\n    metadata: {name: l1}\n    items:\n      - {apiVersion: v1, kind: ServiceAccount, metadata: {name: a}}\n      - {apiVersion: v1, kind: ServiceAccount, metadata: {name: b}}\n  - {apiVersion: v1, kind: ServiceAccount, metadata: {name: d}, bogus: 1}\n  - {apiVersion: v1, kind: List, metadata: {name: l2}, items: []}\n",
+            "ServiceAccount/d: bogus: unknown field",
+        ),
+    ];
+    for (i, (objects, problem)) in cases.iter().enumerate() {
+        let f = d.join(format!("{i}.yaml"));
+        std::fs::write(
+            &f,
+            format!("oauth2Proxy: {{enabled: false}}\nextraObjects:\n{objects}"),
+        )
+        .unwrap();
+        for extra in [&[][..], &["-o", "json"][..]] {
+            let mut args = vec!["render", "-q", "-f", f.to_str().unwrap()];
+            args.extend(extra);
+            let r = common::run(&args, None);
+            assert_eq!(r.code, 1, "case {i}: {}", r.stderr);
+            assert!(r.stdout.is_empty(), "case {i}");
+            let listed: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("  - ")).collect();
+            assert_eq!(
+                listed,
+                [format!("  - extra-objects.yaml: {problem}").as_str()],
+                "case {i}: {}",
+                r.stderr
+            );
+            assert!(
+                !r.stderr.contains("not validated"),
+                "case {i}: {}",
+                r.stderr
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
 /// libpq keyword strings and other `password=` pairs are masked in diffs too.
 #[test]
 fn diff_masks_credential_pairs() {
