@@ -69,7 +69,7 @@ impl Crew {
             .stack_size(8 << 20)
             .spawn(move || {
                 leave(here);
-                second(&theirs);
+                second(&theirs, here);
             });
         // Without the thread (the system refused one), this one does everything.
         Crew {
@@ -199,8 +199,9 @@ impl<T: Send, R: Send> Job for Items<T, R> {
     }
 }
 
-/// The second thread: joins each stage offered, until the crew is dropped.
-fn second(shared: &Shared) {
+/// The second thread: joins each stage offered, until the crew is dropped. `caller`: the
+/// core the calling thread was on.
+fn second(shared: &Shared, caller: Option<usize>) {
     let mut seen = 0;
     let mut idle = Instant::now();
     loop {
@@ -228,7 +229,13 @@ fn second(shared: &Shared) {
             }
             idle = Instant::now();
         } else if idle.elapsed() < SPIN {
-            std::hint::spin_loop();
+            // Spinning on the caller's core would take turns from it (the move refused,
+            // or no way to know the core): there, only give way.
+            if caller.is_some() && this_cpu() != caller {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
         } else {
             std::thread::sleep(Duration::from_micros(200));
         }
