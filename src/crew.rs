@@ -146,10 +146,17 @@ impl<T: Send + 'static, R: Send + 'static> Stage<T, R> {
         while self.job.busy.load(Ordering::SeqCst) != 0 {
             std::hint::spin_loop();
         }
-        // Off offer: the crew holds no reference to the stage any more (one stage is on
-        // offer at a time).
+        // Off offer, if it still is: the crew holds no reference to the stage any more. (A
+        // stage offered later replaces it on offer; what the second thread did not take
+        // of it, this one did above.)
         if let Some(shared) = &self.shared {
-            lock(&shared.offer).take();
+            let mut offer = lock(&shared.offer);
+            if offer
+                .as_ref()
+                .is_some_and(|o| std::ptr::addr_eq(Arc::as_ptr(o), Arc::as_ptr(&self.job)))
+            {
+                offer.take();
+            }
         }
         self.job
             .results
@@ -325,6 +332,17 @@ mod tests {
             })
         }));
         assert!(run.is_err());
+    }
+
+    #[test]
+    fn a_later_offer_replaces_an_earlier_one_and_both_finish() {
+        for threads in [1, 2] {
+            let crew = Crew::of(threads);
+            let first = crew.offer((0..30).collect::<Vec<u32>>(), |x| x + 1);
+            let second = crew.offer((0..30).collect::<Vec<u32>>(), |x| x * 2);
+            assert_eq!(second.finish(), (0..30).map(|x| x * 2).collect::<Vec<u32>>());
+            assert_eq!(first.finish(), (1..31).collect::<Vec<u32>>());
+        }
     }
 
     #[test]

@@ -95,7 +95,21 @@ fn run_with(args: &Request, crew: Crew) -> Result<Rendered, Failure> {
     let engine = crew.offer(vec![()], |()| render::Engine::new());
     let mut computed = values::compute(&args.values)?;
     schema::restore_deleted(&mut computed)?;
-    let model = checked_model(&computed, args.skip_schema_validation)?;
+    // The schema check on the second thread while this one decodes the values into the
+    // model; the check's problems, if any, are the error, as when it runs first.
+    let computed = std::sync::Arc::new(computed);
+    let checking = (!args.skip_schema_validation).then(|| {
+        let values = computed.clone();
+        crew.offer(vec![()], move |()| schema::check(&values))
+    });
+    let model = schema::decode(&computed);
+    if let Some(check) = checking {
+        check
+            .finish()
+            .into_iter()
+            .collect::<Result<(), Failure>>()?;
+    }
+    let model = model?;
     render_model(
         &computed,
         &model,
