@@ -2,10 +2,12 @@
 //! ingress with TLS, autoscaling), of compiling every template at once (the values schema
 //! is compiled at build time), and a scaling benchmark: the full pipeline with 1, 10,
 //! 100, 1000 and 10,000 extra objects (`extraObjects`), to read the per-object cost.
+//! The stage benchmarks run each stage alone on one thread; the full pipeline and the
+//! scaling runs do what `render` does (the crew's two threads, the YAML stream).
 //! Run: `cargo bench --bench pipeline`.
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use mlflow_chart::cli::{RenderArgs, render_docs};
+use mlflow_chart::cli::RenderArgs;
 use mlflow_chart::render::{self, Capabilities, wiring::Release};
 use mlflow_chart::validate::{self, Known};
 use mlflow_chart::values::{self, ValuesArgs};
@@ -88,13 +90,16 @@ fn stages(c: &mut Criterion) {
         })
     });
     let full = args(all_components(0));
-    g.bench_function("full_pipeline", |b| {
-        b.iter(|| {
-            let (d, _) = render_docs(black_box(&full)).unwrap();
-            emit::stream(&d).unwrap()
-        })
-    });
+    g.bench_function("full_pipeline", |b| b.iter(|| stream(black_box(&full))));
     g.finish();
+}
+
+/// What `render` does for these flags: the pipeline on the crew, the YAML emitted by it.
+fn stream(args: &RenderArgs) -> String {
+    let mut request = args.request();
+    request.yaml = true;
+    let rendered = mlflow_chart::pipeline::run(&request).unwrap();
+    rendered.yaml.unwrap().concat()
 }
 
 fn scaling(c: &mut Criterion) {
@@ -104,10 +109,7 @@ fn scaling(c: &mut Criterion) {
         let a = args(all_components(n));
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::new("extra_objects", n), &a, |b, a| {
-            b.iter(|| {
-                let (d, _) = render_docs(black_box(a)).unwrap();
-                emit::stream(&d).unwrap()
-            })
+            b.iter(|| stream(black_box(a)))
         });
     }
     g.finish();

@@ -340,7 +340,10 @@ mod tests {
             let crew = Crew::of(threads);
             let first = crew.offer((0..30).collect::<Vec<u32>>(), |x| x + 1);
             let second = crew.offer((0..30).collect::<Vec<u32>>(), |x| x * 2);
-            assert_eq!(second.finish(), (0..30).map(|x| x * 2).collect::<Vec<u32>>());
+            assert_eq!(
+                second.finish(),
+                (0..30).map(|x| x * 2).collect::<Vec<u32>>()
+            );
             assert_eq!(first.finish(), (1..31).collect::<Vec<u32>>());
         }
     }
