@@ -120,31 +120,6 @@ fn run_with(args: &Request, crew: Crew) -> Result<Rendered, Failure> {
     )
 }
 
-/// The pipeline after values are computed: check → render → parse → validate → sort.
-pub fn render_computed(
-    computed: &values::Computed,
-    release: &Release,
-    caps: &Capabilities,
-    skip_schema_validation: bool,
-) -> Result<(Vec<Document>, Vec<String>), Failure> {
-    let model = checked_model(computed, skip_schema_validation)?;
-    let crew = Crew::start();
-    let engine = crew.offer(vec![()], |()| render::Engine::new());
-    render_model(computed, &model, release, caps, (&crew, engine), false)
-        .map(|r| (r.docs, r.stderr))
-}
-
-/// The values checked against the schema (unless skipped) and decoded into the model.
-fn checked_model(
-    computed: &values::Computed,
-    skip_schema_validation: bool,
-) -> Result<crate::model::Values, Failure> {
-    if !skip_schema_validation {
-        schema::check(computed)?;
-    }
-    schema::decode(computed)
-}
-
 /// render → parse → validate → sort (and emit, when `yaml`), from the checked model; each
 /// stage's items shared by the crew.
 fn render_model(
@@ -162,17 +137,7 @@ fn render_model(
     // render: every template (all that fail are reported)
     let templates: Vec<usize> = (0..render::output_count()).collect();
     let rendered = crew.map(templates, move |index| engine.render_one(index, &ctx));
-    let mut files = Vec::with_capacity(rendered.len());
-    let mut unrendered = Vec::new();
-    for r in rendered {
-        match r {
-            Ok(file) => files.push(file),
-            Err(problem) => unrendered.push(problem),
-        }
-    }
-    if !unrendered.is_empty() {
-        return Err(located(render::failed(unrendered), computed));
-    }
+    let files = render::gather(rendered).map_err(|f| located(f, computed))?;
     // parse: every text (all that fail are reported)
     let parsed = crew.map(files, |f| {
         parse::parse_rendered(&f.template, &f.text, f.held)

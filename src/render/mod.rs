@@ -288,23 +288,28 @@ pub fn render(values: &Values, release: &Release, caps: &Capabilities) -> Result
     let Prepared { wiring, ctx } = prepare(values, release, caps)?;
     let engine = Engine::new();
     engine.bind(values, release);
+    let files = gather((0..output_count()).map(|index| engine.render_one(index, &ctx)))?;
+    Ok(Output { files, wiring })
+}
+
+/// The rendered templates in order, or the failure naming every template that did not
+/// render.
+pub fn gather(
+    results: impl IntoIterator<Item = Result<Rendered, String>>,
+) -> Result<Vec<Rendered>, Failure> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
-    for index in 0..output_count() {
-        match engine.render_one(index, &ctx) {
+    for r in results {
+        match r {
             Ok(file) => files.push(file),
             Err(problem) => problems.push(problem),
         }
     }
-    if !problems.is_empty() {
-        return Err(failed(problems));
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(Failure::render("rendering the chart's templates failed").with_problems(problems))
     }
-    Ok(Output { files, wiring })
-}
-
-/// The failure of a render whose templates reported `problems`.
-pub fn failed(problems: Vec<String>) -> Failure {
-    Failure::render("rendering the chart's templates failed").with_problems(problems)
 }
 
 /// The wiring and the templates' context for these values.

@@ -290,19 +290,12 @@ mod tests {
                     ..Default::default()
                 },
             ];
-            let release = crate::render::wiring::Release {
-                name: "mlflow".into(),
-                namespace: "mlflow".into(),
-            };
-            let caps = crate::render::Capabilities {
-                kube_version: "1.33".into(),
-                api_versions: vec!["monitoring.coreos.com/v1".into(), "gateway.networking.k8s.io/v1".into()],
-            };
             let mut docs = Vec::new();
-            for args in &scenarios {
-                let computed = crate::values::compute(args).unwrap();
-                let (d, _) = crate::pipeline::render_computed(&computed, &release, &caps, false)
-                    .unwrap_or_else(|f| panic!("{f:?}"));
+            for args in scenarios {
+                let mut request = crate::pipeline::Request::new("mlflow", "mlflow", args);
+                request.api_versions =
+                    vec!["monitoring.coreos.com/v1".into(), "gateway.networking.k8s.io/v1".into()];
+                let (d, _) = crate::pipeline::render(&request).unwrap_or_else(|f| panic!("{f:?}"));
                 docs.extend(d.into_iter().map(|d| d.value));
             }
             docs
