@@ -10,7 +10,10 @@
 # values.schema.json (Helm 4 checks values against it), and the same --set values. It has
 # no template logic, so it is a lower bound on Helm's work for this platform. Set
 # HELM_CHART=dir (and HELM_VALUES=file) to pair against another chart instead, e.g. the
-# community-charts MLflow chart.
+# community-charts MLflow chart with the values in scripts/community-chart-values.yaml:
+# its directory (charts/mlflow of github.com/community-charts/helm-charts) with its
+# subcharts unpacked under charts/ (postgresql with bitnami's common under its own
+# charts/, and minio), as `helm dependency build` would leave them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }

@@ -58,12 +58,15 @@ pub fn io_reason(e: &std::io::Error) -> String {
 /// Reads `path` (or standard input for `-`) as UTF-8 text of at most `what.cap` bytes.
 /// Returns the name to show in messages and the text.
 pub fn read(path: &str, what: &What) -> Result<(String, String), Failure> {
+    let name = if path.trim() == "-" { "<stdin>" } else { path };
+    read_as(path, name, what)
+}
+
+/// `read`, with messages that call the file `name` (a path given inside a flag's value
+/// is not repeated: the value may be a credential typed in the wrong place).
+pub fn read_as(path: &str, name: &str, what: &What) -> Result<(String, String), Failure> {
     let stdin = path.trim() == "-";
-    let name = if stdin {
-        "<stdin>".to_string()
-    } else {
-        path.to_string()
-    };
+    let name = name.to_string();
     let mut buf = Vec::new();
     let result = if stdin {
         std::io::stdin()

@@ -343,7 +343,7 @@ pub struct Values {
     /// spread MLflow replicas across nodes (ScheduleAnyway).
     #[serde(rename = "topologySpread")]
     pub topology_spread: bool,
-    /// extra environment variables of the MLflow container (Kubernetes EnvVar objects; the chart's own names are refused).
+    /// extra environment variables of the MLflow container (Kubernetes EnvVar objects; the chart's own names, and the variables `mlflow server` reads its bind address, request checks and stores from, are refused).
     #[serde(rename = "extraEnv", default)]
     #[schemars(schema_with = "k8s_objects")]
     pub extra_env: Vec<Map<String, Value>>,

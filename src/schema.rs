@@ -521,13 +521,27 @@ fn pattern_problem(pattern: &str) -> String {
     }
 }
 
+/// `a`, `a or b`, `a, b or c`.
+fn one_of(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 /// A short message for one schema error, without echoing the value (it may be secret).
 pub(crate) fn describe(err: &jsonschema::ValidationError<'_>) -> String {
     match err.kind() {
-        ValidationErrorKind::Type { kind } => format!("wrong type: expected {kind:?}")
-            .replace("Single(", "")
-            .replace(')', "")
-            .to_lowercase(),
+        ValidationErrorKind::Type { kind } => {
+            let names: Vec<&str> = match kind {
+                jsonschema::error::TypeKind::Single(t) => vec![t.as_str()],
+                jsonschema::error::TypeKind::Multiple(set) => {
+                    set.iter().map(|t| t.as_str()).collect()
+                }
+            };
+            format!("wrong type: expected {}", one_of(&names))
+        }
         ValidationErrorKind::Enum { options } => format!("must be one of {options}"),
         ValidationErrorKind::Pattern { pattern } => pattern_problem(pattern),
         ValidationErrorKind::Custom { keyword, message } if keyword == lite::KEYWORD => {

@@ -213,9 +213,13 @@ pub fn integral_floats_to_ints(v: &mut Value) {
 
 /// Reads a `--set-file` file; the message never names the path (it is the flag's value).
 fn read_set_file(path: &str) -> Result<String, String> {
-    crate::input::read(path.trim(), &crate::input::SET_FILE)
+    let path = path.trim();
+    if path.is_empty() {
+        return Err("no file is named after `=`: give the path of the file to read".into());
+    }
+    crate::input::read_as(path, "(the file after `=`)", &crate::input::SET_FILE)
         .map(|(_, text)| text)
-        .map_err(|f| f.message.replace(path.trim(), "(the file after `=`)"))
+        .map_err(|f| f.message)
 }
 
 /// The flag families in the order Helm applies them.

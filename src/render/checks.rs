@@ -36,33 +36,55 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A MLflow `server` option that `MLFlow.extraArgs` must not override: the bind address
-/// and port (`--host/-h`, `--port/-p`: the last one wins, mlflow/utils/cli_args.py:162 at
-/// 3.17.2), the server options that can carry their own bind address, the options
-/// behind MLflow's own request checks, and the stores and artifact proxying.
-pub fn forbidden_mlflow_arg(arg: &str) -> Option<&'static str> {
-    const LONG: &[&str] = &[
-        "--host",
-        "--port",
-        "--gunicorn-opts",
-        "--uvicorn-opts",
-        "--waitress-opts",
-        "--allowed-hosts",
+/// The MLflow `server` options that neither `MLFlow.extraArgs` nor `extraEnv` may set,
+/// each with the environment variable click reads it from when the option is not on the
+/// command line (`envvar=` in mlflow/cli/__init__.py and mlflow/utils/cli_args.py at
+/// 3.17.2): the bind address and port (`--host/-h`, `--port/-p`: the last one wins), the
+/// server options that can carry their own bind address (`--gunicorn-opts` with
+/// `-b 0.0.0.0:…` adds a listener that skips the proxy), the options behind MLflow's own
+/// request checks, and the stores and artifact proxying.
+const CHART_SERVER_OPTIONS: &[(&str, Option<&str>)] = &[
+    ("--host", Some("MLFLOW_HOST")),
+    ("--port", Some("MLFLOW_PORT")),
+    ("--gunicorn-opts", Some("MLFLOW_GUNICORN_OPTS")),
+    ("--uvicorn-opts", Some("MLFLOW_UVICORN_OPTS")),
+    ("--waitress-opts", None),
+    ("--allowed-hosts", Some("MLFLOW_SERVER_ALLOWED_HOSTS")),
+    (
         "--disable-security-middleware",
-        "--app-name",
+        Some("MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE"),
+    ),
+    ("--app-name", None),
+    (
         "--cors-allowed-origins",
-        // Where the data goes, and that MLflow proxies the artifacts: the chart's.
-        "--backend-store-uri",
-        "--registry-store-uri",
-        "--workspace-store-uri",
+        Some("MLFLOW_SERVER_CORS_ALLOWED_ORIGINS"),
+    ),
+    // Where the data goes, and that MLflow proxies the artifacts: the chart's.
+    ("--backend-store-uri", Some("MLFLOW_BACKEND_STORE_URI")),
+    (
+        "--read-replica-backend-store-uri",
+        Some("MLFLOW_READ_REPLICA_BACKEND_STORE_URI"),
+    ),
+    ("--registry-store-uri", Some("MLFLOW_REGISTRY_STORE_URI")),
+    ("--workspace-store-uri", Some("MLFLOW_WORKSPACE_STORE_URI")),
+    (
         "--artifacts-destination",
+        Some("MLFLOW_ARTIFACTS_DESTINATION"),
+    ),
+    (
         "--default-artifact-root",
-        "--serve-artifacts",
-        "--no-serve-artifacts",
-        "--artifacts-only",
-    ];
+        Some("MLFLOW_DEFAULT_ARTIFACT_ROOT"),
+    ),
+    ("--serve-artifacts", Some("MLFLOW_SERVE_ARTIFACTS")),
+    ("--no-serve-artifacts", None),
+    ("--artifacts-only", Some("MLFLOW_ARTIFACTS_ONLY")),
+];
+
+/// A MLflow `server` option that `MLFlow.extraArgs` must not override (see
+/// `CHART_SERVER_OPTIONS`).
+pub fn forbidden_mlflow_arg(arg: &str) -> Option<&'static str> {
     let name = arg.split('=').next().unwrap_or(arg);
-    if let Some(f) = LONG.iter().find(|f| name == **f) {
+    if let Some((f, _)) = CHART_SERVER_OPTIONS.iter().find(|(f, _)| name == *f) {
         return Some(f);
     }
     if arg.starts_with("-h") && !arg.starts_with("--") {
@@ -72,6 +94,15 @@ pub fn forbidden_mlflow_arg(arg: &str) -> Option<&'static str> {
         return Some("-p (--port)");
     }
     None
+}
+
+/// The `mlflow server` option that an environment variable named `name` would set, if it
+/// is one that `extraEnv` must not set (see `CHART_SERVER_OPTIONS`).
+pub fn forbidden_mlflow_env(name: &str) -> Option<&'static str> {
+    CHART_SERVER_OPTIONS
+        .iter()
+        .find(|(_, env)| *env == Some(name))
+        .map(|(f, _)| *f)
 }
 
 /// Problems of a CORS origin: `scheme://host[:port]`, nothing more.

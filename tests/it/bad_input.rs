@@ -365,6 +365,27 @@ fn cases() -> Vec<Case> {
             "cannot read",
         ),
         c(
+            "set-file-empty-path",
+            vec![],
+            &["--set-file", "image.tag=,image.repository=x"],
+            1,
+            "no file is named after `=`",
+        ),
+        c(
+            "set-file-one-letter-path",
+            vec![],
+            &["--set-file", "image.tag=e"],
+            1,
+            "cannot read --set-file file (the file after `=`): No such file or directory",
+        ),
+        c(
+            "type-of-several-kinds",
+            vec![],
+            &["--set-json", r#"resources={"limits":{"cpu":[1]}}"#],
+            1,
+            "resources.limits.cpu: wrong type: expected integer, number or string from --set-json",
+        ),
+        c(
             "set-only-comma",
             vec![],
             &["--set", ","],

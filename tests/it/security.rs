@@ -407,9 +407,11 @@ fn metrics_open_only_the_metrics_port() {
 }
 
 /// Nothing in the values can move MLflow off loopback or switch the proxy off by accident:
-/// extra MLflow arguments may not set the bind address or port (the last --host wins,
-/// mlflow/utils/cli_args.py:162 at 3.17.2), and oauth2Proxy.enabled must be a boolean
-/// even with --skip-schema-validation.
+/// extra MLflow arguments may not set the bind address or port (`--host` is defined at
+/// mlflow/utils/cli_args.py:162-165 at 3.17.2, and the last one given wins: click 8.5.1
+/// parser.py:170-171 stores each value over the one before), extra environment variables
+/// may not set them either (click reads an option that is not given from its `envvar`),
+/// and oauth2Proxy.enabled must be a boolean even with --skip-schema-validation.
 #[test]
 fn values_cannot_route_around_the_proxy() {
     for extra in [
@@ -429,6 +431,40 @@ fn values_cannot_route_around_the_proxy() {
             r.stderr
         );
     }
+    // `MLFLOW_GUNICORN_OPTS=-b 0.0.0.0:5001` would switch MLflow to gunicorn with a second
+    // listener on every address; the others move the bind address or the checks.
+    for name in [
+        "MLFLOW_GUNICORN_OPTS",
+        "MLFLOW_UVICORN_OPTS",
+        "MLFLOW_HOST",
+        "MLFLOW_PORT",
+        "MLFLOW_SERVER_ALLOWED_HOSTS",
+        "MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE",
+        "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS",
+        "MLFLOW_ARTIFACTS_DESTINATION",
+        "MLFLOW_SERVE_ARTIFACTS",
+        "MLFLOW_REGISTRY_STORE_URI",
+    ] {
+        let r = render(&[
+            "--set-json",
+            &format!(r#"extraEnv=[{{"name":"{name}","value":"-b 0.0.0.0:5001"}}]"#),
+        ]);
+        assert_eq!(r.code, 1, "{name}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr.contains(&format!(
+                "extraEnv[0].name \"{name}\" would set `mlflow server"
+            )),
+            "{name}: {}",
+            r.stderr
+        );
+    }
+    // Other MLflow variables stay the user's.
+    let r = render(&[
+        "--set-json",
+        r#"extraEnv=[{"name":"MLFLOW_SERVER_X_FRAME_OPTIONS","value":"DENY"},{"name":"MLFLOW_LOGGING_LEVEL","value":"DEBUG"}]"#,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     for (flag, val) in [
         ("--set-string", "oauth2Proxy.enabled=true"),
         ("--set-string", "oauth2Proxy.enabled=false"),
@@ -455,6 +491,35 @@ fn values_cannot_route_around_the_proxy() {
         assert!(
             r.stderr.contains(&format!("oauth2Proxy.{key}")),
             "{}",
+            r.stderr
+        );
+    }
+    // A line break would make the proxy read one line of the item only (pflag reads one
+    // CSV record, and Go's CSV reader skips empty lines): `*\nexample.org` and `\n*` are
+    // `*`, and a leading line break hides the API server's audience from its own check.
+    let machine = "oauth2Proxy.machineTokens.enabled=true,oauth2Proxy.machineTokens.issuer=https://kubernetes.default.svc.cluster.local,oauth2Proxy.machineTokens.serviceAccounts[0]=ml:trainer";
+    for (key, item) in [
+        ("emailDomains", r#"*\nexample.org"#),
+        ("emailDomains", r#"\n*"#),
+        ("emailDomains", r#"example.org\r\n*"#),
+        ("allowedGroups", r#"\nadmins"#),
+        ("extraAudiences", r#"\nhttps://kubernetes.default.svc"#),
+        ("keycloak.allowed_roles", r#"\nmlflow"#),
+    ] {
+        let r = render(&[
+            "--set",
+            machine,
+            "--set",
+            "oauth2Proxy.provider=keycloak-oidc",
+            "--set-json",
+            &format!(r#"oauth2Proxy.{key}=["{item}"]"#),
+        ]);
+        assert_eq!(r.code, 1, "{key}={item}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr
+                .contains(&format!("oauth2Proxy.{key}: an item holds a line break")),
+            "{key}={item}: {}",
             r.stderr
         );
     }

@@ -219,6 +219,18 @@ pub(crate) fn build(
     }
     let chart_env_names: Vec<&str> = chart_env_names.iter().map(String::as_str).collect();
     taken("extraEnv", &env, &chart_env_names, "variable", acc);
+    // `mlflow server` reads an option it is not given from its variable: extraEnv must not
+    // set what extraArgs may not (MLFLOW_GUNICORN_OPTS=-b 0.0.0.0:5001 would add a
+    // listener that skips the proxy).
+    for (n, name) in names(&env).iter().enumerate() {
+        if let Some(flag) = crate::render::checks::forbidden_mlflow_env(name)
+            && !chart_env_names.contains(&name.as_str())
+        {
+            acc.errors.push(format!(
+                "extraEnv[{n}].name {name:?} would set `mlflow server {flag}`, which the chart decides (who can reach MLflow without the proxy, its request checks, or where it keeps its data): set it through the chart's own values, or choose another name"
+            ));
+        }
+    }
     let env_from = typed::<EnvFromSource>("extraEnvFrom", &values.extra_env_from, acc);
     let volumes = typed::<Volume>("extraVolumes", &values.extra_volumes, acc);
     taken("extraVolumes", &volumes, chart_volumes, "volume", acc);

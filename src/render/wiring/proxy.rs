@@ -341,8 +341,16 @@ fn no_dollar(key: &str, value: &str, acc: &mut Acc) {
 /// The string-slice flags' values: pflag splits each at commas, so `a,*` would add `*`
 /// (pkg/apis/options/legacy_options.go, e.g. 609, 631 at v7.15.3); an empty item would be
 /// an empty flag value, which the proxy reads as "no restriction" for groups and roles;
-/// a '"' would break the proxy's CSV reading of string-slice flags.
+/// a '"' would break the proxy's CSV reading of string-slice flags. pflag reads one CSV
+/// record of each value (`readAsCSV` calls `csv.Reader.Read` once, string_slice.go:22-29 of
+/// spf13/pflag v1.0.10), and Go's CSV reader skips empty lines, so a line break ends the
+/// item early or makes it start late: `*\nexample.org` and `\n*` both give `*`.
 fn check_list(key: &str, items: &[String], acc: &mut Acc) {
+    if items.iter().any(|s| s.contains(['\n', '\r'])) {
+        acc.errors.push(format!(
+            "oauth2Proxy.{key}: an item holds a line break; give one value per list item on one line (the proxy would read only one line of it)"
+        ));
+    }
     if items.iter().any(|s| s.contains('$')) {
         acc.errors.push(format!(
             "oauth2Proxy.{key}: an item holds '$', which Kubernetes would expand as $(NAME) in the proxy's arguments"
