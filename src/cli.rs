@@ -21,7 +21,9 @@ const EXAMPLES: &str = "Examples:
 
 /// Renders a complete, validated MLflow platform as Kubernetes manifests.
 #[derive(Debug, Parser)]
-#[command(name = "mlflow-chart", version, about, after_help = EXAMPLES)]
+// A flag given twice keeps the last value, as pflag does for Helm (`-n a -n b` is `b`);
+// repeatable flags still collect every value.
+#[command(name = "mlflow-chart", version, about, after_help = EXAMPLES, args_override_self = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -65,31 +67,100 @@ pub enum Command {
 /// The flags that feed the values (of `render` and `values`).
 #[derive(Debug, Default, Clone, clap::Args)]
 pub struct ValuesFlags {
-    /// Values file (YAML), repeatable, merged in order; `-` reads standard input.
-    #[arg(short = 'f', long = "values", value_name = "FILE")]
+    /// Values file (YAML), repeatable, merged in order; `-` reads standard input; several
+    /// may be given comma-separated, as in Helm.
+    #[arg(short = 'f', long = "values", value_name = "FILE", value_parser = string_slice_value, allow_hyphen_values = true)]
     pub files: Vec<String>,
     /// Set values: `a.b=1,c[0]=x` (Helm's --set rules), repeatable.
-    #[arg(long = "set", value_name = "KEY=VAL")]
+    #[arg(long = "set", value_name = "KEY=VAL", allow_hyphen_values = true)]
     pub set: Vec<String>,
     /// Set string values (no type inference), repeatable.
-    #[arg(long = "set-string", value_name = "KEY=VAL")]
+    #[arg(
+        long = "set-string",
+        value_name = "KEY=VAL",
+        allow_hyphen_values = true
+    )]
     pub set_string: Vec<String>,
     /// Set JSON values (`a={"b":1}` or a whole JSON object), repeatable.
-    #[arg(long = "set-json", value_name = "KEY=JSON")]
+    #[arg(long = "set-json", value_name = "KEY=JSON", allow_hyphen_values = true)]
     pub set_json: Vec<String>,
     /// Set a value to the content of a file: `key=path`, repeatable.
-    #[arg(long = "set-file", value_name = "KEY=PATH")]
+    #[arg(long = "set-file", value_name = "KEY=PATH", allow_hyphen_values = true)]
     pub set_file: Vec<String>,
     /// Set a literal string value: everything after the first `=`, repeatable.
-    #[arg(long = "set-literal", value_name = "KEY=VAL")]
+    #[arg(
+        long = "set-literal",
+        value_name = "KEY=VAL",
+        allow_hyphen_values = true
+    )]
     pub set_literal: Vec<String>,
+}
+
+/// A string-slice flag's value as pflag reads it (Helm's `-f/--values` and
+/// `-a/--api-versions` are string slices, pkg/cmd/flags.go:51 and template.go:215 at
+/// v4.2.3): one CSV record (`readAsCSV`, string_slice.go:22-29 of spf13/pflag v1.0.10),
+/// so `-f a.yaml,b.yaml` names two files and `-f '"a,b.yaml"'` one. Go's CSV reader
+/// (encoding/csv): fields split at commas; a field that starts with `"` is quoted, `""`
+/// inside it is one `"`, and it may hold commas and line breaks; a `"` elsewhere is an
+/// error; empty lines before the record are skipped and a line break ends it.
+pub fn string_slice(value: &str) -> Result<Vec<String>, String> {
+    if value.is_empty() {
+        return Ok(Vec::new());
+    }
+    let text = value.replace("\r\n", "\n");
+    let mut chars = text.trim_start_matches('\n').chars().peekable();
+    let mut fields = vec![String::new()];
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        let field = fields.last_mut().expect("one field at least");
+        match c {
+            ',' => {
+                fields.push(String::new());
+                at_start = true;
+                continue;
+            }
+            '\n' => break,
+            '"' if at_start => loop {
+                match chars.next() {
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        field.push('"');
+                    }
+                    Some('"') => match chars.peek() {
+                        None | Some(',' | '\n') => break,
+                        Some(_) => return Err("extraneous or missing \" in quoted-field".into()),
+                    },
+                    Some(c) => field.push(c),
+                    None => return Err("extraneous or missing \" in quoted-field".into()),
+                }
+            },
+            '"' => return Err("bare \" in non-quoted-field".into()),
+            c => field.push(c),
+        }
+        at_start = false;
+    }
+    Ok(fields)
+}
+
+/// clap's check of a string-slice flag's value (the value is split by `string_slice`
+/// where it is read).
+fn string_slice_value(value: &str) -> Result<String, String> {
+    string_slice(value).map(|_| value.to_string())
+}
+
+/// Every item of a string-slice flag's values, in order.
+fn string_slices(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .flat_map(|v| string_slice(v).unwrap_or_default())
+        .collect()
 }
 
 impl ValuesFlags {
     /// The plain input of the values stage.
     pub fn input(&self) -> ValuesArgs {
         ValuesArgs {
-            files: self.files.clone(),
+            files: string_slices(&self.files),
             set: self.set.clone(),
             set_string: self.set_string.clone(),
             set_json: self.set_json.clone(),
@@ -137,8 +208,9 @@ pub struct DiffArgs {
     /// Kubernetes version both sides are rendered for (with --values-old/--values-new).
     #[arg(long = "kube-version", default_value = "1.33")]
     pub kube_version: String,
-    /// Extra API versions the cluster serves, for both rendered sides (repeatable).
-    #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
+    /// Extra API versions the cluster serves, for both rendered sides (repeatable, or
+    /// comma-separated).
+    #[arg(short = 'a', long = "api-versions", value_name = "VERSION", value_parser = string_slice_value)]
     pub api_versions: Vec<String>,
 }
 
@@ -161,8 +233,9 @@ pub struct RenderArgs {
     /// Kubernetes version the templates target (1.33 or later).
     #[arg(long = "kube-version", default_value = "1.33")]
     pub kube_version: String,
-    /// Extra API versions the cluster serves (e.g. monitoring.coreos.com/v1), repeatable.
-    #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
+    /// Extra API versions the cluster serves (e.g. monitoring.coreos.com/v1), repeatable
+    /// or comma-separated.
+    #[arg(short = 'a', long = "api-versions", value_name = "VERSION", value_parser = string_slice_value)]
     pub api_versions: Vec<String>,
     /// Do not check the values against values.schema.json.
     #[arg(long = "skip-schema-validation")]
@@ -180,9 +253,14 @@ impl RenderArgs {
     pub fn request(&self) -> Request {
         Request {
             release: self.release.clone(),
-            namespace: self.namespace.clone(),
+            // `-n ''` is the default namespace, as Helm's `EnvSettings.Namespace` has it.
+            namespace: if self.namespace.is_empty() {
+                "default".into()
+            } else {
+                self.namespace.clone()
+            },
             kube_version: self.kube_version.clone(),
-            api_versions: self.api_versions.clone(),
+            api_versions: string_slices(&self.api_versions),
             values: self.values.input(),
             skip_schema_validation: self.skip_schema_validation,
             yaml: false,
@@ -352,7 +430,7 @@ fn run_diff(args: &DiffArgs) -> Result<Output, Failure> {
                 },
             );
             ra.kube_version = args.kube_version.clone();
-            ra.api_versions = args.api_versions.clone();
+            ra.api_versions = string_slices(&args.api_versions);
             render_docs(&ra).map(|(d, _)| d)
         };
         let named = |which: &str, flag: &str, f: Failure| Failure {
@@ -633,6 +711,33 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
 
 #[cfg(test)]
 mod tests {
+
+    /// pflag's string-slice reading (Go's encoding/csv, one record), case by case.
+    #[test]
+    fn string_slice_reads_one_csv_record() {
+        let ok: &[(&str, &[&str])] = &[
+            ("", &[]),
+            ("a.yaml", &["a.yaml"]),
+            ("a.yaml,b.yaml", &["a.yaml", "b.yaml"]),
+            ("a,", &["a", ""]),
+            (",", &["", ""]),
+            ("\"a,b.yaml\"", &["a,b.yaml"]),
+            ("\"say \"\"hi\"\"\",x", &["say \"hi\"", "x"]),
+            ("\"multi\nline\",x", &["multi\nline", "x"]),
+            ("a\nb", &["a"]),
+            ("\n\na,b\nc", &["a", "b"]),
+            ("a\r\nb", &["a"]),
+            (" a, b", &[" a", " b"]),
+            ("-", &["-"]),
+        ];
+        for (input, want) in ok {
+            let got = string_slice(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(got, *want, "{input:?}");
+        }
+        for bad in ["a\"b", "\"a", "\"a\"b", "x,\"y"] {
+            assert!(string_slice(bad).is_err(), "{bad:?}");
+        }
+    }
     use super::*;
     use clap_complete::Shell;
 

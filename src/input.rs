@@ -82,6 +82,18 @@ pub fn read_as(path: &str, name: &str, what: &What) -> Result<(String, String), 
         })
     };
     if let Err(e) = result {
+        // Helm fetches `-f https://…`; a render reads nothing from the network (the same
+        // inputs give the same output, offline), so a URL gets its own message.
+        let url = ["http://", "https://", "oci://"]
+            .iter()
+            .any(|s| path.trim_start().starts_with(s));
+        if url && e.kind() == std::io::ErrorKind::NotFound {
+            return Err(Failure::input(format!(
+                "{} {name} is a URL: mlflow-chart reads local files only, never the network",
+                what.noun
+            ))
+            .hint("download it first (e.g. `curl -fsSLo values.yaml URL`) and give the file"));
+        }
         return Err(Failure::input(format!(
             "cannot read {} {name}: {}",
             what.noun,

@@ -698,7 +698,7 @@ pub struct MachineTokens {
     pub issuer: String,
     /// the audience the tokens must carry (the pod's projected token audience); empty = mlflow-chart:<namespace>:<fullname>.
     pub audience: String,
-    /// the ServiceAccounts allowed in, as "namespace:name" (each becomes the user system:serviceaccount:namespace:name in MLflow).
+    /// the ServiceAccounts allowed in, as "namespace:name" (the proxy admits each as system:serviceaccount:namespace:name; MLflow itself records the user name its client sends).
     #[serde(rename = "serviceAccounts")]
     pub service_accounts: Vec<String>,
     /// ConfigMap holding the issuer's CA as key ca.crt (kube-root-ca.crt for an in-cluster issuer); trusted by the proxy only, beside the system's roots; empty = the system's roots.

@@ -12,6 +12,9 @@ use crate::validate::{self, Known};
 use crate::values::{self, ValuesArgs};
 use crate::{schema, sort};
 
+/// The template that renders `extraObjects`: the user's own objects, not the chart's.
+const EXTRA_OBJECTS: &str = "extra-objects.yaml";
+
 /// What to render.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -166,7 +169,7 @@ fn render_model(
         serviceaccounts: w.serviceaccounts_outside.iter().cloned().collect(),
         crds: Default::default(),
     };
-    let report = validate::check_with(&docs, &known, Some(alone))?;
+    let report = validate::check_with(&docs, &known, Some(EXTRA_OBJECTS), Some(alone))?;
     restricted(&docs)?;
     if model.openshift {
         openshift_ids(&docs)?;
@@ -176,6 +179,13 @@ fn render_model(
     // the other thread drops its share of the closure right after); a copy if not yet.
     let mut docs = std::sync::Arc::try_unwrap(docs).unwrap_or_else(|shared| (*shared).clone());
     let mut broad = broad_grants(&docs);
+    // What extraObjects reference that the render does not hold (the cluster may).
+    broad.extend(
+        report
+            .warnings
+            .iter()
+            .map(|w| format!("{w} (kubectl accepts it; make sure the cluster has it)")),
+    );
     // Custom resources nothing here has a schema for (extraObjects of other kinds, the
     // ServiceMonitor): rendered, but say so.
     broad.extend(report.not_validated.iter().map(|n| {
@@ -249,7 +259,7 @@ fn located(mut f: Failure, computed: &values::Computed) -> Failure {
 fn broad_grants(docs: &[Document]) -> Vec<String> {
     validate::expand_lists(docs)
         .iter()
-        .filter(|d| d.template == "extra-objects.yaml" && d.kind().ends_with("RoleBinding"))
+        .filter(|d| d.template == EXTRA_OBJECTS && d.kind().ends_with("RoleBinding"))
         .filter(|d| {
             matches!(
                 d.value
@@ -282,10 +292,7 @@ fn located_problems(docs: &[Document], problems: Vec<validate::rules::Problem>) 
 /// The chart's own pods (not `extraObjects`) stay within the restricted Pod Security
 /// Standard whatever `podSecurityContext`/`securityContext` merge into them.
 fn restricted(docs: &[Document]) -> Result<(), Failure> {
-    let problems = located_problems(
-        docs,
-        validate::rules::restricted(docs, "extra-objects.yaml"),
-    );
+    let problems = located_problems(docs, validate::rules::restricted(docs, EXTRA_OBJECTS));
     if problems.is_empty() {
         return Ok(());
     }
@@ -313,18 +320,18 @@ fn openshift_ids(docs: &[Document]) -> Result<(), Failure> {
     .hint("remove the IDs from the objects named above (extraObjects included): OpenShift's restricted-v2 SCC assigns them from the namespace's range"))
 }
 
-/// `--kube-version`: 1.33 or later, as `1.33`, `v1.34` or `v1.34.2`.
+/// `--kube-version`: 1.33 or later, read as Helm reads it (`render::parse_kube_version`).
 pub fn check_kube_version(v: &str) -> Result<(), Failure> {
-    let t = v.trim_start_matches('v');
-    let parts: Vec<&str> = t.split('.').collect();
-    let nums: Option<Vec<u32>> = parts.iter().map(|p| p.parse::<u32>().ok()).collect();
-    match nums.as_deref() {
-        Some([1, minor, ..]) if (2..=3).contains(&parts.len()) && *minor >= 33 => Ok(()),
-        Some([1, _, ..]) if (2..=3).contains(&parts.len()) => Err(Failure::input(format!(
+    match render::parse_kube_version(v) {
+        Some((1, minor)) if minor >= 33 => Ok(()),
+        Some((1, _)) => Err(Failure::input(format!(
             "--kube-version {v}: Kubernetes before 1.33 is not supported (the manifests are validated against 1.33)"
         ))),
-        _ => Err(Failure::input(format!(
-            "--kube-version {v:?} is not a version like 1.33 or v1.34.2"
+        Some((major, _)) => Err(Failure::input(format!(
+            "--kube-version {v}: Kubernetes {major} is not supported (the manifests are for Kubernetes 1, from 1.33)"
+        ))),
+        None => Err(Failure::input(format!(
+            "--kube-version {v:?} is not a version like 1.33, v1.34.2 or 1.33.4-gke.100"
         ))),
     }
 }
@@ -354,6 +361,9 @@ mod tests {
         assert!(check_kube_version("v1.37.1").is_ok());
         assert!(check_kube_version("1.20").is_err());
         assert!(check_kube_version("latest").is_err());
+        assert!(check_kube_version("1.33.0+k3s1").is_ok());
+        assert!(check_kube_version("v1.35.0-gke.100").is_ok());
+        assert!(check_kube_version("2.0").is_err());
     }
 
     #[test]

@@ -312,8 +312,10 @@ fn apply_set_flags(
             apply_one(flag, expr, user, read).map_err(fail)?;
             let mut own = Map::new();
             // Parsed again on its own, to know which keys this argument set; its file
-            // reads are not counted twice.
-            apply_one(flag, expr, &mut own, &std::cell::Cell::new(0)).map_err(fail)?;
+            // reads are not counted twice. Alone it may fail where on top of the values
+            // it did not (`zz.=2` sets nothing, which Helm refuses only for a map that
+            // would stay empty): what it set before failing is what it set.
+            let _ = apply_one(flag, expr, &mut own, &std::cell::Cell::new(0));
             sources.push(FlagSource {
                 flag,
                 shown,

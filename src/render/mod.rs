@@ -388,11 +388,44 @@ fn describe_template_error(name: &str, e: &minijinja::Error) -> String {
 
 /// Parses `1.33`, `v1.33.2` into (major, minor).
 pub fn split_version(v: &str) -> (u32, u32) {
-    let v = v.trim_start_matches('v');
-    let mut it = v.split('.').map(|p| p.parse::<u32>().ok());
-    let major = it.next().flatten().unwrap_or(1);
-    let minor = it.next().flatten().unwrap_or(33);
-    (major, minor)
+    parse_kube_version(v).unwrap_or((1, 33))
+}
+
+/// A Kubernetes version as Helm reads `--kube-version` (`ParseKubeVersion`,
+/// pkg/chart/common/capabilities.go:95 at v4.2.3, calls apimachinery's
+/// `version.ParseGeneric`, pkg/util/version/version.go at v0.33.0): leading white space,
+/// an optional `v`, two or more dot-separated numbers (the first without a leading zero),
+/// and anything after them (`1.33.0+k3s1`, `v1.35.0-gke.100`, `1.33.x`). (major, minor).
+pub fn parse_kube_version(v: &str) -> Option<(u32, u32)> {
+    let v = v.trim_start();
+    let v = v.strip_prefix('v').unwrap_or(v);
+    let mut numbers = Vec::new();
+    let mut rest = v;
+    loop {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            break;
+        }
+        numbers.push(&rest[..digits]);
+        rest = &rest[digits..];
+        match rest.strip_prefix('.') {
+            Some(r) if r.starts_with(|c: char| c.is_ascii_digit()) => rest = r,
+            _ => break,
+        }
+    }
+    let [major, minor, ..] = numbers[..] else {
+        return None;
+    };
+    if major.len() > 1 && major.starts_with('0') {
+        return None;
+    }
+    // ParseUint into a uint; a minor past u32 is a version far past any support check.
+    let major = major.parse::<u64>().ok()?;
+    let minor = minor.parse::<u64>().ok()?;
+    Some((
+        u32::try_from(major).ok()?,
+        u32::try_from(minor).unwrap_or(u32::MAX),
+    ))
 }
 
 #[cfg(test)]
@@ -403,6 +436,23 @@ mod tests {
     fn versions() {
         assert_eq!(split_version("v1.34.2"), (1, 34));
         assert_eq!(split_version("1.35"), (1, 35));
+        for (v, want) in [
+            ("1.33.0+k3s1", Some((1, 33))),
+            ("v1.35.0-gke.100", Some((1, 35))),
+            (" 1.33", Some((1, 33))),
+            ("1.33.x", Some((1, 33))),
+            ("v1.34.2-eks-1234", Some((1, 34))),
+            ("1.034", Some((1, 34))),
+            ("1", None),
+            ("01.33", None),
+            ("latest", None),
+            ("", None),
+            ("v", None),
+            ("1.", None),
+            ("x1.33", None),
+        ] {
+            assert_eq!(parse_kube_version(v), want, "{v:?}");
+        }
     }
 
     #[test]

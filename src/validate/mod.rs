@@ -201,6 +201,43 @@ fn identity_problem(d: &Document) -> Option<(String, String)> {
     Some(("apiVersion".into(), message))
 }
 
+/// The bytes a ConfigMap or Secret stores, as the API server counts them against 1 MiB:
+/// the values only, decoded (ValidateSecret sums `len(value)` of `data`, into which
+/// `stringData` is merged, a key of both taking stringData's; ValidateConfigMap sums
+/// `data` and the decoded `binaryData`; pkg/apis/core/validation/validation.go at
+/// v1.33). Keys are not counted.
+fn data_size(d: &Document) -> usize {
+    let field = |f: &str| d.value.get(f).and_then(serde_json::Value::as_object);
+    let text = |v: &serde_json::Value| v.as_str().map_or(0, str::len);
+    // The bytes a base64 text decodes to (line breaks ignored, as Go's decoder does).
+    let decoded = |v: &serde_json::Value| {
+        let s = v.as_str().unwrap_or("");
+        let n = s.bytes().filter(|b| !matches!(b, b'\r' | b'\n')).count();
+        let pad = s
+            .trim_end_matches(['\r', '\n'])
+            .bytes()
+            .rev()
+            .take_while(|b| *b == b'=')
+            .count();
+        (n / 4 * 3).saturating_sub(pad.min(2))
+    };
+    let binary = field(typed::base64_field(d.kind()).unwrap_or(""));
+    let strings = field(if d.kind() == "Secret" {
+        "stringData"
+    } else {
+        "data"
+    });
+    let overridden =
+        |k: &String| d.kind() == "Secret" && strings.is_some_and(|s| s.contains_key(k));
+    binary
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| !overridden(k))
+        .map(|(_, v)| decoded(v))
+        .chain(strings.into_iter().flatten().map(|(_, v)| text(v)))
+        .sum()
+}
+
 /// What the API server refuses about every object: a name (unless generateName), and a
 /// ConfigMap's or Secret's data within 1 MiB (core/validation: MaxSecretSize, and
 /// ValidateConfigMap's total-size check).
@@ -221,13 +258,21 @@ fn object_problems(d: &Document) -> Vec<(String, String)> {
             "missing: every object needs a name".into(),
         ));
     }
+    // The API server refuses to create an object that carries a resourceVersion
+    // (storage.ErrResourceVersionSetOnCreate, returned by the etcd3 store's Create:
+    // k8s.io/apiserver pkg/storage/etcd3/store.go:262 at v0.33.0), and kubectl apply
+    // creates a new object as given; on an existing one it is a stale precondition.
+    if meta
+        .and_then(|m| m.get("resourceVersion"))
+        .is_some_and(|v| v.as_str().is_none_or(|s| !s.is_empty()) && !v.is_null())
+    {
+        out.push((
+            "metadata.resourceVersion".into(),
+            "must not be set: the API server refuses to create an object that has one (it is the cluster's, from `kubectl get`); remove it".into(),
+        ));
+    }
     if matches!(d.kind(), "ConfigMap" | "Secret") {
-        let size: usize = ["data", "stringData", "binaryData"]
-            .iter()
-            .filter_map(|f| d.value.get(*f).and_then(serde_json::Value::as_object))
-            .flat_map(|m| m.iter())
-            .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
-            .sum();
+        let size = data_size(d);
         if size > 1024 * 1024 {
             out.push((
                 "data".into(),
@@ -247,7 +292,7 @@ pub fn validate(
     known: &Known,
     cross_objects: Severity,
 ) -> (Report, Vec<ProblemRecord>) {
-    validate_with(docs, known, cross_objects, None)
+    validate_with(docs, known, cross_objects, None, None)
 }
 
 /// A document's checks that need no other document: what every object needs
@@ -319,11 +364,14 @@ impl Alone {
 
 /// [`validate`], with the [`Alone`] checks already done, e.g. by the render's crew (see
 /// `crew`): `alone` must be [`check_alone`] of each object of `expand_lists(docs)`, in
-/// order (the objects a `List` holds, not the `List`).
+/// order (the objects a `List` holds, not the `List`). The cross-object problems of the
+/// documents of template `warn_from` are warnings whatever `cross_objects` says: objects
+/// the user brings may reference what the cluster already holds.
 pub fn validate_with(
     docs: &[Document],
     known: &Known,
     cross_objects: Severity,
+    warn_from: Option<&str>,
     alone: Option<Vec<Alone>>,
 ) -> (Report, Vec<ProblemRecord>) {
     let expanded = expand_lists(docs);
@@ -370,7 +418,11 @@ pub fn validate_with(
             source: d.template.clone(),
             object: d.id(),
             severity: if p.is_advisory() {
-                cross_objects
+                if warn_from == Some(d.template.as_str()) {
+                    Severity::Warning
+                } else {
+                    cross_objects
+                }
             } else {
                 Severity::Error
             },
@@ -394,16 +446,19 @@ pub fn validate_with(
 
 /// Validation as a pipeline stage: fails with every problem listed.
 pub fn check(docs: &[Document], known: &Known) -> Result<Report, Failure> {
-    check_with(docs, known, None)
+    check_with(docs, known, None, None)
 }
 
-/// [`check`], with each document's [`Alone`] checks already done (see [`validate_with`]).
+/// [`check`], with each document's [`Alone`] checks already done (see [`validate_with`]);
+/// the cross-object problems of `extraObjects` (template `extra_template`) are warnings in
+/// the report: a Deployment of the user's may run as a ServiceAccount the cluster has.
 pub fn check_with(
     docs: &[Document],
     known: &Known,
+    extra_template: Option<&str>,
     alone: Option<Vec<Alone>>,
 ) -> Result<Report, Failure> {
-    let (report, _) = validate_with(docs, known, Severity::Error, alone);
+    let (report, _) = validate_with(docs, known, Severity::Error, extra_template, alone);
     if report.problems.is_empty() {
         Ok(report)
     } else {

@@ -30,6 +30,9 @@ impl SemanticProblem {
             "has no key",
             "the container has no port named",
             "is not an image reference",
+            // Kubernetes warns about a repeated variable and keeps the last (ValidateEnv
+            // has no check for it; the kubelet sets them in order).
+            "the last one wins",
         ];
         ADVISORY.iter().any(|c| self.message.contains(c))
     }
@@ -574,7 +577,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                     cx.add(
                         p.doc,
                         format!("{at}.env[{n}].name"),
-                        format!("environment variable {name:?} is defined twice"),
+                        format!("environment variable {name:?} is given twice: the last one wins"),
                     );
                 }
                 if let Some(r) = e.at("/valueFrom/secretKeyRef") {
@@ -669,58 +672,10 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                     );
                 }
             }
-            for kind in ["requests", "limits"] {
-                for (r, q) in c
-                    .at(&format!("/resources/{kind}"))
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    if !is_quantity(q) {
-                        cx.add(
-                            p.doc,
-                            format!("{at}.resources.{kind}.{r}"),
-                            "not a valid quantity (e.g. 500m, 1, 256Mi)".to_string(),
-                        );
-                    }
-                }
-            }
         }
     }
-    for (i, d) in cx.docs.iter().enumerate() {
-        if d.kind() == "PersistentVolumeClaim"
-            && let Some(q) = d.value.at("/spec/resources/requests/storage")
-            && !is_quantity(q)
-        {
-            cx.out.push(SemanticProblem {
-                doc: i,
-                path: "spec.resources.requests.storage".into(),
-                message: "not a valid quantity (e.g. 10Gi)".to_string(),
-            });
-        }
-        if d.kind() == "StatefulSet" {
-            for (n, t) in d
-                .value
-                .at("/spec/volumeClaimTemplates")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-            {
-                if let Some(q) = t.at("/spec/resources/requests/storage")
-                    && !is_quantity(q)
-                {
-                    cx.out.push(SemanticProblem {
-                        doc: i,
-                        path: format!(
-                            "spec.volumeClaimTemplates[{n}].spec.resources.requests.storage"
-                        ),
-                        message: "not a valid quantity (e.g. 10Gi)".to_string(),
-                    });
-                }
-            }
-        }
-    }
+    // Quantities (resources, storage requests) are parsed by the typed check, as the
+    // API server parses them (typed/quantities.rs).
 }
 
 fn services(cx: &mut Ctx<'_>, pods: &Pods<'_>) {

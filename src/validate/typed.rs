@@ -45,6 +45,7 @@ macro_rules! table {
 
 /// The list of types, generated from the k8s-openapi source (see its test).
 mod kinds;
+mod quantities;
 mod same;
 use kinds::TABLE;
 
@@ -82,17 +83,52 @@ pub fn check(doc: &Value) -> Checked {
     }
 }
 
+/// The field of base64 strings a kind holds: a Secret's `data`, a ConfigMap's
+/// `binaryData`.
+pub(crate) fn base64_field(kind: &str) -> Option<&'static str> {
+    match kind {
+        "Secret" => Some("data"),
+        "ConfigMap" => Some("binaryData"),
+        _ => None,
+    }
+}
+
+/// Does the document's base64 field hold a value wrapped over lines?
+fn wrapped_base64(doc: &Value, kind: &str) -> bool {
+    base64_field(kind)
+        .and_then(|f| doc.get(f))
+        .and_then(Value::as_object)
+        .is_some_and(|m| {
+            m.values()
+                .any(|v| v.as_str().is_some_and(|s| s.contains(['\r', '\n'])))
+        })
+}
+
 /// The document as the API server decodes it: kubectl sends `1.0` and `1e3` as the JSON
-/// integers 1 and 1000, and a few required fields have server-side defaults
+/// integers 1 and 1000; base64 is read with its line breaks ignored (Go's
+/// `base64.StdEncoding.DecodeString`: "New line characters (\r and \n) are ignored",
+/// encoding/base64/base64.go); and a few required fields have server-side defaults
 /// (`SetDefaults_Job`: an onPodConditions entry's status is "True"; a PriorityClass's
 /// missing value is 0).
 fn as_the_server_reads<'a>(doc: &'a Value, kind: &str) -> std::borrow::Cow<'a, Value> {
-    // Most documents need neither change: no copy for them.
-    if !matches!(kind, "Job" | "CronJob" | "PriorityClass") && !has_float(doc) {
+    let wrapped = wrapped_base64(doc, kind);
+    // Most documents need no change: no copy for them.
+    if !matches!(kind, "Job" | "CronJob" | "PriorityClass") && !wrapped && !has_float(doc) {
         return std::borrow::Cow::Borrowed(doc);
     }
     let mut d = doc.clone();
     crate::values::integral_floats_to_ints(&mut d);
+    if wrapped
+        && let Some(m) = base64_field(kind)
+            .and_then(|f| d.get_mut(f))
+            .and_then(Value::as_object_mut)
+    {
+        for v in m.values_mut() {
+            if let Value::String(s) = v {
+                s.retain(|c| c != '\r' && c != '\n');
+            }
+        }
+    }
     let job_specs = ["/spec", "/spec/jobTemplate/spec"];
     if matches!(kind, "Job" | "CronJob") {
         for at in job_specs {
@@ -164,9 +200,16 @@ fn check_typed<T: DeserializeOwned + Serialize>(doc: &Value, shortcut: bool) -> 
             }];
         }
     };
+    // Quantities k8s-openapi took as any string, parsed as the API server parses them.
+    let quantities = quantities::unparsable(&typed)
+        .into_iter()
+        .map(|path| TypedProblem {
+            path,
+            message: "not a quantity the API server can parse (like 500m, 1Gi or 2)".into(),
+        });
     // A clean document (the usual case) is known clean without its re-encoded tree.
     if shortcut && same::round_trip_is_clean(&typed, doc) {
-        return Vec::new();
+        return quantities.collect();
     }
     let round = match serde_json::to_value(&typed) {
         Ok(v) => v,
@@ -179,6 +222,7 @@ fn check_typed<T: DeserializeOwned + Serialize>(doc: &Value, shortcut: bool) -> 
     };
     let mut out = Vec::new();
     diff(doc, &round, &mut Vec::new(), &mut out);
+    out.extend(quantities);
     out
 }
 

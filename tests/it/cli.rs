@@ -281,6 +281,90 @@ fn json_output_is_a_v1_list() {
     assert!(v["items"].as_array().unwrap().len() > 10);
 }
 
+/// Flags read as Helm's pflag reads them: `-f` and `-a` are string slices (one CSV
+/// record: comma-separated, `"` quotes), a flag given twice keeps its last value, a value
+/// may start with `-`, `-n ''` is the default namespace; `--kube-version` as Helm parses
+/// it (vendor suffixes); a `--set` with an empty key on top of a map that has values sets
+/// nothing, as in Helm; a URL is not fetched.
+#[test]
+fn flags_are_read_as_helm_reads_them() {
+    let a = tmp("slice-a.yaml", b"replicaCount: 2\nnodeSelector: {k1: a}\n");
+    let b = tmp("slice-b.yaml", b"replicaCount: 3\n");
+    let r = run(&["values", "-f", &format!("{a},{b}")], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("replicaCount: 3") && r.stdout.contains("k1: a"));
+    let r = run(&["values", "-f", &format!("\"{a}\"")], None);
+    assert!(r.stdout.contains("replicaCount: 2"), "{}", r.stderr);
+    assert_fails(&run(&["values", "-f", "\"a,b"], None), 2, &["quoted-field"]);
+    assert_fails(&run(&["values", "-f", "a\"b"], None), 2, &["bare \""]);
+    let r = render(&[
+        "--set",
+        "metrics.enabled=true",
+        "-a",
+        "gateway.networking.k8s.io/v1,monitoring.coreos.com/v1",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("kind: ServiceMonitor"));
+    let r = render(&["-n", "team-a", "-n", "team-b"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("namespace: team-b") && !r.stdout.contains("namespace: team-a"));
+    let r = run(
+        &[
+            "render",
+            "-n",
+            "",
+            "--set",
+            "oauth2Proxy.enabled=false",
+            "-q",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("namespace: default"));
+    for v in [
+        "1.33.0+k3s1",
+        "v1.35.0-gke.100",
+        "1.34.x",
+        "v1.33.4-eks-1234",
+    ] {
+        let r = render(&["--kube-version", v]);
+        assert_eq!(r.code, 0, "{v}: {}", r.stderr);
+    }
+    assert_fails(
+        &render(&["--kube-version", "2.0"]),
+        1,
+        &["Kubernetes 2 is not supported"],
+    );
+    let r = run(
+        &[
+            "values",
+            "--set",
+            "podAnnotations.x=a",
+            "--set",
+            "podAnnotations.=2",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("x: a"), "{}", r.stdout);
+    assert_fails(
+        &run(&["values", "--set", "podAnnotations.=2"], None),
+        1,
+        &["key map \"podAnnotations\" has no value"],
+    );
+    let r = run(
+        &["values", "--skip-schema-validation", "--set", "-zz=1"],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("-zz: 1"), "{}", r.stdout);
+    assert_fails(
+        &run(&["values", "-f", "https://example.org/values.yaml"], None),
+        1,
+        &["is a URL", "never the network"],
+    );
+}
+
 #[test]
 fn capabilities_are_accepted() {
     let r = render(&[

@@ -97,6 +97,62 @@ fn annotation_size_limit_is_exact() {
     assert_eq!(code, 1, "{report}");
 }
 
+/// A Secret or ConfigMap stores at most 1 MiB of values, counted as the API server
+/// counts them: decoded bytes, keys not counted, stringData over data
+/// (ValidateSecret, ValidateConfigMap at v1.33). Base64 wrapped over lines is read with
+/// the line breaks ignored, as Go's decoder reads it.
+#[test]
+fn data_size_limit_counts_decoded_values() {
+    const MIB: usize = 1024 * 1024;
+    // `n` zero bytes in base64 (three bytes a group of four "A"s, then the padding).
+    let zeros = |n: usize| {
+        let tail = match n % 3 {
+            0 => "",
+            1 => "AA==",
+            _ => "AAA=",
+        };
+        format!("{}{tail}", "AAAA".repeat(n / 3))
+    };
+    let secret = |data: Value| {
+        serde_json::json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": data})
+            .to_string()
+    };
+    let (code, report) = validate(&secret(serde_json::json!({"a-long-key": zeros(MIB)})), true);
+    assert_eq!(code, 0, "{report}");
+    let (code, report) = validate(&secret(serde_json::json!({"a": zeros(MIB + 1)})), true);
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        report.to_string().contains("1048577 bytes of data"),
+        "{report}"
+    );
+    // A key in both: stringData's value is the one stored.
+    let both = serde_json::json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
+        "data": {"a": zeros(MIB)}, "stringData": {"a": "small"}});
+    let (code, report) = validate(&both.to_string(), true);
+    assert_eq!(code, 0, "{report}");
+    let config = |data: &str, binary: &str| {
+        serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+            "data": {"text": data}, "binaryData": {"bin": binary}})
+        .to_string()
+    };
+    let (code, report) = validate(&config(&"x".repeat(MIB - 3), &zeros(3)), true);
+    assert_eq!(code, 0, "{report}");
+    let (code, report) = validate(&config(&"x".repeat(MIB - 2), &zeros(3)), true);
+    assert_eq!(code, 1, "{report}");
+    // Wrapped base64 (76 characters a line, as `base64` prints it) is valid; a broken
+    // one is not.
+    let wrapped: String = zeros(300)
+        .as_bytes()
+        .chunks(76)
+        .map(|c| format!("{}\n", std::str::from_utf8(c).unwrap()))
+        .collect();
+    let (code, report) = validate(&secret(serde_json::json!({"a": wrapped})), true);
+    assert_eq!(code, 0, "{report}");
+    let (code, report) = validate(&secret(serde_json::json!({"a": "AAA@\nAAAA"})), true);
+    assert_eq!(code, 1, "{report}");
+    assert!(report.to_string().contains("not valid base64"), "{report}");
+}
+
 const CRD: &str = r#"apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: {name: widgets.example.com}

@@ -104,7 +104,7 @@ fn machines(
     // The API server's own audience is the issuer by default (kube-apiserver
     // --api-audiences): a token for it is an API credential, which the proxy would forward
     // to MLflow. The extra audiences are accepted for the extra issuer too
-    // (pkg/validation/options.go:61-62).
+    // (pkg/validation/options.go:61-63).
     let issuer_like = |a: &str| {
         let a = a.trim_end_matches('/');
         a == m.issuer.trim_end_matches('/') || a.starts_with("https://kubernetes.default.svc")
@@ -257,7 +257,7 @@ pub(crate) fn build(
     let mut proxy = enabled(&values.oauth2_proxy, names, namespace, ingress, acc)?;
     if trusted_ca {
         // Custom CAs for the provider, plus the system store (its default is false:
-        // options/providers.go:50; flags: options/legacy_options.go:536-537).
+        // options/providers.go:50; flags: options/legacy_options.go:536-537, default 599).
         proxy
             .args
             .push(format!("--provider-ca-file={CA_DIR}/ca.crt"));

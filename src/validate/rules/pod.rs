@@ -713,6 +713,12 @@ fn handler(o: &mut Out<'_>, h: &Value, at: &str, kinds: &[&str]) {
         1 => {}
         _ => o.add(at, "may not specify more than one handler type"),
     }
+    // validateExecAction: a command.
+    if let Some(e) = get(h, "exec")
+        && items(e.get("command")).next().is_none()
+    {
+        o.add(format!("{at}.exec.command"), "required: the command to run");
+    }
     if let Some(g) = get(h, "httpGet") {
         port_or_name(o, g.get("port"), &format!("{at}.httpGet.port"));
         one_of(o, g, "scheme", &format!("{at}.httpGet"), &["HTTP", "HTTPS"]);
@@ -752,6 +758,13 @@ fn probe(o: &mut Out<'_>, p: &Value, at: &str, success_is_one: bool) {
         o.add(
             format!("{at}.terminationGracePeriodSeconds"),
             "must be greater than 0",
+        );
+    }
+    // validateReadinessProbe: the grace period is for probes that kill the container.
+    if !success_is_one && get(p, "terminationGracePeriodSeconds").is_some() {
+        o.add(
+            format!("{at}.terminationGracePeriodSeconds"),
+            "must not be set for readiness probes",
         );
     }
     if success_is_one
@@ -954,6 +967,29 @@ fn node_selector_term(o: &mut Out<'_>, t: &Value, at: &str) {
     for (n, e) in items(t.get("matchExpressions")) {
         node_requirement(o, e, &format!("{at}.matchExpressions[{n}]"));
     }
+    // validateNodeFieldSelectorRequirement: the one field a node can be selected by is
+    // metadata.name, with In or NotIn and exactly one value.
+    for (n, e) in items(t.get("matchFields")) {
+        let fat = format!("{at}.matchFields[{n}]");
+        let op = e.get("operator").and_then(Value::as_str).unwrap_or("");
+        if !matches!(op, "In" | "NotIn") {
+            o.add(
+                format!("{fat}.operator"),
+                "must be In or NotIn for a node field selector",
+            );
+        } else if items(e.get("values")).count() != 1 {
+            o.add(
+                format!("{fat}.values"),
+                "must be only one value when the operator is In or NotIn",
+            );
+        }
+        if e.get("key").and_then(Value::as_str) != Some("metadata.name") {
+            o.add(
+                format!("{fat}.key"),
+                "not a valid field selector key: only metadata.name",
+            );
+        }
+    }
 }
 
 /// validateAffinity.
@@ -1071,6 +1107,15 @@ fn security_context(o: &mut Out<'_>, sc: Option<&Value>, at: &str) {
             o.add(format!("{at}.{k}"), "must be from 0 to 2147483647");
         }
     }
+    // ValidatePodSecurityContext: each supplemental group a valid group ID.
+    for (n, g) in items(sc.get("supplementalGroups")) {
+        if !g.as_i64().is_some_and(|n| (0..=2_147_483_647).contains(&n)) {
+            o.add(
+                format!("{at}.supplementalGroups[{n}]"),
+                "must be from 0 to 2147483647",
+            );
+        }
+    }
     if sc.at("/seccompProfile/type").and_then(Value::as_str) == Some("Localhost")
         && sc
             .at("/seccompProfile/localhostProfile")
@@ -1111,7 +1156,11 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
     }
     for (n, t) in items(pod.get("tolerations")) {
         // validateTolerations.
-        let op = t.get("operator").and_then(Value::as_str).unwrap_or("Equal");
+        // An empty operator is Equal (validateTolerations: `case core.TolerationOpEqual, ""`).
+        let op = match t.get("operator").and_then(Value::as_str) {
+            None | Some("") => "Equal",
+            Some(op) => op,
+        };
         let key = t.get("key").and_then(Value::as_str).unwrap_or("");
         if key.is_empty() && op != "Exists" {
             o.add(
@@ -1147,6 +1196,17 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
             o.add(
                 format!("{at}.tolerations[{n}].value"),
                 "must be empty when the operator is Exists",
+            );
+        }
+        if op == "Equal"
+            && !t
+                .get("value")
+                .and_then(Value::as_str)
+                .is_none_or(is_label_value)
+        {
+            o.add(
+                format!("{at}.tolerations[{n}].value"),
+                "must be a label value (63 characters at most: letters, digits, '-', '_' and '.', beginning and ending with a letter or digit)",
             );
         }
         let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");

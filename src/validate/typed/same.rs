@@ -121,8 +121,9 @@ impl Items<'_> {
 }
 
 /// Map keys as the re-encoding writes them (serde_json's rules for the key types it
-/// accepts); anything else is left to the diff.
-struct Key;
+/// accepts); anything else is left to the diff. The quantity walk reads a quantity's
+/// text and a map's keys with it too.
+pub(super) struct Key;
 
 impl ser::Serializer for Key {
     type Ok = String;
