@@ -240,6 +240,11 @@ pub fn check(computed: &Computed) -> Result<(), Failure> {
                 if !specific.is_empty() {
                     return specific.join("\n");
                 }
+                if let Some(secret) = computed.credential_beside(path) {
+                    return format!(
+                        "an unknown key, not named here: it comes from the same --set argument as {secret}, and may be a piece of that credential cut at a comma; write a comma in a value as `\\,`, or give the credential with --set-literal or --set-file"
+                    );
+                }
                 let mut text = format!("{path}: unknown key");
                 let parent = KeyPath(path.0[..path.0.len() - 1].to_vec());
                 if let Some(s) = suggest(schema, &parent, key) {

@@ -433,6 +433,35 @@ fn redact(msg: &str, keys: &str) -> String {
 impl Computed {
     /// Says where the value at `path` came from: a `--set` flag, or a file with line and
     /// column, or the chart defaults. Every source was indexed once, so this is cheap.
+    /// The credential key that the `--set`-family argument which set `path` sets too, if
+    /// any (`--set-json` aside: its commas sit inside quotes). In
+    /// `--set 'db.password=Abc,Def=1'` the comma was meant to be part of the password, and
+    /// `Def` is an unknown key made of it: a message must not name it.
+    pub fn credential_beside(&self, path: &KeyPath) -> Option<KeyPath> {
+        fn credential(v: &Value, at: KeyPath, skip: &KeyPath) -> Option<KeyPath> {
+            match v {
+                Value::Object(m) => m.iter().find_map(|(k, x)| credential(x, at.key(k), skip)),
+                _ => at
+                    .0
+                    .last()
+                    .is_some_and(
+                        |s| matches!(s, locate::Seg::Key(k) if crate::yaml::is_credential_key(k)),
+                    )
+                    .then_some(at)
+                    .filter(|at| at != skip),
+            }
+        }
+        let f = self
+            .flags
+            .iter()
+            .rev()
+            .find(|f| locate::lookup(&f.values, path).is_some())?;
+        if f.flag == "--set-json" {
+            return None;
+        }
+        credential(&f.values, KeyPath::default(), path)
+    }
+
     pub fn origin(&self, path: &KeyPath) -> String {
         for f in self.flags.iter().rev() {
             // The path itself, or an ancestor this flag set to null (which deleted it).

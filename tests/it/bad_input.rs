@@ -364,6 +364,22 @@ fn cases() -> Vec<Case> {
             1,
             "cannot read",
         ),
+        // A comma the user meant as part of a credential makes the rest an unknown key:
+        // it is not named (found by an independent review).
+        c(
+            "set-credential-cut-at-a-comma",
+            vec![],
+            &["--set", "oauth2Proxy.clientSecret=Abc,TOPSECRET=1"],
+            1,
+            "not named here: it comes from the same --set argument as oauth2Proxy.clientSecret",
+        ),
+        c(
+            "set-string-credential-cut-at-a-comma",
+            vec![],
+            &["--set-string", "postgresql.auth.password=Abc,x.TOPSECRET=1"],
+            1,
+            "not named here",
+        ),
         c(
             "set-file-empty-path",
             vec![],
