@@ -44,7 +44,7 @@ pub enum Command {
         #[command(flatten)]
         values: ValuesFlags,
         /// Print the merge even when it does not match values.schema.json.
-        #[arg(long = "skip-schema-validation")]
+        #[arg(long = "skip-schema-validation", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
         skip_schema_validation: bool,
     },
     /// Print the JSON Schema of the values (for editors and CI).
@@ -69,7 +69,12 @@ pub enum Command {
 pub struct ValuesFlags {
     /// Values file (YAML), repeatable, merged in order; `-` reads standard input; several
     /// may be given comma-separated, as in Helm.
-    #[arg(short = 'f', long = "values", value_name = "FILE", value_parser = string_slice_value, allow_hyphen_values = true)]
+    #[arg(
+        short = 'f',
+        long = "values",
+        value_name = "FILE",
+        allow_hyphen_values = true
+    )]
     pub files: Vec<String>,
     /// Set values: `a.b=1,c[0]=x` (Helm's --set rules), repeatable.
     #[arg(long = "set", value_name = "KEY=VAL", allow_hyphen_values = true)]
@@ -142,10 +147,29 @@ pub fn string_slice(value: &str) -> Result<Vec<String>, String> {
     Ok(fields)
 }
 
-/// clap's check of a string-slice flag's value (the value is split by `string_slice`
-/// where it is read).
-fn string_slice_value(value: &str) -> Result<String, String> {
-    string_slice(value).map(|_| value.to_string())
+/// Each value of a string-slice flag reads as a CSV record; the message shows the value
+/// with any URI credential masked (clap's own message would print it whole).
+fn check_string_slices(flag: &str, values: &[String]) -> Result<(), Failure> {
+    for v in values {
+        if let Err(e) = string_slice(v) {
+            return Err(Failure::usage(format!(
+                "invalid value '{}' for {flag}: {e}",
+                crate::redact::uris(v)
+            ))
+            .hint("give several values comma-separated; quote one that holds a comma or a quote with \"…\", doubling a quote inside it (as Helm reads it)"));
+        }
+    }
+    Ok(())
+}
+
+/// A boolean flag's value as pflag reads it (`--skip-schema-validation=false`):
+/// Go's `strconv.ParseBool`.
+fn go_bool(v: &str) -> Result<bool, String> {
+    match v {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Ok(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Ok(false),
+        _ => Err(format!("{v:?} is not a boolean (true or false)")),
+    }
 }
 
 /// Every item of a string-slice flag's values, in order.
@@ -210,7 +234,7 @@ pub struct DiffArgs {
     pub kube_version: String,
     /// Extra API versions the cluster serves, for both rendered sides (repeatable, or
     /// comma-separated).
-    #[arg(short = 'a', long = "api-versions", value_name = "VERSION", value_parser = string_slice_value)]
+    #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
     pub api_versions: Vec<String>,
 }
 
@@ -235,10 +259,10 @@ pub struct RenderArgs {
     pub kube_version: String,
     /// Extra API versions the cluster serves (e.g. monitoring.coreos.com/v1), repeatable
     /// or comma-separated.
-    #[arg(short = 'a', long = "api-versions", value_name = "VERSION", value_parser = string_slice_value)]
+    #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
     pub api_versions: Vec<String>,
     /// Do not check the values against values.schema.json.
-    #[arg(long = "skip-schema-validation")]
+    #[arg(long = "skip-schema-validation", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
     pub skip_schema_validation: bool,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
@@ -323,6 +347,15 @@ impl Output {
 
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<Output, Failure> {
+    match &cli.command {
+        Command::Render(a) => {
+            check_string_slices("-f/--values", &a.values.files)?;
+            check_string_slices("-a/--api-versions", &a.api_versions)?;
+        }
+        Command::Values { values, .. } => check_string_slices("-f/--values", &values.files)?,
+        Command::Diff(a) => check_string_slices("-a/--api-versions", &a.api_versions)?,
+        _ => {}
+    }
     match cli.command {
         Command::Render(args) => run_render(&args),
         Command::Values {
@@ -677,8 +710,13 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
                 ));
             }
             for w in report.warnings.iter().take(listed) {
+                let why = if validate::semantic::is_repeat(w) {
+                    "Kubernetes accepts it and warns"
+                } else {
+                    "the other object may live outside this stream"
+                };
                 s.push_str(&format!(
-                    "warning: {w} (the other object may live outside this stream; --strict makes this an error)\n"
+                    "warning: {w} ({why}; --strict makes this an error)\n"
                 ));
             }
             for n in &report.not_validated {

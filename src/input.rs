@@ -84,13 +84,20 @@ pub fn read_as(path: &str, name: &str, what: &What) -> Result<(String, String), 
     if let Err(e) = result {
         // Helm fetches `-f https://…`; a render reads nothing from the network (the same
         // inputs give the same output, offline), so a URL gets its own message.
+        // Go lowercases a URL's scheme, so `HTTPS://` is a URL to Helm too.
+        let start = path
+            .trim_start()
+            .get(..8)
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let url = ["http://", "https://", "oci://"]
             .iter()
-            .any(|s| path.trim_start().starts_with(s));
+            .any(|s| start.starts_with(s));
         if url && e.kind() == std::io::ErrorKind::NotFound {
             return Err(Failure::input(format!(
-                "{} {name} is a URL: mlflow-chart reads local files only, never the network",
-                what.noun
+                "{} {} is a URL: mlflow-chart reads local files only, never the network",
+                what.noun,
+                crate::redact::uris(&name)
             ))
             .hint("download it first (e.g. `curl -fsSLo values.yaml URL`) and give the file"));
         }

@@ -71,6 +71,19 @@ pub fn lookup<'v>(root: &'v Value, path: &KeyPath) -> Option<&'v Value> {
     Some(cur)
 }
 
+/// The value at `path`, to change, if any.
+pub fn lookup_mut<'v>(root: &'v mut Value, path: &KeyPath) -> Option<&'v mut Value> {
+    let mut cur = root;
+    for seg in &path.0 {
+        cur = match (seg, cur) {
+            (Seg::Key(k), Value::Object(m)) => m.get_mut(k)?,
+            (Seg::Index(i), Value::Array(a)) => a.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
 enum Frame {
     Map {
         key: Option<String>,

@@ -168,6 +168,20 @@ pub fn unfit_image(key: &str, repository: &str, tag: &str) -> Option<String> {
             "{key}: bitnami images ({repository}) keep their data and settings elsewhere and start differently; this chart runs the official images (see the default in docs/values.md and docs/migration.md)"
         ));
     }
+    // The init script reads MLflow's password with psql's `\getenv` (psql 15 and later),
+    // so that it is never on a command line; PostgreSQL 14 reached its end of life in
+    // November 2026. A tag that names no version (`latest`, a digest) cannot be told.
+    if key == "postgresql.image.repository"
+        && let Some(major) = tag
+            .split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|m| m.parse::<u32>().ok())
+        && major < 15
+    {
+        return Some(format!(
+            "postgresql.image.tag: PostgreSQL {major} is older than this chart supports: its init script needs psql 15 or later (\\getenv keeps the password off the command line), and PostgreSQL 14 and older are past their end of life; use 15 or later (the default is in docs/values.md)"
+        ));
+    }
     if key == "image.repository" {
         let v2 = tag.trim_start_matches('v').starts_with("2.")
             || tag.trim_start_matches('v').starts_with("1.");
@@ -188,6 +202,22 @@ pub fn unfit_image(key: &str, repository: &str, tag: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postgresql_before_15_is_refused() {
+        for tag in ["14.19", "13", "9.6-alpine", "14"] {
+            assert!(
+                unfit_image("postgresql.image.repository", "postgres", tag).is_some(),
+                "{tag}"
+            );
+        }
+        for tag in ["15", "17.6", "18.1-alpine", "latest", "", "alpine"] {
+            assert!(
+                unfit_image("postgresql.image.repository", "postgres", tag).is_none(),
+                "{tag}"
+            );
+        }
+    }
 
     #[test]
     fn prefixes_and_keys() {

@@ -180,12 +180,13 @@ fn render_model(
     let mut docs = std::sync::Arc::try_unwrap(docs).unwrap_or_else(|shared| (*shared).clone());
     let mut broad = broad_grants(&docs);
     // What extraObjects reference that the render does not hold (the cluster may).
-    broad.extend(
-        report
-            .warnings
-            .iter()
-            .map(|w| format!("{w} (kubectl accepts it; make sure the cluster has it)")),
-    );
+    broad.extend(report.warnings.iter().map(|w| {
+        if validate::semantic::is_repeat(w) {
+            w.clone()
+        } else {
+            format!("{w} (kubectl accepts it; make sure the cluster has it)")
+        }
+    }));
     // Custom resources nothing here has a schema for (extraObjects of other kinds, the
     // ServiceMonitor): rendered, but say so.
     broad.extend(report.not_validated.iter().map(|n| {

@@ -434,7 +434,7 @@ impl Computed {
     /// Says where the value at `path` came from: a `--set` flag, or a file with line and
     /// column, or the chart defaults. Every source was indexed once, so this is cheap.
     /// The credential key that the `--set`-family argument which set `path` sets too, if
-    /// any (`--set-json` aside: its commas sit inside quotes). In
+    /// any. In
     /// `--set 'db.password=Abc,Def=1'` the comma was meant to be part of the password, and
     /// `Def` is an unknown key made of it: a message must not name it.
     pub fn credential_beside(&self, path: &KeyPath) -> Option<KeyPath> {
@@ -456,9 +456,6 @@ impl Computed {
             .iter()
             .rev()
             .find(|f| locate::lookup(&f.values, path).is_some())?;
-        if f.flag == "--set-json" {
-            return None;
-        }
         credential(&f.values, KeyPath::default(), path)
     }
 

@@ -397,7 +397,9 @@ pub fn split_version(v: &str) -> (u32, u32) {
 /// an optional `v`, two or more dot-separated numbers (the first without a leading zero),
 /// and anything after them (`1.33.0+k3s1`, `v1.35.0-gke.100`, `1.33.x`). (major, minor).
 pub fn parse_kube_version(v: &str) -> Option<(u32, u32)> {
-    let v = v.trim_start();
+    // `\s` is Go's ASCII white space; `.` does not match a line break, so the text after
+    // the numbers (`(.*)*$`) holds none.
+    let v = v.trim_start_matches([' ', '\t', '\n', '\x0c', '\r']);
     let v = v.strip_prefix('v').unwrap_or(v);
     let mut numbers = Vec::new();
     let mut rest = v;
@@ -412,6 +414,9 @@ pub fn parse_kube_version(v: &str) -> Option<(u32, u32)> {
             Some(r) if r.starts_with(|c: char| c.is_ascii_digit()) => rest = r,
             _ => break,
         }
+    }
+    if rest.contains('\n') || numbers.iter().any(|n| n.parse::<u64>().is_err()) {
+        return None;
     }
     let [major, minor, ..] = numbers[..] else {
         return None;
@@ -450,6 +455,9 @@ mod tests {
             ("v", None),
             ("1.", None),
             ("x1.33", None),
+            ("1.34\n", None),
+            ("1.33.999999999999999999999", None),
+            ("\n1.33", Some((1, 33))),
         ] {
             assert_eq!(parse_kube_version(v), want, "{v:?}");
         }

@@ -418,7 +418,8 @@ pub fn validate_with(
             source: d.template.clone(),
             object: d.id(),
             severity: if p.is_advisory() {
-                if warn_from == Some(d.template.as_str()) {
+                if warn_from == Some(d.template.as_str()) || (warn_from.is_some() && p.is_repeat())
+                {
                     Severity::Warning
                 } else {
                     cross_objects

@@ -36,6 +36,17 @@ impl SemanticProblem {
         ];
         ADVISORY.iter().any(|c| self.message.contains(c))
     }
+
+    /// A repeat Kubernetes keeps the last of (an environment variable): a warning in a
+    /// render too, whoever's object it is.
+    pub fn is_repeat(&self) -> bool {
+        is_repeat(&self.message)
+    }
+}
+
+/// Does a problem's text say it is a repeat Kubernetes resolves (the last one wins)?
+pub fn is_repeat(message: &str) -> bool {
+    message.contains("the last one wins")
 }
 
 /// What the stream may reference without defining it.
@@ -218,7 +229,7 @@ struct Ctx<'a> {
     docs: &'a [Document],
     out: Vec<SemanticProblem>,
     /// (kind, name) → first document with it: every reference is one lookup.
-    by_name: HashMap<(&'a str, &'a str), usize>,
+    by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
 }
 
 /// Pod templates indexed by label (key, value), so a selector looks only at the pods
@@ -271,8 +282,18 @@ impl Ctx<'_> {
             message: message.into(),
         });
     }
-    fn find(&self, kind: &str, name: &str) -> Option<&Document> {
-        self.by_name.get(&(kind, name)).map(|&i| &self.docs[i])
+    /// The object `kind`/`name` that the object `from` can reference: in its namespace
+    /// (an object without one lands in the namespace it is applied to, so it matches any).
+    fn find(&self, kind: &str, name: &str, from: usize) -> Option<&Document> {
+        let ns = self.docs[from].str_at("/metadata/namespace");
+        self.by_name
+            .get(&(kind, name))?
+            .iter()
+            .map(|&i| &self.docs[i])
+            .find(|d| {
+                let there = d.str_at("/metadata/namespace");
+                there == ns || there.is_empty() || ns.is_empty()
+            })
     }
 }
 
@@ -280,7 +301,10 @@ impl Ctx<'_> {
 pub fn check(docs: &[Document], known: &Known) -> Vec<SemanticProblem> {
     let mut by_name = HashMap::new();
     for (i, d) in docs.iter().enumerate() {
-        by_name.entry((d.kind(), d.name())).or_insert(i);
+        by_name
+            .entry((d.kind(), d.name()))
+            .or_insert_with(Vec::new)
+            .push(i);
     }
     let mut cx = Ctx {
         docs,
@@ -413,7 +437,7 @@ fn workload_selectors(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
         }
         if d.kind() == "StatefulSet" {
             let svc = d.str_at("/spec/serviceName");
-            if !svc.is_empty() && cx.find("Service", svc).is_none() {
+            if !svc.is_empty() && cx.find("Service", svc, p.doc).is_none() {
                 cx.add(
                     p.doc,
                     "spec.serviceName",
@@ -424,8 +448,8 @@ fn workload_selectors(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
     }
 }
 
-fn secret_known(cx: &Ctx<'_>, known: &Known, name: &str) -> bool {
-    cx.find("Secret", name).is_some() || known.secrets.contains(name)
+fn secret_known(cx: &Ctx<'_>, known: &Known, name: &str, from: usize) -> bool {
+    cx.find("Secret", name, from).is_some() || known.secrets.contains(name)
 }
 
 fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
@@ -438,7 +462,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
             .unwrap_or("");
         if !sa.is_empty()
             && sa != "default"
-            && cx.find("ServiceAccount", sa).is_none()
+            && cx.find("ServiceAccount", sa, p.doc).is_none()
             && !known.serviceaccounts.contains(sa)
         {
             cx.add(
@@ -463,7 +487,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                     .at("/secret/optional")
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
-                if !optional && !secret_known(cx, known, name) {
+                if !optional && !secret_known(cx, known, name, p.doc) {
                     cx.add(
                         p.doc,
                         format!("{at}.secret.secretName"),
@@ -479,7 +503,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                     .and_then(Value::as_bool)
                     .unwrap_or(false);
                 if !optional
-                    && cx.find("ConfigMap", name).is_none()
+                    && cx.find("ConfigMap", name, p.doc).is_none()
                     && !known.configmaps.contains(name)
                 {
                     cx.add(
@@ -494,7 +518,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                 .and_then(Value::as_str)
             {
                 let from_sts = cx.docs[p.doc].kind() == "StatefulSet";
-                if !from_sts && cx.find("PersistentVolumeClaim", claim).is_none() {
+                if !from_sts && cx.find("PersistentVolumeClaim", claim, p.doc).is_none() {
                     cx.add(
                         p.doc,
                         format!("{at}.persistentVolumeClaim.claimName"),
@@ -583,9 +607,9 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                 if let Some(r) = e.at("/valueFrom/secretKeyRef") {
                     let sname = r.get("name").and_then(Value::as_str).unwrap_or("");
                     let optional = r.get("optional").and_then(Value::as_bool).unwrap_or(false);
-                    if !optional && !secret_known(cx, known, sname) {
+                    if !optional && !secret_known(cx, known, sname, p.doc) {
                         cx.add(p.doc, format!("{at}.env[{n}].valueFrom.secretKeyRef.name"), format!("Secret {sname:?} is neither in the manifests nor declared as provided"));
-                    } else if let Some(s) = cx.find("Secret", sname) {
+                    } else if let Some(s) = cx.find("Secret", sname, p.doc) {
                         let key = r.get("key").and_then(Value::as_str).unwrap_or("");
                         let has = ["/data", "/stringData"]
                             .iter()
@@ -602,7 +626,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                 if let Some(r) = e.at("/valueFrom/configMapKeyRef") {
                     let cname = r.get("name").and_then(Value::as_str).unwrap_or("");
                     let optional = r.get("optional").and_then(Value::as_bool).unwrap_or(false);
-                    match cx.find("ConfigMap", cname) {
+                    match cx.find("ConfigMap", cname, p.doc) {
                         None if !optional => cx.add(
                             p.doc,
                             format!("{at}.env[{n}].valueFrom.configMapKeyRef.name"),
@@ -635,7 +659,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                         .at("/secretRef/optional")
                         .and_then(Value::as_bool)
                         .unwrap_or(false);
-                    if !optional && !secret_known(cx, known, sname) {
+                    if !optional && !secret_known(cx, known, sname, p.doc) {
                         cx.add(p.doc, format!("{at}.envFrom[{n}].secretRef.name"), format!("Secret {sname:?} is neither in the manifests nor declared as provided"));
                     }
                 }
@@ -645,7 +669,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                         .and_then(Value::as_bool)
                         .unwrap_or(false);
                     if !optional
-                        && cx.find("ConfigMap", cname).is_none()
+                        && cx.find("ConfigMap", cname, p.doc).is_none()
                         && !known.configmaps.contains(cname)
                     {
                         cx.add(
@@ -799,7 +823,7 @@ fn ingresses(cx: &mut Ctx<'_>) {
         }
         for (at, b) in backends {
             let name = b.get("name").and_then(Value::as_str).unwrap_or("");
-            match cx.find("Service", name) {
+            match cx.find("Service", name, i) {
                 None => problems.push(SemanticProblem {
                     doc: i,
                     path: format!("{at}.name"),
@@ -829,7 +853,7 @@ fn scale_and_disruption(cx: &mut Ctx<'_>, pods: &Pods<'_>) {
             "HorizontalPodAutoscaler" => {
                 let kind = d.str_at("/spec/scaleTargetRef/kind");
                 let name = d.str_at("/spec/scaleTargetRef/name");
-                if cx.find(kind, name).is_none() {
+                if cx.find(kind, name, i).is_none() {
                     problems.push(SemanticProblem {
                         doc: i,
                         path: "spec.scaleTargetRef".into(),

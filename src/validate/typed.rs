@@ -93,42 +93,17 @@ pub(crate) fn base64_field(kind: &str) -> Option<&'static str> {
     }
 }
 
-/// Does the document's base64 field hold a value wrapped over lines?
-fn wrapped_base64(doc: &Value, kind: &str) -> bool {
-    base64_field(kind)
-        .and_then(|f| doc.get(f))
-        .and_then(Value::as_object)
-        .is_some_and(|m| {
-            m.values()
-                .any(|v| v.as_str().is_some_and(|s| s.contains(['\r', '\n'])))
-        })
-}
-
 /// The document as the API server decodes it: kubectl sends `1.0` and `1e3` as the JSON
-/// integers 1 and 1000; base64 is read with its line breaks ignored (Go's
-/// `base64.StdEncoding.DecodeString`: "New line characters (\r and \n) are ignored",
-/// encoding/base64/base64.go); and a few required fields have server-side defaults
+/// integers 1 and 1000, and a few required fields have server-side defaults
 /// (`SetDefaults_Job`: an onPodConditions entry's status is "True"; a PriorityClass's
-/// missing value is 0).
+/// missing value is 0). Base64 is read as Go reads it in `check_typed`.
 fn as_the_server_reads<'a>(doc: &'a Value, kind: &str) -> std::borrow::Cow<'a, Value> {
-    let wrapped = wrapped_base64(doc, kind);
     // Most documents need no change: no copy for them.
-    if !matches!(kind, "Job" | "CronJob" | "PriorityClass") && !wrapped && !has_float(doc) {
+    if !matches!(kind, "Job" | "CronJob" | "PriorityClass") && !has_float(doc) {
         return std::borrow::Cow::Borrowed(doc);
     }
     let mut d = doc.clone();
     crate::values::integral_floats_to_ints(&mut d);
-    if wrapped
-        && let Some(m) = base64_field(kind)
-            .and_then(|f| d.get_mut(f))
-            .and_then(Value::as_object_mut)
-    {
-        for v in m.values_mut() {
-            if let Value::String(s) = v {
-                s.retain(|c| c != '\r' && c != '\n');
-            }
-        }
-    }
     let job_specs = ["/spec", "/spec/jobTemplate/spec"];
     if matches!(kind, "Job" | "CronJob") {
         for at in job_specs {
@@ -178,19 +153,50 @@ pub(crate) fn check_diffed<T: DeserializeOwned + Serialize>(doc: &Value) -> Vec<
 }
 
 fn check_typed<T: DeserializeOwned + Serialize>(doc: &Value, shortcut: bool) -> Vec<TypedProblem> {
+    // The document with each base64 string that Go reads but the base64 crate does not
+    // (line breaks, non-zero padding bits) written as Go decodes it; made only when needed.
+    let mut as_go: Option<Value> = None;
     // Decoded without tracking the path first (most documents decode); a failure is
     // decoded again, tracked, for the path of what failed.
-    let typed: T = match <T as serde::Deserialize>::deserialize(doc) {
-        Ok(t) => t,
-        Err(plain) => {
-            let (path, what) = match serde_path_to_error::deserialize::<_, T>(doc) {
-                Err(e) => (
-                    parse_serde_path(&e.path().to_string()),
-                    e.inner().to_string(),
+    let typed: T = loop {
+        let doc = as_go.as_ref().unwrap_or(doc);
+        let plain = match <T as serde::Deserialize>::deserialize(doc) {
+            Ok(t) => break t,
+            Err(plain) => plain,
+        };
+        // The path for the message, and the path to the value (a key may hold a dot).
+        let (path, at, what) = match serde_path_to_error::deserialize::<_, T>(doc) {
+            Err(e) => (
+                parse_serde_path(&e.path().to_string()),
+                KeyPath(
+                    e.path()
+                        .iter()
+                        .filter_map(|s| match s {
+                            serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
+                            serde_path_to_error::Segment::Map { key } => {
+                                Some(Seg::Key(key.clone()))
+                            }
+                            _ => None,
+                        })
+                        .collect(),
                 ),
-                // Decoding is deterministic; should it not be, the first error stands.
-                Ok(_) => (KeyPath::default(), plain.to_string()),
-            };
+                e.inner().to_string(),
+            ),
+            // Decoding is deterministic; should it not be, the first error stands.
+            Ok(_) => (KeyPath::default(), KeyPath::default(), plain.to_string()),
+        };
+        if what.starts_with("Invalid ")
+            && let Some(Value::String(s)) = crate::locate::lookup(doc, &at)
+            && let Some(canonical) = go_base64(s).filter(|c| c != s)
+        {
+            let mut fixed = doc.clone();
+            if let Some(slot) = crate::locate::lookup_mut(&mut fixed, &at) {
+                *slot = Value::String(canonical);
+                as_go = Some(fixed);
+                continue;
+            }
+        }
+        {
             return vec![TypedProblem {
                 path,
                 message: format!(
@@ -200,6 +206,7 @@ fn check_typed<T: DeserializeOwned + Serialize>(doc: &Value, shortcut: bool) -> 
             }];
         }
     };
+    let doc = as_go.as_ref().unwrap_or(doc);
     // Quantities k8s-openapi took as any string, parsed as the API server parses them.
     let quantities = quantities::unparsable(&typed)
         .into_iter()
@@ -224,6 +231,55 @@ fn check_typed<T: DeserializeOwned + Serialize>(doc: &Value, shortcut: bool) -> 
     diff(doc, &round, &mut Vec::new(), &mut out);
     out.extend(quantities);
     out
+}
+
+/// A base64 string as Go's `base64.StdEncoding` reads it, written the canonical way (as
+/// the base64 crate reads it): line breaks are ignored ("New line characters (\r and \n)
+/// are ignored") and the unused bits of the last symbol need not be zero (the default,
+/// non-strict decoder; encoding/base64/base64.go). `None` if Go would refuse it too.
+fn go_base64(s: &str) -> Option<String> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let text: Vec<u8> = s.bytes().filter(|b| !matches!(b, b'\r' | b'\n')).collect();
+    if !text.len().is_multiple_of(4) {
+        return None;
+    }
+    let pad = text.iter().rev().take_while(|b| **b == b'=').count();
+    if pad > 2 {
+        return None;
+    }
+    let mut bits: Vec<u8> = Vec::with_capacity(text.len());
+    for b in &text[..text.len() - pad] {
+        bits.push(u8::try_from(ALPHABET.iter().position(|a| a == b)?).ok()?);
+    }
+    // Decode whole bytes, dropping the leftover bits, then encode them again.
+    let mut bytes = Vec::with_capacity(bits.len() * 3 / 4);
+    let (mut acc, mut held) = (0u32, 0u32);
+    for v in bits {
+        acc = (acc << 6) | u32::from(v);
+        held += 6;
+        if held >= 8 {
+            held -= 8;
+            bytes.push(u8::try_from((acc >> held) & 0xff).ok()?);
+        }
+    }
+    if held >= 6 {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    Some(out)
 }
 
 /// Turns serde_path_to_error's `a.b[0].c` into a key path.
@@ -312,6 +368,26 @@ fn diff<'a>(input: &'a Value, round: &Value, at: &mut Vec<Step<'a>>, out: &mut V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Go's base64.StdEncoding (non-strict) against canonical base64, case by case.
+    #[test]
+    fn base64_as_go_reads_it() {
+        for (go, canonical) in [
+            ("YWJj", Some("YWJj")),
+            ("YWJj\nZGVm", Some("YWJjZGVm")),
+            ("aGVsbG8g\r\nd29ybGQ=\n", Some("aGVsbG8gd29ybGQ=")),
+            ("YR==", Some("YQ==")),
+            ("YWJ=", Some("YWI=")),
+            ("", Some("")),
+            ("YWJ", None),
+            ("Y@==", None),
+            ("Y===", None),
+            ("YQ=a", None),
+            ("YQ", None),
+        ] {
+            assert_eq!(go_base64(go).as_deref(), canonical, "{go:?}");
+        }
+    }
     use serde_json::json;
 
     /// The chart's own documents, rendered in-process: the defaults (with the proxy's two

@@ -381,6 +381,23 @@ fn cases() -> Vec<Case> {
             "not named here",
         ),
         c(
+            "postgresql-before-15",
+            vec![],
+            &["--set-string", "postgresql.image.tag=14.19"],
+            1,
+            "postgresql.image.tag: PostgreSQL 14 is older than this chart supports",
+        ),
+        // A ConfigMap of another namespace does not satisfy a reference of the chart's pods.
+        c(
+            "reference-met-only-in-another-namespace",
+            f(
+                "extraEnv: [{name: FOO, valueFrom: {configMapKeyRef: {name: cmx, key: k}}}]\nextraObjects: [{apiVersion: v1, kind: ConfigMap, metadata: {name: cmx, namespace: other}, data: {k: v}}]\n",
+            ),
+            &["-f", "{d}/v.yaml"],
+            1,
+            "no ConfigMap named \"cmx\" in the manifests",
+        ),
+        c(
             "set-file-empty-path",
             vec![],
             &["--set-file", "image.tag=,image.repository=x"],

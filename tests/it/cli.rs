@@ -363,6 +363,34 @@ fn flags_are_read_as_helm_reads_them() {
         1,
         &["is a URL", "never the network"],
     );
+    // Go lowercases the scheme; a credential in it is never shown, nor in a CSV error.
+    for f in [
+        "HTTPS://user:TOPSECRET@example.org/v.yaml",
+        "\"https://user:TOPSECRET@example.org/v.yaml",
+    ] {
+        let r = run(&["values", "-f", f], None);
+        assert_ne!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stdout.is_empty() && !r.stderr.contains("TOPSECRET"),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("user:…@example.org"), "{}", r.stderr);
+    }
+    // A boolean flag takes `=false`, as pflag's do.
+    assert_fails(
+        &run(
+            &["values", "--skip-schema-validation=false", "--set", "foo=1"],
+            None,
+        ),
+        1,
+        &["foo: unknown key"],
+    );
+    let r = run(
+        &["values", "--skip-schema-validation=true", "--set", "foo=1"],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
 #[test]

@@ -459,6 +459,22 @@ fn values_cannot_route_around_the_proxy() {
             r.stderr
         );
     }
+    // extraEnvFrom of a ConfigMap or Secret the render holds: its keys (behind the
+    // prefix) are the variables, and the same names are refused.
+    let r = render(&[
+        "--set-json",
+        r#"extraEnvFrom=[{"prefix":"MLFLOW_","configMapRef":{"name":"cm1"}},{"secretRef":{"name":"s1"}}]"#,
+        "--set-json",
+        r#"extraObjects=[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm1"},"data":{"GUNICORN_OPTS":"-b 0.0.0.0:5001","OK":"x"}},{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s1"},"stringData":{"MLFLOW_HOST":"0.0.0.0"}}]"#,
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    for needle in [
+        "extraEnvFrom[0] would set \"MLFLOW_GUNICORN_OPTS\"",
+        "extraEnvFrom[1] would set \"MLFLOW_HOST\"",
+    ] {
+        assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
+    }
     // Other MLflow variables stay the user's.
     let r = render(&[
         "--set-json",

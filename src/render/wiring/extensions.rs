@@ -7,7 +7,9 @@
 use super::Acc;
 use crate::model::Values;
 use crate::validate::typed::check_as;
-use k8s_openapi::api::core::v1::{Container, EnvFromSource, EnvVar, Volume, VolumeMount};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Container, EnvFromSource, EnvVar, Secret, Volume, VolumeMount,
+};
 use k8s_openapi::api::networking::v1::NetworkPolicyEgressRule;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -197,6 +199,75 @@ fn taken(key: &str, items: &[Value], chart: &[&str], what: &str, acc: &mut Acc) 
     }
 }
 
+/// `extraEnvFrom` of a ConfigMap or Secret that `extraObjects` holds may not set what
+/// `extraEnv` may not: each key (behind the source's `prefix`) becomes a variable. Of a
+/// source outside the render the keys cannot be seen (docs/security.md says so).
+fn envfrom_sets_no_server_option(
+    env_from: &[Value],
+    objects: &[Map<String, Value>],
+    acc: &mut Acc,
+) {
+    let of_kind = |kind: &str| {
+        objects
+            .iter()
+            .filter(move |o| o.get("kind") == Some(&Value::from(kind)))
+            .map(|o| Value::Object(o.clone()))
+            .collect::<Vec<Value>>()
+    };
+    let config_maps = decoded::<ConfigMap>(&of_kind("ConfigMap"));
+    let secrets = decoded::<Secret>(&of_kind("Secret"));
+    let keys_of = |name: &str, secret: bool| -> Vec<String> {
+        if secret {
+            secrets
+                .iter()
+                .filter(|s| s.metadata.name.as_deref() == Some(name))
+                .flat_map(|s| {
+                    s.data
+                        .iter()
+                        .flat_map(|m| m.keys())
+                        .chain(s.string_data.iter().flat_map(|m| m.keys()))
+                })
+                .cloned()
+                .collect()
+        } else {
+            config_maps
+                .iter()
+                .filter(|c| c.metadata.name.as_deref() == Some(name))
+                .flat_map(|c| {
+                    c.data
+                        .iter()
+                        .flat_map(|m| m.keys())
+                        .chain(c.binary_data.iter().flat_map(|m| m.keys()))
+                })
+                .cloned()
+                .collect()
+        }
+    };
+    for (n, source) in decoded::<EnvFromSource>(env_from).iter().enumerate() {
+        let prefix = source.prefix.as_deref().unwrap_or("");
+        let refs = [
+            source
+                .config_map_ref
+                .as_ref()
+                .map(|r| ("ConfigMap", r.name.as_str(), false)),
+            source
+                .secret_ref
+                .as_ref()
+                .map(|r| ("Secret", r.name.as_str(), true)),
+        ];
+        for (kind, name, secret) in refs.into_iter().flatten() {
+            for key in keys_of(name, secret) {
+                let var = format!("{prefix}{key}");
+                if let Some(flag) = crate::render::checks::forbidden_mlflow_env(&var) {
+                    acc.errors.push(format!(
+                        "extraEnvFrom[{n}] would set {var:?} (key {key:?} of {kind} {name:?} in extraObjects), that is `mlflow server {flag}`, which the chart decides: set it through the chart's own values, or leave the key out"
+                    ));
+                }
+            }
+        }
+    }
+}
+
 pub(crate) fn build(
     values: &Values,
     chart_env: &[Value],
@@ -232,6 +303,7 @@ pub(crate) fn build(
         }
     }
     let env_from = typed::<EnvFromSource>("extraEnvFrom", &values.extra_env_from, acc);
+    envfrom_sets_no_server_option(&env_from, &values.extra_objects, acc);
     let volumes = typed::<Volume>("extraVolumes", &values.extra_volumes, acc);
     taken("extraVolumes", &volumes, chart_volumes, "volume", acc);
     let volume_mounts = typed::<VolumeMount>("extraVolumeMounts", &values.extra_volume_mounts, acc);

@@ -496,6 +496,14 @@ fn persistent_volume(o: &mut Out<'_>, spec: &Value) {
     if get(spec, "local").is_some() && get(spec, "nodeAffinity").is_none() {
         o.add("spec.nodeAffinity", "required for a local volume");
     }
+    // validateVolumeNodeAffinity: the required terms as a pod's node selector terms.
+    for (n, term) in items(spec.at("/nodeAffinity/required/nodeSelectorTerms")) {
+        super::pod::node_selector_term(
+            o,
+            term,
+            &format!("spec.nodeAffinity.required.nodeSelectorTerms[{n}]"),
+        );
+    }
 }
 
 /// The access modes of a PersistentVolume or a claim: at least one when `required`, each

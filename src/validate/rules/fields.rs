@@ -55,6 +55,16 @@ pub(super) fn non_negative(o: &mut Out<'_>, v: &Value, key: &str, at: &str) {
     }
 }
 
+/// A number as the API server decodes it into an integer field: `1000.0` and `1e3` are
+/// 1000 (kubectl sends them as JSON integers); a fraction is not an integer.
+pub(super) fn integer(v: &Value) -> Option<i64> {
+    v.as_i64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0)
+            .map(|f| f as i64)
+    })
+}
+
 /// A field that must be greater than zero when set.
 pub(super) fn positive(o: &mut Out<'_>, v: &Value, key: &str, at: &str) {
     if let Some(n) = get(v, key).and_then(Value::as_i64)

@@ -6,7 +6,7 @@
 //! function named beside each rule.
 
 use super::fields::{
-    alternatives, dns_label, get, non_negative, one_of, port_name, port_or_name, positive,
+    alternatives, dns_label, get, integer, non_negative, one_of, port_name, port_or_name, positive,
 };
 use super::{
     Out, config_key, dns_subdomain, image_ref, is_label_key, is_label_value, items, port_range,
@@ -963,7 +963,7 @@ fn node_requirement(o: &mut Out<'_>, e: &Value, at: &str) {
     }
 }
 
-fn node_selector_term(o: &mut Out<'_>, t: &Value, at: &str) {
+pub(super) fn node_selector_term(o: &mut Out<'_>, t: &Value, at: &str) {
     for (n, e) in items(t.get("matchExpressions")) {
         node_requirement(o, e, &format!("{at}.matchExpressions[{n}]"));
     }
@@ -988,6 +988,15 @@ fn node_selector_term(o: &mut Out<'_>, t: &Value, at: &str) {
                 format!("{fat}.key"),
                 "not a valid field selector key: only metadata.name",
             );
+        }
+        // Each value is a node name (ValidateNodeName: a DNS-1123 subdomain).
+        for (v, name) in items(e.get("values")) {
+            if !name.as_str().is_some_and(dns_subdomain) {
+                o.add(
+                    format!("{fat}.values[{v}]"),
+                    "not a node name: lowercase letters, digits, '-' and '.', at most 253 characters",
+                );
+            }
         }
     }
 }
@@ -1102,14 +1111,14 @@ fn security_context(o: &mut Out<'_>, sc: Option<&Value>, at: &str) {
     }
     for k in ["runAsUser", "runAsGroup", "fsGroup"] {
         if let Some(v) = sc.get(k)
-            && !v.as_i64().is_some_and(|n| (0..=2_147_483_647).contains(&n))
+            && !integer(v).is_some_and(|n| (0..=2_147_483_647).contains(&n))
         {
             o.add(format!("{at}.{k}"), "must be from 0 to 2147483647");
         }
     }
     // ValidatePodSecurityContext: each supplemental group a valid group ID.
     for (n, g) in items(sc.get("supplementalGroups")) {
-        if !g.as_i64().is_some_and(|n| (0..=2_147_483_647).contains(&n)) {
+        if !integer(g).is_some_and(|n| (0..=2_147_483_647).contains(&n)) {
             o.add(
                 format!("{at}.supplementalGroups[{n}]"),
                 "must be from 0 to 2147483647",
