@@ -393,7 +393,8 @@ pub fn split_version(v: &str) -> (u32, u32) {
 
 /// A Kubernetes version as Helm reads `--kube-version` (`ParseKubeVersion`,
 /// pkg/chart/common/capabilities.go:95 at v4.2.3, calls apimachinery's
-/// `version.ParseGeneric`, pkg/util/version/version.go at v0.33.0): leading white space,
+/// `version.ParseGeneric`, pkg/util/version/version.go:40-139 at v0.36.1, the version
+/// Helm 4.2.3's go.mod pins): leading white space,
 /// an optional `v`, two or more dot-separated numbers (the first without a leading zero),
 /// and anything after them (`1.33.0+k3s1`, `v1.35.0-gke.100`, `1.33.x`). (major, minor).
 pub fn parse_kube_version(v: &str) -> Option<(u32, u32)> {

@@ -475,6 +475,14 @@ fn values_cannot_route_around_the_proxy() {
     ] {
         assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
     }
+    // A Secret of another namespace is not the one the MLflow pod reads.
+    let r = render(&[
+        "--set-json",
+        r#"extraEnvFrom=[{"secretRef":{"name":"s1"}}]"#,
+        "--set-json",
+        r#"extraObjects=[{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s1","namespace":"elsewhere"},"stringData":{"MLFLOW_HOST":"0.0.0.0"}}]"#,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     // Other MLflow variables stay the user's.
     let r = render(&[
         "--set-json",

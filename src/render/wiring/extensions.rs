@@ -205,8 +205,18 @@ fn taken(key: &str, items: &[Value], chart: &[&str], what: &str, acc: &mut Acc) 
 fn envfrom_sets_no_server_option(
     env_from: &[Value],
     objects: &[Map<String, Value>],
+    namespace: &str,
     acc: &mut Acc,
 ) {
+    // The MLflow pod reads a source of its own namespace (an object without one is
+    // applied into the release's).
+    let here = |meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, name: &str| {
+        meta.name.as_deref() == Some(name)
+            && meta
+                .namespace
+                .as_deref()
+                .is_none_or(|ns| ns.is_empty() || ns == namespace)
+    };
     let of_kind = |kind: &str| {
         objects
             .iter()
@@ -220,7 +230,7 @@ fn envfrom_sets_no_server_option(
         if secret {
             secrets
                 .iter()
-                .filter(|s| s.metadata.name.as_deref() == Some(name))
+                .filter(|s| here(&s.metadata, name))
                 .flat_map(|s| {
                     s.data
                         .iter()
@@ -232,7 +242,7 @@ fn envfrom_sets_no_server_option(
         } else {
             config_maps
                 .iter()
-                .filter(|c| c.metadata.name.as_deref() == Some(name))
+                .filter(|c| here(&c.metadata, name))
                 .flat_map(|c| {
                     c.data
                         .iter()
@@ -270,6 +280,7 @@ fn envfrom_sets_no_server_option(
 
 pub(crate) fn build(
     values: &Values,
+    namespace: &str,
     chart_env: &[Value],
     chart_volumes: &[&str],
     container: &Value,
@@ -303,7 +314,7 @@ pub(crate) fn build(
         }
     }
     let env_from = typed::<EnvFromSource>("extraEnvFrom", &values.extra_env_from, acc);
-    envfrom_sets_no_server_option(&env_from, &values.extra_objects, acc);
+    envfrom_sets_no_server_option(&env_from, &values.extra_objects, namespace, acc);
     let volumes = typed::<Volume>("extraVolumes", &values.extra_volumes, acc);
     taken("extraVolumes", &volumes, chart_volumes, "volume", acc);
     let volume_mounts = typed::<VolumeMount>("extraVolumeMounts", &values.extra_volume_mounts, acc);

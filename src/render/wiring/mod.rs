@@ -599,6 +599,7 @@ pub fn build(values: &Values, release: &Release, gateway_api: bool) -> Result<Wi
     let security = mlflow::security(values);
     let ext = extensions::build(
         values,
+        &release.namespace,
         &mlflow_env,
         &[
             "tmp",
