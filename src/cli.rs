@@ -749,6 +749,8 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use clap_complete::Shell;
 
     /// pflag's string-slice reading (Go's encoding/csv, one record), case by case.
     #[test]
@@ -776,8 +778,6 @@ mod tests {
             assert!(string_slice(bad).is_err(), "{bad:?}");
         }
     }
-    use super::*;
-    use clap_complete::Shell;
 
     /// Every state the bash dispatch loop can reach (`cmd="..."`) has its own `case` arm.
     #[test]

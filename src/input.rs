@@ -85,14 +85,12 @@ pub fn read_as(path: &str, name: &str, what: &What) -> Result<(String, String), 
         // Helm fetches `-f https://…`; a render reads nothing from the network (the same
         // inputs give the same output, offline), so a URL gets its own message.
         // Go lowercases a URL's scheme, so `HTTPS://` is a URL to Helm too.
-        let start = path
-            .trim_start()
-            .get(..8)
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let url = ["http://", "https://", "oci://"]
-            .iter()
-            .any(|s| start.starts_with(s));
+        let start = path.trim_start().as_bytes();
+        let url = ["http://", "https://", "oci://"].iter().any(|s| {
+            start
+                .get(..s.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(s.as_bytes()))
+        });
         if url && e.kind() == std::io::ErrorKind::NotFound {
             return Err(Failure::input(format!(
                 "{} {} is a URL: mlflow-chart reads local files only, never the network",

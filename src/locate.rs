@@ -71,6 +71,23 @@ pub fn lookup<'v>(root: &'v Value, path: &KeyPath) -> Option<&'v Value> {
     Some(cur)
 }
 
+impl From<&serde_path_to_error::Path> for KeyPath {
+    /// The key path of a decoding error's path, segment by segment (a key may hold a dot,
+    /// which the path's text would not tell apart); enum variants are no step here.
+    fn from(p: &serde_path_to_error::Path) -> Self {
+        KeyPath(
+            p.iter()
+                .filter_map(|s| match s {
+                    serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
+                    serde_path_to_error::Segment::Map { key } => Some(Seg::Key(key.clone())),
+                    serde_path_to_error::Segment::Enum { .. }
+                    | serde_path_to_error::Segment::Unknown => None,
+                })
+                .collect(),
+        )
+    }
+}
+
 /// The value at `path`, to change, if any.
 pub fn lookup_mut<'v>(root: &'v mut Value, path: &KeyPath) -> Option<&'v mut Value> {
     let mut cur = root;

@@ -281,16 +281,7 @@ pub fn decode(computed: &Computed) -> Result<crate::model::Values, Failure> {
         Ok(v) => return no_control_characters(computed).map(|()| v),
         Err(e) => e,
     };
-    let mut path = KeyPath::default();
-    for seg in err.path().iter() {
-        path = match seg {
-            serde_path_to_error::Segment::Seq { index } => path.index(*index),
-            serde_path_to_error::Segment::Map { key } => path.key(key),
-            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {
-                path
-            }
-        };
-    }
+    let path = KeyPath::from(err.path());
     let inner = err.into_inner().to_string();
     let problem = match inner
         .strip_prefix("missing field `")

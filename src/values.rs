@@ -431,12 +431,9 @@ fn redact(msg: &str, keys: &str) -> String {
 }
 
 impl Computed {
-    /// Says where the value at `path` came from: a `--set` flag, or a file with line and
-    /// column, or the chart defaults. Every source was indexed once, so this is cheap.
     /// The credential key that the `--set`-family argument which set `path` sets too, if
-    /// any. In
-    /// `--set 'db.password=Abc,Def=1'` the comma was meant to be part of the password, and
-    /// `Def` is an unknown key made of it: a message must not name it.
+    /// any. In `--set 'db.password=Abc,Def=1'` the comma was meant to be part of the
+    /// password, and `Def` is an unknown key made of it: a message must not name it.
     pub fn credential_beside(&self, path: &KeyPath) -> Option<KeyPath> {
         fn credential(v: &Value, at: KeyPath, skip: &KeyPath) -> Option<KeyPath> {
             match v {
@@ -459,6 +456,8 @@ impl Computed {
         credential(&f.values, KeyPath::default(), path)
     }
 
+    /// Says where the value at `path` came from: a `--set` flag, or a file with line and
+    /// column, or the chart defaults. Every source was indexed once, so this is cheap.
     pub fn origin(&self, path: &KeyPath) -> String {
         for f in self.flags.iter().rev() {
             // The path itself, or an ancestor this flag set to null (which deleted it).

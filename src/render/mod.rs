@@ -416,18 +416,22 @@ pub fn parse_kube_version(v: &str) -> Option<(u32, u32)> {
             _ => break,
         }
     }
-    if rest.contains('\n') || numbers.iter().any(|n| n.parse::<u64>().is_err()) {
+    // The first number has no leading zero; each is a 64-bit ParseUint.
+    if rest.contains('\n')
+        || numbers
+            .first()
+            .is_some_and(|m| m.len() > 1 && m.starts_with('0'))
+    {
         return None;
     }
+    let numbers: Vec<u64> = numbers
+        .iter()
+        .map(|n| n.parse().ok())
+        .collect::<Option<_>>()?;
     let [major, minor, ..] = numbers[..] else {
         return None;
     };
-    if major.len() > 1 && major.starts_with('0') {
-        return None;
-    }
-    // ParseUint into a uint; a minor past u32 is a version far past any support check.
-    let major = major.parse::<u64>().ok()?;
-    let minor = minor.parse::<u64>().ok()?;
+    // A minor past u32 is a version far past any support check.
     Some((
         u32::try_from(major).ok()?,
         u32::try_from(minor).unwrap_or(u32::MAX),

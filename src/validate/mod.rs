@@ -221,14 +221,15 @@ fn data_size(d: &Document) -> usize {
             .count();
         (n / 4 * 3).saturating_sub(pad.min(2))
     };
-    let binary = field(typed::base64_field(d.kind()).unwrap_or(""));
-    let strings = field(if d.kind() == "Secret" {
-        "stringData"
+    // A Secret's base64 is `data` and its text `stringData`; a ConfigMap's, `binaryData`
+    // and `data`.
+    let secret = d.kind() == "Secret";
+    let (binary, strings) = if secret {
+        (field("data"), field("stringData"))
     } else {
-        "data"
-    });
-    let overridden =
-        |k: &String| d.kind() == "Secret" && strings.is_some_and(|s| s.contains_key(k));
+        (field("binaryData"), field("data"))
+    };
+    let overridden = |k: &String| secret && strings.is_some_and(|s| s.contains_key(k));
     binary
         .into_iter()
         .flatten()
@@ -264,7 +265,7 @@ fn object_problems(d: &Document) -> Vec<(String, String)> {
     // creates a new object as given; on an existing one it is a stale precondition.
     if meta
         .and_then(|m| m.get("resourceVersion"))
-        .is_some_and(|v| v.as_str().is_none_or(|s| !s.is_empty()) && !v.is_null())
+        .is_some_and(|v| !v.is_null() && v.as_str() != Some(""))
     {
         out.push((
             "metadata.resourceVersion".into(),

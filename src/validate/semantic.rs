@@ -32,7 +32,7 @@ impl SemanticProblem {
             "is not an image reference",
             // Kubernetes warns about a repeated variable and keeps the last (ValidateEnv
             // has no check for it; the kubelet sets them in order).
-            "the last one wins",
+            LAST_WINS,
         ];
         ADVISORY.iter().any(|c| self.message.contains(c))
     }
@@ -44,9 +44,12 @@ impl SemanticProblem {
     }
 }
 
+/// What a problem says of a repeat that Kubernetes resolves by keeping the last.
+const LAST_WINS: &str = "the last one wins";
+
 /// Does a problem's text say it is a repeat Kubernetes resolves (the last one wins)?
 pub fn is_repeat(message: &str) -> bool {
-    message.contains("the last one wins")
+    message.contains(LAST_WINS)
 }
 
 /// What the stream may reference without defining it.
@@ -216,19 +219,10 @@ fn is_env_name(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'=')
 }
 
-/// Kubernetes resource.Quantity syntax.
-pub fn is_quantity(v: &Value) -> bool {
-    match v {
-        Value::Number(_) => true,
-        Value::String(s) => crate::model::is_quantity(s),
-        _ => false,
-    }
-}
-
 struct Ctx<'a> {
     docs: &'a [Document],
     out: Vec<SemanticProblem>,
-    /// (kind, name) → first document with it: every reference is one lookup.
+    /// (kind, name) → the documents with it, in order: a reference looks only at these.
     by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
 }
 
@@ -601,7 +595,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                     cx.add(
                         p.doc,
                         format!("{at}.env[{n}].name"),
-                        format!("environment variable {name:?} is given twice: the last one wins"),
+                        format!("environment variable {name:?} is given twice: {LAST_WINS}"),
                     );
                 }
                 if let Some(r) = e.at("/valueFrom/secretKeyRef") {
@@ -923,15 +917,16 @@ fn network_policies(cx: &mut Ctx<'_>, pods: &Pods<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
+    /// The canonical quantity syntax the chart's values take (the typed check parses a
+    /// manifest's quantities as the API server does: typed/quantities.rs).
     #[test]
     fn quantity_table() {
         for ok in ["1", "500m", "1.5Gi", "256Mi", "1e3", "+1", "0.5"] {
-            assert!(is_quantity(&json!(ok)), "{ok}");
+            assert!(crate::model::is_quantity(ok), "{ok}");
         }
         for bad in ["", "1GB", "abc", "1..2", "Mi", "1e"] {
-            assert!(!is_quantity(&json!(bad)), "{bad}");
+            assert!(!crate::model::is_quantity(bad), "{bad}");
         }
     }
 

@@ -83,16 +83,6 @@ pub fn check(doc: &Value) -> Checked {
     }
 }
 
-/// The field of base64 strings a kind holds: a Secret's `data`, a ConfigMap's
-/// `binaryData`.
-pub(crate) fn base64_field(kind: &str) -> Option<&'static str> {
-    match kind {
-        "Secret" => Some("data"),
-        "ConfigMap" => Some("binaryData"),
-        _ => None,
-    }
-}
-
 /// The document as the API server decodes it: kubectl sends `1.0` and `1e3` as the JSON
 /// integers 1 and 1000, and a few required fields have server-side defaults
 /// (`SetDefaults_Job`: an onPodConditions entry's status is "True"; a PriorityClass's
@@ -168,18 +158,7 @@ fn check_typed<T: DeserializeOwned + Serialize>(doc: &Value, shortcut: bool) -> 
         let (path, at, what) = match serde_path_to_error::deserialize::<_, T>(doc) {
             Err(e) => (
                 parse_serde_path(&e.path().to_string()),
-                KeyPath(
-                    e.path()
-                        .iter()
-                        .filter_map(|s| match s {
-                            serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
-                            serde_path_to_error::Segment::Map { key } => {
-                                Some(Seg::Key(key.clone()))
-                            }
-                            _ => None,
-                        })
-                        .collect(),
-                ),
+                KeyPath::from(e.path()),
                 e.inner().to_string(),
             ),
             // Decoding is deterministic; should it not be, the first error stands.
@@ -196,15 +175,13 @@ fn check_typed<T: DeserializeOwned + Serialize>(doc: &Value, shortcut: bool) -> 
                 continue;
             }
         }
-        {
-            return vec![TypedProblem {
-                path,
-                message: format!(
-                    "wrong type or value: {}",
-                    crate::redact::decode_error(&what)
-                ),
-            }];
-        }
+        return vec![TypedProblem {
+            path,
+            message: format!(
+                "wrong type or value: {}",
+                crate::redact::decode_error(&what)
+            ),
+        }];
     };
     let doc = as_go.as_ref().unwrap_or(doc);
     // Quantities k8s-openapi took as any string, parsed as the API server parses them.
@@ -368,6 +345,7 @@ fn diff<'a>(input: &'a Value, round: &Value, at: &mut Vec<Step<'a>>, out: &mut V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     /// Go's base64.StdEncoding (non-strict) against canonical base64, case by case.
     #[test]
@@ -388,7 +366,6 @@ mod tests {
             assert_eq!(go_base64(go).as_deref(), canonical, "{go:?}");
         }
     }
-    use serde_json::json;
 
     /// The chart's own documents, rendered in-process: the defaults (with the proxy's two
     /// required values), every component on, and the proxy and MinIO off.

@@ -11,6 +11,7 @@ use k8s_openapi::api::core::v1::{
     ConfigMap, Container, EnvFromSource, EnvVar, Secret, Volume, VolumeMount,
 };
 use k8s_openapi::api::networking::v1::NetworkPolicyEgressRule;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -210,7 +211,7 @@ fn envfrom_sets_no_server_option(
 ) {
     // The MLflow pod reads a source of its own namespace (an object without one is
     // applied into the release's).
-    let here = |meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta, name: &str| {
+    let here = |meta: &ObjectMeta, name: &str| {
         meta.name.as_deref() == Some(name)
             && meta
                 .namespace
@@ -224,49 +225,38 @@ fn envfrom_sets_no_server_option(
             .map(|o| Value::Object(o.clone()))
             .collect::<Vec<Value>>()
     };
-    let config_maps = decoded::<ConfigMap>(&of_kind("ConfigMap"));
-    let secrets = decoded::<Secret>(&of_kind("Secret"));
-    let keys_of = |name: &str, secret: bool| -> Vec<String> {
-        if secret {
-            secrets
-                .iter()
-                .filter(|s| here(&s.metadata, name))
-                .flat_map(|s| {
-                    s.data
-                        .iter()
-                        .flat_map(|m| m.keys())
-                        .chain(s.string_data.iter().flat_map(|m| m.keys()))
-                })
-                .cloned()
-                .collect()
-        } else {
-            config_maps
-                .iter()
-                .filter(|c| here(&c.metadata, name))
-                .flat_map(|c| {
-                    c.data
-                        .iter()
-                        .flat_map(|m| m.keys())
-                        .chain(c.binary_data.iter().flat_map(|m| m.keys()))
-                })
-                .cloned()
-                .collect()
-        }
-    };
+    fn keys<V>(m: &Option<std::collections::BTreeMap<String, V>>) -> impl Iterator<Item = &String> {
+        m.iter().flat_map(|m| m.keys())
+    }
+    // Each ConfigMap and Secret the render holds, with the keys it gives a pod's env.
+    let held: Vec<(&str, ObjectMeta, Vec<String>)> = decoded::<ConfigMap>(&of_kind("ConfigMap"))
+        .into_iter()
+        .map(|c| {
+            let k = keys(&c.data).chain(keys(&c.binary_data)).cloned().collect();
+            ("ConfigMap", c.metadata, k)
+        })
+        .chain(decoded::<Secret>(&of_kind("Secret")).into_iter().map(|s| {
+            let k = keys(&s.data).chain(keys(&s.string_data)).cloned().collect();
+            ("Secret", s.metadata, k)
+        }))
+        .collect();
     for (n, source) in decoded::<EnvFromSource>(env_from).iter().enumerate() {
         let prefix = source.prefix.as_deref().unwrap_or("");
         let refs = [
             source
                 .config_map_ref
                 .as_ref()
-                .map(|r| ("ConfigMap", r.name.as_str(), false)),
+                .map(|r| ("ConfigMap", r.name.as_str())),
             source
                 .secret_ref
                 .as_ref()
-                .map(|r| ("Secret", r.name.as_str(), true)),
+                .map(|r| ("Secret", r.name.as_str())),
         ];
-        for (kind, name, secret) in refs.into_iter().flatten() {
-            for key in keys_of(name, secret) {
+        for (kind, name) in refs.into_iter().flatten() {
+            let sources = held
+                .iter()
+                .filter(|(k, meta, _)| *k == kind && here(meta, name));
+            for key in sources.flat_map(|(_, _, keys)| keys) {
                 let var = format!("{prefix}{key}");
                 if let Some(flag) = crate::render::checks::forbidden_mlflow_env(&var) {
                     acc.errors.push(format!(

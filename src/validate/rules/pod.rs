@@ -1109,16 +1109,18 @@ fn security_context(o: &mut Out<'_>, sc: Option<&Value>, at: &str) {
     ] {
         one_of(o, sc, k, at, allowed);
     }
+    // IsValidUserID / IsValidGroupID: 0 to 2^31-1.
+    let id = |v: &Value| integer(v).is_some_and(|n| (0..=2_147_483_647).contains(&n));
     for k in ["runAsUser", "runAsGroup", "fsGroup"] {
         if let Some(v) = sc.get(k)
-            && !integer(v).is_some_and(|n| (0..=2_147_483_647).contains(&n))
+            && !id(v)
         {
             o.add(format!("{at}.{k}"), "must be from 0 to 2147483647");
         }
     }
     // ValidatePodSecurityContext: each supplemental group a valid group ID.
     for (n, g) in items(sc.get("supplementalGroups")) {
-        if !integer(g).is_some_and(|n| (0..=2_147_483_647).contains(&n)) {
+        if !id(g) {
             o.add(
                 format!("{at}.supplementalGroups[{n}]"),
                 "must be from 0 to 2147483647",

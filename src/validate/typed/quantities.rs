@@ -70,12 +70,14 @@ pub fn parses(s: &str) -> bool {
     // The fast path (an int64 mantissa) takes what has few enough digits and a scale of
     // at least nano; anything else is read as a decimal of `value` (`inf.Dec.SetString`),
     // which needs a digit.
-    let len = i64::from(u32::try_from(num_len.max(1) + denom_len).unwrap_or(u32::MAX));
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let len = count(num_len.max(1)).saturating_add(count(denom_len));
     let fast = if binary {
-        // precision = 15 - len(num) - exponent*3/10 - 1 must not be negative.
+        // precision = 15 - len(num) - exponent*3/10 - 1 must not be negative (a binary
+        // exponent is at most 60).
         denom_len == 0 && exponent >= 0 && len + exponent * 3 / 10 <= 14
     } else {
-        len <= 18 && exponent - i64::from(u32::try_from(denom_len).unwrap_or(u32::MAX)) >= -9
+        len <= 18 && exponent.saturating_sub(count(denom_len)) >= -9
     };
     fast || value_has_digit
 }
