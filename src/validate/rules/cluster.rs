@@ -59,17 +59,28 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                 super::fields::positive(o, spec, "leaseDurationSeconds", "spec");
             }
         }
-        // ValidateRuntimeClass: the handler is a DNS-1123 label.
-        "RuntimeClass"
+        // ValidateRuntimeClass (pkg/apis/node/validation): the handler is a DNS-1123
+        // label; the overhead is checked as a container's limits
+        // (ValidateResourceRequirements), the scheduling as a pod's tolerations and node
+        // selector (validateScheduling).
+        "RuntimeClass" => {
             if !v
                 .get("handler")
                 .and_then(Value::as_str)
-                .is_some_and(super::fields::dns_label) =>
-        {
-            o.add(
-                "handler",
-                "must be a DNS-1123 label (lowercase letters, digits, '-')",
-            );
+                .is_some_and(super::fields::dns_label)
+            {
+                o.add(
+                    "handler",
+                    "must be a DNS-1123 label (lowercase letters, digits, '-')",
+                );
+            }
+            if let Some(fixed) = v.at("/overhead/podFixed") {
+                super::pod::limits(o, fixed, "overhead");
+            }
+            if let Some(s) = v.get("scheduling") {
+                super::pod::tolerations(o, s.get("tolerations"), "scheduling.tolerations");
+                super::pod::node_selector(o, s.get("nodeSelector"), "scheduling.nodeSelector");
+            }
         }
         // ValidateEndpointSlice: the address type.
         "EndpointSlice" => one_of(o, v, "addressType", "", &["IPv4", "IPv6", "FQDN"]),

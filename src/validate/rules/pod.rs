@@ -1165,84 +1165,8 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
             );
         }
     }
-    for (n, t) in items(pod.get("tolerations")) {
-        // validateTolerations.
-        // An empty operator is Equal (validateTolerations: `case core.TolerationOpEqual, ""`).
-        let op = match t.get("operator").and_then(Value::as_str) {
-            None | Some("") => "Equal",
-            Some(op) => op,
-        };
-        let key = t.get("key").and_then(Value::as_str).unwrap_or("");
-        if key.is_empty() && op != "Exists" {
-            o.add(
-                format!("{at}.tolerations[{n}].operator"),
-                "must be Exists when the key is empty",
-            );
-        }
-        if !key.is_empty() && !is_label_key(key) {
-            o.add(
-                format!("{at}.tolerations[{n}].key"),
-                "invalid key: a label key like example.com/name",
-            );
-        }
-        if t.get("tolerationSeconds").is_some_and(|s| !s.is_null())
-            && t.get("effect").and_then(Value::as_str) != Some("NoExecute")
-        {
-            o.add(
-                format!("{at}.tolerations[{n}].effect"),
-                "must be NoExecute when tolerationSeconds is set",
-            );
-        }
-        if !matches!(op, "Equal" | "Exists") {
-            o.add(
-                format!("{at}.tolerations[{n}].operator"),
-                "must be Equal or Exists",
-            );
-        }
-        if op == "Exists"
-            && t.get("value")
-                .and_then(Value::as_str)
-                .is_some_and(|v| !v.is_empty())
-        {
-            o.add(
-                format!("{at}.tolerations[{n}].value"),
-                "must be empty when the operator is Exists",
-            );
-        }
-        if op == "Equal"
-            && !t
-                .get("value")
-                .and_then(Value::as_str)
-                .is_none_or(is_label_value)
-        {
-            o.add(
-                format!("{at}.tolerations[{n}].value"),
-                "must be a label value (63 characters at most: letters, digits, '-', '_' and '.', beginning and ending with a letter or digit)",
-            );
-        }
-        let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
-        if !matches!(effect, "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
-            o.add(
-                format!("{at}.tolerations[{n}].effect"),
-                "must be NoSchedule, PreferNoSchedule or NoExecute",
-            );
-        }
-    }
-    for (k, v) in pod
-        .get("nodeSelector")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let key_ok = is_label_key(k);
-        if !key_ok {
-            o.add(format!("{at}.nodeSelector[{k:?}]"), "invalid label key");
-        }
-        let val_ok = v.as_str().is_some_and(is_label_value);
-        if !val_ok {
-            o.add(format!("{at}.nodeSelector[{k:?}]"), "invalid label value");
-        }
-    }
+    tolerations(o, pod.get("tolerations"), &format!("{at}.tolerations"));
+    node_selector(o, pod.get("nodeSelector"), &format!("{at}.nodeSelector"));
     for field in ["initContainers", "containers"] {
         for (n, c) in items(pod.get(field)) {
             let cat = format!("{at}.{field}[{n}]");
@@ -1276,6 +1200,93 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
             }
         }
     }
+}
+
+/// validateTolerations (pkg/apis/core/validation): a pod's tolerations, and a
+/// RuntimeClass's `scheduling.tolerations` (pkg/apis/node/validation, validateScheduling).
+pub(super) fn tolerations(o: &mut Out<'_>, list: Option<&Value>, at: &str) {
+    for (n, t) in items(list) {
+        // An empty operator is Equal (validateTolerations: `case core.TolerationOpEqual, ""`).
+        let op = match t.get("operator").and_then(Value::as_str) {
+            None | Some("") => "Equal",
+            Some(op) => op,
+        };
+        let key = t.get("key").and_then(Value::as_str).unwrap_or("");
+        if key.is_empty() && op != "Exists" {
+            o.add(
+                format!("{at}[{n}].operator"),
+                "must be Exists when the key is empty",
+            );
+        }
+        if !key.is_empty() && !is_label_key(key) {
+            o.add(
+                format!("{at}[{n}].key"),
+                "invalid key: a label key like example.com/name",
+            );
+        }
+        if t.get("tolerationSeconds").is_some_and(|s| !s.is_null())
+            && t.get("effect").and_then(Value::as_str) != Some("NoExecute")
+        {
+            o.add(
+                format!("{at}[{n}].effect"),
+                "must be NoExecute when tolerationSeconds is set",
+            );
+        }
+        if !matches!(op, "Equal" | "Exists") {
+            o.add(format!("{at}[{n}].operator"), "must be Equal or Exists");
+        }
+        if op == "Exists"
+            && t.get("value")
+                .and_then(Value::as_str)
+                .is_some_and(|v| !v.is_empty())
+        {
+            o.add(
+                format!("{at}[{n}].value"),
+                "must be empty when the operator is Exists",
+            );
+        }
+        if op == "Equal"
+            && !t
+                .get("value")
+                .and_then(Value::as_str)
+                .is_none_or(is_label_value)
+        {
+            o.add(
+                format!("{at}[{n}].value"),
+                "must be a label value (63 characters at most: letters, digits, '-', '_' and '.', beginning and ending with a letter or digit)",
+            );
+        }
+        let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+        if !matches!(effect, "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+            o.add(
+                format!("{at}[{n}].effect"),
+                "must be NoSchedule, PreferNoSchedule or NoExecute",
+            );
+        }
+    }
+}
+
+/// A node selector's labels (ValidateLabels): a pod's, and a RuntimeClass's
+/// `scheduling.nodeSelector`.
+pub(super) fn node_selector(o: &mut Out<'_>, selector: Option<&Value>, at: &str) {
+    for (k, v) in selector.and_then(Value::as_object).into_iter().flatten() {
+        let key_ok = is_label_key(k);
+        if !key_ok {
+            o.add(format!("{at}[{k:?}]"), "invalid label key");
+        }
+        let val_ok = v.as_str().is_some_and(is_label_value);
+        if !val_ok {
+            o.add(format!("{at}[{k:?}]"), "invalid label value");
+        }
+    }
+}
+
+/// Resource limits alone, as ValidateResourceRequirements checks them: a RuntimeClass's
+/// `overhead.podFixed` (pkg/apis/node/validation, validateOverhead).
+pub(super) fn limits(o: &mut Out<'_>, fixed: &Value, at: &str) {
+    let r = serde_json::json!({ "limits": fixed });
+    resource_names(o, Some(&r), at);
+    resources(o, Some(&r), at);
 }
 
 /// ValidateResourceRequirements: no negative quantity; a request at most its limit.
