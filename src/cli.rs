@@ -652,6 +652,7 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
             .into_iter()
             .collect(),
         serviceaccounts: Default::default(),
+        claims: Default::default(),
         crds: read_crds(&args.crds)?,
     };
     let cross = if args.strict {

@@ -98,23 +98,49 @@ impl JsonSchema for Quantity {
     }
 }
 
-/// CPU, memory and ephemeral storage of requests or limits.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
-#[schemars(inline, extend("additionalProperties" = false))]
+/// CPU, memory, ephemeral storage, hugepages (`hugepages-2Mi`) and extended resources
+/// (`nvidia.com/gpu`) of requests or limits.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[schemars(
+    inline,
+    extend("additionalProperties" = false, "patternProperties" = {
+        "^hugepages-": {"type": ["string", "integer", "number"], "pattern": QUANTITY_PATTERN},
+        "/": {"type": ["string", "integer", "number"], "pattern": QUANTITY_PATTERN},
+    })
+)]
 pub struct ResourceList {
     /// CPU cores (`500m`, `2`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cpu: Option<Quantity>,
     /// Local ephemeral storage bytes.
-    #[serde(
-        rename = "ephemeral-storage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ephemeral-storage", default)]
     pub ephemeral_storage: Option<Quantity>,
     /// Memory bytes (`512Mi`, `2Gi`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub memory: Option<Quantity>,
+    /// Hugepages and extended resources, by name (checked as Kubernetes checks a
+    /// container's resource names once rendered).
+    #[serde(flatten)]
+    #[schemars(skip)]
+    pub other: BTreeMap<String, Quantity>,
+}
+
+/// All of the list's resources in name order, as Helm prints a map.
+impl Serialize for ResourceList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut all: BTreeMap<&str, &Quantity> =
+            self.other.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        for (name, q) in [
+            ("cpu", &self.cpu),
+            ("ephemeral-storage", &self.ephemeral_storage),
+            ("memory", &self.memory),
+        ] {
+            if let Some(q) = q {
+                all.insert(name, q);
+            }
+        }
+        all.serialize(s)
+    }
 }
 
 /// A container's resources: requests and limits (a Kubernetes object, passed through).
@@ -459,17 +485,56 @@ pub struct TrustedCa {
 pub struct PodDisruptionBudget {
     /// render the budget when at least two MLflow replicas always run (replicaCount, or autoscaling.minReplicas).
     pub enabled: bool,
-    /// MLflow pods a drain may evict at once (at least 1, so a drain always makes progress).
+    /// MLflow pods a drain may evict at once: a number (at least 1) or a percentage of the replicas (`50%`, rounded up, at least `1%`), so a drain always makes progress.
     #[serde(rename = "maxUnavailable")]
-    #[schemars(range(min = 1, max = 1000))]
-    pub max_unavailable: i64,
+    pub max_unavailable: MaxUnavailable,
+}
+
+/// A PodDisruptionBudget's `maxUnavailable` that never blocks a drain: a count of at least
+/// 1, or a percentage of at least 1%, which the disruption controller rounds up
+/// (pkg/controller/disruption/disruption.go, `GetScaledValueFromIntOrPercent(…, true)`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum MaxUnavailable {
+    Count(i64),
+    Percent(String),
+}
+
+impl MaxUnavailable {
+    /// Does the budget let a drain evict at least one pod?
+    pub fn allows_eviction(&self) -> bool {
+        match self {
+            MaxUnavailable::Count(n) => *n >= 1,
+            MaxUnavailable::Percent(p) => p
+                .strip_suffix('%')
+                .and_then(|n| n.parse::<u8>().ok())
+                .is_some_and(|n| (1..=100).contains(&n)),
+        }
+    }
+}
+
+impl JsonSchema for MaxUnavailable {
+    fn schema_name() -> Cow<'static, str> {
+        "maxUnavailable".into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": ["integer", "string"],
+            "minimum": 1,
+            "maximum": 1000,
+            "pattern": "^([1-9][0-9]?|100)%$"
+        })
+    }
 }
 
 impl Default for PodDisruptionBudget {
     fn default() -> Self {
         Self {
             enabled: true,
-            max_unavailable: 1,
+            max_unavailable: MaxUnavailable::Count(1),
         }
     }
 }

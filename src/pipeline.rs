@@ -167,6 +167,7 @@ fn render_model(
         secrets: w.secrets_outside.iter().cloned().collect(),
         configmaps: w.configmaps_outside.iter().cloned().collect(),
         serviceaccounts: w.serviceaccounts_outside.iter().cloned().collect(),
+        claims: w.ext.claims.iter().cloned().collect(),
         crds: Default::default(),
     };
     let report = validate::check_with(&docs, &known, Some(EXTRA_OBJECTS), Some(alone))?;

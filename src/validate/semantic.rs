@@ -61,6 +61,8 @@ pub struct Known {
     pub configmaps: BTreeSet<String>,
     /// ServiceAccounts that exist outside the stream (`serviceAccount.create=false`).
     pub serviceaccounts: BTreeSet<String>,
+    /// PersistentVolumeClaims that exist outside the stream (named by `extraVolumes`).
+    pub claims: BTreeSet<String>,
     /// Schemas of custom resources defined outside the stream (`validate --crd`).
     pub crds: super::crd::Schemas,
 }
@@ -512,7 +514,10 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                 .and_then(Value::as_str)
             {
                 let from_sts = cx.docs[p.doc].kind() == "StatefulSet";
-                if !from_sts && cx.find("PersistentVolumeClaim", claim, p.doc).is_none() {
+                if !from_sts
+                    && cx.find("PersistentVolumeClaim", claim, p.doc).is_none()
+                    && !known.claims.contains(claim)
+                {
                     cx.add(
                         p.doc,
                         format!("{at}.persistentVolumeClaim.claimName"),

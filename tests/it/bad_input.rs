@@ -1348,6 +1348,40 @@ fn cases() -> Vec<Case> {
             "--set '…' (its argument number 1 has no '=')",
         ),
         // Kubernetes' field rules and the restricted Pod Security Standard on rendered pods.
+        // Attack round 14: volume sources outside the restricted standard's list
+        // (check_restrictedVolumes.go), not only hostPath.
+        c(
+            "nfs-extra-volume",
+            vec![],
+            &[
+                "--set",
+                "extraVolumes[0].name=h,extraVolumes[0].nfs.server=10.0.0.1,extraVolumes[0].nfs.path=/",
+            ],
+            1,
+            "volumes[2].nfs: breaks the restricted Pod Security Standard",
+        ),
+        c(
+            "git-repo-extra-volume",
+            vec![],
+            &[
+                "--set",
+                "extraVolumes[0].name=g,extraVolumes[0].gitRepo.repository=https://example.org/r.git",
+            ],
+            1,
+            "gitRepo: breaks the restricted Pod Security Standard",
+        ),
+        // The proxy checks email_verified only for the "email" claim
+        // (providers/provider_data.go:296 at v7.15.3).
+        c(
+            "email-domains-on-unverified-claim",
+            vec![],
+            &[
+                "--set",
+                "oauth2Proxy.emailDomains[0]=example.org,oauth2Proxy.oidc.oidc_email_claim=preferred_username",
+            ],
+            1,
+            "the proxy checks email_verified only for the \"email\" claim",
+        ),
         c(
             "privileged-container",
             vec![],
@@ -2038,6 +2072,99 @@ fn valid_objects_are_accepted() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("serviceAccountName: team-sa"));
     let _ = std::fs::remove_dir_all(&d);
+}
+
+/// Every volume source the restricted Pod Security Standard allows
+/// (check_restrictedVolumes.go, restrictedVolumes_1_0, image since v1.33) renders in the
+/// chart's pods; an unverified email claim beside groups is a warning, not an error.
+#[test]
+fn restricted_volume_sources_and_claims_with_groups_are_accepted() {
+    let volumes = r#"extraVolumes=[
+        {"name":"a","csi":{"driver":"d.example.org"}},
+        {"name":"b","downwardAPI":{"items":[{"path":"labels","fieldRef":{"fieldPath":"metadata.labels"}}]}},
+        {"name":"c","ephemeral":{"volumeClaimTemplate":{"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}}},
+        {"name":"d","image":{"reference":"registry.example.org/models:1","pullPolicy":"IfNotPresent"}},
+        {"name":"e","projected":{"sources":[{"configMap":{"name":"x"}}]}},
+        {"name":"f","persistentVolumeClaim":{"claimName":"data"}}
+    ]"#;
+    let mut args = vec!["render", "-q", "--set-json", volumes];
+    args.extend_from_slice(&P);
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for name in [
+        "csi:",
+        "downwardAPI:",
+        "ephemeral:",
+        "reference: registry.example.org/models:1",
+    ] {
+        assert!(r.stdout.contains(name), "{name} missing");
+    }
+    let mut args = vec![
+        "render",
+        "-q",
+        "--set",
+        "oauth2Proxy.emailDomains[0]=example.org,oauth2Proxy.oidc.oidc_email_claim=preferred_username,oauth2Proxy.allowedGroups[0]=/ml",
+    ];
+    args.extend_from_slice(&P);
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("warning: oauth2Proxy.emailDomains restricts who may log in")
+    );
+    assert!(r.stdout.contains("--oidc-email-claim=preferred_username"));
+}
+
+/// Valid Kubernetes settings the chart's values used to refuse: extended resources and
+/// hugepages (validateResourceName), a percentage PodDisruptionBudget.
+#[test]
+fn extended_resources_and_percentage_budgets_are_accepted() {
+    let mut args = vec![
+        "render",
+        "-q",
+        "--set",
+        r"resources.limits.nvidia\.com/gpu=1,resources.requests.nvidia\.com/gpu=1",
+        "--set",
+        "resources.limits.hugepages-2Mi=64Mi,resources.requests.hugepages-2Mi=64Mi",
+        "--set",
+        "replicaCount=3",
+        "--set-string",
+        "podDisruptionBudget.maxUnavailable=50%",
+    ];
+    args.extend_from_slice(&P);
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("            nvidia.com/gpu: 1\n"));
+    assert!(r.stdout.contains("            hugepages-2Mi: 64Mi\n"));
+    assert!(r.stdout.contains("  maxUnavailable: 50%\n"));
+    for (set, needle) in [
+        (
+            "podDisruptionBudget.maxUnavailable=0%",
+            "podDisruptionBudget.maxUnavailable",
+        ),
+        (
+            r"resources.limits.nvidia\.com/gpu=0.5",
+            "must be a whole number",
+        ),
+        (
+            "resources.limits.gpu=1",
+            "resources.limits.gpu: unknown key",
+        ),
+    ] {
+        let mut args = vec![
+            "render",
+            "-q",
+            "--set",
+            "replicaCount=3",
+            "--set-string",
+            set,
+        ];
+        args.extend_from_slice(&P);
+        let r = common::run(&args, None);
+        assert_eq!(r.code, 1, "{set}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(r.stderr.contains(needle), "{set}: {}", r.stderr);
+    }
 }
 
 /// A key past YAML's 1024-character limit for implicit keys, in a map passed through

@@ -26,18 +26,23 @@ pub struct Extensions {
     pub containers: Vec<Value>,
     pub init_containers: Vec<Value>,
     pub egress: Vec<Value>,
-    /// Secrets and ConfigMaps the extensions name (provided outside the render).
+    /// Secrets, ConfigMaps and PersistentVolumeClaims the extensions name (provided
+    /// outside the render, e.g. a claim made before the release).
     #[serde(skip)]
     pub secrets: Vec<String>,
     #[serde(skip)]
     pub configmaps: Vec<String>,
+    #[serde(skip)]
+    pub claims: Vec<String>,
 }
 
-/// The Secrets and ConfigMaps an env var, envFrom source, volume or container names.
+/// The Secrets, ConfigMaps and PersistentVolumeClaims an env var, envFrom source, volume
+/// or container names.
 #[derive(Default)]
 struct Refs {
     secrets: Vec<String>,
     configmaps: Vec<String>,
+    claims: Vec<String>,
 }
 
 impl Refs {
@@ -56,6 +61,11 @@ impl Refs {
             .extend(e.config_map_ref.as_ref().map(|r| r.name.clone()));
     }
     fn volume(&mut self, v: &Volume) {
+        self.claims.extend(
+            v.persistent_volume_claim
+                .as_ref()
+                .map(|c| c.claim_name.clone()),
+        );
         self.secrets
             .extend(v.secret.as_ref().and_then(|s| s.secret_name.clone()));
         self.configmaps
@@ -377,6 +387,7 @@ pub(crate) fn build(
     Extensions {
         secrets: refs.secrets,
         configmaps: refs.configmaps,
+        claims: refs.claims,
         env,
         env_from,
         volumes,

@@ -414,8 +414,13 @@ fn needed(values: &Values, acc: &mut Acc) {
     {
         acc.errors.push("postgresql.persistence.dataDirectory must be one directory name of letters, digits, '.', '_' and '-' (like pgdata, or data to adopt a bitnami volume)".into());
     }
-    if values.pod_disruption_budget.enabled && values.pod_disruption_budget.max_unavailable < 1 {
-        acc.errors.push("podDisruptionBudget.maxUnavailable must be 1 or more: a budget that allows no eviction blocks every node drain".into());
+    if values.pod_disruption_budget.enabled
+        && !values
+            .pod_disruption_budget
+            .max_unavailable
+            .allows_eviction()
+    {
+        acc.errors.push("podDisruptionBudget.maxUnavailable must be 1 or more, or a percentage from 1% to 100%: a budget that allows no eviction blocks every node drain".into());
     }
     // Resources: no negative quantity, no request above its limit.
     for (key, r) in [

@@ -439,6 +439,22 @@ fn enabled(
             "oauth2Proxy.cookieRefresh must be shorter than the cookie's lifetime of 168h".into(),
         );
     }
+    // The proxy checks `email_verified` only when the email claim is `email`
+    // (providers/provider_data.go:296 at v7.15.3), and matches the domains against
+    // whatever the claim holds (validator.go:112-119): with another claim, the domain
+    // list trusts a value the user may choose (Keycloak's preferred_username).
+    let domains_restrict = !p.email_domains.0.iter().any(|d| d == "*");
+    if domains_restrict && !matches!(p.oidc.oidc_email_claim.as_str(), "" | "email") {
+        let message = format!(
+            "oauth2Proxy.emailDomains restricts who may log in, but oauth2Proxy.oidc.oidc_email_claim is {:?}: the proxy checks email_verified only for the \"email\" claim, so the domains would be matched against an unverified value a user may choose",
+            p.oidc.oidc_email_claim
+        );
+        if p.allowed_groups.is_empty() && roles.is_empty() {
+            acc.errors.push(format!("{message}; leave oidc_email_claim empty (\"email\"), or restrict access with oauth2Proxy.allowedGroups or oauth2Proxy.keycloak.allowed_roles"));
+        } else {
+            acc.warnings.push(format!("{message}; only oauth2Proxy.allowedGroups / oauth2Proxy.keycloak.allowed_roles really restrict access"));
+        }
+    }
     args.extend(
         p.email_domains
             .0

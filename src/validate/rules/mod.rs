@@ -609,7 +609,7 @@ pub fn fixed_ids(docs: &[Document]) -> Vec<RuleProblem> {
 
 /// The restricted Pod Security Standard for the chart's own pods (pod-security-admission
 /// `policy/check_*.go`: privileged, allowPrivilegeEscalation, runAsNonRoot, runAsUser,
-/// capabilities, seccompProfile, host namespaces, hostPath, hostPort).
+/// capabilities, seccompProfile, host namespaces, volume types, hostPort).
 pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
     let mut out = Vec::new();
     for (i, d) in docs.iter().enumerate() {
@@ -630,12 +630,27 @@ pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
                     );
                 }
             }
+            // check_restrictedVolumes.go, restrictedVolumes_1_0: only these sources (image
+            // since v1.33, kubernetes/kubernetes#130394); hostPath, nfs, iscsi, … are not.
+            const RESTRICTED_VOLUMES: [&str; 9] = [
+                "configMap",
+                "csi",
+                "downwardAPI",
+                "emptyDir",
+                "ephemeral",
+                "image",
+                "persistentVolumeClaim",
+                "projected",
+                "secret",
+            ];
             for (n, v) in items(pod.get("volumes")) {
-                if v.get("hostPath").is_some() {
-                    o.add(
-                        format!("{at}.volumes[{n}].hostPath"),
-                        "breaks the restricted Pod Security Standard",
-                    );
+                for source in v.as_object().into_iter().flatten().map(|(k, _)| k) {
+                    if source != "name" && !RESTRICTED_VOLUMES.contains(&source.as_str()) {
+                        o.add(
+                            format!("{at}.volumes[{n}].{source}"),
+                            "breaks the restricted Pod Security Standard (its volumes are configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret)",
+                        );
+                    }
                 }
             }
             let pod_non_root = psc
