@@ -29,9 +29,13 @@ oauth2Proxy:
 "#;
 
 fn render(extra: &[&str]) -> common::Run {
+    // A file per call: tests run in parallel, and rewriting one shared file while another
+    // run reads it gave that run a truncated values file.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("mlflow-chart-ext-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let f = dir.join("ext.yaml");
+    let f = dir.join(format!("ext-{n}.yaml"));
     std::fs::write(&f, EXT).unwrap();
     let mut a = vec!["render", "mlflow", "-f", f.to_str().unwrap()];
     a.extend_from_slice(extra);
