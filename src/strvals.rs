@@ -352,7 +352,7 @@ impl Parser<'_> {
         parse_go_int(&v).ok_or_else(|| msg(format!("list index {v:?} is not a whole number")))
     }
 
-    fn list_item(&mut self, list: Vec<Value>, i: i64, level: usize) -> (Vec<Value>, Res) {
+    fn list_item(&mut self, mut list: Vec<Value>, i: i64, level: usize) -> (Vec<Value>, Res) {
         if i < 0 {
             return (list, Err(msg(format!("negative {i} index not allowed"))));
         }
@@ -392,23 +392,37 @@ impl Parser<'_> {
                     Ok(n) => n,
                     Err(e) => return (list, Err(e)),
                 };
-                let current = match list.get(i as usize) {
-                    None | Some(Value::Null) => Vec::new(),
-                    Some(Value::Array(a)) => a.clone(),
+                // Helm edits an existing element in place, so what the rest of the
+                // argument did to it stays even when the parse stops there (an empty value
+                // at the end is io.EOF: parser.go:398-412, 413-431 at v4.2.3); a new
+                // element is only stored on success.
+                let (current, existing) = match list.get(i as usize) {
+                    None | Some(Value::Null) => (Vec::new(), false),
+                    Some(Value::Array(a)) => (a.clone(), true),
                     Some(_) => return (list, Err(not_a("a list", &format!("[{i}]")))),
                 };
                 let (inner, res) = self.list_item(current, next_i, level);
                 if res.is_err() {
+                    if existing {
+                        list[i as usize] = Value::Array(inner);
+                    }
                     return (list, res);
                 }
                 set_index(list, i, Value::Array(inner))
             }
             Some(_) => {
                 // '.': a map inside the list; a non-map there is replaced.
-                let mut inner = match list.get(i as usize) {
-                    Some(Value::Object(m)) => m.clone(),
-                    _ => Map::new(),
-                };
+                if let Some(slot) = list.get_mut(i as usize) {
+                    if !slot.is_object() {
+                        *slot = Value::Object(Map::new());
+                    }
+                    let res = match slot {
+                        Value::Object(inner) => self.key(inner, level),
+                        _ => Ok(()),
+                    };
+                    return (list, res);
+                }
+                let mut inner = Map::new();
                 let res = self.key(&mut inner, level);
                 if res.is_err() {
                     return (list, res);
@@ -511,6 +525,22 @@ mod tests {
             ("", json!({})),
             ("a[0].b=1,a[0].c=2", json!({"a": [{"b": 1, "c": 2}]})),
             ("a[1][0]=z", json!({"a": [null, ["z"]]})),
+            // An empty value at the end edits an existing element (Helm's in-place edit).
+            ("a[0].b=1,a[0].c=", json!({"a": [{"b": 1, "c": ""}]})),
+            (
+                "a[0].b=1,a[0].c.d=",
+                json!({"a": [{"b": 1, "c": {"d": ""}}]}),
+            ),
+            ("a[1]=x,a[0].b=", json!({"a": [{"b": ""}, "x"]})),
+            ("a[0].b=1,a[0].c[0].d=", json!({"a": [{"b": 1, "c": []}]})),
+            (
+                "a[0][0].b=1,a[0][0].c=",
+                json!({"a": [[{"b": 1, "c": ""}]]}),
+            ),
+            ("a[0].b=1,a[0].c[0]=", json!({"a": [{"b": 1, "c": [""]}]})),
+            ("a[1]=x,a[0].", json!({"a": [{}, "x"]})),
+            ("a[0][0]=1,a[0][1].b=", json!({"a": [[1]]})),
+            ("a[0].b=", json!({"a": []})),
         ];
         for (input, want) in ok {
             assert_eq!(p(input).as_ref(), Ok(want), "{input}");
