@@ -7,7 +7,7 @@ use crate::pipeline::{self, Request};
 use crate::render;
 use crate::validate::{self, Known};
 use crate::values::{self, ValuesArgs};
-use crate::{emit, parse, schema};
+use crate::{emit, parse, schema, sort};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -221,20 +221,40 @@ pub struct DiffArgs {
     #[arg(long, default_value = "mlflow")]
     pub release: String,
     /// Namespace used when rendering.
-    #[arg(short = 'n', long, default_value = "default")]
+    #[arg(
+        short = 'n',
+        long,
+        default_value = "default",
+        allow_hyphen_values = true
+    )]
     pub namespace: String,
     /// Output format of the report.
-    #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_enum,
+        default_value = "yaml",
+        allow_hyphen_values = true
+    )]
     pub output: Format,
     /// Show the values of Secrets that changed (masked by default: only which keys changed).
     #[arg(long = "show-secrets")]
     pub show_secrets: bool,
     /// Kubernetes version both sides are rendered for (with --values-old/--values-new).
-    #[arg(long = "kube-version", default_value = "1.33")]
+    #[arg(
+        long = "kube-version",
+        default_value = "1.33",
+        allow_hyphen_values = true
+    )]
     pub kube_version: String,
     /// Extra API versions the cluster serves, for both rendered sides (repeatable, or
     /// comma-separated).
-    #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
+    #[arg(
+        short = 'a',
+        long = "api-versions",
+        value_name = "VERSION",
+        allow_hyphen_values = true
+    )]
     pub api_versions: Vec<String>,
 }
 
@@ -246,30 +266,72 @@ pub struct RenderArgs {
     #[command(flatten)]
     pub values: ValuesFlags,
     /// Namespace of every object.
-    #[arg(short = 'n', long, default_value = "default")]
+    #[arg(
+        short = 'n',
+        long,
+        default_value = "default",
+        allow_hyphen_values = true
+    )]
     pub namespace: String,
     /// Only print the output of these templates (e.g. templates/deployment.yaml).
-    #[arg(short = 's', long = "show-only", value_name = "TEMPLATE")]
+    #[arg(
+        short = 's',
+        long = "show-only",
+        value_name = "TEMPLATE",
+        allow_hyphen_values = true
+    )]
     pub show_only: Vec<String>,
     /// Write one file per template under this directory instead of stdout.
-    #[arg(long = "output-dir", value_name = "DIR")]
+    #[arg(long = "output-dir", value_name = "DIR", allow_hyphen_values = true)]
     pub output_dir: Option<PathBuf>,
     /// Kubernetes version the templates target (1.33 or later).
-    #[arg(long = "kube-version", default_value = "1.33")]
+    #[arg(
+        long = "kube-version",
+        default_value = "1.33",
+        allow_hyphen_values = true
+    )]
     pub kube_version: String,
     /// Extra API versions the cluster serves (e.g. monitoring.coreos.com/v1), repeatable
     /// or comma-separated.
-    #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
+    #[arg(
+        short = 'a',
+        long = "api-versions",
+        value_name = "VERSION",
+        allow_hyphen_values = true
+    )]
     pub api_versions: Vec<String>,
     /// Do not check the values against values.schema.json.
     #[arg(long = "skip-schema-validation", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
     pub skip_schema_validation: bool,
     /// Output format.
-    #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_enum,
+        default_value = "yaml",
+        allow_hyphen_values = true
+    )]
     pub output: Format,
     /// Do not print the next-steps notes on stderr.
     #[arg(short = 'q', long)]
     pub quiet: bool,
+    /// Leave out objects with a `helm.sh/hook` annotation (as Helm's --no-hooks).
+    #[arg(long = "no-hooks", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub no_hooks: bool,
+    /// Leave out test hooks (`helm.sh/hook: test`), as Helm's --skip-tests.
+    #[arg(long = "skip-tests", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub skip_tests: bool,
+    /// With --output-dir: write under DIR/RELEASE/ (as Helm's --release-name).
+    #[arg(long = "release-name", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub release_name: bool,
+    /// Accepted as `helm template` takes it; changes nothing: the chart has no crds/
+    /// directory (CustomResourceDefinitions in extraObjects are always printed).
+    #[arg(long = "include-crds", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub include_crds: bool,
+    /// Accepted as `helm template` takes it; changes nothing: no template reads
+    /// `.Release.IsUpgrade`.
+    #[arg(long = "is-upgrade", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub is_upgrade: bool,
 }
 
 impl RenderArgs {
@@ -304,6 +366,11 @@ impl RenderArgs {
             skip_schema_validation: false,
             output: Format::Yaml,
             quiet: true,
+            no_hooks: false,
+            skip_tests: false,
+            release_name: false,
+            include_crds: false,
+            is_upgrade: false,
         }
     }
 }
@@ -313,7 +380,11 @@ pub struct ValidateArgs {
     /// Manifest files (`-` reads standard input); with no file, standard input is read.
     pub files: Vec<String>,
     /// Kubernetes version to validate for (1.33 or later).
-    #[arg(long = "kube-version", default_value = "1.33")]
+    #[arg(
+        long = "kube-version",
+        default_value = "1.33",
+        allow_hyphen_values = true
+    )]
     pub kube_version: String,
     /// Treat kinds without a typed schema as errors instead of listing them.
     #[arg(long)]
@@ -327,7 +398,13 @@ pub struct ValidateArgs {
     #[arg(long = "external-secret", value_name = "NAME")]
     pub external_secrets: Vec<String>,
     /// Output format of the report.
-    #[arg(short = 'o', long = "output", value_enum, default_value = "yaml")]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_enum,
+        default_value = "yaml",
+        allow_hyphen_values = true
+    )]
     pub output: Format,
 }
 
@@ -544,11 +621,31 @@ fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
         stderr.retain(|l| l.starts_with("warning:"));
     }
     let mut yaml = yaml.unwrap_or_default();
+    // Hooks Helm would not print (--no-hooks, --skip-tests: pkg/cmd/template.go:122-127 at
+    // v4.2.3).
+    let (docs, yaml_kept): (Vec<Document>, Vec<String>) = if args.no_hooks || args.skip_tests {
+        let keep = |d: &Document| {
+            !(args.no_hooks && sort::is_hook(d) || args.skip_tests && sort::is_test_hook(d))
+        };
+        let keep_yaml: Vec<bool> = docs.iter().map(keep).collect();
+        let yaml = std::mem::take(&mut yaml)
+            .into_iter()
+            .zip(&keep_yaml)
+            .filter_map(|(t, k)| k.then_some(t))
+            .collect();
+        (docs.into_iter().filter(|d| keep(d)).collect(), yaml)
+    } else {
+        (docs, std::mem::take(&mut yaml))
+    };
+    yaml = yaml_kept;
     let docs = if args.show_only.is_empty() {
         docs
     } else {
-        // As Helm: each pattern is matched (filepath.Match) against `templates/<file>`.
-        let mut wanted = Vec::new();
+        // As Helm: each pattern is matched (filepath.Match) against `templates/<file>`, and
+        // the documents come pattern by pattern, in output order within a pattern
+        // (pkg/cmd/template.go:163-195 at v4.2.3); a document two patterns match comes
+        // once, at the first.
+        let mut order: Vec<usize> = Vec::new();
         for s in &args.show_only {
             let names: Vec<String> = render::template_names()
                 .into_iter()
@@ -566,23 +663,27 @@ fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
                     "{s} rendered nothing for these values (the objects it holds are switched off; see docs/values.md)"
                 )));
             }
-            wanted.extend(names);
+            for (i, d) in docs.iter().enumerate() {
+                if names.contains(&d.template) && !order.contains(&i) {
+                    order.push(i);
+                }
+            }
         }
         if !yaml.is_empty() {
-            yaml = docs
-                .iter()
-                .zip(yaml)
-                .filter(|(d, _)| wanted.contains(&d.template))
-                .map(|(_, text)| text)
-                .collect();
+            let mut texts: Vec<Option<String>> = yaml.into_iter().map(Some).collect();
+            yaml = order.iter().filter_map(|&i| texts[i].take()).collect();
         }
-        docs.into_iter()
-            .filter(|d| wanted.contains(&d.template))
-            .collect()
+        let mut all: Vec<Option<Document>> = docs.into_iter().map(Some).collect();
+        order.iter().filter_map(|&i| all[i].take()).collect()
     };
     // emit
     if let Some(dir) = &args.output_dir {
-        let written = emit::write_dir(dir, &docs)?;
+        let dir = if args.release_name {
+            dir.join(&args.release)
+        } else {
+            dir.clone()
+        };
+        let written = emit::write_dir(&dir, &docs)?;
         let listing = written.iter().map(|p| format!("wrote {p}\n")).collect();
         return Ok(Output {
             stdout: listing,

@@ -196,7 +196,7 @@ fn render_model(
     let yaml = if let Some(texts) = texts {
         let mut pairs: Vec<(Document, Result<String, Failure>)> =
             docs.into_iter().zip(texts).collect();
-        sort::sort_by_kind(&mut pairs, |(d, _)| d.kind());
+        sort::sort_by_kind(&mut pairs, |(d, _)| d);
         let (sorted, texts): (Vec<Document>, Vec<_>) = pairs.into_iter().unzip();
         docs = sorted;
         // The first document that failed to serialise, in stream order, as `emit::stream`.

@@ -713,3 +713,95 @@ fn helm_users_details() {
     let migration = std::fs::read_to_string(root.join("docs/migration.md")).unwrap();
     assert!(migration.contains("## Deliberate differences from Helm"));
 }
+
+/// `helm template`'s own flags and output order (pkg/cmd/template.go at v4.2.3): `-s`
+/// prints pattern by pattern; objects with a `helm.sh/hook` annotation come after all
+/// others; `--no-hooks` and `--skip-tests` leave hooks out; `--release-name` puts
+/// `--output-dir`'s files under the release's name; `--include-crds` and `--is-upgrade`
+/// are accepted.
+#[test]
+fn helm_template_flags_and_hook_order() {
+    let r = render(&[
+        "-s",
+        "templates/service.yaml",
+        "-s",
+        "templates/serviceaccount.yaml",
+        "-s",
+        "templates/service*.yaml",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sources: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("# Source: mlflow-chart/templates/"))
+        .collect();
+    assert_eq!(sources[..2], ["service.yaml", "serviceaccount.yaml"]);
+    assert_eq!(
+        sources.iter().filter(|s| **s == "service.yaml").count(),
+        1,
+        "a template two patterns match is printed once: {sources:?}"
+    );
+    let hooks = tmp(
+        "hooks.yaml",
+        b"extraObjects:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: hooked, annotations: {helm.sh/hook: pre-install}}}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: tested, annotations: {helm.sh/hook: 'post-install, test'}}}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: plain}}\n",
+    );
+    let names = |extra: &[&str]| -> Vec<String> {
+        let mut a = vec!["-q", "-f", hooks.as_str(), "--include-crds", "--is-upgrade"];
+        a.extend_from_slice(extra);
+        let r = render(&a);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let kinds: Vec<&str> = r
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("kind: "))
+            .collect();
+        assert!(
+            kinds.last() == Some(&"kind: ConfigMap") || extra.contains(&"--no-hooks"),
+            "hooks come last: {kinds:?}"
+        );
+        r.stdout
+            .lines()
+            .filter_map(|l| l.strip_prefix("  name: "))
+            .filter(|n| ["hooked", "tested", "plain"].contains(n))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(names(&[]), ["plain", "hooked", "tested"]);
+    assert_eq!(names(&["--no-hooks"]), ["plain"]);
+    assert_eq!(names(&["--skip-tests"]), ["plain", "hooked"]);
+    assert_eq!(names(&["--no-hooks=false"]), ["plain", "hooked", "tested"]);
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-relname-{}", std::process::id()));
+    let r = render(&[
+        "--output-dir",
+        &dir.to_string_lossy(),
+        "--release-name",
+        "-s",
+        "templates/service.yaml",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        dir.join("mlflow/mlflow-chart/templates/service.yaml")
+            .is_file()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Keys of a values file are kept as written (docs/migration.md, "Map keys in values
+/// files"): Helm's YAML 1.1 reading would make `1.10` into `1.1` and `on` into `true`.
+#[test]
+fn values_file_keys_are_kept_as_written() {
+    let f = tmp(
+        "keys.yaml",
+        b"extraObjects:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: keys}, data: {1.10: a, on: b, y: c}}\npodAnnotations: {y: '1'}\n",
+    );
+    let r = render(&["-q", "-f", &f]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("data:\n  \"1.10\": a\n  \"on\": b\n  \"y\": c\n")
+    );
+    assert!(
+        r.stdout
+            .contains("      annotations:\n        \"y\": \"1\"\n")
+    );
+}
