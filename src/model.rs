@@ -547,11 +547,11 @@ pub struct Autoscaling {
     pub enabled: bool,
     /// lower bound.
     #[serde(rename = "minReplicas")]
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = 2147483647))]
     pub min_replicas: i64,
     /// upper bound.
     #[serde(rename = "maxReplicas")]
-    #[schemars(range(min = 1))]
+    #[schemars(range(min = 1, max = 2147483647))]
     pub max_replicas: i64,
     /// CPU target; 0 = none.
     #[serde(rename = "targetCPUUtilizationPercentage")]

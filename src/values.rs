@@ -2,7 +2,7 @@
 //! with Helm's rules (maps deep-merge, scalars and lists replace, a user `null` deletes).
 
 use crate::error::Failure;
-use crate::locate::{self, KeyPath};
+use crate::locate::{self, KeyPath, Seg};
 use crate::strvals::{self, Mode};
 use serde_json::{Map, Value};
 
@@ -151,7 +151,7 @@ pub fn compute(args: &ValuesArgs) -> Result<Computed, Failure> {
     original_chart_forms(&mut user);
     let mut values = defaults().clone();
     coalesce(&mut values, user);
-    Ok(Computed {
+    let computed = Computed {
         // Keys sorted, as Helm's templates see Go maps: nothing downstream (output bytes,
         // Job names) depends on the order in which the user wrote them.
         values: {
@@ -162,6 +162,51 @@ pub fn compute(args: &ValuesArgs) -> Result<Computed, Failure> {
         sources,
         flags,
         warnings,
+    };
+    if let Some(path) = too_deep(&computed.values, MAX_VALUES_DEPTH) {
+        let key = KeyPath(path.0[..MAX_VALUES_DEPTH.min(path.0.len())].to_vec());
+        return Err(Failure::input(format!(
+            "{key}: the values nest deeper than {MAX_VALUES_DEPTH} levels here ({})",
+            computed.origin(&path)
+        ))
+        .hint("the chart's objects place a value a few levels deeper still, and a manifest nests at most 64 levels (as the values files do): flatten the value"));
+    }
+    Ok(computed)
+}
+
+/// How deep the merged values may nest: the deepest place a template puts a value (a
+/// CronJob pod's container, 6 levels down) plus this stays inside the 64 levels a rendered
+/// manifest may nest ([`crate::yaml::MAX_DEPTH`]), so a value too deep is named here, not
+/// in a template's output.
+pub const MAX_VALUES_DEPTH: usize = 48;
+
+/// The path to the first value nested deeper than `limit` levels, if any (the path is
+/// only built for such a value: the walk of every render allocates nothing).
+fn too_deep(v: &Value, limit: usize) -> Option<KeyPath> {
+    fn first(v: &Value, depth: usize, limit: usize, path: &mut Vec<Seg>) -> bool {
+        if depth > limit {
+            return true;
+        }
+        match v {
+            Value::Object(m) => m.iter().any(|(k, child)| {
+                first(child, depth + 1, limit, path) && {
+                    path.push(Seg::Key(k.clone()));
+                    true
+                }
+            }),
+            Value::Array(a) => a.iter().enumerate().any(|(i, child)| {
+                first(child, depth + 1, limit, path) && {
+                    path.push(Seg::Index(i));
+                    true
+                }
+            }),
+            _ => false,
+        }
+    }
+    let mut path = Vec::new();
+    first(v, 0, limit, &mut path).then(|| {
+        path.reverse();
+        KeyPath(path)
     })
 }
 
@@ -532,6 +577,21 @@ pub fn sorted(v: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn too_deep_names_the_first_path_past_the_limit() {
+        let v = serde_json::json!({"a": 1, "b": {"c": [[{"d": 1}]]}, "e": {"f": {"g": {}}}});
+        assert_eq!(too_deep(&v, 5), None);
+        assert_eq!(
+            too_deep(&v, 4).map(|p| p.to_string()).as_deref(),
+            Some("b.c[0][0].d")
+        );
+        assert_eq!(
+            too_deep(&v, 3).map(|p| p.to_string()).as_deref(),
+            Some("b.c[0][0]")
+        );
+        assert_eq!(too_deep(&serde_json::json!("x"), 0), None);
+    }
 
     #[test]
     fn sort_keys_sorts_every_map_in_place() {

@@ -1244,7 +1244,7 @@ fn cases() -> Vec<Case> {
         ),
         c(
             // 61 levels of the user's, deeper than 64 once inside the pod template: the
-            // budget of the manifests' YAML applies to values passed through whole too.
+            // values' own budget names the key before any template runs.
             "nesting-past-the-budget-inside-a-pod",
             f(format!(
                 "podSecurityContext: {}x{}\n",
@@ -1253,7 +1253,21 @@ fn cases() -> Vec<Case> {
             )),
             V,
             1,
-            "the YAML nests deeper than the limit of 64 levels",
+            "the values nest deeper than 48 levels here (at /",
+        ),
+        c(
+            // --set-json reads 128 levels: past the values' 48 it is named with its flag
+            // (attack round 14: it failed inside a template, as a template's fault).
+            "set-json-nested-past-the-values-budget",
+            vec![],
+            &[
+                "--set",
+                "extraObjects[0].apiVersion=x.io/v1,extraObjects[0].kind=Foo,extraObjects[0].metadata.name=f",
+                "--set-json",
+                "extraObjects[0].spec=[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+            ],
+            1,
+            "the values nest deeper than 48 levels here (from --set-json 'extraObjects[0].spec=…')",
         ),
         c(
             "nul-in-allowed-group",
