@@ -190,10 +190,26 @@ impl Engine {
         env.add_function(
             "pod_annotations",
             per_component(bound.clone(), |values, _, component| {
+                // A per-container AppArmor annotation for the MLflow server's container
+                // (`mlflow`) names the scheduler pod's server container (`scheduler`)
+                // there: the API server refuses one that names no container of the pod
+                // (ValidateAppArmorPodAnnotations).
+                const APPARMOR_MLFLOW: &str =
+                    "container.apparmor.security.beta.kubernetes.io/mlflow";
                 let mut a: serde_json::Map<String, serde_json::Value> = values
                     .pod_annotations
                     .iter()
-                    .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
+                    .map(|(k, v)| {
+                        let k = if component == "scheduler" && k == APPARMOR_MLFLOW {
+                            "container.apparmor.security.beta.kubernetes.io/scheduler".to_string()
+                        } else {
+                            k.clone()
+                        };
+                        (k, serde_json::Value::from(v.clone()))
+                    })
+                    // In key order, as a Go map prints, the renamed key included.
+                    .collect::<std::collections::BTreeMap<_, _>>()
+                    .into_iter()
                     .collect();
                 for (k, v) in wiring::object_store::workload_identity_annotations(values, component)
                 {

@@ -2181,6 +2181,30 @@ fn extended_resources_and_percentage_budgets_are_accepted() {
     }
 }
 
+/// A per-container AppArmor annotation for MLflow's container renders: in the scheduler
+/// pod it names that pod's server container, which the API server requires
+/// (ValidateAppArmorPodAnnotations: "container not found").
+#[test]
+fn apparmor_annotation_for_mlflow_reaches_both_server_pods() {
+    let mut args = vec![
+        "render",
+        "-q",
+        "--set",
+        r"podAnnotations.container\.apparmor\.security\.beta\.kubernetes\.io/mlflow=localhost/mlflow",
+    ];
+    args.extend_from_slice(&P);
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("container.apparmor.security.beta.kubernetes.io/mlflow: localhost/mlflow")
+    );
+    assert!(
+        r.stdout
+            .contains("container.apparmor.security.beta.kubernetes.io/scheduler: localhost/mlflow")
+    );
+}
+
 /// A key past YAML's 1024-character limit for implicit keys, in a map passed through
 /// whole (CSI volume attributes take any key), renders as an explicit key (`? key`), and
 /// the output reads back with it.

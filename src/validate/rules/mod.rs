@@ -290,6 +290,11 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
         }
         for (prefix, pod) in pod_specs(v) {
             pod::check(&mut o, pod, &prefix, d.kind());
+            // The pod's (or template's) own metadata sits beside its spec.
+            let meta = format!("{}metadata", prefix.strip_suffix("spec").unwrap_or(""));
+            if let Some(a) = v.at(&format!("/{}/annotations", meta.replace('.', "/"))) {
+                pod::annotations(&mut o, a, pod, &format!("{meta}.annotations"));
+            }
         }
         // The objects whose spec the API server requires (a selector, a template,
         // containers, ports, access modes): no spec at all is refused.

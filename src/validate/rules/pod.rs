@@ -1033,7 +1033,7 @@ fn affinity(o: &mut Out<'_>, pod: &Value, at: &str) {
             "/{kind}/requiredDuringSchedulingIgnoredDuringExecution"
         ))) {
             let tat = format!("{aat}.{kind}.requiredDuringSchedulingIgnoredDuringExecution[{n}]");
-            topology_key(o, t, &tat);
+            pod_affinity_term(o, t, &tat);
         }
         for (n, w) in items(a.at(&format!(
             "/{kind}/preferredDuringSchedulingIgnoredDuringExecution"
@@ -1041,7 +1041,7 @@ fn affinity(o: &mut Out<'_>, pod: &Value, at: &str) {
             let wat = format!("{aat}.{kind}.preferredDuringSchedulingIgnoredDuringExecution[{n}]");
             weight(o, w, &wat);
             if let Some(t) = get(w, "podAffinityTerm") {
-                topology_key(o, t, &format!("{wat}.podAffinityTerm"));
+                pod_affinity_term(o, t, &format!("{wat}.podAffinityTerm"));
             }
         }
     }
@@ -1054,6 +1054,57 @@ fn weight(o: &mut Out<'_>, v: &Value, at: &str) {
     {
         o.add(format!("{at}.weight"), "must be in the range 1-100");
     }
+}
+
+/// validatePodAffinityTerm (v1.33): the label and namespace selectors, the namespaces,
+/// matchLabelKeys and mismatchLabelKeys, the topology key.
+fn pod_affinity_term(o: &mut Out<'_>, t: &Value, at: &str) {
+    for field in ["labelSelector", "namespaceSelector"] {
+        if let Some(sel) = get(t, field) {
+            super::label_selector(o, sel, &format!("{at}.{field}"));
+        }
+    }
+    for (n, ns) in items(t.get("namespaces")) {
+        if !ns.as_str().is_some_and(|s| dns_label(s) && s.len() <= 63) {
+            o.add(
+                format!("{at}.namespaces[{n}]"),
+                "must be a namespace name (a DNS-1123 label)",
+            );
+        }
+    }
+    // validateMatchLabelKeysAndMismatchLabelKeys, validateLabelKeys.
+    let keys = |field: &str| -> Vec<&str> {
+        items(t.get(field))
+            .map(|(_, k)| k.as_str().unwrap_or(""))
+            .collect()
+    };
+    let (matching, mismatching) = (keys("matchLabelKeys"), keys("mismatchLabelKeys"));
+    for (field, list) in [
+        ("matchLabelKeys", &matching),
+        ("mismatchLabelKeys", &mismatching),
+    ] {
+        if !list.is_empty() && get(t, "labelSelector").is_none() {
+            o.add(
+                format!("{at}.{field}"),
+                "must not be specified when labelSelector is not set",
+            );
+            continue;
+        }
+        for (n, k) in list.iter().enumerate() {
+            if !is_label_key(k) {
+                o.add(format!("{at}.{field}[{n}]"), "invalid label key");
+            }
+        }
+    }
+    for (n, k) in matching.iter().enumerate() {
+        if mismatching.contains(k) {
+            o.add(
+                format!("{at}.matchLabelKeys[{n}]"),
+                "exists in both matchLabelKeys and mismatchLabelKeys",
+            );
+        }
+    }
+    topology_key(o, t, at);
 }
 
 fn topology_key(o: &mut Out<'_>, t: &Value, at: &str) {
@@ -1074,7 +1125,65 @@ fn topology_spread(o: &mut Out<'_>, pod: &Value, at: &str) {
         {
             o.add(format!("{cat}.maxSkew"), "must be greater than 0");
         }
-        topology_key(o, c, &cat);
+        // ValidateTopologyKey: only required here (a pod affinity term's is a label key).
+        if c.get("topologyKey")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
+            o.add(format!("{cat}.topologyKey"), "required: can not be empty");
+        }
+        // ValidateSpreadConstraintNotRepeat: one constraint per {topologyKey,
+        // whenUnsatisfiable}.
+        fn pair(c: &Value) -> (Option<&Value>, Option<&Value>) {
+            (c.get("topologyKey"), c.get("whenUnsatisfiable"))
+        }
+        if items(pod.get("topologySpreadConstraints"))
+            .skip(n + 1)
+            .any(|(_, later)| pair(later) == pair(c))
+        {
+            o.add(
+                format!("{cat}.{{topologyKey, whenUnsatisfiable}}"),
+                "duplicate: another constraint has the same topologyKey and whenUnsatisfiable",
+            );
+        }
+        // validateMatchLabelKeysInTopologySpread, and the label selector
+        // (AllowInvalidTopologySpreadConstraintLabelSelector is false for a new object).
+        let selector = get(c, "labelSelector");
+        if let Some(sel) = selector {
+            super::label_selector(o, sel, &format!("{cat}.labelSelector"));
+        }
+        let mut in_selector: Vec<&str> = Vec::new();
+        if let Some(sel) = selector {
+            in_selector.extend(
+                sel.get("matchLabels")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                    .map(|(k, _)| k.as_str()),
+            );
+            in_selector.extend(
+                items(sel.get("matchExpressions"))
+                    .filter_map(|(_, e)| e.get("key").and_then(Value::as_str)),
+            );
+        }
+        let match_keys: Vec<_> = items(c.get("matchLabelKeys")).collect();
+        if !match_keys.is_empty() && selector.is_none() {
+            o.add(
+                format!("{cat}.matchLabelKeys"),
+                "must not be specified when labelSelector is not set",
+            );
+        }
+        for (m, k) in match_keys {
+            let k = k.as_str().unwrap_or("");
+            if !is_label_key(k) {
+                o.add(format!("{cat}.matchLabelKeys[{m}]"), "invalid label key");
+            } else if in_selector.contains(&k) {
+                o.add(
+                    format!("{cat}.matchLabelKeys[{m}]"),
+                    "exists in both matchLabelKeys and labelSelector",
+                );
+            }
+        }
         match c.get("whenUnsatisfiable").and_then(Value::as_str) {
             Some("DoNotSchedule" | "ScheduleAnyway") => {}
             _ => o.add(
@@ -1197,6 +1306,61 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
                         );
                     }
                 }
+            }
+        }
+    }
+}
+
+/// ValidatePodSpecificAnnotations (v1.33, also for pod templates): the deletion cost is a
+/// 32-bit integer (helper.GetDeletionCostFromPodAnnotations: a sign or a digit first, no
+/// leading zero), seccomp annotations name a profile (ValidateSeccompProfile), AppArmor
+/// annotations name a container of the pod and a profile (ValidateAppArmorPodAnnotations).
+pub(super) fn annotations(o: &mut Out<'_>, a: &Value, pod: &Value, at: &str) {
+    let Some(a) = a.as_object() else { return };
+    if let Some(cost) = a.get("controller.kubernetes.io/pod-deletion-cost") {
+        let ok = cost.as_str().is_some_and(|c| {
+            (c.starts_with('-') || c == "0" || c.starts_with(|d: char| ('1'..='9').contains(&d)))
+                && c.parse::<i32>().is_ok()
+        });
+        if !ok {
+            o.add(
+                format!("{at}[\"controller.kubernetes.io/pod-deletion-cost\"]"),
+                "must be a 32bit integer",
+            );
+        }
+    }
+    for (k, v) in a {
+        let profile = v.as_str().unwrap_or("");
+        if k == "seccomp.security.alpha.kubernetes.io/pod"
+            || k.starts_with("container.seccomp.security.alpha.kubernetes.io/")
+        {
+            let ok = matches!(profile, "runtime/default" | "docker/default" | "unconfined")
+                || profile.strip_prefix("localhost/").is_some_and(|p| {
+                    // validateLocalDescendingPath: relative, no `..` element.
+                    !p.starts_with('/') && !p.split('/').any(|part| part == "..")
+                });
+            if !ok {
+                o.add(
+                    format!("{at}[{k:?}]"),
+                    "must be a valid seccomp profile (runtime/default, unconfined or localhost/<relative path>)",
+                );
+            }
+        }
+        if let Some(container) = k.strip_prefix("container.apparmor.security.beta.kubernetes.io/") {
+            let known = ["initContainers", "containers", "ephemeralContainers"]
+                .iter()
+                .flat_map(|f| items(pod.get(*f)))
+                .any(|(_, c)| c.get("name").and_then(Value::as_str) == Some(container));
+            if !known {
+                o.add(format!("{at}[{k:?}]"), "container not found in the pod");
+            }
+            if !(matches!(profile, "" | "runtime/default" | "unconfined")
+                || profile.starts_with("localhost/"))
+            {
+                o.add(
+                    format!("{at}[{k:?}]"),
+                    "invalid AppArmor profile name: runtime/default, unconfined or localhost/<name>",
+                );
             }
         }
     }
