@@ -1719,7 +1719,7 @@ fn cases() -> Vec<Case> {
             vec![],
             &["--set", "podSecurityContext.seccompProfile.type=Localhost"],
             1,
-            "is required when the type is Localhost",
+            "must be set when the seccomp type is Localhost",
         ),
         c(
             "image-repo-leading-dash",

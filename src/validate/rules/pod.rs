@@ -298,44 +298,56 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str) {
                 );
             }
         }
-        // validateProjectionSources: a token lives 10 minutes to 2^32 seconds.
-        for (m, src) in items(v.at("/projected/sources")) {
-            if let Some(e) = src
-                .at("/serviceAccountToken/expirationSeconds")
-                .and_then(Value::as_i64)
-                && !(600..=1 << 32).contains(&e)
+        // validateConfigMapVolumeSource, validateSecretVolumeSource,
+        // validateDownwardAPIVolumeSource, validateProjectedVolumeSource: the source's
+        // name, file modes 0–0777, each item's key and local path.
+        for (src, name_key) in [
+            ("configMap", Some("name")),
+            ("secret", Some("secretName")),
+            ("downwardAPI", None),
+            ("projected", None),
+        ] {
+            let Some(s) = get(v, src) else { continue };
+            let sat = format!("{vat}.{src}");
+            mode(o, s, "defaultMode", &sat);
+            if let Some(k) = name_key
+                && s.get(k).and_then(Value::as_str).is_none_or(str::is_empty)
             {
+                o.add(format!("{sat}.{k}"), "required");
+            }
+            for (m, it) in items(s.get("items")) {
+                let iat = format!("{sat}.items[{m}]");
+                if src == "downwardAPI" {
+                    downward_api_file(o, it, &iat);
+                } else {
+                    key_to_path(o, it, &iat);
+                }
+            }
+        }
+        if let Some(p) = get(v, "projected") {
+            projection_sources(o, p, &format!("{vat}.projected"));
+        }
+        // validateCSIVolumeSource: a driver named as ValidateCSIDriverName wants.
+        if let Some(c) = get(v, "csi") {
+            let driver = c.get("driver").and_then(Value::as_str).unwrap_or("");
+            if driver.is_empty() {
+                o.add(format!("{vat}.csi.driver"), "required");
+            } else if driver.len() > 63 || !dns_subdomain(&driver.to_lowercase()) {
                 o.add(
-                    format!("{vat}.projected.sources[{m}].serviceAccountToken.expirationSeconds"),
-                    "must be at least 600 (10 minutes) and at most 4294967296",
+                    format!("{vat}.csi.driver"),
+                    "must be a DNS-1123 subdomain of at most 63 characters, like csi.example.org",
                 );
             }
         }
-        // validateConfigMapVolumeSource & co.: file modes are 0–0777.
-        for src in ["configMap", "secret", "projected", "downwardAPI"] {
-            if let Some(s) = get(v, src) {
-                let sat = format!("{vat}.{src}");
-                mode(o, s, "defaultMode", &sat);
-                for (m, it) in items(s.get("items")) {
-                    mode(o, it, "mode", &format!("{sat}.items[{m}]"));
-                    if let Some(k) = it.get("key").and_then(Value::as_str)
-                        && !config_key(k)
-                    {
-                        o.add(
-                            format!("{sat}.items[{m}].key"),
-                            "must be a key: letters, digits, '-', '_' and '.', not starting with '..'",
-                        );
-                    }
-                    local_path(o, it.get("path"), &format!("{sat}.items[{m}].path"), true);
-                    // ValidateLocalNonReservedPath: the volume's own "..data" links.
-                    if it
-                        .get("path")
-                        .and_then(Value::as_str)
-                        .is_some_and(|p| p.starts_with(".."))
-                    {
-                        o.add(format!("{sat}.items[{m}].path"), "must not start with '..'");
-                    }
+        // validateEphemeralVolumeSource: a claim template whose spec is a claim's.
+        if let Some(e) = get(v, "ephemeral") {
+            let eat = format!("{vat}.ephemeral.volumeClaimTemplate");
+            match e.at("/volumeClaimTemplate/spec") {
+                Some(spec) => {
+                    super::pvc_spec(o, Some(spec), &format!("{eat}.spec"));
+                    super::core::pvc(o, spec, &format!("{eat}.spec"));
                 }
+                None => o.add(eat, "required: the claim's template, with its spec"),
             }
         }
         if let Some(c) = get(v, "persistentVolumeClaim")
@@ -344,6 +356,136 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str) {
                 .is_none_or(str::is_empty)
         {
             o.add(format!("{vat}.persistentVolumeClaim.claimName"), "required");
+        }
+    }
+}
+
+/// validateKeyToPath: a key, a local path not starting with `..`, a mode.
+fn key_to_path(o: &mut Out<'_>, it: &Value, at: &str) {
+    mode(o, it, "mode", at);
+    match it.get("key").and_then(Value::as_str) {
+        None | Some("") => o.add(format!("{at}.key"), "required"),
+        Some(k) if !config_key(k) => o.add(
+            format!("{at}.key"),
+            "must be a key: letters, digits, '-', '_' and '.', not starting with '..'",
+        ),
+        Some(_) => {}
+    }
+    non_reserved_path(o, it.get("path"), &format!("{at}.path"));
+}
+
+/// ValidateLocalNonReservedPath (with the path required): relative, no `..` element,
+/// not starting with `..` (the volume's own `..data` links).
+fn non_reserved_path(o: &mut Out<'_>, p: Option<&Value>, at: &str) {
+    let p = p.and_then(Value::as_str).unwrap_or("");
+    if p.is_empty() {
+        o.add(at, "required");
+        return;
+    }
+    local_path(o, Some(&Value::from(p)), at, true);
+    if p.starts_with("..") && !p.starts_with("../") {
+        o.add(at, "must not start with '..'");
+    }
+}
+
+/// validateDownwardAPIVolumeFile: a path, and one of fieldRef and resourceFieldRef.
+fn downward_api_file(o: &mut Out<'_>, it: &Value, at: &str) {
+    non_reserved_path(o, it.get("path"), &format!("{at}.path"));
+    mode(o, it, "mode", at);
+    match (get(it, "fieldRef"), get(it, "resourceFieldRef")) {
+        (Some(f), r) => {
+            field_ref(o, f, &format!("{at}.fieldRef"), VOLUME_FIELD_PATHS);
+            if r.is_some() {
+                o.add(
+                    at.to_string(),
+                    "fieldRef and resourceFieldRef can not be specified simultaneously",
+                );
+            }
+        }
+        (None, Some(r)) => resource_field_ref(o, r, &format!("{at}.resourceFieldRef"), true),
+        (None, None) => o.add(
+            at.to_string(),
+            "one of fieldRef and resourceFieldRef is required",
+        ),
+    }
+}
+
+/// validateProjectionSources: one volume type per source; a Secret's or ConfigMap's name
+/// and items; downward API files; a token's lifetime and local path; a trust bundle's
+/// path; no path twice across the sources.
+fn projection_sources(o: &mut Out<'_>, p: &Value, at: &str) {
+    let mut paths: HashSet<String> = HashSet::new();
+    let mut duplicate = |o: &mut Out<'_>, path: &str| {
+        if !path.is_empty() && !paths.insert(path.to_string()) {
+            o.add(
+                format!("{at}.sources"),
+                format!("conflicting duplicate paths: {path:?}"),
+            );
+        }
+    };
+    for (m, src) in items(p.get("sources")) {
+        let sat = format!("{at}.sources[{m}]");
+        let kinds = [
+            "secret",
+            "configMap",
+            "downwardAPI",
+            "serviceAccountToken",
+            "clusterTrustBundle",
+        ];
+        if kinds.iter().filter(|k| get(src, k).is_some()).count() > 1 {
+            o.add(
+                sat.clone(),
+                "may not specify more than 1 volume type per source",
+            );
+        }
+        for kind in ["secret", "configMap"] {
+            let Some(s) = get(src, kind) else { continue };
+            if s.get("name")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                o.add(format!("{sat}.{kind}.name"), "required");
+            }
+            for (i, it) in items(s.get("items")) {
+                key_to_path(o, it, &format!("{sat}.{kind}.items[{i}]"));
+                duplicate(o, it.get("path").and_then(Value::as_str).unwrap_or(""));
+            }
+        }
+        if let Some(d) = get(src, "downwardAPI") {
+            for (i, it) in items(d.get("items")) {
+                downward_api_file(o, it, &format!("{sat}.downwardAPI.items[{i}]"));
+                duplicate(o, it.get("path").and_then(Value::as_str).unwrap_or(""));
+            }
+        }
+        if let Some(t) = get(src, "serviceAccountToken") {
+            let tat = format!("{sat}.serviceAccountToken");
+            // expirationSeconds defaults to 3600 (SetDefaults_ServiceAccountTokenProjection).
+            if let Some(e) = get(t, "expirationSeconds").and_then(Value::as_i64)
+                && !(600..=1 << 32).contains(&e)
+            {
+                o.add(
+                    format!("{tat}.expirationSeconds"),
+                    "must be at least 600 (10 minutes) and at most 4294967296",
+                );
+            }
+            // AllowNonLocalProjectedTokenPath is false for a new object.
+            non_reserved_path(o, t.get("path"), &format!("{tat}.path"));
+        }
+        if let Some(b) = get(src, "clusterTrustBundle") {
+            let bat = format!("{sat}.clusterTrustBundle");
+            match (get(b, "name"), get(b, "signerName")) {
+                (Some(_), Some(_)) => {
+                    o.add(bat.clone(), "only one of name and signerName may be used")
+                }
+                (None, None) => o.add(bat.clone(), "either name or signerName must be specified"),
+                (Some(_), None) if get(b, "labelSelector").is_some() => o.add(
+                    format!("{bat}.labelSelector"),
+                    "labelSelector must be unset if name is specified",
+                ),
+                _ => {}
+            }
+            non_reserved_path(o, b.get("path"), &format!("{bat}.path"));
+            duplicate(o, b.get("path").and_then(Value::as_str).unwrap_or(""));
         }
     }
 }
@@ -468,7 +610,7 @@ fn containers(o: &mut Out<'_>, pod: &Value, at: &str) {
             }
             ports(o, c, &cat);
             env(o, c, &cat);
-            mounts(o, c, &cat);
+            mounts(o, pod, c, &cat);
             for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
                 if let Some(p) = get(c, probe) {
                     self::probe(o, p, &format!("{cat}.{probe}"), probe != "readinessProbe");
@@ -523,28 +665,147 @@ fn ports(o: &mut Out<'_>, c: &Value, cat: &str) {
     }
 }
 
-/// The fieldRef paths a container may read (validateDownwardAPIFieldRef, env variant).
-fn field_path_ok(p: &str) -> bool {
-    const PLAIN: &[&str] = &[
-        "metadata.name",
-        "metadata.namespace",
-        "metadata.uid",
-        "metadata.labels",
-        "metadata.annotations",
-        "spec.nodeName",
-        "spec.serviceAccountName",
-        "status.hostIP",
-        "status.hostIPs",
-        "status.podIP",
-        "status.podIPs",
-    ];
-    PLAIN.contains(&p)
-        || ["metadata.labels['", "metadata.annotations['"]
-            .iter()
-            .any(|pre| {
-                p.strip_prefix(pre)
-                    .is_some_and(|r| r.len() > 2 && r.ends_with("']"))
+/// The fields an env var may read (validEnvDownwardAPIFieldPathExpressions, v1.33).
+const ENV_FIELD_PATHS: &[&str] = &[
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.uid",
+    "spec.nodeName",
+    "spec.serviceAccountName",
+    "status.hostIP",
+    "status.hostIPs",
+    "status.podIP",
+    "status.podIPs",
+];
+
+/// The fields a downward API volume file may hold (validVolumeDownwardAPIFieldPathExpressions).
+const VOLUME_FIELD_PATHS: &[&str] = &[
+    "metadata.name",
+    "metadata.namespace",
+    "metadata.labels",
+    "metadata.annotations",
+    "metadata.uid",
+];
+
+/// validateObjectFieldSelector: API version v1 (empty defaults to it), a field path of
+/// the list, or `metadata.labels['<key>']` / `metadata.annotations['<key>']` with a
+/// qualified name (lower-cased for annotations).
+fn field_ref(o: &mut Out<'_>, f: &Value, at: &str, paths: &[&str]) {
+    if let Some(v) = f.get("apiVersion").and_then(Value::as_str)
+        && !v.is_empty()
+        && v != "v1"
+    {
+        o.add(
+            format!("{at}.fieldPath"),
+            format!("unsupported pod version: {v} (only v1)"),
+        );
+        return;
+    }
+    let p = f.get("fieldPath").and_then(Value::as_str).unwrap_or("");
+    if p.is_empty() {
+        o.add(format!("{at}.fieldPath"), "required");
+        return;
+    }
+    // fieldpath.SplitMaybeSubscriptedPath.
+    let subscripted = p
+        .strip_suffix("']")
+        .and_then(|r| r.split_once("['"))
+        .filter(|(_, key)| !key.is_empty());
+    match subscripted {
+        Some((path @ ("metadata.labels" | "metadata.annotations"), key)) => {
+            let key = if path == "metadata.annotations" {
+                key.to_lowercase()
+            } else {
+                key.to_string()
+            };
+            if !is_label_key(&key) {
+                o.add(
+                    at.to_string(),
+                    format!("{key:?} is not a qualified name like example.com/name"),
+                );
+            }
+        }
+        Some((path, _)) => o.add(
+            format!("{at}.fieldPath"),
+            format!("{path} does not support a subscript"),
+        ),
+        None if !paths.contains(&p) => o.add(
+            format!("{at}.fieldPath"),
+            format!("unsupported value: one of {}", paths.join(", ")),
+        ),
+        None => {}
+    }
+}
+
+/// validateContainerResourceFieldSelector and validateContainerResourceDivisor: a
+/// resource of the list (or hugepages), a volume file names its container, and the
+/// divisor is one Kubernetes supports for the resource (compared as the API server
+/// compares the quantity's canonical form).
+fn resource_field_ref(o: &mut Out<'_>, r: &Value, at: &str, volume: bool) {
+    let resource = r.get("resource").and_then(Value::as_str).unwrap_or("");
+    if volume
+        && r.get("containerName")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+    {
+        o.add(format!("{at}.containerName"), "required");
+    } else if resource.is_empty() {
+        o.add(format!("{at}.resource"), "required");
+    } else {
+        let ok = ["limits.", "requests."].iter().any(|pre| {
+            resource.strip_prefix(pre).is_some_and(|x| {
+                matches!(x, "cpu" | "memory" | "ephemeral-storage") || x.starts_with("hugepages-")
             })
+        });
+        if !ok {
+            o.add(format!("{at}.resource"), "unsupported value: limits.cpu, limits.memory, limits.ephemeral-storage, requests.* or hugepages");
+        }
+    }
+    if let Some(d) = get(r, "divisor")
+        && !divisor_ok(resource, d)
+    {
+        o.add(
+            format!("{at}.divisor"),
+            if resource.ends_with(".cpu") {
+                "only divisor's values 1m and 1 are supported with the cpu resource"
+            } else {
+                "only divisor's values 1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei are supported with this resource"
+            },
+        );
+    }
+}
+
+/// Is the divisor's canonical form (Quantity.String()) one Kubernetes supports? Zero is
+/// "unset"; an exponent form (`1e3`) prints as such, so only 1 is; a binary suffix prints
+/// binary (`1024Ki` is `1Mi`); anything else prints with a decimal suffix.
+fn divisor_ok(resource: &str, d: &Value) -> bool {
+    let Some(v) = quantity_value(d) else {
+        return true; // the typed check reports a quantity that does not parse
+    };
+    if v == 0.0 || v == 1.0 {
+        return true;
+    }
+    let text = match d {
+        Value::String(s) => s.trim().to_string(),
+        other => other.to_string(),
+    };
+    let exponent = text.contains(['e', 'E']);
+    let binary = text.ends_with('i');
+    let kind = resource.rsplit('.').next().unwrap_or("");
+    if exponent {
+        return false;
+    }
+    if kind == "cpu" {
+        return !binary && v == 1e-3;
+    }
+    if !(matches!(kind, "memory" | "ephemeral-storage") || resource.contains("hugepages-")) {
+        return true;
+    }
+    if binary {
+        (1..=6).any(|k| v == 1024f64.powi(k))
+    } else {
+        (1..=6).any(|k| v == 1000f64.powi(k))
+    }
 }
 
 /// validateEnv / validateEnvVarValueFrom / validateEnvFrom: referenced ConfigMaps and
@@ -628,31 +889,18 @@ fn env(o: &mut Out<'_>, c: &Value, cat: &str) {
                 "may not have more than one field specified at a time",
             ),
         }
-        if let Some(p) = from.at("/fieldRef/fieldPath").and_then(Value::as_str)
-            && !field_path_ok(p)
-        {
-            o.add(format!("{eat}.valueFrom.fieldRef.fieldPath"), "unsupported value: a container may read metadata.name, metadata.namespace, metadata.uid, metadata.labels['…'], metadata.annotations['…'], spec.nodeName, spec.serviceAccountName, status.hostIP(s) or status.podIP(s)");
+        if let Some(f) = get(from, "fieldRef") {
+            field_ref(o, f, &format!("{eat}.valueFrom.fieldRef"), ENV_FIELD_PATHS);
         }
-        if let Some(r) = from
-            .at("/resourceFieldRef/resource")
-            .and_then(Value::as_str)
-        {
-            let ok = ["limits.", "requests."].iter().any(|pre| {
-                r.strip_prefix(pre).is_some_and(|x| {
-                    matches!(x, "cpu" | "memory" | "ephemeral-storage")
-                        || x.starts_with("hugepages-")
-                })
-            });
-            if !ok {
-                o.add(format!("{eat}.valueFrom.resourceFieldRef.resource"), "unsupported value: limits.cpu, limits.memory, limits.ephemeral-storage, requests.* or hugepages");
-            }
+        if let Some(r) = get(from, "resourceFieldRef") {
+            resource_field_ref(o, r, &format!("{eat}.valueFrom.resourceFieldRef"), false);
         }
     }
 }
 
 /// validateVolumeMounts: a path, no duplicate paths, relative subPaths (that the volume
 /// exists is a cross-check in `semantic.rs`).
-fn mounts(o: &mut Out<'_>, c: &Value, cat: &str) {
+fn mounts(o: &mut Out<'_>, pod: &Value, c: &Value, cat: &str) {
     let mut paths = HashSet::new();
     for (m, v) in items(c.get("volumeMounts")) {
         let mat = format!("{cat}.volumeMounts[{m}]");
@@ -682,6 +930,122 @@ fn mounts(o: &mut Out<'_>, c: &Value, cat: &str) {
             &mat,
             &["None", "HostToContainer", "Bidirectional"],
         );
+        // validateMountPropagation: Bidirectional only for privileged containers.
+        let propagation = v.get("mountPropagation").and_then(Value::as_str);
+        if propagation == Some("Bidirectional")
+            && c.at("/securityContext/privileged") != Some(&Value::Bool(true))
+        {
+            o.add(
+                format!("{mat}.mountPropagation"),
+                "Bidirectional mount propagation is available only to privileged containers",
+            );
+        }
+        // validateMountRecursiveReadOnly.
+        match v.get("recursiveReadOnly").and_then(Value::as_str) {
+            None | Some("Disabled") => {}
+            Some("Enabled" | "IfPossible") => {
+                if v.get("readOnly") != Some(&Value::Bool(true)) {
+                    o.add(
+                        format!("{mat}.recursiveReadOnly"),
+                        "may only be specified when readOnly is true",
+                    );
+                }
+                if propagation.is_some_and(|p| p != "None") {
+                    o.add(
+                        format!("{mat}.recursiveReadOnly"),
+                        "may only be specified when mountPropagation is None or not specified",
+                    );
+                }
+            }
+            Some(_) => o.add(
+                format!("{mat}.recursiveReadOnly"),
+                "unsupported value: Disabled, IfPossible or Enabled",
+            ),
+        }
+    }
+    // ValidateVolumeDevices: a claim's volume (or an ephemeral one) in block mode, each
+    // name and path once, none also a volume mount's.
+    let mount_names: HashSet<&str> = items(c.get("volumeMounts"))
+        .filter_map(|(_, m)| m.get("name").and_then(Value::as_str))
+        .collect();
+    let (mut names, mut device_paths) = (HashSet::new(), HashSet::new());
+    for (m, d) in items(c.get("volumeDevices")) {
+        let dat = format!("{cat}.volumeDevices[{m}]");
+        let name = d.get("name").and_then(Value::as_str).unwrap_or("");
+        let path = d.get("devicePath").and_then(Value::as_str).unwrap_or("");
+        let volume = items(pod.get("volumes"))
+            .map(|(_, v)| v)
+            .find(|v| v.get("name").and_then(Value::as_str) == Some(name));
+        if name.is_empty() {
+            o.add(format!("{dat}.name"), "required");
+        } else if !names.insert(name) {
+            o.add(format!("{dat}.name"), "must be unique");
+        }
+        match volume {
+            None => o.add(format!("{dat}.name"), format!("no volume named {name:?} in the pod")),
+            Some(v) if get(v, "persistentVolumeClaim").is_none() && get(v, "ephemeral").is_none() => o.add(
+                format!("{dat}.name"),
+                "can only use volume source type of PersistentVolumeClaim or Ephemeral for block mode",
+            ),
+            Some(_) => {}
+        }
+        if mount_names.contains(name) {
+            o.add(
+                format!("{dat}.name"),
+                "must not already exist in volumeMounts",
+            );
+        }
+        if path.is_empty() {
+            o.add(format!("{dat}.devicePath"), "required");
+        } else if path.split('/').any(|e| e == "..") {
+            o.add(
+                format!("{dat}.devicePath"),
+                "can not contain backsteps ('..')",
+            );
+        } else if !device_paths.insert(path) {
+            o.add(format!("{dat}.devicePath"), "must be unique");
+        }
+        if paths.contains(path) {
+            o.add(
+                format!("{dat}.devicePath"),
+                "must not already exist as a path in volumeMounts",
+            );
+        }
+    }
+    // validateResizePolicy: cpu or memory, once each; NotRequired or RestartContainer
+    // (NotRequired under a pod restartPolicy of Never).
+    let mut resized = HashSet::new();
+    for (m, r) in items(c.get("resizePolicy")) {
+        let rat = format!("{cat}.resizePolicy[{m}]");
+        match r.get("resourceName").and_then(Value::as_str).unwrap_or("") {
+            "" => o.add(format!("{rat}.resourceName"), "required"),
+            n @ ("cpu" | "memory") => {
+                if !resized.insert(n) {
+                    o.add(format!("{rat}.resourceName"), "duplicate");
+                }
+            }
+            _ => o.add(
+                format!("{rat}.resourceName"),
+                "unsupported value: cpu or memory",
+            ),
+        }
+        let policy = r.get("restartPolicy").and_then(Value::as_str).unwrap_or("");
+        match policy {
+            "" => o.add(format!("{rat}.restartPolicy"), "required"),
+            "NotRequired" | "RestartContainer" => {}
+            _ => o.add(
+                format!("{rat}.restartPolicy"),
+                "unsupported value: NotRequired or RestartContainer",
+            ),
+        }
+        if pod.get("restartPolicy").and_then(Value::as_str) == Some("Never")
+            && policy != "NotRequired"
+        {
+            o.add(
+                format!("{rat}.restartPolicy"),
+                "must be 'NotRequired' when the pod's restartPolicy is 'Never'",
+            );
+        }
     }
 }
 
@@ -1236,16 +1600,52 @@ fn security_context(o: &mut Out<'_>, sc: Option<&Value>, at: &str) {
             );
         }
     }
-    if sc.at("/seccompProfile/type").and_then(Value::as_str) == Some("Localhost")
-        && sc
-            .at("/seccompProfile/localhostProfile")
-            .and_then(Value::as_str)
-            .is_none_or(str::is_empty)
-    {
-        o.add(
-            format!("{at}.seccompProfile.localhostProfile"),
-            "is required when the type is Localhost",
-        );
+    // validateSeccompProfileField and ValidateAppArmorProfileField: a type of the three;
+    // Localhost needs a profile (seccomp's a relative path without `..`, AppArmor's not
+    // blank or padded, 4095 bytes at most), and no other type has one.
+    for (field, what) in [
+        ("seccompProfile", "seccomp"),
+        ("appArmorProfile", "AppArmor"),
+    ] {
+        let Some(p) = get(sc, field) else { continue };
+        let pat = format!("{at}.{field}");
+        let kind = p.get("type").and_then(Value::as_str).unwrap_or("");
+        let profile = p.get("localhostProfile").filter(|v| !v.is_null());
+        match kind {
+            "" => o.add(
+                format!("{pat}.type"),
+                format!("required when {field} is set"),
+            ),
+            "Localhost" | "RuntimeDefault" | "Unconfined" => {}
+            _ => o.add(
+                format!("{pat}.type"),
+                "unsupported value: Localhost, RuntimeDefault or Unconfined",
+            ),
+        }
+        let lat = format!("{pat}.localhostProfile");
+        match (kind, profile.and_then(Value::as_str)) {
+            ("Localhost", None) => o.add(
+                lat,
+                format!("must be set when the {what} type is Localhost"),
+            ),
+            ("Localhost", Some(name)) if field == "seccompProfile" => {
+                local_path(o, Some(&Value::from(name)), &lat, false);
+            }
+            ("Localhost", Some(name)) => {
+                if name.trim() != name {
+                    o.add(lat, "must not be padded with whitespace");
+                } else if name.is_empty() {
+                    o.add(lat, "must be set when the AppArmor type is Localhost");
+                } else if name.len() > 4095 {
+                    o.add(lat, "must be at most 4095 bytes");
+                }
+            }
+            (_, _) if profile.is_some() && !kind.is_empty() => o.add(
+                lat,
+                format!("can only be set when the {what} type is Localhost"),
+            ),
+            _ => {}
+        }
     }
     if sc.get("privileged") == Some(&Value::Bool(true))
         && sc.get("allowPrivilegeEscalation") == Some(&Value::Bool(false))
