@@ -761,7 +761,24 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
     } else {
         validate::Severity::Warning
     };
-    let (report, mut records) = validate::validate(&docs, &known, cross);
+    let (mut report, mut records) = validate::validate(&docs, &known, cross);
+    // Volume sources the target version does not serve by default.
+    let minor = render::parse_kube_version(&args.kube_version).map_or(33, |(_, m)| m);
+    for p in validate::rules::gated_volumes(&docs, minor) {
+        let d = &docs[p.doc];
+        let record = validate::ProblemRecord {
+            source: d.template.clone(),
+            object: d.id(),
+            path: p.path,
+            message: p.message,
+            severity: validate::Severity::Error,
+        };
+        report.problems.push(format!(
+            "{}: {}: {}: {}",
+            record.source, record.object, record.path, record.message
+        ));
+        records.push(record);
+    }
     if args.strict {
         // Under --strict an unvalidated kind is an error: listed with the others.
         records.extend(report.not_validated.iter().map(|n| validate::ProblemRecord {

@@ -172,6 +172,7 @@ fn render_model(
     };
     let report = validate::check_with(&docs, &known, Some(EXTRA_OBJECTS), Some(alone))?;
     restricted(&docs)?;
+    gated_volumes(&docs, &caps.kube_version)?;
     if model.openshift {
         openshift_ids(&docs)?;
     }
@@ -294,17 +295,48 @@ fn located_problems(docs: &[Document], problems: Vec<validate::rules::Problem>) 
 /// The chart's own pods (not `extraObjects`) stay within the restricted Pod Security
 /// Standard whatever `podSecurityContext`/`securityContext` merge into them.
 fn restricted(docs: &[Document]) -> Result<(), Failure> {
-    let problems = located_problems(docs, validate::rules::restricted(docs, EXTRA_OBJECTS));
+    refuse(
+        docs,
+        validate::rules::restricted(docs, EXTRA_OBJECTS),
+        "the values would take the chart's pods out of the restricted Pod Security Standard",
+        "podSecurityContext and securityContext (MLflow's, and postgresql.*, minio.*, versitygw.*) merge over the restricted defaults; remove the setting named above from the component's values",
+    )
+}
+
+/// No pod of the render uses a volume source the target Kubernetes version drops.
+fn gated_volumes(docs: &[Document], kube_version: &str) -> Result<(), Failure> {
+    let minor = render::parse_kube_version(kube_version).map_or(33, |(_, m)| m);
+    refuse(
+        docs,
+        validate::rules::gated_volumes(docs, minor),
+        &format!("the manifests use a volume type Kubernetes 1.{minor} does not serve by default"),
+        "use another volume type (e.g. an init container copying from the image), or --kube-version for a cluster that serves it",
+    )
+}
+
+/// A failure listing the problems (with their objects and sources) under `what`, if any.
+fn refuse(
+    docs: &[Document],
+    problems: Vec<validate::rules::Problem>,
+    what: &str,
+    hint: &str,
+) -> Result<(), Failure> {
+    let problems = located_problems(docs, problems);
     if problems.is_empty() {
         return Ok(());
     }
     Err(Failure::input(format!(
-        "the values would take the chart's pods out of the restricted Pod Security Standard ({} problem{})",
+        "{what} ({} problem{})",
         problems.len(),
         if problems.len() == 1 { "" } else { "s" }
     ))
-    .with_problems(problems.into_iter().take(crate::schema::MAX_LISTED).collect())
-    .hint("podSecurityContext and securityContext (MLflow's, and postgresql.*, minio.*, versitygw.*) merge over the restricted defaults; remove the setting named above from the component's values"))
+    .with_problems(
+        problems
+            .into_iter()
+            .take(crate::schema::MAX_LISTED)
+            .collect(),
+    )
+    .hint(hint))
 }
 
 /// Under `openshift: true` no pod of the render names a user, group or fsGroup ID,

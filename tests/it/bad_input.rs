@@ -2101,8 +2101,17 @@ fn restricted_volume_sources_and_claims_with_groups_are_accepted() {
         {"name":"e","projected":{"sources":[{"configMap":{"name":"x"}}]}},
         {"name":"f","persistentVolumeClaim":{"claimName":"data"}}
     ]"#;
+    // Image volumes need the ImageVolume feature gate, on by default from 1.35.
     let mut args = vec!["render", "-q", "--set-json", volumes];
     args.extend_from_slice(&P);
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr
+            .contains("image volumes are off by default in Kubernetes 1.33")
+    );
+    args.extend_from_slice(&["--kube-version", "1.35"]);
     let r = common::run(&args, None);
     assert_eq!(r.code, 0, "{}", r.stderr);
     for name in [

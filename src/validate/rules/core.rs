@@ -502,6 +502,7 @@ fn persistent_volume(o: &mut Out<'_>, spec: &Value) {
             o,
             term,
             &format!("spec.nodeAffinity.required.nodeSelectorTerms[{n}]"),
+            true,
         );
     }
 }

@@ -572,6 +572,34 @@ fn label_selector(o: &mut Out<'_>, sel: &Value, at: &str) {
     }
 }
 
+/// Volume sources that the target Kubernetes version drops by default: an `image`
+/// volume needs the ImageVolume feature gate, off by default before 1.35
+/// (pkg/features/kube_features.go at v1.33: Beta, `Default: false`); with it off the API
+/// server drops the source and refuses the volume as having none.
+pub fn gated_volumes(docs: &[Document], kube_minor: u32) -> Vec<RuleProblem> {
+    let mut out = Vec::new();
+    if kube_minor >= 35 {
+        return out;
+    }
+    for (i, d) in docs.iter().enumerate() {
+        let mut o = Out {
+            doc: i,
+            out: &mut out,
+        };
+        for (at, pod) in pod_specs(&d.value) {
+            for (n, v) in items(pod.get("volumes")) {
+                if v.get("image").is_some_and(|x| !x.is_null()) {
+                    o.add(
+                        format!("{at}.volumes[{n}].image"),
+                        format!("image volumes are off by default in Kubernetes 1.{kube_minor} (the ImageVolume feature gate is on by default from 1.35): the API server would drop the source and refuse the volume; with the gate on in your cluster, render with --kube-version 1.35 or later"),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Fixed user, group and fsGroup IDs in any pod of the stream (`openshift: true`, where the
 /// restricted-v2 SCC assigns them from the namespace's range and refuses others).
 pub fn fixed_ids(docs: &[Document]) -> Vec<RuleProblem> {

@@ -170,7 +170,7 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
             );
         }
     }
-    volumes(o, pod, at);
+    volumes(o, pod, at, owner == "Pod");
     containers(o, pod, at);
     // ValidatePodSpec: more names and enumerations.
     for k in ["nodeName", "runtimeClassName"] {
@@ -249,7 +249,9 @@ fn unique_label(
 
 /// validateVolumes: names are unique DNS-1123 labels, each with exactly one source; and
 /// the sources' own fields.
-fn volumes(o: &mut Out<'_>, pod: &Value, at: &str) {
+/// validateVolumes; `is_pod` for a Pod (an image volume's reference is required there,
+/// validateImageVolumeSource's ResourceIsPod).
+fn volumes(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
     let mut names = HashSet::new();
     for (n, v) in items(pod.get("volumes")) {
         let vat = format!("{at}.volumes[{n}]");
@@ -338,6 +340,34 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str) {
                     "must be a DNS-1123 subdomain of at most 63 characters, like csi.example.org",
                 );
             }
+        }
+        // validateCSIVolumeSource: a node-publish Secret named by a valid name.
+        if let Some(r) = v.at("/csi/nodePublishSecretRef") {
+            match r.get("name").and_then(Value::as_str).unwrap_or("") {
+                "" => o.add(format!("{vat}.csi.nodePublishSecretRef.name"), "required"),
+                n if !dns_subdomain(n) => o.add(
+                    format!("{vat}.csi.nodePublishSecretRef.name"),
+                    "must be a Secret name (a DNS-1123 subdomain)",
+                ),
+                _ => {}
+            }
+        }
+        // validateImageVolumeSource: a reference (in a Pod), a known pull policy.
+        if let Some(i) = get(v, "image") {
+            if is_pod
+                && i.get("reference")
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+            {
+                o.add(format!("{vat}.image.reference"), "required");
+            }
+            one_of(
+                o,
+                i,
+                "pullPolicy",
+                &format!("{vat}.image"),
+                &["Always", "IfNotPresent", "Never"],
+            );
         }
         // validateEphemeralVolumeSource: a claim template whose spec is a claim's.
         if let Some(e) = get(v, "ephemeral") {
@@ -785,11 +815,16 @@ fn divisor_ok(resource: &str, d: &Value) -> bool {
     if v == 0.0 || v == 1.0 {
         return true;
     }
+    // A YAML number reaches the API server as JSON: an integral one as an integer
+    // (sigs.k8s.io/yaml), any other in decimal, so both print with a decimal suffix.
     let text = match d {
         Value::String(s) => s.trim().to_string(),
-        other => other.to_string(),
+        _ => String::new(),
     };
-    let exponent = text.contains(['e', 'E']);
+    // An exponent is `e`/`E` followed by digits (`1e3`); `E` alone is exa (`1E`, `1Ei`).
+    let exponent = text.find(['e', 'E']).is_some_and(|i| {
+        text[i + 1..].starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-')
+    });
     let binary = text.ends_with('i');
     let kind = resource.rsplit('.').next().unwrap_or("");
     if exponent {
@@ -801,10 +836,19 @@ fn divisor_ok(resource: &str, d: &Value) -> bool {
     if !(matches!(kind, "memory" | "ephemeral-storage") || resource.contains("hugepages-")) {
         return true;
     }
+    const BINARY: [f64; 6] = [
+        1024.0,
+        1048576.0,
+        1073741824.0,
+        1099511627776.0,
+        1125899906842624.0,
+        1152921504606846976.0,
+    ];
+    const DECIMAL: [f64; 6] = [1e3, 1e6, 1e9, 1e12, 1e15, 1e18];
     if binary {
-        (1..=6).any(|k| v == 1024f64.powi(k))
+        BINARY.contains(&v)
     } else {
-        (1..=6).any(|k| v == 1000f64.powi(k))
+        DECIMAL.contains(&v)
     }
 }
 
@@ -1159,6 +1203,31 @@ fn resource_names(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
             if !standard_name && !extended {
                 o.add(format!("{at}.{kind}.{name}"), "unsupported resource name: cpu, memory, ephemeral-storage, hugepages-<size> or a domain-prefixed extended resource like example.com/gpu");
             }
+            // validateResourceQuantityHugePageValue: a positive whole number of pages
+            // (AllowIndivisibleHugePagesValues is false for a new object), of a page size
+            // that parses (helper.IsHugePageResourceValueDivisible).
+            if let Some(size) = name.strip_prefix("hugepages-")
+                && let Some(q) = r
+                    .get(kind)
+                    .and_then(|x| x.get(name))
+                    .and_then(quantity_value)
+            {
+                // Quantity.Value() rounds up to a whole number of bytes.
+                let page = quantity_value(&Value::from(size)).filter(|p| *p >= 1.0);
+                let divisible = page.is_some_and(|p| {
+                    q > 0.0 && (q.ceil() as u128).is_multiple_of(p.ceil() as u128)
+                });
+                if !divisible {
+                    o.add(
+                        format!("{at}.{kind}.{name}"),
+                        if page.is_some() {
+                            format!("must be a positive whole multiple of the page size {size}")
+                        } else {
+                            format!("{size:?} is not a page size (like 2Mi or 1Gi)")
+                        },
+                    );
+                }
+            }
             // validateContainerResourceName: extended resources come in whole units.
             if extended
                 && r.get(kind)
@@ -1297,7 +1366,10 @@ fn sysctls(o: &mut Out<'_>, sc: &Value, at: &str) {
 }
 
 /// validateNodeSelectorRequirement: operators and their values.
-fn node_requirement(o: &mut Out<'_>, e: &Value, at: &str) {
+/// ValidateNodeSelectorRequirement; with `label_values` (a required term: the option
+/// AllowInvalidLabelValueInRequiredNodeAffinity is false for a new object) each value is
+/// a label value too.
+fn node_requirement(o: &mut Out<'_>, e: &Value, at: &str, label_values: bool) {
     let op = e.get("operator").and_then(Value::as_str).unwrap_or("");
     let values: Vec<&Value> = items(e.get("values")).map(|(_, v)| v).collect();
     match op {
@@ -1325,11 +1397,22 @@ fn node_requirement(o: &mut Out<'_>, e: &Value, at: &str) {
     {
         o.add(format!("{at}.key"), "invalid label key");
     }
+    if label_values {
+        for (m, v) in values.iter().enumerate() {
+            if !v.as_str().is_some_and(is_label_value) {
+                o.add(
+                    format!("{at}.values[{m}]"),
+                    "must be a label value (63 characters at most: letters, digits, '-', '_' and '.', beginning and ending with a letter or digit)",
+                );
+            }
+        }
+    }
 }
 
-pub(super) fn node_selector_term(o: &mut Out<'_>, t: &Value, at: &str) {
+/// ValidateNodeSelectorTerm; `required` for a required term (see [`node_requirement`]).
+pub(super) fn node_selector_term(o: &mut Out<'_>, t: &Value, at: &str, required: bool) {
     for (n, e) in items(t.get("matchExpressions")) {
-        node_requirement(o, e, &format!("{at}.matchExpressions[{n}]"));
+        node_requirement(o, e, &format!("{at}.matchExpressions[{n}]"), required);
     }
     // validateNodeFieldSelectorRequirement: the one field a node can be selected by is
     // metadata.name, with In or NotIn and exactly one value.
@@ -1381,7 +1464,7 @@ fn affinity(o: &mut Out<'_>, pod: &Value, at: &str) {
             );
         }
         for (n, t) in terms {
-            node_selector_term(o, t, &format!("{rat}.nodeSelectorTerms[{n}]"));
+            node_selector_term(o, t, &format!("{rat}.nodeSelectorTerms[{n}]"), true);
         }
     }
     for (n, p) in items(a.at("/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution")) {
@@ -1389,7 +1472,7 @@ fn affinity(o: &mut Out<'_>, pod: &Value, at: &str) {
             format!("{aat}.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[{n}]");
         weight(o, p, &pat);
         if let Some(pref) = get(p, "preference") {
-            node_selector_term(o, pref, &format!("{pat}.preference"));
+            node_selector_term(o, pref, &format!("{pat}.preference"), false);
         }
     }
     for kind in ["podAffinity", "podAntiAffinity"] {
@@ -1717,6 +1800,7 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
 /// annotations name a container of the pod and a profile (ValidateAppArmorPodAnnotations).
 pub(super) fn annotations(o: &mut Out<'_>, a: &Value, pod: &Value, at: &str) {
     let Some(a) = a.as_object() else { return };
+    annotations_match_fields(o, a, pod, at);
     if let Some(cost) = a.get("controller.kubernetes.io/pod-deletion-cost") {
         let ok = cost.as_str().is_some_and(|c| {
             (c.starts_with('-') || c == "0" || c.starts_with(|d: char| ('1'..='9').contains(&d)))
@@ -1760,6 +1844,88 @@ pub(super) fn annotations(o: &mut Out<'_>, a: &Value, pod: &Value, at: &str) {
                 o.add(
                     format!("{at}[{k:?}]"),
                     "invalid AppArmor profile name: runtime/default, unconfined or localhost/<name>",
+                );
+            }
+        }
+    }
+}
+
+/// validateSeccompAnnotationsAndFields and validateAppArmorAnnotationsAndFieldsMatchOnCreate
+/// (both run for pod templates too): where a deprecated annotation and the field both
+/// name a profile, they must agree. Seccomp: the pod's annotation with the pod's field, a
+/// container's with the container's own field; AppArmor: a container's annotation with
+/// its field, or the pod's when it has none.
+fn annotations_match_fields(
+    o: &mut Out<'_>,
+    a: &serde_json::Map<String, Value>,
+    pod: &Value,
+    at: &str,
+) {
+    let spec_at = format!(
+        "{}spec",
+        at.strip_suffix("metadata.annotations").unwrap_or("")
+    );
+    let agrees =
+        |annotation: &str, field: &Value, runtime_default: &[&str]| -> Option<&'static str> {
+            match field.get("type").and_then(Value::as_str)? {
+                "Unconfined" => (annotation != "unconfined").then_some("type"),
+                "RuntimeDefault" => (!runtime_default.contains(&annotation)).then_some("type"),
+                "Localhost" => match annotation.strip_prefix("localhost/") {
+                    None => Some("type"),
+                    Some(name) => (field.get("localhostProfile").and_then(Value::as_str)
+                        != Some(name))
+                    .then_some("localhostProfile"),
+                },
+                _ => None,
+            }
+        };
+    const SECCOMP_DEFAULT: &[&str] = &["runtime/default", "docker/default"];
+    if let (Some(ann), Some(field)) = (
+        a.get("seccomp.security.alpha.kubernetes.io/pod")
+            .and_then(Value::as_str),
+        pod.at("/securityContext/seccompProfile"),
+    ) && let Some(which) = agrees(ann, field, SECCOMP_DEFAULT)
+    {
+        o.add(
+            format!("{spec_at}.securityContext.seccompProfile.{which}"),
+            format!("seccomp {which} in annotation and field must match"),
+        );
+    }
+    // The AppArmor check skips Windows pods.
+    let windows = pod.at("/os/name").and_then(Value::as_str) == Some("windows");
+    let pod_apparmor = pod
+        .at("/securityContext/appArmorProfile")
+        .filter(|_| !windows);
+    for list in ["initContainers", "containers", "ephemeralContainers"] {
+        for (n, c) in items(pod.get(list)) {
+            let name = c.get("name").and_then(Value::as_str).unwrap_or("");
+            let cat = format!("{spec_at}.{list}[{n}].securityContext");
+            if let (Some(ann), Some(field)) = (
+                a.get(&format!(
+                    "container.seccomp.security.alpha.kubernetes.io/{name}"
+                ))
+                .and_then(Value::as_str),
+                c.at("/securityContext/seccompProfile"),
+            ) && let Some(which) = agrees(ann, field, SECCOMP_DEFAULT)
+            {
+                o.add(
+                    format!("{cat}.seccompProfile.{which}"),
+                    format!("seccomp {which} in annotation and field must match"),
+                );
+            }
+            if let (Some(ann), Some(field)) = (
+                a.get(&format!(
+                    "container.apparmor.security.beta.kubernetes.io/{name}"
+                ))
+                .and_then(Value::as_str),
+                c.at("/securityContext/appArmorProfile")
+                    .filter(|_| !windows)
+                    .or(pod_apparmor),
+            ) && let Some(which) = agrees(ann, field, &["runtime/default"])
+            {
+                o.add(
+                    format!("{cat}.appArmorProfile.{which}"),
+                    format!("apparmor {which} in annotation and field must match"),
                 );
             }
         }

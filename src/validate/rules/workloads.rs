@@ -210,6 +210,7 @@ fn job(o: &mut Out<'_>, spec: &Value, at: &str) {
             "requires backoffLimitPerIndex",
         );
     }
+    job_policies(o, spec, at);
     if spec.get("manualSelector") == Some(&Value::Bool(true)) && get(spec, "selector").is_none() {
         o.add(
             format!("{at}.selector"),
@@ -243,6 +244,180 @@ fn job(o: &mut Out<'_>, spec: &Value, at: &str) {
             format!("{at}.completions"),
             "required when completionMode is Indexed",
         );
+    }
+}
+
+/// validateJobSpec's per-index and policy rules (pkg/apis/batch/validation): the
+/// per-index backoff, maxFailedIndexes and a success policy need Indexed completion; a
+/// pod failure policy's rules (validatePodFailurePolicyRule, …OnExitCodes,
+/// …OnPodConditions); with one, pods are replaced only once Failed.
+fn job_policies(o: &mut Out<'_>, spec: &Value, at: &str) {
+    let indexed = spec.get("completionMode").and_then(Value::as_str) == Some("Indexed");
+    let completions = get(spec, "completions").and_then(Value::as_i64);
+    if !indexed {
+        for k in ["backoffLimitPerIndex", "maxFailedIndexes", "successPolicy"] {
+            if get(spec, k).is_some() {
+                o.add(format!("{at}.{k}"), "requires indexed completion mode");
+            }
+        }
+    } else if let (Some(c), Some(m)) = (
+        completions,
+        get(spec, "maxFailedIndexes").and_then(Value::as_i64),
+    ) && m > c
+    {
+        o.add(
+            format!("{at}.maxFailedIndexes"),
+            "must be less than or equal to completions",
+        );
+    }
+    if let Some(policy) = get(spec, "podFailurePolicy") {
+        let pat = format!("{at}.podFailurePolicy");
+        let rules: Vec<_> = super::items(policy.get("rules")).collect();
+        if rules.len() > 20 {
+            o.add(format!("{pat}.rules"), "must have at most 20 items");
+        }
+        let containers: Vec<&str> = ["containers", "initContainers"]
+            .iter()
+            .flat_map(|f| super::items(spec.at(&format!("/template/spec/{f}"))))
+            .filter_map(|(_, c)| c.get("name").and_then(Value::as_str))
+            .collect();
+        for (n, rule) in rules {
+            let rat = format!("{pat}.rules[{n}]");
+            match rule.get("action").and_then(Value::as_str).unwrap_or("") {
+                "" => o.add(
+                    format!("{rat}.action"),
+                    "required: Count, FailIndex, FailJob or Ignore",
+                ),
+                "FailIndex" if get(spec, "backoffLimitPerIndex").is_none() => o.add(
+                    format!("{rat}.action"),
+                    "FailIndex requires the backoffLimitPerIndex to be set",
+                ),
+                "Count" | "FailIndex" | "FailJob" | "Ignore" => {}
+                _ => o.add(
+                    format!("{rat}.action"),
+                    "unsupported value: Count, FailIndex, FailJob or Ignore",
+                ),
+            }
+            let exit_codes = get(rule, "onExitCodes");
+            let conditions: Vec<_> = super::items(rule.get("onPodConditions")).collect();
+            match (exit_codes.is_some(), conditions.is_empty()) {
+                (true, false) => o.add(
+                    rat.clone(),
+                    "specifying both onExitCodes and onPodConditions is not supported",
+                ),
+                (false, true) => o.add(
+                    rat.clone(),
+                    "specifying one of onExitCodes and onPodConditions is required",
+                ),
+                _ => {}
+            }
+            if let Some(e) = exit_codes {
+                let eat = format!("{rat}.onExitCodes");
+                let op = e.get("operator").and_then(Value::as_str).unwrap_or("");
+                if !matches!(op, "In" | "NotIn") {
+                    o.add(format!("{eat}.operator"), "required: In or NotIn");
+                }
+                if let Some(name) = e.get("containerName").and_then(Value::as_str)
+                    && !containers.contains(&name)
+                {
+                    o.add(
+                        format!("{eat}.containerName"),
+                        "must be one of the container or initContainer names in the pod template",
+                    );
+                }
+                let values: Vec<i64> = super::items(e.get("values"))
+                    .filter_map(|(_, v)| v.as_i64())
+                    .collect();
+                if values.is_empty() {
+                    o.add(format!("{eat}.values"), "at least one value is required");
+                } else if values.len() > 255 {
+                    o.add(format!("{eat}.values"), "must have at most 255 items");
+                }
+                if op == "In" && values.contains(&0) {
+                    o.add(format!("{eat}.values"), "must not be 0 for the In operator");
+                }
+                if values.windows(2).any(|w| w[0] == w[1]) {
+                    o.add(format!("{eat}.values"), "duplicate value");
+                }
+                if values.windows(2).any(|w| w[0] > w[1]) {
+                    o.add(format!("{eat}.values"), "must be ordered");
+                }
+            }
+            if conditions.len() > 20 {
+                o.add(
+                    format!("{rat}.onPodConditions"),
+                    "must have at most 20 items",
+                );
+            }
+            for (m, c) in conditions {
+                let cat = format!("{rat}.onPodConditions[{m}]");
+                if !c
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(super::is_label_key)
+                {
+                    o.add(
+                        format!("{cat}.type"),
+                        "must be a qualified name like example.com/Ready",
+                    );
+                }
+                // An empty status defaults to True (SetDefaults_PodFailurePolicyOnPodConditionsPattern).
+                if !matches!(
+                    c.get("status").and_then(Value::as_str),
+                    None | Some("" | "True" | "False" | "Unknown")
+                ) {
+                    o.add(
+                        format!("{cat}.status"),
+                        "unsupported value: True, False or Unknown",
+                    );
+                }
+            }
+        }
+        if let Some(p) = spec.get("podReplacementPolicy").and_then(Value::as_str)
+            && p != "Failed"
+        {
+            o.add(
+                format!("{at}.podReplacementPolicy"),
+                "must be Failed when podFailurePolicy is set",
+            );
+        }
+    }
+    if indexed && let Some(policy) = get(spec, "successPolicy") {
+        let rules: Vec<_> = super::items(policy.get("rules")).collect();
+        if rules.is_empty() {
+            o.add(
+                format!("{at}.successPolicy.rules"),
+                "at least one rule must be specified when the successPolicy is specified",
+            );
+        } else if rules.len() > 20 {
+            o.add(
+                format!("{at}.successPolicy.rules"),
+                "must have at most 20 items",
+            );
+        }
+        for (n, rule) in rules {
+            let rat = format!("{at}.successPolicy.rules[{n}]");
+            let count = get(rule, "succeededCount").and_then(Value::as_i64);
+            if count.is_none() && get(rule, "succeededIndexes").is_none() {
+                o.add(
+                    rat.clone(),
+                    "at least one of succeededCount or succeededIndexes must be specified",
+                );
+            }
+            if let Some(c) = count {
+                if c < 0 {
+                    o.add(
+                        format!("{rat}.succeededCount"),
+                        "must be greater than or equal to 0",
+                    );
+                } else if completions.is_some_and(|total| c > total) {
+                    o.add(
+                        format!("{rat}.succeededCount"),
+                        "must be less than or equal to the number of completions",
+                    );
+                }
+            }
+        }
     }
 }
 
