@@ -40,11 +40,18 @@ fn main() -> ExitCode {
             }
             let failed = out.write_failure_code(is_diff);
             let mut stdout = std::io::stdout().lock();
-            if stdout
+            if let Err(e) = stdout
                 .write_all(out.stdout.as_bytes())
                 .and_then(|_| stdout.flush())
-                .is_err()
             {
+                // A closed pipe (`| head`) is the reader's choice; anything else (a full
+                // disk) is said, since part of the output may be missing.
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    to_stderr(&format!(
+                        "Error: cannot write to standard output: {}; the output is incomplete\n",
+                        mlflow_chart::input::io_reason(&e)
+                    ));
+                }
                 return ExitCode::from(failed);
             }
             ExitCode::from(out.code)

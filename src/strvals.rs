@@ -180,7 +180,11 @@ fn first_json_value(s: &str) -> Result<(Value, usize), Stop> {
                 .map(str::len)
                 .sum();
             let cut = line_start + e.column().saturating_sub(1);
-            if cut > 0 && cut < s.len() && s.is_char_boundary(cut) {
+            // A number's `.` or exponent with nothing valid after it is part of the number
+            // to Go's scanner, which fails there (`2.`, `1e`): no retry.
+            let number_goes_on = s[..cut.min(s.len())].ends_with(|c: char| c.is_ascii_digit())
+                && s.get(cut..).is_some_and(|r| r.starts_with(['.', 'e', 'E']));
+            if cut > 0 && cut < s.len() && s.is_char_boundary(cut) && !number_goes_on {
                 let mut prefix = serde_json::Deserializer::from_str(&s[..cut]).into_iter::<Value>();
                 if let Some(Ok(v)) = prefix.next()
                     && prefix.byte_offset() == cut

@@ -805,3 +805,24 @@ fn values_file_keys_are_kept_as_written() {
             .contains("      annotations:\n        \"y\": \"1\"\n")
     );
 }
+
+/// A full disk is said on stderr, with exit 1: part of the output may be missing (a closed
+/// pipe, the reader's choice, stays silent).
+#[test]
+fn a_failed_write_to_stdout_is_said() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not Linux
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlflow-chart"))
+        .args(["render", "-q"])
+        .args(PROXY)
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot write to standard output") && stderr.contains("incomplete"),
+        "{stderr}"
+    );
+}

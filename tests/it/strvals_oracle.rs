@@ -95,6 +95,11 @@ const CASES: &[(&str, &str)] = &[
     ("set", "a[0]=1,a[0].b=2"),
     ("set", "a[0][1]=x"),
     ("set", "a[0][0][0]=deep"),
+    // A number cut after its '.' or exponent at the end fails in Go's scanner (round 14).
+    ("json", "a=2."),
+    ("json", "a=-2."),
+    ("json", "a=1e"),
+    ("json", "a=1.5e"),
     // An empty value at the end edits an existing list element in place (attack round 14).
     ("set", "a[0].b=1,a[0].c="),
     ("set", "a[0].b=1,a[0].c.d="),
