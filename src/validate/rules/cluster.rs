@@ -30,16 +30,25 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
             );
         }
         "PriorityClass" => {
-            // ValidatePriorityClass: user classes at most HighestUserDefinablePriority.
-            let system = v
-                .at("/metadata/name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| n.starts_with("system-"));
-            if !system
-                && get(v, "value")
-                    .and_then(Value::as_i64)
-                    .is_some_and(|x| x > 1_000_000_000)
-            {
+            // ValidatePriorityClass: a `system-` name is reserved for the two system classes,
+            // with their values and not the global default (IsKnownSystemPriorityClass:
+            // SystemCriticalPriority is 2 × 10^9, system-node-critical 1000 above it);
+            // other classes at most HighestUserDefinablePriority.
+            let name = v.at("/metadata/name").and_then(Value::as_str).unwrap_or("");
+            let value = get(v, "value").and_then(Value::as_i64);
+            if name.starts_with("system-") {
+                let known = match name {
+                    "system-cluster-critical" => value == Some(2_000_000_000),
+                    "system-node-critical" => value == Some(2_000_001_000),
+                    _ => false,
+                } && v.get("globalDefault") != Some(&Value::Bool(true));
+                if !known {
+                    o.add(
+                        "metadata.name",
+                        "priority class names with 'system-' prefix are reserved for system use only (system-cluster-critical and system-node-critical, with their values)",
+                    );
+                }
+            } else if value.is_some_and(|x| x > 1_000_000_000) {
                 o.add(
                     "value",
                     "must be at most 1000000000 (higher values are reserved for system classes)",

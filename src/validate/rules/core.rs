@@ -38,9 +38,36 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                         "unsupported value: must be Pod, Container, PersistentVolumeClaim or a qualified custom type",
                     );
                 }
+                limit_order(o, l, &format!("spec.limits[{n}]"));
             }
         }
         "ResourceQuota" => {
+            // validateResourceQuotaScopes: known scopes, not both of a pair.
+            let scopes: Vec<&str> = items(v.at("/spec/scopes"))
+                .filter_map(|(_, x)| x.as_str())
+                .collect();
+            for s in &scopes {
+                if !matches!(
+                    *s,
+                    "Terminating"
+                        | "NotTerminating"
+                        | "BestEffort"
+                        | "NotBestEffort"
+                        | "PriorityClass"
+                        | "CrossNamespacePodAffinity"
+                        | "VolumeAttributesClass"
+                ) {
+                    o.add("spec.scopes", format!("unsupported scope {s:?}"));
+                }
+            }
+            for (a, b) in [
+                ("BestEffort", "NotBestEffort"),
+                ("Terminating", "NotTerminating"),
+            ] {
+                if scopes.contains(&a) && scopes.contains(&b) {
+                    o.add("spec.scopes", format!("conflicting scopes {a} and {b}"));
+                }
+            }
             for (k, q) in v
                 .at("/spec/hard")
                 .and_then(Value::as_object)
@@ -560,4 +587,48 @@ pub(super) fn pvc(o: &mut Out<'_>, spec: &Value, at: &str) {
         );
     }
     one_of(o, spec, "volumeMode", at, &["Block", "Filesystem"]);
+}
+
+/// ValidateLimitRange: per resource, min ≤ defaultRequest ≤ default ≤ max (each pair that
+/// is given), and a maxLimitRequestRatio of at least 1.
+fn limit_order(o: &mut Out<'_>, l: &Value, at: &str) {
+    let q = |field: &str, k: &str| l.get(field).and_then(|m| m.get(k)).and_then(quantity_value);
+    let mut names: Vec<&String> = [
+        "min",
+        "max",
+        "default",
+        "defaultRequest",
+        "maxLimitRequestRatio",
+    ]
+    .iter()
+    .filter_map(|f| l.get(*f).and_then(Value::as_object))
+    .flat_map(|m| m.keys())
+    .collect();
+    names.sort();
+    names.dedup();
+    for k in names {
+        for (low, high) in [
+            ("min", "max"),
+            ("min", "defaultRequest"),
+            ("defaultRequest", "max"),
+            ("defaultRequest", "default"),
+            ("min", "default"),
+            ("default", "max"),
+        ] {
+            if let (Some(a), Some(b)) = (q(low, k), q(high, k))
+                && a > b
+            {
+                o.add(
+                    format!("{at}.{low}.{k}"),
+                    format!("{low} value is greater than {high} value"),
+                );
+            }
+        }
+        if q("maxLimitRequestRatio", k).is_some_and(|r| r < 1.0) {
+            o.add(
+                format!("{at}.maxLimitRequestRatio.{k}"),
+                "ratio is less than 1",
+            );
+        }
+    }
 }
