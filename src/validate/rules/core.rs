@@ -624,10 +624,20 @@ fn limit_order(o: &mut Out<'_>, l: &Value, at: &str) {
                 );
             }
         }
-        if q("maxLimitRequestRatio", k).is_some_and(|r| r < 1.0) {
+        let ratio = q("maxLimitRequestRatio", k);
+        if ratio.is_some_and(|r| r < 1.0) {
             o.add(
                 format!("{at}.maxLimitRequestRatio.{k}"),
                 "ratio is less than 1",
+            );
+        }
+        if let (Some(r), Some(min), Some(max)) = (ratio, q("min", k), q("max", k))
+            && min > 0.0
+            && r > max / min
+        {
+            o.add(
+                format!("{at}.maxLimitRequestRatio.{k}"),
+                format!("ratio {r} is greater than max/min = {:.6}", max / min),
             );
         }
     }

@@ -1214,14 +1214,16 @@ fn resource_names(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
             {
                 // Quantity.Value() rounds up to a whole number of bytes.
                 let page = quantity_value(&Value::from(size)).filter(|p| *p >= 1.0);
+                // Zero is a whole number of pages (0 % size == 0); a negative quantity is
+                // refused as such.
                 let divisible = page.is_some_and(|p| {
-                    q > 0.0 && (q.ceil() as u128).is_multiple_of(p.ceil() as u128)
+                    q < 0.0 || (q.ceil() as u128).is_multiple_of(p.ceil() as u128)
                 });
                 if !divisible {
                     o.add(
                         format!("{at}.{kind}.{name}"),
                         if page.is_some() {
-                            format!("must be a positive whole multiple of the page size {size}")
+                            format!("must be a whole multiple of the page size {size}")
                         } else {
                             format!("{size:?} is not a page size (like 2Mi or 1Gi)")
                         },
@@ -1891,11 +1893,15 @@ fn annotations_match_fields(
             format!("seccomp {which} in annotation and field must match"),
         );
     }
-    // The AppArmor check skips Windows pods.
+    // The AppArmor check skips Windows pods. For a Pod (not a template) the API server
+    // first copies a container's annotation into a container without a profile of its
+    // own (applyAppArmorVersionSkew, pkg/registry/core/pod/strategy.go, PrepareForCreate),
+    // so only the container's own field is compared there.
     let windows = pod.at("/os/name").and_then(Value::as_str) == Some("windows");
+    let is_pod = spec_at == "spec";
     let pod_apparmor = pod
         .at("/securityContext/appArmorProfile")
-        .filter(|_| !windows);
+        .filter(|_| !windows && !is_pod);
     for list in ["initContainers", "containers", "ephemeralContainers"] {
         for (n, c) in items(pod.get(list)) {
             let name = c.get("name").and_then(Value::as_str).unwrap_or("");

@@ -336,7 +336,8 @@ fn job_policies(o: &mut Out<'_>, spec: &Value, at: &str) {
                 if op == "In" && values.contains(&0) {
                     o.add(format!("{eat}.values"), "must not be 0 for the In operator");
                 }
-                if values.windows(2).any(|w| w[0] == w[1]) {
+                let mut seen = std::collections::HashSet::new();
+                if !values.iter().all(|v| seen.insert(*v)) {
                     o.add(format!("{eat}.values"), "duplicate value");
                 }
                 if values.windows(2).any(|w| w[0] > w[1]) {
@@ -404,6 +405,26 @@ fn job_policies(o: &mut Out<'_>, spec: &Value, at: &str) {
                     "at least one of succeededCount or succeededIndexes must be specified",
                 );
             }
+            // validateIndexesFormat: comma-separated indexes or ranges `a-b`, each below
+            // completions, strictly increasing.
+            let mut total: Option<i64> = None;
+            if let Some(text) = get(rule, "succeededIndexes").and_then(Value::as_str) {
+                match indexes_total(text, completions.unwrap_or(0)) {
+                    Ok(n) => total = Some(n),
+                    Err(e) => o.add(
+                        format!("{rat}.succeededIndexes"),
+                        format!("error parsing succeededIndexes: {e}"),
+                    ),
+                }
+            }
+            if let (Some(c), Some(t)) = (count, total)
+                && c > t
+            {
+                o.add(
+                    format!("{rat}.succeededCount"),
+                    format!("must be less than or equal to {t} (the number of indexes in the specified succeededIndexes field)"),
+                );
+            }
             if let Some(c) = count {
                 if c < 0 {
                     o.add(
@@ -419,6 +440,38 @@ fn job_policies(o: &mut Out<'_>, spec: &Value, at: &str) {
             }
         }
     }
+}
+
+/// The number of indexes in an indexes text (`1,3-5`), as validateIndexesFormat reads it:
+/// each below `completions`, strictly increasing.
+fn indexes_total(text: &str, completions: i64) -> Result<i64, String> {
+    let mut total = 0;
+    let mut last: Option<i64> = None;
+    if text.is_empty() {
+        return Ok(0);
+    }
+    for part in text.split(',') {
+        let (a, b) = part.split_once('-').unwrap_or((part, part));
+        let parse = |s: &str| {
+            s.parse::<i64>()
+                .map_err(|_| format!("cannot convert string to integer for index: {s:?}"))
+        };
+        let (x, y) = (parse(a)?, parse(b)?);
+        if x >= completions || y >= completions {
+            return Err(format!("too large index: {part:?}"));
+        }
+        if part.contains('-') && x >= y {
+            return Err(format!("non-increasing order, previous: {x}, current: {y}"));
+        }
+        if let Some(l) = last
+            && l >= x
+        {
+            return Err(format!("non-increasing order, previous: {l}, current: {x}"));
+        }
+        total += y - x + 1;
+        last = Some(y);
+    }
+    Ok(total)
 }
 
 /// ValidateCronJobSpec: schedule, time zone, policy, history limits; the name leaves
