@@ -143,3 +143,32 @@ fn the_wiring_reads_no_string_paths() {
         }
     }
 }
+
+#[test]
+fn the_link_order_lists_the_two_thread_render() {
+    // build.rs hands link/hot-functions.txt to the linker so that the code a render runs
+    // lies side by side. A list made from one-thread runs only (pinned, or on one core)
+    // leaves the crew's functions, and what they call, scattered: 3 MB more peak RSS.
+    let list = std::fs::read_to_string(common::root().join("link/hot-functions.txt"))
+        .expect("link/hot-functions.txt is readable");
+    let names: Vec<&str> = list.lines().collect();
+    assert!(names.len() > 1000, "only {} names", names.len());
+    for wanted in [
+        "12mlflow_chart4crew4Crew5start",
+        "12mlflow_chart4crew4Crew3map",
+        "12mlflow_chart8parallel3map",
+        "12mlflow_chart8pipeline",
+        "12mlflow_chart8validate5rules9check_one",
+    ] {
+        assert!(
+            names.iter().any(|n| n.contains(wanted)),
+            "link/hot-functions.txt names no {wanted}: run scripts/hot-functions.sh on a machine with two or more cores"
+        );
+    }
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.is_empty() && !n.contains(char::is_whitespace)),
+        "one linker symbol a line"
+    );
+}
