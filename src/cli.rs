@@ -147,6 +147,79 @@ pub fn string_slice(value: &str) -> Result<Vec<String>, String> {
     Ok(fields)
 }
 
+/// The `--set` family: a value of the form `key=value` (or, for `--set-json`, a whole
+/// JSON object).
+const SET_FLAGS: &[&str] = &[
+    "--set",
+    "--set-string",
+    "--set-json",
+    "--set-file",
+    "--set-literal",
+];
+
+/// Refuses a `--set`-family flag whose value has no `=` when a plain word follows it
+/// (`--set postgresql.auth.password S3CR3T`, the `=` typed as a space), before the command
+/// line is parsed: the word would otherwise be taken as the release name or reported as an
+/// unexpected argument, and either message would print it, though it may be a credential.
+pub fn check_detached_values(args: &[std::ffi::OsString]) -> Result<(), Failure> {
+    let mut i = 1;
+    while i < args.len() {
+        let arg = args[i].to_string_lossy();
+        if arg == "--" {
+            break;
+        }
+        if SET_FLAGS.contains(&arg.as_ref()) {
+            let value = args.get(i + 1).map(|v| v.to_string_lossy());
+            let next = args.get(i + 2).map(|v| v.to_string_lossy());
+            if let (Some(value), Some(next)) = (value, next) {
+                let whole_json = arg == "--set-json" && value.trim_start().starts_with('{');
+                if !value.contains('=') && !whole_json && !next.starts_with('-') {
+                    return Err(Failure::usage(format!(
+                        "{arg} {}: the value has no '=', and the argument after it looks like its value (not shown: it may be a secret)",
+                        crate::redact::uris(&value)
+                    ))
+                    .hint(format!("give key and value as one argument: {arg} {}=VALUE (quote it if it holds spaces)", crate::redact::uris(&value))));
+                }
+            }
+            i += 2;
+            continue;
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+/// A usage error about a plain word the command line did not expect, said without the
+/// word: most often it is a value split from its flag, and it may be a credential. `None`
+/// for every other usage error (clap's own message says those well).
+pub fn stray_word_error(e: &clap::Error, args: &[std::ffi::OsString]) -> Option<Failure> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(word)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    if word.starts_with('-') {
+        return None;
+    }
+    let position = args
+        .iter()
+        .skip(1)
+        .position(|a| a.to_string_lossy() == word.as_str())?;
+    let command = args
+        .get(1)
+        .map(|c| c.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Some(
+        Failure::usage(format!(
+            "unexpected argument number {} (not shown: a stray word is most often a value that lost its flag, and may be a secret)",
+            position + 1
+        ))
+        .hint(format!("`mlflow-chart {command} --help` lists what it takes; `render` takes one release name and no chart (the chart is built in), and each --set value is one key=value argument")),
+    )
+}
+
 /// Each value of a string-slice flag reads as a CSV record; the message shows the value
 /// with any URI credential masked (clap's own message would print it whole).
 fn check_string_slices(flag: &str, values: &[String]) -> Result<(), Failure> {

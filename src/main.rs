@@ -21,9 +21,16 @@ fn to_stderr(text: &str) {
 }
 
 fn main() -> ExitCode {
-    let args = match cli::Cli::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Err(failure) = cli::check_detached_values(&argv) {
+        return fail(&failure);
+    }
+    let args = match cli::Cli::try_parse_from(&argv) {
         Ok(a) => a,
         Err(e) => {
+            if let Some(failure) = cli::stray_word_error(&e, &argv) {
+                return fail(&failure);
+            }
             // --help and --version print to stdout (exit 0); usage errors to stderr (exit 2).
             let code = if e.use_stderr() { 2 } else { 0 };
             if e.print().is_err() && code == 0 {
@@ -56,20 +63,23 @@ fn main() -> ExitCode {
             }
             ExitCode::from(out.code)
         }
-        Err(failure) => {
-            let text = failure.to_string();
-            // Colour on a terminal only, and never when NO_COLOR is set.
-            let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
-                && std::env::var_os("NO_COLOR").is_none();
-            if color {
-                to_stderr(&format!(
-                    "{}\n",
-                    text.replacen("Error:", "\x1b[1;31mError:\x1b[0m", 1)
-                ));
-            } else {
-                to_stderr(&format!("{text}\n"));
-            }
-            ExitCode::from(failure.exit_code())
-        }
+        Err(failure) => fail(&failure),
     }
+}
+
+/// Says a failure on stderr ("Error:" in red on a terminal, unless NO_COLOR is set) and
+/// gives its exit code.
+fn fail(failure: &mlflow_chart::error::Failure) -> ExitCode {
+    let text = failure.to_string();
+    let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
+        && std::env::var_os("NO_COLOR").is_none();
+    if color {
+        to_stderr(&format!(
+            "{}\n",
+            text.replacen("Error:", "\x1b[1;31mError:\x1b[0m", 1)
+        ));
+    } else {
+        to_stderr(&format!("{text}\n"));
+    }
+    ExitCode::from(failure.exit_code())
 }

@@ -268,19 +268,13 @@ fn k8s_objects(_: &mut SchemaGenerator) -> Schema {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "mlflow-chart values", extend("additionalProperties" = false, "$id" = "https://mlflow-chart.invalid/values.schema.json"))]
 pub struct Values {
-    /// replaces the chart name ("mlflow") in object names.
+    /// replaces the chart name ("mlflow") in object names (cut to 63 characters, trailing '-' dropped).
     #[serde(rename = "nameOverride")]
-    #[schemars(
-        length(max = 63),
-        regex(pattern = r#"^(|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$"#)
-    )]
+    #[schemars(regex(pattern = r#"^(|[a-z0-9][-a-z0-9]*)$"#))]
     pub name_override: String,
-    /// the base name of every object (default: the release name if it contains "mlflow", else "<release>-mlflow"; cut to 63 characters).
+    /// the base name of every object (default: the release name if it contains "mlflow", else "<release>-mlflow"; cut to 63 characters, trailing '-' dropped).
     #[serde(rename = "fullnameOverride")]
-    #[schemars(
-        length(max = 63),
-        regex(pattern = r#"^(|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$"#)
-    )]
+    #[schemars(regex(pattern = r#"^(|[a-z0-9][-a-z0-9]*)$"#))]
     pub fullname_override: String,
     /// MLflow tracking server replicas (ignored when autoscaling.enabled).
     #[serde(rename = "replicaCount")]

@@ -1396,6 +1396,28 @@ fn cases() -> Vec<Case> {
             1,
             "the proxy checks email_verified only for the \"email\" claim",
         ),
+        // Groups and Keycloak roles are read from the claim --oidc-groups-claim names
+        // (providers/provider_data.go:281, keycloak_oidc.go:40-47 at v7.15.3).
+        c(
+            "groups-from-a-profile-claim",
+            vec![],
+            &[
+                "--set",
+                "oauth2Proxy.allowedGroups[0]=mlflow-users,oauth2Proxy.oidc.oidc_groups_claim=given_name",
+            ],
+            1,
+            "a claim of the user's own profile",
+        ),
+        c(
+            "roles-from-a-profile-claim",
+            vec![],
+            &[
+                "--set",
+                "oauth2Proxy.keycloak.allowed_roles=mlflow-user,oauth2Proxy.oidc.oidc_groups_claim=preferred_username",
+            ],
+            1,
+            "could write an allowed group or `role:<name>` into it",
+        ),
         c(
             "privileged-container",
             vec![],

@@ -826,3 +826,63 @@ fn a_failed_write_to_stdout_is_said() {
         "{stderr}"
     );
 }
+
+/// A word the command line did not expect is never echoed: it is most often a value split
+/// from its flag (`--set key S3CR3T`), and may be a credential.
+#[test]
+fn a_stray_word_is_not_echoed() {
+    let secret = "S3CR3Tvalue";
+    for args in [
+        vec![
+            "render",
+            "mlflow",
+            "--set",
+            "postgresql.auth.password",
+            secret,
+        ],
+        vec!["render", "--set", "postgresql.auth.password", secret],
+        vec![
+            "render",
+            "--set-string",
+            "minio.auth.rootPassword",
+            secret,
+            "-q",
+        ],
+        vec!["render", "mlflow", "-q", secret],
+        vec!["diff", "a.yaml", "b.yaml", secret],
+        vec!["render", "--set-json", "{\"a\":1}", "mlflow", secret],
+    ] {
+        let r = common::run(&args, None);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}");
+        assert!(!r.stderr.contains(secret), "{args:?}: {}", r.stderr);
+        assert!(r.stderr.starts_with("Error: "), "{args:?}: {}", r.stderr);
+    }
+    let r = common::run(&["render", "--set", "a.b", "x"], None);
+    assert!(
+        r.stderr.contains("--set a.b: the value has no '='")
+            && r.stderr.contains("--set a.b=VALUE"),
+        "{}",
+        r.stderr
+    );
+    // A misspelt flag is still named (it is no value), with clap's suggestion.
+    let r = common::run(&["render", "--stet", "x=1"], None);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("'--stet'") && r.stderr.contains("--set"),
+        "{}",
+        r.stderr
+    );
+    // A whole JSON object needs no '='.
+    let r = common::run(
+        &[
+            "render",
+            "-q",
+            "--set-json",
+            "{\"oauth2Proxy\":{\"enabled\":false}}",
+            "mlflow",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

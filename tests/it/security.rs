@@ -781,3 +781,76 @@ fn mlflow_secrets_are_encrypted_with_a_passphrase_of_its_own() {
     let given = kek(&["--set", "MLFlow.crypto.existingSecret=team-kek"]);
     assert!(given.iter().all(|r| r["name"] == "team-kek"));
 }
+
+/// Settings that weaken the release but have real uses render, and say so on stderr (also
+/// with -q).
+#[test]
+fn weakening_settings_are_said_out_loud() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--set", "networkPolicy.enabled=false"],
+            "networkPolicy.enabled is false: no NetworkPolicy is rendered, so any pod in the cluster can reach MLflow's Service and PostgreSQL, MinIO directly",
+        ),
+        (
+            &["--set", "service.type=LoadBalancer"],
+            "service.type is LoadBalancer: the MLflow Service's port is reachable from outside the cluster over plain http",
+        ),
+        (
+            &["--set", "service.type=NodePort"],
+            "service.type is NodePort",
+        ),
+        (
+            &[
+                "--set",
+                "oauth2Proxy.oidc.allowHttpIssuer=true,oauth2Proxy.oidc.oidc_issuer_url=http://kc.example.org/realms/ml",
+            ],
+            "allowHttpIssuer is true and the issuer (or its JWKS URL) is plain http",
+        ),
+        (
+            &[
+                "--set",
+                "ingress.enabled=true,ingress.hosts[0].host=a.example.org,ingress.hosts[1].host=b.example.org,ingress.tls[0].hosts[0]=a.example.org,ingress.tls[0].secretName=tls",
+            ],
+            "host b.example.org is served without TLS",
+        ),
+    ];
+    for (args, said) in cases {
+        let mut all = vec!["-q"];
+        all.extend_from_slice(args);
+        let r = render(&all);
+        assert!(r.stderr.contains(said), "{args:?}: {}", r.stderr);
+    }
+    // The defaults say none of it.
+    let r = render(&["-q"]);
+    for quiet in [
+        "networkPolicy.enabled",
+        "service.type",
+        "allowHttpIssuer",
+        "without TLS",
+    ] {
+        assert!(!r.stderr.contains(quiet), "{quiet}: {}", r.stderr);
+    }
+    // An https issuer with the switch on is not worth a warning.
+    let r = render(&["-q", "--set", "oauth2Proxy.oidc.allowHttpIssuer=true"]);
+    assert!(!r.stderr.contains("allowHttpIssuer"), "{}", r.stderr);
+}
+
+/// A groups claim of the user's own profile with groups or roles restricting access lets a
+/// user name themselves into the allowed set: refused. Without a restriction it is harmless.
+#[test]
+fn a_groups_claim_users_write_is_refused_only_when_it_restricts() {
+    let r = render(&[
+        "--set",
+        "oauth2Proxy.allowedGroups[0]=ml,oauth2Proxy.oidc.oidc_groups_claim=name",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    let r = render(&[
+        "--set",
+        "oauth2Proxy.allowedGroups[0]=ml,oauth2Proxy.oidc.oidc_groups_claim=groups",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("--oidc-groups-claim=groups"));
+    let r = render(&["--set", "oauth2Proxy.oidc.oidc_groups_claim=name"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -343,3 +343,49 @@ fn service_monitor_interval_is_a_prometheus_duration() {
         );
     }
 }
+
+/// The original chart's naming: `fullnameOverride` (and the chart name) cut to 63
+/// characters with no trailing '-' (values contract), not refused.
+#[test]
+fn name_overrides_are_cut_as_the_original_chart_cut_them() {
+    let long = format!("team-{}", "m".repeat(70));
+    for (args, full, name) in [
+        (
+            vec!["--set", "fullnameOverride=team-mlflow-"],
+            "team-mlflow".to_string(),
+            "mlflow",
+        ),
+        (
+            vec!["--set", &format!("fullnameOverride={long}")],
+            long[..63].to_string(),
+            "mlflow",
+        ),
+        (
+            vec!["--set", "nameOverride=tracking-"],
+            "mlflow-tracking".to_string(),
+            "tracking",
+        ),
+    ] {
+        let r = render(&args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        let docs: Vec<Value> = serde_saphyr::from_multiple(&r.stdout).unwrap();
+        let deployment = docs
+            .iter()
+            .find(|d| d["kind"] == "Deployment" && d["metadata"]["name"] == full.as_str())
+            .unwrap_or_else(|| panic!("{args:?}: no Deployment named {full}"));
+        assert_eq!(
+            deployment["metadata"]["labels"]["app.kubernetes.io/name"], name,
+            "{args:?}"
+        );
+    }
+    // Still refused: what no cut makes a name.
+    for bad in [
+        "fullnameOverride=Team",
+        "fullnameOverride=-team",
+        "nameOverride=a_b",
+    ] {
+        let r = render(&["--set", bad]);
+        assert_eq!(r.code, 1, "{bad}");
+        assert!(r.stdout.is_empty());
+    }
+}

@@ -38,6 +38,9 @@ pub struct Names {
     /// The garbage collection CronJob (at most 52 characters: its Jobs get an 11-digit suffix).
     pub gc: String,
     pub service_account: String,
+    /// The chart's name in labels (`app.kubernetes.io/name`): "mlflow" or `nameOverride`,
+    /// cut as Helm's name helper cuts it.
+    pub chart: String,
 }
 
 /// Helm's `trunc 63 | trimSuffix "-"`.
@@ -64,10 +67,12 @@ fn suffixed_within(base: &str, suffix: &str, max: usize) -> String {
     format!("{head}-{suffix}")
 }
 
-fn chart_name(values: &Values) -> &str {
+/// The chart's name, or `nameOverride` as Helm's name helper gives it (`trunc 63 |
+/// trimSuffix "-"`).
+fn chart_name(values: &Values) -> String {
     match values.name_override.as_str() {
-        "" => CHART_NAME,
-        n => n,
+        "" => CHART_NAME.to_string(),
+        n => trunc63(n),
     }
 }
 
@@ -77,7 +82,7 @@ pub fn fullname(values: &Values, release: &str) -> String {
         return trunc63(&values.fullname_override);
     }
     let name = chart_name(values);
-    if release.contains(name) {
+    if release.contains(&name) {
         trunc63(release)
     } else {
         trunc63(&format!("{release}-{name}"))
@@ -208,6 +213,7 @@ pub(crate) fn build(values: &Values, release: &Release, acc: &mut Acc) -> Names 
         scheduler: s("scheduler"),
         gc: suffixed_within(&full, "gc", 52),
         service_account,
+        chart: chart_name(values),
         mlflow: full,
     }
 }

@@ -3,7 +3,7 @@
 //! NetworkPolicy values.
 
 use super::Acc;
-use crate::model::Values;
+use crate::model::{ServiceType, Values};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -186,6 +186,30 @@ pub(crate) fn check(values: &Values, acc: &mut Acc) {
     let np = &values.network_policy;
     if np.enabled && np.dns_to.is_empty() {
         acc.errors.push("networkPolicy.dnsTo is empty: name your cluster's DNS pods (every pod may ask them on ports 53 and 5353; see docs/security.md#network)".into());
+    }
+    if !np.enabled {
+        let services = &values.services;
+        let stores: Vec<&str> = [
+            (services.postgres.enabled, "PostgreSQL"),
+            (services.minio.enabled, "MinIO"),
+            (services.versitygw.enabled, "the Versity S3 Gateway"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect();
+        let reach = if stores.is_empty() {
+            "MLflow's Service".to_string()
+        } else {
+            format!("MLflow's Service and {}", stores.join(", "))
+        };
+        acc.warnings.push(format!("networkPolicy.enabled is false: no NetworkPolicy is rendered, so any pod in the cluster can reach {reach} directly, and the release's pods can reach anything; keep it true unless another policy layer (e.g. the cluster's own) does the same"));
+    }
+    if let Some(kind) = match values.service.kind {
+        ServiceType::ClusterIP => None,
+        ServiceType::NodePort => Some("NodePort"),
+        ServiceType::LoadBalancer => Some("LoadBalancer"),
+    } {
+        acc.warnings.push(format!("service.type is {kind}: the MLflow Service's port is reachable from outside the cluster over plain http, so logins, session cookies and bearer tokens cross the network unencrypted; prefer ClusterIP behind an Ingress or HTTPRoute with TLS, or a load balancer that terminates TLS"));
     }
 }
 

@@ -237,6 +237,28 @@ fn cidr_too_wide(c: &str) -> bool {
     }
 }
 
+/// The claims of an end user's own profile (OpenID Connect Core 1.0, section 5.1,
+/// "Standard Claims"): values users may edit in the identity provider's account console,
+/// never group memberships.
+const USER_PROFILE_CLAIMS: &[&str] = &[
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "email",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "phone_number",
+    "address",
+];
+
 fn cookie_secret_ok(secret: &str) -> bool {
     matches!(secret.len(), 16 | 24 | 32)
 }
@@ -455,6 +477,30 @@ fn enabled(
             acc.warnings.push(format!("{message}; only oauth2Proxy.allowedGroups / oauth2Proxy.keycloak.allowed_roles really restrict access"));
         }
     }
+    // Groups and Keycloak roles share one set (roles as `role:<name>`,
+    // providers/keycloak_oidc.go:40-47, 99 at v7.15.3), filled from the claim
+    // --oidc-groups-claim names (provider_data.go:281), a lone string taken as a one-item
+    // list (pkg/util/util.go:225-231); any member of the allowed set admits the session
+    // (provider_default.go:125-137). A claim of the user's own profile there would let a
+    // user who names themselves `role:mlflow-user` past allowedGroups and allowed_roles.
+    let groups_claim = p.oidc.oidc_groups_claim.as_str();
+    if (!p.allowed_groups.is_empty() || !roles.is_empty())
+        && USER_PROFILE_CLAIMS.contains(&groups_claim)
+    {
+        acc.errors.push(format!(
+            "oauth2Proxy.oidc.oidc_groups_claim is {groups_claim:?}, a claim of the user's own profile (OpenID Connect Core 1.0, section 5.1), while oauth2Proxy.allowedGroups or oauth2Proxy.keycloak.allowed_roles restrict access: the proxy reads groups and roles from that claim, so a user could write an allowed group or `role:<name>` into it; leave oidc_groups_claim empty (\"groups\") or name a claim your identity provider's administrators fill (a group membership mapper)"
+        ));
+    }
+    if p.oidc.allow_http_issuer
+        && [&p.oidc.oidc_issuer_url, &p.oidc.oidc_jwks_url]
+            .iter()
+            .any(|u| {
+                u.get(..7)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+            })
+    {
+        acc.warnings.push("oauth2Proxy.oidc.allowHttpIssuer is true and the issuer (or its JWKS URL) is plain http: the proxy fetches the keys that verify every login and bearer token over it, so anyone on that network path can forge tokens it accepts; use it for a test realm only".into());
+    }
     args.extend(
         p.email_domains
             .0
@@ -521,6 +567,13 @@ fn enabled(
         {
             acc.warnings.push(format!("host {secure} is served with TLS but the login callback is on {host} without it: logins from {secure} return over plain http and the session cookie is not Secure; serve every host with TLS"));
         }
+    }
+    for other in ingress
+        .hosts
+        .iter()
+        .filter(|h| Some(*h) != concrete && !ingress.tls.contains(*h))
+    {
+        acc.warnings.push(format!("host {other} is served without TLS (no ingress.tls entry covers it, or httpRoute.tls is false): session cookies and bearer tokens sent to it travel over plain http"));
     }
     args.push(format!(
         "--cookie-secure={}",
