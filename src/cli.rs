@@ -637,6 +637,16 @@ fn run_diff(args: &DiffArgs) -> Result<Output, Failure> {
             }
         }
     };
+    let sides = |docs: &[Document], which: &str| {
+        crate::diff::objects(docs).map_err(|problems| {
+            Failure::input(format!(
+                "the {which} side holds objects diff cannot compare"
+            ))
+            .with_problems(problems)
+            .hint("`mlflow-chart validate FILE` checks a manifest file in full")
+        })
+    };
+    let (old, new) = (sides(&old, "old")?, sides(&new, "new")?);
     let report = crate::diff::compare(&old, &new, args.show_secrets);
     let stdout = match args.output {
         Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",

@@ -152,6 +152,48 @@ fn masked(a: &Document, b: &Document) -> (Value, Value) {
     (va, vb)
 }
 
+/// The objects of one side of a diff as kubectl would apply them: the items of each
+/// `kind: List` (`render -o json`) as objects of their own, each with a kind, a name and a
+/// string namespace, and no object defined twice in two different ways (the same
+/// definition twice counts once). Each problem names the source and the object.
+pub fn objects(docs: &[Document]) -> Result<Vec<Document>, Vec<String>> {
+    let expanded = crate::validate::expand_lists(docs);
+    let mut problems = Vec::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out: Vec<Document> = Vec::with_capacity(expanded.len());
+    for (i, d) in expanded.iter().enumerate() {
+        let at = format!("{}: object {} ({})", d.template, i + 1, d.id());
+        let namespace = d.value.at("/metadata/namespace");
+        if d.kind().is_empty() {
+            problems.push(format!("{at}: no kind: every object needs one"));
+        } else if d.name().is_empty() {
+            problems.push(format!(
+                "{at}: no metadata.name: diff compares objects by kind, namespace and name"
+            ));
+        } else if namespace.is_some_and(|n| !n.is_null() && !n.is_string()) {
+            problems.push(format!(
+                "{at}: metadata.namespace is not a string (quote it: an unquoted y, n, yes, no, on or off is a boolean to YAML 1.1 readers)"
+            ));
+        } else {
+            match seen.get(&key(d)) {
+                Some(&j) if out[j].value == d.value => {}
+                Some(_) => problems.push(format!(
+                    "{at}: defined twice, differently; the API server would keep only the last one applied"
+                )),
+                None => {
+                    seen.insert(key(d), out.len());
+                    out.push(d.clone());
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
 /// Compares `old` with `new`; Secret values are masked unless `show_secrets`.
 pub fn compare(old: &[Document], new: &[Document], show_secrets: bool) -> Report {
     let o: BTreeMap<String, &Document> = old.iter().map(|d| (key(d), d)).collect();

@@ -35,6 +35,11 @@ macro_rules! table {
         pub(crate) const TABLE: &[(&str, &str, super::CheckFn)] = &[
             $((<$t as k8s_openapi::Resource>::API_VERSION, <$t as k8s_openapi::Resource>::KIND, super::check_as::<$t>)),*
         ];
+        /// Whether each (apiVersion, kind) lives in a namespace (k8s-openapi's scope of it;
+        /// a subresource such as Scale counts as not).
+        pub(crate) const SCOPES: &[(&str, &str, bool)] = &[
+            $((<$t as k8s_openapi::Resource>::API_VERSION, <$t as k8s_openapi::Resource>::KIND, <<$t as k8s_openapi::Resource>::Scope as super::Scope>::NAMESPACED)),*
+        ];
         /// The same table checking every document the slow way (for the tests).
         #[cfg(test)]
         pub(crate) const DIFFED: &[(&str, &str, super::CheckFn)] = &[
@@ -48,6 +53,29 @@ mod kinds;
 mod quantities;
 mod same;
 use kinds::TABLE;
+
+/// A k8s-openapi resource scope, as a constant.
+trait Scope {
+    const NAMESPACED: bool;
+}
+impl Scope for k8s_openapi::NamespaceResourceScope {
+    const NAMESPACED: bool = true;
+}
+impl Scope for k8s_openapi::ClusterResourceScope {
+    const NAMESPACED: bool = false;
+}
+impl Scope for k8s_openapi::SubResourceScope {
+    const NAMESPACED: bool = false;
+}
+
+/// Does this built-in (apiVersion, kind) live in a namespace? `None` when it is not a
+/// built-in type.
+pub fn namespaced(api_version: &str, kind: &str) -> Option<bool> {
+    kinds::SCOPES
+        .iter()
+        .find(|(a, k, _)| *a == api_version && *k == kind)
+        .map(|(_, _, n)| *n)
+}
 
 /// Is this (apiVersion, kind) a built-in type we decode?
 pub fn is_builtin(api_version: &str, kind: &str) -> bool {

@@ -660,3 +660,73 @@ fn chart_jobs_are_renamed_whenever_their_template_changes() {
         jobs(&["--set", "postgresql.auth.password=other-password"])
     );
 }
+
+/// `diff` reads a `render -o json` stream (one `kind: List`) as the objects it holds, as
+/// kubectl and `validate` do: the same preflight as for YAML, and a YAML render against a
+/// JSON render of the same values is unchanged. Objects it cannot key are refused.
+#[test]
+fn diff_reads_lists_and_refuses_objects_it_cannot_key() {
+    let write = |name: &str, args: &[&str]| {
+        let r = render(args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        values_file(name, &r.stdout)
+    };
+    let old_json = write("old.json", &["-o", "json"]);
+    let new_json = write(
+        "new.json",
+        &["-o", "json", "--set", "postgresql.persistence.size=16Gi"],
+    );
+    let old_yaml = write("old.yaml", &[]);
+    let r = common::run(&["diff", &old_json, &new_json], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("Kubernetes will refuse 1 of these changes in place")
+            && r.stdout.contains("! StatefulSet/default/mlflow-postgresql"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("List/"), "{}", r.stdout);
+    let r = common::run(&["diff", &old_yaml, &old_json], None);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("0 added, 0 removed, 0 changed"),
+        "{}",
+        r.stdout
+    );
+    for (name, text, said) in [
+        (
+            "dup.yaml",
+            "kind: ConfigMap\napiVersion: v1\nmetadata: {name: x}\ndata: {a: '1'}\n---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: x}\ndata: {a: '2'}\n",
+            "defined twice, differently",
+        ),
+        (
+            "noname.yaml",
+            "kind: ConfigMap\napiVersion: v1\nmetadata: {}\n",
+            "no metadata.name",
+        ),
+        (
+            "boolns.yaml",
+            "kind: ConfigMap\napiVersion: v1\nmetadata: {name: x, namespace: false}\n",
+            "metadata.namespace is not a string",
+        ),
+    ] {
+        let bad = values_file(name, text);
+        let r = common::run(&["diff", &bad, &old_yaml], None);
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{name}");
+        assert!(
+            r.stderr.contains(said) && r.stderr.contains(name),
+            "{name}: {}",
+            r.stderr
+        );
+    }
+    // The same definition twice is one object.
+    let twice = values_file(
+        "twice.yaml",
+        "kind: ConfigMap\napiVersion: v1\nmetadata: {name: x}\n---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: x}\n",
+    );
+    let r = common::run(&["diff", &twice, &twice], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("1 unchanged"), "{}", r.stdout);
+}

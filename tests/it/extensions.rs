@@ -207,3 +207,47 @@ fn extensions_are_checked_as_kubernetes_objects_naming_the_key() {
         assert!(r.stderr.contains(needle), "{set}: {}", r.stderr);
     }
 }
+
+/// `extraObjects` of a namespaced kind without a namespace get the release's (the README:
+/// "the objects name their namespace"; kubectl would put them in its context's namespace,
+/// away from the pods that mount them); cluster-scoped ones get none, and one of a kind
+/// this build cannot place is said.
+#[test]
+fn extra_objects_land_in_the_release_namespace() {
+    let objects = r#"extraObjects=[
+        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"extra"},"data":{"a":"b"}},
+        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"elsewhere","namespace":"other"}},
+        {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"empty","namespace":""}},
+        {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"cr"},"rules":[]},
+        {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"widgets.example.org"},
+         "spec":{"group":"example.org","scope":"Namespaced","names":{"kind":"Widget","plural":"widgets","singular":"widget","listKind":"WidgetList"},
+                 "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}},
+        {"apiVersion":"example.org/v1","kind":"Widget","metadata":{"name":"w"}},
+        {"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g"}}
+    ]"#;
+    let r = render(&["-n", "team", "--set-json", objects]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let docs: Vec<Value> = serde_saphyr::from_multiple(&r.stdout).unwrap();
+    let ns = |kind: &str, name: &str| {
+        docs.iter()
+            .find(|d| d["kind"] == kind && d["metadata"]["name"] == name)
+            .unwrap_or_else(|| panic!("no {kind}/{name}"))["metadata"]["namespace"]
+            .clone()
+    };
+    assert_eq!(ns("ConfigMap", "extra"), "team");
+    assert_eq!(ns("ConfigMap", "elsewhere"), "other");
+    assert_eq!(ns("ConfigMap", "empty"), "team");
+    assert_eq!(ns("ClusterRole", "cr"), Value::Null);
+    assert_eq!(
+        ns("CustomResourceDefinition", "widgets.example.org"),
+        Value::Null
+    );
+    assert_eq!(ns("Widget", "w"), "team");
+    assert_eq!(ns("Gadget", "g"), Value::Null);
+    assert!(
+        r.stderr
+            .contains("extraObjects[6] (example.com/v1 Gadget) has no metadata.namespace"),
+        "{}",
+        r.stderr
+    );
+}

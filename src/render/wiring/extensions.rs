@@ -26,6 +26,8 @@ pub struct Extensions {
     pub containers: Vec<Value>,
     pub init_containers: Vec<Value>,
     pub egress: Vec<Value>,
+    /// `extraObjects`, each namespaced one without a namespace given the release's.
+    pub objects: Vec<Value>,
     /// Secrets, ConfigMaps and PersistentVolumeClaims the extensions name (provided
     /// outside the render, e.g. a claim made before the release).
     #[serde(skip)]
@@ -395,5 +397,102 @@ pub(crate) fn build(
         containers,
         init_containers,
         egress,
+        objects: objects(values, namespace, acc),
     }
+}
+
+/// `extraObjects` as the release applies them: a namespaced object without a namespace
+/// gets the release's (`kubectl apply` would otherwise put it in the context's
+/// namespace, away from the pods that use it; Helm's install sets it the same way). An
+/// object whose kind this build cannot place (a custom resource whose definition is not
+/// among the extra objects) is left as it is, with a note.
+fn objects(values: &Values, namespace: &str, acc: &mut Acc) -> Vec<Value> {
+    /// What placing an object needs of it.
+    #[derive(serde::Deserialize, Default)]
+    #[serde(default, rename_all = "camelCase")]
+    struct Head {
+        api_version: String,
+        kind: String,
+        metadata: Option<HeadMeta>,
+        spec: Option<CrdSpec>,
+    }
+    #[derive(serde::Deserialize, Default)]
+    #[serde(default)]
+    struct HeadMeta {
+        namespace: Option<Value>,
+    }
+    /// A CustomResourceDefinition's group, kind and scope.
+    #[derive(serde::Deserialize, Default)]
+    #[serde(default)]
+    struct CrdSpec {
+        group: String,
+        names: CrdNames,
+        scope: String,
+    }
+    #[derive(serde::Deserialize, Default)]
+    #[serde(default)]
+    struct CrdNames {
+        kind: String,
+    }
+    // A head that does not decode (a kind that is not a string, …) is the validation's to
+    // refuse; here it is left as it is.
+    let heads: Vec<Head> = values
+        .extra_objects
+        .iter()
+        .map(|o| serde_json::from_value(Value::Object(o.clone())).unwrap_or_default())
+        .collect();
+    // The scopes the extra objects' own CustomResourceDefinitions declare.
+    let defined: Vec<(&str, &str, bool)> = heads
+        .iter()
+        .filter(|h| h.kind == "CustomResourceDefinition")
+        .filter_map(|h| h.spec.as_ref())
+        .map(|s| {
+            (
+                s.group.as_str(),
+                s.names.kind.as_str(),
+                s.scope == "Namespaced",
+            )
+        })
+        .collect();
+    let mut out = Vec::with_capacity(values.extra_objects.len());
+    for (n, (o, head)) in values.extra_objects.iter().zip(&heads).enumerate() {
+        let (api_version, kind) = (head.api_version.as_str(), head.kind.as_str());
+        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        let scope = crate::validate::typed::namespaced(api_version, kind)
+            .or_else(|| {
+                defined
+                    .iter()
+                    .find(|(g, k, _)| *g == group && *k == kind)
+                    .map(|(_, _, n)| *n)
+            })
+            // The custom resources the chart itself renders or reads.
+            .or_else(|| {
+                matches!(
+                    (group, kind),
+                    ("gateway.networking.k8s.io", "HTTPRoute")
+                        | (
+                            "monitoring.coreos.com",
+                            "ServiceMonitor" | "PodMonitor" | "PrometheusRule"
+                        )
+                )
+                .then_some(true)
+            });
+        let has_namespace = head
+            .metadata
+            .as_ref()
+            .and_then(|m| m.namespace.as_ref())
+            .is_some_and(|ns| !(ns.is_null() || *ns == Value::String(String::new())));
+        let mut o = o.clone();
+        match (scope, o.get_mut("metadata")) {
+            (Some(true), Some(Value::Object(meta))) if !has_namespace => {
+                meta.insert("namespace".into(), Value::String(namespace.to_string()));
+            }
+            (None, _) if !has_namespace && !kind.is_empty() => acc.notes.push(format!(
+                "extraObjects[{n}] ({api_version} {kind}) has no metadata.namespace, and this build does not know whether its kind is namespaced: give it metadata.namespace if it is, or kubectl applies it in its context's namespace"
+            )),
+            _ => {}
+        }
+        out.push(Value::Object(o));
+    }
+    out
 }
