@@ -31,6 +31,7 @@ fn main() {
     .expect("OUT_DIR is writable");
     schema_for_checks(&out);
     known_matches(&out, &defaults);
+    single_line_paths(&out);
     link_layout();
 }
 
@@ -82,6 +83,76 @@ fn known_matches(out: &Path, defaults: &serde_json::Value) {
     }
     code.push_str("]\n");
     std::fs::write(out.join("known-matches.rs"), code).expect("OUT_DIR is writable");
+}
+
+/// Writes `$OUT_DIR/single-line.rs`: the key paths (`a.b`, `[]` for a list item) of every
+/// string of the chart's own typed objects (`additionalProperties: false`), sorted: a
+/// name, a URL, a claim or a password is one line, and a line break or tab in it is a
+/// mistake (a file given with `--set-file` ends with a line break) that would land in a
+/// command-line argument or a credential. Strings of open maps (annotations) and of
+/// Kubernetes objects passed through (extraObjects, extraEnv, …) may hold several lines.
+fn single_line_paths(out: &Path) {
+    use serde_json::Value;
+    fn walk(
+        node: &Value,
+        defs: &Value,
+        path: &str,
+        found: &mut std::collections::BTreeSet<String>,
+    ) {
+        let Value::Object(map) = node else {
+            return;
+        };
+        if let Some(Value::String(r)) = map.get("$ref") {
+            let name = r.trim_start_matches("#/$defs/");
+            return walk(&defs[name], defs, path, found);
+        }
+        for alternatives in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(items)) = map.get(alternatives) {
+                for item in items {
+                    walk(item, defs, path, found);
+                }
+            }
+        }
+        match map.get("type").and_then(Value::as_str) {
+            Some("string") if !path.is_empty() => {
+                found.insert(path.to_string());
+            }
+            Some("array") => {
+                if let Some(items) = map.get("items") {
+                    walk(items, defs, &format!("{path}[]"), found);
+                }
+            }
+            Some("object") if map.get("additionalProperties") == Some(&Value::Bool(false)) => {
+                for (key, property) in map
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    let at = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    walk(property, defs, &at, found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let text = std::fs::read_to_string("values.schema.compiled.json")
+        .expect("values.schema.compiled.json is readable");
+    let schema: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("values.schema.compiled.json does not parse: {e}"));
+    let mut found = std::collections::BTreeSet::new();
+    walk(&schema, &schema["$defs"], "", &mut found);
+    assert!(
+        found.contains("oauth2Proxy.clientID"),
+        "the single-line paths miss oauth2Proxy.clientID"
+    );
+    let list: Vec<&String> = found.iter().collect();
+    std::fs::write(out.join("single-line.rs"), format!("&{list:?}\n"))
+        .expect("OUT_DIR is writable");
 }
 
 /// Writes `$OUT_DIR/schema-check.json`: `values.schema.json` minified and without its

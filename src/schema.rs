@@ -322,6 +322,25 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
         })
     }
     const CONTROL: &str = "holds a control character";
+    const LINE: &str = "holds a line break or a tab, but this value is one line (a file given with --set-file ends with a line break: remove it)";
+    /// The key paths of the chart's one-line strings (build.rs, from the schema), sorted.
+    const SINGLE_LINE: &[&str] = include!(concat!(env!("OUT_DIR"), "/single-line.rs"));
+    /// Is the string at `at` one of them? (`a.b`, `[]` for a list item.)
+    fn single_line(at: &[Result<&str, usize>]) -> bool {
+        let mut path = String::new();
+        for step in at {
+            match step {
+                Ok(k) => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                }
+                Err(_) => path.push_str("[]"),
+            }
+        }
+        SINGLE_LINE.binary_search(&path.as_str()).is_ok()
+    }
     type Found = Vec<(KeyPath, &'static str)>;
     // The path so far, borrowed from the values; a key path is made only for a finding.
     fn walk<'a>(v: &'a Value, at: &mut Vec<Result<&'a str, usize>>, out: &mut Found) {
@@ -335,6 +354,8 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
             Value::String(s) => {
                 if let Some(what) = problem(s, false) {
                     out.push((path(at), what));
+                } else if s.contains(['\n', '\r', '\t']) && single_line(at) {
+                    out.push((path(at), LINE));
                 }
             }
             Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| {
@@ -359,12 +380,17 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
         return Ok(());
     }
     let control = found.iter().filter(|(_, what)| *what == CONTROL).count();
-    let what = if control == found.len() {
+    let lines = found.iter().filter(|(_, what)| *what == LINE).count();
+    let what = if lines == found.len() {
+        "a line break or a tab where one line belongs"
+    } else if control == found.len() {
         "a control character (NUL, escape, …)"
-    } else if control == 0 {
+    } else if control == 0 && lines == 0 {
         "U+FFFE or U+FFFF, which YAML cannot carry"
-    } else {
+    } else if lines == 0 {
         "a character YAML cannot carry (a control character such as NUL or escape, or U+FFFE or U+FFFF)"
+    } else {
+        "a character it cannot carry (a control character such as NUL or escape, U+FFFE or U+FFFF, or a line break in a one-line value)"
     };
     Err(Failure::input(format!(
         "{} value{} {what}",
@@ -378,7 +404,7 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
             .map(|(p, what)| format!("{p}: {what} {}", computed.origin(p)))
             .collect(),
     )
-    .hint("remove it; only tab, newline and carriage return are allowed in values"))
+    .hint("remove it; tab, newline and carriage return are allowed only in values of several lines (annotations, extraObjects, extraEnv, …)"))
 }
 
 /// After the merge, the keys of the chart's defaults that a user `null` deleted, under the

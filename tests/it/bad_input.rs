@@ -2691,3 +2691,63 @@ fn big_inputs_finish_quickly() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// A one-line value (a name, URL, claim, credential) with a line break or tab is refused,
+/// naming each key and never the value; annotations and objects passed through keep their
+/// lines.
+#[test]
+fn one_line_values_hold_no_line_break() {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-lines-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "oauth2Proxy:\n  extraAudiences: [\"team\\nmlflow\"]\n  oidc:\n    oidc_groups_claim: \"gro\\rups\"\nminio:\n  auth:\n    rootPassword: \"pw-Zq8\\t1\\n\"\ningress:\n  tls:\n  - hosts: [\"a\\n\"]\n",
+    )
+    .unwrap();
+    let mut args = vec!["render", "-f", bad.to_str().unwrap()];
+    args.extend_from_slice(&P);
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    for key in [
+        "oauth2Proxy.extraAudiences[0]",
+        "oauth2Proxy.oidc.oidc_groups_claim",
+        "minio.auth.rootPassword",
+        "ingress.tls[0].hosts[0]",
+    ] {
+        assert!(
+            r.stderr
+                .contains(&format!("  - {key}: holds a line break or a tab")),
+            "{key}: {}",
+            r.stderr
+        );
+    }
+    assert!(!r.stderr.contains("pw-Zq8"), "{}", r.stderr);
+    // --set-file: the file's final line break.
+    let pw = dir.join("pw.txt");
+    std::fs::write(&pw, "s3cr3t\n").unwrap();
+    let set_file = format!("postgresql.auth.password={}", pw.display());
+    let mut args = vec!["render", "--set-file", &set_file];
+    args.extend_from_slice(&P);
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("postgresql.auth.password: holds a line break"),
+        "{}",
+        r.stderr
+    );
+    // Several lines where they belong.
+    let ok = dir.join("ok.yaml");
+    std::fs::write(
+        &ok,
+        "podAnnotations:\n  note: \"line 1\\nline 2\"\nextraEnv:\n- name: PEM\n  value: \"a\\n\\tb\"\n",
+    )
+    .unwrap();
+    let mut args = vec!["render", "-q", "-f", ok.to_str().unwrap()];
+    args.extend_from_slice(&P);
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -541,8 +541,9 @@ fn values_cannot_route_around_the_proxy() {
         assert_eq!(r.code, 1, "{key}={item}: {}", r.stderr);
         assert!(r.stdout.is_empty());
         assert!(
-            r.stderr
-                .contains(&format!("oauth2Proxy.{key}: an item holds a line break")),
+            r.stderr.contains(&format!(
+                "oauth2Proxy.{key}[0]: holds a line break or a tab, but this value is one line"
+            )),
             "{key}={item}: {}",
             r.stderr
         );
