@@ -168,6 +168,12 @@ pub fn unfit_image(key: &str, repository: &str, tag: &str) -> Option<String> {
             "{key}: bitnami images ({repository}) keep their data and settings elsewhere and start differently; this chart runs the official images (see the default in docs/values.md and docs/migration.md)"
         ));
     }
+    // Bitnami's tags (`15.8.0-debian-12-r0`, `2022.12.12-debian-11-r9`, oauth2-proxy's
+    // `7.4.0`) exist in bitnami's repositories only: with the official repository they
+    // name an image no registry serves.
+    if let Some(why) = bitnami_tag(key, tag) {
+        return Some(why);
+    }
     // The init script reads MLflow's password with psql's `\getenv` (psql 15 and later),
     // so that it is never on a command line; PostgreSQL 14 reached its end of life in
     // November 2026. A tag that names no version (`latest`, a digest) cannot be told.
@@ -199,9 +205,69 @@ pub fn unfit_image(key: &str, repository: &str, tag: &str) -> Option<String> {
     None
 }
 
+/// Why `tag` of the image at `key` is one of bitnami's, which the official repository
+/// does not have: bitnami's revision suffix (`-r9`, after `-debian-11` and the like), or,
+/// for OAuth2-Proxy, a version without the `v` its official tags carry
+/// (quay.io/oauth2-proxy/oauth2-proxy tags releases as `v7.15.3`).
+fn bitnami_tag(key: &str, tag: &str) -> Option<String> {
+    let tag_key = match key.strip_suffix(".repository") {
+        Some("oauth2Proxy") => "oauth2Proxy.tag".to_string(),
+        Some(image) => format!("{image}.tag"),
+        None => return None,
+    };
+    let revision = tag.rsplit_once("-r").is_some_and(|(head, n)| {
+        !head.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+    });
+    let distro = ["-debian-", "-photon-", "-ol-", "-ubuntu-", "-centos-"]
+        .iter()
+        .any(|d| tag.contains(d));
+    let plain_proxy_version = key == "oauth2Proxy.repository"
+        && tag.split('.').count() == 3
+        && tag
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    (revision || distro || plain_proxy_version).then(|| {
+        format!(
+            "{tag_key}: {tag:?} is a bitnami tag, which the official image this chart runs does not have (the pull would fail); remove the key for the default, or give an official tag{}",
+            if plain_proxy_version {
+                format!(" (v{tag}; this chart is tested with the default)")
+            } else {
+                String::new()
+            }
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bitnami_tags_are_refused() {
+        for (key, tag) in [
+            ("postgresql.image.repository", "15.8.0-debian-12-r0"),
+            ("minio.image.repository", "2022.12.12-debian-11-r9"),
+            ("oauth2Proxy.repository", "7.4.0"),
+            ("image.repository", "3.1.0-debian-12-r3"),
+            ("postgresql.image.repository", "17.2.0-r1"),
+        ] {
+            let why = bitnami_tag(key, tag).unwrap_or_else(|| panic!("{key} {tag}"));
+            assert!(why.contains("is a bitnami tag"), "{why}");
+        }
+        for (key, tag) in [
+            ("postgresql.image.repository", "17.6"),
+            ("postgresql.image.repository", "17.6-bookworm"),
+            ("postgresql.image.repository", "15-alpine3.20"),
+            ("minio.image.repository", "RELEASE.2025-09-07T16-13-09Z"),
+            ("oauth2Proxy.repository", "v7.15.3"),
+            ("oauth2Proxy.repository", "v7.15.3-alpine"),
+            ("image.repository", "v3.17.2-full"),
+            ("image.repository", "latest"),
+            ("postgresql.image.repository", ""),
+        ] {
+            assert!(bitnami_tag(key, tag).is_none(), "{key} {tag}");
+        }
+    }
 
     #[test]
     fn postgresql_before_15_is_refused() {

@@ -550,6 +550,12 @@ fn version(tag: &str) -> &str {
     }
 }
 
+/// Is version `a` (`3.16.0`) before `b` (`3.17.2`)? Only when both are dotted numbers.
+fn older(a: &str, b: &str) -> bool {
+    let parts = |v: &str| -> Option<Vec<u64>> { v.split('.').map(|p| p.parse().ok()).collect() };
+    matches!((parts(a), parts(b)), (Some(a), Some(b)) if a < b)
+}
+
 /// PostgreSQL's major version in an image tag: "17.6-bookworm" → 17, "9.6.24" → 9.6 (before
 /// 10 the major was X.Y), "0.8.1-pg17" (pgvector, postgis) → 17; None when the tag does not
 /// say.
@@ -602,7 +608,9 @@ fn migrations(object: &str, old: &Document, new: &Document, out: &mut Vec<Migrat
                 object: object.to_string(),
                 from: was.clone(),
                 to: image.clone(),
-                what: if migrates {
+                what: if older(version(tag(&image)), version(tag(was))) {
+                    "an older MLflow than the one before: if the newer one's schema migrations ran, this one does not know the database's revision, so the db-upgrade step says so and exits 3 and the server does not start (nothing is changed); roll forward, or restore the backup taken before the upgrade (docs/day-two.md, \"Rolling back\")"
+                } else if migrates {
                     "the db-upgrade step migrates the MLflow schema when the new image starts, with no way back but a backup: back up the database first (docs/day-two.md, \"Rolling back\")"
                 } else {
                     "MLFlow.migration is off: run `mlflow db upgrade` with the new image first (the server refuses an out-of-date schema), after a backup (docs/day-two.md, \"Rolling back\")"
@@ -703,6 +711,15 @@ mod tests {
             "replicas": replicas, "serviceName": "db-hl",
             "template": {"spec": {"containers": [{"name": "postgresql", "image": image}]}},
             "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {"resources": {"requests": {"storage": size}}}}]}})
+    }
+
+    #[test]
+    fn versions_compare_as_numbers() {
+        assert!(older("3.16.0", "3.17.2"));
+        assert!(older("3.9.1", "3.10.0"));
+        assert!(!older("3.17.2", "3.17.2"));
+        assert!(!older("3.17.2", "3.16.0"));
+        assert!(!older("latest", "3.17.2"));
     }
 
     #[test]

@@ -1418,6 +1418,18 @@ fn cases() -> Vec<Case> {
             1,
             "could write an allowed group or `role:<name>` into it",
         ),
+        // The original chart's bitnami tags with the official repositories name images
+        // no registry serves.
+        c(
+            "bitnami-tags",
+            vec![],
+            &[
+                "--set",
+                "postgresql.image.tag=15.8.0-debian-12-r0,minio.image.tag=2022.12.12-debian-11-r9,oauth2Proxy.tag=7.4.0",
+            ],
+            1,
+            "oauth2Proxy.tag: \"7.4.0\" is a bitnami tag",
+        ),
         c(
             "privileged-container",
             vec![],

@@ -472,6 +472,20 @@ fn diff_preflight_names_refusals_migrations_and_data_left_behind() {
             "postgres:17.6 → docker.io/library/postgres:18.1: a PostgreSQL major version"
         )
     );
+    // Back to an older MLflow: the step refuses a revision it does not know.
+    let down = values_file("down.yaml", "image: {tag: v3.16.0-full}\n");
+    let r = diff(&[&base, &down], false);
+    assert!(
+        r.stdout
+            .contains("→ ghcr.io/mlflow/mlflow:v3.16.0-full: an older MLflow than the one before")
+            && r.stdout.contains("exits 3"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout
+            .contains("v3.16.0-full: the db-upgrade step migrates")
+    );
     let j: Value = serde_json::from_str(&diff(&[&base, &up], true).stdout).unwrap();
     assert_eq!(
         j["preflight"]["refused"][0]["fields"],
