@@ -31,6 +31,16 @@ pub struct Migration {
     pub what: String,
 }
 
+/// A change the running database does not follow: its roles, passwords and databases are
+/// made once, on the first start of an empty data directory.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Credential {
+    pub object: String,
+    /// The environment variable of the PostgreSQL container that changed.
+    pub variable: String,
+    pub what: String,
+}
+
 /// A removed StatefulSet whose claims stay behind, used by nothing.
 #[derive(Debug, Serialize, PartialEq)]
 pub struct LeftBehind {
@@ -45,11 +55,15 @@ pub struct Preflight {
     pub refused: Vec<Refusal>,
     pub migrations: Vec<Migration>,
     pub left_behind: Vec<LeftBehind>,
+    pub credentials: Vec<Credential>,
 }
 
 impl Preflight {
     pub fn is_empty(&self) -> bool {
-        self.refused.is_empty() && self.migrations.is_empty() && self.left_behind.is_empty()
+        self.refused.is_empty()
+            && self.migrations.is_empty()
+            && self.left_behind.is_empty()
+            && self.credentials.is_empty()
     }
 
     /// Human form: the two sections, each only when it has entries.
@@ -80,6 +94,15 @@ impl Preflight {
                     "  ! {}: {} → {}: {}\n",
                     m.object, m.from, m.to, m.what
                 ));
+            }
+        }
+        if !self.credentials.is_empty() {
+            s.push_str(&format!(
+                "Credentials the running database keeps ({}):\n",
+                self.credentials.len()
+            ));
+            for c in &self.credentials {
+                s.push_str(&format!("  ! {} ({}): {}\n", c.object, c.variable, c.what));
             }
         }
         if !self.left_behind.is_empty() {
@@ -556,6 +579,122 @@ fn older(a: &str, b: &str) -> bool {
     matches!((parts(a), parts(b)), (Some(a), Some(b)) if a < b)
 }
 
+/// The chart's PostgreSQL container makes MLflow's role and database, and takes both
+/// passwords, once: on the first start of an empty data directory (files/postgres-init.sh
+/// runs from /docker-entrypoint-initdb.d, and the official image's entrypoint reads
+/// POSTGRES_PASSWORD only then: docker-library/postgres docker-entrypoint.sh,
+/// `docker_setup_env` and `docker_process_init_files` behind `DATABASE_ALREADY_EXISTS`).
+/// A later change of a name, of the Secret a password comes from, or of the password a
+/// rendered Secret holds leaves the database as it was, and MLflow's login fails.
+fn credentials(
+    object: &str,
+    old: &Document,
+    new: &Document,
+    old_all: &BTreeMap<String, &Document>,
+    new_all: &BTreeMap<String, &Document>,
+    out: &mut Vec<Credential>,
+) {
+    if new.kind() != "StatefulSet" {
+        return;
+    }
+    /// The env of the container that runs the chart's PostgreSQL (it has MLFLOW_DB_USER).
+    fn env(d: &Document) -> Option<&Vec<Value>> {
+        d.value
+            .at("/spec/template/spec/containers")?
+            .as_array()?
+            .iter()
+            .filter_map(|c| c.get("env")?.as_array())
+            .find(|env| env.iter().any(|e| e["name"] == "MLFLOW_DB_USER"))
+    }
+    let (Some(before), Some(after)) = (env(old), env(new)) else {
+        return;
+    };
+    let var = |env: &Vec<Value>, name: &str| -> Option<Value> {
+        env.iter().find(|e| e["name"] == name).cloned()
+    };
+    let namespace = new.str_at("/metadata/namespace");
+    // The value a rendered Secret holds under the key, when the Secret is rendered.
+    let secret_value = |all: &BTreeMap<String, &Document>, name: &str, key: &str| {
+        let ns = if namespace.is_empty() { "-" } else { namespace };
+        all.get(&format!("Secret/{ns}/{name}")).map(|s| {
+            let data = s.value.at(&format!("/data/{key}")).cloned();
+            let string = s.value.at(&format!("/stringData/{key}")).cloned();
+            (data, string)
+        })
+    };
+    let mut push = |variable: &str, what: String| {
+        out.push(Credential {
+            object: object.to_string(),
+            variable: variable.to_string(),
+            what,
+        })
+    };
+    for (variable, what) in [
+        ("MLFLOW_DB_USER", "MLflow's database role"),
+        ("MLFLOW_DB_NAME", "MLflow's database"),
+    ] {
+        if var(before, variable) != var(after, variable) {
+            push(
+                variable,
+                format!(
+                    "{what} is made only on the first start of an empty data directory: the new name is never created, and MLflow fails to log in. Keep the old postgresql.auth value, or create it first (kubectl exec into the PostgreSQL pod, psql: CREATE ROLE / CREATE DATABASE)"
+                ),
+            );
+        }
+    }
+    for (variable, role) in [
+        ("MLFLOW_DB_PASSWORD", "MLflow's role"),
+        ("POSTGRES_PASSWORD", "the postgres superuser"),
+    ] {
+        let reference = |env: &Vec<Value>| {
+            let r = var(env, variable)?;
+            let r = r.at("/valueFrom/secretKeyRef")?;
+            Some((
+                r.get("name")?.as_str()?.to_string(),
+                r.get("key")?.as_str()?.to_string(),
+            ))
+        };
+        let (Some((old_name, old_key)), Some((new_name, new_key))) =
+            (reference(before), reference(after))
+        else {
+            continue;
+        };
+        let fix = format!(
+            "the database keeps the password {role} was given on its first start, so the next restart fails to log in. Before applying, set the new password in the database (kubectl exec into the PostgreSQL pod, psql: ALTER ROLE … PASSWORD …), or keep the old one (postgresql.auth.*)"
+        );
+        if (old_name.as_str(), old_key.as_str()) != (new_name.as_str(), new_key.as_str()) {
+            push(
+                variable,
+                format!(
+                    "the password now comes from Secret {new_name} (key {new_key}), not {old_name} (key {old_key}): {fix}"
+                ),
+            );
+            continue;
+        }
+        let was = secret_value(old_all, &old_name, &old_key);
+        let is = secret_value(new_all, &new_name, &new_key);
+        match (was, is) {
+            (Some(a), Some(b)) if a != b => push(
+                variable,
+                format!("the password in Secret {new_name} (key {new_key}) changes: {fix}"),
+            ),
+            (Some(_), None) => push(
+                variable,
+                format!(
+                    "Secret {new_name} is no longer rendered: `kubectl apply --prune` (or ArgoCD's prune) deletes it, and the generator Job then makes a new random password; keep it in the values, or keep the Secret out of the prune"
+                ),
+            ),
+            (None, Some(_)) => push(
+                variable,
+                format!(
+                    "Secret {new_name} is now rendered, replacing the password made in the cluster: {fix}"
+                ),
+            ),
+            _ => {}
+        }
+    }
+}
+
 /// PostgreSQL's major version in an image tag: "17.6-bookworm" → 17, "9.6.24" → 9.6 (before
 /// 10 the major was X.Y), "0.8.1-pg17" (pgvector, postgis) → 17; None when the tag does not
 /// say.
@@ -678,6 +817,12 @@ pub fn check<'a>(
             p.refused.push(r);
         }
         migrations(k, o, n, &mut p.migrations);
+    }
+    // Also for an unchanged StatefulSet: a password changes in its Secret.
+    for (k, n) in new {
+        if let Some(o) = old.get(k) {
+            credentials(k, o, n, old, new, &mut p.credentials);
+        }
     }
     // One database, one migration: the tracking and scheduler pods both run the schema
     // step, and the first to take the lock migrates.

@@ -744,3 +744,81 @@ fn diff_reads_lists_and_refuses_objects_it_cannot_key() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("1 unchanged"), "{}", r.stdout);
 }
+
+/// PostgreSQL takes MLflow's role, database and passwords once, on its first start: the
+/// preflight names every later change of them (docker-library/postgres
+/// docker-entrypoint.sh runs initialisation only without DATABASE_ALREADY_EXISTS).
+#[test]
+fn diff_names_database_credentials_the_database_keeps() {
+    let generated = values_file("cred-gen.yaml", "oauth2Proxy: {enabled: false}\n");
+    let explicit = values_file(
+        "cred-a.yaml",
+        "oauth2Proxy: {enabled: false}\npostgresql: {auth: {password: pw-Kq7a}}\n",
+    );
+    let changed = values_file(
+        "cred-b.yaml",
+        "oauth2Proxy: {enabled: false}\npostgresql: {auth: {password: pw-Kq7b}}\n",
+    );
+    let renamed = values_file(
+        "cred-n.yaml",
+        "oauth2Proxy: {enabled: false}\npostgresql: {auth: {username: ml2, database: ml2}}\n",
+    );
+    let diff = |a: &str, b: &str| {
+        let r = common::run(&["diff", "--values-old", a, "--values-new", b], None);
+        assert!(!r.stdout.contains("pw-Kq7"), "{}", r.stdout);
+        r.stdout
+    };
+    for (a, b, said) in [
+        (
+            &explicit,
+            &changed,
+            "(MLFLOW_DB_PASSWORD): the password in Secret mlflow-postgresql (key password) changes",
+        ),
+        (
+            &explicit,
+            &generated,
+            "(MLFLOW_DB_PASSWORD): Secret mlflow-postgresql is no longer rendered",
+        ),
+        (
+            &generated,
+            &explicit,
+            "(MLFLOW_DB_PASSWORD): Secret mlflow-postgresql is now rendered",
+        ),
+        (
+            &generated,
+            &renamed,
+            "(MLFLOW_DB_USER): MLflow's database role is made only on the first start",
+        ),
+        (
+            &generated,
+            &renamed,
+            "(MLFLOW_DB_NAME): MLflow's database is made only on the first start",
+        ),
+    ] {
+        let out = diff(a, b);
+        assert!(
+            out.contains("Credentials the running database keeps"),
+            "{out}"
+        );
+        assert!(out.contains(said), "{said}: {out}");
+    }
+    let out = diff(&explicit, &explicit);
+    assert!(!out.contains("Credentials"), "{out}");
+    let r = common::run(
+        &[
+            "diff",
+            "--values-old",
+            &explicit,
+            "--values-new",
+            &changed,
+            "-o",
+            "json",
+        ],
+        None,
+    );
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        j["preflight"]["credentials"][0]["variable"],
+        "MLFLOW_DB_PASSWORD"
+    );
+}
