@@ -290,8 +290,9 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             )
         }
         // ValidateJobSpecUpdate (pkg/apis/batch/validation/validation.go): selector,
-        // template, completionMode, podFailurePolicy, successPolicy and backoffLimitPerIndex
-        // are immutable; completions too (outside elastic indexed Jobs).
+        // template, completionMode, podFailurePolicy, backoffLimitPerIndex, managedBy and
+        // successPolicy are immutable; completions too (outside elastic indexed Jobs);
+        // podReplacementPolicy and manualSelector are not checked, so they may change.
         "Job" => (
             changed_keys(
                 at(old, "/spec"),
@@ -304,10 +305,11 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                     "ttlSecondsAfterFinished",
                     "backoffLimit",
                     "maxFailedIndexes",
-                    "managedBy",
+                    "podReplacementPolicy",
+                    "manualSelector",
                 ],
             ),
-            "a Job's template, selector, completions and failure policies are immutable",
+            "a Job's template, selector, completions, failure and success policies and managedBy are immutable",
             format!(
                 "kubectl{n} delete job {name} (a finished Job is not needed again), then apply"
             ),
@@ -412,6 +414,35 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                 "kubectl delete storageclass {name}, then apply (existing volumes keep their settings)"
             ),
         ),
+        // ValidatePriorityClassUpdate (pkg/apis/scheduling/validation/validation.go): value
+        // and preemptionPolicy may not change.
+        "PriorityClass" => (
+            changed_keys(
+                &serde_json::json!({"value": at(old, "/value"), "preemptionPolicy": at(old, "/preemptionPolicy")}),
+                &serde_json::json!({"value": at(new, "/value"), "preemptionPolicy": at(new, "/preemptionPolicy")}),
+                "",
+                &[],
+            )
+            .into_iter()
+            .map(|f| f.trim_start_matches('.').to_string())
+            .collect(),
+            "a PriorityClass's value and preemptionPolicy never change",
+            format!(
+                "kubectl delete priorityclass {name}, then apply (running pods keep the priority they were given)"
+            ),
+        ),
+        // validateIngressClassSpecUpdate (pkg/apis/networking/validation/validation.go):
+        // spec.controller is immutable.
+        "IngressClass" => (
+            changed_keys(
+                &serde_json::json!({"controller": at(old, "/spec/controller")}),
+                &serde_json::json!({"controller": at(new, "/spec/controller")}),
+                "spec",
+                &[],
+            ),
+            "an IngressClass's spec.controller never changes",
+            format!("kubectl delete ingressclass {name}, then apply"),
+        ),
         _ => return None,
     };
     (!fields.is_empty()).then(|| Refusal {
@@ -437,7 +468,38 @@ fn defaulted(d: &Document) -> Document {
         }
     };
     match d.kind() {
-        "Secret" => set(&mut v, "", "type", "Opaque"),
+        "Secret" => {
+            set(&mut v, "", "type", "Opaque");
+            // The API server stores stringData in data, base64-encoded, a key of both taking
+            // stringData's (pkg/apis/core/v1/conversion.go, Convert_v1_Secret_To_core_Secret),
+            // before it compares an immutable Secret's data.
+            if let Some(m) = v.as_object_mut() {
+                let mut data = match m.shift_remove("data") {
+                    Some(Value::Object(d)) => d,
+                    _ => Map::new(),
+                };
+                for value in data.values_mut() {
+                    if let Some(c) = value
+                        .as_str()
+                        .and_then(crate::validate::typed::canonical_base64)
+                    {
+                        *value = Value::String(c);
+                    }
+                }
+                if let Some(Value::Object(strings)) = m.shift_remove("stringData") {
+                    for (k, text) in strings {
+                        let text = text.as_str().unwrap_or_default().to_string();
+                        data.insert(
+                            k,
+                            Value::String(crate::validate::typed::base64(text.as_bytes())),
+                        );
+                    }
+                }
+                if !data.is_empty() {
+                    m.insert("data".into(), Value::Object(data));
+                }
+            }
+        }
         "PersistentVolumeClaim" => set(&mut v, "/spec", "volumeMode", "Filesystem"),
         "StatefulSet" => {
             set(&mut v, "/spec", "podManagementPolicy", "OrderedReady");
@@ -450,6 +512,7 @@ fn defaulted(d: &Document) -> Document {
                 }
             }
         }
+        "PriorityClass" => set(&mut v, "", "preemptionPolicy", "PreemptLowerPriority"),
         "StorageClass" => {
             set(&mut v, "", "reclaimPolicy", "Delete");
             set(&mut v, "", "volumeBindingMode", "Immediate");
@@ -957,6 +1020,86 @@ mod tests {
         assert_eq!(
             one(pvc("1Gi", "a"), pvc("1Gi", "b")).refused[0].fields,
             ["spec.storageClassName"]
+        );
+    }
+
+    #[test]
+    fn fourth_attack_cases() {
+        // ValidateJobSpecUpdate: managedBy immutable, podReplacementPolicy not checked.
+        let job = |spec: Value| json!({"kind": "Job", "metadata": {"name": "j"}, "spec": spec});
+        assert_eq!(
+            one(
+                job(json!({"managedBy": "kueue.x-k8s.io/multikueue"})),
+                job(json!({}))
+            )
+            .refused[0]
+                .fields,
+            ["spec.managedBy"]
+        );
+        assert!(
+            one(
+                job(json!({"podReplacementPolicy": "Failed"})),
+                job(json!({"podReplacementPolicy": "TerminatingOrFailed"}))
+            )
+            .refused
+            .is_empty()
+        );
+        // ValidatePriorityClassUpdate: value and preemptionPolicy (defaulted).
+        let pc = |value: i64, policy: Option<&str>| {
+            let mut v = json!({"kind": "PriorityClass", "metadata": {"name": "p"}, "value": value});
+            if let Some(p) = policy {
+                v["preemptionPolicy"] = json!(p);
+            }
+            v
+        };
+        assert_eq!(one(pc(1, None), pc(2, None)).refused[0].fields, ["value"]);
+        assert!(
+            one(pc(1, None), pc(1, Some("PreemptLowerPriority")))
+                .refused
+                .is_empty()
+        );
+        assert_eq!(
+            one(pc(1, None), pc(1, Some("Never"))).refused[0].fields,
+            ["preemptionPolicy"]
+        );
+        // validateIngressClassSpecUpdate: spec.controller.
+        let ic = |c: &str| json!({"kind": "IngressClass", "metadata": {"name": "i"}, "spec": {"controller": c}});
+        assert_eq!(
+            one(ic("example.org/a"), ic("example.org/b")).refused[0].fields,
+            ["spec.controller"]
+        );
+        // An immutable Secret: stringData is data once stored.
+        let secret = |data: Value| {
+            let mut v = json!({"kind": "Secret", "metadata": {"name": "s"}, "immutable": true});
+            for (k, x) in data.as_object().unwrap() {
+                v[k] = x.clone();
+            }
+            v
+        };
+        assert!(
+            one(
+                secret(json!({"data": {"a": "eA=="}})),
+                secret(json!({"stringData": {"a": "x"}}))
+            )
+            .refused
+            .is_empty()
+        );
+        assert!(
+            one(
+                secret(json!({"data": {"a": "eA==", "b": "eQ=="}})),
+                secret(json!({"data": {"a": "eA=="}, "stringData": {"b": "y"}}))
+            )
+            .refused
+            .is_empty()
+        );
+        assert_eq!(
+            one(
+                secret(json!({"data": {"a": "eA=="}})),
+                secret(json!({"stringData": {"a": "z"}}))
+            )
+            .refused[0]
+                .fields,
+            ["data"]
         );
     }
 

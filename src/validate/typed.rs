@@ -270,7 +270,14 @@ fn go_base64(s: &str) -> Option<String> {
     if held >= 6 {
         return None;
     }
-    let mut out = String::with_capacity(text.len());
+    Some(base64(&bytes))
+}
+
+/// Standard base64 with padding (Go's `base64.StdEncoding`, which the API server uses for
+/// a Secret's `data`).
+pub(crate) fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk
             .iter()
@@ -284,7 +291,12 @@ fn go_base64(s: &str) -> Option<String> {
             }
         }
     }
-    Some(out)
+    out
+}
+
+/// A base64 text as Go reads it, written canonically (see [`go_base64`]).
+pub(crate) fn canonical_base64(s: &str) -> Option<String> {
+    go_base64(s)
 }
 
 /// Turns serde_path_to_error's `a.b[0].c` into a key path.
