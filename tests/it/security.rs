@@ -855,3 +855,18 @@ fn a_groups_claim_users_write_is_refused_only_when_it_restricts() {
     let r = render(&["--set", "oauth2Proxy.oidc.oidc_groups_claim=name"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// The session cookie (and the CSRF cookie, which takes its setting) is SameSite=Lax:
+/// OAuth2-Proxy's default sets no SameSite attribute (pkg/apis/options/cookie.go at
+/// v7.15.3).
+#[test]
+fn the_session_cookie_is_same_site_lax() {
+    let r = render(&["-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout.matches("--cookie-samesite=lax").count(),
+        1,
+        "one proxy"
+    );
+    assert!(!r.stdout.contains("--cookie-csrf-samesite"));
+}

@@ -579,6 +579,11 @@ fn enabled(
         "--cookie-secure={}",
         ingress.hosts.is_empty() || tls
     ));
+    // The session and CSRF cookies (the CSRF one takes the session's setting,
+    // pkg/apis/options/cookie.go:46 at v7.15.3) with SameSite=Lax (pkg/cookies/cookies.go,
+    // ParseSameSite): not sent on cross-site subrequests or POSTs, still on the identity
+    // provider's top-level redirect back to the callback. The default "" sets none.
+    args.push("--cookie-samesite=lax".into());
     args.push(format!("--cookie-refresh={}", p.cookie_refresh));
     // Forwarded headers (X-Forwarded-Uri/-Host/-Proto) are trusted only from the proxies
     // the user names. With --reverse-proxy and no --trusted-proxy-ip, v7.15.3 trusts every
