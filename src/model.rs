@@ -1006,7 +1006,7 @@ pub struct PostgresqlAuth {
     /// database user MLflow connects as.
     #[schemars(
         length(min = 1, max = 63),
-        regex(pattern = r#"^[A-Za-z_][A-Za-z0-9_]*$"#)
+        regex(pattern = r#"^[A-Za-z_][-.A-Za-z0-9_]*$"#)
     )]
     pub username: String,
     /// that user's password; empty = generated in the cluster once.
@@ -1017,7 +1017,7 @@ pub struct PostgresqlAuth {
     /// database MLflow uses.
     #[schemars(
         length(min = 1, max = 63),
-        regex(pattern = r#"^[A-Za-z_][A-Za-z0-9_]*$"#)
+        regex(pattern = r#"^[A-Za-z_][-.A-Za-z0-9_]*$"#)
     )]
     pub database: String,
     /// Secret with keys "password" and "postgres-password".

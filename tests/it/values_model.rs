@@ -389,3 +389,28 @@ fn name_overrides_are_cut_as_the_original_chart_cut_them() {
         assert!(r.stdout.is_empty());
     }
 }
+
+/// PostgreSQL role and database names with '-' or '.' (which the original chart's
+/// subchart took) render: the init script quotes them as identifiers (psql's :"name") and
+/// the backend URI percent-encodes them. Checked by hand against PostgreSQL 15's psql.
+#[test]
+fn postgresql_names_may_hold_dashes_and_dots() {
+    let r = render(&[
+        "--set",
+        "postgresql.auth.username=mlflow-user.x,postgresql.auth.database=mlflow-db",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("value: mlflow-user.x"), "the role");
+    assert!(
+        r.stdout.contains("@mlflow-postgresql:5432/mlflow-db"),
+        "the backend URI"
+    );
+    for bad in [
+        "postgresql.auth.username=-x",
+        "postgresql.auth.database=a b",
+        "postgresql.auth.username=a\"b",
+    ] {
+        let r = render(&["--set", bad]);
+        assert_eq!(r.code, 1, "{bad}");
+    }
+}
