@@ -508,7 +508,14 @@ fn cases() -> Vec<Case> {
             f("services:\n  minio:\n    enabled: false\ns3:\n  user: u\n"),
             V,
             1,
-            "s3.user and s3.key must be given together",
+            "s3.user is given without s3.key: give both (the access key id and its secret), or s3.secret (s3.user at ",
+        ),
+        c(
+            "s3-key-without-user",
+            f("services:\n  minio:\n    enabled: false\ns3:\n  key: k\n"),
+            V,
+            1,
+            "s3.key is given without s3.user: give both (the access key id and its secret), or s3.secret (s3.key at ",
         ),
         c(
             "pg-disabled-no-external",

@@ -463,9 +463,15 @@ fn external(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3
             Some(SecretRef::new(secret, "key")),
         )
     } else if !user.is_empty() || !key.is_empty() {
-        if user.is_empty() || key.is_empty() {
-            acc.errors
-                .push("s3.user and s3.key must be given together".into());
+        // The message names the key that was given first: where it came from is added.
+        if user.is_empty() {
+            acc.errors.push(
+                "s3.key is given without s3.user: give both (the access key id and its secret), or s3.secret".into(),
+            );
+        } else if key.is_empty() {
+            acc.errors.push(
+                "s3.user is given without s3.key: give both (the access key id and its secret), or s3.secret".into(),
+            );
         }
         acc.warnings
             .push("the output holds S3 credentials (s3.user/s3.key); prefer s3.secret".into());
