@@ -221,12 +221,21 @@ fn bitnami_tag(key: &str, tag: &str) -> Option<String> {
     let distro = ["-debian-", "-photon-", "-ol-", "-ubuntu-", "-centos-"]
         .iter()
         .any(|d| tag.contains(d));
-    let plain_proxy_version = key == "oauth2Proxy.repository"
-        && tag.split('.').count() == 3
-        && tag
-            .split('.')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    (revision || distro || plain_proxy_version).then(|| {
+    let numbers: Option<Vec<u64>> = tag.split('.').map(|p| p.parse().ok()).collect();
+    let three = numbers.as_ref().filter(|n| n.len() == 3);
+    // OAuth2-Proxy's official tags start with `v`; MinIO's official ones are
+    // `RELEASE.<date>` (bitnami's are `2025.9.7`); the official postgres image tags
+    // `X.Y` and `X` from version 10 on (bitnami's `15.8.0`).
+    let plain_proxy_version = key == "oauth2Proxy.repository" && three.is_some();
+    let plain = plain_proxy_version
+        || match key {
+            "minio.image.repository" | "minio.clientImage.repository" => {
+                three.is_some_and(|n| n[0] >= 2000)
+            }
+            "postgresql.image.repository" => three.is_some_and(|n| n[0] >= 10),
+            _ => false,
+        };
+    (revision || distro || plain).then(|| {
         format!(
             "{tag_key}: {tag:?} is a bitnami tag, which the official image this chart runs does not have (the pull would fail); remove the key for the default, or give an official tag{}",
             if plain_proxy_version {
@@ -250,6 +259,9 @@ mod tests {
             ("oauth2Proxy.repository", "7.4.0"),
             ("image.repository", "3.1.0-debian-12-r3"),
             ("postgresql.image.repository", "17.2.0-r1"),
+            ("postgresql.image.repository", "15.8.0"),
+            ("minio.image.repository", "2025.9.7"),
+            ("minio.clientImage.repository", "2023.1.28-debian-11-r1"),
         ] {
             let why = bitnami_tag(key, tag).unwrap_or_else(|| panic!("{key} {tag}"));
             assert!(why.contains("is a bitnami tag"), "{why}");
@@ -264,6 +276,11 @@ mod tests {
             ("image.repository", "v3.17.2-full"),
             ("image.repository", "latest"),
             ("postgresql.image.repository", ""),
+            ("postgresql.image.repository", "9.6.24"),
+            (
+                "minio.clientImage.repository",
+                "RELEASE.2025-08-13T08-35-41Z",
+            ),
         ] {
             assert!(bitnami_tag(key, tag).is_none(), "{key} {tag}");
         }

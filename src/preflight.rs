@@ -140,6 +140,18 @@ fn semantic(v: &Value) -> Value {
                     .collect();
                 (!out.is_empty()).then_some(Value::Object(out))
             }
+            // A whole float is the integer the API server decodes it to (`1000.0` is
+            // the int32 1000, as the typed check reads it).
+            Value::Number(n)
+                if n.as_f64()
+                    .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    && !n.is_i64()
+                    && !n.is_u64() =>
+            {
+                #[allow(clippy::cast_possible_truncation)]
+                let whole = n.as_f64().unwrap_or_default() as i64;
+                Some(Value::from(whole))
+            }
             other => Some(other.clone()),
         }
     }
@@ -636,10 +648,59 @@ fn version(tag: &str) -> &str {
     }
 }
 
-/// Is version `a` (`3.16.0`) before `b` (`3.17.2`)? Only when both are dotted numbers.
+/// Is version `a` (`3.16.0`, `3.17.2rc1`) before `b` (`3.17.2`)? Dotted numbers, the last
+/// one possibly with a pre-release (`dev`, `a`, `b`, `rc` and a number: PEP 440's order,
+/// before the release itself); `false` when either is not such a version.
 fn older(a: &str, b: &str) -> bool {
-    let parts = |v: &str| -> Option<Vec<u64>> { v.split('.').map(|p| p.parse().ok()).collect() };
-    matches!((parts(a), parts(b)), (Some(a), Some(b)) if a < b)
+    type Version = (Vec<u64>, Option<(u8, u64)>);
+    fn parse(v: &str) -> Option<Version> {
+        let parts: Vec<&str> = v.split('.').collect();
+        let (last, release) = parts.split_last()?;
+        let mut numbers: Vec<u64> = release
+            .iter()
+            .map(|p| p.parse().ok())
+            .collect::<Option<_>>()?;
+        let digits = last.len() - last.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        numbers.push(last[..digits].parse().ok()?);
+        let rest = &last[digits..];
+        let pre = if rest.is_empty() {
+            None
+        } else {
+            let tag_len = rest.len()
+                - rest
+                    .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                    .len();
+            let rank = match &rest[..tag_len] {
+                "dev" => 0,
+                "a" | "alpha" => 1,
+                "b" | "beta" => 2,
+                "rc" | "c" => 3,
+                _ => return None,
+            };
+            let n = match &rest[tag_len..] {
+                "" => 0,
+                n => n.parse().ok()?,
+            };
+            Some((rank, n))
+        };
+        while numbers.last() == Some(&0) && numbers.len() > 1 {
+            numbers.pop();
+        }
+        Some((numbers, pre))
+    }
+    let (Some((ra, pa)), Some((rb, pb))) = (parse(a), parse(b)) else {
+        return false;
+    };
+    match ra.cmp(&rb) {
+        std::cmp::Ordering::Less => true,
+        std::cmp::Ordering::Greater => false,
+        // A pre-release comes before its release.
+        std::cmp::Ordering::Equal => match (pa, pb) {
+            (Some(x), Some(y)) => x < y,
+            (Some(_), None) => true,
+            _ => false,
+        },
+    }
 }
 
 /// The chart's PostgreSQL container makes MLflow's role and database, and takes both
@@ -679,11 +740,9 @@ fn credentials(
     // The value a rendered Secret holds under the key, when the Secret is rendered.
     let secret_value = |all: &BTreeMap<String, &Document>, name: &str, key: &str| {
         let ns = if namespace.is_empty() { "-" } else { namespace };
-        all.get(&format!("Secret/{ns}/{name}")).map(|s| {
-            let data = s.value.at(&format!("/data/{key}")).cloned();
-            let string = s.value.at(&format!("/stringData/{key}")).cloned();
-            (data, string)
-        })
+        // As stored: stringData in data, base64 canonical (see `defaulted`).
+        all.get(&format!("Secret/{ns}/{name}"))
+            .map(|s| defaulted(s).value.at(&format!("/data/{key}")).cloned())
     };
     let mut push = |variable: &str, what: String| {
         out.push(Credential {
@@ -928,6 +987,12 @@ mod tests {
         assert!(!older("3.17.2", "3.17.2"));
         assert!(!older("3.17.2", "3.16.0"));
         assert!(!older("latest", "3.17.2"));
+        assert!(older("3.17.2rc1", "3.17.2"));
+        assert!(older("3.17.2rc1", "3.17.2rc2"));
+        assert!(older("3.17.2a1", "3.17.2rc1"));
+        assert!(!older("3.17.2", "3.17.2rc1"));
+        assert!(!older("3.17.0", "3.17"));
+        assert!(older("3.17", "3.17.1"));
     }
 
     #[test]
@@ -1062,6 +1127,15 @@ mod tests {
             one(pc(1, None), pc(1, Some("Never"))).refused[0].fields,
             ["preemptionPolicy"]
         );
+        // A whole float is the integer it decodes to.
+        assert!(
+            one(
+                pc(1000, None),
+                json!({"kind": "PriorityClass", "metadata": {"name": "p"}, "value": 1000.0})
+            )
+            .refused
+            .is_empty()
+        );
         // validateIngressClassSpecUpdate: spec.controller.
         let ic = |c: &str| json!({"kind": "IngressClass", "metadata": {"name": "i"}, "spec": {"controller": c}});
         assert_eq!(
@@ -1100,6 +1174,47 @@ mod tests {
             .refused[0]
                 .fields,
             ["data"]
+        );
+    }
+
+    #[test]
+    fn credentials_compare_as_stored() {
+        let sts = json!({"kind": "StatefulSet", "metadata": {"name": "db", "namespace": "ns"}, "spec": {
+            "template": {"spec": {"containers": [{"name": "postgresql", "env": [
+                {"name": "MLFLOW_DB_USER", "value": "mlflow"},
+                {"name": "MLFLOW_DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "pg", "key": "password"}}}]}]}}}});
+        let secret = |data: Value| {
+            let mut v = json!({"kind": "Secret", "metadata": {"name": "pg", "namespace": "ns"}});
+            for (k, x) in data.as_object().unwrap() {
+                v[k] = x.clone();
+            }
+            v
+        };
+        let run = |a: Value, b: Value| {
+            let (s1, s2, d1, d2) = (doc(sts.clone()), doc(sts.clone()), doc(a), doc(b));
+            let om = BTreeMap::from([
+                ("StatefulSet/ns/db".to_string(), &s1),
+                ("Secret/ns/pg".to_string(), &d1),
+            ]);
+            let nm = BTreeMap::from([
+                ("StatefulSet/ns/db".to_string(), &s2),
+                ("Secret/ns/pg".to_string(), &d2),
+            ]);
+            check(&om, &nm).credentials.len()
+        };
+        assert_eq!(
+            run(
+                secret(json!({"stringData": {"password": "pw"}})),
+                secret(json!({"data": {"password": "cHc="}}))
+            ),
+            0
+        );
+        assert_eq!(
+            run(
+                secret(json!({"stringData": {"password": "pw"}})),
+                secret(json!({"data": {"password": "cHd4"}}))
+            ),
+            1
         );
     }
 

@@ -322,7 +322,7 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
         })
     }
     const CONTROL: &str = "holds a control character";
-    const LINE: &str = "holds a line break or a tab, but this value is one line (a file given with --set-file ends with a line break: remove it)";
+    const LINE: &str = "holds a line break or a tab, but this value is one line: remove it (a file read with --set-file keeps its final line break)";
     /// The key paths of the chart's one-line strings (build.rs, from the schema), sorted.
     const SINGLE_LINE: &[&str] = include!(concat!(env!("OUT_DIR"), "/single-line.rs"));
     /// Is the string at `at` one of them? (`a.b`, `[]` for a list item.)

@@ -505,11 +505,12 @@ impl Computed {
     /// column, or the chart defaults. Every source was indexed once, so this is cheap.
     pub fn origin(&self, path: &KeyPath) -> String {
         for f in self.flags.iter().rev() {
-            // The path itself, or an ancestor this flag set to null (which deleted it).
+            // The path itself, or an ancestor this flag set to null (which deleted it) or
+            // to a scalar (a string the model reads as a list: `allowed_roles=a,b`).
             let set_here = locate::lookup(&f.values, path).is_some()
                 || (1..path.0.len()).any(|n| {
                     locate::lookup(&f.values, &KeyPath(path.0[..n].to_vec()))
-                        .is_some_and(Value::is_null)
+                        .is_some_and(|v| !(v.is_object() || v.is_array()))
                 });
             if set_here {
                 // An argument that sets several keys (`a=1,b=2`) is shown by this key.

@@ -1415,6 +1415,27 @@ fn cases() -> Vec<Case> {
             1,
             "a claim of the user's own profile",
         ),
+        // A dotted name is a path into the token (claim_extractor.go:158-164).
+        c(
+            "groups-from-a-profile-claim-path",
+            vec![],
+            &[
+                "--set",
+                "oauth2Proxy.allowedGroups[0]=admins,oauth2Proxy.oidc.oidc_groups_claim=address.formatted",
+            ],
+            1,
+            "a claim of the user's own profile",
+        ),
+        c(
+            "bitnami-client-and-plain-tags",
+            vec![],
+            &[
+                "--set-string",
+                "minio.clientImage.tag=2023.1.28-debian-11-r1,minio.image.tag=2025.9.7,postgresql.image.tag=15.8.0",
+            ],
+            1,
+            "minio.clientImage.tag: \"2023.1.28-debian-11-r1\" is a bitnami tag",
+        ),
         c(
             "roles-from-a-profile-claim",
             vec![],

@@ -223,7 +223,11 @@ fn extra_objects_land_in_the_release_namespace() {
          "spec":{"group":"example.org","scope":"Namespaced","names":{"kind":"Widget","plural":"widgets","singular":"widget","listKind":"WidgetList"},
                  "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}},
         {"apiVersion":"example.org/v1","kind":"Widget","metadata":{"name":"w"}},
-        {"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g"}}
+        {"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g"}},
+        {"apiVersion":"v1","kind":"List","metadata":{"name":"l"},"items":[
+            {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"listed"}},
+            {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"listed-cr"},"rules":[]}]},
+        {"apiVersion":"v1","kind":"SecretList","metadata":{"name":"sl"},"items":[{"metadata":{"name":"typed"},"type":"Opaque"}]}
     ]"#;
     let r = render(&["-n", "team", "--set-json", objects]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -244,6 +248,22 @@ fn extra_objects_land_in_the_release_namespace() {
     );
     assert_eq!(ns("Widget", "w"), "team");
     assert_eq!(ns("Gadget", "g"), Value::Null);
+    // A List's items are objects of their own (a typed list's items may omit their kind).
+    let items: Vec<&Value> = docs
+        .iter()
+        .filter(|d| d["kind"].as_str().is_some_and(|k| k.ends_with("List")))
+        .flat_map(|d| d["items"].as_array().unwrap())
+        .collect();
+    let item_ns = |name: &str| {
+        items
+            .iter()
+            .find(|i| i["metadata"]["name"] == name)
+            .unwrap_or_else(|| panic!("no item {name}"))["metadata"]["namespace"]
+            .clone()
+    };
+    assert_eq!(item_ns("listed"), "team");
+    assert_eq!(item_ns("listed-cr"), Value::Null);
+    assert_eq!(item_ns("typed"), "team");
     assert!(
         r.stderr
             .contains("extraObjects[6] (example.com/v1 Gadget) has no metadata.namespace"),

@@ -454,9 +454,17 @@ fn objects(values: &Values, namespace: &str, acc: &mut Acc) -> Vec<Value> {
             )
         })
         .collect();
-    let mut out = Vec::with_capacity(values.extra_objects.len());
-    for (n, (o, head)) in values.extra_objects.iter().zip(&heads).enumerate() {
-        let (api_version, kind) = (head.api_version.as_str(), head.kind.as_str());
+    // One object: a namespaced kind without a namespace gets the release's. A typed
+    // List's item may omit its kind (`SecretList`): it is the list's.
+    let place = |o: &mut Map<String, Value>, at: &str, of_list: Option<&Head>, acc: &mut Acc| {
+        let head: Head = serde_json::from_value(Value::Object(o.clone())).unwrap_or_default();
+        let (mut api_version, mut kind) = (head.api_version.as_str(), head.kind.as_str());
+        if kind.is_empty()
+            && let Some(list) = of_list
+        {
+            kind = list.kind.strip_suffix("List").unwrap_or_default();
+            api_version = list.api_version.as_str();
+        }
         let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
         let scope = crate::validate::typed::namespaced(api_version, kind)
             .or_else(|| {
@@ -482,15 +490,36 @@ fn objects(values: &Values, namespace: &str, acc: &mut Acc) -> Vec<Value> {
             .as_ref()
             .and_then(|m| m.namespace.as_ref())
             .is_some_and(|ns| !(ns.is_null() || *ns == Value::String(String::new())));
-        let mut o = o.clone();
         match (scope, o.get_mut("metadata")) {
             (Some(true), Some(Value::Object(meta))) if !has_namespace => {
                 meta.insert("namespace".into(), Value::String(namespace.to_string()));
             }
             (None, _) if !has_namespace && !kind.is_empty() => acc.notes.push(format!(
-                "extraObjects[{n}] ({api_version} {kind}) has no metadata.namespace, and this build does not know whether its kind is namespaced: give it metadata.namespace if it is, or kubectl applies it in its context's namespace"
+                "{at} ({api_version} {kind}) has no metadata.namespace, and this build does not know whether its kind is namespaced: give it metadata.namespace if it is, or kubectl applies it in its context's namespace"
             )),
             _ => {}
+        }
+    };
+    let mut out = Vec::with_capacity(values.extra_objects.len());
+    for (n, (o, head)) in values.extra_objects.iter().zip(&heads).enumerate() {
+        let mut o = o.clone();
+        let is_list = head.kind.ends_with("List") && o.get("items").is_some_and(Value::is_array);
+        if is_list {
+            // kubectl applies a List's items, each as an object of its own.
+            if let Some(Value::Array(items)) = o.get_mut("items") {
+                for (i, item) in items.iter_mut().enumerate() {
+                    if let Value::Object(item) = item {
+                        place(
+                            item,
+                            &format!("extraObjects[{n}].items[{i}]"),
+                            Some(head),
+                            acc,
+                        );
+                    }
+                }
+            }
+        } else {
+            place(&mut o, &format!("extraObjects[{n}]"), None, acc);
         }
         out.push(Value::Object(o));
     }

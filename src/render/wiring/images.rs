@@ -99,6 +99,12 @@ pub(crate) fn build(values: &Values, acc: &mut Acc) -> Images {
             values.services.minio.enabled,
         ),
         (
+            "minio.clientImage.repository",
+            &mc.repository,
+            &mc.tag,
+            values.services.minio.enabled,
+        ),
+        (
             "oauth2Proxy.repository",
             &proxy.repository,
             &proxy.tag,

@@ -483,9 +483,13 @@ fn enabled(
     // list (pkg/util/util.go:225-231); any member of the allowed set admits the session
     // (provider_default.go:125-137). A claim of the user's own profile there would let a
     // user who names themselves `role:mlflow-user` past allowedGroups and allowed_roles.
+    // A dotted name is a path into the token when no claim has that exact name
+    // (pkg/providers/util/claim_extractor.go:158-164, getClaimFrom): `address.formatted`
+    // is inside the user's `address`.
     let groups_claim = p.oidc.oidc_groups_claim.as_str();
+    let top_claim = groups_claim.split('.').next().unwrap_or_default();
     if (!p.allowed_groups.is_empty() || !roles.is_empty())
-        && USER_PROFILE_CLAIMS.contains(&groups_claim)
+        && (USER_PROFILE_CLAIMS.contains(&groups_claim) || USER_PROFILE_CLAIMS.contains(&top_claim))
     {
         acc.errors.push(format!(
             "oauth2Proxy.oidc.oidc_groups_claim is {groups_claim:?}, a claim of the user's own profile (OpenID Connect Core 1.0, section 5.1), while oauth2Proxy.allowedGroups or oauth2Proxy.keycloak.allowed_roles restrict access: the proxy reads groups and roles from that claim, so a user could write an allowed group or `role:<name>` into it; leave oidc_groups_claim empty (\"groups\") or name a claim your identity provider's administrators fill (a group membership mapper)"
