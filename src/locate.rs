@@ -29,6 +29,39 @@ impl KeyPath {
     pub fn index(&self, i: usize) -> KeyPath {
         self.child(Seg::Index(i))
     }
+
+    /// The path its [`Display`](fmt::Display) form names (`a.b[0]["x.y"]`), or `None` for
+    /// a text that is not one.
+    pub fn parse(text: &str) -> Option<KeyPath> {
+        let mut path = KeyPath::default();
+        let mut rest = text;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix('[') {
+                if after.starts_with('"') {
+                    // A JSON string, then `]`.
+                    let mut stream =
+                        serde_json::Deserializer::from_str(after).into_iter::<String>();
+                    let key = stream.next()?.ok()?;
+                    let used = stream.byte_offset();
+                    path = path.key(&key);
+                    rest = after[used..].strip_prefix(']')?;
+                } else {
+                    let (n, tail) = after.split_once(']')?;
+                    path = path.index(n.parse().ok()?);
+                    rest = tail;
+                }
+            } else {
+                let body = rest.strip_prefix('.').unwrap_or(rest);
+                let end = body.find(['.', '[']).unwrap_or(body.len());
+                if end == 0 {
+                    return None;
+                }
+                path = path.key(&body[..end]);
+                rest = &body[end..];
+            }
+        }
+        Some(path)
+    }
 }
 
 impl fmt::Display for KeyPath {
@@ -280,6 +313,22 @@ fn finish_value(stack: &mut [Frame], cur: &mut Vec<Seg>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn key_paths_read_back_as_they_are_written() {
+        use super::KeyPath;
+        let p = KeyPath::default()
+            .key("spec")
+            .key("tolerations")
+            .index(0)
+            .key("app.kubernetes.io/name")
+            .key("x\"y]")
+            .index(12)
+            .key("op");
+        assert_eq!(KeyPath::parse(&p.to_string()), Some(p));
+        assert_eq!(KeyPath::parse("a[x]"), None);
+        assert_eq!(KeyPath::parse("a..b"), None);
+    }
+
     use super::*;
 
     fn kp(segs: &[Seg]) -> KeyPath {

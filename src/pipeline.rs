@@ -170,7 +170,8 @@ fn render_model(
         claims: w.ext.claims.iter().cloned().collect(),
         crds: Default::default(),
     };
-    let report = validate::check_with(&docs, &known, Some(EXTRA_OBJECTS), Some(alone))?;
+    let report = validate::check_with(&docs, &known, Some(EXTRA_OBJECTS), Some(alone))
+        .map_err(|f| copied_from_values(f, &docs, &known, computed))?;
     restricted(&docs)?;
     gated_volumes(&docs, &caps.kube_version)?;
     if model.openshift {
@@ -252,6 +253,150 @@ fn located(mut f: Failure, computed: &values::Computed) -> Failure {
             if !origin.contains("(chart defaults)") && !origin.starts_with("in the computed") {
                 p.push_str(&format!(" ({path} {origin})"));
             }
+        }
+    }
+    f
+}
+
+/// A problem in a chart object at a node the values hold whole (`tolerations`,
+/// `affinity`, `podSecurityContext`, an `extraEnv` item, …, as the user wrote them) names
+/// that values key, with the rest of the path, and where it was written (file:line or
+/// flag); the same problem copied into several objects is listed once, with their count.
+/// Runs only on the way to an error: the problems are gathered again, with their objects.
+fn copied_from_values(
+    mut f: Failure,
+    docs: &[Document],
+    known: &Known,
+    computed: &values::Computed,
+) -> Failure {
+    use crate::locate::{KeyPath, Seg, lookup};
+    // Every map or list the user wrote (not the chart's defaults), with its key path.
+    fn candidates<'v>(
+        v: &'v serde_json::Value,
+        at: KeyPath,
+        computed: &values::Computed,
+        out: &mut Vec<(KeyPath, &'v serde_json::Value)>,
+    ) {
+        let children: Vec<(KeyPath, &serde_json::Value)> = match v {
+            serde_json::Value::Object(m) if !m.is_empty() => {
+                m.iter().map(|(k, x)| (at.key(k), x)).collect()
+            }
+            serde_json::Value::Array(a) if !a.is_empty() => a
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (at.index(i), x))
+                .collect(),
+            _ => return,
+        };
+        if !at.0.is_empty() && !computed.origin(&at).contains("(chart defaults)") {
+            out.push((at.clone(), v));
+        }
+        for (path, child) in children {
+            candidates(child, path, computed, out);
+        }
+    }
+    // Every scalar the user wrote, with its key path (for values merged into the chart's:
+    // a `securityContext.runAsUser` of the values in a container's securityContext).
+    fn leaves<'v>(
+        v: &'v serde_json::Value,
+        at: KeyPath,
+        computed: &values::Computed,
+        out: &mut Vec<(KeyPath, &'v serde_json::Value)>,
+    ) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    leaves(x, at.key(k), computed, out);
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    leaves(x, at.index(i), computed, out);
+                }
+            }
+            _ if !computed.origin(&at).contains("(chart defaults)") => out.push((at, v)),
+            _ => {}
+        }
+    }
+    let mut scalars = Vec::new();
+    leaves(&computed.values, KeyPath::default(), computed, &mut scalars);
+    // The last two steps of a path, when both are keys.
+    let tail = |p: &KeyPath| match p.0.as_slice() {
+        [.., Seg::Key(a), Seg::Key(b)] => Some((a.clone(), b.clone())),
+        _ => None,
+    };
+    let mut written = Vec::new();
+    candidates(&computed.values, KeyPath::default(), computed, &mut written);
+    let (_, records) = validate::validate_with(
+        docs,
+        known,
+        validate::Severity::Error,
+        Some(EXTRA_OBJECTS),
+        None,
+    );
+    // Problem line → (values key path, message).
+    let mut found: Vec<(String, KeyPath, String)> = Vec::new();
+    for r in records
+        .iter()
+        .filter(|r| r.severity == validate::Severity::Error)
+    {
+        let Some(doc) = docs
+            .iter()
+            .find(|d| d.template == r.source && d.id() == r.object && d.template != EXTRA_OBJECTS)
+        else {
+            continue;
+        };
+        let Some(path) = KeyPath::parse(&r.path) else {
+            continue;
+        };
+        let from = (1..=path.0.len()).rev().find_map(|depth| {
+            let node = lookup(&doc.value, &KeyPath(path.0[..depth].to_vec()))?;
+            if !(node.is_object() || node.is_array()) {
+                return None;
+            }
+            let (key, _) = written.iter().find(|(_, v)| *v == node)?;
+            let mut key = key.clone();
+            key.0.extend(path.0[depth..].iter().cloned());
+            Some(key)
+        });
+        let from = from.or_else(|| {
+            let leaf = lookup(&doc.value, &path)?;
+            let end = tail(&path)?;
+            scalars
+                .iter()
+                .find(|(k, v)| *v == leaf && tail(k).as_ref() == Some(&end))
+                .map(|(k, _)| k.clone())
+        });
+        if let Some(key) = from {
+            let line = format!("{}: {}: {}: {}", r.source, r.object, r.path, r.message);
+            found.push((line, key, r.message.clone()));
+        }
+    }
+    if found.is_empty() {
+        return f;
+    }
+    let mut seen: Vec<(KeyPath, String)> = Vec::new();
+    let problems = std::mem::take(&mut f.problems);
+    for p in problems {
+        match found.iter().find(|(line, _, _)| *line == p) {
+            Some((_, key, message)) => {
+                let copies = found
+                    .iter()
+                    .filter(|(_, k, m)| k == key && m == message)
+                    .count();
+                if seen.iter().any(|(k, m)| k == key && m == message) {
+                    continue;
+                }
+                seen.push((key.clone(), message.clone()));
+                let also = match copies {
+                    1 => String::new(),
+                    2 => "; the same in 1 more object".to_string(),
+                    n => format!("; the same in {} more objects", n - 1),
+                };
+                f.problems
+                    .push(format!("{p} ({key} {}{also})", computed.origin(key)));
+            }
+            None => f.problems.push(p),
         }
     }
     f

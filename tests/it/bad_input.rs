@@ -2791,3 +2791,50 @@ fn one_line_values_hold_no_line_break() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A problem in a chart object at a value the user passed through (tolerations,
+/// podAnnotations, securityContext merged into the chart's) names the values key and
+/// where it was written, once for all the objects it was copied into.
+#[test]
+fn problems_in_passed_through_values_name_their_key() {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-through-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text, said) in [
+        (
+            "tol.yaml",
+            "tolerations:\n  - key: dedicated\n    operator: Equals\n    effect: NoSchedule\n",
+            "must be Equal or Exists (tolerations[0].operator at ",
+        ),
+        (
+            "ann.yaml",
+            "podAnnotations:\n  \"team name\": ml\n",
+            "(podAnnotations[\"team name\"] at ",
+        ),
+        (
+            "sc.yaml",
+            "securityContext:\n  runAsUser: -5\n",
+            "(securityContext.runAsUser at ",
+        ),
+    ] {
+        let f = dir.join(name);
+        std::fs::write(&f, text).unwrap();
+        let mut args = vec!["render", "-f", f.to_str().unwrap()];
+        args.extend_from_slice(&P);
+        let r = common::run(&args, None);
+        assert_eq!(r.code, 1, "{name}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        let line = r
+            .stderr
+            .lines()
+            .find(|l| l.contains(said))
+            .unwrap_or_else(|| panic!("{name}: {}", r.stderr));
+        assert!(
+            line.contains(&format!("{name}:")),
+            "{name}: the file and line: {line}"
+        );
+        // Listed once, with the count of the other objects it is in.
+        assert_eq!(r.stderr.matches(said).count(), 1, "{name}: {}", r.stderr);
+        assert!(line.contains("more object"), "{line}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
