@@ -51,6 +51,6 @@ nm "$bin" | awk '$2 ~ /^[tTwW]$/ {print $3}' > "$work/symbols"
 for i in $(seq 1 "$n"); do [ -f "$work/cg.$i" ] && cat "$work/cg.$i"; done | sed -n -E 's/^c?fn=(.*)$/\1/p' | awk '!seen[$0]++' \
   | awk 'NR == FNR {have[$0] = 1; next} ($0 in have)' "$work/symbols" - > link/hot-functions.txt
 echo "link/hot-functions.txt: $(wc -l < link/hot-functions.txt) functions"
-grep -q 'mlflow_chart4crew4Crew5start' link/hot-functions.txt \
+grep -q 'mlflow_chart4crew6second' link/hot-functions.txt \
   || echo "warning: no second thread ran under valgrind (one core?): the list misses the crew's path" >&2
 cargo build --release --locked -q
