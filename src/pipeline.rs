@@ -270,63 +270,10 @@ fn copied_from_values(
     computed: &values::Computed,
 ) -> Failure {
     use crate::locate::{KeyPath, Seg, lookup};
-    // Every map or list the user wrote (not the chart's defaults), with its key path.
-    fn candidates<'v>(
-        v: &'v serde_json::Value,
-        at: KeyPath,
-        computed: &values::Computed,
-        out: &mut Vec<(KeyPath, &'v serde_json::Value)>,
-    ) {
-        let children: Vec<(KeyPath, &serde_json::Value)> = match v {
-            serde_json::Value::Object(m) if !m.is_empty() => {
-                m.iter().map(|(k, x)| (at.key(k), x)).collect()
-            }
-            serde_json::Value::Array(a) if !a.is_empty() => a
-                .iter()
-                .enumerate()
-                .map(|(i, x)| (at.index(i), x))
-                .collect(),
-            _ => return,
-        };
-        if !at.0.is_empty() && !computed.origin(&at).contains("(chart defaults)") {
-            out.push((at.clone(), v));
-        }
-        for (path, child) in children {
-            candidates(child, path, computed, out);
-        }
-    }
-    // Every scalar the user wrote, with its key path (for values merged into the chart's:
-    // a `securityContext.runAsUser` of the values in a container's securityContext).
-    fn leaves<'v>(
-        v: &'v serde_json::Value,
-        at: KeyPath,
-        computed: &values::Computed,
-        out: &mut Vec<(KeyPath, &'v serde_json::Value)>,
-    ) {
-        match v {
-            serde_json::Value::Object(m) => {
-                for (k, x) in m {
-                    leaves(x, at.key(k), computed, out);
-                }
-            }
-            serde_json::Value::Array(a) => {
-                for (i, x) in a.iter().enumerate() {
-                    leaves(x, at.index(i), computed, out);
-                }
-            }
-            _ if !computed.origin(&at).contains("(chart defaults)") => out.push((at, v)),
-            _ => {}
-        }
-    }
-    let mut scalars = Vec::new();
-    leaves(&computed.values, KeyPath::default(), computed, &mut scalars);
-    // The last two steps of a path, when both are keys.
-    let tail = |p: &KeyPath| match p.0.as_slice() {
-        [.., Seg::Key(a), Seg::Key(b)] => Some((a.clone(), b.clone())),
-        _ => None,
-    };
-    let mut written = Vec::new();
-    candidates(&computed.values, KeyPath::default(), computed, &mut written);
+    use std::collections::BTreeMap;
+    // A large failure is listed as it is: matching is quadratic in what it compares.
+    const MOST_PROBLEMS: usize = 200;
+    const MOST_WRITTEN: usize = 5000;
     let (_, records) = validate::validate_with(
         docs,
         known,
@@ -334,71 +281,177 @@ fn copied_from_values(
         Some(EXTRA_OBJECTS),
         None,
     );
-    // Problem line → (values key path, message).
-    let mut found: Vec<(String, KeyPath, String)> = Vec::new();
-    for r in records
+    let errors: Vec<&validate::ProblemRecord> = records
         .iter()
         .filter(|r| r.severity == validate::Severity::Error)
-    {
-        let Some(doc) = docs
-            .iter()
-            .find(|d| d.template == r.source && d.id() == r.object && d.template != EXTRA_OBJECTS)
-        else {
-            continue;
-        };
-        let Some(path) = KeyPath::parse(&r.path) else {
-            continue;
-        };
-        let from = (1..=path.0.len()).rev().find_map(|depth| {
-            let node = lookup(&doc.value, &KeyPath(path.0[..depth].to_vec()))?;
-            if !(node.is_object() || node.is_array()) {
-                return None;
-            }
-            let (key, _) = written.iter().find(|(_, v)| *v == node)?;
-            let mut key = key.clone();
-            key.0.extend(path.0[depth..].iter().cloned());
-            Some(key)
-        });
-        let from = from.or_else(|| {
-            let leaf = lookup(&doc.value, &path)?;
-            let end = tail(&path)?;
-            scalars
-                .iter()
-                .find(|(k, v)| *v == leaf && tail(k).as_ref() == Some(&end))
-                .map(|(k, _)| k.clone())
-        });
-        if let Some(key) = from {
-            let line = format!("{}: {}: {}: {}", r.source, r.object, r.path, r.message);
-            found.push((line, key, r.message.clone()));
-        }
-    }
-    if found.is_empty() {
+        .collect();
+    if errors.len() > MOST_PROBLEMS {
         return f;
     }
-    let mut seen: Vec<(KeyPath, String)> = Vec::new();
-    let problems = std::mem::take(&mut f.problems);
-    for p in problems {
-        match found.iter().find(|(line, _, _)| *line == p) {
-            Some((_, key, message)) => {
-                let copies = found
-                    .iter()
-                    .filter(|(_, k, m)| k == key && m == message)
-                    .count();
-                if seen.iter().any(|(k, m)| k == key && m == message) {
-                    continue;
+    // Every map, list and scalar the user wrote (not the chart's defaults, not inside
+    // extraObjects, which are objects of their own), with its key path.
+    fn written<'v>(
+        v: &'v serde_json::Value,
+        at: KeyPath,
+        computed: &values::Computed,
+        out: &mut Vec<(KeyPath, &'v serde_json::Value)>,
+    ) {
+        if out.len() > MOST_WRITTEN || at.0.first() == Some(&Seg::Key("extraObjects".into())) {
+            return;
+        }
+        let user = !at.0.is_empty() && !computed.origin(&at).contains("(chart defaults)");
+        match v {
+            serde_json::Value::Object(m) => {
+                if user && !m.is_empty() {
+                    out.push((at.clone(), v));
                 }
-                seen.push((key.clone(), message.clone()));
-                let also = match copies {
-                    1 => String::new(),
-                    2 => "; the same in 1 more object".to_string(),
-                    n => format!("; the same in {} more objects", n - 1),
-                };
-                f.problems
-                    .push(format!("{p} ({key} {}{also})", computed.origin(key)));
+                for (k, x) in m {
+                    written(x, at.key(k), computed, out);
+                }
             }
-            None => f.problems.push(p),
+            serde_json::Value::Array(a) => {
+                if user && !a.is_empty() {
+                    out.push((at.clone(), v));
+                }
+                for (i, x) in a.iter().enumerate() {
+                    written(x, at.index(i), computed, out);
+                }
+            }
+            _ if user => out.push((at, v)),
+            _ => {}
         }
     }
+    let mut nodes = Vec::new();
+    written(&computed.values, KeyPath::default(), computed, &mut nodes);
+    if nodes.len() > MOST_WRITTEN {
+        return f;
+    }
+    // The values prefix of a component's own keys (postgresql.*, minio.*, versitygw.*).
+    let prefix = |d: &Document| match d.str_at("/metadata/labels/app.kubernetes.io~1component") {
+        c @ ("postgresql" | "minio" | "versitygw") => Some(c.to_string()),
+        _ => None,
+    };
+    // The last key of a path, a pod's `securityContext` being the values'
+    // `podSecurityContext`.
+    let last_key = |p: &KeyPath, pod_level: bool| match p.0.last() {
+        Some(Seg::Key(k)) if pod_level && k == "podSecurityContext" => {
+            Some("securityContext".to_string())
+        }
+        Some(Seg::Key(k)) => Some(k.clone()),
+        _ => None,
+    };
+    // The one values key a problem's node was copied from: the values node equal to the
+    // object's node at the problem path or at its nearest ancestor, under the same last
+    // key (an item: the same list key), of the object's component or of the top level;
+    // none when two such nodes are equal (which one was copied cannot be told), or when
+    // the path below it is not in the values.
+    let source = |doc: &Document, path: &KeyPath| -> Option<KeyPath> {
+        let own = prefix(doc);
+        for depth in (1..=path.0.len()).rev() {
+            let at = KeyPath(path.0[..depth].to_vec());
+            let Some(node) = lookup(&doc.value, &at) else {
+                continue;
+            };
+            // The key naming the node (for a list item, its list's key).
+            let name = at.0.iter().rev().find_map(|s| match s {
+                Seg::Key(k) => Some(k.clone()),
+                Seg::Index(_) => None,
+            })?;
+            let item = matches!(at.0.last(), Some(Seg::Index(_)));
+            let pod_level = at.0.len() >= 2
+                && at.0[at.0.len() - 2] == Seg::Key("spec".into())
+                && name == "securityContext";
+            let matches: Vec<&KeyPath> = nodes
+                .iter()
+                .filter(|(k, v)| {
+                    *v == node
+                        && matches!(k.0.last(), Some(Seg::Index(_))) == item
+                        && {
+                            let key_of = if item {
+                                KeyPath(k.0[..k.0.len() - 1].to_vec())
+                            } else {
+                                k.clone()
+                            };
+                            last_key(&key_of, pod_level).as_deref() == Some(name.as_str())
+                        }
+                        && match k.0.first() {
+                            // Another component's own keys never reach this object.
+                            Some(Seg::Key(top))
+                                if matches!(top.as_str(), "postgresql" | "minio" | "versitygw") =>
+                            {
+                                own.as_deref() == Some(top.as_str())
+                            }
+                            _ => true,
+                        }
+                })
+                .map(|(k, _)| k)
+                .collect();
+            match matches.as_slice() {
+                [] => continue,
+                [one] => {
+                    let mut key = (*one).clone();
+                    key.0.extend(path.0[depth..].iter().cloned());
+                    return lookup(&computed.values, &key).is_some().then_some(key);
+                }
+                _ => return None,
+            }
+        }
+        None
+    };
+    // Each problem line with its values key, if found; then one line per (key, message),
+    // with the number of other objects it was copied into.
+    let mut groups: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut lines: Vec<(String, Option<(String, String)>)> = Vec::new();
+    for r in &errors {
+        let line = format!("{}: {}: {}: {}", r.source, r.object, r.path, r.message);
+        let doc = docs
+            .iter()
+            .find(|d| d.template == r.source && d.id() == r.object && d.template != EXTRA_OBJECTS);
+        let key = doc
+            .and_then(|d| Some((d, KeyPath::parse(&r.path)?)))
+            .and_then(|(d, p)| source(d, &p));
+        match key {
+            Some(key) => {
+                let group = (key.to_string(), r.message.clone());
+                let objects = groups.entry(group.clone()).or_default();
+                if objects.is_empty() {
+                    lines.push((line, Some(group)));
+                }
+                if !objects.contains(&r.object) {
+                    objects.push(r.object.clone());
+                }
+            }
+            None => lines.push((line, None)),
+        }
+    }
+    if groups.is_empty() {
+        return f;
+    }
+    let mut listed: Vec<String> = lines
+        .into_iter()
+        .map(|(line, group)| match group {
+            None => line,
+            Some(group) => {
+                let key = KeyPath::parse(&group.0).unwrap_or_default();
+                let others = groups[&group].len() - 1;
+                let also = match others {
+                    0 => String::new(),
+                    1 => "; the same in 1 more object".to_string(),
+                    n => format!("; the same in {n} more objects"),
+                };
+                format!("{line} ({} {}{also})", group.0, computed.origin(&key))
+            }
+        })
+        .collect();
+    let shown = crate::schema::MAX_LISTED;
+    if listed.len() > shown {
+        let more = listed.len() - shown;
+        listed.truncate(shown);
+        listed.push(format!(
+            "… and {more} more (only the first {shown} are listed)"
+        ));
+    }
+    f.problems = listed;
     f
 }
 

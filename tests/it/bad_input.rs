@@ -2838,3 +2838,45 @@ fn problems_in_passed_through_values_name_their_key() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The attribution never names a key it cannot tell apart from another equal one, never
+/// takes an extraObjects value for the chart's, counts objects (not occurrences), and
+/// leaves a large failure listed as it is.
+#[test]
+fn passed_through_problems_are_never_misattributed() {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-misattr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |name: &str, text: &str| {
+        let f = dir.join(name);
+        std::fs::write(&f, text).unwrap();
+        let mut args = vec!["render", "-f", f.to_str().unwrap()];
+        args.extend_from_slice(&P);
+        let r = common::run(&args, None);
+        assert_eq!(r.code, 1, "{name}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        r.stderr
+    };
+    // The same toleration in an extraObjects Pod: the chart's pods name `tolerations`.
+    let err = run(
+        "pod.yaml",
+        "tolerations:\n  - {key: \"a b\", operator: Exists}\nextraObjects:\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: p}\n    spec:\n      containers: [{name: c, image: busybox}]\n      tolerations:\n        - {key: \"a b\", operator: Exists}\n",
+    );
+    assert!(err.contains("(tolerations[0].key at "), "{err}");
+    assert!(!err.contains("(extraObjects"), "{err}");
+    // Two equal items: which one was copied cannot be told, so neither is named and no
+    // problem is folded into another.
+    let err = run(
+        "twice.yaml",
+        "tolerations:\n  - {key: \"a b\", operator: Exists}\n  - {key: \"a b\", operator: Exists}\n",
+    );
+    assert!(!err.contains("(tolerations["), "{err}");
+    assert!(!err.contains("more object"), "{err}");
+    // Two problems in one container: each counts its other object once.
+    let err = run("pod2.yaml", "podSecurityContext:\n  fsGroup: -3\n");
+    assert!(
+        err.contains("(podSecurityContext.fsGroup at ")
+            && err.contains("the same in 1 more object)"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -401,7 +401,9 @@ fn enabled(
     let client_id = p.client_id.as_str();
     if issuer.is_empty() || client_id.is_empty() {
         acc.errors.push(format!(
-            "oauth2Proxy.enabled is true but {} not set: set oauth2Proxy.oidc.oidc_issuer_url (the Keycloak realm URL) and oauth2Proxy.clientID, or disable the proxy with --set oauth2Proxy.enabled=false",
+            // The missing key first: where a value came from is added for the first key
+            // a message names (pipeline::located), and `enabled` is rarely the user's.
+            "{} not set, and oauth2Proxy.enabled is true: set oauth2Proxy.oidc.oidc_issuer_url (the Keycloak realm URL) and oauth2Proxy.clientID, or disable the proxy with --set oauth2Proxy.enabled=false",
             match (issuer.is_empty(), client_id.is_empty()) {
                 (true, true) => "oauth2Proxy.oidc.oidc_issuer_url and oauth2Proxy.clientID are",
                 (true, false) => "oauth2Proxy.oidc.oidc_issuer_url is",
