@@ -2816,24 +2816,17 @@ fn problems_in_passed_through_values_name_their_key() {
             "(securityContext.runAsUser at ",
         ),
     ] {
-        let f = dir.join(name);
-        std::fs::write(&f, text).unwrap();
-        let mut args = vec!["render", "-f", f.to_str().unwrap()];
-        args.extend_from_slice(&P);
-        let r = common::run(&args, None);
-        assert_eq!(r.code, 1, "{name}: {}", r.stderr);
-        assert!(r.stdout.is_empty());
-        let line = r
-            .stderr
+        let stderr = failing_render(&dir, name, text);
+        let line = stderr
             .lines()
             .find(|l| l.contains(said))
-            .unwrap_or_else(|| panic!("{name}: {}", r.stderr));
+            .unwrap_or_else(|| panic!("{name}: {stderr}"));
         assert!(
             line.contains(&format!("{name}:")),
             "{name}: the file and line: {line}"
         );
         // Listed once, with the count of the other objects it is in.
-        assert_eq!(r.stderr.matches(said).count(), 1, "{name}: {}", r.stderr);
+        assert_eq!(stderr.matches(said).count(), 1, "{name}: {stderr}");
         assert!(line.contains("more object"), "{line}");
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -2846,16 +2839,7 @@ fn problems_in_passed_through_values_name_their_key() {
 fn passed_through_problems_are_never_misattributed() {
     let dir = std::env::temp_dir().join(format!("mlflow-chart-misattr-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let run = |name: &str, text: &str| {
-        let f = dir.join(name);
-        std::fs::write(&f, text).unwrap();
-        let mut args = vec!["render", "-f", f.to_str().unwrap()];
-        args.extend_from_slice(&P);
-        let r = common::run(&args, None);
-        assert_eq!(r.code, 1, "{name}: {}", r.stderr);
-        assert!(r.stdout.is_empty());
-        r.stderr
-    };
+    let run = |name: &str, text: &str| failing_render(&dir, name, text);
     // The same toleration in an extraObjects Pod: the chart's pods name `tolerations`.
     let err = run(
         "pod.yaml",
@@ -2879,4 +2863,17 @@ fn passed_through_problems_are_never_misattributed() {
         "{err}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Renders with the values file `name` (written into `dir`) and the proxy's settings; the
+/// render must fail, with nothing on stdout. Its stderr.
+fn failing_render(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let f = dir.join(name);
+    std::fs::write(&f, text).unwrap();
+    let mut args = vec!["render", "-f", f.to_str().unwrap()];
+    args.extend_from_slice(&P);
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 1, "{name}: {}", r.stderr);
+    assert!(r.stdout.is_empty());
+    r.stderr
 }
