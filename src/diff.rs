@@ -163,6 +163,18 @@ pub fn objects(docs: &[Document]) -> Result<Vec<Document>, Vec<String>> {
     let mut out: Vec<Document> = Vec::with_capacity(expanded.len());
     for (i, d) in expanded.iter().enumerate() {
         let at = format!("{}: object {} ({})", d.template, i + 1, d.id());
+        // An empty namespace is none (kubectl applies both to its context's namespace).
+        let mut d = std::borrow::Cow::Borrowed(d);
+        if d.value.at("/metadata/namespace") == Some(&Value::String(String::new()))
+            && let Some(meta) = d
+                .to_mut()
+                .value
+                .get_mut("metadata")
+                .and_then(Value::as_object_mut)
+        {
+            meta.shift_remove("namespace");
+        }
+        let d = d.as_ref();
         let namespace = d.value.at("/metadata/namespace");
         if d.kind().is_empty() {
             problems.push(format!("{at}: no kind: every object needs one"));
