@@ -856,10 +856,7 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
             message: p.message,
             severity: validate::Severity::Error,
         };
-        report.problems.push(format!(
-            "{}: {}: {}: {}",
-            record.source, record.object, record.path, record.message
-        ));
+        report.problems.push(record.line());
         records.push(record);
     }
     if args.strict {

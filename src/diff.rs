@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 use similar::TextDiff;
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 /// One object's change.
 #[derive(Debug, Serialize, PartialEq)]
@@ -187,13 +188,13 @@ pub fn objects(docs: &[Document]) -> Result<Vec<Document>, Vec<String>> {
                 "{at}: metadata.namespace is not a string (quote it: an unquoted y, n, yes, no, on or off is a boolean to YAML 1.1 readers)"
             ));
         } else {
-            match seen.get(&key(d)) {
-                Some(&j) if out[j].value == d.value => {}
-                Some(_) => problems.push(format!(
+            match seen.entry(key(d)) {
+                Entry::Occupied(j) if out[*j.get()].value == d.value => {}
+                Entry::Occupied(_) => problems.push(format!(
                     "{at}: defined twice, differently; the API server would keep only the last one applied"
                 )),
-                None => {
-                    seen.insert(key(d), out.len());
+                Entry::Vacant(slot) => {
+                    slot.insert(out.len());
                     out.push(d.clone());
                 }
             }

@@ -248,11 +248,13 @@ fn named_key(message: &str, values: &serde_json::Value) -> Option<crate::locate:
 /// (file:line or flag), as the schema's messages do.
 fn located(mut f: Failure, computed: &values::Computed) -> Failure {
     for p in &mut f.problems {
-        if let Some(path) = named_key(p, &computed.values) {
-            let origin = computed.origin(&path);
-            if !origin.contains("(chart defaults)") && !origin.starts_with("in the computed") {
-                p.push_str(&format!(" ({path} {origin})"));
-            }
+        if let Some(path) = named_key(p, &computed.values)
+            && matches!(
+                computed.provenance(&path),
+                values::Provenance::Flag(_) | values::Provenance::File(_)
+            )
+        {
+            p.push_str(&format!(" ({path} {})", computed.origin(&path)));
         }
     }
     f
@@ -299,7 +301,8 @@ fn copied_from_values(
         if out.len() > MOST_WRITTEN || at.0.first() == Some(&Seg::Key("extraObjects".into())) {
             return;
         }
-        let user = !at.0.is_empty() && !computed.origin(&at).contains("(chart defaults)");
+        let user = !at.0.is_empty()
+            && !matches!(computed.provenance(&at), values::Provenance::Defaults(..));
         match v {
             serde_json::Value::Object(m) => {
                 if user && !m.is_empty() {
@@ -326,10 +329,12 @@ fn copied_from_values(
     if nodes.len() > MOST_WRITTEN {
         return f;
     }
-    // The values prefix of a component's own keys (postgresql.*, minio.*, versitygw.*).
-    let prefix = |d: &Document| match d.str_at("/metadata/labels/app.kubernetes.io~1component") {
-        c @ ("postgresql" | "minio" | "versitygw") => Some(c.to_string()),
-        _ => None,
+    // The components whose own values are under a key of their name (postgresql.*, …),
+    // and the one an object is of, by its component label.
+    const COMPONENTS: [&str; 3] = ["postgresql", "minio", "versitygw"];
+    let prefix = |d: &Document| {
+        let c = d.str_at("/metadata/labels/app.kubernetes.io~1component");
+        COMPONENTS.contains(&c).then(|| c.to_string())
     };
     // The last key of a path, a pod's `securityContext` being the values'
     // `podSecurityContext`.
@@ -376,9 +381,7 @@ fn copied_from_values(
                         }
                         && match k.0.first() {
                             // Another component's own keys never reach this object.
-                            Some(Seg::Key(top))
-                                if matches!(top.as_str(), "postgresql" | "minio" | "versitygw") =>
-                            {
+                            Some(Seg::Key(top)) if COMPONENTS.contains(&top.as_str()) => {
                                 own.as_deref() == Some(top.as_str())
                             }
                             _ => true,
@@ -403,7 +406,7 @@ fn copied_from_values(
     let mut groups: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     let mut lines: Vec<(String, Option<(String, String)>)> = Vec::new();
     for r in &errors {
-        let line = format!("{}: {}: {}: {}", r.source, r.object, r.path, r.message);
+        let line = r.line();
         let doc = docs
             .iter()
             .find(|d| d.template == r.source && d.id() == r.object && d.template != EXTRA_OBJECTS);

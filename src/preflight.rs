@@ -491,10 +491,7 @@ fn defaulted(d: &Document) -> Document {
                     _ => Map::new(),
                 };
                 for value in data.values_mut() {
-                    if let Some(c) = value
-                        .as_str()
-                        .and_then(crate::validate::typed::canonical_base64)
-                    {
+                    if let Some(c) = value.as_str().and_then(crate::validate::typed::go_base64) {
                         *value = Value::String(c);
                     }
                 }

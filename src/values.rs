@@ -504,6 +504,17 @@ impl Computed {
     /// Says where the value at `path` came from: a `--set` flag, or a file with line and
     /// column, or the chart defaults. Every source was indexed once, so this is cheap.
     pub fn origin(&self, path: &KeyPath) -> String {
+        match self.provenance(path) {
+            Provenance::Flag(text) | Provenance::File(text) => text,
+            Provenance::Defaults(line, col) => {
+                format!("at values.yaml:{line}:{col} (chart defaults)")
+            }
+            Provenance::Computed => "in the computed values".to_string(),
+        }
+    }
+
+    /// Where the value at `path` came from (said by [`Computed::origin`]).
+    pub fn provenance(&self, path: &KeyPath) -> Provenance {
         for f in self.flags.iter().rev() {
             // The path itself, or an ancestor this flag set to null (which deleted it) or
             // to a scalar (a string the model reads as a list: `allowed_roles=a,b`).
@@ -515,9 +526,9 @@ impl Computed {
             if set_here {
                 // An argument that sets several keys (`a=1,b=2`) is shown by this key.
                 if leaf_count(&f.values) > 1 && !path.0.is_empty() {
-                    return format!("from {} '{path}=…'", f.flag);
+                    return Provenance::Flag(format!("from {} '{path}=…'", f.flag));
                 }
-                return format!("from {} {}", f.flag, f.shown);
+                return Provenance::Flag(format!("from {} {}", f.flag, f.shown));
             }
         }
         // The file that writes the key itself wins over one that only writes a parent.
@@ -533,17 +544,26 @@ impl Computed {
                     .find_map(|src| src.index.position(path).map(|p| (src, p)))
             });
         if let Some((src, (line, col))) = written {
-            return format!("at {}:{line}:{col}", src.name);
+            return Provenance::File(format!("at {}:{line}:{col}", src.name));
         }
         static DEFAULTS: std::sync::OnceLock<locate::Index> = std::sync::OnceLock::new();
         match DEFAULTS
             .get_or_init(|| locate::Index::new(DEFAULT_VALUES))
             .position(path)
         {
-            Some((line, col)) => format!("at values.yaml:{line}:{col} (chart defaults)"),
-            None => "in the computed values".to_string(),
+            Some((line, col)) => Provenance::Defaults(line, col),
+            None => Provenance::Computed,
         }
     }
+}
+
+/// Where a value came from: a flag or a values file (as said in messages), the chart's
+/// values.yaml (line, column), or neither (computed).
+pub enum Provenance {
+    Flag(String),
+    File(String),
+    Defaults(usize, usize),
+    Computed,
 }
 
 /// Sorts map keys recursively, in place.

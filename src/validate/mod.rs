@@ -85,6 +85,16 @@ pub struct ProblemRecord {
     pub severity: Severity,
 }
 
+impl ProblemRecord {
+    /// The problem as one line of a report: `source: Kind/name: path: message`.
+    pub fn line(&self) -> String {
+        format!(
+            "{}: {}: {}: {}",
+            self.source, self.object, self.path, self.message
+        )
+    }
+}
+
 /// Validates a whole stream.
 /// The documents with every `kind: List` (and `*List`) replaced by its items, each
 /// validated like a document of its own (kubectl applies them one by one).
@@ -432,16 +442,15 @@ pub fn validate_with(
             message: p.message,
         });
     }
-    let line = |r: &ProblemRecord| format!("{}: {}: {}: {}", r.source, r.object, r.path, r.message);
     report.problems = records
         .iter()
         .filter(|r| r.severity == Severity::Error)
-        .map(line)
+        .map(ProblemRecord::line)
         .collect();
     report.warnings = records
         .iter()
         .filter(|r| r.severity == Severity::Warning)
-        .map(line)
+        .map(ProblemRecord::line)
         .collect();
     (report, records)
 }

@@ -242,7 +242,7 @@ fn check_typed<T: DeserializeOwned + Serialize>(doc: &Value, shortcut: bool) -> 
 /// the base64 crate reads it): line breaks are ignored ("New line characters (\r and \n)
 /// are ignored") and the unused bits of the last symbol need not be zero (the default,
 /// non-strict decoder; encoding/base64/base64.go). `None` if Go would refuse it too.
-fn go_base64(s: &str) -> Option<String> {
+pub(crate) fn go_base64(s: &str) -> Option<String> {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let text: Vec<u8> = s.bytes().filter(|b| !matches!(b, b'\r' | b'\n')).collect();
     if !text.len().is_multiple_of(4) {
@@ -292,11 +292,6 @@ pub(crate) fn base64(bytes: &[u8]) -> String {
         }
     }
     out
-}
-
-/// A base64 text as Go reads it, written canonically (see [`go_base64`]).
-pub(crate) fn canonical_base64(s: &str) -> Option<String> {
-    go_base64(s)
 }
 
 /// Turns serde_path_to_error's `a.b[0].c` into a key path.

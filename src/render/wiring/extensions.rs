@@ -434,13 +434,12 @@ fn objects(values: &Values, namespace: &str, acc: &mut Acc) -> Vec<Value> {
     struct CrdNames {
         kind: String,
     }
-    // A head that does not decode (a kind that is not a string, …) is the validation's to
-    // refuse; here it is left as it is.
-    let heads: Vec<Head> = values
-        .extra_objects
-        .iter()
-        .map(|o| serde_json::from_value(Value::Object(o.clone())).unwrap_or_default())
-        .collect();
+    /// An object's head; one that does not decode (a kind that is not a string, …) is
+    /// the validation's to refuse, and is placed as having none.
+    fn head_of(o: &Map<String, Value>) -> Head {
+        serde_json::from_value(Value::Object(o.clone())).unwrap_or_default()
+    }
+    let heads: Vec<Head> = values.extra_objects.iter().map(head_of).collect();
     // The scopes the extra objects' own CustomResourceDefinitions declare.
     let defined: Vec<(&str, &str, bool)> = heads
         .iter()
@@ -454,10 +453,13 @@ fn objects(values: &Values, namespace: &str, acc: &mut Acc) -> Vec<Value> {
             )
         })
         .collect();
-    // One object: a namespaced kind without a namespace gets the release's. A typed
-    // List's item may omit its kind (`SecretList`): it is the list's.
-    let place = |o: &mut Map<String, Value>, at: &str, of_list: Option<&Head>, acc: &mut Acc| {
-        let head: Head = serde_json::from_value(Value::Object(o.clone())).unwrap_or_default();
+    // One object (`head` is its head): a namespaced kind without a namespace gets the
+    // release's. A typed List's item may omit its kind (`SecretList`): it is the list's.
+    let place = |o: &mut Map<String, Value>,
+                 head: &Head,
+                 at: &str,
+                 of_list: Option<&Head>,
+                 acc: &mut Acc| {
         let (mut api_version, mut kind) = (head.api_version.as_str(), head.kind.as_str());
         if kind.is_empty()
             && let Some(list) = of_list
@@ -509,8 +511,10 @@ fn objects(values: &Values, namespace: &str, acc: &mut Acc) -> Vec<Value> {
             if let Some(Value::Array(items)) = o.get_mut("items") {
                 for (i, item) in items.iter_mut().enumerate() {
                     if let Value::Object(item) = item {
+                        let item_head = head_of(item);
                         place(
                             item,
+                            &item_head,
                             &format!("extraObjects[{n}].items[{i}]"),
                             Some(head),
                             acc,
@@ -519,7 +523,7 @@ fn objects(values: &Values, namespace: &str, acc: &mut Acc) -> Vec<Value> {
                 }
             }
         } else {
-            place(&mut o, &format!("extraObjects[{n}]"), None, acc);
+            place(&mut o, head, &format!("extraObjects[{n}]"), None, acc);
         }
         out.push(Value::Object(o));
     }
