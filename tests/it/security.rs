@@ -856,17 +856,29 @@ fn a_groups_claim_users_write_is_refused_only_when_it_restricts() {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
+/// Renders the defaults, which must pass `flag` to the one proxy
+/// and never `unwanted`.
+fn proxy_flag(flag: &str, unwanted: &str) {
+    let r = render(&["-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.matches(flag).count(), 1, "one proxy: {flag}");
+    assert!(!r.stdout.contains(unwanted), "{unwanted}");
+}
+
 /// The session cookie (and the CSRF cookie, which takes its setting) is SameSite=Lax:
 /// OAuth2-Proxy's default sets no SameSite attribute (pkg/apis/options/cookie.go at
 /// v7.15.3).
 #[test]
 fn the_session_cookie_is_same_site_lax() {
-    let r = render(&["-q"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(
-        r.stdout.matches("--cookie-samesite=lax").count(),
-        1,
-        "one proxy"
+    proxy_flag("--cookie-samesite=lax", "--cookie-csrf-samesite");
+}
+
+/// The login's ID token must carry the nonce the proxy sent: OAuth2-Proxy v7.15.3 skips
+/// the nonce by default (pkg/apis/options/legacy_options.go:603).
+#[test]
+fn the_login_checks_the_id_token_nonce() {
+    proxy_flag(
+        "--insecure-oidc-skip-nonce=false",
+        "--insecure-oidc-skip-nonce=true",
     );
-    assert!(!r.stdout.contains("--cookie-csrf-samesite"));
 }

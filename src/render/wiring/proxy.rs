@@ -621,6 +621,16 @@ fn enabled(
     // /health on loopback.
     args.push("--silence-ping-logging=true".into());
     args.push("--code-challenge-method=S256".into());
+    // The login sends a nonce and the callback refuses an ID token without it. v7.15.3
+    // skips both by default (pkg/apis/options/legacy_options.go:603, providers.go:18):
+    // GetLoginURL adds the nonce only when not skipped (providers/oidc.go:60-63; the hash of a
+    // per-login secret kept in the CSRF cookie, oauthproxy.go:868-873), and
+    // ValidateSession checks the token's nonce claim against the session's
+    // (providers/oidc.go:134-141, provider_data.go:343-357) right after the code is
+    // redeemed (oauthproxy.go:948-953). Refreshed sessions are not checked again
+    // (oidc.go:120-127), and bearer JWTs never pass through the callback. OpenID Connect
+    // Core 1.0, 3.1.2.1: a provider includes the nonce it was sent (Keycloak does).
+    args.push("--insecure-oidc-skip-nonce=false".into());
     if public {
         // OAuth2-Proxy requires a client secret setting; an empty file is the documented
         // way to run a public client.
