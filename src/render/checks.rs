@@ -96,13 +96,87 @@ pub fn forbidden_mlflow_arg(arg: &str) -> Option<&'static str> {
     None
 }
 
-/// The `mlflow server` option that an environment variable named `name` would set, if it
-/// is one that `extraEnv` must not set (see `CHART_SERVER_OPTIONS`).
-pub fn forbidden_mlflow_env(name: &str) -> Option<&'static str> {
-    CHART_SERVER_OPTIONS
+/// Variables the programs of MLflow's pod read, besides `mlflow server`'s own options,
+/// that would move a store or the listener behind the chart's back, each with what it
+/// changes and the values key that decides it. Whatever the configuration: with AWS S3
+/// the chart sets no endpoint, so a variable would choose one.
+/// - MLflow's S3 client: `MLFLOW_S3_ENDPOINT_URL` when it is given none, and
+///   `MLFLOW_S3_IGNORE_TLS` turns off certificate checks (s3_artifact_repo.py:188-192,
+///   environment_variables.py:311-315 of mlflow 3.17.2).
+/// - botocore: `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_S3` when no endpoint is given
+///   (botocore/configprovider.py:988-1066 of botocore 1.44.8, as installed with
+///   mlflow 3.17.2).
+/// - libpq (src/interfaces/libpq/fe-connect.c, PQconninfoOptions): a variable gives a
+///   connection parameter the URI does not. `PGHOSTADDR` connects to another address
+///   while the URI's host only names it (checked with psql 15: `PGHOSTADDR=127.0.0.9`
+///   and a URI host of db.invalid connect to 127.0.0.9), `PGSERVICE`/`PGSERVICEFILE`/
+///   `PGSYSCONFDIR` read every parameter from a file, `PGSSLMODE`/`PGREQUIRESSL`/
+///   `PGSSLROOTCERT` decide the TLS that `externalDatabase.sslmode` and `trustedCA` do.
+const CHART_STORE_VARIABLES: &[(&str, &str)] = &[
+    ("MLFLOW_S3_ENDPOINT_URL", "the S3 endpoint (s3.url)"),
+    ("AWS_ENDPOINT_URL", "the S3 endpoint (s3.url)"),
+    ("AWS_ENDPOINT_URL_S3", "the S3 endpoint (s3.url)"),
+    (
+        "MLFLOW_S3_IGNORE_TLS",
+        "the object store's certificate check (trustedCA)",
+    ),
+    ("PGHOST", "the database host (externalDatabase.host)"),
+    (
+        "PGHOSTADDR",
+        "the database's address (externalDatabase.host)",
+    ),
+    ("PGPORT", "the database port (externalDatabase.port)"),
+    ("PGDATABASE", "the database (externalDatabase.database)"),
+    ("PGUSER", "the database user (externalDatabase.username)"),
+    (
+        "PGPASSFILE",
+        "the database password (externalDatabase.existingSecret)",
+    ),
+    (
+        "PGSERVICE",
+        "the database connection (services.postgres.externalURI)",
+    ),
+    (
+        "PGSERVICEFILE",
+        "the database connection (services.postgres.externalURI)",
+    ),
+    (
+        "PGSYSCONFDIR",
+        "the database connection (services.postgres.externalURI)",
+    ),
+    ("PGSSLMODE", "the database's TLS (externalDatabase.sslmode)"),
+    (
+        "PGREQUIRESSL",
+        "the database's TLS (externalDatabase.sslmode)",
+    ),
+    ("PGSSLROOTCERT", "the database's TLS (trustedCA)"),
+];
+
+/// What an environment variable named `name` would set, in the user's terms, if it is
+/// one that `extraEnv` must not set: a `mlflow server` option (`CHART_SERVER_OPTIONS`),
+/// a store's location or TLS (`CHART_STORE_VARIABLES`), or an option of the web server
+/// MLflow runs. uvicorn reads every `UVICORN_*` variable as the option of that name
+/// (`auto_envvar_prefix`, uvicorn/main.py:61 of 0.54.0), `UVICORN_ENV_FILE` loads a file
+/// into the environment (config.py:352-356) and `UVICORN_UDS`/`UVICORN_FD` move the
+/// listener; gunicorn reads `GUNICORN_CMD_ARGS` as command-line options
+/// (gunicorn/config.py:87-88 of 26.2.0).
+pub fn forbidden_env(name: &str) -> Option<String> {
+    if let Some((flag, _)) = CHART_SERVER_OPTIONS
         .iter()
         .find(|(_, env)| *env == Some(name))
-        .map(|(f, _)| *f)
+    {
+        return Some(format!("`mlflow server {flag}`"));
+    }
+    if let Some((_, what)) = CHART_STORE_VARIABLES.iter().find(|(v, _)| *v == name) {
+        return Some((*what).to_string());
+    }
+    if name.starts_with("UVICORN_") {
+        return Some("an option of uvicorn, the web server `mlflow server` runs".into());
+    }
+    if name == "GUNICORN_CMD_ARGS" {
+        return Some("options of gunicorn, a web server `mlflow server` can run".into());
+    }
+    None
 }
 
 /// Problems of a CORS origin: `scheme://host[:port]`, nothing more.

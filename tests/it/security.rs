@@ -459,19 +459,63 @@ fn values_cannot_route_around_the_proxy() {
             r.stderr
         );
     }
+    // Variables of MLflow's S3 client, botocore, libpq, uvicorn and gunicorn that would
+    // move a store or the listener are refused whatever the configuration: with AWS S3
+    // (no s3.url) the chart sets no endpoint for one of them to replace.
+    let aws = "services.minio.enabled=false,s3.secret=s3creds,MLFlow.artifacts.bucketName=mlflow";
+    let with_env = |config: &str, name: &str| {
+        render(&[
+            "--set",
+            config,
+            "--set-json",
+            &format!(r#"extraEnv=[{{"name":"{name}","value":"x"}}]"#),
+        ])
+    };
+    for (name, what) in [
+        ("MLFLOW_S3_ENDPOINT_URL", "the S3 endpoint (s3.url)"),
+        ("AWS_ENDPOINT_URL_S3", "the S3 endpoint (s3.url)"),
+        ("MLFLOW_S3_IGNORE_TLS", "certificate check"),
+        ("PGHOSTADDR", "externalDatabase.host"),
+        ("PGSERVICE", "services.postgres.externalURI"),
+        ("PGSSLMODE", "externalDatabase.sslmode"),
+        ("UVICORN_ENV_FILE", "uvicorn"),
+        ("UVICORN_UDS", "uvicorn"),
+        ("GUNICORN_CMD_ARGS", "gunicorn"),
+    ] {
+        for config in [aws, "MLFlow.artifacts.bucketName=mlflow"] {
+            let r = with_env(config, name);
+            assert_eq!(r.code, 1, "{name} with {config}: {}", r.stderr);
+            assert!(r.stdout.is_empty());
+            // With MinIO the chart sets MLFLOW_S3_ENDPOINT_URL itself, and says so.
+            let said = format!("extraEnv[0].name \"{name}\" ");
+            assert!(
+                r.stderr.contains(&said)
+                    && (r.stderr.contains(what)
+                        || r.stderr.contains("is a variable the chart sets")),
+                "{name} with {config}: {}",
+                r.stderr
+            );
+        }
+    }
+    // Variables that only tune a client stay the user's.
+    for name in ["HTTPS_PROXY", "PGAPPNAME", "AWS_CA_BUNDLE", "UVICORN"] {
+        let r = with_env(aws, name);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+    }
     // extraEnvFrom of a ConfigMap or Secret the render holds: its keys (behind the
     // prefix) are the variables, and the same names are refused.
     let r = render(&[
         "--set-json",
         r#"extraEnvFrom=[{"prefix":"MLFLOW_","configMapRef":{"name":"cm1"}},{"secretRef":{"name":"s1"}}]"#,
         "--set-json",
-        r#"extraObjects=[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm1"},"data":{"GUNICORN_OPTS":"-b 0.0.0.0:5001","OK":"x"}},{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s1"},"stringData":{"MLFLOW_HOST":"0.0.0.0"}}]"#,
+        r#"extraObjects=[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm1"},"data":{"GUNICORN_OPTS":"-b 0.0.0.0:5001","OK":"x"}},{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s1"},"stringData":{"MLFLOW_HOST":"0.0.0.0","UVICORN_ENV_FILE":"/tmp/env"}}]"#,
     ]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stdout.is_empty());
     for needle in [
         "extraEnvFrom[0] would set \"MLFLOW_GUNICORN_OPTS\"",
         "extraEnvFrom[1] would set \"MLFLOW_HOST\"",
+        "extraEnvFrom[1] would set \"UVICORN_ENV_FILE\"",
     ] {
         assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
     }

@@ -270,9 +270,9 @@ fn envfrom_sets_no_server_option(
                 .filter(|(k, meta, _)| *k == kind && here(meta, name));
             for key in sources.flat_map(|(_, _, keys)| keys) {
                 let var = format!("{prefix}{key}");
-                if let Some(flag) = crate::render::checks::forbidden_mlflow_env(&var) {
+                if let Some(what) = crate::render::checks::forbidden_env(&var) {
                     acc.errors.push(format!(
-                        "extraEnvFrom[{n}] would set {var:?} (key {key:?} of {kind} {name:?} in extraObjects), that is `mlflow server {flag}`, which the chart decides: set it through the chart's own values, or leave the key out"
+                        "extraEnvFrom[{n}] would set {var:?} (key {key:?} of {kind} {name:?} in extraObjects), that is {what}, which the chart decides: set it through the chart's own values, or leave the key out"
                     ));
                 }
             }
@@ -307,11 +307,11 @@ pub(crate) fn build(
     // set what extraArgs may not (MLFLOW_GUNICORN_OPTS=-b 0.0.0.0:5001 would add a
     // listener that skips the proxy).
     for (n, name) in names(&env).iter().enumerate() {
-        if let Some(flag) = crate::render::checks::forbidden_mlflow_env(name)
+        if let Some(what) = crate::render::checks::forbidden_env(name)
             && !chart_env_names.contains(&name.as_str())
         {
             acc.errors.push(format!(
-                "extraEnv[{n}].name {name:?} would set `mlflow server {flag}`, which the chart decides (who can reach MLflow without the proxy, its request checks, or where it keeps its data): set it through the chart's own values, or choose another name"
+                "extraEnv[{n}].name {name:?} would set {what}, which the chart decides (who can reach MLflow without the proxy, its request checks, or where it keeps its data): set it through the chart's own values, or choose another name"
             ));
         }
     }
