@@ -7,11 +7,20 @@
 //! compares this parser with Helm's own on every case.
 
 use serde_json::{Map, Value};
+use std::cell::Cell;
 
 /// Largest list index Helm accepts.
 pub const MAX_INDEX: i64 = 65536;
 /// Deepest `a.b.c` nesting Helm accepts.
 pub const MAX_NESTED_NAME_LEVEL: usize = 30;
+/// The most list items that indexes past a list's end may create, all `--set`-family
+/// arguments of a run together (Helm has no such limit): room for four lists of the
+/// largest index. Each `a[65536]` creates 65,537 items, so without a limit a few hundred
+/// bytes of arguments took gigabytes, or ended the run under a memory limit.
+pub const MAX_LIST_ITEMS_CREATED: usize = 300_000;
+
+/// The start of the message when [`MAX_LIST_ITEMS_CREATED`] is reached.
+pub const TOO_MANY_ITEMS: &str = "the --set flags together may create at most";
 
 /// Reads the file named by a `--set-file` value.
 pub type FileReader<'a> = &'a dyn Fn(&str) -> Result<String, String>;
@@ -37,10 +46,22 @@ pub fn parse_into(
     dest: &mut Map<String, Value>,
     mode: Mode<'_>,
 ) -> Result<(), String> {
+    parse_within(input, dest, mode, &Cell::new(MAX_LIST_ITEMS_CREATED))
+}
+
+/// [`parse_into`], where list indexes may create at most `items_left` list items (what
+/// they create is taken off): the arguments of one run share [`MAX_LIST_ITEMS_CREATED`].
+pub fn parse_within(
+    input: &str,
+    dest: &mut Map<String, Value>,
+    mode: Mode<'_>,
+    items_left: &Cell<usize>,
+) -> Result<(), String> {
     let mut p = Parser {
         s: input.chars().collect(),
         pos: 0,
         mode,
+        items_left,
     };
     loop {
         match p.key(dest, 0) {
@@ -55,6 +76,15 @@ pub fn parse_into(
 /// Parses a `--set-json` argument the way Helm's CLI does: a JSON object is merged as a
 /// whole, anything else is `key=jsonvalue` pairs.
 pub fn parse_json_flag(input: &str, dest: &mut Map<String, Value>) -> Result<(), String> {
+    parse_json_within(input, dest, &Cell::new(MAX_LIST_ITEMS_CREATED))
+}
+
+/// [`parse_json_flag`] within a shared budget of list items (see [`parse_within`]).
+pub fn parse_json_within(
+    input: &str,
+    dest: &mut Map<String, Value>,
+    items_left: &Cell<usize>,
+) -> Result<(), String> {
     let trimmed = input.trim();
     if trimmed.starts_with('{') {
         let obj: Map<String, Value> =
@@ -62,7 +92,7 @@ pub fn parse_json_flag(input: &str, dest: &mut Map<String, Value>) -> Result<(),
         merge_maps(dest, obj);
         return Ok(());
     }
-    parse_into(input, dest, Mode::Json)
+    parse_within(input, dest, Mode::Json, items_left)
 }
 
 /// Why parsing stopped: end of input (not an error at the top level), a value that is
@@ -82,6 +112,8 @@ struct Parser<'a> {
     s: Vec<char>,
     pos: usize,
     mode: Mode<'a>,
+    /// How many more list items indexes past a list's end may create.
+    items_left: &'a Cell<usize>,
 }
 
 fn set(data: &mut Map<String, Value>, key: &str, val: Value) {
@@ -90,7 +122,12 @@ fn set(data: &mut Map<String, Value>, key: &str, val: Value) {
     }
 }
 
-fn set_index(mut list: Vec<Value>, index: i64, val: Value) -> (Vec<Value>, Res) {
+fn set_index(
+    mut list: Vec<Value>,
+    index: i64,
+    val: Value,
+    items_left: &Cell<usize>,
+) -> (Vec<Value>, Res) {
     if index < 0 {
         return (
             list,
@@ -107,6 +144,17 @@ fn set_index(mut list: Vec<Value>, index: i64, val: Value) -> (Vec<Value>, Res) 
     }
     let i = index as usize;
     if list.len() <= i {
+        let created = i + 1 - list.len();
+        let Some(left) = items_left.get().checked_sub(created) else {
+            return (
+                list,
+                Err(msg(format!(
+                    "list index {index} would create {created} list item{}, and {TOO_MANY_ITEMS} {MAX_LIST_ITEMS_CREATED} items past the ends of lists",
+                    if created == 1 { "" } else { "s" }
+                ))),
+            );
+        };
+        items_left.set(left);
         list.resize(i + 1, Value::Null);
     }
     list[i] = val;
@@ -371,20 +419,22 @@ impl Parser<'_> {
             None => (list, Err(Stop::Eof)),
             Some('=') => match self.mode {
                 Mode::Json => match self.json_value() {
-                    Ok(v) => set_index(list, i, v),
+                    Ok(v) => set_index(list, i, v, self.items_left),
                     Err(e) => (list, Err(e)),
                 },
                 Mode::Literal => {
                     let v = self.rest();
-                    set_index(list, i, Value::String(v))
+                    set_index(list, i, Value::String(v), self.items_left)
                 }
                 _ => match self.val_list() {
-                    Ok(vl) => set_index(list, i, Value::Array(vl)),
-                    Err(Stop::Eof) => set_index(list, i, Value::String(String::new())),
+                    Ok(vl) => set_index(list, i, Value::Array(vl), self.items_left),
+                    Err(Stop::Eof) => {
+                        set_index(list, i, Value::String(String::new()), self.items_left)
+                    }
                     Err(Stop::NotList) => {
                         let raw = self.val();
                         match self.read_value(&raw) {
-                            Ok(v) => set_index(list, i, v),
+                            Ok(v) => set_index(list, i, v, self.items_left),
                             Err(e) => (list, Err(e)),
                         }
                     }
@@ -412,7 +462,7 @@ impl Parser<'_> {
                     }
                     return (list, res);
                 }
-                set_index(list, i, Value::Array(inner))
+                set_index(list, i, Value::Array(inner), self.items_left)
             }
             Some(_) => {
                 // '.': a map inside the list; a non-map there is replaced.
@@ -431,7 +481,7 @@ impl Parser<'_> {
                 if res.is_err() {
                     return (list, res);
                 }
-                set_index(list, i, Value::Object(inner))
+                set_index(list, i, Value::Object(inner), self.items_left)
             }
         }
     }
@@ -502,6 +552,22 @@ pub fn merge_maps(dest: &mut Map<String, Value>, src: Map<String, Value>) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn list_items_created_share_one_budget() {
+        let left = Cell::new(10);
+        let mut m = Map::new();
+        parse_within("a[4]=x", &mut m, Mode::Typed, &left).unwrap();
+        assert_eq!(left.get(), 5);
+        // Items that exist already cost nothing; only those past the end do.
+        parse_within("a[2]=y,a[6]=z", &mut m, Mode::Str, &left).unwrap();
+        assert_eq!(left.get(), 3);
+        let e = parse_within("b[3]=1", &mut m, Mode::Json, &left).unwrap_err();
+        assert!(e.contains("would create 4 list items"), "{e}");
+        assert_eq!(left.get(), 3, "nothing taken on failure");
+        parse_within("b[2]=1", &mut m, Mode::Json, &left).unwrap();
+        assert_eq!(left.get(), 0);
+    }
 
     fn p(s: &str) -> Result<Value, String> {
         let mut m = Map::new();

@@ -279,12 +279,14 @@ fn flag_families(args: &ValuesArgs) -> [(&'static str, &Vec<String>); 5] {
 }
 
 /// Applies one `--set`-family argument; `read` counts the bytes `--set-file` reads
-/// against the total of all values inputs.
+/// against the total of all values inputs, `items_left` the list items that indexes
+/// past a list's end may still create (`strvals::MAX_LIST_ITEMS_CREATED` for a run).
 fn apply_one(
     flag: &str,
     expr: &str,
     dest: &mut Map<String, Value>,
     read: &std::cell::Cell<u64>,
+    items_left: &std::cell::Cell<usize>,
 ) -> Result<(), String> {
     let reader = |path: &str| {
         let text = read_set_file(path)?;
@@ -294,13 +296,14 @@ fn apply_one(
         }
         Ok(text)
     };
-    match flag {
-        "--set-json" => strvals::parse_json_flag(expr, dest),
-        "--set" => strvals::parse_into(expr, dest, Mode::Typed),
-        "--set-string" => strvals::parse_into(expr, dest, Mode::Str),
-        "--set-file" => strvals::parse_into(expr, dest, Mode::File(&reader)),
-        _ => strvals::parse_into(expr, dest, Mode::Literal),
-    }
+    let mode = match flag {
+        "--set-json" => return strvals::parse_json_within(expr, dest, items_left),
+        "--set" => Mode::Typed,
+        "--set-string" => Mode::Str,
+        "--set-file" => Mode::File(&reader),
+        _ => Mode::Literal,
+    };
+    strvals::parse_within(expr, dest, mode, items_left)
 }
 
 fn total_cap_message() -> String {
@@ -323,6 +326,9 @@ fn apply_set_flags(
     read: &std::cell::Cell<u64>,
 ) -> Result<Vec<FlagSource>, Failure> {
     let mut sources = Vec::new();
+    let items_left = std::cell::Cell::new(strvals::MAX_LIST_ITEMS_CREATED);
+    // The arguments parsed again on their own (below) have a budget of their own.
+    let own_items_left = std::cell::Cell::new(strvals::MAX_LIST_ITEMS_CREATED);
     for (flag, exprs) in flag_families(args) {
         for (n, expr) in exprs.iter().enumerate() {
             let shown = if expr.contains('=') {
@@ -348,19 +354,27 @@ fn apply_set_flags(
                 let f = Failure::input(format!("failed parsing {flag} {shown}: {reason}"));
                 if e.starts_with(crate::input::SET_FILE.noun) || e.starts_with("the values files") {
                     f.hint(crate::input::SET_FILE.hint)
+                } else if e.contains(strvals::TOO_MANY_ITEMS) {
+                    f.hint("give a long list in a values file (-f); Helm's limit of 65536 is for one index, this one for all --set flags together, so that a few bytes of arguments cannot take gigabytes of memory")
                 } else if flag == "--set-json" {
                     f.hint("each value is JSON: a string needs double quotes (--set-json 'a.b=\"text\"'); numbers, true/false/null, [lists] and {maps} as in JSON")
                 } else {
                     f.hint("the syntax is key=value[,key=value]; inside a value write a comma as `\\,` (or use --set-literal for the whole value); in a key write a dot as `\\.`")
                 }
             };
-            apply_one(flag, expr, user, read).map_err(fail)?;
+            apply_one(flag, expr, user, read, &items_left).map_err(fail)?;
             let mut own = Map::new();
             // Parsed again on its own, to know which keys this argument set; its file
             // reads are not counted twice. Alone it may fail where on top of the values
             // it did not (`zz.=2` sets nothing, which Helm refuses only for a map that
             // would stay empty): what it set before failing is what it set.
-            let _ = apply_one(flag, expr, &mut own, &std::cell::Cell::new(0));
+            let _ = apply_one(
+                flag,
+                expr,
+                &mut own,
+                &std::cell::Cell::new(0),
+                &own_items_left,
+            );
             sources.push(FlagSource {
                 flag,
                 shown,

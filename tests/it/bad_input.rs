@@ -2877,3 +2877,62 @@ fn failing_render(dir: &std::path::Path, name: &str, text: &str) -> String {
     assert!(r.stdout.is_empty());
     r.stderr
 }
+
+/// Each `a[65536]` creates 65,537 list items: a few hundred bytes of `--set` took
+/// gigabytes, or ended the run (SIGABRT) under a memory limit. The `--set` flags of a run
+/// together may create 300,000 items past the ends of lists, each family counted.
+#[test]
+fn set_list_indexes_cannot_take_gigabytes() {
+    let lists = |n: usize, key: &str| {
+        (0..n)
+            .map(|i| format!("{key}{i}[65536]=a"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    for flag in ["--set", "--set-json", "--set-string", "--set-literal"] {
+        // One argument each (--set-literal takes the rest of its argument as the value).
+        let value = if flag == "--set-json" { "1" } else { "a" };
+        let items: Vec<String> = (0..100).map(|i| format!("x.l{i}[65536]={value}")).collect();
+        let mut args = vec!["values", "--skip-schema-validation"];
+        for item in &items {
+            args.extend([flag, item.as_str()]);
+        }
+        let start = Instant::now();
+        let r = common::run(&args, None);
+        assert_eq!(r.code, 1, "{flag}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{flag}");
+        assert!(
+            r.stderr
+                .contains("the --set flags together may create at most 300000"),
+            "{flag}: {}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("values file (-f)"),
+            "{flag}: {}",
+            r.stderr
+        );
+        assert!(start.elapsed() < Duration::from_secs(5), "{flag}");
+    }
+    // Spread over the families and arguments, the limit is one; four lists of the
+    // largest index, and more, are still taken.
+    let (json, set) = (lists(2, "j.l").replace("=a", "=1"), lists(2, "s.l"));
+    for (last, code) in [("t[40000]=x", 1), ("t[30000]=x", 0)] {
+        let r = common::run(
+            &[
+                "values",
+                "--skip-schema-validation",
+                "--set-json",
+                &json,
+                "--set",
+                &set,
+                "--set-string",
+                last,
+            ],
+            None,
+        );
+        assert_eq!(r.code, code, "{last}: {}", r.stderr);
+        let named = format!("--set-string '{}=…'", &last[..last.len() - 2]);
+        assert_eq!(r.stderr.contains(&named), code == 1, "{}", r.stderr);
+    }
+}
