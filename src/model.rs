@@ -237,22 +237,37 @@ fn always_false(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"const": false})
 }
 
+/// Each item an object with a name; a `kind: List` has no name (its metadata is a
+/// ListMeta) but items, each checked as an object of its own when rendered.
 fn extra_objects(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
         "type": "array",
         "items": {
             "type": "object",
-            "required": ["apiVersion", "kind", "metadata"],
+            "required": ["apiVersion", "kind"],
             "x-keep-required": true,
             "additionalProperties": true,
             "properties": {
                 "apiVersion": {"type": "string"},
                 "kind": {"type": "string"},
-                "metadata": {
-                    "type": "object",
-                    "required": ["name"],
-                    "x-keep-required": true,
-                    "additionalProperties": true
+                "metadata": {"type": "object", "additionalProperties": true}
+            },
+            "if": {"properties": {"kind": {"const": "List"}}},
+            "then": {
+                "required": ["items"],
+                "x-keep-required": true,
+                "properties": {"items": {"type": "array"}}
+            },
+            "else": {
+                "required": ["metadata"],
+                "x-keep-required": true,
+                "properties": {
+                    "metadata": {
+                        "type": "object",
+                        "required": ["name"],
+                        "x-keep-required": true,
+                        "additionalProperties": true
+                    }
                 }
             }
         }

@@ -201,6 +201,7 @@ fn render_model(
         sort::sort_by_kind(&mut pairs, |(d, _)| d);
         let (sorted, texts): (Vec<Document>, Vec<_>) = pairs.into_iter().unzip();
         docs = sorted;
+        broad.extend(too_large_for_client_side_apply(&docs, &texts));
         // The first document that failed to serialise, in stream order, as `emit::stream`.
         Some(
             texts
@@ -478,6 +479,42 @@ fn broad_grants(docs: &[Document]) -> Vec<String> {
                 d.id(),
                 d.value["roleRef"]["name"].as_str().unwrap_or("")
             )
+        })
+        .collect()
+}
+
+/// Objects that `kubectl apply` (client-side, the README's command) cannot create: it
+/// writes the whole object as JSON into the annotation
+/// `kubectl.kubernetes.io/last-applied-configuration`, and an object's annotations may
+/// total 256 KiB (apimachinery pkg/api/validation/objectmeta.go:36, 58-66 at v0.33.0).
+/// Only documents whose YAML is near that size are measured as JSON.
+fn too_large_for_client_side_apply(
+    docs: &[Document],
+    texts: &[Result<String, Failure>],
+) -> Vec<String> {
+    const LIMIT: usize = 256 * 1024;
+    const KEY: &str = "kubectl.kubernetes.io/last-applied-configuration";
+    docs.iter()
+        .zip(texts)
+        .filter(|(_, t)| t.as_ref().is_ok_and(|t| t.len() > LIMIT / 2))
+        .filter_map(|(d, _)| {
+            let annotations: usize = d
+                .value
+                .at("/metadata/annotations")
+                .and_then(serde_json::Value::as_object)
+                .map_or(0, |a| {
+                    a.iter()
+                        .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
+                        .sum()
+                });
+            let json = serde_json::to_string(&d.value).map_or(0, |j| j.len());
+            let total = annotations + KEY.len() + json;
+            (total > LIMIT).then(|| {
+                format!(
+                    "{} is {json} bytes as JSON: `kubectl apply` without --server-side copies it into the {KEY} annotation, and annotations may total 262144 bytes, so the API server refuses it; apply with `kubectl apply --server-side` (Argo CD: ServerSideApply=true)",
+                    d.id()
+                )
+            })
         })
         .collect()
 }

@@ -224,7 +224,7 @@ fn extra_objects_land_in_the_release_namespace() {
                  "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}},
         {"apiVersion":"example.org/v1","kind":"Widget","metadata":{"name":"w"}},
         {"apiVersion":"example.com/v1","kind":"Gadget","metadata":{"name":"g"}},
-        {"apiVersion":"v1","kind":"List","metadata":{"name":"l"},"items":[
+        {"apiVersion":"v1","kind":"List","items":[
             {"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"listed"}},
             {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"listed-cr"},"rules":[]}]},
         {"apiVersion":"v1","kind":"SecretList","metadata":{"name":"sl"},"items":[{"metadata":{"name":"typed"},"type":"Opaque"}]}
@@ -267,6 +267,61 @@ fn extra_objects_land_in_the_release_namespace() {
     assert!(
         r.stderr
             .contains("extraObjects[6] (example.com/v1 Gadget) has no metadata.namespace"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Values Kubernetes takes that were refused, and an object `kubectl apply` cannot
+/// create: an annotation key is a qualified name whatever its case (ValidateAnnotations
+/// lowercases it, apimachinery objectmeta.go:44-50); an object of over 256 KiB as JSON
+/// does not fit the last-applied-configuration annotation of a client-side apply, which
+/// renders with a warning; a legacy ingress-class annotation that names another class
+/// than ingress.className is refused on create (ValidateIngressCreate).
+#[test]
+fn annotation_case_apply_size_and_ingress_class() {
+    let r = render(&[
+        "--set-json",
+        r#"serviceAccount.annotations={"EKS.Amazonaws.com/role-arn":"arn:aws:iam::1:role/x"}"#,
+        "--set-json",
+        r#"podAnnotations={"Example.com/Team":"ml"}"#,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("EKS.Amazonaws.com/role-arn"));
+    // In a file: one argument may hold at most 128 KiB.
+    let big = std::env::temp_dir().join(format!("mlflow-chart-big-{}.yaml", std::process::id()));
+    let object = |name: &str, size: usize| {
+        format!(
+            "- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: {name}}}, data: {{a: {}}}}}\n",
+            "x".repeat(size)
+        )
+    };
+    let text = format!(
+        "extraObjects:\n{}{}",
+        object("big", 270_000),
+        object("fits", 200_000)
+    );
+    std::fs::write(&big, text).unwrap();
+    let r = render(&["-f", big.to_str().unwrap()]);
+    std::fs::remove_file(&big).unwrap();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("ConfigMap/big is ") && r.stderr.contains("--server-side"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("ConfigMap/fits"), "{}", r.stderr);
+    let r = render(&[
+        "--set",
+        "ingress.enabled=true,ingress.className=nginx,ingress.hosts[0].host=ml.example.org",
+        "--set-json",
+        r#"ingress.annotations={"kubernetes.io/ingress.class":"traefik"}"#,
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("must match `ingressClassName`")
+            && r.stderr.contains("ingress.annotations"),
         "{}",
         r.stderr
     );

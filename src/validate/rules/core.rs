@@ -170,6 +170,17 @@ fn metadata(o: &mut Out<'_>, v: &Value) {
             );
         }
     }
+    // ValidateFinalizers (apimachinery pkg/api/validation/objectmeta.go:197-213 at
+    // v0.33.0): orphaning the dependents and deleting them first contradict each other.
+    let finalizers: Vec<&str> = items(m.get("finalizers"))
+        .filter_map(|(_, f)| f.as_str())
+        .collect();
+    if finalizers.contains(&"orphan") && finalizers.contains(&"foregroundDeletion") {
+        o.add(
+            "metadata.finalizers",
+            "finalizer orphan and foregroundDeletion cannot be both set",
+        );
+    }
     if items(m.get("ownerReferences"))
         .filter(|(_, r)| r.get("controller") == Some(&Value::Bool(true)))
         .count()
@@ -184,6 +195,56 @@ fn metadata(o: &mut Out<'_>, v: &Value) {
         for k in ["apiVersion", "kind", "name", "uid"] {
             if r.get(k).and_then(Value::as_str).is_none_or(str::is_empty) {
                 o.add(format!("metadata.ownerReferences[{n}].{k}"), "required");
+            }
+        }
+        // BannedOwners (objectmeta.go:38-41, 85-87): a core Event owns nothing.
+        if r.get("apiVersion").and_then(Value::as_str) == Some("v1")
+            && r.get("kind").and_then(Value::as_str) == Some("Event")
+        {
+            o.add(
+                format!("metadata.ownerReferences[{n}]"),
+                "/v1, Kind=Event is disallowed from being an owner",
+            );
+        }
+    }
+}
+
+/// ValidateNonSpecialIP (external IPs, endpoints): why an address may not be one, if it
+/// is unspecified, loopback, link-local, or link-local multicast (Go's net.IP tests, an
+/// IPv4-mapped IPv6 address as its IPv4 one).
+fn special_ip(s: &str) -> Option<&'static str> {
+    let ip: std::net::IpAddr = s.parse().ok()?;
+    let ip = match ip {
+        std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
+        v4 => v4,
+    };
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            if v4.is_unspecified() {
+                Some("may not be unspecified (0.0.0.0)")
+            } else if a == 127 {
+                Some("may not be in the loopback range (127.0.0.0/8, ::1/128)")
+            } else if a == 169 && b == 254 {
+                Some("may not be in the link-local range (169.254.0.0/16, fe80::/10)")
+            } else if a == 224 && b == 0 && c == 0 {
+                Some("may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)")
+            } else {
+                None
+            }
+        }
+        std::net::IpAddr::V6(v6) => {
+            let seg = v6.segments();
+            if v6.is_unspecified() {
+                Some("may not be unspecified (::)")
+            } else if v6.is_loopback() {
+                Some("may not be in the loopback range (127.0.0.0/8, ::1/128)")
+            } else if seg[0] & 0xffc0 == 0xfe80 {
+                Some("may not be in the link-local range (169.254.0.0/16, fe80::/10)")
+            } else if seg[0] & 0xff0f == 0xff02 {
+                Some("may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)")
+            } else {
+                None
             }
         }
     }
@@ -253,6 +314,15 @@ fn service(o: &mut Out<'_>, v: &Value) {
             }
         }
         one_of(o, p, "protocol", &at, &["TCP", "UDP", "SCTP"]);
+        // validateServicePort: an application protocol is a qualified name.
+        if let Some(ap) = p.get("appProtocol").and_then(Value::as_str)
+            && !is_label_key(ap)
+        {
+            o.add(
+                format!("{at}.appProtocol"),
+                "must be a qualified name like http or kubernetes.io/h2c",
+            );
+        }
         let proto = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
         if let Some(port) = p.get("port").and_then(Value::as_i64)
             && !seen.insert((port, proto.to_string()))
@@ -319,7 +389,22 @@ fn service(o: &mut Out<'_>, v: &Value) {
                 format!("spec.externalIPs[{n}]"),
                 "must be a valid IP address",
             );
+        } else if let Some(why) = ip.as_str().and_then(special_ip) {
+            o.add(format!("spec.externalIPs[{n}]"), why);
         }
+    }
+    // validateServiceExternalTrafficPolicy: a health-check node port only for a
+    // LoadBalancer that keeps traffic on the node.
+    if spec
+        .get("healthCheckNodePort")
+        .is_some_and(|p| !p.is_null() && p != 0)
+        && !(ty == "LoadBalancer"
+            && spec.get("externalTrafficPolicy").and_then(Value::as_str) == Some("Local"))
+    {
+        o.add(
+            "spec.healthCheckNodePort",
+            "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+        );
     }
     for (n, r) in items(spec.get("loadBalancerSourceRanges")) {
         if r.as_str()

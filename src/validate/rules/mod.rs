@@ -260,8 +260,9 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
             let mut size = 0;
             for (k, val) in ann {
                 size += k.len() + val.as_str().map_or(0, str::len);
-                if !is_label_key(k) {
-                    // ValidateAnnotations: keys are qualified names.
+                if !is_label_key(&k.to_lowercase()) {
+                    // ValidateAnnotations: keys are qualified names, whatever their case
+                    // (apimachinery pkg/api/validation/objectmeta.go:44-50 at v0.33.0).
                     o.add(
                         format!("{mpath}.annotations[{k:?}]"),
                         "invalid annotation key: a name like example.com/key",

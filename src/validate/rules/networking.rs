@@ -61,6 +61,21 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
         o.add("spec", "either defaultBackend or rules must be specified");
         return;
     };
+    // ValidateIngressCreate: the legacy class annotation and ingressClassName, when both
+    // are given, name the same class.
+    const CLASS: &str = "kubernetes.io/ingress.class";
+    if let (Some(annotation), Some(class)) = (
+        v.at("/metadata/annotations")
+            .and_then(|a| a.get(CLASS))
+            .and_then(Value::as_str),
+        spec.get("ingressClassName").and_then(Value::as_str),
+    ) && annotation != class
+    {
+        o.add(
+            format!("metadata.annotations[{CLASS:?}]"),
+            format!("{annotation:?} must match `ingressClassName` ({class:?}) when both are specified: keep one of them"),
+        );
+    }
     let rules: Vec<(usize, &Value)> = items(spec.get("rules")).collect();
     if rules.is_empty() && get(spec, "defaultBackend").is_none() {
         o.add("spec", "either defaultBackend or rules must be specified");

@@ -1761,6 +1761,9 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
     }
     tolerations(o, pod.get("tolerations"), &format!("{at}.tolerations"));
     node_selector(o, pod.get("nodeSelector"), &format!("{at}.nodeSelector"));
+    host_namespaces(o, pod, at);
+    host_ports(o, pod, at);
+    sleep_within_grace(o, pod, at);
     for field in ["initContainers", "containers"] {
         for (n, c) in items(pod.get(field)) {
             let cat = format!("{at}.{field}[{n}]");
@@ -1796,6 +1799,137 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
     }
 }
 
+/// What the host's namespaces allow with each other (kubernetes
+/// pkg/apis/core/validation/validation.go at v1.33): validatePodSpecSecurityContext
+/// refuses a shared process namespace with the host's PID namespace; validateHostUsers
+/// refuses a user namespace (`hostUsers: false`) with any host namespace;
+/// ValidateSecurityContext refuses `procMount: Unmasked` unless the pod has its own user
+/// namespace; validateSysctls refuses a name given twice, and ValidateHostSysctl a
+/// network sysctl with the host's network namespace and an IPC one with its IPC
+/// namespace (sysctl.GetNamespace: `net.`; `kernel.shm*`, `kernel.msg*`, `kernel.sem`,
+/// `fs.mqueue.`).
+fn host_namespaces(o: &mut Out<'_>, pod: &Value, at: &str) {
+    let on = |k: &str| pod.get(k) == Some(&Value::Bool(true));
+    if on("shareProcessNamespace") && on("hostPID") {
+        o.add(
+            format!("{at}.shareProcessNamespace"),
+            "ShareProcessNamespace and HostPID cannot both be enabled",
+        );
+    }
+    let own_users = pod.get("hostUsers") == Some(&Value::Bool(false));
+    if own_users {
+        for k in ["hostNetwork", "hostPID", "hostIPC"] {
+            if on(k) {
+                o.add(
+                    format!("{at}.{k}"),
+                    "forbidden when `pod.Spec.HostUsers` is false",
+                );
+            }
+        }
+    }
+    for field in ["initContainers", "containers"] {
+        for (n, c) in items(pod.get(field)) {
+            if !own_users
+                && c.at("/securityContext/procMount").and_then(Value::as_str) == Some("Unmasked")
+            {
+                o.add(
+                    format!("{at}.{field}[{n}].securityContext.procMount"),
+                    "'hostUsers' must be false to use 'Unmasked'",
+                );
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (n, s) in items(pod.at("/securityContext/sysctls")) {
+        let Some(name) = s.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        // ConvertSysctlVariableToDotsSeparator: `net/ipv4/ip_forward` is `net.ipv4.ip_forward`.
+        let dotted = match name.find(['.', '/']) {
+            Some(i) if name.as_bytes()[i] == b'/' => name
+                .chars()
+                .map(|c| match c {
+                    '/' => '.',
+                    '.' => '/',
+                    c => c,
+                })
+                .collect(),
+            _ => name.to_string(),
+        };
+        let sat = format!("{at}.securityContext.sysctls[{n}].name");
+        if !seen.insert(dotted.clone()) {
+            o.add(&sat, format!("Duplicate value: {name:?}"));
+        }
+        let ipc = dotted.starts_with("kernel.shm")
+            || dotted.starts_with("kernel.msg")
+            || dotted == "kernel.sem"
+            || dotted.starts_with("fs.mqueue.");
+        if dotted.starts_with("net.") && on("hostNetwork") {
+            o.add(&sat, "may not be specified when 'hostNetwork' is true");
+        }
+        if ipc && on("hostIPC") {
+            o.add(&sat, "may not be specified when 'hostIPC' is true");
+        }
+    }
+}
+
+/// checkHostPortConflicts (validateContainers, v1.33): two ports of the pod's containers
+/// may not take the same host port, protocol (TCP when not given) and host IP.
+fn host_ports(o: &mut Out<'_>, pod: &Value, at: &str) {
+    let mut taken = std::collections::HashSet::new();
+    for (n, c) in items(pod.get("containers")) {
+        for (m, p) in items(c.get("ports")) {
+            let Some(port) = p
+                .get("hostPort")
+                .and_then(Value::as_i64)
+                .filter(|p| *p != 0)
+            else {
+                continue;
+            };
+            let text = |k: &str, default: &'static str| {
+                p.get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or(default)
+                    .to_string()
+            };
+            let key = format!("{}/{}/{port}", text("protocol", "TCP"), text("hostIP", ""));
+            if !taken.insert(key.clone()) {
+                o.add(
+                    format!("{at}.containers[{n}].ports[{m}].hostPort"),
+                    format!("Duplicate value: {key:?} (another port of the pod takes it)"),
+                );
+            }
+        }
+    }
+}
+
+/// validateSleepAction (v1.33, PodLifecycleSleepActionAllowZero on): a lifecycle hook's
+/// sleep may not outlast terminationGracePeriodSeconds, which defaulting sets to 30 when
+/// it is not given (SetDefaults_PodSpec).
+fn sleep_within_grace(o: &mut Out<'_>, pod: &Value, at: &str) {
+    let grace = pod
+        .get("terminationGracePeriodSeconds")
+        .and_then(Value::as_i64)
+        .unwrap_or(30);
+    for field in ["initContainers", "containers"] {
+        for (n, c) in items(pod.get(field)) {
+            for hook in ["postStart", "preStop"] {
+                let path = format!("/lifecycle/{hook}/sleep/seconds");
+                if let Some(secs) = c.at(&path).and_then(Value::as_i64)
+                    && secs > grace
+                {
+                    o.add(
+                        format!("{at}.{field}[{n}].lifecycle.{hook}.sleep.seconds"),
+                        format!(
+                            "must be non-negative and less than terminationGracePeriodSeconds ({grace})"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
 /// ValidatePodSpecificAnnotations (v1.33, also for pod templates): the deletion cost is a
 /// 32-bit integer (helper.GetDeletionCostFromPodAnnotations: a sign or a digit first, no
 /// leading zero), seccomp annotations name a profile (ValidateSeccompProfile), AppArmor
@@ -1803,6 +1937,24 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
 pub(super) fn annotations(o: &mut Out<'_>, a: &Value, pod: &Value, at: &str) {
     let Some(a) = a.as_object() else { return };
     annotations_match_fields(o, a, pod, at);
+    // ValidateTolerationsInPodAnnotations: a non-empty value is a JSON list of
+    // tolerations (helper.GetTolerationsFromPodAnnotations), each valid.
+    const TOLERATIONS: &str = "scheduler.alpha.kubernetes.io/tolerations";
+    if let Some(text) = a.get(TOLERATIONS).and_then(Value::as_str)
+        && !text.is_empty()
+    {
+        let tat = format!("{at}[{TOLERATIONS:?}]");
+        match serde_json::from_str::<Value>(text) {
+            Ok(list @ Value::Array(_))
+                if list
+                    .as_array()
+                    .is_some_and(|l| l.iter().all(Value::is_object)) =>
+            {
+                tolerations(o, Some(&list), &tat);
+            }
+            _ => o.add(tat, "must be a JSON list of tolerations"),
+        }
+    }
     if let Some(cost) = a.get("controller.kubernetes.io/pod-deletion-cost") {
         let ok = cost.as_str().is_some_and(|c| {
             (c.starts_with('-') || c == "0" || c.starts_with(|d: char| ('1'..='9').contains(&d)))

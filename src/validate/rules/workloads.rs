@@ -4,10 +4,10 @@
 //! (`pkg/apis/policy/validation/validation.go`) and HorizontalPodAutoscaler
 //! (`pkg/apis/autoscaling/validation/validation.go`), at v1.33.
 
-use super::Out;
 use super::fields::{
-    get, int_or_percent, int_or_percent_field, non_negative, one_of, path_segment,
+    dns_label, get, int_or_percent, int_or_percent_field, non_negative, one_of, path_segment,
 };
+use super::{Out, dns_subdomain};
 use crate::parse::At;
 use serde_json::Value;
 
@@ -16,7 +16,20 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
     match kind {
         "Deployment" => deployment(o, spec),
         "ReplicaSet" => apps_common(o, spec),
-        "StatefulSet" => statefulset(o, spec),
+        "StatefulSet" => {
+            // ValidateStatefulSetName is NameIsDNSLabel since v1.27 (apps validation.go;
+            // the pods are named <name>-<ordinal> and get it as hostname).
+            if v.at("/metadata/name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| !n.is_empty() && !dns_label(n))
+            {
+                o.add(
+                    "metadata.name",
+                    "must be a DNS-1123 label (lowercase letters, digits, '-', at most 63): a StatefulSet's name is its pods' hostname",
+                );
+            }
+            statefulset(o, spec)
+        }
         "DaemonSet" => daemonset(o, spec),
         "Job" => {
             // The name becomes the job-name label of its pods: at most 63 characters.
@@ -28,6 +41,42 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                     "metadata.name",
                     "must be no more than 63 characters (it becomes the pods' job-name label)",
                 );
+            }
+            // ValidateJob: an Indexed Job's pods are named <name>-<index>, and the last
+            // index is completions - 1.
+            let name = v.at("/metadata/name").and_then(Value::as_str).unwrap_or("");
+            if spec.get("completionMode").and_then(Value::as_str) == Some("Indexed")
+                && let Some(c) = get(spec, "completions").and_then(Value::as_i64)
+                && c > 0
+                && !name.is_empty()
+                && !dns_label(&format!("{name}-{}", c - 1))
+            {
+                o.add(
+                    "metadata.name",
+                    format!(
+                        "will not able to create pod with invalid DNS label: {name}-{}",
+                        c - 1
+                    ),
+                );
+            }
+            // validateJobSpec: managedBy is a domain-prefixed path of at most 63
+            // characters (apimachinery IsDomainPrefixedPath, validation.go:130-152).
+            if let Some(m) = spec.get("managedBy").and_then(Value::as_str) {
+                let ok = m.split_once('/').is_some_and(|(host, path)| {
+                    dns_subdomain(host)
+                        && !path.is_empty()
+                        && path.bytes().all(|b| {
+                            b.is_ascii_alphanumeric() || b"/-._~%!$&'()*+,;=:".contains(&b)
+                        })
+                });
+                if !ok {
+                    o.add(
+                        "spec.managedBy",
+                        "must be a domain-prefixed path (such as \"acme.io/foo\")",
+                    );
+                } else if m.len() > 63 {
+                    o.add("spec.managedBy", "must have at most 63 characters");
+                }
             }
             job(o, spec, "spec")
         }
@@ -247,6 +296,57 @@ fn job(o: &mut Out<'_>, spec: &Value, at: &str) {
     }
 }
 
+/// validateJobSpec's limits of an Indexed Job (pkg/apis/batch/validation/validation.go:
+/// maxParallelismForIndexedJob, maxFailedIndexesForIndexedJob, completionsSoftLimit,
+/// parallelismLimitForHighCompletions, maxFailedIndexesLimitForHighCompletions): they
+/// cap the length of the Job's status.
+fn indexed_limits(o: &mut Out<'_>, spec: &Value, at: &str, completions: Option<i64>) {
+    let parallelism = get(spec, "parallelism").and_then(Value::as_i64);
+    let max_failed = get(spec, "maxFailedIndexes").and_then(Value::as_i64);
+    if parallelism.is_some_and(|p| p > 100_000) {
+        o.add(
+            format!("{at}.parallelism"),
+            "must be less than or equal to 100000 when completion mode is Indexed",
+        );
+    }
+    if let (Some(c), Some(m)) = (completions, max_failed)
+        && m > c
+    {
+        o.add(
+            format!("{at}.maxFailedIndexes"),
+            "must be less than or equal to completions",
+        );
+    }
+    if max_failed.is_some_and(|m| m > 100_000) {
+        o.add(
+            format!("{at}.maxFailedIndexes"),
+            "must be less than or equal to 100000",
+        );
+    }
+    if completions.is_some_and(|c| c > 100_000) && get(spec, "backoffLimitPerIndex").is_some() {
+        const HIGH: &str =
+            "when completions are above 100000 and used with backoff limit per index";
+        if max_failed.is_none() {
+            o.add(
+                format!("{at}.maxFailedIndexes"),
+                "must be specified when completions is above 100000",
+            );
+        }
+        if parallelism.is_some_and(|p| p > 10_000) {
+            o.add(
+                format!("{at}.parallelism"),
+                format!("must be less than or equal to 10000 {HIGH}"),
+            );
+        }
+        if max_failed.is_some_and(|m| m > 10_000) {
+            o.add(
+                format!("{at}.maxFailedIndexes"),
+                format!("must be less than or equal to 10000 {HIGH}"),
+            );
+        }
+    }
+}
+
 /// validateJobSpec's per-index and policy rules (pkg/apis/batch/validation): the
 /// per-index backoff, maxFailedIndexes and a success policy need Indexed completion; a
 /// pod failure policy's rules (validatePodFailurePolicyRule, …OnExitCodes,
@@ -260,15 +360,8 @@ fn job_policies(o: &mut Out<'_>, spec: &Value, at: &str) {
                 o.add(format!("{at}.{k}"), "requires indexed completion mode");
             }
         }
-    } else if let (Some(c), Some(m)) = (
-        completions,
-        get(spec, "maxFailedIndexes").and_then(Value::as_i64),
-    ) && m > c
-    {
-        o.add(
-            format!("{at}.maxFailedIndexes"),
-            "must be less than or equal to completions",
-        );
+    } else {
+        indexed_limits(o, spec, at, completions);
     }
     if let Some(policy) = get(spec, "podFailurePolicy") {
         let pat = format!("{at}.podFailurePolicy");
@@ -774,8 +867,18 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
                     "must be greater than 0",
                 );
             }
+            metric_target(o, ty, t, &tat);
         } else {
             o.add(format!("{at}.{field}.target"), "required");
+        }
+        // validateMetricIdentifier: a metric's name is a path segment.
+        if let Some(name) = src.at("/metric/name").and_then(Value::as_str)
+            && !path_segment(name)
+        {
+            o.add(
+                format!("{at}.{field}.metric.name"),
+                "may not be empty, '.' or '..', or contain '/' or '%'",
+            );
         }
         if matches!(ty, "Resource" | "ContainerResource")
             && src
@@ -785,6 +888,46 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
         {
             o.add(format!("{at}.{field}.name"), "required");
         }
+    }
+}
+
+/// validateMetricTarget and the sources' own rules (pkg/apis/autoscaling/validation):
+/// a value or average value is positive; an External target has exactly one of them, a
+/// Pods target an average value, an Object target one of them, a Resource target an
+/// average utilization or value.
+fn metric_target(o: &mut Out<'_>, ty: &str, t: &Value, at: &str) {
+    let value = get(t, "value");
+    let average = get(t, "averageValue");
+    for (k, q) in [("value", value), ("averageValue", average)] {
+        if let Some(q) = q
+            && super::quantity_value(q).is_some_and(|x| x <= 0.0)
+        {
+            o.add(format!("{at}.{k}"), "must be positive");
+        }
+    }
+    let utilization = get(t, "averageUtilization");
+    match ty {
+        "External" if value.is_none() && average.is_none() => o.add(
+            format!("{at}.averageValue"),
+            "must set either a target value for metric or a per-pod target",
+        ),
+        "External" if value.is_some() && average.is_some() => o.add(
+            format!("{at}.value"),
+            "may not set both a target value for metric and a per-pod target",
+        ),
+        "Pods" if average.is_none() => o.add(
+            format!("{at}.averageValue"),
+            "must specify a positive target averageValue",
+        ),
+        "Object" if value.is_none() && average.is_none() => o.add(
+            format!("{at}.averageValue"),
+            "must set either a target value or averageValue",
+        ),
+        "Resource" | "ContainerResource" if utilization.is_none() && average.is_none() => o.add(
+            format!("{at}.averageUtilization"),
+            "must set either a target raw value or a target utilization",
+        ),
+        _ => {}
     }
 }
 
