@@ -858,6 +858,13 @@ fn weakening_settings_are_said_out_loud() {
             ],
             "host b.example.org is served without TLS",
         ),
+        (
+            &[
+                "--set-json",
+                r#"MLFlow.allowedHosts=["ml.example.org","?*"]"#,
+            ],
+            "MLFlow.allowedHosts[1] is \"?*\", which matches every Host header",
+        ),
     ];
     for (args, said) in cases {
         let mut all = vec!["-q"];
@@ -925,4 +932,42 @@ fn the_login_checks_the_id_token_nonce() {
         "--insecure-oidc-skip-nonce=false",
         "--insecure-oidc-skip-nonce=true",
     );
+}
+
+/// Keycloak's built-in clients are in the audience of tokens other clients get (the
+/// default roles hold the `account` client's roles): as the client ID or an extra
+/// audience they would let any application's token through the proxy.
+#[test]
+fn keycloak_built_in_clients_are_no_audience() {
+    for (args, key) in [
+        (
+            r#"oauth2Proxy.extraAudiences=["mlflow-api","account"]"#,
+            "oauth2Proxy.extraAudiences",
+        ),
+        (
+            r#"oauth2Proxy.extraAudiences=["realm-management"]"#,
+            "oauth2Proxy.extraAudiences",
+        ),
+        ("oauth2Proxy.clientID=broker", "oauth2Proxy.clientID"),
+    ] {
+        let flag = if args.contains('[') {
+            "--set-json"
+        } else {
+            "--set"
+        };
+        let r = render(&[flag, args]);
+        assert_eq!(r.code, 1, "{args}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr
+                .contains(&format!("{key} names Keycloak's built-in client")),
+            "{args}: {}",
+            r.stderr
+        );
+    }
+    let r = render(&[
+        "--set-json",
+        r#"oauth2Proxy.extraAudiences=["mlflow-api","accounts"]"#,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }

@@ -42,6 +42,17 @@ pub(crate) const ISSUER_CA_DIR: &str = "/etc/oauth2-proxy/issuer-ca";
 
 /// `oauth2Proxy.machineTokens`: Kubernetes ServiceAccount tokens as bearer tokens.
 ///
+/// The clients every Keycloak realm has (org.keycloak.models.Constants).
+const KEYCLOAK_BUILT_IN_CLIENTS: &[&str] = &[
+    "account",
+    "account-console",
+    "admin-cli",
+    "admin-permissions",
+    "broker",
+    "realm-management",
+    "security-admin-console",
+];
+
 /// OAuth2-Proxy v7.15.3 verifies a bearer JWT of an extra issuer (`--extra-jwt-issuers
 /// issuer=audience`: signature from the issuer's discovery or `/.well-known/jwks.json`,
 /// issuer, audience, expiry; pkg/validation/options.go:55-71, 130-167) and makes a session
@@ -260,7 +271,22 @@ const USER_PROFILE_CLAIMS: &[&str] = &[
 ];
 
 fn cookie_secret_ok(secret: &str) -> bool {
-    matches!(secret.len(), 16 | 24 | 32)
+    // encryption.SecretBytes (pkg/encryption/utils.go:23-38 at v7.15.3, checked by
+    // pkg/validation/cookie.go:76-85): the secret without trailing `=`, read as unpadded
+    // URL-safe base64, when that gives 16, 24 or 32 bytes; else its own bytes.
+    let text = secret.trim_end_matches('=');
+    let n = text.len();
+    let url_safe = text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let decoded = match n % 4 {
+        0 => Some(n / 4 * 3),
+        2 => Some(n / 4 * 3 + 1),
+        3 => Some(n / 4 * 3 + 2),
+        _ => None,
+    };
+    let aes = |len: usize| matches!(len, 16 | 24 | 32);
+    (url_safe && decoded.is_some_and(aes)) || aes(secret.len())
 }
 
 /// The proxy, when `oauth2Proxy.enabled`; a warning when it is off.
@@ -322,7 +348,7 @@ fn secrets(p: &OAuth2Proxy, names: &Names, acc: &mut Acc) -> (SecretRef, Option<
         });
     } else {
         if !cookie_secret_ok(cookie_lit) {
-            acc.errors.push("oauth2Proxy.cookieSecret must be exactly 16, 24 or 32 bytes (OAuth2-Proxy refuses others); leave it empty to have one generated in the cluster".into());
+            acc.errors.push("oauth2Proxy.cookieSecret must be 16, 24 or 32 bytes, or URL-safe base64 of that many (OAuth2-Proxy refuses others; e.g. `openssl rand -base64 32 | tr -- '+/' '-_'`); leave it empty to have one generated in the cluster".into());
         }
         acc.warnings.push("the output holds the proxy's cookie secret (oauth2Proxy.cookieSecret); prefer oauth2Proxy.secret".into());
         acc.rendered.push(RenderedSecret {
@@ -518,6 +544,22 @@ fn enabled(
         args.extend(flags);
         m
     });
+    // A bearer JWT passes when its `aud` holds the client ID or an extra audience
+    // (pkg/providers/oidc/verifier.go:31-36, 96-104 at v7.15.3). Keycloak's built-in
+    // clients (org.keycloak.models.Constants: account, account-console, admin-cli,
+    // broker, realm-management, security-admin-console, admin-permissions) are in the
+    // audience of tokens that other clients get: the default roles of every user hold the
+    // `account` client's roles, and the `roles` scope's audience resolve mapper adds the
+    // client of each role to `aud`. Naming one would let any application's token in.
+    for (key, value) in std::iter::once(("clientID", &p.client_id))
+        .chain(p.extra_audiences.iter().map(|a| ("extraAudiences", a)))
+    {
+        if KEYCLOAK_BUILT_IN_CLIENTS.contains(&value.as_str()) {
+            acc.errors.push(format!(
+                "oauth2Proxy.{key} names Keycloak's built-in client {value:?}: Keycloak puts the built-in clients into the audience of tokens issued to other applications of the realm (the roles scope's audience resolve mapper, for the default account roles), so their tokens would pass the proxy; create a client of MLflow's own and name it"
+            ));
+        }
+    }
     args.extend(
         p.extra_audiences
             .iter()
@@ -660,6 +702,58 @@ pub(crate) fn env(p: &Proxy) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// OAuth2-Proxy's SecretBytes: URL-safe base64 of 16, 24 or 32 bytes (padded or not),
+    /// or 16, 24 or 32 bytes of text.
+    #[test]
+    fn cookie_secrets_as_the_proxy_reads_them() {
+        assert!(
+            cookie_secret_ok("ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1-f4CBgoM="),
+            "ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1-f4CBgoM="
+        );
+        assert!(
+            cookie_secret_ok("ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1-f4CBgoM"),
+            "ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1-f4CBgoM"
+        );
+        assert!(
+            cookie_secret_ok("AAECAwQFBgcICQoLDA0ODw"),
+            "AAECAwQFBgcICQoLDA0ODw"
+        );
+        assert!(
+            cookie_secret_ok("AAECAwQFBgcICQoLDA0ODw=="),
+            "AAECAwQFBgcICQoLDA0ODw=="
+        );
+        assert!(
+            cookie_secret_ok("AAECAwQFBgcICQoLDA0ODxAREhMUFRYX"),
+            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYX"
+        );
+        assert!(cookie_secret_ok("aaaaaaaaaaaaaaaa"), "aaaaaaaaaaaaaaaa");
+        assert!(
+            cookie_secret_ok("aaaaaaaaaaaaaaaaaaaaaaaa"),
+            "aaaaaaaaaaaaaaaaaaaaaaaa"
+        );
+        assert!(
+            cookie_secret_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        );
+        assert!(
+            !cookie_secret_ok("+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/s="),
+            "+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/v7+/s="
+        );
+        assert!(
+            !cookie_secret_ok("aaaaaaaaaaaaaaaaaaaa"),
+            "aaaaaaaaaaaaaaaaaaaa"
+        );
+        assert!(
+            !cookie_secret_ok("AAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        );
+        assert!(!cookie_secret_ok(""), "");
+        assert!(
+            !cookie_secret_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+        );
+    }
 
     #[test]
     fn go_durations() {
