@@ -545,7 +545,7 @@ fn cases() -> Vec<Case> {
             vec![],
             &["--set", "oauth2Proxy.cookieSecret=TOPSECRET"],
             1,
-            "exactly 16, 24 or 32 bytes",
+            "must be 16, 24 or 32 bytes, or URL-safe base64",
         ),
         c(
             "public-client-with-secret",
