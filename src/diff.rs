@@ -145,11 +145,61 @@ fn mark_items_as_secrets(v: &Value) -> bool {
     v.get("data").is_some() || v.get("stringData").is_some()
 }
 
-/// The two sides of a changed object with Secret values masked (see [`mask_secrets`]).
+/// Masks the credentials other objects hold in plain sight, at any depth: the value of an
+/// environment variable (a `name`/`value` pair) whose name is a credential's
+/// (`MLFLOW_TRACKING_PASSWORD`, `API_TOKEN`), and the argument after a flag that is one
+/// (`--client-secret X`; `--client-secret=X` is masked in the text). Markers as in
+/// [`mask_secrets`], by the value at the same place on the other side.
+fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
+    let marker = |mine: &Value, theirs: Option<&Value>| {
+        Value::from(if theirs == Some(mine) {
+            HIDDEN_SAME
+        } else {
+            mark
+        })
+    };
+    match v {
+        Value::Object(m) => {
+            let credential = m
+                .get("name")
+                .and_then(Value::as_str)
+                .is_some_and(crate::redact::credential_name);
+            for (k, x) in m.iter_mut() {
+                let theirs = other.and_then(|o| o.get(k));
+                if credential && k == "value" && x.is_string() {
+                    *x = marker(x, theirs);
+                } else {
+                    mask_credentials(x, theirs, mark);
+                }
+            }
+        }
+        Value::Array(items) => {
+            let mut after_flag = false;
+            for (n, x) in items.iter_mut().enumerate() {
+                let theirs = other.and_then(|o| o.get(n));
+                match x.as_str() {
+                    Some(s) if after_flag && !s.starts_with('-') => *x = marker(x, theirs),
+                    _ => mask_credentials(x, theirs, mark),
+                }
+                after_flag = x.as_str().is_some_and(|s| {
+                    s.starts_with('-')
+                        && !s.contains('=')
+                        && crate::redact::credential_name(s.trim_start_matches('-'))
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The two sides of a changed object with Secret values and other credentials masked
+/// (see [`mask_secrets`] and [`mask_credentials`]).
 fn masked(a: &Document, b: &Document) -> (Value, Value) {
     let (mut va, mut vb) = (a.value.clone(), b.value.clone());
     mask_secrets(&mut va, Some(&b.value), HIDDEN_OLD);
     mask_secrets(&mut vb, Some(&a.value), HIDDEN_NEW);
+    mask_credentials(&mut va, Some(&b.value), HIDDEN_OLD);
+    mask_credentials(&mut vb, Some(&a.value), HIDDEN_NEW);
     (va, vb)
 }
 

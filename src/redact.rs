@@ -104,7 +104,8 @@ pub fn pairs(text: &str) -> Cow<'_, str> {
     let mut changed = false;
     while i < bytes.len() {
         let start = match (bytes[i], bytes.get(i + 1)) {
-            (b'=', _) => Some(i + 1),
+            // `name=value`, and `name = value` as in ini files.
+            (b'=', _) => Some(i + 1 + bytes[i + 1..].iter().take_while(|b| **b == b' ').count()),
             (b':', Some(b' ')) => Some(i + 2),
             _ => None,
         };
@@ -112,11 +113,17 @@ pub fn pairs(text: &str) -> Cow<'_, str> {
             i += 1;
             continue;
         };
-        let mut n0 = i;
+        let mut name_end = i;
+        if bytes[i] == b'=' {
+            while name_end > 0 && bytes[name_end - 1] == b' ' {
+                name_end -= 1;
+            }
+        }
+        let mut n0 = name_end;
         while n0 > 0 && is_name(bytes[n0 - 1]) {
             n0 -= 1;
         }
-        let name = &text[n0..i];
+        let name = &text[n0..name_end];
         let mut end = start;
         while end < bytes.len()
             && !matches!(bytes[end], b' ' | b'\n' | b'"' | b'\'' | b'&' | b';' | b',')
@@ -282,6 +289,12 @@ mod tests {
             ("credentials: TOPSECRET", "credentials: …"),
             ("…password=… é token=x", "…password=… é token=…"),
             ("é€password=x€", "é€password=…"),
+            (
+                "[db]\n    password = TOPSECRET\n    host = db",
+                "[db]\n    password = …\n    host = db",
+            ),
+            ("a == b", "a == b"),
+            ("password =", "password ="),
         ] {
             assert_eq!(pairs(input), want, "{input}");
         }

@@ -2514,6 +2514,31 @@ fn diff_masks_credential_pairs() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
+/// Credentials in plain sight outside Secrets are masked too: an environment variable
+/// whose name is a credential's, the argument after a credential flag given apart
+/// (`--client-secret X`), and an ini line `password = X`; a changed variable of another
+/// name still shows.
+#[test]
+fn diff_masks_credential_variables_and_split_flags() {
+    let d = dir_for("diffenv");
+    let doc = |v: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n  - name: c\n    image: example.org/c:1\n    args: [--client-secret, SEKRET{v}a, --verbose, --token, SEKRET{v}b, plain{v}]\n    env:\n    - {{name: MLFLOW_TRACKING_PASSWORD, value: SEKRET{v}c}}\n    - {{name: API_TOKEN, value: SEKRET{v}d}}\n    - {{name: LOG_LEVEL, value: level{v}}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: ini}}\ndata:\n  app.ini: |\n    [db]\n    password = SEKRET{v}e\n"
+        )
+    };
+    let (a, b) = (d.join("a.yaml"), d.join("b.yaml"));
+    std::fs::write(&a, doc("1")).unwrap();
+    std::fs::write(&b, doc("2")).unwrap();
+    let r = common::run(&["diff", a.to_str().unwrap(), b.to_str().unwrap()], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stdout.contains("SEKRET"), "{}", r.stdout);
+    for shown in ["plain1", "plain2", "level1", "level2", "--verbose"] {
+        assert!(r.stdout.contains(shown), "{shown}: {}", r.stdout);
+    }
+    assert!(r.stdout.contains("(hidden; new value)"), "{}", r.stdout);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
 /// Several manifest files together are capped too.
 #[test]
 fn total_manifest_input_is_capped() {
