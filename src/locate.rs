@@ -148,9 +148,10 @@ enum Frame {
 }
 
 /// Visits every key of a mapping and every item of a list in the first document of
-/// `text`, in document order, with its key path and position (line, column; 1-based),
-/// until `visit` returns false. One pass over the parser's events: linear in the text.
-fn walk(text: &str, mut visit: impl FnMut(&[Seg], (usize, usize)) -> bool) {
+/// `text` (in every document with `all_documents`, each from an empty path), in document
+/// order, with its key path and position (line, column; 1-based), until `visit` returns
+/// false. One pass over the parser's events: linear in the text.
+fn walk(text: &str, all_documents: bool, mut visit: impl FnMut(&[Seg], (usize, usize)) -> bool) {
     let mut stack: Vec<Frame> = Vec::new();
     let mut cur: Vec<Seg> = Vec::new();
     for item in Parser::new_from_str(text) {
@@ -218,7 +219,14 @@ fn walk(text: &str, mut visit: impl FnMut(&[Seg], (usize, usize)) -> bool) {
             stack.pop();
             finish_value(&mut stack, &mut cur);
         } else if matches!(ev, Event::DocumentEnd) {
-            break;
+            if !all_documents {
+                break;
+            }
+            stack.clear();
+            cur.clear();
+        } else if all_documents && matches!(ev, Event::DocumentStart(..)) && !visit(&[], pos) {
+            // A new document starts from no key.
+            return;
         }
     }
 }
@@ -228,7 +236,7 @@ fn walk(text: &str, mut visit: impl FnMut(&[Seg], (usize, usize)) -> bool) {
 /// used when the full path is not in the text.
 pub fn find(text: &str, path: &KeyPath) -> Option<(usize, usize)> {
     let mut best: Option<(usize, (usize, usize))> = None;
-    walk(text, |cur, pos| {
+    walk(text, false, |cur, pos| {
         if cur.len() <= path.0.len()
             && path.0[..cur.len()] == *cur
             && best.is_none_or(|(len, _)| cur.len() > len)
@@ -244,7 +252,7 @@ pub fn find(text: &str, path: &KeyPath) -> Option<(usize, usize)> {
 /// in the document a parse error happened.
 pub fn path_at(text: &str, line: usize, col: usize) -> KeyPath {
     let mut last = KeyPath::default();
-    walk(text, |cur, pos| {
+    walk(text, true, |cur, pos| {
         if pos > (line, col) {
             return false;
         }
@@ -274,7 +282,7 @@ impl Index {
     fn map(&self) -> &HashMap<KeyPath, (usize, usize)> {
         self.built.get_or_init(|| {
             let mut map = HashMap::new();
-            walk(&self.text, |cur, pos| {
+            walk(&self.text, false, |cur, pos| {
                 map.entry(KeyPath(cur.to_vec())).or_insert(pos);
                 true
             });
@@ -313,6 +321,21 @@ fn finish_value(stack: &mut [Frame], cur: &mut Vec<Seg>) {
 
 #[cfg(test)]
 mod tests {
+    /// In a stream, a position names a key of its own document, never the last key of
+    /// the one before.
+    #[test]
+    fn path_at_reads_the_document_of_the_position() {
+        use super::{KeyPath, find, path_at};
+        let t = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  a: b\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\nmetadata: {name: e}\n";
+        assert_eq!(path_at(t, 5, 3).to_string(), "data.a");
+        assert!(path_at(t, 6, 1).0.is_empty());
+        assert_eq!(path_at(t, 7, 1).to_string(), "apiVersion");
+        assert_eq!(path_at(t, 10, 3).to_string(), "metadata.name");
+        assert_eq!(path_at(t, 11, 1).to_string(), "metadata");
+        // The first document alone for the values-file lookups.
+        assert_eq!(find(t, &KeyPath::default().key("kind")), Some((2, 1)));
+    }
+
     #[test]
     fn key_paths_read_back_as_they_are_written() {
         use super::KeyPath;
