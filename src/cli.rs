@@ -354,8 +354,14 @@ pub struct RenderArgs {
         allow_hyphen_values = true
     )]
     pub show_only: Vec<String>,
-    /// Write one file per template under this directory instead of stdout.
-    #[arg(long = "output-dir", value_name = "DIR", allow_hyphen_values = true)]
+    /// Write one file per template under this directory instead of stdout (an empty
+    /// value means stdout, as in Helm).
+    #[arg(
+        long = "output-dir",
+        value_name = "DIR",
+        allow_hyphen_values = true,
+        value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), PathBuf::from)
+    )]
     pub output_dir: Option<PathBuf>,
     /// Kubernetes version the templates target (1.33 or later).
     #[arg(
@@ -408,6 +414,14 @@ pub struct RenderArgs {
 }
 
 impl RenderArgs {
+    /// The output directory; an empty `--output-dir` is none (Helm's template.go tests
+    /// `OutputDir != ""`), so `--output-dir "$DIR"` with DIR unset prints to stdout.
+    pub fn output_dir(&self) -> Option<&PathBuf> {
+        self.output_dir
+            .as_ref()
+            .filter(|d| !d.as_os_str().is_empty())
+    }
+
     /// The pipeline's plain request.
     pub fn request(&self) -> Request {
         Request {
@@ -659,20 +673,56 @@ fn run_diff(args: &DiffArgs) -> Result<Output, Failure> {
     })
 }
 
-/// Go's `filepath.Match` for `*` (any run without '/'), `?` and literal characters.
+/// Go's `filepath.Match` on Unix for `*` (any run without '/'), `?` (one character but
+/// '/'), `\` (the next character taken as it is) and literal characters; a pattern that
+/// ends in a lone `\` matches nothing (ErrBadPattern, which Helm's template.go ignores).
+/// Dynamic programming over (pattern, name) positions: time proportional to their
+/// product, whatever the stars (a recursive match took exponential time).
 fn glob_match(pattern: &str, name: &str) -> bool {
-    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
-    fn go(p: &[char], n: &[char]) -> bool {
-        match p.first() {
-            None => n.is_empty(),
-            Some('*') => (0..=n.len())
-                .take_while(|&i| i == 0 || n[i - 1] != '/')
-                .any(|i| go(&p[1..], &n[i..])),
-            Some('?') => n.first().is_some_and(|c| *c != '/') && go(&p[1..], &n[1..]),
-            Some(c) => n.first() == Some(c) && go(&p[1..], &n[1..]),
-        }
+    enum Token {
+        Star,
+        One,
+        Char(char),
     }
-    go(&p, &n)
+    let mut tokens = Vec::new();
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        tokens.push(match c {
+            '*' => Token::Star,
+            '?' => Token::One,
+            '\\' => match chars.next() {
+                Some(escaped) => Token::Char(escaped),
+                None => return false,
+            },
+            c => Token::Char(c),
+        });
+    }
+    let name: Vec<char> = name.chars().collect();
+    // row[j]: the tokens so far match name[..j].
+    let mut row = vec![false; name.len() + 1];
+    row[0] = true;
+    for t in &tokens {
+        let mut next = vec![false; name.len() + 1];
+        match t {
+            Token::Star => {
+                for j in 0..=name.len() {
+                    next[j] = row[j] || (j > 0 && next[j - 1] && name[j - 1] != '/');
+                }
+            }
+            Token::One => {
+                for j in 1..=name.len() {
+                    next[j] = row[j - 1] && name[j - 1] != '/';
+                }
+            }
+            Token::Char(c) => {
+                for j in 1..=name.len() {
+                    next[j] = row[j - 1] && name[j - 1] == *c;
+                }
+            }
+        }
+        row = next;
+    }
+    row[name.len()]
 }
 
 /// The render pipeline for the `render` flags.
@@ -682,7 +732,7 @@ pub fn render_docs(args: &RenderArgs) -> Result<(Vec<Document>, Vec<String>), Fa
 
 /// [`render_docs`], with each document's YAML when `yaml`.
 fn render_output(args: &RenderArgs, yaml: bool) -> Result<pipeline::Rendered, Failure> {
-    if args.output_dir.is_some() && args.output == Format::Json {
+    if args.output_dir().is_some() && args.output == Format::Json {
         return Err(Failure::usage(
             "--output-dir writes YAML files; it cannot be combined with -o json",
         ));
@@ -694,7 +744,7 @@ fn render_output(args: &RenderArgs, yaml: bool) -> Result<pipeline::Rendered, Fa
 
 fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
     // The YAML stream's documents are emitted as they are validated.
-    let stream = args.output_dir.is_none() && args.output == Format::Yaml;
+    let stream = args.output_dir().is_none() && args.output == Format::Yaml;
     let pipeline::Rendered {
         docs,
         yaml,
@@ -760,7 +810,7 @@ fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
         order.iter().filter_map(|&i| all[i].take()).collect()
     };
     // emit
-    if let Some(dir) = &args.output_dir {
+    if let Some(dir) = args.output_dir() {
         let dir = if args.release_name {
             dir.join(&args.release)
         } else {
@@ -950,6 +1000,36 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
 mod tests {
     use super::*;
     use clap_complete::Shell;
+
+    /// `-s` patterns as Go's filepath.Match reads them, case by case.
+    #[test]
+    fn show_only_patterns_match_as_go_does() {
+        let t = "templates/service.yaml";
+        for (pattern, name, want) in [
+            ("templates/service.yaml", t, true),
+            ("templates/*.yaml", t, true),
+            ("templates/s?rvice.yaml", t, true),
+            ("*", t, false),
+            ("*/*", t, true),
+            ("templates/*", "templates/a/b.yaml", false),
+            ("templates?service.yaml", t, false),
+            ("templates/service\\.yaml", t, true),
+            ("templates\\/service.yaml", t, true),
+            ("templates/\\*.yaml", t, false),
+            ("templates/\\*.yaml", "templates/*.yaml", true),
+            ("templates/service.yaml\\", t, false),
+            ("", "", true),
+            ("**", t, false),
+            ("templates/**", t, true),
+        ] {
+            assert_eq!(glob_match(pattern, name), want, "{pattern} {name}");
+        }
+        // Many stars against a name they nearly match: quick, not exponential.
+        let stars = format!("{}b", "*a".repeat(40));
+        let start = std::time::Instant::now();
+        assert!(!glob_match(&stars, &"a".repeat(60)));
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+    }
 
     /// pflag's string-slice reading (Go's encoding/csv, one record), case by case.
     #[test]

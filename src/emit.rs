@@ -5,7 +5,7 @@ use crate::error::Failure;
 use crate::parse::Document;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The chart name used in `# Source:` headers.
 pub const SOURCE_PREFIX: &str = "mlflow-chart/templates/";
@@ -67,7 +67,11 @@ pub fn json_list(docs: &[Document]) -> Result<String, Failure> {
 }
 
 /// Writes one file per template under `dir/mlflow-chart/templates/`, like Helm's
-/// `--output-dir`. Everything is serialised before the first file is written.
+/// `--output-dir`, all or nothing as far as the file system allows: every file is first
+/// written beside its place under a temporary name (a file holding a Secret readable by
+/// its owner only), and only when all are written are they renamed into place. A failure
+/// before that removes the temporary files and changes no file; a rename replaces a
+/// symbolic link rather than writing where it points.
 pub fn write_dir(dir: &Path, docs: &[Document]) -> Result<Vec<String>, Failure> {
     let mut by_template: BTreeMap<&str, Vec<Document>> = BTreeMap::new();
     for d in docs {
@@ -78,26 +82,79 @@ pub fn write_dir(dir: &Path, docs: &[Document]) -> Result<Vec<String>, Failure> 
     }
     let mut contents = Vec::new();
     for (template, ds) in &by_template {
-        contents.push((dir.join(format!("{SOURCE_PREFIX}{template}")), stream(ds)?));
+        let secret = crate::validate::expand_lists(ds)
+            .iter()
+            .any(|d| d.kind() == "Secret");
+        contents.push((
+            dir.join(format!("{SOURCE_PREFIX}{template}")),
+            stream(ds)?,
+            secret,
+        ));
+    }
+    let fail = |what: &str, path: &Path, e: &std::io::Error| {
+        Failure::input(format!(
+            "cannot {what} {}: {}",
+            path.display(),
+            crate::input::io_reason(e)
+        ))
+    };
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let unstage = |staged: &[(PathBuf, PathBuf)]| {
+        for (tmp, _) in staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+    };
+    for (path, text, secret) in &contents {
+        let step = || -> Result<PathBuf, Failure> {
+            let parent = path.parent().unwrap_or(Path::new("."));
+            std::fs::create_dir_all(parent).map_err(|e| fail("create", parent, &e))?;
+            if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+                return Err(Failure::input(format!(
+                    "cannot write {}: a directory is in its place",
+                    path.display()
+                )));
+            }
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let tmp = parent.join(format!(".{name}.mlflow-chart-{}", std::process::id()));
+            let _ = std::fs::remove_file(&tmp);
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                options.mode(if *secret { 0o600 } else { 0o644 });
+            }
+            let mut file = options.open(&tmp).map_err(|e| fail("write", path, &e))?;
+            let written = std::io::Write::write_all(&mut file, text.as_bytes())
+                .and_then(|()| file.sync_data());
+            if let Err(e) = written {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(fail("write", path, &e));
+            }
+            Ok(tmp)
+        };
+        match step() {
+            Ok(tmp) => staged.push((tmp, path.clone())),
+            Err(f) => {
+                unstage(&staged);
+                return Err(f.hint("no file of the output directory was changed"));
+            }
+        }
     }
     let mut written = Vec::new();
-    for (path, text) in contents {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                Failure::input(format!(
-                    "cannot create {}: {}",
-                    parent.display(),
-                    crate::input::io_reason(&e)
+    for (n, (tmp, path)) in staged.iter().enumerate() {
+        if let Err(e) = std::fs::rename(tmp, path) {
+            unstage(&staged[n..]);
+            let f = fail("write", path, &e);
+            return Err(if written.is_empty() {
+                f.hint("no file of the output directory was changed")
+            } else {
+                f.hint(format!(
+                    "these files were already written: {}",
+                    written.join(", ")
                 ))
-            })?;
+            });
         }
-        std::fs::write(&path, text).map_err(|e| {
-            Failure::input(format!(
-                "cannot write {}: {}",
-                path.display(),
-                crate::input::io_reason(&e)
-            ))
-        })?;
         written.push(path.display().to_string());
     }
     Ok(written)

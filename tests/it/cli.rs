@@ -273,6 +273,78 @@ fn show_only_and_output_dir() {
     );
 }
 
+/// `--output-dir` changes all files or none: a directory in the place of one file fails
+/// the render before any file is replaced; a symbolic link in the way is replaced, not
+/// written through; a file holding a Secret is its owner's only; an empty value prints
+/// to stdout (Helm's `OutputDir != ""`).
+#[test]
+fn output_dir_is_all_or_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-outdir-all-{}", std::process::id()));
+    let templates = dir.join("mlflow-chart/templates");
+    std::fs::create_dir_all(templates.join("service.yaml")).unwrap();
+    std::fs::write(templates.join("deployment.yaml"), "old\n").unwrap();
+    let d = dir.to_string_lossy().into_owned();
+    let r = render(&["--output-dir", &d]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr
+            .contains("service.yaml: a directory is in its place"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("no file of the output directory was changed")
+    );
+    assert_eq!(
+        std::fs::read_to_string(templates.join("deployment.yaml")).unwrap(),
+        "old\n"
+    );
+    let left: Vec<_> = std::fs::read_dir(&templates).unwrap().collect();
+    assert_eq!(left.len(), 2, "no file added: {left:?}");
+    std::fs::remove_dir(templates.join("service.yaml")).unwrap();
+    let target = dir.join("victim.txt");
+    std::fs::write(&target, "untouched\n").unwrap();
+    std::os::unix::fs::symlink(&target, templates.join("service.yaml")).unwrap();
+    let r = render(&[
+        "--output-dir",
+        &d,
+        "--set-string",
+        "postgresql.auth.password=pw-0123456789",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "untouched\n");
+    let service = templates.join("service.yaml");
+    assert!(!std::fs::symlink_metadata(&service).unwrap().is_symlink());
+    assert!(
+        std::fs::read_to_string(&service)
+            .unwrap()
+            .contains("kind: Service")
+    );
+    let mode = |f: &str| {
+        std::fs::metadata(templates.join(f))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("secret-postgresql.yaml"), 0o600);
+    assert_eq!(mode("service.yaml") & 0o600, 0o600);
+    assert!(
+        std::fs::read_dir(&templates).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with('.'))
+    );
+    let r = render(&["--output-dir", ""]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("---\n# Source: "), "{}", r.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn json_output_is_a_v1_list() {
     let r = render(&["-o", "json"]);
