@@ -42,6 +42,9 @@ pub fn manifest_error_text(source: &str, text: &str, e: &Error) -> String {
     located(source, text, e, true)
 }
 
+/// The most characters of the failing line an error shows.
+const SHOWN_LINE_CHARS: usize = 200;
+
 fn located(source: &str, text: &str, e: &Error, mask_all: bool) -> String {
     let loc = e.location().filter(|l| l.line() > 0);
     let (line, col) = loc.map_or((0, 0), |l| (l.line() as usize, l.column() as usize));
@@ -73,11 +76,16 @@ fn located(source: &str, text: &str, e: &Error, mask_all: bool) -> String {
             out.push_str(&format!(" (at key {})", short_path(&path)));
         }
         if let Some(l) = text.lines().nth(line - 1) {
-            let shown = if secret_at.is_some() || mask_all {
+            let mut shown = if secret_at.is_some() || mask_all {
                 format!("{}…", &l[..l.len() - l.trim_start().len()])
             } else {
                 mask_line(l)
             };
+            // A line of a huge key is shown in part: a message stays a screenful.
+            if let Some((cut, _)) = shown.char_indices().nth(SHOWN_LINE_CHARS) {
+                shown.truncate(cut);
+                shown.push('…');
+            }
             out.push_str(&format!("\n{line:>5} | {shown}"));
         }
     }
@@ -330,6 +338,16 @@ mod tests {
         let e =
             serde_saphyr::from_str_with_options::<serde_json::Value>(text, options()).unwrap_err();
         error_text("v.yaml", text, &e)
+    }
+
+    /// The failing line of a huge key is shown in part.
+    #[test]
+    fn a_long_failing_line_is_cut() {
+        let text = format!("{}: x\n  b: [\n", "k".repeat(10_000));
+        let e = crate::values::parse_yaml("v.yaml", &text).unwrap_err();
+        let shown = e.to_string();
+        assert!(shown.len() < 1_000, "{} bytes", shown.len());
+        assert!(shown.contains("v.yaml:"), "{shown}");
     }
 
     #[test]
