@@ -406,14 +406,55 @@ fn copied_from_values(
     // with the number of other objects it was copied into.
     let mut groups: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     let mut lines: Vec<(String, Option<(String, String)>)> = Vec::new();
+    // An extraObjects object is the values' own: the one item of that kind and name (a
+    // List's item under its `items`), with the problem's path below it.
+    let extra_source = |object: &str, path: &str| -> Option<KeyPath> {
+        let list = lookup(&computed.values, &KeyPath::default().key("extraObjects"))?.as_array()?;
+        let id = |v: &serde_json::Value| {
+            format!(
+                "{}/{}",
+                v.get("kind")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or(""),
+                v.at("/metadata/name")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or("")
+            )
+        };
+        let mut found = Vec::new();
+        for (i, o) in list.iter().enumerate() {
+            let at = KeyPath::default().key("extraObjects").index(i);
+            if id(o) == object {
+                found.push(at.clone());
+            }
+            let items = o.get("items").and_then(serde_json::Value::as_array);
+            for (j, item) in items.into_iter().flatten().enumerate() {
+                if id(item) == object {
+                    found.push(at.clone().key("items").index(j));
+                }
+            }
+        }
+        let [one] = found.as_slice() else { return None };
+        let mut key = one.clone();
+        key.0.extend(KeyPath::parse(path)?.0);
+        // The deepest part of the path the values hold (a field a default filled in is
+        // not written there).
+        while lookup(&computed.values, &key).is_none() && key.0.len() > one.0.len() {
+            key.0.pop();
+        }
+        Some(key)
+    };
     for r in &errors {
         let line = r.line();
         let doc = docs
             .iter()
             .find(|d| d.template == r.source && d.id() == r.object && d.template != EXTRA_OBJECTS);
-        let key = doc
-            .and_then(|d| Some((d, KeyPath::parse(&r.path)?)))
-            .and_then(|(d, p)| source(d, &p));
+        let key = if r.source == EXTRA_OBJECTS {
+            extra_source(&r.object, &r.path)
+        } else {
+            doc.and_then(|d| Some((d, KeyPath::parse(&r.path)?)))
+                .and_then(|(d, p)| source(d, &p))
+        };
         match key {
             Some(key) => {
                 let group = (key.to_string(), r.message.clone());

@@ -2475,9 +2475,11 @@ fn render_checks_each_object_a_list_holds_as_itself() {
             assert_eq!(r.code, 1, "case {i}: {}", r.stderr);
             assert!(r.stdout.is_empty(), "case {i}");
             let listed: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("  - ")).collect();
-            assert_eq!(
-                listed,
-                [format!("  - extra-objects.yaml: {problem}").as_str()],
+            // Each line names the item of extraObjects and its file:line after it.
+            assert!(
+                listed.len() == 1
+                    && listed[0]
+                        .starts_with(&format!("  - extra-objects.yaml: {problem} (extraObjects[")),
                 "case {i}: {}",
                 r.stderr
             );
@@ -2873,7 +2875,19 @@ fn passed_through_problems_are_never_misattributed() {
         "tolerations:\n  - {key: \"a b\", operator: Exists}\nextraObjects:\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: p}\n    spec:\n      containers: [{name: c, image: busybox}]\n      tolerations:\n        - {key: \"a b\", operator: Exists}\n",
     );
     assert!(err.contains("(tolerations[0].key at "), "{err}");
-    assert!(!err.contains("(extraObjects"), "{err}");
+    // The chart's pods are not attributed to the extraObjects Pod, nor it to them.
+    for line in err.lines().filter(|l| l.contains("Deployment/")) {
+        assert!(!line.contains("(extraObjects"), "{line}");
+    }
+    let pod = err
+        .lines()
+        .find(|l| l.contains("Pod/p:"))
+        .unwrap_or_default();
+    assert!(
+        pod.contains("(extraObjects[0].spec.tolerations[0].key at ")
+            && !pod.contains("(tolerations"),
+        "{err}"
+    );
     // Two equal items: which one was copied cannot be told, so neither is named and no
     // problem is folded into another.
     let err = run(

@@ -326,3 +326,39 @@ fn annotation_case_apply_size_and_ingress_class() {
         r.stderr
     );
 }
+
+/// A problem in an `extraObjects` object names its item (a List's item under `items`),
+/// the path below it, and where it was written.
+#[test]
+fn extra_object_problems_name_their_item_and_line() {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-eo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("eo.yaml");
+    std::fs::write(
+        &f,
+        "extraObjects:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: cm}\n  data:\n    \"a/b\": x\n- apiVersion: v1\n  kind: List\n  items:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: s}\n    spec:\n      ports: [{port: 0}]\n",
+    )
+    .unwrap();
+    let name = f.to_string_lossy().into_owned();
+    let r = render(&["-f", &name]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    for said in [
+        format!("(extraObjects[0].data[\"a/b\"] at {name}:6:5)"),
+        format!("(extraObjects[1].items[0].spec.ports[0].port at {name}:14:16)"),
+    ] {
+        assert!(r.stderr.contains(&said), "{said}: {}", r.stderr);
+    }
+    let r = render(&[
+        "--set-json",
+        r#"extraObjects=[{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"},"data":{"a b":"x"}}]"#,
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("(extraObjects[0].data[\"a b\"] from --set-json 'extraObjects=…')"),
+        "{}",
+        r.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
