@@ -537,7 +537,9 @@ fn too_large_for_client_side_apply(
     const KEY: &str = "kubectl.kubernetes.io/last-applied-configuration";
     docs.iter()
         .zip(texts)
-        .filter(|(_, t)| t.as_ref().is_ok_and(|t| t.len() > LIMIT / 2))
+        // Go's JSON writes `<`, `>` and `&` as six bytes each (\u003c): an object's JSON
+        // may be six times its YAML.
+        .filter(|(_, t)| t.as_ref().is_ok_and(|t| t.len() > LIMIT / 6))
         .filter_map(|(d, _)| {
             let annotations: usize = d
                 .value
@@ -548,7 +550,9 @@ fn too_large_for_client_side_apply(
                         .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
                         .sum()
                 });
-            let json = serde_json::to_string(&d.value).map_or(0, |j| j.len());
+            let json = serde_json::to_string(&d.value).map_or(0, |j| {
+                j.len() + 5 * j.bytes().filter(|b| matches!(b, b'<' | b'>' | b'&')).count()
+            });
             let total = annotations + KEY.len() + json;
             (total > LIMIT).then(|| {
                 format!(

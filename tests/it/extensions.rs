@@ -296,8 +296,13 @@ fn annotation_case_apply_size_and_ingress_class() {
             "x".repeat(size)
         )
     };
+    // Go's JSON writes `<` as six bytes (\u003c): 50,000 of them are 300,000 bytes.
+    let angles = format!(
+        "- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: angles}}, data: {{a: \"{}\"}}}}\n",
+        "<".repeat(50_000)
+    );
     let text = format!(
-        "extraObjects:\n{}{}",
+        "extraObjects:\n{}{}{angles}",
         object("big", 270_000),
         object("fits", 200_000)
     );
@@ -311,6 +316,7 @@ fn annotation_case_apply_size_and_ingress_class() {
         r.stderr
     );
     assert!(!r.stderr.contains("ConfigMap/fits"), "{}", r.stderr);
+    assert!(r.stderr.contains("ConfigMap/angles is "), "{}", r.stderr);
     let r = render(&[
         "--set",
         "ingress.enabled=true,ingress.className=nginx,ingress.hosts[0].host=ml.example.org",

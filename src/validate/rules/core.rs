@@ -213,7 +213,7 @@ fn metadata(o: &mut Out<'_>, v: &Value) {
 /// is unspecified, loopback, link-local, or link-local multicast (Go's net.IP tests, an
 /// IPv4-mapped IPv6 address as its IPv4 one).
 fn special_ip(s: &str) -> Option<&'static str> {
-    let ip: std::net::IpAddr = s.parse().ok()?;
+    let ip = super::fields::parse_ip_sloppy(s)?;
     let ip = match ip {
         std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
         v4 => v4,
@@ -392,6 +392,15 @@ fn service(o: &mut Out<'_>, v: &Value) {
         } else if let Some(why) = ip.as_str().and_then(special_ip) {
             o.add(format!("spec.externalIPs[{n}]"), why);
         }
+    }
+    // A node port is a port number (the allocator takes none other).
+    if let Some(p) = get(spec, "healthCheckNodePort").and_then(Value::as_i64)
+        && !(0..=65535).contains(&p)
+    {
+        o.add(
+            "spec.healthCheckNodePort",
+            "must be a port number from 1 to 65535",
+        );
     }
     // validateServiceExternalTrafficPolicy: a health-check node port only for a
     // LoadBalancer that keeps traffic on the node.

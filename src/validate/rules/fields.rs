@@ -127,9 +127,40 @@ pub(super) fn int_or_percent_field(
     }
 }
 
-/// An IP address (v4 or v6).
+/// An IP address (v4 or v6) of a field Kubernetes v1.33 reads as it always has
+/// (IsValidIPForLegacyField with StrictIPCIDRValidation off: netutils.ParseIPSloppy), so
+/// an IPv4 part may have leading zeros (`010.0.0.1` is 10.0.0.1).
 pub(super) fn is_ip(s: &str) -> bool {
-    s.parse::<std::net::IpAddr>().is_ok()
+    parse_ip_sloppy(s).is_some()
+}
+
+/// [`is_ip`]'s address.
+pub(super) fn parse_ip_sloppy(s: &str) -> Option<std::net::IpAddr> {
+    if let Ok(ip) = s.parse::<std::net::IpAddr>() {
+        return Some(ip);
+    }
+    let parts: Vec<&str> = s.split('.').collect();
+    let mut octets = [0u8; 4];
+    if parts.len() != 4 {
+        return None;
+    }
+    for (o, p) in octets.iter_mut().zip(&parts) {
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        *o = p
+            .trim_start_matches('0')
+            .parse::<u8>()
+            .or_else(|_| {
+                if p.bytes().all(|b| b == b'0') {
+                    Ok(0)
+                } else {
+                    Err(())
+                }
+            })
+            .ok()?;
+    }
+    Some(std::net::IpAddr::V4(std::net::Ipv4Addr::from(octets)))
 }
 
 /// A (network, prefix length) of a CIDR.

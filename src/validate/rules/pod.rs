@@ -31,6 +31,7 @@ fn allowed_restart(owner: &str) -> &'static [&'static str] {
 /// Everything of a pod spec at `at`, owned by a `owner` (its kind).
 pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
     pod_spec(o, pod, at);
+    host_ports(o, pod, at, owner == "Pod");
     // ValidatePodSpec → validateRestartPolicy; a pod template's empty policy defaults to
     // Always before validation.
     let restart = get(pod, "restartPolicy")
@@ -1762,7 +1763,6 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
     tolerations(o, pod.get("tolerations"), &format!("{at}.tolerations"));
     node_selector(o, pod.get("nodeSelector"), &format!("{at}.nodeSelector"));
     host_namespaces(o, pod, at);
-    host_ports(o, pod, at);
     sleep_within_grace(o, pod, at);
     for field in ["initContainers", "containers"] {
         for (n, c) in items(pod.get(field)) {
@@ -1797,6 +1797,50 @@ fn pod_spec(o: &mut Out<'_>, pod: &Value, at: &str) {
             }
         }
     }
+}
+
+/// A JSON value as Go's encoding/json reads it into `[]core.Toleration`
+/// (helper.GetTolerationsFromPodAnnotations): `null` is no list; an item's keys match the
+/// fields whatever their case, unknown keys are ignored, a string field takes a string
+/// or null, `tolerationSeconds` a whole number (not `5.0`, not `"5"`). The tolerations with
+/// their fields' own names, or None where Go's decoder fails.
+fn go_tolerations(v: Value) -> Option<Value> {
+    const FIELDS: [&str; 5] = ["key", "operator", "value", "effect", "tolerationSeconds"];
+    let items = match v {
+        Value::Null => return Some(Value::Array(Vec::new())),
+        Value::Array(items) => items,
+        _ => return None,
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let item = match item {
+            Value::Null => serde_json::Map::new(),
+            Value::Object(m) => m,
+            _ => return None,
+        };
+        let mut t = serde_json::Map::new();
+        for (k, x) in item {
+            // Go prefers an exact match, then a case-insensitive one; the last wins.
+            let Some(field) = FIELDS.iter().find(|f| f.eq_ignore_ascii_case(&k)) else {
+                continue;
+            };
+            let ok = match (*field, &x) {
+                (_, Value::Null) => true,
+                ("tolerationSeconds", Value::Number(n)) => n.is_i64(),
+                ("tolerationSeconds", _) => false,
+                (_, Value::String(_)) => true,
+                _ => false,
+            };
+            if !ok {
+                return None;
+            }
+            if !x.is_null() {
+                t.insert((*field).to_string(), x);
+            }
+        }
+        out.push(Value::Object(t));
+    }
+    Some(Value::Array(out))
 }
 
 /// What the host's namespaces allow with each other (kubernetes
@@ -1857,7 +1901,8 @@ fn host_namespaces(o: &mut Out<'_>, pod: &Value, at: &str) {
             _ => name.to_string(),
         };
         let sat = format!("{at}.securityContext.sysctls[{n}].name");
-        if !seen.insert(dotted.clone()) {
+        // validateSysctls compares the names as written.
+        if !seen.insert(name) {
             o.add(&sat, format!("Duplicate value: {name:?}"));
         }
         let ipc = dotted.starts_with("kernel.shm")
@@ -1873,33 +1918,49 @@ fn host_namespaces(o: &mut Out<'_>, pod: &Value, at: &str) {
     }
 }
 
-/// checkHostPortConflicts (validateContainers, v1.33): two ports of the pod's containers
-/// may not take the same host port, protocol (TCP when not given) and host IP.
-fn host_ports(o: &mut Out<'_>, pod: &Value, at: &str) {
-    let mut taken = std::collections::HashSet::new();
-    for (n, c) in items(pod.get("containers")) {
-        for (m, p) in items(c.get("ports")) {
-            let Some(port) = p
-                .get("hostPort")
-                .and_then(Value::as_i64)
-                .filter(|p| *p != 0)
-            else {
-                continue;
-            };
-            let text = |k: &str, default: &'static str| {
-                p.get(k)
-                    .and_then(Value::as_str)
-                    .unwrap_or(default)
-                    .to_string()
-            };
-            let key = format!("{}/{}/{port}", text("protocol", "TCP"), text("hostIP", ""));
-            if !taken.insert(key.clone()) {
-                o.add(
-                    format!("{at}.containers[{n}].ports[{m}].hostPort"),
-                    format!("Duplicate value: {key:?} (another port of the pod takes it)"),
-                );
+/// checkHostPortConflicts (v1.33): two ports may not take the same host port, protocol
+/// (TCP when not given) and host IP, across the pod's containers (validateContainers)
+/// and within each init container (validateInitContainers checks each alone). A Pod on
+/// the host's network has each container port as its host port (SetDefaults_PodSpec,
+/// defaultHostNetworkPorts; pod templates keep theirs since v1.28).
+fn host_ports(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
+    let host_network = is_pod && pod.get("hostNetwork") == Some(&Value::Bool(true));
+    let check = |o: &mut Out<'_>, field: &str, list: &[(usize, &Value)]| {
+        let mut taken = std::collections::HashSet::new();
+        for (n, c) in list {
+            for (m, p) in items(c.get("ports")) {
+                let host = p
+                    .get("hostPort")
+                    .and_then(Value::as_i64)
+                    .filter(|p| *p != 0);
+                let port = host.or_else(|| {
+                    host_network
+                        .then(|| p.get("containerPort").and_then(Value::as_i64))
+                        .flatten()
+                });
+                let Some(port) = port.filter(|p| *p != 0) else {
+                    continue;
+                };
+                let text = |k: &str, default: &'static str| {
+                    p.get(k)
+                        .and_then(Value::as_str)
+                        .unwrap_or(default)
+                        .to_string()
+                };
+                let key = format!("{}/{}/{port}", text("protocol", "TCP"), text("hostIP", ""));
+                if !taken.insert(key.clone()) {
+                    o.add(
+                        format!("{at}.{field}[{n}].ports[{m}].hostPort"),
+                        format!("Duplicate value: {key:?} (another port of the pod takes it)"),
+                    );
+                }
             }
         }
+    };
+    let containers: Vec<(usize, &Value)> = items(pod.get("containers")).collect();
+    check(o, "containers", &containers);
+    for init in items(pod.get("initContainers")) {
+        check(o, "initContainers", &[init]);
     }
 }
 
@@ -1944,15 +2005,12 @@ pub(super) fn annotations(o: &mut Out<'_>, a: &Value, pod: &Value, at: &str) {
         && !text.is_empty()
     {
         let tat = format!("{at}[{TOLERATIONS:?}]");
-        match serde_json::from_str::<Value>(text) {
-            Ok(list @ Value::Array(_))
-                if list
-                    .as_array()
-                    .is_some_and(|l| l.iter().all(Value::is_object)) =>
-            {
-                tolerations(o, Some(&list), &tat);
-            }
-            _ => o.add(tat, "must be a JSON list of tolerations"),
+        match serde_json::from_str::<Value>(text)
+            .ok()
+            .and_then(go_tolerations)
+        {
+            Some(list) => tolerations(o, Some(&list), &tat),
+            None => o.add(tat, "must be a JSON list of tolerations"),
         }
     }
     if let Some(cost) = a.get("controller.kubernetes.io/pod-deletion-cost") {

@@ -286,8 +286,10 @@ fn job(o: &mut Out<'_>, spec: &Value, at: &str) {
         at,
         &["TerminatingOrFailed", "Failed"],
     );
+    // SetDefaults_Job sets completions and parallelism to 1 when neither is given.
     if spec.get("completionMode").and_then(Value::as_str) == Some("Indexed")
         && get(spec, "completions").is_none()
+        && get(spec, "parallelism").is_some()
     {
         o.add(
             format!("{at}.completions"),
@@ -843,6 +845,36 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
                 continue;
             }
         };
+        // validateMetricSpec: the entry holds the source its type names, and no other.
+        for other in [
+            "object",
+            "pods",
+            "resource",
+            "containerResource",
+            "external",
+        ] {
+            if other != field && get(m, other).is_some() {
+                o.add(
+                    format!("{at}.{other}"),
+                    "must populate the given metric source only",
+                );
+            }
+        }
+        // validateMetricSpec: the entry holds the source its type names, and no other.
+        for other in [
+            "object",
+            "pods",
+            "resource",
+            "containerResource",
+            "external",
+        ] {
+            if other != field && get(m, other).is_some() {
+                o.add(
+                    format!("{at}.{other}"),
+                    "must populate the given metric source only",
+                );
+            }
+        }
         let Some(src) = get(m, field) else {
             o.add(
                 format!("{at}.{field}"),
@@ -850,6 +882,42 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
             );
             continue;
         };
+        // validateContainerResourceSource: the resource's name is a qualified name
+        // (ValidateContainerResourceName), the container named as a DNS label.
+        if ty == "ContainerResource"
+            && src
+                .get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| !n.is_empty() && !super::is_label_key(n))
+        {
+            o.add(
+                format!("{at}.{field}.name"),
+                "must be a resource name like cpu or example.com/gpu",
+            );
+        }
+        if ty == "ContainerResource"
+            && !src
+                .get("container")
+                .and_then(Value::as_str)
+                .is_some_and(dns_label)
+        {
+            o.add(
+                format!("{at}.{field}.container"),
+                "must name a container (a DNS-1123 label)",
+            );
+        }
+        // validateContainerResourceSource: the container is named as a DNS label.
+        if ty == "ContainerResource"
+            && !src
+                .get("container")
+                .and_then(Value::as_str)
+                .is_some_and(dns_label)
+        {
+            o.add(
+                format!("{at}.{field}.container"),
+                "must name a container (a DNS-1123 label)",
+            );
+        }
         if let Some(t) = get(src, "target") {
             let tat = format!("{at}.{field}.target");
             let tt = t.get("type").and_then(Value::as_str).unwrap_or("");
@@ -926,6 +994,14 @@ fn metric_target(o: &mut Out<'_>, ty: &str, t: &Value, at: &str) {
         "Resource" | "ContainerResource" if utilization.is_none() && average.is_none() => o.add(
             format!("{at}.averageUtilization"),
             "must set either a target raw value or a target utilization",
+        ),
+        "Resource" | "ContainerResource" if utilization.is_some() && average.is_some() => o.add(
+            format!("{at}.averageValue"),
+            "may not set both a target raw value and a target utilization",
+        ),
+        "Resource" | "ContainerResource" if utilization.is_some() && average.is_some() => o.add(
+            format!("{at}.averageValue"),
+            "may not set both a target raw value and a target utilization",
         ),
         _ => {}
     }
