@@ -860,21 +860,6 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
                 );
             }
         }
-        // validateMetricSpec: the entry holds the source its type names, and no other.
-        for other in [
-            "object",
-            "pods",
-            "resource",
-            "containerResource",
-            "external",
-        ] {
-            if other != field && get(m, other).is_some() {
-                o.add(
-                    format!("{at}.{other}"),
-                    "must populate the given metric source only",
-                );
-            }
-        }
         let Some(src) = get(m, field) else {
             o.add(
                 format!("{at}.{field}"),
@@ -895,18 +880,6 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
                 "must be a resource name like cpu or example.com/gpu",
             );
         }
-        if ty == "ContainerResource"
-            && !src
-                .get("container")
-                .and_then(Value::as_str)
-                .is_some_and(dns_label)
-        {
-            o.add(
-                format!("{at}.{field}.container"),
-                "must name a container (a DNS-1123 label)",
-            );
-        }
-        // validateContainerResourceSource: the container is named as a DNS label.
         if ty == "ContainerResource"
             && !src
                 .get("container")
@@ -994,10 +967,6 @@ fn metric_target(o: &mut Out<'_>, ty: &str, t: &Value, at: &str) {
         "Resource" | "ContainerResource" if utilization.is_none() && average.is_none() => o.add(
             format!("{at}.averageUtilization"),
             "must set either a target raw value or a target utilization",
-        ),
-        "Resource" | "ContainerResource" if utilization.is_some() && average.is_some() => o.add(
-            format!("{at}.averageValue"),
-            "may not set both a target raw value and a target utilization",
         ),
         "Resource" | "ContainerResource" if utilization.is_some() && average.is_some() => o.add(
             format!("{at}.averageValue"),
