@@ -108,6 +108,20 @@ fn strip_nulls(v: &mut Value) {
     }
 }
 
+/// The most nodes all values files of a run may hold together: four files at
+/// serde-saphyr's budget of 250,000 each. Without it, many files under the 16 MiB cap
+/// took gigabytes of memory (a node of the tree is a few hundred bytes).
+const MAX_VALUES_NODES: usize = 1_000_000;
+
+/// How many maps, lists and scalars a tree holds.
+fn node_count(v: &Value) -> usize {
+    1 + match v {
+        Value::Object(m) => m.values().map(node_count).sum(),
+        Value::Array(a) => a.iter().map(node_count).sum(),
+        _ => 0,
+    }
+}
+
 /// How many scalar (or list) values a tree holds.
 fn leaf_count(v: &Value) -> usize {
     match v {
@@ -122,6 +136,7 @@ pub fn compute(args: &ValuesArgs) -> Result<Computed, Failure> {
     let mut sources = Vec::new();
     let mut user = Map::new();
     let read = std::cell::Cell::new(0u64);
+    let mut nodes = 0usize;
     for path in &args.files {
         let (name, text) = crate::input::read(path, &crate::input::VALUES)?;
         read.set(read.get() + text.len() as u64);
@@ -130,6 +145,13 @@ pub fn compute(args: &ValuesArgs) -> Result<Computed, Failure> {
                 .hint("values are small; is one of the -f files not the one you meant?"));
         }
         let m = parse_yaml(&name, &text)?;
+        nodes += m.values().map(node_count).sum::<usize>();
+        if nodes > MAX_VALUES_NODES {
+            return Err(Failure::input(format!(
+                "the values files together hold more than {MAX_VALUES_NODES} values (maps, lists and scalars), the limit for all of them; {name} is where it was passed"
+            ))
+            .hint("values are small; is one of the -f files not the one you meant?"));
+        }
         merge_maps(&mut user, m);
         let index = locate::Index::new(text);
         sources.push(Source { name, index });

@@ -150,6 +150,65 @@ const CHART_STORE_VARIABLES: &[(&str, &str)] = &[
         "the database's TLS (externalDatabase.sslmode)",
     ),
     ("PGSSLROOTCERT", "the database's TLS (trustedCA)"),
+    (
+        "PGOPTIONS",
+        "the database session's options, such as the schema it reads (services.postgres.externalURI)",
+    ),
+    ("PGSSLCERT", "the database's TLS (externalDatabase.sslmode)"),
+    ("PGSSLKEY", "the database's TLS (externalDatabase.sslmode)"),
+    ("PGSSLCRL", "the database's TLS (externalDatabase.sslmode)"),
+    (
+        "PGSSLCRLDIR",
+        "the database's TLS (externalDatabase.sslmode)",
+    ),
+    ("PGSSLSNI", "the database's TLS (externalDatabase.sslmode)"),
+    (
+        "PGSSLCERTMODE",
+        "the database's TLS (externalDatabase.sslmode)",
+    ),
+    (
+        "PGSSLNEGOTIATION",
+        "the database's TLS (externalDatabase.sslmode)",
+    ),
+    (
+        "PGSSLMINPROTOCOLVERSION",
+        "the database's TLS (externalDatabase.sslmode)",
+    ),
+    (
+        "PGSSLMAXPROTOCOLVERSION",
+        "the database's TLS (externalDatabase.sslmode)",
+    ),
+    (
+        "PGCHANNELBINDING",
+        "the database's TLS (externalDatabase.sslmode)",
+    ),
+    (
+        "PGGSSENCMODE",
+        "the database's TLS (externalDatabase.sslmode)",
+    ),
+    (
+        "PGREQUIREAUTH",
+        "the database's TLS (externalDatabase.sslmode)",
+    ),
+    (
+        "PGREQUIREPEER",
+        "the database's TLS (externalDatabase.sslmode)",
+    ),
+    (
+        "PGTARGETSESSIONATTRS",
+        "the database host (externalDatabase.host)",
+    ),
+    (
+        "PGLOADBALANCEHOSTS",
+        "the database host (externalDatabase.host)",
+    ),
+    // botocore reads the endpoint (and the profile's other settings) from this file
+    // when it is given none (configprovider.py:62 of botocore 1.44.8).
+    ("AWS_CONFIG_FILE", "the S3 endpoint (s3.url)"),
+    // google-cloud-storage takes its API endpoint from these (google/cloud/storage/
+    // _helpers.py:49-52 of 3.17.1).
+    ("STORAGE_EMULATOR_HOST", "the GCS endpoint (gcs.*)"),
+    ("API_ENDPOINT_OVERRIDE", "the GCS endpoint (gcs.*)"),
 ];
 
 /// What an environment variable named `name` would set, in the user's terms, if it is
@@ -169,6 +228,20 @@ pub fn forbidden_env(name: &str) -> Option<String> {
     }
     if let Some((_, what)) = CHART_STORE_VARIABLES.iter().find(|(v, _)| *v == name) {
         return Some((*what).to_string());
+    }
+    // botocore: AWS_ENDPOINT_URL_<SERVICE> for any service (STS too, which a web
+    // identity token would then be sent to).
+    if name.starts_with("AWS_ENDPOINT_URL") {
+        return Some("an AWS endpoint, such as S3's (s3.url)".into());
+    }
+    // `mlflow server` hands its options to the web server's workers in `_MLFLOW_SERVER_*`
+    // variables (mlflow/server/constants.py:11-30 at 3.17.2) and sets only those of the
+    // options given: one in the pod's environment would stand for a missing option
+    // (`_MLFLOW_SERVER_ARTIFACTS_ONLY`).
+    if name.starts_with("_MLFLOW_") {
+        return Some(
+            "an internal variable of `mlflow server`, which it sets from its options".into(),
+        );
     }
     if name.starts_with("UVICORN_") {
         return Some("an option of uvicorn, the web server `mlflow server` runs".into());

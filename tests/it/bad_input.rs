@@ -2977,3 +2977,32 @@ fn set_list_indexes_cannot_take_gigabytes() {
         assert_eq!(r.stderr.contains(&named), code == 1, "{}", r.stderr);
     }
 }
+
+/// Values files are capped together too: five files of 249,000 list items each (each
+/// under the 250,000 nodes of one file, all under 16 MiB) are refused, naming the limit;
+/// 33 of them took 2 GB before.
+#[test]
+fn values_files_hold_a_million_nodes_in_all() {
+    let d = dir_for("nodes");
+    let mut args = vec!["values".to_string()];
+    for i in 0..5 {
+        let f = d.join(format!("f{i}.yaml"));
+        let items = vec!["0"; 249_000].join(",");
+        std::fs::write(&f, format!("x{i}: [{items}]\n")).unwrap();
+        args.extend(["-f".to_string(), f.to_string_lossy().into_owned()]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let start = Instant::now();
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr
+            .contains("the values files together hold more than 1000000 values"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("f4.yaml"), "{}", r.stderr);
+    assert!(start.elapsed() < Duration::from_secs(20));
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -481,6 +481,15 @@ fn values_cannot_route_around_the_proxy() {
         ("UVICORN_ENV_FILE", "uvicorn"),
         ("UVICORN_UDS", "uvicorn"),
         ("GUNICORN_CMD_ARGS", "gunicorn"),
+        ("PGOPTIONS", "the schema it reads"),
+        ("PGCHANNELBINDING", "the database's TLS"),
+        ("AWS_CONFIG_FILE", "the S3 endpoint (s3.url)"),
+        ("AWS_ENDPOINT_URL_STS", "an AWS endpoint"),
+        ("STORAGE_EMULATOR_HOST", "the GCS endpoint"),
+        (
+            "_MLFLOW_SERVER_ARTIFACTS_ONLY",
+            "an internal variable of `mlflow server`",
+        ),
     ] {
         for config in [aws, "MLFlow.artifacts.bucketName=mlflow"] {
             let r = with_env(config, name);
@@ -516,6 +525,22 @@ fn values_cannot_route_around_the_proxy() {
         "extraEnvFrom[0] would set \"MLFLOW_GUNICORN_OPTS\"",
         "extraEnvFrom[1] would set \"MLFLOW_HOST\"",
         "extraEnvFrom[1] would set \"UVICORN_ENV_FILE\"",
+    ] {
+        assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
+    }
+    // The items of a List (and of a typed list, whose items may leave out their kind)
+    // are objects of their own.
+    let r = render(&[
+        "--set-json",
+        r#"extraEnvFrom=[{"secretRef":{"name":"s1"}},{"configMapRef":{"name":"c1"}}]"#,
+        "--set-json",
+        r#"extraObjects=[{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s1"},"stringData":{"PGHOSTADDR":"203.0.113.9"}}]},{"apiVersion":"v1","kind":"ConfigMapList","metadata":{"name":"l"},"items":[{"metadata":{"name":"c1"},"data":{"UVICORN_UDS":"/tmp/s"}}]}]"#,
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    for needle in [
+        "extraEnvFrom[0] would set \"PGHOSTADDR\"",
+        "extraEnvFrom[1] would set \"UVICORN_UDS\"",
     ] {
         assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
     }

@@ -230,12 +230,29 @@ fn envfrom_sets_no_server_option(
                 .as_deref()
                 .is_none_or(|ns| ns.is_empty() || ns == namespace)
     };
+    // The objects of a kind, a List's items among them (kubectl creates each; an item of
+    // a typed list such as SecretList may leave out its kind).
     let of_kind = |kind: &str| {
-        objects
-            .iter()
-            .filter(move |o| o.get("kind") == Some(&Value::from(kind)))
-            .map(|o| Value::Object(o.clone()))
-            .collect::<Vec<Value>>()
+        let mut out = Vec::new();
+        for o in objects {
+            let list = o.get("kind").and_then(Value::as_str).unwrap_or("");
+            if o.get("kind") == Some(&Value::from(kind)) {
+                out.push(Value::Object(o.clone()));
+            }
+            let Some(items) = o.get("items").and_then(Value::as_array) else {
+                continue;
+            };
+            let Some(typed) = list.strip_suffix("List") else {
+                continue;
+            };
+            for item in items {
+                let item_kind = item.get("kind").and_then(Value::as_str).unwrap_or(typed);
+                if item_kind == kind {
+                    out.push(item.clone());
+                }
+            }
+        }
+        out
     };
     fn keys<V>(m: &Option<std::collections::BTreeMap<String, V>>) -> impl Iterator<Item = &String> {
         m.iter().flat_map(|m| m.keys())
