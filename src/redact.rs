@@ -88,9 +88,16 @@ pub fn credential_name(name: &str) -> bool {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .collect();
-    ["pass", "secret", "token", "credential", "pwd"]
-        .iter()
-        .any(|w| n.contains(w))
+    [
+        "pass",
+        "secret",
+        "token",
+        "credential",
+        "pwd",
+        "authorization",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
         || (n.ends_with("key") && n != "key")
 }
 
@@ -106,29 +113,58 @@ pub fn pairs(text: &str) -> Cow<'_, str> {
         let start = match (bytes[i], bytes.get(i + 1)) {
             // `name=value`, and `name = value` as in ini files.
             (b'=', _) => Some(i + 1 + bytes[i + 1..].iter().take_while(|b| **b == b' ').count()),
-            (b':', Some(b' ')) => Some(i + 2),
+            (b':', Some(b' ')) => {
+                Some(i + 2 + bytes[i + 2..].iter().take_while(|b| **b == b' ').count())
+            }
             _ => None,
         };
         let Some(start) = start else {
             i += 1;
             continue;
         };
+        // The name: spaces before `=` or `:` (`name = value`, `Name : value`) and the
+        // quotes of a JSON or quoted key (`"password": "x"`) are not part of it.
         let mut name_end = i;
-        if bytes[i] == b'=' {
-            while name_end > 0 && bytes[name_end - 1] == b' ' {
-                name_end -= 1;
-            }
+        while name_end > 0 && bytes[name_end - 1] == b' ' {
+            name_end -= 1;
+        }
+        let quoted_name = name_end > 0 && matches!(bytes[name_end - 1], b'"' | b'\'');
+        if quoted_name {
+            name_end -= 1;
         }
         let mut n0 = name_end;
         while n0 > 0 && is_name(bytes[n0 - 1]) {
             n0 -= 1;
         }
+        if quoted_name && !(n0 > 0 && bytes[n0 - 1] == bytes[name_end]) {
+            i = start;
+            continue;
+        }
         let name = &text[n0..name_end];
-        let mut end = start;
-        while end < bytes.len()
-            && !matches!(bytes[end], b' ' | b'\n' | b'"' | b'\'' | b'&' | b';' | b',')
-        {
-            end += 1;
+        // The value: a quoted one up to its closing quote; after an HTTP scheme word
+        // (`Bearer x`, `Basic x`), the word and the credential.
+        let mut end;
+        let quote = bytes
+            .get(start)
+            .copied()
+            .filter(|b| matches!(b, b'"' | b'\''));
+        let start = if quote.is_some() { start + 1 } else { start };
+        if let Some(q) = quote {
+            end = start;
+            while end < bytes.len() && bytes[end] != q && bytes[end] != b'\n' {
+                end += 1;
+            }
+        } else {
+            let scheme = ["Bearer ", "Basic ", "bearer ", "basic "]
+                .iter()
+                .find(|w| text[start..].starts_with(**w))
+                .map_or(0, |w| w.len());
+            end = start + scheme;
+            while end < bytes.len()
+                && !matches!(bytes[end], b' ' | b'\n' | b'"' | b'\'' | b'&' | b';' | b',')
+            {
+                end += 1;
+            }
         }
         // Already masked (`…`, or diff's `(hidden; …)` markers): leave it.
         let masked = text[start..].starts_with('…') || text[start..].starts_with("(hidden");
@@ -295,6 +331,16 @@ mod tests {
             ),
             ("a == b", "a == b"),
             ("password =", "password ="),
+            (
+                r#"{"password": "TOP SECRET", "user": "u"}"#,
+                r#"{"password": "…", "user": "u"}"#,
+            ),
+            ("export API_KEY='TOP SECRET'", "export API_KEY='…'"),
+            ("PASSWORD=\"x y\" next=1", "PASSWORD=\"…\" next=1"),
+            ("Password : TOPSECRET", "Password : …"),
+            ("password = \"TOPSECRET\"", "password = \"…\""),
+            ("Authorization: Bearer abc.def", "Authorization: …"),
+            ("say \"hello\": world", "say \"hello\": world"),
         ] {
             assert_eq!(pairs(input), want, "{input}");
         }

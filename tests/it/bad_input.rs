@@ -2983,7 +2983,7 @@ fn set_list_indexes_cannot_take_gigabytes() {
 /// 33 of them took 2 GB before.
 #[test]
 fn values_files_hold_a_million_nodes_in_all() {
-    let d = dir_for("nodes");
+    let d = dir_for("values-nodes");
     let mut args = vec!["values".to_string()];
     for i in 0..5 {
         let f = d.join(format!("f{i}.yaml"));
@@ -3003,6 +3003,7 @@ fn values_files_hold_a_million_nodes_in_all() {
         r.stderr
     );
     assert!(r.stderr.contains("f4.yaml"), "{}", r.stderr);
-    assert!(start.elapsed() < Duration::from_secs(20));
+    // Bounded, also on a loaded machine (8 s alone for a debug build here).
+    assert!(start.elapsed() < Duration::from_secs(90));
     let _ = std::fs::remove_dir_all(&d);
 }

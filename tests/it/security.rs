@@ -890,6 +890,10 @@ fn weakening_settings_are_said_out_loud() {
             ],
             "MLFlow.allowedHosts[1] is \"?*\", which matches every Host header",
         ),
+        (
+            &["--set-json", r#"MLFlow.allowedHosts=["?","[*]","*.*"]"#],
+            "MLFlow.allowedHosts[2] is \"*.*\", which matches every Host header",
+        ),
     ];
     for (args, said) in cases {
         let mut all = vec!["-q"];
@@ -994,5 +998,16 @@ fn keycloak_built_in_clients_are_no_audience() {
         "--set-json",
         r#"oauth2Proxy.extraAudiences=["mlflow-api","accounts"]"#,
     ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The master realm holds a `<realm>-realm` client for every realm.
+    let master = "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/master";
+    let r = render(&["--set", master, "--set", "oauth2Proxy.clientID=ml-realm"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("built-in client \"ml-realm\""),
+        "{}",
+        r.stderr
+    );
+    let r = render(&["--set", "oauth2Proxy.clientID=ml-realm"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }

@@ -235,7 +235,10 @@ fn envfrom_sets_no_server_option(
     let of_kind = |kind: &str| {
         let mut out = Vec::new();
         for o in objects {
-            let list = o.get("kind").and_then(Value::as_str).unwrap_or("");
+            let list = match o.get("kind") {
+                Some(Value::String(k)) => k.as_str(),
+                _ => "",
+            };
             if o.get("kind") == Some(&Value::from(kind)) {
                 out.push(Value::Object(o.clone()));
             }
@@ -246,7 +249,10 @@ fn envfrom_sets_no_server_option(
                 continue;
             };
             for item in items {
-                let item_kind = item.get("kind").and_then(Value::as_str).unwrap_or(typed);
+                let item_kind = match item.get("kind") {
+                    Some(Value::String(k)) => k.as_str(),
+                    _ => typed,
+                };
                 if item_kind == kind {
                     out.push(item.clone());
                 }

@@ -31,10 +31,11 @@ fn allowed_hosts(
             acc.errors.push(format!(
                 "MLFlow.allowedHosts[{n}] is not a host pattern like mlflow.example.org or *.example.org"
             ));
-        } else if !h.chars().any(|c| c.is_alphanumeric()) {
-            // MLflow admits every Host when "*" is listed, and matches a pattern with `*`
-            // by fnmatch (mlflow/server/security_utils.py:157-169 at 3.17.2): a pattern
-            // of wildcards and separators alone admits (nearly) every host.
+        } else if h.contains('*') && h.chars().all(|c| matches!(c, '*' | '?' | '.' | ':')) {
+            // MLflow admits every Host when "*" is listed, matches a pattern with `*` by
+            // fnmatch and any other one as it is (mlflow/server/security_utils.py:157-169
+            // at 3.17.2): a `*` pattern of wildcards and separators alone admits (nearly)
+            // every host.
             acc.warnings.push(format!(
                 "MLFlow.allowedHosts[{n}] is {h:?}, which matches every Host header: it turns off MLflow's check against DNS rebinding (the proxy still authenticates every request); name your hosts, like *.example.org"
             ));

@@ -554,7 +554,16 @@ fn enabled(
     for (key, value) in std::iter::once(("clientID", &p.client_id))
         .chain(p.extra_audiences.iter().map(|a| ("extraAudiences", a)))
     {
-        if KEYCLOAK_BUILT_IN_CLIENTS.contains(&value.as_str()) {
+        // The master realm also holds a `<realm>-realm` client for every realm
+        // (RealmManager: realm.getName() + "-realm"), each in the same position.
+        let master = p
+            .oidc
+            .oidc_issuer_url
+            .trim_end_matches('/')
+            .ends_with("/realms/master");
+        if KEYCLOAK_BUILT_IN_CLIENTS.contains(&value.as_str())
+            || (master && value.ends_with("-realm"))
+        {
             acc.errors.push(format!(
                 "oauth2Proxy.{key} names Keycloak's built-in client {value:?}: Keycloak puts the built-in clients into the audience of tokens issued to other applications of the realm (the roles scope's audience resolve mapper, for the default account roles), so their tokens would pass the proxy; create a client of MLflow's own and name it"
             ));
