@@ -410,17 +410,7 @@ fn copied_from_values(
     // List's item under its `items`), with the problem's path below it.
     let extra_source = |object: &str, path: &str| -> Option<KeyPath> {
         let list = lookup(&computed.values, &KeyPath::default().key("extraObjects"))?.as_array()?;
-        let id = |v: &serde_json::Value| {
-            format!(
-                "{}/{}",
-                v.get("kind")
-                    .and_then(serde_json::Value::as_str)
-                    .unwrap_or(""),
-                v.at("/metadata/name")
-                    .and_then(serde_json::Value::as_str)
-                    .unwrap_or("")
-            )
-        };
+        let id = crate::parse::object_id;
         let mut found = Vec::new();
         for (i, o) in list.iter().enumerate() {
             let at = KeyPath::default().key("extraObjects").index(i);
@@ -472,7 +462,7 @@ fn copied_from_values(
     if groups.is_empty() {
         return f;
     }
-    let mut listed: Vec<String> = lines
+    let listed: Vec<String> = lines
         .into_iter()
         .map(|(line, group)| match group {
             None => line,
@@ -488,15 +478,7 @@ fn copied_from_values(
             }
         })
         .collect();
-    let shown = crate::schema::MAX_LISTED;
-    if listed.len() > shown {
-        let more = listed.len() - shown;
-        listed.truncate(shown);
-        listed.push(format!(
-            "… and {more} more (only the first {shown} are listed)"
-        ));
-    }
-    f.problems = listed;
+    f.problems = crate::schema::capped(listed);
     f
 }
 
@@ -533,7 +515,7 @@ fn too_large_for_client_side_apply(
     docs: &[Document],
     texts: &[Result<String, Failure>],
 ) -> Vec<String> {
-    const LIMIT: usize = 256 * 1024;
+    const LIMIT: usize = validate::rules::ANNOTATIONS_MAX;
     const KEY: &str = "kubectl.kubernetes.io/last-applied-configuration";
     docs.iter()
         .zip(texts)
@@ -541,15 +523,11 @@ fn too_large_for_client_side_apply(
         // may be six times its YAML.
         .filter(|(_, t)| t.as_ref().is_ok_and(|t| t.len() > LIMIT / 6))
         .filter_map(|(d, _)| {
-            let annotations: usize = d
+            let annotations = d
                 .value
                 .at("/metadata/annotations")
                 .and_then(serde_json::Value::as_object)
-                .map_or(0, |a| {
-                    a.iter()
-                        .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
-                        .sum()
-                });
+                .map_or(0, validate::rules::annotations_size);
             let json = serde_json::to_string(&d.value).map_or(0, |j| {
                 j.len() + 5 * j.bytes().filter(|b| matches!(b, b'<' | b'>' | b'&')).count()
             });

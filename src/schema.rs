@@ -178,6 +178,18 @@ const DIGEST_PATTERN: &str = "^(|sha256:[a-f0-9]{64})$";
 /// At most this many problems are listed; the rest are counted.
 pub const MAX_LISTED: usize = 50;
 
+/// The first [`MAX_LISTED`] problems of a list, and a line saying how many more there are.
+pub fn capped(mut problems: Vec<String>) -> Vec<String> {
+    if problems.len() > MAX_LISTED {
+        let more = problems.len() - MAX_LISTED;
+        problems.truncate(MAX_LISTED);
+        problems.push(format!(
+            "… and {more} more (only the first {MAX_LISTED} are listed)"
+        ));
+    }
+    problems
+}
+
 /// One schema problem before it is described: where, and what (an unknown key, or a
 /// broken rule).
 enum Found {

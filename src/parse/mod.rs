@@ -91,8 +91,14 @@ impl Document {
     }
     /// `Kind/name` for messages.
     pub fn id(&self) -> String {
-        format!("{}/{}", self.kind(), self.name())
+        object_id(&self.value)
     }
+}
+
+/// `Kind/name` of an object for messages (either empty when it has none).
+pub fn object_id(value: &Value) -> String {
+    let at = |pointer: &str| value.at(pointer).and_then(Value::as_str).unwrap_or("");
+    format!("{}/{}", at("/kind"), at("/metadata/name"))
 }
 
 /// Parses YAML text holding any number of documents.

@@ -474,18 +474,7 @@ pub fn check_with(
         Ok(report)
     } else {
         let n = report.problems.len();
-        let mut listed: Vec<String> = report
-            .problems
-            .into_iter()
-            .take(crate::schema::MAX_LISTED)
-            .collect();
-        if n > listed.len() {
-            listed.push(format!(
-                "… and {} more (only the first {} are listed)",
-                n - listed.len(),
-                listed.len()
-            ));
-        }
+        let listed = crate::schema::capped(report.problems);
         Err(Failure::invalid(
             format!("the rendered manifests are invalid ({n} problem{})", if n == 1 { "" } else { "s" }),
             listed,

@@ -221,6 +221,10 @@ fn envfrom_sets_no_server_option(
     namespace: &str,
     acc: &mut Acc,
 ) {
+    // Nothing to read the keys of: no copy of the objects either.
+    if env_from.is_empty() || objects.is_empty() {
+        return;
+    }
     // The MLflow pod reads a source of its own namespace (an object without one is
     // applied into the release's).
     let here = |meta: &ObjectMeta, name: &str| {
@@ -230,35 +234,22 @@ fn envfrom_sets_no_server_option(
                 .as_deref()
                 .is_none_or(|ns| ns.is_empty() || ns == namespace)
     };
-    // The objects of a kind, a List's items among them (kubectl creates each; an item of
-    // a typed list such as SecretList may leave out its kind).
+    // The objects of a kind, a List's items among them (kubectl creates each; the
+    // validation's own expansion, which gives a typed list's items their kind).
+    let stream: Vec<crate::parse::Document> = objects
+        .iter()
+        .map(|o| crate::parse::Document {
+            template: String::new(),
+            value: Value::Object(o.clone()),
+        })
+        .collect();
+    let expanded = crate::validate::expand_lists(&stream);
     let of_kind = |kind: &str| {
-        let mut out = Vec::new();
-        for o in objects {
-            let list = match o.get("kind") {
-                Some(Value::String(k)) => k.as_str(),
-                _ => "",
-            };
-            if o.get("kind") == Some(&Value::from(kind)) {
-                out.push(Value::Object(o.clone()));
-            }
-            let Some(items) = o.get("items").and_then(Value::as_array) else {
-                continue;
-            };
-            let Some(typed) = list.strip_suffix("List") else {
-                continue;
-            };
-            for item in items {
-                let item_kind = match item.get("kind") {
-                    Some(Value::String(k)) => k.as_str(),
-                    _ => typed,
-                };
-                if item_kind == kind {
-                    out.push(item.clone());
-                }
-            }
-        }
-        out
+        expanded
+            .iter()
+            .filter(|d| d.kind() == kind)
+            .map(|d| d.value.clone())
+            .collect::<Vec<Value>>()
     };
     fn keys<V>(m: &Option<std::collections::BTreeMap<String, V>>) -> impl Iterator<Item = &String> {
         m.iter().flat_map(|m| m.keys())

@@ -126,19 +126,6 @@ pub(crate) struct Acc {
     pub external: Vec<ExternalSecret>,
 }
 
-/// The first problems of a long list, and how many more there are.
-fn capped(mut problems: Vec<String>) -> Vec<String> {
-    let max = crate::schema::MAX_LISTED;
-    if problems.len() > max {
-        let more = problems.len() - max;
-        problems.truncate(max);
-        problems.push(format!(
-            "… and {more} more (only the first {max} are listed)"
-        ));
-    }
-    problems
-}
-
 /// Values the chart needs in the switches' current state: none may be blank or carry
 /// leading or trailing whitespace (`""` would render `postgresql://@host`, `image: ":tag"`
 /// or `--client-id= `), whether or not the schema was checked.
@@ -631,7 +618,7 @@ pub fn build(values: &Values, release: &Release, gateway_api: bool) -> Result<Wi
                 acc.errors.len().to_string()
             }
         ))
-        .with_problems(capped(acc.errors)));
+        .with_problems(crate::schema::capped(acc.errors)));
     }
 
     let proxy_env = proxy.as_ref().map(proxy::env).unwrap_or_default();

@@ -29,6 +29,18 @@ pub type Problem = RuleProblem;
 pub(crate) use gateway::parent_refs;
 pub(crate) use workloads::{cron_schedule, time_zone_ok};
 
+/// The most bytes an object's annotations may hold, keys and values together
+/// (apimachinery pkg/api/validation/objectmeta.go:36, TotalAnnotationSizeLimitB).
+pub const ANNOTATIONS_MAX: usize = 256 * 1024;
+
+/// The bytes annotations hold as ValidateAnnotationsSize counts them (objectmeta.go:58-66).
+pub fn annotations_size(annotations: &serde_json::Map<String, Value>) -> usize {
+    annotations
+        .iter()
+        .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
+        .sum()
+}
+
 /// apimachinery `IsConfigMapKey` (Secret and ConfigMap data keys).
 pub fn config_key(s: &str) -> bool {
     !s.is_empty()
@@ -257,9 +269,7 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
             else {
                 continue;
             };
-            let mut size = 0;
-            for (k, val) in ann {
-                size += k.len() + val.as_str().map_or(0, str::len);
+            for k in ann.keys() {
                 if !is_label_key(&k.to_lowercase()) {
                     // ValidateAnnotations: keys are qualified names, whatever their case
                     // (apimachinery pkg/api/validation/objectmeta.go:44-50 at v0.33.0).
@@ -269,7 +279,7 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
                     );
                 }
             }
-            if size > 256 * 1024 {
+            if annotations_size(ann) > ANNOTATIONS_MAX {
                 o.add(
                     format!("{mpath}.annotations"),
                     "annotations may total at most 256 KiB",

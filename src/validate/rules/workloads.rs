@@ -869,27 +869,20 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
         };
         // validateContainerResourceSource: the resource's name is a qualified name
         // (ValidateContainerResourceName), the container named as a DNS label.
-        if ty == "ContainerResource"
-            && src
-                .get("name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| !n.is_empty() && !super::is_label_key(n))
-        {
-            o.add(
-                format!("{at}.{field}.name"),
-                "must be a resource name like cpu or example.com/gpu",
-            );
-        }
-        if ty == "ContainerResource"
-            && !src
-                .get("container")
-                .and_then(Value::as_str)
-                .is_some_and(dns_label)
-        {
-            o.add(
-                format!("{at}.{field}.container"),
-                "must name a container (a DNS-1123 label)",
-            );
+        if ty == "ContainerResource" {
+            let text = |k: &str| src.get(k).and_then(Value::as_str);
+            if text("name").is_some_and(|n| !n.is_empty() && !super::is_label_key(n)) {
+                o.add(
+                    format!("{at}.{field}.name"),
+                    "must be a resource name like cpu or example.com/gpu",
+                );
+            }
+            if !text("container").is_some_and(dns_label) {
+                o.add(
+                    format!("{at}.{field}.container"),
+                    "must name a container (a DNS-1123 label)",
+                );
+            }
         }
         if let Some(t) = get(src, "target") {
             let tat = format!("{at}.{field}.target");
