@@ -237,8 +237,9 @@ fn always_false(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"const": false})
 }
 
-/// Each item an object with a name; a `kind: List` has no name (its metadata is a
-/// ListMeta) but items, each checked as an object of its own when rendered.
+/// Each item an object with a name; a `kind: List` (or a typed `*List` with items) has no
+/// name (its metadata is a ListMeta) but items, each checked as an object of its own when
+/// rendered.
 fn extra_objects(_: &mut SchemaGenerator) -> Schema {
     json_schema!({
         "type": "array",
@@ -252,7 +253,17 @@ fn extra_objects(_: &mut SchemaGenerator) -> Schema {
                 "kind": {"type": "string"},
                 "metadata": {"type": "object", "additionalProperties": true}
             },
-            "if": {"properties": {"kind": {"const": "List"}}},
+            // kubectl reads any object with `items` as a list and applies its items
+            // (apimachinery v0.33.0 pkg/apis/meta/v1/unstructured/helpers.go:433-446), so a
+            // typed list (`ConfigMapList`) has no name either.
+            "if": {"anyOf": [
+                {"properties": {"kind": {"const": "List"}}},
+                {
+                    "properties": {"kind": {"pattern": "List$"}},
+                    "required": ["items"],
+                    "x-keep-required": true
+                }
+            ]},
             "then": {
                 "required": ["items"],
                 "x-keep-required": true,

@@ -2493,6 +2493,51 @@ fn render_checks_each_object_a_list_holds_as_itself() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
+/// A typed list (`ConfigMapList`, `SecretList`) in `extraObjects` needs no name, as kubectl
+/// reads any object with `items` as a list; its items are checked as themselves (kind
+/// taken from the list's), and a custom kind whose name ends in `List` but that has no
+/// `items` still needs its name.
+#[test]
+fn typed_lists_in_extra_objects() {
+    let d = dir_for("typedlists");
+    let f = d.join("v.yaml");
+    let write = |objects: &str| {
+        std::fs::write(
+            &f,
+            format!("oauth2Proxy: {{enabled: false}}\nextraObjects:\n{objects}"),
+        )
+        .unwrap()
+    };
+    let args = ["render", "-q", "-f", f.to_str().unwrap()];
+    write(
+        "  - apiVersion: v1\n    kind: ConfigMapList\n    items:\n      - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}, data: {x: \"1\"}}\n",
+    );
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("kind: ConfigMapList"), "{}", r.stdout);
+    write(
+        "  - apiVersion: v1\n    kind: SecretList\n    items:\n      - {metadata: {name: a}, stringData: {x: \"1\"}, tpe: Opaque}\n",
+    );
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("Secret/a: tpe: unknown field"),
+        "{}",
+        r.stderr
+    );
+    write("  - apiVersion: example.com/v1\n    kind: AllowList\n    spec: {}\n");
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("extraObjects[0]: missing required key \"metadata\""),
+        "{}",
+        r.stderr
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
+
 /// libpq keyword strings and other `password=` pairs are masked in diffs too.
 #[test]
 fn diff_masks_credential_pairs() {
