@@ -38,7 +38,7 @@ pub enum Format {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render the chart like `helm template`: validated manifests on stdout.
-    Render(RenderArgs),
+    Render(Box<RenderArgs>),
     /// Print the default values.yaml, or with -f/--set the merged values.
     Values {
         #[command(flatten)]
@@ -317,7 +317,8 @@ pub struct DiffArgs {
     #[arg(
         long = "kube-version",
         default_value = "1.33",
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        value_parser = kube_version_or_default
     )]
     pub kube_version: String,
     /// Extra API versions the cluster serves, for both rendered sides (repeatable, or
@@ -367,7 +368,8 @@ pub struct RenderArgs {
     #[arg(
         long = "kube-version",
         default_value = "1.33",
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        value_parser = kube_version_or_default
     )]
     pub kube_version: String,
     /// Extra API versions the cluster serves (e.g. monitoring.coreos.com/v1), repeatable
@@ -411,6 +413,165 @@ pub struct RenderArgs {
     /// `.Release.IsUpgrade`.
     #[arg(long = "is-upgrade", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
     pub is_upgrade: bool,
+    #[command(flatten)]
+    pub helm_install: HelmInstallFlags,
+}
+
+/// Flags `helm template` takes from `helm install` and Helm's global ones (pkg/cmd/
+/// install.go:186-212 and flags.go:59-66, pkg/cmd/template.go:217-221, pkg/cli/
+/// environment.go:163 at v4.2.3) that change nothing in a client-side render: accepted,
+/// with Helm's checks of their values, so that a `helm template` command line runs here
+/// as it is. `--dry-run=server`, which needs a cluster, is refused.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Accepted as `helm template` takes them; no effect here")]
+pub struct HelmInstallFlags {
+    /// `helm template` always renders client-side: `--dry-run`, `=client` or `=true`.
+    #[arg(long = "dry-run", num_args = 0..=1, require_equals = true, default_missing_value = "unset", value_parser = dry_run, value_name = "client")]
+    pub dry_run: Option<String>,
+    /// Helm's wait strategy (watcher, hookOnly or legacy).
+    #[arg(long = "wait", num_args = 0..=1, require_equals = true, default_missing_value = "watcher", value_parser = ["watcher", "hookOnly", "legacy"], value_name = "STRATEGY")]
+    pub wait: Option<String>,
+    /// A Go duration (5m0s).
+    #[arg(long = "timeout", value_parser = go_duration, value_name = "DURATION", allow_hyphen_values = true)]
+    pub timeout: Option<String>,
+    /// The release's description.
+    #[arg(long = "description", value_name = "TEXT", allow_hyphen_values = true)]
+    pub description: Option<String>,
+    /// Release labels (key=value, comma-separated), as Helm stores with the release.
+    #[arg(short = 'l', long = "labels", value_parser = release_labels, value_name = "KEY=VALUE", allow_hyphen_values = true)]
+    pub labels: Vec<String>,
+    #[arg(long = "debug", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub debug: bool,
+    #[arg(long = "create-namespace", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub create_namespace: bool,
+    #[arg(long = "force-replace", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub force_replace: bool,
+    #[arg(long = "force", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false", hide = true)]
+    pub force: bool,
+    #[arg(long = "force-conflicts", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub force_conflicts: bool,
+    #[arg(long = "server-side", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "true")]
+    pub server_side: bool,
+    #[arg(long = "replace", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub replace: bool,
+    #[arg(long = "wait-for-jobs", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub wait_for_jobs: bool,
+    #[arg(long = "devel", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub devel: bool,
+    #[arg(long = "dependency-update", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub dependency_update: bool,
+    #[arg(long = "disable-openapi-validation", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub disable_openapi_validation: bool,
+    #[arg(long = "rollback-on-failure", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub rollback_on_failure: bool,
+    #[arg(long = "atomic", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false", hide = true)]
+    pub atomic: bool,
+    #[arg(long = "skip-crds", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub skip_crds: bool,
+    #[arg(long = "render-subchart-notes", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false", hide = true)]
+    pub render_subchart_notes: bool,
+    #[arg(long = "hide-notes", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false", hide = true)]
+    pub hide_notes: bool,
+    #[arg(long = "enable-dns", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub enable_dns: bool,
+    #[arg(long = "take-ownership", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    pub take_ownership: bool,
+}
+
+/// `--kube-version`: empty is the default, as `helm template` tests `kubeVersion != ""`
+/// (pkg/cmd/template.go:80 at v4.2.3), so `--kube-version "$KV"` with KV unset works.
+fn kube_version_or_default(v: &str) -> Result<String, String> {
+    Ok(if v.is_empty() { "1.33" } else { v }.to_string())
+}
+
+/// `--dry-run` as `helm template` reads it (cmdGetDryRunFlagStrategy, pkg/cmd/
+/// helpers.go:45-82 at v4.2.3): bare, `client` or a true boolean is the client-side render
+/// this always is; `server` needs a cluster; `none` or a false boolean Helm refuses.
+fn dry_run(v: &str) -> Result<String, String> {
+    match v {
+        "unset" | "client" => Ok(v.to_string()),
+        "server" => Err("--dry-run=server needs a cluster; mlflow-chart renders client-side only (--dry-run=client)".into()),
+        "none" => Err(format!("invalid dry-run value ({v:?}). Must be \"server\" or \"client\"")),
+        _ => match go_bool(v) {
+            Ok(true) => Ok(v.to_string()),
+            Ok(false) => Err(format!("invalid dry-run value ({v:?}). Must be \"server\" or \"client\"")),
+            Err(_) => Err(format!("invalid dry-run value ({v:?}). Must be \"none\", \"server\", or \"client\"")),
+        },
+    }
+}
+
+/// A Go duration as `time.ParseDuration` reads it (pflag's DurationVar): `0`, or signed
+/// numbers with an optional fraction, each with a unit (ns, us, µs, μs, ms, s, m, h).
+fn go_duration(v: &str) -> Result<String, String> {
+    let bad = || format!("time: invalid duration {v:?} (write it like 300s, 5m or 1h30m)");
+    let rest = v.strip_prefix(['-', '+']).unwrap_or(v);
+    if rest == "0" {
+        return Ok(v.to_string());
+    }
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    let mut nanos: f64 = 0.0;
+    let mut s = rest;
+    while !s.is_empty() {
+        let number_len = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(s.len());
+        let number = &s[..number_len];
+        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
+            return Err(bad());
+        }
+        s = &s[number_len..];
+        let unit_len = s
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(s.len());
+        let scale = match &s[..unit_len] {
+            "ns" => 1.0,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return Err(bad()),
+        };
+        s = &s[unit_len..];
+        nanos += number.parse::<f64>().map_err(|_| bad())? * scale;
+    }
+    if nanos > i64::MAX as f64 {
+        return Err(bad());
+    }
+    Ok(v.to_string())
+}
+
+/// `--labels` as pflag's string-to-string flag reads it (string_to_string.go of spf13/
+/// pflag v1.0.10): one `=` is one pair, quotes trimmed; more are a CSV record of pairs.
+/// Helm refuses its own label names (pkg/storage/driver/util.go:34, action/install.go:371).
+fn release_labels(v: &str) -> Result<String, String> {
+    let pairs = match v.matches('=').count() {
+        0 => return Err(format!("{v} must be formatted as key=value")),
+        1 => vec![v.trim_matches('"').to_string()],
+        _ => string_slice(v)?,
+    };
+    for pair in &pairs {
+        let Some((key, _)) = pair.split_once('=') else {
+            return Err(format!("{pair} must be formatted as key=value"));
+        };
+        if [
+            "name",
+            "owner",
+            "status",
+            "version",
+            "createdAt",
+            "modifiedAt",
+        ]
+        .contains(&key)
+        {
+            return Err(format!(
+                "user supplied labels contains system reserved label name {key:?}"
+            ));
+        }
+    }
+    Ok(v.to_string())
 }
 
 impl RenderArgs {
@@ -458,6 +619,7 @@ impl RenderArgs {
             release_name: false,
             include_crds: false,
             is_upgrade: false,
+            helm_install: HelmInstallFlags::default(),
         }
     }
 }
@@ -470,7 +632,8 @@ pub struct ValidateArgs {
     #[arg(
         long = "kube-version",
         default_value = "1.33",
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        value_parser = kube_version_or_default
     )]
     pub kube_version: String,
     /// Treat kinds without a typed schema as errors instead of listing them.

@@ -279,8 +279,10 @@ pub fn integral_floats_to_ints(v: &mut Value) {
 }
 
 /// Reads a `--set-file` file; the message never names the path (it is the flag's value).
+/// The path is taken as written, spaces included; only `-` (standard input) is recognised
+/// around spaces (readFile, pkg/cli/values/options.go:119-131 at Helm v4.2.3).
 fn read_set_file(path: &str) -> Result<String, String> {
-    let path = path.trim();
+    let path = if path.trim() == "-" { "-" } else { path };
     if path.is_empty() {
         return Err("no file is named after `=`: give the path of the file to read".into());
     }

@@ -958,3 +958,101 @@ fn a_stray_word_is_not_echoed() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// The flags `helm template` takes from `helm install` (and `--debug`) run here as they
+/// are and change nothing; their values are checked as Helm checks them; `--dry-run=server`
+/// is refused; an empty `--kube-version` is the default (pkg/cmd/template.go:80, v4.2.3).
+#[test]
+fn helm_install_flags_are_accepted_and_change_nothing() {
+    let plain = render(&["-q"]);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    for flags in [
+        &["--dry-run"][..],
+        &["--dry-run=client"],
+        &["--dry-run=true"],
+        &["--debug", "--wait", "--wait=hookOnly", "--wait-for-jobs"],
+        &["--timeout", "5m", "--timeout=1h30m", "--timeout", ".5s"],
+        &[
+            "-l",
+            "team=ml,tier=web",
+            "--labels",
+            "a=b",
+            "--description",
+            "x",
+        ],
+        &[
+            "--create-namespace",
+            "--atomic",
+            "--rollback-on-failure",
+            "--skip-crds",
+        ],
+        &[
+            "--server-side=false",
+            "--force-conflicts",
+            "--force-replace",
+            "--replace",
+        ],
+        &[
+            "--devel",
+            "--dependency-update",
+            "--disable-openapi-validation",
+        ],
+        &[
+            "--enable-dns",
+            "--take-ownership",
+            "--hide-notes",
+            "--render-subchart-notes",
+        ],
+        &["--kube-version="],
+    ] {
+        let mut args = vec!["-q"];
+        args.extend(flags);
+        let r = render(&args);
+        assert_eq!(r.code, 0, "{flags:?}: {}", r.stderr);
+        assert_eq!(r.stdout, plain.stdout, "{flags:?}");
+    }
+    for (flags, said) in [
+        (&["--dry-run=server"][..], "needs a cluster"),
+        (&["--dry-run=none"], r#"invalid dry-run value ("none")"#),
+        (&["--dry-run=false"], r#"invalid dry-run value ("false")"#),
+        (&["--wait=always"], "--wait"),
+        (&["--timeout", "5"], r#"invalid duration "5""#),
+        (&["--timeout", "1x"], "invalid duration"),
+        (&["--labels", "team"], "team must be formatted as key=value"),
+        (
+            &["--labels", "a=b,owner=me"],
+            "reserved label name \"owner\"",
+        ),
+        (&["--debug=maybe"], "not a boolean"),
+    ] {
+        let r = render(flags);
+        assert_fails(&r, 2, &[said]);
+    }
+}
+
+/// `--set-file` opens the path as written, spaces included (Helm's readFile trims only to
+/// recognise `-`).
+#[test]
+fn set_file_path_is_taken_as_written() {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-setfile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.txt"), "plain\n").unwrap();
+    std::fs::write(dir.join(" a.txt"), "spaced\n").unwrap();
+    let values = |expr: &str| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_mlflow-chart"));
+        c.current_dir(&dir)
+            .args(["values", "--skip-schema-validation", "--set-file", expr]);
+        let out = c.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, out) = values("zz= a.txt");
+    assert_eq!(code, Some(0));
+    assert!(out.contains("zz: |\n  spaced\n"), "{out}");
+    let (code, out) = values("zz=a.txt ");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
