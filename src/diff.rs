@@ -188,6 +188,14 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                 });
             }
         }
+        // A text value (a ConfigMap's file, an argument) is masked as text before it is
+        // quoted for YAML: once quoted, JSON's `"password": "x"` reads `\"password\": …`.
+        Value::String(text) => {
+            let masked = crate::redact::pairs(&crate::redact::uris(text)).into_owned();
+            if masked != *text {
+                *text = masked;
+            }
+        }
         _ => {}
     }
 }

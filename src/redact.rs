@@ -116,6 +116,8 @@ pub fn pairs(text: &str) -> Cow<'_, str> {
             (b':', Some(b' ')) => {
                 Some(i + 2 + bytes[i + 2..].iter().take_while(|b| **b == b' ').count())
             }
+            // Compact JSON: `"password":"x"`.
+            (b':', _) if i > 0 && matches!(bytes[i - 1], b'"' | b'\'') => Some(i + 1),
             _ => None,
         };
         let Some(start) = start else {
@@ -144,6 +146,10 @@ pub fn pairs(text: &str) -> Cow<'_, str> {
         // The value: a quoted one up to its closing quote; after an HTTP scheme word
         // (`Bearer x`, `Basic x`), the word and the credential.
         let mut end;
+        // Quoted inside a double-quoted string (`token: \"x\"`): the escaped quotes delimit.
+        let escaped =
+            bytes.get(start) == Some(&b'\\') && matches!(bytes.get(start + 1), Some(b'"' | b'\''));
+        let start = if escaped { start + 1 } else { start };
         let quote = bytes
             .get(start)
             .copied()
@@ -151,7 +157,11 @@ pub fn pairs(text: &str) -> Cow<'_, str> {
         let start = if quote.is_some() { start + 1 } else { start };
         if let Some(q) = quote {
             end = start;
-            while end < bytes.len() && bytes[end] != q && bytes[end] != b'\n' {
+            while end < bytes.len()
+                && bytes[end] != q
+                && bytes[end] != b'\n'
+                && !(escaped && bytes[end] == b'\\' && bytes.get(end + 1) == Some(&q))
+            {
                 end += 1;
             }
         } else {
@@ -160,8 +170,10 @@ pub fn pairs(text: &str) -> Cow<'_, str> {
                 .find(|w| text[start..].starts_with(**w))
                 .map_or(0, |w| w.len());
             end = start + scheme;
+            // A JSON number or word ends at the object's or list's end too.
             while end < bytes.len()
                 && !matches!(bytes[end], b' ' | b'\n' | b'"' | b'\'' | b'&' | b';' | b',')
+                && !(quoted_name && matches!(bytes[end], b'}' | b']'))
             {
                 end += 1;
             }
@@ -341,6 +353,14 @@ mod tests {
             ("password = \"TOPSECRET\"", "password = \"…\""),
             ("Authorization: Bearer abc.def", "Authorization: …"),
             ("say \"hello\": world", "say \"hello\": world"),
+            (
+                r#"{"client_secret":"CJA","url":"http://h:1"}"#,
+                r#"{"client_secret":"…","url":"http://h:1"}"#,
+            ),
+            (r#"{'token':'x y','n':2}"#, r#"{'token':'…','n':2}"#),
+            (r#"{"pin":1,"password":1234}"#, r#"{"pin":1,"password":…}"#),
+            (r#"a: "token: \"x y\" b""#, r#"a: "token: \"…\" b""#),
+            (r#"a: "token: \"…\"""#, r#"a: "token: \"…\"""#),
         ] {
             assert_eq!(pairs(input), want, "{input}");
         }

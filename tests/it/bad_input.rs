@@ -2558,6 +2558,32 @@ fn diff_masks_credential_pairs() {
         "{}",
         r.stdout
     );
+    // JSON and YAML inside a value that the diff prints double-quoted (`\"password\"`),
+    // compact JSON, and a block scalar; in both output formats.
+    let doc = |v: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata:\n  settings.json: '{{\"db\": {{\"user\": \"svc{v}\", \"password\": \"TOPSECRET{v}a\"}}}}'\n  app.yaml: 'token: \"TOPSECRET{v}b\"'\n  compact.json: '{{\"client_secret\":\"TOPSECRET{v}c\",\"pin\":1}}'\n  block: |\n    {{\"aws_secret_access_key\":\"TOPSECRET{v}d\"}}\n    line{v}\n"
+        )
+    };
+    std::fs::write(&a, doc("1")).unwrap();
+    std::fs::write(&b, doc("2")).unwrap();
+    for format in ["yaml", "json"] {
+        let r = common::run(
+            &[
+                "diff",
+                "-o",
+                format,
+                a.to_str().unwrap(),
+                b.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(!r.stdout.contains("TOPSECRET"), "{format}: {}", r.stdout);
+        for shown in ["svc1", "svc2", "line2"] {
+            assert!(r.stdout.contains(shown), "{format} {shown}: {}", r.stdout);
+        }
+    }
     let _ = std::fs::remove_dir_all(&d);
 }
 
