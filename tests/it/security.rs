@@ -1011,3 +1011,128 @@ fn keycloak_built_in_clients_are_no_audience() {
     let r = render(&["--set", "oauth2Proxy.clientID=ml-realm"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// What weakens the boundary through the values is said on stderr, never silent, and
+/// names the key, not the value: an external database whose server libpq does not verify
+/// (its default sslmode is prefer), an S3 endpoint over plain http, a credential in plain
+/// text in a pod spec, egress to every address; a published default password is refused.
+#[test]
+fn weakening_values_are_said_or_refused() {
+    let external_db = [
+        "--set",
+        "services.postgres.enabled=false",
+        "--set",
+        "externalDatabase.host=db.example.org",
+        "--set",
+        "externalDatabase.existingSecret=dbs",
+    ];
+    let warns = |extra: &[&str], said: &str, warned: bool| {
+        let mut a = vec!["-q"];
+        a.extend_from_slice(extra);
+        let r = render(&a);
+        assert_eq!(r.code, 0, "{extra:?}: {}", r.stderr);
+        assert_eq!(r.stderr.contains(said), warned, "{extra:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("SEKRET"), "{}", r.stderr);
+    };
+    let unverified = "the connection to the external PostgreSQL server is not verified";
+    warns(&external_db, unverified, true);
+    for (mode, warned) in [
+        ("disable", true),
+        ("prefer", true),
+        ("require", true),
+        ("verify-ca", false),
+        ("verify-full", false),
+    ] {
+        let set = format!("externalDatabase.sslmode={mode}");
+        let mut a = external_db.to_vec();
+        a.extend(["--set", &set]);
+        warns(&a, unverified, warned);
+    }
+    warns(
+        &[
+            "--set",
+            "services.postgres.enabled=false",
+            "--set",
+            "services.postgres.externalURI=postgresql://u@db:5432/m?sslmode=verify-full",
+        ],
+        unverified,
+        false,
+    );
+    let s3 = |url: &str| {
+        vec![
+            "--set".to_string(),
+            "services.minio.enabled=false".into(),
+            "--set".into(),
+            format!("s3.url={url}"),
+            "--set".into(),
+            "s3.secret=s3s".into(),
+        ]
+    };
+    for (url, warned) in [
+        ("http://s3.example.org", true),
+        ("https://s3.example.org", false),
+    ] {
+        let a = s3(url);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        warns(&a, "s3.url is plain http", warned);
+    }
+    warns(
+        &[
+            "--set-json",
+            r#"extraEnv=[{"name":"DB_URI","value":"postgresql://u:SEKRET1@h/d"},{"name":"APP_PASSWORD","value":"SEKRET2"},{"name":"LEVEL","value":"debug"}]"#,
+        ],
+        "extraEnv[1] (\"APP_PASSWORD\") holds a value of a credential's name in plain text",
+        true,
+    );
+    warns(
+        &[
+            "--set-json",
+            r#"extraEnv=[{"name":"LEVEL","value":"debug"}]"#,
+        ],
+        "in plain text",
+        false,
+    );
+    warns(
+        &[
+            "--set-json",
+            r#"networkPolicy.extraEgress=[{"ports":[{"port":443}]}]"#,
+        ],
+        "networkPolicy.extraEgress[0] lets MLflow's pods reach every address",
+        true,
+    );
+    warns(
+        &[
+            "--set-json",
+            r#"networkPolicy.extraEgress=[{"to":[{"ipBlock":{"cidr":"10.1.0.0/16"}}]}]"#,
+        ],
+        "reach every address",
+        false,
+    );
+    warns(
+        &[
+            "--set-json",
+            r#"networkPolicy.dnsTo=[{"ipBlock":{"cidr":"0.0.0.0/0"}}]"#,
+        ],
+        "networkPolicy.dnsTo[0] is every address",
+        true,
+    );
+    for (key, value) in [
+        ("postgresql.auth.password", "leftfoot1"),
+        ("postgresql.auth.postgresPassword", "leftfoot1"),
+        ("minio.auth.rootPassword", "minioadmin"),
+    ] {
+        let set = format!("{key}={value}");
+        let r = render(&["-q", "--set", &set]);
+        assert_eq!(r.code, 1, "{key}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr
+                .contains(&format!("{key} is a published default password")),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains(value), "{}", r.stderr);
+    }
+    let r = render(&["-q", "--set", "minio.auth.rootUser=minioadmin"]);
+    assert_eq!(r.code, 0, "a user name is no password: {}", r.stderr);
+}

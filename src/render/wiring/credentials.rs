@@ -63,6 +63,12 @@ pub struct GeneratedSecret {
     pub keys: BTreeMap<String, usize>,
 }
 
+/// Passwords printed in public defaults, refused as credentials: the original chart's
+/// values.yaml (`leftfoot1` for postgresql.auth.* and minio.auth.rootPassword) and MinIO's
+/// built-in root credentials (`minioadmin`, internal/auth/credentials.go DefaultAccessKey
+/// and DefaultSecretKey at RELEASE.2025-09-07T16-13-09Z).
+const PUBLISHED_DEFAULTS: &[&str] = &["leftfoot1", "minioadmin"];
+
 /// One value of a credential set.
 pub(crate) struct Credential<'a> {
     /// The key in the Secret.
@@ -117,6 +123,13 @@ pub(crate) fn resolve(set: &CredentialSet<'_>, acc: &mut Acc) -> BTreeMap<String
         acc.external
             .push(ExternalSecret::new(set.existing_secret, &keys));
         return all_to(set.existing_secret);
+    }
+    for c in set.credentials {
+        if c.value_key.to_ascii_lowercase().contains("password")
+            && PUBLISHED_DEFAULTS.contains(&c.value)
+        {
+            acc.errors.push(format!("{base}.{} is a published default password (of the original chart or of MinIO): anyone who has read that chart or MinIO's documentation knows it; remove it to have a random one generated once in the cluster, or use {base}.existingSecret", c.value_key));
+        }
     }
     let (shown, missing): (Vec<_>, Vec<_>) =
         set.credentials.iter().partition(|c| !c.value.is_empty());

@@ -183,6 +183,11 @@ fn external(values: &Values, trusted_ca: bool, acc: &mut Acc) -> Db {
         }
         u
     };
+    if !uri.is_empty()
+        && let Some(why) = unverified_tls(&uri, trusted_ca)
+    {
+        acc.warnings.push(format!("the connection to the external PostgreSQL server is not verified ({why}): anyone on the network path can pose as the server and be sent the password; set externalDatabase.sslmode=verify-full (sslmode=verify-full in services.postgres.externalURI) with trustedCA holding the CA that signed the server's certificate"));
+    }
     // The NetworkPolicy opens the port the URI really uses.
     let port = if uri_value.is_empty() {
         port
@@ -269,7 +274,10 @@ fn external_mysql(values: &Values, trusted_ca: bool, acc: &mut Acc) -> Db {
     // With a trusted CA, PyMySQL verifies the server's chain and name (ssl_ca; pymysql
     // connections.py `_create_ssl_ctx`: CERT_REQUIRED and check_hostname with a CA).
     let tls = match ext.sslmode {
-        ExternalDatabaseSslmode::Unset => false,
+        ExternalDatabaseSslmode::Unset => {
+            acc.warnings.push("the connection to the external MySQL server has no TLS (externalDatabase.sslmode is empty): the traffic, queries and results, crosses the network in plain text, and anyone on the path can pose as the server; set externalDatabase.sslmode=verify-full with trustedCA holding the CA that signed the server's certificate".into());
+            false
+        }
         ExternalDatabaseSslmode::VerifyFull if trusted_ca => true,
         ExternalDatabaseSslmode::VerifyFull => {
             acc.errors.push("externalDatabase.sslmode verify-full with MySQL needs trustedCA: give the CA that signed the server's certificate".into());
@@ -338,6 +346,29 @@ fn external_mysql(values: &Values, trusted_ca: bool, acc: &mut Acc) -> Db {
         port,
         database: ext.database.clone(),
         username: ext.username.clone(),
+    }
+}
+
+/// Why libpq would not verify the server of this connection URI, if it would not. libpq's
+/// default sslmode is `prefer`: TLS when offered, no certificate check, plain text
+/// otherwise; `require` checks the chain only when a root certificate file is given
+/// (PGSSLROOTCERT, set with trustedCA); `verify-ca` and `verify-full` always check it
+/// (libpq: fe-connect.c `DefaultSSLMode "prefer"`; fe-secure-openssl.c initialize_SSL
+/// asks for peer verification under `require` once a root certificate file is loaded).
+fn unverified_tls(uri: &str, trusted_ca: bool) -> Option<String> {
+    let query = uri.split_once('?').map_or("", |(_, q)| q);
+    let mode = query
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .filter(|(k, _)| *k == "sslmode")
+        .map(|(_, v)| v)
+        .next_back();
+    match mode {
+        Some("verify-ca" | "verify-full") => None,
+        Some("require") if trusted_ca => None,
+        Some("require") => Some("sslmode require checks no certificate without trustedCA".into()),
+        Some(mode) => Some(format!("sslmode {mode}")),
+        None => Some("no sslmode: libpq's default, prefer, checks no certificate and falls back to plain text".into()),
     }
 }
 

@@ -388,6 +388,21 @@ pub(crate) fn build(
             field_rules(key, items, acc);
         }
     }
+    plain_credentials("extraEnv", &decoded::<EnvVar>(&env), &[], acc);
+    for (key, list) in [
+        ("extraContainers", &containers),
+        ("extraInitContainers", &init_containers),
+    ] {
+        for (n, c) in decoded::<Container>(list).iter().enumerate() {
+            let words: Vec<&String> = c.command.iter().chain(&c.args).flatten().collect();
+            plain_credentials(
+                &format!("{key}[{n}]"),
+                c.env.as_deref().unwrap_or_default(),
+                &words,
+                acc,
+            );
+        }
+    }
     let mut refs = Refs::default();
     decoded::<EnvVar>(&env).iter().for_each(|e| refs.env(e));
     decoded::<EnvFromSource>(&env_from)
@@ -412,6 +427,36 @@ pub(crate) fn build(
         init_containers,
         egress,
         objects: objects(values, namespace, acc),
+    }
+}
+
+/// Warns of credentials written into a pod spec in plain text: a literal `value` of a
+/// variable named like a credential (`DB_PASSWORD`, `API_TOKEN`), and a URI with a
+/// password, query or fragment credential in a value or an argument. Anyone who can read
+/// the pod (`get pods`, far more common than `get secrets`) reads them. Only the key is
+/// named, never the value.
+fn plain_credentials(key: &str, env: &[EnvVar], words: &[&String], acc: &mut Acc) {
+    let in_uri = |v: &str| v.contains("://") && crate::redact::uris(v) != v;
+    for (n, e) in env.iter().enumerate() {
+        let Some(v) = e.value.as_deref().filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        let what = if in_uri(v) {
+            "a URI with a credential"
+        } else if crate::redact::credential_name(&e.name) {
+            "a value of a credential's name"
+        } else {
+            continue;
+        };
+        let at = if key == "extraEnv" {
+            format!("extraEnv[{n}]")
+        } else {
+            format!("{key}.env[{n}]")
+        };
+        acc.warnings.push(format!("{at} ({:?}) holds {what} in plain text in the pod spec, readable by anyone who can read pods: put it in a Secret and use valueFrom.secretKeyRef", e.name));
+    }
+    if words.iter().any(|w| in_uri(w)) {
+        acc.warnings.push(format!("{key}'s command or args hold a URI with a credential in plain text, readable by anyone who can read pods: read it from a Secret (an environment variable with valueFrom.secretKeyRef)"));
     }
 }
 

@@ -181,11 +181,41 @@ fn ingress(values: &Values, acc: &mut Acc) -> IngressHosts {
     IngressHosts { hosts, tls }
 }
 
+/// Warns of egress the values open to every address: an `extraEgress` rule without `to`
+/// (NetworkPolicyEgressRule: an empty or missing `to` matches all destinations) or with
+/// an `ipBlock` of a whole address family, and a `dnsTo` peer that is every address.
+fn wide_egress(np: &crate::model::NetworkPolicy, acc: &mut Acc) {
+    let every_address = |peer: &Value| {
+        matches!(
+            peer.get("ipBlock").and_then(|b| b.get("cidr")),
+            Some(Value::String(c)) if c.ends_with("/0")
+        )
+    };
+    for (n, rule) in np.extra_egress.iter().enumerate() {
+        let wide = match rule.get("to") {
+            None | Some(Value::Null) => true,
+            Some(Value::Array(to)) => to.is_empty() || to.iter().any(every_address),
+            _ => false,
+        };
+        if wide {
+            acc.warnings.push(format!("networkPolicy.extraEgress[{n}] lets MLflow's pods reach every address (no `to`, or an ipBlock of /0), the cloud's metadata service (169.254.169.254) and the internet included: name the peers (ipBlock of the service's addresses, or a namespaceSelector and podSelector)"));
+        }
+    }
+    for (n, peer) in np.dns_to.iter().enumerate() {
+        if every_address(&Value::Object(peer.clone())) {
+            acc.warnings.push(format!("networkPolicy.dnsTo[{n}] is every address: every pod of the release may send to any address on ports 53 and 5353, a way out of the cluster; name the DNS pods (namespaceSelector and podSelector) or the DNS service's addresses"));
+        }
+    }
+}
+
 /// Rules of the NetworkPolicy values.
 pub(crate) fn check(values: &Values, acc: &mut Acc) {
     let np = &values.network_policy;
     if np.enabled && np.dns_to.is_empty() {
         acc.errors.push("networkPolicy.dnsTo is empty: name your cluster's DNS pods (every pod may ask them on ports 53 and 5353; see docs/security.md#network)".into());
+    }
+    if np.enabled {
+        wide_egress(np, acc);
     }
     if !np.enabled {
         let services = &values.services;

@@ -449,6 +449,11 @@ fn external(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3
         };
         acc.errors
             .extend(checks::uri(key, endpoint, &["https", "http"]));
+        if endpoint.starts_with("http://") {
+            // Signature V4 signs requests, not responses: what MLflow downloads (models,
+            // which it may unpickle) is not protected on a plain http path.
+            acc.warnings.push(format!("{key} is plain http: the artifacts MLflow reads and writes, models included, cross the network unencrypted, and anyone on the path can change what is downloaded; use an https endpoint (trustedCA for a private CA)"));
+        }
     }
     let (secret, user, key) = (s3.secret.as_str(), s3.user.as_str(), s3.key.as_str());
     let (access_key, secret_key) = if !secret.is_empty() {
