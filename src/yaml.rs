@@ -218,6 +218,15 @@ fn plain(msg: &str) -> String {
             "a mapping key is null (quote it, `\"null\"`, if you mean the word)",
         ),
         (
+            "non-finite float",
+            "the value is a number too large for a float, or NaN or infinity, which no key takes (quote it to make it text)",
+        ),
+        (
+            "value `",
+            "the value is not a finite number (quote it to make it text)",
+        ),
+        ("unknown variant", "the value is not one the key takes"),
+        (
             "recursion limit exceeded",
             "the YAML nests too deeply: `[`/`{` nesting is limited to 255 levels, and values to 64",
         ),

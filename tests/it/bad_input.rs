@@ -3078,3 +3078,28 @@ fn values_files_hold_a_million_nodes_in_all() {
     assert!(start.elapsed() < Duration::from_secs(90));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// A value the YAML reader refuses for what it is (a float too large, NaN, infinity) is
+/// not quoted back: it may be a credential (`password: 1e999`).
+#[test]
+fn refused_scalars_are_not_echoed() {
+    let d = dir_for("nonfinite");
+    for value in ["1e999", "-1E9999", ".NaN", "+.Inf"] {
+        let f = d.join("v.yaml");
+        std::fs::write(&f, format!("postgresql:\n  auth:\n    password: {value}\n")).unwrap();
+        for cmd in [&["render", "-q"][..], &["values"]] {
+            let mut args = cmd.to_vec();
+            args.extend(["-f", f.to_str().unwrap()]);
+            let r = common::run(&args, None);
+            assert_eq!(r.code, 1, "{value}: {}", r.stderr);
+            assert!(r.stdout.is_empty());
+            assert!(!r.stderr.contains(value), "{value}: {}", r.stderr);
+            assert!(
+                r.stderr.contains("v.yaml:3:") && r.stderr.contains("postgresql.auth.password"),
+                "{}",
+                r.stderr
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -648,3 +648,22 @@ spec:
     assert!(text.contains("env[0].valueFrom.secretKeyRef.key"), "{text}");
     assert!(text.contains("items[0].path"), "{text}");
 }
+
+/// MinIO's API may listen on any port but 13333, which MinIO keeps for its console even
+/// with the console off (cmd/common-main.go:498-503 at RELEASE.2025-09-07T16-13-09Z): it
+/// would exit at start. 9001, the console port the chart binds to loopback, is fine with
+/// the console off (its address is then never read).
+#[test]
+fn minio_api_port_never_meets_the_console_port() {
+    let r = render(&["-q", "--set", "minio.service.ports.api=13333"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("minio.service.ports.api is 13333"),
+        "{}",
+        r.stderr
+    );
+    let r = render(&["-q", "--set", "minio.service.ports.api=9001"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("- \":9001\"\n"), "{}", r.stdout);
+}

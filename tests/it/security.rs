@@ -1136,3 +1136,41 @@ fn weakening_values_are_said_or_refused() {
     let r = render(&["-q", "--set", "minio.auth.rootUser=minioadmin"]);
     assert_eq!(r.code, 0, "a user name is no password: {}", r.stderr);
 }
+
+/// The session cookie is a `__Host-` cookie whenever it is Secure (browsers then refuse it
+/// from a sibling subdomain, RFC 6265bis 4.1.3.2; the proxy sets no Domain and path `/`,
+/// pkg/cookies/cookies.go:27-46 at v7.15.3), and keeps the proxy's default name when a
+/// host is served without TLS (a `__Host-` cookie must be Secure, or the browser drops it
+/// and no login could finish).
+#[test]
+fn the_session_cookie_is_host_only_when_secure() {
+    let cookie_flags = |extra: &[&str]| {
+        let r = render(extra);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let d = docs(&r.stdout);
+        let a = args(container(&d, "oauth2-proxy").expect("proxy container"));
+        a.into_iter()
+            .filter(|a| a.starts_with("--cookie-name") || a.starts_with("--cookie-secure"))
+            .collect::<Vec<_>>()
+    };
+    let host_only = vec![
+        "--cookie-secure=true".to_string(),
+        "--cookie-name=__Host-mlflow-oauth2-proxy".to_string(),
+    ];
+    assert_eq!(cookie_flags(&["-q"]), host_only);
+    let tls = [
+        "-q",
+        "--set",
+        "ingress.enabled=true,ingress.hosts[0].host=ml.example.org,ingress.tls[0].hosts[0]=ml.example.org,ingress.tls[0].secretName=t",
+    ];
+    assert_eq!(cookie_flags(&tls), host_only);
+    let plain = [
+        "-q",
+        "--set",
+        "ingress.enabled=true,ingress.hosts[0].host=ml.example.org",
+    ];
+    assert_eq!(
+        cookie_flags(&plain),
+        vec!["--cookie-secure=false".to_string()]
+    );
+}

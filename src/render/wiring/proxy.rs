@@ -12,6 +12,9 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// The session cookie's name when it is Secure: a `__Host-` cookie.
+pub const SESSION_COOKIE: &str = "__Host-mlflow-oauth2-proxy";
+
 #[derive(Debug, Serialize)]
 pub struct Proxy {
     pub args: Vec<String>,
@@ -632,10 +635,17 @@ fn enabled(
     {
         acc.warnings.push(format!("host {other} is served without TLS (no ingress.tls entry covers it, or httpRoute.tls is false): session cookies and bearer tokens sent to it travel over plain http"));
     }
-    args.push(format!(
-        "--cookie-secure={}",
-        ingress.hosts.is_empty() || tls
-    ));
+    let secure = ingress.hosts.is_empty() || tls;
+    args.push(format!("--cookie-secure={secure}"));
+    if secure {
+        // A `__Host-` name makes browsers take the cookie only when it is Secure, on path
+        // `/` and host-only (RFC 6265bis 4.1.3.2), so a sibling subdomain cannot plant a
+        // session or CSRF cookie for this host. The proxy sets no Domain without
+        // --cookie-domain and path `/` by default (pkg/cookies/cookies.go:27-46,
+        // pkg/apis/options/cookie.go:33-37 at v7.15.3); the CSRF cookie is `<name>_csrf`
+        // (pkg/cookies/csrf.go:290-293) and split cookies `<name>_N`, prefix kept.
+        args.push(format!("--cookie-name={SESSION_COOKIE}"));
+    }
     // The session and CSRF cookies (the CSRF one takes the session's setting,
     // pkg/apis/options/cookie.go:46 at v7.15.3) with SameSite=Lax (pkg/cookies/cookies.go,
     // ParseSameSite): not sent on cross-site subrequests or POSTs, still on the identity
