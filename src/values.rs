@@ -46,6 +46,7 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure>
             ))
             .hint("fix the YAML at the line shown (values are masked in messages)")
         })?;
+    null_tags_hold_null(name, text)?;
     match v {
         Value::Object(m) => Ok(m),
         Value::Null => Ok(Map::new()),
@@ -55,6 +56,31 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure>
         ))
         .hint("start the file with `key: value` lines")),
     }
+}
+
+/// Refuses a `!!null` tag on text that is not null (`password: !!null S3cr3t`): the
+/// reader would drop the text without a word, and Go's YAML reader (Helm's) refuses it.
+/// Only a file that has such a tag is read a second time.
+fn null_tags_hold_null(name: &str, text: &str) -> Result<(), Failure> {
+    use serde_saphyr::granit_parser::{Event, Parser};
+    if !text.contains("!!null") && !text.contains("2002:null") {
+        return Ok(());
+    }
+    for item in Parser::new_from_str(text) {
+        let Ok((ev, span)) = item else { break };
+        if let Event::Scalar(value, _, _, Some(tag)) = &ev
+            && tag.is_yaml_core_schema_tag("null")
+            && !matches!(value.as_ref(), "" | "~" | "null" | "Null" | "NULL")
+        {
+            let (line, col) = (span.start.line(), span.start.col() + 1);
+            let path = locate::path_at(text, line, col);
+            return Err(Failure::input(format!(
+                "invalid YAML in {name}:{line}:{col}: the value has a `!!null` tag but is not null (at key {path})"
+            ))
+            .hint("remove the `!!null` tag to keep the value, or the value to make it null"));
+        }
+    }
+    Ok(())
 }
 
 /// The chart's default values as JSON, converted from `values.yaml` by the build script.

@@ -95,6 +95,10 @@ fn located(source: &str, text: &str, e: &Error, mask_all: bool) -> String {
 /// A values key that holds a credential: its value (and anything written below it) is
 /// never shown.
 pub fn is_credential_key(k: &str) -> bool {
+    // The chart's sections named for what they configure, not holding a credential.
+    if matches!(k, "machineTokens" | "secretGenerator") {
+        return false;
+    }
     // ASCII case-insensitive, byte by byte: no lowercased copy of every key.
     let k = k.as_bytes();
     let has = |w: &[u8]| k.windows(w.len()).any(|part| part.eq_ignore_ascii_case(w));
@@ -299,6 +303,9 @@ mod tests {
 
     /// The credential-key rule as first written (lowercase copy, then `contains`).
     fn is_credential_key_by_lowercasing(k: &str) -> bool {
+        if ["machineTokens", "secretGenerator"].contains(&k) {
+            return false;
+        }
         let k = k.to_ascii_lowercase();
         ["password", "secret", "token", "credential"]
             .iter()
@@ -327,6 +334,9 @@ mod tests {
             ("", false),
             ("é-key", true),
             ("sécret", false),
+            ("machineTokens", false),
+            ("secretGenerator", false),
+            ("machineTokenSecret", true),
         ] {
             assert_eq!(is_credential_key(k), want, "{k}");
             assert_eq!(is_credential_key_by_lowercasing(k), want, "{k}");

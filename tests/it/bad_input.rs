@@ -533,6 +533,13 @@ fn cases() -> Vec<Case> {
             1,
             "must not contain a password",
         ),
+        c(
+            "null-tag-on-text",
+            f("postgresql:\n  auth:\n    password: !!null TOPSECRET\n"),
+            V,
+            1,
+            "v.yaml:3:22: the value has a `!!null` tag but is not null (at key postgresql.auth.password)",
+        ),
         raw(
             "proxy-without-issuer",
             vec![],
@@ -3100,6 +3107,28 @@ fn refused_scalars_are_not_echoed() {
                 r.stderr
             );
         }
+    }
+    // The chart's sections named for tokens and secrets are no credentials: the path
+    // below them is shown whole.
+    for (text, path) in [
+        (
+            "oauth2Proxy:\n  machineTokens:\n    enabled: .nan\n",
+            "oauth2Proxy.machineTokens.enabled",
+        ),
+        (
+            "secretGenerator:\n  resources:\n    limits: .nan\n",
+            "secretGenerator.resources.limits",
+        ),
+    ] {
+        let f = d.join("v.yaml");
+        std::fs::write(&f, text).unwrap();
+        let r = common::run(&["render", "-q", "-f", f.to_str().unwrap()], None);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("(at key {path})")),
+            "{}",
+            r.stderr
+        );
     }
     let _ = std::fs::remove_dir_all(&d);
 }
