@@ -192,6 +192,13 @@ pub fn unfit_image(key: &str, repository: &str, tag: &str) -> Option<String> {
         let v2 = tag.trim_start_matches('v').starts_with("2.")
             || tag.trim_start_matches('v').starts_with("1.");
         if repo.contains("evk02/mlflow") || v2 {
+            // The key that decides: the repository for the original chart's image, else
+            // the tag.
+            let key = if repo.contains("evk02/mlflow") {
+                key
+            } else {
+                "image.tag"
+            };
             return Some(format!(
                 "{key}: {repository}:{tag} is {} whose server has no --allowed-hosts; use MLflow 3 (the default ghcr.io/mlflow/mlflow)",
                 if v2 {

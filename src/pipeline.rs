@@ -229,6 +229,16 @@ fn render_model(
 /// `MLFlow.allowedHosts[2]`), if the values hold it.
 fn named_key(message: &str, values: &serde_json::Value) -> Option<crate::locate::KeyPath> {
     let is_key_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']');
+    // A top-level key leading the message (`fullnameOverride: …`).
+    if let Some((head, _)) = message.split_once(": ")
+        && !head.is_empty()
+        && head.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        let path = crate::locate::KeyPath::default().key(head);
+        if crate::locate::lookup(values, &path).is_some() {
+            return Some(path);
+        }
+    }
     message
         .split(|c: char| !is_key_char(c))
         .filter(|t| t.contains('.') && !t.starts_with('.'))

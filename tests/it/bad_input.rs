@@ -1365,7 +1365,7 @@ fn cases() -> Vec<Case> {
             vec![],
             &["--set", "image.tag=-"],
             1,
-            "image.repository/tag/digest make",
+            "image.tag: not an image tag",
         ),
         c(
             "set-key-with-space-as-typed",
@@ -1548,7 +1548,7 @@ fn cases() -> Vec<Case> {
             vec![],
             &["--set", "image.tag=:x"],
             1,
-            "is not an image reference",
+            "image.tag: not an image tag",
         ),
         c(
             "issuer-plus-port",

@@ -1056,3 +1056,53 @@ fn set_file_path_is_taken_as_written() {
     assert!(out.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A broken rule names the key that decides it and where that key was written, not a
+/// neighbour a flag touched: the host of an ingress entry written in a file while a flag
+/// sets its path; an image tag (MLflow 2, or no tag at all); a fullnameOverride whose
+/// derived names collide once cut to 63 characters.
+#[test]
+fn rules_name_the_deciding_key_and_its_source() {
+    let ip = tmp(
+        "ip.yaml",
+        b"ingress:\n  enabled: true\n  hosts:\n  - paths: [{path: /, pathType: Prefix}]\n    host: 10.0.0.1\n",
+    );
+    let r = render(&["-f", &ip, "--set", "ingress.hosts[0].paths[0].path=/x"]);
+    assert_fails(
+        &r,
+        1,
+        &[
+            "ingress.hosts[0].host: 10.0.0.1 is an IP address",
+            "(ingress.hosts[0].host at ",
+        ],
+    );
+    assert!(r.stderr.contains("ip.yaml:5:5)"), "{}", r.stderr);
+    let r = render(&["--set", "image.tag=2.9.0"]);
+    assert_fails(
+        &r,
+        1,
+        &["image.tag: ", "(image.tag from --set 'image.tag=…')"],
+    );
+    let long = format!("postgresql.image.tag={}", "a".repeat(200));
+    let r = render(&["--set", &long]);
+    assert_fails(
+        &r,
+        1,
+        &[
+            "postgresql.image.tag: not an image tag",
+            "(this one has 200 characters)",
+        ],
+    );
+    assert!(!r.stderr.contains(&"a".repeat(150)), "{}", r.stderr);
+    let over = format!("fullnameOverride={}-scheduler", "a".repeat(53));
+    let r = render(&["--set", &over]);
+    assert_fails(
+        &r,
+        1,
+        &[
+            "fullnameOverride: the base name",
+            "MLflow and the scheduler would both be named",
+            "(fullnameOverride from --set 'fullnameOverride=…')",
+        ],
+    );
+}

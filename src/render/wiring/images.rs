@@ -139,42 +139,73 @@ pub(crate) fn build(values: &Values, acc: &mut Acc) -> Images {
             versitygw: pull_policy(vgw.pull_policy, &vgw.tag, &vgw.digest),
         },
     };
-    // Each reference the values make is one a registry serves, named by its keys.
-    for (on, keys, image) in [
-        (true, "image.repository/tag/digest", &images.mlflow),
+    // Each reference the values make is one a registry serves, named by its keys; a tag
+    // that is no tag is named by its own key.
+    for (on, keys, image, (tag_key, tag)) in [
+        (
+            true,
+            "image.repository/tag/digest",
+            &images.mlflow,
+            ("image.tag", tag.as_str()),
+        ),
         (
             values.services.postgres.enabled,
             "postgresql.image.*",
             &images.postgresql,
+            ("postgresql.image.tag", pg.tag.as_str()),
         ),
         (
             values.services.minio.enabled,
             "minio.image.*",
             &images.minio,
+            ("minio.image.tag", minio.tag.as_str()),
         ),
         (
             values.services.minio.enabled,
             "minio.clientImage.*",
             &images.mc,
+            ("minio.clientImage.tag", mc.tag.as_str()),
         ),
         (
             proxy.enabled,
             "oauth2Proxy.repository/tag/digest",
             &images.proxy,
+            ("oauth2Proxy.tag", proxy.tag.as_str()),
         ),
         (
             values.services.versitygw.enabled,
             "versitygw.image.*",
             &images.versitygw,
+            ("versitygw.image.tag", vgw.tag.as_str()),
         ),
     ] {
-        if on && !crate::validate::rules::image_ref(image) {
+        if !on || crate::validate::rules::image_ref(image) {
+            continue;
+        }
+        if !tag.is_empty() && !is_tag(tag) {
             acc.errors.push(format!(
-                "{keys} make {image:?}, which is not an image reference like registry/name:tag (lowercase repository, a tag of letters, digits, '_', '.', '-')"
+                "{tag_key}: not an image tag: at most 128 letters, digits, '_', '.' and '-', not starting with '.' or '-' (this one has {} characters)",
+                tag.chars().count()
+            ));
+        } else {
+            acc.errors.push(format!(
+                "{keys} make {:?}, which is not an image reference like registry/name:tag (lowercase repository, a tag of letters, digits, '_', '.', '-')",
+                match image.char_indices().nth(200) {
+                    Some((at, _)) => format!("{}…", &image[..at]),
+                    None => image.to_string(),
+                }
             ));
         }
     }
     images
+}
+
+/// A tag as the distribution reference grammar has it: `[\w][\w.-]{0,127}`.
+fn is_tag(tag: &str) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    tag.len() <= 128
+        && tag.starts_with(word)
+        && tag.chars().all(|c| word(c) || c == '.' || c == '-')
 }
 
 #[cfg(test)]

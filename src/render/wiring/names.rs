@@ -188,7 +188,7 @@ pub(crate) fn build(values: &Values, release: &Release, acc: &mut Acc) -> Names 
         (false, _) => "default".to_string(),
     };
     let s = |suffix: &str| suffixed(&full, suffix);
-    Names {
+    let names = Names {
         // A StatefulSet's pods carry the label controller-revision-hash = "<name>-<hash>"
         // (up to 11 more characters), which must stay within 63: StatefulSet names get at
         // most 52.
@@ -215,6 +215,50 @@ pub(crate) fn build(values: &Values, release: &Release, acc: &mut Acc) -> Names 
         service_account,
         chart: chart_name(values),
         mlflow: full,
+    };
+    let key = if values.fullname_override.is_empty() {
+        "the release name"
+    } else {
+        "fullnameOverride"
+    };
+    distinct(&names, key, acc);
+    names
+}
+
+/// Two of the release's objects of different roles may not share a name: with a long
+/// base name cut to fit, `<base>-scheduler` can come out as the base itself (a
+/// `fullnameOverride` that ends in `-scheduler`), and kubectl would apply one object over
+/// the other.
+fn distinct(n: &Names, key: &str, acc: &mut Acc) {
+    let roles = [
+        ("MLflow", &n.mlflow),
+        ("PostgreSQL", &n.postgresql),
+        ("PostgreSQL's headless Service", &n.postgresql_headless),
+        ("PostgreSQL's init ConfigMap", &n.postgresql_init),
+        ("MinIO", &n.minio),
+        ("MinIO's headless Service", &n.minio_headless),
+        ("the Versity S3 Gateway", &n.versitygw),
+        ("the crypto Secret", &n.crypto),
+        ("the S3 Secret", &n.s3),
+        ("the proxy's Secret", &n.proxy),
+        ("the proxy's client Secret", &n.proxy_client),
+        ("the machine-token ConfigMap", &n.proxy_machines),
+        ("the secret generator", &n.generator),
+        ("the scripts ConfigMap", &n.scripts),
+        ("the metrics Service", &n.metrics),
+        ("the bucket Job's policy", &n.bucket_job),
+        ("the default-deny NetworkPolicy", &n.default_deny),
+        ("the scheduler", &n.scheduler),
+        ("the gc CronJob", &n.gc),
+    ];
+    for (i, (a, name)) in roles.iter().enumerate() {
+        if let Some((b, _)) = roles[i + 1..].iter().find(|(_, other)| other == name) {
+            acc.errors.push(format!(
+                "{key}: the base name {:?} is too long and ends like a suffix the chart adds: {a} and {b} would both be named {name:?}; choose a shorter one (40 characters or fewer avoid this)",
+                n.mlflow
+            ));
+            return;
+        }
     }
 }
 

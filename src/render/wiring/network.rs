@@ -165,12 +165,13 @@ fn ingress(values: &Values, acc: &mut Acc) -> IngressHosts {
         })
         .cloned()
         .collect();
-    for h in &hosts {
+    for (n, h) in ingress.hosts.iter().enumerate() {
         // Kubernetes refuses an IP as an Ingress host (ValidateIngressRule: "must be a DNS
         // name, not an IP address"), and the login callback needs a name.
-        if h.parse::<std::net::IpAddr>().is_ok() {
+        if h.host.parse::<std::net::IpAddr>().is_ok() {
             acc.errors.push(format!(
-                "ingress.hosts: {h} is an IP address; an Ingress host must be a DNS name (Kubernetes refuses IPs there)"
+                "ingress.hosts[{n}].host: {} is an IP address; an Ingress host must be a DNS name (Kubernetes refuses IPs there)",
+                h.host
             ));
         }
     }
