@@ -166,7 +166,18 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                 .is_some_and(crate::redact::credential_name);
             for (k, x) in m.iter_mut() {
                 let theirs = other.and_then(|o| o.get(k));
-                if credential && k == "value" && x.is_string() {
+                // A text under a credential's key (`password: |` in a ConfigMap's data),
+                // not a reference to one (`secretName`, `secretKeyRef`).
+                let lower = k.to_ascii_lowercase();
+                let credential_key = crate::redact::credential_name(k)
+                    && !lower.ends_with("name")
+                    && !lower.ends_with("ref")
+                    && match &*x {
+                        Value::String(_) => true,
+                        Value::Array(a) => a.iter().all(Value::is_string),
+                        _ => false,
+                    };
+                if credential_key || (credential && k == "value" && x.is_string()) {
                     *x = marker(x, theirs);
                 } else {
                     mask_credentials(x, theirs, mark);
@@ -191,7 +202,9 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
         // A text value (a ConfigMap's file, an argument) is masked as text before it is
         // quoted for YAML: once quoted, JSON's `"password": "x"` reads `\"password\": …`.
         Value::String(text) => {
-            let masked = crate::redact::pairs(&crate::redact::uris(text)).into_owned();
+            let uris = crate::redact::uris(text);
+            let lines = crate::redact::credential_lines(&uris);
+            let masked = crate::redact::pairs(&lines).into_owned();
             if masked != *text {
                 *text = masked;
             }

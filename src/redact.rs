@@ -197,6 +197,73 @@ pub fn pairs(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Words that mark a line of text as one that may hold a credential (compared without
+/// case): the credential words of [`credential_name`], and the shapes of API keys, HTTP
+/// credentials, Docker's `"auth"` and PEM private keys.
+const CREDENTIAL_WORDS: &[&str] = &[
+    "pass",
+    "secret",
+    "token",
+    "credential",
+    "pwd",
+    "authorization",
+    "cookie",
+    "apikey",
+    "api_key",
+    "api-key",
+    "accountkey",
+    "privatekey",
+    "private_key",
+    "private-key",
+    "private key",
+    "\"auth\"",
+];
+
+/// `text` with every line that names a credential ([`CREDENTIAL_WORDS`]) and has a
+/// separator (space, `=`, `:`) replaced by `…` after its indentation, and with the lines
+/// after it that are indented deeper (a block scalar, a value on the next line, a nested
+/// list or JSON object) hidden the same way. A heuristic for text a diff prints (a file in
+/// a ConfigMap, an argument): it hides more than the credential, never less for these
+/// shapes; a credential written beside no such word (`mysql -pX`) is not recognised.
+pub fn credential_lines(text: &str) -> Cow<'_, str> {
+    let names_credential = |line: &str| {
+        line.contains([' ', '=', ':', '\t'])
+            && CREDENTIAL_WORDS.iter().any(|w| {
+                line.as_bytes()
+                    .windows(w.len())
+                    .any(|part| part.eq_ignore_ascii_case(w.as_bytes()))
+            })
+    };
+    if !text.lines().any(names_credential) {
+        return Cow::Borrowed(text);
+    }
+    let indent = |line: &str| line.len() - line.trim_start_matches([' ', '\t']).len();
+    let mut out = String::with_capacity(text.len());
+    // The indentation of the last hidden line that started a value, and whether it ended
+    // with `:` (YAML may then list the value's items at the key's own indentation).
+    let mut hiding_below: Option<(usize, bool)> = None;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let depth = indent(body);
+        let below = hiding_below.is_some_and(|(d, open)| {
+            !body.trim().is_empty()
+                && (depth > d || (open && depth == d && body[depth..].starts_with('-')))
+        });
+        if below || names_credential(body) {
+            if !below {
+                hiding_below = Some((depth, body.trim_end().ends_with(':')));
+            }
+            out.push_str(&body[..depth]);
+            out.push('…');
+            out.push_str(&line[body.len()..]);
+        } else {
+            hiding_below = None;
+            out.push_str(line);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// A decode error without the offending value (serde quotes it, and it may be a
 /// credential, e.g. in a Secret's data): `invalid type: string "x", expected i32` becomes
 /// `invalid type: string, expected i32`.
@@ -314,6 +381,30 @@ mod tests {
             ("https://kc/r#access_token=TOPSECRET", "https://kc/r#…"),
         ] {
             assert_eq!(uris(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn hides_lines_that_name_credentials() {
+        for (input, want) in [
+            ("plain text\nmore", "plain text\nmore"),
+            ("DB_PASSWORD", "DB_PASSWORD"),
+            ("--password=X", "…"),
+            (
+                "a: 1\npassword: |\n  X\n  Y\nb: 2\n",
+                "a: 1\n…\n  …\n  …\nb: 2\n",
+            ),
+            ("{\n  \"password\":\n    \"X\"\n}", "{\n  …\n    …\n}"),
+            ("x = 1\r\nToken = X\r\n", "x = 1\r\n…\r\n"),
+            ("{\"auths\": {\"r\": {\"auth\": \"X\"}}}", "…"),
+            ("Authorization:Token X", "…"),
+            (
+                "  - key: v\n  - api-key: X\n    more: Y\n  - z: 1",
+                "  - key: v\n  …\n    …\n  - z: 1",
+            ),
+            ("password:\n- X\n- Y\nz: 1", "…\n…\n…\nz: 1"),
+        ] {
+            assert_eq!(credential_lines(input), want, "{input:?}");
         }
     }
 
