@@ -428,8 +428,9 @@ pub struct HelmInstallFlags {
     /// `helm template` always renders client-side: `--dry-run`, `=client` or `=true`.
     #[arg(long = "dry-run", num_args = 0..=1, require_equals = true, default_missing_value = "unset", value_parser = dry_run, value_name = "client")]
     pub dry_run: Option<String>,
-    /// Helm's wait strategy (watcher, hookOnly or legacy).
-    #[arg(long = "wait", num_args = 0..=1, require_equals = true, default_missing_value = "watcher", value_parser = ["watcher", "hookOnly", "legacy"], value_name = "STRATEGY")]
+    /// Helm's wait strategy (watcher, hookOnly or legacy; true and false as Helm still
+    /// takes them, pkg/cmd/flags.go:82-97).
+    #[arg(long = "wait", num_args = 0..=1, require_equals = true, default_missing_value = "watcher", value_parser = ["watcher", "hookOnly", "legacy", "true", "false"], value_name = "STRATEGY")]
     pub wait: Option<String>,
     /// A Go duration (5m0s).
     #[arg(long = "timeout", value_parser = go_duration, value_name = "DURATION", allow_hyphen_values = true)]
@@ -444,9 +445,9 @@ pub struct HelmInstallFlags {
     pub debug: bool,
     #[arg(long = "create-namespace", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
     pub create_namespace: bool,
-    #[arg(long = "force-replace", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
+    #[arg(long = "force-replace", conflicts_with = "force_conflicts", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
     pub force_replace: bool,
-    #[arg(long = "force", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false", hide = true)]
+    #[arg(long = "force", conflicts_with = "force_conflicts", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false", hide = true)]
     pub force: bool,
     #[arg(long = "force-conflicts", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
     pub force_conflicts: bool,
@@ -511,7 +512,13 @@ fn go_duration(v: &str) -> Result<String, String> {
     if rest.is_empty() {
         return Err(bad());
     }
-    let mut nanos: f64 = 0.0;
+    // Whole nanoseconds, as Go sums them; past 2^63 - 1 (2^63 when negative) is an overflow.
+    let limit: u128 = if v.starts_with('-') {
+        1 << 63
+    } else {
+        (1 << 63) - 1
+    };
+    let mut nanos: u128 = 0;
     let mut s = rest;
     while !s.is_empty() {
         let number_len = s
@@ -525,20 +532,35 @@ fn go_duration(v: &str) -> Result<String, String> {
         let unit_len = s
             .find(|c: char| c.is_ascii_digit() || c == '.')
             .unwrap_or(s.len());
-        let scale = match &s[..unit_len] {
-            "ns" => 1.0,
-            "us" | "\u{b5}s" | "\u{3bc}s" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
+        let scale: u128 = match &s[..unit_len] {
+            "ns" => 1,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
             _ => return Err(bad()),
         };
         s = &s[unit_len..];
-        nanos += number.parse::<f64>().map_err(|_| bad())? * scale;
-    }
-    if nanos > i64::MAX as f64 {
-        return Err(bad());
+        let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+        let digits = |d: &str| -> Result<u128, String> {
+            if d.len() > 30 {
+                return Err(bad());
+            }
+            Ok(if d.is_empty() {
+                0
+            } else {
+                d.parse().map_err(|_| bad())?
+            })
+        };
+        let mut part = digits(whole)?.checked_mul(scale).ok_or_else(bad)?;
+        // The fraction, cut to the nanosecond, as Go's float sum rounds it down.
+        let fraction = &fraction[..fraction.len().min(30)];
+        part += digits(fraction)? * scale / 10u128.pow(fraction.len() as u32);
+        nanos = nanos.checked_add(part).ok_or_else(bad)?;
+        if nanos > limit {
+            return Err(bad());
+        }
     }
     Ok(v.to_string())
 }

@@ -986,12 +986,8 @@ fn helm_install_flags_are_accepted_and_change_nothing() {
             "--rollback-on-failure",
             "--skip-crds",
         ],
-        &[
-            "--server-side=false",
-            "--force-conflicts",
-            "--force-replace",
-            "--replace",
-        ],
+        &["--server-side=false", "--force-conflicts", "--replace"],
+        &["--force-replace"],
         &[
             "--devel",
             "--dependency-update",
@@ -1004,6 +1000,13 @@ fn helm_install_flags_are_accepted_and_change_nothing() {
             "--render-subchart-notes",
         ],
         &["--kube-version="],
+        &[
+            "--wait=true",
+            "--wait=false",
+            "--timeout",
+            "-9223372036854775808ns",
+        ],
+        &["--timeout", "2562047h47m16.854775807s"],
     ] {
         let mut args = vec!["-q"];
         args.extend(flags);
@@ -1024,6 +1027,16 @@ fn helm_install_flags_are_accepted_and_change_nothing() {
             "reserved label name \"owner\"",
         ),
         (&["--debug=maybe"], "not a boolean"),
+        (&["--timeout", "9223372036854775808ns"], "invalid duration"),
+        (
+            &["--timeout", "2562047h47m16.854775808s"],
+            "invalid duration",
+        ),
+        (
+            &["--force-replace", "--force-conflicts"],
+            "cannot be used with",
+        ),
+        (&["--force", "--force-conflicts"], "cannot be used with"),
     ] {
         let r = render(flags);
         assert_fails(&r, 2, &[said]);

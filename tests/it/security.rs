@@ -1116,6 +1116,46 @@ fn weakening_values_are_said_or_refused() {
         "networkPolicy.dnsTo[0] is every address",
         true,
     );
+    // Other spellings of every address (a prefix with leading zeros, IPv4-mapped IPv6).
+    for cidr in ["0.0.0.0/00", "::/000", "::ffff:0.0.0.0/96", "::ffff:0:0/80"] {
+        let set =
+            format!(r#"networkPolicy.extraEgress=[{{"to":[{{"ipBlock":{{"cidr":"{cidr}"}}}}]}}]"#);
+        warns(&["--set-json", &set], "reach every address", true);
+    }
+    let set = r#"networkPolicy.extraEgress=[{"to":[{"ipBlock":{"cidr":"::ffff:10.0.0.0/104"}}]}]"#;
+    warns(&["--set-json", set], "reach every address", false);
+    // Names about a credential hold none; a credential pair in any value does.
+    warns(
+        &[
+            "--set-json",
+            r#"extraEnv=[{"name":"TOKEN_URL","value":"https://kc/token"},{"name":"PASSWORD_MIN_LENGTH","value":"12"},{"name":"SECRET_NAME","value":"s"}]"#,
+        ],
+        "in plain text",
+        false,
+    );
+    warns(
+        &[
+            "--set-json",
+            r#"extraEnv=[{"name":"CONN","value":"Endpoint=x;AccountKey=SEKRET3"}]"#,
+        ],
+        "extraEnv[0] (\"CONN\") holds a credential pair",
+        true,
+    );
+    for args in [
+        r#"["--token=SEKRET4"]"#,
+        r#"["--api-key", "SEKRET5"]"#,
+        r#"["sh", "-c", "PGPASSWORD=SEKRET6 psql"]"#,
+    ] {
+        let set =
+            format!(r#"extraInitContainers=[{{"name":"i","image":"busybox:1","args":{args}}}]"#);
+        warns(
+            &["--set-json", &set],
+            "extraInitContainers[0]'s command or args hold a credential in plain text",
+            true,
+        );
+    }
+    let set = r#"extraContainers=[{"name":"c","image":"busybox:1","args":["--verbose","--log-level","debug"]}]"#;
+    warns(&["--set-json", set], "in plain text", false);
     for (key, value) in [
         ("postgresql.auth.password", "leftfoot1"),
         ("postgresql.auth.postgresPassword", "leftfoot1"),
@@ -1135,6 +1175,25 @@ fn weakening_values_are_said_or_refused() {
     }
     let r = render(&["-q", "--set", "minio.auth.rootUser=minioadmin"]);
     assert_eq!(r.code, 0, "a user name is no password: {}", r.stderr);
+    for (flags, key) in [
+        (
+            "services.minio.enabled=false,s3.url=https://s3.example.org,s3.user=minioadmin,s3.key=minioadmin",
+            "s3.key",
+        ),
+        (
+            "services.minio.enabled=false,services.versitygw.enabled=true,versitygw.auth.secretKey=leftfoot1",
+            "versitygw.auth.secretKey",
+        ),
+    ] {
+        let r = render(&["-q", "--set", flags]);
+        assert_eq!(r.code, 1, "{key}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains(&format!("{key} is a published default password")),
+            "{}",
+            r.stderr
+        );
+    }
 }
 
 /// The session cookie is a `__Host-` cookie whenever it is Secure (browsers then refuse it
@@ -1173,4 +1232,18 @@ fn the_session_cookie_is_host_only_when_secure() {
         cookie_flags(&plain),
         vec!["--cookie-secure=false".to_string()]
     );
+    // With two hosts, a browser login works on the callback host only (the CSRF cookie
+    // belongs to the host it started on, oauthproxy.go:914-923): said, never implied.
+    let two = "ingress.enabled=true,ingress.hosts[0].host=a.example.org,ingress.hosts[1].host=b.example.org,ingress.tls[0].hosts={a.example.org,b.example.org},ingress.tls[0].secretName=t";
+    let r = render(&["-q", "--set", two]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("browser logins work on a.example.org only")
+            && r.stderr.contains("a login started on b.example.org fails"),
+        "{}",
+        r.stderr
+    );
+    let r = render(&["-q", "--set", tls[2]]);
+    assert!(!r.stderr.contains("browser logins work"), "{}", r.stderr);
 }

@@ -69,6 +69,17 @@ pub struct GeneratedSecret {
 /// and DefaultSecretKey at RELEASE.2025-09-07T16-13-09Z).
 const PUBLISHED_DEFAULTS: &[&str] = &["leftfoot1", "minioadmin"];
 
+/// A values key that holds the secret half of a credential (not a user name or key id).
+pub(crate) fn is_secret_key(value_key: &str) -> bool {
+    let k = value_key.to_ascii_lowercase();
+    k.contains("password") || k.contains("passphrase") || k == "secretkey" || k == "key"
+}
+
+/// The published default passwords, for checks of credentials given outside a set.
+pub(crate) fn is_published_default(value: &str) -> bool {
+    PUBLISHED_DEFAULTS.contains(&value)
+}
+
 /// One value of a credential set.
 pub(crate) struct Credential<'a> {
     /// The key in the Secret.
@@ -125,9 +136,7 @@ pub(crate) fn resolve(set: &CredentialSet<'_>, acc: &mut Acc) -> BTreeMap<String
         return all_to(set.existing_secret);
     }
     for c in set.credentials {
-        if c.value_key.to_ascii_lowercase().contains("password")
-            && PUBLISHED_DEFAULTS.contains(&c.value)
-        {
+        if is_secret_key(c.value_key) && PUBLISHED_DEFAULTS.contains(&c.value) {
             acc.errors.push(format!("{base}.{} is a published default password (of the original chart or of MinIO): anyone who has read that chart or MinIO's documentation knows it; remove it to have a random one generated once in the cluster, or use {base}.existingSecret", c.value_key));
         }
     }

@@ -441,9 +441,35 @@ fn plain_credentials(key: &str, env: &[EnvVar], words: &[&String], acc: &mut Acc
         let Some(v) = e.value.as_deref().filter(|v| !v.is_empty()) else {
             continue;
         };
+        // Names that hold what is not secret: where a credential is (`TOKEN_URL`,
+        // `SECRET_NAME`, `PASSWORD_FILE`) or a setting about it (`PASSWORD_MIN_LENGTH`).
+        let upper = e.name.to_ascii_uppercase();
+        let about = [
+            "URL",
+            "URI",
+            "ENDPOINT",
+            "NAME",
+            "FILE",
+            "PATH",
+            "DIR",
+            "LENGTH",
+            "ID",
+            "TTL",
+            "TIMEOUT",
+            "EXPIRY",
+            "TYPE",
+            "MODE",
+            "ENABLED",
+            "HEADER",
+            "ALGORITHM",
+        ]
+        .iter()
+        .any(|s| upper.ends_with(&format!("_{s}")));
         let what = if in_uri(v) {
             "a URI with a credential"
-        } else if crate::redact::credential_name(&e.name) {
+        } else if crate::redact::pairs(v) != v {
+            "a credential pair (password=…)"
+        } else if crate::redact::credential_name(&e.name) && !about {
             "a value of a credential's name"
         } else {
             continue;
@@ -455,8 +481,19 @@ fn plain_credentials(key: &str, env: &[EnvVar], words: &[&String], acc: &mut Acc
         };
         acc.warnings.push(format!("{at} ({:?}) holds {what} in plain text in the pod spec, readable by anyone who can read pods: put it in a Secret and use valueFrom.secretKeyRef", e.name));
     }
-    if words.iter().any(|w| in_uri(w)) {
-        acc.warnings.push(format!("{key}'s command or args hold a URI with a credential in plain text, readable by anyone who can read pods: read it from a Secret (an environment variable with valueFrom.secretKeyRef)"));
+    // A credential flag with its value (`--password=X`, `--token X`), a pair inside a
+    // script (`PGPASSWORD=X psql`), or a URI with a credential.
+    let flag =
+        |w: &str| w.starts_with('-') && crate::redact::credential_name(w.trim_start_matches('-'));
+    let carries = words.iter().enumerate().any(|(i, w)| {
+        in_uri(w)
+            || crate::redact::pairs(w) != w.as_str()
+            || (flag(w)
+                && !w.contains('=')
+                && words.get(i + 1).is_some_and(|n| !n.starts_with('-')))
+    });
+    if carries {
+        acc.warnings.push(format!("{key}'s command or args hold a credential in plain text (a credential flag's value, a password= pair or a URI with a password), readable by anyone who can read pods: read it from a Secret (an environment variable with valueFrom.secretKeyRef)"));
     }
 }
 

@@ -186,11 +186,9 @@ fn ingress(values: &Values, acc: &mut Acc) -> IngressHosts {
 /// (NetworkPolicyEgressRule: an empty or missing `to` matches all destinations) or with
 /// an `ipBlock` of a whole address family, and a `dnsTo` peer that is every address.
 fn wide_egress(np: &crate::model::NetworkPolicy, acc: &mut Acc) {
-    let every_address = |peer: &Value| {
-        matches!(
-            peer.get("ipBlock").and_then(|b| b.get("cidr")),
-            Some(Value::String(c)) if c.ends_with("/0")
-        )
+    let every_address = |peer: &Value| match peer.get("ipBlock").and_then(|b| b.get("cidr")) {
+        Some(Value::String(c)) => covers_a_whole_family(c),
+        _ => false,
     };
     for (n, rule) in np.extra_egress.iter().enumerate() {
         let wide = match rule.get("to") {
@@ -206,6 +204,24 @@ fn wide_egress(np: &crate::model::NetworkPolicy, acc: &mut Acc) {
         if every_address(&Value::Object(peer.clone())) {
             acc.warnings.push(format!("networkPolicy.dnsTo[{n}] is every address: every pod of the release may send to any address on ports 53 and 5353, a way out of the cluster; name the DNS pods (namespaceSelector and podSelector) or the DNS service's addresses"));
         }
+    }
+}
+
+/// Does this CIDR cover every address of IPv4 or IPv6: a prefix length of 0 (`0.0.0.0/0`,
+/// `::/00`: Kubernetes 1.33 takes leading zeros, only warning of them, apimachinery
+/// v0.33.0 pkg/util/validation/ip.go:211-237), or an IPv4-mapped IPv6 range of 96 bits or
+/// fewer (`::ffff:0.0.0.0/96`, which Go matches against every IPv4 address)?
+fn covers_a_whole_family(cidr: &str) -> bool {
+    let Some((addr, bits)) = cidr.split_once('/') else {
+        return false;
+    };
+    let Ok(bits) = bits.parse::<u32>() else {
+        return false;
+    };
+    match addr.parse::<std::net::IpAddr>() {
+        Ok(_) if bits == 0 => true,
+        Ok(std::net::IpAddr::V6(v6)) => v6.to_ipv4_mapped().is_some() && bits <= 96,
+        _ => false,
     }
 }
 

@@ -485,6 +485,9 @@ fn external(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3
                 "s3.user is given without s3.key: give both (the access key id and its secret), or s3.secret".into(),
             );
         }
+        if credentials::is_published_default(key) {
+            acc.errors.push("s3.key is a published default password (of the original chart or of MinIO): anyone who has read that chart or MinIO's documentation knows it; change it on the object store and give the new one, through s3.secret".into());
+        }
         acc.warnings
             .push("the output holds S3 credentials (s3.user/s3.key); prefer s3.secret".into());
         acc.rendered.push(RenderedSecret {

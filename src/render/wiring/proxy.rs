@@ -625,7 +625,20 @@ fn enabled(
             .iter()
             .find(|h| ingress.tls.contains(*h) && !tls)
         {
-            acc.warnings.push(format!("host {secure} is served with TLS but the login callback is on {host} without it: logins from {secure} return over plain http and the session cookie is not Secure; serve every host with TLS"));
+            acc.warnings.push(format!("host {secure} is served with TLS but the login callback is on {host} without it: the session cookie is not Secure; serve every host with TLS"));
+        }
+        // Every login returns to the callback host, and the proxy's CSRF cookie, set on
+        // the host where the login started, has no Domain (pkg/cookies/cookies.go:27-46;
+        // a `__Host-` cookie may not have one): a login started on another host finds no
+        // CSRF cookie at the callback and fails (oauthproxy.go:914-923 at v7.15.3).
+        let others: Vec<&str> = ingress
+            .hosts
+            .iter()
+            .filter(|h| *h != host)
+            .map(String::as_str)
+            .collect();
+        if !others.is_empty() {
+            acc.warnings.push(format!("browser logins work on {host} only: the proxy returns every login to {host}/oauth2/callback and its CSRF cookie belongs to the host the login started on, so a login started on {} fails; open the UI at {host}, and use the other hosts for API calls with bearer tokens", others.join(", ")));
         }
     }
     for other in ingress
