@@ -160,10 +160,9 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
     };
     match v {
         Value::Object(m) => {
-            let credential = m
-                .get("name")
-                .and_then(Value::as_str)
-                .is_some_and(crate::redact::credential_name);
+            let credential = m.get("name").and_then(Value::as_str).is_some_and(|n| {
+                crate::redact::credential_name(n) && !crate::redact::about_credential(n)
+            });
             for (k, x) in m.iter_mut() {
                 let theirs = other.and_then(|o| o.get(k));
                 // A text under a credential's key (`password: |` in a ConfigMap's data),
@@ -203,7 +202,17 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
         // quoted for YAML: once quoted, JSON's `"password": "x"` reads `\"password\": …`.
         Value::String(text) => {
             let uris = crate::redact::uris(text);
-            let lines = crate::redact::credential_lines(&uris);
+            // A flag (`--cookie-secure=true`) or a plain URL is read as pairs only: hiding
+            // it whole for a word in it would hide changes that matter.
+            let single = !uris.contains('\n');
+            let lines = if single
+                && (uris.starts_with('-')
+                    || (uris.starts_with("http") && !uris.contains(char::is_whitespace)))
+            {
+                uris.clone()
+            } else {
+                crate::redact::credential_lines(&uris)
+            };
             let masked = crate::redact::pairs(&lines).into_owned();
             if masked != *text {
                 *text = masked;

@@ -178,8 +178,10 @@ pub fn pairs(text: &str) -> Cow<'_, str> {
                 end += 1;
             }
         }
-        // Already masked (`…`, or diff's `(hidden; …)` markers): leave it.
-        let masked = text[start..].starts_with('…') || text[start..].starts_with("(hidden");
+        // Already masked (or a switch: `--skip-jwt-bearer-tokens=true` holds no secret).
+        let masked = text[start..].starts_with('…')
+            || text[start..].starts_with("(hidden")
+            || matches!(&text[start..end], "true" | "false");
         if !name.is_empty() && credential_name(name) && end > start && !masked {
             out.push_str(&text[last..start]);
             out.push('…');
@@ -195,6 +197,40 @@ pub fn pairs(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[last..]);
     Cow::Owned(out)
+}
+
+/// Does a variable or flag name say where a credential is, or a setting about it, rather
+/// than hold one (`TOKEN_URL`, `SECRET_NAME`, `PASSWORD_FILE`, `--password-file`,
+/// `PASSWORD_MIN_LENGTH`)?
+pub fn about_credential(name: &str) -> bool {
+    let upper = name
+        .trim_start_matches('-')
+        .to_ascii_uppercase()
+        .replace('-', "_");
+    [
+        "URL",
+        "URI",
+        "ENDPOINT",
+        "NAME",
+        "FILE",
+        "PATH",
+        "DIR",
+        "LENGTH",
+        "ID",
+        "TTL",
+        "TIMEOUT",
+        "EXPIRY",
+        "TYPE",
+        "MODE",
+        "ENABLED",
+        "HEADER",
+        "ALGORITHM",
+        "POLICY",
+        "AUDIENCE",
+        "PARALLELISM",
+    ]
+    .iter()
+    .any(|s| upper.ends_with(&format!("_{s}")))
 }
 
 /// Words that mark a line of text as one that may hold a credential (compared without
@@ -216,6 +252,7 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "private_key",
     "private-key",
     "private key",
+    "key-data",
     "\"auth\"",
 ];
 
@@ -227,12 +264,19 @@ const CREDENTIAL_WORDS: &[&str] = &[
 /// shapes; a credential written beside no such word (`mysql -pX`) is not recognised.
 pub fn credential_lines(text: &str) -> Cow<'_, str> {
     let names_credential = |line: &str| {
-        line.contains([' ', '=', ':', '\t'])
-            && CREDENTIAL_WORDS.iter().any(|w| {
-                line.as_bytes()
-                    .windows(w.len())
+        let b = line.as_bytes();
+        // A separator: anything but a name's characters (`DB_PASSWORD` alone names one).
+        line.contains(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
+            && (CREDENTIAL_WORDS.iter().any(|w| {
+                b.windows(w.len())
                     .any(|part| part.eq_ignore_ascii_case(w.as_bytes()))
-            })
+            }) || b.windows(4).enumerate().any(|(i, part)| {
+                // `auth` as a word (`auth:`, `basic_auth =`, `BASIC_AUTH`), not `oauth2`
+                // or `author`.
+                part.eq_ignore_ascii_case(b"auth")
+                    && (i == 0 || !b[i - 1].is_ascii_alphabetic())
+                    && b.get(i + 4).is_none_or(|c| !c.is_ascii_alphabetic())
+            }))
     };
     if !text.lines().any(names_credential) {
         return Cow::Borrowed(text);
@@ -242,6 +286,7 @@ pub fn credential_lines(text: &str) -> Cow<'_, str> {
     // The indentation of the last hidden line that started a value, and whether it ended
     // with `:` (YAML may then list the value's items at the key's own indentation).
     let mut hiding_below: Option<(usize, bool)> = None;
+    let mut pem = false;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         let depth = indent(body);
@@ -249,7 +294,14 @@ pub fn credential_lines(text: &str) -> Cow<'_, str> {
             !body.trim().is_empty()
                 && (depth > d || (open && depth == d && body[depth..].starts_with('-')))
         });
-        if below || names_credential(body) {
+        // A PEM private key's body, up to its END line, at any indentation.
+        let in_pem = pem && !body.contains("-----END");
+        if body.contains("-----BEGIN") && body.contains("PRIVATE KEY") {
+            pem = true;
+        } else if pem && body.contains("-----END") {
+            pem = false;
+        }
+        if below || in_pem || names_credential(body) {
             if !below {
                 hiding_below = Some((depth, body.trim_end().ends_with(':')));
             }
@@ -403,6 +455,19 @@ mod tests {
                 "  - key: v\n  …\n    …\n  - z: 1",
             ),
             ("password:\n- X\n- Y\nz: 1", "…\n…\n…\nz: 1"),
+            (
+                "<password>X</password>\n<user>u</user>",
+                "…\n<user>u</user>",
+            ),
+            (
+                "basic_auth: X\noauth2: y\nauthor: z",
+                "…\noauth2: y\nauthor: z",
+            ),
+            (
+                "k: |\n-----BEGIN PRIVATE KEY-----\nAAA\n-----END PRIVATE KEY-----\nn: 1",
+                "k: |\n…\n…\n…\nn: 1",
+            ),
+            ("client-key-data: X", "…"),
         ] {
             assert_eq!(credential_lines(input), want, "{input:?}");
         }

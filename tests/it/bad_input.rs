@@ -3190,3 +3190,33 @@ fn diff_hides_credential_lines_whatever_their_shape() {
     }
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// What the masker hides is no more than it must: a changed switch in a flag
+/// (`--cookie-secure=true` → `false`), the URL in a variable named for a token endpoint,
+/// and a replica count stay visible; `auth:` as a word, XML elements and a PEM key's body
+/// are hidden.
+#[test]
+fn diff_shows_switches_and_urls_and_hides_auth_xml_and_pem() {
+    let d = dir_for("diffnarrow");
+    let doc = |v: &str, secure: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d}}\nspec:\n  replicas: {v}\n  selector: {{matchLabels: {{a: b}}}}\n  template:\n    metadata: {{labels: {{a: b}}}}\n    spec:\n      containers:\n      - name: c\n        image: example.org/c:1\n        args: [--cookie-secure={secure}, --skip-jwt-bearer-tokens={secure}]\n        env:\n        - {{name: TOKEN_URL, value: \"https://kc{v}.example.org/token\"}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata:\n  cfg: |\n    basic_auth: SEKRET{v}a\n    <password>SEKRET{v}b</password>\n    key: |\n    -----BEGIN PRIVATE KEY-----\n    SEKRET{v}c\n    -----END PRIVATE KEY-----\n    oauth2: visible{v}\n"
+        )
+    };
+    let (a, b) = (d.join("a.yaml"), d.join("b.yaml"));
+    std::fs::write(&a, doc("1", "true")).unwrap();
+    std::fs::write(&b, doc("2", "false")).unwrap();
+    let r = common::run(&["diff", a.to_str().unwrap(), b.to_str().unwrap()], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stdout.contains("SEKRET"), "{}", r.stdout);
+    for shown in [
+        "--cookie-secure=false",
+        "--skip-jwt-bearer-tokens=false",
+        "kc2.example.org",
+        "replicas: 2",
+        "visible2",
+    ] {
+        assert!(r.stdout.contains(shown), "{shown}: {}", r.stdout);
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -1156,6 +1156,17 @@ fn weakening_values_are_said_or_refused() {
     }
     let set = r#"extraContainers=[{"name":"c","image":"busybox:1","args":["--verbose","--log-level","debug"]}]"#;
     warns(&["--set-json", set], "in plain text", false);
+    // What the warning recommends, and settings about credentials, are no alarm.
+    let set = r#"extraContainers=[{"name":"c","image":"busybox:1","args":["--password","$(DB_PASSWORD)","--password-file","/run/pw","--token-file=/run/t","--max-tokens","4096","--skip-jwt-bearer-tokens=true"]}]"#;
+    warns(&["--set-json", set], "in plain text", false);
+    warns(
+        &[
+            "--set-json",
+            r#"extraEnv=[{"name":"TOKENIZERS_PARALLELISM","value":"false"},{"name":"MAX_TOKENS","value":"4096"},{"name":"GOOGLE_APPLICATION_CREDENTIALS","value":"/var/run/key.json"},{"name":"API_TOKEN","value":"$(OTHER)"}]"#,
+        ],
+        "in plain text",
+        false,
+    );
     for (key, value) in [
         ("postgresql.auth.password", "leftfoot1"),
         ("postgresql.auth.postgresPassword", "leftfoot1"),

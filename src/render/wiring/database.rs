@@ -186,7 +186,15 @@ fn external(values: &Values, trusted_ca: bool, acc: &mut Acc) -> Db {
     if !uri.is_empty()
         && let Some(why) = unverified_tls(&uri, trusted_ca)
     {
-        acc.warnings.push(format!("the connection to the external PostgreSQL server is not verified ({why}): anyone on the network path can pose as the server and be sent the password; set externalDatabase.sslmode=verify-full (sslmode=verify-full in services.postgres.externalURI) with trustedCA holding the CA that signed the server's certificate"));
+        let fix = if uri_value.is_empty() {
+            "set externalDatabase.sslmode=verify-full"
+        } else {
+            "add ?sslmode=verify-full to services.postgres.externalURI"
+        };
+        acc.warnings.push(format!("the connection to the external PostgreSQL server is not verified ({why}): anyone on the network path can pose as the server and be sent the password; {fix}, with trustedCA holding the CA that signed the server's certificate"));
+    }
+    if !uri_value.is_empty() && ext.sslmode != ExternalDatabaseSslmode::Unset {
+        acc.notes.push("externalDatabase.sslmode has no effect while services.postgres.externalURI is set: give sslmode in the URI's query".into());
     }
     // The NetworkPolicy opens the port the URI really uses.
     let port = if uri_value.is_empty() {
@@ -367,7 +375,8 @@ fn unverified_tls(uri: &str, trusted_ca: bool) -> Option<String> {
         Some("verify-ca" | "verify-full") => None,
         Some("require") if trusted_ca => None,
         Some("require") => Some("sslmode require checks no certificate without trustedCA".into()),
-        Some(mode) => Some(format!("sslmode {mode}")),
+        Some(mode @ ("disable" | "allow" | "prefer")) => Some(format!("sslmode {mode}")),
+        Some(_) => Some("an sslmode libpq does not know".into()),
         None => Some("no sslmode: libpq's default, prefer, checks no certificate and falls back to plain text".into()),
     }
 }

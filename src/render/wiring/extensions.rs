@@ -443,28 +443,7 @@ fn plain_credentials(key: &str, env: &[EnvVar], words: &[&String], acc: &mut Acc
         };
         // Names that hold what is not secret: where a credential is (`TOKEN_URL`,
         // `SECRET_NAME`, `PASSWORD_FILE`) or a setting about it (`PASSWORD_MIN_LENGTH`).
-        let upper = e.name.to_ascii_uppercase();
-        let about = [
-            "URL",
-            "URI",
-            "ENDPOINT",
-            "NAME",
-            "FILE",
-            "PATH",
-            "DIR",
-            "LENGTH",
-            "ID",
-            "TTL",
-            "TIMEOUT",
-            "EXPIRY",
-            "TYPE",
-            "MODE",
-            "ENABLED",
-            "HEADER",
-            "ALGORITHM",
-        ]
-        .iter()
-        .any(|s| upper.ends_with(&format!("_{s}")));
+        let about = crate::redact::about_credential(&e.name) || not_secret(v);
         let what = if in_uri(v) {
             "a URI with a credential"
         } else if crate::redact::pairs(v) != v {
@@ -483,18 +462,52 @@ fn plain_credentials(key: &str, env: &[EnvVar], words: &[&String], acc: &mut Acc
     }
     // A credential flag with its value (`--password=X`, `--token X`), a pair inside a
     // script (`PGPASSWORD=X psql`), or a URI with a credential.
-    let flag =
-        |w: &str| w.starts_with('-') && crate::redact::credential_name(w.trim_start_matches('-'));
+    let flag = |w: &str| {
+        w.starts_with('-')
+            && crate::redact::credential_name(w.trim_start_matches('-'))
+            && !crate::redact::about_credential(w)
+    };
     let carries = words.iter().enumerate().any(|(i, w)| {
+        let joined = match w.split_once('=') {
+            // `--flag=value`: the flag's name decides, and the value must be one.
+            Some((f, value)) if w.starts_with('-') => flag(f) && !not_secret(value),
+            _ => crate::redact::pairs(w) != w.as_str() && !refers_only(w),
+        };
         in_uri(w)
-            || crate::redact::pairs(w) != w.as_str()
+            || joined
             || (flag(w)
                 && !w.contains('=')
-                && words.get(i + 1).is_some_and(|n| !n.starts_with('-')))
+                && words
+                    .get(i + 1)
+                    .is_some_and(|n| !n.starts_with('-') && !not_secret(n)))
     });
     if carries {
         acc.warnings.push(format!("{key}'s command or args hold a credential in plain text (a credential flag's value, a password= pair or a URI with a password), readable by anyone who can read pods: read it from a Secret (an environment variable with valueFrom.secretKeyRef)"));
     }
+}
+
+/// A value that cannot be a secret: a switch, a number, an absolute path, or only a
+/// reference to a variable (`$(DB_PASSWORD)`, which Kubernetes fills from the pod's
+/// environment, e.g. from a Secret).
+fn not_secret(v: &str) -> bool {
+    matches!(v, "true" | "false" | "True" | "False")
+        || v.parse::<f64>().is_ok()
+        || v.starts_with('/')
+        || refers_only(v)
+}
+
+/// Is every credential the text holds only a reference to a variable (`$(VAR)`,
+/// `${VAR}`, `$VAR`)?
+fn refers_only(v: &str) -> bool {
+    if v.starts_with('$') && !v.contains(char::is_whitespace) {
+        return true;
+    }
+    let hidden: Vec<&str> = v
+        .split([' ', '"', '\''])
+        .filter_map(|w| w.split_once(['=', ':']).map(|(_, x)| x))
+        .filter(|x| !x.is_empty())
+        .collect();
+    !hidden.is_empty() && hidden.iter().all(|x| x.starts_with('$'))
 }
 
 /// `extraObjects` as the release applies them: a namespaced object without a namespace
