@@ -209,7 +209,7 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                 && (uris.starts_with('-')
                     || (uris.starts_with("http") && !uris.contains(char::is_whitespace)))
             {
-                uris.clone()
+                std::borrow::Cow::Borrowed(uris.as_ref())
             } else {
                 crate::redact::credential_lines(&uris)
             };

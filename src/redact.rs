@@ -88,18 +88,18 @@ pub fn credential_name(name: &str) -> bool {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .collect();
-    [
-        "pass",
-        "secret",
-        "token",
-        "credential",
-        "pwd",
-        "authorization",
-    ]
-    .iter()
-    .any(|w| n.contains(w))
-        || (n.ends_with("key") && n != "key")
+    NAME_WORDS.iter().any(|w| n.contains(w)) || (n.ends_with("key") && n != "key")
 }
+
+/// The words that make a name a credential's (lowercase, letters and digits only).
+const NAME_WORDS: &[&str] = &[
+    "pass",
+    "secret",
+    "token",
+    "credential",
+    "pwd",
+    "authorization",
+];
 
 /// `text` with the value of every `name=value` / `name: value` pair whose name is a
 /// credential's ([`credential_name`]) masked: libpq connection strings, YAML lines.
@@ -230,19 +230,17 @@ pub fn about_credential(name: &str) -> bool {
         "PARALLELISM",
     ]
     .iter()
-    .any(|s| upper.ends_with(&format!("_{s}")))
+    .any(|s| {
+        upper
+            .strip_suffix(s)
+            .is_some_and(|head| head.ends_with('_'))
+    })
 }
 
-/// Words that mark a line of text as one that may hold a credential (compared without
-/// case): the credential words of [`credential_name`], and the shapes of API keys, HTTP
-/// credentials, Docker's `"auth"` and PEM private keys.
-const CREDENTIAL_WORDS: &[&str] = &[
-    "pass",
-    "secret",
-    "token",
-    "credential",
-    "pwd",
-    "authorization",
+/// Words that, beside [`NAME_WORDS`], mark a line of text as one that may hold a
+/// credential (compared without case): the shapes of API keys, HTTP credentials, Docker's
+/// `"auth"` and PEM private keys.
+const TEXT_WORDS: &[&str] = &[
     "cookie",
     "apikey",
     "api_key",
@@ -256,8 +254,9 @@ const CREDENTIAL_WORDS: &[&str] = &[
     "\"auth\"",
 ];
 
-/// `text` with every line that names a credential ([`CREDENTIAL_WORDS`]) and has a
-/// separator (space, `=`, `:`) replaced by `…` after its indentation, and with the lines
+/// `text` with every line that names a credential ([`NAME_WORDS`], [`TEXT_WORDS`], `auth`
+/// as a word) and has a separator (a character a name does not have) replaced by `…`
+/// after its indentation, and with the lines
 /// after it that are indented deeper (a block scalar, a value on the next line, a nested
 /// list or JSON object) hidden the same way. A heuristic for text a diff prints (a file in
 /// a ConfigMap, an argument): it hides more than the credential, never less for these
@@ -267,7 +266,7 @@ pub fn credential_lines(text: &str) -> Cow<'_, str> {
         let b = line.as_bytes();
         // A separator: anything but a name's characters (`DB_PASSWORD` alone names one).
         line.contains(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-            && (CREDENTIAL_WORDS.iter().any(|w| {
+            && (NAME_WORDS.iter().chain(TEXT_WORDS).any(|w| {
                 b.windows(w.len())
                     .any(|part| part.eq_ignore_ascii_case(w.as_bytes()))
             }) || b.windows(4).enumerate().any(|(i, part)| {

@@ -2572,8 +2572,16 @@ fn diff_masks_credential_pairs() {
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata:\n  settings.json: '{{\"db\": {{\"user\": \"svc{v}\", \"password\": \"TOPSECRET{v}a\"}}}}'\n  app.yaml: 'token: \"TOPSECRET{v}b\"'\n  compact.json: '{{\"client_secret\":\"TOPSECRET{v}c\",\"pin\":1}}'\n  block: |\n    {{\"aws_secret_access_key\":\"TOPSECRET{v}d\"}}\n    line{v}\n"
         )
     };
-    std::fs::write(&a, doc("1")).unwrap();
-    std::fs::write(&b, doc("2")).unwrap();
+    diff_hides_and_shows(&d, &doc("1"), &doc("2"), "TOPSECRET", &["line1", "line2"]);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// `diff` of `old` and `new` (written under `d`) in both output formats: they differ,
+/// `hidden` never shows, and each of `shown` does.
+fn diff_hides_and_shows(d: &Path, old: &str, new: &str, hidden: &str, shown: &[&str]) {
+    let (a, b) = (d.join("old.yaml"), d.join("new.yaml"));
+    std::fs::write(&a, old).unwrap();
+    std::fs::write(&b, new).unwrap();
     for format in ["yaml", "json"] {
         let r = common::run(
             &[
@@ -2586,12 +2594,11 @@ fn diff_masks_credential_pairs() {
             None,
         );
         assert_eq!(r.code, 1, "{}", r.stderr);
-        assert!(!r.stdout.contains("TOPSECRET"), "{format}: {}", r.stdout);
-        for shown in ["line1", "line2"] {
-            assert!(r.stdout.contains(shown), "{format} {shown}: {}", r.stdout);
+        assert!(!r.stdout.contains(hidden), "{format}: {}", r.stdout);
+        for s in shown {
+            assert!(r.stdout.contains(s), "{format} {s}: {}", r.stdout);
         }
     }
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// Credentials in plain sight outside Secrets are masked too: an environment variable
@@ -3170,24 +3177,7 @@ fn diff_hides_credential_lines_whatever_their_shape() {
         out.push_str(&format!("  password: |\n    S3CR3T{v}p\n"));
         out
     };
-    let (a, b) = (d.join("a.yaml"), d.join("b.yaml"));
-    std::fs::write(&a, doc("1")).unwrap();
-    std::fs::write(&b, doc("2")).unwrap();
-    for format in ["yaml", "json"] {
-        let r = common::run(
-            &[
-                "diff",
-                "-o",
-                format,
-                a.to_str().unwrap(),
-                b.to_str().unwrap(),
-            ],
-            None,
-        );
-        assert_eq!(r.code, 1, "{}", r.stderr);
-        assert!(!r.stdout.contains("S3CR3T"), "{format}: {}", r.stdout);
-        assert!(r.stdout.contains("visible2"), "{format}: {}", r.stdout);
-    }
+    diff_hides_and_shows(&d, &doc("1"), &doc("2"), "S3CR3T", &["visible2"]);
     let _ = std::fs::remove_dir_all(&d);
 }
 
@@ -3203,20 +3193,18 @@ fn diff_shows_switches_and_urls_and_hides_auth_xml_and_pem() {
             "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d}}\nspec:\n  replicas: {v}\n  selector: {{matchLabels: {{a: b}}}}\n  template:\n    metadata: {{labels: {{a: b}}}}\n    spec:\n      containers:\n      - name: c\n        image: example.org/c:1\n        args: [--cookie-secure={secure}, --skip-jwt-bearer-tokens={secure}]\n        env:\n        - {{name: TOKEN_URL, value: \"https://kc{v}.example.org/token\"}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata:\n  cfg: |\n    basic_auth: SEKRET{v}a\n    <password>SEKRET{v}b</password>\n    key: |\n    -----BEGIN PRIVATE KEY-----\n    SEKRET{v}c\n    -----END PRIVATE KEY-----\n    oauth2: visible{v}\n"
         )
     };
-    let (a, b) = (d.join("a.yaml"), d.join("b.yaml"));
-    std::fs::write(&a, doc("1", "true")).unwrap();
-    std::fs::write(&b, doc("2", "false")).unwrap();
-    let r = common::run(&["diff", a.to_str().unwrap(), b.to_str().unwrap()], None);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(!r.stdout.contains("SEKRET"), "{}", r.stdout);
-    for shown in [
-        "--cookie-secure=false",
-        "--skip-jwt-bearer-tokens=false",
-        "kc2.example.org",
-        "replicas: 2",
-        "visible2",
-    ] {
-        assert!(r.stdout.contains(shown), "{shown}: {}", r.stdout);
-    }
+    diff_hides_and_shows(
+        &d,
+        &doc("1", "true"),
+        &doc("2", "false"),
+        "SEKRET",
+        &[
+            "--cookie-secure=false",
+            "--skip-jwt-bearer-tokens=false",
+            "kc2.example.org",
+            "replicas: 2",
+            "visible2",
+        ],
+    );
     let _ = std::fs::remove_dir_all(&d);
 }

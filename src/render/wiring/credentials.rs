@@ -136,7 +136,7 @@ pub(crate) fn resolve(set: &CredentialSet<'_>, acc: &mut Acc) -> BTreeMap<String
         return all_to(set.existing_secret);
     }
     for c in set.credentials {
-        if is_secret_key(c.value_key) && PUBLISHED_DEFAULTS.contains(&c.value) {
+        if is_secret_key(c.value_key) && is_published_default(c.value) {
             acc.errors.push(format!("{base}.{} is a published default password (of the original chart or of MinIO): anyone who has read that chart or MinIO's documentation knows it; remove it to have a random one generated once in the cluster, or use {base}.existingSecret", c.value_key));
         }
     }

@@ -186,14 +186,19 @@ fn ingress(values: &Values, acc: &mut Acc) -> IngressHosts {
 /// (NetworkPolicyEgressRule: an empty or missing `to` matches all destinations) or with
 /// an `ipBlock` of a whole address family, and a `dnsTo` peer that is every address.
 fn wide_egress(np: &crate::model::NetworkPolicy, acc: &mut Acc) {
-    let every_address = |peer: &Value| match peer.get("ipBlock").and_then(|b| b.get("cidr")) {
-        Some(Value::String(c)) => covers_a_whole_family(c),
-        _ => false,
+    // A peer's ipBlock (a peer is a JSON object in extraEgress, a map in dnsTo).
+    let every_address = |ip_block: Option<&Value>| {
+        matches!(
+            ip_block.and_then(|b| b.get("cidr")),
+            Some(Value::String(c)) if covers_a_whole_family(c)
+        )
     };
     for (n, rule) in np.extra_egress.iter().enumerate() {
         let wide = match rule.get("to") {
             None | Some(Value::Null) => true,
-            Some(Value::Array(to)) => to.is_empty() || to.iter().any(every_address),
+            Some(Value::Array(to)) => {
+                to.is_empty() || to.iter().any(|peer| every_address(peer.get("ipBlock")))
+            }
             _ => false,
         };
         if wide {
@@ -201,7 +206,7 @@ fn wide_egress(np: &crate::model::NetworkPolicy, acc: &mut Acc) {
         }
     }
     for (n, peer) in np.dns_to.iter().enumerate() {
-        if every_address(&Value::Object(peer.clone())) {
+        if every_address(peer.get("ipBlock")) {
             acc.warnings.push(format!("networkPolicy.dnsTo[{n}] is every address: every pod of the release may send to any address on ports 53 and 5353, a way out of the cluster; name the DNS pods (namespaceSelector and podSelector) or the DNS service's addresses"));
         }
     }
