@@ -27,6 +27,188 @@ const EXAMPLES: &str = "Examples:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Colour in messages on stderr: never, auto (on a terminal, unless NO_COLOR is set)
+    /// or always; Helm's global flag (pkg/cli/environment.go:170-171 at v4.2.3).
+    #[arg(
+        long = "color",
+        visible_alias = "colour",
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    pub color: ColorWhen,
+}
+
+/// When messages on stderr are coloured (Helm's `--color` values, root.go:192-198).
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum ColorWhen {
+    Never,
+    #[default]
+    Auto,
+    Always,
+}
+
+impl ColorWhen {
+    /// The last `--color`/`--colour` of the command line (before `--`), read before it is
+    /// parsed so that a usage error is coloured as asked; `auto` when none (or an invalid
+    /// one, which the parse then refuses).
+    pub fn from_args(args: &[std::ffi::OsString]) -> ColorWhen {
+        let mut when = ColorWhen::Auto;
+        let mut i = 1;
+        while i < args.len() {
+            let arg = args[i].to_string_lossy();
+            if arg == "--" {
+                break;
+            }
+            let value = match arg.split_once('=') {
+                Some(("--color" | "--colour", v)) => Some(v.to_string()),
+                None if arg == "--color" || arg == "--colour" => {
+                    i += 1;
+                    args.get(i).map(|v| v.to_string_lossy().into_owned())
+                }
+                _ => None,
+            };
+            if let Some(v) = value {
+                when = ColorWhen::from_str(&v, false).unwrap_or(ColorWhen::Auto);
+            }
+            i += 1;
+        }
+        when
+    }
+
+    /// Whether stderr gets colour: `auto` means a terminal and no NO_COLOR.
+    pub fn on_stderr(self) -> bool {
+        match self {
+            ColorWhen::Never => false,
+            ColorWhen::Always => true,
+            ColorWhen::Auto => {
+                std::io::IsTerminal::is_terminal(&std::io::stderr())
+                    && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
+
+    /// The same choice for clap's own usage and help messages.
+    pub fn clap(self) -> clap::ColorChoice {
+        match self {
+            ColorWhen::Never => clap::ColorChoice::Never,
+            ColorWhen::Auto => clap::ColorChoice::Auto,
+            ColorWhen::Always => clap::ColorChoice::Always,
+        }
+    }
+}
+
+/// Helm's global flags may come before the command (`helm -n ns template …`; `-n` and
+/// `--debug` are persistent flags, pkg/cli/environment.go:153,163 at v4.2.3). Given before
+/// the subcommand, `-n/--namespace` (with its value) and `--debug` are moved right after
+/// it, where the commands that take them read them; any other command line is returned as
+/// it is.
+pub fn hoist_global_flags(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut i = 1;
+    while let Some(arg) = args.get(i).and_then(|a| a.to_str()) {
+        i += match arg {
+            "-n" | "--namespace" => 2,
+            "--debug" => 1,
+            a if a.starts_with("--namespace=") || a.starts_with("--debug=") => 1,
+            a if a.starts_with("-n") && a.len() > 2 => 1,
+            _ => break,
+        };
+    }
+    let starts_command = |a: &std::ffi::OsString| !a.to_string_lossy().starts_with('-');
+    if i == 1 || !args.get(i).is_some_and(starts_command) {
+        return args;
+    }
+    let mut out = Vec::with_capacity(args.len());
+    out.push(args[0].clone());
+    out.push(args[i].clone());
+    out.extend_from_slice(&args[1..i]);
+    out.extend_from_slice(&args[i + 1..]);
+    out
+}
+
+/// The flags of `helm template` a render cannot honour, each with what it is for; a
+/// command line naming one is refused with that reason and what to do instead (clap's own
+/// message would suggest a near name or passing it as a value). Sources, Helm v4.2.3:
+/// pkg/cli/environment.go:150-172 (cluster and cache flags), pkg/cmd/flags.go:59-97
+/// (chart repository flags) and :168-172 (post-renderer), pkg/cmd/template.go:212
+/// (`--validate`).
+const HELM_ONLY_FLAGS: &[(&str, HelmOnly)] = &[
+    ("validate", HelmOnly::Cluster),
+    ("kubeconfig", HelmOnly::Cluster),
+    ("kube-context", HelmOnly::Cluster),
+    ("kube-token", HelmOnly::Cluster),
+    ("kube-as-user", HelmOnly::Cluster),
+    ("kube-as-group", HelmOnly::Cluster),
+    ("kube-apiserver", HelmOnly::Cluster),
+    ("kube-ca-file", HelmOnly::Cluster),
+    ("kube-tls-server-name", HelmOnly::Cluster),
+    ("kube-insecure-skip-tls-verify", HelmOnly::Cluster),
+    ("burst-limit", HelmOnly::Cluster),
+    ("qps", HelmOnly::Cluster),
+    ("version", HelmOnly::Repository),
+    ("verify", HelmOnly::Repository),
+    ("keyring", HelmOnly::Repository),
+    ("repo", HelmOnly::Repository),
+    ("username", HelmOnly::Repository),
+    ("password", HelmOnly::Repository),
+    ("cert-file", HelmOnly::Repository),
+    ("key-file", HelmOnly::Repository),
+    ("ca-file", HelmOnly::Repository),
+    ("insecure-skip-tls-verify", HelmOnly::Repository),
+    ("plain-http", HelmOnly::Repository),
+    ("pass-credentials", HelmOnly::Repository),
+    ("registry-config", HelmOnly::Repository),
+    ("repository-config", HelmOnly::Repository),
+    ("repository-cache", HelmOnly::Repository),
+    ("content-cache", HelmOnly::Repository),
+    ("post-renderer", HelmOnly::Plugin),
+    ("post-renderer-args", HelmOnly::Plugin),
+];
+
+/// Why a flag of Helm's has no place in a render.
+#[derive(Debug, Clone, Copy)]
+enum HelmOnly {
+    Cluster,
+    Repository,
+    Plugin,
+}
+
+impl HelmOnly {
+    fn reason(self) -> (&'static str, &'static str) {
+        match self {
+            HelmOnly::Cluster => (
+                "talks to a cluster, and mlflow-chart renders offline (it reads no kubeconfig)",
+                "leave it out; to check a render against a cluster, pipe it into `kubectl apply --dry-run=server -f -`",
+            ),
+            HelmOnly::Repository => (
+                "chooses or fetches a chart from a repository, and the chart is built into mlflow-chart",
+                "leave it out; `mlflow-chart --version` names the chart's version",
+            ),
+            HelmOnly::Plugin => (
+                "runs a Helm post-renderer plugin, and mlflow-chart has no plugins",
+                "leave it out and pipe the output into the program instead: `mlflow-chart render … | <program>`",
+            ),
+        }
+    }
+}
+
+/// A usage error about one of Helm's flags a render cannot honour (`HELM_ONLY_FLAGS`),
+/// named without its value (`--password=…` may carry a credential). `None` for any other
+/// error.
+pub fn helm_only_flag_error(e: &clap::Error) -> Option<Failure> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(word)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let name = word.strip_prefix("--")?;
+    let name = name.split_once('=').map_or(name, |(n, _)| n);
+    let (_, why) = HELM_ONLY_FLAGS.iter().find(|(flag, _)| *flag == name)?;
+    let (what, instead) = why.reason();
+    Some(Failure::usage(format!("--{name} is a flag of Helm's that {what}")).hint(instead))
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -361,7 +543,7 @@ pub struct RenderArgs {
         long = "output-dir",
         value_name = "DIR",
         allow_hyphen_values = true,
-        value_parser = clap::builder::TypedValueParser::map(clap::builder::OsStringValueParser::new(), PathBuf::from)
+        value_parser = clap::builder::TypedValueParser::map(clap::builder::StringValueParser::new(), PathBuf::from)
     )]
     pub output_dir: Option<PathBuf>,
     /// Kubernetes version the templates target (1.33 or later).
@@ -1080,9 +1262,9 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
         validate::Severity::Warning
     };
     let (mut report, mut records) = validate::validate(&docs, &known, cross);
-    // Volume sources the target version does not serve by default.
+    // Fields the target version does not serve by default.
     let minor = render::parse_kube_version(&args.kube_version).map_or(33, |(_, m)| m);
-    for p in validate::rules::gated_volumes(&docs, minor) {
+    for p in validate::rules::gated_fields(&docs, minor) {
         let d = &docs[p.doc];
         let record = validate::ProblemRecord {
             source: d.template.clone(),

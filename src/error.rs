@@ -109,3 +109,33 @@ mod tests {
         );
     }
 }
+
+/// A value a message quotes (a name, a claim, an image reference; never a credential),
+/// quoted and cut to 64 characters, so that a huge value cannot flood the message.
+pub fn quoted(value: &str) -> String {
+    const MAX: usize = 64;
+    match value.char_indices().nth(MAX) {
+        None => format!("{value:?}"),
+        Some((cut, _)) => format!(
+            "{:?}… ({} characters)",
+            &value[..cut],
+            value.chars().count()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod quoted_tests {
+    #[test]
+    fn long_values_are_cut() {
+        assert_eq!(super::quoted("groups"), "\"groups\"");
+        let long = "é".repeat(10_000);
+        let q = super::quoted(&long);
+        assert!(q.len() < 200, "{q}");
+        assert!(q.ends_with("… (10000 characters)"), "{q}");
+        assert_eq!(
+            super::quoted(&"x".repeat(64)),
+            format!("{:?}", "x".repeat(64))
+        );
+    }
+}

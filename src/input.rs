@@ -34,7 +34,7 @@ pub const VALUES: What = What {
 pub const SET_FILE: What = What {
     noun: "--set-file file",
     cap: VALUES_CAP,
-    hint: "check the path after the `=` of --set-file",
+    hint: "check the path after the `=` of --set-file (a relative path starts at the current directory; the path is not shown, as it may be a value given to the wrong flag)",
 };
 pub const MANIFEST: What = What {
     noun: "manifest file",

@@ -3,7 +3,7 @@
 //! Writes never panic: a failed write to stdout (closed pipe, full disk) exits 1; a failed
 //! write to stderr is ignored and the command's own exit code stands.
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use mlflow_chart::cli;
 use std::io::Write;
 use std::process::ExitCode;
@@ -21,15 +21,22 @@ fn to_stderr(text: &str) {
 }
 
 fn main() -> ExitCode {
-    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let argv = cli::hoist_global_flags(std::env::args_os().collect());
+    let color = cli::ColorWhen::from_args(&argv);
     if let Err(failure) = cli::check_detached_values(&argv) {
-        return fail(&failure);
+        return fail(&failure, color);
     }
-    let args = match cli::Cli::try_parse_from(&argv) {
+    let parsed = cli::Cli::command()
+        .color(color.clap())
+        .try_get_matches_from(&argv)
+        .and_then(|m| cli::Cli::from_arg_matches(&m));
+    let args = match parsed {
         Ok(a) => a,
         Err(e) => {
-            if let Some(failure) = cli::stray_word_error(&e, &argv) {
-                return fail(&failure);
+            if let Some(failure) =
+                cli::helm_only_flag_error(&e).or_else(|| cli::stray_word_error(&e, &argv))
+            {
+                return fail(&failure, color);
             }
             // --help and --version print to stdout (exit 0); usage errors to stderr (exit 2).
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -63,17 +70,15 @@ fn main() -> ExitCode {
             }
             ExitCode::from(out.code)
         }
-        Err(failure) => fail(&failure),
+        Err(failure) => fail(&failure, color),
     }
 }
 
 /// Says a failure on stderr ("Error:" in red on a terminal, unless NO_COLOR is set) and
 /// gives its exit code.
-fn fail(failure: &mlflow_chart::error::Failure) -> ExitCode {
+fn fail(failure: &mlflow_chart::error::Failure, color: cli::ColorWhen) -> ExitCode {
     let text = failure.to_string();
-    let color = std::io::IsTerminal::is_terminal(&std::io::stderr())
-        && std::env::var_os("NO_COLOR").is_none();
-    if color {
+    if color.on_stderr() {
         to_stderr(&format!(
             "{}\n",
             text.replacen("Error:", "\x1b[1;31mError:\x1b[0m", 1)

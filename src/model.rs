@@ -910,7 +910,7 @@ pub struct VersitygwAuth {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline, extend("additionalProperties" = false))]
 pub struct MinioApiIngress {
-    /// accepted for compatibility; must stay false (MLflow proxies artifacts).
+    /// accepted for compatibility; must stay false: MLflow proxies every artifact, so clients need no S3 endpoint or keys.
     #[schemars(schema_with = "always_false")]
     pub enabled: bool,
 }
@@ -919,7 +919,7 @@ pub struct MinioApiIngress {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline, extend("additionalProperties" = false))]
 pub struct MinioIngress {
-    /// accepted for compatibility; the console is never exposed.
+    /// accepted for compatibility; must stay false: the console is never exposed (it listens on the MinIO pod's loopback: reach it with kubectl port-forward to that pod, port 9001).
     #[schemars(schema_with = "always_false")]
     pub enabled: bool,
 }
@@ -1279,11 +1279,11 @@ impl Default for MlflowGc {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline, extend("additionalProperties" = false))]
 pub struct MlflowArtifacts {
-    /// bucket holding artifacts; MLflow serves it as --artifacts-destination s3://<bucketName> (created by a Job when MinIO is enabled).
+    /// bucket holding artifacts, optionally followed by a key prefix (team-models/mlflow); MLflow serves it as --artifacts-destination s3://<bucketName> (the bucket is created by a Job when MinIO is enabled).
     #[serde(rename = "bucketName")]
     #[schemars(
-        length(min = 3, max = 63),
-        regex(pattern = r#"^[a-z0-9][a-z0-9.-]*[a-z0-9]$"#)
+        length(min = 3, max = 576),
+        regex(pattern = r#"^[a-z0-9][a-z0-9.-]*[a-z0-9](/[A-Za-z0-9._~-]+)*$"#)
     )]
     pub bucket_name: String,
 }

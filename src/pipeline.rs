@@ -173,7 +173,7 @@ fn render_model(
     let report = validate::check_with(&docs, &known, Some(EXTRA_OBJECTS), Some(alone))
         .map_err(|f| copied_from_values(f, &docs, &known, computed))?;
     restricted(&docs)?;
-    gated_volumes(&docs, &caps.kube_version)?;
+    gated_fields(&docs, &caps.kube_version)?;
     if model.openshift {
         openshift_ids(&docs)?;
     }
@@ -574,14 +574,15 @@ fn restricted(docs: &[Document]) -> Result<(), Failure> {
     )
 }
 
-/// No pod of the render uses a volume source the target Kubernetes version drops.
-fn gated_volumes(docs: &[Document], kube_version: &str) -> Result<(), Failure> {
+/// No object of the render uses a field the target Kubernetes version refuses by default
+/// (a volume source, a traffic distribution).
+fn gated_fields(docs: &[Document], kube_version: &str) -> Result<(), Failure> {
     let minor = render::parse_kube_version(kube_version).map_or(33, |(_, m)| m);
     refuse(
         docs,
-        validate::rules::gated_volumes(docs, minor),
-        &format!("the manifests use a volume type Kubernetes 1.{minor} does not serve by default"),
-        "use another volume type (e.g. an init container copying from the image), or --kube-version for a cluster that serves it",
+        validate::rules::gated_fields(docs, minor),
+        &format!("the manifests use a field Kubernetes 1.{minor} does not serve by default"),
+        "use what the message names instead, or --kube-version for a cluster that serves it",
     )
 }
 

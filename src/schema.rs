@@ -231,6 +231,8 @@ pub fn check(computed: &Computed) -> Result<(), Failure> {
     let total = found.len();
     // The tree, for suggestions, only once there is something to report.
     let schema = &schema();
+    // The schema with its descriptions (the one checked against has none).
+    let described: Value = serde_json::from_str(SCHEMA).unwrap_or_default();
     let mut problems: Vec<String> = found
         .iter()
         .take(MAX_LISTED)
@@ -264,7 +266,10 @@ pub fn check(computed: &Computed) -> Result<(), Failure> {
                 }
                 format!("{text} {}", computed.origin(path))
             }
-            Found::Rule(what) => format!("{path}: {what} {}", computed.origin(path)),
+            Found::Rule(what) => {
+                let why = advice(&described, computed, path, what);
+                format!("{path}: {what} {}{why}", computed.origin(path))
+            }
         })
         .collect();
     if total > MAX_LISTED {
@@ -279,6 +284,27 @@ pub fn check(computed: &Computed) -> Result<(), Failure> {
     ))
     .with_problems(problems)
     .hint("see docs/values.md (or `mlflow-chart schema`) for every key and its type"))
+}
+
+/// What to do about a broken rule, where the rule alone does not say: a number or boolean
+/// where text is expected is quoted (Helm's `--set` reads `3` as a number); a key that must
+/// keep one value says why, in its description.
+fn advice(described: &Value, computed: &Computed, path: &KeyPath, what: &str) -> String {
+    let value = locate::lookup(&computed.values, path);
+    if what == "wrong type: expected string"
+        && value.is_some_and(|v| v.is_number() || v.is_boolean())
+    {
+        return r#": write it in quotes in a values file ("3.1"), or give it with --set-string"#
+            .to_string();
+    }
+    if what.starts_with("must be ")
+        && let Some(d) = schema_at(described, path)
+            .and_then(|n| n.get("description"))
+            .and_then(Value::as_str)
+    {
+        return format!(" ({d})");
+    }
+    String::new()
 }
 
 /// Decodes the merged values into the typed model. After [`check`] this fails only under

@@ -402,7 +402,7 @@ fn apply_set_flags(
                     "the JSON nests deeper than the limit of 128 levels",
                 );
                 let f = Failure::input(format!("failed parsing {flag} {shown}: {reason}"));
-                if e.starts_with(crate::input::SET_FILE.noun) || e.starts_with("the values files") {
+                if e.contains(crate::input::SET_FILE.noun) || e.starts_with("the values files") {
                     f.hint(crate::input::SET_FILE.hint)
                 } else if e.contains(strvals::TOO_MANY_ITEMS) {
                     f.hint("give a long list in a values file (-f); Helm's limit of 65536 is for one index, this one for all --set flags together, so that a few bytes of arguments cannot take gigabytes of memory")

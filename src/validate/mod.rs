@@ -479,6 +479,6 @@ pub fn check_with(
             format!("the rendered manifests are invalid ({n} problem{})", if n == 1 { "" } else { "s" }),
             listed,
         )
-        .hint("values passed through verbatim (podSecurityContext, securityContext, affinity, tolerations, resources, extraEnv, extraVolumes, extraVolumeMounts, extraContainers, extraInitContainers, extraObjects, …) end up in these fields: check the one named above; if none of your values reaches it, please report the problem"))
+        .hint("values passed through verbatim (podAnnotations, podSecurityContext, securityContext, affinity, tolerations, resources, extraEnv, extraVolumes, extraVolumeMounts, extraContainers, extraInitContainers, extraObjects, …) end up in these fields: check the one named above; if none of your values reaches it, please report the problem"))
     }
 }

@@ -1985,6 +1985,42 @@ fn cases() -> Vec<Case> {
             1,
             "did you mean `replicaCount`",
         ),
+        // A rule's message says what to do where the rule alone would not.
+        c(
+            "minio-console-ingress",
+            vec![],
+            &["--set", "minio.ingress.enabled=true"],
+            1,
+            "must be false from --set 'minio.ingress.enabled=…' (accepted for compatibility; must stay false: the console is never exposed",
+        ),
+        c(
+            "number-for-text",
+            vec![],
+            &["--set", "image.tag=3"],
+            1,
+            "image.tag: wrong type: expected string from --set 'image.tag=…': write it in quotes in a values file (\"3.1\"), or give it with --set-string",
+        ),
+        // Kubernetes' rules reach the chart's own objects through its values.
+        c(
+            "pod-annotation-mirror",
+            vec![],
+            &[
+                "--set-string",
+                "podAnnotations.kubernetes\\.io/config\\.mirror=x",
+            ],
+            1,
+            "must set spec.nodeName if mirror pod annotation is set",
+        ),
+        c(
+            "extra-egress-end-port",
+            vec![],
+            &[
+                "--set-json",
+                r#"networkPolicy.extraEgress=[{"to":[{"ipBlock":{"cidr":"10.0.0.0/8"}}],"ports":[{"port":100,"endPort":70000}]}]"#,
+            ],
+            1,
+            "endPort: must be a port number from 1 to 65535",
+        ),
         raw(
             "validate-many-docs-budget",
             vec![("v.yaml", "---\n".repeat(200_000).into_bytes())],

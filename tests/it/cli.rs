@@ -1119,3 +1119,96 @@ fn rules_name_the_deciding_key_and_its_source() {
         ],
     );
 }
+
+/// Helm's persistent flags before the command (`helm -n ns --debug template …`), Helm's
+/// `--color/--colour`, and the flags of `helm template` that need a cluster, a repository
+/// or a plugin, each refused with its reason and without its value.
+#[test]
+fn helm_global_flags_and_flags_a_render_cannot_honour() {
+    let after = render(&["-q"]);
+    assert_eq!(after.code, 0, "{}", after.stderr);
+    let mut before = vec!["-n", "mlflow", "--debug", "render", "mlflow"];
+    before.extend_from_slice(PROXY);
+    before.push("-q");
+    let hoisted = run(&before, None);
+    assert_eq!(hoisted.code, 0, "{}", hoisted.stderr);
+    assert_eq!(hoisted.stdout, after.stdout);
+    let other = run(&["--namespace=team", "render", "mlflow", "-q"], None);
+    assert!(
+        !other.stderr.contains("unexpected argument"),
+        "{}",
+        other.stderr
+    );
+    // Without a command after them, the flags stay where they are and clap says so.
+    assert_fails(&run(&["-n", "render"], None), 2, &["'-n'"]);
+
+    for color in [
+        &["--color", "never"][..],
+        &["--colour=always"],
+        &["--color=auto"],
+    ] {
+        let r = render(&[&["-q"][..], color].concat());
+        assert_eq!(r.code, 0, "{color:?}: {}", r.stderr);
+        assert_eq!(r.stdout, after.stdout, "{color:?}");
+    }
+    assert_fails(&render(&["--color=sometimes"]), 2, &["never, auto, always"]);
+    let red = run(
+        &[
+            "--color",
+            "always",
+            "render",
+            "mlflow",
+            "--set",
+            "image.tag=nope bad",
+        ],
+        None,
+    );
+    assert!(red.stderr.contains("\x1b[1;31mError:"), "{}", red.stderr);
+    let plain = run(
+        &[
+            "render",
+            "mlflow",
+            "--set",
+            "image.tag=nope bad",
+            "--color",
+            "never",
+        ],
+        None,
+    );
+    assert!(plain.stderr.starts_with("Error:"), "{}", plain.stderr);
+
+    for (flag, why) in [
+        ("--post-renderer=kustomize", "no plugins"),
+        ("--post-renderer-args=x", "no plugins"),
+        ("--kube-context=prod", "talks to a cluster"),
+        ("--kube-token=SeCr3tT0ken", "talks to a cluster"),
+        ("--validate", "talks to a cluster"),
+        ("--password=SeCr3tT0ken", "from a repository"),
+        ("--repo=https://charts.example.org", "from a repository"),
+        ("--version=1.2.3", "from a repository"),
+    ] {
+        let r = render(&[flag]);
+        assert_fails(&r, 2, &[why, "leave it out"]);
+        assert!(!r.stderr.contains("SeCr3t"), "{flag}: {}", r.stderr);
+        assert!(!r.stderr.contains("tip:"), "{flag}: {}", r.stderr);
+    }
+}
+
+/// A non-UTF-8 `--output-dir` is refused like every other path on the command line.
+#[test]
+fn a_non_utf8_output_dir_is_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = std::ffi::OsStr::from_bytes(b"out\xfe");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlflow-chart"))
+        .args(["render", "mlflow", "-n", "mlflow"])
+        .args(PROXY)
+        .arg("--output-dir")
+        .arg(dir)
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid UTF-8"));
+    assert!(!std::env::temp_dir().join(dir).exists());
+}

@@ -667,3 +667,44 @@ fn minio_api_port_never_meets_the_console_port() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("- \":9001\"\n"), "{}", r.stdout);
 }
+
+/// `MLFlow.artifacts.bucketName` may carry a key prefix after the bucket, as the original
+/// chart's `s3://<bucketName>` allowed: MLflow gets the whole URI, the bucket Job the
+/// bucket alone; a prefix that is not a clean path is refused.
+#[test]
+fn a_bucket_name_may_carry_a_key_prefix() {
+    let d = docs(&[
+        "--set",
+        "MLFlow.artifacts.bucketName=team-models/mlflow/prod",
+    ]);
+    let text = serde_json::to_string(&d).unwrap();
+    assert!(
+        text.contains(r#""--artifacts-destination","s3://team-models/mlflow/prod""#),
+        "{text}"
+    );
+    let job = of(&d, "Job", "bucket-init");
+    assert_eq!(job.len(), 1);
+    let env = job[0]["spec"]["template"]["spec"]["containers"][0]["env"]
+        .as_array()
+        .unwrap();
+    assert!(
+        env.iter()
+            .any(|e| e["name"] == "BUCKET" && e["value"] == "team-models"),
+        "{env:?}"
+    );
+    for bad in [
+        "team-models/a/../b",
+        "team-models/",
+        "team-models//x",
+        "Team/x",
+    ] {
+        let r = render(&["--set", &format!("MLFlow.artifacts.bucketName={bad}")]);
+        assert_eq!(r.code, 1, "{bad}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr.contains("MLFlow.artifacts.bucketName"),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+}

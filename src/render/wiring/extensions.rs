@@ -203,11 +203,14 @@ fn taken(key: &str, items: &[Value], chart: &[&str], what: &str, acc: &mut Acc) 
         let name = name.as_str();
         if chart.contains(&name) {
             acc.errors.push(format!(
-                "{key}[{n}].name {name:?} is a {what} the chart sets: choose another name"
+                "{key}[{n}].name {} is a {what} the chart sets: choose another name",
+                crate::error::quoted(name)
             ));
         } else if !name.is_empty() && !seen.insert(name) {
-            acc.errors
-                .push(format!("{key}[{n}].name {name:?} is given twice"));
+            acc.errors.push(format!(
+                "{key}[{n}].name {} is given twice",
+                crate::error::quoted(name)
+            ));
         }
     }
 }
@@ -325,7 +328,8 @@ pub(crate) fn build(
             && !chart_env_names.contains(&name.as_str())
         {
             acc.errors.push(format!(
-                "extraEnv[{n}].name {name:?} would set {what}, which the chart decides (who can reach MLflow without the proxy, its request checks, or where it keeps its data): set it through the chart's own values, or choose another name"
+                "extraEnv[{n}].name {} would set {what}, which the chart decides (who can reach MLflow without the proxy, its request checks, or where it keeps its data): set it through the chart's own values, or choose another name",
+                crate::error::quoted(name)
             ));
         }
     }
@@ -356,7 +360,7 @@ pub(crate) fn build(
     for (n, name) in names(&init_containers).iter().enumerate() {
         if !name.is_empty() && sidecar_names.contains(name) {
             acc.errors.push(format!(
-                "extraInitContainers[{n}].name {name:?} is also an extraContainers name: container names are unique in a pod"
+                "extraInitContainers[{n}].name {} is also an extraContainers name: container names are unique in a pod", crate::error::quoted(name)
             ));
         }
     }
@@ -458,7 +462,7 @@ fn plain_credentials(key: &str, env: &[EnvVar], words: &[&String], acc: &mut Acc
         } else {
             format!("{key}.env[{n}]")
         };
-        acc.warnings.push(format!("{at} ({:?}) holds {what} in plain text in the pod spec, readable by anyone who can read pods: put it in a Secret and use valueFrom.secretKeyRef", e.name));
+        acc.warnings.push(format!("{at} ({}) holds {what} in plain text in the pod spec, readable by anyone who can read pods: put it in a Secret and use valueFrom.secretKeyRef", crate::error::quoted(&e.name)));
     }
     // A credential flag with its value (`--password=X`, `--token X`), a pair inside a
     // script (`PGPASSWORD=X psql`), or a URI with a credential.

@@ -37,7 +37,8 @@ fn allowed_hosts(
             // at 3.17.2): a `*` pattern of wildcards and separators alone admits (nearly)
             // every host.
             acc.warnings.push(format!(
-                "MLFlow.allowedHosts[{n}] is {h:?}, which matches every Host header: it turns off MLflow's check against DNS rebinding (the proxy still authenticates every request); name your hosts, like *.example.org"
+                "MLFlow.allowedHosts[{n}] is {}, which matches every Host header: it turns off MLflow's check against DNS rebinding (the proxy still authenticates every request); name your hosts, like *.example.org",
+                crate::error::quoted(h)
             ));
         }
     }

@@ -66,8 +66,27 @@ pub(crate) fn endpoint_port(url: &str) -> i64 {
     super::database::uri_port(url).unwrap_or(default)
 }
 
+/// The artifact store, its `--artifacts-destination` under the prefix `bucketName` may
+/// carry after the bucket (`team-models/mlflow`, as the original chart wrote it into
+/// `s3://<bucketName>`; MLflow's S3ArtifactRepository reads the path after the bucket as a
+/// key prefix, mlflow/store/artifact/s3_artifact_repo.py:299-316 `parse_s3_compliant_uri`, 3.17.2).
 pub(crate) fn build(values: &Values, names: &Names, acc: &mut Acc) -> S3 {
-    let bucket = values.mlflow.artifacts.bucket_name.clone();
+    let whole = &values.mlflow.artifacts.bucket_name;
+    let (bucket, prefix) = whole.split_once('/').unwrap_or((whole, ""));
+    acc.errors.extend(path_prefix(
+        "MLFlow.artifacts.bucketName (the prefix after the bucket's name)",
+        prefix,
+    ));
+    let mut store = store(values, names, bucket.to_string(), acc);
+    if !prefix.is_empty() && store.destination.starts_with("s3://") {
+        store.destination.push('/');
+        store.destination.push_str(prefix);
+    }
+    store
+}
+
+/// The artifact store for `bucket` (the bucket's name alone).
+fn store(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3 {
     // A region is one token of the SigV4 credential scope (split on '/'), and it is an env
     // value, where Kubernetes would expand `$(VAR)`.
     let region = &values.s3.region;

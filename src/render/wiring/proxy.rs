@@ -499,8 +499,8 @@ fn enabled(
     let domains_restrict = !p.email_domains.0.iter().any(|d| d == "*");
     if domains_restrict && !matches!(p.oidc.oidc_email_claim.as_str(), "" | "email") {
         let message = format!(
-            "oauth2Proxy.emailDomains restricts who may log in, but oauth2Proxy.oidc.oidc_email_claim is {:?}: the proxy checks email_verified only for the \"email\" claim, so the domains would be matched against an unverified value a user may choose",
-            p.oidc.oidc_email_claim
+            "oauth2Proxy.emailDomains restricts who may log in, but oauth2Proxy.oidc.oidc_email_claim is {}: the proxy checks email_verified only for the \"email\" claim, so the domains would be matched against an unverified value a user may choose",
+            crate::error::quoted(&p.oidc.oidc_email_claim)
         );
         if p.allowed_groups.is_empty() && roles.is_empty() {
             acc.errors.push(format!("{message}; leave oidc_email_claim empty (\"email\"), or restrict access with oauth2Proxy.allowedGroups or oauth2Proxy.keycloak.allowed_roles"));
@@ -523,7 +523,8 @@ fn enabled(
         && (USER_PROFILE_CLAIMS.contains(&groups_claim) || USER_PROFILE_CLAIMS.contains(&top_claim))
     {
         acc.errors.push(format!(
-            "oauth2Proxy.oidc.oidc_groups_claim is {groups_claim:?}, a claim of the user's own profile (OpenID Connect Core 1.0, section 5.1), while oauth2Proxy.allowedGroups or oauth2Proxy.keycloak.allowed_roles restrict access: the proxy reads groups and roles from that claim, so a user could write an allowed group or `role:<name>` into it; leave oidc_groups_claim empty (\"groups\") or name a claim your identity provider's administrators fill (a group membership mapper)"
+            "oauth2Proxy.oidc.oidc_groups_claim is {}, a claim of the user's own profile (OpenID Connect Core 1.0, section 5.1), while oauth2Proxy.allowedGroups or oauth2Proxy.keycloak.allowed_roles restrict access: the proxy reads groups and roles from that claim, so a user could write an allowed group or `role:<name>` into it; leave oidc_groups_claim empty (\"groups\") or name a claim your identity provider's administrators fill (a group membership mapper)",
+            crate::error::quoted(groups_claim)
         ));
     }
     if p.oidc.allow_http_issuer

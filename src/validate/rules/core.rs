@@ -425,6 +425,70 @@ fn service(o: &mut Out<'_>, v: &Value) {
             );
         }
     }
+    // ValidateService: the fields of a load balancer only on a LoadBalancer Service
+    // (source ranges, field or annotation; allocateLoadBalancerNodePorts), and
+    // validateLoadBalancerClassField: a class only there, a qualified name.
+    const RANGES: &str = "service.beta.kubernetes.io/load-balancer-source-ranges";
+    let ranges_annotation = v
+        .at("/metadata/annotations")
+        .and_then(|a| a.get(RANGES))
+        .and_then(Value::as_str);
+    if items(spec.get("loadBalancerSourceRanges")).next().is_none()
+        && let Some(ranges) = ranges_annotation
+    {
+        let at = format!("metadata.annotations[{RANGES:?}]");
+        if ty != "LoadBalancer" {
+            o.add(at.clone(), "may only be used when `type` is 'LoadBalancer'");
+        }
+        let ranges = ranges.trim();
+        if !ranges.is_empty()
+            && ranges
+                .split(',')
+                .any(|c| super::fields::cidr(c.trim()).is_none())
+        {
+            o.add(
+                at,
+                "must be a comma-separated list of CIDRs like 10.0.0.0/8",
+            );
+        }
+    }
+    let lb_only = [
+        "loadBalancerSourceRanges",
+        "allocateLoadBalancerNodePorts",
+        "loadBalancerClass",
+    ];
+    for field in lb_only {
+        let set = match get(spec, field) {
+            Some(Value::Array(a)) => !a.is_empty(),
+            Some(_) => true,
+            None => false,
+        };
+        if set && ty != "LoadBalancer" {
+            o.add(
+                format!("spec.{field}"),
+                format!("may only be used when `type` is 'LoadBalancer', not '{ty}'"),
+            );
+        }
+    }
+    if ty == "LoadBalancer"
+        && let Some(class) = get(spec, "loadBalancerClass")
+        && !class.as_str().is_some_and(is_label_key)
+    {
+        o.add(
+            "spec.loadBalancerClass",
+            "must be a qualified name like example.com/internal-vip",
+        );
+    }
+    // validateServiceTrafficDistribution: PreferClose, and from Kubernetes 1.34 (the
+    // PreferSameTrafficDistribution gate) PreferSameZone and PreferSameNode, which
+    // rules::gated_fields checks against the target version.
+    one_of(
+        o,
+        spec,
+        "trafficDistribution",
+        "spec",
+        &["PreferClose", "PreferSameZone", "PreferSameNode"],
+    );
     let families: Vec<&str> = items(spec.get("ipFamilies"))
         .filter_map(|(_, f)| f.as_str())
         .collect();

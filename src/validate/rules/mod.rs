@@ -412,9 +412,13 @@ fn host_ok(h: &str) -> bool {
     h.parse::<std::net::IpAddr>().is_err() && dns_subdomain(h)
 }
 
-/// validateHTTPIngressPath: an absolute path; for Exact and Prefix, no `//`, `/./`,
+/// validateHTTPIngressPath: an absolute path (which Exact and Prefix need, and
+/// ImplementationSpecific only when one is given); for Exact and Prefix, no `//`, `/./`,
 /// `/../`, `%2f`, and no trailing `/..` or `/.`.
 fn ingress_path_ok(path: &str, path_type: &str) -> bool {
+    if path.is_empty() && path_type == "ImplementationSpecific" {
+        return true;
+    }
     if !path.starts_with('/') {
         return false;
     }
@@ -432,9 +436,11 @@ fn ingress_path_ok(path: &str, path_type: &str) -> bool {
 fn ingress(o: &mut Out<'_>, v: &Value) {
     for (n, r) in items(v.at("/spec/rules")) {
         for (m, p) in items(r.at("/http/paths")) {
-            let path = p.get("path").and_then(Value::as_str).unwrap_or("/");
+            let path = p.get("path").and_then(Value::as_str).unwrap_or("");
             let ty = p.get("pathType").and_then(Value::as_str).unwrap_or("");
-            if !ingress_path_ok(path, ty) {
+            if matches!(ty, "Exact" | "Prefix" | "ImplementationSpecific")
+                && !ingress_path_ok(path, ty)
+            {
                 o.add(
                     format!("spec.rules[{n}].http.paths[{m}].path"),
                     "must be an absolute path without //, /./, /../ or %2F (and not end in /. or /..)",
@@ -583,20 +589,35 @@ fn label_selector(o: &mut Out<'_>, sel: &Value, at: &str) {
     }
 }
 
-/// Volume sources that the target Kubernetes version drops by default: an `image`
-/// volume needs the ImageVolume feature gate, off by default before 1.35
-/// (pkg/features/kube_features.go at v1.33: Beta, `Default: false`); with it off the API
-/// server drops the source and refuses the volume as having none.
-pub fn gated_volumes(docs: &[Document], kube_minor: u32) -> Vec<RuleProblem> {
+/// Fields that the target Kubernetes version refuses by default, behind a feature gate
+/// (pkg/features/kube_features.go): an `image` volume needs ImageVolume, off by default
+/// before 1.35 (v1.33: Beta, `Default: false`), without which the API server drops the
+/// source and refuses the volume as having none; a Service's `trafficDistribution` of
+/// PreferSameZone or PreferSameNode needs PreferSameTrafficDistribution, off by default
+/// before 1.34 (v1.33: Alpha; 1.34: Beta, on), without which
+/// validateServiceTrafficDistribution takes PreferClose only.
+pub fn gated_fields(docs: &[Document], kube_minor: u32) -> Vec<RuleProblem> {
     let mut out = Vec::new();
-    if kube_minor >= 35 {
-        return out;
-    }
     for (i, d) in docs.iter().enumerate() {
         let mut o = Out {
             doc: i,
             out: &mut out,
         };
+        if kube_minor < 34
+            && d.kind() == "Service"
+            && let Some(t @ ("PreferSameZone" | "PreferSameNode")) = d
+                .value
+                .at("/spec/trafficDistribution")
+                .and_then(Value::as_str)
+        {
+            o.add(
+                "spec.trafficDistribution",
+                format!("{t} is refused by Kubernetes 1.{kube_minor} by default (the PreferSameTrafficDistribution feature gate is on by default from 1.34): use PreferClose, or render with --kube-version 1.34 or later"),
+            );
+        }
+        if kube_minor >= 35 {
+            continue;
+        }
         for (at, pod) in pod_specs(&d.value) {
             for (n, v) in items(pod.get("volumes")) {
                 if v.get("image").is_some_and(|x| !x.is_null()) {

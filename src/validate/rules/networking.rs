@@ -16,8 +16,8 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
     }
 }
 
-/// validateIngressBackend: exactly one of service and resource; a service port by name or
-/// number, not both.
+/// validateIngressBackend: exactly one of service and resource; a service port by name
+/// (IsValidPortName) or number (IsValidPortNum), not both.
 fn backend(o: &mut Out<'_>, b: &Value, at: &str) {
     match (get(b, "service"), get(b, "resource")) {
         (Some(_), Some(_)) => o.add(at, "cannot set both service and resource backends"),
@@ -47,6 +47,10 @@ fn backend(o: &mut Out<'_>, b: &Value, at: &str) {
                 (None, Some(n)) if !n.as_i64().is_some_and(|n| (1..=65535).contains(&n)) => o.add(
                     format!("{at}.service.port.number"),
                     "must be a port number from 1 to 65535",
+                ),
+                (Some(n), None) if !n.as_str().is_some_and(super::fields::port_name) => o.add(
+                    format!("{at}.service.port.name"),
+                    "must be a port name (IANA_SVC_NAME: at most 15 lowercase letters, digits and '-', with a letter)",
                 ),
                 _ => {}
             }
@@ -191,6 +195,15 @@ fn network_policy(o: &mut Out<'_>, v: &Value) {
                     );
                 }
                 if let Some(end) = get(p, "endPort").and_then(Value::as_i64) {
+                    // ValidateNetworkPolicyPort: endPort is a port number too (IsValidPortNum).
+                    if !(1..=65535).contains(&end)
+                        && matches!(get(p, "port"), Some(Value::Number(_)))
+                    {
+                        o.add(
+                            format!("{at}.endPort"),
+                            "must be a port number from 1 to 65535",
+                        );
+                    }
                     match get(p, "port") {
                         Some(Value::Number(port)) => {
                             if port.as_i64().is_some_and(|port| end < port) {

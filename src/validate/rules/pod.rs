@@ -117,7 +117,8 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
             );
         }
     }
-    // validateHostAliases: IPs.
+    dns_searches(o, pod, at);
+    // ValidateHostAliases: an IP and DNS-1123 subdomains.
     for (n, h) in items(pod.get("hostAliases")) {
         if h.get("ip")
             .and_then(Value::as_str)
@@ -128,6 +129,28 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
                 "must be a valid IP address",
             );
         }
+        for (m, name) in items(h.get("hostnames")) {
+            if !name.as_str().is_some_and(dns_subdomain) {
+                o.add(
+                    format!("{at}.hostAliases[{n}].hostnames[{m}]"),
+                    "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+                );
+            }
+        }
+    }
+    // The Priority admission plugin (on by default) computes priority from
+    // priorityClassName and refuses a pod whose own value differs from it; the value is
+    // the API server's to set.
+    if let Some(p) = get(pod, "priority")
+        && (p.as_i64() != Some(0) || get(pod, "priorityClassName").is_some())
+    {
+        o.add(
+            format!("{at}.priority"),
+            "is computed from priorityClassName by the Priority admission plugin, which refuses a pod that gives its own: leave it out and set priorityClassName",
+        );
+    }
+    if pod.at("/os/name").and_then(Value::as_str) == Some("windows") {
+        windows(o, pod, at);
     }
     // validateHostNetwork: with the host's network, a hostPort equals its containerPort.
     if pod.get("hostNetwork") == Some(&Value::Bool(true)) {
@@ -274,6 +297,14 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
             _ => o.add(vat.clone(), "may not specify more than one volume type"),
         }
         if let Some(h) = get(v, "hostPath") {
+            // validateHostPathVolumeSource: a path without '..' (validatePathNoBacksteps).
+            match h.get("path").and_then(Value::as_str) {
+                None | Some("") => o.add(format!("{vat}.hostPath.path"), "required"),
+                Some(p) if p.split('/').any(|e| e == "..") => {
+                    o.add(format!("{vat}.hostPath.path"), "must not contain '..'")
+                }
+                Some(_) => {}
+            }
             one_of(
                 o,
                 h,
@@ -1991,13 +2022,136 @@ fn sleep_within_grace(o: &mut Out<'_>, pod: &Value, at: &str) {
     }
 }
 
-/// ValidatePodSpecificAnnotations (v1.33, also for pod templates): the deletion cost is a
+/// validatePodDNSConfig: at most 32 search domains and 2048 characters in all, each "."
+/// or a DNS-1123 subdomain that may hold '_' (RelaxedDNSSearchValidation, Beta and on by
+/// default from 1.33) with an optional final dot; every option has a name.
+fn dns_searches(o: &mut Out<'_>, pod: &Value, at: &str) {
+    let searches: Vec<(usize, &Value)> = items(pod.at("/dnsConfig/searches")).collect();
+    if searches.len() > 32 {
+        o.add(
+            format!("{at}.dnsConfig.searches"),
+            "must not have more than 32 search paths",
+        );
+    }
+    let joined: usize = searches
+        .iter()
+        .map(|(_, s)| s.as_str().map_or(0, str::len))
+        .sum::<usize>()
+        + searches.len().saturating_sub(1);
+    if joined > 2048 {
+        o.add(
+            format!("{at}.dnsConfig.searches"),
+            "must not have more than 2048 characters (including spaces) in the search list",
+        );
+    }
+    let label = |l: &str| {
+        !l.is_empty()
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    for (n, s) in searches {
+        let ok = s.as_str().is_some_and(|s| {
+            let t = s.strip_suffix('.').unwrap_or(s);
+            s == "." || (!t.is_empty() && t.len() <= 253 && t.split('.').all(label))
+        });
+        if !ok {
+            o.add(
+                format!("{at}.dnsConfig.searches[{n}]"),
+                "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '_', '.')",
+            );
+        }
+    }
+    for (n, opt) in items(pod.at("/dnsConfig/options")) {
+        if opt
+            .get("name")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
+            o.add(
+                format!("{at}.dnsConfig.options[{n}].name"),
+                "required: Option.Name must not be empty",
+            );
+        }
+    }
+}
+
+/// validateWindows: a pod with `os.name: windows` sets none of the Linux-only security
+/// fields, in the pod's securityContext or any container's.
+fn windows(o: &mut Out<'_>, pod: &Value, at: &str) {
+    const POD: &[&str] = &[
+        "seLinuxOptions",
+        "seccompProfile",
+        "appArmorProfile",
+        "fsGroup",
+        "fsGroupChangePolicy",
+        "sysctls",
+        "runAsUser",
+        "runAsGroup",
+        "supplementalGroups",
+        "supplementalGroupsPolicy",
+    ];
+    const CONTAINER: &[&str] = &[
+        "seLinuxOptions",
+        "seccompProfile",
+        "appArmorProfile",
+        "capabilities",
+        "readOnlyRootFilesystem",
+        "privileged",
+        "allowPrivilegeEscalation",
+        "procMount",
+        "runAsUser",
+        "runAsGroup",
+    ];
+    for k in POD {
+        if pod.get("securityContext").and_then(|c| get(c, k)).is_some() {
+            o.add(
+                format!("{at}.securityContext.{k}"),
+                "cannot be set for a windows pod",
+            );
+        }
+    }
+    if get(pod, "shareProcessNamespace").is_some() {
+        o.add(
+            format!("{at}.shareProcessNamespace"),
+            "cannot be set for a windows pod",
+        );
+    }
+    for field in ["initContainers", "containers"] {
+        for (n, c) in items(pod.get(field)) {
+            for k in CONTAINER {
+                if c.get("securityContext").and_then(|sc| get(sc, k)).is_some() {
+                    o.add(
+                        format!("{at}.{field}[{n}].securityContext.{k}"),
+                        "cannot be set for a windows pod",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// ValidatePodSpecificAnnotations (v1.33, also for pod templates): the mirror-pod
+/// annotation needs spec.nodeName (kubelet's static pods carry both); the deletion cost is a
 /// 32-bit integer (helper.GetDeletionCostFromPodAnnotations: a sign or a digit first, no
 /// leading zero), seccomp annotations name a profile (ValidateSeccompProfile), AppArmor
 /// annotations name a container of the pod and a profile (ValidateAppArmorPodAnnotations).
 pub(super) fn annotations(o: &mut Out<'_>, a: &Value, pod: &Value, at: &str) {
     let Some(a) = a.as_object() else { return };
     annotations_match_fields(o, a, pod, at);
+    const MIRROR: &str = "kubernetes.io/config.mirror";
+    if a.contains_key(MIRROR)
+        && pod
+            .get("nodeName")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+    {
+        o.add(
+            format!("{at}[{MIRROR:?}]"),
+            "must set spec.nodeName if mirror pod annotation is set (the annotation marks kubelet's static pods: leave it out)",
+        );
+    }
     // ValidateTolerationsInPodAnnotations: a non-empty value is a JSON list of
     // tolerations (helper.GetTolerationsFromPodAnnotations), each valid.
     const TOLERATIONS: &str = "scheduler.alpha.kubernetes.io/tolerations";

@@ -42,6 +42,17 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                     "must be no more than 63 characters (it becomes the pods' job-name label)",
                 );
             }
+            // validateGeneratedSelector: without manualSelector the API server adds the
+            // controller-uid label to the selector and then requires the selector to match
+            // the generated labels alone, so a selector of the user's own is refused.
+            if spec.get("manualSelector") != Some(&Value::Bool(true))
+                && selects_something(spec.get("selector"))
+            {
+                o.add(
+                    "spec.selector",
+                    "`selector` not auto-generated: leave it out (the API server generates it), or set manualSelector: true",
+                );
+            }
             // ValidateJob: an Indexed Job's pods are named <name>-<index>, and the last
             // index is completions - 1.
             let name = v.at("/metadata/name").and_then(Value::as_str).unwrap_or("");
@@ -615,7 +626,33 @@ fn cronjob(o: &mut Out<'_>, v: &Value, spec: &Value) {
     }
     if let Some(js) = spec.at("/jobTemplate/spec") {
         job(o, js, "spec.jobTemplate.spec");
+        // ValidateJobTemplateSpec: a CronJob's Jobs always get a generated selector.
+        if get(js, "selector").is_some() {
+            o.add(
+                "spec.jobTemplate.spec.selector",
+                "`selector` will be auto-generated: leave it out",
+            );
+        }
+        if js.get("manualSelector") == Some(&Value::Bool(true)) {
+            o.add(
+                "spec.jobTemplate.spec.manualSelector",
+                "unsupported value: must be false or unset",
+            );
+        }
     }
+}
+
+/// A label selector that names a label (matchLabels or matchExpressions not empty).
+fn selects_something(selector: Option<&Value>) -> bool {
+    selector.is_some_and(|s| {
+        ["matchLabels", "matchExpressions"]
+            .iter()
+            .any(|k| match s.get(*k) {
+                Some(Value::Object(m)) => !m.is_empty(),
+                Some(Value::Array(a)) => !a.is_empty(),
+                _ => false,
+            })
+    })
 }
 
 /// IANA time zone names (tzdata 2025b, vendored; see the file's header).
@@ -814,6 +851,19 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
             );
         }
         one_of(o, rules, "selectPolicy", &at, &["Max", "Min", "Disabled"]);
+        // validateScalingRules: at least one policy. Defaulting (copyHPAScalingRules)
+        // fills in the default policies only when the list is missing or null; an empty
+        // list stays, and is refused.
+        if rules
+            .get("policies")
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty)
+        {
+            o.add(
+                format!("{at}.policies"),
+                "must specify at least one Policy (leave policies out for the defaults)",
+            );
+        }
         for (n, p) in super::items(rules.get("policies")) {
             let pat = format!("{at}.policies[{n}]");
             one_of(o, p, "type", &pat, &["Pods", "Percent"]);
