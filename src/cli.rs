@@ -228,6 +228,10 @@ pub enum Command {
         /// Print the merge even when it does not match values.schema.json.
         #[arg(long = "skip-schema-validation", num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = go_bool, action = clap::ArgAction::Set, default_value = "false")]
         skip_schema_validation: bool,
+        /// Print credentials (passwords, secret keys, client and cookie secrets, Secrets'
+        /// data and credential-named variables in extra objects); masked by default.
+        #[arg(long = "show-secrets")]
+        show_secrets: bool,
     },
     /// Print the JSON Schema of the values (for editors and CI).
     Schema {
@@ -892,7 +896,8 @@ pub fn run(cli: Cli) -> Result<Output, Failure> {
         Command::Values {
             values,
             skip_schema_validation,
-        } => run_values(&values.input(), skip_schema_validation),
+            show_secrets,
+        } => run_values(&values.input(), skip_schema_validation, show_secrets),
         Command::Schema { reference } => Ok(Output {
             stdout: if reference {
                 crate::reference::markdown()
@@ -1206,7 +1211,11 @@ fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
     })
 }
 
-fn run_values(args: &ValuesArgs, skip_schema_validation: bool) -> Result<Output, Failure> {
+fn run_values(
+    args: &ValuesArgs,
+    skip_schema_validation: bool,
+    show_secrets: bool,
+) -> Result<Output, Failure> {
     let no_flags = args.files.is_empty()
         && args.set.is_empty()
         && args.set_string.is_empty()
@@ -1226,7 +1235,12 @@ fn run_values(args: &ValuesArgs, skip_schema_validation: bool) -> Result<Output,
     if !skip_schema_validation {
         schema::check(&computed)?;
     }
-    let text = emit::to_yaml(&values::sorted(&computed.values))?;
+    let shown = if show_secrets {
+        std::borrow::Cow::Borrowed(&computed.values)
+    } else {
+        std::borrow::Cow::Owned(values::masked(&computed.values))
+    };
+    let text = emit::to_yaml(&values::sorted(&shown))?;
     Ok(Output {
         stdout: text,
         stderr: vec![],

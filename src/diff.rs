@@ -222,6 +222,18 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
     }
 }
 
+/// An object, or a list of objects or arguments, with its Secret values and other
+/// credentials replaced by `mark` (for values printed by `values`: `extraObjects`,
+/// `extraEnv`, `MLFlow.extraArgs`, …).
+pub fn mask_object(v: &mut Value, mark: &str) {
+    // Credentials first: the marker Secrets get is text the text masker would read.
+    mask_credentials(v, None, mark);
+    match v {
+        Value::Array(items) => items.iter_mut().for_each(|x| mask_secrets(x, None, mark)),
+        _ => mask_secrets(v, None, mark),
+    }
+}
+
 /// The two sides of a changed object with Secret values and other credentials masked
 /// (see [`mask_secrets`] and [`mask_credentials`]).
 fn masked(a: &Document, b: &Document) -> (Value, Value) {

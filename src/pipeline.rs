@@ -98,6 +98,7 @@ fn run_with(args: &Request, crew: Crew) -> Result<Rendered, Failure> {
     let engine = crew.offer(vec![()], |()| render::Engine::new());
     let mut computed = values::compute(&args.values)?;
     schema::restore_deleted(&mut computed)?;
+    refuse_hidden(&computed)?;
     // The schema check on the second thread while this one decodes the values into the
     // model; the check's problems, if any, are the error, as when it runs first.
     let computed = std::sync::Arc::new(computed);
@@ -121,6 +122,25 @@ fn run_with(args: &Request, crew: Crew) -> Result<Rendered, Failure> {
         (&crew, engine),
         args.yaml,
     )
+}
+
+/// No value is the marker `mlflow-chart values` prints in place of a credential: a values
+/// file made from its output would otherwise set that text as a password.
+fn refuse_hidden(computed: &values::Computed) -> Result<(), Failure> {
+    let hidden = values::hidden_paths(&computed.values);
+    if hidden.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::input(
+        "a value is the marker `mlflow-chart values` prints in place of a credential",
+    )
+    .with_problems(
+        hidden
+            .iter()
+            .map(|p| format!("{p} {}", computed.origin(p)))
+            .collect(),
+    )
+    .hint("give the credential itself (`mlflow-chart values --show-secrets` prints the merged values with it), or leave the key out"))
 }
 
 /// render → parse → validate → sort (and emit, when `yaml`), from the checked model; each

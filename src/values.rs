@@ -304,6 +304,104 @@ pub fn integral_floats_to_ints(v: &mut Value) {
     }
 }
 
+/// The values that are credentials (or the half of one that names it, like an access
+/// key): `values` prints a marker in their place unless asked to show them.
+pub const CREDENTIAL_VALUES: &[&str] = &[
+    "postgresql.auth.password",
+    "postgresql.auth.postgresPassword",
+    "minio.auth.rootUser",
+    "minio.auth.rootPassword",
+    "versitygw.auth.accessKey",
+    "versitygw.auth.secretKey",
+    "s3.user",
+    "s3.key",
+    "oauth2Proxy.clientSecret",
+    "oauth2Proxy.cookieSecret",
+];
+
+/// The keys whose items are Kubernetes objects or parts of pods, given verbatim: their
+/// Secrets' values, credential-named environment variables, flags and pairs are masked as
+/// `diff` masks them.
+const VERBATIM: &[&str] = &[
+    "extraEnv",
+    "extraContainers",
+    "extraInitContainers",
+    "extraObjects",
+    "MLFlow.extraArgs",
+];
+
+/// What `values` prints in place of a credential; a render refuses it as a value (it is
+/// never a real credential, and a merged values file printed by `values` must not pass
+/// it on silently).
+pub const HIDDEN: &str = "(hidden: `mlflow-chart values --show-secrets` prints it)";
+
+/// The merged values with every credential replaced by [`HIDDEN`].
+pub fn masked(values: &Value) -> Value {
+    let mut v = values.clone();
+    for path in CREDENTIAL_VALUES {
+        let mut at = Some(&mut v);
+        for k in path.split('.') {
+            at = at.and_then(|x| x.get_mut(k));
+        }
+        if let Some(x) = at
+            && x.as_str().is_some_and(|s| !s.is_empty())
+        {
+            *x = Value::from(HIDDEN);
+        }
+    }
+    for path in VERBATIM {
+        let mut at = Some(&mut v);
+        for k in path.split('.') {
+            at = at.and_then(|x| x.get_mut(k));
+        }
+        if let Some(list) = at {
+            let original = list.clone();
+            crate::diff::mask_object(list, HIDDEN);
+            whole_marker(list, &original);
+        }
+    }
+    v
+}
+
+/// Every text the masker changed in part (`--password=…` in an argument) becomes
+/// [`HIDDEN`] whole, so that a render refuses it rather than pass the cut text on.
+fn whole_marker(masked: &mut Value, original: &Value) {
+    match (masked, original) {
+        (Value::String(m), Value::String(o)) if m != o => *m = HIDDEN.to_string(),
+        (Value::Object(m), Value::Object(o)) => {
+            for (k, x) in m.iter_mut() {
+                if let Some(y) = o.get(k) {
+                    whole_marker(x, y);
+                }
+            }
+        }
+        (Value::Array(m), Value::Array(o)) => {
+            for (x, y) in m.iter_mut().zip(o) {
+                whole_marker(x, y);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The key paths of every value that is [`HIDDEN`].
+pub fn hidden_paths(v: &Value) -> Vec<KeyPath> {
+    fn walk(v: &Value, at: &KeyPath, out: &mut Vec<KeyPath>) {
+        match v {
+            Value::String(s) if s == HIDDEN => out.push(at.clone()),
+            Value::Object(m) => m.iter().for_each(|(k, x)| walk(x, &at.key(k), out)),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(n, x)| walk(x, &at.child(locate::Seg::Index(n)), out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(v, &KeyPath::default(), &mut out);
+    out
+}
+
 /// Reads a `--set-file` file; the message never names the path (it is the flag's value).
 /// The path is taken as written, spaces included; only `-` (standard input) is recognised
 /// around spaces (readFile, pkg/cli/values/options.go:119-131 at Helm v4.2.3).

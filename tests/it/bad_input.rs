@@ -2414,6 +2414,17 @@ fn job_names_hide_credentials_and_show_only_globs() {
         assert_eq!(a, b, "{key} changes a Job name");
         assert!(!a.is_empty());
     }
+    // Credentials in pieces given verbatim: an environment variable named like one, a
+    // flag's argument, a Secret among extraObjects.
+    for template in [
+        r#"extraEnv=[{"name":"HF_TOKEN","value":"SECRET"}]"#,
+        r#"extraContainers=[{"name":"side","image":"busybox:1.36","args":["--api-key","SECRET"]}]"#,
+        r#"extraObjects=[{"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"},"stringData":{"k":"SECRET"}}]"#,
+    ] {
+        let a = jobs(&["--set-json", &template.replace("SECRET", "first-1")]);
+        let b = jobs(&["--set-json", &template.replace("SECRET", "other-2")]);
+        assert_eq!(a, b, "{template} changes a Job name");
+    }
     let mut a = base.clone();
     a.extend_from_slice(&["-s", "templates/service*.yaml"]);
     let r = common::run(&a, None);

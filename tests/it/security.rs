@@ -1036,6 +1036,74 @@ fn weakening_values_are_said_or_refused() {
     };
     let unverified = "the connection to the external PostgreSQL server is not verified";
     warns(&external_db, unverified, true);
+    warns(
+        &[
+            "--set",
+            "oauth2Proxy.oidc.oidc_jwks_url=https://other.example.net/jwks",
+        ],
+        "oauth2Proxy.oidc.oidc_jwks_url has no effect",
+        true,
+    );
+    let halves = r#"[{"ipBlock":{"cidr":"0.0.0.0/1"}},{"ipBlock":{"cidr":"128.0.0.0/1"}}]"#;
+    warns(
+        &[
+            "--set-json",
+            &format!(r#"networkPolicy.extraEgress=[{{"to":{halves}}}]"#),
+        ],
+        "networkPolicy.extraEgress's ipBlocks together cover every address",
+        true,
+    );
+    warns(
+        &["--set-json", &format!("networkPolicy.dnsTo={halves}")],
+        "networkPolicy.dnsTo's ipBlocks together cover every address",
+        true,
+    );
+    warns(
+        &[
+            "--set-json",
+            r#"networkPolicy.dnsTo=[{"namespaceSelector":{}}]"#,
+        ],
+        "networkPolicy.dnsTo[0] is every pod in every namespace",
+        true,
+    );
+    warns(
+        &[
+            "--set-json",
+            r#"networkPolicy.extraEgress=[{"to":[{"ipBlock":{"cidr":"0.0.0.0/1"}},{"ipBlock":{"cidr":"128.0.0.0/2"}}]}]"#,
+        ],
+        "together cover every address",
+        false,
+    );
+    for (pattern, warned) in [("[!x]*", true), ("*i*", true), ("*.example.org", false)] {
+        warns(
+            &[
+                "--set-json",
+                &format!(r#"MLFlow.allowedHosts=["{pattern}"]"#),
+            ],
+            "which matches every Host header",
+            warned,
+        );
+    }
+    for (key, warned) in [
+        ("securityContext.readOnlyRootFilesystem=false", true),
+        (
+            "postgresql.securityContext.readOnlyRootFilesystem=false",
+            true,
+        ),
+        ("minio.securityContext.readOnlyRootFilesystem=false", true),
+        ("securityContext.readOnlyRootFilesystem=true", false),
+    ] {
+        let what = key.split('=').next().unwrap();
+        warns(&["--set", key], &format!("{what} is false"), warned);
+    }
+    warns(
+        &[
+            "--set-json",
+            r#"extraContainers=[{"name":"side","image":"busybox:1.36","securityContext":{"readOnlyRootFilesystem":false}}]"#,
+        ],
+        "extraContainers[0].securityContext.readOnlyRootFilesystem is false",
+        true,
+    );
     for (mode, warned) in [
         ("disable", true),
         ("prefer", true),
@@ -1257,4 +1325,99 @@ fn the_session_cookie_is_host_only_when_secure() {
     );
     let r = render(&["-q", "--set", tls[2]]);
     assert!(!r.stderr.contains("browser logins work"), "{}", r.stderr);
+}
+
+/// `values` prints no credential unless asked (`--show-secrets`), and a render refuses the
+/// marker it prints in their place, so a values file made of its output cannot set that
+/// text as a password.
+#[test]
+fn values_masks_credentials_and_render_refuses_the_mask() {
+    const S: &str = "Zq9XmarkSECRET";
+    let sets = [
+        "--set",
+        "postgresql.auth.password=Zq9XmarkSECRET,minio.auth.rootUser=Zq9XmarkSECRET,s3.key=Zq9XmarkSECRET",
+        "--set",
+        "oauth2Proxy.clientSecret=Zq9XmarkSECRET,oauth2Proxy.cookieSecret=Zq9XmarkSECRET0123456789abcdef",
+        "--set-json",
+        r#"extraEnv=[{"name":"HF_TOKEN","value":"Zq9XmarkSECRET"},{"name":"LOG_LEVEL","value":"debug"}]"#,
+        "--set-json",
+        r#"extraObjects=[{"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"},"stringData":{"k":"Zq9XmarkSECRET"}}]"#,
+        "--set-json",
+        r#"MLFlow.extraArgs=["--app-token","Zq9XmarkSECRET","--opt=password=Zq9XmarkSECRET"]"#,
+    ];
+    let mut masked = vec!["values"];
+    masked.extend_from_slice(&sets);
+    let m = common::run(&masked, None);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    assert!(!m.stdout.contains(S), "{}", m.stdout);
+    assert!(m.stdout.contains("value: debug"), "{}", m.stdout);
+    let mut shown = masked.clone();
+    shown.push("--show-secrets");
+    let s = common::run(&shown, None);
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    assert_eq!(s.stdout.matches(S).count(), 9, "{}", s.stdout);
+
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-values-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("merged.yaml");
+    std::fs::write(&file, &m.stdout).unwrap();
+    let mut again = vec!["render", "mlflow", "-f", file.to_str().unwrap()];
+    again.extend_from_slice(&P);
+    let r = common::run(&again, None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    for key in [
+        "postgresql.auth.password",
+        "oauth2Proxy.cookieSecret",
+        "extraEnv[0].value",
+        "extraObjects[0].stringData.k",
+        "MLFlow.extraArgs[2]",
+    ] {
+        assert!(
+            r.stderr.contains(&format!("  - {key} at ")),
+            "{key}: {}",
+            r.stderr
+        );
+    }
+    std::fs::write(&file, &s.stdout).unwrap();
+    let ok = common::run(&again, None);
+    assert!(!ok.stderr.contains("marker"), "{}", ok.stderr);
+}
+
+/// A client of MLflow's API without a valid session or token gets a 401, not a redirect
+/// to the login page: the proxy answers 401 for `--api-route` patterns (oauthproxy.go:
+/// 1055-1061 at v7.15.3, regexps matched against the request URI), and redirects a
+/// browser's page request.
+#[test]
+fn api_requests_without_a_session_get_401_and_pages_a_login() {
+    let r = render(&["-q"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d = docs(&r.stdout);
+    let proxy = container(&d, "oauth2-proxy").expect("the proxy container");
+    let routes: Vec<regex_lite::Regex> = args(proxy)
+        .iter()
+        .filter_map(|a| a.strip_prefix("--api-route="))
+        .map(|p| {
+            assert!(!p.contains(','), "a string-slice flag splits {p} at commas");
+            regex_lite::Regex::new(p).unwrap()
+        })
+        .collect();
+    let api = |uri: &str| routes.iter().any(|r| r.is_match(uri));
+    for uri in [
+        "/api/2.0/mlflow/experiments/search",
+        "/api/2.0/mlflow-artifacts/artifacts/1/a/b.txt",
+        "/ajax-api/2.0/mlflow/runs/search?x=1",
+        "/ajax-api/3.0/mlflow/traces",
+        "/graphql",
+    ] {
+        assert!(api(uri), "{uri} would be redirected to the login page");
+    }
+    for uri in [
+        "/",
+        "/static-files/index.html",
+        "/#/experiments/1",
+        "/apiary",
+    ] {
+        assert!(!api(uri), "{uri} would get a 401 instead of the login page");
+    }
 }

@@ -31,11 +31,11 @@ fn allowed_hosts(
             acc.errors.push(format!(
                 "MLFlow.allowedHosts[{n}] is not a host pattern like mlflow.example.org or *.example.org"
             ));
-        } else if h.contains('*') && h.chars().all(|c| matches!(c, '*' | '?' | '.' | ':')) {
+        } else if h.contains('*') && matches_any_host(h) {
             // MLflow admits every Host when "*" is listed, matches a pattern with `*` by
             // fnmatch and any other one as it is (mlflow/server/security_utils.py:157-169
-            // at 3.17.2): a `*` pattern of wildcards and separators alone admits (nearly)
-            // every host.
+            // at 3.17.2): a pattern that matches a host of nobody's choosing (`*`, `*:*`,
+            // `[!x]*`) admits every host an attacker's DNS name could point here.
             acc.warnings.push(format!(
                 "MLFlow.allowedHosts[{n}] is {}, which matches every Host header: it turns off MLflow's check against DNS rebinding (the proxy still authenticates every request); name your hosts, like *.example.org",
                 crate::error::quoted(h)
@@ -254,6 +254,69 @@ pub(crate) fn replicas_min(values: &Values, acc: &mut Acc) -> i64 {
     a.min_replicas
 }
 
+/// Does the fnmatch pattern `pattern` (Python's fnmatch.translate: `*`, `?`, `[seq]`,
+/// `[!seq]`, everything else literal, case-sensitive on POSIX) match a host name an
+/// attacker chooses, with or without a port?
+fn matches_any_host(pattern: &str) -> bool {
+    let mut re = String::from("^(?s:");
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '*' => re.push_str(".*"),
+            '?' => re.push('.'),
+            '[' => {
+                // A set runs to the first `]` after its first character (which may be
+                // `]` or follow `!`); without one, `[` is literal.
+                let mut j = i + 1;
+                if chars.get(j) == Some(&'!') {
+                    j += 1;
+                }
+                if chars.get(j) == Some(&']') {
+                    j += 1;
+                }
+                while j < chars.len() && chars[j] != ']' {
+                    j += 1;
+                }
+                if j >= chars.len() {
+                    re.push_str("\\[");
+                } else {
+                    let inner: String = chars[i + 1..j].iter().collect();
+                    let (negate, inner) = match inner.strip_prefix('!') {
+                        Some(rest) => (true, rest.to_string()),
+                        None => (false, inner),
+                    };
+                    re.push('[');
+                    if negate {
+                        re.push('^');
+                    }
+                    for c in inner.chars() {
+                        if matches!(c, '\\' | '[' | ']' | '^') {
+                            re.push('\\');
+                        }
+                        re.push(c);
+                    }
+                    re.push(']');
+                    i = j;
+                }
+            }
+            c => re.push_str(&regex_lite::escape(&c.to_string())),
+        }
+        i += 1;
+    }
+    re.push_str(")$");
+    let Ok(re) = regex_lite::Regex::new(&re) else {
+        return false;
+    };
+    [
+        "attacker.invalid",
+        "attacker.invalid:443",
+        "rebind.attacker.invalid:5000",
+    ]
+    .iter()
+    .any(|host| re.is_match(host))
+}
+
 /// (template name, values key prefix, pod context, container context) of one component.
 type ComponentContexts<'a> = (
     &'static str,
@@ -331,6 +394,33 @@ pub(crate) fn security(values: &Values) -> Value {
 
 /// Under `openshift`, the restricted-v2 SCC assigns user, group and fsGroup from the
 /// namespace's range and allows only the runtime/default seccomp profile
+/// A container whose root filesystem the values make writable: the restricted Pod
+/// Security Standard allows it, but it is a weakening (a compromised process may then
+/// change the image's programs and libraries), so it is said.
+pub(crate) fn writable_root(values: &Values, acc: &mut Acc) {
+    let mut contexts: Vec<(String, &Map<String, Value>)> = component_contexts(values)
+        .into_iter()
+        .map(|(_, prefix, _, container)| (format!("{prefix}securityContext"), container))
+        .collect();
+    for (key, list) in [
+        ("extraContainers", &values.extra_containers),
+        ("extraInitContainers", &values.extra_init_containers),
+    ] {
+        for (n, c) in list.iter().enumerate() {
+            if let Some(Value::Object(sc)) = c.get("securityContext") {
+                contexts.push((format!("{key}[{n}].securityContext"), sc));
+            }
+        }
+    }
+    for (key, sc) in contexts {
+        if sc.get("readOnlyRootFilesystem") == Some(&Value::Bool(false)) {
+            acc.warnings.push(format!(
+                "{key}.readOnlyRootFilesystem is false: the container may write to its image's files (a compromised process could change its programs); the chart's containers need no writable root, give a writable path as an emptyDir volume instead"
+            ));
+        }
+    }
+}
+
 /// (openshift/cluster-kube-apiserver-operator,
 /// bindata/bootkube/scc-manifests/0000_20_kube-apiserver-operator_00_scc-restricted-v2.yaml):
 /// a security context in the values that names them would be refused at admission.
@@ -380,4 +470,23 @@ pub(crate) fn health_probe_command() -> Vec<String> {
             "import urllib.request; urllib.request.urlopen('http://127.0.0.1:{MLFLOW_PORT}/health', timeout=4)"
         ),
     ]
+}
+
+#[cfg(test)]
+mod host_pattern_tests {
+    #[test]
+    fn patterns_that_admit_any_host() {
+        for wide in ["*", "*:*", "[!x]*", "?*", "*.*", "*i*", "[a-z]*"] {
+            assert!(super::matches_any_host(wide), "{wide}");
+        }
+        for narrow in [
+            "*.example.org",
+            "mlflow.example.org:*",
+            "[ab].example.org",
+            "[x]*",
+            "[!a]*.example.org",
+        ] {
+            assert!(!super::matches_any_host(narrow), "{narrow}");
+        }
+    }
 }

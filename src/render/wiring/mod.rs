@@ -562,6 +562,7 @@ pub fn build(values: &Values, release: &Release, gateway_api: bool) -> Result<Wi
     );
     let replicas_min = mlflow::replicas_min(values, &mut acc);
     mlflow::openshift_conflicts(values, &mut acc);
+    mlflow::writable_root(values, &mut acc);
     // Always rendered (0 replicas when the tracking pods run the tasks themselves), so a
     // scale-down never leaves a scheduler behind beside them.
     let scheduler_replicas = i64::from(mlflow::needs_scheduler(values));

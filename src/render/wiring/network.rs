@@ -209,7 +209,114 @@ fn wide_egress(np: &crate::model::NetworkPolicy, acc: &mut Acc) {
         if every_address(peer.get("ipBlock")) {
             acc.warnings.push(format!("networkPolicy.dnsTo[{n}] is every address: every pod of the release may send to any address on ports 53 and 5353, a way out of the cluster; name the DNS pods (namespaceSelector and podSelector) or the DNS service's addresses"));
         }
+        // A namespaceSelector that selects every namespace, without a podSelector to
+        // narrow it (NetworkPolicyPeer: then every pod of the selected namespaces).
+        let every_namespace = peer
+            .get("namespaceSelector")
+            .is_some_and(|s| selects_everything(Some(s)));
+        if every_namespace && selects_everything(peer.get("podSelector")) {
+            acc.warnings.push(format!("networkPolicy.dnsTo[{n}] is every pod in every namespace: the release's pods may send to any of them on ports 53 and 5353; name the DNS pods (add a podSelector like k8s-app: kube-dns)"));
+        }
     }
+    // Several blocks that together cover a whole address family (0.0.0.0/1 and
+    // 128.0.0.0/1) are every address as much as one /0 is.
+    let blocks = |peers: Vec<&Value>| -> Vec<String> {
+        peers
+            .into_iter()
+            .filter_map(|p| p.get("ipBlock")?.get("cidr")?.as_str().map(str::to_string))
+            .collect()
+    };
+    let egress_peers: Vec<&Value> = np
+        .extra_egress
+        .iter()
+        .filter_map(|r| r.get("to").and_then(Value::as_array))
+        .flatten()
+        .collect();
+    let single = |cidrs: &[String]| cidrs.iter().any(|c| covers_a_whole_family(c));
+    let egress = blocks(egress_peers);
+    if !single(&egress) && covers_together(&egress) {
+        acc.warnings.push("networkPolicy.extraEgress's ipBlocks together cover every address of an address family: MLflow's pods may reach the cloud's metadata service (169.254.169.254) and the internet; name the peers' own addresses".into());
+    }
+    let dns: Vec<String> = np
+        .dns_to
+        .iter()
+        .filter_map(|p| p.get("ipBlock")?.get("cidr")?.as_str().map(str::to_string))
+        .collect();
+    if !single(&dns) && covers_together(&dns) {
+        acc.warnings.push("networkPolicy.dnsTo's ipBlocks together cover every address of an address family: every pod of the release may send to any address on ports 53 and 5353; name the DNS service's addresses".into());
+    }
+}
+
+/// A label selector that selects everything: missing or null counts as not given (the
+/// caller decides), `{}` or one with empty matchLabels and matchExpressions selects all.
+fn selects_everything(selector: Option<&Value>) -> bool {
+    match selector {
+        None | Some(Value::Null) => true,
+        Some(Value::Object(m)) => {
+            ["matchLabels", "matchExpressions"]
+                .iter()
+                .all(|k| match m.get(*k) {
+                    None | Some(Value::Null) => true,
+                    Some(Value::Object(x)) => x.is_empty(),
+                    Some(Value::Array(x)) => x.is_empty(),
+                    Some(_) => false,
+                })
+        }
+        Some(_) => false,
+    }
+}
+
+/// The addresses a CIDR covers, as (IPv6?, first, last) in its family's number space; an
+/// IPv4-mapped IPv6 range (`::ffff:0.0.0.0/97`) counts as the IPv4 range it matches.
+fn cidr_range(cidr: &str) -> Option<(bool, u128, u128)> {
+    let (addr, bits) = cidr.split_once('/')?;
+    let bits: u32 = bits.parse().ok()?;
+    let (v6, value, width) = match addr.parse::<std::net::IpAddr>().ok()? {
+        std::net::IpAddr::V4(a) => (false, u128::from(u32::from(a)), 32),
+        std::net::IpAddr::V6(a) => match a.to_ipv4_mapped() {
+            Some(v4) if bits >= 96 => (false, u128::from(u32::from(v4)), 32 + 96),
+            _ => (true, u128::from(a), 128),
+        },
+    };
+    if bits > width {
+        return None;
+    }
+    let host_bits = width - bits;
+    let host_mask: u128 = if host_bits >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << host_bits) - 1
+    };
+    let family_max: u128 = if v6 { u128::MAX } else { u128::from(u32::MAX) };
+    let first = value & !host_mask & family_max;
+    Some((v6, first, (first | host_mask) & family_max))
+}
+
+/// Do the CIDRs, together, cover every address of IPv4 or of IPv6?
+fn covers_together(cidrs: &[String]) -> bool {
+    [false, true].into_iter().any(|v6| {
+        let mut ranges: Vec<(u128, u128)> = cidrs
+            .iter()
+            .filter_map(|c| cidr_range(c))
+            .filter(|(six, _, _)| *six == v6)
+            .map(|(_, a, b)| (a, b))
+            .collect();
+        ranges.sort_unstable();
+        let max = if v6 { u128::MAX } else { u128::from(u32::MAX) };
+        let mut next: u128 = 0;
+        for (a, b) in ranges {
+            if a > next {
+                return false;
+            }
+            if b >= next {
+                if b == max {
+                    return true;
+                }
+                next = b + 1;
+            }
+        }
+        false
+    })
 }
 
 /// Does this CIDR cover every address of IPv4 or IPv6: a prefix length of 0 (`0.0.0.0/0`,
@@ -297,5 +404,36 @@ mod tests {
         assert!(!covers("*.example.org", "a.b.example.org"));
         assert!(!covers("*.example.org", "example.org"));
         assert!(covers("mlflow.example.org", "mlflow.example.org"));
+    }
+}
+
+#[cfg(test)]
+mod coverage_tests {
+    fn v(c: &[&str]) -> Vec<String> {
+        c.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn blocks_that_cover_a_family_together() {
+        assert!(super::covers_together(&v(&["0.0.0.0/1", "128.0.0.0/1"])));
+        assert!(super::covers_together(&v(&[
+            "128.0.0.0/2",
+            "0.0.0.0/1",
+            "192.0.0.0/2"
+        ])));
+        assert!(super::covers_together(&v(&["::/1", "8000::/1"])));
+        assert!(super::covers_together(&v(&[
+            "::ffff:0.0.0.0/97",
+            "128.0.0.0/1"
+        ])));
+        assert!(super::covers_together(&v(&["0.0.0.0/0"])));
+        assert!(!super::covers_together(&v(&["0.0.0.0/1", "128.0.0.0/2"])));
+        assert!(!super::covers_together(&v(&["10.0.0.0/8", "0.0.0.0/1"])));
+        assert!(!super::covers_together(&v(&[
+            "0.0.0.0/1",
+            "::/1",
+            "8000::/2"
+        ])));
+        assert!(!super::covers_together(&v(&["bad", "0.0.0.0/33"])));
     }
 }

@@ -457,6 +457,10 @@ fn enabled(
             &p.oidc.oidc_jwks_url,
             issuer_schemes,
         ));
+        // With discovery on (the chart never turns it off), v7.15.3 verifies tokens with
+        // the keys at the discovered jwks_uri and overwrites the one given
+        // (pkg/providers/oidc/provider_verifier.go:153-166, providers/providers.go:112-119).
+        acc.warnings.push("oauth2Proxy.oidc.oidc_jwks_url has no effect: OAuth2-Proxy verifies tokens with the keys at the jwks_uri of the issuer's discovery document, whatever this names; leave it empty".into());
     }
     let (cookie_secret, client_secret, public) = secrets(p, names, acc);
 
@@ -690,6 +694,13 @@ fn enabled(
         args.extend(trusted.iter().map(|c| format!("--trusted-proxy-ip={c}")));
     }
     args.push("--skip-provider-button=true".into());
+    // A request to MLflow's API without a valid session or token gets a JSON 401, not a
+    // redirect to the identity provider's login page (oauthproxy.go:1055-1061: isAPIPath,
+    // a regexp matched against the request URI, :618-625; options.go:130, a string slice,
+    // so no comma in a pattern): the MLflow client and `mlflow-token` see an error they
+    // can act on rather than following the redirect to Keycloak's HTML.
+    args.push("--api-route=^/(api|ajax-api)/".into());
+    args.push("--api-route=^/graphql".into());
     // No --skip-auth-route: every request to MLflow needs a session or a bearer JWT.
     // Kubelet probes use the proxy's own /ping and /ready (answered before any auth or
     // proxying, oauthproxy.go:372-394, healthcheck.go:33-54) and an exec probe of MLflow's
