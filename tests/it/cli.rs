@@ -235,6 +235,7 @@ fn set_flag_families_apply_in_helm_order() {
             &format!("image.tag={f}"),
             "--set-literal",
             "oauth2Proxy.clientSecret=x,y",
+            "--show-secrets",
         ],
         None,
     );

@@ -392,16 +392,9 @@ pub(crate) fn security(values: &Values) -> Value {
     Value::Object(out)
 }
 
-/// Under `openshift`, the restricted-v2 SCC assigns user, group and fsGroup from the
-/// namespace's range and allows only the runtime/default seccomp profile
-/// A container whose root filesystem the values make writable: the restricted Pod
-/// Security Standard allows it, but it is a weakening (a compromised process may then
-/// change the image's programs and libraries), so it is said.
-pub(crate) fn writable_root(values: &Values, acc: &mut Acc) {
-    let mut contexts: Vec<(String, &Map<String, Value>)> = component_contexts(values)
-        .into_iter()
-        .map(|(_, prefix, _, container)| (format!("{prefix}securityContext"), container))
-        .collect();
+/// The security contexts of the extra containers and init containers, with their keys.
+fn extra_contexts(values: &Values) -> Vec<(String, &Map<String, Value>)> {
+    let mut contexts = Vec::new();
     for (key, list) in [
         ("extraContainers", &values.extra_containers),
         ("extraInitContainers", &values.extra_init_containers),
@@ -412,6 +405,18 @@ pub(crate) fn writable_root(values: &Values, acc: &mut Acc) {
             }
         }
     }
+    contexts
+}
+
+/// A container whose root filesystem the values make writable: the restricted Pod
+/// Security Standard allows it, but it is a weakening (a compromised process may then
+/// change the image's programs and libraries), so it is said.
+pub(crate) fn writable_root(values: &Values, acc: &mut Acc) {
+    let mut contexts: Vec<(String, &Map<String, Value>)> = component_contexts(values)
+        .into_iter()
+        .map(|(_, prefix, _, container)| (format!("{prefix}securityContext"), container))
+        .collect();
+    contexts.extend(extra_contexts(values));
     for (key, sc) in contexts {
         if sc.get("readOnlyRootFilesystem") == Some(&Value::Bool(false)) {
             acc.warnings.push(format!(
@@ -421,6 +426,8 @@ pub(crate) fn writable_root(values: &Values, acc: &mut Acc) {
     }
 }
 
+/// Under `openshift`, the restricted-v2 SCC assigns user, group and fsGroup from the
+/// namespace's range and allows only the runtime/default seccomp profile
 /// (openshift/cluster-kube-apiserver-operator,
 /// bindata/bootkube/scc-manifests/0000_20_kube-apiserver-operator_00_scc-restricted-v2.yaml):
 /// a security context in the values that names them would be refused at admission.
@@ -433,16 +440,7 @@ pub(crate) fn openshift_conflicts(values: &Values, acc: &mut Acc) {
         contexts.push((format!("{prefix}podSecurityContext"), pod));
         contexts.push((format!("{prefix}securityContext"), container));
     }
-    for (key, list) in [
-        ("extraContainers", &values.extra_containers),
-        ("extraInitContainers", &values.extra_init_containers),
-    ] {
-        for (n, c) in list.iter().enumerate() {
-            if let Some(Value::Object(sc)) = c.get("securityContext") {
-                contexts.push((format!("{key}[{n}].securityContext"), sc));
-            }
-        }
-    }
+    contexts.extend(extra_contexts(values));
     for (key, sc) in contexts {
         for id in ["runAsUser", "runAsGroup", "fsGroup"] {
             if sc.get(id).is_some_and(|v| !v.is_null()) {
