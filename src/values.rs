@@ -338,8 +338,14 @@ pub const HIDDEN: &str = "(hidden: `mlflow-chart values --show-secrets` prints i
 /// The merged values with every credential replaced by [`HIDDEN`].
 pub fn masked(values: &Value) -> Value {
     let mut v = values.clone();
+    mask_in_place(&mut v);
+    v
+}
+
+/// Replaces every credential of the values with [`HIDDEN`] (see [`masked`]).
+pub fn mask_in_place(v: &mut Value) {
     for path in CREDENTIAL_VALUES {
-        let mut at = Some(&mut v);
+        let mut at = Some(&mut *v);
         for k in path.split('.') {
             at = at.and_then(|x| x.get_mut(k));
         }
@@ -350,17 +356,16 @@ pub fn masked(values: &Value) -> Value {
         }
     }
     for path in VERBATIM {
-        let mut at = Some(&mut v);
+        let mut at = Some(&mut *v);
         for k in path.split('.') {
             at = at.and_then(|x| x.get_mut(k));
         }
-        if let Some(list) = at {
+        if let Some(list) = at.filter(|l| l.as_array().is_some_and(|a| !a.is_empty())) {
             let original = list.clone();
             crate::diff::mask_object(list, HIDDEN);
             whole_marker(list, &original);
         }
     }
-    v
 }
 
 /// Every text the masker changed in part (`--password=…` in an argument) becomes
@@ -384,8 +389,21 @@ fn whole_marker(masked: &mut Value, original: &Value) {
     }
 }
 
+/// Is any value [`HIDDEN`]? (A walk that builds no key path: the common answer is no.)
+fn holds_hidden(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s == HIDDEN,
+        Value::Object(m) => m.values().any(holds_hidden),
+        Value::Array(a) => a.iter().any(holds_hidden),
+        _ => false,
+    }
+}
+
 /// The key paths of every value that is [`HIDDEN`].
 pub fn hidden_paths(v: &Value) -> Vec<KeyPath> {
+    if !holds_hidden(v) {
+        return Vec::new();
+    }
     fn walk(v: &Value, at: &KeyPath, out: &mut Vec<KeyPath>) {
         match v {
             Value::String(s) if s == HIDDEN => out.push(at.clone()),

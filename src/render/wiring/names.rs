@@ -143,12 +143,12 @@ impl std::io::Write for Fnv {
 
 /// A short, stable hash (FNV-1a 64) of the values, release and chart version. Keys are
 /// sorted first, so the order in which the user wrote them does not matter.
-fn input_hash(values: Value, release: &Release) -> String {
+fn input_hash(mut values: Value, release: &Release) -> String {
     use std::io::Write;
     // Credentials in the pieces given verbatim (an extraEnv variable named like one, a
     // Secret in extraObjects, a flag's argument) as `values` masks them: no Job holds
     // those pieces, so its name need not follow them, and must not.
-    let mut values = crate::values::masked(&values);
+    crate::values::mask_in_place(&mut values);
     mask_credentials(&mut values);
     crate::values::sort_keys(&mut values);
     // The bytes of `{values as compact JSON}|{name}|{namespace}|{chart}|{app}`, hashed as
