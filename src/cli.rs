@@ -77,14 +77,17 @@ impl ColorWhen {
         when
     }
 
-    /// Whether stderr gets colour: `auto` means a terminal and no NO_COLOR.
+    /// Whether stderr gets colour: `auto` means a terminal, no NO_COLOR of any value (Helm
+    /// reads an empty one as unset, pkg/cli/environment.go:227) and a TERM that is not
+    /// `dumb` (fatih/color's rule, which Helm uses).
     pub fn on_stderr(self) -> bool {
         match self {
             ColorWhen::Never => false,
             ColorWhen::Always => true,
             ColorWhen::Auto => {
                 std::io::IsTerminal::is_terminal(&std::io::stderr())
-                    && std::env::var_os("NO_COLOR").is_none()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
             }
         }
     }
@@ -108,9 +111,14 @@ pub fn hoist_global_flags(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStri
     let mut i = 1;
     while let Some(arg) = args.get(i).and_then(|a| a.to_str()) {
         i += match arg {
-            "-n" | "--namespace" => 2,
+            "-n" | "--namespace" | "--color" | "--colour" => 2,
             "--debug" => 1,
-            a if a.starts_with("--namespace=") || a.starts_with("--debug=") => 1,
+            a if ["--namespace=", "--debug=", "--color=", "--colour="]
+                .iter()
+                .any(|p| a.starts_with(p)) =>
+            {
+                1
+            }
             a if a.starts_with("-n") && a.len() > 2 => 1,
             _ => break,
         };
@@ -125,6 +133,24 @@ pub fn hoist_global_flags(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStri
     out.extend_from_slice(&args[1..i]);
     out.extend_from_slice(&args[i + 1..]);
     out
+}
+
+/// `--version` (`-V`) prints mlflow-chart's version and takes nothing else: given with a
+/// command (`mlflow-chart --version 1.2.3 render`, Helm's chart version flag put first) or
+/// with a value, it is refused rather than print the version and exit 0 into a pipe, and
+/// the value is not shown.
+pub fn check_version_flag(args: &[std::ffi::OsString]) -> Result<(), Failure> {
+    let Some(first) = args.get(1).map(|a| a.to_string_lossy()) else {
+        return Ok(());
+    };
+    let with_value = first.starts_with("--version=");
+    if (first == "--version" || first == "-V") && args.len() > 2 || with_value {
+        return Err(Failure::usage(
+            "--version prints mlflow-chart's version and takes no value and no command (Helm's --version, a chart version, has no place in a render: the chart is built in)",
+        )
+        .hint("run `mlflow-chart --version` alone, or leave it out"));
+    }
+    Ok(())
 }
 
 /// The flags of `helm template` a render cannot honour, each with what it is for; a
@@ -353,6 +379,25 @@ pub fn check_detached_values(args: &[std::ffi::OsString]) -> Result<(), Failure>
         let arg = args[i].to_string_lossy();
         if arg == "--" {
             break;
+        }
+        // `--set=KEY WORD`: the value after `=` of the flag itself.
+        if let Some((flag, value)) = arg.split_once('=')
+            && SET_FLAGS.contains(&flag)
+        {
+            let next = args.get(i + 1).map(|v| v.to_string_lossy());
+            if let Some(next) = next {
+                let whole_json = flag == "--set-json" && value.trim_start().starts_with('{');
+                if !value.contains('=') && !whole_json && !next.starts_with('-') && !next.is_empty()
+                {
+                    return Err(Failure::usage(format!(
+                        "{flag}={}: the value has no '=', and the argument after it looks like its value (not shown: it may be a secret)",
+                        crate::redact::uris(value)
+                    ))
+                    .hint(format!("give key and value as one argument: {flag} {}=VALUE (quote it if it holds spaces)", crate::redact::uris(value))));
+                }
+            }
+            i += 1;
+            continue;
         }
         if SET_FLAGS.contains(&arg.as_ref()) {
             let value = args.get(i + 1).map(|v| v.to_string_lossy());
@@ -1157,11 +1202,19 @@ fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
                 .filter(|t| glob_match(s, &format!("templates/{t}")))
                 .collect();
             if names.is_empty() {
-                return Err(
-                    Failure::input(format!("could not find template {s} in the chart")).hint(
-                        format!("templates: {}", render::template_names().join(", ")),
-                    ),
-                );
+                // A pattern with `=` is most often a `--set` value given to -s: not shown.
+                let shown = if s.contains('=') {
+                    "(not shown: it holds '=', like a --set argument)".to_string()
+                } else {
+                    s.clone()
+                };
+                return Err(Failure::input(format!(
+                    "could not find template {shown} in the chart"
+                ))
+                .hint(format!(
+                    "templates: {}",
+                    render::template_names().join(", ")
+                )));
             }
             if !docs.iter().any(|d| names.contains(&d.template)) {
                 return Err(Failure::input(format!(

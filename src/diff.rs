@@ -172,7 +172,8 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                     && !lower.ends_with("name")
                     && !lower.ends_with("ref")
                     && match &*x {
-                        Value::String(_) => true,
+                        // A password may be written as a number.
+                        Value::String(_) | Value::Number(_) => true,
                         Value::Array(a) => a.iter().all(Value::is_string),
                         _ => false,
                     };
@@ -213,7 +214,7 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
             } else {
                 crate::redact::credential_lines(&uris)
             };
-            let masked = crate::redact::pairs(&lines).into_owned();
+            let masked = crate::redact::flag_values(&crate::redact::pairs(&lines)).into_owned();
             if masked != *text {
                 *text = masked;
             }

@@ -99,6 +99,16 @@ pub fn read_as(path: &str, name: &str, what: &What) -> Result<(String, String), 
             ))
             .hint("download it first (e.g. `curl -fsSLo values.yaml URL`) and give the file"));
         }
+        // A missing file whose name holds `=` is most often a `--set` value given to -f
+        // (`-f db.password=X`): its name is not shown, it may be a credential.
+        if e.kind() == std::io::ErrorKind::NotFound && name == path && path.contains('=') {
+            return Err(Failure::input(format!(
+                "cannot read {} (its name, not shown, holds '=', like a --set argument): {}",
+                what.noun,
+                io_reason(&e)
+            ))
+            .hint("-f takes a values file; to set one value, use --set key=value (or --set-literal for a credential)"));
+        }
         return Err(Failure::input(format!(
             "cannot read {} {name}: {}",
             what.noun,

@@ -23,7 +23,9 @@ fn to_stderr(text: &str) {
 fn main() -> ExitCode {
     let argv = cli::hoist_global_flags(std::env::args_os().collect());
     let color = cli::ColorWhen::from_args(&argv);
-    if let Err(failure) = cli::check_detached_values(&argv) {
+    if let Err(failure) =
+        cli::check_version_flag(&argv).and_then(|()| cli::check_detached_values(&argv))
+    {
         return fail(&failure, color);
     }
     let parsed = cli::Cli::command()

@@ -101,6 +101,41 @@ const NAME_WORDS: &[&str] = &[
     "authorization",
 ];
 
+/// `text` with the word after every flag named like a credential masked: `--password X`
+/// and `-client-secret X` inside one text (a shell command, an options string), where the
+/// flag and its value are not two arguments. A word after a flag that holds `=` is left
+/// (the pair masker reads `--password=X`).
+pub fn flag_values(text: &str) -> Cow<'_, str> {
+    let mut out = String::with_capacity(text.len());
+    let mut after_flag = false;
+    let mut changed = false;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let space = rest.len() - rest.trim_start().len();
+        out.push_str(&rest[..space]);
+        rest = &rest[space..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        if after_flag && !word.starts_with('-') {
+            out.push('…');
+            changed = true;
+            after_flag = false;
+        } else {
+            out.push_str(word);
+            after_flag = word.starts_with('-')
+                && !word.contains('=')
+                && credential_name(word.trim_start_matches('-'))
+                && !about_credential(word.trim_start_matches('-'));
+        }
+        rest = &rest[end..];
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// `text` with the value of every `name=value` / `name: value` pair whose name is a
 /// credential's ([`credential_name`]) masked: libpq connection strings, YAML lines.
 pub fn pairs(text: &str) -> Cow<'_, str> {
@@ -385,6 +420,27 @@ fn value_dropped(msg: &str) -> String {
         }
     }
     msg.to_string()
+}
+
+#[cfg(test)]
+mod flag_value_tests {
+    #[test]
+    fn a_credential_flags_word_is_masked() {
+        for (text, want) in [
+            ("--password T01", "--password …"),
+            (
+                "run --db-password  T54 --verbose",
+                "run --db-password  … --verbose",
+            ),
+            ("-token T27 x", "-token … x"),
+            ("--password=X", "--password=X"),
+            ("--verbose yes", "--verbose yes"),
+            ("--token-file /run/t", "--token-file /run/t"),
+            ("--password --next", "--password --next"),
+        ] {
+            assert_eq!(super::flag_values(text), want, "{text}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -297,6 +297,9 @@ fn advice(described: &Value, computed: &Computed, path: &KeyPath, what: &str) ->
         return r#": write it in quotes in a values file ("3.1"), or give it with --set-string"#
             .to_string();
     }
+    if matches!(what, "must be true" | "must be false") && value.is_some_and(Value::is_string) {
+        return ": a boolean is needed, not text: give it with --set (not --set-string), or unquoted in a values file".to_string();
+    }
     if what.starts_with("must be ")
         && let Some(d) = schema_at(described, path)
             .and_then(|n| n.get("description"))

@@ -328,6 +328,10 @@ const VERBATIM: &[&str] = &[
     "extraInitContainers",
     "extraObjects",
     "MLFlow.extraArgs",
+    "podAnnotations",
+    "serviceAccount.annotations",
+    "ingress.annotations",
+    "httpRoute.annotations",
 ];
 
 /// What `values` prints in place of a credential; a render refuses it as a value (it is
@@ -335,10 +339,20 @@ const VERBATIM: &[&str] = &[
 /// it on silently).
 pub const HIDDEN: &str = "(hidden: `mlflow-chart values --show-secrets` prints it)";
 
-/// The merged values with every credential replaced by [`HIDDEN`].
+/// The merged values with every credential replaced by [`HIDDEN`], a text holding a URI
+/// with a password too (a render refuses those, but `values` prints what it was given).
 pub fn masked(values: &Value) -> Value {
+    fn uris(v: &mut Value) {
+        match v {
+            Value::String(s) if crate::redact::uris(s) != s.as_str() => *s = HIDDEN.into(),
+            Value::Object(m) => m.values_mut().for_each(uris),
+            Value::Array(a) => a.iter_mut().for_each(uris),
+            _ => {}
+        }
+    }
     let mut v = values.clone();
     mask_in_place(&mut v);
+    uris(&mut v);
     v
 }
 
@@ -350,7 +364,7 @@ pub fn mask_in_place(v: &mut Value) {
             at = at.and_then(|x| x.get_mut(k));
         }
         if let Some(x) = at
-            && x.as_str().is_some_and(|s| !s.is_empty())
+            && !(x.is_null() || x.as_str() == Some(""))
         {
             *x = Value::from(HIDDEN);
         }
@@ -360,7 +374,12 @@ pub fn mask_in_place(v: &mut Value) {
         for k in path.split('.') {
             at = at.and_then(|x| x.get_mut(k));
         }
-        if let Some(list) = at.filter(|l| l.as_array().is_some_and(|a| !a.is_empty())) {
+        let given = |l: &&mut Value| match &**l {
+            Value::Array(a) => !a.is_empty(),
+            Value::Object(m) => !m.is_empty(),
+            _ => false,
+        };
+        if let Some(list) = at.filter(given) {
             let original = list.clone();
             crate::diff::mask_object(list, HIDDEN);
             whole_marker(list, &original);
@@ -596,6 +615,10 @@ fn key_part(expr: &str) -> &str {
 /// A `--set`-family argument as shown in messages: as typed when it has no `=`, else its
 /// first key and `=…` — never the value (it may be a credential). Long keys are cut.
 fn shown_expr(expr: &str) -> String {
+    // A whole JSON object (`--set-json '{…}'`) is values through and through.
+    if expr.trim_start().starts_with('{') {
+        return "'{…}'".to_string();
+    }
     let key = key_part(expr);
     // Without `=` an argument is shown only when it is plainly a dotted key path
     // (`image.tag`); anything else (`password:hunter2`, a JSON document, a bare word) may

@@ -402,7 +402,16 @@ pub fn bucket(key: &str, name: &str) -> Vec<String> {
     if !(3..=63).contains(&name.len()) || !chars_ok || !ends_ok || !dots_ok {
         out.push(format!("{key}: an S3 bucket name is 3–63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit, without '..'"));
     }
-    if name.parse::<std::net::Ipv4Addr>().is_ok() {
+    // MinIO refuses any four dot-separated digit groups (minio-go pkg/s3utils
+    // ipAddress `^(\d+\.){3}\d+$`, called by CheckValidBucketName; MinIO's
+    // cmd/object-api-input-checks.go:47 at RELEASE.2025-09-07T16-13-09Z), not only a
+    // valid address.
+    let parts: Vec<&str> = name.split('.').collect();
+    if parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
         out.push(format!(
             "{key}: an S3 bucket name must not look like an IP address"
         ));

@@ -128,7 +128,7 @@ fn containers(spec: &Value) -> Vec<(String, &Value)> {
 }
 
 /// matchLabels ⊆ labels, and every matchExpression holds.
-fn selector_matches(sel: &Value, labels: &Map<String, Value>) -> bool {
+pub(crate) fn selector_matches(sel: &Value, labels: &Map<String, Value>) -> bool {
     if let Some(ml) = sel.get("matchLabels").and_then(Value::as_object)
         && !ml.iter().all(|(k, v)| labels.get(k) == Some(v))
     {
@@ -407,9 +407,11 @@ fn workload_selectors(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
     for p in pods {
         let d = &cx.docs[p.doc];
         // Pods and CronJobs have no selector; a Job's is usually generated.
+        // A Job's selector is the API server's to generate unless manualSelector is true
+        // (rules::workloads checks a given one against the generated labels).
         if d.kind() == "Pod"
             || d.kind() == "CronJob"
-            || d.kind() == "Job" && d.value.at("/spec/selector").is_none()
+            || d.kind() == "Job" && d.value.at("/spec/manualSelector") != Some(&Value::Bool(true))
         {
             continue;
         }

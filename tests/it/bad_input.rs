@@ -1994,6 +1994,13 @@ fn cases() -> Vec<Case> {
             "must be false from --set 'minio.ingress.enabled=…' (accepted for compatibility; must stay false: the console is never exposed",
         ),
         c(
+            "text-for-boolean",
+            vec![],
+            &["--set-string", "minio.ingress.enabled=false"],
+            1,
+            "a boolean is needed, not text: give it with --set (not --set-string)",
+        ),
+        c(
             "number-for-text",
             vec![],
             &["--set", "image.tag=3"],
@@ -2424,6 +2431,26 @@ fn job_names_hide_credentials_and_show_only_globs() {
         let a = jobs(&["--set-json", &template.replace("SECRET", "first-1")]);
         let b = jobs(&["--set-json", &template.replace("SECRET", "other-2")]);
         assert_eq!(a, b, "{template} changes a Job name");
+    }
+    let a = jobs(&["--set-string", "podAnnotations.config=password=first-1"]);
+    let b = jobs(&["--set-string", "podAnnotations.config=password=other-2"]);
+    assert_eq!(a, b, "a credential in an annotation changes a Job name");
+    // What a Job's template renders changes its name, whatever the key is called.
+    for (one, other) in [
+        (
+            "trustedCA.configMap=ca",
+            "trustedCA.configMap=ca,trustedCA.key=bundle.pem",
+        ),
+        (
+            "nodeSelector.example\\.com/token=a",
+            "nodeSelector.example\\.com/token=b",
+        ),
+    ] {
+        assert_ne!(
+            jobs(&["--set", one]),
+            jobs(&["--set", other]),
+            "{one} / {other} keep the Job names"
+        );
     }
     let mut a = base.clone();
     a.extend_from_slice(&["-s", "templates/service*.yaml"]);

@@ -1142,6 +1142,45 @@ fn helm_global_flags_and_flags_a_render_cannot_honour() {
     );
     // Without a command after them, the flags stay where they are and clap says so.
     assert_fails(&run(&["-n", "render"], None), 2, &["'-n'"]);
+    // Several of them together, --color among them.
+    let mut mixed = vec![
+        "-n", "mlflow", "--color", "never", "--debug", "render", "mlflow",
+    ];
+    mixed.extend_from_slice(PROXY);
+    mixed.push("-q");
+    let m = run(&mixed, None);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    assert_eq!(m.stdout, after.stdout);
+    // --version with a command or a value is refused, its value unseen.
+    for v in [
+        &["--version", "1.2.3", "render"][..],
+        &["-V", "render"],
+        &["--version=SeCr3tV", "render"],
+    ] {
+        let r = run(v, None);
+        assert_fails(&r, 2, &["--version prints mlflow-chart's version"]);
+        assert!(!r.stderr.contains("SeCr3tV"), "{}", r.stderr);
+    }
+    // Values given to the wrong flag are not echoed.
+    for (args, needle) in [
+        (&["-f", "postgresql.auth.password=SeCr3tF"][..], "holds '='"),
+        (&["-s", "postgresql.auth.password=SeCr3tF"], "holds '='"),
+        (
+            &["--set=postgresql.auth.password", "SeCr3tF"],
+            "not shown: it may be a secret",
+        ),
+        (
+            &[
+                "--set-json",
+                r#"{"postgresql":{"auth":{"password":"SeCr3tF=="}}"#,
+            ],
+            "'{…}'",
+        ),
+    ] {
+        let r = render(args);
+        assert_fails(&r, r.code.max(1), &[needle]);
+        assert!(!r.stderr.contains("SeCr3tF"), "{args:?}: {}", r.stderr);
+    }
 
     for color in [
         &["--color", "never"][..],

@@ -697,6 +697,8 @@ fn a_bucket_name_may_carry_a_key_prefix() {
         "team-models/",
         "team-models//x",
         "Team/x",
+        "999.1.1.1",
+        "01.02.03.04/x",
     ] {
         let r = render(&["--set", &format!("MLFlow.artifacts.bucketName={bad}")]);
         assert_eq!(r.code, 1, "{bad}: {}", r.stderr);

@@ -89,42 +89,6 @@ pub fn fullname(values: &Values, release: &str) -> String {
     }
 }
 
-/// The values with every credential-named key's value replaced: a Job's spec never holds
-/// a credential (Secrets are referenced), so its name must not depend on one — a hash of a
-/// password in a Job name could be checked against guesses.
-fn mask_credentials(v: &mut Value) {
-    // Keys that name a Secret (or hold Secret names): their values are names, not
-    // credentials, and they change the Jobs' pod templates, so they count as they are.
-    let names_a_secret = |k: &str| {
-        matches!(
-            k,
-            "existingSecret" | "secret" | "imagePullSecrets" | "secretName"
-        )
-    };
-    // User names that pair with a password (MinIO's root user, the S3 access key id) are
-    // credentials too.
-    let user_credential = |k: &str| matches!(k, "rootUser" | "user");
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m.iter_mut() {
-                let masked = (crate::yaml::is_credential_key(k) || user_credential(k))
-                    && !x.is_object()
-                    && !names_a_secret(k);
-                if masked {
-                    // Whether a credential is given changes what the Jobs do (a given one
-                    // is rendered, a missing one generated); its value does not, and
-                    // never reaches the hash.
-                    *x = Value::Bool(x.as_str().is_some_and(|s| !s.is_empty()));
-                } else {
-                    mask_credentials(x);
-                }
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(mask_credentials),
-        _ => {}
-    }
-}
-
 /// FNV-1a 64, written to like a file.
 struct Fnv(u64);
 
@@ -145,11 +109,14 @@ impl std::io::Write for Fnv {
 /// sorted first, so the order in which the user wrote them does not matter.
 fn input_hash(mut values: Value, release: &Release) -> String {
     use std::io::Write;
-    // Credentials in the pieces given verbatim (an extraEnv variable named like one, a
-    // Secret in extraObjects, a flag's argument) as `values` masks them: no Job holds
-    // those pieces, so its name need not follow them, and must not.
+    // The credentials as `values` masks them: the chart's credential keys (whether one is
+    // given still counts: a given one is rendered, a missing one generated), and in the
+    // pieces given verbatim (an extraEnv variable named like one, a Secret in
+    // extraObjects, a flag's argument, an annotation) what `diff` masks. A Job's spec
+    // holds none of them (Secrets are referenced), so its name must not follow them: a
+    // hash of a password in a Job name could be checked against guesses. Every other
+    // value counts, under whatever name (`trustedCA.key`, a nodeSelector label `…/token`).
     crate::values::mask_in_place(&mut values);
-    mask_credentials(&mut values);
     crate::values::sort_keys(&mut values);
     // The bytes of `{values as compact JSON}|{name}|{namespace}|{chart}|{app}`, hashed as
     // they are written.
@@ -338,11 +305,15 @@ mod tests {
         let y: Value = serde_json::from_str(r#"{"p": {"b": 2, "a": 1}}"#).unwrap();
         assert_eq!(input_hash(x, &r), input_hash(y, &r));
         assert_eq!(a.len(), 10);
-        // Credentials do not feed the name.
-        assert_eq!(
-            input_hash(json!({"password": "a"}), &r),
-            input_hash(json!({"password": "b"}), &r)
-        );
+        // Credentials do not feed the name; whether one is given does, and so does any
+        // other value, whatever its name.
+        let pw = |p: &str| input_hash(json!({"postgresql": {"auth": {"password": p}}}), &r);
+        assert_eq!(pw("a"), pw("b"));
+        assert_ne!(pw("a"), pw(""));
+        let ca = |k: &str| input_hash(json!({"trustedCA": {"key": k}}), &r);
+        assert_ne!(ca("ca.crt"), ca("bundle.pem"));
+        let node = |v: &str| input_hash(json!({"nodeSelector": {"example.com/token": v}}), &r);
+        assert_ne!(node("a"), node("b"));
     }
 
     #[test]

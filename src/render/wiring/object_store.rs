@@ -78,9 +78,13 @@ pub(crate) fn build(values: &Values, names: &Names, acc: &mut Acc) -> S3 {
         prefix,
     ));
     let mut store = store(values, names, bucket.to_string(), acc);
-    if !prefix.is_empty() && store.destination.starts_with("s3://") {
-        store.destination.push('/');
-        store.destination.push_str(prefix);
+    if store.destination.starts_with("s3://") {
+        if !prefix.is_empty() {
+            store.destination.push('/');
+            store.destination.push_str(prefix);
+        }
+    } else if whole != "mlflow" {
+        acc.notes.push("MLFlow.artifacts.bucketName has no effect while azureBlob or gcs is enabled: their container or bucket and path are azureBlob.* and gcs.*".into());
     }
     store
 }

@@ -489,6 +489,12 @@ fn service(o: &mut Out<'_>, v: &Value) {
         "spec",
         &["PreferClose", "PreferSameZone", "PreferSameNode"],
     );
+    if get(spec, "trafficDistribution").and_then(Value::as_str) == Some("") {
+        o.add(
+            "spec.trafficDistribution",
+            "unsupported value: must be PreferClose, PreferSameZone or PreferSameNode (or left out)",
+        );
+    }
     let families: Vec<&str> = items(spec.get("ipFamilies"))
         .filter_map(|(_, f)| f.as_str())
         .collect();

@@ -166,7 +166,9 @@ pub(super) fn parse_ip_sloppy(s: &str) -> Option<std::net::IpAddr> {
 /// A (network, prefix length) of a CIDR.
 pub(super) fn cidr(c: &str) -> Option<(std::net::IpAddr, u32)> {
     let (a, l) = c.split_once('/')?;
-    let addr: std::net::IpAddr = a.parse().ok()?;
+    // ParseCIDRSloppy (IsValidCIDRForLegacyField, 1.33: StrictIPCIDRValidation off) takes
+    // IPv4 octets with leading zeros.
+    let addr = parse_ip_sloppy(a)?;
     let max = if addr.is_ipv4() { 32 } else { 128 };
     let len: u32 = l.parse().ok().filter(|n| *n <= max)?;
     (!l.is_empty() && l.bytes().all(|b| b.is_ascii_digit())).then_some((addr, len))

@@ -107,10 +107,7 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
         );
     }
     for (n, ns) in servers {
-        if ns
-            .as_str()
-            .is_none_or(|x| x.parse::<std::net::IpAddr>().is_err())
-        {
+        if !ns.as_str().is_some_and(super::fields::is_ip) {
             o.add(
                 format!("{at}.dnsConfig.nameservers[{n}]"),
                 "must be a valid IP address",
@@ -120,9 +117,10 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
     dns_searches(o, pod, at);
     // ValidateHostAliases: an IP and DNS-1123 subdomains.
     for (n, h) in items(pod.get("hostAliases")) {
-        if h.get("ip")
+        if !h
+            .get("ip")
             .and_then(Value::as_str)
-            .is_none_or(|x| x.parse::<std::net::IpAddr>().is_err())
+            .is_some_and(super::fields::is_ip)
         {
             o.add(
                 format!("{at}.hostAliases[{n}].ip"),
@@ -141,16 +139,32 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
     // The Priority admission plugin (on by default) computes priority from
     // priorityClassName and refuses a pod whose own value differs from it; the value is
     // the API server's to set.
+    // (The value of another class is the cluster's, so it is left to the cluster; the
+    // built-in system classes' are fixed, pkg/apis/scheduling/types.go.)
+    let class = get(pod, "priorityClassName").and_then(Value::as_str);
+    let known = match class {
+        None => Some(0),
+        Some("system-node-critical") => Some(2_000_001_000),
+        Some("system-cluster-critical") => Some(2_000_000_000),
+        Some(_) => None,
+    };
     if let Some(p) = get(pod, "priority")
-        && (p.as_i64() != Some(0) || get(pod, "priorityClassName").is_some())
+        && let Some(want) = known
+        && p.as_i64() != Some(want)
     {
         o.add(
             format!("{at}.priority"),
-            "is computed from priorityClassName by the Priority admission plugin, which refuses a pod that gives its own: leave it out and set priorityClassName",
+            format!("is computed from priorityClassName by the Priority admission plugin ({want} here), which refuses a pod that gives another value: leave it out and set priorityClassName"),
         );
     }
-    if pod.at("/os/name").and_then(Value::as_str) == Some("windows") {
-        windows(o, pod, at);
+    // validateOverhead: the pod overhead is a resource list of non-negative quantities.
+    if let Some(overhead) = get(pod, "overhead") {
+        limits(o, overhead, &format!("{at}.overhead"));
+    }
+    match pod.at("/os/name").and_then(Value::as_str) {
+        Some("windows") => windows(o, pod, at),
+        Some("linux") => linux(o, pod, at),
+        _ => {}
     }
     // validateHostNetwork: with the host's network, a hostPort equals its containerPort.
     if pod.get("hostNetwork") == Some(&Value::Bool(true)) {
@@ -1384,12 +1398,15 @@ fn security(o: &mut Out<'_>, sc: &Value, at: &str) {
 fn sysctls(o: &mut Out<'_>, sc: &Value, at: &str) {
     for (n, s) in items(sc.get("sysctls")) {
         let name = s.get("name").and_then(Value::as_str).unwrap_or("");
-        let ok = !name.is_empty()
-            && name.len() <= 253
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-/".contains(&b))
-            && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit());
+        // IsValidSysctlName: segments of [a-z0-9] ([-_a-z0-9]* [a-z0-9])? joined by '.'
+        // or '/', at most 253 characters.
+        let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+        let segment = |seg: &str| {
+            seg.bytes().next().is_some_and(alnum)
+                && seg.bytes().last().is_some_and(alnum)
+                && seg.bytes().all(|b| alnum(b) || b == b'-' || b == b'_')
+        };
+        let ok = name.len() <= 253 && name.split(['.', '/']).all(segment);
         if !ok {
             o.add(
                 format!("{at}.sysctls[{n}].name"),
@@ -1702,7 +1719,7 @@ fn security_context(o: &mut Out<'_>, sc: Option<&Value>, at: &str) {
     // IsValidUserID / IsValidGroupID: 0 to 2^31-1.
     let id = |v: &Value| integer(v).is_some_and(|n| (0..=2_147_483_647).contains(&n));
     for k in ["runAsUser", "runAsGroup", "fsGroup"] {
-        if let Some(v) = sc.get(k)
+        if let Some(v) = get(sc, k)
             && !id(v)
         {
             o.add(format!("{at}.{k}"), "must be from 0 to 2147483647");
@@ -2044,12 +2061,13 @@ fn dns_searches(o: &mut Out<'_>, pod: &Value, at: &str) {
             "must not have more than 2048 characters (including spaces) in the search list",
         );
     }
+    // IsDNS1123SubdomainWithUnderscore's label: `_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?`.
     let label = |l: &str| {
-        !l.is_empty()
-            && l.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-            && !l.starts_with('-')
-            && !l.ends_with('-')
+        let l = l.strip_prefix('_').unwrap_or(l);
+        let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+        l.bytes().next().is_some_and(alnum)
+            && l.bytes().last().is_some_and(alnum)
+            && l.bytes().all(|b| alnum(b) || b == b'-' || b == b'_')
     };
     for (n, s) in searches {
         let ok = s.as_str().is_some_and(|s| {
@@ -2091,6 +2109,7 @@ fn windows(o: &mut Out<'_>, pod: &Value, at: &str) {
         "runAsGroup",
         "supplementalGroups",
         "supplementalGroupsPolicy",
+        "seLinuxChangePolicy",
     ];
     const CONTAINER: &[&str] = &[
         "seLinuxOptions",
@@ -2104,19 +2123,24 @@ fn windows(o: &mut Out<'_>, pod: &Value, at: &str) {
         "runAsUser",
         "runAsGroup",
     ];
+    // A list counts as set when it holds an item (`len(Sysctls) > 0`).
+    let set = |v: Option<&Value>| match v {
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(_) => true,
+        None => false,
+    };
     for k in POD {
-        if pod.get("securityContext").and_then(|c| get(c, k)).is_some() {
+        if set(pod.get("securityContext").and_then(|c| get(c, k))) {
             o.add(
                 format!("{at}.securityContext.{k}"),
                 "cannot be set for a windows pod",
             );
         }
     }
-    if get(pod, "shareProcessNamespace").is_some() {
-        o.add(
-            format!("{at}.shareProcessNamespace"),
-            "cannot be set for a windows pod",
-        );
+    for k in ["shareProcessNamespace", "hostUsers"] {
+        if get(pod, k).is_some() {
+            o.add(format!("{at}.{k}"), "cannot be set for a windows pod");
+        }
     }
     for field in ["initContainers", "containers"] {
         for (n, c) in items(pod.get(field)) {
@@ -2127,6 +2151,32 @@ fn windows(o: &mut Out<'_>, pod: &Value, at: &str) {
                         "cannot be set for a windows pod",
                     );
                 }
+            }
+        }
+    }
+}
+
+/// validateLinux: a pod with `os.name: linux` sets no Windows options, in the pod's
+/// securityContext or any container's.
+fn linux(o: &mut Out<'_>, pod: &Value, at: &str) {
+    if pod
+        .at("/securityContext/windowsOptions")
+        .is_some_and(|w| !w.is_null())
+    {
+        o.add(
+            format!("{at}.securityContext.windowsOptions"),
+            "cannot be set for a linux pod",
+        );
+    }
+    for field in ["initContainers", "containers"] {
+        for (n, c) in items(pod.get(field)) {
+            if c.at("/securityContext/windowsOptions")
+                .is_some_and(|w| !w.is_null())
+            {
+                o.add(
+                    format!("{at}.{field}[{n}].securityContext.windowsOptions"),
+                    "cannot be set for a linux pod",
+                );
             }
         }
     }

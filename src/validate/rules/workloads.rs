@@ -42,16 +42,14 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                     "must be no more than 63 characters (it becomes the pods' job-name label)",
                 );
             }
-            // validateGeneratedSelector: without manualSelector the API server adds the
-            // controller-uid label to the selector and then requires the selector to match
-            // the generated labels alone, so a selector of the user's own is refused.
-            if spec.get("manualSelector") != Some(&Value::Bool(true))
-                && selects_something(spec.get("selector"))
-            {
-                o.add(
-                    "spec.selector",
-                    "`selector` not auto-generated: leave it out (the API server generates it), or set manualSelector: true",
-                );
+            // validateGeneratedSelector (pkg/apis/batch/validation, and generateSelector in
+            // pkg/registry/batch/job/strategy.go): without manualSelector the API server
+            // adds the controller-uid and job-name labels to the template (keeping any the
+            // user gave) and the controller-uid to the selector, then requires the template
+            // to carry the Job's name and UID and the selector to match those labels alone.
+            if spec.get("manualSelector") != Some(&Value::Bool(true)) {
+                let name = v.at("/metadata/name").and_then(Value::as_str).unwrap_or("");
+                generated_labels(o, spec, "spec", Some(name));
             }
             // ValidateJob: an Indexed Job's pods are named <name>-<index>, and the last
             // index is completions - 1.
@@ -626,6 +624,11 @@ fn cronjob(o: &mut Out<'_>, v: &Value, spec: &Value) {
     }
     if let Some(js) = spec.at("/jobTemplate/spec") {
         job(o, js, "spec.jobTemplate.spec");
+        // The CronJob's Jobs get generated names, and their labels are checked as any
+        // Job's when the controller creates them.
+        if js.get("manualSelector") != Some(&Value::Bool(true)) {
+            generated_labels(o, js, "spec.jobTemplate.spec", None);
+        }
         // ValidateJobTemplateSpec: a CronJob's Jobs always get a generated selector.
         if get(js, "selector").is_some() {
             o.add(
@@ -642,17 +645,61 @@ fn cronjob(o: &mut Out<'_>, v: &Value, spec: &Value) {
     }
 }
 
-/// A label selector that names a label (matchLabels or matchExpressions not empty).
-fn selects_something(selector: Option<&Value>) -> bool {
-    selector.is_some_and(|s| {
-        ["matchLabels", "matchExpressions"]
-            .iter()
-            .any(|k| match s.get(*k) {
-                Some(Value::Object(m)) => !m.is_empty(),
-                Some(Value::Array(a)) => !a.is_empty(),
-                _ => false,
-            })
-    })
+/// The labels a Job's pods get from the API server (validateGeneratedSelector): the Job's
+/// name (unknown for a CronJob's Jobs, `name` None) and UID (never known beforehand) under
+/// the legacy and the `batch.kubernetes.io/` keys. A template label under one of those
+/// keys with another value, and a selector these labels do not satisfy, are refused.
+fn generated_labels(o: &mut Out<'_>, spec: &Value, at: &str, name: Option<&str>) {
+    const NAME_KEYS: [&str; 2] = ["job-name", "batch.kubernetes.io/job-name"];
+    const UID_KEYS: [&str; 2] = ["controller-uid", "batch.kubernetes.io/controller-uid"];
+    let labels = spec
+        .at("/template/metadata/labels")
+        .and_then(Value::as_object);
+    for (k, v) in labels.into_iter().flatten() {
+        let wrong = if NAME_KEYS.contains(&k.as_str()) {
+            name.is_none_or(|n| v.as_str() != Some(n))
+        } else {
+            UID_KEYS.contains(&k.as_str())
+        };
+        if wrong {
+            o.add(
+                format!("{at}.template.metadata.labels[{k:?}]"),
+                "is set by the API server (the Job's name and UID): leave it out, or set manualSelector: true",
+            );
+        }
+    }
+    // The UID is a value no label of the user's holds.
+    let mut expected = serde_json::Map::new();
+    for k in UID_KEYS {
+        expected.insert(k.into(), Value::from("\u{0}uid"));
+    }
+    if let Some(n) = name {
+        for k in NAME_KEYS {
+            expected.insert(k.into(), Value::from(n));
+        }
+    }
+    let Some(sel) = get(spec, "selector") else {
+        return;
+    };
+    if !crate::validate::semantic::selector_matches(sel, &expected) {
+        o.add(
+            format!("{at}.selector"),
+            "`selector` not auto-generated: leave it out (the API server generates it), or set manualSelector: true",
+        );
+        return;
+    }
+    // ValidateJobSpec: the selector matches the template's labels, the generated ones
+    // added where the user gave none.
+    let mut template = labels.cloned().unwrap_or_default();
+    for (k, v) in expected {
+        template.entry(k).or_insert(v);
+    }
+    if !crate::validate::semantic::selector_matches(sel, &template) {
+        o.add(
+            format!("{at}.template.metadata.labels"),
+            "`selector` does not match template `labels`",
+        );
+    }
 }
 
 /// IANA time zone names (tzdata 2025b, vendored; see the file's header).
