@@ -893,7 +893,8 @@ mod tests {
         assert_eq!(shown_expr("foo"), "'…'");
         assert_eq!(shown_expr("image.tag"), "'image.tag'");
         assert_eq!(shown_expr("a.password:TOPSECRET"), "'…'");
-        assert_eq!(shown_expr(r#"{"a":{"password":"TOPSECRET"}}"#), "'…'");
+        assert_eq!(shown_expr(r#"{"a":{"password":"TOPSECRET"}}"#), "'{…}'");
+        assert_eq!(shown_expr(r#"{"a":{"password":"c2VjcmV0=="}}"#), "'{…}'");
         assert_eq!(key_depth(&format!("a{}=1", "[0]".repeat(300))), Some(300));
         assert_eq!(shown_expr("a.b=TOPSECRET"), "'a.b=…'");
         assert_eq!(

@@ -55,6 +55,9 @@ const CHART_SERVER_OPTIONS: &[(&str, Option<&str>)] = &[
         Some("MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE"),
     ),
     ("--app-name", None),
+    // A prefix moves every route: the probes' /health and the proxy's API routes would
+    // miss (mlflow/cli/__init__.py:434-440, server/__init__.py:105-123).
+    ("--static-prefix", Some("MLFLOW_STATIC_PREFIX")),
     (
         "--cors-allowed-origins",
         Some("MLFLOW_SERVER_CORS_ALLOWED_ORIGINS"),
@@ -609,16 +612,12 @@ mod tests {
             "--registry-store-uri=sqlite:///x",
             "--cors-allowed-origins=*",
             "--backend-store-uri",
+            "--static-prefix",
+            "--static-prefix=/mlflow",
         ] {
             assert!(forbidden_mlflow_arg(bad).is_some(), "{bad}");
         }
-        for ok in [
-            "--workers",
-            "4",
-            "--static-prefix",
-            "/mlflow",
-            "--expose-prometheus",
-        ] {
+        for ok in ["--workers", "4", "/mlflow", "--expose-prometheus"] {
             assert!(forbidden_mlflow_arg(ok).is_none(), "{ok}");
         }
     }

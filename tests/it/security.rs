@@ -1058,13 +1058,40 @@ fn weakening_values_are_said_or_refused() {
         "networkPolicy.dnsTo's ipBlocks together cover every address",
         true,
     );
+    for selector in [
+        r#"{"namespaceSelector":{}}"#,
+        r#"{"namespaceSelector":{"matchExpressions":[{"key":"kubernetes.io/metadata.name","operator":"Exists"}]}}"#,
+    ] {
+        warns(
+            &["--set-json", &format!("networkPolicy.dnsTo=[{selector}]")],
+            "networkPolicy.dnsTo[0] may be every pod in every namespace",
+            true,
+        );
+    }
     warns(
         &[
             "--set-json",
-            r#"networkPolicy.dnsTo=[{"namespaceSelector":{}}]"#,
+            r#"networkPolicy.dnsTo=[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]"#,
         ],
-        "networkPolicy.dnsTo[0] is every pod in every namespace",
+        "may be every pod in every namespace",
+        false,
+    );
+    let meta = "hold the cloud's metadata service";
+    warns(
+        &[
+            "--set-json",
+            r#"networkPolicy.extraEgress=[{"to":[{"ipBlock":{"cidr":"128.0.0.0/1"}}]}]"#,
+        ],
+        meta,
         true,
+    );
+    warns(
+        &[
+            "--set-json",
+            r#"networkPolicy.extraEgress=[{"to":[{"ipBlock":{"cidr":"128.0.0.0/1","except":["169.254.0.0/16"]}}]}]"#,
+        ],
+        meta,
+        false,
     );
     warns(
         &[
@@ -1074,13 +1101,20 @@ fn weakening_values_are_said_or_refused() {
         "together cover every address",
         false,
     );
-    for (pattern, warned) in [("[!x]*", true), ("*i*", true), ("*.example.org", false)] {
+    for (pattern, warned) in [
+        ("[!x]*", true),
+        ("*i*", true),
+        ("*example.org", true),
+        ("mlflow.example.*", true),
+        ("*.example.org", false),
+        ("mlflow.example.org:*", false),
+    ] {
         warns(
             &[
                 "--set-json",
                 &format!(r#"MLFlow.allowedHosts=["{pattern}"]"#),
             ],
-            "which matches every Host header",
+            "it weakens MLflow's check against DNS rebinding",
             warned,
         );
     }
@@ -1104,6 +1138,26 @@ fn weakening_values_are_said_or_refused() {
         "extraContainers[0].securityContext.readOnlyRootFilesystem is false",
         true,
     );
+    for (context, warned) in [
+        ("", true),
+        (
+            r#","securityContext":{"readOnlyRootFilesystem":null}"#,
+            true,
+        ),
+        (
+            r#","securityContext":{"readOnlyRootFilesystem":true}"#,
+            false,
+        ),
+    ] {
+        warns(
+            &[
+                "--set-json",
+                &format!(r#"extraContainers=[{{"name":"side","image":"busybox:1.36"{context}}}]"#),
+            ],
+            "extraContainers[0].securityContext.readOnlyRootFilesystem is not set",
+            warned,
+        );
+    }
     for (mode, warned) in [
         ("disable", true),
         ("prefer", true),
@@ -1409,6 +1463,12 @@ fn api_requests_without_a_session_get_401_and_pages_a_login() {
         "/ajax-api/2.0/mlflow/runs/search?x=1",
         "/ajax-api/3.0/mlflow/traces",
         "/graphql",
+        "/graphql?query=x",
+        "/get-artifact?path=a&run_uuid=1",
+        "/model-versions/get-artifact?path=a",
+        "/version",
+        "/v1/traces",
+        "/gateway/chat/invocations",
     ] {
         assert!(api(uri), "{uri} would be redirected to the login page");
     }
@@ -1417,6 +1477,8 @@ fn api_requests_without_a_session_get_401_and_pages_a_login() {
         "/static-files/index.html",
         "/#/experiments/1",
         "/apiary",
+        "/versions",
+        "/graphqlx",
     ] {
         assert!(!api(uri), "{uri} would get a 401 instead of the login page");
     }

@@ -31,13 +31,19 @@ fn allowed_hosts(
             acc.errors.push(format!(
                 "MLFlow.allowedHosts[{n}] is not a host pattern like mlflow.example.org or *.example.org"
             ));
-        } else if h.contains('*') && matches_any_host(h) {
+        } else if h.contains('*') && !names_its_domain(h) {
             // MLflow admits every Host when "*" is listed, matches a pattern with `*` by
             // fnmatch and any other one as it is (mlflow/server/security_utils.py:157-169
-            // at 3.17.2): a pattern that matches a host of nobody's choosing (`*`, `*:*`,
-            // `[!x]*`) admits every host an attacker's DNS name could point here.
+            // at 3.17.2): a pattern other than `*.<domain>` or `<host>:*` matches host
+            // names outside the domain it names (`*`, `[!x]*`, `*example.org`,
+            // `mlflow.example.*`), which an attacker's DNS name could take.
+            let every = if matches_any_host(h) {
+                "every Host header"
+            } else {
+                "host names outside the domain it names"
+            };
             acc.warnings.push(format!(
-                "MLFlow.allowedHosts[{n}] is {}, which matches every Host header: it turns off MLflow's check against DNS rebinding (the proxy still authenticates every request); name your hosts, like *.example.org",
+                "MLFlow.allowedHosts[{n}] is {}, which matches {every}: it weakens MLflow's check against DNS rebinding (the proxy still authenticates every request); name your hosts, like *.example.org or mlflow.example.org:*",
                 crate::error::quoted(h)
             ));
         }
@@ -254,6 +260,24 @@ pub(crate) fn replicas_min(values: &Values, acc: &mut Acc) -> i64 {
     a.min_replicas
 }
 
+/// Is a host pattern one whose wildcards stay inside the domain or host it names:
+/// `*.<domain>` (every name under it), `<host>:*` (every port), or both, with the domain or
+/// host written out (no other wildcard)?
+fn names_its_domain(pattern: &str) -> bool {
+    let (host, port) = match pattern.rsplit_once(':') {
+        Some((h, p)) if p == "*" || p.bytes().all(|b| b.is_ascii_digit()) => (h, p),
+        _ => (pattern, ""),
+    };
+    let _ = port;
+    let literal = |s: &str| {
+        !s.is_empty() && !s.starts_with('.') && s.contains('.') && !s.contains(['*', '?', '[', ']'])
+    };
+    match host.strip_prefix("*.") {
+        Some(domain) => literal(domain),
+        None => !host.contains(['*', '?', '[', ']']),
+    }
+}
+
 /// Does the fnmatch pattern `pattern` (Python's fnmatch.translate: `*`, `?`, `[seq]`,
 /// `[!seq]`, everything else literal, case-sensitive on POSIX) match a host name an
 /// attacker chooses, with or without a port?
@@ -424,6 +448,23 @@ pub(crate) fn writable_root(values: &Values, acc: &mut Acc) {
             ));
         }
     }
+    // An extra container's context is its own (nothing is merged into it): without
+    // readOnlyRootFilesystem: true Kubernetes leaves its root writable.
+    for (key, list) in [
+        ("extraContainers", &values.extra_containers),
+        ("extraInitContainers", &values.extra_init_containers),
+    ] {
+        for (n, c) in list.iter().enumerate() {
+            let ro = c
+                .get("securityContext")
+                .and_then(|sc| sc.get("readOnlyRootFilesystem"));
+            if matches!(ro, None | Some(Value::Null)) {
+                acc.warnings.push(format!(
+                    "{key}[{n}].securityContext.readOnlyRootFilesystem is not set: Kubernetes leaves the container's root filesystem writable (a compromised process could change its programs); set it to true and give a writable path as an emptyDir volume"
+                ));
+            }
+        }
+    }
 }
 
 /// Under `openshift`, the restricted-v2 SCC assigns user, group and fsGroup from the
@@ -472,6 +513,35 @@ pub(crate) fn health_probe_command() -> Vec<String> {
 
 #[cfg(test)]
 mod host_pattern_tests {
+    #[test]
+    fn patterns_that_stay_in_their_domain() {
+        for ok in [
+            "*.example.org",
+            "mlflow.example.org:*",
+            "*.example.org:*",
+            "mlflow.example.org",
+            "*.svc.cluster.local:5000",
+        ] {
+            assert!(super::names_its_domain(ok), "{ok}");
+        }
+        for wide in [
+            "*",
+            "*:*",
+            "*example.org",
+            "mlflow.example.*",
+            "mlflow*",
+            "mlflow.example.org*",
+            "*.org*",
+            "*.*",
+            "[!x]*",
+            "*.com",
+        ] {
+            assert!(
+                !super::names_its_domain(wide) || !wide.contains('*'),
+                "{wide}"
+            );
+        }
+    }
     #[test]
     fn patterns_that_admit_any_host() {
         for wide in ["*", "*:*", "[!x]*", "?*", "*.*", "*i*", "[a-z]*"] {

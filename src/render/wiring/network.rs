@@ -202,70 +202,137 @@ fn wide_egress(np: &crate::model::NetworkPolicy, acc: &mut Acc) {
             _ => false,
         };
         if wide {
-            acc.warnings.push(format!("networkPolicy.extraEgress[{n}] lets MLflow's pods reach every address (no `to`, or an ipBlock of /0), the cloud's metadata service (169.254.169.254) and the internet included: name the peers (ipBlock of the service's addresses, or a namespaceSelector and podSelector)"));
+            acc.warnings.push(format!("networkPolicy.extraEgress[{n}] lets MLflow's pods reach every address (no `to`, or an ipBlock of /0): the internet, and the cloud's metadata service (169.254.169.254) unless an except leaves it out; name the peers (ipBlock of the service's addresses, or a namespaceSelector and podSelector)"));
         }
     }
     for (n, peer) in np.dns_to.iter().enumerate() {
         if every_address(peer.get("ipBlock")) {
             acc.warnings.push(format!("networkPolicy.dnsTo[{n}] is every address: every pod of the release may send to any address on ports 53 and 5353, a way out of the cluster; name the DNS pods (namespaceSelector and podSelector) or the DNS service's addresses"));
         }
-        // A namespaceSelector that selects every namespace, without a podSelector to
-        // narrow it (NetworkPolicyPeer: then every pod of the selected namespaces).
-        let every_namespace = peer
+        // A namespaceSelector that pins no namespace, without a podSelector that pins the
+        // pods (NetworkPolicyPeer: every pod of the selected namespaces): `{}`, or only
+        // Exists/NotIn/DoesNotExist expressions, which match namespaces by absence.
+        let any_namespace = peer
             .get("namespaceSelector")
-            .is_some_and(|s| selects_everything(Some(s)));
-        if every_namespace && selects_everything(peer.get("podSelector")) {
-            acc.warnings.push(format!("networkPolicy.dnsTo[{n}] is every pod in every namespace: the release's pods may send to any of them on ports 53 and 5353; name the DNS pods (add a podSelector like k8s-app: kube-dns)"));
+            .is_some_and(|s| !pins(Some(s)));
+        if any_namespace && !pins(peer.get("podSelector")) {
+            acc.warnings.push(format!("networkPolicy.dnsTo[{n}] may be every pod in every namespace (its selectors name no label value to match): the release's pods may send to any of them on ports 53 and 5353; name the DNS pods (a podSelector like k8s-app: kube-dns)"));
         }
     }
     // Several blocks that together cover a whole address family (0.0.0.0/1 and
-    // 128.0.0.0/1) are every address as much as one /0 is.
-    let blocks = |peers: Vec<&Value>| -> Vec<String> {
-        peers
-            .into_iter()
-            .filter_map(|p| p.get("ipBlock")?.get("cidr")?.as_str().map(str::to_string))
-            .collect()
+    // 128.0.0.0/1), less their excepts, are every address as much as one /0 is; short of
+    // that, blocks that hold the cloud's metadata service still reach it.
+    let ranges = |blocks: Vec<&Value>| -> Vec<(bool, u128, u128)> {
+        blocks.into_iter().flat_map(block_ranges).collect()
     };
-    let egress_peers: Vec<&Value> = np
+    let egress_blocks: Vec<&Value> = np
         .extra_egress
         .iter()
         .filter_map(|r| r.get("to").and_then(Value::as_array))
         .flatten()
+        .filter_map(|p| p.get("ipBlock"))
         .collect();
-    let single = |cidrs: &[String]| cidrs.iter().any(|c| covers_a_whole_family(c));
-    let egress = blocks(egress_peers);
-    if !single(&egress) && covers_together(&egress) {
-        acc.warnings.push("networkPolicy.extraEgress's ipBlocks together cover every address of an address family: MLflow's pods may reach the cloud's metadata service (169.254.169.254) and the internet; name the peers' own addresses".into());
+    let single = |blocks: &[&Value]| {
+        blocks.iter().any(|b| {
+            b.get("cidr")
+                .and_then(text)
+                .is_some_and(covers_a_whole_family)
+        })
+    };
+    let egress = ranges(egress_blocks.clone());
+    if !single(&egress_blocks) {
+        if covers_ranges(&egress) {
+            acc.warnings.push("networkPolicy.extraEgress's ipBlocks together cover every address of an address family: MLflow's pods may reach the internet; name the peers' own addresses".into());
+        } else if reaches_metadata(&egress) {
+            acc.warnings.push("networkPolicy.extraEgress's ipBlocks hold the cloud's metadata service (169.254.169.254), which hands out the node's cloud credentials: except it (ipBlock.except: [169.254.169.254/32]) or name the peers' own addresses".into());
+        }
     }
-    let dns: Vec<String> = np
-        .dns_to
-        .iter()
-        .filter_map(|p| p.get("ipBlock")?.get("cidr")?.as_str().map(str::to_string))
-        .collect();
-    if !single(&dns) && covers_together(&dns) {
+    let dns_blocks: Vec<&Value> = np.dns_to.iter().filter_map(|p| p.get("ipBlock")).collect();
+    let dns = ranges(dns_blocks.clone());
+    if !single(&dns_blocks) && covers_ranges(&dns) {
         acc.warnings.push("networkPolicy.dnsTo's ipBlocks together cover every address of an address family: every pod of the release may send to any address on ports 53 and 5353; name the DNS service's addresses".into());
     }
 }
 
-/// A label selector that selects everything: missing or null counts as not given (the
-/// caller decides), `{}` or one with empty matchLabels and matchExpressions selects all.
-fn selects_everything(selector: Option<&Value>) -> bool {
-    match selector {
-        None | Some(Value::Null) => true,
-        Some(Value::Object(m)) => {
-            ["matchLabels", "matchExpressions"]
-                .iter()
-                .all(|k| match m.get(*k) {
-                    None | Some(Value::Null) => true,
-                    Some(Value::Object(x)) => x.is_empty(),
-                    Some(Value::Array(x)) => x.is_empty(),
-                    Some(_) => false,
-                })
+/// The addresses an ipBlock admits: its CIDR's range less its excepts' (as
+/// [`cidr_range`] gives them; none for a CIDR that is not one).
+fn block_ranges(block: &Value) -> Vec<(bool, u128, u128)> {
+    let Some((v6, first, last)) = block.get("cidr").and_then(text).and_then(cidr_range) else {
+        return Vec::new();
+    };
+    let mut out = vec![(first, last)];
+    for x in block
+        .get("except")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some((xv6, xa, xb)) = x.as_str().and_then(cidr_range) else {
+            continue;
+        };
+        if xv6 != v6 {
+            continue;
         }
-        Some(_) => false,
+        out = out
+            .into_iter()
+            .flat_map(|(a, b)| {
+                let mut parts = Vec::new();
+                if xb < a || xa > b {
+                    parts.push((a, b));
+                } else {
+                    if xa > a {
+                        parts.push((a, xa - 1));
+                    }
+                    if xb < b {
+                        parts.push((xb + 1, b));
+                    }
+                }
+                parts
+            })
+            .collect();
+    }
+    out.into_iter().map(|(a, b)| (v6, a, b)).collect()
+}
+
+/// A JSON text's string (a peer's CIDR, an operator: pieces of Kubernetes objects given
+/// verbatim, not values looked up by path).
+fn text(v: &Value) -> Option<&str> {
+    match v {
+        Value::String(s) => Some(s),
+        _ => None,
     }
 }
 
+/// The cloud metadata service's address (AWS, GCP, Azure and others serve it there).
+const METADATA: u128 = 0xA9FE_A9FE;
+
+/// Do the ranges hold 169.254.169.254?
+fn reaches_metadata(ranges: &[(bool, u128, u128)]) -> bool {
+    ranges
+        .iter()
+        .any(|(v6, a, b)| !v6 && *a <= METADATA && METADATA <= *b)
+}
+
+/// Does a label selector pin what it selects to a label value (a matchLabels entry, or an
+/// `In` expression)? One that does not (`{}`, missing, only Exists/NotIn/DoesNotExist)
+/// may match everything.
+fn pins(selector: Option<&Value>) -> bool {
+    let Some(Value::Object(m)) = selector else {
+        return false;
+    };
+    let labels = m
+        .get("matchLabels")
+        .and_then(Value::as_object)
+        .is_some_and(|l| !l.is_empty());
+    let in_expr = m
+        .get("matchExpressions")
+        .and_then(Value::as_array)
+        .is_some_and(|e| {
+            e.iter()
+                .any(|x| x.get("operator").and_then(text) == Some("In"))
+        });
+    labels || in_expr
+}
 /// The addresses a CIDR covers, as (IPv6?, first, last) in its family's number space; an
 /// IPv4-mapped IPv6 range (`::ffff:0.0.0.0/97`) counts as the IPv4 range it matches.
 fn cidr_range(cidr: &str) -> Option<(bool, u128, u128)> {
@@ -293,11 +360,18 @@ fn cidr_range(cidr: &str) -> Option<(bool, u128, u128)> {
 }
 
 /// Do the CIDRs, together, cover every address of IPv4 or of IPv6?
+#[cfg(test)]
 fn covers_together(cidrs: &[String]) -> bool {
+    let ranges: Vec<(bool, u128, u128)> = cidrs.iter().filter_map(|c| cidr_range(c)).collect();
+    covers_ranges(&ranges)
+}
+
+/// Do the ranges, together, cover every address of IPv4 or of IPv6?
+fn covers_ranges(all: &[(bool, u128, u128)]) -> bool {
     [false, true].into_iter().any(|v6| {
-        let mut ranges: Vec<(u128, u128)> = cidrs
+        let mut ranges: Vec<(u128, u128)> = all
             .iter()
-            .filter_map(|c| cidr_range(c))
+            .copied()
             .filter(|(six, _, _)| *six == v6)
             .map(|(_, a, b)| (a, b))
             .collect();
@@ -411,6 +485,22 @@ mod tests {
 mod coverage_tests {
     fn v(c: &[&str]) -> Vec<String> {
         c.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn excepts_are_taken_out_of_a_block() {
+        let b = serde_json::json!({"cidr": "0.0.0.0/1", "except": ["64.0.0.0/2"]});
+        let mut r = super::block_ranges(&b);
+        r.extend(super::block_ranges(
+            &serde_json::json!({"cidr": "128.0.0.0/1"}),
+        ));
+        assert!(!super::covers_ranges(&r));
+        let meta = super::block_ranges(&serde_json::json!({"cidr": "169.254.0.0/16"}));
+        assert!(super::reaches_metadata(&meta));
+        let out = super::block_ranges(
+            &serde_json::json!({"cidr": "169.254.0.0/16", "except": ["169.254.169.254/32"]}),
+        );
+        assert!(!super::reaches_metadata(&out));
     }
 
     #[test]

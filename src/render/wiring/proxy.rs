@@ -699,8 +699,12 @@ fn enabled(
     // a regexp matched against the request URI, :618-625; options.go:130, a string slice,
     // so no comma in a pattern): the MLflow client and `mlflow-token` see an error they
     // can act on rather than following the redirect to Keycloak's HTML.
-    args.push("--api-route=^/(api|ajax-api)/".into());
-    args.push("--api-route=^/graphql".into());
+    // MLflow 3.17.2's API: /api/ and /ajax-api/ (REST, artifacts, jobs, the assistant),
+    // /graphql, /get-artifact and /model-versions/get-artifact, /version
+    // (server/__init__.py:105-123), /v1/traces (OTLP, otel_api.py:104 with
+    // tracing/utils/otlp.py:20) and /gateway/ (gateway_api.py:114-115).
+    args.push("--api-route=^/(api|ajax-api|gateway)/".into());
+    args.push("--api-route=^/(graphql|version|get-artifact|model-versions/get-artifact|v1/traces)([/?]|$)".into());
     // No --skip-auth-route: every request to MLflow needs a session or a bearer JWT.
     // Kubelet probes use the proxy's own /ping and /ready (answered before any auth or
     // proxying, oauthproxy.go:372-394, healthcheck.go:33-54) and an exec probe of MLflow's
