@@ -144,7 +144,20 @@ pub fn check_version_flag(args: &[std::ffi::OsString]) -> Result<(), Failure> {
         return Ok(());
     };
     let with_value = first.starts_with("--version=");
-    if (first == "--version" || first == "-V") && args.len() > 2 || with_value {
+    // Beside it, only --color/--colour (taken anywhere, as by the parse).
+    let mut others = 0;
+    let mut i = 2;
+    while let Some(a) = args.get(i).map(|a| a.to_string_lossy()) {
+        i += match a.as_ref() {
+            "--color" | "--colour" => 2,
+            a if a.starts_with("--color=") || a.starts_with("--colour=") => 1,
+            _ => {
+                others += 1;
+                1
+            }
+        };
+    }
+    if (first == "--version" || first == "-V") && others > 0 || with_value {
         return Err(Failure::usage(
             "--version prints mlflow-chart's version and takes no value and no command (Helm's --version, a chart version, has no place in a render: the chart is built in)",
         )

@@ -88,8 +88,25 @@ pub fn credential_name(name: &str) -> bool {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
         .collect();
-    NAME_WORDS.iter().any(|w| n.contains(w)) || (n.ends_with("key") && n != "key")
+    NAME_WORDS.iter().any(|w| n.contains(w))
+        || (n.ends_with("key") && n != "key")
+        || name
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| NAME_WORDS_WHOLE.iter().any(|x| w.eq_ignore_ascii_case(x)))
+        || name
+            .rsplit(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .is_some_and(|w| LAST_WORDS.iter().any(|x| w.eq_ignore_ascii_case(x)))
 }
+
+/// Words that make a name a credential's only as a whole word (`GITHUB_PAT`,
+/// `LDAP_BIND_PW`, `API_JWT`): inside a longer word they are something else (`path`,
+/// `pwm`).
+const NAME_WORDS_WHOLE: &[&str] = &["pat", "pw", "jwt", "bearer", "apikey"];
+
+/// Words that make a name a credential's as its last word (`NPM_AUTH`, `SESSION_COOKIE`),
+/// and not before another (`--skip-auth-preflight`, `--cookie-refresh` are switches).
+const LAST_WORDS: &[&str] = &["auth", "cookie"];
 
 /// The words that make a name a credential's (lowercase, letters and digits only).
 const NAME_WORDS: &[&str] = &[
@@ -420,6 +437,36 @@ fn value_dropped(msg: &str) -> String {
         }
     }
     msg.to_string()
+}
+
+#[cfg(test)]
+mod whole_word_tests {
+    #[test]
+    fn credential_words_as_whole_words() {
+        for yes in [
+            "GITHUB_PAT",
+            "GH_PAT",
+            "NPM_AUTH",
+            "LDAP_BIND_PW",
+            "JWT",
+            "BEARER",
+            "COOKIE",
+            "x-auth",
+        ] {
+            assert!(super::credential_name(yes), "{yes}");
+        }
+        for no in [
+            "PATH",
+            "AUTHOR",
+            "PWM_MODE",
+            "LOG_LEVEL",
+            "PATTERN",
+            "skip-auth-preflight",
+            "cookie-refresh",
+        ] {
+            assert!(!super::credential_name(no), "{no}");
+        }
+    }
 }
 
 #[cfg(test)]
