@@ -61,13 +61,13 @@ impl ColorWhen {
             if arg == "--" {
                 break;
             }
-            let value = match arg.split_once('=') {
-                Some(("--color" | "--colour", v)) => Some(v.to_string()),
-                None if arg == "--color" || arg == "--colour" => {
+            let value = match color_flag(&arg) {
+                Some(1) => arg.split_once('=').map(|(_, v)| v.to_string()),
+                Some(_) => {
                     i += 1;
                     args.get(i).map(|v| v.to_string_lossy().into_owned())
                 }
-                _ => None,
+                None => None,
             };
             if let Some(v) = value {
                 when = ColorWhen::from_str(&v, false).unwrap_or(ColorWhen::Auto);
@@ -102,6 +102,16 @@ impl ColorWhen {
     }
 }
 
+/// How many arguments a `--color`/`--colour` flag takes up: 2 for `--color WHEN`, 1 for
+/// `--color=WHEN`; None for any other argument.
+fn color_flag(arg: &str) -> Option<usize> {
+    match arg.split_once('=') {
+        Some(("--color" | "--colour", _)) => Some(1),
+        None if arg == "--color" || arg == "--colour" => Some(2),
+        _ => None,
+    }
+}
+
 /// Helm's global flags may come before the command (`helm -n ns template …`; `-n` and
 /// `--debug` are persistent flags, pkg/cli/environment.go:153,163 at v4.2.3). Given before
 /// the subcommand, `-n/--namespace` (with its value) and `--debug` are moved right after
@@ -111,16 +121,14 @@ pub fn hoist_global_flags(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStri
     let mut i = 1;
     while let Some(arg) = args.get(i).and_then(|a| a.to_str()) {
         i += match arg {
-            "-n" | "--namespace" | "--color" | "--colour" => 2,
+            "-n" | "--namespace" => 2,
             "--debug" => 1,
-            a if ["--namespace=", "--debug=", "--color=", "--colour="]
-                .iter()
-                .any(|p| a.starts_with(p)) =>
-            {
-                1
-            }
+            a if a.starts_with("--namespace=") || a.starts_with("--debug=") => 1,
             a if a.starts_with("-n") && a.len() > 2 => 1,
-            _ => break,
+            a => match color_flag(a) {
+                Some(n) => n,
+                None => break,
+            },
         };
     }
     let starts_command = |a: &std::ffi::OsString| !a.to_string_lossy().starts_with('-');
@@ -148,14 +156,10 @@ pub fn check_version_flag(args: &[std::ffi::OsString]) -> Result<(), Failure> {
     let mut others = 0;
     let mut i = 2;
     while let Some(a) = args.get(i).map(|a| a.to_string_lossy()) {
-        i += match a.as_ref() {
-            "--color" | "--colour" => 2,
-            a if a.starts_with("--color=") || a.starts_with("--colour=") => 1,
-            _ => {
-                others += 1;
-                1
-            }
-        };
+        i += color_flag(&a).unwrap_or_else(|| {
+            others += 1;
+            1
+        });
     }
     if (first == "--version" || first == "-V") && others > 0 || with_value {
         return Err(Failure::usage(
@@ -393,21 +397,15 @@ pub fn check_detached_values(args: &[std::ffi::OsString]) -> Result<(), Failure>
         if arg == "--" {
             break;
         }
-        // `--set=KEY WORD`: the value after `=` of the flag itself.
+        // `--set=KEY WORD`: the value after `=` of the flag itself (an empty word after it
+        // is no value).
         if let Some((flag, value)) = arg.split_once('=')
             && SET_FLAGS.contains(&flag)
         {
-            let next = args.get(i + 1).map(|v| v.to_string_lossy());
-            if let Some(next) = next {
-                let whole_json = flag == "--set-json" && value.trim_start().starts_with('{');
-                if !value.contains('=') && !whole_json && !next.starts_with('-') && !next.is_empty()
-                {
-                    return Err(Failure::usage(format!(
-                        "{flag}={}: the value has no '=', and the argument after it looks like its value (not shown: it may be a secret)",
-                        crate::redact::uris(value)
-                    ))
-                    .hint(format!("give key and value as one argument: {flag} {}=VALUE (quote it if it holds spaces)", crate::redact::uris(value))));
-                }
+            if let Some(next) = args.get(i + 1).map(|v| v.to_string_lossy())
+                && !next.is_empty()
+            {
+                detached(flag, '=', value, &next)?;
             }
             i += 1;
             continue;
@@ -416,14 +414,7 @@ pub fn check_detached_values(args: &[std::ffi::OsString]) -> Result<(), Failure>
             let value = args.get(i + 1).map(|v| v.to_string_lossy());
             let next = args.get(i + 2).map(|v| v.to_string_lossy());
             if let (Some(value), Some(next)) = (value, next) {
-                let whole_json = arg == "--set-json" && value.trim_start().starts_with('{');
-                if !value.contains('=') && !whole_json && !next.starts_with('-') {
-                    return Err(Failure::usage(format!(
-                        "{arg} {}: the value has no '=', and the argument after it looks like its value (not shown: it may be a secret)",
-                        crate::redact::uris(&value)
-                    ))
-                    .hint(format!("give key and value as one argument: {arg} {}=VALUE (quote it if it holds spaces)", crate::redact::uris(&value))));
-                }
+                detached(&arg, ' ', &value, &next)?;
             }
             i += 2;
             continue;
@@ -431,6 +422,21 @@ pub fn check_detached_values(args: &[std::ffi::OsString]) -> Result<(), Failure>
         i += 1;
     }
     Ok(())
+}
+
+/// The refusal of [`check_detached_values`] for one flag (`flag`, then `sep` and its
+/// `value`) and the argument after it: a value without `=` (other than a whole JSON object
+/// of `--set-json`) followed by a plain word.
+fn detached(flag: &str, sep: char, value: &str, next: &str) -> Result<(), Failure> {
+    let whole_json = flag == "--set-json" && value.trim_start().starts_with('{');
+    if value.contains('=') || whole_json || next.starts_with('-') {
+        return Ok(());
+    }
+    let shown = crate::redact::uris(value);
+    Err(Failure::usage(format!(
+        "{flag}{sep}{shown}: the value has no '=', and the argument after it looks like its value (not shown: it may be a secret)"
+    ))
+    .hint(format!("give key and value as one argument: {flag} {shown}=VALUE (quote it if it holds spaces)")))
 }
 
 /// A usage error about a plain word the command line did not expect, said without the

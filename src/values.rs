@@ -358,22 +358,16 @@ pub fn masked(values: &Value) -> Value {
 
 /// Replaces every credential of the values with [`HIDDEN`] (see [`masked`]).
 pub fn mask_in_place(v: &mut Value) {
+    let at = |path: &str| path.split('.').fold(KeyPath::default(), |p, k| p.key(k));
     for path in CREDENTIAL_VALUES {
-        let mut at = Some(&mut *v);
-        for k in path.split('.') {
-            at = at.and_then(|x| x.get_mut(k));
-        }
-        if let Some(x) = at
+        if let Some(x) = locate::lookup_mut(v, &at(path))
             && !(x.is_null() || x.as_str() == Some(""))
         {
             *x = Value::from(HIDDEN);
         }
     }
     for path in VERBATIM {
-        let mut at = Some(&mut *v);
-        for k in path.split('.') {
-            at = at.and_then(|x| x.get_mut(k));
-        }
+        let at = locate::lookup_mut(v, &at(path));
         let given = |l: &&mut Value| match &**l {
             Value::Array(a) => !a.is_empty(),
             Value::Object(m) => !m.is_empty(),

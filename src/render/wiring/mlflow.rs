@@ -416,20 +416,28 @@ pub(crate) fn security(values: &Values) -> Value {
     Value::Object(out)
 }
 
-/// The security contexts of the extra containers and init containers, with their keys.
-fn extra_contexts(values: &Values) -> Vec<(String, &Map<String, Value>)> {
-    let mut contexts = Vec::new();
-    for (key, list) in [
+/// The extra containers and init containers, each with its key (`extraContainers[0]`).
+fn extra_containers(values: &Values) -> impl Iterator<Item = (String, &Map<String, Value>)> {
+    [
         ("extraContainers", &values.extra_containers),
         ("extraInitContainers", &values.extra_init_containers),
-    ] {
-        for (n, c) in list.iter().enumerate() {
-            if let Some(Value::Object(sc)) = c.get("securityContext") {
-                contexts.push((format!("{key}[{n}].securityContext"), sc));
-            }
-        }
-    }
-    contexts
+    ]
+    .into_iter()
+    .flat_map(|(key, list)| {
+        list.iter()
+            .enumerate()
+            .map(move |(n, c)| (format!("{key}[{n}]"), c))
+    })
+}
+
+/// The security contexts of the extra containers and init containers, with their keys.
+fn extra_contexts(values: &Values) -> Vec<(String, &Map<String, Value>)> {
+    extra_containers(values)
+        .filter_map(|(key, c)| match c.get("securityContext") {
+            Some(Value::Object(sc)) => Some((format!("{key}.securityContext"), sc)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A container whose root filesystem the values make writable: the restricted Pod
@@ -450,19 +458,14 @@ pub(crate) fn writable_root(values: &Values, acc: &mut Acc) {
     }
     // An extra container's context is its own (nothing is merged into it): without
     // readOnlyRootFilesystem: true Kubernetes leaves its root writable.
-    for (key, list) in [
-        ("extraContainers", &values.extra_containers),
-        ("extraInitContainers", &values.extra_init_containers),
-    ] {
-        for (n, c) in list.iter().enumerate() {
-            let ro = c
-                .get("securityContext")
-                .and_then(|sc| sc.get("readOnlyRootFilesystem"));
-            if matches!(ro, None | Some(Value::Null)) {
-                acc.warnings.push(format!(
-                    "{key}[{n}].securityContext.readOnlyRootFilesystem is not set: Kubernetes leaves the container's root filesystem writable (a compromised process could change its programs); set it to true and give a writable path as an emptyDir volume"
-                ));
-            }
+    for (key, c) in extra_containers(values) {
+        let ro = c
+            .get("securityContext")
+            .and_then(|sc| sc.get("readOnlyRootFilesystem"));
+        if matches!(ro, None | Some(Value::Null)) {
+            acc.warnings.push(format!(
+                "{key}.securityContext.readOnlyRootFilesystem is not set: Kubernetes leaves the container's root filesystem writable (a compromised process could change its programs); set it to true and give a writable path as an emptyDir volume"
+            ));
         }
     }
 }
