@@ -205,6 +205,40 @@ fn settings_that_would_admit_every_service_account_or_none_are_refused() {
             "oauth2Proxy.extraAudiences[0]=https://kubernetes.default.svc.cluster.local/",
             "extraAudiences",
         ),
+        // Audiences other systems take ServiceAccount tokens for: the token MLflow
+        // receives would be a credential there (k3s's API server, AWS STS, Entra, GCP).
+        (
+            "oauth2Proxy.machineTokens.audience=k3s",
+            "k3s or RKE2 accepts",
+        ),
+        (
+            "oauth2Proxy.machineTokens.audience=rke2",
+            "k3s or RKE2 accepts",
+        ),
+        (
+            "oauth2Proxy.machineTokens.audience=sts.amazonaws.com",
+            "AWS STS",
+        ),
+        (
+            "oauth2Proxy.machineTokens.audience=api://AzureADTokenExchange",
+            "Microsoft Entra",
+        ),
+        (
+            "oauth2Proxy.machineTokens.audience=//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/k",
+            "Google Cloud",
+        ),
+        (
+            "oauth2Proxy.machineTokens.audience=my-proj.svc.id.goog",
+            "Google Cloud",
+        ),
+        (
+            "oauth2Proxy.extraAudiences[0]=k3s",
+            "extraAudiences[0] is an audience",
+        ),
+        (
+            "oauth2Proxy.extraAudiences[0]=STS.amazonaws.com",
+            "extraAudiences[0] is an audience",
+        ),
         // Another email claim could be set to a ServiceAccount's line by a person.
         (
             "oauth2Proxy.oidc.oidc_email_claim=given_name",

@@ -1483,3 +1483,58 @@ fn api_requests_without_a_session_get_401_and_pages_a_login() {
         assert!(!api(uri), "{uri} would get a 401 instead of the login page");
     }
 }
+
+/// MLflow's pods hold no Kubernetes API credential: a projected ServiceAccount token with
+/// the API server's audience (none named) in extraVolumes is said, one with a named
+/// service's audience is not, and the pods may not run as the secret generator's
+/// ServiceAccount (its Role creates Secrets).
+#[test]
+fn mlflow_pods_hold_no_api_credentials() {
+    let volume = |audience: &str| {
+        format!(
+            r#"extraVolumes=[{{"name":"t","projected":{{"sources":[{{"serviceAccountToken":{{"path":"token"{audience}}}}}]}}}}]"#
+        )
+    };
+    for (audience, said) in [
+        ("", true),
+        (
+            r#","audience":"https://kubernetes.default.svc.cluster.local""#,
+            true,
+        ),
+        (r#","audience":"sts.amazonaws.com""#, true),
+        (r#","audience":"vault.example.org""#, false),
+    ] {
+        let r = render(&["--set-json", &volume(audience)]);
+        assert_eq!(r.code, 0, "{audience}: {}", r.stderr);
+        assert_eq!(
+            r.stderr
+                .contains("extraVolumes[0].projected.sources[0].serviceAccountToken mounts"),
+            said,
+            "{audience}: {}",
+            r.stderr
+        );
+    }
+    for args in [
+        &[
+            "--set",
+            "serviceAccount.create=false,serviceAccount.name=mlflow-secret-generator",
+        ][..],
+        &["--set", "serviceAccount.name=mlflow-secret-generator"][..],
+        &[
+            "--set",
+            "fullnameOverride=ml,serviceAccount.name=ml-secret-generator",
+        ][..],
+    ] {
+        let r = render(args);
+        assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr
+                .contains("is the secret generator's ServiceAccount"),
+            "{}",
+            r.stderr
+        );
+    }
+    let r = render(&["--set", "serviceAccount.name=mlflow-runner"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

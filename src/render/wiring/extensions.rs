@@ -154,6 +154,37 @@ fn field_rules(key: &str, items: &[Value], acc: &mut Acc) {
     }
 }
 
+/// A projected ServiceAccount token with no audience (or the API server's) is a
+/// Kubernetes API credential: the kubelet's TokenRequest names no audience when the
+/// projection names none (pkg/volume/projected/projected.go, `auds` is left empty), and
+/// the API server then gives the token its own audiences
+/// (pkg/registry/core/serviceaccount/storage/token.go, `out.Spec.Audiences = r.auds`).
+/// The chart mounts none in MLflow's pods
+/// (automountServiceAccountToken: false); one the values add is said.
+fn api_tokens(key: &str, volumes: &[Value], acc: &mut Acc) {
+    for (n, v) in volumes.iter().enumerate() {
+        let Ok(volume) = serde_json::from_value::<Volume>(v.clone()) else {
+            continue;
+        };
+        let sources = volume.projected.and_then(|p| p.sources).unwrap_or_default();
+        for (i, src) in sources.iter().enumerate() {
+            let Some(token) = &src.service_account_token else {
+                continue;
+            };
+            let audience = token.audience.as_deref().unwrap_or("");
+            if audience.is_empty() || audience.starts_with("https://kubernetes.default.svc") {
+                acc.warnings.push(format!(
+                    "{key}[{n}].projected.sources[{i}].serviceAccountToken mounts a Kubernetes API token (no audience, or the API server's) into MLflow's pods, whose ServiceAccount's rights it carries; the chart mounts none there: name the audience of the service the token is for"
+                ));
+            } else if let Some(whose) = super::proxy::foreign_audience(audience) {
+                acc.warnings.push(format!(
+                    "{key}[{n}].projected.sources[{i}].serviceAccountToken mounts a token for an audience {whose} accepts into MLflow's pods: whoever runs code there holds that credential"
+                ));
+            }
+        }
+    }
+}
+
 /// Each item of `list` as a `T`, problems named `key[n].path`.
 fn typed<T: DeserializeOwned + Serialize>(
     key: &str,
@@ -337,6 +368,7 @@ pub(crate) fn build(
     envfrom_sets_no_server_option(&env_from, &values.extra_objects, namespace, acc);
     let volumes = typed::<Volume>("extraVolumes", &values.extra_volumes, acc);
     taken("extraVolumes", &volumes, chart_volumes, "volume", acc);
+    api_tokens("extraVolumes", &volumes, acc);
     let volume_mounts = typed::<VolumeMount>("extraVolumeMounts", &values.extra_volume_mounts, acc);
     let chart_containers = ["mlflow", "oauth2-proxy", "metrics", "db-upgrade"];
     let mut containers = typed::<Container>("extraContainers", &values.extra_containers, acc);

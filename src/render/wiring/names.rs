@@ -193,6 +193,14 @@ pub(crate) fn build(values: &Values, release: &Release, acc: &mut Acc) -> Names 
         "fullnameOverride"
     };
     distinct(&names, key, acc);
+    // The generator's ServiceAccount may create Secrets (its Role): MLflow's pods, which
+    // every user of the proxy reaches, must not run as it.
+    if names.service_account == names.generator {
+        acc.errors.push(format!(
+            "serviceAccount.name {:?} is the secret generator's ServiceAccount, which may create Secrets in the namespace: MLflow's pods would hold that right; choose another name",
+            names.service_account
+        ));
+    }
     names
 }
 

@@ -125,9 +125,16 @@ fn machines(
     };
     if issuer_like(&audience) {
         acc.errors.push("oauth2Proxy.machineTokens.audience must not be the issuer or the API server's address: tokens for that audience are Kubernetes API credentials, and the proxy forwards them to MLflow; keep the default or name MLflow".into());
+    } else if let Some(whose) = foreign_audience(&audience) {
+        acc.errors.push(format!("oauth2Proxy.machineTokens.audience is an audience {whose} accepts: a ServiceAccount token for it is a credential there, and the proxy forwards it to MLflow; keep the default or name MLflow"));
     }
     if p.extra_audiences.iter().any(|a| issuer_like(a)) {
         acc.errors.push("oauth2Proxy.extraAudiences names the ServiceAccount issuer or the API server, which oauth2Proxy.machineTokens would then accept: the API server's own tokens would pass the proxy".into());
+    }
+    for (i, a) in p.extra_audiences.iter().enumerate() {
+        if let Some(whose) = foreign_audience(a) {
+            acc.errors.push(format!("oauth2Proxy.extraAudiences[{i}] is an audience {whose} accepts, which oauth2Proxy.machineTokens would then accept too: a ServiceAccount token that is a credential there would pass the proxy and be forwarded to MLflow; remove it"));
+        }
     }
     // A session's email comes from the email claim; with another claim, a person could
     // choose a value matching a ServiceAccount line (the emails file matches any string).
@@ -745,6 +752,40 @@ pub(crate) fn env(p: &Proxy) -> Vec<Value> {
         env.push(credentials::secret_env("OAUTH2_PROXY_CLIENT_SECRET", c));
     }
     env
+}
+
+/// Whose audience `a` is when a system other than this proxy takes a cluster's
+/// ServiceAccount tokens with it: such a token is a credential there, and the proxy passes
+/// the request's `Authorization` header on to MLflow (it is only named among the signature
+/// headers, pkg/upstream/http.go:29-41 at v7.15.3, never removed). The audience is not
+/// the boundary (any pod may ask for any audience), but a token MLflow receives must not
+/// open anything else.
+/// - k3s and RKE2 add their program's name to the API server's audiences (k3s-io/k3s
+///   pkg/daemons/control/server.go, `api-audiences = "https://kubernetes.default.svc." +
+///   ClusterDomain + "," + version.Program`); older releases set `unknown`.
+/// - AWS IAM roles for ServiceAccounts: `sts.amazonaws.com` (aws/amazon-eks-pod-identity-webhook
+///   main.go, flag `token-audience`).
+/// - Azure workload identity: `api://AzureADTokenExchange` (Microsoft Entra's audience for
+///   federated credentials).
+/// - Google Cloud: a workload identity pool provider (`//iam.googleapis.com/…`,
+///   `https://iam.googleapis.com/…`), a GKE identity namespace (`<project>.svc.id.goog`),
+///   and OpenShift's default for it, `openshift`.
+pub(crate) fn foreign_audience(a: &str) -> Option<&'static str> {
+    let a = a.trim_end_matches('/');
+    let lower = a.to_ascii_lowercase();
+    match lower.as_str() {
+        "k3s" | "rke2" | "unknown" => Some("the API server of k3s or RKE2"),
+        "sts.amazonaws.com" => Some("AWS STS (IAM roles for ServiceAccounts)"),
+        "api://azureadtokenexchange" => Some("Microsoft Entra (Azure workload identity)"),
+        "openshift" => Some("Google Cloud's workload identity federation (OpenShift's default)"),
+        l if l.starts_with("//iam.googleapis.com/")
+            || l.starts_with("https://iam.googleapis.com/")
+            || l.ends_with(".svc.id.goog") =>
+        {
+            Some("Google Cloud's workload identity federation")
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
