@@ -429,7 +429,29 @@ pub fn check_detached_values(args: &[std::ffi::OsString]) -> Result<(), Failure>
 /// of `--set-json`) followed by a plain word.
 fn detached(flag: &str, sep: char, value: &str, next: &str) -> Result<(), Failure> {
     let whole_json = flag == "--set-json" && value.trim_start().starts_with('{');
-    if value.contains('=') || whole_json || next.starts_with('-') {
+    if next.starts_with('-') || whole_json {
+        return Ok(());
+    }
+    // `--set KEY= WORD`: the space typed after the '=' leaves the value empty, and the
+    // word would become the release name, printed in every object's name. Only the last
+    // key is shown (the values before it may be secrets).
+    if value.ends_with('=') && !value.ends_with("\\=") {
+        let key = value[..value.len() - 1]
+            .rsplit(',')
+            .next()
+            .unwrap_or_default();
+        let more = if key.len() + 1 < value.len() {
+            "…,"
+        } else {
+            ""
+        };
+        let shown = crate::error::quoted(&format!("{more}{key}="));
+        return Err(Failure::usage(format!(
+            "{flag}{sep}{shown}: the value is empty, and the argument after it looks like its value (not shown: it may be a secret); it would otherwise be taken as the release name"
+        ))
+        .hint(format!("give key and value as one argument: {flag} {key}=VALUE (quote it if it holds spaces); for an empty value, give the release name before the flags")));
+    }
+    if value.contains('=') {
         return Ok(());
     }
     let shown = crate::redact::uris(value);

@@ -55,11 +55,7 @@ fn main() -> ExitCode {
                 to_stderr(&format!("{}\n", mlflow_chart::redact::uris(line)));
             }
             let failed = out.write_failure_code(is_diff);
-            let mut stdout = std::io::stdout().lock();
-            if let Err(e) = stdout
-                .write_all(out.stdout.as_bytes())
-                .and_then(|_| stdout.flush())
-            {
+            if let Err(e) = write_stdout(out.stdout.as_bytes()) {
                 // A closed pipe (`| head`) is the reader's choice; anything else (a full
                 // disk) is said, since part of the output may be missing.
                 if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -73,6 +69,28 @@ fn main() -> ExitCode {
             ExitCode::from(out.code)
         }
         Err(failure) => fail(&failure, color),
+    }
+}
+
+/// Writes the output to standard output through a duplicate of its descriptor: std's own
+/// handle reports a write refused with EBADF as done (a descriptor opened for reading,
+/// `1</dev/null`), which would lose the output and exit 0.
+fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let mut file = std::fs::File::from(std::io::stdout().as_fd().try_clone_to_owned()?);
+        file.write_all(bytes)?;
+        file.flush()
+    }
+    #[cfg(not(unix))]
+    {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(bytes)?;
+        stdout.flush()
     }
 }
 

@@ -2839,6 +2839,21 @@ fn failed_writes_never_panic() {
         if out.status.code() != Some(want) || err.contains("panicked") {
             problems.push(format!("{args:?} >/dev/full: {:?} {err}", out.status));
         }
+        // stdout open for reading only (`1</dev/null`): the write fails with EBADF, which
+        // std's own stdout handle would report as done.
+        if !args[0].starts_with('-') {
+            let out = Command::new(bin)
+                .args(args)
+                .current_dir(common::root())
+                .stdout(std::fs::File::open("/dev/null").unwrap())
+                .stderr(Stdio::piped())
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            if out.status.code() != Some(want) || err.contains("panicked") {
+                problems.push(format!("{args:?} 1</dev/null: {:?} {err}", out.status));
+            }
+        }
         // stdout a closed pipe.
         let mut child = Command::new(bin)
             .args(args)

@@ -924,11 +924,23 @@ fn a_stray_word_is_not_echoed() {
         vec!["render", "mlflow", "-q", secret],
         vec!["diff", "a.yaml", "b.yaml", secret],
         vec!["render", "--set-json", "{\"a\":1}", "mlflow", secret],
+        // A space typed after the '=': the word would be the release name, printed in
+        // every object's name (a valid name) or in the refusal (an invalid one).
+        vec!["render", "--set", "postgresql.auth.password=", secret],
+        vec![
+            "render",
+            "--set",
+            "a=1,postgresql.auth.password=",
+            "s3cr3tvalue",
+        ],
+        vec!["render", "--set=minio.auth.rootPassword=", "s3cr3tvalue"],
+        vec!["render", "--set-string", "minio.auth.rootPassword=", secret],
     ] {
         let r = common::run(&args, None);
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
         assert!(r.stdout.is_empty(), "{args:?}");
         assert!(!r.stderr.contains(secret), "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("s3cr3tvalue"), "{args:?}: {}", r.stderr);
         assert!(r.stderr.starts_with("Error: "), "{args:?}: {}", r.stderr);
     }
     let r = common::run(&["render", "--set", "a.b", "x"], None);
@@ -938,6 +950,18 @@ fn a_stray_word_is_not_echoed() {
         "{}",
         r.stderr
     );
+    // An empty value before the release name is still taken when the name comes first.
+    let r = common::run(
+        &[
+            "render",
+            "mlflow",
+            "-q",
+            "--set",
+            "oauth2Proxy.enabled=false,podAnnotations.a=",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
     // A misspelt flag is still named (it is no value), with clap's suggestion.
     let r = common::run(&["render", "--stet", "x=1"], None);
     assert_eq!(r.code, 2);
