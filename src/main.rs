@@ -16,8 +16,33 @@ const WRITE_FAILED: u8 = 1;
 
 /// Writes diagnostics to stderr; a failure to write them is not worth failing for.
 fn to_stderr(text: &str) {
+    let text = printable(text);
     let mut err = std::io::stderr().lock();
     let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
+}
+
+/// A message as it may reach a terminal or a CI log: a control character other than the
+/// line breaks the messages are made of (an escape sequence, a carriage return), a Unicode
+/// line separator or a bidirectional control, from a file name or a value quoted into the
+/// message, is shown escaped (`\u{1b}`), so that no input can colour, rewrite or forge a
+/// line of output.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn main() -> ExitCode {
@@ -97,12 +122,15 @@ fn write_stdout(bytes: &[u8]) -> std::io::Result<()> {
 /// Says a failure on stderr ("Error:" in red on a terminal, unless NO_COLOR is set) and
 /// gives its exit code.
 fn fail(failure: &mlflow_chart::error::Failure, color: cli::ColorWhen) -> ExitCode {
-    let text = failure.to_string();
+    let text = printable(&failure.to_string()).into_owned();
     if color.on_stderr() {
-        to_stderr(&format!(
+        // The colour is added after the message is made printable, and written as is.
+        let text = format!(
             "{}\n",
             text.replacen("Error:", "\x1b[1;31mError:\x1b[0m", 1)
-        ));
+        );
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes()).and_then(|_| err.flush());
     } else {
         to_stderr(&format!("{text}\n"));
     }

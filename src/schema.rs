@@ -363,7 +363,12 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
         })
     }
     const CONTROL: &str = "holds a control character";
-    const LINE: &str = "holds a line break or a tab, but this value is one line: remove it (a file read with --set-file keeps its final line break)";
+    const LINE: &str = "holds a line break or a tab, but this value is one line: remove it (a file read with --set-file keeps its final line break; U+2028 and U+2029 are line breaks too)";
+    const INVISIBLE: &str = "holds an invisible formatting character (a zero-width character or a bidirectional control, U+200B-U+200F, U+202A-U+202E, U+2060-U+2064, U+2066-U+2069, U+FEFF), which shows the value other than it is: remove it";
+    /// Characters that change how a one-line value looks without being seen.
+    fn invisible(c: char) -> bool {
+        matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    }
     /// The key paths of the chart's one-line strings (build.rs, from the schema), sorted.
     const SINGLE_LINE: &[&str] = include!(concat!(env!("OUT_DIR"), "/single-line.rs"));
     /// Is the string at `at` one of them? (`a.b`, `[]` for a list item.)
@@ -395,8 +400,12 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
             Value::String(s) => {
                 if let Some(what) = problem(s, false) {
                     out.push((path(at), what));
-                } else if s.contains(['\n', '\r', '\t']) && single_line(at) {
-                    out.push((path(at), LINE));
+                } else if single_line(at) {
+                    if s.contains(['\n', '\r', '\t', '\u{2028}', '\u{2029}']) {
+                        out.push((path(at), LINE));
+                    } else if s.contains(invisible) {
+                        out.push((path(at), INVISIBLE));
+                    }
                 }
             }
             Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| {
@@ -422,16 +431,21 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
     }
     let control = found.iter().filter(|(_, what)| *what == CONTROL).count();
     let lines = found.iter().filter(|(_, what)| *what == LINE).count();
+    let invisible = found.iter().filter(|(_, what)| *what == INVISIBLE).count();
     let what = if lines == found.len() {
         "a line break or a tab where one line belongs"
+    } else if invisible == found.len() {
+        "an invisible formatting character where one plain line belongs"
+    } else if lines + invisible == found.len() {
+        "a line break, a tab or an invisible formatting character where one plain line belongs"
     } else if control == found.len() {
         "a control character (NUL, escape, …)"
-    } else if control == 0 && lines == 0 {
+    } else if control == 0 && lines == 0 && invisible == 0 {
         "U+FFFE or U+FFFF, which YAML cannot carry"
-    } else if lines == 0 {
+    } else if lines == 0 && invisible == 0 {
         "a character YAML cannot carry (a control character such as NUL or escape, or U+FFFE or U+FFFF)"
     } else {
-        "a character it cannot carry (a control character such as NUL or escape, U+FFFE or U+FFFF, or a line break in a one-line value)"
+        "a character it cannot carry (a control character such as NUL or escape, U+FFFE or U+FFFF, or a line break or an invisible formatting character in a one-line value)"
     };
     Err(Failure::input(format!(
         "{} value{} {what}",

@@ -609,9 +609,14 @@ fn key_part(expr: &str) -> &str {
 /// A `--set`-family argument as shown in messages: as typed when it has no `=`, else its
 /// first key and `=…` — never the value (it may be a credential). Long keys are cut.
 fn shown_expr(expr: &str) -> String {
-    // A whole JSON object (`--set-json '{…}'`) is values through and through.
-    if expr.trim_start().starts_with('{') {
+    // A whole JSON object (`--set-json '{…}'`) is values through and through; so is any
+    // other JSON document given whole (`[…]`, `"…"`), which no key starts with.
+    let start = expr.trim_start();
+    if start.starts_with('{') {
         return "'{…}'".to_string();
+    }
+    if start.starts_with(['[', '"']) {
+        return "'…'".to_string();
     }
     let key = key_part(expr);
     // Without `=` an argument is shown only when it is plainly a dotted key path

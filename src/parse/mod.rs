@@ -95,9 +95,20 @@ impl Document {
     }
 }
 
-/// `Kind/name` of an object for messages (either empty when it has none).
+/// `Kind/name` of an object for messages (either empty when it has none); a kind or name
+/// that holds a control character, a space or a quote (which the API server refuses
+/// anyway) is shown quoted and escaped, so that it cannot break a message's lines.
 pub fn object_id(value: &Value) -> String {
-    let at = |pointer: &str| value.at(pointer).and_then(Value::as_str).unwrap_or("");
+    let at = |pointer: &str| {
+        let s = value.at(pointer).and_then(Value::as_str).unwrap_or("");
+        if s.chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '"')
+        {
+            crate::error::quoted(s)
+        } else {
+            s.to_string()
+        }
+    };
     format!("{}/{}", at("/kind"), at("/metadata/name"))
 }
 

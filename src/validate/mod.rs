@@ -195,6 +195,23 @@ fn identity_problem(d: &Document) -> Option<(String, String)> {
         ));
     }
     if !typed::builtin_groups().contains(group) && !REMOVED_GROUPS.contains(&group) {
+        // A custom resource's kind is its CRD's spec.names.kind: "may have mixed case,
+        // but should otherwise match" a DNS-1035 label (apiextensions-apiserver
+        // pkg/apis/apiextensions/validation/validation.go,
+        // ValidateCustomResourceDefinitionNames).
+        let lower = kind.to_ascii_lowercase();
+        let label = lower.len() <= 63
+            && lower.starts_with(|c: char| c.is_ascii_lowercase())
+            && semantic::is_dns1123_label(&lower);
+        if !label {
+            return Some((
+                "kind".into(),
+                format!(
+                    "{} is no kind a CustomResourceDefinition can define: letters, digits and '-', starting with a letter, at most 63 characters",
+                    crate::error::quoted(kind)
+                ),
+            ));
+        }
         return None;
     }
     let served = typed::served_as(kind);
@@ -267,6 +284,25 @@ fn object_problems(d: &Document) -> Vec<(String, String)> {
         out.push((
             "metadata.name".into(),
             "missing: every object needs a name".into(),
+        ));
+    }
+    // A custom resource's name is a DNS-1123 subdomain (apiextensions-apiserver
+    // pkg/registry/customresource/validator.go: ValidateObjectMetaAccessor with
+    // NameIsDNSSubdomain); built-in kinds' names are their own validation's.
+    if let Some(name) = meta
+        .and_then(|m| m.get("name"))
+        .and_then(serde_json::Value::as_str)
+        && !name.is_empty()
+        && !typed::is_builtin(d.api_version(), d.kind())
+        && !d.kind().ends_with("List")
+        && !semantic::is_dns1123_subdomain(name)
+    {
+        out.push((
+            "metadata.name".into(),
+            format!(
+                "{} is not a valid custom resource name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters",
+                crate::error::quoted(name)
+            ),
         ));
     }
     // The API server refuses to create an object that carries a resourceVersion

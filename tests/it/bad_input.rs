@@ -3297,3 +3297,87 @@ fn diff_shows_switches_and_urls_and_hides_auth_xml_and_pem() {
     );
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// No input reaches stderr as raw control characters (an escape sequence colours or
+/// rewrites the terminal; a line break in a kind would forge an `Error:` line in a CI
+/// log), and a custom resource's kind and name follow the API server's rules.
+#[test]
+fn messages_carry_no_raw_control_characters() {
+    let cases: Vec<Vec<String>> = vec![
+        vec!["-f".into(), "no\u{1b}[31mfile".into()],
+        vec!["--set-string".into(), "podAnnotations.a\u{1b}[31mX=1".into()],
+        vec!["-s".into(), "templates/\u{1b}[31m".into()],
+        vec![
+            "--set-json".into(),
+            r#"extraObjects=[{"apiVersion":"x.example.org/v1","kind":"W\nError: fake\r","metadata":{"name":"a"}}]"#.into(),
+        ],
+        vec![
+            "--set-json".into(),
+            r#"extraObjects=[{"apiVersion":"x.example.org/v1","kind":"Widget","metadata":{"name":"a\u001b[2Kb"}}]"#.into(),
+        ],
+    ];
+    for extra in &cases {
+        let mut args = vec!["render", "mlflow"];
+        args.extend_from_slice(&P);
+        args.extend(extra.iter().map(String::as_str));
+        let r = common::run(&args, None);
+        assert!(
+            !r.stderr.contains(['\u{1b}', '\r']),
+            "{extra:?}: {:?}",
+            r.stderr
+        );
+        assert!(
+            !r.stderr.lines().any(|l| l.starts_with("Error: fake")),
+            "{extra:?}: {}",
+            r.stderr
+        );
+    }
+    for (object, want) in [
+        (
+            r#"{"apiVersion":"x.example.org/v1","kind":"Wid get","metadata":{"name":"a"}}"#,
+            "is no kind a CustomResourceDefinition can define",
+        ),
+        (
+            r#"{"apiVersion":"x.example.org/v1","kind":"Widget","metadata":{"name":"A B"}}"#,
+            "is not a valid custom resource name",
+        ),
+        (
+            r#"{"apiVersion":"x.example.org/v1","kind":"Widget","metadata":{"name":"a/b"}}"#,
+            "is not a valid custom resource name",
+        ),
+    ] {
+        let mut args = vec!["render", "mlflow", "-q"];
+        args.extend_from_slice(&P);
+        let set = format!("extraObjects=[{object}]");
+        args.extend(["--set-json", &set]);
+        let r = common::run(&args, None);
+        assert_eq!(r.code, 1, "{object}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(r.stderr.contains(want), "{object}: {}", r.stderr);
+    }
+    let mut args = vec!["render", "mlflow", "-q"];
+    args.extend_from_slice(&P);
+    args.extend([
+        "--set-json",
+        r#"extraObjects=[{"apiVersion":"x.example.org/v1","kind":"My-Widget2","metadata":{"name":"a-b.c"}}]"#,
+    ]);
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// A `--set-json` argument that is a whole JSON document other than an object (a list, a
+/// string) is no `key=value`: its text (values through and through) is not shown.
+#[test]
+fn whole_json_documents_are_not_shown() {
+    for arg in [
+        r#"[{"postgresql":{"auth":{"password":"Hunter2=S3cret"}}}]"#,
+        r#""Hunter2=S3cret""#,
+        r#" [ "Hunter2=S3cret" ]"#,
+    ] {
+        let r = common::run(&["render", "mlflow", "--set-json", arg], None);
+        assert_ne!(r.code, 0, "{arg}");
+        assert!(r.stdout.is_empty());
+        assert!(!r.stderr.contains("Hunter2"), "{arg}: {}", r.stderr);
+        assert!(r.stderr.contains("--set-json"), "{arg}: {}", r.stderr);
+    }
+}

@@ -1538,3 +1538,39 @@ fn mlflow_pods_hold_no_api_credentials() {
     let r = render(&["--set", "serviceAccount.name=mlflow-runner"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// One-line values (the proxy's client ID, groups, audiences, domains, passwords, …) hold
+/// no Unicode line separator (a line break to YAML 1.1 readers and to Unicode) and no
+/// invisible formatting character (zero-width, bidirectional controls), which would make
+/// the value read other than it is; multi-line values (annotations) keep them.
+#[test]
+fn one_line_values_hold_no_hidden_breaks() {
+    for (key, c, want) in [
+        ("oauth2Proxy.clientID", '\u{2028}', "holds a line break"),
+        ("oauth2Proxy.clientID", '\u{2029}', "holds a line break"),
+        (
+            "oauth2Proxy.allowedGroups[0]",
+            '\u{202E}',
+            "invisible formatting character",
+        ),
+        (
+            "oauth2Proxy.emailDomains[0]",
+            '\u{200B}',
+            "invisible formatting character",
+        ),
+        (
+            "postgresql.auth.password",
+            '\u{2066}',
+            "invisible formatting character",
+        ),
+    ] {
+        let arg = format!("{key}=ab{c}cdSECRETxx");
+        let r = render(&["--set-string", &arg]);
+        assert_eq!(r.code, 1, "{key} {c:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(r.stderr.contains(want), "{key} {c:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("SECRET"), "{}", r.stderr);
+    }
+    let r = render(&["--set-string", "podAnnotations.note=a\u{2028}b\u{202E}c"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
