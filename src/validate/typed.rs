@@ -117,7 +117,11 @@ pub fn check(doc: &Value) -> Checked {
 /// missing value is 0). Base64 is read as Go reads it in `check_typed`.
 fn as_the_server_reads<'a>(doc: &'a Value, kind: &str) -> std::borrow::Cow<'a, Value> {
     // Most documents need no change: no copy for them.
-    if !matches!(kind, "Job" | "CronJob" | "PriorityClass") && !has_float(doc) {
+    if !matches!(
+        kind,
+        "Job" | "CronJob" | "PriorityClass" | "RoleBinding" | "ClusterRoleBinding"
+    ) && !has_float(doc)
+    {
         return std::borrow::Cow::Borrowed(doc);
     }
     let mut d = doc.clone();
@@ -146,6 +150,25 @@ fn as_the_server_reads<'a>(doc: &'a Value, kind: &str) -> std::borrow::Cow<'a, V
         && let Some(m) = d.as_object_mut()
     {
         m.entry("value").or_insert_with(|| Value::from(0));
+    }
+    // SetDefaults_RoleBinding / SetDefaults_ClusterRoleBinding / SetDefaults_Subject
+    // (pkg/apis/rbac/v1/defaults.go): the role's group, and a User's or Group's.
+    if matches!(kind, "RoleBinding" | "ClusterRoleBinding") {
+        const RBAC: &str = "rbac.authorization.k8s.io";
+        let unset = |v: Option<&Value>| v.is_none_or(|g| g.is_null() || g == "");
+        if let Some(Value::Object(r)) = d.get_mut("roleRef")
+            && unset(r.get("apiGroup"))
+        {
+            r.insert("apiGroup".into(), Value::from(RBAC));
+        }
+        if let Some(Value::Array(subjects)) = d.get_mut("subjects") {
+            for s in subjects.iter_mut().filter_map(Value::as_object_mut) {
+                let person = matches!(s.get("kind"), Some(k) if k == "User" || k == "Group");
+                if person && unset(s.get("apiGroup")) {
+                    s.insert("apiGroup".into(), Value::from(RBAC));
+                }
+            }
+        }
     }
     std::borrow::Cow::Owned(d)
 }

@@ -368,3 +368,46 @@ fn extra_object_problems_name_their_item_and_line() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An extra container may use a claim's volume from extraVolumes as a block device
+/// (ValidateVolumeDevices: a PersistentVolumeClaim or Ephemeral volume), and not one of
+/// another kind.
+#[test]
+fn extra_containers_take_block_devices_of_extra_volumes() {
+    let volumes = r#"extraVolumes=[{"name":"d","persistentVolumeClaim":{"claimName":"blk"}},{"name":"e","emptyDir":{}}]"#;
+    let container = |key: &str, volume: &str| {
+        format!(
+            r#"{key}=[{{"name":"dev","image":"busybox:1.36","securityContext":{{"readOnlyRootFilesystem":true}},"volumeDevices":[{{"name":"{volume}","devicePath":"/dev/xvda"}}]}}]"#
+        )
+    };
+    for key in ["extraContainers", "extraInitContainers"] {
+        let run = |volume: &str| {
+            let c = container(key, volume);
+            common::run(
+                &[
+                    "render",
+                    "mlflow",
+                    "--set",
+                    "oauth2Proxy.clientID=c,oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/r",
+                    "--set-json",
+                    volumes,
+                    "--set-json",
+                    &c,
+                ],
+                None,
+            )
+        };
+        let r = run("d");
+        assert_eq!(r.code, 0, "{key}: {}", r.stderr);
+        assert!(r.stdout.contains("devicePath: /dev/xvda"), "{key}");
+        let r = run("e");
+        assert_eq!(r.code, 1, "{key}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "{key}[0].volumeDevices[0].name: can only use volume source type of PersistentVolumeClaim or Ephemeral"
+            )),
+            "{key}: {}",
+            r.stderr
+        );
+    }
+}

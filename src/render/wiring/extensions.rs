@@ -96,7 +96,9 @@ fn decoded<T: DeserializeOwned>(items: &[Value]) -> Vec<T> {
 /// Kubernetes' field rules for each item, checked inside a minimal object of the kind it
 /// belongs in, problems named `key[n].path` (the rendered objects are checked again as a
 /// whole, where a rule needs the rest of the pod).
-fn field_rules(key: &str, items: &[Value], acc: &mut Acc) {
+/// A container's pod holds `volumes` (the values' extraVolumes: its volumeDevices name
+/// them).
+fn field_rules(key: &str, items: &[Value], volumes: &[Value], acc: &mut Acc) {
     for (n, item) in items.iter().enumerate() {
         let container = |extra: (&str, Value)| {
             let mut c = serde_json::json!({"name": "probe", "image": "registry.invalid/probe:1"});
@@ -124,11 +126,11 @@ fn field_rules(key: &str, items: &[Value], acc: &mut Acc) {
                 )
             }
             "extraContainers" => (
-                serde_json::json!({"spec": {"containers": [item]}}),
+                serde_json::json!({"spec": {"containers": [item], "volumes": volumes}}),
                 "spec.containers[0]",
             ),
             "extraInitContainers" => (
-                serde_json::json!({"spec": {"initContainers": [item], "containers": [container(("args", serde_json::json!([])))]}}),
+                serde_json::json!({"spec": {"initContainers": [item], "containers": [container(("args", serde_json::json!([])))], "volumes": volumes}}),
                 "spec.initContainers[0]",
             ),
             _ => (
@@ -421,7 +423,7 @@ pub(crate) fn build(
             ("extraInitContainers", &init_containers),
             ("networkPolicy.extraEgress", &egress),
         ] {
-            field_rules(key, items, acc);
+            field_rules(key, items, &volumes, acc);
         }
     }
     plain_credentials("extraEnv", &decoded::<EnvVar>(&env), &[], acc);

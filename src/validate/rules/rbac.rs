@@ -77,9 +77,17 @@ fn rule(o: &mut Out<'_>, r: &Value, at: &str, namespaced: bool) {
 }
 
 /// ValidateRoleBinding / ValidateClusterRoleBinding and their subjects.
+/// A missing or empty `roleRef.apiGroup`, and a User's or Group's, are the API server's to
+/// fill in before it validates (pkg/apis/rbac/v1/defaults.go: SetDefaults_RoleBinding,
+/// SetDefaults_ClusterRoleBinding and SetDefaults_Subject set rbac.authorization.k8s.io),
+/// so only a group given otherwise is wrong.
 fn binding(o: &mut Out<'_>, v: &Value, namespaced: bool) {
     let r = v.get("roleRef");
-    if r.and_then(|r| r.get("apiGroup")).and_then(Value::as_str) != Some(GROUP) {
+    let ref_group = r
+        .and_then(|r| get(r, "apiGroup"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if !ref_group.is_empty() && ref_group != GROUP {
         o.add(
             "roleRef.apiGroup",
             format!("unsupported value: must be {GROUP}"),
@@ -142,7 +150,7 @@ fn binding(o: &mut Out<'_>, v: &Value, namespaced: bool) {
                 }
             }
             "User" | "Group" => {
-                if group != GROUP {
+                if !group.is_empty() && group != GROUP {
                     o.add(
                         format!("{at}.apiGroup"),
                         format!("must be {GROUP} for a User or Group"),
