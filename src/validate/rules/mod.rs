@@ -82,7 +82,10 @@ pub fn quantity_value(v: &Value) -> Option<f64> {
         "Ti" => 1024f64.powi(4),
         "Pi" => 1024f64.powi(5),
         "Ei" => 1024f64.powi(6),
-        e if e.starts_with(['e', 'E']) => 10f64.powi(e[1..].parse().ok()?),
+        // Go reads the exponent as an int64 and keeps its low 32 bits (`int32(parsed)`,
+        // apimachinery pkg/api/resource/suffix.go:190-194 at v0.33.0): `1e4294967297` is
+        // 10 there, and compared as 10.
+        e if e.starts_with(['e', 'E']) => 10f64.powi(e[1..].parse::<i64>().ok()? as i32),
         _ => return None,
     };
     Some(n * mult)
@@ -158,17 +161,11 @@ pub fn image_ref(s: &str) -> bool {
     first_ok && host_ok && parts.all(component)
 }
 
+/// A NetworkPolicy ipBlock's CIDR: IsValidCIDRForLegacyField, which in 1.33 (the
+/// StrictIPCIDRValidation gate off) parses as ParseCIDRSloppy does, IPv4 octets with
+/// leading zeros included (networking validation, ValidateIPBlock).
 fn is_cidr(c: &str) -> bool {
-    c.split_once('/').is_some_and(|(a, l)| {
-        let max = match a.parse::<std::net::IpAddr>() {
-            Ok(std::net::IpAddr::V4(_)) => 32,
-            Ok(std::net::IpAddr::V6(_)) => 128,
-            Err(_) => return false,
-        };
-        !l.is_empty()
-            && l.bytes().all(|b| b.is_ascii_digit())
-            && l.parse::<u32>().is_ok_and(|n| n <= max)
-    })
+    fields::cidr(c).is_some()
 }
 
 struct Out<'a> {
@@ -465,12 +462,19 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
             o.add(format!("spec.rules[{n}].host"), "must be a DNS name (labels of at most 63 lowercase letters, digits, '-'), optionally starting with '*.', not an IP address");
         }
     }
+    // validateIngressTLS: a host with '*' is a wildcard DNS subdomain (`*.` and a
+    // subdomain), any other a DNS-1123 subdomain; unlike a rule's host, an IP address
+    // passes (it is a subdomain by the pattern) and no label length is checked.
+    let tls_host = |h: &str| match h.strip_prefix("*.") {
+        Some(rest) => h.len() <= 253 && dns_subdomain(rest),
+        None => !h.contains('*') && dns_subdomain(h),
+    };
     for (n, t) in items(v.at("/spec/tls")) {
         for (m, h) in items(t.get("hosts")) {
-            if !h.as_str().is_some_and(host_ok) {
+            if !h.as_str().is_some_and(tls_host) {
                 o.add(
                     format!("spec.tls[{n}].hosts[{m}]"),
-                    "must be a DNS name, optionally starting with '*.'",
+                    "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.'), optionally starting with '*.'",
                 );
             }
         }
@@ -918,6 +922,10 @@ mod tests {
         assert_eq!(quantity_value(&json!(2)), Some(2.0));
         assert_eq!(quantity_value(&json!("-1")), Some(-1.0));
         assert_eq!(quantity_value(&json!("x")), None);
+        // The exponent's low 32 bits, as Go keeps them (int32 of an int64).
+        assert_eq!(quantity_value(&json!("1e4294967297")), Some(10.0));
+        assert_eq!(quantity_value(&json!("-1e4294967296")), Some(-1.0));
+        assert_eq!(quantity_value(&json!("1e99999999999999999999")), None);
     }
 
     #[test]

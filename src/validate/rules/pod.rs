@@ -423,7 +423,28 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
                     super::pvc_spec(o, Some(spec), &format!("{eat}.spec"));
                     super::core::pvc(o, spec, &format!("{eat}.spec"));
                 }
-                None => o.add(eat, "required: the claim's template, with its spec"),
+                None => o.add(eat.clone(), "required: the claim's template, with its spec"),
+            }
+            // ValidatePersistentVolumeClaimTemplateObjectMeta: of the template's metadata,
+            // only labels and annotations may be set (validateFieldAllowList with
+            // allowedPVCTemplateObjectMetaFields; a zero value counts as not set).
+            if let Some(Value::Object(meta)) = e.at("/volumeClaimTemplate/metadata") {
+                for (k, val) in meta {
+                    let zero = match val {
+                        Value::Null => true,
+                        Value::String(s) => s.is_empty(),
+                        Value::Array(a) => a.is_empty(),
+                        Value::Object(m) => m.is_empty(),
+                        Value::Number(n) => n.as_f64() == Some(0.0),
+                        Value::Bool(b) => !b,
+                    };
+                    if !zero && !matches!(k.as_str(), "labels" | "annotations") {
+                        o.add(
+                            format!("{eat}.metadata.{k}"),
+                            "cannot be set for an ephemeral volume (only labels and annotations)",
+                        );
+                    }
+                }
             }
         }
         if let Some(c) = get(v, "persistentVolumeClaim")
