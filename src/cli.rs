@@ -143,6 +143,45 @@ pub fn hoist_global_flags(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStri
     out
 }
 
+/// `--color` and `--dry-run` given more than once: only the last counts, as in Helm, where
+/// both are string flags checked after the parse (root.go:186-191 and
+/// cmdGetDryRunFlagStrategy, pkg/cmd/helpers.go:45-75 at v4.2.3), so an invalid earlier
+/// value is no error there. The earlier ones are dropped before the parse.
+pub fn keep_last_choices(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    // (start, length) of each occurrence, per flag.
+    let (mut colors, mut dry_runs) = (Vec::new(), Vec::new());
+    let mut i = 1;
+    while let Some(a) = args.get(i).map(|a| a.to_string_lossy()) {
+        if a == "--" {
+            break;
+        }
+        if let Some(n) = color_flag(&a) {
+            colors.push((i, n));
+            i += n;
+            continue;
+        }
+        if a == "--dry-run" || a.starts_with("--dry-run=") {
+            dry_runs.push((i, 1));
+        }
+        i += 1;
+    }
+    let mut drop: Vec<(usize, usize)> = Vec::new();
+    for list in [&colors, &dry_runs] {
+        if list.len() > 1 {
+            drop.extend_from_slice(&list[..list.len() - 1]);
+        }
+    }
+    if drop.is_empty() {
+        return args;
+    }
+    let dropped = |j: usize| drop.iter().any(|(at, n)| (*at..at + n).contains(&j));
+    args.into_iter()
+        .enumerate()
+        .filter(|(j, _)| !dropped(*j))
+        .map(|(_, a)| a)
+        .collect()
+}
+
 /// `--version` (`-V`) prints mlflow-chart's version and takes nothing else: given with a
 /// command (`mlflow-chart --version 1.2.3 render`, Helm's chart version flag put first) or
 /// with a value, it is refused rather than print the version and exit 0 into a pipe, and
@@ -207,6 +246,8 @@ const HELM_ONLY_FLAGS: &[(&str, HelmOnly)] = &[
     ("content-cache", HelmOnly::Repository),
     ("post-renderer", HelmOnly::Plugin),
     ("post-renderer-args", HelmOnly::Plugin),
+    ("generate-name", HelmOnly::Naming),
+    ("name-template", HelmOnly::Naming),
 ];
 
 /// Why a flag of Helm's has no place in a render.
@@ -215,6 +256,7 @@ enum HelmOnly {
     Cluster,
     Repository,
     Plugin,
+    Naming,
 }
 
 impl HelmOnly {
@@ -232,6 +274,13 @@ impl HelmOnly {
                 "runs a Helm post-renderer plugin, and mlflow-chart has no plugins",
                 "leave it out and pipe the output into the program instead: `mlflow-chart render … | <program>`",
             ),
+            // pkg/cmd/install.go:197-198 at v4.2.3; the generated name is random
+            // (pkg/action/install.go, NameAndChart), and a render is the same for the same
+            // inputs.
+            HelmOnly::Naming => (
+                "makes up the release name (at random, or from a template), and a render gives the same output for the same inputs",
+                "leave it out and give the release name as the first argument: `mlflow-chart render NAME …` (or --release-name NAME)",
+            ),
         }
     }
 }
@@ -247,7 +296,12 @@ pub fn helm_only_flag_error(e: &clap::Error) -> Option<Failure> {
     let Some(ContextValue::String(word)) = e.get(ContextKind::InvalidArg) else {
         return None;
     };
-    let name = word.strip_prefix("--")?;
+    // `-g` is --generate-name's short form (`-gX` would be it with a value).
+    let name = if word.starts_with("-g") && !word.starts_with("--") {
+        "generate-name"
+    } else {
+        word.strip_prefix("--")?
+    };
     let name = name.split_once('=').map_or(name, |(n, _)| n);
     let (_, why) = HELM_ONLY_FLAGS.iter().find(|(flag, _)| *flag == name)?;
     let (what, instead) = why.reason();
@@ -341,7 +395,12 @@ pub fn string_slice(value: &str) -> Result<Vec<String>, String> {
     if value.is_empty() {
         return Ok(Vec::new());
     }
-    let text = value.replace("\r\n", "\n");
+    let mut text = value.replace("\r\n", "\n");
+    // readLine: "For backwards compatibility, drop trailing \r before EOF" (Go's
+    // encoding/csv reader.go).
+    if text.ends_with('\r') {
+        text.pop();
+    }
     let mut chars = text.trim_start_matches('\n').chars().peekable();
     let mut fields = vec![String::new()];
     let mut at_start = true;
@@ -432,24 +491,27 @@ fn detached(flag: &str, sep: char, value: &str, next: &str) -> Result<(), Failur
     if next.starts_with('-') || whole_json {
         return Ok(());
     }
-    // `--set KEY= WORD`: the space typed after the '=' leaves the value empty, and the
-    // word would become the release name, printed in every object's name. Only the last
-    // key is shown (the values before it may be secrets).
-    if value.ends_with('=') && !value.ends_with("\\=") {
-        let key = value[..value.len() - 1]
-            .rsplit(',')
-            .next()
-            .unwrap_or_default();
-        let more = if key.len() + 1 < value.len() {
-            "…,"
-        } else {
-            ""
-        };
-        let shown = crate::error::quoted(&format!("{more}{key}="));
-        return Err(Failure::usage(format!(
-            "{flag}{sep}{shown}: the value is empty, and the argument after it looks like its value (not shown: it may be a secret); it would otherwise be taken as the release name"
-        ))
-        .hint(format!("give key and value as one argument: {flag} {key}=VALUE (quote it if it holds spaces); for an empty value, give the release name before the flags")));
+    // `--set KEY= WORD` or `--set A=1, WORD`: a space typed after the '=' or the ','
+    // makes the word a command-line argument of its own, the release name, printed in
+    // every object's name. Helm takes it so (`--set image.digest= NAME` is an empty digest
+    // and the release NAME), and so does this, unless the word is plainly a split
+    // `key=value` or the key left empty names a credential. Only the last key is shown
+    // (the values before it may be secrets).
+    let open = value.strip_suffix(',').unwrap_or(value);
+    if (value.ends_with('=') || value.ends_with(',')) && !value.ends_with("\\=") {
+        let last = open.rsplit(',').next().unwrap_or_default();
+        let key = last.strip_suffix('=').unwrap_or(last);
+        let key_name = key.rsplit('.').next().unwrap_or(key);
+        let empty_credential = last.ends_with('=') && crate::yaml::is_credential_key(key_name);
+        if empty_credential || next.contains('=') {
+            let more = if last.len() < value.len() { "…," } else { "" };
+            let shown = crate::error::quoted(&format!("{more}{last}"));
+            return Err(Failure::usage(format!(
+                "{flag}{sep}{shown}: the argument after it looks like a value split from it by a space (not shown: it may be a secret); it would otherwise be read as an argument of its own (the release name)"
+            ))
+            .hint(format!("give key and value as one argument: {flag} {key}=VALUE (quote it if it holds spaces); for an empty value, give the release name before the flags")));
+        }
+        return Ok(());
     }
     if value.contains('=') {
         return Ok(());
@@ -1509,6 +1571,11 @@ mod tests {
     /// pflag's string-slice reading (Go's encoding/csv, one record), case by case.
     #[test]
     fn string_slice_reads_one_csv_record() {
+        assert_eq!(string_slice("a.yaml\r"), Ok(vec!["a.yaml".to_string()]));
+        assert_eq!(
+            string_slice("a,b\r"),
+            Ok(vec!["a".to_string(), "b".to_string()])
+        );
         let ok: &[(&str, &[&str])] = &[
             ("", &[]),
             ("a.yaml", &["a.yaml"]),

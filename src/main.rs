@@ -29,7 +29,7 @@ fn to_stderr(text: &str) {
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     let hidden = |c: char| {
         (c.is_control() && c != '\n')
-            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{E0000}'..='\u{E007F}')
     };
     if !text.contains(hidden) {
         return std::borrow::Cow::Borrowed(text);
@@ -46,7 +46,7 @@ fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn main() -> ExitCode {
-    let argv = cli::hoist_global_flags(std::env::args_os().collect());
+    let argv = cli::keep_last_choices(cli::hoist_global_flags(std::env::args_os().collect()));
     let color = cli::ColorWhen::from_args(&argv);
     if let Err(failure) =
         cli::check_version_flag(&argv).and_then(|()| cli::check_detached_values(&argv))

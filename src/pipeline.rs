@@ -72,9 +72,15 @@ pub fn run(args: &Request) -> Result<Rendered, Failure> {
 /// [`run`] with this crew.
 fn run_with(args: &Request, crew: Crew) -> Result<Rendered, Failure> {
     if !is_release_name(&args.release) {
+        // A name with '=' is a `key=value` split from its --set flag (`a=1, b=S3CR3T`):
+        // it may hold a credential, and is not shown.
+        let shown = if args.release.contains('=') {
+            "(not shown: it holds '=', so it is most likely a --set value split from its flag by a space, and may be a secret)".to_string()
+        } else {
+            crate::error::quoted(&args.release)
+        };
         return Err(Failure::input(format!(
-            "invalid release name {:?}: use at most 53 lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit",
-            args.release
+            "invalid release name {shown}: use at most 53 lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit"
         )));
     }
     if !is_dns_label(&args.namespace, 63) {

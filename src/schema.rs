@@ -364,10 +364,13 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
     }
     const CONTROL: &str = "holds a control character";
     const LINE: &str = "holds a line break or a tab, but this value is one line: remove it (a file read with --set-file keeps its final line break; U+2028 and U+2029 are line breaks too)";
-    const INVISIBLE: &str = "holds an invisible formatting character (a zero-width character or a bidirectional control, U+200B-U+200F, U+202A-U+202E, U+2060-U+2064, U+2066-U+2069, U+FEFF), which shows the value other than it is: remove it";
-    /// Characters that change how a one-line value looks without being seen.
+    const INVISIBLE: &str = "holds an invisible formatting character (a bidirectional control, a zero-width space, a soft hyphen, a tag character, …), which shows the value other than it is: remove it";
+    /// Characters that change how a one-line value looks without being seen: Unicode's
+    /// Bidi_Control characters (U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069) and
+    /// other default-ignorable format characters; not U+200C and U+200D (ZWNJ, ZWJ),
+    /// which Persian and other scripts, and emoji, need.
     fn invisible(c: char) -> bool {
-        matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+        matches!(c, '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{180E}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E007F}')
     }
     /// The key paths of the chart's one-line strings (build.rs, from the schema), sorted.
     const SINGLE_LINE: &[&str] = include!(concat!(env!("OUT_DIR"), "/single-line.rs"));

@@ -266,6 +266,14 @@ fn data_size(d: &Document) -> usize {
         .sum()
 }
 
+/// API groups that aggregated API servers serve, not CustomResourceDefinitions, with
+/// name rules of their own: OpenShift's (`user.openshift.io` Users and Groups take names
+/// such as `alice@example.com`, ValidateUserName forbids only ':', '~', '/', '%', `.`
+/// and `..`) and the metrics APIs.
+fn aggregated(group: &str) -> bool {
+    group == "openshift.io" || group.ends_with(".openshift.io") || group.ends_with("metrics.k8s.io")
+}
+
 /// What the API server refuses about every object: a name (unless generateName), and a
 /// ConfigMap's or Secret's data within 1 MiB (core/validation: MaxSecretSize, and
 /// ValidateConfigMap's total-size check).
@@ -294,6 +302,7 @@ fn object_problems(d: &Document) -> Vec<(String, String)> {
         .and_then(serde_json::Value::as_str)
         && !name.is_empty()
         && !typed::is_builtin(d.api_version(), d.kind())
+        && !aggregated(group_of(d.api_version()))
         && !d.kind().ends_with("List")
         && !semantic::is_dns1123_subdomain(name)
     {

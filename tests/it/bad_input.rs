@@ -3363,6 +3363,15 @@ fn messages_carry_no_raw_control_characters() {
     ]);
     let r = common::run(&args, None);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // OpenShift's aggregated APIs name Users and Groups by their own rules.
+    let mut args = vec!["render", "mlflow", "-q"];
+    args.extend_from_slice(&P);
+    args.extend([
+        "--set-json",
+        r#"extraObjects=[{"apiVersion":"user.openshift.io/v1","kind":"Group","metadata":{"name":"MLflow-Users"},"users":["alice@example.com"]}]"#,
+    ]);
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
 /// A `--set-json` argument that is a whole JSON document other than an object (a list, a

@@ -935,6 +935,19 @@ fn a_stray_word_is_not_echoed() {
         ],
         vec!["render", "--set=minio.auth.rootPassword=", "s3cr3tvalue"],
         vec!["render", "--set-string", "minio.auth.rootPassword=", secret],
+        // ... or after a comma.
+        vec![
+            "render",
+            "--set-string",
+            "minio.auth.rootPassword=,",
+            "s3cr3tvalue",
+        ],
+        vec![
+            "render",
+            "--set",
+            "postgresql.auth.username=mlflow,",
+            "postgresql.auth.password=S3CR3Tvalue",
+        ],
     ] {
         let r = common::run(&args, None);
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
@@ -950,6 +963,20 @@ fn a_stray_word_is_not_echoed() {
         "{}",
         r.stderr
     );
+    // An empty value that is no credential, then the release name, is Helm's reading
+    // (`--set image.digest=$DIGEST NAME` with an empty DIGEST).
+    let r = common::run(
+        &[
+            "render",
+            "-q",
+            "--set",
+            "oauth2Proxy.enabled=false,image.digest=",
+            "team",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("name: team-mlflow"));
     // An empty value before the release name is still taken when the name comes first.
     let r = common::run(
         &[
@@ -1244,6 +1271,12 @@ fn helm_global_flags_and_flags_a_render_cannot_honour() {
     for (flag, why) in [
         ("--post-renderer=kustomize", "no plugins"),
         ("--post-renderer-args=x", "no plugins"),
+        ("--generate-name", "makes up the release name"),
+        ("-g", "makes up the release name"),
+        (
+            "--name-template={{randAlpha 5}}",
+            "makes up the release name",
+        ),
         ("--kube-context=prod", "talks to a cluster"),
         ("--kube-token=SeCr3tT0ken", "talks to a cluster"),
         ("--validate", "talks to a cluster"),
@@ -1275,4 +1308,39 @@ fn a_non_utf8_output_dir_is_refused() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid UTF-8"));
     assert!(!std::env::temp_dir().join(dir).exists());
+}
+
+/// `--color` and `--dry-run` given twice: the last counts, as in Helm (both are string
+/// flags checked after the parse), so an invalid earlier value is no error; an invalid
+/// last one still is. A trailing carriage return in `-f` is dropped, as Go's CSV reader
+/// drops it.
+#[test]
+fn last_choice_wins_and_csv_drops_a_final_carriage_return() {
+    let base = [
+        "render",
+        "mlflow",
+        "-q",
+        "--set",
+        "oauth2Proxy.enabled=false",
+    ];
+    for (extra, code) in [
+        (&["--dry-run=server", "--dry-run=client"][..], 0),
+        (&["--dry-run=client", "--dry-run=server"][..], 2),
+        (&["--color", "bogus", "--color", "never"][..], 0),
+        (&["--colour=bogus", "--color=never"][..], 0),
+        (&["--color", "never", "--color=bogus"][..], 2),
+    ] {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        let r = common::run(&args, None);
+        assert_eq!(r.code, code, "{extra:?}: {}", r.stderr);
+    }
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-cr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("v.yaml");
+    std::fs::write(&f, "oauth2Proxy:\n  enabled: false\n").unwrap();
+    let with_cr = format!("{}\r", f.display());
+    let r = common::run(&["render", "mlflow", "-q", "-f", &with_cr], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

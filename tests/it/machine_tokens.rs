@@ -232,6 +232,14 @@ fn settings_that_would_admit_every_service_account_or_none_are_refused() {
             "Google Cloud",
         ),
         (
+            "oauth2Proxy.machineTokens.audience=api://AzureADTokenExchangeUSGov",
+            "Microsoft Entra",
+        ),
+        (
+            "oauth2Proxy.machineTokens.audience=sts.amazonaws.com.cn",
+            "AWS STS",
+        ),
+        (
             "oauth2Proxy.extraAudiences[0]=k3s",
             "extraAudiences[0] is an audience",
         ),

@@ -1563,6 +1563,16 @@ fn one_line_values_hold_no_hidden_breaks() {
             '\u{2066}',
             "invisible formatting character",
         ),
+        (
+            "oauth2Proxy.allowedGroups[0]",
+            '\u{061C}',
+            "invisible formatting character",
+        ),
+        (
+            "oauth2Proxy.clientID",
+            '\u{E0041}',
+            "invisible formatting character",
+        ),
     ] {
         let arg = format!("{key}=ab{c}cdSECRETxx");
         let r = render(&["--set-string", &arg]);
@@ -1572,5 +1582,13 @@ fn one_line_values_hold_no_hidden_breaks() {
         assert!(!r.stderr.contains("SECRET"), "{}", r.stderr);
     }
     let r = render(&["--set-string", "podAnnotations.note=a\u{2028}b\u{202E}c"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // ZWNJ is part of Persian spelling: a group's name may hold it.
+    let r = render(&[
+        "--set",
+        "oauth2Proxy.oidc.oidc_groups_claim=groups",
+        "--set-string",
+        "oauth2Proxy.allowedGroups[0]=\u{62f}\u{627}\u{646}\u{200C}\u{634}",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }

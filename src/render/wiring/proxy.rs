@@ -766,7 +766,8 @@ pub(crate) fn env(p: &Proxy) -> Vec<Value> {
 /// - AWS IAM roles for ServiceAccounts: `sts.amazonaws.com` (aws/amazon-eks-pod-identity-webhook
 ///   main.go, flag `token-audience`).
 /// - Azure workload identity: `api://AzureADTokenExchange` (Microsoft Entra's audience for
-///   federated credentials).
+///   federated credentials), with a national cloud's suffix (`USGov`, `China`, `USNat`,
+///   `USSec`); AWS's China partition: `sts.amazonaws.com.cn`.
 /// - Google Cloud: a workload identity pool provider (`//iam.googleapis.com/…`,
 ///   `https://iam.googleapis.com/…`), a GKE identity namespace (`<project>.svc.id.goog`),
 ///   and OpenShift's default for it, `openshift`.
@@ -775,8 +776,13 @@ pub(crate) fn foreign_audience(a: &str) -> Option<&'static str> {
     let lower = a.to_ascii_lowercase();
     match lower.as_str() {
         "k3s" | "rke2" | "unknown" => Some("the API server of k3s or RKE2"),
-        "sts.amazonaws.com" => Some("AWS STS (IAM roles for ServiceAccounts)"),
-        "api://azureadtokenexchange" => Some("Microsoft Entra (Azure workload identity)"),
+        "sts.amazonaws.com" | "sts.amazonaws.com.cn" => {
+            Some("AWS STS (IAM roles for ServiceAccounts)")
+        }
+        // The public cloud's and the national clouds' (…USGov, …China, …USNat, …USSec).
+        l if l.starts_with("api://azureadtokenexchange") => {
+            Some("Microsoft Entra (Azure workload identity)")
+        }
         "openshift" => Some("Google Cloud's workload identity federation (OpenShift's default)"),
         l if l.starts_with("//iam.googleapis.com/")
             || l.starts_with("https://iam.googleapis.com/")
