@@ -1194,8 +1194,10 @@ fn run_diff(args: &DiffArgs) -> Result<Output, Failure> {
 }
 
 /// Go's `filepath.Match` on Unix for `*` (any run without '/'), `?` (one character but
-/// '/'), `\` (the next character taken as it is) and literal characters; a pattern that
-/// ends in a lone `\` matches nothing (ErrBadPattern, which Helm's template.go ignores).
+/// '/'), `[…]` classes (`[a-c]`, `[^x]`, `\` escapes inside; they may match '/'), `\`
+/// (the next character taken as it is) and literal characters; a malformed pattern (a
+/// lone final `\`, an unclosed or empty class, a bare '-' or ']' in one) matches nothing
+/// (ErrBadPattern, which Helm's template.go:183 ignores).
 /// Dynamic programming over (pattern, name) positions: time proportional to their
 /// product, whatever the stars (a recursive match took exponential time).
 fn glob_match(pattern: &str, name: &str) -> bool {
@@ -1203,13 +1205,46 @@ fn glob_match(pattern: &str, name: &str) -> bool {
         Star,
         One,
         Char(char),
+        Class(bool, Vec<(char, char)>),
+    }
+    // getEsc: one character of a class, `\` escaping; '-' and ']' must be escaped, and
+    // the class must go on after it.
+    fn class_char(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<char> {
+        let c = match chars.next()? {
+            '-' | ']' => return None,
+            '\\' => chars.next()?,
+            c => c,
+        };
+        chars.peek().is_some().then_some(c)
     }
     let mut tokens = Vec::new();
-    let mut chars = pattern.chars();
+    let mut chars = pattern.chars().peekable();
     while let Some(c) = chars.next() {
         tokens.push(match c {
             '*' => Token::Star,
             '?' => Token::One,
+            '[' => {
+                let negated = chars.next_if_eq(&'^').is_some();
+                let mut ranges = Vec::new();
+                loop {
+                    if !ranges.is_empty() && chars.next_if_eq(&']').is_some() {
+                        break;
+                    }
+                    let Some(lo) = class_char(&mut chars) else {
+                        return false;
+                    };
+                    let hi = if chars.next_if_eq(&'-').is_some() {
+                        match class_char(&mut chars) {
+                            Some(hi) => hi,
+                            None => return false,
+                        }
+                    } else {
+                        lo
+                    };
+                    ranges.push((lo, hi));
+                }
+                Token::Class(negated, ranges)
+            }
             '\\' => match chars.next() {
                 Some(escaped) => Token::Char(escaped),
                 None => return false,
@@ -1237,6 +1272,13 @@ fn glob_match(pattern: &str, name: &str) -> bool {
             Token::Char(c) => {
                 for j in 1..=name.len() {
                     next[j] = row[j - 1] && name[j - 1] == *c;
+                }
+            }
+            Token::Class(negated, ranges) => {
+                for j in 1..=name.len() {
+                    let c = name[j - 1];
+                    let inside = ranges.iter().any(|(lo, hi)| *lo <= c && c <= *hi);
+                    next[j] = row[j - 1] && inside != *negated;
                 }
             }
         }
@@ -1558,6 +1600,19 @@ mod tests {
             ("", "", true),
             ("**", t, false),
             ("templates/**", t, true),
+            // Classes: ranges, negation, escapes; they may match '/'.
+            ("templates/[a-t]ervice.yaml", t, true),
+            ("templates/[^s]ervice.yaml", t, false),
+            ("templates/[^a-c]ervice.yaml", t, true),
+            ("templates/[xs]*", t, true),
+            ("templates[/]service.yaml", t, true),
+            ("templates/[\\s]ervice.yaml", t, true),
+            ("templates/[\\]]x", "templates/]x", true),
+            // Malformed classes match nothing.
+            ("templates/[]ervice.yaml", t, false),
+            ("templates/[s", t, false),
+            ("templates/[-s]ervice.yaml", t, false),
+            ("templates/[a-]ervice.yaml", t, false),
         ] {
             assert_eq!(glob_match(pattern, name), want, "{pattern} {name}");
         }
