@@ -174,7 +174,7 @@ fn api_tokens(key: &str, volumes: &[Value], acc: &mut Acc) {
                 continue;
             };
             let audience = token.audience.as_deref().unwrap_or("");
-            if audience.is_empty() || audience.starts_with("https://kubernetes.default.svc") {
+            if audience.is_empty() || super::proxy::api_server_audience(audience) {
                 acc.warnings.push(format!(
                     "{key}[{n}].projected.sources[{i}].serviceAccountToken mounts a Kubernetes API token (no audience, or the API server's) into MLflow's pods, whose ServiceAccount's rights it carries; the chart mounts none there: name the audience of the service the token is for"
                 ));

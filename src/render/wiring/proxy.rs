@@ -121,7 +121,7 @@ fn machines(
     // (pkg/validation/options.go:61-63).
     let issuer_like = |a: &str| {
         let a = a.trim_end_matches('/');
-        a == m.issuer.trim_end_matches('/') || a.starts_with("https://kubernetes.default.svc")
+        a == m.issuer.trim_end_matches('/') || api_server_audience(a)
     };
     if issuer_like(&audience) {
         acc.errors.push("oauth2Proxy.machineTokens.audience must not be the issuer or the API server's address: tokens for that audience are Kubernetes API credentials, and the proxy forwards them to MLflow; keep the default or name MLflow".into());
@@ -752,6 +752,12 @@ pub(crate) fn env(p: &Proxy) -> Vec<Value> {
         env.push(credentials::secret_env("OAUTH2_PROXY_CLIENT_SECRET", c));
     }
     env
+}
+
+/// The in-cluster API server's own address as an audience (`https://kubernetes.default.svc`
+/// and its longer forms): a token for it is a Kubernetes API credential.
+pub(crate) fn api_server_audience(a: &str) -> bool {
+    a.starts_with("https://kubernetes.default.svc")
 }
 
 /// Whose audience `a` is when a system other than this proxy takes a cluster's
