@@ -14,6 +14,7 @@ pub mod input;
 pub mod locate;
 pub mod migration;
 pub mod model;
+pub mod origin;
 pub mod parallel;
 pub mod parse;
 pub mod pipeline;

@@ -722,8 +722,8 @@ pub struct OAuth2Proxy {
     pub repository: String,
     /// OAuth2-Proxy version.
     pub tag: String,
-    /// optional "sha256:..." digest.
-    #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64})$"#))]
+    /// optional "sha256:..." (or "sha512:...") digest.
+    #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"#))]
     pub digest: String,
     /// when to pull the proxy image; empty = Kubernetes' default: Always for the tag "latest" (or no tag and no digest), else IfNotPresent.
     #[serde(rename = "pullPolicy", default)]
@@ -962,8 +962,8 @@ pub struct RegistryImage {
     pub repository: String,
     /// tag of the image (the release of the program).
     pub tag: String,
-    /// optional "sha256:..." digest.
-    #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64})$"#))]
+    /// optional "sha256:..." (or "sha512:...") digest.
+    #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"#))]
     pub digest: String,
     /// when to pull it; empty = Kubernetes' default: Always for the tag "latest" (or no tag and no digest), else IfNotPresent.
     #[serde(rename = "pullPolicy", default)]
@@ -1297,8 +1297,8 @@ pub struct Image {
     pub repository: String,
     /// empty means "v<appVersion>-full".
     pub tag: String,
-    /// optional "sha256:..." digest; when set the image is pinned by it.
-    #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64})$"#))]
+    /// optional "sha256:..." (or "sha512:...") digest; when set the image is pinned by it.
+    #[schemars(regex(pattern = r#"^(|sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$"#))]
     pub digest: String,
     /// when to pull the MLflow image (also used by the secret generator and metrics containers); empty = Kubernetes' default: Always for the tag "latest" (or no tag and no digest), else IfNotPresent.
     #[serde(rename = "pullPolicy", default)]

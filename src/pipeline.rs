@@ -12,8 +12,7 @@ use crate::validate::{self, Known};
 use crate::values::{self, ValuesArgs};
 use crate::{schema, sort};
 
-/// The template that renders `extraObjects`: the user's own objects, not the chart's.
-const EXTRA_OBJECTS: &str = "extra-objects.yaml";
+use crate::origin::{EXTRA_OBJECTS, Found, Origins};
 
 /// What to render.
 #[derive(Debug, Clone)]
@@ -198,10 +197,10 @@ fn render_model(
     };
     let report = validate::check_with(&docs, &known, Some(EXTRA_OBJECTS), Some(alone))
         .map_err(|f| copied_from_values(f, &docs, &known, computed))?;
-    restricted(&docs)?;
-    gated_fields(&docs, &caps.kube_version)?;
+    restricted(&docs, computed)?;
+    gated_fields(&docs, &caps.kube_version, computed)?;
     if model.openshift {
-        openshift_ids(&docs)?;
+        openshift_ids(&docs, computed)?;
     }
     let texts = emitting.map(|stage| stage.finish());
     // The stages' closures are gone (a stage's results are in once `finish` returns, and
@@ -277,6 +276,11 @@ fn named_key(message: &str, values: &serde_json::Value) -> Option<crate::locate:
                     path = path.index(idx.trim_end_matches(']').parse().ok()?);
                 }
             }
+            // A field the message says is missing: its nearest ancestor the values hold
+            // (`extraEnvFrom[1].secretRef`), no shallower than two steps.
+            while crate::locate::lookup(values, &path).is_none() && path.0.len() > 2 {
+                path.0.pop();
+            }
             crate::locate::lookup(values, &path).map(|_| path)
         })
 }
@@ -308,11 +312,9 @@ fn copied_from_values(
     known: &Known,
     computed: &values::Computed,
 ) -> Failure {
-    use crate::locate::{KeyPath, Seg, lookup};
-    use std::collections::BTreeMap;
-    // A large failure is listed as it is: matching is quadratic in what it compares.
-    const MOST_PROBLEMS: usize = 200;
-    const MOST_WRITTEN: usize = 5000;
+    let Some(origins) = Origins::new(computed) else {
+        return f;
+    };
     let (_, records) = validate::validate_with(
         docs,
         known,
@@ -320,201 +322,20 @@ fn copied_from_values(
         Some(EXTRA_OBJECTS),
         None,
     );
-    let errors: Vec<&validate::ProblemRecord> = records
+    let found: Vec<Found> = records
         .iter()
         .filter(|r| r.severity == validate::Severity::Error)
-        .collect();
-    if errors.len() > MOST_PROBLEMS {
-        return f;
-    }
-    // Every map, list and scalar the user wrote (not the chart's defaults, not inside
-    // extraObjects, which are objects of their own), with its key path.
-    fn written<'v>(
-        v: &'v serde_json::Value,
-        at: KeyPath,
-        computed: &values::Computed,
-        out: &mut Vec<(KeyPath, &'v serde_json::Value)>,
-    ) {
-        if out.len() > MOST_WRITTEN || at.0.first() == Some(&Seg::Key("extraObjects".into())) {
-            return;
-        }
-        let user = !at.0.is_empty()
-            && !matches!(computed.provenance(&at), values::Provenance::Defaults(..));
-        match v {
-            serde_json::Value::Object(m) => {
-                if user && !m.is_empty() {
-                    out.push((at.clone(), v));
-                }
-                for (k, x) in m {
-                    written(x, at.key(k), computed, out);
-                }
-            }
-            serde_json::Value::Array(a) => {
-                if user && !a.is_empty() {
-                    out.push((at.clone(), v));
-                }
-                for (i, x) in a.iter().enumerate() {
-                    written(x, at.index(i), computed, out);
-                }
-            }
-            _ if user => out.push((at, v)),
-            _ => {}
-        }
-    }
-    let mut nodes = Vec::new();
-    written(&computed.values, KeyPath::default(), computed, &mut nodes);
-    if nodes.len() > MOST_WRITTEN {
-        return f;
-    }
-    // The components whose own values are under a key of their name (postgresql.*, …),
-    // and the one an object is of, by its component label.
-    const COMPONENTS: [&str; 3] = ["postgresql", "minio", "versitygw"];
-    let prefix = |d: &Document| {
-        let c = d.str_at("/metadata/labels/app.kubernetes.io~1component");
-        COMPONENTS.contains(&c).then(|| c.to_string())
-    };
-    // The last key of a path, a pod's `securityContext` being the values'
-    // `podSecurityContext`.
-    let last_key = |p: &KeyPath, pod_level: bool| match p.0.last() {
-        Some(Seg::Key(k)) if pod_level && k == "podSecurityContext" => {
-            Some("securityContext".to_string())
-        }
-        Some(Seg::Key(k)) => Some(k.clone()),
-        _ => None,
-    };
-    // The one values key a problem's node was copied from: the values node equal to the
-    // object's node at the problem path or at its nearest ancestor, under the same last
-    // key (an item: the same list key), of the object's component or of the top level;
-    // none when two such nodes are equal (which one was copied cannot be told), or when
-    // the path below it is not in the values.
-    let source = |doc: &Document, path: &KeyPath| -> Option<KeyPath> {
-        let own = prefix(doc);
-        for depth in (1..=path.0.len()).rev() {
-            let at = KeyPath(path.0[..depth].to_vec());
-            let Some(node) = lookup(&doc.value, &at) else {
-                continue;
-            };
-            // The key naming the node (for a list item, its list's key).
-            let name = at.0.iter().rev().find_map(|s| match s {
-                Seg::Key(k) => Some(k.clone()),
-                Seg::Index(_) => None,
-            })?;
-            let item = matches!(at.0.last(), Some(Seg::Index(_)));
-            let pod_level = at.0.len() >= 2
-                && at.0[at.0.len() - 2] == Seg::Key("spec".into())
-                && name == "securityContext";
-            let matches: Vec<&KeyPath> = nodes
-                .iter()
-                .filter(|(k, v)| {
-                    *v == node
-                        && matches!(k.0.last(), Some(Seg::Index(_))) == item
-                        && {
-                            let key_of = if item {
-                                KeyPath(k.0[..k.0.len() - 1].to_vec())
-                            } else {
-                                k.clone()
-                            };
-                            last_key(&key_of, pod_level).as_deref() == Some(name.as_str())
-                        }
-                        && match k.0.first() {
-                            // Another component's own keys never reach this object.
-                            Some(Seg::Key(top)) if COMPONENTS.contains(&top.as_str()) => {
-                                own.as_deref() == Some(top.as_str())
-                            }
-                            _ => true,
-                        }
-                })
-                .map(|(k, _)| k)
-                .collect();
-            match matches.as_slice() {
-                [] => continue,
-                [one] => {
-                    let mut key = (*one).clone();
-                    key.0.extend(path.0[depth..].iter().cloned());
-                    return lookup(&computed.values, &key).is_some().then_some(key);
-                }
-                _ => return None,
-            }
-        }
-        None
-    };
-    // Each problem line with its values key, if found; then one line per (key, message),
-    // with the number of other objects it was copied into.
-    let mut groups: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    let mut lines: Vec<(String, Option<(String, String)>)> = Vec::new();
-    // An extraObjects object is the values' own: the one item of that kind and name (a
-    // List's item under its `items`), with the problem's path below it.
-    let extra_source = |object: &str, path: &str| -> Option<KeyPath> {
-        let list = lookup(&computed.values, &KeyPath::default().key("extraObjects"))?.as_array()?;
-        let id = crate::parse::object_id;
-        let mut found = Vec::new();
-        for (i, o) in list.iter().enumerate() {
-            let at = KeyPath::default().key("extraObjects").index(i);
-            if id(o) == object {
-                found.push(at.clone());
-            }
-            let items = o.get("items").and_then(serde_json::Value::as_array);
-            for (j, item) in items.into_iter().flatten().enumerate() {
-                if id(item) == object {
-                    found.push(at.clone().key("items").index(j));
-                }
-            }
-        }
-        let [one] = found.as_slice() else { return None };
-        let mut key = one.clone();
-        key.0.extend(KeyPath::parse(path)?.0);
-        // The deepest part of the path the values hold (a field a default filled in is
-        // not written there).
-        while lookup(&computed.values, &key).is_none() && key.0.len() > one.0.len() {
-            key.0.pop();
-        }
-        Some(key)
-    };
-    for r in &errors {
-        let line = r.line();
-        let doc = docs
-            .iter()
-            .find(|d| d.template == r.source && d.id() == r.object && d.template != EXTRA_OBJECTS);
-        let key = if r.source == EXTRA_OBJECTS {
-            extra_source(&r.object, &r.path)
-        } else {
-            doc.and_then(|d| Some((d, KeyPath::parse(&r.path)?)))
-                .and_then(|(d, p)| source(d, &p))
-        };
-        match key {
-            Some(key) => {
-                let group = (key.to_string(), r.message.clone());
-                let objects = groups.entry(group.clone()).or_default();
-                if objects.is_empty() {
-                    lines.push((line, Some(group)));
-                }
-                if !objects.contains(&r.object) {
-                    objects.push(r.object.clone());
-                }
-            }
-            None => lines.push((line, None)),
-        }
-    }
-    if groups.is_empty() {
-        return f;
-    }
-    let listed: Vec<String> = lines
-        .into_iter()
-        .map(|(line, group)| match group {
-            None => line,
-            Some(group) => {
-                let key = KeyPath::parse(&group.0).unwrap_or_default();
-                let others = groups[&group].len() - 1;
-                let also = match others {
-                    0 => String::new(),
-                    1 => "; the same in 1 more object".to_string(),
-                    n => format!("; the same in {n} more objects"),
-                };
-                format!("{line} ({} {}{also})", group.0, computed.origin(&key))
-            }
+        .map(|r| Found {
+            source: &r.source,
+            object: &r.object,
+            path: &r.path,
+            message: &r.message,
+            line: r.line(),
         })
         .collect();
-    f.problems = crate::schema::capped(listed);
+    if let Some(lines) = origins.annotate(docs, &found) {
+        f.problems = crate::schema::capped(lines);
+    }
     f
 }
 
@@ -578,22 +399,39 @@ fn too_large_for_client_side_apply(
         .collect()
 }
 
-/// Rule problems as located lines (template: object: path: message), or none.
-fn located_problems(docs: &[Document], problems: Vec<validate::rules::Problem>) -> Vec<String> {
-    problems
-        .into_iter()
-        .map(|p| {
+/// Rule problems as located lines (template: object: path: message), each followed by
+/// the values key it came from and where that was written, when that can be told.
+fn located_problems(
+    docs: &[Document],
+    problems: Vec<validate::rules::Problem>,
+    computed: &values::Computed,
+) -> Vec<String> {
+    let ids: Vec<String> = problems.iter().map(|p| docs[p.doc].id()).collect();
+    let found: Vec<Found> = problems
+        .iter()
+        .zip(&ids)
+        .map(|(p, id)| {
             let d = &docs[p.doc];
-            format!("{}: {}: {}: {}", d.template, d.id(), p.path, p.message)
+            Found {
+                source: &d.template,
+                object: id,
+                path: &p.path,
+                message: &p.message,
+                line: format!("{}: {id}: {}: {}", d.template, p.path, p.message),
+            }
         })
-        .collect()
+        .collect();
+    Origins::new(computed)
+        .and_then(|origins| origins.annotate(docs, &found))
+        .unwrap_or_else(|| found.into_iter().map(|f| f.line).collect())
 }
 
 /// The chart's own pods (not `extraObjects`) stay within the restricted Pod Security
 /// Standard whatever `podSecurityContext`/`securityContext` merge into them.
-fn restricted(docs: &[Document]) -> Result<(), Failure> {
+fn restricted(docs: &[Document], computed: &values::Computed) -> Result<(), Failure> {
     refuse(
         docs,
+        computed,
         validate::rules::restricted(docs, EXTRA_OBJECTS),
         "the values would take the chart's pods out of the restricted Pod Security Standard",
         "podSecurityContext and securityContext (MLflow's, and postgresql.*, minio.*, versitygw.*) merge over the restricted defaults; remove the setting named above from the component's values",
@@ -602,10 +440,15 @@ fn restricted(docs: &[Document]) -> Result<(), Failure> {
 
 /// No object of the render uses a field the target Kubernetes version refuses by default
 /// (a volume source, a traffic distribution).
-fn gated_fields(docs: &[Document], kube_version: &str) -> Result<(), Failure> {
+fn gated_fields(
+    docs: &[Document],
+    kube_version: &str,
+    computed: &values::Computed,
+) -> Result<(), Failure> {
     let minor = render::parse_kube_version(kube_version).map_or(33, |(_, m)| m);
     refuse(
         docs,
+        computed,
         validate::rules::gated_fields(docs, minor),
         &format!("the manifests use a field Kubernetes 1.{minor} does not serve by default"),
         "use what the message names instead, or --kube-version for a cluster that serves it",
@@ -615,11 +458,15 @@ fn gated_fields(docs: &[Document], kube_version: &str) -> Result<(), Failure> {
 /// A failure listing the problems (with their objects and sources) under `what`, if any.
 fn refuse(
     docs: &[Document],
+    computed: &values::Computed,
     problems: Vec<validate::rules::Problem>,
     what: &str,
     hint: &str,
 ) -> Result<(), Failure> {
-    let problems = located_problems(docs, problems);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let problems = located_problems(docs, problems, computed);
     if problems.is_empty() {
         return Ok(());
     }
@@ -639,11 +486,12 @@ fn refuse(
 
 /// Under `openshift: true` no pod of the render names a user, group or fsGroup ID,
 /// `extraObjects` included: OpenShift's restricted-v2 SCC would refuse it.
-fn openshift_ids(docs: &[Document]) -> Result<(), Failure> {
-    let problems = located_problems(docs, validate::rules::fixed_ids(docs));
+fn openshift_ids(docs: &[Document], computed: &values::Computed) -> Result<(), Failure> {
+    let problems = validate::rules::fixed_ids(docs);
     if problems.is_empty() {
         return Ok(());
     }
+    let problems = located_problems(docs, problems, computed);
     Err(Failure::input(format!(
         "with openshift: true no pod may name a user, group or fsGroup ID ({} found)",
         problems.len()

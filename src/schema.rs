@@ -173,7 +173,9 @@ pub(crate) mod lite {
 }
 
 /// The pattern of the `*.digest` values (as the model declares it).
-const DIGEST_PATTERN: &str = "^(|sha256:[a-f0-9]{64})$";
+/// OCI's registered digest algorithms (image-spec descriptor.md: sha256 and sha512,
+/// lowercase hex).
+const DIGEST_PATTERN: &str = "^(|sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$";
 
 /// At most this many problems are listed; the rest are counted.
 pub const MAX_LISTED: usize = 50;
@@ -595,7 +597,8 @@ fn pattern_problem(pattern: &str) -> String {
     if pattern == crate::model::QUANTITY_PATTERN {
         "is not a Kubernetes quantity (like 500m, 1Gi or 2)".to_string()
     } else if pattern == DIGEST_PATTERN {
-        "is not an image digest (sha256: and 64 lowercase hex digits, or empty)".to_string()
+        "is not an image digest (sha256: and 64 lowercase hex digits, sha512: and 128, or empty)"
+            .to_string()
     } else {
         format!("does not match the pattern {pattern}")
     }

@@ -44,6 +44,9 @@ impl SemanticProblem {
     }
 }
 
+/// How the problem of an object defined twice begins.
+pub const DUPLICATE: &str = "duplicate object";
+
 /// What a problem says of a repeat that Kubernetes resolves by keeping the last.
 const LAST_WINS: &str = "the last one wins";
 
@@ -371,7 +374,7 @@ fn names_and_labels(cx: &mut Ctx<'_>) {
                 i,
                 "metadata.name",
                 format!(
-                    "duplicate object: {} is defined twice{}",
+                    "{DUPLICATE}: {} is defined twice{}",
                     d.id(),
                     if ns.is_empty() {
                         " (one has no namespace, so it lands in the same one)"

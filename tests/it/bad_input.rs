@@ -278,6 +278,14 @@ fn cases() -> Vec<Case> {
             1,
             "image.digest: is not an image digest",
         ),
+        // sha512 names 128 hex digits (OCI image-spec descriptor.md), not 64.
+        c(
+            "short-sha512-digest",
+            f(&format!("image:\n  digest: sha512:{}\n", "a".repeat(64))),
+            V,
+            1,
+            "image.digest: is not an image digest",
+        ),
         // Unknown keys.
         c(
             "unknown-top",
@@ -3077,6 +3085,71 @@ fn passed_through_problems_are_never_misattributed() {
             && err.contains("the same in 1 more object)"),
         "{err}"
     );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Refusals made after rendering (the restricted Pod Security Standard, gated fields,
+/// an object defined twice, a merged securityContext, the annotations' total size, a
+/// missing field of an extra item) name the values key and its file:line too.
+#[test]
+fn refusals_after_rendering_name_file_line_and_key() {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-after-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = format!("podAnnotations:\n  a: \"{}\"\n", "x".repeat(300_000));
+    for (name, text, said, line_no) in [
+        (
+            "root.yaml",
+            "postgresql:\n  podSecurityContext:\n    runAsUser: 0\n",
+            "(postgresql.podSecurityContext.runAsUser at ",
+            3,
+        ),
+        (
+            "priv.yaml",
+            "minio:\n  securityContext:\n    privileged: true\n",
+            "(minio.securityContext at ",
+            2,
+        ),
+        (
+            "git.yaml",
+            "extraVolumes:\n  - name: g\n    gitRepo: {repository: \"https://example.org/r\"}\n",
+            "(extraVolumes[0].gitRepo at ",
+            3,
+        ),
+        (
+            "cap.yaml",
+            "securityContext:\n  capabilities:\n    add: [NET_ADMIN]\n",
+            "(securityContext.capabilities.add[0] at ",
+            3,
+        ),
+        (
+            "twice.yaml",
+            "extraObjects:\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n",
+            "(extraObjects[1].metadata.name at ",
+            3,
+        ),
+        (
+            "image.yaml",
+            "extraVolumes:\n  - name: m\n    image: {reference: \"busybox:1.37\"}\n",
+            "(extraVolumes[0].image at ",
+            3,
+        ),
+        ("big.yaml", big.as_str(), "(podAnnotations at ", 1),
+        (
+            "envfrom.yaml",
+            "extraEnvFrom:\n  - secretRef: {}\n",
+            "(extraEnvFrom[0].secretRef at ",
+            2,
+        ),
+    ] {
+        let stderr = failing_render(&dir, name, text);
+        let line = stderr
+            .lines()
+            .find(|l| l.contains(said))
+            .unwrap_or_else(|| panic!("{name}: {stderr}"));
+        // The file and its line, after the key.
+        let (_, at) = line.split_once(said).unwrap();
+        assert!(at.contains(&format!("{name}:{line_no}:")), "{name}: {line}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -705,6 +705,32 @@ fn disruption_budgets_never_block_drains() {
     }
 }
 
+/// An image pinned by a sha512 digest (OCI's other registered algorithm) renders pinned.
+#[test]
+fn sha512_digests_pin_images() {
+    let digest = format!("sha512:{}", "0f".repeat(64));
+    let set = format!("image.digest={digest},postgresql.image.digest={digest}");
+    let r = common::run(
+        &[
+            "render",
+            "--set",
+            "oauth2Proxy.enabled=false",
+            "--set",
+            &set,
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(&format!("-full@{digest}")),
+        "MLflow's image"
+    );
+    assert!(
+        r.stdout.contains(&format!("postgres:17.6@{digest}")),
+        "PostgreSQL's image"
+    );
+}
+
 /// Each image has its own pull policy; unset, the render writes Kubernetes' own default
 /// (IfNotPresent for a pinned tag or a digest, Always for "latest").
 #[test]

@@ -11,9 +11,10 @@ use serde_json::Value;
 pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
     match kind {
         "StorageClass" => {
-            // ValidateStorageClass: a qualified provisioner name, known policies.
+            // ValidateStorageClass: a qualified provisioner name (validateProvisioner
+            // checks it lower-cased), known policies, parameters and topologies.
             match v.get("provisioner").and_then(Value::as_str) {
-                Some(p) if !p.is_empty() && is_label_key(p) => {}
+                Some(p) if !p.is_empty() && is_label_key(&p.to_lowercase()) => {}
                 Some(p) if !p.is_empty() => o.add(
                     "provisioner",
                     "must be a qualified name like kubernetes.io/aws-ebs",
@@ -28,6 +29,10 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                 "",
                 &["Immediate", "WaitForFirstConsumer"],
             );
+            if let Some(params) = v.get("parameters").and_then(Value::as_object) {
+                storage_parameters(o, params);
+            }
+            allowed_topologies(o, v.get("allowedTopologies"));
         }
         "PriorityClass" => {
             // ValidatePriorityClass: a `system-` name is reserved for the two system classes,
@@ -94,5 +99,89 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
         // ValidateEndpointSlice: the address type.
         "EndpointSlice" => one_of(o, v, "addressType", "", &["IPv4", "IPv6", "FQDN"]),
         _ => {}
+    }
+}
+
+/// validateParameters (pkg/apis/storage/validation): at most 512 parameters, no empty key,
+/// keys and values together at most 256 KiB.
+fn storage_parameters(o: &mut Out<'_>, params: &serde_json::Map<String, Value>) {
+    if params.len() > 512 {
+        o.add("parameters", "may have at most 512 parameters");
+        return;
+    }
+    if params.keys().any(String::is_empty) {
+        o.add("parameters", "a parameter's name may not be empty");
+    }
+    let size: usize = params
+        .iter()
+        .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
+        .sum();
+    if size > 256 * 1024 {
+        o.add("parameters", "may total at most 256 KiB");
+    }
+}
+
+/// validateAllowedTopologies (pkg/apis/storage/validation) and core's
+/// ValidateTopologySelectorTerm: each requirement has values, none twice, and a label
+/// key; no key twice in a term; no two terms alike. A term without requirements counts as
+/// a repeat: the API server compares each term with a list that starts with one empty
+/// entry per term.
+fn allowed_topologies(o: &mut Out<'_>, terms: Option<&Value>) {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut earlier: Vec<BTreeMap<&str, BTreeSet<&str>>> = Vec::new();
+    let terms: Vec<&Value> = terms
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
+    for (i, term) in terms.iter().enumerate() {
+        let at = format!("allowedTopologies[{i}].matchLabelExpressions");
+        let mut keys: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        let exprs = term
+            .get("matchLabelExpressions")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        for (n, e) in exprs.iter().enumerate() {
+            let key = e.get("key").and_then(Value::as_str).unwrap_or("");
+            let values: Vec<&str> = e
+                .get("values")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            if values.is_empty() {
+                o.add(format!("{at}[{n}].values"), "required: at least one value");
+            }
+            let mut set = BTreeSet::new();
+            for (m, x) in values.iter().enumerate() {
+                if !set.insert(*x) {
+                    o.add(
+                        format!("{at}[{n}].values[{m}]"),
+                        format!("duplicate value {x:?}"),
+                    );
+                }
+            }
+            if !is_label_key(key) {
+                o.add(
+                    format!("{at}[{n}].key"),
+                    "must be a label key like topology.kubernetes.io/zone",
+                );
+            }
+            if keys.insert(key, set).is_some() {
+                o.add(format!("{at}[{n}].key"), format!("duplicate key {key:?}"));
+            }
+        }
+        if keys.is_empty() || earlier.contains(&keys) {
+            o.add(
+                &at,
+                if keys.is_empty() {
+                    "required: a term needs at least one requirement (an empty term counts as a repeat)"
+                } else {
+                    "duplicate term: the same requirements as an earlier term"
+                },
+            );
+        }
+        earlier.push(keys);
     }
 }

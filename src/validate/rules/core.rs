@@ -4,7 +4,9 @@
 //! `pkg/apis/core/validation/validation.go` and apimachinery's `ValidateObjectMeta` at
 //! v1.33, the function named beside each rule.
 
-use super::fields::{alternatives, dns_label, get, is_ip, one_of, port_name, port_or_name};
+use super::fields::{
+    alternatives, dns_label, get, is_ip, join_key, one_of, port_name, port_or_name,
+};
 use super::{Out, dns_subdomain, is_label_key, items, quantity_value};
 use crate::parse::At;
 use serde_json::Value;
@@ -26,21 +28,7 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                 persistent_volume(o, spec);
             }
         }
-        "LimitRange" => {
-            for (n, l) in items(v.at("/spec/limits")) {
-                // Pod, Container, PersistentVolumeClaim, or a qualified custom type (C:6785).
-                let t = l.get("type").and_then(Value::as_str).unwrap_or("");
-                if !(matches!(t, "Pod" | "Container" | "PersistentVolumeClaim")
-                    || t.contains('/') && is_label_key(t))
-                {
-                    o.add(
-                        format!("spec.limits[{n}].type"),
-                        "unsupported value: must be Pod, Container, PersistentVolumeClaim or a qualified custom type",
-                    );
-                }
-                limit_order(o, l, &format!("spec.limits[{n}]"));
-            }
-        }
+        "LimitRange" => limit_range(o, v),
         "ResourceQuota" => {
             // validateResourceQuotaScopes: known scopes, not both of a pair.
             let scopes: Vec<&str> = items(v.at("/spec/scopes"))
@@ -68,18 +56,44 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                     o.add("spec.scopes", format!("conflicting scopes {a} and {b}"));
                 }
             }
-            for (k, q) in v
+            let hard: Vec<(&String, &Value)> = v
                 .at("/spec/hard")
                 .and_then(Value::as_object)
                 .into_iter()
                 .flatten()
-            {
-                if quantity_value(q).is_some_and(|x| x < 0.0) {
+                .collect();
+            for (k, q) in &hard {
+                let at = join_key("spec.hard", k);
+                // validateResourceQuotaResourceName: a qualified name; without a '/', one
+                // the quota system knows (helper.IsStandardQuotaResourceName).
+                if !is_label_key(k) || !k.contains('/') && !quota_resource(k) {
                     o.add(
-                        format!("spec.hard.{k}"),
-                        "must be greater than or equal to 0",
+                        &at,
+                        "must be a standard resource for quota (cpu, memory, requests.storage, pods, count/<resource>.<group>, requests.<extended resource>, …)",
                     );
                 }
+                // ValidateResourceQuantityValue: not negative; object counts and extended
+                // resources (helper.IsIntegerResourceName) are whole numbers.
+                match quantity_value(q) {
+                    Some(x) if x < 0.0 => o.add(&at, "must be greater than or equal to 0"),
+                    Some(x) if x.fract() != 0.0 && integer_resource(k) => {
+                        o.add(&at, "must be an integer")
+                    }
+                    _ => {}
+                }
+            }
+            // validateResourceQuotaScopes: each scope applies to the quota's resources
+            // (helper.IsResourceQuotaScopeValidForResource).
+            for s in &scopes {
+                if let Some(k) = hard.iter().map(|(k, _)| *k).find(|k| !scope_fits(s, k)) {
+                    o.add(
+                        "spec.scopes",
+                        format!("unsupported scope applied to resource: {s} does not apply to {k}"),
+                    );
+                }
+            }
+            if let Some(sel) = v.at("/spec/scopeSelector") {
+                scope_selector(o, sel, &hard);
             }
         }
         "Endpoints" => {
@@ -751,6 +765,281 @@ pub(super) fn pvc(o: &mut Out<'_>, spec: &Value, at: &str) {
         );
     }
     one_of(o, spec, "volumeMode", at, &["Block", "Filesystem"]);
+}
+
+/// The quota scopes the API server knows (helper.IsStandardResourceQuotaScope, and
+/// VolumeAttributesClass from 1.34).
+const QUOTA_SCOPES: &[&str] = &[
+    "Terminating",
+    "NotTerminating",
+    "BestEffort",
+    "NotBestEffort",
+    "PriorityClass",
+    "CrossNamespacePodAffinity",
+    "VolumeAttributesClass",
+];
+
+/// helper.IsStandardQuotaResourceName: the resources the quota system tracks by a bare
+/// name, and hugepages.
+fn quota_resource(k: &str) -> bool {
+    matches!(
+        k,
+        "cpu"
+            | "memory"
+            | "ephemeral-storage"
+            | "requests.cpu"
+            | "requests.memory"
+            | "requests.storage"
+            | "requests.ephemeral-storage"
+            | "limits.cpu"
+            | "limits.memory"
+            | "limits.ephemeral-storage"
+            | "pods"
+            | "resourcequotas"
+            | "services"
+            | "replicationcontrollers"
+            | "secrets"
+            | "persistentvolumeclaims"
+            | "configmaps"
+            | "services.nodeports"
+            | "services.loadbalancers"
+    ) || k.starts_with("hugepages-")
+        || k.starts_with("requests.hugepages-")
+}
+
+/// helper.IsStandardResourceName: the bare names a LimitRange of a type other than Pod and
+/// Container may hold (validateResourceName).
+fn standard_resource(k: &str) -> bool {
+    quota_resource(k) || k == "storage"
+}
+
+/// helper.IsExtendedResourceName: outside kubernetes.io, not `requests.`, and a
+/// qualified name with `requests.` before it.
+fn extended_resource(k: &str) -> bool {
+    k.contains('/')
+        && !k.contains("kubernetes.io/")
+        && !k.starts_with("requests.")
+        && is_label_key(&format!("requests.{k}"))
+}
+
+/// helper.IsIntegerResourceName: object counts and extended resources.
+fn integer_resource(k: &str) -> bool {
+    matches!(
+        k,
+        "pods"
+            | "resourcequotas"
+            | "services"
+            | "replicationcontrollers"
+            | "secrets"
+            | "configmaps"
+            | "persistentvolumeclaims"
+            | "services.nodeports"
+            | "services.loadbalancers"
+    ) || extended_resource(k)
+}
+
+/// helper.IsResourceQuotaScopeValidForResource, for the resources the quota system knows
+/// by a bare name (others are not checked against scopes): the pod scopes apply to pods
+/// and their compute resources, BestEffort to pods only.
+fn scope_fits(scope: &str, k: &str) -> bool {
+    if !quota_resource(k) {
+        return true;
+    }
+    let pod_compute = matches!(
+        k,
+        "cpu" | "memory" | "limits.cpu" | "limits.memory" | "requests.cpu" | "requests.memory"
+    );
+    match scope {
+        "Terminating"
+        | "NotTerminating"
+        | "NotBestEffort"
+        | "PriorityClass"
+        | "CrossNamespacePodAffinity" => k == "pods" || pod_compute,
+        "BestEffort" => k == "pods",
+        _ => true,
+    }
+}
+
+/// validateScopedResourceSelectorRequirement: known scope names that apply to the quota's
+/// resources; the pod-kind scopes only with Exists; In and NotIn with values, Exists and
+/// DoesNotExist without; no conflicting pair.
+fn scope_selector(o: &mut Out<'_>, sel: &Value, hard: &[(&String, &Value)]) {
+    let mut names = Vec::new();
+    for (n, e) in items(sel.get("matchExpressions")) {
+        let at = format!("spec.scopeSelector.matchExpressions[{n}]");
+        let scope = e.get("scopeName").and_then(Value::as_str).unwrap_or("");
+        let op = e.get("operator").and_then(Value::as_str).unwrap_or("");
+        let values = e
+            .get("values")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if !QUOTA_SCOPES.contains(&scope) {
+            o.add(format!("{at}.scopeName"), "unsupported scope");
+        }
+        if let Some(k) = hard.iter().map(|(k, _)| *k).find(|k| !scope_fits(scope, k)) {
+            o.add(
+                &at,
+                format!("unsupported scope applied to resource: {scope} does not apply to {k}"),
+            );
+        }
+        if matches!(
+            scope,
+            "BestEffort"
+                | "NotBestEffort"
+                | "Terminating"
+                | "NotTerminating"
+                | "CrossNamespacePodAffinity"
+        ) && op != "Exists"
+        {
+            o.add(
+                format!("{at}.operator"),
+                format!("must be 'Exists' when the scope is {scope}"),
+            );
+        }
+        match op {
+            "In" | "NotIn" if values == 0 => o.add(
+                format!("{at}.values"),
+                "required: at least one value when the operator is In or NotIn",
+            ),
+            "Exists" | "DoesNotExist" if values != 0 => o.add(
+                format!("{at}.values"),
+                "must be empty when the operator is Exists or DoesNotExist",
+            ),
+            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+            _ => o.add(
+                format!("{at}.operator"),
+                "not a valid selector operator: In, NotIn, Exists or DoesNotExist",
+            ),
+        }
+        names.push(scope);
+    }
+    for (a, b) in [
+        ("BestEffort", "NotBestEffort"),
+        ("Terminating", "NotTerminating"),
+    ] {
+        if names.contains(&a) && names.contains(&b) {
+            o.add(
+                "spec.scopeSelector.matchExpressions",
+                format!("conflicting scopes {a} and {b}"),
+            );
+        }
+    }
+}
+
+/// ValidateLimitRange: each type once, a known or qualified type; resource names a
+/// container may request (Pod, Container) or standard ones (other types); no defaults for
+/// the Pod type; a storage minimum or maximum for PersistentVolumeClaim; the order of the
+/// bounds ([`limit_order`]); and resources that are not overcommitted (hugepages, extended
+/// resources) with a default equal to the default request.
+fn limit_range(o: &mut Out<'_>, v: &Value) {
+    let mut seen: Vec<&str> = Vec::new();
+    for (n, l) in items(v.at("/spec/limits")) {
+        let at = format!("spec.limits[{n}]");
+        // validateLimitRangeTypeName: a qualified name; without a '/', a standard type.
+        let t = l.get("type").and_then(Value::as_str).unwrap_or("");
+        if !(matches!(t, "Pod" | "Container" | "PersistentVolumeClaim")
+            || t.contains('/') && is_label_key(t))
+        {
+            o.add(
+                format!("{at}.type"),
+                "unsupported value: must be Pod, Container, PersistentVolumeClaim or a qualified custom type",
+            );
+        }
+        if seen.contains(&t) {
+            o.add(
+                format!("{at}.type"),
+                format!("duplicate value {t:?}: each type may have one entry (put its resources together)"),
+            );
+        }
+        seen.push(t);
+        let fields: &[&str] = if t == "Pod" {
+            for field in ["default", "defaultRequest"] {
+                if l.get(field)
+                    .and_then(Value::as_object)
+                    .is_some_and(|m| !m.is_empty())
+                {
+                    o.add(
+                        format!("{at}.{field}"),
+                        "may not be specified when `type` is 'Pod'",
+                    );
+                }
+            }
+            &["max", "min", "maxLimitRequestRatio"]
+        } else {
+            &[
+                "max",
+                "min",
+                "default",
+                "defaultRequest",
+                "maxLimitRequestRatio",
+            ]
+        };
+        for field in fields {
+            for k in l
+                .get(*field)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k)
+            {
+                let container = matches!(t, "Pod" | "Container");
+                // validateLimitRangeResourceName → validateContainerResourceName or
+                // validateResourceName.
+                let ok = is_label_key(k)
+                    && if k.contains('/') {
+                        !container || k.contains("kubernetes.io/") || extended_resource(k)
+                    } else if container {
+                        matches!(k.as_str(), "cpu" | "memory" | "ephemeral-storage")
+                            || k.starts_with("hugepages-")
+                    } else {
+                        standard_resource(k)
+                    };
+                if !ok {
+                    o.add(
+                        join_key(&format!("{at}.{field}"), k),
+                        if container {
+                            "must be a standard resource for containers (cpu, memory, ephemeral-storage, hugepages-<size>) or an extended resource like example.com/gpu"
+                        } else {
+                            "must be a standard resource type (like storage) or fully qualified"
+                        },
+                    );
+                }
+            }
+        }
+        if t == "PersistentVolumeClaim"
+            && l.at("/min/storage").is_none()
+            && l.at("/max/storage").is_none()
+        {
+            o.add(
+                format!("{at}.limits"),
+                "required: either minimum or maximum storage value is required",
+            );
+        }
+        // helper.IsOvercommitAllowed: hugepages and resources outside kubernetes.io.
+        if t != "Pod" {
+            for (k, d) in l
+                .get("default")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let overcommit = (!k.contains('/') || k.contains("kubernetes.io/"))
+                    && !k.starts_with("hugepages-");
+                if let Some(r) = l.at(&format!(
+                    "/defaultRequest/{}",
+                    k.replace('~', "~0").replace('/', "~1")
+                )) && !overcommit
+                    && quantity_value(d) != quantity_value(r)
+                {
+                    o.add(
+                        join_key(&format!("{at}.defaultRequest"), k),
+                        format!("must equal the default value in {k} (it is not overcommitted)"),
+                    );
+                }
+            }
+        }
+        limit_order(o, l, &at);
+    }
 }
 
 /// ValidateLimitRange: per resource, min ≤ defaultRequest ≤ default ≤ max (each pair that

@@ -19,6 +19,20 @@ pub(super) fn join(at: &str, key: &str) -> String {
     }
 }
 
+/// `at.key`, or `at["key"]` for a key that a key path could not read back (a resource
+/// name like `example.com/gpu` or `requests.cpu`).
+pub(super) fn join_key(at: &str, key: &str) -> String {
+    if !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        join(at, key)
+    } else {
+        format!("{at}[{key:?}]")
+    }
+}
+
 /// The value at `key`, if it is present and not null.
 pub(super) fn get<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
     v.get(key).filter(|x| !x.is_null())
