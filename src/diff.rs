@@ -168,7 +168,9 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                 // A text under a credential's key (`password: |` in a ConfigMap's data),
                 // not a reference to one (`secretName`, `secretKeyRef`).
                 let lower = k.to_ascii_lowercase();
+                // The chart's own annotation lists Secret names, not credentials.
                 let credential_key = crate::redact::credential_name(k)
+                    && k != crate::validate::SECRETS_OUTSIDE_ANNOTATION
                     && !lower.ends_with("name")
                     && !lower.ends_with("ref")
                     && match &*x {

@@ -919,7 +919,7 @@ pub struct MinioApiIngress {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline, extend("additionalProperties" = false))]
 pub struct MinioIngress {
-    /// accepted for compatibility; must stay false: the console is never exposed (it listens on the MinIO pod's loopback: reach it with kubectl port-forward to that pod, port 9001).
+    /// accepted for compatibility; must stay false: MinIO's web console is off (MINIO_BROWSER=off); manage buckets with `mc` through the API port.
     #[schemars(schema_with = "always_false")]
     pub enabled: bool,
 }
@@ -928,7 +928,7 @@ pub struct MinioIngress {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline, extend("additionalProperties" = false))]
 pub struct MinioPersistence {
-    /// StorageClass of the data volume; empty = cluster default.
+    /// StorageClass of the data volume; empty = cluster default; "-" = none (storageClassName: "", as bitnami's charts read it: only a pre-provisioned PersistentVolume binds).
     #[serde(rename = "storageClass")]
     pub storage_class: String,
     /// size of the data volume.
@@ -1010,7 +1010,7 @@ pub struct Postgresql {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline, extend("additionalProperties" = false))]
 pub struct PostgresqlPersistence {
-    /// StorageClass of the data volume; empty = cluster default.
+    /// StorageClass of the data volume; empty = cluster default; "-" = none (storageClassName: "", as bitnami's charts read it: only a pre-provisioned PersistentVolume binds).
     #[serde(rename = "storageClass")]
     pub storage_class: String,
     /// size of the data volume.

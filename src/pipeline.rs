@@ -215,6 +215,7 @@ fn render_model(
             format!("{w} (kubectl accepts it; make sure the cluster has it)")
         }
     }));
+    broad.extend(partly_checked(&docs));
     // Custom resources nothing here has a schema for (extraObjects of other kinds, the
     // ServiceMonitor): rendered, but say so.
     broad.extend(report.not_validated.iter().map(|n| {
@@ -337,6 +338,46 @@ fn copied_from_values(
         f.problems = crate::schema::capped(lines);
     }
     f
+}
+
+/// Built-in kinds whose API-server validation goes beyond what is checked here (fields,
+/// types, metadata): CEL expressions, webhook client configurations, CRD structure, CSR
+/// contents, priority and flow-control ranges.
+const PARTLY_CHECKED: &[&str] = &[
+    "CustomResourceDefinition",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+    "CertificateSigningRequest",
+    "APIService",
+    "FlowSchema",
+    "PriorityLevelConfiguration",
+    "VolumeAttachment",
+    "CSIDriver",
+    "CSINode",
+    "ResourceClaim",
+    "ResourceClaimTemplate",
+    "DeviceClass",
+    "VolumeAttributesClass",
+];
+
+/// `extraObjects` (List items included) of kinds checked for their fields and types only:
+/// rendered, with a warning that the API server checks more.
+fn partly_checked(docs: &[Document]) -> Vec<String> {
+    validate::expand_lists(docs)
+        .iter()
+        .filter(|d| d.template == EXTRA_OBJECTS && PARTLY_CHECKED.contains(&d.kind()))
+        .map(|d| {
+            format!(
+                "extraObjects: {} is checked for its fields, types and metadata only: the API server checks more of a {} (its expressions, references and structure), so `kubectl apply --dry-run=server` it before relying on it",
+                d.id(),
+                d.kind()
+            )
+        })
+        .collect()
 }
 
 /// `extraObjects` (List items included) that bind the cluster-wide superuser roles: valid

@@ -49,6 +49,14 @@ pub struct LeftBehind {
     pub what: String,
 }
 
+/// What applying the new render does that its changes do not show: pods that keep an old
+/// credential, replicas that drop to one, data that the new settings no longer reach.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Effect {
+    pub object: String,
+    pub what: String,
+}
+
 /// The preflight of an upgrade from one render to another.
 #[derive(Debug, Default, Serialize)]
 pub struct Preflight {
@@ -56,6 +64,7 @@ pub struct Preflight {
     pub migrations: Vec<Migration>,
     pub left_behind: Vec<LeftBehind>,
     pub credentials: Vec<Credential>,
+    pub effects: Vec<Effect>,
 }
 
 impl Preflight {
@@ -64,6 +73,7 @@ impl Preflight {
             && self.migrations.is_empty()
             && self.left_behind.is_empty()
             && self.credentials.is_empty()
+            && self.effects.is_empty()
     }
 
     /// Human form: the two sections, each only when it has entries.
@@ -103,6 +113,15 @@ impl Preflight {
             ));
             for c in &self.credentials {
                 s.push_str(&format!("  ! {} ({}): {}\n", c.object, c.variable, c.what));
+            }
+        }
+        if !self.effects.is_empty() {
+            s.push_str(&format!(
+                "What applying does beyond the changes ({}):\n",
+                self.effects.len()
+            ));
+            for e in &self.effects {
+                s.push_str(&format!("  ! {}: {}\n", e.object, e.what));
             }
         }
         if !self.left_behind.is_empty() {
@@ -284,7 +303,7 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
         // ValidateServiceUpdate (pkg/apis/core/validation/validation.go): clusterIP(s) may
         // not change once set (except to or from type ExternalName).
         "Service" => {
-            let fields: Vec<String> = ["clusterIP", "clusterIPs"]
+            let mut fields: Vec<String> = ["clusterIP", "clusterIPs"]
                 .iter()
                 .filter(|f| {
                     let (a, b) = (
@@ -295,9 +314,28 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                 })
                 .map(|f| format!("spec.{f}"))
                 .collect();
+            // validateUpgradeDowngradeIPFamilies: outside headless and ExternalName
+            // Services, the families set keep their order; a second may be added or
+            // removed, the first never changes.
+            let families = |d: &Document| -> Vec<Value> {
+                at(d, "/spec/ipFamilies").as_array().cloned().unwrap_or_default()
+            };
+            let plain = |d: &Document| {
+                !is_headless(at(d, "/spec/clusterIP"))
+                    && at(d, "/spec/type") != "ExternalName"
+            };
+            let (fa, fb) = (families(old), families(new));
+            if plain(old)
+                && plain(new)
+                && !fa.is_empty()
+                && !fb.is_empty()
+                && (fa[0] != fb[0] || fa.len() == fb.len() && fa != fb)
+            {
+                fields.push("spec.ipFamilies".into());
+            }
             (
                 fields,
-                "spec.clusterIP may not change once set (a headless Service stays headless)",
+                "spec.clusterIP may not change once set (a headless Service stays headless), nor the first of spec.ipFamilies",
                 format!("kubectl{n} delete service {name}, then apply"),
             )
         }
@@ -349,6 +387,12 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                 && b < a
             {
                 fields.push("spec.resources.requests.storage (smaller)".into());
+            }
+            // volumeName may be set once, when it was empty ("volumeName changes are
+            // allowed once").
+            let volume = |d: &Document| at(d, "/spec/volumeName").as_str().unwrap_or("").to_string();
+            if !volume(old).is_empty() && volume(old) != volume(new) {
+                fields.push("spec.volumeName".into());
             }
             (
                 fields,
@@ -518,6 +562,18 @@ fn defaulted(d: &Document) -> Document {
             {
                 for t in list {
                     set(t, "/spec", "volumeMode", "Filesystem");
+                    // A claim template's apiVersion and kind are dropped on the way in
+                    // (pkg/apis/apps/v1/conversion.go, Convert_v1_StatefulSetSpec_To_apps_
+                    // StatefulSetSpec), and its status.phase defaults to Pending
+                    // (pkg/apis/core/v1/defaults.go, SetDefaults_PersistentVolumeClaim).
+                    if let Some(m) = t.as_object_mut() {
+                        m.shift_remove("apiVersion");
+                        m.shift_remove("kind");
+                        if !m.get("status").is_some_and(Value::is_object) {
+                            m.insert("status".into(), Value::Object(Map::new()));
+                        }
+                    }
+                    set(t, "/status", "phase", "Pending");
                 }
             }
         }
@@ -893,6 +949,205 @@ fn migrations(object: &str, old: &Document, new: &Document, out: &mut Vec<Migrat
     }
 }
 
+/// A workload's pod template (a CronJob's, under its job template).
+fn pod_template(d: &Document) -> &Value {
+    if d.kind() == "CronJob" {
+        at(d, "/spec/jobTemplate/spec/template")
+    } else {
+        at(d, "/spec/template")
+    }
+}
+
+/// The Secrets a pod template reads as environment variables (`secretKeyRef`,
+/// `envFrom.secretRef`): those a running container never sees change.
+fn env_secrets(template: &Value) -> Vec<&str> {
+    let spec = template.get("spec").unwrap_or(&Value::Null);
+    let mut out: Vec<&str> = ["initContainers", "containers"]
+        .iter()
+        .filter_map(|k| spec.get(k).and_then(Value::as_array))
+        .flatten()
+        .flat_map(|c| {
+            let env = c
+                .get("env")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.at("/valueFrom/secretKeyRef/name"));
+            let from = c
+                .get("envFrom")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.at("/secretRef/name"));
+            env.chain(from).filter_map(Value::as_str)
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Where a workload's MLflow reads its KEK passphrase (MLFLOW_CRYPTO_KEK_PASSPHRASE): the
+/// Secret and key, and that Secret's data when the render holds it.
+fn kek_source(d: &Document, all: &BTreeMap<String, &Document>) -> Option<(String, String, Value)> {
+    let spec = pod_template(d).get("spec")?;
+    let r = ["initContainers", "containers"]
+        .iter()
+        .filter_map(|k| spec.get(k).and_then(Value::as_array))
+        .flatten()
+        .filter_map(|c| c.get("env").and_then(Value::as_array))
+        .flatten()
+        .find(|e| e.get("name").and_then(Value::as_str) == Some("MLFLOW_CRYPTO_KEK_PASSPHRASE"))?
+        .at("/valueFrom/secretKeyRef")?;
+    let name = r.get("name").and_then(Value::as_str)?.to_string();
+    let key = r
+        .get("key")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let data = all
+        .values()
+        .find(|s| s.kind() == "Secret" && s.name() == name)
+        .and_then(|s| {
+            defaulted(s)
+                .value
+                .at(&format!(
+                    "/data/{}",
+                    key.replace('~', "~0").replace('/', "~1")
+                ))
+                .cloned()
+        })
+        .unwrap_or(Value::Null);
+    Some((name, key, data))
+}
+
+/// The value after `--artifacts-destination` in a workload's MLflow arguments.
+fn artifacts_destination(d: &Document) -> Option<String> {
+    let spec = pod_template(d).get("spec")?;
+    for c in spec.get("containers").and_then(Value::as_array)? {
+        let args: Vec<&str> = ["command", "args"]
+            .iter()
+            .filter_map(|k| c.get(k).and_then(Value::as_array))
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        for (i, a) in args.iter().enumerate() {
+            if let Some(v) = a.strip_prefix("--artifacts-destination=") {
+                return Some(v.to_string());
+            }
+            if *a == "--artifacts-destination" {
+                return args.get(i + 1).map(|v| (*v).to_string());
+            }
+        }
+    }
+    None
+}
+
+/// What applying does to one object present in both renders beyond its own change.
+fn effects(
+    object: &str,
+    old: &Document,
+    new: &Document,
+    old_all: &BTreeMap<String, &Document>,
+    new_all: &BTreeMap<String, &Document>,
+    out: &mut Vec<Effect>,
+) {
+    let workload = matches!(
+        new.kind(),
+        "Deployment" | "StatefulSet" | "DaemonSet" | "CronJob" | "Job"
+    );
+    if !workload {
+        return;
+    }
+    let n = match new.str_at("/metadata/namespace") {
+        "" => String::new(),
+        ns => format!(" -n {ns}"),
+    };
+    let restart = format!(
+        "kubectl{n} rollout restart {}/{}",
+        new.kind().to_lowercase(),
+        new.name()
+    );
+    // Kubernetes' HPA walkthrough ("Migrating Deployments and StatefulSets to horizontal
+    // autoscaling"): a client-side apply without spec.replicas removes the field it
+    // applied before, and the API server defaults it to 1.
+    if matches!(new.kind(), "Deployment" | "StatefulSet")
+        && let Some(was) = at(old, "/spec/replicas").as_i64()
+        && was > 1
+        && at(new, "/spec/replicas").is_null()
+    {
+        out.push(Effect {
+            object: object.to_string(),
+            what: format!(
+                "spec.replicas ({was}) is no longer set (autoscaling takes over): a client-side `kubectl apply` (Argo CD's default) removes the field and the API server sets 1, so {} pods stop until the autoscaler scales up; first remove spec.replicas from the last applied configuration (kubectl{n} apply edit-last-applied {}/{}), then apply",
+                was - 1,
+                new.kind().to_lowercase(),
+                new.name()
+            ),
+        });
+    }
+    // A Secret read as environment variables reaches a container only when it starts
+    // (Kubernetes' Secret documentation): a changed value with an unchanged pod template
+    // leaves the running pods on the old one.
+    if semantic(pod_template(old)) == semantic(pod_template(new)) {
+        let changed: Vec<&str> = env_secrets(pod_template(new))
+            .into_iter()
+            .filter(|name| {
+                let data = |all: &BTreeMap<String, &Document>| {
+                    all.values()
+                        .find(|s| s.kind() == "Secret" && s.name() == *name)
+                        .map(|s| semantic(at(&defaulted(s), "/data")))
+                };
+                matches!((data(old_all), data(new_all)), (Some(a), Some(b)) if a != b)
+            })
+            .collect();
+        if !changed.is_empty() {
+            out.push(Effect {
+                object: object.to_string(),
+                what: format!(
+                    "the Secret{} {} changed, and these pods read {} as environment variables, which a running container never sees change; nothing else of the pods changed, so they keep the old value{}: after applying, {restart}",
+                    if changed.len() == 1 { "" } else { "s" },
+                    changed.join(", "),
+                    if changed.len() == 1 { "it" } else { "them" },
+                    if new.kind() == "CronJob" { " until the next run" } else { "" }
+                ),
+            });
+        }
+    }
+    // MLflow encrypts the secrets it stores with a key derived from this passphrase
+    // (mlflow/server/constants.py:60-66 at 3.17.2: the rotation workflow); another
+    // passphrase cannot decrypt them (mlflow/utils/crypto.py, _decrypt_secret).
+    if let (Some(a), Some(b)) = (kek_source(old, old_all), kek_source(new, new_all))
+        && a != b
+    {
+        out.push(Effect {
+            object: object.to_string(),
+            what: format!(
+                "MLflow's KEK passphrase now comes from Secret {} (key {}){}: unless it holds the same passphrase, the secrets MLflow stored encrypted can no longer be decrypted; rotate first: stop MLflow, run `mlflow crypto rotate-kek --new-passphrase …` with the old passphrase in MLFLOW_CRYPTO_KEK_PASSPHRASE, then apply",
+                b.0,
+                b.1,
+                if a.0 == b.0 && a.1 == b.1 {
+                    ", whose value changed".to_string()
+                } else {
+                    format!(" instead of Secret {} (key {})", a.0, a.1)
+                }
+            ),
+        });
+    }
+    // Runs record `mlflow-artifacts:/…` URIs, which the server resolves under its current
+    // destination (mlflow/server/handlers.py, _get_artifact_repo_mlflow_artifacts).
+    if let (Some(a), Some(b)) = (artifacts_destination(old), artifacts_destination(new))
+        && a != b
+    {
+        out.push(Effect {
+            object: object.to_string(),
+            what: format!(
+                "the artifact destination moves from {a} to {b}: the artifacts logged so far stay at the old place, and runs that logged them find nothing at the new one; copy the objects over first (for example `mc mirror` or `aws s3 sync`)"
+            ),
+        });
+    }
+}
+
 /// The preflight of upgrading from `old` to `new`, objects matched by `key`.
 pub fn check<'a>(
     old: &BTreeMap<String, &'a Document>,
@@ -913,11 +1168,11 @@ pub fn check<'a>(
             continue;
         }
         let what = if added_statefulsets.is_empty() {
-            "kubectl does not delete a StatefulSet's claims: the data stays until you delete them"
+            "kubectl does not delete a StatefulSet's claims: the data stays until you delete them (ArgoCD with label tracking and prune does delete them: annotate them first, docs/argocd.md)"
                 .to_string()
         } else {
             format!(
-                "kubectl does not delete them, and nothing uses them: {} start(s) on new, empty volumes. Keep the names (release name, nameOverride, fullnameOverride) or move the data first (docs/migration.md)",
+                "kubectl does not delete them, and nothing uses them: {} start(s) on new, empty volumes. Keep the names (release name, nameOverride, fullnameOverride) or move the data first (docs/migration.md); ArgoCD with label tracking and prune deletes them: annotate them first (docs/argocd.md)",
                 added_statefulsets.join(", ")
             )
         };
@@ -941,6 +1196,7 @@ pub fn check<'a>(
     for (k, n) in new {
         if let Some(o) = old.get(k) {
             credentials(k, o, n, old, new, &mut p.credentials);
+            effects(k, o, n, old, new, &mut p.effects);
         }
     }
     // One database, one migration: the tracking and scheduler pods both run the schema
@@ -1401,5 +1657,184 @@ mod tests {
         ] {
             assert_eq!(pg_major(t).as_deref(), want, "{t}");
         }
+    }
+
+    /// The fifth attack (day two): claim templates as the API server returns them, a
+    /// bound volume's name, the first IP family.
+    #[test]
+    fn fifth_attack_refusals() {
+        // apiVersion/kind (dropped on the way in) and status.phase Pending (defaulted) in a
+        // claim template are no change.
+        let mut listed = sts("8Gi", 1, "postgres:17");
+        listed["spec"]["volumeClaimTemplates"][0]["apiVersion"] = json!("v1");
+        listed["spec"]["volumeClaimTemplates"][0]["kind"] = json!("PersistentVolumeClaim");
+        listed["spec"]["volumeClaimTemplates"][0]["status"] = json!({"phase": "Pending"});
+        assert!(
+            one(listed.clone(), sts("8Gi", 1, "postgres:17"))
+                .refused
+                .is_empty()
+        );
+        assert!(
+            one(sts("8Gi", 1, "postgres:17"), listed.clone())
+                .refused
+                .is_empty()
+        );
+        // Another phase is a change.
+        listed["spec"]["volumeClaimTemplates"][0]["status"] = json!({"phase": "Bound"});
+        assert_eq!(one(sts("8Gi", 1, "postgres:17"), listed).refused.len(), 1);
+        // volumeName: set once, from empty.
+        let pvc = |name: Option<&str>| {
+            let mut v = json!({"kind": "PersistentVolumeClaim", "metadata": {"name": "c"}, "spec": {
+                "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}});
+            if let Some(n) = name {
+                v["spec"]["volumeName"] = json!(n);
+            }
+            v
+        };
+        assert!(one(pvc(None), pvc(Some("pv-a"))).refused.is_empty());
+        for new in [pvc(Some("pv-b")), pvc(None)] {
+            let p = one(pvc(Some("pv-a")), new);
+            assert_eq!(p.refused[0].fields, ["spec.volumeName"]);
+        }
+        // ipFamilies: the first never changes; a second may come and go; headless ones may.
+        let svc = |families: Value, cluster_ip: &str| {
+            json!({"kind": "Service", "metadata": {"name": "s"}, "spec": {
+                "clusterIP": cluster_ip, "ipFamilies": families, "ports": [{"port": 80}]}})
+        };
+        let refused = |a, b| !one(a, b).refused.is_empty();
+        assert!(refused(svc(json!(["IPv4"]), ""), svc(json!(["IPv6"]), "")));
+        assert!(refused(
+            svc(json!(["IPv4", "IPv6"]), ""),
+            svc(json!(["IPv6", "IPv4"]), "")
+        ));
+        assert!(!refused(
+            svc(json!(["IPv4"]), ""),
+            svc(json!(["IPv4", "IPv6"]), "")
+        ));
+        assert!(!refused(
+            svc(json!(["IPv4", "IPv6"]), ""),
+            svc(json!(["IPv4"]), "")
+        ));
+        assert!(!refused(
+            svc(json!(["IPv4"]), "None"),
+            svc(json!(["IPv6"]), "None")
+        ));
+    }
+
+    /// A workload reading `secret` as environment variables, with `replicas` (none when
+    /// `None`) and MLflow's arguments.
+    fn deploy(replicas: Option<i64>, secret: &str, args: &[&str]) -> Value {
+        let mut v = json!({"kind": "Deployment", "metadata": {"name": "mlflow", "namespace": "ns"},
+            "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"spec": {"containers": [{
+                "name": "mlflow", "image": "mlflow:v3.17.2", "args": args,
+                "env": [{"name": "MLFLOW_CRYPTO_KEK_PASSPHRASE",
+                         "valueFrom": {"secretKeyRef": {"name": secret, "key": "kek"}}}]}]}}}});
+        if let Some(r) = replicas {
+            v["spec"]["replicas"] = json!(r);
+        }
+        v
+    }
+
+    fn secret(name: &str, value: &str) -> Value {
+        json!({"kind": "Secret", "metadata": {"name": name, "namespace": "ns"}, "stringData": {"kek": value}})
+    }
+
+    /// Both renders as (key, object) pairs.
+    fn renders(old: &[(&str, Value)], new: &[(&str, Value)]) -> Preflight {
+        let docs = |side: &[(&str, Value)]| -> Vec<(String, Document)> {
+            side.iter()
+                .map(|(k, v)| (k.to_string(), doc(v.clone())))
+                .collect()
+        };
+        let (o, n) = (docs(old), docs(new));
+        let om = o.iter().map(|(k, d)| (k.clone(), d)).collect();
+        let nm = n.iter().map(|(k, d)| (k.clone(), d)).collect();
+        check(&om, &nm)
+    }
+
+    #[test]
+    fn effects_of_applying() {
+        let d = |r, s: &str, a: &[&str]| ("Deployment/ns/mlflow", deploy(r, s, a));
+        let k = |name: &str, v: &str| ("Secret/ns/kek", secret(name, v));
+        let args = ["server", "--artifacts-destination", "s3://a"];
+        // Nothing changed, nothing said.
+        assert!(
+            renders(
+                &[d(Some(1), "kek", &args), k("kek", "x")],
+                &[d(Some(1), "kek", &args), k("kek", "x")]
+            )
+            .is_empty()
+        );
+        // Autoscaling takes over from 4 replicas: 3 pods stop.
+        let p = renders(&[d(Some(4), "kek", &args)], &[d(None, "kek", &args)]);
+        assert!(
+            p.effects[0].what.contains("3 pods stop")
+                && p.effects[0]
+                    .what
+                    .contains("edit-last-applied deployment/mlflow"),
+            "{:?}",
+            p.effects
+        );
+        // From 1 replica there is nothing to lose.
+        assert!(
+            renders(&[d(Some(1), "kek", &args)], &[d(None, "kek", &args)])
+                .effects
+                .is_empty()
+        );
+        // A Secret read as env changes under an unchanged template: restart, and the KEK.
+        let p = renders(
+            &[d(Some(1), "kek", &args), k("kek", "x")],
+            &[d(Some(1), "kek", &args), k("kek", "y")],
+        );
+        let said: Vec<&str> = p.effects.iter().map(|e| e.what.as_str()).collect();
+        assert!(
+            said.iter()
+                .any(|w| w.contains("rollout restart deployment/mlflow")),
+            "{said:?}"
+        );
+        assert!(
+            said.iter()
+                .any(|w| w.contains("KEK passphrase") && w.contains("whose value changed")),
+            "{said:?}"
+        );
+        // The template changed too: the pods restart by themselves.
+        let p = renders(
+            &[d(Some(1), "kek", &args), k("kek", "x")],
+            &[d(Some(2), "kek", &["server"]), k("kek", "y")],
+        );
+        assert!(
+            !p.effects.iter().any(|e| e.what.contains("rollout restart")),
+            "{:?}",
+            p.effects
+        );
+        // Another Secret for the passphrase.
+        let p = renders(&[d(Some(1), "kek", &args)], &[d(Some(1), "mine", &args)]);
+        assert!(
+            p.effects.iter().any(|e| e
+                .what
+                .contains("from Secret mine (key kek) instead of Secret kek")),
+            "{:?}",
+            p.effects
+        );
+        // Another artifact destination.
+        let p = renders(
+            &[d(Some(1), "kek", &args)],
+            &[d(
+                Some(1),
+                "kek",
+                &["server", "--artifacts-destination=s3://b"],
+            )],
+        );
+        assert!(
+            p.effects
+                .iter()
+                .any(|e| e.what.contains("moves from s3://a to s3://b")),
+            "{:?}",
+            p.effects
+        );
+        assert!(
+            p.text()
+                .contains("What applying does beyond the changes (1)")
+        );
     }
 }

@@ -299,6 +299,13 @@ fn advice(described: &Value, computed: &Computed, path: &KeyPath, what: &str) ->
         return r#": write it in quotes in a values file ("3.1"), or give it with --set-string"#
             .to_string();
     }
+    if what.starts_with("wrong type: expected integer")
+        && value
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.trim().parse::<f64>().is_ok())
+    {
+        return r#": a number is needed, not text: write it without quotes in a values file (5000, not "5000"), or give it with --set (not --set-string)"#.to_string();
+    }
     if matches!(what, "must be true" | "must be false") && value.is_some_and(Value::is_string) {
         return ": a boolean is needed, not text: give it with --set (not --set-string), or unquoted in a values file".to_string();
     }

@@ -281,7 +281,7 @@ fn cases() -> Vec<Case> {
         // sha512 names 128 hex digits (OCI image-spec descriptor.md), not 64.
         c(
             "short-sha512-digest",
-            f(&format!("image:\n  digest: sha512:{}\n", "a".repeat(64))),
+            f(format!("image:\n  digest: sha512:{}\n", "a".repeat(64))),
             V,
             1,
             "image.digest: is not an image digest",
@@ -1999,7 +1999,7 @@ fn cases() -> Vec<Case> {
             vec![],
             &["--set", "minio.ingress.enabled=true"],
             1,
-            "must be false from --set 'minio.ingress.enabled=…' (accepted for compatibility; must stay false: the console is never exposed",
+            "must be false from --set 'minio.ingress.enabled=…' (accepted for compatibility; must stay false: MinIO's web console is off (MINIO_BROWSER=off)",
         ),
         c(
             "text-for-boolean",

@@ -515,6 +515,73 @@ fn diff_preflight_names_refusals_migrations_and_data_left_behind() {
     );
 }
 
+/// `diff` says what applying does beyond the changes, from two renders of the chart:
+/// a rotated client secret leaves the pods on the old one, autoscaling after four
+/// replicas drops to one, another bucket strands the artifacts, another KEK Secret
+/// strands MLflow's encrypted secrets; the Secret names the chart lists are shown.
+#[test]
+fn diff_says_what_applying_does_beyond_the_changes() {
+    let base = values_file(
+        "effects-base.yaml",
+        "oauth2Proxy:\n  clientID: c\n  clientSecret: first-client-secret\n  oidc: {oidc_issuer_url: \"https://kc.example.org/r\"}\nreplicaCount: 4\n",
+    );
+    let rotated = values_file(
+        "effects-rotated.yaml",
+        "oauth2Proxy:\n  clientSecret: second-client-secret\n",
+    );
+    let scaled = values_file(
+        "effects-hpa.yaml",
+        "autoscaling: {enabled: true, minReplicas: 4, maxReplicas: 8}\n",
+    );
+    let moved = values_file(
+        "effects-bucket.yaml",
+        "MLFlow:\n  artifacts: {bucketName: other-bucket}\n",
+    );
+    let kek = values_file(
+        "effects-kek.yaml",
+        "MLFlow:\n  crypto: {existingSecret: my-kek}\n",
+    );
+    let diff = |new: &str| {
+        let r = common::run(
+            &[
+                "diff",
+                "--values-old",
+                &base,
+                "--values-new",
+                &base,
+                "--values-new",
+                new,
+            ],
+            None,
+        );
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stdout.contains("What applying does beyond the changes"),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            !r.stdout.contains("client-secret\n") && !r.stdout.contains("second-client-secret")
+        );
+        r.stdout
+    };
+    assert!(diff(&rotated).contains("rollout restart deployment/mlflow"));
+    assert!(diff(&scaled).contains("spec.replicas (4) is no longer set"));
+    assert!(diff(&moved).contains("moves from s3://mlflow to s3://other-bucket"));
+    let out = diff(&kek);
+    assert!(
+        out.contains("KEK passphrase now comes from Secret my-kek"),
+        "{out}"
+    );
+    // The chart's list of Secrets a workload needs is names, shown as they are.
+    assert!(
+        out.contains("mlflow-chart.io/secrets-outside")
+            && out.contains("my-kek")
+            && !out.contains("secrets-outside: (hidden"),
+        "{out}"
+    );
+}
+
 /// The rendered guard of the PostgreSQL pod, run with `sh` against data volumes laid out
 /// as the official image, bitnami's chart, or nothing left them.
 #[test]

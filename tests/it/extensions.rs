@@ -411,3 +411,20 @@ fn extra_containers_take_block_devices_of_extra_volumes() {
         );
     }
 }
+
+/// Kinds whose API-server rules go past fields and types render with a warning that says
+/// so; kinds checked in full render without it.
+#[test]
+fn partly_checked_kinds_are_named() {
+    let r = render(&[
+        "--set-json",
+        r#"extraObjects=[{"apiVersion":"admissionregistration.k8s.io/v1","kind":"ValidatingWebhookConfiguration","metadata":{"name":"check"},"webhooks":[]},{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"plain"}}]"#,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("ValidatingWebhookConfiguration/check is checked for its fields, types and metadata only"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("ConfigMap/plain is checked"));
+}

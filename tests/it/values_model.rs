@@ -223,6 +223,38 @@ fn every_replaced_key_names_its_replacement_and_is_documented() {
 
 #[test]
 fn original_chart_forms_render() {
+    // bitnami's "-": no StorageClass (storageClassName ""), not the cluster default.
+    let r = render(&[
+        "--set-string",
+        "postgresql.persistence.storageClass=-,minio.persistence.storageClass=-",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout.matches("storageClassName: \"\"").count(),
+        2,
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("storageClassName: -"));
+    // A quoted number says how to write it.
+    let r = render(&["--set-string", "replicaCount=2"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("replicaCount: wrong type: expected integer")
+            && r.stderr.contains("a number is needed, not text"),
+        "{}",
+        r.stderr
+    );
+    // services.minio.externalURI has no effect beside the chart's MinIO, and says so.
+    let r = render(&["--set", "services.minio.externalURI=https://s3.example.org"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("services.minio.externalURI is ignored while services.minio.enabled is true"),
+        "{}",
+        r.stderr
+    );
     // allowed_roles as the original's comma-separated string.
     let r = render(&[
         "--set",

@@ -305,7 +305,9 @@ fn needed(values: &Values, acc: &mut Acc) {
         ),
         ("ingress.className", &values.ingress.class_name),
     ] {
-        if !name.is_empty() && !crate::validate::rules::dns_subdomain(name) {
+        // "-" is bitnami's "no StorageClass" (storageClassName: "").
+        let no_class = key.ends_with(".persistence.storageClass") && name == "-";
+        if !name.is_empty() && !no_class && !crate::validate::rules::dns_subdomain(name) {
             acc.errors.push(format!(
                 "{key} must be a Kubernetes object name (lowercase letters, digits, '-' and '.')"
             ));

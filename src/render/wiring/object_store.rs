@@ -129,11 +129,6 @@ fn store(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3 {
             }
         }
         ignored_external(values, switch, acc);
-        if !values.services.minio.external_uri.is_empty() {
-            acc.warnings.push(format!(
-                "services.minio.externalURI is ignored while {switch} is true"
-            ));
-        }
         return if azure {
             azure_blob(values, acc)
         } else {
@@ -401,6 +396,11 @@ fn ignored_external(values: &Values, switch: &str, acc: &mut Acc) {
             acc.warnings
                 .push(format!("s3.{key} is ignored while {switch} is true"));
         }
+    }
+    if !values.services.minio.external_uri.is_empty() {
+        acc.warnings.push(format!(
+            "services.minio.externalURI is ignored while {switch} is true"
+        ));
     }
 }
 

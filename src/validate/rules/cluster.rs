@@ -96,8 +96,11 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                 super::pod::node_selector(o, s.get("nodeSelector"), "scheduling.nodeSelector");
             }
         }
-        // ValidateEndpointSlice: the address type.
-        "EndpointSlice" => one_of(o, v, "addressType", "", &["IPv4", "IPv6", "FQDN"]),
+        // ValidateEndpointSlice: the address type, the endpoints and the ports.
+        "EndpointSlice" => {
+            one_of(o, v, "addressType", "", &["IPv4", "IPv6", "FQDN"]);
+            endpoint_slice(o, v);
+        }
         _ => {}
     }
 }
@@ -183,5 +186,71 @@ fn allowed_topologies(o: &mut Out<'_>, terms: Option<&Value>) {
             );
         }
         earlier.push(keys);
+    }
+}
+
+/// validateEndpoints and validatePorts (pkg/apis/discovery/validation): each endpoint has
+/// 1 to 100 addresses of the slice's type (IPv4, IPv6 outside the special ranges, or a
+/// domain name) and a DNS-1123 label as hostname; port names are DNS-1123 labels, no name
+/// twice (an unnamed port's name is "").
+fn endpoint_slice(o: &mut Out<'_>, v: &Value) {
+    let family = v.get("addressType").and_then(Value::as_str).unwrap_or("");
+    for (i, e) in super::items(v.get("endpoints")) {
+        let at = format!("endpoints[{i}]");
+        let addresses: Vec<&Value> = e
+            .get("addresses")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .collect();
+        match addresses.len() {
+            0 => o.add(format!("{at}.addresses"), "required: at least 1 address"),
+            n if n > 100 => o.add(format!("{at}.addresses"), "may have at most 100 addresses"),
+            _ => {}
+        }
+        for (n, a) in addresses.iter().enumerate() {
+            let a = a.as_str().unwrap_or("");
+            let ok = match family {
+                "IPv4" => a
+                    .parse::<std::net::Ipv4Addr>()
+                    .is_ok_and(|ip| !super::fields::special_ip(std::net::IpAddr::V4(ip))),
+                "IPv6" => a
+                    .parse::<std::net::Ipv6Addr>()
+                    .is_ok_and(|ip| !super::fields::special_ip(std::net::IpAddr::V6(ip))),
+                "FQDN" => a.contains('.') && super::dns_subdomain(a),
+                _ => true,
+            };
+            if !ok {
+                o.add(
+                    format!("{at}.addresses[{n}]"),
+                    format!("must be an {family} address (not unspecified, loopback, link-local or link-local multicast)"),
+                );
+            }
+        }
+        if let Some(h) = e.get("hostname").and_then(Value::as_str)
+            && !super::fields::dns_label(h)
+        {
+            o.add(
+                format!("{at}.hostname"),
+                "must be a DNS-1123 label (lowercase letters, digits, '-')",
+            );
+        }
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for (i, p) in super::items(v.get("ports")) {
+        let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+        if !name.is_empty() && !super::fields::dns_label(name) {
+            o.add(
+                format!("ports[{i}].name"),
+                "must be a DNS-1123 label (lowercase letters, digits, '-')",
+            );
+        }
+        if names.contains(&name) {
+            o.add(
+                format!("ports[{i}].name"),
+                format!("duplicate value {name:?} (an unnamed port is named \"\")"),
+            );
+        }
+        names.push(name);
     }
 }

@@ -105,24 +105,12 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                             .get("ip")
                             .and_then(Value::as_str)
                             .and_then(|ip| ip.parse::<std::net::IpAddr>().ok());
-                        let special = |ip: std::net::IpAddr| {
-                            ip.is_unspecified()
-                                || ip.is_loopback()
-                                || match ip {
-                                    std::net::IpAddr::V4(v) => v.is_link_local(),
-                                    std::net::IpAddr::V6(v) => {
-                                        (v.segments()[0] & 0xffc0) == 0xfe80
-                                            || (v.segments()[0] & 0xff0f) == 0xff02
-                                    }
-                                }
-                                || matches!(ip, std::net::IpAddr::V4(v) if v.octets()[0] == 224 && v.octets()[1] == 0 && v.octets()[2] == 0)
-                        };
                         match ip {
                             None => o.add(
                                 format!("subsets[{n}].{field}[{m}].ip"),
                                 "must be a valid IP address",
                             ),
-                            Some(ip) if special(ip) => o.add(
+                            Some(ip) if super::fields::special_ip(ip) => o.add(
                                 format!("subsets[{n}].{field}[{m}].ip"),
                                 "may not be unspecified, loopback, link-local or link-local multicast",
                             ),
@@ -130,14 +118,54 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                         }
                     }
                 }
-                for (m, p) in items(s.get("ports")) {
-                    one_of(
-                        o,
-                        p,
-                        "protocol",
-                        &format!("subsets[{n}].ports[{m}]"),
-                        &["TCP", "UDP", "SCTP"],
+                // validateEndpointSubsets: some address, ready or not.
+                if items(s.get("addresses")).count() == 0
+                    && items(s.get("notReadyAddresses")).count() == 0
+                {
+                    o.add(
+                        format!("subsets[{n}]"),
+                        "must specify `addresses` or `notReadyAddresses`",
                     );
+                }
+                for field in ["addresses", "notReadyAddresses"] {
+                    for (m, a) in items(s.get(field)) {
+                        // validateEndpointAddress: a hostname is a DNS-1123 label.
+                        if let Some(h) = a.get("hostname").and_then(Value::as_str)
+                            && !h.is_empty()
+                            && !dns_label(h)
+                        {
+                            o.add(
+                                format!("subsets[{n}].{field}[{m}].hostname"),
+                                "must be a DNS-1123 label (lowercase letters, digits, '-')",
+                            );
+                        }
+                    }
+                }
+                let ports: Vec<(usize, &Value)> = items(s.get("ports")).collect();
+                for (m, p) in &ports {
+                    let at = format!("subsets[{n}].ports[{m}]");
+                    one_of(o, p, "protocol", &at, &["TCP", "UDP", "SCTP"]);
+                    // validateEndpointPort: a name when there are several, a DNS-1123
+                    // label; a valid port number.
+                    let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+                    if name.is_empty() && ports.len() > 1 {
+                        o.add(format!("{at}.name"), "required: several ports need names");
+                    } else if !name.is_empty() && !dns_label(name) {
+                        o.add(
+                            format!("{at}.name"),
+                            "must be a DNS-1123 label (lowercase letters, digits, '-')",
+                        );
+                    }
+                    if !p
+                        .get("port")
+                        .and_then(Value::as_i64)
+                        .is_some_and(|x| (1..=65535).contains(&x))
+                    {
+                        o.add(
+                            format!("{at}.port"),
+                            "must be a port number from 1 to 65535",
+                        );
+                    }
                 }
             }
         }
@@ -664,7 +692,50 @@ fn persistent_volume(o: &mut Out<'_>, spec: &Value) {
         Some(_) => o.add("spec.capacity.storage", "must be greater than zero"),
         None => o.add("spec.capacity.storage", "required"),
     }
-    access_modes(o, spec, "spec", true);
+    // NotSupported: a volume's capacity is its storage only.
+    for k in spec
+        .get("capacity")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, _)| k)
+        .filter(|k| *k != "storage")
+    {
+        o.add(
+            join_key("spec.capacity", k),
+            "unsupported value: a volume's capacity holds storage only",
+        );
+    }
+    let modes = access_modes(o, spec, "spec", true);
+    if modes.len() > 1
+        && modes
+            .iter()
+            .any(|(_, m)| m.as_str() == Some("ReadWriteOncePod"))
+    {
+        o.add(
+            "spec.accessModes",
+            "may not use ReadWriteOncePod with other access modes",
+        );
+    }
+    // ValidatePersistentVolume: ValidateClassName.
+    if let Some(sc) = spec.get("storageClassName").and_then(Value::as_str)
+        && !sc.is_empty()
+        && !dns_subdomain(sc)
+    {
+        o.add(
+            "spec.storageClassName",
+            "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+        );
+    }
+    // validateCSIPersistentVolumeSource: the volume's handle is required.
+    if let Some(csi) = get(spec, "csi")
+        && csi
+            .get("volumeHandle")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+    {
+        o.add("spec.csi.volumeHandle", "required: the CSI volume's handle");
+    }
     one_of(
         o,
         spec,

@@ -215,6 +215,19 @@ pub(super) fn cidr_within(inner: &str, outer: &str) -> bool {
     i & mask == x & mask
 }
 
+/// ValidateNonSpecialIP: unspecified, loopback, link-local and link-local multicast
+/// addresses.
+pub(super) fn special_ip(ip: std::net::IpAddr) -> bool {
+    ip.is_unspecified()
+        || ip.is_loopback()
+        || match ip {
+            std::net::IpAddr::V4(v) => v.is_link_local() || v.octets()[..3] == [224, 0, 0],
+            std::net::IpAddr::V6(v) => {
+                (v.segments()[0] & 0xffc0) == 0xfe80 || (v.segments()[0] & 0xff0f) == 0xff02
+            }
+        }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

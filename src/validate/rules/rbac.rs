@@ -32,6 +32,27 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
             for (n, r) in items(v.get("rules")) {
                 rule(o, r, &format!("rules[{n}]"), kind == "Role");
             }
+            // ValidateClusterRole: an aggregation rule has at least one selector, each a
+            // valid label selector.
+            if kind == "ClusterRole"
+                && let Some(agg) = get(v, "aggregationRule")
+            {
+                let selectors: Vec<(usize, &Value)> =
+                    items(agg.get("clusterRoleSelectors")).collect();
+                if selectors.is_empty() {
+                    o.add(
+                        "aggregationRule.clusterRoleSelectors",
+                        "required: at least one clusterRoleSelector when aggregationRule is set",
+                    );
+                }
+                for (n, sel) in selectors {
+                    super::label_selector(
+                        o,
+                        sel,
+                        &format!("aggregationRule.clusterRoleSelectors[{n}]"),
+                    );
+                }
+            }
         }
         _ => binding(o, v, kind == "RoleBinding"),
     }
