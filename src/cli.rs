@@ -1476,8 +1476,9 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
     let (mut report, mut records) = validate::validate(&docs, &known, cross);
     // Fields the target version does not serve by default.
     let minor = render::parse_kube_version(&args.kube_version).map_or(33, |(_, m)| m);
-    for p in validate::rules::gated_fields(&docs, minor) {
-        let d = &docs[p.doc];
+    let items = validate::expand_lists(&docs);
+    for p in validate::rules::gated_fields(&items, minor) {
+        let d = &items[p.doc];
         let record = validate::ProblemRecord {
             source: d.template.clone(),
             object: d.id(),

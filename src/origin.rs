@@ -65,14 +65,21 @@ impl<'c> Origins<'c> {
         let mut groups: BTreeMap<(String, String), Vec<&str>> = BTreeMap::new();
         let mut lines: Vec<(&str, Option<(String, String)>)> = Vec::new();
         for p in problems {
-            let key = if p.source == EXTRA_OBJECTS {
+            // An object defined twice, once by the chart and once in extraObjects: the
+            // extraObjects item is the one to change.
+            let duplicate = p.message.starts_with(crate::validate::semantic::DUPLICATE);
+            let key = if p.source == EXTRA_OBJECTS || duplicate {
                 self.of_extra_object(p.object, p.path, p.message)
             } else {
+                None
+            }
+            .or_else(|| {
                 docs.iter()
                     .find(|d| d.template == p.source && d.id() == p.object)
+                    .filter(|d| d.template != EXTRA_OBJECTS)
                     .zip(KeyPath::parse(p.path))
                     .and_then(|(d, path)| self.of_chart_object(d, &path))
-            };
+            });
             match key {
                 Some(key) => {
                     let group = (key.to_string(), p.message.to_string());

@@ -267,7 +267,7 @@ fn named_key(message: &str, values: &serde_json::Value) -> Option<crate::locate:
     }
     message
         .split(|c: char| !is_key_char(c))
-        .filter(|t| t.contains('.') && !t.starts_with('.'))
+        .filter(|t| (t.contains('.') || t.contains('[')) && !t.starts_with(['.', '[']))
         .find_map(|token| {
             let mut path = crate::locate::KeyPath::default();
             for part in token.trim_end_matches('.').split('.') {
@@ -487,10 +487,12 @@ fn gated_fields(
     computed: &values::Computed,
 ) -> Result<(), Failure> {
     let minor = render::parse_kube_version(kube_version).map_or(33, |(_, m)| m);
+    // The items of a `kind: List` are applied one by one: each is checked as an object.
+    let docs = validate::expand_lists(docs);
     refuse(
-        docs,
+        &docs,
         computed,
-        validate::rules::gated_fields(docs, minor),
+        validate::rules::gated_fields(&docs, minor),
         &format!("the manifests use a field Kubernetes 1.{minor} does not serve by default"),
         "use what the message names instead, or --kube-version for a cluster that serves it",
     )

@@ -958,38 +958,83 @@ fn pod_template(d: &Document) -> &Value {
     }
 }
 
-/// The Secrets a pod template reads as environment variables (`secretKeyRef`,
-/// `envFrom.secretRef`): those a running container never sees change.
-fn env_secrets(template: &Value) -> Vec<&str> {
+/// A render's Secrets by (namespace, name): their data as the API server stores it.
+type Secrets = BTreeMap<(String, String), Value>;
+
+fn secrets(all: &BTreeMap<String, &Document>) -> Secrets {
+    all.values()
+        .filter(|d| d.kind() == "Secret")
+        .map(|d| {
+            (
+                (
+                    d.str_at("/metadata/namespace").to_string(),
+                    d.name().to_string(),
+                ),
+                semantic(at(&defaulted(d), "/data")),
+            )
+        })
+        .collect()
+}
+
+/// What a pod template reads of Secrets in a way a running container never sees change:
+/// an environment variable (`secretKeyRef`: that key), `envFrom` (every key), a Secret
+/// volume mounted with `subPath` (every key; such a mount is never updated).
+fn frozen_reads(template: &Value) -> Vec<(String, Option<String>)> {
     let spec = template.get("spec").unwrap_or(&Value::Null);
-    let mut out: Vec<&str> = ["initContainers", "containers"]
+    let containers: Vec<&Value> = ["initContainers", "containers"]
         .iter()
         .filter_map(|k| spec.get(k).and_then(Value::as_array))
         .flatten()
-        .flat_map(|c| {
-            let env = c
-                .get("env")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|e| e.at("/valueFrom/secretKeyRef/name"));
-            let from = c
-                .get("envFrom")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|e| e.at("/secretRef/name"));
-            env.chain(from).filter_map(Value::as_str)
-        })
         .collect();
-    out.sort_unstable();
+    let list = |v: &Value, k: &str| -> Vec<Value> {
+        v.get(k)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    for c in &containers {
+        for e in list(c, "env") {
+            if let Some(r) = e.at("/valueFrom/secretKeyRef")
+                && let Some(name) = r.get("name").and_then(Value::as_str)
+            {
+                let key = r.get("key").and_then(Value::as_str).map(str::to_string);
+                out.push((name.to_string(), key));
+            }
+        }
+        for e in list(c, "envFrom") {
+            if let Some(name) = e.at("/secretRef/name").and_then(Value::as_str) {
+                out.push((name.to_string(), None));
+            }
+        }
+    }
+    for v in list(spec, "volumes") {
+        let (Some(vol), Some(secret)) = (
+            v.get("name").and_then(Value::as_str),
+            v.at("/secret/secretName").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let sub_path = containers.iter().any(|c| {
+            list(c, "volumeMounts").iter().any(|m| {
+                m.get("name").and_then(Value::as_str) == Some(vol)
+                    && m.get("subPath")
+                        .and_then(Value::as_str)
+                        .is_some_and(|p| !p.is_empty())
+            })
+        });
+        if sub_path {
+            out.push((secret.to_string(), None));
+        }
+    }
+    out.sort();
     out.dedup();
     out
 }
 
 /// Where a workload's MLflow reads its KEK passphrase (MLFLOW_CRYPTO_KEK_PASSPHRASE): the
-/// Secret and key, and that Secret's data when the render holds it.
-fn kek_source(d: &Document, all: &BTreeMap<String, &Document>) -> Option<(String, String, Value)> {
+/// Secret and key, and that Secret's value when the render holds it.
+fn kek_source(d: &Document, secrets: &Secrets) -> Option<(String, String, Value)> {
     let spec = pod_template(d).get("spec")?;
     let r = ["initContainers", "containers"]
         .iter()
@@ -1005,24 +1050,19 @@ fn kek_source(d: &Document, all: &BTreeMap<String, &Document>) -> Option<(String
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    let data = all
-        .values()
-        .find(|s| s.kind() == "Secret" && s.name() == name)
-        .and_then(|s| {
-            defaulted(s)
-                .value
-                .at(&format!(
-                    "/data/{}",
-                    key.replace('~', "~0").replace('/', "~1")
-                ))
-                .cloned()
-        })
+    let ns = d.str_at("/metadata/namespace").to_string();
+    let value = secrets
+        .get(&(ns, name.clone()))
+        .and_then(|data| data.get(&key))
+        .cloned()
         .unwrap_or(Value::Null);
-    Some((name, key, data))
+    Some((name, key, value))
 }
 
-/// The value after `--artifacts-destination` in a workload's MLflow arguments.
-fn artifacts_destination(d: &Document) -> Option<String> {
+/// Where a workload's MLflow keeps artifacts: the value after `--artifacts-destination`
+/// (without a trailing '/', which names the same keys) and the S3 endpoint
+/// (MLFLOW_S3_ENDPOINT_URL), credentials in either masked.
+fn artifact_store(d: &Document) -> Option<String> {
     let spec = pod_template(d).get("spec")?;
     for c in spec.get("containers").and_then(Value::as_array)? {
         let args: Vec<&str> = ["command", "args"]
@@ -1031,118 +1071,165 @@ fn artifacts_destination(d: &Document) -> Option<String> {
             .flatten()
             .filter_map(Value::as_str)
             .collect();
-        for (i, a) in args.iter().enumerate() {
-            if let Some(v) = a.strip_prefix("--artifacts-destination=") {
-                return Some(v.to_string());
-            }
-            if *a == "--artifacts-destination" {
-                return args.get(i + 1).map(|v| (*v).to_string());
-            }
-        }
+        let destination = args.iter().enumerate().find_map(|(i, a)| {
+            a.strip_prefix("--artifacts-destination=").or_else(|| {
+                (*a == "--artifacts-destination")
+                    .then(|| args.get(i + 1).copied())
+                    .flatten()
+            })
+        });
+        let Some(destination) = destination else {
+            continue;
+        };
+        let endpoint = c
+            .get("env")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|e| e.get("name").and_then(Value::as_str) == Some("MLFLOW_S3_ENDPOINT_URL"))
+            .and_then(|e| e.get("value"))
+            .and_then(Value::as_str);
+        let destination = destination.trim_end_matches('/');
+        let place = match endpoint {
+            Some(e) => format!("{destination} at {e}"),
+            None => destination.to_string(),
+        };
+        return Some(crate::redact::uris(&place).into_owned());
     }
     None
 }
 
-/// What applying does to one object present in both renders beyond its own change.
-fn effects(
-    object: &str,
-    old: &Document,
-    new: &Document,
-    old_all: &BTreeMap<String, &Document>,
-    new_all: &BTreeMap<String, &Document>,
-    out: &mut Vec<Effect>,
-) {
-    let workload = matches!(
-        new.kind(),
+/// The workload kinds and their pod templates compared here.
+fn is_workload(d: &Document) -> bool {
+    matches!(
+        d.kind(),
         "Deployment" | "StatefulSet" | "DaemonSet" | "CronJob" | "Job"
-    );
-    if !workload {
+    )
+}
+
+/// The two renders, as read once for [`effects`].
+struct Sides<'a> {
+    old_secrets: Secrets,
+    new_secrets: Secrets,
+    /// Every KEK source and artifact store of the old render's workloads.
+    old_keks: Vec<(String, String, Value)>,
+    old_stores: Vec<String>,
+    credentials: &'a [Credential],
+}
+
+/// What applying does to one workload of the new render beyond its own change (`old`: the
+/// same object in the old render, if it was there).
+fn effects(object: &str, old: Option<&Document>, new: &Document, s: &Sides, out: &mut Vec<Effect>) {
+    if !is_workload(new) {
         return;
     }
-    let n = match new.str_at("/metadata/namespace") {
-        "" => String::new(),
-        ns => format!(" -n {ns}"),
+    let ns = new.str_at("/metadata/namespace");
+    let n = if ns.is_empty() {
+        String::new()
+    } else {
+        format!(" -n {ns}")
     };
-    let restart = format!(
-        "kubectl{n} rollout restart {}/{}",
-        new.kind().to_lowercase(),
-        new.name()
-    );
-    // Kubernetes' HPA walkthrough ("Migrating Deployments and StatefulSets to horizontal
-    // autoscaling"): a client-side apply without spec.replicas removes the field it
-    // applied before, and the API server defaults it to 1.
-    if matches!(new.kind(), "Deployment" | "StatefulSet")
-        && let Some(was) = at(old, "/spec/replicas").as_i64()
-        && was > 1
-        && at(new, "/spec/replicas").is_null()
-    {
-        out.push(Effect {
-            object: object.to_string(),
-            what: format!(
-                "spec.replicas ({was}) is no longer set (autoscaling takes over): a client-side `kubectl apply` (Argo CD's default) removes the field and the API server sets 1, so {} pods stop until the autoscaler scales up; first remove spec.replicas from the last applied configuration (kubectl{n} apply edit-last-applied {}/{}), then apply",
-                was - 1,
-                new.kind().to_lowercase(),
-                new.name()
-            ),
-        });
-    }
-    // A Secret read as environment variables reaches a container only when it starts
-    // (Kubernetes' Secret documentation): a changed value with an unchanged pod template
-    // leaves the running pods on the old one.
-    if semantic(pod_template(old)) == semantic(pod_template(new)) {
-        let changed: Vec<&str> = env_secrets(pod_template(new))
-            .into_iter()
-            .filter(|name| {
-                let data = |all: &BTreeMap<String, &Document>| {
-                    all.values()
-                        .find(|s| s.kind() == "Secret" && s.name() == *name)
-                        .map(|s| semantic(at(&defaulted(s), "/data")))
-                };
-                matches!((data(old_all), data(new_all)), (Some(a), Some(b)) if a != b)
-            })
-            .collect();
-        if !changed.is_empty() {
+    let kind = new.kind().to_lowercase();
+    if let Some(old) = old {
+        // Kubernetes' HPA walkthrough ("Migrating Deployments and StatefulSets to
+        // horizontal autoscaling"): a client-side apply without spec.replicas removes the
+        // field it applied before, and the API server defaults it to 1.
+        if matches!(new.kind(), "Deployment" | "StatefulSet")
+            && let Some(was) = at(old, "/spec/replicas").as_i64()
+            && was > 1
+            && at(new, "/spec/replicas").is_null()
+        {
             out.push(Effect {
                 object: object.to_string(),
                 what: format!(
-                    "the Secret{} {} changed, and these pods read {} as environment variables, which a running container never sees change; nothing else of the pods changed, so they keep the old value{}: after applying, {restart}",
-                    if changed.len() == 1 { "" } else { "s" },
-                    changed.join(", "),
-                    if changed.len() == 1 { "it" } else { "them" },
-                    if new.kind() == "CronJob" { " until the next run" } else { "" }
+                    "spec.replicas ({was}) is no longer set: a client-side `kubectl apply` (Argo CD's default) removes the field and the API server sets 1, so {} pods stop (until an autoscaler, if one targets it, scales up); first remove spec.replicas from the last applied configuration (kubectl{n} apply edit-last-applied {kind}/{}), then apply",
+                    was - 1,
+                    new.name()
                 ),
             });
+        }
+        // A Secret read as environment variables (or through a subPath mount) reaches a
+        // container only when it starts (Kubernetes' Secret documentation): a changed
+        // value with an unchanged pod template leaves the running pods on the old one.
+        // Only what `kubectl rollout restart` restarts (Deployment, DaemonSet,
+        // StatefulSet: kubectl's objectrestarter.go), not paused, with pods; a Job's or
+        // CronJob's next pods read the new value. PostgreSQL's passwords are said under
+        // "credentials": restarting does not change them.
+        let restartable = matches!(new.kind(), "Deployment" | "DaemonSet" | "StatefulSet")
+            && at(new, "/spec/paused") != &Value::Bool(true)
+            && at(new, "/spec/replicas").as_i64() != Some(0)
+            && !s.credentials.iter().any(|c| c.object == object);
+        if restartable && semantic(pod_template(old)) == semantic(pod_template(new)) {
+            let mut changed: Vec<String> = frozen_reads(pod_template(new))
+                .into_iter()
+                .filter(|(name, key)| {
+                    let id = (ns.to_string(), name.clone());
+                    let value = |all: &Secrets| {
+                        all.get(&id).map(|data| match key {
+                            Some(k) => data.get(k).cloned().unwrap_or(Value::Null),
+                            None => data.clone(),
+                        })
+                    };
+                    matches!((value(&s.old_secrets), value(&s.new_secrets)), (Some(a), Some(b)) if a != b)
+                })
+                .map(|(name, _)| name)
+                .collect();
+            changed.dedup();
+            if !changed.is_empty() {
+                out.push(Effect {
+                    object: object.to_string(),
+                    what: format!(
+                        "the Secret{} {} changed, and these pods read {} as environment variables (or through a subPath mount), which a running container never sees change; nothing else of the pods changed, so they keep the old value: after applying, kubectl{n} rollout restart {kind}/{}",
+                        if changed.len() == 1 { "" } else { "s" },
+                        changed.join(", "),
+                        if changed.len() == 1 { "it" } else { "them" },
+                        new.name()
+                    ),
+                });
+            }
         }
     }
     // MLflow encrypts the secrets it stores with a key derived from this passphrase
     // (mlflow/server/constants.py:60-66 at 3.17.2: the rotation workflow); another
-    // passphrase cannot decrypt them (mlflow/utils/crypto.py, _decrypt_secret).
-    if let (Some(a), Some(b)) = (kek_source(old, old_all), kek_source(new, new_all))
-        && a != b
+    // passphrase cannot decrypt them (mlflow/utils/crypto.py, _decrypt_secret). Compared
+    // with every workload of the old render, so a renamed release is seen too.
+    if let Some(b) = kek_source(new, &s.new_secrets)
+        && !s.old_keks.is_empty()
+        && !s.old_keks.contains(&b)
     {
+        let same_ref = s.old_keks.iter().any(|a| a.0 == b.0 && a.1 == b.1);
+        let was: Vec<String> = s
+            .old_keks
+            .iter()
+            .map(|a| format!("Secret {} (key {})", a.0, a.1))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         out.push(Effect {
             object: object.to_string(),
             what: format!(
                 "MLflow's KEK passphrase now comes from Secret {} (key {}){}: unless it holds the same passphrase, the secrets MLflow stored encrypted can no longer be decrypted; rotate first: stop MLflow, run `mlflow crypto rotate-kek --new-passphrase …` with the old passphrase in MLFLOW_CRYPTO_KEK_PASSPHRASE, then apply",
                 b.0,
                 b.1,
-                if a.0 == b.0 && a.1 == b.1 {
+                if same_ref {
                     ", whose value changed".to_string()
                 } else {
-                    format!(" instead of Secret {} (key {})", a.0, a.1)
+                    format!(" instead of {}", was.join(", "))
                 }
             ),
         });
     }
     // Runs record `mlflow-artifacts:/…` URIs, which the server resolves under its current
-    // destination (mlflow/server/handlers.py, _get_artifact_repo_mlflow_artifacts).
-    if let (Some(a), Some(b)) = (artifacts_destination(old), artifacts_destination(new))
-        && a != b
+    // destination (mlflow/server/handlers.py:598, _get_artifact_repo_mlflow_artifacts).
+    if let Some(b) = artifact_store(new)
+        && !s.old_stores.is_empty()
+        && !s.old_stores.contains(&b)
     {
         out.push(Effect {
             object: object.to_string(),
             what: format!(
-                "the artifact destination moves from {a} to {b}: the artifacts logged so far stay at the old place, and runs that logged them find nothing at the new one; copy the objects over first (for example `mc mirror` or `aws s3 sync`)"
+                "the artifact store moves from {} to {b}: the artifacts logged so far stay at the old place, and runs that logged them find nothing at the new one; copy the objects over first (for example `mc mirror` or `aws s3 sync`)",
+                s.old_stores.join(", ")
             ),
         });
     }
@@ -1196,9 +1283,34 @@ pub fn check<'a>(
     for (k, n) in new {
         if let Some(o) = old.get(k) {
             credentials(k, o, n, old, new, &mut p.credentials);
-            effects(k, o, n, old, new, &mut p.effects);
         }
     }
+    let old_secrets = secrets(old);
+    let old_workloads: Vec<&Document> = old.values().copied().filter(|d| is_workload(d)).collect();
+    let mut old_keks: Vec<_> = old_workloads
+        .iter()
+        .filter_map(|d| kek_source(d, &old_secrets))
+        .collect();
+    old_keks.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    old_keks.dedup();
+    let mut old_stores: Vec<String> = old_workloads
+        .iter()
+        .filter_map(|d| artifact_store(d))
+        .collect();
+    old_stores.sort();
+    old_stores.dedup();
+    let sides = Sides {
+        old_secrets,
+        new_secrets: secrets(new),
+        old_keks,
+        old_stores,
+        credentials: &p.credentials,
+    };
+    let mut found = Vec::new();
+    for (k, n) in new {
+        effects(k, old.get(k).copied(), n, &sides, &mut found);
+    }
+    p.effects = found;
     // One database, one migration: the tracking and scheduler pods both run the schema
     // step, and the first to take the lock migrates.
     let mut seen = std::collections::BTreeSet::new();
@@ -1826,15 +1938,148 @@ mod tests {
             )],
         );
         assert!(
-            p.effects
-                .iter()
-                .any(|e| e.what.contains("moves from s3://a to s3://b")),
+            p.effects.iter().any(|e| e
+                .what
+                .contains("the artifact store moves from s3://a to s3://b")),
             "{:?}",
             p.effects
         );
         assert!(
             p.text()
                 .contains("What applying does beyond the changes (1)")
+        );
+    }
+
+    /// The re-attack of the effects: credentials in a destination, Secrets of another
+    /// namespace or key, kinds kubectl cannot restart, pods there are none of, subPath
+    /// mounts, a renamed release's KEK.
+    #[test]
+    fn effects_are_precise() {
+        let args = ["server", "--artifacts-destination", "s3://a"];
+        let d = |r, s: &str, a: &[&str]| ("Deployment/ns/mlflow", deploy(r, s, a));
+        // A destination with credentials is never printed with them.
+        let p = renders(
+            &[d(Some(1), "kek", &args)],
+            &[d(
+                Some(1),
+                "kek",
+                &[
+                    "server",
+                    "--artifacts-destination=ftp://u:Hunter2pw@files.example.org/a",
+                ],
+            )],
+        );
+        let text = p.text();
+        assert!(
+            text.contains("the artifact store moves") && !text.contains("Hunter2pw"),
+            "{text}"
+        );
+        assert!(!serde_json::to_string(&p).unwrap().contains("Hunter2pw"));
+        // A trailing '/' names the same keys.
+        assert!(
+            renders(
+                &[d(Some(1), "kek", &args)],
+                &[d(
+                    Some(1),
+                    "kek",
+                    &["server", "--artifacts-destination", "s3://a/"]
+                )]
+            )
+            .effects
+            .is_empty()
+        );
+        // The same Secret name in another namespace, or a key nobody reads: no restart.
+        let other_ns = |v: &str| {
+            let mut x = secret("kek", v);
+            x["metadata"]["namespace"] = json!("other");
+            ("Secret/other/kek", x)
+        };
+        let p = renders(
+            &[d(Some(1), "kek", &args), other_ns("x")],
+            &[d(Some(1), "kek", &args), other_ns("y")],
+        );
+        assert!(p.effects.is_empty(), "{:?}", p.effects);
+        let two_keys = |v: &str| {
+            (
+                "Secret/ns/kek",
+                json!({"kind": "Secret", "metadata": {"name": "kek", "namespace": "ns"}, "stringData": {"kek": "same", "unread": v}}),
+            )
+        };
+        let p = renders(
+            &[d(Some(1), "kek", &args), two_keys("x")],
+            &[d(Some(1), "kek", &args), two_keys("y")],
+        );
+        assert!(p.effects.is_empty(), "{:?}", p.effects);
+        // No pods (replicas 0), a paused Deployment, a CronJob: no restart advice.
+        let k = |v: &str| ("Secret/ns/kek", secret("kek", v));
+        let p = renders(
+            &[d(Some(0), "kek", &args), k("x")],
+            &[d(Some(0), "kek", &args), k("y")],
+        );
+        assert!(
+            !p.effects.iter().any(|e| e.what.contains("rollout restart")),
+            "{:?}",
+            p.effects
+        );
+        let mut paused = deploy(Some(1), "kek", &args);
+        paused["spec"]["paused"] = json!(true);
+        let p = renders(
+            &[("Deployment/ns/mlflow", paused.clone()), k("x")],
+            &[("Deployment/ns/mlflow", paused), k("y")],
+        );
+        assert!(
+            !p.effects.iter().any(|e| e.what.contains("rollout restart")),
+            "{:?}",
+            p.effects
+        );
+        let mut cron = deploy(None, "kek", &args);
+        cron["kind"] = json!("CronJob");
+        cron["spec"] =
+            json!({"jobTemplate": {"spec": {"template": cron["spec"]["template"].clone()}}});
+        let p = renders(
+            &[("CronJob/ns/mlflow", cron.clone()), k("x")],
+            &[("CronJob/ns/mlflow", cron), k("y")],
+        );
+        assert!(
+            !p.effects.iter().any(|e| e.what.contains("rollout restart")),
+            "{:?}",
+            p.effects
+        );
+        // A Secret volume mounted with subPath is never updated: restart.
+        let mut sub = deploy(Some(1), "kek", &args);
+        sub["spec"]["template"]["spec"]["volumes"] =
+            json!([{"name": "t", "secret": {"secretName": "tok"}}]);
+        sub["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] =
+            json!([{"name": "t", "mountPath": "/t/token", "subPath": "token"}]);
+        let tok = |v: &str| ("Secret/ns/tok", secret("tok", v));
+        let p = renders(
+            &[("Deployment/ns/mlflow", sub.clone()), tok("x")],
+            &[("Deployment/ns/mlflow", sub), tok("y")],
+        );
+        assert!(
+            p.effects
+                .iter()
+                .any(|e| e.what.contains("the Secret tok changed")),
+            "{:?}",
+            p.effects
+        );
+        // A renamed release: the new workload's KEK Secret is another one.
+        let p = renders(
+            &[(
+                "Deployment/ns/r-mlflow",
+                deploy(Some(1), "r-mlflow-crypto", &args),
+            )],
+            &[(
+                "Deployment/ns/x-mlflow",
+                deploy(Some(1), "x-mlflow-crypto", &args),
+            )],
+        );
+        assert!(
+            p.effects.iter().any(|e| e
+                .what
+                .contains("Secret x-mlflow-crypto (key kek) instead of Secret r-mlflow-crypto")),
+            "{:?}",
+            p.effects
         );
     }
 }

@@ -127,10 +127,16 @@ pub fn coalesce(defaults: &mut Map<String, Value>, user: Map<String, Value>) {
     }
 }
 
+/// Drops the null keys of every map, list items' maps included (`tls[0].secretName: null`
+/// is the key left out); a null list item stays (the schema names it).
 fn strip_nulls(v: &mut Value) {
-    if let Value::Object(m) = v {
-        m.retain(|_, x| !x.is_null());
-        m.values_mut().for_each(strip_nulls);
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_nulls),
+        _ => {}
     }
 }
 
@@ -720,11 +726,16 @@ impl Computed {
         for f in self.flags.iter().rev() {
             // The path itself, or an ancestor this flag set to null (which deleted it) or
             // to a scalar (a string the model reads as a list: `allowed_roles=a,b`).
-            let set_here = locate::lookup(&f.values, path).is_some()
-                || (1..path.0.len()).any(|n| {
-                    locate::lookup(&f.values, &KeyPath(path.0[..n].to_vec()))
-                        .is_some_and(|v| !(v.is_object() || v.is_array()))
-                });
+            // A null list item is the flag's placeholder for an item it did not set
+            // (`--set 'a[1].b=x'` holds `a: [null, {b: x}]`), not a deletion.
+            let placeholder = |n: usize| matches!(path.0.get(n - 1), Some(Seg::Index(_)));
+            let set_here = locate::lookup(&f.values, path).is_some_and(|v| {
+                !(v.is_null() && path.0.last().is_some_and(|s| matches!(s, Seg::Index(_))))
+            }) || (1..path.0.len()).any(|n| {
+                locate::lookup(&f.values, &KeyPath(path.0[..n].to_vec())).is_some_and(|v| {
+                    !(v.is_object() || v.is_array() || v.is_null() && placeholder(n))
+                })
+            });
             if set_here {
                 // An argument that sets several keys (`a=1,b=2`) is shown by this key.
                 if leaf_count(&f.values) > 1 && !path.0.is_empty() {

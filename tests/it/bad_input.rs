@@ -3140,6 +3140,24 @@ fn refusals_after_rendering_name_file_line_and_key() {
             "(extraEnvFrom[0].secretRef at ",
             2,
         ),
+        (
+            "prefix.yaml",
+            "extraEnvFrom:\n  - prefix: X_\n",
+            "(extraEnvFrom[0] at ",
+            2,
+        ),
+        (
+            "chart-twice.yaml",
+            "extraObjects:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: mlflow}\n    spec: {ports: [{port: 80}]}\n",
+            "(extraObjects[0].metadata.name at ",
+            4,
+        ),
+        (
+            "list-image.yaml",
+            "extraObjects:\n  - apiVersion: v1\n    kind: List\n    items:\n      - apiVersion: v1\n        kind: Pod\n        metadata: {name: p}\n        spec:\n          containers: [{name: c, image: busybox}]\n          volumes: [{name: m, image: {reference: \"busybox:1.37\"}}]\n",
+            "(extraObjects[0].items[0].spec.volumes[0].image at ",
+            10,
+        ),
     ] {
         let stderr = failing_render(&dir, name, text);
         let line = stderr
@@ -3150,6 +3168,37 @@ fn refusals_after_rendering_name_file_line_and_key() {
         let (_, at) = line.split_once(said).unwrap();
         assert!(at.contains(&format!("{name}:{line_no}:")), "{name}: {line}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A `--set` that appends a list item names the item it set, never the file's earlier
+/// items (its list holds a null placeholder for them).
+#[test]
+fn appended_items_keep_their_own_origin() {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-append-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("root.yaml");
+    std::fs::write(
+        &f,
+        "extraContainers:\n  - name: a\n    image: busybox:1.36\n    securityContext:\n      runAsUser: 0\n",
+    )
+    .unwrap();
+    let mut args = vec!["render", "-f", f.to_str().unwrap()];
+    args.extend_from_slice(&P);
+    args.extend([
+        "--set",
+        "extraContainers[1].name=b,extraContainers[1].image=busybox:1.36",
+    ]);
+    let r = common::run(&args, None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("(extraContainers[0].securityContext.runAsUser at ")
+            && r.stderr.contains("root.yaml:5:"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("runAsUser from --set"), "{}", r.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -567,7 +567,12 @@ fn diff_says_what_applying_does_beyond_the_changes() {
     };
     assert!(diff(&rotated).contains("rollout restart deployment/mlflow"));
     assert!(diff(&scaled).contains("spec.replicas (4) is no longer set"));
-    assert!(diff(&moved).contains("moves from s3://mlflow to s3://other-bucket"));
+    let out = diff(&moved);
+    assert!(
+        out.contains("the artifact store moves from s3://mlflow at ")
+            && out.contains(" to s3://other-bucket at "),
+        "{out}"
+    );
     let out = diff(&kek);
     assert!(
         out.contains("KEK passphrase now comes from Secret my-kek"),

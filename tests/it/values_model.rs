@@ -236,6 +236,13 @@ fn original_chart_forms_render() {
         r.stdout
     );
     assert!(!r.stdout.contains("storageClassName: -"));
+    // A null in a list item's map is the key left out, as elsewhere.
+    let r = render(&[
+        "--set-json",
+        r#"ingress={"enabled":true,"hosts":[{"host":"ml.example.org","paths":[{"path":"/","pathType":null}]}],"tls":[{"hosts":["ml.example.org"],"secretName":null}]}"#,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("pathType: Prefix"), "{}", r.stdout);
     // A quoted number says how to write it.
     let r = render(&["--set-string", "replicaCount=2"]);
     assert_eq!(r.code, 1);

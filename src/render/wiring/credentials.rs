@@ -120,9 +120,11 @@ pub(crate) fn resolve(set: &CredentialSet<'_>, acc: &mut Acc) -> BTreeMap<String
     };
     if !set.existing_secret.is_empty() {
         if set.credentials.iter().any(|c| !c.value.is_empty()) {
+            // The values actually given, not every one the Secret could replace.
             let names = set
                 .credentials
                 .iter()
+                .filter(|c| !c.value.is_empty())
                 .map(|c| format!("{base}.{}", c.value_key))
                 .collect::<Vec<_>>()
                 .join(" and ");

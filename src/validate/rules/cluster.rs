@@ -210,22 +210,34 @@ fn endpoint_slice(o: &mut Out<'_>, v: &Value) {
         }
         for (n, a) in addresses.iter().enumerate() {
             let a = a.as_str().unwrap_or("");
+            // IsValidIPv4Address / IsValidIPv6Address read the address as
+            // netutils.ParseIPSloppy does (leading zeros allowed; an IPv4-mapped IPv6
+            // address is IPv4), then ValidateNonSpecialIP.
+            let ip = super::fields::parse_ip_sloppy(a).map(|ip| ip.to_canonical());
             let ok = match family {
-                "IPv4" => a
-                    .parse::<std::net::Ipv4Addr>()
-                    .is_ok_and(|ip| !super::fields::special_ip(std::net::IpAddr::V4(ip))),
-                "IPv6" => a
-                    .parse::<std::net::Ipv6Addr>()
-                    .is_ok_and(|ip| !super::fields::special_ip(std::net::IpAddr::V6(ip))),
-                "FQDN" => a.contains('.') && super::dns_subdomain(a),
+                "IPv4" => ip.is_some_and(|ip| ip.is_ipv4() && !super::fields::special_ip(ip)),
+                "IPv6" => ip.is_some_and(|ip| ip.is_ipv6() && !super::fields::special_ip(ip)),
+                "FQDN" => fqdn(a),
                 _ => true,
             };
             if !ok {
                 o.add(
                     format!("{at}.addresses[{n}]"),
-                    format!("must be an {family} address (not unspecified, loopback, link-local or link-local multicast)"),
+                    if family == "FQDN" {
+                        "must be a fully qualified domain name (at least two DNS-1123 labels, like db.example.org)".to_string()
+                    } else {
+                        format!("must be an {family} address (not unspecified, loopback, link-local or link-local multicast)")
+                    },
                 );
             }
+        }
+        if let Some(node) = e.get("nodeName").and_then(Value::as_str)
+            && !super::dns_subdomain(node)
+        {
+            o.add(
+                format!("{at}.nodeName"),
+                "must be a node name (a DNS-1123 subdomain)",
+            );
         }
         if let Some(h) = e.get("hostname").and_then(Value::as_str)
             && !super::fields::dns_label(h)
@@ -236,8 +248,16 @@ fn endpoint_slice(o: &mut Out<'_>, v: &Value) {
             );
         }
     }
+    // maxEndpoints and maxPorts.
+    if super::items(v.get("endpoints")).count() > 1000 {
+        o.add("endpoints", "may have at most 1000 endpoints");
+    }
+    if super::items(v.get("ports")).count() > 20000 {
+        o.add("ports", "may have at most 20000 ports");
+    }
     let mut names: Vec<&str> = Vec::new();
     for (i, p) in super::items(v.get("ports")) {
+        app_protocol(o, p, &format!("ports[{i}]"));
         let name = p.get("name").and_then(Value::as_str).unwrap_or("");
         if !name.is_empty() && !super::fields::dns_label(name) {
             o.add(
@@ -252,5 +272,26 @@ fn endpoint_slice(o: &mut Out<'_>, v: &Value) {
             );
         }
         names.push(name);
+    }
+}
+
+/// apimachinery's IsFullyQualifiedDomainName: one trailing dot dropped, then at least two
+/// labels, a DNS-1123 subdomain whose labels are DNS-1123 labels.
+fn fqdn(name: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name);
+    name.contains('.')
+        && super::dns_subdomain(name)
+        && name.split('.').all(super::fields::dns_label)
+}
+
+/// An endpoint port's appProtocol is a qualified name (validateEndpointPort, validatePorts).
+pub(super) fn app_protocol(o: &mut Out<'_>, p: &Value, at: &str) {
+    if let Some(a) = p.get("appProtocol").and_then(Value::as_str)
+        && !is_label_key(a)
+    {
+        o.add(
+            format!("{at}.appProtocol"),
+            "must be a qualified name like kubernetes.io/h2c or http",
+        );
     }
 }

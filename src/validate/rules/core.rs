@@ -101,10 +101,12 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                 for field in ["addresses", "notReadyAddresses"] {
                     for (m, a) in items(s.get(field)) {
                         // validateEndpointAddress / validateNonSpecialIP (C:7581, 7605).
+                        // IsValidIPForLegacyField: read as ParseIPSloppy reads it.
                         let ip = a
                             .get("ip")
                             .and_then(Value::as_str)
-                            .and_then(|ip| ip.parse::<std::net::IpAddr>().ok());
+                            .and_then(super::fields::parse_ip_sloppy)
+                            .map(|ip| ip.to_canonical());
                         match ip {
                             None => o.add(
                                 format!("subsets[{n}].{field}[{m}].ip"),
@@ -129,6 +131,15 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                 }
                 for field in ["addresses", "notReadyAddresses"] {
                     for (m, a) in items(s.get(field)) {
+                        // validateEndpointAddress: a node name (ValidateNodeName).
+                        if let Some(node) = a.get("nodeName").and_then(Value::as_str)
+                            && !dns_subdomain(node)
+                        {
+                            o.add(
+                                format!("subsets[{n}].{field}[{m}].nodeName"),
+                                "must be a node name (a DNS-1123 subdomain)",
+                            );
+                        }
                         // validateEndpointAddress: a hostname is a DNS-1123 label.
                         if let Some(h) = a.get("hostname").and_then(Value::as_str)
                             && !h.is_empty()
@@ -145,6 +156,7 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                 for (m, p) in &ports {
                     let at = format!("subsets[{n}].ports[{m}]");
                     one_of(o, p, "protocol", &at, &["TCP", "UDP", "SCTP"]);
+                    super::cluster::app_protocol(o, p, &at);
                     // validateEndpointPort: a name when there are several, a DNS-1123
                     // label; a valid port number.
                     let name = p.get("name").and_then(Value::as_str).unwrap_or("");
@@ -727,14 +739,95 @@ fn persistent_volume(o: &mut Out<'_>, spec: &Value) {
             "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
         );
     }
-    // validateCSIPersistentVolumeSource: the volume's handle is required.
-    if let Some(csi) = get(spec, "csi")
-        && csi
+    // validateCSIPersistentVolumeSource: a driver named as ValidateCSIDriverName wants,
+    // the volume's handle, and Secret references with a name and a namespace
+    // (validatePVSecretReference).
+    if let Some(csi) = get(spec, "csi") {
+        super::pod::csi_driver(o, csi, "spec.csi");
+        if csi
             .get("volumeHandle")
             .and_then(Value::as_str)
             .is_none_or(str::is_empty)
-    {
-        o.add("spec.csi.volumeHandle", "required: the CSI volume's handle");
+        {
+            o.add("spec.csi.volumeHandle", "required: the CSI volume's handle");
+        }
+        for r in [
+            "controllerPublishSecretRef",
+            "nodeStageSecretRef",
+            "nodePublishSecretRef",
+            "controllerExpandSecretRef",
+            "nodeExpandSecretRef",
+        ] {
+            let Some(refd) = get(csi, r) else { continue };
+            for (k, ok) in [
+                ("name", dns_subdomain as fn(&str) -> bool),
+                ("namespace", dns_label as fn(&str) -> bool),
+            ] {
+                match refd.get(k).and_then(Value::as_str).unwrap_or("") {
+                    "" => o.add(format!("spec.csi.{r}.{k}"), "required"),
+                    x if !ok(x) => o.add(
+                        format!("spec.csi.{r}.{k}"),
+                        format!("must be a valid {k} (lowercase letters, digits, '-')"),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+    }
+    // validateHostPathVolumeSource; Recycle may not empty a hostPath of '/'.
+    if let Some(h) = get(spec, "hostPath") {
+        super::pod::host_path(o, h, "spec.hostPath");
+        if h.get("path").and_then(Value::as_str) == Some("/")
+            && spec
+                .get("persistentVolumeReclaimPolicy")
+                .and_then(Value::as_str)
+                == Some("Recycle")
+        {
+            o.add(
+                "spec.persistentVolumeReclaimPolicy",
+                "may not be 'recycle' for a hostPath mount of '/'",
+            );
+        }
+    }
+    // validateLocalVolumeSource: a path without '..'.
+    if let Some(l) = get(spec, "local") {
+        match l.get("path").and_then(Value::as_str) {
+            None | Some("") => o.add("spec.local.path", "required"),
+            Some(p) if p.split('/').any(|e| e == "..") => {
+                o.add("spec.local.path", "must not contain '..'")
+            }
+            Some(_) => {}
+        }
+    }
+    // validateNFSVolumeSource: a server and an absolute path.
+    if let Some(nfs) = get(spec, "nfs") {
+        if nfs
+            .get("server")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
+            o.add("spec.nfs.server", "required");
+        }
+        match nfs.get("path").and_then(Value::as_str) {
+            None | Some("") => o.add("spec.nfs.path", "required"),
+            Some(p) if !p.starts_with('/') => o.add("spec.nfs.path", "must be an absolute path"),
+            Some(_) => {}
+        }
+    }
+    // validateVolumeNodeAffinity: node affinity holds required terms, at least one
+    // (ValidateNodeSelector).
+    if let Some(aff) = get(spec, "nodeAffinity") {
+        match get(aff, "required") {
+            None => o.add(
+                "spec.nodeAffinity.required",
+                "required: must specify required node constraints",
+            ),
+            Some(r) if items(r.get("nodeSelectorTerms")).count() == 0 => o.add(
+                "spec.nodeAffinity.required.nodeSelectorTerms",
+                "must have at least one node selector term",
+            ),
+            Some(_) => {}
+        }
     }
     one_of(
         o,

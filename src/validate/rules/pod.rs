@@ -289,6 +289,47 @@ fn unique_label(
 /// the sources' own fields.
 /// validateVolumes; `is_pod` for a Pod (an image volume's reference is required there,
 /// validateImageVolumeSource's ResourceIsPod).
+/// validateHostPathVolumeSource (a pod's volume, a PersistentVolume): a path without
+/// '..' (validatePathNoBacksteps) and a known type.
+pub(super) fn host_path(o: &mut Out<'_>, h: &Value, at: &str) {
+    match h.get("path").and_then(Value::as_str) {
+        None | Some("") => o.add(format!("{at}.path"), "required"),
+        Some(p) if p.split('/').any(|e| e == "..") => {
+            o.add(format!("{at}.path"), "must not contain '..'")
+        }
+        Some(_) => {}
+    }
+    one_of(
+        o,
+        h,
+        "type",
+        at,
+        &[
+            "DirectoryOrCreate",
+            "Directory",
+            "FileOrCreate",
+            "File",
+            "Socket",
+            "CharDevice",
+            "BlockDevice",
+        ],
+    );
+}
+
+/// ValidateCSIDriverName: a driver is required, a DNS-1123 subdomain (compared in lower
+/// case) of at most 63 characters.
+pub(super) fn csi_driver(o: &mut Out<'_>, c: &Value, at: &str) {
+    let driver = c.get("driver").and_then(Value::as_str).unwrap_or("");
+    if driver.is_empty() {
+        o.add(format!("{at}.driver"), "required");
+    } else if driver.len() > 63 || !dns_subdomain(&driver.to_lowercase()) {
+        o.add(
+            format!("{at}.driver"),
+            "must be a DNS-1123 subdomain of at most 63 characters, like csi.example.org",
+        );
+    }
+}
+
 fn volumes(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
     let mut names = HashSet::new();
     for (n, v) in items(pod.get("volumes")) {
@@ -311,29 +352,7 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
             _ => o.add(vat.clone(), "may not specify more than one volume type"),
         }
         if let Some(h) = get(v, "hostPath") {
-            // validateHostPathVolumeSource: a path without '..' (validatePathNoBacksteps).
-            match h.get("path").and_then(Value::as_str) {
-                None | Some("") => o.add(format!("{vat}.hostPath.path"), "required"),
-                Some(p) if p.split('/').any(|e| e == "..") => {
-                    o.add(format!("{vat}.hostPath.path"), "must not contain '..'")
-                }
-                Some(_) => {}
-            }
-            one_of(
-                o,
-                h,
-                "type",
-                &format!("{vat}.hostPath"),
-                &[
-                    "DirectoryOrCreate",
-                    "Directory",
-                    "FileOrCreate",
-                    "File",
-                    "Socket",
-                    "CharDevice",
-                    "BlockDevice",
-                ],
-            );
+            host_path(o, h, &format!("{vat}.hostPath"));
         }
         if let Some(e) = get(v, "emptyDir") {
             // validateEmptyDirVolumeSource checks only the size, not the medium.
@@ -377,15 +396,7 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
         }
         // validateCSIVolumeSource: a driver named as ValidateCSIDriverName wants.
         if let Some(c) = get(v, "csi") {
-            let driver = c.get("driver").and_then(Value::as_str).unwrap_or("");
-            if driver.is_empty() {
-                o.add(format!("{vat}.csi.driver"), "required");
-            } else if driver.len() > 63 || !dns_subdomain(&driver.to_lowercase()) {
-                o.add(
-                    format!("{vat}.csi.driver"),
-                    "must be a DNS-1123 subdomain of at most 63 characters, like csi.example.org",
-                );
-            }
+            csi_driver(o, c, &format!("{vat}.csi"));
         }
         // validateCSIVolumeSource: a node-publish Secret named by a valid name.
         if let Some(r) = v.at("/csi/nodePublishSecretRef") {
