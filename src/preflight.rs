@@ -664,11 +664,7 @@ fn is_headless(v: &Value) -> bool {
 
 /// (container name, image) of every container of a workload's pod template.
 fn images(d: &Document) -> Vec<(String, String)> {
-    let spec = if d.kind() == "CronJob" {
-        at(d, "/spec/jobTemplate/spec/template/spec")
-    } else {
-        at(d, "/spec/template/spec")
-    };
+    let spec = pod_template(d).get("spec").unwrap_or(&Value::Null);
     ["initContainers", "containers"]
         .iter()
         .filter_map(|k| spec.get(k).and_then(Value::as_array))

@@ -115,11 +115,8 @@ fn storage_parameters(o: &mut Out<'_>, params: &serde_json::Map<String, Value>) 
     if params.keys().any(String::is_empty) {
         o.add("parameters", "a parameter's name may not be empty");
     }
-    let size: usize = params
-        .iter()
-        .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
-        .sum();
-    if size > 256 * 1024 {
+    // Counted as annotations are: keys and values, in bytes.
+    if super::annotations_size(params) > 256 * 1024 {
         o.add("parameters", "may total at most 256 KiB");
     }
 }
