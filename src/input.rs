@@ -62,12 +62,35 @@ pub fn read(path: &str, what: &What) -> Result<(String, String), Failure> {
     read_as(path, name, what)
 }
 
+/// The scheme Go's `url.Parse` finds in `path`, lowercased as Go lowercases it: letters,
+/// digits, `+`, `-` and `.` after a first letter, up to the first `:` (net/url getScheme).
+fn url_scheme(path: &str) -> Option<String> {
+    let (scheme, _) = path.split_once(':')?;
+    let mut chars = scheme.chars();
+    (chars.next()?.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then(|| scheme.to_ascii_lowercase())
+}
+
 /// `read`, with messages that call the file `name` (a path given inside a flag's value
 /// is not repeated: the value may be a credential typed in the wrong place).
 pub fn read_as(path: &str, name: &str, what: &What) -> Result<(String, String), Failure> {
     let stdin = path.trim() == "-";
     let name = name.to_string();
     let mut buf = Vec::new();
+    // Helm fetches `-f https://…` (pkg/cli/values/options.go:119-140 at v4.2.3): the
+    // scheme url.Parse finds, which Go lowercases, picks a getter (http, https, oci), and
+    // only a path without one of those is read as a file, even one that exists. A render
+    // reads nothing from the network (the same inputs give the same output, offline),
+    // so such a path gets its own message.
+    if !stdin && matches!(url_scheme(path).as_deref(), Some("http" | "https" | "oci")) {
+        return Err(Failure::input(format!(
+            "{} {} is a URL: mlflow-chart reads local files only, never the network",
+            what.noun,
+            crate::redact::uris(&name)
+        ))
+        .hint("download it first (e.g. `curl -fsSLo values.yaml URL`) and give the file; a local file whose name starts with `http:` is read by its path as ./http:…"));
+    }
     let result = if stdin {
         std::io::stdin()
             .lock()
@@ -82,23 +105,6 @@ pub fn read_as(path: &str, name: &str, what: &What) -> Result<(String, String), 
         })
     };
     if let Err(e) = result {
-        // Helm fetches `-f https://…`; a render reads nothing from the network (the same
-        // inputs give the same output, offline), so a URL gets its own message.
-        // Go lowercases a URL's scheme, so `HTTPS://` is a URL to Helm too.
-        let start = path.trim_start().as_bytes();
-        let url = ["http://", "https://", "oci://"].iter().any(|s| {
-            start
-                .get(..s.len())
-                .is_some_and(|p| p.eq_ignore_ascii_case(s.as_bytes()))
-        });
-        if url && e.kind() == std::io::ErrorKind::NotFound {
-            return Err(Failure::input(format!(
-                "{} {} is a URL: mlflow-chart reads local files only, never the network",
-                what.noun,
-                crate::redact::uris(&name)
-            ))
-            .hint("download it first (e.g. `curl -fsSLo values.yaml URL`) and give the file"));
-        }
         // A missing file whose name holds `=` is most often a `--set` value given to -f
         // (`-f db.password=X`): its name is not shown, it may be a credential.
         if e.kind() == std::io::ErrorKind::NotFound && name == path && path.contains('=') {
@@ -153,6 +159,27 @@ mod tests {
         let e = read("/dev/zero", &what).unwrap_err();
         assert!(e.message.contains("larger than the limit"), "{}", e.message);
         assert!(e.message.contains("/dev/zero"), "{}", e.message);
+    }
+
+    /// Go's url.Parse scheme (net/url getScheme at Go 1.26): a letter, then letters,
+    /// digits, `+-.`, up to a colon; lowercased.
+    #[test]
+    fn url_schemes_as_go_finds_them() {
+        for (path, scheme) in [
+            ("https://example.org/v.yaml", Some("https")),
+            ("HTTP://example.org/v.yaml", Some("http")),
+            ("http:w.yaml", Some("http")),
+            ("oci://registry/chart", Some("oci")),
+            ("s3+x.y-z:rest", Some("s3+x.y-z")),
+            ("./http:w.yaml", None),
+            ("1http:w.yaml", None),
+            ("values.yaml", None),
+            (":x", None),
+            ("ht tp:x", None),
+            ("", None),
+        ] {
+            assert_eq!(url_scheme(path).as_deref(), scheme, "{path}");
+        }
     }
 
     #[test]

@@ -947,7 +947,7 @@ pub struct MinioService {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline, extend("additionalProperties" = false))]
 pub struct MinioServicePorts {
-    /// port of the MinIO S3 API service.
+    /// port of the MinIO S3 API Service (MinIO itself listens on 9000 in its pod, so any port works, 80 included).
     #[schemars(range(min = 1, max = 65535))]
     pub api: i64,
 }

@@ -71,16 +71,12 @@ pub fn run(args: &Request) -> Result<Rendered, Failure> {
 /// [`run`] with this crew.
 fn run_with(args: &Request, crew: Crew) -> Result<Rendered, Failure> {
     if !is_release_name(&args.release) {
-        // A name with '=' is a `key=value` split from its --set flag (`a=1, b=S3CR3T`):
-        // it may hold a credential, and is not shown.
-        let shown = if args.release.contains('=') {
-            "(not shown: it holds '=', so it is most likely a --set value split from its flag by a space, and may be a secret)".to_string()
-        } else {
-            crate::error::quoted(&args.release)
-        };
-        return Err(Failure::input(format!(
-            "invalid release name {shown}: use at most 53 lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit"
-        )));
+        // Not shown, as Helm does not show it (pkg/chart/v2/util/validate_name.go:41-43
+        // at v4.2.3): a release name that is not one is most often a word split from a
+        // --set flag by a space (`--set a=1,b S3CR3T`), which may be a credential.
+        return Err(Failure::input(
+            "invalid release name (not shown: a word that is no release name is most often a value split from its --set flag by a space, and may be a secret): use at most 53 lowercase letters, digits, '-' and '.', each part starting and ending with a letter or digit".to_string(),
+        ));
     }
     if !is_dns_label(&args.namespace, 63) {
         return Err(Failure::input(format!(
@@ -216,6 +212,7 @@ fn render_model(
         }
     }));
     broad.extend(partly_checked(&docs));
+    broad.extend(unrestricted_extras(&docs));
     // Custom resources nothing here has a schema for (extraObjects of other kinds, the
     // ServiceMonitor): rendered, but say so.
     broad.extend(report.not_validated.iter().map(|n| {
@@ -251,24 +248,25 @@ fn render_model(
     Ok(Rendered { docs, yaml, stderr })
 }
 
-/// The first values key path a wiring message names (`minio.auth.rootPassword`,
-/// `MLFlow.allowedHosts[2]`), if the values hold it.
-fn named_key(message: &str, values: &serde_json::Value) -> Option<crate::locate::KeyPath> {
+/// Every values key path a wiring message names (`minio.auth.rootPassword`,
+/// `MLFlow.allowedHosts[2]`), in its order, that the values hold.
+fn named_keys<'a>(
+    message: &'a str,
+    values: &'a serde_json::Value,
+) -> impl Iterator<Item = crate::locate::KeyPath> + 'a {
     let is_key_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']');
     // A top-level key leading the message (`fullnameOverride: …`).
-    if let Some((head, _)) = message.split_once(": ")
-        && !head.is_empty()
-        && head.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    {
-        let path = crate::locate::KeyPath::default().key(head);
-        if crate::locate::lookup(values, &path).is_some() {
-            return Some(path);
-        }
-    }
-    message
-        .split(|c: char| !is_key_char(c))
+    let head = message
+        .split_once(": ")
+        .filter(|(head, _)| {
+            !head.is_empty() && head.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+        .map(|(head, _)| crate::locate::KeyPath::default().key(head))
+        .filter(|path| crate::locate::lookup(values, path).is_some());
+    let named = message
+        .split(move |c: char| !is_key_char(c))
         .filter(|t| (t.contains('.') || t.contains('[')) && !t.starts_with(['.', '[']))
-        .find_map(|token| {
+        .filter_map(|token| {
             let mut path = crate::locate::KeyPath::default();
             for part in token.trim_end_matches('.').split('.') {
                 let (name, rest) = part.split_once('[').unwrap_or((part, ""));
@@ -283,20 +281,30 @@ fn named_key(message: &str, values: &serde_json::Value) -> Option<crate::locate:
                 path.0.pop();
             }
             crate::locate::lookup(values, &path).map(|_| path)
-        })
+        });
+    head.into_iter().chain(named)
 }
 
 /// A broken rule of the wiring names its key; this adds where the key's value came from
 /// (file:line or flag), as the schema's messages do.
 fn located(mut f: Failure, computed: &values::Computed) -> Failure {
     for p in &mut f.problems {
-        if let Some(path) = named_key(p, &computed.values)
-            && matches!(
-                computed.provenance(&path),
-                values::Provenance::Flag(_) | values::Provenance::File(_)
-            )
-        {
-            p.push_str(&format!(" ({path} {})", computed.origin(&path)));
+        // Each key the rule names that the user gave (a request and the limit it is
+        // above: either may be the one that changed).
+        let mut given: Vec<String> = Vec::new();
+        for path in named_keys(p, &computed.values) {
+            let shown = path.to_string();
+            if !given.iter().any(|g| g.starts_with(&format!("{shown} ")))
+                && matches!(
+                    computed.provenance(&path),
+                    values::Provenance::Flag(_) | values::Provenance::File(_)
+                )
+            {
+                given.push(format!("{shown} {}", computed.origin(&path)));
+            }
+        }
+        if !given.is_empty() {
+            p.push_str(&format!(" ({})", given.join("; ")));
         }
     }
     f
@@ -375,6 +383,36 @@ fn partly_checked(docs: &[Document]) -> Vec<String> {
                 "extraObjects: {} is checked for its fields, types and metadata only: the API server checks more of a {} (its expressions, references and structure), so `kubectl apply --dry-run=server` it before relying on it",
                 d.id(),
                 d.kind()
+            )
+        })
+        .collect()
+}
+
+/// `extraObjects` pods (List items included) outside the restricted Pod Security
+/// Standard, which the chart's own pods always meet: rendered (they are the user's), but
+/// said on stderr, with what breaks it, since a namespace that enforces the standard
+/// refuses them and a review would flag them.
+fn unrestricted_extras(docs: &[Document]) -> Vec<String> {
+    let docs = validate::expand_lists(docs);
+    let mut by_doc: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+    for p in validate::rules::restricted(&docs, |d| d.template == EXTRA_OBJECTS) {
+        by_doc.entry(p.doc).or_default().push(p.path);
+    }
+    by_doc
+        .into_iter()
+        .map(|(doc, mut paths)| {
+            paths.dedup();
+            let more = paths.len().saturating_sub(6);
+            paths.truncate(6);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!(
+                "extraObjects: {} is outside the restricted Pod Security Standard ({}{more}): a namespace that enforces the standard refuses the pod",
+                docs[doc].id(),
+                paths.join(", ")
             )
         })
         .collect()
@@ -473,7 +511,7 @@ fn restricted(docs: &[Document], computed: &values::Computed) -> Result<(), Fail
     refuse(
         docs,
         computed,
-        validate::rules::restricted(docs, EXTRA_OBJECTS),
+        validate::rules::restricted(docs, |d| d.template != EXTRA_OBJECTS),
         "the values would take the chart's pods out of the restricted Pod Security Standard",
         "podSecurityContext and securityContext (MLflow's, and postgresql.*, minio.*, versitygw.*) merge over the restricted defaults; remove the setting named above from the component's values",
     )
@@ -593,14 +631,18 @@ mod tests {
     fn wiring_messages_name_their_key() {
         let v = serde_json::json!({"minio": {"auth": {"rootPassword": "x"}}, "a": {"b": [1, 2]}});
         assert_eq!(
-            named_key("minio.auth.rootPassword must be at least 8", &v).map(|p| p.to_string()),
+            named_keys("minio.auth.rootPassword must be at least 8", &v)
+                .next()
+                .map(|p| p.to_string()),
             Some("minio.auth.rootPassword".into())
         );
         assert_eq!(
-            named_key("a.b[1] is empty", &v).map(|p| p.to_string()),
+            named_keys("a.b[1] is empty", &v)
+                .next()
+                .map(|p| p.to_string()),
             Some("a.b[1]".into())
         );
-        assert!(named_key("no key here.", &v).is_none());
+        assert!(named_keys("no key here.", &v).next().is_none());
     }
 
     /// A render's whole result, as text: the documents, their YAML and stderr, or the

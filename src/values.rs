@@ -744,6 +744,28 @@ impl Computed {
                 return Provenance::Flag(format!("from {} {}", f.flag, f.shown));
             }
         }
+        // A null item of the final values where a flag holds its placeholder: the flag
+        // set a later item, and Helm fills the items before it with null
+        // (pkg/strvals/parser.go setIndex at v4.2.3).
+        if path.0.last().is_some_and(|s| matches!(s, Seg::Index(_)))
+            && locate::lookup(&self.values, path).is_some_and(Value::is_null)
+            && let Some(f) = self
+                .flags
+                .iter()
+                .rev()
+                .find(|f| locate::lookup(&f.values, path).is_some_and(Value::is_null))
+        {
+            let shown = if leaf_count(&f.values) > 1 {
+                let list = KeyPath(path.0[..path.0.len() - 1].to_vec());
+                format!("'{list}[…]=…'")
+            } else {
+                f.shown.clone()
+            };
+            return Provenance::Flag(format!(
+                "from {} {shown}, which sets a later item: Helm fills the items before it with null",
+                f.flag
+            ));
+        }
         // The file that writes the key itself wins over one that only writes a parent.
         let written = self
             .sources
@@ -756,14 +778,18 @@ impl Computed {
                     .rev()
                     .find_map(|src| src.index.position(path).map(|p| (src, p)))
             });
+        static DEFAULTS: std::sync::OnceLock<locate::Index> = std::sync::OnceLock::new();
+        let defaults = DEFAULTS.get_or_init(|| locate::Index::new(DEFAULT_VALUES));
         if let Some((src, (line, col))) = written {
+            // A file that writes only a parent map (`resources: {limits: …}`) merges into
+            // the defaults: a key it does not write is still the defaults'.
+            let exact = self.sources.iter().any(|s| s.index.exact(path).is_some());
+            if !exact && let Some((line, col)) = defaults.exact(path) {
+                return Provenance::Defaults(line, col);
+            }
             return Provenance::File(format!("at {}:{line}:{col}", src.name));
         }
-        static DEFAULTS: std::sync::OnceLock<locate::Index> = std::sync::OnceLock::new();
-        match DEFAULTS
-            .get_or_init(|| locate::Index::new(DEFAULT_VALUES))
-            .position(path)
-        {
+        match defaults.position(path) {
             Some((line, col)) => Provenance::Defaults(line, col),
             None => Provenance::Computed,
         }

@@ -249,6 +249,16 @@ pub fn forbidden_env(name: &str) -> Option<String> {
     if name.starts_with("UVICORN_") {
         return Some("an option of uvicorn, the web server `mlflow server` runs".into());
     }
+    // Which peers may name the client in X-Forwarded-For: uvicorn and gunicorn read it
+    // without a prefix (uvicorn/config.py:363 of 0.54.0, gunicorn/config.py:1373 of
+    // 26.2.0). Behind OAuth2-Proxy every request comes from 127.0.0.1 and the proxy
+    // appends the real peer after what the client sent (pkg/upstream/http.go:225-240 at
+    // v7.15.3), so only the default (loopback) keeps the client from choosing its own
+    // address, which MLflow's assistant trusts as "same host"
+    // (mlflow/server/assistant/api.py:82-93 at 3.17.2).
+    if name == "FORWARDED_ALLOW_IPS" {
+        return Some("the peers uvicorn and gunicorn trust to name the client's address in X-Forwarded-For (only the default keeps a client behind the proxy from posing as 127.0.0.1)".into());
+    }
     if name == "GUNICORN_CMD_ARGS" {
         return Some("options of gunicorn, a web server `mlflow server` can run".into());
     }
@@ -349,6 +359,18 @@ pub fn host(key: &str, host_port: &str, port_allowed: bool) -> Vec<String> {
     }
     let (h, port) = if let Some(v6) = host_port.strip_prefix('[') {
         match v6.split_once(']') {
+            // RFC 3986 3.2.2: brackets hold an IPv6 address (Go's url.Parse, which
+            // OAuth2-Proxy uses, and Python's urlsplit refuse anything else), and only
+            // `:port` may follow them.
+            Some((h, rest))
+                if h.parse::<std::net::Ipv6Addr>().is_err()
+                    || !(rest.is_empty() || rest.starts_with(':')) =>
+            {
+                out.push(format!(
+                    "{key}: brackets hold an IPv6 address, followed by nothing or :port (`[2001:db8::1]:5432`)"
+                ));
+                return out;
+            }
             Some((h, rest)) => (h, rest.strip_prefix(':')),
             None => (host_port, None),
         }
@@ -578,6 +600,20 @@ mod tests {
                     .all(|m| !m.contains("TOPSECRET") && !m.contains('\u{1b}'))
             );
         }
+        // Brackets hold an IPv6 address, then nothing or :port (RFC 3986 3.2.2).
+        assert!(ok("https://[2001:db8::1]/r"));
+        for u in [
+            "https://[x]y/r",
+            "https://[PWNED]/",
+            "https://[1.2.3.4]/",
+            "https://[v1.x]/",
+            "https://[::1]x:443/",
+            "https://[]/",
+        ] {
+            assert!(!ok(u), "{u}");
+        }
+        assert!(host("k", "[x]y", false).len() == 1);
+        assert!(host("k", "[2001:db8::1]", false).is_empty());
         assert!(!ok("https://kc:0/r"));
         assert!(!ok("https://kc:70000/r"));
         assert!(!ok("https://kc.example.org:+443/r"));

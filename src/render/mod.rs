@@ -360,7 +360,7 @@ pub fn prepare(
             "kubeVersion": {"version": format!("v{major}.{minor}.0"), "major": major, "minor": minor},
             "apiVersions": apis,
         },
-        "ports": {"mlflow": wiring::MLFLOW_PORT, "proxy": wiring::PROXY_PORT, "postgres": wiring::POSTGRES_PORT, "metrics": wiring::METRICS_PORT},
+        "ports": {"mlflow": wiring::MLFLOW_PORT, "proxy": wiring::PROXY_PORT, "postgres": wiring::POSTGRES_PORT, "minio": wiring::MINIO_PORT, "metrics": wiring::METRICS_PORT},
         "caDir": wiring::CA_DIR,
         "machinesDir": wiring::proxy::MACHINES_DIR,
         "issuerCaDir": wiring::proxy::ISSUER_CA_DIR,

@@ -1506,6 +1506,22 @@ fn cases() -> Vec<Case> {
             1,
             "resources.requests.cpu is above resources.limits.cpu",
         ),
+        // The limit that changed is named with its place, not the request the defaults
+        // hold (a file that writes `resources: {limits: …}` writes no request).
+        c(
+            "limit-below-default-request-file",
+            f("resources:\n  limits:\n    memory: 100Mi\n"),
+            V,
+            1,
+            "limit (resources.limits.memory at ",
+        ),
+        c(
+            "limit-below-default-request-flag",
+            vec![],
+            &["--set", "resources.limits.memory=100Mi"],
+            1,
+            "(resources.limits.memory from --set",
+        ),
         c(
             "zero-storage",
             vec![],

@@ -436,6 +436,33 @@ fn flags_are_read_as_helm_reads_them() {
         1,
         &["is a URL", "never the network"],
     );
+    // Helm takes any path url.Parse finds an http, https or oci scheme in for a URL,
+    // `http:w.yaml` too, even when a file has that name; `./http:w.yaml` is the file.
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-scheme-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("http:w.yaml"), "zz: 4\n").unwrap();
+    for (f, read) in [
+        ("http:w.yaml", false),
+        ("OCI:w.yaml", false),
+        ("./http:w.yaml", true),
+    ] {
+        if f.starts_with("OCI") {
+            std::fs::write(dir.join(f), "zz: 4\n").unwrap();
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlflow-chart"))
+            .args(["values", "--skip-schema-validation", "-f", f])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert_eq!(out.status.success(), read, "{f}: {stderr}");
+        assert_eq!(stdout.contains("zz: 4"), read, "{f}: {stdout}");
+        assert_eq!(stderr.contains("is a URL"), !read, "{f}: {stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
     // Go lowercases the scheme; a credential in it is never shown, nor in a CSV error.
     for f in [
         "HTTPS://user:TOPSECRET@example.org/v.yaml",
@@ -955,6 +982,28 @@ fn a_stray_word_is_not_echoed() {
         assert!(!r.stderr.contains(secret), "{args:?}: {}", r.stderr);
         assert!(!r.stderr.contains("s3cr3tvalue"), "{args:?}: {}", r.stderr);
         assert!(r.stderr.starts_with("Error: "), "{args:?}: {}", r.stderr);
+    }
+    // A word that stays the release name but is no valid one is refused without being
+    // shown, as Helm refuses it (pkg/chart/v2/util/validate_name.go:41-43 at v4.2.3).
+    for args in [
+        vec![
+            "render",
+            "--set",
+            "postgresql.auth.username=mlflow,postgresql.auth.password",
+            "Tr0ub4dor&3",
+        ],
+        vec![
+            "render",
+            "--set",
+            "postgresql.auth.password=correct",
+            "Horse-Battery-9",
+        ],
+    ] {
+        let r = common::run(&args, None);
+        assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}");
+        assert!(r.stderr.contains("invalid release name"), "{}", r.stderr);
+        assert!(!r.stderr.contains(args[3]), "{args:?}: {}", r.stderr);
     }
     let r = common::run(&["render", "--set", "a.b", "x"], None);
     assert!(

@@ -428,3 +428,35 @@ fn partly_checked_kinds_are_named() {
     );
     assert!(!r.stderr.contains("ConfigMap/plain is checked"));
 }
+
+/// `extraObjects` pods are the user's and render as given, but one outside the restricted
+/// Pod Security Standard (which the chart's own pods meet) is said on stderr with the
+/// fields that break it; a restricted one, in a List too, is not.
+#[test]
+fn unrestricted_extra_pods_are_named() {
+    let r = render(&[
+        "--set-json",
+        r#"extraObjects=[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"evil"},"spec":{"hostNetwork":true,"containers":[{"name":"c","image":"busybox:1.37","securityContext":{"privileged":true}}]}},{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"root"},"spec":{"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox:1.37","securityContext":{"runAsUser":0}}]}}}}]},{"apiVersion":"v1","kind":"Pod","metadata":{"name":"fine"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"busybox:1.37","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}]"#,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let line = |id: &str| {
+        r.stderr
+            .lines()
+            .find(|l| l.contains(id) && l.contains("restricted Pod Security Standard"))
+            .map(str::to_string)
+    };
+    let evil = line("Pod/evil").unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(evil.contains("spec.hostNetwork"), "{evil}");
+    assert!(evil.contains("securityContext.privileged"), "{evil}");
+    let job = line("Job/root").unwrap_or_else(|| panic!("{}", r.stderr));
+    assert!(job.contains("runAsUser"), "{job}");
+    assert_eq!(line("Pod/fine"), None, "{}", r.stderr);
+    // The chart's own pods never draw it.
+    let r = render(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("restricted Pod Security Standard"),
+        "{}",
+        r.stderr
+    );
+}

@@ -32,6 +32,12 @@ fn of<'a>(d: &'a [Value], kind: &str, component: &str) -> Vec<&'a Value> {
         .collect()
 }
 
+fn named<'a>(d: &'a [Value], kind: &str, name: &str) -> &'a Value {
+    d.iter()
+        .find(|x| x["kind"] == kind && x["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind} {name}"))
+}
+
 #[test]
 fn versitygw_replaces_minio_with_the_same_guarantees() {
     let mut a = VGW.to_vec();
@@ -649,23 +655,48 @@ spec:
     assert!(text.contains("items[0].path"), "{text}");
 }
 
-/// MinIO's API may listen on any port but 13333, which MinIO keeps for its console even
-/// with the console off (cmd/common-main.go:498-503 at RELEASE.2025-09-07T16-13-09Z): it
-/// would exit at start. 9001, the console port the chart binds to loopback, is fine with
-/// the console off (its address is then never read).
+/// `minio.service.ports.api` is the Service's port, as in bitnami's chart: MinIO itself
+/// always listens on 9000 in its pod (a non-root server cannot bind a port below 1024 on
+/// runtimes that keep `net.ipv4.ip_unprivileged_port_start` at 1024), MLflow and the bucket
+/// Job reach the Service's port, and the NetworkPolicies, which see traffic after the
+/// Service's translation, allow the pod's. 13333, the console's default port that MinIO
+/// compares the API's with (cmd/common-main.go:498-503 at RELEASE.2025-09-07T16-13-09Z),
+/// is then never bound either.
 #[test]
-fn minio_api_port_never_meets_the_console_port() {
-    let r = render(&["-q", "--set", "minio.service.ports.api=13333"]);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stdout.is_empty());
-    assert!(
-        r.stderr.contains("minio.service.ports.api is 13333"),
-        "{}",
-        r.stderr
-    );
-    let r = render(&["-q", "--set", "minio.service.ports.api=9001"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("- \":9001\"\n"), "{}", r.stdout);
+fn the_minio_service_port_is_not_the_pod_port() {
+    for port in ["80", "13333", "9001"] {
+        let d = docs(&["--set", &format!("minio.service.ports.api={port}")]);
+        let sts = named(&d, "StatefulSet", "mlflow-minio");
+        let c = &sts["spec"]["template"]["spec"]["containers"][0];
+        assert_eq!(c["ports"][0]["containerPort"], 9000, "{c}");
+        let args: Vec<&str> = c["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert!(
+            args.windows(2).any(|w| w == ["--address", ":9000"]),
+            "{args:?}"
+        );
+        for svc in ["mlflow-minio", "mlflow-minio-hl"] {
+            let s = named(&d, "Service", svc);
+            assert_eq!(s["spec"]["ports"][0]["port"].to_string(), port, "{s}");
+            assert_eq!(s["spec"]["ports"][0]["targetPort"], "api", "{s}");
+        }
+        let np = named(&d, "NetworkPolicy", "mlflow-minio");
+        let text = serde_json::to_string(&np["spec"]["ingress"]).unwrap();
+        assert!(text.contains("\"port\":9000"), "{text}");
+        assert!(!text.contains(&format!("\"port\":{port}")), "{text}");
+        let np = named(&d, "NetworkPolicy", "mlflow");
+        let text = serde_json::to_string(&np["spec"]["egress"]).unwrap();
+        assert!(text.contains("\"port\":9000"), "{text}");
+        let dep = serde_json::to_string(&named(&d, "Deployment", "mlflow")).unwrap();
+        assert!(
+            dep.contains(&format!("http://mlflow-minio:{port}")),
+            "{dep}"
+        );
+    }
 }
 
 /// `MLFlow.artifacts.bucketName` may carry a key prefix after the bucket, as the original

@@ -481,6 +481,8 @@ fn values_cannot_route_around_the_proxy() {
         ("UVICORN_ENV_FILE", "uvicorn"),
         ("UVICORN_UDS", "uvicorn"),
         ("GUNICORN_CMD_ARGS", "gunicorn"),
+        // Would let a client behind the proxy pose as 127.0.0.1 to MLflow's assistant.
+        ("FORWARDED_ALLOW_IPS", "X-Forwarded-For"),
         ("PGOPTIONS", "the schema it reads"),
         ("PGCHANNELBINDING", "the database's TLS"),
         ("AWS_CONFIG_FILE", "the S3 endpoint (s3.url)"),

@@ -41,6 +41,10 @@ pub const CA_DIR: &str = "/etc/mlflow-chart/ca";
 /// The metrics exporter's port (files/metrics-exporter.py), when `metrics.enabled`.
 pub const METRICS_PORT: u16 = 9090;
 pub const POSTGRES_PORT: u16 = 5432;
+/// The port MinIO's S3 API listens on in its pod (the Service's `minio.service.ports.api`
+/// maps to it, as bitnami's `containerPorts.api` does), so a Service port below 1024 never
+/// asks the non-root server to bind a privileged port.
+pub const MINIO_PORT: u16 = 9000;
 
 /// Release-level inputs that are not values.
 #[derive(Debug, Clone, Serialize)]

@@ -444,17 +444,11 @@ fn minio(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3 {
         acc,
     );
     let port = values.minio.service.ports.api;
-    // With the console off (MINIO_BROWSER=off, read before the arguments:
-    // cmd/server-main.go:782-789), MinIO still compares the API port with the console's
-    // default, 13333, and exits when they are equal (cmd/globals.go:215,
-    // cmd/common-main.go:498-503 at RELEASE.2025-09-07T16-13-09Z).
-    if port == 13333 {
-        acc.errors.push("minio.service.ports.api is 13333, the port MinIO keeps for its console: MinIO refuses to start with it; choose another port (the default is 9000)".into());
-    }
     S3::bucket_store(
         bucket,
         format!("http://{}:{port}", names.minio),
-        port,
+        // NetworkPolicies see the pod's port: the Service's is translated before them.
+        i64::from(super::MINIO_PORT),
         (
             secrets.get("root-user").cloned(),
             secrets.get("root-password").cloned(),

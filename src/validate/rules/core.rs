@@ -306,6 +306,19 @@ fn special_ip(s: &str) -> Option<&'static str> {
 
 /// ValidateService.
 fn service(o: &mut Out<'_>, v: &Value) {
+    // ValidateService (v1.33): the topology annotation and its deprecated spelling must
+    // agree when both are given.
+    let annotation = |k: &str| v["metadata"]["annotations"].get(k).and_then(Value::as_str);
+    if let (Some(mode), Some(hints)) = (
+        annotation("service.kubernetes.io/topology-mode"),
+        annotation("service.kubernetes.io/topology-aware-hints"),
+    ) && mode != hints
+    {
+        o.add(
+            super::fields::join_key("metadata.annotations", "service.kubernetes.io/topology-mode"),
+            "must match annotations[service.kubernetes.io/topology-aware-hints] when both are specified",
+        );
+    }
     let Some(spec) = get(v, "spec") else { return };
     const TYPES: &[&str] = &["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
     one_of(o, spec, "type", "spec", TYPES);
@@ -552,8 +565,12 @@ fn service(o: &mut Out<'_>, v: &Value) {
     let families: Vec<&str> = items(spec.get("ipFamilies"))
         .filter_map(|(_, f)| f.as_str())
         .collect();
-    if families.len() == 2 && families[0] == families[1] {
-        o.add("spec.ipFamilies[1]", "duplicate IP family");
+    // ValidateServiceClusterIPsRelatedFields: every repeat is a duplicate (a third entry
+    // of two families is one).
+    for (n, f) in items(spec.get("ipFamilies")) {
+        if f.as_str().is_some() && items(spec.get("ipFamilies")).take(n).any(|(_, g)| g == f) {
+            o.add(format!("spec.ipFamilies[{n}]"), "duplicate IP family");
+        }
     }
     if families.len() > 1
         && spec.get("ipFamilyPolicy").and_then(Value::as_str) == Some("SingleStack")

@@ -676,13 +676,14 @@ pub fn fixed_ids(docs: &[Document]) -> Vec<RuleProblem> {
     out
 }
 
-/// The restricted Pod Security Standard for the chart's own pods (pod-security-admission
-/// `policy/check_*.go`: privileged, allowPrivilegeEscalation, runAsNonRoot, runAsUser,
-/// capabilities, seccompProfile, host namespaces, volume types, hostPort).
-pub fn restricted(docs: &[Document], skip_template: &str) -> Vec<RuleProblem> {
+/// The restricted Pod Security Standard for the pods of the documents `checked` picks
+/// (pod-security-admission `policy/check_*.go`: privileged, allowPrivilegeEscalation,
+/// runAsNonRoot, runAsUser, capabilities, seccompProfile, host namespaces, volume types,
+/// hostPort).
+pub fn restricted(docs: &[Document], checked: impl Fn(&Document) -> bool) -> Vec<RuleProblem> {
     let mut out = Vec::new();
     for (i, d) in docs.iter().enumerate() {
-        if d.template == skip_template {
+        if !checked(d) {
             continue;
         }
         let mut o = Out {
