@@ -62,6 +62,49 @@ pub fn read(path: &str, what: &What) -> Result<(String, String), Failure> {
     read_as(path, name, what)
 }
 
+/// Why Go's `url.Parse` refuses `path`, which Helm's readFile calls before it reads a
+/// values file or a --set-file (pkg/cli/values/options.go:123-126 at v4.2.3): a control
+/// character, a leading `:`, a colon in the first segment of a path without a scheme, or
+/// a `%` that starts no `%XX` escape in the path or fragment (net/url at Go 1.26).
+fn go_url_error(path: &str) -> Option<&'static str> {
+    if path.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return Some("a control character");
+    }
+    if path.starts_with(':') {
+        return Some("missing protocol scheme");
+    }
+    let (url, fragment) = path.split_once('#').unwrap_or((path, ""));
+    let scheme = url_scheme(url);
+    let rest = match &scheme {
+        Some(s) => &url[s.len() + 1..],
+        None => url,
+    };
+    let rest = rest.split_once('?').map_or(rest, |(r, _)| r);
+    if scheme.is_some() && !rest.starts_with('/') {
+        // Opaque (`mailto:x`): Go keeps it as it is.
+        return bad_escape(fragment).then_some("invalid URL escape");
+    }
+    if scheme.is_none() && rest.split('/').next().is_some_and(|s| s.contains(':')) {
+        return Some("first path segment in URL cannot contain colon");
+    }
+    // The path after an authority (`//host/path`) is checked like any path.
+    let path_part = match rest.strip_prefix("//") {
+        Some(after) => after.find('/').map_or("", |i| &after[i..]),
+        None => rest,
+    };
+    (bad_escape(path_part) || bad_escape(fragment)).then_some("invalid URL escape")
+}
+
+/// A `%` not followed by two hex digits.
+fn bad_escape(s: &str) -> bool {
+    let b = s.as_bytes();
+    (0..b.len()).any(|i| {
+        b[i] == b'%'
+            && !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    })
+}
+
 /// The scheme Go's `url.Parse` finds in `path`, lowercased as Go lowercases it: letters,
 /// digits, `+`, `-` and `.` after a first letter, up to the first `:` (net/url getScheme).
 fn url_scheme(path: &str) -> Option<String> {
@@ -83,6 +126,14 @@ pub fn read_as(path: &str, name: &str, what: &What) -> Result<(String, String), 
     // only a path without one of those is read as a file, even one that exists. A render
     // reads nothing from the network (the same inputs give the same output, offline),
     // so such a path gets its own message.
+    if !stdin && let Some(reason) = go_url_error(path) {
+        return Err(Failure::input(format!(
+            "{} {}: Helm reads this path as a URL and refuses it ({reason})",
+            what.noun,
+            crate::redact::uris(&name)
+        ))
+        .hint("give the file as ./NAME, or rename it: `%` may start only a %XX escape"));
+    }
     if !stdin && matches!(url_scheme(path).as_deref(), Some("http" | "https" | "oci")) {
         return Err(Failure::input(format!(
             "{} {} is a URL: mlflow-chart reads local files only, never the network",
@@ -179,6 +230,36 @@ mod tests {
             ("", None),
         ] {
             assert_eq!(url_scheme(path).as_deref(), scheme, "{path}");
+        }
+    }
+
+    /// Paths Helm's url.Parse refuses before reading (checked against Go 1.26's net/url by
+    /// an independent tester), and paths it lets through to the file system.
+    #[test]
+    fn paths_go_refuses_as_urls() {
+        for (path, refused) in [
+            ("values.yaml", false),
+            ("./1http:w.yaml", false),
+            ("a:b.yaml", false),
+            ("mailto:x%zz", false),
+            ("h%41.yaml", false),
+            ("dir/a:b.yaml", false),
+            ("a#frag", false),
+            ("a?q=%zz", false),
+            ("1http:w.yaml", true),
+            ("ht_tp:w.yaml", true),
+            ("-x:y.yaml", true),
+            (" http:w.yaml", true),
+            (":x.yaml", true),
+            ("h%zz.yaml", true),
+            ("values-100%.yaml", true),
+            ("./h%zz.yaml", true),
+            ("a#%zz", true),
+            ("c:/x%zz", true),
+            ("a\tb", true),
+            ("a\u{7f}b", true),
+        ] {
+            assert_eq!(go_url_error(path).is_some(), refused, "{path:?}");
         }
     }
 

@@ -193,7 +193,8 @@ fn render_model(
     };
     let report = validate::check_with(&docs, &known, Some(EXTRA_OBJECTS), Some(alone))
         .map_err(|f| copied_from_values(f, &docs, &known, computed))?;
-    restricted(&docs, computed)?;
+    let minor = render::parse_kube_version(&caps.kube_version).map_or(33, |(_, m)| m);
+    restricted(&docs, minor, computed)?;
     gated_fields(&docs, &caps.kube_version, computed)?;
     if model.openshift {
         openshift_ids(&docs, computed)?;
@@ -212,7 +213,7 @@ fn render_model(
         }
     }));
     broad.extend(partly_checked(&docs));
-    broad.extend(unrestricted_extras(&docs));
+    broad.extend(unrestricted_extras(&docs, minor));
     // Custom resources nothing here has a schema for (extraObjects of other kinds, the
     // ServiceMonitor): rendered, but say so.
     broad.extend(report.not_validated.iter().map(|n| {
@@ -392,10 +393,10 @@ fn partly_checked(docs: &[Document]) -> Vec<String> {
 /// Standard, which the chart's own pods always meet: rendered (they are the user's), but
 /// said on stderr, with what breaks it, since a namespace that enforces the standard
 /// refuses them and a review would flag them.
-fn unrestricted_extras(docs: &[Document]) -> Vec<String> {
+fn unrestricted_extras(docs: &[Document], minor: u32) -> Vec<String> {
     let docs = validate::expand_lists(docs);
     let mut by_doc: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
-    for p in validate::rules::restricted(&docs, |d| d.template == EXTRA_OBJECTS) {
+    for p in validate::rules::restricted(&docs, minor, |d| d.template == EXTRA_OBJECTS) {
         by_doc.entry(p.doc).or_default().push(p.path);
     }
     by_doc
@@ -507,11 +508,11 @@ fn located_problems(
 
 /// The chart's own pods (not `extraObjects`) stay within the restricted Pod Security
 /// Standard whatever `podSecurityContext`/`securityContext` merge into them.
-fn restricted(docs: &[Document], computed: &values::Computed) -> Result<(), Failure> {
+fn restricted(docs: &[Document], minor: u32, computed: &values::Computed) -> Result<(), Failure> {
     refuse(
         docs,
         computed,
-        validate::rules::restricted(docs, |d| d.template != EXTRA_OBJECTS),
+        validate::rules::restricted(docs, minor, |d| d.template != EXTRA_OBJECTS),
         "the values would take the chart's pods out of the restricted Pod Security Standard",
         "podSecurityContext and securityContext (MLflow's, and postgresql.*, minio.*, versitygw.*) merge over the restricted defaults; remove the setting named above from the component's values",
     )

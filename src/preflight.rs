@@ -1095,6 +1095,28 @@ fn artifact_store(d: &Document) -> Option<String> {
     None
 }
 
+/// An artifact store as compared across renders: an in-cluster endpoint (a Service name,
+/// `x` or `x.ns.svc…`) without its port, since a Service that changes only its port
+/// (`minio.service.ports.api`) still leads to the same pods and volume.
+fn store_key(place: &str) -> String {
+    let Some((destination, endpoint)) = place.split_once(" at ") else {
+        return place.to_string();
+    };
+    let Some((scheme, rest)) = endpoint.split_once("://") else {
+        return place.to_string();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = match authority.rsplit_once(':') {
+        Some((h, port)) if !h.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => return place.to_string(),
+    };
+    if !host.contains('.') || host.contains(".svc") {
+        format!("{destination} at {scheme}://{host}{path}")
+    } else {
+        place.to_string()
+    }
+}
+
 /// The workload kinds and their pod templates compared here.
 fn is_workload(d: &Document) -> bool {
     matches!(
@@ -1219,7 +1241,7 @@ fn effects(object: &str, old: Option<&Document>, new: &Document, s: &Sides, out:
     // destination (mlflow/server/handlers.py:598, _get_artifact_repo_mlflow_artifacts).
     if let Some(b) = artifact_store(new)
         && !s.old_stores.is_empty()
-        && !s.old_stores.contains(&b)
+        && !s.old_stores.iter().any(|a| store_key(a) == store_key(&b))
     {
         out.push(Effect {
             object: object.to_string(),
@@ -1317,6 +1339,33 @@ pub fn check<'a>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn stores_compare_in_cluster_services_without_their_port() {
+        use super::store_key;
+        let k = store_key;
+        assert_eq!(
+            k("s3://mlflow at http://mlflow-minio:9000"),
+            k("s3://mlflow at http://mlflow-minio:80")
+        );
+        assert_eq!(
+            k("s3://mlflow at http://mlflow-minio.ml.svc.cluster.local:9000/"),
+            k("s3://mlflow at http://mlflow-minio.ml.svc.cluster.local:80/")
+        );
+        assert_ne!(
+            k("s3://mlflow at https://s3.example.org:9000"),
+            k("s3://mlflow at https://s3.example.org:9001")
+        );
+        assert_ne!(
+            k("s3://mlflow at http://mlflow-minio:9000"),
+            k("s3://other at http://mlflow-minio:9000")
+        );
+        assert_ne!(
+            k("s3://mlflow at http://a-minio:9000"),
+            k("s3://mlflow at http://b-minio:9000")
+        );
+        assert_eq!(k("gs://bucket"), "gs://bucket");
+    }
+
     use super::*;
     use serde_json::json;
 

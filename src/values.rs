@@ -755,16 +755,26 @@ impl Computed {
                 .rev()
                 .find(|f| locate::lookup(&f.values, path).is_some_and(Value::is_null))
         {
+            let list = KeyPath(path.0[..path.0.len() - 1].to_vec());
             let shown = if leaf_count(&f.values) > 1 {
-                let list = KeyPath(path.0[..path.0.len() - 1].to_vec());
                 format!("'{list}[…]=…'")
             } else {
                 f.shown.clone()
             };
-            return Provenance::Flag(format!(
-                "from {} {shown}, which sets a later item: Helm fills the items before it with null",
-                f.flag
-            ));
+            // A gap before an item the flag sets, or a null it gives (`a[0]=null`).
+            let index = match path.0.last() {
+                Some(Seg::Index(i)) => *i,
+                _ => 0,
+            };
+            let later = locate::lookup(&f.values, &list)
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().skip(index + 1).any(|x| !x.is_null()));
+            let why = if later && f.flag != "--set-json" {
+                ", which sets a later item: Helm fills the items before it with null"
+            } else {
+                ", which leaves it null"
+            };
+            return Provenance::Flag(format!("from {} {shown}{why}", f.flag));
         }
         // The file that writes the key itself wins over one that only writes a parent.
         let written = self

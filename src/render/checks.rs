@@ -374,6 +374,13 @@ pub fn host(key: &str, host_port: &str, port_allowed: bool) -> Vec<String> {
             Some((h, rest)) => (h, rest.strip_prefix(':')),
             None => (host_port, None),
         }
+    } else if port_allowed && host_port.matches(':').count() > 1 {
+        // In a URI an IPv6 address must be bracketed (RFC 3986 3.2.2): Python's urlsplit
+        // reads `https://::1/` as host `:` and port `1`, or refuses it.
+        out.push(format!(
+            "{key}: an IPv6 address in a URI goes in brackets (`https://[2001:db8::1]:9000/`)"
+        ));
+        return out;
     } else {
         match host_port.rsplit_once(':') {
             Some((h, p)) if !h.contains(':') => (h, Some(p)),
@@ -612,6 +619,9 @@ mod tests {
         ] {
             assert!(!ok(u), "{u}");
         }
+        assert!(!ok("https://::1/"));
+        assert!(!ok("https://2001:db8::1:9000/"));
+        assert!(host("k", "2001:db8::1", false).is_empty());
         assert!(host("k", "[x]y", false).len() == 1);
         assert!(host("k", "[2001:db8::1]", false).is_empty());
         assert!(!ok("https://kc:0/r"));

@@ -1522,6 +1522,58 @@ fn cases() -> Vec<Case> {
             1,
             "(resources.limits.memory from --set",
         ),
+        // The null a --set leaves before the item it sets is the flag's, not the
+        // defaults' (Helm's strvals fills the gap with null).
+        c(
+            "null-gap-from-set",
+            vec![],
+            &["--set", "extraEnv[1].name=A"],
+            1,
+            "extraEnv[0]: wrong type: expected object from --set 'extraEnv[1].name=…', which sets a later item",
+        ),
+        c(
+            "null-given-by-set",
+            vec![],
+            &["--set", "extraEnv[0]=null"],
+            1,
+            "extraEnv[0]: wrong type: expected object from --set 'extraEnv[0]=…', which leaves it null",
+        ),
+        c(
+            "bracketed-db-host-not-ipv6",
+            vec![],
+            &[
+                "--set",
+                "services.postgres.enabled=false,externalDatabase.existingSecret=pg",
+                "--set-string",
+                "externalDatabase.host=[x]y",
+            ],
+            1,
+            "externalDatabase.host: brackets hold an IPv6 address",
+        ),
+        c(
+            "bracketed-s3-host-not-ipv6",
+            vec![],
+            &[
+                "--set",
+                "services.minio.enabled=false,s3.secret=s3",
+                "--set-string",
+                "s3.url=https://[PWNED]/",
+            ],
+            1,
+            "s3.url: brackets hold an IPv6 address",
+        ),
+        c(
+            "unbracketed-ipv6-in-s3-url",
+            vec![],
+            &[
+                "--set",
+                "services.minio.enabled=false,s3.secret=s3",
+                "--set-string",
+                "s3.url=https://::1/",
+            ],
+            1,
+            "s3.url: an IPv6 address in a URI goes in brackets",
+        ),
         c(
             "zero-storage",
             vec![],

@@ -463,6 +463,21 @@ fn flags_are_read_as_helm_reads_them() {
         assert_eq!(stderr.contains("is a URL"), !read, "{f}: {stderr}");
     }
     std::fs::remove_dir_all(&dir).unwrap();
+    // Paths Go's url.Parse refuses, which Helm refuses before reading: -f and --set-file.
+    for args in [
+        vec!["values", "-f", "values-100%.yaml"],
+        vec!["values", "-f", "1http:w.yaml"],
+        vec!["values", "--set-file", "k=h%zz.txt"],
+    ] {
+        let r = run(&args, None);
+        assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("Helm reads this path as a URL and refuses it"),
+            "{}",
+            r.stderr
+        );
+    }
     // Go lowercases the scheme; a credential in it is never shown, nor in a CSV error.
     for f in [
         "HTTPS://user:TOPSECRET@example.org/v.yaml",

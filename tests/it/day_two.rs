@@ -541,7 +541,7 @@ fn diff_says_what_applying_does_beyond_the_changes() {
         "effects-kek.yaml",
         "MLFlow:\n  crypto: {existingSecret: my-kek}\n",
     );
-    let diff = |new: &str| {
+    let run_diff = |new: &str| {
         let r = common::run(
             &[
                 "diff",
@@ -555,6 +555,10 @@ fn diff_says_what_applying_does_beyond_the_changes() {
             None,
         );
         assert_eq!(r.code, 1, "{}", r.stderr);
+        r
+    };
+    let diff = |new: &str| {
+        let r = run_diff(new);
         assert!(
             r.stdout.contains("What applying does beyond the changes"),
             "{}",
@@ -572,6 +576,18 @@ fn diff_says_what_applying_does_beyond_the_changes() {
         out.contains("the artifact store moves from s3://mlflow at ")
             && out.contains(" to s3://other-bucket at "),
         "{out}"
+    );
+    // Only the MinIO Service's port changes: the same pods and volume, nothing moves.
+    let port = values_file(
+        "effects-port.yaml",
+        "minio:\n  service: {ports: {api: 80}}\n",
+    );
+    let r = run_diff(&port);
+    assert!(r.stdout.contains("http://mlflow-minio:80"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("the artifact store moves"),
+        "{}",
+        r.stdout
     );
     let out = diff(&kek);
     assert!(

@@ -460,3 +460,68 @@ fn unrestricted_extra_pods_are_named() {
         r.stderr
     );
 }
+
+/// The warning follows pod-security-admission's policy as the target version has it:
+/// AppArmor annotations of a Pod and a CronJob's pods, PodTemplates, Windows pods exempt
+/// from the three Linux-only checks, the 1.32 sysctls, an empty AppArmor annotation; and a
+/// probe's `host` from 1.34, which also refuses the chart's own pods.
+#[test]
+fn restricted_standard_follows_the_policy() {
+    let restricted_ctx =
+        r#""securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}"#;
+    let pod_ctx =
+        r#""securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}"#;
+    let objects = format!(
+        r#"extraObjects=[
+{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"aa","annotations":{{"container.apparmor.security.beta.kubernetes.io/c":"unconfined"}}}},"spec":{{{pod_ctx}}},"containers":[{{"name":"c","image":"busybox:1.37",{restricted_ctx}}}]}}}},
+{{"apiVersion":"batch/v1","kind":"CronJob","metadata":{{"name":"cj"}},"spec":{{"schedule":"* * * * *","jobTemplate":{{"spec":{{"template":{{"metadata":{{"annotations":{{"container.apparmor.security.beta.kubernetes.io/c":"unconfined"}}}},"spec":{{"restartPolicy":"Never",{pod_ctx}}},"containers":[{{"name":"c","image":"busybox:1.37",{restricted_ctx}}}]}}}}}}}}}}}},
+{{"apiVersion":"v1","kind":"PodTemplate","metadata":{{"name":"pt"}},"template":{{"spec":{{"containers":[{{"name":"c","image":"busybox:1.37","securityContext":{{"privileged":true}}}}]}}}}}},
+{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"win"}},"spec":{{"os":{{"name":"windows"}},"securityContext":{{"runAsNonRoot":true}},"containers":[{{"name":"c","image":"mcr.microsoft.com/windows/nanoserver:ltsc2022"}}]}}}},
+{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"sysctl","annotations":{{"container.apparmor.security.beta.kubernetes.io/c":""}}}},"spec":{{"securityContext":{{"runAsNonRoot":true,"seccompProfile":{{"type":"RuntimeDefault"}},"sysctls":[{{"name":"net.ipv4.tcp_rmem","value":"4096 87380 6291456"}}]}},"containers":[{{"name":"c","image":"busybox:1.37",{restricted_ctx}}}]}}}},
+{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"probe"}},"spec":{{{pod_ctx}}},"containers":[{{"name":"c","image":"busybox:1.37",{restricted_ctx},"livenessProbe":{{"tcpSocket":{{"host":"10.0.0.1","port":80}}}}}}]}}}}
+]"#
+    )
+    .replace('\n', "");
+    let warned = |r: &common::Run, id: &str| {
+        r.stderr
+            .lines()
+            .find(|l| l.contains(id) && l.contains("restricted Pod Security Standard"))
+            .map(str::to_string)
+    };
+    for (version, probe) in [("1.33", false), ("1.34", true)] {
+        let r = render(&["--set-json", &objects, "--kube-version", version]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let aa = warned(&r, "Pod/aa").unwrap_or_else(|| panic!("{}", r.stderr));
+        assert!(aa.contains("metadata.annotations"), "{aa}");
+        let cj = warned(&r, "CronJob/cj").unwrap_or_else(|| panic!("{}", r.stderr));
+        assert!(
+            cj.contains("spec.jobTemplate.spec.template.metadata.annotations"),
+            "{cj}"
+        );
+        let pt = warned(&r, "PodTemplate/pt").unwrap_or_else(|| panic!("{}", r.stderr));
+        assert!(
+            pt.contains("template.spec.containers[0].securityContext.privileged"),
+            "{pt}"
+        );
+        assert_eq!(warned(&r, "Pod/win"), None, "{}", r.stderr);
+        assert_eq!(warned(&r, "Pod/sysctl"), None, "{}", r.stderr);
+        assert_eq!(
+            warned(&r, "Pod/probe").is_some(),
+            probe,
+            "{version}: {}",
+            r.stderr
+        );
+    }
+    // The chart's own pods: a probe host in an extra container is refused from 1.34.
+    let sidecar = r#"extraContainers=[{"name":"s","image":"busybox:1.37","livenessProbe":{"tcpSocket":{"host":"10.0.0.1","port":80}}}]"#;
+    let r = render(&["--set-json", sidecar]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = render(&["--set-json", sidecar, "--kube-version", "1.34"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("livenessProbe.tcpSocket.host"),
+        "{}",
+        r.stderr
+    );
+}

@@ -1166,24 +1166,41 @@ fn weakening_values_are_said_or_refused() {
         "extraContainers[0].securityContext.readOnlyRootFilesystem is false",
         true,
     );
-    for (context, warned) in [
-        ("", true),
-        (
-            r#","securityContext":{"readOnlyRootFilesystem":null}"#,
-            true,
-        ),
-        (
-            r#","securityContext":{"readOnlyRootFilesystem":true}"#,
-            false,
-        ),
+    // An extra container starts from the restricted context (read-only root included),
+    // and a null cannot take that away: nothing to warn about, whatever it gives.
+    for context in [
+        "",
+        r#","securityContext":{"readOnlyRootFilesystem":null}"#,
+        r#","securityContext":{"readOnlyRootFilesystem":true}"#,
     ] {
-        warns(
+        let set = format!(r#"extraContainers=[{{"name":"side","image":"busybox:1.36"{context}}}]"#);
+        warns(&["--set-json", &set], "readOnlyRootFilesystem", false);
+        let r = common::run(
             &[
+                "render",
+                "mlflow",
+                "--set",
+                "oauth2Proxy.clientID=c,oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/r",
                 "--set-json",
-                &format!(r#"extraContainers=[{{"name":"side","image":"busybox:1.36"{context}}}]"#),
+                &set,
             ],
-            "extraContainers[0].securityContext.readOnlyRootFilesystem is not set",
-            warned,
+            None,
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let side = common::documents(&r)
+            .into_iter()
+            .filter(|d| d["kind"] == "Deployment")
+            .flat_map(|d| {
+                d["spec"]["template"]["spec"]["containers"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .find(|c| c["name"] == "side")
+            .expect("the extra container");
+        assert_eq!(
+            side["securityContext"]["readOnlyRootFilesystem"], true,
+            "{context}"
         );
     }
     for (mode, warned) in [

@@ -456,18 +456,6 @@ pub(crate) fn writable_root(values: &Values, acc: &mut Acc) {
             ));
         }
     }
-    // An extra container's context is its own (nothing is merged into it): without
-    // readOnlyRootFilesystem: true Kubernetes leaves its root writable.
-    for (key, c) in extra_containers(values) {
-        let ro = c
-            .get("securityContext")
-            .and_then(|sc| sc.get("readOnlyRootFilesystem"));
-        if matches!(ro, None | Some(Value::Null)) {
-            acc.warnings.push(format!(
-                "{key}.securityContext.readOnlyRootFilesystem is not set: Kubernetes leaves the container's root filesystem writable (a compromised process could change its programs); set it to true and give a writable path as an emptyDir volume"
-            ));
-        }
-    }
 }
 
 /// Under `openshift`, the restricted-v2 SCC assigns user, group and fsGroup from the

@@ -328,6 +328,20 @@ fn service(o: &mut Out<'_>, v: &Value) {
         .unwrap_or("ClusterIP");
     let cluster_ip = spec.get("clusterIP").and_then(Value::as_str).unwrap_or("");
     if ty == "ExternalName" {
+        // ValidateService: no IP families for a name (the allocator's initIPFamilyFields
+        // leaves an ExternalName Service as it is, so nothing clears them first).
+        if items(spec.get("ipFamilies")).next().is_some() {
+            o.add(
+                "spec.ipFamilies",
+                "may not be set for ExternalName services",
+            );
+        }
+        if spec.get("ipFamilyPolicy").is_some_and(|p| !p.is_null()) {
+            o.add(
+                "spec.ipFamilyPolicy",
+                "may not be set for ExternalName services",
+            );
+        }
         match spec.get("externalName").and_then(Value::as_str) {
             Some(n) if !n.is_empty() && dns_subdomain(n.trim_end_matches('.')) => {}
             Some(n) if !n.is_empty() => o.add("spec.externalName", "must be a DNS name"),

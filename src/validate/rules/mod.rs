@@ -355,6 +355,60 @@ fn pod_specs(v: &Value) -> Vec<(String, &Value)> {
     out
 }
 
+/// The pod specs of an object with their metadata, as pod-security-admission reads them
+/// (a Pod, a workload's template, a CronJob's job template, a PodTemplate's template):
+/// (spec path, spec, metadata path, metadata).
+fn pod_templates(v: &Value) -> Vec<(String, &Value, String, Option<&Value>)> {
+    let mut out: Vec<_> = pod_specs(v)
+        .into_iter()
+        .map(|(at, spec)| {
+            let meta_at = match at.strip_suffix(".spec") {
+                Some(template) => format!("{template}.metadata"),
+                None => "metadata".to_string(),
+            };
+            let meta = v.at(&format!("/{}", meta_at.replace('.', "/")));
+            (at, spec, meta_at, meta)
+        })
+        .collect();
+    if v.get("kind").and_then(Value::as_str) == Some("PodTemplate")
+        && let Some(s) = v.at("/template/spec")
+    {
+        out.push((
+            "template.spec".to_string(),
+            s,
+            "template.metadata".to_string(),
+            v.at("/template/metadata"),
+        ));
+    }
+    out
+}
+
+/// A probe's or lifecycle handler's `host` (policy/check_hostProbesAndhostLifecycle.go
+/// at v0.34.0, baseline from 1.34: any non-empty host).
+fn probe_hosts(o: &mut Out<'_>, c: &Value, at: &str) {
+    for handler in [
+        "livenessProbe",
+        "readinessProbe",
+        "startupProbe",
+        "lifecycle.postStart",
+        "lifecycle.preStop",
+    ] {
+        let h = c.at(&format!("/{}", handler.replace('.', "/")));
+        for action in ["httpGet", "tcpSocket"] {
+            if h.and_then(|h| h.get(action))
+                .and_then(|a| a.get("host"))
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty())
+            {
+                o.add(
+                    format!("{at}.{handler}.{action}.host"),
+                    "breaks the Pod Security Standards from Kubernetes 1.34 (any probe or lifecycle host does): leave it out, so the kubelet uses the pod's IP",
+                );
+            }
+        }
+    }
+}
+
 fn selectors(v: &Value) -> Vec<(String, &Value)> {
     let mut out = Vec::new();
     let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
@@ -680,7 +734,13 @@ pub fn fixed_ids(docs: &[Document]) -> Vec<RuleProblem> {
 /// (pod-security-admission `policy/check_*.go`: privileged, allowPrivilegeEscalation,
 /// runAsNonRoot, runAsUser, capabilities, seccompProfile, host namespaces, volume types,
 /// hostPort).
-pub fn restricted(docs: &[Document], checked: impl Fn(&Document) -> bool) -> Vec<RuleProblem> {
+/// `minor` is the target Kubernetes minor version: from 1.34 a probe or lifecycle `host`
+/// breaks the standard (policy/check_hostProbesAndhostLifecycle.go at v0.34.0).
+pub fn restricted(
+    docs: &[Document],
+    minor: u32,
+    checked: impl Fn(&Document) -> bool,
+) -> Vec<RuleProblem> {
     let mut out = Vec::new();
     for (i, d) in docs.iter().enumerate() {
         if !checked(d) {
@@ -690,8 +750,12 @@ pub fn restricted(docs: &[Document], checked: impl Fn(&Document) -> bool) -> Vec
             doc: i,
             out: &mut out,
         };
-        for (at, pod) in pod_specs(&d.value) {
+        for (at, pod, meta_at, meta) in pod_templates(&d.value) {
             let psc = pod.get("securityContext");
+            // allowPrivilegeEscalation_1_25, capabilitiesRestricted_1_25,
+            // seccompProfileRestricted_1_25: a Windows pod (spec.os.name) is exempt, as
+            // the API refuses those fields for it.
+            let windows = pod.at("/os/name").and_then(Value::as_str) == Some("windows");
             for k in ["hostNetwork", "hostPID", "hostIPC"] {
                 if pod.get(k) == Some(&Value::Bool(true)) {
                     o.add(
@@ -735,6 +799,7 @@ pub fn restricted(docs: &[Document], checked: impl Fn(&Document) -> bool) -> Vec
             if let Some(t) = psc
                 .and_then(|s| s.at("/seccompProfile/type"))
                 .and_then(Value::as_str)
+                && !windows
                 && !matches!(t, "RuntimeDefault" | "Localhost")
             {
                 o.add(
@@ -755,6 +820,9 @@ pub fn restricted(docs: &[Document], checked: impl Fn(&Document) -> bool) -> Vec
                     "net.ipv4.tcp_fin_timeout",
                     "net.ipv4.tcp_keepalive_intvl",
                     "net.ipv4.tcp_keepalive_probes",
+                    // sysctlsAllowedV1Dot32
+                    "net.ipv4.tcp_rmem",
+                    "net.ipv4.tcp_wmem",
                 ];
                 if !sysctl
                     .get("name")
@@ -767,19 +835,20 @@ pub fn restricted(docs: &[Document], checked: impl Fn(&Document) -> bool) -> Vec
                     );
                 }
             }
-            for (k, v) in d
-                .value
-                .at("/spec/template/metadata/annotations")
+            // check_appArmorProfile.go allowedAnnotationValue: empty, runtime/default or
+            // localhost/*.
+            for (k, v) in meta
+                .and_then(|m| m.get("annotations"))
                 .and_then(Value::as_object)
                 .into_iter()
                 .flatten()
             {
                 if k.starts_with("container.apparmor.security.beta.kubernetes.io/")
-                    && !v
-                        .as_str()
-                        .is_some_and(|s| s == "runtime/default" || s.starts_with("localhost/"))
+                    && !v.as_str().is_some_and(|s| {
+                        s.is_empty() || s == "runtime/default" || s.starts_with("localhost/")
+                    })
                 {
-                    o.add(format!("spec.template.metadata.annotations[{k:?}]"), "AppArmor must be runtime/default or localhost/* (restricted Pod Security Standard)");
+                    o.add(format!("{meta_at}.annotations[{k:?}]"), "AppArmor must be runtime/default or localhost/* (restricted Pod Security Standard)");
                 }
             }
             if psc.and_then(|s| s.get("runAsUser")).and_then(Value::as_i64) == Some(0) {
@@ -849,7 +918,10 @@ pub fn restricted(docs: &[Document], checked: impl Fn(&Document) -> bool) -> Vec
                             "breaks the restricted Pod Security Standard",
                         );
                     }
-                    if get("allowPrivilegeEscalation") != Some(&Value::Bool(false)) {
+                    if minor >= 34 {
+                        probe_hosts(&mut o, c, &format!("{at}.{field}[{n}]"));
+                    }
+                    if !windows && get("allowPrivilegeEscalation") != Some(&Value::Bool(false)) {
                         o.add(
                             format!("{cat}.allowPrivilegeEscalation"),
                             "must be false (restricted Pod Security Standard)",
@@ -874,14 +946,14 @@ pub fn restricted(docs: &[Document], checked: impl Fn(&Document) -> bool) -> Vec
                         .and_then(|c| c.get("drop"))
                         .and_then(Value::as_array)
                         .is_some_and(|d| d.iter().any(|x| x == "ALL"));
-                    if !drops_all {
+                    if !drops_all && !windows {
                         o.add(
                             format!("{cat}.capabilities.drop"),
                             "must include ALL (restricted Pod Security Standard)",
                         );
                     }
                     for (m, a) in items(get("capabilities").and_then(|c| c.get("add"))) {
-                        if a != "NET_BIND_SERVICE" {
+                        if a != "NET_BIND_SERVICE" && !windows {
                             o.add(format!("{cat}.capabilities.add[{m}]"), "only NET_BIND_SERVICE may be added (restricted Pod Security Standard)");
                         }
                     }
@@ -889,7 +961,7 @@ pub fn restricted(docs: &[Document], checked: impl Fn(&Document) -> bool) -> Vec
                         .and_then(|s| s.at("/seccompProfile/type"))
                         .and_then(Value::as_str)
                         .or(pod_seccomp);
-                    if !matches!(seccomp, Some("RuntimeDefault" | "Localhost")) {
+                    if !windows && !matches!(seccomp, Some("RuntimeDefault" | "Localhost")) {
                         o.add(format!("{cat}.seccompProfile.type"), "must be RuntimeDefault or Localhost (restricted Pod Security Standard)");
                     }
                     for (m, p) in items(c.get("ports")) {
