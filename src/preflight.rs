@@ -8,7 +8,7 @@ use crate::parse::At;
 use crate::parse::Document;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A change `kubectl apply` will be refused.
 #[derive(Debug, Serialize, PartialEq)]
@@ -1095,10 +1095,12 @@ fn artifact_store(d: &Document) -> Option<String> {
     None
 }
 
-/// An artifact store as compared across renders: an in-cluster endpoint (a Service name,
-/// `x` or `x.ns.svc…`) without its port, since a Service that changes only its port
-/// (`minio.service.ports.api`) still leads to the same pods and volume.
-fn store_key(place: &str) -> String {
+/// An artifact store as compared across renders: an endpoint without the scheme's default
+/// port, and one that names a Service both renders hold (`x` or `x.ns.svc…`) without any
+/// port, since a Service that changes only its port (`minio.service.ports.api`) still
+/// leads to the same pods and volume; a name whose Service leaves the render (MinIO moved
+/// out of the release under the same name) keeps its port.
+fn store_key(place: &str, services: &BTreeSet<String>) -> String {
     let Some((destination, endpoint)) = place.split_once(" at ") else {
         return place.to_string();
     };
@@ -1110,7 +1112,14 @@ fn store_key(place: &str) -> String {
         Some((h, port)) if !h.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => h,
         _ => return place.to_string(),
     };
-    if !host.contains('.') || host.contains(".svc") {
+    let service = host.split('.').next().unwrap_or("");
+    let in_both = (!host.contains('.') || host.contains(".svc")) && services.contains(service);
+    let default_port = match scheme {
+        "http" => "80",
+        "https" => "443",
+        _ => "",
+    };
+    if in_both || authority[host.len() + 1..] == *default_port {
         format!("{destination} at {scheme}://{host}{path}")
     } else {
         place.to_string()
@@ -1132,6 +1141,8 @@ struct Sides<'a> {
     /// Every KEK source and artifact store of the old render's workloads.
     old_keks: Vec<(String, String, Value)>,
     old_stores: Vec<String>,
+    /// The Services both renders hold, by name.
+    services: BTreeSet<String>,
     credentials: &'a [Credential],
 }
 
@@ -1241,7 +1252,10 @@ fn effects(object: &str, old: Option<&Document>, new: &Document, s: &Sides, out:
     // destination (mlflow/server/handlers.py:598, _get_artifact_repo_mlflow_artifacts).
     if let Some(b) = artifact_store(new)
         && !s.old_stores.is_empty()
-        && !s.old_stores.iter().any(|a| store_key(a) == store_key(&b))
+        && !s
+            .old_stores
+            .iter()
+            .any(|a| store_key(a, &s.services) == store_key(&b, &s.services))
     {
         out.push(Effect {
             object: object.to_string(),
@@ -1304,6 +1318,17 @@ pub fn check<'a>(
         }
     }
     let old_secrets = secrets(old);
+    let service_names = |side: &BTreeMap<String, &Document>| -> BTreeSet<String> {
+        side.values()
+            .filter(|d| d.kind() == "Service")
+            .filter_map(|d| d.value.at("/metadata/name").and_then(Value::as_str))
+            .map(str::to_string)
+            .collect()
+    };
+    let services: BTreeSet<String> = service_names(old)
+        .intersection(&service_names(new))
+        .cloned()
+        .collect();
     let old_workloads: Vec<&Document> = old.values().copied().filter(|d| is_workload(d)).collect();
     let mut old_keks: Vec<_> = old_workloads
         .iter()
@@ -1322,6 +1347,7 @@ pub fn check<'a>(
         new_secrets: secrets(new),
         old_keks,
         old_stores,
+        services,
         credentials: &p.credentials,
     };
     let mut found = Vec::new();
@@ -1342,7 +1368,8 @@ mod tests {
     #[test]
     fn stores_compare_in_cluster_services_without_their_port() {
         use super::store_key;
-        let k = store_key;
+        let services: std::collections::BTreeSet<String> = ["mlflow-minio".to_string()].into();
+        let k = |p: &str| store_key(p, &services);
         assert_eq!(
             k("s3://mlflow at http://mlflow-minio:9000"),
             k("s3://mlflow at http://mlflow-minio:80")
@@ -1364,6 +1391,20 @@ mod tests {
             k("s3://mlflow at http://b-minio:9000")
         );
         assert_eq!(k("gs://bucket"), "gs://bucket");
+        // A name whose Service is not in both renders keeps its port.
+        assert_ne!(
+            k("s3://mlflow at http://other-minio:9000"),
+            k("s3://mlflow at http://other-minio:13333")
+        );
+        // The scheme's default port is the same endpoint.
+        assert_eq!(
+            k("s3://mlflow at https://s3.example.org"),
+            k("s3://mlflow at https://s3.example.org:443")
+        );
+        assert_eq!(
+            k("s3://mlflow at http://s3.example.org:80/"),
+            k("s3://mlflow at http://s3.example.org/")
+        );
     }
 
     use super::*;

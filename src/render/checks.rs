@@ -349,6 +349,21 @@ pub fn uri(key: &str, uri: &str, schemes: &[&str]) -> Vec<String> {
     out
 }
 
+/// An IPv6 address as a URI holds it in brackets, with an RFC 6874 zone (`fe80::1%25eth0`)
+/// if any, as Go's url.Parse accepts it.
+fn ipv6_literal(h: &str) -> bool {
+    let (address, zone) = match h.split_once("%25") {
+        Some((a, z)) => (a, Some(z)),
+        None => (h, None),
+    };
+    address.parse::<std::net::Ipv6Addr>().is_ok()
+        && zone.is_none_or(|z| {
+            !z.is_empty()
+                && z.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._~%".contains(c))
+        })
+}
+
 /// Problems of `host[:port]` (or a bare host when `port_allowed` is false): a DNS name
 /// or an IP address, an optional port in 1–65535, no credentials.
 pub fn host(key: &str, host_port: &str, port_allowed: bool) -> Vec<String> {
@@ -362,10 +377,7 @@ pub fn host(key: &str, host_port: &str, port_allowed: bool) -> Vec<String> {
             // RFC 3986 3.2.2: brackets hold an IPv6 address (Go's url.Parse, which
             // OAuth2-Proxy uses, and Python's urlsplit refuse anything else), and only
             // `:port` may follow them.
-            Some((h, rest))
-                if h.parse::<std::net::Ipv6Addr>().is_err()
-                    || !(rest.is_empty() || rest.starts_with(':')) =>
-            {
+            Some((h, rest)) if !ipv6_literal(h) || !(rest.is_empty() || rest.starts_with(':')) => {
                 out.push(format!(
                     "{key}: brackets hold an IPv6 address, followed by nothing or :port (`[2001:db8::1]:5432`)"
                 ));
@@ -397,7 +409,8 @@ pub fn host(key: &str, host_port: &str, port_allowed: bool) -> Vec<String> {
             out.push(format!("{key}: the port must be a number from 1 to 65535"));
         }
     }
-    let is_ip = h.parse::<std::net::IpAddr>().is_ok();
+    let is_ip =
+        h.parse::<std::net::IpAddr>().is_ok() || (host_port.starts_with('[') && ipv6_literal(h));
     let dns = !h.is_empty()
         && h.len() <= 253
         && h.split('.').all(|l| {
@@ -619,6 +632,8 @@ mod tests {
         ] {
             assert!(!ok(u), "{u}");
         }
+        assert!(ok("https://[fe80::1%25eth0]:9000/"));
+        assert!(!ok("https://[fe80::1%25]:9000/"));
         assert!(!ok("https://::1/"));
         assert!(!ok("https://2001:db8::1:9000/"));
         assert!(host("k", "2001:db8::1", false).is_empty());

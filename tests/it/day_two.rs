@@ -589,6 +589,13 @@ fn diff_says_what_applying_does_beyond_the_changes() {
         "{}",
         r.stdout
     );
+    // MinIO moved out of the release under the same name: its data stays behind.
+    let out_of_release = values_file(
+        "effects-out.yaml",
+        "services: {minio: {enabled: false}}\ns3: {url: \"http://mlflow-minio:13333\", secret: s3}\n",
+    );
+    let out = diff(&out_of_release);
+    assert!(out.contains("the artifact store moves"), "{out}");
     let out = diff(&kek);
     assert!(
         out.contains("KEK passphrase now comes from Secret my-kek"),

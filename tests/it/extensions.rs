@@ -512,6 +512,18 @@ fn restricted_standard_follows_the_policy() {
             r.stderr
         );
     }
+    // From 1.35 a pod in a user namespace may run as its root (runAsNonRoot1_35).
+    let userns = r#"extraObjects=[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"userns"},"spec":{"hostUsers":false,"securityContext":{"runAsUser":0,"runAsNonRoot":false,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"c","image":"busybox:1.37","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}]"#;
+    for (version, warns) in [("1.34", true), ("1.35", false)] {
+        let r = render(&["--set-json", userns, "--kube-version", version]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(
+            warned(&r, "Pod/userns").is_some(),
+            warns,
+            "{version}: {}",
+            r.stderr
+        );
+    }
     // The chart's own pods: a probe host in an extra container is refused from 1.34.
     let sidecar = r#"extraContainers=[{"name":"s","image":"busybox:1.37","livenessProbe":{"tcpSocket":{"host":"10.0.0.1","port":80}}}]"#;
     let r = render(&["--set-json", sidecar]);

@@ -756,6 +756,9 @@ pub fn restricted(
             // seccompProfileRestricted_1_25: a Windows pod (spec.os.name) is exempt, as
             // the API refuses those fields for it.
             let windows = pod.at("/os/name").and_then(Value::as_str) == Some("windows");
+            // runAsNonRoot1_35, runAsUser1_35 (helpers.go relaxPolicyForUserNamespacePod at
+            // v0.35.0): a pod in a user namespace (hostUsers: false) may run as its root.
+            let userns = minor >= 35 && pod.get("hostUsers") == Some(&Value::Bool(false));
             for k in ["hostNetwork", "hostPID", "hostIPC"] {
                 if pod.get(k) == Some(&Value::Bool(true)) {
                     o.add(
@@ -790,7 +793,7 @@ pub fn restricted(
             let pod_non_root = psc
                 .and_then(|s| s.get("runAsNonRoot"))
                 .and_then(Value::as_bool);
-            if pod_non_root == Some(false) {
+            if pod_non_root == Some(false) && !userns {
                 o.add(
                     format!("{at}.securityContext.runAsNonRoot"),
                     "false breaks the restricted Pod Security Standard",
@@ -851,7 +854,7 @@ pub fn restricted(
                     o.add(format!("{meta_at}.annotations[{k:?}]"), "AppArmor must be runtime/default or localhost/* (restricted Pod Security Standard)");
                 }
             }
-            if psc.and_then(|s| s.get("runAsUser")).and_then(Value::as_i64) == Some(0) {
+            if psc.and_then(|s| s.get("runAsUser")).and_then(Value::as_i64) == Some(0) && !userns {
                 o.add(
                     format!("{at}.securityContext.runAsUser"),
                     "0 (root) breaks the restricted Pod Security Standard",
@@ -930,13 +933,13 @@ pub fn restricted(
                     let non_root = get("runAsNonRoot")
                         .and_then(Value::as_bool)
                         .or(pod_non_root);
-                    if non_root != Some(true) {
+                    if non_root != Some(true) && !userns {
                         o.add(
                             format!("{cat}.runAsNonRoot"),
                             "must be true (restricted Pod Security Standard)",
                         );
                     }
-                    if get("runAsUser").and_then(Value::as_i64) == Some(0) {
+                    if get("runAsUser").and_then(Value::as_i64) == Some(0) && !userns {
                         o.add(
                             format!("{cat}.runAsUser"),
                             "0 (root) breaks the restricted Pod Security Standard",
