@@ -195,7 +195,7 @@ fn render_model(
         .map_err(|f| copied_from_values(f, &docs, &known, computed))?;
     let minor = render::parse_kube_version(&caps.kube_version).map_or(33, |(_, m)| m);
     restricted(&docs, minor, computed)?;
-    gated_fields(&docs, &caps.kube_version, computed)?;
+    gated_fields(&docs, minor, computed)?;
     if model.openshift {
         openshift_ids(&docs, computed)?;
     }
@@ -292,20 +292,23 @@ fn located(mut f: Failure, computed: &values::Computed) -> Failure {
     for p in &mut f.problems {
         // Each key the rule names that the user gave (a request and the limit it is
         // above: either may be the one that changed).
-        let mut given: Vec<String> = Vec::new();
+        let mut given: Vec<crate::locate::KeyPath> = Vec::new();
         for path in named_keys(p, &computed.values) {
-            let shown = path.to_string();
-            if !given.iter().any(|g| g.starts_with(&format!("{shown} ")))
+            if !given.contains(&path)
                 && matches!(
                     computed.provenance(&path),
                     values::Provenance::Flag(_) | values::Provenance::File(_)
                 )
             {
-                given.push(format!("{shown} {}", computed.origin(&path)));
+                given.push(path);
             }
         }
         if !given.is_empty() {
-            p.push_str(&format!(" ({})", given.join("; ")));
+            let shown: Vec<String> = given
+                .iter()
+                .map(|path| format!("{path} {}", computed.origin(path)))
+                .collect();
+            p.push_str(&format!(" ({})", shown.join("; ")));
         }
     }
     f
@@ -520,12 +523,7 @@ fn restricted(docs: &[Document], minor: u32, computed: &values::Computed) -> Res
 
 /// No object of the render uses a field the target Kubernetes version refuses by default
 /// (a volume source, a traffic distribution).
-fn gated_fields(
-    docs: &[Document],
-    kube_version: &str,
-    computed: &values::Computed,
-) -> Result<(), Failure> {
-    let minor = render::parse_kube_version(kube_version).map_or(33, |(_, m)| m);
+fn gated_fields(docs: &[Document], minor: u32, computed: &values::Computed) -> Result<(), Failure> {
     // The items of a `kind: List` are applied one by one: each is checked as an object.
     let docs = validate::expand_lists(docs);
     refuse(

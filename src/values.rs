@@ -747,7 +747,7 @@ impl Computed {
         // A null item of the final values where a flag holds its placeholder: the flag
         // set a later item, and Helm fills the items before it with null
         // (pkg/strvals/parser.go setIndex at v4.2.3).
-        if path.0.last().is_some_and(|s| matches!(s, Seg::Index(_)))
+        if let Some(Seg::Index(index)) = path.0.last()
             && locate::lookup(&self.values, path).is_some_and(Value::is_null)
             && let Some(f) = self
                 .flags
@@ -762,10 +762,6 @@ impl Computed {
                 f.shown.clone()
             };
             // A gap before an item the flag sets, or a null it gives (`a[0]=null`).
-            let index = match path.0.last() {
-                Some(Seg::Index(i)) => *i,
-                _ => 0,
-            };
             let later = locate::lookup(&f.values, &list)
                 .and_then(Value::as_array)
                 .is_some_and(|a| a.iter().skip(index + 1).any(|x| !x.is_null()));
@@ -776,27 +772,28 @@ impl Computed {
             };
             return Provenance::Flag(format!("from {} {shown}{why}", f.flag));
         }
-        // The file that writes the key itself wins over one that only writes a parent.
-        let written = self
+        static DEFAULTS: std::sync::OnceLock<locate::Index> = std::sync::OnceLock::new();
+        let defaults = DEFAULTS.get_or_init(|| locate::Index::new(DEFAULT_VALUES));
+        // The file that writes the key itself wins; then the defaults, if they write it (a
+        // file that writes only a parent map, `resources: {limits: …}`, merges into them);
+        // then a file that writes a parent.
+        if let Some((src, (line, col))) = self
             .sources
             .iter()
             .rev()
             .find_map(|src| src.index.exact(path).map(|p| (src, p)))
-            .or_else(|| {
-                self.sources
-                    .iter()
-                    .rev()
-                    .find_map(|src| src.index.position(path).map(|p| (src, p)))
-            });
-        static DEFAULTS: std::sync::OnceLock<locate::Index> = std::sync::OnceLock::new();
-        let defaults = DEFAULTS.get_or_init(|| locate::Index::new(DEFAULT_VALUES));
-        if let Some((src, (line, col))) = written {
-            // A file that writes only a parent map (`resources: {limits: …}`) merges into
-            // the defaults: a key it does not write is still the defaults'.
-            let exact = self.sources.iter().any(|s| s.index.exact(path).is_some());
-            if !exact && let Some((line, col)) = defaults.exact(path) {
-                return Provenance::Defaults(line, col);
-            }
+        {
+            return Provenance::File(format!("at {}:{line}:{col}", src.name));
+        }
+        if let Some((line, col)) = defaults.exact(path) {
+            return Provenance::Defaults(line, col);
+        }
+        if let Some((src, (line, col))) = self
+            .sources
+            .iter()
+            .rev()
+            .find_map(|src| src.index.position(path).map(|p| (src, p)))
+        {
             return Provenance::File(format!("at {}:{line}:{col}", src.name));
         }
         match defaults.position(path) {

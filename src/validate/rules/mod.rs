@@ -340,62 +340,65 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
 }
 
 fn pod_specs(v: &Value) -> Vec<(String, &Value)> {
-    let mut out = Vec::new();
-    if v.get("kind").and_then(Value::as_str) == Some("Pod")
-        && let Some(s) = v.get("spec")
-    {
-        out.push(("spec".to_string(), s));
-    }
-    if let Some(s) = v.at("/spec/template/spec") {
-        out.push(("spec.template.spec".to_string(), s));
-    }
-    if let Some(s) = v.at("/spec/jobTemplate/spec/template/spec") {
-        out.push(("spec.jobTemplate.spec.template.spec".to_string(), s));
-    }
-    out
+    // A PodTemplate's template is read by the restricted standard only.
+    pod_templates(v)
+        .into_iter()
+        .filter(|(at, ..)| *at != "template.spec")
+        .map(|(at, spec, ..)| (at.to_string(), spec))
+        .collect()
 }
 
 /// The pod specs of an object with their metadata, as pod-security-admission reads them
 /// (a Pod, a workload's template, a CronJob's job template, a PodTemplate's template):
 /// (spec path, spec, metadata path, metadata).
-fn pod_templates(v: &Value) -> Vec<(String, &Value, String, Option<&Value>)> {
-    let mut out: Vec<_> = pod_specs(v)
-        .into_iter()
-        .map(|(at, spec)| {
-            let meta_at = match at.strip_suffix(".spec") {
-                Some(template) => format!("{template}.metadata"),
-                None => "metadata".to_string(),
-            };
-            let meta = v.at(&format!("/{}", meta_at.replace('.', "/")));
-            (at, spec, meta_at, meta)
-        })
-        .collect();
-    if v.get("kind").and_then(Value::as_str) == Some("PodTemplate")
-        && let Some(s) = v.at("/template/spec")
-    {
-        out.push((
-            "template.spec".to_string(),
-            s,
-            "template.metadata".to_string(),
-            v.at("/template/metadata"),
-        ));
-    }
-    out
+fn pod_templates(v: &Value) -> Vec<(&'static str, &Value, &'static str, Option<&Value>)> {
+    let pod = v.get("kind").and_then(Value::as_str) == Some("Pod");
+    let template = v.get("kind").and_then(Value::as_str) == Some("PodTemplate");
+    [
+        (pod, "spec", "/spec", "metadata", "/metadata"),
+        (
+            true,
+            "spec.template.spec",
+            "/spec/template/spec",
+            "spec.template.metadata",
+            "/spec/template/metadata",
+        ),
+        (
+            true,
+            "spec.jobTemplate.spec.template.spec",
+            "/spec/jobTemplate/spec/template/spec",
+            "spec.jobTemplate.spec.template.metadata",
+            "/spec/jobTemplate/spec/template/metadata",
+        ),
+        (
+            template,
+            "template.spec",
+            "/template/spec",
+            "template.metadata",
+            "/template/metadata",
+        ),
+    ]
+    .into_iter()
+    .filter(|(kind_matches, ..)| *kind_matches)
+    .filter_map(|(_, at, pointer, meta_at, meta)| {
+        v.at(pointer).map(|spec| (at, spec, meta_at, v.at(meta)))
+    })
+    .collect()
 }
 
 /// A probe's or lifecycle handler's `host` (policy/check_hostProbesAndhostLifecycle.go
 /// at v0.34.0, baseline from 1.34: any non-empty host).
 fn probe_hosts(o: &mut Out<'_>, c: &Value, at: &str) {
-    for handler in [
-        "livenessProbe",
-        "readinessProbe",
-        "startupProbe",
-        "lifecycle.postStart",
-        "lifecycle.preStop",
+    for (handler, pointer) in [
+        ("livenessProbe", "/livenessProbe"),
+        ("readinessProbe", "/readinessProbe"),
+        ("startupProbe", "/startupProbe"),
+        ("lifecycle.postStart", "/lifecycle/postStart"),
+        ("lifecycle.preStop", "/lifecycle/preStop"),
     ] {
-        let h = c.at(&format!("/{}", handler.replace('.', "/")));
         for action in ["httpGet", "tcpSocket"] {
-            if h.and_then(|h| h.get(action))
+            if c.at(pointer)
+                .and_then(|h| h.get(action))
                 .and_then(|a| a.get("host"))
                 .and_then(Value::as_str)
                 .is_some_and(|s| !s.is_empty())
