@@ -179,6 +179,13 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                         Value::Array(a) => a.iter().all(Value::is_string),
                         _ => false,
                     };
+                // A Secret's value is masked already (as unchanged, when it is): kept.
+                let masked_already = x
+                    .as_str()
+                    .is_some_and(|t| [HIDDEN_SAME, HIDDEN_OLD, HIDDEN_NEW, mark].contains(&t));
+                if masked_already {
+                    continue;
+                }
                 if credential_key || (credential && k == "value" && x.is_string()) {
                     *x = marker(x, theirs);
                 } else {
@@ -326,7 +333,21 @@ pub fn compare(old: &[Document], new: &[Document], show_secrets: bool) -> Report
                     let (ma, mb) = masked(a, b);
                     let y = |v: &Value| {
                         let y = emit::to_yaml(v).unwrap_or_default();
-                        crate::redact::pairs(&crate::redact::uris(&y)).into_owned()
+                        let y = crate::redact::uris(&y);
+                        // Line by line (a quoted value ends at its line anyway): the chart's
+                        // annotation of Secret names is a `name: value` pair whose name says
+                        // "secrets", and lists names, not credentials.
+                        y.split_inclusive('\n')
+                            .map(|line| {
+                                let annotation =
+                                    format!("{}: ", crate::validate::SECRETS_OUTSIDE_ANNOTATION);
+                                if line.trim_start().starts_with(&annotation) {
+                                    std::borrow::Cow::Borrowed(line)
+                                } else {
+                                    crate::redact::pairs(line)
+                                }
+                            })
+                            .collect::<String>()
                     };
                     (y(&ma), y(&mb))
                 } else {
@@ -439,5 +460,38 @@ mod tests {
         );
         let shown = compare(&old, &new, true);
         assert!(shown.changes[0].diff.contains("TkVXU0VDUkVU"));
+        // An unchanged credential-named key stays unchanged when something else changes.
+        let labelled = |v: &str| Document {
+            template: "t".into(),
+            value: json!({"kind": "Secret", "metadata": {"name": "s", "labels": {"v": v}},
+                "stringData": {"password": "SAME", "api-key": "SAME2"}}),
+        };
+        let r = compare(&[labelled("1")], &[labelled("2")], false);
+        let d = &r.changes[0].diff;
+        assert!(
+            d.contains("  password: (hidden; unchanged)")
+                && d.contains("  api-key: (hidden; unchanged)")
+                && !d.contains("(hidden; new value)")
+                && !d.contains("SAME"),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn the_chart_annotation_of_secret_names_is_shown() {
+        let annotated = |replicas: i64| Document {
+            template: "t".into(),
+            value: json!({"kind": "Deployment", "metadata": {"name": "m", "annotations": {
+                crate::validate::SECRETS_OUTSIDE_ANNOTATION: "mlflow-crypto,mlflow-minio"}},
+                "spec": {"replicas": replicas}}),
+        };
+        let r = compare(&[annotated(1)], &[annotated(2)], false);
+        assert!(
+            r.changes[0]
+                .diff
+                .contains("secrets-outside: mlflow-crypto,mlflow-minio"),
+            "{}",
+            r.changes[0].diff
+        );
     }
 }

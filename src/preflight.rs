@@ -301,8 +301,12 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             ),
         ),
         // ValidateServiceUpdate (pkg/apis/core/validation/validation.go): clusterIP(s) may
-        // not change once set (except to or from type ExternalName).
+        // not change once set (except to or from type ExternalName). A new render without
+        // them keeps the old ones: the registry copies them in before validation
+        // (pkg/registry/core/service/storage/storage.go, patchAllocatedValues), so a headless
+        // Service left without `clusterIP: None` stays headless.
         "Service" => {
+            let external = |d: &Document| at(d, "/spec/type") == "ExternalName";
             let mut fields: Vec<String> = ["clusterIP", "clusterIPs"]
                 .iter()
                 .filter(|f| {
@@ -310,7 +314,12 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                         at(old, &format!("/spec/{f}")),
                         at(new, &format!("/spec/{f}")),
                     );
-                    a != b && !(a.is_null() || b.is_null()) || is_headless(a) != is_headless(b)
+                    let unset =
+                        |v: &Value| v.is_null() || v == "" || v.as_array().is_some_and(Vec::is_empty);
+                    !external(old)
+                        && !external(new)
+                        && !unset(b)
+                        && (a != b && !unset(a) || unset(a) && is_headless(b))
                 })
                 .map(|f| format!("spec.{f}"))
                 .collect();
@@ -957,6 +966,28 @@ fn pod_template(d: &Document) -> &Value {
 /// A render's Secrets by (namespace, name): their data as the API server stores it.
 type Secrets = BTreeMap<(String, String), Value>;
 
+/// A render's ConfigMaps by (namespace, name): their data and binary data, one map.
+fn configmaps(all: &BTreeMap<String, &Document>) -> Secrets {
+    all.values()
+        .filter(|d| d.kind() == "ConfigMap")
+        .map(|d| {
+            let mut data = Map::new();
+            for field in ["data", "binaryData"] {
+                if let Some(m) = at(d, &format!("/{field}")).as_object() {
+                    data.extend(m.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+            }
+            (
+                (
+                    d.str_at("/metadata/namespace").to_string(),
+                    d.name().to_string(),
+                ),
+                semantic(&Value::Object(data)),
+            )
+        })
+        .collect()
+}
+
 fn secrets(all: &BTreeMap<String, &Document>) -> Secrets {
     all.values()
         .filter(|d| d.kind() == "Secret")
@@ -972,10 +1003,11 @@ fn secrets(all: &BTreeMap<String, &Document>) -> Secrets {
         .collect()
 }
 
-/// What a pod template reads of Secrets in a way a running container never sees change:
-/// an environment variable (`secretKeyRef`: that key), `envFrom` (every key), a Secret
-/// volume mounted with `subPath` (every key; such a mount is never updated).
-fn frozen_reads(template: &Value) -> Vec<(String, Option<String>)> {
+/// What a pod template reads of Secrets and ConfigMaps in a way a running container never
+/// sees change: an environment variable (`secretKeyRef`, `configMapKeyRef`: that key),
+/// `envFrom` (every key), a volume of either (or a projected volume holding either)
+/// mounted with `subPath` (every key; such a mount is never updated). As (kind, name, key).
+fn frozen_reads(template: &Value) -> Vec<(&'static str, String, Option<String>)> {
     let spec = template.get("spec").unwrap_or(&Value::Null);
     let containers: Vec<&Value> = ["initContainers", "containers"]
         .iter()
@@ -988,27 +1020,35 @@ fn frozen_reads(template: &Value) -> Vec<(String, Option<String>)> {
             .cloned()
             .unwrap_or_default()
     };
+    let name_at =
+        |v: &Value, pointer: &str| v.at(pointer).and_then(Value::as_str).map(str::to_string);
     let mut out = Vec::new();
     for c in &containers {
         for e in list(c, "env") {
-            if let Some(r) = e.at("/valueFrom/secretKeyRef")
-                && let Some(name) = r.get("name").and_then(Value::as_str)
-            {
-                let key = r.get("key").and_then(Value::as_str).map(str::to_string);
-                out.push((name.to_string(), key));
+            for (kind, pointer) in [
+                ("Secret", "/valueFrom/secretKeyRef"),
+                ("ConfigMap", "/valueFrom/configMapKeyRef"),
+            ] {
+                if let Some(r) = e.at(pointer)
+                    && let Some(name) = name_at(r, "/name")
+                {
+                    out.push((kind, name, name_at(r, "/key")));
+                }
             }
         }
         for e in list(c, "envFrom") {
-            if let Some(name) = e.at("/secretRef/name").and_then(Value::as_str) {
-                out.push((name.to_string(), None));
+            for (kind, pointer) in [
+                ("Secret", "/secretRef/name"),
+                ("ConfigMap", "/configMapRef/name"),
+            ] {
+                if let Some(name) = name_at(&e, pointer) {
+                    out.push((kind, name, None));
+                }
             }
         }
     }
     for v in list(spec, "volumes") {
-        let (Some(vol), Some(secret)) = (
-            v.get("name").and_then(Value::as_str),
-            v.at("/secret/secretName").and_then(Value::as_str),
-        ) else {
+        let Some(vol) = v.get("name").and_then(Value::as_str) else {
             continue;
         };
         let sub_path = containers.iter().any(|c| {
@@ -1019,8 +1059,27 @@ fn frozen_reads(template: &Value) -> Vec<(String, Option<String>)> {
                         .is_some_and(|p| !p.is_empty())
             })
         });
-        if sub_path {
-            out.push((secret.to_string(), None));
+        if !sub_path {
+            continue;
+        }
+        if let Some(name) = name_at(&v, "/secret/secretName") {
+            out.push(("Secret", name, None));
+        }
+        if let Some(name) = name_at(&v, "/configMap/name") {
+            out.push(("ConfigMap", name, None));
+        }
+        for source in list(&v, "projected").into_iter().chain(
+            v.at("/projected/sources")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+        ) {
+            if let Some(name) = name_at(&source, "/secret/name") {
+                out.push(("Secret", name, None));
+            }
+            if let Some(name) = name_at(&source, "/configMap/name") {
+                out.push(("ConfigMap", name, None));
+            }
         }
     }
     out.sort();
@@ -1055,36 +1114,43 @@ fn kek_source(d: &Document, secrets: &Secrets) -> Option<(String, String, Value)
     Some((name, key, value))
 }
 
+/// A container's argument to `flag` (`--flag value` or `--flag=value`), in its command and
+/// arguments.
+fn flag_value<'a>(c: &'a Value, flag: &str) -> Option<&'a str> {
+    let args: Vec<&str> = ["command", "args"]
+        .iter()
+        .filter_map(|k| c.get(k).and_then(Value::as_array))
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    args.iter().enumerate().find_map(|(i, a)| {
+        a.strip_prefix(flag)
+            .and_then(|rest| rest.strip_prefix('='))
+            .or_else(|| (*a == flag).then(|| args.get(i + 1).copied()).flatten())
+    })
+}
+
+/// The value of a container's environment variable `name`, when it is given as text.
+fn env_value<'a>(c: &'a Value, name: &str) -> Option<&'a str> {
+    c.get("env")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|e| e.get("name").and_then(Value::as_str) == Some(name))
+        .and_then(|e| e.get("value"))
+        .and_then(Value::as_str)
+}
+
 /// Where a workload's MLflow keeps artifacts: the value after `--artifacts-destination`
 /// (without a trailing '/', which names the same keys) and the S3 endpoint
 /// (MLFLOW_S3_ENDPOINT_URL), credentials in either masked.
 fn artifact_store(d: &Document) -> Option<String> {
     let spec = pod_template(d).get("spec")?;
     for c in spec.get("containers").and_then(Value::as_array)? {
-        let args: Vec<&str> = ["command", "args"]
-            .iter()
-            .filter_map(|k| c.get(k).and_then(Value::as_array))
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        let destination = args.iter().enumerate().find_map(|(i, a)| {
-            a.strip_prefix("--artifacts-destination=").or_else(|| {
-                (*a == "--artifacts-destination")
-                    .then(|| args.get(i + 1).copied())
-                    .flatten()
-            })
-        });
-        let Some(destination) = destination else {
+        let Some(destination) = flag_value(c, "--artifacts-destination") else {
             continue;
         };
-        let endpoint = c
-            .get("env")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .find(|e| e.get("name").and_then(Value::as_str) == Some("MLFLOW_S3_ENDPOINT_URL"))
-            .and_then(|e| e.get("value"))
-            .and_then(Value::as_str);
+        let endpoint = env_value(c, "MLFLOW_S3_ENDPOINT_URL");
         let destination = destination.trim_end_matches('/');
         let place = match endpoint {
             Some(e) => format!("{destination} at {e}"),
@@ -1108,22 +1174,130 @@ fn store_key(place: &str, services: &BTreeSet<String>) -> String {
         return place.to_string();
     };
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let host = match authority.rsplit_once(':') {
-        Some((h, port)) if !h.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => h,
+    // One trailing '/' names the same objects: botocore joins the endpoint's path and the
+    // key's without doubling it (botocore/awsrequest.py:317-335 at 1.44.8, `_urljoin`).
+    let path = path.strip_suffix('/').unwrap_or(path);
+    let scheme = scheme.to_ascii_lowercase();
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, port)) if !h.contains(':') && port.bytes().all(|b| b.is_ascii_digit()) => {
+            (h, Some(port))
+        }
+        _ if !authority.contains(['[', ']']) && authority.matches(':').count() == 0 => {
+            (authority, None)
+        }
         _ => return place.to_string(),
     };
+    // Host names compare without case (RFC 4343).
+    let host = host.to_ascii_lowercase();
     let service = host.split('.').next().unwrap_or("");
     let in_both = (!host.contains('.') || host.contains(".svc")) && services.contains(service);
-    let default_port = match scheme {
+    let default_port = match scheme.as_str() {
         "http" => "80",
         "https" => "443",
         _ => "",
     };
-    if in_both || authority[host.len() + 1..] == *default_port {
-        format!("{destination} at {scheme}://{host}{path}")
-    } else {
-        place.to_string()
+    match port {
+        Some(port) if !in_both && port != default_port => {
+            format!("{destination} at {scheme}://{host}:{port}{path}")
+        }
+        _ => format!("{destination} at {scheme}://{host}{path}"),
     }
+}
+
+/// Where a workload's MLflow keeps its tracking data: the URI after `--backend-store-uri`
+/// (or in MLFLOW_BACKEND_STORE_URI), credentials masked.
+fn tracking_store(d: &Document) -> Option<String> {
+    let spec = pod_template(d).get("spec")?;
+    for c in spec.get("containers").and_then(Value::as_array)? {
+        let from_args = flag_value(c, "--backend-store-uri");
+        let from_env = || env_value(c, "MLFLOW_BACKEND_STORE_URI");
+        // An argument that reads the environment (`$(MLFLOW_BACKEND_STORE_URI)`) is the
+        // variable's value.
+        let uri = match from_args {
+            Some(a) if !a.starts_with("$(") => Some(a),
+            _ => from_env(),
+        };
+        if let Some(uri) = uri {
+            return Some(crate::redact::uris(uri).into_owned());
+        }
+    }
+    None
+}
+
+/// A tracking store as compared across renders: the database's kind (`postgresql+psycopg2`
+/// is `postgresql`), host (without case; a Service both renders hold by its name alone, as
+/// `x` and `x.ns.svc.cluster.local` reach the same pods), port (the kind's default, or none
+/// for such a Service) and database. The user and the options (`?sslmode=`) change how
+/// MLflow connects, not which data it sees.
+fn database_key(uri: &str, services: &BTreeSet<String>) -> String {
+    let Some((scheme, rest)) = uri.split_once("://") else {
+        return uri.to_string();
+    };
+    let kind = scheme.split('+').next().unwrap_or("").to_ascii_lowercase();
+    let kind = if kind == "postgres" {
+        "postgresql".to_string()
+    } else {
+        kind
+    };
+    if kind == "sqlite" {
+        return format!("sqlite://{}", rest.split('?').next().unwrap_or(""));
+    }
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p))
+            if (!h.contains(':') || h.ends_with(']')) && p.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            (h, p)
+        }
+        _ => (hostport, ""),
+    };
+    let host = host.to_ascii_lowercase();
+    let service = host.split('.').next().unwrap_or("").to_string();
+    let in_both = (!host.contains('.') || host.contains(".svc")) && services.contains(&service);
+    let default_port = match kind.as_str() {
+        "postgresql" => "5432",
+        "mysql" => "3306",
+        "mssql" => "1433",
+        _ => "",
+    };
+    let database = path.trim_matches('/');
+    if in_both {
+        format!("{kind}://{service}/{database}")
+    } else if port.is_empty() || port == default_port {
+        format!("{kind}://{host}/{database}")
+    } else {
+        format!("{kind}://{host}:{port}/{database}")
+    }
+}
+
+/// The user a StatefulSet's PostgreSQL container (the one given MLFLOW_DB_USER) runs as:
+/// its own `runAsUser`, else the pod's; `Some(None)` when neither sets one (the image's or
+/// the platform's user), `None` when the object runs no such container.
+fn postgres_user(d: &Document) -> Option<Option<i64>> {
+    if d.kind() != "StatefulSet" {
+        return None;
+    }
+    let spec = pod_template(d).get("spec")?;
+    let container = spec
+        .get("containers")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|c| {
+            c.get("env")
+                .and_then(Value::as_array)
+                .is_some_and(|env| env.iter().any(|e| e["name"] == "MLFLOW_DB_USER"))
+        })?;
+    Some(
+        container
+            .at("/securityContext/runAsUser")
+            .and_then(Value::as_i64)
+            .or_else(|| {
+                spec.at("/securityContext/runAsUser")
+                    .and_then(Value::as_i64)
+            }),
+    )
 }
 
 /// The workload kinds and their pod templates compared here.
@@ -1138,9 +1312,13 @@ fn is_workload(d: &Document) -> bool {
 struct Sides<'a> {
     old_secrets: Secrets,
     new_secrets: Secrets,
+    old_configmaps: Secrets,
+    new_configmaps: Secrets,
     /// Every KEK source and artifact store of the old render's workloads.
     old_keks: Vec<(String, String, Value)>,
     old_stores: Vec<String>,
+    /// Every tracking store of the old render's workloads.
+    old_databases: Vec<String>,
     /// The Services both renders hold, by name.
     services: BTreeSet<String>,
     credentials: &'a [Credential],
@@ -1189,30 +1367,74 @@ fn effects(object: &str, old: Option<&Document>, new: &Document, s: &Sides, out:
             && at(new, "/spec/replicas").as_i64() != Some(0)
             && !s.credentials.iter().any(|c| c.object == object);
         if restartable && semantic(pod_template(old)) == semantic(pod_template(new)) {
-            let mut changed: Vec<String> = frozen_reads(pod_template(new))
-                .into_iter()
-                .filter(|(name, key)| {
-                    let id = (ns.to_string(), name.clone());
-                    let value = |all: &Secrets| {
-                        all.get(&id).map(|data| match key {
-                            Some(k) => data.get(k).cloned().unwrap_or(Value::Null),
-                            None => data.clone(),
-                        })
-                    };
-                    matches!((value(&s.old_secrets), value(&s.new_secrets)), (Some(a), Some(b)) if a != b)
-                })
-                .map(|(name, _)| name)
-                .collect();
-            changed.dedup();
+            // What each read saw in the old render and sees in the new (None: the render
+            // does not hold the object; it is made in the cluster, by the chart's generator
+            // Job or by hand).
+            let (mut changed, mut now_rendered, mut no_longer) =
+                (Vec::new(), Vec::new(), Vec::new());
+            for (kind, name, key) in frozen_reads(pod_template(new)) {
+                let id = (ns.to_string(), name.clone());
+                let (old_side, new_side) = if kind == "Secret" {
+                    (&s.old_secrets, &s.new_secrets)
+                } else {
+                    (&s.old_configmaps, &s.new_configmaps)
+                };
+                let value = |all: &Secrets| {
+                    all.get(&id).map(|data| match &key {
+                        Some(k) => data.get(k).cloned().unwrap_or(Value::Null),
+                        None => data.clone(),
+                    })
+                };
+                let named = format!("{kind} {name}");
+                let list = match (value(old_side), value(new_side)) {
+                    (Some(a), Some(b)) if a != b => &mut changed,
+                    (None, Some(_)) => &mut now_rendered,
+                    (Some(_), None) => &mut no_longer,
+                    _ => continue,
+                };
+                if !list.contains(&named) {
+                    list.push(named);
+                }
+            }
+            let restart = format!("kubectl{n} rollout restart {kind}/{}", new.name());
+            let these = |l: &[String]| {
+                format!(
+                    "{}{}",
+                    l.join(", "),
+                    if l.len() == 1 { "" } else { " (each)" }
+                )
+            };
             if !changed.is_empty() {
                 out.push(Effect {
                     object: object.to_string(),
                     what: format!(
-                        "the Secret{} {} changed, and these pods read {} as environment variables (or through a subPath mount), which a running container never sees change; nothing else of the pods changed, so they keep the old value: after applying, kubectl{n} rollout restart {kind}/{}",
-                        if changed.len() == 1 { "" } else { "s" },
-                        changed.join(", "),
+                        "{} changed, and these pods read {} as environment variables (or through a subPath mount), which a running container never sees change; nothing else of the pods changed, so they keep the old value: after applying, {restart}",
+                        these(&changed),
                         if changed.len() == 1 { "it" } else { "them" },
-                        new.name()
+                    ),
+                });
+            }
+            // A credential that was generated in the cluster (or made by hand) and is now
+            // given in the values: the rendered object replaces it, and the pods, whose
+            // template did not change, go on with the old one until they restart.
+            if !now_rendered.is_empty() {
+                out.push(Effect {
+                    object: object.to_string(),
+                    what: format!(
+                        "{} {} now rendered, replacing what the cluster holds (made by the chart's generator Job or by hand), and these pods read {} as environment variables (or through a subPath mount); nothing else of the pods changed, so they keep the old values until they restart, and other pods (a new Job's) get the new ones at once: after applying, {restart}",
+                        these(&now_rendered),
+                        if now_rendered.len() == 1 { "is" } else { "are" },
+                        if now_rendered.len() == 1 { "it" } else { "them" },
+                    ),
+                });
+            }
+            if !no_longer.is_empty() {
+                out.push(Effect {
+                    object: object.to_string(),
+                    what: format!(
+                        "{} {} no longer rendered: `kubectl apply` leaves the object as it is, but a prune (`kubectl apply --prune`, Argo CD's) deletes it, and the chart's generator Job (or you) then make a new one, which these pods read only when they restart: after it exists, {restart}",
+                        these(&no_longer),
+                        if no_longer.len() == 1 { "is" } else { "are" },
                     ),
                 });
             }
@@ -1262,6 +1484,45 @@ fn effects(object: &str, old: Option<&Document>, new: &Document, s: &Sides, out:
             what: format!(
                 "the artifact store moves from {} to {b}: the artifacts logged so far stay at the old place, and runs that logged them find nothing at the new one; copy the objects over first (for example `mc mirror` or `aws s3 sync`)",
                 s.old_stores.join(", ")
+            ),
+        });
+    }
+    // MLflow keeps experiments, runs, models and traces in its tracking store, and its
+    // schema step sets up an empty database (mlflow/store/db/utils.py, `_initialize_tables`,
+    // at 3.17.2): on another database it starts with none of them.
+    if let Some(b) = tracking_store(new)
+        && !s.old_databases.is_empty()
+        && !s
+            .old_databases
+            .iter()
+            .any(|a| database_key(a, &s.services) == database_key(&b, &s.services))
+    {
+        out.push(Effect {
+            object: object.to_string(),
+            what: format!(
+                "the tracking store (MLflow's database) moves from {} to {b}: the experiments, runs, registered models and traces recorded so far stay in the old database, and MLflow starts on the new one, whose tables its schema step sets up empty; copy the database over first (pg_dump and pg_restore, or mysqldump), or keep the old database settings",
+                s.old_databases.join(", ")
+            ),
+        });
+    }
+    // PostgreSQL starts only as the owner of its data directory (checkDataDir in
+    // src/backend/utils/init/miscinit.c: "data directory … has wrong ownership").
+    if let Some(old) = old
+        && let (Some(was), Some(is)) = (postgres_user(old), postgres_user(new))
+        && was != is
+    {
+        let user = |u: Option<i64>| {
+            u.map_or(
+                "the image's or the platform's user (runAsUser unset)".to_string(),
+                |u| format!("user {u}"),
+            )
+        };
+        out.push(Effect {
+            object: object.to_string(),
+            what: format!(
+                "PostgreSQL now runs as {} instead of {}: the data directory on its volume belongs to the old user, and PostgreSQL refuses to start on a data directory another user owns (\"data directory has wrong ownership\"); keep the old runAsUser (postgresql.podSecurityContext, openshift), or change the owner of the files first",
+                user(is),
+                user(was)
             ),
         });
     }
@@ -1342,11 +1603,20 @@ pub fn check<'a>(
         .collect();
     old_stores.sort();
     old_stores.dedup();
+    let mut old_databases: Vec<String> = old_workloads
+        .iter()
+        .filter_map(|d| tracking_store(d))
+        .collect();
+    old_databases.sort();
+    old_databases.dedup();
     let sides = Sides {
         old_secrets,
         new_secrets: secrets(new),
+        old_configmaps: configmaps(old),
+        new_configmaps: configmaps(new),
         old_keks,
         old_stores,
+        old_databases,
         services,
         credentials: &p.credentials,
     };
@@ -1404,6 +1674,23 @@ mod tests {
         assert_eq!(
             k("s3://mlflow at http://s3.example.org:80/"),
             k("s3://mlflow at http://s3.example.org/")
+        );
+        // A trailing '/' and the host's case name the same endpoint; the path does not.
+        assert_eq!(
+            k("s3://mlflow at https://s3.example.org"),
+            k("s3://mlflow at https://S3.Example.org/")
+        );
+        assert_eq!(
+            k("s3://mlflow at https://s3.example.org/p"),
+            k("s3://mlflow at https://s3.example.org/p/")
+        );
+        assert_ne!(
+            k("s3://mlflow at https://s3.example.org/p"),
+            k("s3://mlflow at https://s3.example.org/q")
+        );
+        assert_ne!(
+            k("s3://mlflow at https://s3.example.org"),
+            k("s3://mlflow at https://s3.example.com")
         );
     }
 
@@ -1516,7 +1803,8 @@ mod tests {
             "one per pod, from its db-upgrade step"
         );
         let svc = |ip: Value| json!({"kind": "Service", "metadata": {"name": "s"}, "spec": {"clusterIP": ip, "ports": []}});
-        assert_eq!(one(svc(json!("None")), svc(Value::Null)).refused.len(), 1);
+        assert!(one(svc(json!("None")), svc(Value::Null)).refused.is_empty());
+        assert_eq!(one(svc(Value::Null), svc(json!("None"))).refused.len(), 1);
         assert!(one(svc(Value::Null), svc(Value::Null)).is_empty());
         let job = |image: &str, ttl: i64| json!({"kind": "Job", "metadata": {"name": "j"}, "spec": {"ttlSecondsAfterFinished": ttl, "template": {"spec": {"containers": [{"name": "c", "image": image}]}}}});
         assert!(one(job("a", 1), job("a", 2)).refused.is_empty());
@@ -1917,6 +2205,28 @@ mod tests {
             svc(json!(["IPv4"]), "None"),
             svc(json!(["IPv6"]), "None")
         ));
+        // A clusterIP left out keeps the old one (patchAllocatedValues): a headless
+        // Service stays headless, an allocated address stays; one that becomes headless,
+        // or another address, is refused.
+        let plain = |ip: Option<&str>| {
+            let mut v = json!({"kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [{"port": 80}]}});
+            if let Some(ip) = ip {
+                v["spec"]["clusterIP"] = json!(ip);
+            }
+            v
+        };
+        assert!(!refused(plain(Some("None")), plain(None)));
+        assert!(!refused(plain(Some("10.0.0.7")), plain(None)));
+        assert!(!refused(plain(Some("None")), plain(Some(""))));
+        assert!(refused(plain(None), plain(Some("None"))));
+        assert!(refused(plain(Some("None")), plain(Some("10.0.0.7"))));
+        assert!(refused(plain(Some("10.0.0.7")), plain(Some("10.0.0.8"))));
+        // To or from ExternalName, anything goes.
+        let mut external = plain(None);
+        external["spec"]["type"] = json!("ExternalName");
+        external["spec"]["externalName"] = json!("db.example.org");
+        assert!(!refused(plain(Some("None")), external.clone()));
+        assert!(!refused(external, plain(Some("None"))));
     }
 
     /// A workload reading `secret` as environment variables, with `replicas` (none when
@@ -2036,6 +2346,177 @@ mod tests {
         );
     }
 
+    /// The day-two attack of session 22: credentials moving between the cluster and the
+    /// values, ConfigMaps read as environment, another database, another PostgreSQL user.
+    #[test]
+    fn effects_of_moves() {
+        let args = ["server", "--artifacts-destination", "s3://a"];
+        let d = || ("Deployment/ns/mlflow", deploy(Some(1), "kek", &args));
+        let k = |v: &str| ("Secret/ns/kek", secret("kek", v));
+        let said = |p: &Preflight| -> String {
+            p.effects
+                .iter()
+                .map(|e| e.what.clone())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        // Generated in the cluster, then given in the values: the pods keep the old one.
+        let p = renders(&[d()], &[d(), k("given")]);
+        assert!(
+            said(&p).contains("Secret kek is now rendered")
+                && said(&p).contains("rollout restart deployment/mlflow"),
+            "{}",
+            said(&p)
+        );
+        // Given, then generated: a prune deletes it.
+        let p = renders(&[d(), k("given")], &[d()]);
+        assert!(
+            said(&p).contains("Secret kek is no longer rendered"),
+            "{}",
+            said(&p)
+        );
+        // Unchanged either way: nothing.
+        assert!(renders(&[d(), k("x")], &[d(), k("x")]).is_empty());
+        assert!(renders(&[d()], &[d()]).is_empty());
+        // A ConfigMap read through envFrom changes under an unchanged template.
+        let mut reads_cm = deploy(Some(1), "kek", &args);
+        reads_cm["spec"]["template"]["spec"]["containers"][0]["envFrom"] =
+            json!([{"configMapRef": {"name": "conf"}}]);
+        let cm = |v: &str| {
+            (
+                "ConfigMap/ns/conf",
+                json!({"kind": "ConfigMap", "metadata": {"name": "conf", "namespace": "ns"}, "data": {"A": v}}),
+            )
+        };
+        let p = renders(
+            &[("Deployment/ns/mlflow", reads_cm.clone()), cm("1")],
+            &[("Deployment/ns/mlflow", reads_cm.clone()), cm("2")],
+        );
+        assert!(said(&p).contains("ConfigMap conf changed"), "{}", said(&p));
+        // A ConfigMap mounted whole (no subPath) is updated in place: nothing to say.
+        let mut mounts_cm = deploy(Some(1), "kek", &args);
+        mounts_cm["spec"]["template"]["spec"]["volumes"] =
+            json!([{"name": "c", "configMap": {"name": "conf"}}]);
+        mounts_cm["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] =
+            json!([{"name": "c", "mountPath": "/c"}]);
+        let p = renders(
+            &[("Deployment/ns/mlflow", mounts_cm.clone()), cm("1")],
+            &[("Deployment/ns/mlflow", mounts_cm), cm("2")],
+        );
+        assert!(p.effects.is_empty(), "{}", said(&p));
+        // A projected Secret mounted with subPath is never updated.
+        let mut projected = deploy(Some(1), "kek", &args);
+        projected["spec"]["template"]["spec"]["volumes"] =
+            json!([{"name": "p", "projected": {"sources": [{"secret": {"name": "tok"}}]}}]);
+        projected["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] =
+            json!([{"name": "p", "mountPath": "/p/t", "subPath": "t"}]);
+        let tok = |v: &str| ("Secret/ns/tok", secret("tok", v));
+        let p = renders(
+            &[("Deployment/ns/mlflow", projected.clone()), tok("1")],
+            &[("Deployment/ns/mlflow", projected), tok("2")],
+        );
+        assert!(said(&p).contains("Secret tok changed"), "{}", said(&p));
+        // The tracking store moves to another host or database; not for another user,
+        // option, default port, case, or a Service's longer name.
+        let db = |uri: &str| {
+            let a = ["server", "--backend-store-uri", uri];
+            ("Deployment/ns/mlflow", deploy(Some(1), "kek", &a))
+        };
+        let svc = |name: &str| {
+            (
+                "Service/ns/pg",
+                json!({"kind": "Service", "metadata": {"name": name, "namespace": "ns"}, "spec": {"ports": [{"port": 5432}]}}),
+            )
+        };
+        for (a, b) in [
+            (
+                "postgresql://m@db1.example.org:5432/mlflow",
+                "postgresql://m@db2.example.org:5432/mlflow",
+            ),
+            (
+                "postgresql://m@db1.example.org/mlflow",
+                "postgresql://m@db1.example.org/other",
+            ),
+            (
+                "postgresql://m@mlflow-postgresql:5432/mlflow",
+                "postgresql://m@db.example.org:5432/mlflow",
+            ),
+            (
+                "mysql+pymysql://m:pw@db:3306/mlflow",
+                "postgresql://m@db:5432/mlflow",
+            ),
+            (
+                "postgresql://m@db.example.org:5432/mlflow",
+                "postgresql://m@db.example.org:6432/mlflow",
+            ),
+        ] {
+            let p = renders(
+                &[db(a), svc("mlflow-postgresql")],
+                &[db(b), svc("mlflow-postgresql")],
+            );
+            assert!(
+                said(&p).contains("the tracking store"),
+                "{a} → {b}: {}",
+                said(&p)
+            );
+            assert!(!said(&p).contains(":pw@"), "{}", said(&p));
+        }
+        for (a, b) in [
+            (
+                "postgresql://m@db.example.org:5432/mlflow?sslmode=require",
+                "postgresql://other@DB.example.org/mlflow?sslmode=verify-full",
+            ),
+            (
+                "postgresql+psycopg2://m@db.example.org/mlflow",
+                "postgresql://m@db.example.org:5432/mlflow",
+            ),
+            (
+                "postgresql://m@mlflow-postgresql:5432/mlflow",
+                "postgresql://m@mlflow-postgresql.ns.svc.cluster.local:5433/mlflow",
+            ),
+        ] {
+            let p = renders(
+                &[db(a), svc("mlflow-postgresql")],
+                &[db(b), svc("mlflow-postgresql")],
+            );
+            assert!(
+                !said(&p).contains("the tracking store"),
+                "{a} → {b}: {}",
+                said(&p)
+            );
+        }
+        // PostgreSQL under another user does not start on its old data directory.
+        let pg = |pod_user: Option<i64>, container_user: Option<i64>| {
+            let mut v = json!({"kind": "StatefulSet", "metadata": {"name": "pg", "namespace": "ns"},
+                "spec": {"serviceName": "pg", "selector": {"matchLabels": {"a": "b"}}, "template": {"spec": {
+                    "containers": [{"name": "postgresql", "image": "postgres:17",
+                        "env": [{"name": "MLFLOW_DB_USER", "value": "mlflow"}]}]}}}});
+            if let Some(u) = pod_user {
+                v["spec"]["template"]["spec"]["securityContext"] = json!({"runAsUser": u});
+            }
+            if let Some(u) = container_user {
+                v["spec"]["template"]["spec"]["containers"][0]["securityContext"] =
+                    json!({"runAsUser": u});
+            }
+            ("StatefulSet/ns/pg", v)
+        };
+        for (a, b) in [
+            (pg(Some(999), None), pg(Some(1001), None)),
+            (pg(Some(999), None), pg(None, None)),
+            (pg(Some(999), None), pg(Some(999), Some(70))),
+        ] {
+            let p = renders(&[a], &[b]);
+            assert!(said(&p).contains("PostgreSQL now runs as"), "{}", said(&p));
+        }
+        for (a, b) in [
+            (pg(Some(999), None), pg(None, Some(999))),
+            (pg(None, None), pg(None, None)),
+        ] {
+            let p = renders(&[a], &[b]);
+            assert!(!said(&p).contains("PostgreSQL now runs as"), "{}", said(&p));
+        }
+    }
+
     /// The re-attack of the effects: credentials in a destination, Secrets of another
     /// namespace or key, kinds kubectl cannot restart, pods there are none of, subPath
     /// mounts, a renamed release's KEK.
@@ -2145,7 +2626,7 @@ mod tests {
         assert!(
             p.effects
                 .iter()
-                .any(|e| e.what.contains("the Secret tok changed")),
+                .any(|e| e.what.contains("Secret tok changed")),
             "{:?}",
             p.effects
         );

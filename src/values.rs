@@ -359,7 +359,40 @@ pub fn masked(values: &Value) -> Value {
     let mut v = values.clone();
     mask_in_place(&mut v);
     uris(&mut v);
+    let schema: Value = serde_json::from_str(crate::schema::SCHEMA).unwrap_or_default();
+    unknown_credentials(&mut v, &schema, &KeyPath::default());
     v
+}
+
+/// Replaces with [`HIDDEN`] the value of every key the schema does not know (a values file
+/// for another chart, a misspelled key, printed with `--skip-schema-validation`) whose name
+/// is a credential's (`global.postgresql.auth.postgresPassword`, `clientSecrett`): the
+/// known credentials are [`CREDENTIAL_VALUES`], but an unknown key may hold one too.
+fn unknown_credentials(v: &mut Value, schema: &Value, path: &KeyPath) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                let here = path.key(k);
+                let known = crate::schema::schema_at(schema, &here).is_some();
+                let scalar = matches!(x, Value::String(s) if !s.is_empty()) || x.is_number();
+                if !known
+                    && scalar
+                    && crate::redact::credential_name(k)
+                    && !crate::redact::about_credential(k)
+                {
+                    *x = Value::from(HIDDEN);
+                } else {
+                    unknown_credentials(x, schema, &here);
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter_mut().enumerate() {
+                unknown_credentials(x, schema, &path.index(i));
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Replaces every credential of the values with [`HIDDEN`] (see [`masked`]).

@@ -1483,6 +1483,47 @@ fn values_masks_credentials_and_render_refuses_the_mask() {
     assert!(!ok.stderr.contains("marker"), "{}", ok.stderr);
 }
 
+/// Keys the schema does not know (a bitnami-style `global.postgresql.auth`, a misspelled
+/// `clientSecrett`), printed with `values --skip-schema-validation`, are masked by their
+/// names; known keys that name a Secret rather than hold a credential are shown.
+#[test]
+fn values_masks_credentials_under_unknown_keys() {
+    const S: &str = "Zq9XunknownSECRET";
+    let file = std::env::temp_dir().join(format!(
+        "mlflow-chart-unknown-credentials-{}.yaml",
+        std::process::id()
+    ));
+    std::fs::write(
+        &file,
+        format!(
+            "global:\n  postgresql:\n    auth:\n      postgresPassword: {S}\n      replicationPassword: {S}\noauth2Proxy:\n  clientSecrett: {S}\n  cookie_secret: {S}\n  secret: my-proxy-secret\nexternalDatabase:\n  password: {S}\n  existingSecret: my-db-secret\ns3:\n  secretAccessKey: {S}\nminio:\n  auth:\n    rootPasswd: {S}\n"
+        ),
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let m = common::run(&["values", "--skip-schema-validation", "-f", f], None);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    assert!(!m.stdout.contains(S), "{}", m.stdout);
+    assert!(
+        m.stdout.contains("secret: my-proxy-secret")
+            && m.stdout.contains("existingSecret: my-db-secret"),
+        "{}",
+        m.stdout
+    );
+    let s = common::run(
+        &[
+            "values",
+            "--skip-schema-validation",
+            "--show-secrets",
+            "-f",
+            f,
+        ],
+        None,
+    );
+    assert_eq!(s.stdout.matches(S).count(), 7, "{}", s.stdout);
+    let _ = std::fs::remove_file(&file);
+}
+
 /// A client of MLflow's API without a valid session or token gets a 401, not a redirect
 /// to the login page: the proxy answers 401 for `--api-route` patterns (oauthproxy.go:
 /// 1055-1061 at v7.15.3, regexps matched against the request URI), and redirects a
