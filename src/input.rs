@@ -87,12 +87,78 @@ fn go_url_error(path: &str) -> Option<&'static str> {
     if scheme.is_none() && rest.split('/').next().is_some_and(|s| s.contains(':')) {
         return Some("first path segment in URL cannot contain colon");
     }
-    // The path after an authority (`//host/path`) is checked like any path.
-    let path_part = match rest.strip_prefix("//") {
-        Some(after) => after.find('/').map_or("", |i| &after[i..]),
+    // The path after an authority (`//host/path`) is checked like any path; the authority
+    // as Go's parseAuthority checks it (`///x` without a scheme has none).
+    let authority = rest
+        .strip_prefix("//")
+        .filter(|after| scheme.is_some() || !after.starts_with('/'));
+    let path_part = match authority {
+        Some(after) => {
+            let end = after.find('/').unwrap_or(after.len());
+            if let Some(e) = authority_error(&after[..end]) {
+                return Some(e);
+            }
+            &after[end..]
+        }
         None => rest,
     };
     (bad_escape(path_part) || bad_escape(fragment)).then_some("invalid URL escape")
+}
+
+/// What Go's `url.Parse` finds wrong with an authority (net/url parseAuthority, parseHost,
+/// validOptionalPort and unescape in host mode): userinfo characters, a bracket not closed,
+/// a port that is not digits, a host character that must be escaped, a bad `%` escape or
+/// one of an ASCII character other than `%25` in the host.
+fn authority_error(authority: &str) -> Option<&'static str> {
+    let (userinfo, host) = match authority.rfind('@') {
+        Some(i) => (Some(&authority[..i]), &authority[i + 1..]),
+        None => (None, authority),
+    };
+    if let Some(u) = userinfo {
+        let valid = u
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._:~!$&'()*+,;=%@".contains(&b));
+        if !valid {
+            return Some("invalid userinfo");
+        }
+        if bad_escape(u) {
+            return Some("invalid URL escape");
+        }
+    }
+    let port_from = if host.starts_with('[') {
+        match host.rfind(']') {
+            Some(i) => i + 1,
+            None => return Some("missing ']' in host"),
+        }
+    } else {
+        host.rfind(':').unwrap_or(host.len())
+    };
+    let port = &host[port_from..];
+    let valid_port =
+        port.is_empty() || port.starts_with(':') && port[1..].bytes().all(|b| b.is_ascii_digit());
+    if !valid_port {
+        return Some("invalid port after host");
+    }
+    let b = host.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                let hex = |j: usize| b.get(j).and_then(|c| (*c as char).to_digit(16));
+                match (hex(i + 1), hex(i + 2)) {
+                    (Some(h), Some(_)) if h >= 8 || &b[i..i + 3] == b"%25" => i += 3,
+                    _ => return Some("invalid URL escape"),
+                }
+                continue;
+            }
+            c if c >= 0x80
+                || c.is_ascii_alphanumeric()
+                || b"-_.~!$&'()*+,;=:[]<>\"".contains(&c) => {}
+            _ => return Some("invalid character in host name"),
+        }
+        i += 1;
+    }
+    None
 }
 
 /// A `%` not followed by two hex digits.
@@ -258,6 +324,20 @@ mod tests {
             ("c:/x%zz", true),
             ("a\tb", true),
             ("a\u{7f}b", true),
+            // An authority (`//host/…`), checked as Go's parseAuthority checks it.
+            ("//host/x.yaml", false),
+            ("//h:80/x.yaml", false),
+            ("//[::1]:80/x.yaml", false),
+            ("//u:p@h/x.yaml", false),
+            ("//h%25z/x.yaml", false),
+            ("///a b/x.yaml", false),
+            ("//a b/x.yaml", true),
+            ("//tmp:abc/x.yaml", true),
+            ("//h%zz/x.yaml", true),
+            ("//h%41/x", true),
+            ("//[::1/x", true),
+            ("//a^b/x", true),
+            ("//u p@h/x", true),
         ] {
             assert_eq!(go_url_error(path).is_some(), refused, "{path:?}");
         }

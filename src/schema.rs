@@ -361,13 +361,13 @@ pub fn decode(computed: &Computed) -> Result<crate::model::Values, Failure> {
 fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
     /// What is wrong with `s`, if anything: a control character other than tab, newline
     /// and carriage return, or U+FFFE or U+FFFF, which YAML cannot hold (YAML 1.2,
-    /// production 1, c-printable); a key may hold control characters (they are escaped),
-    /// not those two.
-    fn problem(s: &str, key: bool) -> Option<&'static str> {
+    /// production 1, c-printable). A key is held to the same rule: the stream escapes
+    /// one, but kustomize (kubectl 1.37's) refuses DEL or U+0085 in a key it writes back.
+    fn problem(s: &str) -> Option<&'static str> {
         s.chars().find_map(|c| match c {
             '\u{FFFE}' | '\u{FFFF}' => Some("holds U+FFFE or U+FFFF, which YAML cannot carry"),
             '\t' | '\n' | '\r' => None,
-            c if c.is_control() && !key => Some(CONTROL),
+            c if c.is_control() => Some(CONTROL),
             _ => None,
         })
     }
@@ -410,7 +410,7 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
         };
         match v {
             Value::String(s) => {
-                if let Some(what) = problem(s, false) {
+                if let Some(what) = problem(s) {
                     out.push((path(at), what));
                 } else if single_line(at) {
                     if s.contains(['\n', '\r', '\t', '\u{2028}', '\u{2029}']) {
@@ -427,7 +427,7 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
             }),
             Value::Object(m) => m.iter().for_each(|(k, x)| {
                 at.push(Ok(k));
-                if let Some(what) = problem(k, true) {
+                if let Some(what) = problem(k) {
                     out.push((path(at), what));
                 }
                 walk(x, at, out);

@@ -38,6 +38,8 @@ pub struct Computed {
 
 /// Parses YAML text as one values document (an empty document is an empty map).
 pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure> {
+    let untagged = untag_times(text);
+    let text = untagged.as_ref();
     let v: Value =
         serde_saphyr::from_str_with_options(text, crate::yaml::options()).map_err(|e| {
             Failure::input(format!(
@@ -56,6 +58,59 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure>
         ))
         .hint("start the file with `key: value` lines")),
     }
+}
+
+/// `text` with the tags `!!timestamp` (and the robotics `!time`, `!degrees`, `!radians`,
+/// which the reader would turn into numbers) blanked out, so that their scalars are read as
+/// untagged: a timestamp is then text, as Helm's YAML reader keeps it (go-yaml v2 decode.go,
+/// `d.scalar`: a resolved timestamp decoded into an interface is set as its string "for
+/// backward compatibility"), and the others as any tag of a file's own. Spaces of the same
+/// length keep every line and column where it was for messages. Only a text with such a
+/// word and a `!` is read a second time.
+fn untag_times(text: &str) -> std::borrow::Cow<'_, str> {
+    use serde_saphyr::granit_parser::{Event, Parser};
+    const NAMES: [&str; 4] = ["timestamp", "time", "degrees", "radians"];
+    if !text.contains('!') || !NAMES.iter().any(|n| text.contains(n)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut blanks: Vec<std::ops::Range<usize>> = Vec::new();
+    for item in Parser::new_from_str(text) {
+        let Ok((ev, span)) = item else { break };
+        let Event::Scalar(_, _, _, Some(tag)) = &ev else {
+            continue;
+        };
+        let name = tag.suffix().rsplit([':', '!']).next().unwrap_or("");
+        if !NAMES.contains(&name) {
+            continue;
+        }
+        // The scalar starts after its properties: the tag (and an anchor, either order)
+        // are the words before it.
+        let Some((start, _)) = text.char_indices().nth(span.start.index()) else {
+            continue;
+        };
+        let mut end = text[..start].trim_end().len();
+        loop {
+            let word_start = text[..end].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            let word = &text[word_start..end];
+            if word.starts_with('!') && word.is_ascii() {
+                blanks.push(word_start..end);
+            } else if !word.starts_with('&') {
+                break;
+            }
+            end = text[..word_start].trim_end().len();
+            if end == 0 {
+                break;
+            }
+        }
+    }
+    if blanks.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = text.to_string();
+    for r in blanks {
+        out.replace_range(r.clone(), &" ".repeat(r.len()));
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Refuses a `!!null` tag on text that is not null (`password: !!null S3cr3t`): the
@@ -877,6 +932,28 @@ pub fn sorted(v: &Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_are_text_and_robotics_tags_ignored() {
+        let text = "a: !!timestamp 2001-12-14\nb: &x !!timestamp 2001-12-14T21:59:43.10-05:00\nc: !degrees 180\nd: !<tag:yaml.org,2002:timestamp> 2002-01-01\ne: !time \"5\"\nf: *x\n";
+        let m = parse_yaml("t.yaml", text).unwrap();
+        assert_eq!(m["a"], "2001-12-14");
+        assert_eq!(m["b"], "2001-12-14T21:59:43.10-05:00");
+        assert_eq!(m["c"], 180);
+        assert_eq!(m["d"], "2002-01-01");
+        assert_eq!(m["e"], "5");
+        assert_eq!(m["f"], m["b"]);
+        // Positions stay: a later error names its own line and column.
+        let e = parse_yaml("t.yaml", "a: !!timestamp 2001-12-14\nb: [\n").unwrap_err();
+        let plain = parse_yaml("t.yaml", "a: 2001-12-14\nb: [\n").unwrap_err();
+        assert_eq!(e.message, plain.message);
+        assert!(e.message.contains("t.yaml:2:4"), "{e:?}");
+        // Text without such a tag is read as it is (no second pass changes it).
+        assert!(matches!(
+            untag_times("a: !custom time"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn too_deep_names_the_first_path_past_the_limit() {

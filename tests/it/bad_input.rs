@@ -1248,6 +1248,16 @@ fn cases() -> Vec<Case> {
             "Error: 1 value holds a control character (NUL, escape, …)",
         ),
         c(
+            "control-character-in-a-key",
+            vec![],
+            &[
+                "--set-json",
+                r#"extraObjects=[{"apiVersion":"example.com/v1","kind":"Thing","metadata":{"name":"t"},"spec":{"\u007f":"v"}}]"#,
+            ],
+            1,
+            "holds a control character",
+        ),
+        c(
             "control-character-and-noncharacter",
             vec![],
             &[
