@@ -198,7 +198,13 @@ pub fn read_as(path: &str, name: &str, what: &What) -> Result<(String, String), 
             what.noun,
             crate::redact::uris(&name)
         ))
-        .hint("give the file as ./NAME, or rename it: `%` may start only a %XX escape"));
+        .hint(if reason.contains("escape") {
+            "give the file as ./NAME, or rename it: `%` may start only a %XX escape"
+        } else if path.starts_with("//") {
+            "give the file as ./NAME (a path starting `//` names a host to Go's URL parser), or rename it"
+        } else {
+            "give the file as ./NAME, or rename it"
+        }));
     }
     if !stdin && matches!(url_scheme(path).as_deref(), Some("http" | "https" | "oci")) {
         return Err(Failure::input(format!(

@@ -586,6 +586,23 @@ fn defaulted(d: &Document) -> Document {
                 }
             }
         }
+        // A Job's template is compared whole (ValidateJobSpecUpdate): as the API server
+        // stores it, defaults filled in (pkg/apis/batch/v1/defaults.go, SetDefaults_Job;
+        // pkg/apis/core/v1/defaults.go, the pod spec's and its parts').
+        "Job" => {
+            if let Some(spec) = v.get_mut("spec").and_then(Value::as_object_mut) {
+                let absent = |m: &Map<String, Value>, k: &str| m.get(k).is_none_or(Value::is_null);
+                if absent(spec, "completions") && absent(spec, "parallelism") {
+                    spec.insert("completions".into(), Value::from(1));
+                }
+                if absent(spec, "completionMode") {
+                    spec.insert("completionMode".into(), Value::from("NonIndexed"));
+                }
+            }
+            if let Some(pod) = v.pointer_mut("/spec/template/spec") {
+                default_pod_spec(pod);
+            }
+        }
         "PriorityClass" => set(&mut v, "", "preemptionPolicy", "PreemptLowerPriority"),
         "StorageClass" => {
             set(&mut v, "", "reclaimPolicy", "Delete");
@@ -596,6 +613,78 @@ fn defaulted(d: &Document) -> Document {
     Document {
         template: d.template.clone(),
         value: v,
+    }
+}
+
+/// A pod spec with the API server's defaults filled in where it leaves them out
+/// (pkg/apis/core/v1/defaults.go: SetDefaults_PodSpec, SetDefaults_Container with the
+/// pull policy by tag, SetDefaults_ContainerPort, SetDefaults_Probe, SetDefaults_
+/// HTTPGetAction, the volume sources' defaultMode 0644, SetDefaults_ObjectFieldSelector).
+fn default_pod_spec(pod: &mut Value) {
+    fn fill(v: &mut Value, key: &str, value: Value) {
+        if let Some(m) = v.as_object_mut()
+            && m.get(key).is_none_or(|x| x.is_null() || x == "")
+        {
+            m.insert(key.into(), value);
+        }
+    }
+    fn each<'a>(v: &'a mut Value, key: &str) -> impl Iterator<Item = &'a mut Value> {
+        v.get_mut(key)
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+    }
+    fill(pod, "dnsPolicy", Value::from("ClusterFirst"));
+    fill(pod, "restartPolicy", Value::from("Always"));
+    fill(pod, "terminationGracePeriodSeconds", Value::from(30));
+    fill(pod, "schedulerName", Value::from("default-scheduler"));
+    for kind in ["initContainers", "containers"] {
+        for c in each(pod, kind) {
+            let image = c.get("image").and_then(Value::as_str).unwrap_or("");
+            let digest = image.contains('@');
+            let policy = match tag(image) {
+                "latest" => "Always",
+                "" if !digest => "Always",
+                _ => "IfNotPresent",
+            };
+            fill(c, "imagePullPolicy", Value::from(policy));
+            fill(
+                c,
+                "terminationMessagePath",
+                Value::from("/dev/termination-log"),
+            );
+            fill(c, "terminationMessagePolicy", Value::from("File"));
+            for port in each(c, "ports") {
+                fill(port, "protocol", Value::from("TCP"));
+            }
+            for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+                if let Some(p) = c.get_mut(probe).filter(|p| p.is_object()) {
+                    fill(p, "timeoutSeconds", Value::from(1));
+                    fill(p, "periodSeconds", Value::from(10));
+                    fill(p, "successThreshold", Value::from(1));
+                    fill(p, "failureThreshold", Value::from(3));
+                    if let Some(h) = p.get_mut("httpGet").filter(|h| h.is_object()) {
+                        fill(h, "path", Value::from("/"));
+                        fill(h, "scheme", Value::from("HTTP"));
+                    }
+                }
+            }
+            for e in each(c, "env") {
+                if let Some(f) = e
+                    .pointer_mut("/valueFrom/fieldRef")
+                    .filter(|f| f.is_object())
+                {
+                    fill(f, "apiVersion", Value::from("v1"));
+                }
+            }
+        }
+    }
+    for volume in each(pod, "volumes") {
+        for source in ["secret", "configMap", "projected", "downwardAPI"] {
+            if let Some(s) = volume.get_mut(source).filter(|s| s.is_object()) {
+                fill(s, "defaultMode", Value::from(0o644));
+            }
+        }
     }
 }
 
@@ -2344,6 +2433,93 @@ mod tests {
             p.text()
                 .contains("What applying does beyond the changes (1)")
         );
+    }
+
+    /// A Job's template compares as the API server stores it: with its defaults.
+    #[test]
+    fn job_templates_compare_with_their_defaults() {
+        let job = |container: Value, spec: Value| {
+            let mut v = json!({"kind": "Job", "metadata": {"name": "j", "namespace": "ns"},
+                "spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [container]}}}});
+            for (k, x) in spec.as_object().unwrap() {
+                v["spec"][k] = x.clone();
+            }
+            v
+        };
+        let refused = |a: Value, b: Value| !one(a, b).refused.is_empty();
+        let c = |extra: Value| {
+            let mut c = json!({"name": "c", "image": "busybox:1.36"});
+            for (k, x) in extra.as_object().unwrap() {
+                c[k] = x.clone();
+            }
+            c
+        };
+        let none = json!({});
+        // Defaults written out or left out: the same template.
+        assert!(!refused(
+            job(c(json!({})), none.clone()),
+            job(
+                c(
+                    json!({"imagePullPolicy": "IfNotPresent", "terminationMessagePath": "/dev/termination-log",
+                    "terminationMessagePolicy": "File"})
+                ),
+                json!({"completions": 1, "completionMode": "NonIndexed"})
+            )
+        ));
+        assert!(!refused(
+            job(c(json!({"ports": [{"containerPort": 80}]})), json!({})),
+            job(
+                c(json!({"ports": [{"containerPort": 80, "protocol": "TCP"}]})),
+                json!({})
+            )
+        ));
+        // An untagged or :latest image defaults to Always, a digest to IfNotPresent.
+        let image = |i: &str, policy: Option<&str>| {
+            let mut x = json!({"name": "c", "image": i});
+            if let Some(p) = policy {
+                x["imagePullPolicy"] = json!(p);
+            }
+            job(x, json!({}))
+        };
+        assert!(!refused(
+            image("busybox", None),
+            image("busybox", Some("Always"))
+        ));
+        assert!(!refused(
+            image("busybox:latest", None),
+            image("busybox:latest", Some("Always"))
+        ));
+        assert!(refused(
+            image("busybox:latest", None),
+            image("busybox:latest", Some("IfNotPresent"))
+        ));
+        assert!(!refused(
+            image("busybox@sha256:ab", None),
+            image("busybox@sha256:ab", Some("IfNotPresent"))
+        ));
+        // Probes and volumes.
+        let probed = |p: Value| job(c(json!({"livenessProbe": p})), json!({}));
+        assert!(!refused(
+            probed(json!({"httpGet": {"port": 80}})),
+            probed(
+                json!({"httpGet": {"port": 80, "path": "/", "scheme": "HTTP"}, "timeoutSeconds": 1,
+                "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3})
+            )
+        ));
+        assert!(refused(
+            probed(json!({"httpGet": {"port": 80}})),
+            probed(json!({"httpGet": {"port": 80}, "timeoutSeconds": 2}))
+        ));
+        // Completions default to 1 only when parallelism is left out too.
+        assert!(refused(
+            job(c(json!({})), json!({"parallelism": 2})),
+            job(c(json!({})), json!({}))
+        ));
+        // A real change is still refused.
+        assert!(refused(
+            job(c(json!({})), none.clone()),
+            job(c(json!({"args": ["x"]})), none)
+        ));
     }
 
     /// The day-two attack of session 22: credentials moving between the cluster and the

@@ -1408,3 +1408,129 @@ fn last_choice_wins_and_csv_drops_a_final_carriage_return() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--output-dir` prints one `wrote` line per file, in file order, and with `-s` writes
+/// only the chosen templates (docs/migration.md, "`-s` and `--output-dir`").
+#[test]
+fn output_dir_with_show_only_writes_only_the_chosen_files() {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-outdir-s-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = dir.to_string_lossy().into_owned();
+    let r = render(&[
+        "--output-dir",
+        &d,
+        "-s",
+        "templates/service.yaml",
+        "-s",
+        "templates/deploy*.yaml",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let templates = dir.join("mlflow-chart/templates");
+    let mut written: Vec<String> = std::fs::read_dir(&templates)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "deployment-scheduler.yaml",
+            "deployment.yaml",
+            "service.yaml"
+        ]
+    );
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let expected: Vec<String> = written
+        .iter()
+        .map(|f| format!("wrote {}", templates.join(f).display()))
+        .collect();
+    assert_eq!(lines, expected, "{}", r.stdout);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A render reads no environment: the namespace comes from `-n` only, not Helm's
+/// HELM_NAMESPACE (docs/migration.md, "Namespace").
+#[test]
+fn helm_namespace_is_not_read() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mlflow-chart"));
+    child
+        .args(["render", "mlflow", "-q"])
+        .args(PROXY)
+        .env("NO_COLOR", "1")
+        .env("HELM_NAMESPACE", "zzz");
+    let out = child.output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("namespace: default\n"), "{text}");
+    assert!(!text.contains("zzz"), "{text}");
+}
+
+/// Schema problems are all counted and the first 50 listed (README, "Errors").
+#[test]
+fn schema_problems_list_the_first_fifty() {
+    let mut file = String::from("podAnnotations:\n");
+    for i in 0..70 {
+        file.push_str(&format!("  a{i}: [1]\n"));
+    }
+    let f = tmp("seventy-problems.yaml", file.as_bytes());
+    let r = render(&["-f", &f]);
+    assert_fails(
+        &r,
+        1,
+        &[
+            "(70 problems)",
+            "… and 20 more (only the first 50 are listed)",
+        ],
+    );
+    assert_eq!(
+        r.stderr.matches("\n  - podAnnotations.a").count(),
+        50,
+        "{}",
+        r.stderr
+    );
+}
+
+/// Values files: the chosen differences from Helm's YAML reader (docs/migration.md,
+/// "Inputs Helm reads and a render refuses"), each as the docs say.
+#[test]
+fn yaml_differences_from_helm_are_as_documented() {
+    let values = |name: &str, text: &str| {
+        let f = tmp(name, text.as_bytes());
+        run(&["values", "--skip-schema-validation", "-f", &f], None)
+    };
+    for (text, expected) in [
+        ("x: tRUE\n", "x: true\n"),
+        // Strings (quoted in the output), where Helm's YAML 1.1 reader finds numbers.
+        ("x: 0X1F\n", "x: \"0X1F\"\n"),
+        ("x: 1_0.5\n", "x: \"1_0.5\"\n"),
+        ("x: 0B1\n", "x: \"0B1\"\n"),
+        ("x: 1_\n", "x: \"1_\"\n"),
+        ("x: 9007199254740993\n", "x: 9007199254740993\n"),
+        ("x: !custom 5\n", "x: 5\n"),
+        ("x: !!timestamp 2001-12-14\n", "x: \"2001-12-14\"\n"),
+        (
+            "b: &b {y: 2}\nx:\n  y: mine\n  <<: *b\n",
+            "x:\n  \"y\": mine\n",
+        ),
+        (
+            "a: &a {x: \"1\"}\nb: &b {x: \"2\"}\nx:\n  <<: [*a, *b]\n",
+            "x:\n  x: \"1\"\n",
+        ),
+    ] {
+        let r = values("yaml-difference.yaml", text);
+        assert_eq!(r.code, 0, "{text}: {}", r.stderr);
+        assert!(r.stdout.contains(expected), "{text}: {}", r.stdout);
+    }
+    let r = values("only-end.yaml", "...\n");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for json in [
+        r#"podAnnotations={"a":"\ud800"}"#,
+        "podAnnotations.a=1.2.podAnnotations.b=3",
+    ] {
+        let r = run(
+            &["values", "--skip-schema-validation", "--set-json", json],
+            None,
+        );
+        assert_fails(&r, 1, &["--set-json"]);
+    }
+}

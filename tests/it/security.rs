@@ -794,8 +794,23 @@ fn each_image_has_its_own_pull_policy() {
 /// annotations for annotation tracking.
 #[test]
 fn generated_secrets_survive_gitops_pruning() {
-    let r = render(&[]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Every render that generates Secrets: the default, Versity's gateway with only its
+    // access key given, and MinIO with its user given (its password generated).
+    for extra in [
+        &[][..],
+        &[
+            "--set",
+            "services.minio.enabled=false,services.versitygw.enabled=true,versitygw.auth.accessKey=AKIAEXAMPLE",
+        ][..],
+        &["--set", "minio.auth.rootUser=admin-user"][..],
+    ] {
+        generated_secrets_survive_in(extra);
+    }
+}
+
+fn generated_secrets_survive_in(extra: &[&str]) {
+    let r = render(extra);
+    assert_eq!(r.code, 0, "{extra:?}: {}", r.stderr);
     let job = docs(&r.stdout)
         .into_iter()
         .find(|d| {
@@ -1481,6 +1496,44 @@ fn values_masks_credentials_and_render_refuses_the_mask() {
     std::fs::write(&file, &s.stdout).unwrap();
     let ok = common::run(&again, None);
     assert!(!ok.stderr.contains("marker"), "{}", ok.stderr);
+}
+
+/// The release binary is a static-pie executable with RELRO and a non-executable stack
+/// (docs/security.md, "The binary itself"): read from its ELF program headers, so a
+/// change of .cargo/config.toml or the profile that drops one of them fails here. The test
+/// binary is built with the same target flags.
+#[test]
+fn the_binary_is_static_pie_with_relro_and_no_executable_stack() {
+    let bytes = std::fs::read(env!("CARGO_BIN_EXE_mlflow-chart")).unwrap();
+    assert_eq!(&bytes[..4], b"\x7fELF");
+    assert_eq!(bytes[4], 2, "64-bit");
+    assert_eq!(bytes[5], 1, "little-endian");
+    let u16_at = |o: usize| u16::from_le_bytes([bytes[o], bytes[o + 1]]);
+    let u32_at = |o: usize| u32::from_le_bytes(bytes[o..o + 4].try_into().unwrap());
+    let u64_at = |o: usize| u64::from_le_bytes(bytes[o..o + 8].try_into().unwrap());
+    // ET_DYN: position-independent.
+    assert_eq!(u16_at(16), 3, "a PIE is of type ET_DYN");
+    let (phoff, phentsize, phnum) = (u64_at(32) as usize, u16_at(54) as usize, u16_at(56));
+    let types: Vec<(u32, u32)> = (0..phnum as usize)
+        .map(|i| {
+            let at = phoff + i * phentsize;
+            (u32_at(at), u32_at(at + 4))
+        })
+        .collect();
+    const PT_INTERP: u32 = 3;
+    const PT_GNU_STACK: u32 = 0x6474_e551;
+    const PT_GNU_RELRO: u32 = 0x6474_e552;
+    const PF_X: u32 = 1;
+    assert!(
+        !types.iter().any(|(t, _)| *t == PT_INTERP),
+        "static: no program interpreter"
+    );
+    assert!(types.iter().any(|(t, _)| *t == PT_GNU_RELRO), "RELRO");
+    let stack = types
+        .iter()
+        .find(|(t, _)| *t == PT_GNU_STACK)
+        .expect("a GNU_STACK header");
+    assert_eq!(stack.1 & PF_X, 0, "a non-executable stack");
 }
 
 /// Keys the schema does not know (a bitnami-style `global.postgresql.auth`, a misspelled
