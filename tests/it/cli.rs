@@ -1534,3 +1534,35 @@ fn yaml_differences_from_helm_are_as_documented() {
         assert_fails(&r, 1, &["--set-json"]);
     }
 }
+
+/// Errors are coloured on a terminal unless NO_COLOR is set (README, "Usage"); off a
+/// terminal they are plain. The terminal is script(1)'s (util-linux, on every Debian).
+#[test]
+fn errors_are_coloured_on_a_terminal_unless_no_color() {
+    let bin = env!("CARGO_BIN_EXE_mlflow-chart");
+    let on_tty = |no_color: Option<&str>, flag: &str| {
+        let mut c = std::process::Command::new("script");
+        c.args(["-qec", &format!("{bin} render -n Bad {flag}"), "/dev/null"])
+            .env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            c.env("NO_COLOR", v);
+        }
+        let out = c.output().expect("script(1) runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let coloured = on_tty(None, "");
+    assert!(coloured.contains("\u{1b}[1;31mError:"), "{coloured:?}");
+    let plain = on_tty(Some("1"), "");
+    assert!(plain.starts_with("Error: invalid namespace"), "{plain:?}");
+    assert!(!plain.contains('\u{1b}'), "{plain:?}");
+    // --color always wins over NO_COLOR; never over a terminal.
+    assert!(on_tty(Some("1"), "--color always").contains('\u{1b}'));
+    assert!(!on_tty(None, "--color never").contains('\u{1b}'));
+    // Off a terminal (a pipe), plain without NO_COLOR too.
+    let out = std::process::Command::new(bin)
+        .args(["render", "-n", "Bad"])
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains('\u{1b}'));
+}
