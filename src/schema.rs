@@ -399,6 +399,9 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
         }
         SINGLE_LINE.binary_search(&path.as_str()).is_ok()
     }
+    fn printable_ascii(s: &str) -> bool {
+        s.bytes().all(|b| (b' '..=b'~').contains(&b))
+    }
     type Found = Vec<(KeyPath, &'static str)>;
     // The path so far, borrowed from the values; a key path is made only for a finding.
     fn walk<'a>(v: &'a Value, at: &mut Vec<Result<&'a str, usize>>, out: &mut Found) {
@@ -409,6 +412,9 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
             })
         };
         match v {
+            // Printable ASCII holds none of the characters looked for (the common case,
+            // and no key path is built for it).
+            Value::String(s) if printable_ascii(s) => {}
             Value::String(s) => {
                 if let Some(what) = problem(s) {
                     out.push((path(at), what));
@@ -427,7 +433,9 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
             }),
             Value::Object(m) => m.iter().for_each(|(k, x)| {
                 at.push(Ok(k));
-                if let Some(what) = problem(k) {
+                if !printable_ascii(k)
+                    && let Some(what) = problem(k)
+                {
                     out.push((path(at), what));
                 }
                 walk(x, at, out);
