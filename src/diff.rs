@@ -160,8 +160,12 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
     };
     match v {
         Value::Object(m) => {
-            let credential = m.get("name").and_then(Value::as_str).is_some_and(|n| {
-                crate::redact::credential_name(n) && !crate::redact::about_credential(n)
+            // A `name`/`value` pair (an environment variable), or a `key`/`value` one
+            // (a CI variable, a custom resource's settings list).
+            let credential = ["name", "key"].iter().any(|id| {
+                m.get(*id).and_then(Value::as_str).is_some_and(|n| {
+                    crate::redact::credential_name(n) && !crate::redact::about_credential(n)
+                })
             });
             for (k, x) in m.iter_mut() {
                 let theirs = other.and_then(|o| o.get(k));
@@ -186,8 +190,22 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                 if masked_already {
                     continue;
                 }
-                if credential_key || (credential && k == "value" && x.is_string()) {
+                // A map or list under a credential's key (`credentials: [{type:
+                // password, value: …}]`, `apiKeys: {prod: …}`, `password: {value: …}`):
+                // every text and number in it, but references by name.
+                let credential_tree = crate::redact::credential_name(k)
+                    && k != crate::validate::SECRETS_OUTSIDE_ANNOTATION
+                    && !lower.ends_with("name")
+                    && !lower.ends_with("ref")
+                    && !crate::redact::about_credential(k)
+                    && (x.is_object() || x.is_array())
+                    && !crate::redact::names_a_reference(x);
+                if credential_key
+                    || (credential && k == "value" && (x.is_string() || x.is_number()))
+                {
                     *x = marker(x, theirs);
+                } else if credential_tree {
+                    mask_leaves(x, theirs, mark);
                 } else {
                     mask_credentials(x, theirs, mark);
                 }
@@ -227,6 +245,35 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
             if masked != *text {
                 *text = masked;
             }
+        }
+        _ => {}
+    }
+}
+
+/// Every text and number under a credential's key masked (see [`mask_credentials`]),
+/// but those under a key naming a reference (`name`, `secretName`, `secretKeyRef`).
+fn mask_leaves(v: &mut Value, other: Option<&Value>, mark: &str) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                let lower = k.to_ascii_lowercase();
+                if !(lower.ends_with("name") || lower.ends_with("ref")) {
+                    mask_leaves(x, other.and_then(|o| o.get(k)), mark);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (n, x) in items.iter_mut().enumerate() {
+                mask_leaves(x, other.and_then(|o| o.get(n)), mark);
+            }
+        }
+        Value::String(t) if [HIDDEN_SAME, HIDDEN_OLD, HIDDEN_NEW, mark].contains(&t.as_str()) => {}
+        Value::String(_) | Value::Number(_) => {
+            *v = Value::from(if other == Some(&*v) {
+                HIDDEN_SAME
+            } else {
+                mark
+            });
         }
         _ => {}
     }

@@ -158,6 +158,32 @@ pub fn replacement(path: &str) -> Option<&'static str> {
     })
 }
 
+/// PostgreSQL's major version in an image tag: "17.6-bookworm" → 17, "9.6.24" → 9.6 (before
+/// 10 the major was X.Y), "0.8.1-pg17" (pgvector, postgis) → 17; None when the tag does not
+/// say.
+pub(crate) fn pg_major(tag: &str) -> Option<String> {
+    if let Some(i) = tag.find("pg") {
+        let digits: String = tag[i + 2..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if !digits.is_empty() {
+            return Some(digits);
+        }
+    }
+    let mut parts = tag.split(|c: char| !c.is_ascii_digit());
+    let first: u64 = parts.next()?.parse().ok()?;
+    if first >= 10 {
+        return Some(first.to_string());
+    }
+    let second = tag[first.to_string().len()..]
+        .strip_prefix('.')?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>();
+    (!second.is_empty()).then(|| format!("{first}.{second}"))
+}
+
 /// Images that do not fit this chart's pods, with the reason: bitnami's PostgreSQL and MinIO
 /// (their own entrypoints, users and data paths) and the original chart's MLflow 2 image
 /// (no `--allowed-hosts`, which the server command needs).
@@ -178,11 +204,12 @@ pub fn unfit_image(key: &str, repository: &str, tag: &str) -> Option<String> {
     // so that it is never on a command line; PostgreSQL 14 reached its end of life in
     // November 2026. A tag that names no version (`latest`, a digest) cannot be told.
     if key == "postgresql.image.repository"
-        && let Some(major) = tag
-            .split(|c: char| !c.is_ascii_digit())
+        && let Some(major) = pg_major(tag)
+        && major
+            .split('.')
             .next()
             .and_then(|m| m.parse::<u32>().ok())
-        && major < 15
+            .is_some_and(|m| m < 15)
     {
         return Some(format!(
             "postgresql.image.tag: PostgreSQL {major} is older than this chart supports: its init script needs psql 15 or later (\\getenv keeps the password off the command line), and PostgreSQL 14 and older are past their end of life; use 15 or later (the default is in docs/values.md)"
@@ -351,5 +378,27 @@ mod tests {
             )
             .is_none()
         );
+    }
+
+    #[test]
+    fn postgresql_majors_read_from_every_kind_of_tag() {
+        let key = "postgresql.image.repository";
+        for (repo, tag) in [
+            ("postgres", "17.6"),
+            ("pgvector/pgvector", "0.8.0-pg17"),
+            ("timescale/timescaledb", "2.17.2-pg17"),
+            ("postgis/postgis", "17-3.5"),
+            ("postgres", "latest"),
+        ] {
+            assert_eq!(unfit_image(key, repo, tag), None, "{repo}:{tag}");
+        }
+        for (repo, tag, major) in [
+            ("postgres", "14.19", "PostgreSQL 14 "),
+            ("pgvector/pgvector", "0.8.0-pg14", "PostgreSQL 14 "),
+            ("postgres", "9.6.24", "PostgreSQL 9.6 "),
+        ] {
+            let why = unfit_image(key, repo, tag).unwrap_or_default();
+            assert!(why.contains(major), "{repo}:{tag}: {why}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! not start on the old data directory). Each rule cites the Kubernetes v1.33 source it
 //! follows.
 
+use crate::migration::pg_major;
 use crate::parse::At;
 use crate::parse::Document;
 use serde::Serialize;
@@ -962,32 +963,6 @@ fn credentials(
             _ => {}
         }
     }
-}
-
-/// PostgreSQL's major version in an image tag: "17.6-bookworm" → 17, "9.6.24" → 9.6 (before
-/// 10 the major was X.Y), "0.8.1-pg17" (pgvector, postgis) → 17; None when the tag does not
-/// say.
-fn pg_major(tag: &str) -> Option<String> {
-    if let Some(i) = tag.find("pg") {
-        let digits: String = tag[i + 2..]
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        if !digits.is_empty() {
-            return Some(digits);
-        }
-    }
-    let mut parts = tag.split(|c: char| !c.is_ascii_digit());
-    let first: u64 = parts.next()?.parse().ok()?;
-    if first >= 10 {
-        return Some(first.to_string());
-    }
-    let second = tag[first.to_string().len()..]
-        .strip_prefix('.')?
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>();
-    (!second.is_empty()).then(|| format!("{first}.{second}"))
 }
 
 /// Migrations for one object present in both renders.

@@ -90,6 +90,8 @@ pub fn credential_name(name: &str) -> bool {
         .collect();
     NAME_WORDS.iter().any(|w| n.contains(w))
         || (n.ends_with("key") && n != "key")
+        // `apiKeys`, `signingKeys`; not the label keys of affinity and spread constraints.
+        || (n.ends_with("keys") && n != "keys" && !n.ends_with("labelkeys"))
         || name
             .split(|c: char| !c.is_ascii_alphanumeric())
             .any(|w| NAME_WORDS_WHOLE.iter().any(|x| w.eq_ignore_ascii_case(x)))
@@ -100,9 +102,10 @@ pub fn credential_name(name: &str) -> bool {
 }
 
 /// Words that make a name a credential's only as a whole word (`GITHUB_PAT`,
-/// `LDAP_BIND_PW`, `API_JWT`): inside a longer word they are something else (`path`,
+/// `LDAP_BIND_PW`, `API_JWT`, a key-encryption key `KEK`):
+/// inside a longer word they are something else (`path`,
 /// `pwm`).
-const NAME_WORDS_WHOLE: &[&str] = &["pat", "pw", "jwt", "bearer", "apikey"];
+const NAME_WORDS_WHOLE: &[&str] = &["pat", "pw", "jwt", "bearer", "apikey", "kek"];
 
 /// Words that make a name a credential's as its last word (`NPM_AUTH`, `SESSION_COOKIE`),
 /// and not before another (`--skip-auth-preflight`, `--cookie-refresh` are switches).
@@ -249,6 +252,24 @@ pub fn pairs(text: &str) -> Cow<'_, str> {
     }
     out.push_str(&text[last..]);
     Cow::Owned(out)
+}
+
+/// Is a map (or a list of maps) under a credential-named key a reference to credentials
+/// kept elsewhere rather than credentials (`secret: {secretName: …, items: …}`,
+/// `imagePullSecrets: [{name: …}]`, `auth: {username: …, password: …}`, whose own keys
+/// are then read one by one): does it name something (a key ending in `name` or `ref`)?
+pub fn names_a_reference(v: &serde_json::Value) -> bool {
+    let names = |m: &serde_json::Map<String, serde_json::Value>| {
+        m.keys().any(|k| {
+            let lower = k.to_ascii_lowercase();
+            lower.ends_with("name") || lower.ends_with("ref")
+        })
+    };
+    match v {
+        serde_json::Value::Object(m) => names(m),
+        serde_json::Value::Array(a) => a.iter().any(|i| i.as_object().is_some_and(names)),
+        _ => false,
+    }
 }
 
 /// Does a variable or flag name say where a credential is, or a setting about it, rather
@@ -452,6 +473,8 @@ mod whole_word_tests {
             "BEARER",
             "COOKIE",
             "x-auth",
+            "KEK",
+            "apiKeys",
         ] {
             assert!(super::credential_name(yes), "{yes}");
         }
@@ -463,6 +486,10 @@ mod whole_word_tests {
             "PATTERN",
             "skip-auth-preflight",
             "cookie-refresh",
+            "keys",
+            "matchLabelKeys",
+            "mismatchLabelKeys",
+            "kekule",
         ] {
             assert!(!super::credential_name(no), "{no}");
         }

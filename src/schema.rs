@@ -296,7 +296,9 @@ fn advice(described: &Value, computed: &Computed, path: &KeyPath, what: &str) ->
     if what == "wrong type: expected string"
         && value.is_some_and(|v| v.is_number() || v.is_boolean())
     {
-        return r#": write it in quotes in a values file ("3.1"), or give it with --set-string"#
+        // The text as written is gone (`3.10` was read as 3.1, `yes` as true), so the
+        // hint shows the quoting rather than a value.
+        return r#": write it in quotes in a values file, as you mean it (tag: "3.10"; unquoted, YAML reads 3.10 as the number 3.1), or give it with --set-string"#
             .to_string();
     }
     if what.starts_with("wrong type: expected integer")

@@ -430,12 +430,17 @@ fn unknown_credentials(v: &mut Value, schema: &Value, path: &KeyPath) {
                 let here = path.key(k);
                 let known = crate::schema::schema_at(schema, &here).is_some();
                 let scalar = matches!(x, Value::String(s) if !s.is_empty()) || x.is_number();
-                if !known
-                    && scalar
+                let credential = !known
                     && crate::redact::credential_name(k)
-                    && !crate::redact::about_credential(k)
-                {
+                    && !crate::redact::about_credential(k);
+                if credential && scalar {
                     *x = Value::from(HIDDEN);
+                } else if credential
+                    && (x.is_object() || x.is_array())
+                    && !crate::redact::names_a_reference(x)
+                {
+                    // `auth: {password: {value: …}}`, `tokens: [a, b]`: all of it.
+                    hide_leaves(x);
                 } else {
                     unknown_credentials(x, schema, &here);
                 }
@@ -446,6 +451,17 @@ fn unknown_credentials(v: &mut Value, schema: &Value, path: &KeyPath) {
                 unknown_credentials(x, schema, &path.index(i));
             }
         }
+        _ => {}
+    }
+}
+
+/// Every non-empty text and number under `v` replaced with [`HIDDEN`].
+fn hide_leaves(v: &mut Value) {
+    match v {
+        Value::Object(m) => m.values_mut().for_each(hide_leaves),
+        Value::Array(a) => a.iter_mut().for_each(hide_leaves),
+        Value::String(s) if s.is_empty() => {}
+        Value::String(_) | Value::Number(_) => *v = Value::from(HIDDEN),
         _ => {}
     }
 }

@@ -395,6 +395,17 @@ fn cases() -> Vec<Case> {
             1,
             "postgresql.image.tag: PostgreSQL 14 is older than this chart supports",
         ),
+        // pgvector's and TimescaleDB's tags name PostgreSQL's major after `-pg`.
+        c(
+            "postgresql-before-15-in-a-pg-suffix",
+            vec![],
+            &[
+                "--set",
+                "postgresql.image.repository=pgvector/pgvector,postgresql.image.tag=0.8.0-pg14",
+            ],
+            1,
+            "postgresql.image.tag: PostgreSQL 14 is older than this chart supports",
+        ),
         // A ConfigMap of another namespace does not satisfy a reference of the chart's pods.
         c(
             "reference-met-only-in-another-namespace",
@@ -1440,6 +1451,48 @@ fn cases() -> Vec<Case> {
             1,
             "a claim of the user's own profile",
         ),
+        // Keycloak's `upn` mapper writes the username (OIDCLoginProtocolFactory).
+        c(
+            "groups-from-keycloaks-upn",
+            vec![],
+            &[
+                "--set",
+                "oauth2Proxy.allowedGroups[0]=mlflow-users,oauth2Proxy.oidc.oidc_groups_claim=upn",
+            ],
+            1,
+            "a claim of the user's own profile",
+        ),
+        // Roles every user of a Keycloak realm holds restrict nothing.
+        c(
+            "a-role-every-user-holds",
+            vec![],
+            &[
+                "--set",
+                "oauth2Proxy.keycloak.allowed_roles={mlflow-user,default-roles-mlflow}",
+            ],
+            1,
+            "oauth2Proxy.keycloak.allowed_roles names \"default-roles-mlflow\", a Keycloak role every user of the realm holds",
+        ),
+        c(
+            "a-role-every-user-holds-as-a-group",
+            vec![],
+            &[
+                "--set",
+                "oauth2Proxy.allowedGroups={role:account:view-profile}",
+            ],
+            1,
+            "oauth2Proxy.allowedGroups names \"role:account:view-profile\", a Keycloak role every user",
+        ),
+        c(
+            "offline-access-does-not-lift-the-email-claim-refusal",
+            vec![],
+            &[
+                "--set",
+                "oauth2Proxy.emailDomains[0]=example.org,oauth2Proxy.oidc.oidc_email_claim=preferred_username,oauth2Proxy.keycloak.allowed_roles=offline_access",
+            ],
+            1,
+            "names \"offline_access\", a Keycloak role every user",
+        ),
         // A dotted name is a path into the token (claim_extractor.go:158-164).
         c(
             "groups-from-a-profile-claim-path",
@@ -2091,7 +2144,7 @@ fn cases() -> Vec<Case> {
             vec![],
             &["--set", "image.tag=3"],
             1,
-            "image.tag: wrong type: expected string from --set 'image.tag=…': write it in quotes in a values file (\"3.1\"), or give it with --set-string",
+            "image.tag: wrong type: expected string from --set 'image.tag=…': write it in quotes in a values file, as you mean it (tag: \"3.10\"; unquoted, YAML reads 3.10 as the number 3.1), or give it with --set-string",
         ),
         // Kubernetes' rules reach the chart's own objects through its values.
         c(

@@ -1549,7 +1549,7 @@ fn values_masks_credentials_under_unknown_keys() {
     std::fs::write(
         &file,
         format!(
-            "global:\n  postgresql:\n    auth:\n      postgresPassword: {S}\n      replicationPassword: {S}\noauth2Proxy:\n  clientSecrett: {S}\n  cookie_secret: {S}\n  secret: my-proxy-secret\nexternalDatabase:\n  password: {S}\n  existingSecret: my-db-secret\ns3:\n  secretAccessKey: {S}\nminio:\n  auth:\n    rootPasswd: {S}\n"
+            "global:\n  postgresql:\n    auth:\n      postgresPassword: {S}\n      replicationPassword: {S}\noauth2Proxy:\n  clientSecrett: {S}\n  cookie_secret: {S}\n  secret: my-proxy-secret\nexternalDatabase:\n  password: {S}\n  existingSecret: my-db-secret\ns3:\n  secretAccessKey: {S}\nminio:\n  auth:\n    rootPasswd: {S}\ntokens: [{S}]\npasswords:\n  a: {{value: {S}}}\n"
         ),
     )
     .unwrap();
@@ -1573,8 +1573,90 @@ fn values_masks_credentials_under_unknown_keys() {
         ],
         None,
     );
-    assert_eq!(s.stdout.matches(S).count(), 7, "{}", s.stdout);
+    assert_eq!(s.stdout.matches(S).count(), 9, "{}", s.stdout);
     let _ = std::fs::remove_file(&file);
+}
+
+/// Credentials nested under a credential's key (a custom resource's `credentials: [{type:
+/// password, value: …}]`, `apiKeys: {prod: …}`, `password: {value: …}`), `key`/`value`
+/// pairs, a `--kek` argument, a password in a `--dsn` and a `KEK` variable stay hidden in `values` and in
+/// `diff`, while references by name (`imagePullSecrets`) show.
+#[test]
+fn nested_credentials_are_masked_in_values_and_diff() {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-nested-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let object = |n: u8| {
+        format!(
+            "extraObjects:\n- apiVersion: k8s.keycloak.org/v2alpha1\n  kind: KeycloakRealmImport\n  metadata: {{name: realm}}\n  spec:\n    realm: {{users: [{{username: alice, credentials: [{{type: password, value: Kc{n}pw}}]}}]}}\n    password: {{value: Pw{n}x}}\n    apiKeys: {{prod: Ak{n}y}}\n    tokens: [Tk{n}z]\n    variables: [{{key: DB_PASSWORD, value: Var{n}w}}]\n    args: [--kek, Kek{n}a, --dsn, 'postgresql://u:Dsn{n}b@db/x']\n    env: [{{name: KEK, value: Env{n}c}}]\n    imagePullSecrets: [{{name: regcred}}]\n"
+        )
+    };
+    let secrets = |n: u8| {
+        ["Kc", "Pw", "Ak", "Tk", "Var", "Kek", "Dsn", "Env"].map(|p| {
+            let tail = match p {
+                "Kc" => "pw",
+                "Pw" => "x",
+                "Ak" => "y",
+                "Tk" => "z",
+                "Var" => "w",
+                "Kek" => "a",
+                "Dsn" => "b",
+                _ => "c",
+            };
+            format!("{p}{n}{tail}")
+        })
+    };
+    let (a, b, base) = (
+        dir.join("a.yaml"),
+        dir.join("b.yaml"),
+        dir.join("base.yaml"),
+    );
+    std::fs::write(&a, object(1)).unwrap();
+    std::fs::write(&b, object(2)).unwrap();
+    std::fs::write(
+        &base,
+        "oauth2Proxy: {clientID: c, oidc: {oidc_issuer_url: https://kc.example.org/realms/r}}\n",
+    )
+    .unwrap();
+    let (a, b, base) = (
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        base.to_str().unwrap(),
+    );
+    let m = common::run(&["values", "-f", a], None);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    assert!(m.stdout.contains("KeycloakRealmImport"), "{}", m.stdout);
+    for s in secrets(1) {
+        assert!(!m.stdout.contains(&s), "{s}: {}", m.stdout);
+    }
+    assert!(m.stdout.contains("name: regcred"), "{}", m.stdout);
+    let shown = common::run(&["values", "-f", a, "--show-secrets"], None);
+    for s in secrets(1) {
+        assert!(shown.stdout.contains(&s), "{s}: {}", shown.stdout);
+    }
+    for json in [false, true] {
+        let mut args = vec![
+            "diff",
+            "--values-old",
+            base,
+            "--values-old",
+            a,
+            "--values-new",
+            base,
+            "--values-new",
+            b,
+        ];
+        if json {
+            args.extend(["-o", "json"]);
+        }
+        let d = common::run(&args, None);
+        assert_eq!(d.code, 1, "{}", d.stderr);
+        for s in secrets(1).into_iter().chain(secrets(2)) {
+            assert!(!d.stdout.contains(&s), "{s}: {}", d.stdout);
+            assert!(!d.stderr.contains(&s), "{s}: {}", d.stderr);
+        }
+        assert!(d.stdout.contains("regcred"), "{}", d.stdout);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A client of MLflow's API without a valid session or token gets a 401, not a redirect

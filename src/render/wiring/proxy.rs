@@ -278,7 +278,32 @@ const USER_PROFILE_CLAIMS: &[&str] = &[
     "locale",
     "phone_number",
     "address",
+    // Keycloak's built-in `upn` mapper (microprofile-jwt scope) fills it from the same
+    // username as preferred_username (services/src/main/java/org/keycloak/protocol/oidc/
+    // OIDCLoginProtocolFactory.java, initBuiltIns: createClaimMapper(UPN, "username", "upn", …)).
+    "upn",
 ];
+
+/// Whether a Keycloak role (as `--allowed-role` takes it: `name` for a realm role,
+/// `client:name` for a client role) is one every user of a realm holds: the realm's
+/// composite default role `default-roles-<realm>` (Constants.DEFAULT_ROLES_ROLE_PREFIX)
+/// and what it holds by default, `offline_access` (Constants.OFFLINE_ACCESS_ROLE),
+/// `uma_authorization` (Constants.AUTHZ_UMA_AUTHORIZATION) and the `account` client's
+/// AccountRoles.DEFAULT (`view-profile`, `manage-account`, whose composite holds
+/// `manage-account-links`). The keycloak-oidc provider puts realm roles into the session
+/// as `role:<name>` and client roles as `role:<client>:<name>`
+/// (providers/keycloak_oidc.go:86-101, 150-171 at v7.15.3), so naming one restricts nothing.
+fn every_users_role(role: &str) -> bool {
+    role.starts_with("default-roles-")
+        || matches!(
+            role,
+            "offline_access"
+                | "uma_authorization"
+                | "account:view-profile"
+                | "account:manage-account"
+                | "account:manage-account-links"
+        )
+}
 
 fn cookie_secret_ok(secret: &str) -> bool {
     // encryption.SecretBytes (pkg/encryption/utils.go:23-38 at v7.15.3, checked by
@@ -489,6 +514,20 @@ fn enabled(
     ] {
         check_list(key, items, acc);
     }
+    let held_by_all = roles
+        .iter()
+        .map(|r| ("keycloak.allowed_roles", r.as_str(), r.as_str()))
+        .chain(p.allowed_groups.iter().filter_map(|g| {
+            g.strip_prefix("role:")
+                .map(|r| ("allowedGroups", g.as_str(), r))
+        }))
+        .filter(|(_, _, role)| every_users_role(role));
+    for (key, given, _) in held_by_all {
+        acc.errors.push(format!(
+            "oauth2Proxy.{key} names {}, a Keycloak role every user of the realm holds (the realm's default roles: default-roles-<realm>, offline_access, uma_authorization and the account client's view-profile and manage-account), so it restricts nothing; name a role or group only MLflow's users hold",
+            crate::error::quoted(given)
+        ));
+    }
     if p.email_domains.0.is_empty() {
         // OAuth2-Proxy refuses to start without an email domain (or an authenticated-emails
         // file); "*" admits every user the identity provider authenticates.
@@ -534,7 +573,7 @@ fn enabled(
         && (USER_PROFILE_CLAIMS.contains(&groups_claim) || USER_PROFILE_CLAIMS.contains(&top_claim))
     {
         acc.errors.push(format!(
-            "oauth2Proxy.oidc.oidc_groups_claim is {}, a claim of the user's own profile (OpenID Connect Core 1.0, section 5.1), while oauth2Proxy.allowedGroups or oauth2Proxy.keycloak.allowed_roles restrict access: the proxy reads groups and roles from that claim, so a user could write an allowed group or `role:<name>` into it; leave oidc_groups_claim empty (\"groups\") or name a claim your identity provider's administrators fill (a group membership mapper)",
+            "oauth2Proxy.oidc.oidc_groups_claim is {}, a claim of the user's own profile (a standard claim of OpenID Connect Core 1.0, section 5.1, or Keycloak's `upn`, the username), while oauth2Proxy.allowedGroups or oauth2Proxy.keycloak.allowed_roles restrict access: the proxy reads groups and roles from that claim, so a user could write an allowed group or `role:<name>` into it; leave oidc_groups_claim empty (\"groups\") or name a claim your identity provider's administrators fill (a group membership mapper)",
             crate::error::quoted(groups_claim)
         ));
     }

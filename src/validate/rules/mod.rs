@@ -405,7 +405,7 @@ fn probe_hosts(o: &mut Out<'_>, c: &Value, at: &str) {
             {
                 o.add(
                     format!("{at}.{handler}.{action}.host"),
-                    "breaks the Pod Security Standards from Kubernetes 1.34 (any probe or lifecycle host does): leave it out, so the kubelet uses the pod's IP",
+                    "breaks the Pod Security Standards from Kubernetes 1.34 (any probe or lifecycle host does, whatever --kube-version: a render is for every cluster from 1.33 on): leave it out, so the kubelet uses the pod's IP",
                 );
             }
         }
@@ -737,8 +737,9 @@ pub fn fixed_ids(docs: &[Document]) -> Vec<RuleProblem> {
 /// (pod-security-admission `policy/check_*.go`: privileged, allowPrivilegeEscalation,
 /// runAsNonRoot, runAsUser, capabilities, seccompProfile, host namespaces, volume types,
 /// hostPort).
-/// `minor` is the target Kubernetes minor version: from 1.34 a probe or lifecycle `host`
-/// breaks the standard (policy/check_hostProbesAndhostLifecycle.go at v0.34.0).
+/// `minor` is the target Kubernetes minor version (from 1.35 `hostUsers: false` relaxes
+/// the user checks). A probe or lifecycle `host`, which breaks the standard from 1.34
+/// (policy/check_hostProbesAndhostLifecycle.go at v0.34.0), is refused at every version.
 pub fn restricted(
     docs: &[Document],
     minor: u32,
@@ -924,9 +925,10 @@ pub fn restricted(
                             "breaks the restricted Pod Security Standard",
                         );
                     }
-                    if minor >= 34 {
-                        probe_hosts(&mut o, c, &format!("{at}.{field}[{n}]"));
-                    }
+                    // Whatever `minor`: a render with no --kube-version (1.33) is for
+                    // every cluster from 1.33 on, 1.34's namespaces that enforce the
+                    // standard at `latest` included (docs/migration.md).
+                    probe_hosts(&mut o, c, &format!("{at}.{field}[{n}]"));
                     if !windows && get("allowPrivilegeEscalation") != Some(&Value::Bool(false)) {
                         o.add(
                             format!("{cat}.allowPrivilegeEscalation"),
