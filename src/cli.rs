@@ -1477,7 +1477,17 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
     // Fields the target version does not serve by default.
     let minor = render::parse_kube_version(&args.kube_version).map_or(33, |(_, m)| m);
     let items = validate::expand_lists(&docs);
-    for p in validate::rules::gated_fields(&items, minor) {
+    // Resource claims: dropped by 1.33 (DynamicResourceAllocation off by default),
+    // checked from 1.34.
+    let claims = if minor >= 34 {
+        validate::rules::resource_claims(&items)
+    } else {
+        Vec::new()
+    };
+    for p in validate::rules::gated_fields(&items, minor)
+        .into_iter()
+        .chain(claims)
+    {
         let d = &items[p.doc];
         let record = validate::ProblemRecord {
             source: d.template.clone(),

@@ -196,6 +196,7 @@ fn render_model(
     let minor = render::parse_kube_version(&caps.kube_version).map_or(33, |(_, m)| m);
     restricted(&docs, minor, computed)?;
     gated_fields(&docs, minor, computed)?;
+    resource_claims(&docs, computed)?;
     if model.openshift {
         openshift_ids(&docs, computed)?;
     }
@@ -532,6 +533,20 @@ fn gated_fields(docs: &[Document], minor: u32, computed: &values::Computed) -> R
         validate::rules::gated_fields(&docs, minor),
         &format!("the manifests use a field Kubernetes 1.{minor} does not serve by default"),
         "use what the message names instead, or --kube-version for a cluster that serves it",
+    )
+}
+
+/// The pods' dynamic resource allocation fields as Kubernetes 1.34 and later check them
+/// (`validate::rules::resource_claims`), whatever `--kube-version`: 1.33 drops the fields,
+/// so a render that passes here applies to every cluster from 1.33 on.
+fn resource_claims(docs: &[Document], computed: &values::Computed) -> Result<(), Failure> {
+    let docs = validate::expand_lists(docs);
+    refuse(
+        &docs,
+        computed,
+        validate::rules::resource_claims(&docs),
+        "the pods' resource claims would be refused by Kubernetes 1.34 and later",
+        "a container's resources.claims names an entry of the pod's resourceClaims, each of which gives exactly one of resourceClaimName and resourceClaimTemplateName",
     )
 }
 

@@ -95,6 +95,9 @@ fn pod_templates(docs: &[Document]) -> Vec<PodTemplate<'_>> {
                 "spec.jobTemplate.spec.template.".to_string(),
                 d.value.at("/spec/jobTemplate/spec/template"),
             ),
+            // ValidatePodTemplate → ValidatePodTemplateSpec: a PodTemplate's pod spec is
+            // checked as a workload's template is (port and variable names, mounts).
+            "PodTemplate" => ("template.".to_string(), d.value.get("template")),
             k if WORKLOADS.contains(&k) => {
                 ("spec.template.".to_string(), d.value.at("/spec/template"))
             }
@@ -310,10 +313,17 @@ pub fn check(docs: &[Document], known: &Known) -> Vec<SemanticProblem> {
         out: Vec::new(),
         by_name,
     };
-    let pods = Pods::new(pod_templates(docs));
+    let templates = pod_templates(docs);
+    // A PodTemplate runs no pod: no selector selects it.
+    let pods = Pods::new(
+        pod_templates(docs)
+            .into_iter()
+            .filter(|p| docs[p.doc].kind() != "PodTemplate")
+            .collect(),
+    );
     names_and_labels(&mut cx);
     workload_selectors(&mut cx, &pods.all);
-    containers_check(&mut cx, &pods.all, known);
+    containers_check(&mut cx, &templates, known);
     services(&mut cx, &pods);
     ingresses(&mut cx);
     scale_and_disruption(&mut cx, &pods);

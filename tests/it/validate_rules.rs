@@ -256,3 +256,76 @@ fn unserved_built_in_versions_name_the_served_one() {
         assert!(r.stdout.contains(want), "{doc}: {}", r.stdout);
     }
 }
+
+/// A pod's dynamic resource allocation (validatePodResourceClaim, validateResourceClaimNames,
+/// pkg/apis/core/validation/validation.go at v1.35.4): Kubernetes 1.33 drops the fields
+/// (the DynamicResourceAllocation gate is off by default there), so `validate` refuses a
+/// claim without a source, or a container's claim the pod does not list, from
+/// `--kube-version 1.34`; `render`, whose output must apply from 1.33 on, always.
+#[test]
+fn resource_claims_are_checked_from_1_34_and_always_in_a_render() {
+    let pod = serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+        "spec": {"resourceClaims": [{"name": "gpu"}],
+            "containers": [{"name": "c", "image": "busybox:1",
+                "resources": {"claims": [{"name": "gpu"}, {"name": "tpu"}]}}]}});
+    let stream = pod.to_string();
+    let run = |version: &str| {
+        let r = common::run(
+            &["validate", "-o", "json", "--kube-version", version, "-"],
+            Some(stream.as_bytes()),
+        );
+        let report: Value = serde_json::from_str(&r.stdout).unwrap();
+        (r.code, report)
+    };
+    let (code, report) = run("1.33");
+    assert_eq!(code, 0, "{report}");
+    for version in ["1.34", "1.35"] {
+        let (code, report) = run(version);
+        assert_eq!(code, 1, "{report}");
+        let text = report["problems"].to_string();
+        assert!(
+            text.contains("spec.resourceClaims[0]")
+                && text.contains(
+                    "must specify one of: `resourceClaimName`, `resourceClaimTemplateName`"
+                ),
+            "{text}"
+        );
+        assert!(
+            text.contains("spec.containers[0].resources.claims[1]")
+                && text.contains("must be one of the names in pod.spec.resourceClaims: gpu"),
+            "{text}"
+        );
+    }
+    // A render refuses them at its default version (1.33) too, in extraObjects as well.
+    let extra = format!("extraObjects=[{stream}]");
+    let r = common::run(
+        &[
+            "render",
+            "-q",
+            "--set",
+            "oauth2Proxy.clientID=c",
+            "--set",
+            "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/r",
+            "--set-json",
+            &extra,
+        ],
+        None,
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("resource claims would be refused by Kubernetes 1.34 and later"),
+        "{}",
+        r.stderr
+    );
+    // Given a source, the claim passes everywhere.
+    let mut good = pod.clone();
+    good["spec"]["resourceClaims"][0]["resourceClaimTemplateName"] = "gpu-template".into();
+    good["spec"]["containers"][0]["resources"]["claims"] = serde_json::json!([{"name": "gpu"}]);
+    let good = good.to_string();
+    let r = common::run(
+        &["validate", "--kube-version", "1.34", "-"],
+        Some(good.as_bytes()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}

@@ -1,6 +1,7 @@
 //! Cluster-level and other small objects: StorageClass (`pkg/apis/storage/validation`),
 //! PriorityClass (`pkg/apis/scheduling/validation`), Lease, RuntimeClass and EndpointSlice,
-//! at v1.33.
+//! at v1.33; ControllerRevision, core v1 Event, Namespace, Node and ServiceCIDR at
+//! v1.35.4.
 
 use super::Out;
 use super::fields::{get, one_of};
@@ -67,10 +68,78 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                 &["PreemptLowerPriority", "Never"],
             );
         }
-        // ValidateLeaseSpec: durations above zero.
+        // ValidateLeaseSpec (pkg/apis/coordination/validation/validation.go at v1.35.4):
+        // a duration above zero, transitions from zero. (Its strategy and preferredHolder
+        // rules are behind CoordinatedLeaderElection, off by default, without which the
+        // API server drops both fields.)
         "Lease" => {
             if let Some(spec) = get(v, "spec") {
                 super::fields::positive(o, spec, "leaseDurationSeconds", "spec");
+                super::fields::non_negative(o, spec, "leaseTransitions", "spec");
+            }
+        }
+        // ValidateControllerRevision (pkg/apis/apps/validation/validation.go at v1.35.4):
+        // data is mandatory, the revision not negative.
+        "ControllerRevision" => {
+            if get(v, "data").is_none() {
+                o.add("data", "required: data is mandatory");
+            }
+            super::fields::non_negative(o, v, "revision", "");
+        }
+        "Event" if v.get("apiVersion").and_then(Value::as_str) == Some("v1") => event(o, v),
+        // ValidateNamespace (pkg/apis/core/validation/validation.go at v1.35.4): each of
+        // spec.finalizers passes validateFinalizerName (a qualified name; one without a
+        // '/' is a standard finalizer, validateKubeFinalizerName).
+        "Namespace" => {
+            for (n, f) in super::items(v.at("/spec/finalizers")) {
+                let ok = f.as_str().is_some_and(|f| {
+                    is_label_key(f)
+                        && (f.contains('/')
+                            || matches!(f, "kubernetes" | "orphan" | "foregroundDeletion"))
+                });
+                if !ok {
+                    o.add(
+                        format!("spec.finalizers[{n}]"),
+                        "name is neither a standard finalizer name nor is it fully qualified (like example.com/cleanup)",
+                    );
+                }
+            }
+        }
+        "Node" => node(o, v),
+        // ValidateServiceCIDR (pkg/apis/networking/validation/validation.go at v1.35.4):
+        // one or two CIDRs, two of different IP families, each a valid CIDR.
+        "ServiceCIDR" => {
+            let cidrs: Vec<(usize, &Value)> = super::items(v.at("/spec/cidrs")).collect();
+            let families: Vec<Option<bool>> = cidrs
+                .iter()
+                .map(|(_, c)| {
+                    c.as_str()
+                        .and_then(super::fields::cidr)
+                        .map(|(ip, _)| ip.is_ipv4())
+                })
+                .collect();
+            match cidrs.len() {
+                0 => o.add("spec.cidrs", "required: at least one CIDR required"),
+                1 | 2 => {
+                    if cidrs.len() == 2
+                        && families.iter().all(Option::is_some)
+                        && families[0] == families[1]
+                    {
+                        o.add(
+                            "spec.cidrs",
+                            "may specify no more than one IP for each IP family, i.e 192.168.0.0/24 and 2001:db8::/64",
+                        );
+                    }
+                    for ((n, _), family) in cidrs.iter().zip(&families) {
+                        if family.is_none() {
+                            o.add(
+                                format!("spec.cidrs[{n}]"),
+                                "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
+                            );
+                        }
+                    }
+                }
+                _ => o.add("spec.cidrs", "may only hold up to 2 values"),
             }
         }
         // ValidateRuntimeClass (pkg/apis/node/validation): the handler is a DNS-1123
@@ -102,6 +171,143 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
             endpoint_slice(o, v);
         }
         _ => {}
+    }
+}
+
+/// legacyValidateEvent (pkg/apis/core/validation/events.go at v1.35.4), which
+/// ValidateEventCreate applies alone to an Event created through the core v1 API: without
+/// an eventTime, the involved object's namespace is the event's (an event without one
+/// lives in "default"); with one, an involved object without a namespace belongs to an
+/// event in "default" or "kube-system", and reportingController (a qualified name),
+/// reportingInstance, action and reason are required, each at most 128 bytes, the message
+/// at most 1024. An event without metadata.namespace goes to the namespace kubectl
+/// applies it to, which is not known here: its namespace is not compared.
+fn event(o: &mut Out<'_>, v: &Value) {
+    let ns = v.at("/metadata/namespace").and_then(Value::as_str);
+    let involved = v
+        .at("/involvedObject/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
+    let mismatch = "does not match event.namespace (metadata.namespace)";
+    if get(v, "eventTime").is_none() {
+        if let Some(ns) = ns
+            && (if involved.is_empty() {
+                !ns.is_empty() && ns != "default"
+            } else {
+                ns != involved
+            })
+        {
+            o.add("involvedObject.namespace", mismatch);
+        }
+        return;
+    }
+    if involved.is_empty() && ns.is_some_and(|ns| ns != "default" && ns != "kube-system") {
+        o.add("involvedObject.namespace", mismatch);
+    }
+    match text("reportingComponent") {
+        // The core v1 Event's reportingComponent is the internal ReportingController.
+        "" => o.add("reportingComponent", "required"),
+        c if !is_label_key(c) => o.add(
+            "reportingComponent",
+            "must be a qualified name like example.com/controller",
+        ),
+        _ => {}
+    }
+    for (k, limit) in [("reportingInstance", 128), ("action", 128), ("reason", 128)] {
+        match text(k).len() {
+            0 => o.add(k, "required"),
+            n if n > limit => o.add(k, format!("can have at most {limit} characters")),
+            _ => {}
+        }
+    }
+    if text("message").len() > 1024 {
+        o.add("message", "can have at most 1024 characters");
+    }
+}
+
+/// ValidateNode (pkg/apis/core/validation/validation.go at v1.35.4), for a new Node:
+/// validateNodeTaints (a qualified-name key, a label value, a known effect, one taint per
+/// key and effect) and the pod CIDRs (each a CIDR as IsValidCIDRForLegacyField reads it;
+/// two at most, of different IP families, no duplicate). `podCIDR` stands for `podCIDRs`
+/// when only it is given (the v1 conversion).
+fn node(o: &mut Out<'_>, v: &Value) {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for (n, t) in super::items(v.at("/spec/taints")) {
+        let at = format!("spec.taints[{n}]");
+        let key = t.get("key").and_then(Value::as_str).unwrap_or("");
+        if key.is_empty() {
+            o.add(format!("{at}.key"), "required");
+        } else if !is_label_key(key) {
+            o.add(
+                format!("{at}.key"),
+                "must be a qualified name like example.com/key",
+            );
+        }
+        if let Some(val) = t.get("value").and_then(Value::as_str)
+            && !super::is_label_value(val)
+        {
+            o.add(
+                format!("{at}.value"),
+                "must be a label value (at most 63 characters: alphanumerics, '-', '_', '.', starting and ending alphanumeric)",
+            );
+        }
+        let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+        match effect {
+            "" => o.add(format!("{at}.effect"), "required"),
+            "NoSchedule" | "PreferNoSchedule" | "NoExecute" => {}
+            _ => o.add(
+                format!("{at}.effect"),
+                "unsupported value: NoSchedule, PreferNoSchedule or NoExecute",
+            ),
+        }
+        if seen.contains(&(key, effect)) {
+            o.add(at, "taints must be unique by key and effect pair");
+        } else {
+            seen.push((key, effect));
+        }
+    }
+    let listed: Vec<&Value> = super::items(v.at("/spec/podCIDRs"))
+        .map(|(_, c)| c)
+        .collect();
+    let single = v
+        .at("/spec/podCIDR")
+        .filter(|c| c.as_str().is_some_and(|s| !s.is_empty()));
+    let (cidrs, at): (Vec<&Value>, &str) = match single {
+        Some(c) if listed.is_empty() => (vec![c], "spec.podCIDR"),
+        _ => (listed, "spec.podCIDRs"),
+    };
+    let parsed: Vec<Option<bool>> = cidrs
+        .iter()
+        .map(|c| {
+            c.as_str()
+                .and_then(super::fields::cidr)
+                .map(|(ip, _)| ip.is_ipv4())
+        })
+        .collect();
+    for (n, p) in parsed.iter().enumerate() {
+        if p.is_none() {
+            let path = if at == "spec.podCIDR" {
+                at.to_string()
+            } else {
+                format!("{at}[{n}]")
+            };
+            o.add(
+                path,
+                "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
+            );
+        }
+    }
+    if cidrs.len() > 1 {
+        let dual = cidrs.len() == 2 && parsed.iter().all(Option::is_some) && parsed[0] != parsed[1];
+        if !dual {
+            o.add(at, "may specify no more than one CIDR for each IP family");
+        }
+        for (n, c) in cidrs.iter().enumerate() {
+            if cidrs[..n].contains(c) {
+                o.add(format!("{at}[{n}]"), format!("Duplicate value: {c}"));
+            }
+        }
     }
 }
 

@@ -188,6 +188,47 @@ pub fn dns_subdomain_or_empty(s: &str) -> bool {
     s.is_empty() || dns_subdomain(s)
 }
 
+/// ValidateTemplateObjectMeta (pkg/apis/core/validation/validation.go at v1.35.4, for a
+/// PersistentVolumeClaimTemplate's metadata) and the labels and annotations of
+/// ValidatePodTemplateSpec's metadata: ValidateLabels (qualified-name keys, label
+/// values) and ValidateAnnotations (qualified-name keys whatever their case, at most
+/// 256 KiB in all; apimachinery pkg/api/validation/objectmeta.go).
+fn template_meta(o: &mut Out<'_>, meta: &Value, at: &str) {
+    for (k, v) in meta
+        .get("labels")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        if !is_label_key(k) {
+            o.add(format!("{at}.labels[{k:?}]"), "invalid label key");
+        }
+        if !v.as_str().is_some_and(is_label_value) {
+            o.add(
+                format!("{at}.labels[{k:?}]"),
+                "invalid label value (at most 63 characters: alphanumerics, '-', '_', '.', starting and ending alphanumeric)",
+            );
+        }
+    }
+    let Some(ann) = meta.get("annotations").and_then(Value::as_object) else {
+        return;
+    };
+    for k in ann.keys() {
+        if !is_label_key(&k.to_lowercase()) {
+            o.add(
+                format!("{at}.annotations[{k:?}]"),
+                "invalid annotation key: a name like example.com/key",
+            );
+        }
+    }
+    if annotations_size(ann) > ANNOTATIONS_MAX {
+        o.add(
+            format!("{at}.annotations"),
+            "annotations may total at most 256 KiB",
+        );
+    }
+}
+
 /// The items of a list field, numbered (none when the field is absent or not a list).
 fn items(v: Option<&Value>) -> impl Iterator<Item = (usize, &Value)> {
     v.and_then(Value::as_array)
@@ -296,6 +337,24 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
                 core::pvc(&mut o, spec, &at);
             }
         }
+        // ValidatePodTemplate → ValidatePodTemplateSpec: the template's labels and
+        // annotations (a workload's template's are checked above and in `semantic`).
+        if d.kind() == "PodTemplate"
+            && let Some(meta) = v.at("/template/metadata")
+        {
+            template_meta(&mut o, meta, "template.metadata");
+        }
+        // A PodTemplate's template is a value, not a pointer: without one its pod spec is
+        // empty, and ValidatePodSpec requires containers.
+        if d.kind() == "PodTemplate"
+            && super::typed::is_builtin(d.api_version(), d.kind())
+            && !v.at("/template/spec").is_some_and(Value::is_object)
+        {
+            o.add(
+                "template.spec.containers",
+                "required: a pod needs at least one container",
+            );
+        }
         for (prefix, pod) in pod_specs(v) {
             pod::check(&mut o, pod, &prefix, d.kind());
             // The pod's (or template's) own metadata sits beside its spec.
@@ -339,11 +398,13 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
     out
 }
 
+/// The pod specs of an object whose pod-spec rules apply: a Pod's, a workload's template,
+/// a CronJob's job template, a PodTemplate's template (ValidatePodTemplate →
+/// ValidatePodTemplateSpec → ValidatePodSpec, pkg/apis/core/validation/validation.go at
+/// v1.35.4: the rules a Deployment's template gets).
 fn pod_specs(v: &Value) -> Vec<(String, &Value)> {
-    // A PodTemplate's template is read by the restricted standard only.
     pod_templates(v)
         .into_iter()
-        .filter(|(at, ..)| *at != "template.spec")
         .map(|(at, spec, ..)| (at.to_string(), spec))
         .collect()
 }
@@ -693,6 +754,26 @@ pub fn gated_fields(docs: &[Document], kube_minor: u32) -> Vec<RuleProblem> {
     out
 }
 
+/// The dynamic resource allocation fields of every pod and pod template
+/// ([`pod::resource_claims`]): Kubernetes 1.33 drops them (the DynamicResourceAllocation
+/// feature gate is off by default, pkg/features/kube_features.go), 1.34 and later
+/// (DynamicResourceAllocation GA, on) refuse what is wrong in them. `validate` applies
+/// these from `--kube-version 1.34`; `render`, whose manifests must apply to every
+/// cluster from 1.33, always.
+pub fn resource_claims(docs: &[Document]) -> Vec<RuleProblem> {
+    let mut out = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let mut o = Out {
+            doc: i,
+            out: &mut out,
+        };
+        for (at, pod) in pod_specs(&d.value) {
+            pod::resource_claims(&mut o, pod, &at);
+        }
+    }
+    out
+}
+
 /// Fixed user, group and fsGroup IDs in any pod of the stream (`openshift: true`, where the
 /// restricted-v2 SCC assigns them from the namespace's range and refuses others).
 pub fn fixed_ids(docs: &[Document]) -> Vec<RuleProblem> {
@@ -702,7 +783,11 @@ pub fn fixed_ids(docs: &[Document]) -> Vec<RuleProblem> {
             doc: i,
             out: &mut out,
         };
-        for (at, pod) in pod_specs(&d.value) {
+        // SCC admission reads pods (and their controllers' templates), not a PodTemplate.
+        for (at, pod) in pod_specs(&d.value)
+            .into_iter()
+            .filter(|(at, _)| at != "template.spec")
+        {
             for k in ["runAsUser", "runAsGroup", "fsGroup"] {
                 if pod
                     .at(&format!("/securityContext/{k}"))
@@ -1073,5 +1158,158 @@ mod tests {
             "{:?}",
             np.iter().map(|x| &x.message).collect::<Vec<_>>()
         );
+    }
+
+    fn paths(v: Value) -> Vec<(String, String)> {
+        check(&doc(v))
+            .into_iter()
+            .map(|p| (p.path, p.message))
+            .collect()
+    }
+
+    /// validateContainerOnlyForPod: whitespace around an image is a Pod's problem only; a
+    /// Deployment's template takes it (its pods would not: the image reference check,
+    /// advisory, says so).
+    #[test]
+    fn image_whitespace_refused_for_pods_only() {
+        let container = json!([{"name": "c", "image": " busybox:1"}]);
+        let pod = paths(json!({"kind": "Pod", "metadata": {"name": "p"},
+            "spec": {"containers": container}}));
+        assert!(
+            pod.iter().any(|(p, m)| p == "spec.containers[0].image"
+                && m.contains("leading or trailing whitespace")),
+            "{pod:?}"
+        );
+        for kind in ["Deployment", "PodTemplate"] {
+            let v = if kind == "PodTemplate" {
+                json!({"kind": kind, "metadata": {"name": "t"},
+                    "template": {"spec": {"containers": container}}})
+            } else {
+                json!({"kind": kind, "metadata": {"name": "d"}, "spec": {
+                    "selector": {"matchLabels": {"a": "b"}},
+                    "template": {"metadata": {"labels": {"a": "b"}},
+                        "spec": {"containers": container}}}})
+            };
+            let found = check(&doc(v));
+            assert!(
+                found
+                    .iter()
+                    .all(|p| !p.message.contains("whitespace") && p.is_advisory()),
+                "{kind}: {:?}",
+                found
+                    .iter()
+                    .map(|p| (&p.path, &p.message))
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+
+    /// A PodTemplate's template gets a workload template's pod-spec rules (not a Pod's).
+    #[test]
+    fn pod_template_spec_is_checked() {
+        let found = paths(json!({"kind": "PodTemplate", "metadata": {"name": "t"},
+            "template": {"metadata": {"annotations": {"bad key": "x"}},
+                "spec": {"restartPolicy": "Sometimes", "hostNetwork": true,
+                    "containers": [{"name": "c", "image": "",
+                        "ports": [{"containerPort": 0}]}]}}}));
+        for want in [
+            "template.spec.restartPolicy",
+            "template.spec.containers[0].image",
+            "template.spec.containers[0].ports[0].containerPort",
+            "template.metadata.annotations[\"bad key\"]",
+        ] {
+            assert!(found.iter().any(|(p, _)| p == want), "{want}: {found:?}");
+        }
+    }
+
+    /// validateWindowsSecurityContextOptions: runAsUserName as `[DOMAIN\\]USER`.
+    #[test]
+    fn windows_run_as_user_names() {
+        let at = "spec.containers[0].securityContext.windowsOptions.runAsUserName";
+        let problems = |name: &str| {
+            paths(
+                json!({"kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [
+                {"name": "c", "image": "busybox:1",
+                 "securityContext": {"windowsOptions": {"runAsUserName": name}}}]}}),
+            )
+            .into_iter()
+            .filter(|(p, _)| p == at)
+            .count()
+        };
+        for ok in [
+            "ContainerUser",
+            "NT AUTHORITY\\SYSTEM",
+            "corp.example.com\\svc",
+            "CORP\\a.b",
+            &"u".repeat(104),
+        ] {
+            assert_eq!(problems(ok), 0, "{ok}");
+        }
+        for bad in [
+            "",
+            "a\\b\\c",
+            "\\user",
+            ".corp\\user",
+            "corp:1\\user",
+            "user|x",
+            "...",
+            "a\u{7f}b",
+            &"u".repeat(105),
+        ] {
+            assert!(problems(bad) > 0, "{bad:?}");
+        }
+    }
+
+    /// validateWindowsHostProcessPod: the pod's setting is inherited, and every container
+    /// must then be a hostProcess one, on the host's network.
+    #[test]
+    fn windows_host_process_pods() {
+        let pod =
+            |spec: Value| paths(json!({"kind": "Pod", "metadata": {"name": "p"}, "spec": spec}));
+        let hp = |v: bool| json!({"windowsOptions": {"hostProcess": v}});
+        let ok = pod(json!({"hostNetwork": true, "securityContext": hp(true),
+            "containers": [{"name": "a", "image": "x:1"},
+                {"name": "b", "image": "x:1", "securityContext": hp(true)}]}));
+        assert!(
+            ok.iter()
+                .all(|(p, _)| !p.contains("hostNetwork") && p != "spec"),
+            "{ok:?}"
+        );
+        let bad = pod(json!({"securityContext": hp(false),
+            "containers": [{"name": "a", "image": "x:1", "securityContext": hp(true)},
+                {"name": "b", "image": "x:1"}]}));
+        for want in [
+            "spec.hostNetwork",
+            "spec",
+            "spec.containers[0].securityContext.windowsOptions.hostProcess",
+        ] {
+            assert!(bad.iter().any(|(p, _)| p == want), "{want}: {bad:?}");
+        }
+    }
+
+    /// The DRA fields are checked by `resource_claims`, not by `check` (1.33 drops them).
+    #[test]
+    fn resource_claims_are_separate() {
+        let v = json!({"kind": "Pod", "metadata": {"name": "p"}, "spec": {
+            "resourceClaims": [{"name": "a", "resourceClaimName": "x",
+                "resourceClaimTemplateName": "y"}, {"name": "a", "resourceClaimName": "z"}],
+            "containers": [{"name": "c", "image": "x:1", "resources": {"claims": [
+                {"name": "a", "request": "r"}, {"name": "a"}, {"name": ""}]}}]}});
+        assert!(check(&doc(v.clone())).is_empty());
+        let found: Vec<(String, String)> = resource_claims(&doc(v))
+            .into_iter()
+            .map(|p| (p.path, p.message))
+            .collect();
+        for (path, message) in [
+            ("spec.resourceClaims[0]", "at most one of"),
+            ("spec.resourceClaims[1].name", "Duplicate"),
+            ("spec.containers[0].resources.claims[1]", "Duplicate"),
+            ("spec.containers[0].resources.claims[2]", "required"),
+        ] {
+            assert!(
+                found.iter().any(|(p, m)| p == path && m.contains(message)),
+                "{path}: {found:?}"
+            );
+        }
     }
 }

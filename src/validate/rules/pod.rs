@@ -209,7 +209,7 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
         }
     }
     volumes(o, pod, at, owner == "Pod");
-    containers(o, pod, at);
+    containers(o, pod, at, owner == "Pod");
     // ValidatePodSpec: more names and enumerations.
     for k in ["nodeName", "runtimeClassName"] {
         if let Some(n) = get(pod, k).and_then(Value::as_str)
@@ -259,6 +259,7 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
             );
         }
     }
+    windows_host_process(o, pod, at);
     affinity(o, pod, at);
     topology_spread(o, pod, at);
     if let Some(sc) = get(pod, "securityContext") {
@@ -435,6 +436,12 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
                     super::core::pvc(o, spec, &format!("{eat}.spec"));
                 }
                 None => o.add(eat.clone(), "required: the claim's template, with its spec"),
+            }
+            // ValidatePersistentVolumeClaimTemplate → ValidateTemplateObjectMeta
+            // (validation.go at v1.35.4): the claim template's labels (ValidateLabels)
+            // and annotations (ValidateAnnotations).
+            if let Some(meta) = e.at("/volumeClaimTemplate/metadata") {
+                super::template_meta(o, meta, &format!("{eat}.metadata"));
             }
             // ValidatePersistentVolumeClaimTemplateObjectMeta: of the template's metadata,
             // only labels and annotations may be set (validateFieldAllowList with
@@ -630,8 +637,9 @@ fn local_path(o: &mut Out<'_>, p: Option<&Value>, at: &str, required: bool) {
 }
 
 /// validateContainers / validateInitContainers: names, images, ports, env, mounts,
-/// probes, lifecycle, policies, resources names.
-fn containers(o: &mut Out<'_>, pod: &Value, at: &str) {
+/// probes, lifecycle, policies, resources names; `is_pod` for a Pod's own containers
+/// (not a pod template's), which validateContainerOnlyForPod checks further.
+fn containers(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
     if pod
         .get("containers")
         .and_then(Value::as_array)
@@ -652,9 +660,15 @@ fn containers(o: &mut Out<'_>, pod: &Value, at: &str) {
                     "duplicate container name {name:?} (names are unique across containers and initContainers)"
                 )
             });
-            if c.get("image")
-                .and_then(Value::as_str)
-                .is_some_and(|i| i.trim() != i)
+            // validateContainerOnlyForPod (validation.go at v1.35.4, called by
+            // validateContainers and validateInitContainers for a Pod only, and by
+            // validateEphemeralContainers always): no whitespace around the image. A pod
+            // template (ValidatePodTemplateSpec) takes it; its pods would not, which the
+            // image reference check reports.
+            if (is_pod || field == "ephemeralContainers")
+                && c.get("image")
+                    .and_then(Value::as_str)
+                    .is_some_and(|i| i.trim() != i)
             {
                 o.add(
                     format!("{cat}.image"),
@@ -1033,6 +1047,15 @@ fn mounts(o: &mut Out<'_>, pod: &Value, c: &Value, cat: &str) {
             o.add(format!("{mat}.mountPath"), "must be unique");
         }
         local_path(o, v.get("subPath"), &format!("{mat}.subPath"), false);
+        // ValidateVolumeMounts (validation.go:3137-3142 at v1.35.4): subPathExpr, like
+        // subPath, is a relative path without a `..` element (validateLocalDescendingPath,
+        // on the expression as written, before the kubelet expands its variables).
+        local_path(
+            o,
+            v.get("subPathExpr"),
+            &format!("{mat}.subPathExpr"),
+            false,
+        );
         if get(v, "subPath")
             .and_then(Value::as_str)
             .is_some_and(|x| !x.is_empty())
@@ -1813,12 +1836,293 @@ fn security_context(o: &mut Out<'_>, sc: Option<&Value>, at: &str) {
             _ => {}
         }
     }
+    if let Some(w) = get(sc, "windowsOptions") {
+        windows_options(o, w, &format!("{at}.windowsOptions"));
+    }
     if sc.get("privileged") == Some(&Value::Bool(true))
         && sc.get("allowPrivilegeEscalation") == Some(&Value::Bool(false))
     {
         o.add(
             format!("{at}.allowPrivilegeEscalation"),
             "cannot be false while privileged is true",
+        );
+    }
+}
+
+/// A pod's dynamic resource allocation (pkg/apis/core/validation/validation.go at
+/// v1.35.4): validatePodResourceClaim (each `spec.resourceClaims` entry has a unique
+/// DNS-1123 label as its name and exactly one source, a ResourceClaim's or a
+/// ResourceClaimTemplate's name, each a DNS-1123 subdomain) and validateResourceClaimNames
+/// (ValidateContainerResourceRequirements: a container's `resources.claims` name entries
+/// of `spec.resourceClaims`, each claim or claim request once, a request a DNS-1123
+/// label). Kubernetes 1.33 drops these fields (the DynamicResourceAllocation gate is off
+/// by default there), 1.34 and later refuse them: see [`super::resource_claims`].
+pub(super) fn resource_claims(o: &mut Out<'_>, pod: &Value, at: &str) {
+    let mut pod_claims: Vec<&str> = Vec::new();
+    for (n, c) in items(pod.get("resourceClaims")) {
+        let cat = format!("{at}.resourceClaims[{n}]");
+        match c.get("name").and_then(Value::as_str).unwrap_or("") {
+            "" => o.add(format!("{cat}.name"), "required"),
+            name if pod_claims.contains(&name) => {
+                o.add(format!("{cat}.name"), format!("Duplicate value: {name:?}"))
+            }
+            name => {
+                if !dns_label(name) {
+                    o.add(
+                        format!("{cat}.name"),
+                        "must be a DNS-1123 label (lowercase letters, digits, '-', at most 63)",
+                    );
+                }
+                pod_claims.push(name);
+            }
+        }
+        let (claim, template) = (
+            get(c, "resourceClaimName"),
+            get(c, "resourceClaimTemplateName"),
+        );
+        match (claim, template) {
+            (Some(_), Some(_)) => o.add(
+                cat.clone(),
+                "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified",
+            ),
+            (None, None) => o.add(
+                cat.clone(),
+                "must specify one of: `resourceClaimName`, `resourceClaimTemplateName`",
+            ),
+            _ => {}
+        }
+        for (k, v) in [
+            ("resourceClaimName", claim),
+            ("resourceClaimTemplateName", template),
+        ] {
+            if let Some(v) = v
+                && !v.as_str().is_some_and(dns_subdomain)
+            {
+                o.add(
+                    format!("{cat}.{k}"),
+                    "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+                );
+            }
+        }
+    }
+    let mut sorted = pod_claims.clone();
+    sorted.sort_unstable();
+    for field in ["initContainers", "containers", "ephemeralContainers"] {
+        for (n, c) in items(pod.get(field)) {
+            let rat = format!("{at}.{field}[{n}].resources.claims");
+            let mut names: Vec<String> = Vec::new();
+            for (m, claim) in items(c.at("/resources/claims")) {
+                let cat = format!("{rat}[{m}]");
+                let name = claim.get("name").and_then(Value::as_str).unwrap_or("");
+                if name.is_empty() {
+                    o.add(cat, "required");
+                    continue;
+                }
+                if names.iter().any(|k| k == name) {
+                    // All requests of that claim already referenced.
+                    o.add(&cat, format!("Duplicate value: {name:?}"));
+                } else {
+                    let request = claim.get("request").and_then(Value::as_str).unwrap_or("");
+                    let mut key = name.to_string();
+                    if !request.is_empty() {
+                        if !dns_label(request) {
+                            o.add(
+                                format!("{cat}.request"),
+                                "must be a DNS-1123 label (lowercase letters, digits, '-', at most 63)",
+                            );
+                        }
+                        key = format!("{name}/{request}");
+                    }
+                    if names.contains(&key) {
+                        o.add(&cat, format!("Duplicate value: {key:?}"));
+                    } else if request.is_empty() {
+                        // A whole claim after one of its requests.
+                        for k in &names {
+                            if k.split_once('/').is_some_and(|(c, _)| c == name) {
+                                o.add(&cat, format!("Duplicate value: {name:?}"));
+                            }
+                        }
+                    }
+                    names.push(key);
+                }
+                if !pod_claims.contains(&name) {
+                    o.add(
+                        cat,
+                        if sorted.is_empty() {
+                            format!("not found: {name:?} must be one of the names in pod.spec.resourceClaims which is empty")
+                        } else {
+                            format!(
+                                "not found: {name:?} must be one of the names in pod.spec.resourceClaims: {}",
+                                sorted.join(", ")
+                            )
+                        },
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// validateWindowsSecurityContextOptions (pkg/apis/core/validation/validation.go at
+/// v1.35.4, for a container's securityContext through ValidateSecurityContext and the
+/// pod's through validatePodSpecSecurityContext, whatever the pod's OS): a GMSA credential
+/// spec name is a DNS-1123 subdomain (the name of a GMSACredentialSpec custom resource);
+/// a credential spec is not empty and at most 64 KiB; runAsUserName is `[DOMAIN\]USER`:
+/// not empty, no control character, at most one backslash, a domain under 256 bytes that
+/// is a NetBIOS name (1–15 characters, none of `\ / : * ? " < > |`, not starting with
+/// '.') or a DNS name, and a user of 1–104 bytes, not only periods and spaces, without
+/// any of `" / \ : ; | = , + * ? < > @ [ ]`.
+fn windows_options(o: &mut Out<'_>, w: &Value, at: &str) {
+    if let Some(name) = get(w, "gmsaCredentialSpecName").and_then(Value::as_str)
+        && !dns_subdomain(name)
+    {
+        o.add(
+            format!("{at}.gmsaCredentialSpecName"),
+            "must be a DNS-1123 subdomain (the name of a GMSACredentialSpec: lowercase letters, digits, '-', '.')",
+        );
+    }
+    // maxGMSACredentialSpecLength: 64 KiB, in bytes.
+    match get(w, "gmsaCredentialSpec").and_then(Value::as_str) {
+        Some("") => o.add(
+            format!("{at}.gmsaCredentialSpec"),
+            "gmsaCredentialSpec cannot be an empty string",
+        ),
+        Some(spec) if spec.len() > 64 * 1024 => o.add(
+            format!("{at}.gmsaCredentialSpec"),
+            "gmsaCredentialSpec size must be under 64 KiB",
+        ),
+        _ => {}
+    }
+    let Some(name) = get(w, "runAsUserName").and_then(Value::as_str) else {
+        return;
+    };
+    let uat = format!("{at}.runAsUserName");
+    // ctrlRegex `[[:cntrl:]]`: ASCII control characters.
+    if name.is_empty() {
+        o.add(uat, "runAsUserName cannot be an empty string");
+        return;
+    }
+    if name.chars().any(|c| c.is_ascii_control()) {
+        o.add(uat, "runAsUserName cannot contain control characters");
+        return;
+    }
+    let parts: Vec<&str> = name.split('\\').collect();
+    let (domain, user) = match parts[..] {
+        [user] => (None, user),
+        [domain, user] => (Some(domain), user),
+        _ => {
+            o.add(uat, "runAsUserName cannot contain more than one backslash");
+            return;
+        }
+    };
+    // maxRunAsUserNameDomainLength (bytes).
+    if domain.is_some_and(|d| d.len() >= 256) {
+        o.add(
+            &uat,
+            "runAsUserName's Domain length must be under 256 characters",
+        );
+    }
+    // validNetBiosRegex `^[^\\/:\*\?"<>|\.][^\\/:\*\?"<>|]{0,14}$` (characters, not
+    // bytes) and validWindowsUserDomainDNSRegex: DNS labels of letters (either case),
+    // digits and '-', joined by '.'.
+    const NETBIOS_FORBIDDEN: &[char] = &['\\', '/', ':', '*', '?', '"', '<', '>', '|'];
+    let netbios = |d: &str| {
+        let n = d.chars().count();
+        (1..=15).contains(&n) && !d.starts_with('.') && !d.contains(NETBIOS_FORBIDDEN)
+    };
+    let dns = |d: &str| {
+        d.split('.').all(|l| {
+            let b = l.as_bytes();
+            !b.is_empty()
+                && b.len() <= 63
+                && b[0].is_ascii_alphanumeric()
+                && b[b.len() - 1].is_ascii_alphanumeric()
+                && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        })
+    };
+    if let Some(d) = domain
+        && !(netbios(d) || dns(d))
+    {
+        o.add(
+            &uat,
+            "runAsUserName's Domain doesn't match the NetBios nor the DNS format",
+        );
+    }
+    // maxRunAsUserNameUserLength (bytes).
+    if user.is_empty() {
+        o.add(&uat, "runAsUserName's User cannot be empty");
+    } else if user.len() > 104 {
+        o.add(
+            &uat,
+            "runAsUserName's User length must not be longer than 104 characters",
+        );
+    }
+    // invalidUserNameDotsSpacesRegex `^[\. ]+$`, invalidUserNameCharsRegex.
+    if !user.is_empty() && user.chars().all(|c| c == '.' || c == ' ') {
+        o.add(
+            &uat,
+            "runAsUserName's User cannot contain only periods or spaces",
+        );
+    }
+    if user.contains(
+        &[
+            '"', '/', '\\', ':', ';', '|', '=', ',', '+', '*', '?', '<', '>', '@', '[', ']',
+        ][..],
+    ) {
+        o.add(
+            &uat,
+            r#"runAsUserName's User cannot contain the following characters: "/\:;|=,+*?<>@[]"#,
+        );
+    }
+}
+
+/// validateWindowsHostProcessPod (pkg/apis/core/validation/validation.go at v1.35.4,
+/// called by ValidatePodSpec for every pod and template, whatever its OS): where the pod
+/// and a container both give hostProcess they agree; a pod with any hostProcess
+/// container (its own setting, or inherited from the pod's) has only hostProcess
+/// containers and the host's network. (Its last rule, no hostProcess container where the
+/// API server runs with --allow-privileged=false, is the cluster's.)
+fn windows_host_process(o: &mut Out<'_>, pod: &Value, at: &str) {
+    let host_process = |sc: Option<&Value>| {
+        sc.and_then(|s| get(s, "windowsOptions"))
+            .and_then(|w| get(w, "hostProcess"))
+            .and_then(Value::as_bool)
+    };
+    let pod_hp = host_process(get(pod, "securityContext"));
+    let (mut containers, mut host_processes) = (0, 0);
+    // podshelper.VisitContainersWithPath: init, regular and ephemeral containers.
+    for field in ["initContainers", "containers", "ephemeralContainers"] {
+        for (n, c) in items(pod.get(field)) {
+            containers += 1;
+            let c_hp = host_process(get(c, "securityContext"));
+            if let (Some(p), Some(x)) = (pod_hp, c_hp)
+                && p != x
+            {
+                o.add(
+                    format!("{at}.{field}[{n}].securityContext.windowsOptions.hostProcess"),
+                    format!(
+                        "pod hostProcess value must be identical if both are specified, was {p}"
+                    ),
+                );
+            }
+            if c_hp.or(pod_hp) == Some(true) {
+                host_processes += 1;
+            }
+        }
+    }
+    if host_processes == 0 {
+        return;
+    }
+    if host_processes != containers {
+        o.add(
+            at,
+            "If pod contains any hostProcess containers then all containers must be HostProcess containers",
+        );
+    }
+    if get(pod, "hostNetwork").and_then(Value::as_bool) != Some(true) {
+        o.add(
+            format!("{at}.hostNetwork"),
+            "hostNetwork must be true if pod contains any hostProcess containers",
         );
     }
 }
