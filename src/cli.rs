@@ -314,6 +314,17 @@ pub enum Format {
     Json,
 }
 
+/// `diff`'s report: the human report, or its structure as JSON or YAML.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DiffFormat {
+    /// The changes as unified diffs, the preflight's sections and the summary line.
+    Text,
+    /// The report's structure (counts, changes, preflight) as JSON.
+    Json,
+    /// The same structure as YAML.
+    Yaml,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render the chart like `helm template`: validated manifests on stdout.
@@ -635,15 +646,16 @@ pub struct DiffArgs {
         allow_hyphen_values = true
     )]
     pub namespace: String,
-    /// Output format of the report.
+    /// Output format of the report: `text` is for people; `json` and `yaml` give the same
+    /// structure for programs.
     #[arg(
         short = 'o',
         long = "output",
         value_enum,
-        default_value = "yaml",
+        default_value = "text",
         allow_hyphen_values = true
     )]
-    pub output: Format,
+    pub output: DiffFormat,
     /// Show the values of Secrets that changed (masked by default: only which keys changed).
     #[arg(long = "show-secrets")]
     pub show_secrets: bool,
@@ -1183,8 +1195,12 @@ fn run_diff(args: &DiffArgs) -> Result<Output, Failure> {
     let (old, new) = (sides(&old, "old")?, sides(&new, "new")?);
     let report = crate::diff::compare(&old, &new, args.show_secrets);
     let stdout = match args.output {
-        Format::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
-        Format::Yaml => report.text(),
+        DiffFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",
+        DiffFormat::Yaml => {
+            let value = serde_json::to_value(&report).unwrap_or_default();
+            emit::to_yaml(&value)?
+        }
+        DiffFormat::Text => report.text(),
     };
     Ok(Output {
         stdout,

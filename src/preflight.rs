@@ -230,6 +230,10 @@ fn at<'a>(d: &'a Document, pointer: &str) -> &'a Value {
 
 /// Refusals for one object present in both renders.
 fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
+    let new = &match new.kind() {
+        "Job" => kept_live(old, new, "/spec"),
+        _ => new.clone(),
+    };
     let (old, new) = (&defaulted(old), &defaulted(new));
     let name = new.name();
     let ns = new.str_at("/metadata/namespace");
@@ -509,6 +513,34 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             "an IngressClass's spec.controller never changes",
             format!("kubectl delete ingressclass {name}, then apply"),
         ),
+        // ValidatePodUpdate (pkg/apis/core/validation/validation.go): the spec is compared
+        // whole after the fields that may change are taken from the old Pod: containers'
+        // and init containers' images (their number may not change: ValidateContainerUpdates),
+        // activeDeadlineSeconds (set, or lowered: never raised nor removed), tolerations
+        // (only additions; an existing one may change only its tolerationSeconds:
+        // validateOnlyAddedTolerations), schedulingGates (only removals:
+        // validateOnlyDeletedSchedulingGates), terminationGracePeriodSeconds (from a negative
+        // value to 1), and, while the old Pod is gated, additions to nodeSelector.
+        "Pod" => (
+            pod_changes(at(old, "/spec"), at(new, "/spec")),
+            "a Pod's spec may change only in its containers' images, activeDeadlineSeconds (set or lowered), added tolerations and removed schedulingGates",
+            format!(
+                "kubectl{n} delete pod {name}, then apply (or change the Deployment, StatefulSet or Job that should own it)"
+            ),
+        ),
+        // ValidatePersistentVolumeUpdate (pkg/apis/core/validation/validation.go): the volume
+        // source (hostPath, nfs, csi, local, …: PersistentVolumeSource) is immutable, but
+        // for a CSI controllerExpandSecretRef set where there was none; so is volumeMode;
+        // nodeAffinity may be set once, then never changes; volumeAttributesClassName may
+        // not go back to unset. Capacity, access modes, class, claimRef, mount options and
+        // the reclaim policy may change.
+        "PersistentVolume" => (
+            volume_changes(at(old, "/spec"), at(new, "/spec")),
+            "a PersistentVolume's source and volumeMode never change, nor its nodeAffinity once set",
+            format!(
+                "a volume cannot be pointed elsewhere: create a PersistentVolume under another name with the new settings (and a claim bound to it), moving the data; or kubectl patch pv {name} to persistentVolumeReclaimPolicy Retain (a Delete policy deletes the storage with it), kubectl delete pv {name} (a bound volume goes only once its claim is deleted: kubernetes.io/pv-protection), then apply"
+            ),
+        ),
         _ => return None,
     };
     (!fields.is_empty()).then(|| Refusal {
@@ -517,6 +549,38 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
         why: why.to_string(),
         instead,
     })
+}
+
+/// `new` as `kubectl apply` leaves it live over `old` (both as applied): each field of the
+/// map at `pointer` that neither sets keeps the value the API server gave it when it
+/// created `old` (its default). kubectl's three-way merge patch deletes only what the last
+/// applied configuration set and the new one does not, and sets only what the new one
+/// sets (k8s.io/apimachinery/pkg/util/strategicpatch/patch.go,
+/// CreateThreeWayMergePatch), so the API server's defaulting, which fills in only what is
+/// unset, does not run again for such a field. A Job left without completions and
+/// parallelism got `completions: 1` (SetDefaults_Job, pkg/apis/batch/v1/defaults.go); a
+/// later `parallelism: 3` alone leaves it at 1.
+fn kept_live(old: &Document, new: &Document, pointer: &str) -> Document {
+    let live = defaulted(old);
+    let mut v = new.value.clone();
+    let applied = old.value.at(pointer).and_then(Value::as_object);
+    if let (Some(live), Some(target)) = (
+        live.value.at(pointer).and_then(Value::as_object),
+        v.pointer_mut(pointer).and_then(Value::as_object_mut),
+    ) {
+        let unset = |m: Option<&Map<String, Value>>, k: &str| {
+            m.and_then(|m| m.get(k)).is_none_or(Value::is_null)
+        };
+        for (k, x) in live {
+            if unset(applied, k) && target.get(k).is_none_or(Value::is_null) {
+                target.insert(k.clone(), x.clone());
+            }
+        }
+    }
+    Document {
+        template: new.template.clone(),
+        value: v,
+    }
 }
 
 /// The object with the API server's defaults for the fields compared here filled in, so an
@@ -604,6 +668,19 @@ fn defaulted(d: &Document) -> Document {
                 default_pod_spec(pod);
             }
         }
+        // A Pod's spec is compared whole but for what ValidatePodUpdate lets change: as
+        // stored, with its defaults (pkg/apis/core/v1/defaults.go).
+        "Pod" => {
+            if let Some(pod) = v.pointer_mut("/spec") {
+                default_pod_spec(pod);
+            }
+        }
+        // SetDefaults_PersistentVolume: volumeMode Filesystem; SetDefaults_HostPathVolumeSource:
+        // an unset hostPath type is "".
+        "PersistentVolume" => {
+            set(&mut v, "/spec", "volumeMode", "Filesystem");
+            set(&mut v, "/spec/hostPath", "type", "");
+        }
         "PriorityClass" => set(&mut v, "", "preemptionPolicy", "PreemptLowerPriority"),
         "StorageClass" => {
             set(&mut v, "", "reclaimPolicy", "Delete");
@@ -687,6 +764,169 @@ fn default_pod_spec(pod: &mut Value) {
             }
         }
     }
+}
+
+/// The fields of a Pod's spec (as stored: defaulted) that `ValidatePodUpdate` refuses to
+/// change from `old` to `new` (see `refusal`).
+fn pod_changes(old: &Value, new: &Value) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut munged = new.clone();
+    let list = |v: &Value, k: &str| -> Vec<Value> {
+        v.get(k)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let Some(m) = munged.as_object_mut() else {
+        return changed_keys(old, new, "spec", &[]);
+    };
+    // Images may change; the containers' number may not (then the list is reported whole).
+    for kind in ["containers", "initContainers"] {
+        let was = list(old, kind);
+        if let Some(now) = m.get_mut(kind).and_then(Value::as_array_mut)
+            && now.len() == was.len()
+        {
+            for (c, o) in now.iter_mut().zip(&was) {
+                if let Some(c) = c.as_object_mut() {
+                    match o.get("image") {
+                        Some(image) => c.insert("image".into(), image.clone()),
+                        None => c.shift_remove("image"),
+                    };
+                }
+            }
+        }
+    }
+    // activeDeadlineSeconds: from unset to a value, or to a lower one.
+    let deadline = |v: &Value| v.get("activeDeadlineSeconds").and_then(Value::as_i64);
+    match (deadline(old), deadline(new)) {
+        (Some(a), Some(b)) if b > a => {
+            fields.push("spec.activeDeadlineSeconds (raised)".to_string());
+        }
+        (Some(_), None) => fields.push("spec.activeDeadlineSeconds (removed)".to_string()),
+        _ => {}
+    }
+    // Each old toleration stays (its tolerationSeconds aside); new gates are not added.
+    let without_seconds = |t: &Value| {
+        let mut t = semantic(t);
+        if let Some(m) = t.as_object_mut() {
+            m.shift_remove("tolerationSeconds");
+        }
+        t
+    };
+    let now: Vec<Value> = list(new, "tolerations")
+        .iter()
+        .map(without_seconds)
+        .collect();
+    if list(old, "tolerations")
+        .iter()
+        .any(|t| !now.contains(&without_seconds(t)))
+    {
+        fields.push("spec.tolerations (one removed or changed)".to_string());
+    }
+    let gates: Vec<Value> = list(old, "schedulingGates").iter().map(semantic).collect();
+    if list(new, "schedulingGates")
+        .iter()
+        .any(|g| !gates.contains(&semantic(g)))
+    {
+        fields.push("spec.schedulingGates (added)".to_string());
+    }
+    for k in ["activeDeadlineSeconds", "tolerations", "schedulingGates"] {
+        match old.get(k) {
+            Some(x) => m.insert(k.into(), x.clone()),
+            None => m.shift_remove(k),
+        };
+    }
+    let grace = |v: &Value| {
+        v.get("terminationGracePeriodSeconds")
+            .and_then(Value::as_i64)
+    };
+    if grace(old).is_some_and(|g| g < 0) && grace(new) == Some(1) {
+        m.insert(
+            "terminationGracePeriodSeconds".into(),
+            old["terminationGracePeriodSeconds"].clone(),
+        );
+    }
+    // A gated Pod's nodeSelector may gain entries (validateNodeSelectorMutation).
+    if !gates.is_empty() {
+        let selector = |v: &Value| v.get("nodeSelector").and_then(Value::as_object).cloned();
+        let (a, b) = (
+            selector(old).unwrap_or_default(),
+            selector(new).unwrap_or_default(),
+        );
+        if a.iter().all(|(k, x)| b.get(k) == Some(x)) {
+            match old.get("nodeSelector") {
+                Some(x) => m.insert("nodeSelector".into(), x.clone()),
+                None => m.shift_remove("nodeSelector"),
+            };
+        }
+    }
+    for f in changed_keys(old, &munged, "spec", &[]) {
+        if !fields
+            .iter()
+            .any(|g| g.split(' ').next() == Some(f.as_str()))
+        {
+            fields.push(f);
+        }
+    }
+    fields
+}
+
+/// The fields of a PersistentVolume's spec (defaulted) that
+/// `ValidatePersistentVolumeUpdate` refuses to change from `old` to `new`.
+fn volume_changes(old: &Value, new: &Value) -> Vec<String> {
+    /// PersistentVolumeSource's members (k8s.io/api/core/v1 types.go).
+    const SOURCES: &[&str] = &[
+        "gcePersistentDisk",
+        "awsElasticBlockStore",
+        "hostPath",
+        "glusterfs",
+        "nfs",
+        "rbd",
+        "iscsi",
+        "cinder",
+        "cephfs",
+        "fc",
+        "flocker",
+        "flexVolume",
+        "azureFile",
+        "vsphereVolume",
+        "quobyte",
+        "azureDisk",
+        "photonPersistentDisk",
+        "portworxVolume",
+        "scaleIO",
+        "local",
+        "storageos",
+        "csi",
+    ];
+    let get = |v: &Value, k: &str| semantic(v.get(k).unwrap_or(&Value::Null));
+    let mut fields = Vec::new();
+    for k in SOURCES {
+        let (a, mut b) = (get(old, k), get(new, k));
+        // "if oldPV does not have ControllerExpandSecretRef then allow it to be set".
+        if *k == "csi"
+            && a.is_object()
+            && a.get("controllerExpandSecretRef").is_none()
+            && let Some(m) = b.as_object_mut()
+        {
+            m.shift_remove("controllerExpandSecretRef");
+        }
+        if a != b {
+            fields.push(format!("spec.{k}"));
+        }
+    }
+    if get(old, "volumeMode") != get(new, "volumeMode") {
+        fields.push("spec.volumeMode".to_string());
+    }
+    if !get(old, "nodeAffinity").is_null() && get(old, "nodeAffinity") != get(new, "nodeAffinity") {
+        fields.push("spec.nodeAffinity".to_string());
+    }
+    if !get(old, "volumeAttributesClassName").is_null()
+        && get(new, "volumeAttributesClassName").is_null()
+    {
+        fields.push("spec.volumeAttributesClassName (removed)".to_string());
+    }
+    fields
 }
 
 /// The claims a StatefulSet's pods use: `<template>-<name>-<ordinal>` for each volume claim
@@ -864,6 +1104,7 @@ fn credentials(
     new: &Document,
     old_all: &BTreeMap<String, &Document>,
     new_all: &BTreeMap<String, &Document>,
+    missing: &[MissingKeys],
     out: &mut Vec<Credential>,
 ) {
     if new.kind() != "StatefulSet" {
@@ -932,12 +1173,30 @@ fn credentials(
         let fix = format!(
             "the database keeps the password {role} was given on its first start, so the next restart fails to log in. Before applying, set the new password in the database (kubectl exec into the PostgreSQL pod, psql: ALTER ROLE … PASSWORD …), or keep the old one (postgresql.auth.*)"
         );
+        // The Secret is no longer rendered, and the one kubectl leaves lacks keys the new
+        // pods read (see `missing_keys`): they do not start while it stays, and one made
+        // anew holds new random passwords.
+        let kept = missing
+            .iter()
+            .find(|m| m.name == new_name && m.namespace == namespace)
+            .map(|m| {
+                format!(
+                    "Secret {new_name} is no longer rendered, and the one applied before lacks {} {}, which the new pods read, so they do not start while it stays (see \"What applying does\"); a new one (once it is deleted, or pruned: `kubectl apply --prune`, Argo CD's prune) is made by the generator Job with new random passwords, which the database does not take (it keeps those of its first start until you set them: ALTER ROLE … PASSWORD …). Keep giving the password in the values (postgresql.auth.*)",
+                    if m.keys.len() == 1 { "key" } else { "keys" },
+                    m.keys.join(", ")
+                )
+            });
         if (old_name.as_str(), old_key.as_str()) != (new_name.as_str(), new_key.as_str()) {
             push(
                 variable,
-                format!(
-                    "the password now comes from Secret {new_name} (key {new_key}), not {old_name} (key {old_key}): {fix}"
-                ),
+                match &kept {
+                    Some(kept) => format!(
+                        "the password now comes from Secret {new_name} (key {new_key}), not {old_name} (key {old_key}). {kept}"
+                    ),
+                    None => format!(
+                        "the password now comes from Secret {new_name} (key {new_key}), not {old_name} (key {old_key}): {fix}"
+                    ),
+                },
             );
             continue;
         }
@@ -948,11 +1207,13 @@ fn credentials(
                 variable,
                 format!("the password in Secret {new_name} (key {new_key}) changes: {fix}"),
             ),
+            // A Secret kept from before that lacks keys the new pods read keeps them from
+            // starting: keeping it is no way out.
             (Some(_), None) => push(
                 variable,
-                format!(
+                kept.clone().unwrap_or_else(|| format!(
                     "Secret {new_name} is no longer rendered: `kubectl apply --prune` (or ArgoCD's prune) deletes it, and the generator Job then makes a new random password; keep it in the values, or keep the Secret out of the prune"
-                ),
+                )),
             ),
             (None, Some(_)) => push(
                 variable,
@@ -1025,6 +1286,17 @@ fn pod_template(d: &Document) -> &Value {
     } else {
         at(d, "/spec/template")
     }
+}
+
+/// A workload's pod template as the API server stores it (its pod spec's defaults filled
+/// in, see [`default_pod_spec`]) and compares it: a template that only writes out what the
+/// API server defaults anyway is the same template, and starts no rollout.
+fn stored_template(d: &Document) -> Value {
+    let mut t = pod_template(d).clone();
+    if let Some(spec) = t.get_mut("spec").filter(|s| s.is_object()) {
+        default_pod_spec(spec);
+    }
+    semantic(&t)
 }
 
 /// A render's Secrets by (namespace, name): their data as the API server stores it.
@@ -1115,12 +1387,16 @@ fn frozen_reads(template: &Value) -> Vec<(&'static str, String, Option<String>)>
         let Some(vol) = v.get("name").and_then(Value::as_str) else {
             continue;
         };
+        // `subPathExpr` is a subPath too, expanded from the environment (the kubelet's
+        // volume manager treats both alike: pkg/kubelet/kubelet_pods.go makeMounts).
         let sub_path = containers.iter().any(|c| {
             list(c, "volumeMounts").iter().any(|m| {
                 m.get("name").and_then(Value::as_str) == Some(vol)
-                    && m.get("subPath")
-                        .and_then(Value::as_str)
-                        .is_some_and(|p| !p.is_empty())
+                    && ["subPath", "subPathExpr"].iter().any(|k| {
+                        m.get(*k)
+                            .and_then(Value::as_str)
+                            .is_some_and(|p| !p.is_empty())
+                    })
             })
         });
         if !sub_path {
@@ -1269,7 +1545,8 @@ fn store_key(place: &str, services: &BTreeSet<String>) -> String {
 }
 
 /// Where a workload's MLflow keeps its tracking data: the URI after `--backend-store-uri`
-/// (or in MLFLOW_BACKEND_STORE_URI), credentials masked.
+/// (or in MLFLOW_BACKEND_STORE_URI), as given: compared by [`database_key`], which drops
+/// the credentials, and printed only through `crate::redact::uris`.
 fn tracking_store(d: &Document) -> Option<String> {
     let spec = pod_template(d).get("spec")?;
     for c in spec.get("containers").and_then(Value::as_array)? {
@@ -1282,7 +1559,7 @@ fn tracking_store(d: &Document) -> Option<String> {
             _ => from_env(),
         };
         if let Some(uri) = uri {
-            return Some(crate::redact::uris(uri).into_owned());
+            return Some(uri.to_string());
         }
     }
     None
@@ -1291,8 +1568,10 @@ fn tracking_store(d: &Document) -> Option<String> {
 /// A tracking store as compared across renders: the database's kind (`postgresql+psycopg2`
 /// is `postgresql`), host (without case; a Service both renders hold by its name alone, as
 /// `x` and `x.ns.svc.cluster.local` reach the same pods), port (the kind's default, or none
-/// for such a Service) and database. The user and the options (`?sslmode=`) change how
-/// MLflow connects, not which data it sees.
+/// for such a Service) and database. The user and the other options (`?sslmode=`) change
+/// how MLflow connects, not which data it sees; the query parameters the driver takes as
+/// where to connect do (see [`target_params`]), and override the URL's own host, port and
+/// database.
 fn database_key(uri: &str, services: &BTreeSet<String>) -> String {
     let Some((scheme, rest)) = uri.split_once("://") else {
         return uri.to_string();
@@ -1306,6 +1585,12 @@ fn database_key(uri: &str, services: &BTreeSet<String>) -> String {
     if kind == "sqlite" {
         return format!("sqlite://{}", rest.split('?').next().unwrap_or(""));
     }
+    let query = rest
+        .split('#')
+        .next()
+        .unwrap_or("")
+        .split_once('?')
+        .map_or("", |(_, q)| q);
     let rest = rest.split(['?', '#']).next().unwrap_or("");
     let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
@@ -1317,23 +1602,84 @@ fn database_key(uri: &str, services: &BTreeSet<String>) -> String {
         }
         _ => (hostport, ""),
     };
-    let host = host.to_ascii_lowercase();
+    let mut host = host.to_ascii_lowercase();
+    let mut port = port.to_string();
+    let mut database = path.trim_matches('/').to_string();
+    // Several hosts (`host=a&host=b`, or `host=a,b`): the driver tries each in turn. The
+    // rest of the where-to-connect parameters in a fixed order.
+    let mut hosts = Vec::new();
+    let mut others: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (k, v) in target_params(&kind, query) {
+        match k.as_str() {
+            "host" => hosts.push(v.to_ascii_lowercase()),
+            "port" => port = v,
+            "dbname" | "db" | "database" => database = v,
+            _ => others.entry(k).or_default().push(v),
+        }
+    }
+    if !hosts.is_empty() {
+        host = hosts.join(",");
+    }
     let service = host.split('.').next().unwrap_or("").to_string();
-    let in_both = (!host.contains('.') || host.contains(".svc")) && services.contains(&service);
+    let in_both = !host.contains(',')
+        && (!host.contains('.') || host.contains(".svc"))
+        && services.contains(&service);
     let default_port = match kind.as_str() {
         "postgresql" => "5432",
-        "mysql" => "3306",
+        "mysql" | "mariadb" => "3306",
         "mssql" => "1433",
         _ => "",
     };
-    let database = path.trim_matches('/');
-    if in_both {
+    let mut key = if in_both {
         format!("{kind}://{service}/{database}")
     } else if port.is_empty() || port == default_port {
         format!("{kind}://{host}/{database}")
     } else {
         format!("{kind}://{host}:{port}/{database}")
+    };
+    for (k, values) in others {
+        key.push_str(&format!(" {k}={}", values.join(",")));
     }
+    key
+}
+
+/// The query parameters of a database URI that say where the driver connects, decoded
+/// (`+` is a space, then `%XX`: the query as `urllib.parse.parse_qsl` reads it for
+/// SQLAlchemy's `make_url`), in order. SQLAlchemy passes the whole query to the driver,
+/// over the URL's own host, port and database: for PostgreSQL, `opts.update(url.query)`
+/// in lib/sqlalchemy/dialects/postgresql/_psycopg_common.py `create_connect_args`
+/// (psycopg2, psycopg) and asyncpg.py, with several hosts through `host`
+/// (postgresql/base.py `_split_multihost_from_url`); libpq reads them as connection keywords,
+/// of which `host`, `hostaddr`, `port`, `dbname`, `service` and `options` (`-c
+/// search_path=…`: another schema) decide which data MLflow sees (libpq's keywords are
+/// matched with their case: `HOST` is none). For MySQL, lib/sqlalchemy/dialects/mysql/
+/// mysqldb.py `create_connect_args` (pymysql's too) does the same with MySQLdb's and
+/// PyMySQL's arguments: `host`, `port`, `db` or `database`, `unix_socket`, and the option
+/// file (`read_default_file`, `read_default_group`) that may name any of them.
+fn target_params(kind: &str, query: &str) -> Vec<(String, String)> {
+    let keywords: &[&str] = match kind {
+        "postgresql" => &["host", "hostaddr", "port", "dbname", "service", "options"],
+        "mysql" | "mariadb" => &[
+            "host",
+            "port",
+            "db",
+            "database",
+            "unix_socket",
+            "read_default_file",
+            "read_default_group",
+        ],
+        _ => &[],
+    };
+    let decode = |s: &str| crate::render::checks::percent_decode(&s.replace('+', " "));
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            let k = decode(k);
+            keywords.contains(&k.as_str()).then(|| (k, decode(v)))
+        })
+        .collect()
 }
 
 /// The user a StatefulSet's PostgreSQL container (the one given MLFLOW_DB_USER) runs as:
@@ -1430,7 +1776,7 @@ fn effects(object: &str, old: Option<&Document>, new: &Document, s: &Sides, out:
             && at(new, "/spec/paused") != &Value::Bool(true)
             && at(new, "/spec/replicas").as_i64() != Some(0)
             && !s.credentials.iter().any(|c| c.object == object);
-        if restartable && semantic(pod_template(old)) == semantic(pod_template(new)) {
+        if restartable && stored_template(old) == stored_template(new) {
             // What each read saw in the old render and sees in the new (None: the render
             // does not hold the object; it is made in the cluster, by the chart's generator
             // Job or by hand).
@@ -1460,7 +1806,32 @@ fn effects(object: &str, old: Option<&Document>, new: &Document, s: &Sides, out:
                     list.push(named);
                 }
             }
-            let restart = format!("kubectl{n} rollout restart {kind}/{}", new.name());
+            // With `updateStrategy.type: OnDelete` the controller replaces a pod only once it
+            // is deleted (StatefulSet and DaemonSet controllers), so `rollout restart`, which
+            // only stamps the template, replaces none.
+            let on_delete = matches!(new.kind(), "StatefulSet" | "DaemonSet")
+                && at(new, "/spec/updateStrategy/type") == "OnDelete";
+            let restart = if !on_delete {
+                format!("kubectl{n} rollout restart {kind}/{}", new.name())
+            } else if new.kind() == "StatefulSet" {
+                format!(
+                    "kubectl{n} delete pod {} (its updateStrategy is OnDelete: `kubectl rollout restart` replaces no pod)",
+                    pods(new).join(" ")
+                )
+            } else {
+                let labels = at(new, "/spec/selector/matchLabels")
+                    .as_object()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "delete its pods (kubectl{n} delete pod -l {labels}; its updateStrategy is OnDelete: `kubectl rollout restart` replaces no pod)"
+                )
+            };
             let these = |l: &[String]| {
                 format!(
                     "{}{}",
@@ -1561,11 +1932,62 @@ fn effects(object: &str, old: Option<&Document>, new: &Document, s: &Sides, out:
             .iter()
             .any(|a| database_key(a, &s.services) == database_key(&b, &s.services))
     {
+        let shown = |u: &str| crate::redact::uris(u).into_owned();
+        // The redaction masks query values: name the where-to-connect parameters that
+        // changed, without their values.
+        let kind = |u: &str| {
+            let k = u
+                .split("://")
+                .next()
+                .unwrap_or("")
+                .split('+')
+                .next()
+                .unwrap_or("");
+            if k.eq_ignore_ascii_case("postgres") {
+                "postgresql".to_string()
+            } else {
+                k.to_ascii_lowercase()
+            }
+        };
+        let params = |u: &str| {
+            let query = u
+                .split('#')
+                .next()
+                .unwrap_or("")
+                .split_once('?')
+                .map_or("", |(_, q)| q);
+            target_params(&kind(u), query)
+        };
+        let mut moved: Vec<String> = Vec::new();
+        for a in &s.old_databases {
+            let (pa, pb) = (params(a), params(&b));
+            for (k, _) in pa.iter().chain(&pb) {
+                let of = |p: &[(String, String)]| -> Vec<String> {
+                    p.iter()
+                        .filter(|(x, _)| x == k)
+                        .map(|(_, v)| v.clone())
+                        .collect()
+                };
+                if of(&pa) != of(&pb) && !moved.contains(k) {
+                    moved.push(k.clone());
+                }
+            }
+        }
+        let through = if moved.is_empty() {
+            String::new()
+        } else {
+            format!(" (the query's {} changed)", moved.join(", "))
+        };
         out.push(Effect {
             object: object.to_string(),
             what: format!(
-                "the tracking store (MLflow's database) moves from {} to {b}: the experiments, runs, registered models and traces recorded so far stay in the old database, and MLflow starts on the new one, whose tables its schema step sets up empty; copy the database over first (pg_dump and pg_restore, or mysqldump), or keep the old database settings",
-                s.old_databases.join(", ")
+                "the tracking store (MLflow's database) moves from {} to {}{through}: the experiments, runs, registered models and traces recorded so far stay in the old database, and MLflow starts on the new one, whose tables its schema step sets up empty; copy the database over first (pg_dump and pg_restore, or mysqldump), or keep the old database settings",
+                s.old_databases
+                    .iter()
+                    .map(|a| shown(a))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                shown(&b)
             ),
         });
     }
@@ -1589,6 +2011,152 @@ fn effects(object: &str, old: Option<&Document>, new: &Document, s: &Sides, out:
                 user(was)
             ),
         });
+    }
+}
+
+/// The keys of Secrets a pod template reads without `optional: true`, as (Secret, key):
+/// an environment variable's `secretKeyRef` (the kubelet refuses to start the container
+/// without it: pkg/kubelet/kubelet_pods.go, makeEnvironmentVariables, "couldn't find key
+/// %v in Secret %v/%v"), and the `items` of a Secret volume or of a projected volume's
+/// Secret (the volume is not mounted and the pod does not start: pkg/volume/secret/
+/// secret.go and pkg/volume/projected/projected.go, "references non-existent secret
+/// key"). `envFrom` and a volume without items read whatever keys there are.
+fn required_secret_keys(template: &Value) -> Vec<(String, String)> {
+    let spec = template.get("spec").unwrap_or(&Value::Null);
+    let list = |v: &Value, k: &str| -> Vec<Value> {
+        v.get(k)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let optional = |v: &Value| v.get("optional") == Some(&Value::Bool(true));
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let mut out = Vec::new();
+    for kind in ["initContainers", "containers"] {
+        for c in list(spec, kind) {
+            for e in list(&c, "env") {
+                if let Some(r) = e.at("/valueFrom/secretKeyRef")
+                    && !optional(r)
+                    && let (Some(name), Some(key)) = (text(r, "name"), text(r, "key"))
+                {
+                    out.push((name, key));
+                }
+            }
+        }
+    }
+    let mut items = |source: &Value, name_field: &str| {
+        if let Some(name) = text(source, name_field)
+            && !optional(source)
+        {
+            for item in list(source, "items") {
+                if let Some(key) = text(&item, "key") {
+                    out.push((name.clone(), key));
+                }
+            }
+        }
+    };
+    for v in list(spec, "volumes") {
+        if let Some(secret) = v.get("secret") {
+            items(secret, "secretName");
+        }
+        for source in v
+            .at("/projected/sources")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+        {
+            if let Some(secret) = source.get("secret") {
+                items(secret, "name");
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A Secret the old render holds and the new one does not, while the new render's pods
+/// read keys of it that the old one lacks: `kubectl apply` does not delete it (only a
+/// prune does), the chart's generator Jobs leave a Secret that exists as it is (409:
+/// they move on), so those pods never start. (Secret, its namespace's `-n` flag, the
+/// keys, the objects whose pods read them.)
+struct MissingKeys {
+    object: String,
+    name: String,
+    namespace: String,
+    keys: Vec<String>,
+    readers: Vec<String>,
+}
+
+fn missing_keys(
+    old: &BTreeMap<String, &Document>,
+    new: &BTreeMap<String, &Document>,
+) -> Vec<MissingKeys> {
+    let mut out = Vec::new();
+    for (k, secret) in old {
+        if secret.kind() != "Secret" || new.contains_key(k) {
+            continue;
+        }
+        let ns = secret.str_at("/metadata/namespace");
+        let stored = defaulted(secret);
+        let held = stored.value.get("data").and_then(Value::as_object);
+        let mut keys: Vec<String> = Vec::new();
+        let mut readers = Vec::new();
+        for (object, d) in new {
+            if d.str_at("/metadata/namespace") != ns {
+                continue;
+            }
+            let template = match d.kind() {
+                "Pod" => &d.value,
+                _ if is_workload(d) => pod_template(d),
+                _ => continue,
+            };
+            let lacking: Vec<String> = required_secret_keys(template)
+                .into_iter()
+                .filter(|(name, key)| {
+                    name == secret.name() && !held.is_some_and(|m| m.contains_key(key))
+                })
+                .map(|(_, key)| key)
+                .collect();
+            if !lacking.is_empty() {
+                readers.push(object.clone());
+                keys.extend(lacking);
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        if !keys.is_empty() {
+            out.push(MissingKeys {
+                object: k.clone(),
+                name: secret.name().to_string(),
+                namespace: ns.to_string(),
+                keys,
+                readers,
+            });
+        }
+    }
+    out
+}
+
+impl MissingKeys {
+    fn effect(&self) -> Effect {
+        let n = if self.namespace.is_empty() {
+            String::new()
+        } else {
+            format!(" -n {}", self.namespace)
+        };
+        let plural = self.keys.len() > 1;
+        Effect {
+            object: self.object.clone(),
+            what: format!(
+                "Secret {name} is no longer rendered (it is to be made in the cluster: by the chart's generator Job, or by hand), but `kubectl apply` leaves the one applied before in place (only a prune deletes it), and that one lacks key{s} {keys}, which the pods of {readers} read without `optional: true`: the kubelet does not start those containers (\"couldn't find key … in Secret\"), and the generator Job leaves a Secret that exists as it is. Before applying, either delete it (kubectl{n} delete secret {name}) so that the generator Job makes it anew with every key, with new values (what was set up with the old ones, such as a database's password, does not follow), or keep giving {these} in the values, so that it stays rendered",
+                name = self.name,
+                s = if plural { "s" } else { "" },
+                keys = self.keys.join(", "),
+                readers = self.readers.join(", "),
+                these = if plural { "its values" } else { "its value" },
+            ),
+        }
     }
 }
 
@@ -1636,10 +2204,11 @@ pub fn check<'a>(
         }
         migrations(k, o, n, &mut p.migrations);
     }
+    let missing = missing_keys(old, new);
     // Also for an unchanged StatefulSet: a password changes in its Secret.
     for (k, n) in new {
         if let Some(o) = old.get(k) {
-            credentials(k, o, n, old, new, &mut p.credentials);
+            credentials(k, o, n, old, new, &missing, &mut p.credentials);
         }
     }
     let old_secrets = secrets(old);
@@ -1688,6 +2257,7 @@ pub fn check<'a>(
     for (k, n) in new {
         effects(k, old.get(k).copied(), n, &sides, &mut found);
     }
+    found.extend(missing.iter().map(MissingKeys::effect));
     p.effects = found;
     // One database, one migration: the tracking and scheduler pods both run the schema
     // step, and the first to take the lock migrates.
@@ -2312,6 +2882,27 @@ mod tests {
     }
 
     /// Both renders as (key, object) pairs.
+    /// What applying does when Secret `tok`, mounted into `deployment` by `mount`, changes.
+    fn tok_changes(mut deployment: Value, mount: Value) -> Preflight {
+        deployment["spec"]["template"]["spec"]["volumes"] =
+            json!([{"name": "t", "secret": {"secretName": "tok"}}]);
+        deployment["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] = json!([mount]);
+        let tok = |v: &str| ("Secret/ns/tok", secret("tok", v));
+        renders(
+            &[("Deployment/ns/mlflow", deployment.clone()), tok("x")],
+            &[("Deployment/ns/mlflow", deployment), tok("y")],
+        )
+    }
+
+    /// The effects' texts, a line each.
+    fn said(p: &Preflight) -> String {
+        p.effects
+            .iter()
+            .map(|e| e.what.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     fn renders(old: &[(&str, Value)], new: &[(&str, Value)]) -> Preflight {
         let docs = |side: &[(&str, Value)]| -> Vec<(String, Document)> {
             side.iter()
@@ -2504,13 +3095,6 @@ mod tests {
         let args = ["server", "--artifacts-destination", "s3://a"];
         let d = || ("Deployment/ns/mlflow", deploy(Some(1), "kek", &args));
         let k = |v: &str| ("Secret/ns/kek", secret("kek", v));
-        let said = |p: &Preflight| -> String {
-            p.effects
-                .iter()
-                .map(|e| e.what.clone())
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
         // Generated in the cluster, then given in the values: the pods keep the old one.
         let p = renders(&[d()], &[d(), k("given")]);
         assert!(
@@ -2764,15 +3348,9 @@ mod tests {
             p.effects
         );
         // A Secret volume mounted with subPath is never updated: restart.
-        let mut sub = deploy(Some(1), "kek", &args);
-        sub["spec"]["template"]["spec"]["volumes"] =
-            json!([{"name": "t", "secret": {"secretName": "tok"}}]);
-        sub["spec"]["template"]["spec"]["containers"][0]["volumeMounts"] =
-            json!([{"name": "t", "mountPath": "/t/token", "subPath": "token"}]);
-        let tok = |v: &str| ("Secret/ns/tok", secret("tok", v));
-        let p = renders(
-            &[("Deployment/ns/mlflow", sub.clone()), tok("x")],
-            &[("Deployment/ns/mlflow", sub), tok("y")],
+        let p = tok_changes(
+            deploy(Some(1), "kek", &args),
+            json!({"name": "t", "mountPath": "/t/token", "subPath": "token"}),
         );
         assert!(
             p.effects
@@ -2798,6 +3376,348 @@ mod tests {
                 .contains("Secret x-mlflow-crypto (key kek) instead of Secret r-mlflow-crypto")),
             "{:?}",
             p.effects
+        );
+    }
+
+    /// A Secret given before and generated in the cluster now: the one kubectl keeps lacks
+    /// keys the new pods read.
+    #[test]
+    fn a_kept_secret_lacking_keys_the_new_pods_read() {
+        let minio = |user_from: &str, optional: bool| {
+            json!({"kind": "StatefulSet", "metadata": {"name": "minio", "namespace": "ns"}, "spec": {
+                "serviceName": "minio", "template": {"spec": {"containers": [{"name": "minio", "image": "minio:1",
+                    "env": [
+                        {"name": "MINIO_ROOT_USER", "valueFrom": {"secretKeyRef": {"name": user_from, "key": "root-user", "optional": optional}}},
+                        {"name": "MINIO_ROOT_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "mlflow-minio", "key": "root-password"}}}]}]}}}})
+        };
+        let given = (
+            "Secret/ns/mlflow-minio",
+            json!({"kind": "Secret", "metadata": {"name": "mlflow-minio", "namespace": "ns"}, "stringData": {"root-password": "x"}}),
+        );
+        let both = (
+            "Secret/ns/mlflow-minio",
+            json!({"kind": "Secret", "metadata": {"name": "mlflow-minio", "namespace": "ns"}, "data": {"root-password": "eA==", "root-user": "eQ=="}}),
+        );
+        let sts = |v: Value| ("StatefulSet/ns/minio", v);
+        let p = renders(
+            &[sts(minio("mlflow-minio-generated", false)), given.clone()],
+            &[sts(minio("mlflow-minio", false))],
+        );
+        let e = p
+            .effects
+            .iter()
+            .find(|e| e.object == "Secret/ns/mlflow-minio")
+            .unwrap_or_else(|| panic!("{:?}", p.effects));
+        assert!(
+            e.what.contains("lacks key root-user,")
+                && e.what.contains("the pods of StatefulSet/ns/minio")
+                && e.what.contains("kubectl -n ns delete secret mlflow-minio"),
+            "{}",
+            e.what
+        );
+        // Optional, or held by the old Secret, or still rendered: nothing to say.
+        for (old, new) in [
+            (
+                vec![sts(minio("mlflow-minio-generated", true)), given.clone()],
+                vec![sts(minio("mlflow-minio", true))],
+            ),
+            (
+                vec![sts(minio("mlflow-minio", false)), both.clone()],
+                vec![sts(minio("mlflow-minio", false))],
+            ),
+            (
+                vec![sts(minio("mlflow-minio-generated", false)), given.clone()],
+                vec![sts(minio("mlflow-minio", false)), given.clone()],
+            ),
+        ] {
+            let p = renders(&old, &new);
+            assert!(
+                !p.effects.iter().any(|e| e.what.contains("lacks key")),
+                "{:?}",
+                p.effects
+            );
+        }
+        // A Secret volume's items are read too.
+        let mounts = json!({"kind": "Deployment", "metadata": {"name": "m", "namespace": "ns"}, "spec": {
+            "selector": {}, "template": {"spec": {"containers": [{"name": "c", "image": "c:1"}],
+            "volumes": [{"name": "s", "secret": {"secretName": "mlflow-minio", "items": [{"key": "root-user", "path": "u"}]}}]}}}});
+        let p = renders(
+            &[("Deployment/ns/m", mounts.clone()), given],
+            &[("Deployment/ns/m", mounts)],
+        );
+        assert!(
+            p.effects
+                .iter()
+                .any(|e| e.what.contains("lacks key root-user")),
+            "{:?}",
+            p.effects
+        );
+    }
+
+    /// The URI's query names the database too, where the driver reads it so.
+    #[test]
+    fn the_tracking_store_moves_through_the_query() {
+        let none = BTreeSet::new();
+        let k = |u: &str| database_key(u, &none);
+        let base = "postgresql://u@db.example.org/mlflow";
+        for moved in [
+            "postgresql://u@db.example.org/mlflow?host=other.example.org",
+            "postgresql://u@db.example.org/mlflow?dbname=other",
+            "postgresql://u@db.example.org/mlflow?options=-csearch_path%3Dother",
+            "postgresql://u@db.example.org/mlflow?port=6432",
+            "postgresql://u@db.example.org/mlflow?hostaddr=10.0.0.7",
+            "postgresql://u@db.example.org/mlflow?service=other",
+            "postgresql://u@db.example.org/mlflow?host=a.example.org&host=b.example.org",
+        ] {
+            assert_ne!(k(base), k(moved), "{moved}");
+        }
+        for same in [
+            "postgresql://u@db.example.org/mlflow?sslmode=require",
+            "postgresql://u@db.example.org/mlflow?host=DB.example.org",
+            "postgresql://u@db.example.org/other?dbname=mlflow",
+            "postgresql://u@db.example.org/mlflow?port=5432",
+            "postgresql://u@db.example.org/mlflow?HOST=other.example.org",
+            "postgresql://u@db.example.org/mlflow?application_name=x&connect_timeout=3",
+        ] {
+            assert_eq!(k(base), k(same), "{same}");
+        }
+        assert_ne!(
+            k("mysql+pymysql://u@db/mlflow"),
+            k("mysql+pymysql://u@db/mlflow?unix_socket=/run/other.sock")
+        );
+        assert_ne!(
+            k("mysql+pymysql://u@db/mlflow"),
+            k("mysql+pymysql://u@db/mlflow?db=other")
+        );
+        assert_eq!(
+            k("mysql+pymysql://u@db/mlflow"),
+            k("mysql+pymysql://u@db/mlflow?charset=utf8mb4")
+        );
+    }
+
+    /// ValidatePodUpdate and ValidatePersistentVolumeUpdate.
+    #[test]
+    fn pods_and_volumes_change_only_in_what_may_change() {
+        let pod = |spec: Value| json!({"kind": "Pod", "metadata": {"name": "p", "namespace": "ns"}, "spec": spec});
+        let c = |image: &str, value: &str| json!({"containers": [{"name": "c", "image": image, "env": [{"name": "A", "value": value}]}]});
+        let fields = |a: Value, b: Value| {
+            one(a, b)
+                .refused
+                .first()
+                .map(|r| r.fields.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            fields(pod(c("a:1", "x")), pod(c("a:1", "y"))),
+            ["spec.containers"]
+        );
+        let p = one(pod(c("a:1", "x")), pod(c("a:1", "y")));
+        assert!(
+            p.refused[0].instead.contains("kubectl -n ns delete pod p"),
+            "{}",
+            p.refused[0].instead
+        );
+        assert!(fields(pod(c("a:1", "x")), pod(c("a:2", "x"))).is_empty());
+        // Defaults written out are no change.
+        let mut defaults = c("a:1", "x");
+        defaults["containers"][0]["imagePullPolicy"] = json!("IfNotPresent");
+        defaults["restartPolicy"] = json!("Always");
+        assert!(fields(pod(c("a:1", "x")), pod(defaults)).is_empty());
+        let with = |k: &str, v: Value| {
+            let mut s = c("a:1", "x");
+            s[k] = v;
+            pod(s)
+        };
+        let t = |key: &str, seconds: Option<i64>| {
+            let mut t = json!({"key": key, "operator": "Exists", "effect": "NoExecute"});
+            if let Some(s) = seconds {
+                t["tolerationSeconds"] = json!(s);
+            }
+            t
+        };
+        assert!(
+            fields(
+                with("tolerations", json!([t("a", Some(10))])),
+                with("tolerations", json!([t("a", Some(20)), t("b", None)]))
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            fields(
+                with("tolerations", json!([t("a", None), t("b", None)])),
+                with("tolerations", json!([t("a", None)]))
+            ),
+            ["spec.tolerations (one removed or changed)"]
+        );
+        assert!(
+            fields(
+                with("activeDeadlineSeconds", json!(60)),
+                with("activeDeadlineSeconds", json!(30))
+            )
+            .is_empty()
+        );
+        assert!(fields(pod(c("a:1", "x")), with("activeDeadlineSeconds", json!(30))).is_empty());
+        assert_eq!(
+            fields(
+                with("activeDeadlineSeconds", json!(30)),
+                with("activeDeadlineSeconds", json!(60))
+            ),
+            ["spec.activeDeadlineSeconds (raised)"]
+        );
+        assert!(
+            fields(
+                with("schedulingGates", json!([{"name": "a"}, {"name": "b"}])),
+                with("schedulingGates", json!([{"name": "a"}]))
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            fields(
+                pod(c("a:1", "x")),
+                with("schedulingGates", json!([{"name": "a"}]))
+            ),
+            ["spec.schedulingGates (added)"]
+        );
+        assert!(
+            fields(
+                with("terminationGracePeriodSeconds", json!(-1)),
+                with("terminationGracePeriodSeconds", json!(1))
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            fields(pod(c("a:1", "x")), with("nodeSelector", json!({"a": "b"}))),
+            ["spec.nodeSelector"]
+        );
+        // PersistentVolumes: the source and volumeMode, nodeAffinity once set.
+        let pv = |path: &str, extra: Value| {
+            let mut v = json!({"kind": "PersistentVolume", "metadata": {"name": "v"}, "spec": {
+                "capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"], "hostPath": {"path": path}}});
+            for (k, x) in extra.as_object().unwrap() {
+                v["spec"][k] = x.clone();
+            }
+            v
+        };
+        assert_eq!(
+            fields(pv("/a", json!({})), pv("/b", json!({}))),
+            ["spec.hostPath"]
+        );
+        let p = one(pv("/a", json!({})), pv("/b", json!({})));
+        assert!(
+            p.refused[0].instead.contains("kubectl delete pv v"),
+            "{}",
+            p.refused[0].instead
+        );
+        assert!(
+            fields(
+                pv("/a", json!({})),
+                pv(
+                    "/a",
+                    json!({"capacity": {"storage": "2Gi"}, "volumeMode": "Filesystem", "persistentVolumeReclaimPolicy": "Delete"})
+                )
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            fields(
+                pv("/a", json!({})),
+                pv("/a", json!({"volumeMode": "Block"}))
+            ),
+            ["spec.volumeMode"]
+        );
+        let affinity = |host: &str| {
+            json!({"nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                {"key": "kubernetes.io/hostname", "operator": "In", "values": [host]}]}]}}})
+        };
+        assert!(fields(pv("/a", json!({})), pv("/a", affinity("n1"))).is_empty());
+        assert_eq!(
+            fields(pv("/a", affinity("n1")), pv("/a", affinity("n2"))),
+            ["spec.nodeAffinity"]
+        );
+    }
+
+    /// kubectl's three-way merge leaves a field neither render sets as it is live.
+    #[test]
+    fn a_job_keeps_the_completions_it_was_given() {
+        let job = |spec: Value| {
+            let mut v = json!({"kind": "Job", "metadata": {"name": "j", "namespace": "ns"}, "spec": {
+                "template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "c:1"}]}}}});
+            for (k, x) in spec.as_object().unwrap() {
+                v["spec"][k] = x.clone();
+            }
+            v
+        };
+        assert!(
+            one(job(json!({})), job(json!({"parallelism": 3})))
+                .refused
+                .is_empty()
+        );
+        assert!(
+            one(
+                job(json!({})),
+                job(json!({"parallelism": 3, "completions": 1}))
+            )
+            .refused
+            .is_empty()
+        );
+        for (a, b) in [
+            (json!({"parallelism": 3}), json!({})),
+            (json!({}), json!({"parallelism": 3, "completions": 2})),
+            (json!({"completions": 2}), json!({})),
+        ] {
+            assert_eq!(
+                one(job(a.clone()), job(b.clone())).refused[0].fields,
+                ["spec.completions"],
+                "{a} → {b}"
+            );
+        }
+    }
+
+    /// Restart advice: the stored template, subPathExpr mounts, OnDelete.
+    #[test]
+    fn restart_advice_follows_what_replaces_the_pods() {
+        let args = ["server"];
+        let k = |v: &str| ("Secret/ns/kek", secret("kek", v));
+        // The new template writes out only defaults: the same stored template.
+        let mut defaults = deploy(Some(1), "kek", &args);
+        let spec = &mut defaults["spec"]["template"]["spec"];
+        spec["dnsPolicy"] = json!("ClusterFirst");
+        spec["restartPolicy"] = json!("Always");
+        spec["schedulerName"] = json!("default-scheduler");
+        spec["terminationGracePeriodSeconds"] = json!(30);
+        spec["containers"][0]["imagePullPolicy"] = json!("IfNotPresent");
+        spec["containers"][0]["terminationMessagePath"] = json!("/dev/termination-log");
+        let p = renders(
+            &[
+                ("Deployment/ns/mlflow", deploy(Some(1), "kek", &args)),
+                k("x"),
+            ],
+            &[("Deployment/ns/mlflow", defaults), k("y")],
+        );
+        assert!(
+            said(&p).contains("rollout restart deployment/mlflow"),
+            "{}",
+            said(&p)
+        );
+        // A subPathExpr mount is never updated either.
+        let p = tok_changes(
+            deploy(Some(1), "other", &args),
+            json!({"name": "t", "mountPath": "/t", "subPathExpr": "$(POD_NAME)"}),
+        );
+        assert!(said(&p).contains("Secret tok changed"), "{}", said(&p));
+        // OnDelete: rollout restart replaces no pod; delete them.
+        let mut sts = deploy(Some(2), "kek", &args);
+        sts["kind"] = json!("StatefulSet");
+        sts["spec"]["updateStrategy"] = json!({"type": "OnDelete"});
+        let p = renders(
+            &[("StatefulSet/ns/mlflow", sts.clone()), k("x")],
+            &[("StatefulSet/ns/mlflow", sts), k("y")],
+        );
+        assert!(
+            said(&p).contains("kubectl -n ns delete pod mlflow-0 mlflow-1")
+                && !said(&p).contains("rollout restart statefulset"),
+            "{}",
+            said(&p)
         );
     }
 }

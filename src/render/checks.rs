@@ -15,7 +15,7 @@ const SECRET_WORDS: &[&str] = &[
 ];
 
 /// `%XX` sequences decoded (invalid ones kept as they are).
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

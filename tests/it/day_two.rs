@@ -924,3 +924,123 @@ fn diff_names_database_credentials_the_database_keeps() {
         "MLFLOW_DB_PASSWORD"
     );
 }
+
+/// What the independent review of the preflight found: a Secret given before and
+/// generated now leaves pods without a key, a database moved through the URI's query,
+/// Pods and Jobs as the API server updates them, and `-o yaml`.
+#[test]
+fn diff_names_what_a_kept_secret_and_a_moved_query_break() {
+    let base = values_file(
+        "review-base.yaml",
+        "oauth2Proxy: {clientID: mlflow, oidc: {oidc_issuer_url: \"https://keycloak.example.org/realms/mlflow\"}}\n",
+    );
+    let given = |name: &str, text: &str| values_file(name, text);
+    let diff = |old: &[&str], new: &[&str], output: Option<&str>| {
+        let mut a = vec!["diff"];
+        for f in old {
+            a.extend(["--values-old", f]);
+        }
+        for f in new {
+            a.extend(["--values-new", f]);
+        }
+        if let Some(o) = output {
+            a.extend(["-o", o]);
+        }
+        let r = common::run(&a, None);
+        assert!(r.code < 2, "{}", r.stderr);
+        r.stdout
+    };
+    // MinIO's root password given, then generated: the kept Secret lacks root-user.
+    let minio = given(
+        "review-minio.yaml",
+        "minio: {auth: {rootPassword: MINIOPW12345}}\n",
+    );
+    let j: Value = serde_json::from_str(&diff(&[&base, &minio], &[&base], Some("json"))).unwrap();
+    let effects = j["preflight"]["effects"].as_array().unwrap();
+    let e = effects
+        .iter()
+        .find(|e| e["object"] == "Secret/default/mlflow-minio")
+        .unwrap_or_else(|| panic!("{effects:?}"));
+    let what = e["what"].as_str().unwrap();
+    assert!(
+        what.contains("lacks key root-user,")
+            && what.contains("StatefulSet/default/mlflow-minio")
+            && what.contains("Deployment/default/mlflow")
+            && what.contains("kubectl -n default delete secret mlflow-minio")
+            && !what.contains("MINIOPW12345"),
+        "{what}"
+    );
+    // PostgreSQL's: the advice is to keep giving it, not to keep the Secret.
+    let pg = given(
+        "review-pg.yaml",
+        "postgresql: {auth: {password: PW1111111111}}\n",
+    );
+    let out = diff(&[&base, &pg], &[&base], None);
+    let said = out
+        .lines()
+        .find(|l| l.contains("(MLFLOW_DB_PASSWORD)"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        said.contains("lacks key postgres-password")
+            && said.contains("Keep giving the password")
+            && !said.contains("out of the prune"),
+        "{said}"
+    );
+    assert!(!out.contains("PW1111111111"));
+    // The tracking store moves through the URI's query (libpq's keywords), not for sslmode.
+    let uri = |name: &str, uri: &str| {
+        given(
+            name,
+            &format!("services: {{postgres: {{enabled: false, externalURI: \"{uri}\"}}}}\n"),
+        )
+    };
+    let plain = uri("review-uri.yaml", "postgresql://u@db.example.org/mlflow");
+    for (i, query) in [
+        "host=other.example.org",
+        "dbname=other",
+        "options=-csearch_path%3Dother",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let moved = uri(
+            &format!("review-uri-{i}.yaml"),
+            &format!("postgresql://u@db.example.org/mlflow?{query}"),
+        );
+        let out = diff(&[&base, &plain], &[&base, &moved], None);
+        assert!(out.contains("the tracking store"), "{query}: {out}");
+    }
+    let ssl = uri(
+        "review-uri-ssl.yaml",
+        "postgresql://u@db.example.org/mlflow?sslmode=require",
+    );
+    assert!(!diff(&[&base, &plain], &[&base, &ssl], None).contains("the tracking store"));
+    // A Pod's environment is refused; a Job that only gains parallelism is not.
+    let objects = |name: &str, value: &str, parallelism: &str| {
+        given(
+            name,
+            &format!(
+                "extraObjects:\n  - {{apiVersion: v1, kind: Pod, metadata: {{name: probe}}, spec: {{containers: [{{name: c, image: \"busybox:1.36\", env: [{{name: A, value: \"{value}\"}}]}}]}}}}\n  - {{apiVersion: batch/v1, kind: Job, metadata: {{name: once}}, spec: {{{parallelism}template: {{spec: {{restartPolicy: Never, containers: [{{name: c, image: \"busybox:1.36\"}}]}}}}}}}}\n"
+            ),
+        )
+    };
+    let a = objects("review-objects-a.yaml", "1", "");
+    let b = objects("review-objects-b.yaml", "2", "parallelism: 3, ");
+    let j: Value = serde_json::from_str(&diff(&[&base, &a], &[&base, &b], Some("json"))).unwrap();
+    let refused = j["preflight"]["refused"].as_array().unwrap();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert_eq!(refused[0]["object"], "Pod/default/probe");
+    assert_eq!(refused[0]["fields"], serde_json::json!(["spec.containers"]));
+    // `-o yaml` is the JSON report's structure as YAML; the default is the human report.
+    let json: Value =
+        serde_json::from_str(&diff(&[&base, &a], &[&base, &b], Some("json"))).unwrap();
+    let yaml: Value =
+        serde_saphyr::from_str(&diff(&[&base, &a], &[&base, &b], Some("yaml"))).unwrap();
+    assert_eq!(json, yaml);
+    let text = diff(&[&base, &a], &[&base, &b], None);
+    assert!(
+        text.contains("Kubernetes will refuse 1 of these changes"),
+        "{text}"
+    );
+    assert_eq!(text, diff(&[&base, &a], &[&base, &b], Some("text")));
+}
