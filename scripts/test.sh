@@ -20,8 +20,10 @@ command -v fish >/dev/null || need_apt+=(fish)
 python3 -m venv --help >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   step "installing with apt (needs root): ${need_apt[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+  # Another apt run (unattended upgrades on a new machine) may hold dpkg's lock: wait
+  # for it rather than fail.
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need_apt[@]}"
 fi
 
 venv() { # venv DIR REQUIREMENTS: (re)create DIR when REQUIREMENTS changed
