@@ -162,10 +162,11 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
         Value::Object(m) => {
             // A `name`/`value` pair (an environment variable), or a `key`/`value` one
             // (a CI variable, a custom resource's settings list).
-            let credential = ["name", "key"].iter().any(|id| {
-                m.get(*id).and_then(Value::as_str).is_some_and(|n| {
-                    crate::redact::credential_name(n) && !crate::redact::about_credential(n)
-                })
+            let credential = m.iter().any(|(id, n)| {
+                matches!(id.to_ascii_lowercase().as_str(), "name" | "key")
+                    && n.as_str().is_some_and(|n| {
+                        crate::redact::credential_name(n) && !crate::redact::about_credential(n)
+                    })
             });
             for (k, x) in m.iter_mut() {
                 let theirs = other.and_then(|o| o.get(k));
@@ -187,7 +188,10 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                 let masked_already = x
                     .as_str()
                     .is_some_and(|t| [HIDDEN_SAME, HIDDEN_OLD, HIDDEN_NEW, mark].contains(&t));
-                if masked_already {
+                // A Kubernetes name (`secretName`, `claimName`) names an object; it holds
+                // no credential.
+                let object_name = lower.ends_with("name") && x.is_string();
+                if masked_already || object_name {
                     continue;
                 }
                 // A map or list under a credential's key (`credentials: [{type:
@@ -200,9 +204,8 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                     && !crate::redact::about_credential(k)
                     && (x.is_object() || x.is_array())
                     && !crate::redact::names_a_reference(x);
-                if credential_key
-                    || (credential && k == "value" && (x.is_string() || x.is_number()))
-                {
+                let value_key = matches!(lower.as_str(), "value" | "val");
+                if credential_key || (credential && value_key && (x.is_string() || x.is_number())) {
                     *x = marker(x, theirs);
                 } else if credential_tree {
                     mask_leaves(x, theirs, mark);
@@ -243,10 +246,24 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
             };
             let masked = crate::redact::flag_values(&crate::redact::pairs(&lines)).into_owned();
             if masked != *text {
-                *text = masked;
+                // Two different texts masked alike would show as an unchanged line: the
+                // change is said with the marker instead.
+                let theirs = other.and_then(Value::as_str);
+                let alike = theirs.is_some_and(|t| t != text.as_str() && mask_text(t) == masked);
+                *text = if alike { mark.to_string() } else { masked };
             }
         }
         _ => {}
+    }
+}
+
+/// A text as [`mask_credentials`] masks it.
+fn mask_text(text: &str) -> String {
+    let mut v = Value::from(text);
+    mask_credentials(&mut v, None, HIDDEN_OLD);
+    match v {
+        Value::String(s) => s,
+        _ => String::new(),
     }
 }
 
@@ -388,7 +405,18 @@ pub fn compare(old: &[Document], new: &[Document], show_secrets: bool) -> Report
                             .map(|line| {
                                 let annotation =
                                     format!("{}: ", crate::validate::SECRETS_OUTSIDE_ANNOTATION);
-                                if line.trim_start().starts_with(&annotation) {
+                                // A Kubernetes name (`secretName: db-creds`) names an
+                                // object and holds no credential: masked, a changed one
+                                // would show as an unchanged line.
+                                let key = line
+                                    .trim_start()
+                                    .trim_start_matches("- ")
+                                    .split_once(": ")
+                                    .map(|(k, _)| k.to_ascii_lowercase());
+                                let object_name = key.is_some_and(|k| {
+                                    k.ends_with("name") && !k.contains(char::is_whitespace)
+                                });
+                                if line.trim_start().starts_with(&annotation) || object_name {
                                     std::borrow::Cow::Borrowed(line)
                                 } else {
                                     crate::redact::pairs(line)

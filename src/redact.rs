@@ -83,6 +83,9 @@ fn mask_one(uri: &str) -> String {
 /// name ending in "key" (`api-key`, `privateKey`, `tls.key`, `access_key`) other than a
 /// bare `key`, which names a key rather than holding one.
 pub fn credential_name(name: &str) -> bool {
+    if API_FIELDS.contains(&name) {
+        return false;
+    }
     let n: String = name
         .to_ascii_lowercase()
         .chars()
@@ -100,6 +103,16 @@ pub fn credential_name(name: &str) -> bool {
             .next()
             .is_some_and(|w| LAST_WORDS.iter().any(|x| w.eq_ignore_ascii_case(x)))
 }
+
+/// Kubernetes API fields named like a credential that hold none: a scheduling key, a
+/// projected token's request (audience, path, lifetime), a switch, a CSI driver's token
+/// audiences.
+const API_FIELDS: &[&str] = &[
+    "topologyKey",
+    "serviceAccountToken",
+    "automountServiceAccountToken",
+    "tokenRequests",
+];
 
 /// Words that make a name a credential's only as a whole word (`GITHUB_PAT`,
 /// `LDAP_BIND_PW`, `API_JWT`, a key-encryption key `KEK`):
@@ -255,19 +268,39 @@ pub fn pairs(text: &str) -> Cow<'_, str> {
 }
 
 /// Is a map (or a list of maps) under a credential-named key a reference to credentials
-/// kept elsewhere rather than credentials (`secret: {secretName: …, items: …}`,
-/// `imagePullSecrets: [{name: …}]`, `auth: {username: …, password: …}`, whose own keys
-/// are then read one by one): does it name something (a key ending in `name` or `ref`)?
+/// kept elsewhere rather than credentials: the shapes of Kubernetes' references only
+/// (`secret: {secretName: …, items: [{key: …, path: …}], defaultMode: …}`,
+/// `imagePullSecrets: [{name: …}]`, a ServiceAccount's `secrets: [{name: …}]`)?
 pub fn names_a_reference(v: &serde_json::Value) -> bool {
-    let names = |m: &serde_json::Map<String, serde_json::Value>| {
-        m.keys().any(|k| {
-            let lower = k.to_ascii_lowercase();
-            lower.ends_with("name") || lower.ends_with("ref")
+    use serde_json::Value;
+    const FIELDS: &[&str] = &[
+        "name",
+        "secretName",
+        "namespace",
+        "optional",
+        "defaultMode",
+        "apiVersion",
+        "kind",
+        "uid",
+        "fieldPath",
+        "resourceVersion",
+    ];
+    let item = |i: &Value| {
+        i.as_object().is_some_and(|m| {
+            m.iter()
+                .all(|(k, x)| matches!(k.as_str(), "key" | "path" | "mode") && !x.is_object())
         })
     };
+    let reference = |m: &serde_json::Map<String, Value>| {
+        !m.is_empty()
+            && m.iter().all(|(k, x)| match k.as_str() {
+                "items" => x.as_array().is_some_and(|a| a.iter().all(item)),
+                k => FIELDS.contains(&k) && !x.is_object() && !x.is_array(),
+            })
+    };
     match v {
-        serde_json::Value::Object(m) => names(m),
-        serde_json::Value::Array(a) => a.iter().any(|i| i.as_object().is_some_and(names)),
+        Value::Object(m) => reference(m),
+        Value::Array(a) => !a.is_empty() && a.iter().all(|i| i.as_object().is_some_and(reference)),
         _ => false,
     }
 }
@@ -490,6 +523,8 @@ mod whole_word_tests {
             "matchLabelKeys",
             "mismatchLabelKeys",
             "kekule",
+            "topologyKey",
+            "serviceAccountToken",
         ] {
             assert!(!super::credential_name(no), "{no}");
         }

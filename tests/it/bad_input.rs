@@ -1483,6 +1483,27 @@ fn cases() -> Vec<Case> {
             1,
             "oauth2Proxy.allowedGroups names \"role:account:view-profile\", a Keycloak role every user",
         ),
+        // Through a roles claim path, roles are groups under their plain names.
+        c(
+            "a-role-every-user-holds-through-the-roles-claim",
+            vec![],
+            &[
+                "--set",
+                "oauth2Proxy.allowedGroups={view-profile},oauth2Proxy.oidc.oidc_groups_claim=resource_access.account.roles",
+            ],
+            1,
+            "oauth2Proxy.allowedGroups names \"view-profile\", a Keycloak role every user",
+        ),
+        c(
+            "groups-from-a-claim-every-token-carries",
+            vec![],
+            &[
+                "--set",
+                "oauth2Proxy.allowedGroups={mlflow},oauth2Proxy.oidc.oidc_groups_claim=azp",
+            ],
+            1,
+            "a claim every token of the client carries with the same value",
+        ),
         c(
             "offline-access-does-not-lift-the-email-claim-refusal",
             vec![],
@@ -2773,8 +2794,10 @@ fn diff_masks_credential_pairs() {
     let r = common::run(&["diff", a.to_str().unwrap(), b.to_str().unwrap()], None);
     assert_eq!(r.code, 1);
     assert!(!r.stdout.contains("TOPSECRET"), "{}", r.stdout);
+    // Two texts masked alike would read as an unchanged line: the marker says the change.
     assert!(
-        r.stdout.contains("a masked credential changed"),
+        r.stdout.contains("-  dsn: (hidden; old value)")
+            && r.stdout.contains("+  dsn: (hidden; new value)"),
         "{}",
         r.stdout
     );

@@ -1659,6 +1659,51 @@ fn nested_credentials_are_masked_in_values_and_diff() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `diff` shows what holds no credential though named like one (a topology key, a
+/// projected token's audience, a Secret's name), and a text whose masked forms are alike
+/// on both sides (a path naming secrets) as changed, not as an unchanged line.
+#[test]
+fn diff_shows_names_and_marks_masked_changes() {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-overmask-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let side = |n: u8| {
+        let f = dir.join(format!("{n}.yaml"));
+        std::fs::write(
+            &f,
+            format!(
+                "oauth2Proxy: {{enabled: false}}\nextraObjects:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {{name: x}}\n  spec:\n    selector: {{matchLabels: {{a: b}}}}\n    template:\n      metadata: {{labels: {{a: b}}}}\n      spec:\n        topologySpreadConstraints: [{{maxSkew: 1, topologyKey: zone{n}, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{a: b}}}}}}]\n        containers: [{{name: c, image: busybox:1.37, env: [{{name: TOKEN_FILE, value: /secrets/pw{n}.txt}}]}}]\n        volumes:\n        - {{name: v, secret: {{secretName: db-creds-{n}}}}}\n        - {{name: t, projected: {{sources: [{{serviceAccountToken: {{audience: aud{n}, path: tok}}}}]}}}}\n"
+            ),
+        )
+        .unwrap();
+        f
+    };
+    let (a, b) = (side(1), side(2));
+    let r = common::run(
+        &[
+            "diff",
+            "--values-old",
+            a.to_str().unwrap(),
+            "--values-new",
+            b.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for line in [
+        "-        topologyKey: zone1",
+        "+        topologyKey: zone2",
+        "-          secretName: db-creds-1",
+        "+          secretName: db-creds-2",
+        "-              audience: aud1",
+        "+              audience: aud2",
+        "-          value: (hidden; old value)",
+        "+          value: (hidden; new value)",
+    ] {
+        assert!(r.stdout.contains(line), "{line}: {}", r.stdout);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A client of MLflow's API without a valid session or token gets a 401, not a redirect
 /// to the login page: the proxy answers 401 for `--api-route` patterns (oauthproxy.go:
 /// 1055-1061 at v7.15.3, regexps matched against the request URI), and redirects a

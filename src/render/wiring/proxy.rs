@@ -514,12 +514,27 @@ fn enabled(
     ] {
         check_list(key, items, acc);
     }
+    // A dotted groups claim is a path into the token (claim_extractor.go:158-164,
+    // getClaimFrom): `realm_access.roles` or `resource_access.<client>.roles` makes the
+    // roles groups under their plain names (a client's without its `<client>:`).
+    let groups_claim = p.oidc.oidc_groups_claim.as_str();
+    let roles_claim_client: Option<Option<&str>> =
+        match groups_claim.split('.').collect::<Vec<_>>()[..] {
+            ["realm_access", "roles"] => Some(None),
+            ["resource_access", client, "roles"] => Some(Some(client)),
+            _ => None,
+        };
     let held_by_all = roles
         .iter()
-        .map(|r| ("keycloak.allowed_roles", r.as_str(), r.as_str()))
+        .map(|r| ("keycloak.allowed_roles", r.as_str(), r.to_string()))
         .chain(p.allowed_groups.iter().filter_map(|g| {
-            g.strip_prefix("role:")
-                .map(|r| ("allowedGroups", g.as_str(), r))
+            let role = match (g.strip_prefix("role:"), roles_claim_client) {
+                (Some(r), _) => r.to_string(),
+                (None, Some(None)) => g.to_string(),
+                (None, Some(Some(client))) => format!("{client}:{g}"),
+                (None, None) => return None,
+            };
+            Some(("allowedGroups", g.as_str(), role))
         }))
         .filter(|(_, _, role)| every_users_role(role));
     for (key, given, _) in held_by_all {
@@ -567,8 +582,28 @@ fn enabled(
     // A dotted name is a path into the token when no claim has that exact name
     // (pkg/providers/util/claim_extractor.go:158-164, getClaimFrom): `address.formatted`
     // is inside the user's `address`.
-    let groups_claim = p.oidc.oidc_groups_claim.as_str();
     let top_claim = groups_claim.split('.').next().unwrap_or_default();
+    // Claims every token of the client carries with the same value (OpenID Connect Core
+    // 1.0 section 2: iss, aud, azp; Keycloak's typ "ID"/"Bearer", the granted scope, the
+    // authentication context): as groups, they admit every user of the realm.
+    if (!p.allowed_groups.is_empty() || !roles.is_empty())
+        && [
+            "iss",
+            "aud",
+            "azp",
+            "typ",
+            "scope",
+            "acr",
+            "amr",
+            "allowed-origins",
+        ]
+        .contains(&top_claim)
+    {
+        acc.errors.push(format!(
+            "oauth2Proxy.oidc.oidc_groups_claim is {}, a claim every token of the client carries with the same value, while oauth2Proxy.allowedGroups or oauth2Proxy.keycloak.allowed_roles restrict access: every user of the realm would pass; leave oidc_groups_claim empty (\"groups\") or name a claim your identity provider's administrators fill (a group membership mapper)",
+            crate::error::quoted(groups_claim)
+        ));
+    }
     if (!p.allowed_groups.is_empty() || !roles.is_empty())
         && (USER_PROFILE_CLAIMS.contains(&groups_claim) || USER_PROFILE_CLAIMS.contains(&top_claim))
     {

@@ -130,12 +130,16 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                             "may specify no more than one IP for each IP family, i.e 192.168.0.0/24 and 2001:db8::/64",
                         );
                     }
-                    for ((n, _), family) in cidrs.iter().zip(&families) {
+                    for ((n, c), family) in cidrs.iter().zip(&families) {
                         if family.is_none() {
                             o.add(
                                 format!("spec.cidrs[{n}]"),
                                 "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)",
                             );
+                        } else if let Some(c) = c.as_str()
+                            && let Err(why) = canonical_cidr(c)
+                        {
+                            o.add(format!("spec.cidrs[{n}]"), why);
                         }
                     }
                 }
@@ -496,5 +500,41 @@ pub(super) fn app_protocol(o: &mut Out<'_>, p: &Value, at: &str) {
             format!("{at}.appProtocol"),
             "must be a qualified name like kubernetes.io/h2c or http",
         );
+    }
+}
+
+/// validation.IsValidCIDR (k8s.io/apimachinery/pkg/api/validation/ip.go, a new field's
+/// strict form, as ValidateServiceCIDR checks each CIDR): no leading zeros in an IPv4
+/// octet, no IPv4-mapped IPv6 address, and the text as `ipnet.String()` prints it, the
+/// network address (no host bits) in canonical form (RFC 5952 for IPv6, lowercase).
+fn canonical_cidr(c: &str) -> Result<(), String> {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    let Some((a, l)) = c.split_once('/') else {
+        return Ok(());
+    };
+    let Ok(len) = l.parse::<u32>() else {
+        return Ok(());
+    };
+    let Ok(addr) = a.parse::<IpAddr>() else {
+        return Err("must not have leading 0s in IPv4 octets".into());
+    };
+    let network = match addr {
+        IpAddr::V4(v) => {
+            let mask = u32::MAX.checked_shl(32 - len.min(32)).unwrap_or(0);
+            IpAddr::V4(Ipv4Addr::from(u32::from(v) & mask))
+        }
+        IpAddr::V6(v) => {
+            if v.to_ipv4_mapped().is_some() {
+                return Err("must not be an IPv4-mapped IPv6 address".into());
+            }
+            let mask = u128::MAX.checked_shl(128 - len.min(128)).unwrap_or(0);
+            IpAddr::V6(Ipv6Addr::from(u128::from(v) & mask))
+        }
+    };
+    let canonical = format!("{network}/{len}");
+    if canonical == c {
+        Ok(())
+    } else {
+        Err(format!("must be in canonical form (\"{canonical}\")"))
     }
 }

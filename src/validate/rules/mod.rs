@@ -386,6 +386,9 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
         {
             o.add("spec", "required: this kind needs a spec");
         }
+        if super::typed::is_builtin(d.api_version(), d.kind()) {
+            timestamps(&mut o, d.kind(), v);
+        }
         core::check(&mut o, d.kind(), v);
         workloads::check(&mut o, d.kind(), v);
         networking::check(&mut o, d.kind(), v);
@@ -1073,6 +1076,126 @@ pub fn restricted(
         }
     }
     out
+}
+
+/// Timestamps as the API server decodes them: a `metav1.Time` with Go's
+/// `time.Parse(time.RFC3339, …)` (k8s.io/apimachinery/pkg/apis/meta/v1/time.go,
+/// UnmarshalJSON: a `T` between date and time, `Z` or an offset, any fraction), a
+/// `metav1.MicroTime` with the layout `2006-01-02T15:04:05.000000Z07:00` (micro_time.go,
+/// RFC3339Micro: exactly six fractional digits). A text either refuses is a decode error
+/// (400) for the whole object. The fields of the kinds that carry them in a manifest.
+fn timestamps(o: &mut Out<'_>, kind: &str, v: &Value) {
+    fn check(o: &mut Out<'_>, at: String, t: Option<&Value>, micro: bool) {
+        let Some(text) = t.and_then(Value::as_str) else {
+            return;
+        };
+        let b = text.as_bytes();
+        let digits =
+            |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+        let head = b.len() >= 19
+            && digits(0..4)
+            && b[4] == b'-'
+            && digits(5..7)
+            && b[7] == b'-'
+            && digits(8..10)
+            && b[10] == b'T'
+            && digits(11..13)
+            && b[13] == b':'
+            && digits(14..16)
+            && b[16] == b':'
+            && digits(17..19);
+        let rest = &text[19.min(text.len())..];
+        let (fraction, zone) = match rest.strip_prefix('.') {
+            Some(f) => {
+                let n = f.bytes().take_while(u8::is_ascii_digit).count();
+                (Some(n), &f[n..])
+            }
+            None => (None, rest),
+        };
+        let zone_ok = zone == "Z"
+            || (zone.len() == 6
+                && matches!(zone.as_bytes()[0], b'+' | b'-')
+                && zone.as_bytes()[3] == b':'
+                && zone
+                    .bytes()
+                    .enumerate()
+                    .all(|(i, c)| matches!(i, 0 | 3) || c.is_ascii_digit()));
+        let fraction_ok = if micro {
+            fraction == Some(6)
+        } else {
+            fraction != Some(0)
+        };
+        if !(head && zone_ok && fraction_ok) {
+            o.add(
+                at,
+                if micro {
+                    "must be a time with exactly six fractional digits, as 2006-01-02T15:04:05.000000Z (RFC3339Micro; kubectl sends the text and the API server cannot decode another)"
+                } else {
+                    "must be an RFC 3339 time, as 2006-01-02T15:04:05Z (a T between date and time, Z or an offset such as +01:00)"
+                },
+            );
+        }
+    }
+    check(
+        o,
+        "metadata.creationTimestamp".into(),
+        v.at("/metadata/creationTimestamp"),
+        false,
+    );
+    check(
+        o,
+        "metadata.deletionTimestamp".into(),
+        v.at("/metadata/deletionTimestamp"),
+        false,
+    );
+    for (n, f) in items(v.at("/metadata/managedFields")) {
+        check(
+            o,
+            format!("metadata.managedFields[{n}].time"),
+            f.get("time"),
+            false,
+        );
+    }
+    match kind {
+        "Event" => {
+            for (field, micro) in [
+                ("eventTime", true),
+                ("firstTimestamp", false),
+                ("lastTimestamp", false),
+                ("deprecatedFirstTimestamp", false),
+                ("deprecatedLastTimestamp", false),
+            ] {
+                check(o, field.into(), v.get(field), micro);
+            }
+            check(
+                o,
+                "series.lastObservedTime".into(),
+                v.at("/series/lastObservedTime"),
+                true,
+            );
+        }
+        "Lease" => {
+            for field in ["acquireTime", "renewTime"] {
+                check(
+                    o,
+                    format!("spec.{field}"),
+                    v.at(&format!("/spec/{field}")),
+                    true,
+                );
+            }
+        }
+        "Node" => {
+            for (n, t) in items(v.at("/spec/taints")) {
+                check(
+                    o,
+                    format!("spec.taints[{n}].timeAdded"),
+                    t.get("timeAdded"),
+                    false,
+                );
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -631,7 +631,9 @@ fn local_path(o: &mut Out<'_>, p: Option<&Value>, at: &str, required: bool) {
     if p.starts_with('/') {
         o.add(at, "must be a relative path");
     }
-    if p.split(['/', '\\']).any(|e| e == "..") {
+    // validatePathNoBacksteps splits filepath.ToSlash(path) at '/': on a Linux API
+    // server ToSlash changes nothing, so a backslash separates nothing.
+    if p.split('/').any(|e| e == "..") {
         o.add(at, "must not contain '..'");
     }
 }
