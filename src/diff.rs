@@ -163,10 +163,12 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
             // A `name`/`value` pair (an environment variable), or a `key`/`value` one
             // (a CI variable, a custom resource's settings list).
             let credential = m.iter().any(|(id, n)| {
-                matches!(id.to_ascii_lowercase().as_str(), "name" | "key")
-                    && n.as_str().is_some_and(|n| {
-                        crate::redact::credential_name(n) && !crate::redact::about_credential(n)
-                    })
+                matches!(
+                    id.to_ascii_lowercase().as_str(),
+                    "name" | "key" | "type" | "id" | "parameter" | "field" | "label" | "variable"
+                ) && n.as_str().is_some_and(|n| {
+                    crate::redact::credential_name(n) && !crate::redact::about_credential(n)
+                })
             });
             for (k, x) in m.iter_mut() {
                 let theirs = other.and_then(|o| o.get(k));
@@ -189,8 +191,8 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                     .as_str()
                     .is_some_and(|t| [HIDDEN_SAME, HIDDEN_OLD, HIDDEN_NEW, mark].contains(&t));
                 // A Kubernetes name (`secretName`, `claimName`) names an object; it holds
-                // no credential.
-                let object_name = lower.ends_with("name") && x.is_string();
+                // no credential. Not `passwordName` or `tokenName`, which may hold one.
+                let object_name = x.is_string() && object_name_key(k);
                 if masked_already || object_name {
                     continue;
                 }
@@ -204,7 +206,10 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                     && !crate::redact::about_credential(k)
                     && (x.is_object() || x.is_array())
                     && !crate::redact::names_a_reference(x);
-                let value_key = matches!(lower.as_str(), "value" | "val");
+                let value_key = matches!(
+                    lower.as_str(),
+                    "value" | "val" | "data" | "default" | "text"
+                );
                 if credential_key || (credential && value_key && (x.is_string() || x.is_number())) {
                     *x = marker(x, theirs);
                 } else if credential_tree {
@@ -255,6 +260,17 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
         }
         _ => {}
     }
+}
+
+/// Is `key` one naming a Kubernetes object (`name`, `secretName`, `claimName`), not a
+/// credential (`passwordName`, `tokenName`, `clientSecretName` may hold one)? Compared
+/// in any case (the diff's lines are lowercased).
+fn object_name_key(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    let Some(stem) = lower.strip_suffix("name") else {
+        return false;
+    };
+    matches!(stem, "" | "secret") || !crate::redact::credential_name(stem)
 }
 
 /// A text as [`mask_credentials`] masks it.
@@ -414,7 +430,7 @@ pub fn compare(old: &[Document], new: &[Document], show_secrets: bool) -> Report
                                     .split_once(": ")
                                     .map(|(k, _)| k.to_ascii_lowercase());
                                 let object_name = key.is_some_and(|k| {
-                                    k.ends_with("name") && !k.contains(char::is_whitespace)
+                                    !k.contains(char::is_whitespace) && object_name_key(&k)
                                 });
                                 if line.trim_start().starts_with(&annotation) || object_name {
                                     std::borrow::Cow::Borrowed(line)

@@ -287,15 +287,21 @@ pub fn names_a_reference(v: &serde_json::Value) -> bool {
     ];
     let item = |i: &Value| {
         i.as_object().is_some_and(|m| {
-            m.iter()
-                .all(|(k, x)| matches!(k.as_str(), "key" | "path" | "mode") && !x.is_object())
+            m.iter().all(|(k, x)| match k.as_str() {
+                "key" | "path" => x.is_string(),
+                "mode" => x.is_number(),
+                _ => false,
+            })
         })
     };
+    // Each field with its type in the API: a text, `optional` a boolean, a mode a number.
     let reference = |m: &serde_json::Map<String, Value>| {
         !m.is_empty()
             && m.iter().all(|(k, x)| match k.as_str() {
                 "items" => x.as_array().is_some_and(|a| a.iter().all(item)),
-                k => FIELDS.contains(&k) && !x.is_object() && !x.is_array(),
+                "optional" => x.is_boolean(),
+                "defaultMode" => x.is_number(),
+                k => FIELDS.contains(&k) && x.is_string(),
             })
     };
     match v {

@@ -1587,12 +1587,18 @@ fn nested_credentials_are_masked_in_values_and_diff() {
     std::fs::create_dir_all(&dir).unwrap();
     let object = |n: u8| {
         format!(
-            "extraObjects:\n- apiVersion: k8s.keycloak.org/v2alpha1\n  kind: KeycloakRealmImport\n  metadata: {{name: realm}}\n  spec:\n    realm: {{users: [{{username: alice, credentials: [{{type: password, value: Kc{n}pw}}]}}]}}\n    password: {{value: Pw{n}x}}\n    apiKeys: {{prod: Ak{n}y}}\n    tokens: [Tk{n}z]\n    variables: [{{key: DB_PASSWORD, value: Var{n}w}}]\n    args: [--kek, Kek{n}a, --dsn, 'postgresql://u:Dsn{n}b@db/x']\n    env: [{{name: KEK, value: Env{n}c}}]\n    imagePullSecrets: [{{name: regcred}}]\n"
+            "extraObjects:\n- apiVersion: k8s.keycloak.org/v2alpha1\n  kind: KeycloakRealmImport\n  metadata: {{name: realm}}\n  spec:\n    realm: {{users: [{{username: alice, credentials: [{{type: password, value: Kc{n}pw}}]}}]}}\n    password: {{value: Pw{n}x}}\n    apiKeys: {{prod: Ak{n}y}}\n    tokens: [Tk{n}z]\n    variables: [{{key: DB_PASSWORD, value: Var{n}w}}]\n    args: [--kek, Kek{n}a, --dsn, 'postgresql://u:Dsn{n}b@db/x']\n    env: [{{name: KEK, value: Env{n}c}}]\n    imagePullSecrets: [{{name: regcred}}]\n    params: [{{type: password, value: Pt{n}q}}]\n    privateKeys: {{name: ok, optional: Op{n}r}}\n    passwordName: Pn{n}s\n"
         )
     };
     let secrets = |n: u8| {
-        ["Kc", "Pw", "Ak", "Tk", "Var", "Kek", "Dsn", "Env"].map(|p| {
+        [
+            "Kc", "Pw", "Ak", "Tk", "Var", "Kek", "Dsn", "Env", "Pt", "Op", "Pn",
+        ]
+        .map(|p| {
             let tail = match p {
+                "Pt" => "q",
+                "Op" => "r",
+                "Pn" => "s",
                 "Kc" => "pw",
                 "Pw" => "x",
                 "Ak" => "y",

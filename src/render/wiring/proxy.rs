@@ -294,7 +294,8 @@ const USER_PROFILE_CLAIMS: &[&str] = &[
 /// as `role:<name>` and client roles as `role:<client>:<name>`
 /// (providers/keycloak_oidc.go:86-101, 150-171 at v7.15.3), so naming one restricts nothing.
 fn every_users_role(role: &str) -> bool {
-    role.starts_with("default-roles-")
+    role.strip_prefix("default-roles-")
+        .is_some_and(|realm| !realm.is_empty())
         || matches!(
             role,
             "offline_access"
@@ -528,7 +529,13 @@ fn enabled(
         .iter()
         .map(|r| ("keycloak.allowed_roles", r.as_str(), r.to_string()))
         .chain(p.allowed_groups.iter().filter_map(|g| {
-            let role = match (g.strip_prefix("role:"), roles_claim_client) {
+            // Only the keycloak-oidc provider adds `role:<name>` groups
+            // (KeycloakOIDCProvider.extractRoles); with another, the entry is a group name.
+            let keycloak = p.provider.as_str() == "keycloak-oidc";
+            let role = match (
+                g.strip_prefix("role:").filter(|_| keycloak),
+                roles_claim_client,
+            ) {
                 (Some(r), _) => r.to_string(),
                 (None, Some(None)) => g.to_string(),
                 (None, Some(Some(client))) => format!("{client}:{g}"),

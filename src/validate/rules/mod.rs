@@ -1104,14 +1104,19 @@ fn timestamps(o: &mut Out<'_>, kind: &str, v: &Value) {
             && digits(14..16)
             && b[16] == b':'
             && digits(17..19);
+        // Go refuses a leap second (time/format.go, stdSecond: "second out of range").
+        let in_range = head && &text[17..19] <= "59";
         let rest = &text[19.min(text.len())..];
-        let (fraction, zone) = match rest.strip_prefix('.') {
+        // Go takes ',' as well as '.' before the fraction (parseNanoseconds, commaOrPeriod).
+        let (fraction, zone) = match rest.strip_prefix(['.', ',']) {
             Some(f) => {
                 let n = f.bytes().take_while(u8::is_ascii_digit).count();
                 (Some(n), &f[n..])
             }
             None => (None, rest),
         };
+        // An offset hour up to 24 and minute up to 60 ("some people do write offsets of
+        // 24 hours or 60 minutes", time/format.go, stdISO8601ColonTZ).
         let zone_ok = zone == "Z"
             || (zone.len() == 6
                 && matches!(zone.as_bytes()[0], b'+' | b'-')
@@ -1119,13 +1124,15 @@ fn timestamps(o: &mut Out<'_>, kind: &str, v: &Value) {
                 && zone
                     .bytes()
                     .enumerate()
-                    .all(|(i, c)| matches!(i, 0 | 3) || c.is_ascii_digit()));
+                    .all(|(i, c)| matches!(i, 0 | 3) || c.is_ascii_digit())
+                && &zone[1..3] <= "24"
+                && &zone[4..6] <= "60");
         let fraction_ok = if micro {
             fraction == Some(6)
         } else {
             fraction != Some(0)
         };
-        if !(head && zone_ok && fraction_ok) {
+        if !(head && in_range && zone_ok && fraction_ok) {
             o.add(
                 at,
                 if micro {
