@@ -79,6 +79,7 @@ const WORKLOADS: &[&str] = &[
 ];
 
 /// A pod template found in the stream: owner doc, path prefix, spec and labels.
+#[derive(Clone)]
 struct PodTemplate<'a> {
     doc: usize,
     prefix: String,
@@ -316,9 +317,10 @@ pub fn check(docs: &[Document], known: &Known) -> Vec<SemanticProblem> {
     let templates = pod_templates(docs);
     // A PodTemplate runs no pod: no selector selects it.
     let pods = Pods::new(
-        pod_templates(docs)
-            .into_iter()
+        templates
+            .iter()
             .filter(|p| docs[p.doc].kind() != "PodTemplate")
+            .cloned()
             .collect(),
     );
     names_and_labels(&mut cx);
