@@ -118,20 +118,31 @@ const API_FIELDS: &[&str] = &[
 /// `LDAP_BIND_PW`, `API_JWT`, a key-encryption key `KEK`):
 /// inside a longer word they are something else (`path`,
 /// `pwm`).
-const NAME_WORDS_WHOLE: &[&str] = &["pat", "pw", "jwt", "bearer", "apikey", "kek"];
+/// A `PIN`, a one-time-password seed `OTP`, a `LICENSE` (a licence key) are whole words too
+/// (`SPINNER`, `HOTPATH`).
+const NAME_WORDS_WHOLE: &[&str] = &[
+    "pat", "pw", "jwt", "bearer", "apikey", "kek", "pin", "otp", "license", "licence",
+];
 
 /// Words that make a name a credential's as its last word (`NPM_AUTH`, `SESSION_COOKIE`),
 /// and not before another (`--skip-auth-preflight`, `--cookie-refresh` are switches).
 const LAST_WORDS: &[&str] = &["auth", "cookie"];
 
 /// The words that make a name a credential's (lowercase, letters and digits only).
+/// `cred` covers `CREDS` and `DB_CRED`; `hmac`, `salt`, `seed`, `signing` and `private`
+/// name keying material (`HMAC_SIGNING`, `PASSWORD_SALT`, `OTP_SEED`, `PRIVATE`).
 const NAME_WORDS: &[&str] = &[
     "pass",
     "secret",
     "token",
-    "credential",
+    "cred",
     "pwd",
     "authorization",
+    "hmac",
+    "salt",
+    "seed",
+    "signing",
+    "private",
 ];
 
 /// `text` with the word after every flag named like a credential masked: `--password X`
@@ -514,6 +525,15 @@ mod whole_word_tests {
             "x-auth",
             "KEK",
             "apiKeys",
+            "DB_CREDS",
+            "HMAC_SIGNING",
+            "SIGNING_SALT",
+            "SALT",
+            "OTP_SEED",
+            "PIN",
+            "PRIVATE",
+            "LICENSE",
+            "user-pin",
         ] {
             assert!(super::credential_name(yes), "{yes}");
         }
@@ -531,6 +551,9 @@ mod whole_word_tests {
             "kekule",
             "topologyKey",
             "serviceAccountToken",
+            "SPINNER",
+            "HOTPATH",
+            "PINNED_VERSION",
         ] {
             assert!(!super::credential_name(no), "{no}");
         }
@@ -684,7 +707,10 @@ mod tests {
                 r#"{"client_secret":"…","url":"http://h:1"}"#,
             ),
             (r#"{'token':'x y','n':2}"#, r#"{'token':'…','n':2}"#),
-            (r#"{"pin":1,"password":1234}"#, r#"{"pin":1,"password":…}"#),
+            (
+                r#"{"port":1,"password":1234}"#,
+                r#"{"port":1,"password":…}"#,
+            ),
             (r#"a: "token: \"x y\" b""#, r#"a: "token: \"…\" b""#),
             (r#"a: "token: \"…\"""#, r#"a: "token: \"…\"""#),
         ] {

@@ -1453,7 +1453,7 @@ fn values_masks_credentials_and_render_refuses_the_mask() {
         "--set",
         "oauth2Proxy.clientSecret=Zq9XmarkSECRET,oauth2Proxy.cookieSecret=Zq9XmarkSECRET0123456789abcdef",
         "--set-json",
-        r#"extraEnv=[{"name":"HF_TOKEN","value":"Zq9XmarkSECRET"},{"name":"LOG_LEVEL","value":"debug"},{"name":"GITHUB_PAT","value":"Zq9XmarkSECRET"},{"name":"NPM_AUTH","value":"Zq9XmarkSECRET"}]"#,
+        r#"extraEnv=[{"name":"HF_TOKEN","value":"Zq9XmarkSECRET"},{"name":"LOG_LEVEL","value":"debug"},{"name":"GITHUB_PAT","value":"Zq9XmarkSECRET"},{"name":"NPM_AUTH","value":"Zq9XmarkSECRET"},{"name":"DB_CREDS","value":"Zq9XmarkSECRET"},{"name":"HMAC_SIGNING","value":"Zq9XmarkSECRET"},{"name":"OTP_SEED","value":"Zq9XmarkSECRET"},{"name":"PIN","value":"Zq9XmarkSECRET"}]"#,
         "--set-json",
         r#"extraObjects=[{"apiVersion":"v1","kind":"Secret","metadata":{"name":"x"},"stringData":{"k":"Zq9XmarkSECRET"}}]"#,
         "--set-json",
@@ -1469,7 +1469,7 @@ fn values_masks_credentials_and_render_refuses_the_mask() {
     shown.push("--show-secrets");
     let s = common::run(&shown, None);
     assert_eq!(s.code, 0, "{}", s.stderr);
-    assert_eq!(s.stdout.matches(S).count(), 11, "{}", s.stdout);
+    assert_eq!(s.stdout.matches(S).count(), 15, "{}", s.stdout);
 
     let dir = std::env::temp_dir().join(format!("mlflow-chart-values-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
