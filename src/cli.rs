@@ -1565,7 +1565,9 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
                 ));
             }
             for w in report.warnings.iter().take(listed) {
-                let why = if validate::semantic::is_repeat(w) {
+                let why = if validate::semantic::is_repeat(w)
+                    || w.contains(validate::semantic::EMPTY_PULL_SECRET)
+                {
                     "Kubernetes accepts it and warns"
                 } else {
                     "the other object may live outside this stream"

@@ -291,6 +291,11 @@ impl Index {
     }
 
     /// The position of `path` itself, if it is written.
+    /// The text this indexes.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     pub fn exact(&self, path: &KeyPath) -> Option<(usize, usize)> {
         self.map().get(path).copied()
     }

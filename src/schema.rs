@@ -302,6 +302,14 @@ fn advice(described: &Value, computed: &Computed, path: &KeyPath, what: &str) ->
             .to_string();
     }
     if what.starts_with("wrong type: expected integer")
+        && let Some(t) = value.and_then(Value::as_str).map(str::trim)
+        && t.parse::<f64>().is_ok()
+        && t.parse::<i64>().map_or(true, |n| n.to_string() != t)
+    {
+        // `--set x=2.0` (or 1e3, 01): Helm's strvals types only plain integers.
+        return ": a whole number is needed: write it as a plain integer (2, not 2.0, 1e3 or 02: `--set` reads those as text, as Helm's does), or give it with --set-json".to_string();
+    }
+    if what.starts_with("wrong type: expected integer")
         && value
             .and_then(Value::as_str)
             .is_some_and(|t| t.trim().parse::<f64>().is_ok())
@@ -514,7 +522,7 @@ pub fn restore_deleted(computed: &mut Computed) -> Result<(), Failure> {
         .map(|p| {
             format!(
                 "{p}: the chart needs this value, but a null deleted it {}",
-                computed.origin(p)
+                computed.null_origin(p)
             )
         })
         .collect();

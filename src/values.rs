@@ -825,8 +825,44 @@ impl Computed {
         }
     }
 
+    /// Where the null that deleted `path` came from: the last flag that set it or a map
+    /// above it to null, else the last values file that did (`service:` with nothing
+    /// under it deletes `service.port`, which an earlier file set), else
+    /// [`Computed::origin`]. For messages only: the files are read again.
+    pub fn null_origin(&self, path: &KeyPath) -> String {
+        if let Some(Provenance::Flag(text)) = self.flag_provenance(path) {
+            return text;
+        }
+        for src in self.sources.iter().rev() {
+            // The longest part of `path` this file writes: a null there deleted it; a map
+            // there (without the rest of `path`) leaves an earlier file to answer.
+            let Some(n) = (1..=path.0.len())
+                .rev()
+                .find(|&n| src.index.exact(&KeyPath(path.0[..n].to_vec())).is_some())
+            else {
+                continue;
+            };
+            let written = KeyPath(path.0[..n].to_vec());
+            let null = parse_yaml(&src.name, src.index.text()).is_ok_and(|m| {
+                locate::lookup(&Value::Object(m), &written).is_some_and(Value::is_null)
+            });
+            if null && let Some((line, col)) = src.index.exact(&written) {
+                return format!("at {}:{line}:{col}", src.name);
+            }
+        }
+        self.origin(path)
+    }
+
     /// Where the value at `path` came from (said by [`Computed::origin`]).
     pub fn provenance(&self, path: &KeyPath) -> Provenance {
+        if let Some(p) = self.flag_provenance(path) {
+            return p;
+        }
+        self.file_provenance(path)
+    }
+
+    /// [`Computed::provenance`] among the flags.
+    fn flag_provenance(&self, path: &KeyPath) -> Option<Provenance> {
         for f in self.flags.iter().rev() {
             // The path itself, or an ancestor this flag set to null (which deleted it) or
             // to a scalar (a string the model reads as a list: `allowed_roles=a,b`).
@@ -843,9 +879,9 @@ impl Computed {
             if set_here {
                 // An argument that sets several keys (`a=1,b=2`) is shown by this key.
                 if leaf_count(&f.values) > 1 && !path.0.is_empty() {
-                    return Provenance::Flag(format!("from {} '{path}=…'", f.flag));
+                    return Some(Provenance::Flag(format!("from {} '{path}=…'", f.flag)));
                 }
-                return Provenance::Flag(format!("from {} {}", f.flag, f.shown));
+                return Some(Provenance::Flag(format!("from {} {}", f.flag, f.shown)));
             }
         }
         // A null item of the final values where a flag holds its placeholder: the flag
@@ -874,8 +910,13 @@ impl Computed {
             } else {
                 ", which leaves it null"
             };
-            return Provenance::Flag(format!("from {} {shown}{why}", f.flag));
+            return Some(Provenance::Flag(format!("from {} {shown}{why}", f.flag)));
         }
+        None
+    }
+
+    /// [`Computed::provenance`] among the values files and the defaults.
+    fn file_provenance(&self, path: &KeyPath) -> Provenance {
         static DEFAULTS: std::sync::OnceLock<locate::Index> = std::sync::OnceLock::new();
         let defaults = DEFAULTS.get_or_init(|| locate::Index::new(DEFAULT_VALUES));
         // The file that writes the key itself wins; then the defaults, if they write it (a

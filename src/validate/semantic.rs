@@ -33,6 +33,7 @@ impl SemanticProblem {
             // Kubernetes warns about a repeated variable and keeps the last (ValidateEnv
             // has no check for it; the kubelet sets them in order).
             LAST_WINS,
+            EMPTY_PULL_SECRET,
         ];
         ADVISORY.iter().any(|c| self.message.contains(c))
     }
@@ -49,6 +50,12 @@ pub const DUPLICATE: &str = "duplicate object";
 
 /// What a problem says of a repeat that Kubernetes resolves by keeping the last.
 const LAST_WINS: &str = "the last one wins";
+
+/// What a problem says of an `imagePullSecrets` entry with an empty name: the API server
+/// takes the pod and warns (`invalid empty name`, pkg/api/pod/warnings.go), so `validate`
+/// warns; a render refuses it in the chart's own pods.
+pub const EMPTY_PULL_SECRET: &str =
+    "invalid empty name: no Secret is used; give the name of a Secret or remove the entry";
 
 /// Does a problem's text say it is a repeat Kubernetes resolves (the last one wins)?
 pub fn is_repeat(message: &str) -> bool {

@@ -345,6 +345,14 @@ enum Step<'a> {
     Index(usize),
 }
 
+/// Is `at` an entry of an `imagePullSecrets` list? Its LocalObjectReference's `name` is
+/// `+default=""` (core/v1 types.go: "effectively required, but due to backwards
+/// compatibility is allowed to be empty"), and validateImagePullSecrets checks nothing of
+/// it: the API server takes `{}` and warns (the rules warn alike).
+fn pull_secret(at: &[Step<'_>]) -> bool {
+    matches!(at, [.., Step::Key("imagePullSecrets"), Step::Index(_)])
+}
+
 fn path_of(at: &[Step<'_>]) -> KeyPath {
     KeyPath(
         at.iter()
@@ -381,7 +389,10 @@ fn diff<'a>(input: &'a Value, round: &Value, at: &mut Vec<Step<'a>>, out: &mut V
                 // Embedded resources (volumeClaimTemplates) re-encode with their own
                 // apiVersion/kind; in the input those are optional.
                 let embedded_type_meta = !at.is_empty() && (k == "apiVersion" || k == "kind");
-                if crate::parse::field(i, k).is_none_or(Value::is_null) && !embedded_type_meta {
+                if crate::parse::field(i, k).is_none_or(Value::is_null)
+                    && !embedded_type_meta
+                    && !(k == "name" && pull_secret(at))
+                {
                     out.push(TypedProblem {
                         path: path_of(at).key(k),
                         message: "missing required field".into(),

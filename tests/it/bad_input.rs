@@ -2154,6 +2154,20 @@ fn cases() -> Vec<Case> {
             "must be false from --set 'minio.ingress.enabled=…' (accepted for compatibility; must stay false: MinIO's web console is off (MINIO_BROWSER=off)",
         ),
         c(
+            "decimal-for-integer-by-set",
+            vec![],
+            &["--set", "MLFlow.workers=2.0"],
+            1,
+            "a whole number is needed: write it as a plain integer (2, not 2.0",
+        ),
+        c(
+            "text-for-integer-by-set-string",
+            vec![],
+            &["--set-string", "MLFlow.workers=2"],
+            1,
+            "a number is needed, not text: write it without quotes in a values file (5000, not \"5000\"), or give it with --set (not --set-string)",
+        ),
+        c(
             "text-for-boolean",
             vec![],
             &["--set-string", "minio.ingress.enabled=false"],

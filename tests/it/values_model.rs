@@ -101,6 +101,50 @@ fn a_null_for_every_needed_value_is_a_located_error() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// A null over a whole map in a values file (`service:` with nothing under it, an old
+/// file's `image:` whose keys are commented out) is named where it is written, not where
+/// an earlier file or the defaults set the keys it deleted.
+#[test]
+fn a_null_over_a_map_in_a_file_is_located_at_the_null() {
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-null-map-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let f = dir.join(name);
+        std::fs::write(&f, text).unwrap();
+        f.to_str().unwrap().to_string()
+    };
+    let a = write("a.yaml", "service:\n  port: 5000\n");
+    let b = write("b.yaml", "# the service block, emptied\nservice:\n");
+    let c = write("c.yaml", "postgresql:\n  image:\n    # tag: 15\n");
+    let r = render(&["-f", &a, "-f", &b]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    for key in ["service.port", "service.type"] {
+        assert!(
+            r.stderr.contains(&format!(
+                "{key}: the chart needs this value, but a null deleted it at {b}:2:1"
+            )),
+            "{key}: {}",
+            r.stderr
+        );
+    }
+    let r = render(&["-f", &c]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "postgresql.image.tag: the chart needs this value, but a null deleted it at {c}:2:3"
+        )),
+        "{}",
+        r.stderr
+    );
+    // A later file that writes the map again brings it back, and the defaults fill it (as
+    // Helm coalesces the chart's values into the user's).
+    let d = write("d.yaml", "service:\n  type: ClusterIP\n");
+    let r = render(&["-f", &a, "-f", &b, "-f", &d]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn integer_keys_take_integral_floats_as_the_integer() {
     let base = render(&[]);

@@ -108,11 +108,14 @@ pub(super) fn port_or_name(o: &mut Out<'_>, p: Option<&Value>, at: &str) {
 }
 
 /// An int-or-percent value (`5` or `"25%"`): its number and whether it is a percentage.
+/// A percentage is digits and `%` only (IsValidPercent's `^[0-9]+%$`, apimachinery
+/// pkg/util/validation/validation.go): no sign, no space.
 pub(super) fn int_or_percent(v: &Value) -> Option<(i64, bool)> {
     match v {
         Value::Number(n) => n.as_i64().map(|n| (n, false)),
         Value::String(s) => s
             .strip_suffix('%')
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|n| n.parse::<i64>().ok())
             .map(|n| (n, true)),
         _ => None,
@@ -261,5 +264,8 @@ mod tests {
         assert_eq!(int_or_percent(&Value::from("25%")), Some((25, true)));
         assert_eq!(int_or_percent(&Value::from(3)), Some((3, false)));
         assert_eq!(int_or_percent(&Value::from("x")), None);
+        for signed in ["+50%", "-5%", " 5%", "%", "5 %"] {
+            assert_eq!(int_or_percent(&Value::from(signed)), None, "{signed}");
+        }
     }
 }

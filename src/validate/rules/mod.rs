@@ -527,7 +527,8 @@ fn pvc_spec(o: &mut Out<'_>, spec: Option<&Value>, at: &str) {
 
 fn host_ok(h: &str) -> bool {
     let h = h.strip_prefix("*.").unwrap_or(h);
-    h.parse::<std::net::IpAddr>().is_err() && dns_subdomain(h)
+    // ParseIPSloppy: `010.1.1.1` is an address too (k8s.io/utils net/parse.go).
+    !fields::is_ip(h) && dns_subdomain(h)
 }
 
 /// validateHTTPIngressPath: an absolute path (which Exact and Prefix need, and
@@ -577,9 +578,11 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
     }
     for (n, r) in items(v.at("/spec/rules")) {
         if let Some(h) = r.get("host").and_then(Value::as_str)
+            && !h.is_empty()
             && !host_ok(h)
         {
-            // validateIngressRules: a DNS name (optionally "*."), not an IP.
+            // validateIngressRules: a DNS name (optionally "*."), not an IP; an empty
+            // host (any host) is not checked (`if len(ih.Host) > 0`).
             o.add(format!("spec.rules[{n}].host"), "must be a DNS name (labels of at most 63 lowercase letters, digits, '-'), optionally starting with '*.', not an IP address");
         }
     }

@@ -65,19 +65,18 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
         o.add("spec", "either defaultBackend or rules must be specified");
         return;
     };
-    // ValidateIngressCreate: the legacy class annotation and ingressClassName, when both
-    // are given, name the same class.
+    // ValidateIngressCreate: the legacy class annotation "can not be set when the class
+    // field is also set", whatever either holds (`annotationIsSet &&
+    // ingress.Spec.IngressClassName != nil`; an empty class name is a set field).
     const CLASS: &str = "kubernetes.io/ingress.class";
-    if let (Some(annotation), Some(class)) = (
-        v.at("/metadata/annotations")
-            .and_then(|a| a.get(CLASS))
-            .and_then(Value::as_str),
-        spec.get("ingressClassName").and_then(Value::as_str),
-    ) && annotation != class
+    if v.at("/metadata/annotations")
+        .and_then(|a| a.get(CLASS))
+        .is_some()
+        && spec.get("ingressClassName").is_some_and(|c| !c.is_null())
     {
         o.add(
             format!("metadata.annotations[{CLASS:?}]"),
-            format!("{annotation:?} must match `ingressClassName` ({class:?}) when both are specified: keep one of them"),
+            "can not be set when the class field `spec.ingressClassName` is also set: keep one of them",
         );
     }
     let rules: Vec<(usize, &Value)> = items(spec.get("rules")).collect();

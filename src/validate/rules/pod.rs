@@ -198,13 +198,16 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
         }
     }
     for (n, s) in items(pod.get("imagePullSecrets")) {
-        if s.get("name")
-            .and_then(Value::as_str)
-            .is_some_and(str::is_empty)
+        if s.is_object()
+            && s.get("name")
+                .filter(|n| !n.is_null())
+                .is_none_or(|n| n.as_str().is_some_and(str::is_empty))
         {
+            // validateImagePullSecrets refuses only fields beside the name; an empty
+            // name is a warning of the API server (pkg/api/pod/warnings.go).
             o.add(
                 format!("{at}.imagePullSecrets[{n}].name"),
-                "required: the name of a Secret",
+                crate::validate::semantic::EMPTY_PULL_SECRET,
             );
         }
     }
