@@ -1189,7 +1189,7 @@ pub struct Mlflow {
     /// extra Host headers MLflow accepts (ingress hosts and the service's own names are always allowed).
     #[serde(rename = "allowedHosts")]
     pub allowed_hosts: Vec<String>,
-    /// extra `mlflow server` arguments, appended verbatim.
+    /// extra `mlflow server` arguments, appended verbatim (each `$` is written `$$`, so Kubernetes passes it on rather than expanding `$(NAME)`).
     #[serde(rename = "extraArgs")]
     pub extra_args: Vec<String>,
     /// gunicorn/uvicorn workers of the tracking server.

@@ -1864,3 +1864,119 @@ fn one_line_values_hold_no_hidden_breaks() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// The kubelet's expansion of a container's arguments (kubernetes
+/// third_party/forked/golang/expansion/expand.go, `Expand`): `$$` is `$`, `$(NAME)` is the
+/// variable's value when the container defines it, anything else stays as written.
+fn kubelet_expand(arg: &str, env: &[(String, String)]) -> String {
+    let mut out = String::new();
+    let mut rest = arg;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+        } else if let Some(tail) = after.strip_prefix('(')
+            && let Some(end) = tail.find(')')
+        {
+            let name = &tail[..end];
+            match env.iter().find(|(k, _)| k == name) {
+                Some((_, v)) => out.push_str(v),
+                None => out.push_str(&format!("$({name})")),
+            }
+            rest = &tail[end + 1..];
+        } else {
+            out.push('$');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `MLFlow.extraArgs` reach `mlflow server` verbatim in every container that runs it: after
+/// the kubelet's expansion, `$(AWS_SECRET_ACCESS_KEY)` is that text, not the S3 key the
+/// container holds (which MLflow would send back in a header it sets from the argument).
+#[test]
+fn extra_args_reach_mlflow_verbatim_after_the_kubelets_expansion() {
+    let given = [
+        "--x-frame-options=$(AWS_SECRET_ACCESS_KEY)",
+        "--static-label=$$(S3)",
+        "--note=cost $5",
+    ];
+    let json = serde_json::to_string(&given).unwrap();
+    let r = render(&[
+        "--set-json",
+        &format!("MLFlow.extraArgs={json}"),
+        "--set",
+        "replicaCount=2",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let docs = docs(&r.stdout);
+    let mut seen = 0;
+    for name in ["mlflow", "scheduler"] {
+        let Some(c) = container(&docs, name) else {
+            continue;
+        };
+        seen += 1;
+        // Every variable the container could expand, with a value of its own.
+        let env: Vec<(String, String)> = c["env"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["name"].as_str())
+            .map(|n| (n.to_string(), format!("<value of {n}>")))
+            .collect();
+        assert!(
+            env.iter().any(|(n, _)| n == "AWS_SECRET_ACCESS_KEY"),
+            "{name}"
+        );
+        let args: Vec<String> = c["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| kubelet_expand(a.as_str().unwrap(), &env))
+            .collect();
+        for g in given {
+            assert!(args.iter().any(|a| a == g), "{name}: {g} not in {args:?}");
+        }
+        assert!(!args.iter().any(|a| a.contains("<value of")), "{args:?}");
+    }
+    assert_eq!(seen, 2, "the tracking and scheduler containers");
+}
+
+/// MinIO credentials reach `mc alias set` after `--`: mc (minio/cli v1.24.2, command.go
+/// 136-176) moves every argument that starts with `-` before the others and reads it as a
+/// flag unless a `--` comes first, so a password `-x` or a user `--insecure` would be
+/// read as options.
+#[test]
+fn bucket_credentials_follow_a_double_dash() {
+    let r = render(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let script = docs(&r.stdout)
+        .iter()
+        .filter(|d| d["kind"] == "Job")
+        .flat_map(|d| {
+            d["spec"]["template"]["spec"]["containers"]
+                .as_array()
+                .unwrap()
+                .clone()
+        })
+        .filter_map(|c| c["args"][0].as_str().map(str::to_string))
+        .find(|a| a.contains("mc alias set"))
+        .expect("the bucket Job's script");
+    let words: Vec<&str> = script.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "set").unwrap();
+    assert_eq!(
+        &words[at + 1..at + 6],
+        &[
+            "--",
+            "target",
+            "\"$S3_ENDPOINT\"",
+            "\"$S3_USER\"",
+            "\"$S3_PASSWORD\""
+        ],
+        "{script}"
+    );
+}

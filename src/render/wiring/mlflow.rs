@@ -138,7 +138,11 @@ pub(crate) fn args(
             ));
         }
     }
-    args.extend(m.extra_args.iter().cloned());
+    // Verbatim: the kubelet expands `$(NAME)` in a container's arguments from its
+    // environment and reads `$$` as `$` (third_party/forked/golang/expansion/expand.go,
+    // Expand), so every `$` is doubled; `$(AWS_SECRET_ACCESS_KEY)` stays that text rather
+    // than becoming the key.
+    args.extend(m.extra_args.iter().map(|a| a.replace('$', "$$")));
     args
 }
 
