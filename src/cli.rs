@@ -638,7 +638,9 @@ pub struct DiffArgs {
     /// Release name used when rendering.
     #[arg(long, default_value = "mlflow")]
     pub release: String,
-    /// Namespace used when rendering.
+    /// Namespace used when rendering; also the namespace of a namespaced object that
+    /// names none in OLD or NEW (as `kubectl apply -n` applies it), so it is the same
+    /// object as one that names it.
     #[arg(
         short = 'n',
         long,
@@ -1183,8 +1185,14 @@ fn run_diff(args: &DiffArgs) -> Result<Output, Failure> {
             }
         }
     };
-    let sides = |docs: &[Document], which: &str| {
-        crate::diff::objects(docs).map_err(|problems| {
+    // `-n ''` is the default namespace, as for render.
+    let namespace = if args.namespace.is_empty() {
+        "default"
+    } else {
+        args.namespace.as_str()
+    };
+    let sides = |docs: &[Document], other: &[Document], which: &str| {
+        crate::diff::objects(docs, other, namespace).map_err(|problems| {
             Failure::input(format!(
                 "the {which} side holds objects diff cannot compare"
             ))
@@ -1192,7 +1200,7 @@ fn run_diff(args: &DiffArgs) -> Result<Output, Failure> {
             .hint("`mlflow-chart validate FILE` checks a manifest file in full")
         })
     };
-    let (old, new) = (sides(&old, "old")?, sides(&new, "new")?);
+    let (old, new) = (sides(&old, &new, "old")?, sides(&new, &old, "new")?);
     let report = crate::diff::compare(&old, &new, args.show_secrets);
     let stdout = match args.output {
         DiffFormat::Json => serde_json::to_string_pretty(&report).unwrap_or_default() + "\n",

@@ -335,11 +335,98 @@ fn masked(a: &Document, b: &Document) -> (Value, Value) {
     (va, vb)
 }
 
-/// The objects of one side of a diff as kubectl would apply them: the items of each
-/// `kind: List` (`render -o json`) as objects of their own, each with a kind, a name and a
-/// string namespace, and no object defined twice in two different ways (the same
-/// definition twice counts once). Each problem names the source and the object.
-pub fn objects(docs: &[Document]) -> Result<Vec<Document>, Vec<String>> {
+/// The API group of an apiVersion (`apps/v1`: `apps`; `v1`: the core group, "").
+fn group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// Which kinds outside the built-in types live in a namespace, by (group, kind), as far
+/// as the two sides tell: a CustomResourceDefinition's `spec.scope` in either, the custom
+/// resources the chart renders, and otherwise a kind of which some object in either side
+/// names a namespace.
+fn custom_scopes(sides: [&[Document]; 2]) -> BTreeMap<(String, String), bool> {
+    let mut scopes: BTreeMap<(String, String), bool> = [
+        ("gateway.networking.k8s.io", "HTTPRoute"),
+        ("monitoring.coreos.com", "ServiceMonitor"),
+        ("monitoring.coreos.com", "PodMonitor"),
+        ("monitoring.coreos.com", "PrometheusRule"),
+    ]
+    .into_iter()
+    .map(|(g, k)| ((g.to_string(), k.to_string()), true))
+    .collect();
+    let expanded: Vec<_> = sides
+        .iter()
+        .map(|s| crate::validate::expand_lists(s))
+        .collect();
+    let all = || expanded.iter().flat_map(|s| s.iter());
+    for d in all().filter(|d| d.kind() == "CustomResourceDefinition") {
+        let (g, k) = (d.str_at("/spec/group"), d.str_at("/spec/names/kind"));
+        match d.str_at("/spec/scope") {
+            "Namespaced" => scopes.insert((g.into(), k.into()), true),
+            "Cluster" => scopes.insert((g.into(), k.into()), false),
+            _ => None,
+        };
+    }
+    for d in all().filter(|d| !d.str_at("/metadata/namespace").is_empty()) {
+        scopes
+            .entry((group(d.api_version()).into(), d.kind().into()))
+            .or_insert(true);
+    }
+    scopes
+}
+
+/// `d` in the namespace `kubectl apply -n namespace` puts it in: a namespaced object
+/// without `metadata.namespace` gets `namespace` (kubectl's `Visit` with
+/// `NamespaceParam(...).DefaultNamespace()`, staging/src/k8s.io/cli-runtime/pkg/resource/
+/// visitor.go `SetNamespace`: only where the REST mapping's scope is namespaced), so it is
+/// the same object as one that names it; a cluster-scoped one, and one whose scope
+/// neither the built-in types nor `scopes` tell, stays as it is.
+fn placed<'a>(
+    d: std::borrow::Cow<'a, Document>,
+    namespace: &str,
+    scopes: &BTreeMap<(String, String), bool>,
+) -> std::borrow::Cow<'a, Document> {
+    // A namespace that is not a string is refused by the caller, as it is.
+    if d.value
+        .at("/metadata/namespace")
+        .is_some_and(|n| !n.is_null())
+    {
+        return d;
+    }
+    let (api_version, kind) = (d.api_version(), d.kind());
+    let namespaced = crate::validate::typed::namespaced(api_version, kind).or_else(|| {
+        scopes
+            .get(&(group(api_version).to_string(), kind.to_string()))
+            .copied()
+    });
+    if namespaced != Some(true) || !d.value.get("metadata").is_some_and(Value::is_object) {
+        return d;
+    }
+    let mut d = d;
+    if let Some(meta) = d
+        .to_mut()
+        .value
+        .get_mut("metadata")
+        .and_then(Value::as_object_mut)
+    {
+        meta.insert("namespace".into(), Value::from(namespace));
+    }
+    d
+}
+
+/// The objects of one side of a diff as kubectl would apply them with `-n namespace`:
+/// the items of each `kind: List` (`render -o json`) as objects of their own, each with a
+/// kind, a name and a string namespace (a namespaced object without one is in
+/// `namespace`; `other` is the other side, whose custom resource definitions and objects
+/// tell which custom kinds are namespaced), and no object defined twice in two different
+/// ways (the same definition twice counts once). Each problem names the source and the
+/// object.
+pub fn objects(
+    docs: &[Document],
+    other: &[Document],
+    namespace: &str,
+) -> Result<Vec<Document>, Vec<String>> {
+    let scopes = custom_scopes([docs, other]);
     let expanded = crate::validate::expand_lists(docs);
     let mut problems = Vec::new();
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -357,6 +444,7 @@ pub fn objects(docs: &[Document]) -> Result<Vec<Document>, Vec<String>> {
         {
             meta.shift_remove("namespace");
         }
+        let d = placed(d, namespace, &scopes);
         let d = d.as_ref();
         let namespace = d.value.at("/metadata/namespace");
         if d.kind().is_empty() {

@@ -42,7 +42,7 @@ pub struct Credential {
     pub what: String,
 }
 
-/// A removed StatefulSet whose claims stay behind, used by nothing.
+/// A removed StatefulSet whose claims stay behind, used by nothing, or a removed claim.
 #[derive(Debug, Serialize, PartialEq)]
 pub struct LeftBehind {
     pub object: String,
@@ -355,25 +355,39 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
         }
         // ValidateJobSpecUpdate (pkg/apis/batch/validation/validation.go): selector,
         // template, completionMode, podFailurePolicy, backoffLimitPerIndex, managedBy and
-        // successPolicy are immutable; completions too (outside elastic indexed Jobs);
-        // podReplacementPolicy and manualSelector are not checked, so they may change.
+        // successPolicy are immutable; completions too, but in an Indexed Job, which may
+        // change them together with parallelism, to the same number (validateCompletions
+        // with AllowElasticIndexedJobs: the ElasticIndexedJob gate is GA and on since
+        // v1.31); podReplacementPolicy and manualSelector are not checked, so they may
+        // change.
         "Job" => (
-            changed_keys(
-                at(old, "/spec"),
-                at(new, "/spec"),
-                "spec",
-                &[
-                    "parallelism",
-                    "activeDeadlineSeconds",
-                    "suspend",
-                    "ttlSecondsAfterFinished",
-                    "backoffLimit",
-                    "maxFailedIndexes",
-                    "podReplacementPolicy",
-                    "manualSelector",
-                ],
-            ),
-            "a Job's template, selector, completions, failure and success policies and managedBy are immutable",
+            {
+                let mut fields = changed_keys(
+                    at(old, "/spec"),
+                    at(new, "/spec"),
+                    "spec",
+                    &[
+                        "parallelism",
+                        "activeDeadlineSeconds",
+                        "suspend",
+                        "ttlSecondsAfterFinished",
+                        "backoffLimit",
+                        "maxFailedIndexes",
+                        "podReplacementPolicy",
+                        "manualSelector",
+                    ],
+                );
+                // A parallelism the new render leaves out is 1: kubectl deletes one it
+                // set before, and SetDefaults_Job (pkg/apis/batch/v1/defaults.go) sets 1
+                // where it is unset.
+                let completions = semantic(at(new, "/spec/completions")).as_i64();
+                let parallelism = semantic(at(new, "/spec/parallelism")).as_i64().unwrap_or(1);
+                if at(new, "/spec/completionMode") == "Indexed" && completions == Some(parallelism) {
+                    fields.retain(|f| f != "spec.completions");
+                }
+                fields
+            },
+            "a Job's template, selector, completions (but an Indexed Job's, changed together with parallelism to the same number), failure and success policies and managedBy are immutable",
             format!(
                 "kubectl{n} delete job {name} (a finished Job is not needed again), then apply"
             ),
@@ -499,6 +513,23 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             "a PriorityClass's value and preemptionPolicy never change",
             format!(
                 "kubectl delete priorityclass {name}, then apply (running pods keep the priority they were given)"
+            ),
+        ),
+        // ValidateEndpointSliceUpdate (pkg/apis/discovery/validation/validation.go):
+        // addressType is immutable.
+        "EndpointSlice" => (
+            changed_keys(
+                &serde_json::json!({"addressType": at(old, "/addressType")}),
+                &serde_json::json!({"addressType": at(new, "/addressType")}),
+                "",
+                &[],
+            )
+            .into_iter()
+            .map(|f| f.trim_start_matches('.').to_string())
+            .collect(),
+            "an EndpointSlice's addressType never changes",
+            format!(
+                "kubectl{n} delete endpointslice {name}, then apply (until then the Service has none of its endpoints)"
             ),
         ),
         // validateIngressClassSpecUpdate (pkg/apis/networking/validation/validation.go):
@@ -1252,7 +1283,12 @@ fn migrations(object: &str, old: &Document, new: &Document, out: &mut Vec<Migrat
                 object: object.to_string(),
                 from: was.clone(),
                 to: image.clone(),
-                what: if older(version(tag(&image)), version(tag(was))) {
+                // Without the db-upgrade step the server itself checks the schema's
+                // revision against its own head and refuses to start on another
+                // (mlflow/store/tracking/sqlalchemy_store.py, `_verify_schema`).
+                what: if older(version(tag(&image)), version(tag(was))) && !migrates {
+                    "an older MLflow than the one before, and MLFlow.migration is off: if the newer one's schema migrations ran, the server finds the database at a revision it does not know and refuses to start (nothing is changed); roll forward, or restore the backup taken before the upgrade (docs/day-two.md, \"Rolling back\")"
+                } else if older(version(tag(&image)), version(tag(was))) {
                     "an older MLflow than the one before: if the newer one's schema migrations ran, this one does not know the database's revision, so the db-upgrade step says so and exits 3 and the server does not start (nothing is changed); roll forward, or restore the backup taken before the upgrade (docs/day-two.md, \"Rolling back\")"
                 } else if migrates {
                     "the db-upgrade step migrates the MLflow schema when the new image starts, with no way back but a backup: back up the database first (docs/day-two.md, \"Rolling back\")"
@@ -1604,7 +1640,9 @@ fn database_key(uri: &str, services: &BTreeSet<String>) -> String {
     };
     let mut host = host.to_ascii_lowercase();
     let mut port = port.to_string();
-    let mut database = path.trim_matches('/').to_string();
+    // SQLAlchemy reads the database name percent-decoded (`/m%6c` is `/ml`:
+    // lib/sqlalchemy/engine/url.py, `_parse_url` unquotes username, password and database).
+    let mut database = crate::render::checks::percent_decode(path.trim_matches('/'));
     // Several hosts (`host=a&host=b`, or `host=a,b`): the driver tries each in turn. The
     // rest of the where-to-connect parameters in a fixed order.
     let mut hosts = Vec::new();
@@ -2160,6 +2198,52 @@ impl MissingKeys {
     }
 }
 
+/// A Service whose old render left its cluster IP to the cluster and whose new one sets
+/// one. The registry keeps the allocated IP only for a new Service that leaves it empty
+/// (pkg/registry/core/service/storage/storage.go, `beginUpdate` and
+/// `patchAllocatedValues`), and ValidateServiceUpdate (`validateUpgradeDowngradeClusterIPs`,
+/// pkg/apis/core/validation/validation.go) refuses another primary IP: the update is
+/// refused unless the IP given is the one the cluster allocated, which the render cannot
+/// know. (A headless new Service is a refusal, see [`refusal`].)
+fn cluster_ip_set(object: &str, old: &Document, new: &Document) -> Option<Effect> {
+    if new.kind() != "Service" || old.kind() != "Service" {
+        return None;
+    }
+    let external = |d: &Document| at(d, "/spec/type") == "ExternalName";
+    // The primary IP a render sets: clusterIP, else the first of clusterIPs.
+    let ip = |d: &Document| -> Option<Value> {
+        let one = at(d, "/spec/clusterIP");
+        let first = at(d, "/spec/clusterIPs").get(0).unwrap_or(&Value::Null);
+        [one, first]
+            .into_iter()
+            .find(|v| !v.is_null() && *v != "")
+            .cloned()
+    };
+    if external(old) || external(new) || ip(old).is_some() {
+        return None;
+    }
+    let given = ip(new)?;
+    if is_headless(&given) {
+        return None;
+    }
+    let given = given
+        .as_str()
+        .map_or_else(|| given.to_string(), str::to_string);
+    let ns = new.str_at("/metadata/namespace");
+    let n = if ns.is_empty() {
+        String::new()
+    } else {
+        format!(" -n {ns}")
+    };
+    let name = new.name();
+    Some(Effect {
+        object: object.to_string(),
+        what: format!(
+            "spec.clusterIP {given} is set where the old render left it to the cluster: Kubernetes refuses the update (spec.clusterIP may not change once set) unless {given} is the IP the cluster allocated (kubectl{n} get service {name} -o jsonpath='{{.spec.clusterIP}}'); if it is not, kubectl{n} delete service {name}, then apply"
+        ),
+    })
+}
+
 /// The preflight of upgrading from `old` to `new`, objects matched by `key`.
 pub fn check<'a>(
     old: &BTreeMap<String, &'a Document>,
@@ -2192,6 +2276,33 @@ pub fn check<'a>(
             object: k.clone(),
             claims,
             what,
+        });
+    }
+    // A claim the render itself holds (an `extraObjects` one): kubectl apply leaves a
+    // removed one, a prune deletes it, and its PersistentVolume goes with it under the
+    // Delete reclaim policy (the PV controller, pkg/controller/volume/persistentvolume/
+    // pv_controller.go `reclaimVolume`; dynamic provisioning's default,
+    // SetDefaults_PersistentVolume).
+    let added_claims: Vec<&str> = new
+        .iter()
+        .filter(|(k, d)| d.kind() == "PersistentVolumeClaim" && !old.contains_key(*k))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    for (k, o) in old {
+        if o.kind() != "PersistentVolumeClaim" || new.contains_key(k) {
+            continue;
+        }
+        let empty = if added_claims.is_empty() {
+            String::new()
+        } else {
+            format!(" The new claim(s) {} start empty.", added_claims.join(", "))
+        };
+        p.left_behind.push(LeftBehind {
+            object: k.clone(),
+            claims: vec![o.name().to_string()],
+            what: format!(
+                "kubectl apply leaves the claim and its data, but a prune (ArgoCD or Flux with prune, kubectl apply --prune) deletes it, and its volume with it under a Delete reclaim policy (the default of dynamically provisioned volumes).{empty} Keep its name, or move the data first (docs/migration.md); to keep it through a prune, annotate it first (docs/argocd.md)"
+            ),
         });
     }
     for (k, n) in new {
@@ -2256,6 +2367,13 @@ pub fn check<'a>(
     let mut found = Vec::new();
     for (k, n) in new {
         effects(k, old.get(k).copied(), n, &sides, &mut found);
+    }
+    for (k, n) in new {
+        if let Some(o) = old.get(k)
+            && let Some(e) = cluster_ip_set(k, o, n)
+        {
+            found.push(e);
+        }
     }
     found.extend(missing.iter().map(MissingKeys::effect));
     p.effects = found;

@@ -1044,3 +1044,304 @@ fn diff_names_what_a_kept_secret_and_a_moved_query_break() {
     );
     assert_eq!(text, diff(&[&base, &a], &[&base, &b], Some("text")));
 }
+
+/// Runs `diff OLD NEW` over two manifests given as text (plus `extra` flags).
+fn diff_manifests(name: &str, old: &str, new: &str, extra: &[&str]) -> common::Run {
+    let a = values_file(&format!("{name}-old.yaml"), old);
+    let b = values_file(&format!("{name}-new.yaml"), new);
+    let mut args = vec!["diff", a.as_str(), b.as_str()];
+    args.extend(extra);
+    let r = common::run(&args, None);
+    assert!(r.code < 2, "{}", r.stderr);
+    r
+}
+
+/// A StatefulSet in the form `diff` tests use: `namespace` (if any) and `serviceName`.
+fn statefulset(namespace: &str, service: &str) -> String {
+    let ns = if namespace.is_empty() {
+        String::new()
+    } else {
+        format!(", namespace: {namespace}")
+    };
+    format!(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: s{ns}}}\nspec:\n  serviceName: {service}\n  selector: {{matchLabels: {{a: b}}}}\n  template:\n    metadata: {{labels: {{a: b}}}}\n    spec:\n      containers: [{{name: c, image: \"nginx:1.27\"}}]\n  volumeClaimTemplates:\n  - metadata: {{name: data}}\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources: {{requests: {{storage: 1Gi}}}}\n"
+    )
+}
+
+/// An object without `metadata.namespace` (as `helm get manifest` prints one) is in the
+/// namespace `-n` names (default: `default`), as `kubectl apply -n` puts it: the same
+/// object as the one that names it, so its immutable fields are checked and nothing is
+/// said to be left behind. Cluster-scoped kinds stay without one; a custom kind is
+/// namespaced when an object of it names a namespace.
+#[test]
+fn diff_puts_objects_without_a_namespace_in_the_diff_namespace() {
+    let r = diff_manifests(
+        "nons",
+        &statefulset("", "hl"),
+        &statefulset("default", "hl2"),
+        &[],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("0 added, 0 removed, 1 changed, 0 unchanged")
+            && r.stdout
+                .contains("! StatefulSet/default/s: a StatefulSet's spec")
+            && r.stdout.contains("(spec.serviceName)")
+            && !r.stdout.contains("Data left behind"),
+        "{}",
+        r.stdout
+    );
+    // The same object, written with and without its namespace, is unchanged.
+    let r = diff_manifests(
+        "nons-same",
+        &statefulset("", "hl"),
+        &statefulset("default", "hl"),
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    // Under `-n ml` it is another object than the one in `default`.
+    let r = diff_manifests(
+        "nons-ml",
+        &statefulset("", "hl"),
+        &statefulset("default", "hl"),
+        &["-n", "ml"],
+    );
+    assert!(
+        r.stdout.contains("- StatefulSet/ml/s (removed)")
+            && r.stdout.contains("+ StatefulSet/default/s (added)"),
+        "{}",
+        r.stdout
+    );
+    let r = diff_manifests(
+        "nons-ml-same",
+        &statefulset("", "hl"),
+        &statefulset("ml", "hl"),
+        &["--namespace", "ml"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    // A ClusterRole has no namespace; a custom kind one of whose objects names a
+    // namespace is namespaced.
+    let r = diff_manifests(
+        "nons-scope",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules: []\n---\napiVersion: example.org/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 1}\n",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules: []\n---\napiVersion: example.org/v1\nkind: Widget\nmetadata: {name: w, namespace: default}\nspec: {size: 2}\n",
+        &[],
+    );
+    assert!(
+        r.stdout.contains("~ Widget/default/w (changed)")
+            && r.stdout
+                .contains("0 added, 0 removed, 1 changed, 1 unchanged"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// An indexed Job with `completionMode: Indexed`, `completions` and `parallelism`.
+fn indexed_job(completions: u32, parallelism: u32) -> String {
+    format!(
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {{name: j, namespace: default}}\nspec:\n  completionMode: Indexed\n  completions: {completions}\n  parallelism: {parallelism}\n  backoffLimitPerIndex: 1\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - {{name: c, image: \"busybox:1.36\", command: [echo, a]}}\n"
+    )
+}
+
+/// An Indexed Job may change its completions together with its parallelism, to the same
+/// number (validateCompletions, ElasticIndexedJob); otherwise completions are immutable.
+#[test]
+fn diff_lets_an_indexed_job_scale_completions_with_parallelism() {
+    let r = diff_manifests("elastic", &indexed_job(3, 3), &indexed_job(5, 5), &[]);
+    assert_eq!(r.code, 1);
+    assert!(!r.stdout.contains("refuse"), "{}", r.stdout);
+    let r = diff_manifests("elastic-no", &indexed_job(3, 3), &indexed_job(5, 3), &[]);
+    assert!(
+        r.stdout
+            .contains("Kubernetes will refuse 1 of these changes in place")
+            && r.stdout.contains("(spec.completions)"),
+        "{}",
+        r.stdout
+    );
+    // A NonIndexed Job's completions never change.
+    let plain = |n: u32| indexed_job(n, n).replace("Indexed", "NonIndexed");
+    let r = diff_manifests("elastic-plain", &plain(3), &plain(5), &[]);
+    assert!(r.stdout.contains("(spec.completions)"), "{}", r.stdout);
+}
+
+/// An EndpointSlice's addressType is immutable (ValidateEndpointSliceUpdate).
+#[test]
+fn diff_refuses_another_endpointslice_address_type() {
+    let slice = |kind: &str, address: &str| {
+        format!(
+            "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {{name: ext-db-1, namespace: default, labels: {{kubernetes.io/service-name: ext-db}}}}\naddressType: {kind}\nports: [{{name: pg, port: 5432, protocol: TCP}}]\nendpoints: [{{addresses: [\"{address}\"]}}]\n"
+        )
+    };
+    let r = diff_manifests(
+        "eps",
+        &slice("IPv4", "10.1.2.3"),
+        &slice("FQDN", "db.example.org"),
+        &[],
+    );
+    assert!(
+        r.stdout.contains(
+            "! EndpointSlice/default/ext-db-1: an EndpointSlice's addressType never changes (addressType)"
+        ) && r
+            .stdout
+            .contains("kubectl -n default delete endpointslice ext-db-1, then apply"),
+        "{}",
+        r.stdout
+    );
+    let r = diff_manifests(
+        "eps-same-type",
+        &slice("IPv4", "10.1.2.3"),
+        &slice("IPv4", "10.1.2.4"),
+        &[],
+    );
+    assert!(!r.stdout.contains("refuse"), "{}", r.stdout);
+}
+
+/// A claim the render holds (an `extraObjects` one), removed or renamed: a prune deletes
+/// it, with its volume under a Delete reclaim policy, and a new claim starts empty.
+#[test]
+fn diff_names_a_removed_claim_as_data_left_behind() {
+    let claim = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: {name}, namespace: default}}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {{requests: {{storage: 5Gi}}}}\n"
+        )
+    };
+    let r = diff_manifests("pvc-renamed", &claim("shared"), &claim("shared2"), &[]);
+    let said = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("! PersistentVolumeClaim/default/shared (removed)"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(
+        r.stdout.contains("Data left behind (1):")
+            && said.contains("a prune")
+            && said.contains("Delete reclaim policy")
+            && said.contains("PersistentVolumeClaim/default/shared2 start empty"),
+        "{said}"
+    );
+    // Removed without a successor: no claim starts empty.
+    let r = diff_manifests(
+        "pvc-removed",
+        &format!("{}---\n{}", claim("shared"), claim("other")),
+        &claim("other"),
+        &[],
+    );
+    assert!(
+        r.stdout.contains("Data left behind (1):") && !r.stdout.contains("start empty"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// A Service whose old render left its cluster IP to the cluster and whose new one sets
+/// one: refused unless it is the allocated IP, which the render cannot know (a warning);
+/// a new headless one is refused.
+#[test]
+fn diff_warns_about_a_cluster_ip_set_where_it_was_allocated() {
+    let service = |ip: &str| {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata: {{name: s, namespace: default}}\nspec:\n  selector: {{a: b}}\n  ports: [{{port: 80}}]\n{ip}"
+        )
+    };
+    let r = diff_manifests(
+        "svc-ip",
+        &service(""),
+        &service("  clusterIP: 10.0.0.5\n"),
+        &[],
+    );
+    assert!(
+        !r.stdout.contains("Kubernetes will refuse")
+            && r.stdout
+                .contains("What applying does beyond the changes (1):")
+            && r.stdout
+                .contains("unless 10.0.0.5 is the IP the cluster allocated")
+            && r.stdout
+                .contains("kubectl -n default delete service s, then apply"),
+        "{}",
+        r.stdout
+    );
+    let r = diff_manifests(
+        "svc-ips",
+        &service(""),
+        &service("  clusterIPs: [10.0.0.5]\n"),
+        &[],
+    );
+    assert!(r.stdout.contains("unless 10.0.0.5 is"), "{}", r.stdout);
+    let r = diff_manifests(
+        "svc-none",
+        &service(""),
+        &service("  clusterIP: None\n"),
+        &[],
+    );
+    assert!(
+        r.stdout.contains("Kubernetes will refuse 1") && !r.stdout.contains("unless"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// A rollback with `MLFlow.migration.enabled: false` has no db-upgrade step to exit 3:
+/// the server itself refuses the unknown revision.
+#[test]
+fn diff_advises_a_rollback_without_the_migration_step() {
+    let base = values_file(
+        "rollback-base.yaml",
+        "oauth2Proxy: {clientID: c, oidc: {oidc_issuer_url: \"https://kc.example.org/r\"}}\nMLFlow: {migration: {enabled: false}}\n",
+    );
+    let older = values_file("rollback-older.yaml", "image: {tag: \"3.16.0\"}\n");
+    let r = common::run(
+        &[
+            "diff",
+            "--values-old",
+            &base,
+            "--values-new",
+            &base,
+            "--values-new",
+            &older,
+        ],
+        None,
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("an older MLflow than the one before, and MLFlow.migration is off")
+            && r.stdout.contains("refuses to start")
+            && !r.stdout.contains("exits 3"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// A database name percent-encoded differently (`/m%6c`) is the same database: the
+/// tracking store does not move.
+#[test]
+fn diff_reads_a_database_name_percent_decoded() {
+    let base = values_file(
+        "decoded-base.yaml",
+        "oauth2Proxy: {clientID: c, oidc: {oidc_issuer_url: \"https://kc.example.org/r\"}}\nMLFlow: {migration: {enabled: false}}\n",
+    );
+    let uri = |name: &str, uri: &str| {
+        values_file(
+            name,
+            &format!("services: {{postgres: {{enabled: false, externalURI: \"{uri}\"}}}}\n"),
+        )
+    };
+    let plain = uri("decoded-uri.yaml", "postgresql://u@db.example.org/ml");
+    let encoded = uri("decoded-uri-enc.yaml", "postgresql://u@db.example.org/m%6c");
+    let r = common::run(
+        &[
+            "diff",
+            "--values-old",
+            &base,
+            "--values-old",
+            &plain,
+            "--values-new",
+            &base,
+            "--values-new",
+            &encoded,
+        ],
+        None,
+    );
+    assert!(r.code < 2, "{}", r.stderr);
+    assert!(!r.stdout.contains("the tracking store"), "{}", r.stdout);
+}
