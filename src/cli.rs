@@ -1573,9 +1573,7 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
                 ));
             }
             for w in report.warnings.iter().take(listed) {
-                let why = if validate::semantic::is_repeat(w)
-                    || w.contains(validate::semantic::EMPTY_PULL_SECRET)
-                {
+                let why = if validate::semantic::is_api_warning(w) {
                     "Kubernetes accepts it and warns"
                 } else {
                     "the other object may live outside this stream"

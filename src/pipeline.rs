@@ -207,7 +207,9 @@ fn render_model(
     let mut broad = broad_grants(&docs);
     // What extraObjects reference that the render does not hold (the cluster may).
     broad.extend(report.warnings.iter().map(|w| {
-        if validate::semantic::is_repeat(w) {
+        if validate::semantic::is_api_warning(w) {
+            // Kubernetes takes it and warns (a repeat, an unqualified finalizer, …): the
+            // message says what to change; there is nothing in the cluster to check.
             w.clone()
         } else {
             format!("{w} (kubectl accepts it; make sure the cluster has it)")

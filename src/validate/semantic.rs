@@ -34,6 +34,8 @@ impl SemanticProblem {
             // has no check for it; the kubelet sets them in order).
             LAST_WINS,
             EMPTY_PULL_SECRET,
+            UNQUALIFIED_FINALIZER,
+            JOB_NAME_NOT_LABEL,
         ];
         ADVISORY.iter().any(|c| self.message.contains(c))
     }
@@ -56,6 +58,25 @@ const LAST_WINS: &str = "the last one wins";
 /// warns; a render refuses it in the chart's own pods.
 pub const EMPTY_PULL_SECRET: &str =
     "invalid empty name: no Secret is used; give the name of a Secret or remove the entry";
+
+/// What a problem says of a finalizer without a '/' that is not a standard one: the API
+/// server takes it (ValidateFinalizerName wants a qualified name only) and warns, in the
+/// words of apiextensions-apiserver's validateKubeFinalizerName, so `validate` warns.
+pub const UNQUALIFIED_FINALIZER: &str = "prefer a domain-qualified finalizer name";
+
+/// What a problem says of a Job name that is not a DNS label where nothing refuses it
+/// (with manualSelector no job-name label is generated): the API server warns
+/// (pkg/registry/batch/job/strategy.go WarningsOnCreate), so `validate` warns.
+pub const JOB_NAME_NOT_LABEL: &str = "this is used in Pod names and hostnames, which can result in surprising behavior; a DNS label is recommended";
+
+/// Does a problem's text say Kubernetes accepts the object and warns (the `validate`
+/// output says so beside the warning)?
+pub fn is_api_warning(message: &str) -> bool {
+    is_repeat(message)
+        || [EMPTY_PULL_SECRET, UNQUALIFIED_FINALIZER, JOB_NAME_NOT_LABEL]
+            .iter()
+            .any(|c| message.contains(c))
+}
 
 /// Does a problem's text say it is a repeat Kubernetes resolves (the last one wins)?
 pub fn is_repeat(message: &str) -> bool {

@@ -465,6 +465,17 @@ fn endpoint_slice(o: &mut Out<'_>, v: &Value) {
     let mut names: Vec<&str> = Vec::new();
     for (i, p) in super::items(v.get("ports")) {
         app_protocol(o, p, &format!("ports[{i}]"));
+        // validatePorts (pkg/apis/discovery/validation/validation.go at v1.33): a
+        // protocol of supportedPortProtocols; a missing one defaults to TCP
+        // (SetDefaults_EndpointPort), an empty one is refused.
+        if let Some(Value::String(proto)) = p.get("protocol")
+            && !matches!(proto.as_str(), "TCP" | "UDP" | "SCTP")
+        {
+            o.add(
+                format!("ports[{i}].protocol"),
+                "unsupported value: must be SCTP, TCP or UDP",
+            );
+        }
         let name = p.get("name").and_then(Value::as_str).unwrap_or("");
         if !name.is_empty() && !super::fields::dns_label(name) {
             o.add(

@@ -212,16 +212,30 @@ fn metadata(o: &mut Out<'_>, v: &Value) {
         );
     }
     for (n, f) in items(m.get("finalizers")) {
-        // A qualified name; an unprefixed one must be a standard finalizer (C:7475).
-        let ok = f.as_str().is_some_and(|f| {
-            is_label_key(f)
-                && (f.contains('/') || matches!(f, "kubernetes" | "orphan" | "foregroundDeletion"))
-        });
-        if !ok {
-            o.add(
+        // ValidateFinalizers → ValidateFinalizerName (apimachinery
+        // pkg/api/validation/objectmeta.go:110-118 at v0.33.0): a qualified name, nothing
+        // more. An unprefixed one that is not a standard finalizer is taken; the API server
+        // warns about it ("prefer a domain-qualified finalizer name", apiextensions-apiserver
+        // pkg/registry/customresource/validator.go validateKubeFinalizerName at v0.33.0),
+        // so `validate` warns. Only a Namespace's spec.finalizers refuses it (cluster.rs).
+        match f.as_str() {
+            Some(f) if is_label_key(f) => {
+                if !f.contains('/') && !matches!(f, "kubernetes" | "orphan" | "foregroundDeletion")
+                {
+                    o.add(
+                        format!("metadata.finalizers[{n}]"),
+                        format!(
+                            "{f:?}: {}{} to avoid accidental conflicts with other finalizer writers",
+                            crate::validate::semantic::UNQUALIFIED_FINALIZER,
+                            if f.contains('.') { " including a path (/)" } else { "" }
+                        ),
+                    );
+                }
+            }
+            _ => o.add(
                 format!("metadata.finalizers[{n}]"),
                 "must be a qualified name like example.com/cleanup",
-            );
+            ),
         }
     }
     // ValidateFinalizers (apimachinery pkg/api/validation/objectmeta.go:197-213 at
@@ -372,6 +386,7 @@ fn service(o: &mut Out<'_>, v: &Value) {
     }
     let mut names = HashSet::new();
     let mut seen = HashSet::new();
+    let mut node_ports = HashSet::new();
     for (n, p) in &ports {
         let at = format!("spec.ports[{n}]");
         let name = p.get("name").and_then(Value::as_str).unwrap_or("");
@@ -404,7 +419,11 @@ fn service(o: &mut Out<'_>, v: &Value) {
                 "must be a qualified name like http or kubernetes.io/h2c",
             );
         }
-        let proto = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
+        // SetDefaults_Service: a missing or empty port protocol is TCP.
+        let proto = match p.get("protocol").and_then(Value::as_str) {
+            None | Some("") => "TCP",
+            Some(proto) => proto,
+        };
         if let Some(port) = p.get("port").and_then(Value::as_i64)
             && !seen.insert((port, proto.to_string()))
         {
@@ -417,6 +436,17 @@ fn service(o: &mut Out<'_>, v: &Value) {
             && !t.as_str().is_some_and(port_name)
         {
             port_or_name(o, Some(t), &format!("{at}.targetPort"));
+        }
+        // ValidateService: "Check for duplicate NodePorts, considering (protocol,port)
+        // pairs" (a nodePort of 0 is none; the protocol defaults to TCP).
+        if let Some(np) = get(p, "nodePort").and_then(Value::as_i64)
+            && np != 0
+            && !node_ports.insert((np, proto.to_string()))
+        {
+            o.add(
+                format!("{at}.nodePort"),
+                format!("duplicate node port {np}/{proto}"),
+            );
         }
         if let Some(np) = get(p, "nodePort").and_then(Value::as_i64) {
             // ValidateService forbids a nodePort explicitly only for ClusterIP.
@@ -447,6 +477,19 @@ fn service(o: &mut Out<'_>, v: &Value) {
                 "invalid label key or value",
             );
         }
+    }
+    // ValidateService: with session affinity None (the default of a missing or empty
+    // sessionAffinity, SetDefaults_Service) a sessionAffinityConfig "must not be set".
+    if get(spec, "sessionAffinityConfig").is_some()
+        && matches!(
+            get(spec, "sessionAffinity").and_then(Value::as_str),
+            None | Some("" | "None")
+        )
+    {
+        o.add(
+            "spec.sessionAffinityConfig",
+            "must not be set when session affinity is None",
+        );
     }
     if let Some(t) = spec
         .at("/sessionAffinityConfig/clientIP/timeoutSeconds")
@@ -594,13 +637,7 @@ fn service(o: &mut Out<'_>, v: &Value) {
             "may hold one family when ipFamilyPolicy is SingleStack",
         );
     }
-    if let Some(Value::Array(ips)) = get(spec, "clusterIPs")
-        && let Some(first) = ips.first().and_then(Value::as_str)
-        && !cluster_ip.is_empty()
-        && first != cluster_ip
-    {
-        o.add("spec.clusterIPs[0]", "must equal spec.clusterIP");
-    }
+    cluster_ips(o, spec, ty, cluster_ip);
     one_of(
         o,
         spec,
@@ -640,6 +677,91 @@ fn service(o: &mut Out<'_>, v: &Value) {
         "spec",
         &["SingleStack", "PreferDualStack", "RequireDualStack"],
     );
+}
+
+/// ValidateServiceClusterIPsRelatedFields (pkg/apis/core/validation/validation.go at
+/// v1.33), on the Service as the registry hands it over: on create, NormalizeClusterIPs
+/// (pkg/registry/core/service/storage) sets clusterIPs to [clusterIP] when only clusterIP
+/// is given, and nothing the other way. So: clusterIPs without clusterIP is refused, its
+/// first value must be clusterIP; at most two values, each an IP (read as the legacy
+/// field is, ParseIPSloppy) but for a first and only "None"; two of different families;
+/// each of the family ipFamilies[i] names. An ExternalName Service takes no clusterIPs
+/// (ValidateService).
+fn cluster_ips(o: &mut Out<'_>, spec: &Value, ty: &str, cluster_ip: &str) {
+    let given: Vec<&Value> = match get(spec, "clusterIPs") {
+        Some(Value::Array(a)) => a.iter().collect(),
+        _ => Vec::new(),
+    };
+    if ty == "ExternalName" {
+        if !given.is_empty() {
+            o.add(
+                "spec.clusterIPs",
+                "may not be set for ExternalName services",
+            );
+        }
+        return;
+    }
+    let ips: Vec<&str> = given.iter().map(|v| v.as_str().unwrap_or("")).collect();
+    if cluster_ip.is_empty() {
+        if !ips.is_empty() {
+            o.add(
+                "spec.clusterIPs",
+                "must be empty when `clusterIP` is not specified",
+            );
+        }
+    } else if ips.first().is_some_and(|first| *first != cluster_ip) {
+        o.add("spec.clusterIPs", "first value must match `clusterIP`");
+    }
+    let mut invalid = false;
+    for (i, ip) in ips.iter().enumerate() {
+        if i == 0 && *ip == "None" {
+            if ips.len() > 1 {
+                invalid = true;
+                o.add("spec.clusterIPs", "'None' must be the first and only value");
+            }
+            continue;
+        }
+        if !is_ip(ip) {
+            invalid = true;
+            o.add(
+                format!("spec.clusterIPs[{i}]"),
+                "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+            );
+        }
+    }
+    if ips.len() > 2 {
+        o.add("spec.clusterIPs", "may only hold up to 2 values");
+    }
+    if invalid {
+        return;
+    }
+    let v6 = |ip: &str| super::fields::parse_ip_sloppy(ip).is_some_and(|ip| ip.is_ipv6());
+    // netutils.IsDualStackIPStrings: exactly one of each family.
+    if ips.len() > 1 && !(ips.len() == 2 && v6(ips[0]) != v6(ips[1])) {
+        o.add(
+            "spec.clusterIPs",
+            "may specify no more than one IP for each IP family",
+        );
+    }
+    let families: Vec<&str> = items(spec.get("ipFamilies"))
+        .map(|(_, f)| f.as_str().unwrap_or(""))
+        .collect();
+    let headless = ips.len() == 1 && ips[0] == "None";
+    if !headless {
+        for (i, (ip, family)) in ips.iter().zip(&families).enumerate() {
+            match *family {
+                "IPv4" if v6(ip) => o.add(
+                    format!("spec.clusterIPs[{i}]"),
+                    format!("expected an IPv4 value as indicated by `ipFamilies[{i}]`"),
+                ),
+                "IPv6" if !v6(ip) => o.add(
+                    format!("spec.clusterIPs[{i}]"),
+                    format!("expected an IPv6 value as indicated by `ipFamilies[{i}]`"),
+                ),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// ValidateSecret: the keys each built-in Secret type requires.

@@ -2,7 +2,7 @@
 //! IngressClass controllers, NetworkPolicy policy types, ports and ipBlock exceptions —
 //! kubernetes `pkg/apis/networking/validation/validation.go` at v1.33.
 
-use super::fields::{cidr_within, get, one_of};
+use super::fields::{cidr_within, get, one_of, path_segment};
 use super::{Out, dns_subdomain, items};
 use crate::parse::At;
 use serde_json::Value;
@@ -55,7 +55,32 @@ fn backend(o: &mut Out<'_>, b: &Value, at: &str) {
                 _ => {}
             }
         }
-        (None, Some(_)) => {}
+        (None, Some(r)) => typed_local_ref(o, r, &format!("{at}.resource")),
+    }
+}
+
+/// validateIngressTypedLocalObjectReference (pkg/apis/networking/validation/validation.go
+/// at v1.33), for a resource backend and, through validateIngressClassParametersReference,
+/// an IngressClass's parameters: an apiGroup, if given, is a DNS-1123 subdomain; kind and
+/// name are required, each a path segment name (IsValidPathSegmentName).
+fn typed_local_ref(o: &mut Out<'_>, r: &Value, at: &str) {
+    if let Some(g) = get(r, "apiGroup").and_then(Value::as_str)
+        && !dns_subdomain(g)
+    {
+        o.add(
+            format!("{at}.apiGroup"),
+            "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+        );
+    }
+    for k in ["kind", "name"] {
+        match get(r, k).and_then(Value::as_str).unwrap_or("") {
+            "" => o.add(format!("{at}.{k}"), format!("required: {k} is required")),
+            x if !path_segment(x) => o.add(
+                format!("{at}.{k}"),
+                "may not be '.' or '..' and may not contain '/' or '%'",
+            ),
+            _ => {}
+        }
     }
 }
 
@@ -126,7 +151,8 @@ fn ingress(o: &mut Out<'_>, v: &Value) {
 /// ValidateIngressClassSpec: a controller like example.com/ingress-controller; namespaced
 /// parameters name their namespace.
 fn ingress_class(o: &mut Out<'_>, v: &Value) {
-    if let Some(p) = v.at("/spec/parameters") {
+    if let Some(p) = v.at("/spec/parameters").filter(|p| !p.is_null()) {
+        typed_local_ref(o, p, "spec.parameters");
         one_of(o, p, "scope", "spec.parameters", &["Cluster", "Namespace"]);
         let ns = p.get("namespace").and_then(Value::as_str).unwrap_or("");
         match p.get("scope").and_then(Value::as_str) {

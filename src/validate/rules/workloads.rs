@@ -32,15 +32,24 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
         }
         "DaemonSet" => daemonset(o, spec),
         "Job" => {
-            // The name becomes the job-name label of its pods: at most 63 characters.
-            if v.at("/metadata/name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| n.len() > 63)
-            {
-                o.add(
-                    "metadata.name",
-                    "must be no more than 63 characters (it becomes the pods' job-name label)",
-                );
+            // Without manualSelector the name becomes the job-name label of its pods
+            // (generateSelector, pkg/registry/batch/job/strategy.go, runs only when
+            // !ManualSelector): at most 63 characters. With it the name is a DNS-1123
+            // subdomain (ValidateJob's ValidateObjectMeta), and one that is not a DNS label
+            // is taken with a warning (WarningsOnCreate in the same file).
+            let manual = spec.get("manualSelector") == Some(&Value::Bool(true));
+            if let Some(n) = v.at("/metadata/name").and_then(Value::as_str) {
+                if !manual && n.len() > 63 {
+                    o.add(
+                        "metadata.name",
+                        "must be no more than 63 characters (it becomes the pods' job-name label)",
+                    );
+                } else if manual && !n.is_empty() && dns_subdomain(n) && !dns_label(n) {
+                    o.add(
+                        "metadata.name",
+                        crate::validate::semantic::JOB_NAME_NOT_LABEL,
+                    );
+                }
             }
             // validateGeneratedSelector (pkg/apis/batch/validation, and generateSelector in
             // pkg/registry/batch/job/strategy.go): without manualSelector the API server
@@ -861,17 +870,7 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
     {
         o.add("spec.maxReplicas", "must be greater than or equal to 1");
     }
-    let r = spec.get("scaleTargetRef");
-    for k in ["kind", "name"] {
-        match r.and_then(|r| r.get(k)).and_then(Value::as_str) {
-            Some(x) if !x.is_empty() && path_segment(x) => {}
-            Some(x) if !x.is_empty() => o.add(
-                format!("spec.scaleTargetRef.{k}"),
-                "may not contain '/' or '%'",
-            ),
-            _ => o.add(format!("spec.scaleTargetRef.{k}"), "required"),
-        }
-    }
+    cross_version_ref(o, spec.get("scaleTargetRef"), "spec.scaleTargetRef");
     if v.get("apiVersion").and_then(Value::as_str) == Some("autoscaling/v1") {
         if let Some(t) = get(spec, "targetCPUUtilizationPercentage").and_then(Value::as_i64)
             && t < 1
@@ -964,6 +963,15 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
             );
             continue;
         };
+        // validateObjectSource: the described object is a CrossVersionObjectReference,
+        // checked as scaleTargetRef is.
+        if ty == "Object" {
+            cross_version_ref(
+                o,
+                src.get("describedObject"),
+                &format!("{at}.{field}.describedObject"),
+            );
+        }
         // validateContainerResourceSource: the resource's name is a qualified name
         // (ValidateContainerResourceName), the container named as a DNS label.
         if ty == "ContainerResource" {
@@ -1018,6 +1026,21 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
                 .is_none_or(str::is_empty)
         {
             o.add(format!("{at}.{field}.name"), "required");
+        }
+    }
+}
+
+/// ValidateCrossVersionObjectReference (pkg/apis/autoscaling/validation/validation.go at
+/// v1.33): kind and name are required, each a path segment name (IsValidPathSegmentName).
+fn cross_version_ref(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
+    for k in ["kind", "name"] {
+        match r.and_then(|r| r.get(k)).and_then(Value::as_str) {
+            Some(x) if !x.is_empty() && path_segment(x) => {}
+            Some(x) if !x.is_empty() => o.add(
+                format!("{at}.{k}"),
+                "may not be '.' or '..' and may not contain '/' or '%'",
+            ),
+            _ => o.add(format!("{at}.{k}"), "required"),
         }
     }
 }
