@@ -741,7 +741,7 @@ pub struct RenderArgs {
         allow_hyphen_values = true
     )]
     pub output: Format,
-    /// Do not print the next-steps notes on stderr.
+    /// Do not print the notes and next steps on stderr (warnings and errors still print).
     #[arg(short = 'q', long)]
     pub quiet: bool,
     /// Leave out objects with a `helm.sh/hook` annotation (as Helm's --no-hooks).

@@ -386,20 +386,24 @@ fn placed<'a>(
     namespace: &str,
     scopes: &BTreeMap<(String, String), bool>,
 ) -> std::borrow::Cow<'a, Document> {
-    // A namespace that is not a string is refused by the caller, as it is.
-    if d.value
-        .at("/metadata/namespace")
-        .is_some_and(|n| !n.is_null())
-    {
-        return d;
-    }
     let (api_version, kind) = (d.api_version(), d.kind());
     let namespaced = crate::validate::typed::namespaced(api_version, kind).or_else(|| {
         scopes
             .get(&(group(api_version).to_string(), kind.to_string()))
             .copied()
     });
-    if namespaced != Some(true) || !d.value.get("metadata").is_some_and(Value::is_object) {
+    let named = d
+        .value
+        .at("/metadata/namespace")
+        .is_some_and(|n| !n.is_null());
+    // A cluster-scoped object that names a namespace is stored without it (the API
+    // server's rest.BeforeCreate/BeforeUpdate, staging/src/k8s.io/apiserver/pkg/registry/
+    // rest/create.go: `SetNamespace(metav1.NamespaceNone)` when the strategy is not
+    // NamespaceScoped): the same object as one that names none.
+    let strip = namespaced == Some(false) && named;
+    // A namespace that is not a string is refused by the caller, as it is.
+    let fill = !named && namespaced == Some(true);
+    if !(strip || fill) {
         return d;
     }
     let mut d = d;
@@ -409,7 +413,11 @@ fn placed<'a>(
         .get_mut("metadata")
         .and_then(Value::as_object_mut)
     {
-        meta.insert("namespace".into(), Value::from(namespace));
+        if strip {
+            meta.shift_remove("namespace");
+        } else {
+            meta.insert("namespace".into(), Value::from(namespace));
+        }
     }
     d
 }

@@ -2219,7 +2219,28 @@ fn cluster_ip_set(object: &str, old: &Document, new: &Document) -> Option<Effect
             .find(|v| !v.is_null() && *v != "")
             .cloned()
     };
-    if external(old) || external(new) || ip(old).is_some() {
+    if external(old) || external(new) {
+        return None;
+    }
+    let ns = new.str_at("/metadata/namespace");
+    let n = if ns.is_empty() {
+        String::new()
+    } else {
+        format!(" -n {ns}")
+    };
+    let name = new.name();
+    let old_ip = ip(old);
+    // A headless Service whose new render leaves the IP out stays headless: the registry
+    // copies the old `None` over the empty field (patchAllocatedValues).
+    if old_ip.as_ref().is_some_and(is_headless) && ip(new).is_none() {
+        return Some(Effect {
+            object: object.to_string(),
+            what: format!(
+                "spec.clusterIP None is left out where the old render made the Service headless: the cluster keeps None (an empty clusterIP keeps the old one), so the Service stays headless; to give it a cluster IP, kubectl{n} delete service {name}, then apply"
+            ),
+        });
+    }
+    if old_ip.is_some() {
         return None;
     }
     let given = ip(new)?;
@@ -2229,13 +2250,6 @@ fn cluster_ip_set(object: &str, old: &Document, new: &Document) -> Option<Effect
     let given = given
         .as_str()
         .map_or_else(|| given.to_string(), str::to_string);
-    let ns = new.str_at("/metadata/namespace");
-    let n = if ns.is_empty() {
-        String::new()
-    } else {
-        format!(" -n {ns}")
-    };
-    let name = new.name();
     Some(Effect {
         object: object.to_string(),
         what: format!(

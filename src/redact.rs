@@ -360,7 +360,23 @@ pub fn about_credential(name: &str) -> bool {
     })
 }
 
-/// Words that, beside [`NAME_WORDS`], mark a line of text as one that may hold a
+/// The words of [`NAME_WORDS`] that mark a line of free text (a config file in a
+/// ConfigMap) as one that may hold a credential: not `seed`, `private` or `cred` alone,
+/// which config files use for other things (`random_seed: 42`, `private: false`).
+const LINE_WORDS: &[&str] = &[
+    "pass",
+    "secret",
+    "token",
+    "credential",
+    "creds",
+    "pwd",
+    "authorization",
+    "hmac",
+    "salt",
+    "signing",
+];
+
+/// Words that, beside [`LINE_WORDS`], mark a line of text as one that may hold a
 /// credential (compared without case): the shapes of API keys, HTTP credentials, Docker's
 /// `"auth"` and PEM private keys.
 const TEXT_WORDS: &[&str] = &[
@@ -377,7 +393,7 @@ const TEXT_WORDS: &[&str] = &[
     "\"auth\"",
 ];
 
-/// `text` with every line that names a credential ([`NAME_WORDS`], [`TEXT_WORDS`], `auth`
+/// `text` with every line that names a credential ([`LINE_WORDS`], [`TEXT_WORDS`], `auth`
 /// as a word) and has a separator (a character a name does not have) replaced by `…`
 /// after its indentation, and with the lines
 /// after it that are indented deeper (a block scalar, a value on the next line, a nested
@@ -387,9 +403,11 @@ const TEXT_WORDS: &[&str] = &[
 pub fn credential_lines(text: &str) -> Cow<'_, str> {
     let names_credential = |line: &str| {
         let b = line.as_bytes();
-        // A separator: anything but a name's characters (`DB_PASSWORD` alone names one).
-        line.contains(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-'))
-            && (NAME_WORDS.iter().chain(TEXT_WORDS).any(|w| {
+        // A separator of a pair: anything but a name's characters (`DB_PASSWORD` alone
+        // names one) and the dots and slashes of a dotted name or a path
+        // (`rbac.authorization.k8s.io`, `secrets/tls.crt` hold none).
+        line.contains(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/')))
+            && (LINE_WORDS.iter().chain(TEXT_WORDS).any(|w| {
                 b.windows(w.len())
                     .any(|part| part.eq_ignore_ascii_case(w.as_bytes()))
             }) || b.windows(4).enumerate().any(|(i, part)| {
@@ -661,6 +679,14 @@ mod tests {
                 "k: |\n…\n…\n…\nn: 1",
             ),
             ("client-key-data: X", "…"),
+            ("rbac.authorization.k8s.io", "rbac.authorization.k8s.io"),
+            ("secrets/tls.crt", "secrets/tls.crt"),
+            ("spring.datasource.password=X", "…"),
+            (
+                "random_seed: 42\nprivate: false",
+                "random_seed: 42\nprivate: false",
+            ),
+            ("hmac_key: X", "…"),
         ] {
             assert_eq!(credential_lines(input), want, "{input:?}");
         }

@@ -2900,6 +2900,38 @@ fn total_manifest_input_is_capped() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
+/// A dotted name or a path that holds a credential word (`rbac.authorization.k8s.io`,
+/// `secrets/tls.crt`) is no pair and holds no credential: a diff shows it, so a reviewer
+/// sees a RoleBinding's roleRef.apiGroup change from and to what.
+#[test]
+fn diff_shows_dotted_names_beside_credential_words() {
+    let d = dir_for("diffdotted");
+    let old = d.join("old.yaml");
+    let new = d.join("new.yaml");
+    let doc = |group: &str| {
+        format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {{name: rb, namespace: default}}\nroleRef: {{apiGroup: {group}, kind: Role, name: r}}\nsubjects: [{{kind: ServiceAccount, name: sa, namespace: default}}]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c, namespace: default}}\ndata: {{path: secrets/tls.crt, group: {group}}}\n"
+        )
+    };
+    std::fs::write(&old, doc("rbac.authorization.k8s.io")).unwrap();
+    std::fs::write(&new, doc("evil.example.com")).unwrap();
+    let (o, n) = (
+        old.to_string_lossy().into_owned(),
+        new.to_string_lossy().into_owned(),
+    );
+    let r = common::run(&["diff", &o, &n], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for line in [
+        "-  apiGroup: rbac.authorization.k8s.io",
+        "+  apiGroup: evil.example.com",
+        "  path: secrets/tls.crt",
+        "-  group: rbac.authorization.k8s.io",
+    ] {
+        assert!(r.stdout.contains(line), "{line}: {}", r.stdout);
+    }
+    let _ = std::fs::remove_dir_all(&d);
+}
+
 /// A diff of renders masks URI credentials that reach the rendered arguments.
 #[test]
 fn diff_masks_uri_credentials() {

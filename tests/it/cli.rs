@@ -669,6 +669,24 @@ fn next_steps_on_stderr_and_quiet() {
     let q = render(&["-q"]);
     assert!(!q.stderr.contains("next steps:"));
     assert_eq!(q.stdout, r.stdout);
+    // `-q` silences the notes with the next steps; a warning still prints.
+    let noted = ["--set", "httpRoute.enabled=true"];
+    let r = render(&noted);
+    assert!(
+        r.stderr.contains("note: no HTTPRoute rendered"),
+        "{}",
+        r.stderr
+    );
+    let mut quiet = noted.to_vec();
+    quiet.extend([
+        "-q",
+        "--set",
+        "extraEnv[0].name=API_TOKEN,extraEnv[0].value=abcdef",
+    ]);
+    let q = render(&quiet);
+    assert_eq!(q.code, 0, "{}", q.stderr);
+    assert!(!q.stderr.contains("note:"), "{}", q.stderr);
+    assert!(q.stderr.contains("warning: extraEnv[0]"), "{}", q.stderr);
 }
 
 #[test]

@@ -1135,6 +1135,30 @@ fn diff_puts_objects_without_a_namespace_in_the_diff_namespace() {
         "{}",
         r.stdout
     );
+    // A cluster-scoped object that names a namespace (Helm charts often write one on a
+    // ClusterRole) is stored without it (rest.BeforeCreate): the same object, and two
+    // different definitions of it are one object defined twice.
+    let role = |ns: &str, verb: &str| {
+        format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {{name: cr{ns}}}\nrules: [{{apiGroups: [\"\"], resources: [pods], verbs: [{verb}]}}]\n"
+        )
+    };
+    let r = diff_manifests(
+        "cluster-ns",
+        &role("", "get"),
+        &role(", namespace: ml", "get"),
+        &["-n", "ml"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let twice = format!("{}---\n{}", role("", "get"), role(", namespace: x", "list"));
+    let twice = values_file("cluster-ns-twice.yaml", &twice);
+    let r = common::run(&["diff", &twice, &twice], None);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("defined twice, differently"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// An indexed Job with `completionMode: Indexed`, `completions` and `parallelism`.
@@ -1275,6 +1299,22 @@ fn diff_warns_about_a_cluster_ip_set_where_it_was_allocated() {
     );
     assert!(
         r.stdout.contains("Kubernetes will refuse 1") && !r.stdout.contains("unless"),
+        "{}",
+        r.stdout
+    );
+    // The reverse: a headless Service whose new render leaves the IP out stays headless
+    // (patchAllocatedValues copies the old None over the empty field).
+    let r = diff_manifests(
+        "svc-headless-dropped",
+        &service("  clusterIP: None\n"),
+        &service(""),
+        &[],
+    );
+    assert!(
+        !r.stdout.contains("Kubernetes will refuse")
+            && r.stdout.contains("so the Service stays headless")
+            && r.stdout
+                .contains("kubectl -n default delete service s, then apply"),
         "{}",
         r.stdout
     );

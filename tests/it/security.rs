@@ -1266,6 +1266,24 @@ fn weakening_values_are_said_or_refused() {
         "extraEnv[1] (\"APP_PASSWORD\") holds a value of a credential's name in plain text",
         true,
     );
+    // A PIN or a one-time code is digits: four or more are warned about; a short number
+    // under a credential's name is a setting.
+    warns(
+        &[
+            "--set-json",
+            r#"extraEnv=[{"name":"PIN","value":"123456"}]"#,
+        ],
+        "extraEnv[0] (\"PIN\") holds a value of a credential's name in plain text",
+        true,
+    );
+    warns(
+        &[
+            "--set-json",
+            r#"extraEnv=[{"name":"TOKEN_RETRIES","value":"3"}]"#,
+        ],
+        "in plain text",
+        false,
+    );
     warns(
         &[
             "--set-json",
@@ -1666,8 +1684,9 @@ fn nested_credentials_are_masked_in_values_and_diff() {
 }
 
 /// `diff` shows what holds no credential though named like one (a topology key, a
-/// projected token's audience, a Secret's name), and a text whose masked forms are alike
-/// on both sides (a path naming secrets) as changed, not as an unchanged line.
+/// projected token's audience, a Secret's name, a path naming secrets), and a text whose
+/// masked forms are alike on both sides (`password=…`) as changed, not as an unchanged
+/// line.
 #[test]
 fn diff_shows_names_and_marks_masked_changes() {
     let dir = std::env::temp_dir().join(format!("mlflow-chart-overmask-{}", std::process::id()));
@@ -1677,7 +1696,7 @@ fn diff_shows_names_and_marks_masked_changes() {
         std::fs::write(
             &f,
             format!(
-                "oauth2Proxy: {{enabled: false}}\nextraObjects:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {{name: x}}\n  spec:\n    selector: {{matchLabels: {{a: b}}}}\n    template:\n      metadata: {{labels: {{a: b}}}}\n      spec:\n        topologySpreadConstraints: [{{maxSkew: 1, topologyKey: zone{n}, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{a: b}}}}}}]\n        containers: [{{name: c, image: busybox:1.37, env: [{{name: TOKEN_FILE, value: /secrets/pw{n}.txt}}]}}]\n        volumes:\n        - {{name: v, secret: {{secretName: db-creds-{n}}}}}\n        - {{name: t, projected: {{sources: [{{serviceAccountToken: {{audience: aud{n}, path: tok}}}}]}}}}\n"
+                "oauth2Proxy: {{enabled: false}}\nextraObjects:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {{name: x}}\n  spec:\n    selector: {{matchLabels: {{a: b}}}}\n    template:\n      metadata: {{labels: {{a: b}}}}\n      spec:\n        topologySpreadConstraints: [{{maxSkew: 1, topologyKey: zone{n}, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchLabels: {{a: b}}}}}}]\n        containers: [{{name: c, image: busybox:1.37, env: [{{name: TOKEN_FILE, value: /secrets/pw{n}.txt}}, {{name: OPTS, value: \"x password=pw{n}\"}}]}}]\n        volumes:\n        - {{name: v, secret: {{secretName: db-creds-{n}}}}}\n        - {{name: t, projected: {{sources: [{{serviceAccountToken: {{audience: aud{n}, path: tok}}}}]}}}}\n"
             ),
         )
         .unwrap();
@@ -1702,6 +1721,8 @@ fn diff_shows_names_and_marks_masked_changes() {
         "+          secretName: db-creds-2",
         "-              audience: aud1",
         "+              audience: aud2",
+        "-          value: /secrets/pw1.txt",
+        "+          value: /secrets/pw2.txt",
         "-          value: (hidden; old value)",
         "+          value: (hidden; new value)",
     ] {

@@ -481,7 +481,12 @@ fn plain_credentials(key: &str, env: &[EnvVar], words: &[&String], acc: &mut Acc
         };
         // Names that hold what is not secret: where a credential is (`TOKEN_URL`,
         // `SECRET_NAME`, `PASSWORD_FILE`) or a setting about it (`PASSWORD_MIN_LENGTH`).
-        let about = crate::redact::about_credential(&e.name) || not_secret(v);
+        // A number is a setting (`MAX_TOKENS: "4096"`), except under a name of what is
+        // often digits: a PIN, a one-time code, a password or secret (`values` masks
+        // them all).
+        let digits_credential = v.parse::<f64>().is_ok() && numeric_credential(&e.name);
+        let about =
+            crate::redact::about_credential(&e.name) || (not_secret(v) && !digits_credential);
         let what = if in_uri(v) {
             "a URI with a credential"
         } else if crate::redact::pairs(v) != v {
@@ -527,6 +532,16 @@ fn plain_credentials(key: &str, env: &[EnvVar], words: &[&String], acc: &mut Acc
 /// A value that cannot be a secret: a switch, a number, an absolute path, or only a
 /// reference to a variable (`$(DB_PASSWORD)`, which Kubernetes fills from the pod's
 /// environment, e.g. from a Secret).
+/// Is `name` one of a credential that is often all digits: a PIN, a one-time password, a
+/// password, passcode or secret (`SIM_PIN`, `OTP`, `DB_PASSWORD`)?
+fn numeric_credential(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["pass", "secret", "pwd"].iter().any(|w| lower.contains(w))
+        || lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| matches!(w, "pin" | "otp" | "pw"))
+}
+
 fn not_secret(v: &str) -> bool {
     matches!(v, "true" | "false" | "True" | "False")
         || v.parse::<f64>().is_ok()

@@ -188,6 +188,8 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
 /// ValidateObjectMeta: namespace, generateName, finalizers, owner references.
 fn metadata(o: &mut Out<'_>, v: &Value) {
     let Some(m) = get(v, "metadata") else { return };
+    let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
+    let built_in = crate::validate::typed::namespaced(text("apiVersion"), text("kind")).is_some();
     if let Some(ns) = get(m, "namespace").and_then(Value::as_str)
         && !ns.is_empty()
         && !dns_label(ns)
@@ -212,24 +214,32 @@ fn metadata(o: &mut Out<'_>, v: &Value) {
         );
     }
     for (n, f) in items(m.get("finalizers")) {
-        // ValidateFinalizers → ValidateFinalizerName (apimachinery
-        // pkg/api/validation/objectmeta.go:110-118 at v0.33.0): a qualified name, nothing
-        // more. An unprefixed one that is not a standard finalizer is taken; the API server
-        // warns about it ("prefer a domain-qualified finalizer name", apiextensions-apiserver
-        // pkg/registry/customresource/validator.go validateKubeFinalizerName at v0.33.0),
-        // so `validate` warns. Only a Namespace's spec.finalizers refuses it (cluster.rs).
+        // A qualified name (apimachinery ValidateFinalizerName); an unprefixed one must be
+        // a standard finalizer. For the built-in kinds that is an error: core
+        // ValidateObjectMeta runs validateKubeFinalizerName on every metadata.finalizers
+        // entry ("name is neither a standard finalizer name nor is it fully qualified",
+        // C:7475). For a custom resource the apiextensions-apiserver only warns ("prefer
+        // a domain-qualified finalizer name", pkg/registry/customresource/validator.go
+        // validateKubeFinalizerName at v0.33.0).
         match f.as_str() {
             Some(f) if is_label_key(f) => {
                 if !f.contains('/') && !matches!(f, "kubernetes" | "orphan" | "foregroundDeletion")
                 {
-                    o.add(
-                        format!("metadata.finalizers[{n}]"),
-                        format!(
-                            "{f:?}: {}{} to avoid accidental conflicts with other finalizer writers",
-                            crate::validate::semantic::UNQUALIFIED_FINALIZER,
-                            if f.contains('.') { " including a path (/)" } else { "" }
-                        ),
-                    );
+                    if built_in {
+                        o.add(
+                            format!("metadata.finalizers[{n}]"),
+                            format!("{f:?}: name is neither a standard finalizer name (kubernetes, orphan, foregroundDeletion) nor is it fully qualified: use a name like example.com/cleanup"),
+                        );
+                    } else {
+                        o.add(
+                            format!("metadata.finalizers[{n}]"),
+                            format!(
+                                "{f:?}: {}{} to avoid accidental conflicts with other finalizer writers",
+                                crate::validate::semantic::UNQUALIFIED_FINALIZER,
+                                if f.contains('.') { " including a path (/)" } else { "" }
+                            ),
+                        );
+                    }
                 }
             }
             _ => o.add(
@@ -478,22 +488,14 @@ fn service(o: &mut Out<'_>, v: &Value) {
             );
         }
     }
-    // ValidateService: with session affinity None (the default of a missing or empty
-    // sessionAffinity, SetDefaults_Service) a sessionAffinityConfig "must not be set".
-    if get(spec, "sessionAffinityConfig").is_some()
-        && matches!(
-            get(spec, "sessionAffinity").and_then(Value::as_str),
-            None | Some("" | "None")
-        )
-    {
-        o.add(
-            "spec.sessionAffinityConfig",
-            "must not be set when session affinity is None",
-        );
-    }
-    if let Some(t) = spec
-        .at("/sessionAffinityConfig/clientIP/timeoutSeconds")
-        .and_then(Value::as_i64)
+    // SetDefaults_Service (pkg/apis/core/v1/defaults.go) runs first: a missing or empty
+    // sessionAffinity is None, and with None the sessionAffinityConfig is dropped (so
+    // ValidateService's "must not be set when session affinity is None" never fires for
+    // a v1 object); the timeout is checked only with ClientIP (validateClientIPAffinityConfig).
+    if get(spec, "sessionAffinity").and_then(Value::as_str) == Some("ClientIP")
+        && let Some(t) = spec
+            .at("/sessionAffinityConfig/clientIP/timeoutSeconds")
+            .and_then(Value::as_i64)
         && !(1..=86400).contains(&t)
     {
         o.add(
@@ -735,7 +737,10 @@ fn cluster_ips(o: &mut Out<'_>, spec: &Value, ty: &str, cluster_ip: &str) {
     if invalid {
         return;
     }
-    let v6 = |ip: &str| super::fields::parse_ip_sloppy(ip).is_some_and(|ip| ip.is_ipv6());
+    // k8s.io/utils net IPFamilyOf: IPv4 whenever `ip.To4() != nil`, so an IPv4-mapped
+    // IPv6 address (`::ffff:10.0.0.1`) is of the IPv4 family.
+    let v6 =
+        |ip: &str| super::fields::parse_ip_sloppy(ip).is_some_and(|ip| ip.to_canonical().is_ipv6());
     // netutils.IsDualStackIPStrings: exactly one of each family.
     if ips.len() > 1 && !(ips.len() == 2 && v6(ips[0]) != v6(ips[1])) {
         o.add(

@@ -116,8 +116,8 @@ pub(super) fn int_or_percent(v: &Value) -> Option<(i64, bool)> {
         Value::String(s) => s
             .strip_suffix('%')
             .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|n| n.parse::<i64>().ok())
-            .map(|n| (n, true)),
+            // getPercentValue's strconv.Atoi saturates a number too large for an int.
+            .map(|n| (n.parse::<i64>().unwrap_or(i64::MAX), true)),
         _ => None,
     }
 }
@@ -264,6 +264,10 @@ mod tests {
         assert_eq!(int_or_percent(&Value::from("25%")), Some((25, true)));
         assert_eq!(int_or_percent(&Value::from(3)), Some((3, false)));
         assert_eq!(int_or_percent(&Value::from("x")), None);
+        assert_eq!(
+            int_or_percent(&Value::from("99999999999999999999%")),
+            Some((i64::MAX, true))
+        );
         for signed in ["+50%", "-5%", " 5%", "%", "5 %"] {
             assert_eq!(int_or_percent(&Value::from(signed)), None, "{signed}");
         }

@@ -526,9 +526,9 @@ fn pvc_spec(o: &mut Out<'_>, spec: Option<&Value>, at: &str) {
 }
 
 fn host_ok(h: &str) -> bool {
-    let h = h.strip_prefix("*.").unwrap_or(h);
-    // ParseIPSloppy: `010.1.1.1` is an address too (k8s.io/utils net/parse.go).
-    !fields::is_ip(h) && dns_subdomain(h)
+    // ParseIPSloppy of the whole host: `010.1.1.1` is an address too (k8s.io/utils
+    // net/parse.go), `*.1.2.3.4` is not (it is then a wildcard DNS subdomain).
+    !fields::is_ip(h) && dns_subdomain(h.strip_prefix("*.").unwrap_or(h))
 }
 
 /// validateHTTPIngressPath: an absolute path (which Exact and Prefix need, and

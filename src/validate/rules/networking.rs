@@ -160,6 +160,11 @@ fn ingress_class(o: &mut Out<'_>, v: &Value) {
                 "spec.parameters.namespace",
                 "required when scope is Namespace",
             ),
+            // validateIngressClassParametersReference: ValidateNamespaceName.
+            Some("Namespace") if !super::fields::dns_label(ns) => o.add(
+                "spec.parameters.namespace",
+                "must be a namespace name (a DNS-1123 label: lowercase letters, digits, '-', at most 63)",
+            ),
             Some("Cluster") | None if !ns.is_empty() => o.add(
                 "spec.parameters.namespace",
                 "may only be set when scope is Namespace",
