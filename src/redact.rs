@@ -376,6 +376,34 @@ const LINE_WORDS: &[&str] = &[
     "signing",
 ];
 
+/// Does `line` hold an HTTP credential by its scheme, whatever names it: `Bearer <token>`
+/// or `Basic <base64>` (RFC 6750, RFC 7617) as words (`--header=Bearer x`, `Basic dXNl…`),
+/// not `--skip-jwt-bearer-tokens` or "basic usage".
+pub fn scheme_credential(line: &str) -> bool {
+    let words: Vec<&str> = line
+        .split(|c: char| c.is_whitespace() || matches!(c, '=' | '"' | '\'' | ':' | ','))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(2).any(|w| {
+        let token = w[1];
+        match w[0] {
+            s if s.eq_ignore_ascii_case("bearer") => {
+                token.len() >= 8
+                    && token
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b))
+            }
+            s if s.eq_ignore_ascii_case("basic") => {
+                token.len() >= 8
+                    && token
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+            }
+            _ => false,
+        }
+    })
+}
+
 /// Words that, beside [`LINE_WORDS`], mark a line of text as one that may hold a
 /// credential (compared without case): the shapes of API keys, HTTP credentials, Docker's
 /// `"auth"` and PEM private keys.
@@ -410,13 +438,14 @@ pub fn credential_lines(text: &str) -> Cow<'_, str> {
             && (LINE_WORDS.iter().chain(TEXT_WORDS).any(|w| {
                 b.windows(w.len())
                     .any(|part| part.eq_ignore_ascii_case(w.as_bytes()))
-            }) || b.windows(4).enumerate().any(|(i, part)| {
-                // `auth` as a word (`auth:`, `basic_auth =`, `BASIC_AUTH`), not `oauth2`
-                // or `author`.
-                part.eq_ignore_ascii_case(b"auth")
-                    && (i == 0 || !b[i - 1].is_ascii_alphabetic())
-                    && b.get(i + 4).is_none_or(|c| !c.is_ascii_alphabetic())
-            }))
+            }) || scheme_credential(line)
+                || b.windows(4).enumerate().any(|(i, part)| {
+                    // `auth` as a word (`auth:`, `basic_auth =`, `BASIC_AUTH`), not `oauth2`
+                    // or `author`.
+                    part.eq_ignore_ascii_case(b"auth")
+                        && (i == 0 || !b[i - 1].is_ascii_alphabetic())
+                        && b.get(i + 4).is_none_or(|c| !c.is_ascii_alphabetic())
+                }))
     };
     if !text.lines().any(names_credential) {
         return Cow::Borrowed(text);
@@ -687,6 +716,11 @@ mod tests {
                 "random_seed: 42\nprivate: false",
             ),
             ("hmac_key: X", "…"),
+            ("Bearer abc.def2ghi", "…"),
+            ("header = Bearer abcdef2gh", "…"),
+            ("--header=Basic dXNlcjpwYXNz", "…"),
+            ("the Bearer scheme", "the Bearer scheme"),
+            ("basic usage: run it", "basic usage: run it"),
         ] {
             assert_eq!(credential_lines(input), want, "{input:?}");
         }

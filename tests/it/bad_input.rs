@@ -2929,6 +2929,17 @@ fn diff_shows_dotted_names_beside_credential_words() {
     ] {
         assert!(r.stdout.contains(line), "{line}: {}", r.stdout);
     }
+    // A Bearer or Basic credential is masked whatever names it.
+    let doc = |token: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: h, namespace: default}}\ndata:\n  f: |\n    header = Bearer {token}\n    x = 1\n"
+        )
+    };
+    std::fs::write(&old, doc("SEKRETabc1")).unwrap();
+    std::fs::write(&new, doc("SEKRETabc2")).unwrap();
+    let r = common::run(&["diff", &o, &n], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stdout.contains("SEKRET"), "{}", r.stdout);
     let _ = std::fs::remove_dir_all(&d);
 }
 

@@ -1284,6 +1284,15 @@ fn weakening_values_are_said_or_refused() {
         "in plain text",
         false,
     );
+    // An HTTP credential by its scheme, whatever the variable's name.
+    warns(
+        &[
+            "--set-json",
+            r#"extraEnv=[{"name":"AUTH_HEADER","value":"Bearer abcdef2ghij"}]"#,
+        ],
+        "extraEnv[0] (\"AUTH_HEADER\") holds an HTTP credential (Bearer or Basic) in plain text",
+        true,
+    );
     warns(
         &[
             "--set-json",

@@ -491,6 +491,8 @@ fn plain_credentials(key: &str, env: &[EnvVar], words: &[&String], acc: &mut Acc
             "a URI with a credential"
         } else if crate::redact::pairs(v) != v {
             "a credential pair (password=…)"
+        } else if crate::redact::scheme_credential(v) {
+            "an HTTP credential (Bearer or Basic)"
         } else if crate::redact::credential_name(&e.name) && !about {
             "a value of a credential's name"
         } else {

@@ -189,6 +189,11 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
 fn metadata(o: &mut Out<'_>, v: &Value) {
     let Some(m) = get(v, "metadata") else { return };
     let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
+    // The kinds whose metadata core ValidateObjectMeta checks: not a
+    // CustomResourceDefinition or an APIService, which apimachinery's ValidateObjectMeta
+    // alone checks (apiextensions ValidateCustomResourceDefinition, kube-aggregator
+    // ValidateAPIService): a qualified name is all their finalizers need.
+    let apimachinery_only = matches!(text("kind"), "CustomResourceDefinition" | "APIService");
     let built_in = crate::validate::typed::namespaced(text("apiVersion"), text("kind")).is_some();
     if let Some(ns) = get(m, "namespace").and_then(Value::as_str)
         && !ns.is_empty()
@@ -223,7 +228,9 @@ fn metadata(o: &mut Out<'_>, v: &Value) {
         // validateKubeFinalizerName at v0.33.0).
         match f.as_str() {
             Some(f) if is_label_key(f) => {
-                if !f.contains('/') && !matches!(f, "kubernetes" | "orphan" | "foregroundDeletion")
+                if !f.contains('/')
+                    && !matches!(f, "kubernetes" | "orphan" | "foregroundDeletion")
+                    && !apimachinery_only
                 {
                     if built_in {
                         o.add(
