@@ -312,6 +312,18 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
         // Service left without `clusterIP: None` stays headless.
         "Service" => {
             let external = |d: &Document| at(d, "/spec/type") == "ExternalName";
+            // Headless on both sides, whichever field says so (`clusterIP: None` old,
+            // `clusterIPs: [None]` new): the registry fills the field left out from the
+            // old object, so nothing changes.
+            let primary = |d: &Document| {
+                let one = at(d, "/spec/clusterIP");
+                if one.is_null() || one == "" {
+                    at(d, "/spec/clusterIPs").get(0).cloned().unwrap_or(Value::Null)
+                } else {
+                    one.clone()
+                }
+            };
+            let both_headless = is_headless(&primary(old)) && is_headless(&primary(new));
             let mut fields: Vec<String> = ["clusterIP", "clusterIPs"]
                 .iter()
                 .filter(|f| {
@@ -323,6 +335,7 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                         |v: &Value| v.is_null() || v == "" || v.as_array().is_some_and(Vec::is_empty);
                     !external(old)
                         && !external(new)
+                        && !both_headless
                         && !unset(b)
                         && (a != b && !unset(a) || unset(a) && is_headless(b))
                 })

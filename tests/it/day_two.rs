@@ -1302,6 +1302,14 @@ fn diff_warns_about_a_cluster_ip_set_where_it_was_allocated() {
         "{}",
         r.stdout
     );
+    // Headless on both sides, said by another field: nothing changes.
+    let r = diff_manifests(
+        "svc-headless-by-list",
+        &service("  clusterIP: None\n"),
+        &service("  clusterIPs: [None]\n"),
+        &[],
+    );
+    assert!(!r.stdout.contains("Kubernetes will refuse"), "{}", r.stdout);
     // The reverse: a headless Service whose new render leaves the IP out stays headless
     // (patchAllocatedValues copies the old None over the empty field).
     let r = diff_manifests(

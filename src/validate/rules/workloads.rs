@@ -201,6 +201,19 @@ fn statefulset(o: &mut Out<'_>, spec: &Value) {
                 "spec.updateStrategy.rollingUpdate",
                 true,
             );
+            // validateRollingUpdateStatefulSet with MaxUnavailableStatefulSet on (beta and
+            // on by default from 1.35; off in 1.33-1.34, where the field is dropped): the
+            // number or percentage cannot be 0. A render is for every cluster from 1.33 on.
+            if ru
+                .get("maxUnavailable")
+                .and_then(int_or_percent)
+                .is_some_and(|(n, _)| n == 0)
+            {
+                o.add(
+                    "spec.updateStrategy.rollingUpdate.maxUnavailable",
+                    "cannot be 0 (Kubernetes 1.35 and later refuse it; 1.33 and 1.34 ignore the field)",
+                );
+            }
         }
     }
     if let Some(p) = get(spec, "persistentVolumeClaimRetentionPolicy") {
