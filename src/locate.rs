@@ -290,12 +290,12 @@ impl Index {
         })
     }
 
-    /// The position of `path` itself, if it is written.
     /// The text this indexes.
     pub fn text(&self) -> &str {
         &self.text
     }
 
+    /// The position of `path` itself, if it is written.
     pub fn exact(&self, path: &KeyPath) -> Option<(usize, usize)> {
         self.map().get(path).copied()
     }

@@ -315,15 +315,8 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             // Headless on both sides, whichever field says so (`clusterIP: None` old,
             // `clusterIPs: [None]` new): the registry fills the field left out from the
             // old object, so nothing changes.
-            let primary = |d: &Document| {
-                let one = at(d, "/spec/clusterIP");
-                if one.is_null() || one == "" {
-                    at(d, "/spec/clusterIPs").get(0).cloned().unwrap_or(Value::Null)
-                } else {
-                    one.clone()
-                }
-            };
-            let both_headless = is_headless(&primary(old)) && is_headless(&primary(new));
+            let headless = |d: &Document| primary_cluster_ip(d).is_some_and(is_headless);
+            let both_headless = headless(old) && headless(new);
             let mut fields: Vec<String> = ["clusterIP", "clusterIPs"]
                 .iter()
                 .filter(|f| {
@@ -1037,6 +1030,14 @@ fn claim_changes(old: &Document, new: &Document) -> (bool, bool) {
         }
     }
     (copy, grow)
+}
+
+/// The primary cluster IP a Service's render sets: clusterIP, else the first of
+/// clusterIPs (`None` for a headless one); none when it leaves both to the cluster.
+fn primary_cluster_ip(d: &Document) -> Option<&Value> {
+    let one = at(d, "/spec/clusterIP");
+    let first = at(d, "/spec/clusterIPs").get(0).unwrap_or(&Value::Null);
+    [one, first].into_iter().find(|v| !v.is_null() && *v != "")
 }
 
 fn is_headless(v: &Value) -> bool {
@@ -2223,15 +2224,6 @@ fn cluster_ip_set(object: &str, old: &Document, new: &Document) -> Option<Effect
         return None;
     }
     let external = |d: &Document| at(d, "/spec/type") == "ExternalName";
-    // The primary IP a render sets: clusterIP, else the first of clusterIPs.
-    let ip = |d: &Document| -> Option<Value> {
-        let one = at(d, "/spec/clusterIP");
-        let first = at(d, "/spec/clusterIPs").get(0).unwrap_or(&Value::Null);
-        [one, first]
-            .into_iter()
-            .find(|v| !v.is_null() && *v != "")
-            .cloned()
-    };
     if external(old) || external(new) {
         return None;
     }
@@ -2242,10 +2234,10 @@ fn cluster_ip_set(object: &str, old: &Document, new: &Document) -> Option<Effect
         format!(" -n {ns}")
     };
     let name = new.name();
-    let old_ip = ip(old);
+    let old_ip = primary_cluster_ip(old);
     // A headless Service whose new render leaves the IP out stays headless: the registry
     // copies the old `None` over the empty field (patchAllocatedValues).
-    if old_ip.as_ref().is_some_and(is_headless) && ip(new).is_none() {
+    if old_ip.is_some_and(is_headless) && primary_cluster_ip(new).is_none() {
         return Some(Effect {
             object: object.to_string(),
             what: format!(
@@ -2256,8 +2248,8 @@ fn cluster_ip_set(object: &str, old: &Document, new: &Document) -> Option<Effect
     if old_ip.is_some() {
         return None;
     }
-    let given = ip(new)?;
-    if is_headless(&given) {
+    let given = primary_cluster_ip(new)?;
+    if is_headless(given) {
         return None;
     }
     let given = given

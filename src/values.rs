@@ -836,17 +836,16 @@ impl Computed {
         for src in self.sources.iter().rev() {
             // The longest part of `path` this file writes: a null there deleted it; a map
             // there (without the rest of `path`) leaves an earlier file to answer.
-            let Some(n) = (1..=path.0.len())
-                .rev()
-                .find(|&n| src.index.exact(&KeyPath(path.0[..n].to_vec())).is_some())
-            else {
+            let Some((written, (line, col))) = (1..=path.0.len()).rev().find_map(|n| {
+                let prefix = KeyPath(path.0[..n].to_vec());
+                src.index.exact(&prefix).map(|at| (prefix, at))
+            }) else {
                 continue;
             };
-            let written = KeyPath(path.0[..n].to_vec());
             let null = parse_yaml(&src.name, src.index.text()).is_ok_and(|m| {
                 locate::lookup(&Value::Object(m), &written).is_some_and(Value::is_null)
             });
-            if null && let Some((line, col)) = src.index.exact(&written) {
+            if null {
                 return format!("at {}:{line}:{col}", src.name);
             }
         }

@@ -30,14 +30,8 @@ impl SemanticProblem {
             "has no key",
             "the container has no port named",
             "is not an image reference",
-            // Kubernetes warns about a repeated variable and keeps the last (ValidateEnv
-            // has no check for it; the kubelet sets them in order).
-            LAST_WINS,
-            EMPTY_PULL_SECRET,
-            UNQUALIFIED_FINALIZER,
-            JOB_NAME_NOT_LABEL,
         ];
-        ADVISORY.iter().any(|c| self.message.contains(c))
+        ADVISORY.iter().any(|c| self.message.contains(c)) || is_api_warning(&self.message)
     }
 
     /// A repeat Kubernetes keeps the last of (an environment variable): a warning in a
@@ -72,10 +66,16 @@ pub const JOB_NAME_NOT_LABEL: &str = "this is used in Pod names and hostnames, w
 /// Does a problem's text say Kubernetes accepts the object and warns (the `validate`
 /// output says so beside the warning)?
 pub fn is_api_warning(message: &str) -> bool {
-    is_repeat(message)
-        || [EMPTY_PULL_SECRET, UNQUALIFIED_FINALIZER, JOB_NAME_NOT_LABEL]
-            .iter()
-            .any(|c| message.contains(c))
+    // Kubernetes warns about a repeated variable and keeps the last (ValidateEnv has no
+    // check for it; the kubelet sets them in order).
+    [
+        LAST_WINS,
+        EMPTY_PULL_SECRET,
+        UNQUALIFIED_FINALIZER,
+        JOB_NAME_NOT_LABEL,
+    ]
+    .iter()
+    .any(|c| message.contains(c))
 }
 
 /// Does a problem's text say it is a repeat Kubernetes resolves (the last one wins)?

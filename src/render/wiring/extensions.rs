@@ -531,9 +531,6 @@ fn plain_credentials(key: &str, env: &[EnvVar], words: &[&String], acc: &mut Acc
     }
 }
 
-/// A value that cannot be a secret: a switch, a number, an absolute path, or only a
-/// reference to a variable (`$(DB_PASSWORD)`, which Kubernetes fills from the pod's
-/// environment, e.g. from a Secret).
 /// Is `name` one of a credential that is often all digits: a PIN, a one-time password, a
 /// password, passcode or secret (`SIM_PIN`, `OTP`, `DB_PASSWORD`)?
 fn numeric_credential(name: &str) -> bool {
@@ -544,6 +541,9 @@ fn numeric_credential(name: &str) -> bool {
             .any(|w| matches!(w, "pin" | "otp" | "pw"))
 }
 
+/// A value that cannot be a secret: a switch, a number, an absolute path, or only a
+/// reference to a variable (`$(DB_PASSWORD)`, which Kubernetes fills from the pod's
+/// environment, e.g. from a Secret).
 fn not_secret(v: &str) -> bool {
     matches!(v, "true" | "false" | "True" | "False")
         || v.parse::<f64>().is_ok()

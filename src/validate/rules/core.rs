@@ -188,13 +188,6 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
 /// ValidateObjectMeta: namespace, generateName, finalizers, owner references.
 fn metadata(o: &mut Out<'_>, v: &Value) {
     let Some(m) = get(v, "metadata") else { return };
-    let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
-    // The kinds whose metadata core ValidateObjectMeta checks: not a
-    // CustomResourceDefinition or an APIService, which apimachinery's ValidateObjectMeta
-    // alone checks (apiextensions ValidateCustomResourceDefinition, kube-aggregator
-    // ValidateAPIService): a qualified name is all their finalizers need.
-    let apimachinery_only = matches!(text("kind"), "CustomResourceDefinition" | "APIService");
-    let built_in = crate::validate::typed::namespaced(text("apiVersion"), text("kind")).is_some();
     if let Some(ns) = get(m, "namespace").and_then(Value::as_str)
         && !ns.is_empty()
         && !dns_label(ns)
@@ -226,13 +219,19 @@ fn metadata(o: &mut Out<'_>, v: &Value) {
         // C:7475). For a custom resource the apiextensions-apiserver only warns ("prefer
         // a domain-qualified finalizer name", pkg/registry/customresource/validator.go
         // validateKubeFinalizerName at v0.33.0).
+        // A CustomResourceDefinition's and an APIService's metadata apimachinery's
+        // ValidateObjectMeta alone checks (apiextensions ValidateCustomResourceDefinition,
+        // kube-aggregator ValidateAPIService): a qualified name is all they need.
+        let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
         match f.as_str() {
             Some(f) if is_label_key(f) => {
                 if !f.contains('/')
                     && !matches!(f, "kubernetes" | "orphan" | "foregroundDeletion")
-                    && !apimachinery_only
+                    && !matches!(text("kind"), "CustomResourceDefinition" | "APIService")
                 {
-                    if built_in {
+                    if crate::validate::typed::namespaced(text("apiVersion"), text("kind"))
+                        .is_some()
+                    {
                         o.add(
                             format!("metadata.finalizers[{n}]"),
                             format!("{f:?}: name is neither a standard finalizer name (kubernetes, orphan, foregroundDeletion) nor is it fully qualified: use a name like example.com/cleanup"),
