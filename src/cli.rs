@@ -1342,10 +1342,16 @@ fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
     let mut yaml = yaml.unwrap_or_default();
     // Hooks Helm would not print (--no-hooks, --skip-tests: pkg/cmd/template.go:122-127 at
     // v4.2.3).
+    let keep = |d: &Document| {
+        !(args.no_hooks && sort::is_hook(d) || args.skip_tests && sort::is_test_hook(d))
+    };
+    // The templates whose objects these flags left out, for `-s`'s message.
+    let left_out: std::collections::BTreeSet<String> = docs
+        .iter()
+        .filter(|d| !keep(d))
+        .map(|d| d.template.clone())
+        .collect();
     let (docs, yaml_kept): (Vec<Document>, Vec<String>) = if args.no_hooks || args.skip_tests {
-        let keep = |d: &Document| {
-            !(args.no_hooks && sort::is_hook(d) || args.skip_tests && sort::is_test_hook(d))
-        };
         let keep_yaml: Vec<bool> = docs.iter().map(keep).collect();
         let yaml = std::mem::take(&mut yaml)
             .into_iter()
@@ -1386,8 +1392,13 @@ fn run_render(args: &RenderArgs) -> Result<Output, Failure> {
                 )));
             }
             if !docs.iter().any(|d| names.contains(&d.template)) {
+                let why = if names.iter().any(|n| left_out.contains(n)) {
+                    "its objects are hooks, which --no-hooks or --skip-tests leaves out"
+                } else {
+                    "the objects it holds are switched off; see docs/values.md"
+                };
                 return Err(Failure::input(format!(
-                    "{s} rendered nothing for these values (the objects it holds are switched off; see docs/values.md)"
+                    "{s} rendered nothing for these values ({why})"
                 )));
             }
             for (i, d) in docs.iter().enumerate() {

@@ -192,7 +192,10 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                     .is_some_and(|t| [HIDDEN_SAME, HIDDEN_OLD, HIDDEN_NEW, mark].contains(&t));
                 // A Kubernetes name (`secretName`, `claimName`) names an object; it holds
                 // no credential. Not `passwordName` or `tokenName`, which may hold one.
-                let object_name = x.is_string() && object_name_key(k);
+                // One holding '=' is none: it is a pair (`name: DB_PASSWORD=x`, an
+                // environment variable written as in a `.env` file), read as text.
+                let object_name =
+                    x.as_str().is_some_and(|s| !s.contains('=')) && object_name_key(k);
                 if masked_already || object_name {
                     continue;
                 }

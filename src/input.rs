@@ -258,19 +258,85 @@ pub fn read_as(path: &str, name: &str, what: &What) -> Result<(String, String), 
         )));
     }
     let text = String::from_utf8(buf).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
         Failure::input(format!(
-            "{} {name} is not UTF-8 text (invalid byte at offset {})",
+            "{} {name}:{} is not UTF-8 text: an invalid byte (byte offset {at}){}",
             what.noun,
-            e.utf8_error().valid_up_to()
+            not_utf8_at(e.as_bytes(), at),
+            if what.noun == SET_FILE.noun {
+                String::new()
+            } else {
+                key_before(e.as_bytes(), at)
+            }
         ))
         .hint("give a UTF-8 encoded YAML file")
     })?;
     Ok((name, text))
 }
 
+/// The line and column (1-based, in characters) just after `before`.
+fn end_of(before: &str) -> (usize, usize) {
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// `line:column` of byte `at` of a text valid UTF-8 before it.
+fn not_utf8_at(bytes: &[u8], at: usize) -> String {
+    let (line, column) = end_of(std::str::from_utf8(&bytes[..at]).unwrap_or_default());
+    format!("{line}:{column}")
+}
+
+/// ` (at key a.b)`: the key of a YAML file whose text reaches byte `at`, read from the
+/// valid text before it; cut after a key named like a credential (what is below one is
+/// the user's text). Empty when no key is open there.
+fn key_before(bytes: &[u8], at: usize) -> String {
+    let (line, column) = end_of(std::str::from_utf8(&bytes[..at]).unwrap_or_default());
+    // The whole text, each invalid byte read as U+FFFD (after `at`: the position holds).
+    let text = String::from_utf8_lossy(bytes);
+    let mut path = crate::locate::path_at(&text, line, column);
+    if let Some(i) = path
+        .0
+        .iter()
+        .position(|s| matches!(s, crate::locate::Seg::Key(k) if crate::redact::credential_name(k)))
+    {
+        path.0.truncate(i + 1);
+    }
+    path.0.truncate(12);
+    if path.0.is_empty() {
+        String::new()
+    } else {
+        format!(" (at key {path})")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Where the first byte that is not UTF-8 is, as `read` finds it.
+    fn first_invalid(bytes: &[u8]) -> usize {
+        String::from_utf8(bytes.to_vec())
+            .unwrap_err()
+            .utf8_error()
+            .valid_up_to()
+    }
+
+    /// A byte that is not UTF-8 is said by line and column, with the key it is under.
+    #[test]
+    fn not_utf8_names_line_column_and_key() {
+        let text = b"x: 1\ny:\n  z: ab\xff\n";
+        let flat = b"x: 1\ny: \xff\n";
+        let at = first_invalid(flat);
+        assert_eq!(key_before(flat, at), " (at key y)");
+        let at = first_invalid(text);
+        assert_eq!(not_utf8_at(text, at), "3:8");
+        assert_eq!(key_before(text, at), " (at key y.z)");
+        assert_eq!(key_before(b"\xff", 0), "");
+        let secret = b"db:\n  password:\n    inner: \xff\n";
+        let at = first_invalid(secret);
+        assert_eq!(key_before(secret, at), " (at key db.password)");
+    }
 
     #[test]
     fn caps_endless_files() {

@@ -651,8 +651,10 @@ pub struct IngressHost {
         pattern = r#"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"#
     ))]
     pub host: String,
-    /// Its paths.
+    /// Its paths: at least one (an Ingress rule without paths is invalid); without the
+    /// key, `/` as a Prefix.
     #[serde(default)]
+    #[schemars(length(min = 1))]
     pub paths: Vec<IngressPath>,
 }
 

@@ -349,10 +349,14 @@ pub fn decode(computed: &Computed) -> Result<crate::model::Values, Failure> {
     {
         Some((field, _)) => {
             let at = path.key(field);
-            format!(
-                "{at}: the chart needs this value, but it is missing {}",
-                computed.origin(&at)
-            )
+            // A null over an ancestor (`ingress: null`) is where it went: that file and
+            // line, not the file that last wrote the key (found by an independent review).
+            let (origin, null) = (computed.origin(&at), computed.null_origin(&at));
+            if null == origin {
+                format!("{at}: the chart needs this value, but it is missing {origin}")
+            } else {
+                format!("{at}: the chart needs this value, but a null deleted it {null}")
+            }
         }
         None => format!(
             "{path}: {} {}",

@@ -220,6 +220,15 @@ fn first_json_value(s: &str) -> Result<(Value, usize), Stop> {
     match stream.next() {
         Some(Ok(v)) => Ok((v, stream.byte_offset())),
         Some(Err(e)) => {
+            // A number beyond float64 (`1e400`) is an error, as Go's decoder says (`cannot
+            // unmarshal number … into Go value of type float64`): no retry on its digits
+            // (found by an independent review: `a=1e400=5` read `1e40` and a key `0`).
+            if e.to_string().starts_with("number out of range") {
+                return Err(msg(
+                    "invalid JSON value: a number out of range (larger than a float64 holds)"
+                        .into(),
+                ));
+            }
             // serde_json rejects text right after a scalar; Go stops before it. Retry on
             // the part before the offending character.
             let line_start: usize = s
@@ -637,5 +646,25 @@ mod tests {
         let mut m = Map::new();
         parse_into("a=[1,{\"b\":2}],c=", &mut m, Mode::Json).unwrap();
         assert_eq!(Value::Object(m), json!({"a": [1, {"b": 2}], "c": null}));
+    }
+
+    /// A number beyond float64 is refused, as Go's decoder refuses it, in a key's value
+    /// and in a list item, whatever follows (`=5` is no second key).
+    #[test]
+    fn json_numbers_beyond_float64_are_refused() {
+        for input in [
+            "a=1e400=5",
+            "a=1e309",
+            "a[0]=1e400=5",
+            "a=1e400,b=1",
+            "a=-1e400",
+        ] {
+            let mut m = Map::new();
+            let e = parse_json_flag(input, &mut m).unwrap_err();
+            assert!(e.contains("a number out of range"), "{input}: {e}");
+        }
+        let mut m = Map::new();
+        parse_json_flag("a=1e308,b=12", &mut m).unwrap();
+        assert_eq!(Value::Object(m), json!({"a": 1e308, "b": 12}));
     }
 }

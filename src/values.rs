@@ -40,8 +40,23 @@ pub struct Computed {
 pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure> {
     let untagged = untag_times(text);
     let text = untagged.as_ref();
-    let v: Value =
-        serde_saphyr::from_str_with_options(text, crate::yaml::options()).map_err(|e| {
+    let v: Value = serde_saphyr::from_str_with_options(text, crate::yaml::options())
+        .or_else(|e| match e {
+            // Documents that are empty (a trailing `---`, as other tools write) add
+            // nothing, as Helm's LoadValues merges them (pkg/chart/v2/loader/load.go:
+            // 212-229 at v4.2.3): one document with content is the file.
+            serde_saphyr::Error::MultipleDocuments { .. } => {
+                match serde_saphyr::from_multiple_with_options::<Value>(
+                    text,
+                    crate::yaml::options(),
+                ) {
+                    Ok(mut docs) if docs.len() <= 1 => Ok(docs.pop().unwrap_or(Value::Null)),
+                    _ => Err(e),
+                }
+            }
+            e => Err(e),
+        })
+        .map_err(|e| {
             Failure::input(format!(
                 "invalid YAML in {}",
                 crate::yaml::error_text(name, text, &e)
@@ -435,6 +450,16 @@ fn unknown_credentials(v: &mut Value, schema: &Value, path: &KeyPath) {
                     && !crate::redact::about_credential(k);
                 if credential && scalar {
                     *x = Value::from(HIDDEN);
+                } else if !known && !credential {
+                    // No schema says what it holds (another chart's key, the original
+                    // chart's `extraEnvVars`, `extraArgs`, an init script): masked as
+                    // `diff` masks an object (environment pairs, `--flag value`,
+                    // `password=…` and credential lines in text), each changed text whole.
+                    // Then by the names of its keys, as below.
+                    let original = x.clone();
+                    crate::diff::mask_object(x, HIDDEN);
+                    whole_marker(x, &original);
+                    unknown_credentials(x, schema, &here);
                 } else if credential
                     && (x.is_object() || x.is_array())
                     && !crate::redact::names_a_reference(x)
@@ -620,7 +645,9 @@ fn apply_set_flags(
     let own_items_left = std::cell::Cell::new(strvals::MAX_LIST_ITEMS_CREATED);
     for (flag, exprs) in flag_families(args) {
         for (n, expr) in exprs.iter().enumerate() {
-            let shown = if expr.contains('=') {
+            // A whole JSON object (`--set-json '{…}'`) has no `=` to miss.
+            let whole_json = flag == "--set-json" && expr.trim_start().starts_with('{');
+            let shown = if expr.contains('=') || whole_json {
                 shown_expr(expr)
             } else {
                 format!(
@@ -636,7 +663,7 @@ fn apply_set_flags(
                 .hint("values nest a few levels deep; use -f with a YAML file for structured values"));
             }
             let fail = |e: String| {
-                let reason = redact(&e, shown_keys(expr)).replace(
+                let reason = redact(&e, &shown_keys(expr)).replace(
                     "recursion limit exceeded",
                     "the JSON nests deeper than the limit of 128 levels",
                 );
@@ -645,6 +672,8 @@ fn apply_set_flags(
                     f.hint(crate::input::SET_FILE.hint)
                 } else if e.contains(strvals::TOO_MANY_ITEMS) {
                     f.hint("give a long list in a values file (-f); Helm's limit of 65536 is for one index, this one for all --set flags together, so that a few bytes of arguments cannot take gigabytes of memory")
+                } else if flag == "--set-literal" {
+                    f.hint("the syntax is key=value; the whole text after the first '=' is the value, as written (commas and backslashes included, no escapes); in the key write a dot as `\\.`")
                 } else if flag == "--set-json" {
                     f.hint("each value is JSON: a string needs double quotes (--set-json 'a.b=\"text\"'); numbers, true/false/null, [lists] and {maps} as in JSON")
                 } else {
@@ -696,13 +725,45 @@ fn key_depth(expr: &str) -> Option<usize> {
 
 /// The key text of an argument that messages may quote: its key part when that looks
 /// like keys, nothing for a whole JSON document (`--set-json '["…"]'`).
-fn shown_keys(expr: &str) -> &str {
+fn shown_keys(expr: &str) -> String {
     // Without `=` the whole argument may be a value: no part of it counts as a key.
     if !expr.contains('=') && shown_expr(expr) == "'…'" {
-        return "";
+        return String::new();
     }
     let k = key_part(expr);
-    if keyish(k) { k } else { "" }
+    if keyish(k) {
+        masked_indexes(k)
+    } else {
+        String::new()
+    }
+}
+
+/// A key as messages show it: the text of a list index that is no whole number
+/// (`password[S3CR3T]`: a value typed into the key, perhaps a credential) is `…`.
+fn masked_indexes(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut rest = key;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        let end = rest.find(']').unwrap_or(rest.len());
+        let index = &rest[..end];
+        // A number, whole or not (`1.5`, `1e3`, `-0x1`, `1_000`): shown, the message
+        // says why it is refused. Anything with other letters is hidden.
+        let numeric = index.len() <= 24
+            && index.bytes().any(|b| b.is_ascii_digit())
+            && index
+                .bytes()
+                .all(|b| b"0123456789+-._ eExXoObB".contains(&b));
+        if numeric {
+            out.push_str(index);
+        } else if !index.is_empty() {
+            out.push('…');
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Looks like a `--set` key: letters, digits and `._-[]\/`.
@@ -728,7 +789,7 @@ fn shown_expr(expr: &str) -> String {
     if start.starts_with(['[', '"']) {
         return "'…'".to_string();
     }
-    let key = key_part(expr);
+    let key = masked_indexes(key_part(expr));
     // Without `=` an argument is shown only when it is plainly a dotted key path
     // (`image.tag`); anything else (`password:hunter2`, a JSON document, a bare word) may
     // be a value, so none of it is shown and the message gives its position instead.
@@ -1089,6 +1150,27 @@ mod tests {
         assert_eq!(Value::Object(d), json!({"a": {"b": null, "c": 1}}));
     }
 
+    /// Empty documents beside the one with content (a trailing `---`) add nothing, as
+    /// Helm merges them; two with content are refused (a documented difference).
+    #[test]
+    fn empty_documents_add_nothing() {
+        for text in [
+            "a: 1\n---\n",
+            "---\na: 1\n---\n",
+            "a: 1\n---\n# c\n---\n~\n",
+            "---\n---\na: 1\n",
+        ] {
+            assert_eq!(parse_yaml("t", text).unwrap()["a"], json!(1), "{text:?}");
+        }
+        assert!(parse_yaml("t", "---\n---\n").unwrap().is_empty());
+        let e = parse_yaml("t", "a: 1\n---\nb: 2\n").unwrap_err();
+        assert!(
+            e.message.contains("more than one YAML document"),
+            "{}",
+            e.message
+        );
+    }
+
     #[test]
     fn legacy_octal_like_helm() {
         let m = parse_yaml("t", "mode: 0755\nname: yes\n").unwrap();
@@ -1106,6 +1188,17 @@ mod tests {
         assert_eq!(shown_expr(r#"{"a":{"password":"c2VjcmV0=="}}"#), "'{…}'");
         assert_eq!(key_depth(&format!("a{}=1", "[0]".repeat(300))), Some(300));
         assert_eq!(shown_expr("a.b=TOPSECRET"), "'a.b=…'");
+        // A list index that is no number may be a value typed into the key.
+        assert_eq!(shown_expr("a.password[S3CR3T]=1"), "'a.password[…]=…'");
+        assert_eq!(
+            shown_expr("a[0].b[-1][ 2][1.5][x]=1"),
+            "'a[0].b[-1][ 2][1.5][…]=…'"
+        );
+        assert_eq!(shown_keys("a.password[S3CR3T]=1"), "a.password[…]");
+        assert_eq!(
+            redact(r#"list index "S3CR3T" is not a whole number"#, "a[…]"),
+            r#"list index "…" is not a whole number"#
+        );
         assert_eq!(
             redact(r#"key "TOPSECRETtail" has no value"#, "a.b"),
             r#"key "…" has no value"#

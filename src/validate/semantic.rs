@@ -256,6 +256,16 @@ fn is_env_name(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'=')
 }
 
+/// An environment variable's name as a message quotes it: cut after its first '=', since
+/// a name written `NAME=value` (as in a `.env` file) holds the value, which may be a
+/// credential (`DB_PASSWORD=…`).
+fn env_name(name: &str) -> String {
+    match name.split_once('=') {
+        Some((head, _)) => crate::error::quoted(&format!("{head}=…")),
+        None => crate::error::quoted(name),
+    }
+}
+
 struct Ctx<'a> {
     docs: &'a [Document],
     out: Vec<SemanticProblem>,
@@ -635,17 +645,28 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
             {
                 let name = e.get("name").and_then(Value::as_str).unwrap_or("");
                 if !is_env_name(name) {
+                    let hint = if name.contains('=') {
+                        ": a name holds no '=' (its value goes in `value`)"
+                    } else {
+                        ""
+                    };
                     cx.add(
                         p.doc,
                         format!("{at}.env[{n}].name"),
-                        format!("{name:?} is not a valid environment variable name"),
+                        format!(
+                            "{} is not a valid environment variable name{hint}",
+                            env_name(name)
+                        ),
                     );
                 }
                 if !env_seen.insert(name) {
                     cx.add(
                         p.doc,
                         format!("{at}.env[{n}].name"),
-                        format!("environment variable {name:?} is given twice: {LAST_WINS}"),
+                        format!(
+                            "environment variable {} is given twice: {LAST_WINS}",
+                            env_name(name)
+                        ),
                     );
                 }
                 if let Some(r) = e.at("/valueFrom/secretKeyRef") {
@@ -967,6 +988,15 @@ fn network_policies(cx: &mut Ctx<'_>, pods: &Pods<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A name written `NAME=value` is quoted up to its '=': the value may be a credential.
+    #[test]
+    fn env_names_are_quoted_without_a_value() {
+        assert_eq!(env_name("DB_PASSWORD=hunter2"), "\"DB_PASSWORD=…\"");
+        assert_eq!(env_name("=x"), "\"=…\"");
+        assert_eq!(env_name("PATH"), "\"PATH\"");
+        assert!(!env_name(&format!("A={}", "s".repeat(500))).contains('s'));
+    }
 
     /// The canonical quantity syntax the chart's values take (the typed check parses a
     /// manifest's quantities as the API server does: typed/quantities.rs).

@@ -822,13 +822,22 @@ fn helm_users_details() {
         "{}",
         r.stderr
     );
-    let r = render(&["--set", "externalDatabase.host=db.example.org"]);
-    assert!(
-        r.stderr
-            .contains("have no effect while services.postgres.enabled is true"),
-        "{}",
-        r.stderr
-    );
+    // An external database beside the in-cluster one is a warning, which -q keeps (the
+    // data would go elsewhere than the user said), as the external S3 beside MinIO is.
+    for set in [
+        "externalDatabase.host=db.example.org",
+        "services.postgres.externalURI=postgresql://db.example.org/mlflow",
+    ] {
+        let r = render(&["-q", "--set", set]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(
+                "warning: externalDatabase.* and services.postgres.externalURI are ignored while services.postgres.enabled is true"
+            ),
+            "{set}: {}",
+            r.stderr
+        );
+    }
     let r = render(&["--set", "autoscaling.minReplicas=3"]);
     assert!(
         r.stderr.contains(
@@ -903,6 +912,28 @@ fn helm_template_flags_and_hook_order() {
     assert_eq!(names(&["--no-hooks"]), ["plain"]);
     assert_eq!(names(&["--skip-tests"]), ["plain", "hooked"]);
     assert_eq!(names(&["--no-hooks=false"]), ["plain", "hooked", "tested"]);
+    // A template whose objects are all hooks prints nothing with --no-hooks: `-s` says
+    // that flag left them out (not that the values switched them off).
+    let only_hooks = tmp(
+        "only-hooks.yaml",
+        b"extraObjects:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: hooked, annotations: {helm.sh/hook: pre-install}}}\n",
+    );
+    let r = render(&[
+        "-q",
+        "-f",
+        only_hooks.as_str(),
+        "--no-hooks",
+        "-s",
+        "templates/extra-objects.yaml",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr
+            .contains("its objects are hooks, which --no-hooks or --skip-tests leaves out"),
+        "{}",
+        r.stderr
+    );
     let dir = std::env::temp_dir().join(format!("mlflow-chart-relname-{}", std::process::id()));
     let r = render(&[
         "--output-dir",
@@ -958,6 +989,50 @@ fn a_failed_write_to_stdout_is_said() {
         stderr.contains("cannot write to standard output") && stderr.contains("incomplete"),
         "{stderr}"
     );
+}
+
+/// A standard output closed at start (`>&-`) is said, with exit 1: Rust's runtime puts
+/// /dev/null there, and the output would be lost with exit 0 (found by an independent
+/// review). `>/dev/null`, on purpose, is taken.
+#[test]
+fn a_closed_stdout_is_said() {
+    if !std::path::Path::new("/proc/self/fdinfo").exists() {
+        return; // not Linux
+    }
+    let bin = env!("CARGO_BIN_EXE_mlflow-chart");
+    let sh = |redirect: &str, args: &str| {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("exec \"$0\" {args} {redirect}"))
+            .arg(bin)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let render = format!("render -q {}", PROXY.join(" "));
+    for args in [
+        render.as_str(),
+        "values",
+        "--version",
+        "schema",
+        "completions bash",
+    ] {
+        let (code, stderr) = sh(">&-", args);
+        assert_eq!(code, Some(1), "{args}: {stderr}");
+        assert!(
+            stderr.contains("standard output: it was closed when mlflow-chart started"),
+            "{args}: {stderr}"
+        );
+        let (code, stderr) = sh(">/dev/null", args);
+        assert_eq!(code, Some(0), "{args}: {stderr}");
+    }
+    // Nothing to write: nothing to say (a failing render says its own error).
+    let (code, stderr) = sh(">&-", "render --set image.tag=");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(!stderr.contains("it was closed"), "{stderr}");
 }
 
 /// A word the command line did not expect is never echoed: it is most often a value split

@@ -1053,6 +1053,34 @@ fn keycloak_built_in_clients_are_no_audience() {
     );
     let r = render(&["--set", "oauth2Proxy.clientID=ml-realm"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // The machine tokens' audience: with the realm as their issuer, `account` would let
+    // every application's token of the realm in (found by an independent review).
+    let machines = |audience: &str| {
+        render(&[
+            "--set",
+            "oauth2Proxy.machineTokens.enabled=true,oauth2Proxy.emailDomains[0]=example.org",
+            "--set",
+            "oauth2Proxy.machineTokens.serviceAccounts[0]=ml:trainer",
+            "--set",
+            "oauth2Proxy.machineTokens.issuer=https://keycloak.example.org/realms/mlflow",
+            "--set",
+            &format!("oauth2Proxy.machineTokens.audience={audience}"),
+        ])
+    };
+    for audience in ["account", "admin-cli", "realm-management", "broker"] {
+        let r = machines(audience);
+        assert_eq!(r.code, 1, "{audience}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr.contains(&format!(
+                "oauth2Proxy.machineTokens.audience names Keycloak's built-in client {audience:?}"
+            )),
+            "{audience}: {}",
+            r.stderr
+        );
+    }
+    let r = machines("mlflow-machines");
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
 /// What weakens the boundary through the values is said on stderr, never silent, and
@@ -1602,6 +1630,82 @@ fn values_masks_credentials_under_unknown_keys() {
     );
     assert_eq!(s.stdout.matches(S).count(), 9, "{}", s.stdout);
     let _ = std::fs::remove_file(&file);
+}
+
+/// What no schema describes is masked as `diff` masks an object (found by an independent
+/// review): the original chart's bitnami-style `extraEnvVars` pairs, `extraArgs` with
+/// `--flag value`, a `password=` pair in a connection string and credential lines in a
+/// script or config text, under keys `values --skip-schema-validation` prints as given.
+/// An environment variable written `NAME=value` in its name is masked in `values` and
+/// never quoted past its '=' in an error; a list index that is no number is not shown.
+#[test]
+fn values_masks_pairs_flags_and_text_under_unknown_keys() {
+    const S: &str = "Zq9XpairSECRET";
+    let dir = std::env::temp_dir().join(format!("mlflow-chart-pairs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("old-chart.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "postgresql:\n  primary:\n    extraEnvVars: [{{name: POSTGRESQL_PASSWORD, value: {S}1}}]\n    initdb:\n      scripts:\n        init.sql: \"CREATE USER x WITH PASSWORD '{S}2';\"\nminio:\n  extraEnvVars: [{{name: MINIO_ROOT_PASSWORD, value: {S}3}}]\noauth2Proxy:\n  configuration:\n    content: \"client_secret = \\\"{S}4\\\"\\n\"\n  extraArgs: [\"--client-secret={S}5\", \"--cookie-secret\", \"{S}6\"]\ndsn: host=db user=u password={S}7\nplain: keep-me\n"
+        ),
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let m = common::run(&["values", "--skip-schema-validation", "-f", f], None);
+    assert_eq!(m.code, 0, "{}", m.stderr);
+    assert!(!m.stdout.contains(S), "{}", m.stdout);
+    assert!(m.stdout.contains("plain: keep-me"), "{}", m.stdout);
+    assert!(
+        m.stdout.contains("name: POSTGRESQL_PASSWORD"),
+        "{}",
+        m.stdout
+    );
+    let shown = common::run(
+        &[
+            "values",
+            "--skip-schema-validation",
+            "--show-secrets",
+            "-f",
+            f,
+        ],
+        None,
+    );
+    assert_eq!(shown.stdout.matches(S).count(), 7, "{}", shown.stdout);
+
+    let env = dir.join("env-name.yaml");
+    std::fs::write(&env, format!("extraEnv:\n  - name: DB_PASSWORD={S}\n")).unwrap();
+    let e = env.to_str().unwrap();
+    let v = common::run(&["values", "-f", e], None);
+    assert!(!v.stdout.contains(S), "{}", v.stdout);
+    let r = render(&["-f", e]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(!r.stderr.contains(S), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("\"DB_PASSWORD=…\" is not a valid environment variable name"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("env-name.yaml:2:5"), "{}", r.stderr);
+
+    let i = common::run(
+        &[
+            "values",
+            "--set",
+            &format!("postgresql.auth.password[{S}]=1"),
+        ],
+        None,
+    );
+    assert_eq!(i.code, 1, "{}", i.stderr);
+    assert!(!i.stderr.contains(S), "{}", i.stderr);
+    assert!(
+        i.stderr.contains("postgresql.auth.password[…]"),
+        "{}",
+        i.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Credentials nested under a credential's key (a custom resource's `credentials: [{type:

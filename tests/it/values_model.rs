@@ -137,6 +137,20 @@ fn a_null_over_a_map_in_a_file_is_located_at_the_null() {
         "{}",
         r.stderr
     );
+    // A list the chart needs, under a map a file nulled (`ingress: null`), after a file
+    // that wrote it: the null is named, not the earlier file (found by an independent
+    // review); this path is the typed decode's, not the defaults' restore.
+    let e = write("e.yaml", "ingress:\n  hosts:\n    - host: a.example.org\n");
+    let f = write("f.yaml", "ingress: null\n");
+    let r = render(&["-f", &e, "-f", &f]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "ingress.hosts: the chart needs this value, but a null deleted it at {f}:1:1"
+        )),
+        "{}",
+        r.stderr
+    );
     // A later file that writes the map again brings it back, and the defaults fill it (as
     // Helm coalesces the chart's values into the user's).
     let d = write("d.yaml", "service:\n  type: ClusterIP\n");

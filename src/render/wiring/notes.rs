@@ -11,7 +11,9 @@ pub(crate) fn no_effect(values: &Values, acc: &mut Acc) {
         && (!values.external_database.host.is_empty()
             || !values.services.postgres.external_uri.is_empty())
     {
-        acc.notes.push("externalDatabase.* and services.postgres.externalURI have no effect while services.postgres.enabled is true".into());
+        // A warning, as for the external S3 settings beside MinIO: the data would go to
+        // the in-cluster database, not to the one the user named.
+        acc.warnings.push("externalDatabase.* and services.postgres.externalURI are ignored while services.postgres.enabled is true: MLflow keeps its data in the in-cluster PostgreSQL; set services.postgres.enabled=false to use yours".into());
     }
     // A switched-off block whose other keys the user changed from their defaults. Only the
     // blocks that are off are turned back into JSON to compare.

@@ -43,8 +43,6 @@ pub(crate) const MACHINES_DIR: &str = "/etc/oauth2-proxy/machines";
 /// Where the issuer's CA is mounted in the proxy.
 pub(crate) const ISSUER_CA_DIR: &str = "/etc/oauth2-proxy/issuer-ca";
 
-/// `oauth2Proxy.machineTokens`: Kubernetes ServiceAccount tokens as bearer tokens.
-///
 /// The clients every Keycloak realm has (org.keycloak.models.Constants).
 const KEYCLOAK_BUILT_IN_CLIENTS: &[&str] = &[
     "account",
@@ -56,6 +54,8 @@ const KEYCLOAK_BUILT_IN_CLIENTS: &[&str] = &[
     "security-admin-console",
 ];
 
+/// `oauth2Proxy.machineTokens`: Kubernetes ServiceAccount tokens as bearer tokens.
+///
 /// OAuth2-Proxy v7.15.3 verifies a bearer JWT of an extra issuer (`--extra-jwt-issuers
 /// issuer=audience`: signature from the issuer's discovery or `/.well-known/jwks.json`,
 /// issuer, audience, expiry; pkg/validation/options.go:55-71, 130-167) and makes a session
@@ -647,16 +647,21 @@ fn enabled(
     // audience of tokens that other clients get: the default roles of every user hold the
     // `account` client's roles, and the `roles` scope's audience resolve mapper adds the
     // client of each role to `aud`. Naming one would let any application's token in.
+    // The machine tokens' audience too: its issuer may be a Keycloak realm (this one or
+    // another), whose tokens for any application then carry the built-in client.
+    let machine_audience = p
+        .machine_tokens
+        .enabled
+        .then_some(("machineTokens.audience", &p.machine_tokens.audience));
     for (key, value) in std::iter::once(("clientID", &p.client_id))
         .chain(p.extra_audiences.iter().map(|a| ("extraAudiences", a)))
+        .chain(machine_audience)
     {
         // The master realm also holds a `<realm>-realm` client for every realm
         // (RealmManager: realm.getName() + "-realm"), each in the same position.
-        let master = p
-            .oidc
-            .oidc_issuer_url
-            .trim_end_matches('/')
-            .ends_with("/realms/master");
+        let master = [&p.oidc.oidc_issuer_url, &p.machine_tokens.issuer]
+            .iter()
+            .any(|issuer| issuer.trim_end_matches('/').ends_with("/realms/master"));
         if KEYCLOAK_BUILT_IN_CLIENTS.contains(&value.as_str())
             || (master && value.ends_with("-realm"))
         {
