@@ -798,7 +798,12 @@ fn services(cx: &mut Ctx<'_>, pods: &Pods<'_>) {
         {
             // targetPort defaults to port; a name must be a declared container port, and so
             // must a number (otherwise nothing in the selected pods listens there).
-            let Some(target) = port.get("targetPort").or_else(|| port.get("port")) else {
+            // (0 and "" default to it too: SetDefaults_Service.)
+            let Some(target) = port
+                .get("targetPort")
+                .filter(|t| !(t.as_i64() == Some(0) || t.as_str() == Some("")))
+                .or_else(|| port.get("port"))
+            else {
                 continue;
             };
             if !(target.is_string() || target.is_number()) {

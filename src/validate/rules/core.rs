@@ -448,7 +448,8 @@ fn service(o: &mut Out<'_>, v: &Value) {
                 format!("duplicate port {port}/{proto}"),
             );
         }
-        if let Some(t) = get(p, "targetPort").filter(|t| t.is_string())
+        // An empty targetPort becomes the port (SetDefaults_Service, as 0 does).
+        if let Some(t) = get(p, "targetPort").filter(|t| t.as_str().is_some_and(|s| !s.is_empty()))
             && !t.as_str().is_some_and(port_name)
         {
             port_or_name(o, Some(t), &format!("{at}.targetPort"));
@@ -882,7 +883,7 @@ fn persistent_volume(o: &mut Out<'_>, spec: &Value) {
             "unsupported value: a volume's capacity holds storage only",
         );
     }
-    let modes = access_modes(o, spec, "spec", true);
+    let modes = access_modes(o, spec, "spec");
     if modes.len() > 1
         && modes
             .iter()
@@ -963,20 +964,8 @@ fn persistent_volume(o: &mut Out<'_>, spec: &Value) {
             Some(_) => {}
         }
     }
-    // validateNFSVolumeSource: a server and an absolute path.
     if let Some(nfs) = get(spec, "nfs") {
-        if nfs
-            .get("server")
-            .and_then(Value::as_str)
-            .is_none_or(str::is_empty)
-        {
-            o.add("spec.nfs.server", "required");
-        }
-        match nfs.get("path").and_then(Value::as_str) {
-            None | Some("") => o.add("spec.nfs.path", "required"),
-            Some(p) if !p.starts_with('/') => o.add("spec.nfs.path", "must be an absolute path"),
-            Some(_) => {}
-        }
+        nfs_source(o, nfs, "spec.nfs");
     }
     // validateVolumeNodeAffinity: node affinity holds required terms, at least one
     // (ValidateNodeSelector).
@@ -1040,14 +1029,9 @@ fn persistent_volume(o: &mut Out<'_>, spec: &Value) {
     }
 }
 
-/// The access modes of a PersistentVolume or a claim: at least one when `required`, each
-/// a known mode (ValidatePersistentVolumeSpec, ValidatePersistentVolumeClaimSpec).
-fn access_modes<'v>(
-    o: &mut Out<'_>,
-    spec: &'v Value,
-    at: &str,
-    required: bool,
-) -> Vec<(usize, &'v Value)> {
+/// The access modes of a PersistentVolume or a claim: at least one, each a known mode
+/// (ValidatePersistentVolumeSpec, ValidatePersistentVolumeClaimSpec).
+fn access_modes<'v>(o: &mut Out<'_>, spec: &'v Value, at: &str) -> Vec<(usize, &'v Value)> {
     const MODES: &[&str] = &[
         "ReadWriteOnce",
         "ReadOnlyMany",
@@ -1055,7 +1039,7 @@ fn access_modes<'v>(
         "ReadWriteOncePod",
     ];
     let modes: Vec<(usize, &Value)> = items(spec.get("accessModes")).collect();
-    if modes.is_empty() && required {
+    if modes.is_empty() {
         o.add(
             format!("{at}.accessModes"),
             "at least 1 access mode is required",
@@ -1072,10 +1056,32 @@ fn access_modes<'v>(
     modes
 }
 
-/// ValidatePersistentVolumeClaimSpec: access modes, storage request, volume mode.
+/// ValidatePersistentVolumeClaimSpec: access modes (at least one, whatever the claim is
+/// populated from: validation.go:2320 at v1.33.3), storage request, volume mode, data
+/// sources.
 pub(super) fn pvc(o: &mut Out<'_>, spec: &Value, at: &str) {
-    let required = get(spec, "dataSource").is_none() && get(spec, "dataSourceRef").is_none();
-    let modes = access_modes(o, spec, at, required);
+    let modes = access_modes(o, spec, at);
+    let source = get(spec, "dataSource");
+    let source_ref = get(spec, "dataSourceRef");
+    for (key, r) in [("dataSource", source), ("dataSourceRef", source_ref)] {
+        if let Some(r) = r {
+            data_source(o, r, &format!("{at}.{key}"));
+        }
+    }
+    // Both given: the same object (isDataSourceEqualDataSourceRef; the API server copies
+    // one to the other only when one is missing, pvcutil.NormalizeDataSources). A
+    // dataSourceRef's namespace is dropped while CrossNamespaceVolumeDataSource is off
+    // (alpha in 1.33 and 1.34), so it is not compared.
+    if let (Some(a), Some(b)) = (source, source_ref)
+        && ["apiGroup", "kind", "name"]
+            .iter()
+            .any(|k| get(a, k) != get(b, k))
+    {
+        o.add(
+            format!("{at}.dataSource"),
+            "must match dataSourceRef (give one of them, or the same apiGroup, kind and name in both)",
+        );
+    }
     if modes.len() > 1
         && modes
             .iter()
@@ -1093,6 +1099,48 @@ pub(super) fn pvc(o: &mut Out<'_>, spec: &Value, at: &str) {
         );
     }
     one_of(o, spec, "volumeMode", at, &["Block", "Filesystem"]);
+}
+
+/// validateNFSVolumeSource (validation.go:990-1002 at v1.33.3), for a PersistentVolume
+/// and a pod's volume: a server, and an absolute path (Go's `path.IsAbs`: a leading '/').
+pub(super) fn nfs_source(o: &mut Out<'_>, nfs: &Value, at: &str) {
+    if nfs
+        .get("server")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
+        o.add(format!("{at}.server"), "required");
+    }
+    match nfs.get("path").and_then(Value::as_str) {
+        None | Some("") => o.add(format!("{at}.path"), "required"),
+        Some(p) if !p.starts_with('/') => o.add(format!("{at}.path"), "must be an absolute path"),
+        Some(_) => {}
+    }
+}
+
+/// validateDataSource and validateDataSourceRef (validation.go:2260-2315 at v1.33.3): a
+/// name and a kind; without an apiGroup only a PersistentVolumeClaim (the core group has
+/// no other source: a VolumeSnapshot is `snapshot.storage.k8s.io`); an apiGroup a DNS
+/// subdomain.
+fn data_source(o: &mut Out<'_>, r: &Value, at: &str) {
+    let text = |k: &str| get(r, k).and_then(Value::as_str).unwrap_or("");
+    for k in ["name", "kind"] {
+        if text(k).is_empty() {
+            o.add(format!("{at}.{k}"), format!("required: {k} is required"));
+        }
+    }
+    let group = text("apiGroup");
+    if group.is_empty() && text("kind") != "PersistentVolumeClaim" {
+        o.add(
+            at,
+            "must be 'PersistentVolumeClaim' when referencing the default apiGroup (give apiGroup: a VolumeSnapshot's is snapshot.storage.k8s.io)",
+        );
+    } else if !group.is_empty() && !dns_subdomain(group) {
+        o.add(
+            format!("{at}.apiGroup"),
+            "must be a DNS-1123 subdomain (lowercase letters, digits, '-', '.')",
+        );
+    }
 }
 
 /// The quota scopes the API server knows (helper.IsStandardResourceQuotaScope, and

@@ -290,7 +290,12 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
             "Service" => {
                 for (n, p) in items(v.at("/spec/ports")) {
                     port_range(&mut o, p.get("port"), &format!("spec.ports[{n}].port"));
-                    if let Some(t) = p.get("targetPort").filter(|t| t.is_number()) {
+                    // SetDefaults_Service: a targetPort of 0 (or "") becomes the port
+                    // before validation (pkg/apis/core/v1/defaults.go:131-132 at v1.33.3).
+                    if let Some(t) = p
+                        .get("targetPort")
+                        .filter(|t| t.is_number() && t.as_i64() != Some(0))
+                    {
                         port_range(&mut o, Some(t), &format!("spec.ports[{n}].targetPort"));
                     }
                 }
@@ -359,6 +364,8 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
             pod::check(&mut o, pod, &prefix, d.kind());
             // The pod's (or template's) own metadata sits beside its spec.
             let meta = format!("{}metadata", prefix.strip_suffix("spec").unwrap_or(""));
+            let labels = v.at(&format!("/{}/labels", meta.replace('.', "/")));
+            pod::affinity_label_keys(&mut o, pod, labels, &prefix);
             if let Some(a) = v.at(&format!("/{}/annotations", meta.replace('.', "/"))) {
                 pod::annotations(&mut o, a, pod, &format!("{meta}.annotations"));
             }

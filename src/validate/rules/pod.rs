@@ -358,6 +358,9 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
         if let Some(h) = get(v, "hostPath") {
             host_path(o, h, &format!("{vat}.hostPath"));
         }
+        if let Some(nfs) = get(v, "nfs") {
+            super::core::nfs_source(o, nfs, &format!("{vat}.nfs"));
+        }
         if let Some(e) = get(v, "emptyDir") {
             // validateEmptyDirVolumeSource checks only the size, not the medium.
             if let Some(q) = get(e, "sizeLimit")
@@ -1281,10 +1284,12 @@ fn probe(o: &mut Out<'_>, p: &Value, at: &str, success_is_one: bool) {
             "must not be set for readiness probes",
         );
     }
+    // SetDefaults_Probe: 0 becomes 1 before validation (pkg/apis/core/v1/defaults.go:
+    // 243-245 at v1.33.3).
     if success_is_one
         && get(p, "successThreshold")
             .and_then(Value::as_i64)
-            .is_some_and(|n| n != 1)
+            .is_some_and(|n| !matches!(n, 0 | 1))
     {
         o.add(
             format!("{at}.successThreshold"),
@@ -1663,6 +1668,80 @@ fn pod_affinity_term(o: &mut Out<'_>, t: &Value, at: &str) {
         }
     }
     topology_key(o, t, at);
+}
+
+/// validateMatchLabelKeysAndMismatchLabelKeys's second rule (validation.go:8151-8170 at
+/// v1.33.3), after the change the API server makes to a pod before it checks it
+/// (pkg/registry/core/pod/strategy.go, mutatePodAffinity: each `matchLabelKeys` key the
+/// pod has a label for becomes `key In (value)`, each `mismatchLabelKeys` one `key NotIn
+/// (value)`, appended to the term's matchExpressions): a matchLabelKeys key that is then
+/// in matchLabels, or in two expressions, is refused. A template's pods get the same
+/// change from their labels, so a template that would make such pods is refused too.
+/// `labels` are the pod's (the template's) labels; `at` the pod spec's path.
+pub(super) fn affinity_label_keys(o: &mut Out<'_>, pod: &Value, labels: Option<&Value>, at: &str) {
+    let label = |k: &str| labels.and_then(|l| l.get(k)).and_then(Value::as_str);
+    for kind in ["podAffinity", "podAntiAffinity"] {
+        let base = format!("/affinity/{kind}");
+        let required = items(pod.at(&format!(
+            "{base}/requiredDuringSchedulingIgnoredDuringExecution"
+        )))
+        .map(|(n, t)| {
+            (
+                format!("requiredDuringSchedulingIgnoredDuringExecution[{n}]"),
+                t,
+            )
+        });
+        let preferred = items(pod.at(&format!(
+            "{base}/preferredDuringSchedulingIgnoredDuringExecution"
+        )))
+        .filter_map(|(n, w)| {
+            get(w, "podAffinityTerm").map(|t| {
+                (
+                    format!("preferredDuringSchedulingIgnoredDuringExecution[{n}].podAffinityTerm"),
+                    t,
+                )
+            })
+        });
+        for (path, t) in required.chain(preferred) {
+            let Some(selector) = get(t, "labelSelector") else {
+                continue;
+            };
+            let keys = |field: &str| -> Vec<&str> {
+                items(t.get(field))
+                    .filter_map(|(_, k)| k.as_str())
+                    .collect()
+            };
+            let (matching, mismatching) = (keys("matchLabelKeys"), keys("mismatchLabelKeys"));
+            if matching.is_empty() {
+                continue;
+            }
+            let given = items(selector.get("matchExpressions"))
+                .filter_map(|(_, e)| e.get("key").and_then(Value::as_str));
+            let added = matching
+                .iter()
+                .chain(&mismatching)
+                .copied()
+                .filter(|k| label(k).is_some());
+            let mut seen: HashSet<&str> = selector
+                .get("matchLabels")
+                .and_then(Value::as_object)
+                .map(|m| m.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            let mut flagged = HashSet::new();
+            for key in given.chain(added) {
+                if let Some(i) = matching.iter().position(|k| *k == key)
+                    && seen.contains(key)
+                    && flagged.insert(i)
+                {
+                    o.add(
+                        format!("{at}.affinity.{kind}.{path}.matchLabelKeys[{i}]"),
+                        "exists in both matchLabelKeys and labelSelector (the API server adds `key In (the pod's value)` to the selector for each matchLabelKeys key before it checks): drop the key from the labelSelector",
+                    );
+                }
+                seen.insert(key);
+            }
+        }
+    }
 }
 
 fn topology_key(o: &mut Out<'_>, t: &Value, at: &str) {
