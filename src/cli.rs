@@ -1614,6 +1614,9 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
             s
         }
     };
+    // A path's key written `NAME=value` (`stringData["DB_PASSWORD=x"]`) and URI
+    // credentials are masked, as in every other message.
+    let stdout = crate::redact::message(&stdout).into_owned();
     Ok(Output {
         stdout,
         stderr: vec![],

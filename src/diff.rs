@@ -160,6 +160,23 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
     };
     match v {
         Value::Object(m) => {
+            // A key written `NAME=value` under a credential's name (a Secret's key or an
+            // annotation typed as in a `.env` file) holds the value: cut at its `=`.
+            let pair_key = |k: &str| {
+                k.split_once('=')
+                    .filter(|(name, value)| {
+                        !value.is_empty()
+                            && !value.starts_with('…')
+                            && crate::redact::credential_name(name)
+                    })
+                    .map(|(name, _)| format!("{name}=…"))
+            };
+            if m.keys().any(|k| pair_key(k).is_some()) {
+                *m = std::mem::take(m)
+                    .into_iter()
+                    .map(|(k, x)| (pair_key(&k).unwrap_or(k), x))
+                    .collect();
+            }
             // A `name`/`value` pair (an environment variable), or a `key`/`value` one
             // (a CI variable, a custom resource's settings list).
             let credential = m.iter().any(|(id, n)| {
@@ -268,7 +285,7 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
 /// Is `key` one naming a Kubernetes object (`name`, `secretName`, `claimName`), not a
 /// credential (`passwordName`, `tokenName`, `clientSecretName` may hold one)? Compared
 /// in any case (the diff's lines are lowercased).
-fn object_name_key(key: &str) -> bool {
+pub(crate) fn object_name_key(key: &str) -> bool {
     let lower = key.to_ascii_lowercase();
     let Some(stem) = lower.strip_suffix("name") else {
         return false;

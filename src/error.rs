@@ -73,7 +73,7 @@ impl fmt::Display for Failure {
     /// The message, problems and hint, with any URI credentials masked (defence in depth:
     /// a message may quote a URI the user gave).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let r = crate::redact::uris;
+        let r = crate::redact::message;
         write!(f, "Error: {}", r(&self.message))?;
         for p in &self.problems {
             write!(f, "\n  - {}", r(&p.replace('\n', "\n    ")))?;

@@ -11,34 +11,10 @@ use std::process::ExitCode;
 /// Exit code when the help or version text could not be written to stdout.
 const WRITE_FAILED: u8 = 1;
 
-/// Was standard output closed when the program started (`>&-`)? Rust's runtime then opens
-/// /dev/null on it, read-write (std `sanitize_standard_fds`), and the output would go
-/// nowhere with exit code 0. A shell's `>/dev/null` opens it write-only, and is taken.
-/// Linux only: it reads /proc/self.
-fn stdout_closed_at_start() -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        const O_ACCMODE: u32 = 0o3;
-        const O_RDWR: u32 = 0o2;
-        let read_write = || {
-            std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
-                info.lines()
-                    .find_map(|l| l.strip_prefix("flags:"))
-                    .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
-                    .is_some_and(|f| f & O_ACCMODE == O_RDWR)
-            })
-        };
-        std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == std::path::Path::new("/dev/null"))
-            && read_write()
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        false
-    }
-}
-
-/// The message for output that would be lost on a closed standard output.
-const STDOUT_CLOSED: &str = "Error: cannot write to standard output: it was closed when mlflow-chart started (`>&-`), so nothing was written; redirect it to a file or a pipe (or to /dev/null on purpose, `>/dev/null`)\n";
+// A stdout closed before start (`>&-`) cannot be told apart: Rust's runtime reopens a
+// closed standard descriptor on /dev/null, read-write, at start-up, as Python's
+// `subprocess.DEVNULL` and the shell's `1<>/dev/null` open it, which are the caller's
+// choice to discard the output; so such output goes to /dev/null with exit 0.
 
 /// Writes diagnostics to stderr; a failure to write them is not worth failing for.
 fn to_stderr(text: &str) {
@@ -93,10 +69,6 @@ fn main() -> ExitCode {
             }
             // --help and --version print to stdout (exit 0); usage errors to stderr (exit 2).
             let code = if e.use_stderr() { 2 } else { 0 };
-            if code == 0 && stdout_closed_at_start() {
-                to_stderr(STDOUT_CLOSED);
-                return ExitCode::from(WRITE_FAILED);
-            }
             if e.print().is_err() && code == 0 {
                 return ExitCode::from(WRITE_FAILED);
             }
@@ -107,12 +79,8 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(out) => {
             let failed = out.write_failure_code(is_diff);
-            if !out.stdout.is_empty() && stdout_closed_at_start() {
-                to_stderr(STDOUT_CLOSED);
-                return ExitCode::from(failed);
-            }
             for line in &out.stderr {
-                to_stderr(&format!("{}\n", mlflow_chart::redact::uris(line)));
+                to_stderr(&format!("{}\n", mlflow_chart::redact::message(line)));
             }
             if let Err(e) = write_stdout(out.stdout.as_bytes()) {
                 // A closed pipe (`| head`) is the reader's choice; anything else (a full

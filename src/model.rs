@@ -653,7 +653,7 @@ pub struct IngressHost {
     pub host: String,
     /// Its paths: at least one (an Ingress rule without paths is invalid); without the
     /// key, `/` as a Prefix.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "at_least_one_path")]
     #[schemars(length(min = 1))]
     pub paths: Vec<IngressPath>,
 }
@@ -1021,6 +1021,18 @@ pub struct PostgresqlPersistence {
     #[serde(rename = "dataDirectory", default = "default_data_directory")]
     #[schemars(regex(pattern = r#"^[A-Za-z0-9_][A-Za-z0-9._-]{0,62}$"#))]
     pub data_directory: String,
+}
+
+/// `ingress.hosts[].paths` given: at least one (the schema's `minItems`, kept under
+/// `--skip-schema-validation`: an empty list must not become `/`).
+fn at_least_one_path<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<IngressPath>, D::Error> {
+    let paths = <Vec<IngressPath> as Deserialize>::deserialize(d)?;
+    if paths.is_empty() {
+        return Err(serde::de::Error::custom(
+            "an Ingress rule needs at least one path: list one, or leave the key out for `/`",
+        ));
+    }
+    Ok(paths)
 }
 
 fn default_data_directory() -> String {

@@ -232,6 +232,7 @@ fn at<'a>(d: &'a Document, pointer: &str) -> &'a Value {
 fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
     let new = &match new.kind() {
         "Job" => kept_live(old, new, "/spec"),
+        "Pod" => pull_policy_kept(old, new),
         _ => new.clone(),
     };
     let (old, new) = (&defaulted(old), &defaulted(new));
@@ -353,9 +354,28 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             {
                 fields.push("spec.ipFamilies".into());
             }
+            // validateLoadBalancerClassField (validation.go:8491-8532 at v1.33.3): between
+            // two LoadBalancer Services the class never changes, unset to set included.
+            let load_balancer = |d: &Document| at(d, "/spec/type") == "LoadBalancer";
+            let class = |d: &Document| semantic(at(d, "/spec/loadBalancerClass"));
+            if load_balancer(old) && load_balancer(new) && class(old) != class(new) {
+                fields.push("spec.loadBalancerClass".into());
+            }
+            // validateServiceExternalTrafficFieldsUpdate (validation.go:6207-6217): while
+            // both need one (LoadBalancer, externalTrafficPolicy Local), the health check
+            // node port never changes; one left out keeps the allocated port.
+            let health = |d: &Document| {
+                (load_balancer(d) && at(d, "/spec/externalTrafficPolicy") == "Local")
+                    .then(|| at(d, "/spec/healthCheckNodePort").as_i64().filter(|p| *p != 0))
+            };
+            if let (Some(Some(a)), Some(Some(b))) = (health(old), health(new))
+                && a != b
+            {
+                fields.push("spec.healthCheckNodePort".into());
+            }
             (
                 fields,
-                "spec.clusterIP may not change once set (a headless Service stays headless), nor the first of spec.ipFamilies",
+                "spec.clusterIP may not change once set (a headless Service stays headless), nor the first of spec.ipFamilies, a LoadBalancer's loadBalancerClass or its healthCheckNodePort",
                 format!("kubectl{n} delete service {name}, then apply"),
             )
         }
@@ -368,8 +388,17 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
         // change.
         "Job" => (
             {
+                // A suspended Job that has not started may change its template's
+                // scheduling directives (validationOptionsForJob,
+                // AllowMutableSchedulingDirectives): taken from the new template.
+                let mut old_spec = at(old, "/spec").clone();
+                if semantic(at(old, "/spec/suspend")) == Value::Bool(true)
+                    && let Some(t) = old_spec.get_mut("template")
+                {
+                    take_scheduling_directives(t, at(new, "/spec/template"));
+                }
                 let mut fields = changed_keys(
-                    at(old, "/spec"),
+                    &old_spec,
                     at(new, "/spec"),
                     "spec",
                     &[
@@ -408,6 +437,13 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                 "spec",
                 &["resources", "volumeAttributesClassName", "volumeName"],
             );
+            // A class set where the old render left it out: the cluster's default class
+            // (DefaultStorageClass admission) is in the live claim, or none is and the
+            // update from nil is allowed (validateStorageClassUpgradeFromNil,
+            // validation.go:2496-2500 at v1.33.3): said as a warning (class_set).
+            if semantic(at(old, "/spec/storageClassName")).is_null() {
+                fields.retain(|f| f != "spec.storageClassName");
+            }
             fields.extend(changed_keys(
                 at(old, "/spec/resources"),
                 at(new, "/spec/resources"),
@@ -586,6 +622,102 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
         why: why.to_string(),
         instead,
     })
+}
+
+/// A Pod's containers as `kubectl apply` leaves them live: a pull policy neither render
+/// sets keeps the one the API server gave the container at creation (from the old
+/// image's tag), not one the new tag would get; ValidatePodUpdate then sees only the
+/// image change, which it allows.
+fn pull_policy_kept(old: &Document, new: &Document) -> Document {
+    let live = defaulted(old);
+    let mut out = new.clone();
+    for list in ["containers", "initContainers"] {
+        let Some(Value::Array(items)) = out.value.pointer_mut(&format!("/spec/{list}")) else {
+            continue;
+        };
+        for c in items.iter_mut() {
+            let name = c.get("name").cloned();
+            // Only where the old render left it out too: one it set and the new one drops
+            // is deleted, and defaulting sets it again from the new tag.
+            let set_before = items_of(at(old, &format!("/spec/{list}")))
+                .find(|o| o.get("name") == name.as_ref())
+                .is_some_and(|o| o.get("imagePullPolicy").is_some());
+            let was = items_of(at(&live, &format!("/spec/{list}")))
+                .find(|o| o.get("name") == name.as_ref())
+                .and_then(|o| o.get("imagePullPolicy"))
+                .filter(|_| !set_before)
+                .cloned();
+            if let (Value::Object(m), Some(was)) = (c, was)
+                && !m.contains_key("imagePullPolicy")
+            {
+                m.insert("imagePullPolicy".into(), was);
+            }
+        }
+    }
+    out
+}
+
+/// The PGDATA a workload's containers set (the in-cluster PostgreSQL's data directory).
+fn pgdata(d: &Document) -> Option<String> {
+    items_of(at(d, "/spec/template/spec/containers"))
+        .find_map(|c| env_value(c, "PGDATA"))
+        .map(str::to_string)
+}
+
+/// The items of a list, none for anything else.
+fn items_of(v: &Value) -> impl Iterator<Item = &Value> {
+    v.as_array().into_iter().flatten()
+}
+
+/// validatePodTemplateUpdate (pkg/apis/batch/validation/validation.go) with
+/// AllowMutableSchedulingDirectives: the old template takes the new one's node selector,
+/// tolerations, labels, annotations, scheduling gates and node affinity before the two
+/// are compared (an affinity the new template drops may go when it held only node
+/// affinity).
+fn take_scheduling_directives(old: &mut Value, new: &Value) {
+    let Value::Object(o) = old else { return };
+    let meta = o
+        .entry("metadata")
+        .or_insert_with(|| Value::Object(Default::default()));
+    if let Value::Object(m) = meta {
+        for k in ["labels", "annotations"] {
+            match new.at(&format!("/metadata/{k}")) {
+                Some(v) => m.insert(k.into(), v.clone()),
+                None => m.remove(k),
+            };
+        }
+    }
+    let Some(Value::Object(spec)) = o.get_mut("spec") else {
+        return;
+    };
+    for k in ["nodeSelector", "tolerations", "schedulingGates"] {
+        match new.at(&format!("/spec/{k}")) {
+            Some(v) => spec.insert(k.into(), v.clone()),
+            None => spec.remove(k),
+        };
+    }
+    match new.at("/spec/affinity") {
+        None | Some(Value::Null) => {
+            if let Some(Value::Object(a)) = spec.get_mut("affinity") {
+                a.remove("nodeAffinity");
+                if a.is_empty() {
+                    spec.remove("affinity");
+                }
+            }
+        }
+        Some(a) => {
+            let node = a.get("nodeAffinity").cloned();
+            let entry = spec
+                .entry("affinity")
+                .or_insert_with(|| Value::Object(Default::default()));
+            if let Value::Object(old_affinity) = entry {
+                match node {
+                    Some(n) => old_affinity.insert("nodeAffinity".into(), n),
+                    None => old_affinity.remove("nodeAffinity"),
+                };
+            }
+        }
+    }
 }
 
 /// `new` as `kubectl apply` leaves it live over `old` (both as applied): each field of the
@@ -2043,6 +2175,22 @@ fn effects(object: &str, old: Option<&Document>, new: &Document, s: &Sides, out:
             ),
         });
     }
+    // PostgreSQL's data directory moves within its volume: the image's entrypoint takes
+    // an existing cluster only where $PGDATA/PG_VERSION is (docker-library/postgres
+    // docker-entrypoint.sh, docker_setup_env: DATABASE_ALREADY_EXISTS), so it runs initdb
+    // in the new, empty directory, and MLflow's schema step sets up empty tables.
+    if let Some(old) = old
+        && new.kind() == "StatefulSet"
+        && let (Some(was), Some(is)) = (pgdata(old), pgdata(new))
+        && was != is
+    {
+        out.push(Effect {
+            object: object.to_string(),
+            what: format!(
+                "PostgreSQL's data directory (PGDATA) moves from {was} to {is}: the image initialises a new, empty cluster there (it takes an existing one only where PG_VERSION is), the old data stays unused in the volume, and MLflow starts on empty tables; keep postgresql.persistence.dataDirectory as it was, or move the files within the volume first"
+            ),
+        });
+    }
     // PostgreSQL starts only as the owner of its data directory (checkDataDir in
     // src/backend/utils/init/miscinit.c: "data directory … has wrong ownership").
     if let Some(old) = old
@@ -2227,12 +2375,7 @@ fn cluster_ip_set(object: &str, old: &Document, new: &Document) -> Option<Effect
     if external(old) || external(new) {
         return None;
     }
-    let ns = new.str_at("/metadata/namespace");
-    let n = if ns.is_empty() {
-        String::new()
-    } else {
-        format!(" -n {ns}")
-    };
+    let n = namespace_flag(new);
     let name = new.name();
     let old_ip = primary_cluster_ip(old);
     // A headless Service whose new render leaves the IP out stays headless: the registry
@@ -2259,6 +2402,38 @@ fn cluster_ip_set(object: &str, old: &Document, new: &Document) -> Option<Effect
         object: object.to_string(),
         what: format!(
             "spec.clusterIP {given} is set where the old render left it to the cluster: Kubernetes refuses the update (spec.clusterIP may not change once set) unless {given} is the IP the cluster allocated (kubectl{n} get service {name} -o jsonpath='{{.spec.clusterIP}}'); if it is not, kubectl{n} delete service {name}, then apply"
+        ),
+    })
+}
+
+/// ` -n <namespace>` for a kubectl command about `d`, empty without a namespace.
+fn namespace_flag(d: &Document) -> String {
+    let ns = d.str_at("/metadata/namespace");
+    if ns.is_empty() {
+        String::new()
+    } else {
+        format!(" -n {ns}")
+    }
+}
+
+/// A claim's `storageClassName` set where the old render left it out: Kubernetes takes it
+/// when the live claim has no class (no default class at its creation:
+/// validateStorageClassUpgradeFromNil) or already has this one (the DefaultStorageClass
+/// admission plugin wrote the default in), and refuses any other.
+fn class_set(object: &str, old: &Document, new: &Document) -> Option<Effect> {
+    if new.kind() != "PersistentVolumeClaim" || old.kind() != "PersistentVolumeClaim" {
+        return None;
+    }
+    if !semantic(at(old, "/spec/storageClassName")).is_null() {
+        return None;
+    }
+    let class = at(new, "/spec/storageClassName").as_str()?;
+    let n = namespace_flag(new);
+    let name = new.name();
+    Some(Effect {
+        object: object.to_string(),
+        what: format!(
+            "spec.storageClassName {class:?} is set where the old render left it to the cluster: Kubernetes refuses the update (a claim's class never changes) unless the claim has no class or already has this one, the cluster's default at its creation (kubectl{n} get pvc {name} -o jsonpath='{{.spec.storageClassName}}'); otherwise keep it out, or copy the data to a new claim"
         ),
     })
 }
@@ -2388,10 +2563,9 @@ pub fn check<'a>(
         effects(k, old.get(k).copied(), n, &sides, &mut found);
     }
     for (k, n) in new {
-        if let Some(o) = old.get(k)
-            && let Some(e) = cluster_ip_set(k, o, n)
-        {
-            found.push(e);
+        if let Some(o) = old.get(k) {
+            found.extend(cluster_ip_set(k, o, n));
+            found.extend(class_set(k, o, n));
         }
     }
     found.extend(missing.iter().map(MissingKeys::effect));
@@ -2487,6 +2661,116 @@ mod tests {
             "replicas": replicas, "serviceName": "db-hl",
             "template": {"spec": {"containers": [{"name": "postgresql", "image": image}]}},
             "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {"resources": {"requests": {"storage": size}}}}]}})
+    }
+
+    /// The independent review's day-two cases, each as Kubernetes decides it (the
+    /// function cited beside each rule).
+    #[test]
+    fn review_cases() {
+        // A LoadBalancer's class never changes, unset to set included; nor its health
+        // check node port while both need one.
+        let lb = |class: Option<&str>, health: i64| {
+            let mut spec = json!({"type": "LoadBalancer", "externalTrafficPolicy": "Local",
+                "healthCheckNodePort": health, "ports": [{"port": 80}]});
+            if let Some(c) = class {
+                spec["loadBalancerClass"] = json!(c);
+            }
+            json!({"kind": "Service", "metadata": {"name": "lb", "namespace": "ns"}, "spec": spec})
+        };
+        let p = one(
+            lb(Some("a.example/lb"), 30100),
+            lb(Some("b.example/lb"), 30100),
+        );
+        assert_eq!(p.refused[0].fields, ["spec.loadBalancerClass"]);
+        let p = one(lb(None, 30100), lb(Some("b.example/lb"), 30100));
+        assert_eq!(p.refused[0].fields, ["spec.loadBalancerClass"]);
+        let p = one(lb(None, 30100), lb(None, 30200));
+        assert_eq!(p.refused[0].fields, ["spec.healthCheckNodePort"]);
+        assert!(one(lb(None, 30100), lb(None, 30100)).is_empty());
+        // A suspended Job may change its template's scheduling directives; not its image.
+        let job = |suspend: bool, selector: Value, image: &str| {
+            json!({"kind": "Job", "metadata": {"name": "j", "namespace": "ns"}, "spec": {
+                "suspend": suspend, "template": {"spec": {"nodeSelector": selector,
+                "restartPolicy": "Never", "containers": [{"name": "c", "image": image}]}}}})
+        };
+        assert!(
+            one(
+                job(true, json!({}), "busybox:1.36"),
+                job(true, json!({"disk": "ssd"}), "busybox:1.36")
+            )
+            .refused
+            .is_empty()
+        );
+        assert_eq!(
+            one(
+                job(false, json!({}), "busybox:1.36"),
+                job(false, json!({"disk": "ssd"}), "busybox:1.36")
+            )
+            .refused[0]
+                .fields,
+            ["spec.template"]
+        );
+        assert_eq!(
+            one(
+                job(true, json!({}), "busybox:1.36"),
+                job(true, json!({}), "busybox:1.37")
+            )
+            .refused[0]
+                .fields,
+            ["spec.template"]
+        );
+        // A Pod's image across the pull-policy default keeps its live pull policy.
+        let pod = |image: &str| {
+            json!({"kind": "Pod", "metadata": {"name": "p", "namespace": "ns"}, "spec": {
+                "containers": [{"name": "c", "image": image}]}})
+        };
+        assert!(
+            one(pod("busybox:1.36"), pod("busybox:latest"))
+                .refused
+                .is_empty()
+        );
+        assert!(
+            one(pod("busybox:latest"), pod("busybox:1.36"))
+                .refused
+                .is_empty()
+        );
+        // A claim's class set where it was left out: a warning, not a refusal.
+        let claim = |class: Option<&str>| {
+            let mut spec = json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}});
+            if let Some(c) = class {
+                spec["storageClassName"] = json!(c);
+            }
+            json!({"kind": "PersistentVolumeClaim", "metadata": {"name": "c", "namespace": "ns"}, "spec": spec})
+        };
+        let p = one(claim(None), claim(Some("fast")));
+        assert!(p.refused.is_empty());
+        assert!(
+            p.effects[0]
+                .what
+                .contains("spec.storageClassName \"fast\" is set where the old render left it"),
+            "{}",
+            p.effects[0].what
+        );
+        assert_eq!(
+            one(claim(Some("slow")), claim(Some("fast"))).refused[0].fields,
+            ["spec.storageClassName"]
+        );
+        // PostgreSQL's data directory moving within its volume starts it empty.
+        let pg = |dir: &str| {
+            json!({"kind": "StatefulSet", "metadata": {"name": "db", "namespace": "ns"}, "spec": {
+                "serviceName": "db-hl", "template": {"spec": {"containers": [{"name": "postgresql",
+                "image": "postgres:17.6", "env": [{"name": "PGDATA", "value": dir}]}]}}}})
+        };
+        let p = one(
+            pg("/var/lib/postgresql/data/pgdata"),
+            pg("/var/lib/postgresql/data/pgdata2"),
+        );
+        assert!(
+            said(&p).contains("PostgreSQL's data directory (PGDATA) moves from /var/lib/postgresql/data/pgdata to /var/lib/postgresql/data/pgdata2"),
+            "{}",
+            said(&p)
+        );
+        assert!(one(pg("/d/pgdata"), pg("/d/pgdata")).is_empty());
     }
 
     #[test]

@@ -32,6 +32,50 @@ pub fn uris(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` (a message) with URI credentials masked ([`uris`]) and every quoted key of a
+/// path written `NAME=value` under a credential's name masked after its `=`:
+/// `stringData["DB_PASSWORD=…"]` (a Secret key or an annotation typed as in a `.env`
+/// file holds the value, which may be a credential).
+pub fn message(text: &str) -> Cow<'_, str> {
+    let text = uris(text);
+    if !text.contains('=') {
+        return text;
+    }
+    // As printed (`["…"]`) and inside JSON text (`[\"…\"]`).
+    let once = bracket_pairs(&text, "[\"", "\"]");
+    let twice = bracket_pairs(&once, "[\\\"", "\\\"]").into_owned();
+    if twice == *text {
+        text
+    } else {
+        Cow::Owned(twice)
+    }
+}
+
+/// [`message`]'s masking of `NAME=value` keys between `open` and `close`.
+fn bracket_pairs<'a>(text: &'a str, open: &str, close: &str) -> Cow<'a, str> {
+    if !text.contains(open) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(open) {
+        out.push_str(&rest[..at + open.len()]);
+        rest = &rest[at + open.len()..];
+        let end = rest.find(close).unwrap_or(rest.len());
+        let key = &rest[..end];
+        match key.split_once('=') {
+            Some((name, value)) if !value.is_empty() && credential_name(name) => {
+                out.push_str(name);
+                out.push_str("=…");
+            }
+            _ => out.push_str(key),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 /// One URI after its `scheme://`.
 fn mask_one(uri: &str) -> String {
     let auth_end = uri.find(['/', '?', '#']).unwrap_or(uri.len());
@@ -160,8 +204,25 @@ pub fn flag_values(text: &str) -> Cow<'_, str> {
         rest = &rest[space..];
         let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let word = &rest[..end];
+        // `--db-password:X`: a flag joined to its value by ':' (no '=' before it).
+        let joined = word
+            .starts_with('-')
+            .then(|| word.split_once(':'))
+            .flatten()
+            .filter(|(flag, value)| {
+                !flag.contains('=')
+                    && !value.is_empty()
+                    && !value.starts_with('…')
+                    && credential_name(flag.trim_start_matches('-'))
+                    && !about_credential(flag.trim_start_matches('-'))
+            });
         if after_flag && !word.starts_with('-') {
             out.push('…');
+            changed = true;
+            after_flag = false;
+        } else if let Some((flag, _)) = joined {
+            out.push_str(flag);
+            out.push_str(":…");
             changed = true;
             after_flag = false;
         } else {
@@ -326,10 +387,27 @@ pub fn names_a_reference(v: &serde_json::Value) -> bool {
 /// than hold one (`TOKEN_URL`, `SECRET_NAME`, `PASSWORD_FILE`, `--password-file`,
 /// `PASSWORD_MIN_LENGTH`)?
 pub fn about_credential(name: &str) -> bool {
-    let upper = name
-        .trim_start_matches('-')
-        .to_ascii_uppercase()
-        .replace('-', "_");
+    let name = name.trim_start_matches('-');
+    let plain = name.to_ascii_uppercase().replace('-', "_");
+    // camelCase words apart too (`tokenTTL`, `passwordMinLength`), as `_` parts them; but
+    // not for a `…Name` (`passwordName` may hold the password itself).
+    let mut camel = String::with_capacity(name.len() + 4);
+    let mut prev: Option<char> = None;
+    for c in name.chars() {
+        if c.is_ascii_uppercase()
+            && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
+        {
+            camel.push('_');
+        }
+        camel.push(c);
+        prev = Some(c);
+    }
+    let camel = camel.to_ascii_uppercase().replace('-', "_");
+    // `existingSecret`, `EXISTING_PASSWORD_SECRET`: the name of a Secret to use.
+    if plain.starts_with("EXISTING") || camel.starts_with("EXISTING_") {
+        return true;
+    }
+    let ends = |text: &str, s: &str| text.strip_suffix(s).is_some_and(|head| head.ends_with('_'));
     [
         "URL",
         "URI",
@@ -353,11 +431,7 @@ pub fn about_credential(name: &str) -> bool {
         "PARALLELISM",
     ]
     .iter()
-    .any(|s| {
-        upper
-            .strip_suffix(s)
-            .is_some_and(|head| head.ends_with('_'))
-    })
+    .any(|s| ends(&plain, s) || (*s != "NAME" && ends(&camel, s)))
 }
 
 /// The words of [`NAME_WORDS`] that mark a line of free text (a config file in a
@@ -631,6 +705,36 @@ mod flag_value_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A path's key written `NAME=value` under a credential's name is cut at its `=`, as
+    /// printed and inside JSON; a flag joined to its value by ':' is masked; settings
+    /// about a credential in camelCase are no credential.
+    #[test]
+    fn keys_flags_and_settings() {
+        assert_eq!(
+            message(r#"stringData["DB_PASSWORD=S85"]: invalid key"#),
+            r#"stringData["DB_PASSWORD=…"]: invalid key"#
+        );
+        assert_eq!(
+            message(r#"{"path":"data[\"API_TOKEN=abc\"]"}"#),
+            r#"{"path":"data[\"API_TOKEN=…\"]"}"#
+        );
+        assert_eq!(message(r#"labels["a=b"]"#), r#"labels["a=b"]"#);
+        assert_eq!(flag_values("--db-password:OLD x"), "--db-password:… x");
+        assert_eq!(flag_values("--password-file:/x"), "--password-file:/x");
+        assert_eq!(flag_values("--host:db"), "--host:db");
+        for setting in [
+            "tokenTTL",
+            "passwordMinLength",
+            "existingSecret",
+            "TOKEN_URL",
+        ] {
+            assert!(about_credential(setting), "{setting}");
+        }
+        for credential in ["passwordName", "clientSecret", "apiToken"] {
+            assert!(!about_credential(credential), "{credential}");
+        }
+    }
 
     #[test]
     fn decode_errors_never_show_the_value() {

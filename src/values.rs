@@ -50,8 +50,19 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure>
                     text,
                     crate::yaml::options(),
                 ) {
-                    Ok(mut docs) if docs.len() <= 1 => Ok(docs.pop().unwrap_or(Value::Null)),
-                    _ => Err(e),
+                    Ok(docs) => {
+                        // `{}` adds nothing either (Helm merges it).
+                        let mut docs: Vec<Value> = docs
+                            .into_iter()
+                            .filter(|d| !d.as_object().is_some_and(Map::is_empty))
+                            .collect();
+                        if docs.len() <= 1 {
+                            Ok(docs.pop().unwrap_or(Value::Null))
+                        } else {
+                            Err(e)
+                        }
+                    }
+                    Err(_) => Err(e),
                 }
             }
             e => Err(e),
@@ -445,9 +456,14 @@ fn unknown_credentials(v: &mut Value, schema: &Value, path: &KeyPath) {
                 let here = path.key(k);
                 let known = crate::schema::schema_at(schema, &here).is_some();
                 let scalar = matches!(x, Value::String(s) if !s.is_empty()) || x.is_number();
+                // A reference by name (`secretName`, `secretKeyRef`, `existingSecret`) or
+                // a setting about a credential (`tokenTTL`) holds none, as `diff` reads them.
+                let reference =
+                    crate::diff::object_name_key(k) || k.to_ascii_lowercase().ends_with("ref");
                 let credential = !known
                     && crate::redact::credential_name(k)
-                    && !crate::redact::about_credential(k);
+                    && !crate::redact::about_credential(k)
+                    && !reference;
                 if credential && scalar {
                     *x = Value::from(HIDDEN);
                 } else if !known && !credential {
@@ -463,6 +479,9 @@ fn unknown_credentials(v: &mut Value, schema: &Value, path: &KeyPath) {
                 } else if credential
                     && (x.is_object() || x.is_array())
                     && !crate::redact::names_a_reference(x)
+                    // An `auth:` section (bitnami's `auth.username`, `auth.database`,
+                    // `auth.password`) is settings, some of them credentials: by name.
+                    && !(x.is_object() && k.eq_ignore_ascii_case("auth"))
                 {
                     // `auth: {password: {value: …}}`, `tokens: [a, b]`: all of it.
                     hide_leaves(x);
@@ -761,6 +780,16 @@ fn masked_indexes(key: &str) -> String {
             out.push('…');
         }
         rest = &rest[end..];
+        // After `]` comes `.`, `[` or the end: anything else (`password[1]S3CR3T`) is
+        // text typed into the key, shown as `…` up to the next `.` or `[`.
+        if let Some(after) = rest.strip_prefix(']') {
+            out.push(']');
+            let stray = after.find(['.', '[']).unwrap_or(after.len());
+            if stray > 0 {
+                out.push('…');
+            }
+            rest = &after[stray..];
+        }
     }
     out.push_str(rest);
     out
@@ -793,7 +822,19 @@ fn shown_expr(expr: &str) -> String {
     // Without `=` an argument is shown only when it is plainly a dotted key path
     // (`image.tag`); anything else (`password:hunter2`, a JSON document, a bare word) may
     // be a value, so none of it is shown and the message gives its position instead.
+    // Not a key path: one going on below a credential's key (`db.password.S3CR3T`,
+    // `password[0].S3CR3T`: a value typed after a `.` instead of `=`).
+    let parts: Vec<&str> = expr
+        .split(['.', '[', ']'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let below_credential = parts.iter().rev().skip(1).any(|p| {
+        crate::redact::credential_name(p)
+            && !crate::redact::about_credential(p)
+            && !matches!(p.to_ascii_lowercase().as_str(), "auth" | "machinetokens")
+    });
     let plain_key = expr.contains(['.', '['])
+        && !below_credential
         && expr
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "._-[]".contains(c));
@@ -1195,6 +1236,18 @@ mod tests {
             "'a[0].b[-1][ 2][1.5][…]=…'"
         );
         assert_eq!(shown_keys("a.password[S3CR3T]=1"), "a.password[…]");
+        assert_eq!(shown_expr("password[1]S3CR3T=x"), "'password[1]…=…'");
+        assert_eq!(shown_expr("a[0]x.b[1]=x"), "'a[0]….b[1]=…'");
+        assert_eq!(shown_expr("password[0].S3CR3T"), "'…'");
+        assert_eq!(shown_expr("db.password.S3CR3T"), "'…'");
+        assert_eq!(
+            shown_expr("postgresql.auth.password"),
+            "'postgresql.auth.password'"
+        );
+        assert_eq!(
+            shown_expr("oauth2Proxy.clientSecret"),
+            "'oauth2Proxy.clientSecret'"
+        );
         assert_eq!(
             redact(r#"list index "S3CR3T" is not a whole number"#, "a[…]"),
             r#"list index "…" is not a whole number"#

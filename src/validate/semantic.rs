@@ -63,6 +63,12 @@ pub const UNQUALIFIED_FINALIZER: &str = "prefer a domain-qualified finalizer nam
 /// (pkg/registry/batch/job/strategy.go WarningsOnCreate), so `validate` warns.
 pub const JOB_NAME_NOT_LABEL: &str = "this is used in Pod names and hostnames, which can result in surprising behavior; a DNS label is recommended";
 
+/// What a problem says of a claim's `dataSource` that the API server drops at creation
+/// (neither a claim nor a VolumeSnapshot of snapshot.storage.k8s.io, with no
+/// dataSourceRef: pkg/api/persistentvolumeclaim/util.go
+/// EnforceDataSourceBackwardsCompatibility): taken, and the claim starts empty.
+pub const DROPPED_DATA_SOURCE: &str = "the API server drops this dataSource and the claim starts empty: only a PersistentVolumeClaim or a VolumeSnapshot (apiGroup snapshot.storage.k8s.io) may be given here; give other sources in dataSourceRef";
+
 /// Does a problem's text say Kubernetes accepts the object and warns (the `validate`
 /// output says so beside the warning)?
 pub fn is_api_warning(message: &str) -> bool {
@@ -73,6 +79,7 @@ pub fn is_api_warning(message: &str) -> bool {
         EMPTY_PULL_SECRET,
         UNQUALIFIED_FINALIZER,
         JOB_NAME_NOT_LABEL,
+        DROPPED_DATA_SOURCE,
     ]
     .iter()
     .any(|c| message.contains(c))

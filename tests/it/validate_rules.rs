@@ -329,3 +329,34 @@ fn resource_claims_are_checked_from_1_34_and_always_in_a_render() {
     );
     assert_eq!(r.code, 0, "{}", r.stdout);
 }
+
+/// A claim created with a `dataSource` the API server drops (not a claim, not a
+/// VolumeSnapshot of snapshot.storage.k8s.io, no dataSourceRef) is taken with a warning
+/// that it starts empty (EnforceDataSourceBackwardsCompatibility runs before
+/// validation); in a claim template, which nothing drops, it is refused.
+#[test]
+fn a_dropped_claim_data_source_is_a_warning() {
+    let claim = |source: &str| {
+        format!(
+            r#"{{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{{"name":"c"}},"spec":{{"accessModes":["ReadWriteOnce"],"resources":{{"requests":{{"storage":"1Gi"}}}},"dataSource":{source}}}}}"#
+        )
+    };
+    let (code, report) = validate(&claim(r#"{"kind":"VolumeSnapshot","name":"snap"}"#), false);
+    assert_eq!(code, 0, "{report}");
+    let problems = report["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p["severity"] == "warning"
+            && p["message"]
+                .as_str()
+                .unwrap()
+                .contains("the API server drops this dataSource and the claim starts empty")),
+        "{report}"
+    );
+    let (code, report) = validate(
+        &claim(r#"{"apiGroup":"snapshot.storage.k8s.io","kind":"VolumeSnapshot","name":"snap"}"#),
+        true,
+    );
+    assert_eq!(code, 0, "{report}");
+    let (code, report) = validate(&claim(r#"{"kind":"PersistentVolumeClaim"}"#), false);
+    assert_eq!(code, 1, "{report}");
+}

@@ -20,7 +20,7 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
         "ConfigMap" => config_map(o, v),
         "PersistentVolumeClaim" => {
             if let Some(spec) = get(v, "spec") {
-                pvc(o, spec, "spec");
+                pvc(o, spec, "spec", true);
             }
         }
         "PersistentVolume" => {
@@ -1059,10 +1059,33 @@ fn access_modes<'v>(o: &mut Out<'_>, spec: &'v Value, at: &str) -> Vec<(usize, &
 /// ValidatePersistentVolumeClaimSpec: access modes (at least one, whatever the claim is
 /// populated from: validation.go:2320 at v1.33.3), storage request, volume mode, data
 /// sources.
-pub(super) fn pvc(o: &mut Out<'_>, spec: &Value, at: &str) {
+/// `claim` is a PersistentVolumeClaim object's spec (not a template's).
+pub(super) fn pvc(o: &mut Out<'_>, spec: &Value, at: &str, claim: bool) {
     let modes = access_modes(o, spec, at);
-    let source = get(spec, "dataSource");
+    let mut source = get(spec, "dataSource");
     let source_ref = get(spec, "dataSourceRef");
+    // A claim created with a dataSource alone that is neither a claim nor a VolumeSnapshot
+    // of snapshot.storage.k8s.io: the API server drops it before validation
+    // (pkg/api/persistentvolumeclaim/util.go, EnforceDataSourceBackwardsCompatibility,
+    // from the claim strategy's PrepareForCreate) and the claim starts empty: a warning.
+    // A template's is validated as written.
+    if claim
+        && source_ref.is_none()
+        && let Some(s) = source
+    {
+        let text = |k: &str| get(s, k).and_then(Value::as_str).unwrap_or("");
+        let kept = matches!(
+            (text("apiGroup"), text("kind")),
+            ("", "PersistentVolumeClaim") | ("snapshot.storage.k8s.io", "VolumeSnapshot")
+        );
+        if !kept {
+            o.add(
+                format!("{at}.dataSource"),
+                crate::validate::semantic::DROPPED_DATA_SOURCE,
+            );
+            source = None;
+        }
+    }
     for (key, r) in [("dataSource", source), ("dataSourceRef", source_ref)] {
         if let Some(r) = r {
             data_source(o, r, &format!("{at}.{key}"));

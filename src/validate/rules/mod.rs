@@ -339,7 +339,7 @@ fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
             let at = format!("spec.volumeClaimTemplates[{n}].spec");
             pvc_spec(&mut o, t.get("spec"), &at);
             if let Some(spec) = t.get("spec") {
-                core::pvc(&mut o, spec, &at);
+                core::pvc(&mut o, spec, &at, false);
             }
         }
         // ValidatePodTemplate → ValidatePodTemplateSpec: the template's labels and

@@ -34,15 +34,23 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
     host_ports(o, pod, at, owner == "Pod");
     // ValidatePodSpec → validateRestartPolicy; a pod template's empty policy defaults to
     // Always before validation.
+    // An empty one too (SetDefaults_PodSpec, pkg/apis/core/v1/defaults.go:222-224 at
+    // v1.33.3).
     let restart = get(pod, "restartPolicy")
         .and_then(Value::as_str)
+        .filter(|r| !r.is_empty())
         .unwrap_or("Always");
     let allowed = allowed_restart(owner);
     if !allowed.contains(&restart) {
+        let whose = if owner == "Pod" {
+            "a Pod".to_string()
+        } else {
+            format!("a {owner}'s pods")
+        };
         o.add(
             format!("{at}.restartPolicy"),
             format!(
-                "unsupported value {restart:?}: a {owner}'s pods must have restartPolicy {}",
+                "unsupported value {restart:?}: {whose} must have restartPolicy {}",
                 alternatives(allowed)
             ),
         );
@@ -439,7 +447,7 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
             match e.at("/volumeClaimTemplate/spec") {
                 Some(spec) => {
                     super::pvc_spec(o, Some(spec), &format!("{eat}.spec"));
-                    super::core::pvc(o, spec, &format!("{eat}.spec"));
+                    super::core::pvc(o, spec, &format!("{eat}.spec"), false);
                 }
                 None => o.add(eat.clone(), "required: the claim's template, with its spec"),
             }
