@@ -1584,7 +1584,9 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
                 ));
             }
             for w in report.warnings.iter().take(listed) {
-                let why = if validate::semantic::is_api_warning(w) {
+                let why = if w.contains(validate::semantic::DROPPED_DATA_SOURCE) {
+                    "Kubernetes accepts it without a word"
+                } else if validate::semantic::is_api_warning(w) {
                     "Kubernetes accepts it and warns"
                 } else {
                     "the other object may live outside this stream"

@@ -162,15 +162,7 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
         Value::Object(m) => {
             // A key written `NAME=value` under a credential's name (a Secret's key or an
             // annotation typed as in a `.env` file) holds the value: cut at its `=`.
-            let pair_key = |k: &str| {
-                k.split_once('=')
-                    .filter(|(name, value)| {
-                        !value.is_empty()
-                            && !value.starts_with('…')
-                            && crate::redact::credential_name(name)
-                    })
-                    .map(|(name, _)| format!("{name}=…"))
-            };
+            let pair_key = crate::redact::pair_key;
             if m.keys().any(|k| pair_key(k).is_some()) {
                 *m = std::mem::take(m)
                     .into_iter()
@@ -193,7 +185,9 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                 // not a reference to one (`secretName`, `secretKeyRef`).
                 let lower = k.to_ascii_lowercase();
                 // The chart's own annotation lists Secret names, not credentials.
+                // Nor a setting about a credential (`tokenTTL`, `existingSecret`).
                 let credential_key = crate::redact::credential_name(k)
+                    && !crate::redact::about_credential(k)
                     && k != crate::validate::SECRETS_OUTSIDE_ANNOTATION
                     && !lower.ends_with("name")
                     && !lower.ends_with("ref")
@@ -219,12 +213,14 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                 // A map or list under a credential's key (`credentials: [{type:
                 // password, value: …}]`, `apiKeys: {prod: …}`, `password: {value: …}`):
                 // every text and number in it, but references by name.
+                // An `auth:` map is a section of settings, read key by key.
                 let credential_tree = crate::redact::credential_name(k)
                     && k != crate::validate::SECRETS_OUTSIDE_ANNOTATION
                     && !lower.ends_with("name")
                     && !lower.ends_with("ref")
                     && !crate::redact::about_credential(k)
                     && (x.is_object() || x.is_array())
+                    && !(x.is_object() && lower == "auth")
                     && !crate::redact::names_a_reference(x);
                 let value_key = matches!(
                     lower.as_str(),
@@ -290,7 +286,10 @@ pub(crate) fn object_name_key(key: &str) -> bool {
     let Some(stem) = lower.strip_suffix("name") else {
         return false;
     };
-    matches!(stem, "" | "secret") || !crate::redact::credential_name(stem)
+    // `tlsSecretName`, `passwordSecretName`: a Secret's name.
+    matches!(stem, "" | "secret")
+        || stem.ends_with("secret")
+        || !crate::redact::credential_name(stem)
 }
 
 /// A text as [`mask_credentials`] masks it.

@@ -1028,6 +1028,25 @@ fn pod_changes(old: &Value, new: &Value) -> Vec<String> {
                 None => m.shift_remove("nodeSelector"),
             };
         }
+        // ... and its node affinity may be set while the old one has no required terms
+        // (validateNodeAffinityMutation, validation.go:8596-8600 at v1.33.3: "If old node
+        // affinity was nil, anything can be set"; the munge at 5380-5398 then compares
+        // the rest of the affinity).
+        if old
+            .at("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution")
+            .is_none_or(Value::is_null)
+        {
+            let old_node = old.at("/affinity/nodeAffinity").cloned();
+            if let Some(Value::Object(a)) = m.get_mut("affinity") {
+                match old_node {
+                    Some(x) => a.insert("nodeAffinity".into(), x),
+                    None => a.shift_remove("nodeAffinity"),
+                };
+                if a.is_empty() && old.get("affinity").is_none() {
+                    m.shift_remove("affinity");
+                }
+            }
+        }
     }
     for f in changed_keys(old, &munged, "spec", &[]) {
         if !fields
@@ -2177,8 +2196,9 @@ fn effects(object: &str, old: Option<&Document>, new: &Document, s: &Sides, out:
     }
     // PostgreSQL's data directory moves within its volume: the image's entrypoint takes
     // an existing cluster only where $PGDATA/PG_VERSION is (docker-library/postgres
-    // docker-entrypoint.sh, docker_setup_env: DATABASE_ALREADY_EXISTS), so it runs initdb
-    // in the new, empty directory, and MLflow's schema step sets up empty tables.
+    // docker-entrypoint.sh, docker_setup_env: DATABASE_ALREADY_EXISTS) and would run
+    // initdb in the new, empty directory; the chart's guard (files/postgres-guard.sh)
+    // refuses that beside the old cluster, so PostgreSQL does not start.
     if let Some(old) = old
         && new.kind() == "StatefulSet"
         && let (Some(was), Some(is)) = (pgdata(old), pgdata(new))
@@ -2187,7 +2207,7 @@ fn effects(object: &str, old: Option<&Document>, new: &Document, s: &Sides, out:
         out.push(Effect {
             object: object.to_string(),
             what: format!(
-                "PostgreSQL's data directory (PGDATA) moves from {was} to {is}: the image initialises a new, empty cluster there (it takes an existing one only where PG_VERSION is), the old data stays unused in the volume, and MLflow starts on empty tables; keep postgresql.persistence.dataDirectory as it was, or move the files within the volume first"
+                "PostgreSQL's data directory (PGDATA) moves from {was} to {is} within its volume: the chart's check-data-directory init container finds the old cluster beside the new, empty directory and refuses to start PostgreSQL (so MLflow has no database until it is set back; without that check the image would initialise a new, empty cluster there); keep postgresql.persistence.dataDirectory as it was, or move the files within the volume first"
             ),
         });
     }
@@ -2438,6 +2458,60 @@ fn class_set(object: &str, old: &Document, new: &Document) -> Option<Effect> {
     })
 }
 
+/// A field the cluster fills in, set where the old render left it out: a claim's
+/// `volumeName` (the binder writes it, and it may be set once: validation.go:2403-2406 at
+/// v1.33.3) and a LoadBalancer's `healthCheckNodePort` (allocated; it never changes while
+/// one is needed: validateServiceExternalTrafficFieldsUpdate, 6207-6216). Taken only when
+/// it names what the cluster holds.
+fn filled_set(object: &str, old: &Document, new: &Document) -> Option<Effect> {
+    let n = namespace_flag(new);
+    let name = new.name();
+    let (field, shown, command) = match (old.kind(), new.kind()) {
+        ("PersistentVolumeClaim", "PersistentVolumeClaim") => {
+            if !semantic(at(old, "/spec/volumeName")).is_null() {
+                return None;
+            }
+            let v = at(new, "/spec/volumeName")
+                .as_str()
+                .filter(|v| !v.is_empty())?;
+            (
+                "spec.volumeName",
+                format!("{v:?}"),
+                format!("kubectl{n} get pvc {name} -o jsonpath='{{.spec.volumeName}}'"),
+            )
+        }
+        ("Service", "Service") => {
+            let needs = |d: &Document| {
+                at(d, "/spec/type") == "LoadBalancer"
+                    && at(d, "/spec/externalTrafficPolicy") == "Local"
+            };
+            let port = |d: &Document| {
+                at(d, "/spec/healthCheckNodePort")
+                    .as_i64()
+                    .filter(|p| *p != 0)
+            };
+            if !(needs(old) && needs(new)) || port(old).is_some() {
+                return None;
+            }
+            let p = port(new)?;
+            (
+                "spec.healthCheckNodePort",
+                p.to_string(),
+                format!(
+                    "kubectl{n} get service {name} -o jsonpath='{{.spec.healthCheckNodePort}}'"
+                ),
+            )
+        }
+        _ => return None,
+    };
+    Some(Effect {
+        object: object.to_string(),
+        what: format!(
+            "{field} {shown} is set where the old render left it to the cluster: Kubernetes refuses the update unless it is what the cluster holds ({command}); if it is not, keep it out"
+        ),
+    })
+}
+
 /// The preflight of upgrading from `old` to `new`, objects matched by `key`.
 pub fn check<'a>(
     old: &BTreeMap<String, &'a Document>,
@@ -2566,6 +2640,7 @@ pub fn check<'a>(
         if let Some(o) = old.get(k) {
             found.extend(cluster_ip_set(k, o, n));
             found.extend(class_set(k, o, n));
+            found.extend(filled_set(k, o, n));
         }
     }
     found.extend(missing.iter().map(MissingKeys::effect));
@@ -2687,6 +2762,19 @@ mod tests {
         let p = one(lb(None, 30100), lb(None, 30200));
         assert_eq!(p.refused[0].fields, ["spec.healthCheckNodePort"]);
         assert!(one(lb(None, 30100), lb(None, 30100)).is_empty());
+        // One allocated by the cluster, set where it was left out: a warning.
+        let mut unset = lb(None, 30100);
+        unset["spec"]
+            .as_object_mut()
+            .unwrap()
+            .remove("healthCheckNodePort");
+        let p = one(unset, lb(None, 30200));
+        assert!(p.refused.is_empty());
+        assert!(
+            said(&p).contains("spec.healthCheckNodePort 30200 is set where the old render left it"),
+            "{}",
+            said(&p)
+        );
         // A suspended Job may change its template's scheduling directives; not its image.
         let job = |suspend: bool, selector: Value, image: &str| {
             json!({"kind": "Job", "metadata": {"name": "j", "namespace": "ns"}, "spec": {
@@ -2734,6 +2822,27 @@ mod tests {
                 .refused
                 .is_empty()
         );
+        // A gated Pod without required node affinity may get one (and only that).
+        let gated = |affinity: Value| {
+            json!({"kind": "Pod", "metadata": {"name": "p", "namespace": "ns"}, "spec": {
+                "schedulingGates": [{"name": "g"}], "affinity": affinity,
+                "containers": [{"name": "c", "image": "busybox:1.36"}]}})
+        };
+        let node = json!({"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+            "nodeSelectorTerms": [{"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}]}}});
+        assert!(
+            one(gated(json!({})), gated(node.clone()))
+                .refused
+                .is_empty()
+        );
+        let mut with_pod_affinity = node.clone();
+        with_pod_affinity["podAffinity"] = json!({"requiredDuringSchedulingIgnoredDuringExecution": [
+            {"labelSelector": {"matchLabels": {"a": "b"}}, "topologyKey": "zone"}]});
+        assert!(
+            !one(gated(json!({})), gated(with_pod_affinity))
+                .refused
+                .is_empty()
+        );
         // A claim's class set where it was left out: a warning, not a refusal.
         let claim = |class: Option<&str>| {
             let mut spec = json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}});
@@ -2755,6 +2864,15 @@ mod tests {
             one(claim(Some("slow")), claim(Some("fast"))).refused[0].fields,
             ["spec.storageClassName"]
         );
+        let mut bound = claim(None);
+        bound["spec"]["volumeName"] = json!("pv-1");
+        let p = one(claim(None), bound);
+        assert!(p.refused.is_empty());
+        assert!(
+            said(&p).contains("spec.volumeName \"pv-1\" is set where the old render left it"),
+            "{}",
+            said(&p)
+        );
         // PostgreSQL's data directory moving within its volume starts it empty.
         let pg = |dir: &str| {
             json!({"kind": "StatefulSet", "metadata": {"name": "db", "namespace": "ns"}, "spec": {
@@ -2766,7 +2884,7 @@ mod tests {
             pg("/var/lib/postgresql/data/pgdata2"),
         );
         assert!(
-            said(&p).contains("PostgreSQL's data directory (PGDATA) moves from /var/lib/postgresql/data/pgdata to /var/lib/postgresql/data/pgdata2"),
+            said(&p).contains("PostgreSQL's data directory (PGDATA) moves from /var/lib/postgresql/data/pgdata to /var/lib/postgresql/data/pgdata2 within its volume: the chart's check-data-directory init container"),
             "{}",
             said(&p)
         );

@@ -38,7 +38,7 @@ pub fn uris(text: &str) -> Cow<'_, str> {
 /// file holds the value, which may be a credential).
 pub fn message(text: &str) -> Cow<'_, str> {
     let text = uris(text);
-    if !text.contains('=') {
+    if !text.contains("[\"") && !text.contains("[\\\"") {
         return text;
     }
     // As printed (`["…"]`) and inside JSON text (`[\"…\"]`).
@@ -63,17 +63,25 @@ fn bracket_pairs<'a>(text: &'a str, open: &str, close: &str) -> Cow<'a, str> {
         rest = &rest[at + open.len()..];
         let end = rest.find(close).unwrap_or(rest.len());
         let key = &rest[..end];
-        match key.split_once('=') {
-            Some((name, value)) if !value.is_empty() && credential_name(name) => {
-                out.push_str(name);
-                out.push_str("=…");
-            }
-            _ => out.push_str(key),
+        match pair_key(key) {
+            Some(cut) => out.push_str(&cut),
+            None => out.push_str(key),
         }
         rest = &rest[end..];
     }
     out.push_str(rest);
     Cow::Owned(out)
+}
+
+/// A map key written as a pair under a credential's name, `NAME=value`, `name: value` or
+/// `{"name":"value"}` (a Secret's key or an annotation typed as a line of a `.env` file, a
+/// header or JSON): cut after its first `=` or `:` (`DB_PASSWORD=…`); `None` for any
+/// other key.
+pub fn pair_key(key: &str) -> Option<String> {
+    let at = key.find(['=', ':'])?;
+    let (name, value) = (&key[..at], &key[at + 1..]);
+    (!value.trim().is_empty() && !value.trim_start().starts_with('…') && credential_name(name))
+        .then(|| format!("{}…", &key[..=at]))
 }
 
 /// One URI after its `scheme://`.
@@ -139,13 +147,30 @@ pub fn credential_name(name: &str) -> bool {
         || (n.ends_with("key") && n != "key")
         // `apiKeys`, `signingKeys`; not the label keys of affinity and spread constraints.
         || (n.ends_with("keys") && n != "keys" && !n.ends_with("labelkeys"))
-        || name
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| NAME_WORDS_WHOLE.iter().any(|x| w.eq_ignore_ascii_case(x)))
-        || name
-            .rsplit(|c: char| !c.is_ascii_alphanumeric())
-            .next()
+        || words(name).any(|w| NAME_WORDS_WHOLE.iter().any(|x| w.eq_ignore_ascii_case(x)))
+        || words(name)
+            .last()
             .is_some_and(|w| LAST_WORDS.iter().any(|x| w.eq_ignore_ascii_case(x)))
+}
+
+/// The words of a name: parted by what is not a letter or digit, and camelCase apart
+/// (`basicAuth`: `basic`, `Auth`; `API_KEY`: `API`, `KEY`).
+fn words(name: &str) -> impl Iterator<Item = &str> {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .flat_map(|w| {
+            let b = w.as_bytes();
+            let mut cuts = vec![0];
+            for i in 1..b.len() {
+                if b[i].is_ascii_uppercase()
+                    && (b[i - 1].is_ascii_lowercase() || b[i - 1].is_ascii_digit())
+                {
+                    cuts.push(i);
+                }
+            }
+            cuts.push(b.len());
+            cuts.windows(2).map(|c| &w[c[0]..c[1]]).collect::<Vec<_>>()
+        })
 }
 
 /// Kubernetes API fields named like a credential that hold none: a scheduling key, a
@@ -176,6 +201,7 @@ const LAST_WORDS: &[&str] = &["auth", "cookie"];
 /// `cred` covers `CREDS` and `DB_CRED`; `hmac`, `salt`, `seed`, `signing` and `private`
 /// name keying material (`HMAC_SIGNING`, `PASSWORD_SALT`, `OTP_SEED`, `PRIVATE`).
 const NAME_WORDS: &[&str] = &[
+    "basicauth",
     "pass",
     "secret",
     "token",
@@ -720,6 +746,16 @@ mod tests {
             r#"{"path":"data[\"API_TOKEN=…\"]"}"#
         );
         assert_eq!(message(r#"labels["a=b"]"#), r#"labels["a=b"]"#);
+        assert_eq!(
+            message(r#"stringData["Authorization: Bearer LEAK"]"#),
+            r#"stringData["Authorization:…"]"#
+        );
+        assert_eq!(
+            pair_key(r#"{"password":"LEAK"}"#).unwrap(),
+            r#"{"password":…"#
+        );
+        assert_eq!(pair_key("password:LEAK").unwrap(), "password:…");
+        assert_eq!(pair_key("app.kubernetes.io/name"), None);
         assert_eq!(flag_values("--db-password:OLD x"), "--db-password:… x");
         assert_eq!(flag_values("--password-file:/x"), "--password-file:/x");
         assert_eq!(flag_values("--host:db"), "--host:db");
@@ -733,6 +769,18 @@ mod tests {
         }
         for credential in ["passwordName", "clientSecret", "apiToken"] {
             assert!(!about_credential(credential), "{credential}");
+        }
+        for name in [
+            "basicAuth",
+            "proxyAuth",
+            "basicauth",
+            "githubPat",
+            "BASIC_AUTH",
+        ] {
+            assert!(credential_name(name), "{name}");
+        }
+        for name in ["authHeader", "author", "oauth2Proxy", "path", "spinner"] {
+            assert!(!credential_name(name) || about_credential(name), "{name}");
         }
     }
 

@@ -751,7 +751,11 @@ fn shown_keys(expr: &str) -> String {
     }
     let k = key_part(expr);
     if keyish(k) {
-        masked_indexes(k)
+        let mut shown = masked_indexes(k);
+        if let Some(end) = credential_key_end(&shown) {
+            shown.truncate(end);
+        }
+        shown
     } else {
         String::new()
     }
@@ -818,21 +822,21 @@ fn shown_expr(expr: &str) -> String {
     if start.starts_with(['[', '"']) {
         return "'…'".to_string();
     }
-    let key = masked_indexes(key_part(expr));
+    let mut key = masked_indexes(key_part(expr));
     // Without `=` an argument is shown only when it is plainly a dotted key path
     // (`image.tag`); anything else (`password:hunter2`, a JSON document, a bare word) may
     // be a value, so none of it is shown and the message gives its position instead.
     // Not a key path: one going on below a credential's key (`db.password.S3CR3T`,
-    // `password[0].S3CR3T`: a value typed after a `.` instead of `=`).
-    let parts: Vec<&str> = expr
-        .split(['.', '[', ']'])
-        .filter(|p| !p.is_empty())
-        .collect();
-    let below_credential = parts.iter().rev().skip(1).any(|p| {
-        crate::redact::credential_name(p)
-            && !crate::redact::about_credential(p)
-            && !matches!(p.to_ascii_lowercase().as_str(), "auth" | "machinetokens")
-    });
+    // `password[0].S3CR3T`: a value typed after a `.` instead of `=`); with `=` such a
+    // key is shown up to the credential's key.
+    let below_credential = match credential_key_end(&key) {
+        Some(end) if end < key.len() => {
+            key.truncate(end);
+            key.push_str(".…");
+            true
+        }
+        _ => false,
+    };
     let plain_key = expr.contains(['.', '['])
         && !below_credential
         && expr
@@ -849,6 +853,35 @@ fn shown_expr(expr: &str) -> String {
         shown.push_str("=…");
     }
     format!("'{shown}'")
+}
+
+/// Where the first key of a `--set` key path that holds a credential ends (`password` in
+/// `db.password.x`), if one does: what follows it is no key of the chart.
+fn credential_key_end(key: &str) -> Option<usize> {
+    let mut start = 0;
+    for (i, c) in key.char_indices() {
+        if !matches!(c, '.' | '[' | ']') {
+            continue;
+        }
+        let part = &key[start..i];
+        start = i + 1;
+        if part.is_empty()
+            || !crate::redact::credential_name(part)
+            || crate::redact::about_credential(part)
+            || matches!(part.to_ascii_lowercase().as_str(), "auth" | "machinetokens")
+        {
+            continue;
+        }
+        // Its list indexes (`tokens[0]`) are keys; a `.` after them goes on below it.
+        let mut rest = &key[i..];
+        while let Some(after) = rest.strip_prefix('[') {
+            rest = after.find(']').map_or("", |e| &after[e + 1..]);
+        }
+        if rest.starts_with('.') {
+            return Some(key.len() - rest.len());
+        }
+    }
+    None
 }
 
 /// Masks every quoted fragment of a parser message that is not part of the argument's
@@ -1239,6 +1272,15 @@ mod tests {
         assert_eq!(shown_expr("password[1]S3CR3T=x"), "'password[1]…=…'");
         assert_eq!(shown_expr("a[0]x.b[1]=x"), "'a[0]….b[1]=…'");
         assert_eq!(shown_expr("password[0].S3CR3T"), "'…'");
+        assert_eq!(
+            shown_expr("postgresql.auth.password.LEAK4=x"),
+            "'postgresql.auth.password.…=…'"
+        );
+        assert_eq!(shown_expr("apiKey..LEAK17=x"), "'apiKey.…=…'");
+        assert_eq!(
+            shown_expr("postgresql.auth.password=x"),
+            "'postgresql.auth.password=…'"
+        );
         assert_eq!(shown_expr("db.password.S3CR3T"), "'…'");
         assert_eq!(
             shown_expr("postgresql.auth.password"),
