@@ -220,7 +220,7 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                     && !lower.ends_with("ref")
                     && !crate::redact::about_credential(k)
                     && (x.is_object() || x.is_array())
-                    && !(x.is_object() && lower == "auth")
+                    && !(x.is_object() && crate::redact::auth_section(k))
                     && !crate::redact::names_a_reference(x);
                 let value_key = matches!(
                     lower.as_str(),
@@ -253,7 +253,13 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
         // A text value (a ConfigMap's file, an argument) is masked as text before it is
         // quoted for YAML: once quoted, JSON's `"password": "x"` reads `\"password\": …`.
         Value::String(text) => {
-            let uris = crate::redact::uris(text);
+            // A URI's query is masked only where it holds a credential: a plain one
+            // (`auth-signin: https://…/start?rd=…`) is a setting, shown.
+            let uris = if crate::redact::uri_credential(text) {
+                crate::redact::uris(text)
+            } else {
+                std::borrow::Cow::Borrowed(text.as_str())
+            };
             // A flag (`--cookie-secure=true`) or a plain URL is read as pairs only: hiding
             // it whole for a word in it would hide changes that matter.
             let single = !uris.contains('\n');
@@ -265,12 +271,36 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
             } else {
                 crate::redact::credential_lines(&uris)
             };
-            let masked = crate::redact::flag_values(&crate::redact::pairs(&lines)).into_owned();
+            let mut masked = crate::redact::flag_values(&crate::redact::pairs(&lines)).into_owned();
             if masked != *text {
                 // Two different texts masked alike would show as an unchanged line: the
                 // change is said with the marker instead.
                 let theirs = other.and_then(Value::as_str);
                 let alike = theirs.is_some_and(|t| t != text.as_str() && mask_text(t) == masked);
+                if !alike
+                    && let Some(t) = theirs
+                    && t != text.as_str()
+                    && masked.lines().count() == text.lines().count()
+                {
+                    // In a text of several lines, a masked line the other side does not
+                    // have word for word changed: it carries the marker, so that it is not
+                    // shown as an unchanged line beside the lines that did change.
+                    let other_lines: std::collections::HashSet<&str> = t.lines().collect();
+                    let mut out = String::with_capacity(masked.len());
+                    for (orig, line) in text.split_inclusive('\n').zip(masked.split_inclusive('\n'))
+                    {
+                        let body = orig.trim_end_matches(['\n', '\r']);
+                        if line != orig && !other_lines.contains(body) {
+                            let indent = body.len() - body.trim_start().len();
+                            out.push_str(&body[..indent]);
+                            out.push_str(mark);
+                            out.push_str(&orig[body.len()..]);
+                        } else {
+                            out.push_str(line);
+                        }
+                    }
+                    masked = out;
+                }
                 *text = if alike { mark.to_string() } else { masked };
             }
         }
@@ -528,7 +558,6 @@ pub fn compare(old: &[Document], new: &[Document], show_secrets: bool) -> Report
                     let (ma, mb) = masked(a, b);
                     let y = |v: &Value| {
                         let y = emit::to_yaml(v).unwrap_or_default();
-                        let y = crate::redact::uris(&y);
                         // Line by line (a quoted value ends at its line anyway): the chart's
                         // annotation of Secret names is a `name: value` pair whose name says
                         // "secrets", and lists names, not credentials.
@@ -547,10 +576,16 @@ pub fn compare(old: &[Document], new: &[Document], show_secrets: bool) -> Report
                                 let object_name = key.is_some_and(|k| {
                                     !k.contains(char::is_whitespace) && object_name_key(&k)
                                 });
-                                if line.trim_start().starts_with(&annotation) || object_name {
-                                    std::borrow::Cow::Borrowed(line)
+                                // A URI's credentials (a plain query is a setting).
+                                let line = if crate::redact::uri_credential(line) {
+                                    crate::redact::uris(line)
                                 } else {
-                                    crate::redact::pairs(line)
+                                    std::borrow::Cow::Borrowed(line)
+                                };
+                                if line.trim_start().starts_with(&annotation) || object_name {
+                                    line.into_owned()
+                                } else {
+                                    crate::redact::pairs(&line).into_owned()
                                 }
                             })
                             .collect::<String>()
@@ -681,6 +716,49 @@ mod tests {
                 && !d.contains("SAME"),
             "{d}"
         );
+    }
+
+    /// A credential line that changed inside a text of several lines carries the
+    /// markers, never the look of an unchanged line; one the same on both sides stays
+    /// context; settings and plain query strings are shown (found by an independent
+    /// re-attack).
+    #[test]
+    fn changed_credential_lines_in_a_text_are_marked() {
+        let cm = |ini: &str, ttl: &str| Document {
+            template: "t".into(),
+            value: json!({"kind": "ConfigMap", "metadata": {"name": "c", "namespace": "ns"},
+                "data": {"app.ini": ini, "tokenTTL": ttl,
+                "signin": "https://auth.example.org/oauth2/start?rd=/x"}}),
+        };
+        let r = compare(
+            &[cm(
+                "[db]\nuser = u\npassword = AAA1\napi_key = SAME\nx = 1\n",
+                "10m",
+            )],
+            &[cm(
+                "[db]\nuser = u\npassword = BBB2\napi_key = SAME\nx = 2\n",
+                "20m",
+            )],
+            false,
+        );
+        let d = &r.changes[0].diff;
+        assert!(
+            !d.contains("AAA1") && !d.contains("BBB2") && !d.contains("SAME"),
+            "{d}"
+        );
+        assert!(
+            d.contains(&format!("-    {HIDDEN_OLD}")) && d.contains(&format!("+    {HIDDEN_NEW}")),
+            "{d}"
+        );
+        assert!(
+            d.contains("\n     …\n"),
+            "the unchanged api_key line is context: {d}"
+        );
+        assert!(
+            d.contains("-  tokenTTL: 10m") && d.contains("+  tokenTTL: 20m"),
+            "{d}"
+        );
+        assert!(d.contains("rd=/x") || !d.contains("signin"), "{d}");
     }
 
     #[test]

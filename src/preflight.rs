@@ -1028,14 +1028,14 @@ fn pod_changes(old: &Value, new: &Value) -> Vec<String> {
                 None => m.shift_remove("nodeSelector"),
             };
         }
-        // ... and its node affinity may be set while the old one has no required terms
-        // (validateNodeAffinityMutation, validation.go:8596-8600 at v1.33.3: "If old node
-        // affinity was nil, anything can be set"; the munge at 5380-5398 then compares
-        // the rest of the affinity).
-        if old
-            .at("/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution")
-            .is_none_or(Value::is_null)
-        {
+        // ... and its node affinity may change as validateNodeAffinityMutation allows
+        // (validation.go:8596-8651 at v1.33.3): anything where the old one had no
+        // required terms; else the same terms, each only gaining requirements; preferred
+        // terms freely. The munge (5364-5398) then compares the rest of the affinity.
+        if node_affinity_additions_only(
+            old.at("/affinity/nodeAffinity"),
+            new.at("/affinity/nodeAffinity"),
+        ) {
             let old_node = old.at("/affinity/nodeAffinity").cloned();
             if let Some(Value::Object(a)) = m.get_mut("affinity") {
                 match old_node {
@@ -1057,6 +1057,46 @@ fn pod_changes(old: &Value, new: &Value) -> Vec<String> {
         }
     }
     fields
+}
+
+/// validateNodeAffinityMutation for a gated Pod: no required terms before, or the same
+/// number of terms, each keeping its requirements in order and only adding more
+/// (validateNodeSelectorTermHasOnlyAdditions; an empty old term stays empty).
+fn node_affinity_additions_only(old: Option<&Value>, new: Option<&Value>) -> bool {
+    let terms = |v: Option<&Value>| -> Vec<Value> {
+        v.and_then(|n| n.at("/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (old_terms, new_terms) = (terms(old), terms(new));
+    if old_terms.is_empty() {
+        return true;
+    }
+    if old_terms.len() != new_terms.len() {
+        return false;
+    }
+    old_terms.iter().zip(&new_terms).all(|(o, n)| {
+        let list = |t: &Value, k: &str| -> Vec<Value> {
+            t.get(k)
+                .and_then(Value::as_array)
+                .map(|a| a.iter().map(semantic).collect())
+                .unwrap_or_default()
+        };
+        let (oe, of, ne, nf) = (
+            list(o, "matchExpressions"),
+            list(o, "matchFields"),
+            list(n, "matchExpressions"),
+            list(n, "matchFields"),
+        );
+        if oe.is_empty() && of.is_empty() && !(ne.is_empty() && nf.is_empty()) {
+            return false;
+        }
+        ne.len() >= oe.len()
+            && ne[..oe.len()] == oe[..]
+            && nf.len() >= of.len()
+            && nf[..of.len()] == of[..]
+    })
 }
 
 /// The fields of a PersistentVolume's spec (defaulted) that
@@ -2843,6 +2883,22 @@ mod tests {
                 .refused
                 .is_empty()
         );
+        // Existing required terms may gain requirements; preferred terms change freely;
+        // a requirement removed is refused.
+        let mut more = node.clone();
+        more["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"]
+            [0]["matchExpressions"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"key": "b", "operator": "Exists"}));
+        more["nodeAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"] = json!([
+            {"weight": 1, "preference": {"matchExpressions": [{"key": "c", "operator": "Exists"}]}}]);
+        assert!(
+            one(gated(node.clone()), gated(more.clone()))
+                .refused
+                .is_empty()
+        );
+        assert!(!one(gated(more), gated(node)).refused.is_empty());
         // A claim's class set where it was left out: a warning, not a refusal.
         let claim = |class: Option<&str>| {
             let mut spec = json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}});

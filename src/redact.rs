@@ -84,6 +84,39 @@ pub fn pair_key(key: &str) -> Option<String> {
         .then(|| format!("{}…", &key[..=at]))
 }
 
+/// Does `text` hold a URI with a credential in it: a userinfo, or a query parameter named
+/// like one (`token`, `sig`, `X-Amz-Signature`, `access_token`, `code`)? A plain query
+/// (`?rd=$escaped_request_uri`, `?allowed_groups=admins`) is none: settings are shown.
+pub fn uri_credential(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let tail = &rest[at + 3..];
+        let end = tail.find(ends_uri).unwrap_or(tail.len());
+        let uri = &tail[..end];
+        let auth_end = uri.find(['/', '?', '#']).unwrap_or(uri.len());
+        if uri[..auth_end].contains('@') {
+            return true;
+        }
+        if let Some((_, query)) = uri.split_once('?') {
+            let query = query.split('#').next().unwrap_or("");
+            if query.split('&').any(|kv| {
+                let name = kv.split('=').next().unwrap_or("").to_ascii_lowercase();
+                credential_name(&name)
+                    || name.starts_with("x-amz-")
+                    || name.starts_with("x-goog-")
+                    || matches!(
+                        name.as_str(),
+                        "sig" | "signature" | "code" | "key" | "apikey"
+                    )
+            }) {
+                return true;
+            }
+        }
+        rest = &tail[end..];
+    }
+    false
+}
+
 /// One URI after its `scheme://`.
 fn mask_one(uri: &str) -> String {
     let auth_end = uri.find(['/', '?', '#']).unwrap_or(uri.len());
@@ -151,6 +184,14 @@ pub fn credential_name(name: &str) -> bool {
         || words(name)
             .last()
             .is_some_and(|w| LAST_WORDS.iter().any(|x| w.eq_ignore_ascii_case(x)))
+}
+
+/// Is `key` a section of settings about authentication (`auth`, `basicAuth`, `proxyAuth`),
+/// read key by key rather than hidden whole?
+pub fn auth_section(key: &str) -> bool {
+    words(key)
+        .last()
+        .is_some_and(|w| w.eq_ignore_ascii_case("auth"))
 }
 
 /// The words of a name: parted by what is not a letter or digit, and camelCase apart
@@ -348,7 +389,13 @@ pub fn pairs(text: &str) -> Cow<'_, str> {
         let masked = text[start..].starts_with('…')
             || text[start..].starts_with("(hidden")
             || matches!(&text[start..end], "true" | "false");
-        if !name.is_empty() && credential_name(name) && end > start && !masked {
+        // A setting about a credential (`tokenTTL: 10m`, `PASSWORD_FILE=/x`) is shown.
+        if !name.is_empty()
+            && credential_name(name)
+            && !about_credential(name)
+            && end > start
+            && !masked
+        {
             out.push_str(&text[last..start]);
             out.push('…');
             last = end;
@@ -530,6 +577,25 @@ const TEXT_WORDS: &[&str] = &[
 /// shapes; a credential written beside no such word (`mysql -pX`) is not recognised.
 pub fn credential_lines(text: &str) -> Cow<'_, str> {
     let names_credential = |line: &str| {
+        // A line whose key says it holds a setting about a credential or a reference
+        // (`tokenTTL: 15m`, `existingSecret: x`, `secretKeyRef:`, `tlsSecretName: y`).
+        let key = line
+            .trim_start()
+            .trim_start_matches(['-', ' ', '"', '\''])
+            .split([':', '='])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_end_matches(['"', '\'']);
+        if line.contains([':', '='])
+            && !key.is_empty()
+            && !key.contains(' ')
+            && (about_credential(key)
+                || key.to_ascii_lowercase().ends_with("ref")
+                || key.to_ascii_lowercase().ends_with("secretname"))
+        {
+            return false;
+        }
         let b = line.as_bytes();
         // A separator of a pair: anything but a name's characters (`DB_PASSWORD` alone
         // names one) and the dots and slashes of a dotted name or a path

@@ -431,7 +431,7 @@ pub const HIDDEN: &str = "(hidden: `mlflow-chart values --show-secrets` prints i
 pub fn masked(values: &Value) -> Value {
     fn uris(v: &mut Value) {
         match v {
-            Value::String(s) if crate::redact::uris(s) != s.as_str() => *s = HIDDEN.into(),
+            Value::String(s) if crate::redact::uri_credential(s) => *s = HIDDEN.into(),
             Value::Object(m) => m.values_mut().for_each(uris),
             Value::Array(a) => a.iter_mut().for_each(uris),
             _ => {}
@@ -481,7 +481,7 @@ fn unknown_credentials(v: &mut Value, schema: &Value, path: &KeyPath) {
                     && !crate::redact::names_a_reference(x)
                     // An `auth:` section (bitnami's `auth.username`, `auth.database`,
                     // `auth.password`) is settings, some of them credentials: by name.
-                    && !(x.is_object() && k.eq_ignore_ascii_case("auth"))
+                    && !(x.is_object() && crate::redact::auth_section(k))
                 {
                     // `auth: {password: {value: …}}`, `tokens: [a, b]`: all of it.
                     hide_leaves(x);
