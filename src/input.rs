@@ -259,14 +259,14 @@ pub fn read_as(path: &str, name: &str, what: &What) -> Result<(String, String), 
     }
     let text = String::from_utf8(buf).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
+        let (line, column) = end_of(std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default());
         Failure::input(format!(
-            "{} {name}:{} is not UTF-8 text: an invalid byte (byte offset {at}){}",
+            "{} {name}:{line}:{column} is not UTF-8 text: an invalid byte (byte offset {at}){}",
             what.noun,
-            not_utf8_at(e.as_bytes(), at),
             if what.noun == SET_FILE.noun {
                 String::new()
             } else {
-                key_before(e.as_bytes(), at)
+                key_at(e.as_bytes(), line, column)
             }
         ))
         .hint("give a UTF-8 encoded YAML file")
@@ -281,18 +281,10 @@ fn end_of(before: &str) -> (usize, usize) {
     (line, column)
 }
 
-/// `line:column` of byte `at` of a text valid UTF-8 before it.
-fn not_utf8_at(bytes: &[u8], at: usize) -> String {
-    let (line, column) = end_of(std::str::from_utf8(&bytes[..at]).unwrap_or_default());
-    format!("{line}:{column}")
-}
-
-/// ` (at key a.b)`: the key of a YAML file whose text reaches byte `at`, read from the
-/// valid text before it; cut after a key named like a credential (what is below one is
-/// the user's text). Empty when no key is open there.
-fn key_before(bytes: &[u8], at: usize) -> String {
-    let (line, column) = end_of(std::str::from_utf8(&bytes[..at]).unwrap_or_default());
-    // The whole text, each invalid byte read as U+FFFD (after `at`: the position holds).
+/// ` (at key a.b)`: the key of a YAML file open at `line`:`column` (where its first
+/// invalid byte is), read with each invalid byte as U+FFFD; cut after a key named like a
+/// credential (what is below one is the user's text). Empty when no key is open there.
+fn key_at(bytes: &[u8], line: usize, column: usize) -> String {
     let text = String::from_utf8_lossy(bytes);
     let mut path = crate::locate::path_at(&text, line, column);
     if let Some(i) = path
@@ -314,12 +306,15 @@ fn key_before(bytes: &[u8], at: usize) -> String {
 mod tests {
     use super::*;
 
-    /// Where the first byte that is not UTF-8 is, as `read` finds it.
-    fn first_invalid(bytes: &[u8]) -> usize {
-        String::from_utf8(bytes.to_vec())
+    /// Where the first byte that is not UTF-8 is, as `read` finds it: its line and column,
+    /// and the key open there.
+    fn first_invalid(bytes: &[u8]) -> ((usize, usize), String) {
+        let at = String::from_utf8(bytes.to_vec())
             .unwrap_err()
             .utf8_error()
-            .valid_up_to()
+            .valid_up_to();
+        let (line, column) = end_of(std::str::from_utf8(&bytes[..at]).unwrap());
+        ((line, column), key_at(bytes, line, column))
     }
 
     /// A byte that is not UTF-8 is said by line and column, with the key it is under.
@@ -327,15 +322,11 @@ mod tests {
     fn not_utf8_names_line_column_and_key() {
         let text = b"x: 1\ny:\n  z: ab\xff\n";
         let flat = b"x: 1\ny: \xff\n";
-        let at = first_invalid(flat);
-        assert_eq!(key_before(flat, at), " (at key y)");
-        let at = first_invalid(text);
-        assert_eq!(not_utf8_at(text, at), "3:8");
-        assert_eq!(key_before(text, at), " (at key y.z)");
-        assert_eq!(key_before(b"\xff", 0), "");
+        assert_eq!(first_invalid(flat).1, " (at key y)");
+        assert_eq!(first_invalid(text), ((3, 8), " (at key y.z)".to_string()));
+        assert_eq!(first_invalid(b"\xff").1, "");
         let secret = b"db:\n  password:\n    inner: \xff\n";
-        let at = first_invalid(secret);
-        assert_eq!(key_before(secret, at), " (at key db.password)");
+        assert_eq!(first_invalid(secret).1, " (at key db.password)");
     }
 
     #[test]

@@ -237,12 +237,7 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
     };
     let (old, new) = (&defaulted(old), &defaulted(new));
     let name = new.name();
-    let ns = new.str_at("/metadata/namespace");
-    let n = if ns.is_empty() {
-        String::new()
-    } else {
-        format!(" -n {ns}")
-    };
+    let n = namespace_flag(new);
     let (fields, why, instead) = match new.kind() {
         // ValidateStatefulSetUpdate (pkg/apis/apps/validation/validation.go): only
         // replicas, ordinals, template, updateStrategy, revisionHistoryLimit,
@@ -1984,11 +1979,7 @@ fn effects(object: &str, old: Option<&Document>, new: &Document, s: &Sides, out:
         return;
     }
     let ns = new.str_at("/metadata/namespace");
-    let n = if ns.is_empty() {
-        String::new()
-    } else {
-        format!(" -n {ns}")
-    };
+    let n = namespace_flag(new);
     let kind = new.kind().to_lowercase();
     if let Some(old) = old {
         // Kubernetes' HPA walkthrough ("Migrating Deployments and StatefulSets to

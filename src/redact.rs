@@ -194,6 +194,11 @@ pub fn auth_section(key: &str) -> bool {
         .is_some_and(|w| w.eq_ignore_ascii_case("auth"))
 }
 
+/// Does a new camelCase word start at `c`, after `prev` (`basicAuth`, `token2TTL`)?
+fn camel_boundary(prev: char, c: char) -> bool {
+    c.is_ascii_uppercase() && (prev.is_ascii_lowercase() || prev.is_ascii_digit())
+}
+
 /// The words of a name: parted by what is not a letter or digit, and camelCase apart
 /// (`basicAuth`: `basic`, `Auth`; `API_KEY`: `API`, `KEY`).
 fn words(name: &str) -> impl Iterator<Item = &str> {
@@ -203,9 +208,7 @@ fn words(name: &str) -> impl Iterator<Item = &str> {
             let b = w.as_bytes();
             let mut cuts = vec![0];
             for i in 1..b.len() {
-                if b[i].is_ascii_uppercase()
-                    && (b[i - 1].is_ascii_lowercase() || b[i - 1].is_ascii_digit())
-                {
+                if camel_boundary(char::from(b[i - 1]), char::from(b[i])) {
                     cuts.push(i);
                 }
             }
@@ -467,9 +470,7 @@ pub fn about_credential(name: &str) -> bool {
     let mut camel = String::with_capacity(name.len() + 4);
     let mut prev: Option<char> = None;
     for c in name.chars() {
-        if c.is_ascii_uppercase()
-            && prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
-        {
+        if prev.is_some_and(|p| camel_boundary(p, c)) {
             camel.push('_');
         }
         camel.push(c);
