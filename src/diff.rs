@@ -229,7 +229,12 @@ fn mask_credentials(v: &mut Value, other: Option<&Value>, mark: &str) {
                 if credential_key || (credential && value_key && (x.is_string() || x.is_number())) {
                     *x = marker(x, theirs);
                 } else if credential_tree {
-                    mask_leaves(x, theirs, mark);
+                    mask_leaves(x, theirs, mark, true);
+                } else if credential && value_key && !x.is_null() {
+                    // The value of a credential's pair given as a list or map (the wrong
+                    // type for an environment variable, which `values` still prints):
+                    // every text and number in it, names too.
+                    mask_leaves(x, theirs, mark, false);
                 } else {
                     mask_credentials(x, theirs, mark);
                 }
@@ -333,20 +338,21 @@ fn mask_text(text: &str) -> String {
 }
 
 /// Every text and number under a credential's key masked (see [`mask_credentials`]),
-/// but those under a key naming a reference (`name`, `secretName`, `secretKeyRef`).
-fn mask_leaves(v: &mut Value, other: Option<&Value>, mark: &str) {
+/// but, with `keep_references`, those under a key naming a reference (`name`,
+/// `secretName`, `secretKeyRef`).
+fn mask_leaves(v: &mut Value, other: Option<&Value>, mark: &str, keep_references: bool) {
     match v {
         Value::Object(m) => {
             for (k, x) in m.iter_mut() {
                 let lower = k.to_ascii_lowercase();
-                if !(lower.ends_with("name") || lower.ends_with("ref")) {
-                    mask_leaves(x, other.and_then(|o| o.get(k)), mark);
+                if !(keep_references && (lower.ends_with("name") || lower.ends_with("ref"))) {
+                    mask_leaves(x, other.and_then(|o| o.get(k)), mark, keep_references);
                 }
             }
         }
         Value::Array(items) => {
             for (n, x) in items.iter_mut().enumerate() {
-                mask_leaves(x, other.and_then(|o| o.get(n)), mark);
+                mask_leaves(x, other.and_then(|o| o.get(n)), mark, keep_references);
             }
         }
         Value::String(t) if [HIDDEN_SAME, HIDDEN_OLD, HIDDEN_NEW, mark].contains(&t.as_str()) => {}

@@ -13,23 +13,89 @@ fn ends_uri(c: char) -> bool {
         )
 }
 
-/// `text` with every URI's credentials replaced by `…`: `scheme://user:…@host/p?a=…&b=…`.
+/// Where a URI's authority starts in `text`, from byte `from` on: the offset after its
+/// `scheme://`, and whether it is written so (`true`) or in a form a lenient parser still
+/// reads as one (`false`): a special scheme (http, https, ws, wss, ftp) followed by any
+/// number of `/` or `\\`, none too (`https:/u:p@h`, `https:\\u:p@h`, `https:u:p@h`,
+/// `https:///u:p@h`), and a scheme-relative `//u:p@h` at the start of a word. The WHATWG
+/// URL parser, which browsers and many libraries follow, reads a userinfo in each of
+/// these (url.spec.whatwg.org, "special authority ignore slashes state", "relative slash
+/// state"); `file:///a@b` is a path.
+fn next_authority(text: &str, from: usize) -> Option<(usize, bool)> {
+    let bytes = text.as_bytes();
+    let slashes = |at: usize| {
+        bytes[at..]
+            .iter()
+            .take_while(|b| matches!(b, b'/' | b'\\'))
+            .count()
+    };
+    // A scheme starts at a word's start: not after a letter, digit or scheme character.
+    let word_start = |at: usize| {
+        at == 0 || !(bytes[at - 1].is_ascii_alphanumeric() || b"+-.".contains(&bytes[at - 1]))
+    };
+    let mut at = from;
+    while at < bytes.len() {
+        let c = bytes[at];
+        if c == b':' {
+            let begin = (0..at)
+                .rev()
+                .take_while(|&i| bytes[i].is_ascii_alphanumeric() || b"+-.".contains(&bytes[i]))
+                .last();
+            if let Some(begin) = begin
+                && bytes[begin].is_ascii_alphabetic()
+                && word_start(begin)
+            {
+                let run = slashes(at + 1);
+                let special = ["http", "https", "ws", "wss", "ftp"]
+                    .iter()
+                    .any(|s| text[begin..at].eq_ignore_ascii_case(s));
+                if text[at + 1..].starts_with("//") && (run == 2 || !special) {
+                    return Some((at + 3, true));
+                }
+                if special {
+                    return Some((at + 1 + run, false));
+                }
+            }
+        } else if c == b'/'
+            && text[at..].starts_with("//")
+            && word_start(at)
+            && (at == 0 || bytes[at - 1] != b':')
+        {
+            return Some((at + slashes(at), false));
+        }
+        at += 1;
+    }
+    None
+}
+
+/// `text` with every URI's credentials replaced by `…`: `scheme://user:…@host/p?a=…&b=…`;
+/// in the lenient forms [`next_authority`] finds, the userinfo.
 pub fn uris(text: &str) -> Cow<'_, str> {
-    if !text.contains("://") {
+    if !text.contains("://") && !text.contains('@') {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("://") {
-        let (head, tail) = rest.split_at(at + 3);
-        out.push_str(head);
+    let mut done = 0;
+    while let Some((begin, standard)) = next_authority(text, done) {
+        out.push_str(&text[done..begin]);
+        let tail = &text[begin..];
         let end = tail.find(ends_uri).unwrap_or(tail.len());
-        let (uri, after) = tail.split_at(end);
-        out.push_str(&mask_one(uri));
-        rest = after;
+        let uri = &tail[..end];
+        if standard {
+            out.push_str(&mask_one(uri));
+        } else {
+            let auth_end = uri.find(['/', '?', '#']).unwrap_or(uri.len());
+            out.push_str(&mask_userinfo(&uri[..auth_end]));
+            out.push_str(&uri[auth_end..]);
+        }
+        done = begin + end;
     }
-    out.push_str(rest);
-    Cow::Owned(out)
+    out.push_str(&text[done..]);
+    if out == text {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(out)
+    }
 }
 
 /// `text` (a message) with URI credentials masked ([`uris`]) and every quoted key of a
@@ -88,16 +154,16 @@ pub fn pair_key(key: &str) -> Option<String> {
 /// like one (`token`, `sig`, `X-Amz-Signature`, `access_token`, `code`)? A plain query
 /// (`?rd=$escaped_request_uri`, `?allowed_groups=admins`) is none: settings are shown.
 pub fn uri_credential(text: &str) -> bool {
-    let mut rest = text;
-    while let Some(at) = rest.find("://") {
-        let tail = &rest[at + 3..];
+    let mut from = 0;
+    while let Some((begin, standard)) = next_authority(text, from) {
+        let tail = &text[begin..];
         let end = tail.find(ends_uri).unwrap_or(tail.len());
         let uri = &tail[..end];
         let auth_end = uri.find(['/', '?', '#']).unwrap_or(uri.len());
         if uri[..auth_end].contains('@') {
             return true;
         }
-        if let Some((_, query)) = uri.split_once('?') {
+        if standard && let Some((_, query)) = uri.split_once('?') {
             let query = query.split('#').next().unwrap_or("");
             if query.split('&').any(|kv| {
                 let name = kv.split('=').next().unwrap_or("").to_ascii_lowercase();
@@ -112,27 +178,30 @@ pub fn uri_credential(text: &str) -> bool {
                 return true;
             }
         }
-        rest = &tail[end..];
+        from = begin + end;
     }
     false
+}
+
+/// An authority with its userinfo masked: `user:…@host`, or `…@host` for a single token.
+fn mask_userinfo(authority: &str) -> String {
+    match authority.rfind('@') {
+        Some(at) => {
+            let shown = match authority[..at].split_once(':') {
+                Some((user, _)) => format!("{user}:…"),
+                None => "…".to_string(),
+            };
+            format!("{shown}{}", &authority[at..])
+        }
+        None => authority.to_string(),
+    }
 }
 
 /// One URI after its `scheme://`.
 fn mask_one(uri: &str) -> String {
     let auth_end = uri.find(['/', '?', '#']).unwrap_or(uri.len());
     let (authority, path) = uri.split_at(auth_end);
-    let mut out = String::new();
-    match authority.rfind('@') {
-        Some(at) => {
-            let userinfo = &authority[..at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => out.push_str(&format!("{user}:…")),
-                None => out.push('…'),
-            }
-            out.push_str(&authority[at..]);
-        }
-        None => out.push_str(authority),
-    }
+    let mut out = mask_userinfo(authority);
     match path.split_once('?') {
         Some((p, query)) => {
             out.push_str(p);
@@ -892,6 +961,28 @@ mod tests {
             ("https://kc/r#access_token=TOPSECRET", "https://kc/r#…"),
         ] {
             assert_eq!(uris(input), want, "{input}");
+        }
+        for (input, want) in [
+            // Forms a lenient (WHATWG) parser reads with a userinfo.
+            ("x=//admin:TOPSECRET@db/x", "x=//admin:…@db/x"),
+            ("https:/u:TOPSECRET@h/", "https:/u:…@h/"),
+            ("https:\\\\u:TOPSECRET@h/", "https:\\\\u:…@h/"),
+            ("HTTPS:u:TOPSECRET@h/p?q=1", "HTTPS:u:…@h/p?q=1"),
+            ("https:///u:TOPSECRET@h/", "https:///u:…@h/"),
+            ("ws:\\TOPSECRET@h", "ws:\\…@h"),
+            // Paths, mail addresses and SSH remotes are not URIs with a userinfo.
+            ("file:///a@b", "file:///a@b"),
+            ("git@github.com:org/repo.git", "git@github.com:org/repo.git"),
+            ("mailto:me@example.org", "mailto:me@example.org"),
+            ("a//b@c", "a//b@c"),
+            ("me@example.org", "me@example.org"),
+        ] {
+            assert_eq!(uris(input), want, "{input}");
+            assert_eq!(
+                uri_credential(input),
+                want != input,
+                "{input}: a userinfo is a credential"
+            );
         }
     }
 

@@ -38,7 +38,11 @@ pub struct Computed {
 
 /// Parses YAML text as one values document (an empty document is an empty map).
 pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure> {
-    let untagged = untag_times(text);
+    let separated = crate::yaml::separator_lines(text).map_err(|line| {
+        Failure::input(crate::yaml::separator_error(name, line))
+            .hint("put the document's content on the line after `---`")
+    })?;
+    let untagged = untag_times(&separated);
     let text = untagged.as_ref();
     let v: Value = serde_saphyr::from_str_with_options(text, crate::yaml::options())
         .or_else(|e| match e {
@@ -1233,6 +1237,8 @@ mod tests {
             "---\na: 1\n---\n",
             "a: 1\n---\n# c\n---\n~\n",
             "---\n---\na: 1\n",
+            // Helm's line reader takes `---#end` as a separator with a comment.
+            "a: 1\n---#end\n",
         ] {
             assert_eq!(parse_yaml("t", text).unwrap()["a"], json!(1), "{text:?}");
         }

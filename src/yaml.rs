@@ -30,6 +30,54 @@ pub fn manifest_options() -> serde_saphyr::Options {
     }
 }
 
+/// How Helm's `LoadValues` (pkg/chart/v2/loader/load.go:212-230 at v4.2.3) and kubectl's
+/// manifest reader split a stream before any YAML parser sees it: a line that starts with
+/// `---` ends a document, and only spaces or a comment may follow on that line
+/// (k8s.io/apimachinery pkg/util/yaml/decoder.go:404-439 at v0.36.1, the version Helm
+/// v4.2.3's go.mod pins). `text` with the comment of each separator line blanked (so
+/// `---#end`, which YAML reads as content, is a separator here too; spaces of the same
+/// bytes keep every offset), or the 1-based number of the first separator line with
+/// something else after it (`--- {a: 1}`, `--- |`, `----`), which both refuse.
+pub fn separator_lines(text: &str) -> Result<std::borrow::Cow<'_, str>, usize> {
+    if !text.starts_with("---") && !text.contains("\n---") {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
+    let mut comments = Vec::new();
+    let mut start = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        if let Some(rest) = line.strip_prefix("---") {
+            let trimmed = rest.trim();
+            if !trimmed.is_empty() {
+                if !trimmed.starts_with('#') {
+                    return Err(n + 1);
+                }
+                let at = start + 3 + (rest.len() - rest.trim_start().len());
+                comments.push(at..at + trimmed.len());
+            }
+        }
+        start += line.len();
+    }
+    if comments.is_empty() {
+        return Ok(std::borrow::Cow::Borrowed(text));
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for r in comments {
+        bytes[r].fill(b' ');
+    }
+    // Whole characters were replaced by ASCII spaces: still UTF-8.
+    Ok(std::borrow::Cow::Owned(
+        String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()),
+    ))
+}
+
+/// The message for [`separator_lines`]'s refusal at `line` of `source` (never the line's
+/// text: it may hold a credential).
+pub fn separator_error(source: &str, line: usize) -> String {
+    format!(
+        "{source}:{line}: a line starting with `---` separates YAML documents, and Helm and kubectl refuse anything after it but spaces or a comment (\"invalid Yaml document separator\")"
+    )
+}
+
 /// A YAML error as shown to users: `source:line:col: what`, the key path where it
 /// happened, and the offending line with its values masked.
 pub fn error_text(source: &str, text: &str, e: &Error) -> String {
@@ -410,6 +458,29 @@ mod tests {
         assert!(msg.contains("limit of 64 levels"), "{msg}");
         assert!(msg.contains("at key a.b[0]"), "{msg}");
         assert!(!msg.contains("budget") && !msg.contains("Depth {"), "{msg}");
+    }
+
+    /// Table: Helm's and kubectl's line reader (decoder.go:404-439 at apimachinery
+    /// v0.36.1): `Ok` with the text YAML reads, or the line refused.
+    #[test]
+    fn separator_lines_as_helm_reads_them() {
+        for (text, want) in [
+            ("a: 1\n", Ok("a: 1\n")),
+            ("---\na: 1\n---\n", Ok("---\na: 1\n---\n")),
+            ("--- # c\na: 1\n", Ok("---    \na: 1\n")),
+            ("a: 1\n---#end\n", Ok("a: 1\n---    \n")),
+            ("a: 1\n---\t#é\r\n", Ok("a: 1\n---\t   \r\n")),
+            ("--- {a: 1}\n", Err(1)),
+            ("a: 1\n--- |\n  x\n", Err(2)),
+            ("a: 1\n----\n", Err(2)),
+            ("a: 1\n---a\n", Err(2)),
+            // Not at a line's start: YAML's business.
+            ("a: |\n  --- x\n", Ok("a: |\n  --- x\n")),
+            ("a: '--- x'\n", Ok("a: '--- x'\n")),
+        ] {
+            let got = separator_lines(text).map(|t| t.into_owned());
+            assert_eq!(got, want.map(str::to_string), "{text:?}");
+        }
     }
 
     #[test]

@@ -114,7 +114,13 @@ pub fn object_id(value: &Value) -> String {
 
 /// Parses YAML text holding any number of documents.
 pub fn parse_stream(source: &str, text: &str) -> Result<Vec<Document>, Failure> {
-    parse_rendered(source, text, Vec::new())
+    let text = crate::yaml::separator_lines(text).map_err(|line| {
+        Failure::render(format!(
+            "the YAML does not parse: {}",
+            crate::yaml::separator_error(source, line)
+        ))
+    })?;
+    parse_rendered(source, &text, Vec::new())
 }
 
 /// Parses a rendered template's text, putting the values held beside it (see

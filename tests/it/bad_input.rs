@@ -672,10 +672,29 @@ fn cases() -> Vec<Case> {
         ),
         raw(
             "validate-scalar-doc",
-            f("--- 5\n"),
+            f("---\n5\n"),
             &["validate", "{d}/v.yaml"],
             1,
             "not a Kubernetes object",
+        ),
+        // A `---` line with content after it: kubectl's and Helm's line reader refuse it
+        // before any YAML parser sees it (apimachinery pkg/util/yaml/decoder.go:412-421
+        // at v0.36.1), in a manifest stream and in a values file alike.
+        raw(
+            "validate-separator-with-content",
+            f(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n--- {apiVersion: v1, kind: ConfigMap, metadata: {name: TOPSECRET}}\n",
+            ),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "v.yaml:4: a line starting with `---` separates YAML documents",
+        ),
+        c(
+            "values-separator-with-content",
+            f("--- {podAnnotations: {team: TOPSECRET}}\n"),
+            V,
+            1,
+            "v.yaml:1: a line starting with `---` separates YAML documents",
         ),
         raw("unknown-subcommand", vec![], &["deploy"], 2, "deploy"),
         // --- Issue 11: credentials are never echoed, in any kind of message. -----------
@@ -913,7 +932,7 @@ fn cases() -> Vec<Case> {
                 "oauth2Proxy.oidc.oidc_issuer_url=http://kc.example.org/realms/r",
             ],
             1,
-            "must start with https://",
+            "must start with https:// (for a test realm served over plain http, also set oauth2Proxy.oidc.allowHttpIssuer=true",
         ),
         raw(
             "issuer-bad-port",
@@ -1099,6 +1118,18 @@ fn cases() -> Vec<Case> {
             ],
             1,
             "MLFlow.extraArgs[1] carries a credential",
+        ),
+        // Forms a WHATWG URL parser reads with a userinfo, as browsers and many
+        // libraries do: scheme-relative, one slash, backslashes, none.
+        c(
+            "extra-args-credential-lenient-uris",
+            vec![],
+            &[
+                "--set-json",
+                r#"MLFlow.extraArgs=["--a=//admin:TOPSECRET@db/x","--b=https:/u:TOPSECRET@h/","--c=https:\\\\u:TOPSECRET@h/","--d=https:u:TOPSECRET@h"]"#,
+            ],
+            1,
+            "MLFlow.extraArgs[3] carries a credential",
         ),
         c(
             "allowed-hosts-secret",
@@ -2850,6 +2881,34 @@ fn diff_hides_and_shows(d: &Path, old: &str, new: &str, hidden: &str, shown: &[&
             assert!(r.stdout.contains(s), "{format} {s}: {}", r.stdout);
         }
     }
+}
+
+/// A credential's variable given a list or map (the wrong type, which `values` still
+/// prints) and a URI written scheme-relative or with one slash are masked by `values`
+/// and by `diff`, whose old and new sides differ.
+#[test]
+fn listed_env_values_and_lenient_uris_are_masked() {
+    let d = dir_for("lenient");
+    let r = common::run(
+        &[
+            "values",
+            "--set-json",
+            r#"extraEnv=[{"name":"DB_PASSWORD","value":["TOPSECRET1",{"name":"TOPSECRET2"}]}]"#,
+            "--set",
+            "podAnnotations.a=//admin:TOPSECRET3@db.example.org/x,podAnnotations.b=https:/u:TOPSECRET4@h/",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("TOPSECRET"), "{}", r.stdout);
+    assert!(r.stdout.contains("name: DB_PASSWORD"), "{}", r.stdout);
+    let pod = |v: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: p, annotations: {{a: '//u:TOPSECRETa{v}@h/x'}}}}\nspec:\n  containers:\n  - name: c\n    image: busybox:1.36\n    args: [--x=https:\\\\u:TOPSECRETb{v}@h/]\n    env:\n    - name: API_TOKEN\n      value: [TOPSECRETc{v}]\n    - name: MODE\n      value: mode{v}\n"
+        )
+    };
+    diff_hides_and_shows(&d, &pod("1"), &pod("2"), "TOPSECRET", &["mode1", "mode2"]);
+    let _ = std::fs::remove_dir_all(&d);
 }
 
 /// Credentials in plain sight outside Secrets are masked too: an environment variable

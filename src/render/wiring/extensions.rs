@@ -474,7 +474,7 @@ pub(crate) fn build(
 /// the pod (`get pods`, far more common than `get secrets`) reads them. Only the key is
 /// named, never the value.
 fn plain_credentials(key: &str, env: &[EnvVar], words: &[&String], acc: &mut Acc) {
-    let in_uri = |v: &str| v.contains("://") && crate::redact::uris(v) != v;
+    let in_uri = |v: &str| crate::redact::uris(v) != v;
     for (n, e) in env.iter().enumerate() {
         let Some(v) = e.value.as_deref().filter(|v| !v.is_empty()) else {
             continue;

@@ -127,7 +127,7 @@ pub(crate) fn args(
         ]);
     }
     for (n, a) in m.extra_args.iter().enumerate() {
-        if a.contains("://") && crate::redact::uris(a) != *a {
+        if crate::redact::uris(a) != *a {
             acc.errors.push(format!(
                 "MLFlow.extraArgs[{n}] carries a credential in a URI (user:password@, a query value or a fragment): arguments are visible to anyone who can read the pod; give credentials through a Secret"
             ));

@@ -479,16 +479,30 @@ fn enabled(
     } else {
         &["https"]
     };
-    acc.errors.extend(checks::uri(
-        "oauth2Proxy.oidc.oidc_issuer_url",
+    // A plain-http issuer is taken only when asked for: the message says how.
+    let http_hint = |mut problems: Vec<String>, uri: &str| {
+        if !p.oidc.allow_http_issuer && uri.split_once("://").is_some_and(|(s, _)| s == "http") {
+            for m in problems
+                .iter_mut()
+                .filter(|m| m.contains("must start with"))
+            {
+                m.push_str(" (for a test realm served over plain http, also set oauth2Proxy.oidc.allowHttpIssuer=true: anyone on the network path could then forge the tokens the proxy accepts)");
+            }
+        }
+        problems
+    };
+    acc.errors.extend(http_hint(
+        checks::uri("oauth2Proxy.oidc.oidc_issuer_url", issuer, issuer_schemes),
         issuer,
-        issuer_schemes,
     ));
     if !p.oidc.oidc_jwks_url.is_empty() {
-        acc.errors.extend(checks::uri(
-            "oauth2Proxy.oidc.oidc_jwks_url",
+        acc.errors.extend(http_hint(
+            checks::uri(
+                "oauth2Proxy.oidc.oidc_jwks_url",
+                &p.oidc.oidc_jwks_url,
+                issuer_schemes,
+            ),
             &p.oidc.oidc_jwks_url,
-            issuer_schemes,
         ));
         // With discovery on (the chart never turns it off), v7.15.3 verifies tokens with
         // the keys at the discovered jwks_uri and overwrites the one given
