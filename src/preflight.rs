@@ -453,6 +453,31 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             {
                 fields.push("spec.resources.requests.storage (smaller)".into());
             }
+            // A volumeAttributesClassName may not go back to unset or empty ("update from
+            // non-nil value to nil is forbidden", validation.go:2457-2467 at v1.33.3).
+            let class = |d: &Document| at(d, "/spec/volumeAttributesClassName").as_str().unwrap_or("").to_string();
+            let vac = "/spec/volumeAttributesClassName";
+            if !at(old, vac).is_null() && at(old, vac) != at(new, vac) && class(new).is_empty() {
+                fields.push("spec.volumeAttributesClassName (removed)".into());
+            }
+            // Only a bound claim's storage request and volumeAttributesClassName may
+            // change (validation.go:2425-2432): the update keeps the live status
+            // (PrepareForUpdate, pkg/registry/core/persistentvolumeclaim/strategy.go), so
+            // an old side read from the cluster with another phase (Pending) is asked.
+            let phase = at(old, "/status/phase").as_str().unwrap_or("Bound");
+            if phase != "Bound" {
+                if let (Some(a), Some(b)) = (size(old), size(new))
+                    && b > a
+                {
+                    fields.push(format!("spec.resources.requests.storage (the claim is {phase}, not Bound)"));
+                }
+                if semantic(at(old, "/spec/volumeAttributesClassName"))
+                    != semantic(at(new, "/spec/volumeAttributesClassName"))
+                    && !class(new).is_empty()
+                {
+                    fields.push(format!("spec.volumeAttributesClassName (the claim is {phase}, not Bound)"));
+                }
+            }
             // volumeName may be set once, when it was empty ("volumeName changes are
             // allowed once").
             let volume = |d: &Document| at(d, "/spec/volumeName").as_str().unwrap_or("").to_string();
@@ -461,7 +486,7 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             }
             (
                 fields,
-                "a claim's spec is immutable except its storage request, which may only grow",
+                "a claim's spec is immutable except a bound claim's storage request, which may only grow, and its volumeAttributesClassName, which may not be removed",
                 "keep the old size and class; to shrink or move, copy the data to a new claim"
                     .into(),
             )
@@ -2457,6 +2482,44 @@ fn cluster_ip_set(object: &str, old: &Document, new: &Document) -> Option<Effect
     })
 }
 
+/// A StatefulSet's retention policy for its claims (`whenDeleted` or `whenScaled`): is it
+/// `Delete`? Unset is `Retain` (SetDefaults_StatefulSet, pkg/apis/apps/v1/defaults.go).
+fn deletes_claims(d: &Document, when: &str) -> bool {
+    at(d, "/spec/persistentVolumeClaimRetentionPolicy")
+        .get(when)
+        .and_then(Value::as_str)
+        == Some("Delete")
+}
+
+/// A StatefulSet scaled down under `whenScaled: Delete`: the controller deletes the claims
+/// of the pods the scale-down removes, and their volumes with them under a Delete reclaim
+/// policy ("the associated PVCs for any excess pods above the replica count",
+/// k8s.io/api v0.33.3 apps/v1/types.go:160-164; the StatefulSetAutoDeletePVC gate is GA and locked on
+/// from v1.32). The policy applied is the new render's, applied with the replicas.
+fn scaled_claims(object: &str, old: &Document, new: &Document) -> Option<Effect> {
+    if old.kind() != "StatefulSet"
+        || new.kind() != "StatefulSet"
+        || !deletes_claims(new, "whenScaled")
+    {
+        return None;
+    }
+    let kept = claims(new);
+    let gone: Vec<String> = claims(old)
+        .into_iter()
+        .filter(|c| !kept.contains(c))
+        .collect();
+    if gone.is_empty() {
+        return None;
+    }
+    Some(Effect {
+        object: object.to_string(),
+        what: format!(
+            "the scale-down deletes the claims {} and their data (persistentVolumeClaimRetentionPolicy.whenScaled is Delete; under a Delete reclaim policy, the default of dynamically provisioned volumes, the volumes go too): to keep them, set whenScaled: Retain",
+            gone.join(", ")
+        ),
+    })
+}
+
 /// ` -n <namespace>` for a kubectl command about `d`, empty without a namespace.
 fn namespace_flag(d: &Document) -> String {
     let ns = d.str_at("/metadata/namespace");
@@ -2491,9 +2554,10 @@ fn class_set(object: &str, old: &Document, new: &Document) -> Option<Effect> {
 
 /// A field the cluster fills in, set where the old render left it out: a claim's
 /// `volumeName` (the binder writes it, and it may be set once: validation.go:2403-2406 at
-/// v1.33.3) and a LoadBalancer's `healthCheckNodePort` (allocated; it never changes while
-/// one is needed: validateServiceExternalTrafficFieldsUpdate, 6207-6216). Taken only when
-/// it names what the cluster holds.
+/// v1.33.3), a LoadBalancer's `healthCheckNodePort` (allocated; it never changes while
+/// one is needed: validateServiceExternalTrafficFieldsUpdate, 6207-6216) and a Service's
+/// first `ipFamilies` entry (the registry picks it). Taken only when it names what the
+/// cluster holds.
 fn filled_set(object: &str, old: &Document, new: &Document) -> Option<Effect> {
     let n = namespace_flag(new);
     let name = new.name();
@@ -2521,17 +2585,32 @@ fn filled_set(object: &str, old: &Document, new: &Document) -> Option<Effect> {
                     .as_i64()
                     .filter(|p| *p != 0)
             };
-            if !(needs(old) && needs(new)) || port(old).is_some() {
+            // The families the registry fills in (one, the cluster's primary, for a
+            // SingleStack Service) where the old render set none: the first never
+            // changes (validateUpgradeDowngradeIPFamilies, validation.go at v1.33.3), so
+            // the update is refused unless it is the one the cluster chose.
+            let families = |d: &Document| semantic(at(d, "/spec/ipFamilies"));
+            let plain = |d: &Document| {
+                !is_headless(at(d, "/spec/clusterIP")) && at(d, "/spec/type") != "ExternalName"
+            };
+            if needs(old) && needs(new) && port(old).is_none() && port(new).is_some() {
+                (
+                    "spec.healthCheckNodePort",
+                    port(new).unwrap_or_default().to_string(),
+                    format!(
+                        "kubectl{n} get service {name} -o jsonpath='{{.spec.healthCheckNodePort}}'"
+                    ),
+                )
+            } else if plain(old) && plain(new) && families(old).is_null() {
+                let first = families(new).get(0)?.as_str()?.to_string();
+                (
+                    "spec.ipFamilies",
+                    format!("[{first}, …]"),
+                    format!("kubectl{n} get service {name} -o jsonpath='{{.spec.ipFamilies[0]}}'"),
+                )
+            } else {
                 return None;
             }
-            let p = port(new)?;
-            (
-                "spec.healthCheckNodePort",
-                p.to_string(),
-                format!(
-                    "kubectl{n} get service {name} -o jsonpath='{{.spec.healthCheckNodePort}}'"
-                ),
-            )
         }
         _ => return None,
     };
@@ -2562,7 +2641,12 @@ pub fn check<'a>(
         if claims.is_empty() {
             continue;
         }
-        let what = if added_statefulsets.is_empty() {
+        let what = if deletes_claims(o, "whenDeleted") {
+            // The controller makes the StatefulSet own its claims under this policy, so
+            // the garbage collector deletes them with it (k8s.io/api apps/v1
+            // v0.33.3 types.go:155-158).
+            "persistentVolumeClaimRetentionPolicy.whenDeleted is Delete: deleting the StatefulSet (kubectl delete, or a prune by ArgoCD, Flux or kubectl apply --prune) deletes these claims and their data with it, whatever their annotations; to keep them, apply whenDeleted: Retain to the StatefulSet before it goes".to_string()
+        } else if added_statefulsets.is_empty() {
             "kubectl does not delete a StatefulSet's claims: the data stays until you delete them (ArgoCD with label tracking and prune does delete them: annotate them first, docs/argocd.md)"
                 .to_string()
         } else {
@@ -2672,6 +2756,7 @@ pub fn check<'a>(
             found.extend(cluster_ip_set(k, o, n));
             found.extend(class_set(k, o, n));
             found.extend(filled_set(k, o, n));
+            found.extend(scaled_claims(k, o, n));
         }
     }
     found.extend(missing.iter().map(MissingKeys::effect));
@@ -3200,6 +3285,146 @@ mod tests {
         assert!(p.text().contains("Data left behind (1)"));
         // Nothing renamed: nothing left behind.
         assert!(check(&om, &om).is_empty());
+        // Under whenDeleted: Delete the claims go with the StatefulSet, annotated or not.
+        let mut deleting = o.clone();
+        deleting.value["spec"]["persistentVolumeClaimRetentionPolicy"] =
+            json!({"whenDeleted": "Delete", "whenScaled": "Retain"});
+        let om = BTreeMap::from([("StatefulSet/ns/db".to_string(), &deleting)]);
+        let p = check(&om, &nm);
+        assert!(
+            p.left_behind[0].what.contains("whenDeleted is Delete")
+                && !p.left_behind[0].what.contains("kubectl does not delete"),
+            "{}",
+            p.left_behind[0].what
+        );
+    }
+
+    /// A scale-down under `whenScaled: Delete` deletes the removed pods' claims (k8s.io/api
+    /// apps/v1 types.go:160-164); under Retain, or scaling up, nothing is said.
+    #[test]
+    fn a_scale_down_that_deletes_claims_is_said() {
+        let policy = |replicas: i64, scaled: &str| {
+            let mut v = sts("8Gi", replicas, "postgres:17");
+            v["spec"]["persistentVolumeClaimRetentionPolicy"] =
+                json!({"whenDeleted": "Retain", "whenScaled": scaled});
+            v
+        };
+        let p = one(sts("8Gi", 2, "postgres:17"), policy(0, "Delete"));
+        assert!(p.refused.is_empty(), "{:?}", p.refused);
+        assert_eq!(p.effects.len(), 1, "{:?}", p.effects);
+        assert!(
+            p.effects[0]
+                .what
+                .contains("deletes the claims data-db-0, data-db-1"),
+            "{}",
+            p.effects[0].what
+        );
+        let p = one(policy(2, "Delete"), policy(1, "Delete"));
+        assert!(
+            p.effects[0].what.contains("claims data-db-1 and"),
+            "{:?}",
+            p.effects
+        );
+        assert!(
+            one(sts("8Gi", 2, "postgres:17"), policy(0, "Retain"))
+                .effects
+                .is_empty()
+        );
+        assert!(
+            one(policy(1, "Delete"), policy(2, "Delete"))
+                .effects
+                .is_empty()
+        );
+    }
+
+    /// A claim's volumeAttributesClassName may not go back to unset or empty, and only a
+    /// bound claim's request and class may change (validation.go:2425-2467 at v1.33.3);
+    /// a Service's first IP family set where the cluster chose it is a warning.
+    #[test]
+    fn claim_classes_phases_and_families() {
+        let pvc = |size: &str, vac: Option<&str>, phase: Option<&str>| {
+            let mut v = json!({"kind": "PersistentVolumeClaim", "metadata": {"name": "c"},
+                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size}}}});
+            if let Some(c) = vac {
+                v["spec"]["volumeAttributesClassName"] = json!(c);
+            }
+            if let Some(p) = phase {
+                v["status"] = json!({"phase": p});
+            }
+            v
+        };
+        let fields = |p: Preflight| {
+            p.refused
+                .first()
+                .map(|r| r.fields.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            fields(one(pvc("5Gi", Some("gold"), None), pvc("5Gi", None, None))),
+            ["spec.volumeAttributesClassName (removed)"]
+        );
+        assert_eq!(
+            fields(one(
+                pvc("5Gi", Some("gold"), None),
+                pvc("5Gi", Some(""), None)
+            )),
+            ["spec.volumeAttributesClassName (removed)"]
+        );
+        assert!(
+            one(
+                pvc("5Gi", Some("gold"), None),
+                pvc("5Gi", Some("silver"), None)
+            )
+            .refused
+            .is_empty()
+        );
+        assert!(one(pvc("5Gi", Some(""), None), pvc("5Gi", Some(""), None)).is_empty());
+        // Growing: taken for a bound claim (a render says no phase: bound is assumed).
+        assert!(
+            one(pvc("5Gi", None, Some("Bound")), pvc("10Gi", None, None))
+                .refused
+                .is_empty()
+        );
+        assert!(
+            one(pvc("5Gi", None, None), pvc("10Gi", None, None))
+                .refused
+                .is_empty()
+        );
+        assert_eq!(
+            fields(one(
+                pvc("5Gi", None, Some("Pending")),
+                pvc("10Gi", None, None)
+            )),
+            ["spec.resources.requests.storage (the claim is Pending, not Bound)"]
+        );
+        assert_eq!(
+            fields(one(
+                pvc("5Gi", None, Some("Pending")),
+                pvc("5Gi", Some("gold"), None)
+            )),
+            ["spec.volumeAttributesClassName (the claim is Pending, not Bound)"]
+        );
+        let svc = |families: Option<Value>| {
+            let mut v = json!({"kind": "Service", "metadata": {"name": "s", "namespace": "ns"},
+                "spec": {"ports": [{"port": 80}]}});
+            if let Some(f) = families {
+                v["spec"]["ipFamilies"] = f;
+            }
+            v
+        };
+        let p = one(svc(None), svc(Some(json!(["IPv6"]))));
+        assert!(p.refused.is_empty());
+        assert!(
+            p.effects.iter().any(|e| e.what.contains(
+                "spec.ipFamilies [IPv6, …] is set where the old render left it to the cluster"
+            ) && e
+                .what
+                .contains("kubectl -n ns get service s -o jsonpath='{.spec.ipFamilies[0]}'")),
+            "{:?}",
+            p.effects
+        );
+        assert!(one(svc(Some(json!(["IPv4"]))), svc(Some(json!(["IPv4"])))).is_empty());
+        assert!(one(svc(None), svc(None)).is_empty());
     }
 
     #[test]

@@ -1393,3 +1393,57 @@ fn diff_reads_a_database_name_percent_decoded() {
     assert!(r.code < 2, "{}", r.stderr);
     assert!(!r.stdout.contains("the tracking store"), "{}", r.stdout);
 }
+
+/// A claim read from the cluster while still Pending may not grow (only a bound claim's
+/// request may change: validation.go:2425-2440 at v1.33.3), and a scale-down under
+/// `whenScaled: Delete` names the claims it deletes; both from manifest files.
+#[test]
+fn diff_reads_a_claims_phase_and_a_statefulsets_retention_policy() {
+    let claim = |size: &str, status: &str| {
+        format!(
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: scratch, namespace: ml}}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {{requests: {{storage: {size}}}}}\n{status}"
+        )
+    };
+    let old = values_file(
+        "claim-old.yaml",
+        &claim("5Gi", "status: {phase: Pending}\n"),
+    );
+    let new = values_file("claim-new.yaml", &claim("10Gi", ""));
+    let r = common::run(&["diff", &old, &new], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("spec.resources.requests.storage (the claim is Pending, not Bound)"),
+        "{}",
+        r.stdout
+    );
+    let bound = values_file(
+        "claim-bound.yaml",
+        &claim("5Gi", "status: {phase: Bound}\n"),
+    );
+    let r = common::run(&["diff", &bound, &new], None);
+    assert!(!r.stdout.contains("refuse"), "{}", r.stdout);
+
+    let sts = |replicas: u32, policy: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: db, namespace: ml}}\nspec:\n  replicas: {replicas}\n  serviceName: db\n  selector: {{matchLabels: {{app: db}}}}\n  template:\n    metadata: {{labels: {{app: db}}}}\n    spec:\n      containers: [{{name: c, image: \"postgres:17\"}}]\n  volumeClaimTemplates:\n  - metadata: {{name: data}}\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources: {{requests: {{storage: 1Gi}}}}\n{policy}"
+        )
+    };
+    let old = values_file("sts-old.yaml", &sts(1, ""));
+    let new = values_file(
+        "sts-new.yaml",
+        &sts(
+            0,
+            "  persistentVolumeClaimRetentionPolicy: {whenDeleted: Retain, whenScaled: Delete}\n",
+        ),
+    );
+    let r = common::run(&["diff", &old, &new], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(
+            "StatefulSet/ml/db: the scale-down deletes the claims data-db-0 and their data"
+        ),
+        "{}",
+        r.stdout
+    );
+}
