@@ -574,13 +574,15 @@ pub struct Autoscaling {
     #[schemars(range(min = 1, max = 2147483647))]
     pub max_replicas: i64,
     /// CPU target; 0 = none.
-    #[serde(rename = "targetCPUUtilizationPercentage")]
-    #[schemars(range(min = 0, max = 1000))]
-    pub target_cpu_utilization_percentage: i64,
+    // A null deletes it (`x-null-is-none`, see schema::restore_deleted): none, as the
+    // original chart's HPA template (`{{- if .Values.autoscaling.targetCPU… }}`) read it.
+    #[serde(rename = "targetCPUUtilizationPercentage", default)]
+    #[schemars(range(min = 0, max = 1000), extend("x-null-is-none" = true))]
+    pub target_cpu_utilization_percentage: Option<i64>,
     /// memory target; 0 = none.
-    #[serde(rename = "targetMemoryUtilizationPercentage")]
-    #[schemars(range(min = 0, max = 1000))]
-    pub target_memory_utilization_percentage: i64,
+    #[serde(rename = "targetMemoryUtilizationPercentage", default)]
+    #[schemars(range(min = 0, max = 1000), extend("x-null-is-none" = true))]
+    pub target_memory_utilization_percentage: Option<i64>,
 }
 
 /// `ingress`

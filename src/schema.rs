@@ -500,7 +500,8 @@ fn no_control_characters(computed: &Computed) -> Result<(), Failure> {
 /// chart's own (closed) objects: an empty default (`""`, `false`, `0`, `[]`, `{}`) is put
 /// back — the null meant "nothing", as in the original chart's values files — and a
 /// non-empty scalar one is a value the chart needs: an error naming the key and where the
-/// null came from. Pass-through Kubernetes objects (schema `$ref`s such as `resources`)
+/// null came from, but where the schema says `x-null-is-none` (the model takes its absence
+/// as "none", as the original chart's template did). Pass-through Kubernetes objects (schema `$ref`s such as `resources`)
 /// and open maps keep Helm's rule: a null there deletes.
 pub fn restore_deleted(computed: &mut Computed) -> Result<(), Failure> {
     let mut missing = Vec::new();
@@ -594,6 +595,8 @@ fn restore(
             (None, _) if is_empty_default(dv) => {
                 cur.insert(k.clone(), dv.clone());
             }
+            // A key whose null means "none" (the model reads it as absent).
+            (None, _) if child.get("x-null-is-none") == Some(&Value::Bool(true)) => {}
             (None, Value::Object(_) | Value::Array(_)) => {}
             (None, _) => missing.push(path),
         }

@@ -258,7 +258,8 @@ pub(crate) fn replicas_min(values: &Values, acc: &mut Acc) -> i64 {
             a.min_replicas, a.max_replicas
         ));
     }
-    if a.target_cpu_utilization_percentage == 0 && a.target_memory_utilization_percentage == 0 {
+    let none = |t: Option<i64>| t.unwrap_or(0) == 0;
+    if none(a.target_cpu_utilization_percentage) && none(a.target_memory_utilization_percentage) {
         acc.errors.push("autoscaling.enabled needs autoscaling.targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage above 0".into());
     }
     a.min_replicas
