@@ -517,8 +517,8 @@ fn cases() -> Vec<Case> {
         ),
         // Conflicting options and broken cross-key rules.
         c(
-            "pg-secret-and-password",
-            f("postgresql:\n  auth:\n    existingSecret: s\n    password: p\n"),
+            "proxy-secret-and-client-secret",
+            f("oauth2Proxy:\n  secret: s\n  clientSecret: TOPSECRET-client-1234\n"),
             V,
             1,
             "use one of them",

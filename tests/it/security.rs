@@ -2114,3 +2114,41 @@ fn bucket_credentials_follow_a_double_dash() {
         "{script}"
     );
 }
+
+/// A values file of the original chart that names an existing Secret and still holds the
+/// literal credential renders with the Secret, as the original did ("literal AWS env
+/// values when `s3.secret` is unset"; `existingSecret` read whenever set): the literal is
+/// printed nowhere, and a warning says it is not used.
+#[test]
+fn an_existing_secret_wins_over_literal_credentials() {
+    let r = common::run(
+        &[
+            "render",
+            "--set",
+            "oauth2Proxy.enabled=false",
+            "--set",
+            "postgresql.auth.existingSecret=team-pg,postgresql.auth.password=TOPSECRET-pg-1234",
+            "--set",
+            "services.minio.enabled=false,s3.url=https://s3.example.org,s3.secret=team-s3",
+            "--set",
+            "s3.user=AKIATOPSECRET,s3.key=TOPSECRET-s3-1234",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("TOPSECRET") && !r.stderr.contains("TOPSECRET"));
+    assert!(
+        r.stderr.contains(
+            "postgresql.auth.existingSecret is set, so postgresql.auth.password is not used"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("s3.secret is set, so s3.user/s3.key are not used"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("name: team-pg") && r.stdout.contains("name: team-s3"));
+}

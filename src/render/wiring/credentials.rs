@@ -121,15 +121,22 @@ pub(crate) fn resolve(set: &CredentialSet<'_>, acc: &mut Acc) -> BTreeMap<String
     if !set.existing_secret.is_empty() {
         if set.credentials.iter().any(|c| !c.value.is_empty()) {
             // The values actually given, not every one the Secret could replace.
-            let names = set
+            let given: Vec<String> = set
                 .credentials
                 .iter()
                 .filter(|c| !c.value.is_empty())
                 .map(|c| format!("{base}.{}", c.value_key))
-                .collect::<Vec<_>>()
-                .join(" and ");
-            acc.errors.push(format!(
-                "{base}.existingSecret is set together with {names}: use one of them"
+                .collect();
+            let (verb, them) = if given.len() == 1 {
+                ("is", "it")
+            } else {
+                ("are", "them")
+            };
+            let names = given.join(" and ");
+            // The existing Secret wins, as in the original chart (and bitnami's
+            // subcharts): its template read the Secret whenever one was named.
+            acc.warnings.push(format!(
+                "{base}.existingSecret is set, so {names} {verb} not used (the Secret's keys are, as in the original chart): remove {them} from the values"
             ));
         }
         let keys: Vec<&str> = set.credentials.iter().map(|c| c.key).collect();

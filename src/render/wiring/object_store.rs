@@ -482,8 +482,9 @@ fn external(values: &Values, names: &Names, bucket: String, acc: &mut Acc) -> S3
     let (secret, user, key) = (s3.secret.as_str(), s3.user.as_str(), s3.key.as_str());
     let (access_key, secret_key) = if !secret.is_empty() {
         if !user.is_empty() || !key.is_empty() {
-            acc.errors
-                .push("s3.secret is set together with s3.user/s3.key: use one of them".into());
+            // The Secret wins: the original chart used s3.user/s3.key "when s3.secret is
+            // unset" (values contract).
+            acc.warnings.push("s3.secret is set, so s3.user/s3.key are not used (the Secret's keys user and key are, as in the original chart): remove them from the values".into());
         }
         acc.external
             .push(ExternalSecret::new(secret, &["user", "key"]));
