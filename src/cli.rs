@@ -494,6 +494,76 @@ pub fn check_detached_values(args: &[std::ffi::OsString]) -> Result<(), Failure>
     Ok(())
 }
 
+/// A flag that takes a value, given as its own argument (`-n`, `--output-dir`), followed
+/// by another of the command's flags (`-n --set=KEY=VALUE`): its value was left out (an
+/// empty shell variable), and the flag would take the next flag as its value, pflag's way,
+/// then print it in an error or as a directory name, a `--set` value and all. Refused,
+/// without showing the argument; `--flag=-value` says a value starting with `-` is meant.
+pub fn check_swallowed_flags(args: &[std::ffi::OsString]) -> Result<(), Failure> {
+    use clap::CommandFactory;
+    let root = Cli::command();
+    let Some(sub) = args
+        .get(1)
+        .and_then(|a| a.to_str())
+        .and_then(|name| root.find_subcommand(name))
+    else {
+        return Ok(());
+    };
+    let (mut longs, mut shorts) = (Vec::new(), Vec::new());
+    let (mut valued_longs, mut valued_shorts) = (Vec::new(), Vec::new());
+    for arg in sub.get_arguments().chain(root.get_arguments()) {
+        // A boolean flag's optional value (`--debug=false`) needs its `=`.
+        let valued = arg.get_action().takes_values()
+            && !arg.is_require_equals_set()
+            && arg.get_num_args().is_none_or(|n| n.min_values() > 0);
+        for long in arg.get_long_and_visible_aliases().into_iter().flatten() {
+            longs.push(long.to_string());
+            if valued {
+                valued_longs.push(format!("--{long}"));
+            }
+        }
+        for short in arg.get_short_and_visible_aliases().into_iter().flatten() {
+            shorts.push(short);
+            if valued {
+                valued_shorts.push(format!("-{short}"));
+            }
+        }
+    }
+    let names_a_flag = |next: &str| -> Option<String> {
+        // Any `--name`: another command's flag (`diff -n --set=…`) is no value either.
+        if let Some(long) = next.strip_prefix("--") {
+            let name = long.split('=').next().unwrap_or("");
+            let known = longs.iter().any(|l| l == name);
+            let flag_like = name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            return (known || flag_like).then(|| format!("--{name}"));
+        }
+        let mut chars = next.strip_prefix('-')?.chars();
+        let c = chars.next()?;
+        let rest = chars.as_str();
+        (shorts.contains(&c) && (rest.is_empty() || !rest.contains(' '))).then(|| format!("-{c}"))
+    };
+    for pair in args[2..].windows(2) {
+        let (flag, next) = (pair[0].to_string_lossy(), pair[1].to_string_lossy());
+        if flag == "--" {
+            break;
+        }
+        if !(valued_longs.contains(&flag.to_string()) || valued_shorts.contains(&flag.to_string()))
+        {
+            continue;
+        }
+        if let Some(other) = names_a_flag(&next) {
+            return Err(Failure::usage(format!(
+                "{flag} takes a value, but the argument after it is the flag {other} (not shown: it may hold a secret): {flag}'s value was left out"
+            ))
+            .hint(format!(
+                "give {flag} a value (an empty shell variable leaves none); a value that really starts with '-' is written {flag}=VALUE"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The refusal of [`check_detached_values`] for one flag (`flag`, then `sep` and its
 /// `value`) and the argument after it: a value without `=` (other than a whole JSON object
 /// of `--set-json`) followed by a plain word.

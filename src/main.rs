@@ -50,8 +50,9 @@ fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 fn main() -> ExitCode {
     let argv = cli::keep_last_choices(cli::hoist_global_flags(std::env::args_os().collect()));
     let color = cli::ColorWhen::from_args(&argv);
-    if let Err(failure) =
-        cli::check_version_flag(&argv).and_then(|()| cli::check_detached_values(&argv))
+    if let Err(failure) = cli::check_version_flag(&argv)
+        .and_then(|()| cli::check_detached_values(&argv))
+        .and_then(|()| cli::check_swallowed_flags(&argv))
     {
         return fail(&failure, color);
     }

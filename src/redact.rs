@@ -20,8 +20,9 @@ fn ends_uri(c: char) -> bool {
 /// `https:///u:p@h`), and a scheme-relative `//u:p@h` at the start of a word. The WHATWG
 /// URL parser, which browsers and many libraries follow, reads a userinfo in each of
 /// these (url.spec.whatwg.org, "special authority ignore slashes state", "relative slash
-/// state"); `file:///a@b` is a path.
-fn next_authority(text: &str, from: usize) -> Option<(usize, bool)> {
+/// state"); `file:///a@b` is a path. The third value says whether the scheme is one of
+/// those special ones (or none), whose userinfo only WHATWG's reading decides.
+fn next_authority(text: &str, from: usize) -> Option<(usize, bool, bool)> {
     let bytes = text.as_bytes();
     let slashes = |at: usize| {
         bytes[at..]
@@ -50,10 +51,10 @@ fn next_authority(text: &str, from: usize) -> Option<(usize, bool)> {
                     .iter()
                     .any(|s| text[begin..at].eq_ignore_ascii_case(s));
                 if text[at + 1..].starts_with("//") && (run == 2 || !special) {
-                    return Some((at + 3, true));
+                    return Some((at + 3, true, special));
                 }
                 if special {
-                    return Some((at + 1 + run, false));
+                    return Some((at + 1 + run, false, true));
                 }
             }
         } else if c == b'/'
@@ -61,11 +62,58 @@ fn next_authority(text: &str, from: usize) -> Option<(usize, bool)> {
             && word_start(at)
             && (at == 0 || bytes[at - 1] != b':')
         {
-            return Some((at + slashes(at), false));
+            return Some((at + slashes(at), false, true));
         }
         at += 1;
     }
     None
+}
+
+/// Where the userinfo of a URI ends in `tail` (the text after its `scheme://`): the offset
+/// of the `@` that closes it, as the most generous of the parsers that read it decides.
+/// WHATWG (browsers, Python's `urlsplit`, urllib3, Go's `net/url`): the authority runs to
+/// the first `/`, `?` or `#` (and `\\` for a special scheme) of the word, the userinfo to
+/// its last `@`; any other character (`,` `)` `'` `"` `<` …) belongs to it. For other
+/// schemes (database URIs) also SQLAlchemy, which MLflow hands them to: a user without
+/// `:` or `/`, then a password of anything but `@` up to the first `@` of the line
+/// (sqlalchemy/engine/url.py `_parse_url`, `(?::(?P<password>[^@]*))?@`); libpq reads
+/// `?`, `#` and spaces in it too (fe-connect.c `conninfo_uri_parse_options` stops at
+/// `@` or `/`).
+fn userinfo_end(tail: &str, special: bool) -> Option<usize> {
+    let line = &tail[..tail.find(['\n', '\r']).unwrap_or(tail.len())];
+    let word = &line[..line.find(char::is_whitespace).unwrap_or(line.len())];
+    let stops: &[char] = if special {
+        &['/', '?', '#', '\\']
+    } else {
+        &['/', '?', '#']
+    };
+    let whatwg = word[..word.find(stops).unwrap_or(word.len())].rfind('@');
+    if special {
+        return whatwg;
+    }
+    let sqlalchemy = line.find('@').filter(|&at| {
+        let info = &line[..at];
+        !info[..info.find(':').unwrap_or(info.len())].contains('/')
+    });
+    whatwg.max(sqlalchemy)
+}
+
+/// The userinfo of a URI written `scheme://…` (the whole of `uri`), as
+/// [`userinfo_end`] reads it: the part before the `@` that closes it.
+pub fn userinfo(uri: &str) -> Option<&str> {
+    let (scheme, rest) = uri.split_once("://")?;
+    let special = ["http", "https", "ws", "wss", "ftp"]
+        .iter()
+        .any(|s| scheme.eq_ignore_ascii_case(s));
+    userinfo_end(rest, special).map(|at| &rest[..at])
+}
+
+/// A userinfo masked: `user:…`, or `…` for a single token.
+fn mask_info(info: &str) -> String {
+    match info.split_once(':') {
+        Some((user, _)) => format!("{user}:…"),
+        None => "…".to_string(),
+    }
 }
 
 /// `text` with every URI's credentials replaced by `…`: `scheme://user:…@host/p?a=…&b=…`;
@@ -76,19 +124,24 @@ pub fn uris(text: &str) -> Cow<'_, str> {
     }
     let mut out = String::with_capacity(text.len());
     let mut done = 0;
-    while let Some((begin, standard)) = next_authority(text, done) {
+    while let Some((begin, standard, special)) = next_authority(text, done) {
         out.push_str(&text[done..begin]);
-        let tail = &text[begin..];
+        let mut tail = &text[begin..];
+        let mut taken = 0;
+        if let Some(at) = userinfo_end(tail, special) {
+            out.push_str(&mask_info(&tail[..at]));
+            out.push('@');
+            tail = &tail[at + 1..];
+            taken = at + 1;
+        }
         let end = tail.find(ends_uri).unwrap_or(tail.len());
         let uri = &tail[..end];
         if standard {
-            out.push_str(&mask_one(uri));
+            out.push_str(&mask_query(uri));
         } else {
-            let auth_end = uri.find(['/', '?', '#']).unwrap_or(uri.len());
-            out.push_str(&mask_userinfo(&uri[..auth_end]));
-            out.push_str(&uri[auth_end..]);
+            out.push_str(uri);
         }
-        done = begin + end;
+        done = begin + taken + end;
     }
     out.push_str(&text[done..]);
     if out == text {
@@ -129,7 +182,7 @@ fn bracket_pairs<'a>(text: &'a str, open: &str, close: &str) -> Cow<'a, str> {
         rest = &rest[at + open.len()..];
         let end = rest.find(close).unwrap_or(rest.len());
         let key = &rest[..end];
-        match pair_key(key) {
+        match pair_key(key).or_else(|| typed_on(key)) {
             Some(cut) => out.push_str(&cut),
             None => out.push_str(key),
         }
@@ -150,19 +203,28 @@ pub fn pair_key(key: &str) -> Option<String> {
         .then(|| format!("{}…", &key[..=at]))
 }
 
+/// A key in a message that goes on after a credential's name with a space, `,`, `.` or
+/// `\\` (`password S3CR3T`, `password.S3CR3T`: a `--set` value typed after the wrong
+/// character): cut after it (`password.…`). `None` for any other key.
+pub fn typed_on(key: &str) -> Option<String> {
+    let at = key.find([' ', ',', '.', '\\'])?;
+    let rest = key[at + 1..].trim();
+    (!rest.is_empty() && !rest.starts_with('…') && credential_name(&key[..at]))
+        .then(|| format!("{}…", &key[..=at]))
+}
+
 /// Does `text` hold a URI with a credential in it: a userinfo, or a query parameter named
 /// like one (`token`, `sig`, `X-Amz-Signature`, `access_token`, `code`)? A plain query
 /// (`?rd=$escaped_request_uri`, `?allowed_groups=admins`) is none: settings are shown.
 pub fn uri_credential(text: &str) -> bool {
     let mut from = 0;
-    while let Some((begin, standard)) = next_authority(text, from) {
+    while let Some((begin, standard, special)) = next_authority(text, from) {
         let tail = &text[begin..];
-        let end = tail.find(ends_uri).unwrap_or(tail.len());
-        let uri = &tail[..end];
-        let auth_end = uri.find(['/', '?', '#']).unwrap_or(uri.len());
-        if uri[..auth_end].contains('@') {
+        if userinfo_end(tail, special).is_some() {
             return true;
         }
+        let end = tail.find(ends_uri).unwrap_or(tail.len());
+        let uri = &tail[..end];
         if standard && let Some((_, query)) = uri.split_once('?') {
             let query = query.split('#').next().unwrap_or("");
             if query.split('&').any(|kv| {
@@ -183,25 +245,12 @@ pub fn uri_credential(text: &str) -> bool {
     false
 }
 
-/// An authority with its userinfo masked: `user:…@host`, or `…@host` for a single token.
-fn mask_userinfo(authority: &str) -> String {
-    match authority.rfind('@') {
-        Some(at) => {
-            let shown = match authority[..at].split_once(':') {
-                Some((user, _)) => format!("{user}:…"),
-                None => "…".to_string(),
-            };
-            format!("{shown}{}", &authority[at..])
-        }
-        None => authority.to_string(),
-    }
-}
-
-/// One URI after its `scheme://`.
-fn mask_one(uri: &str) -> String {
+/// A URI after its `scheme://` and userinfo, with every query value and the fragment
+/// masked.
+fn mask_query(uri: &str) -> String {
     let auth_end = uri.find(['/', '?', '#']).unwrap_or(uri.len());
     let (authority, path) = uri.split_at(auth_end);
-    let mut out = mask_userinfo(authority);
+    let mut out = authority.to_string();
     match path.split_once('?') {
         Some((p, query)) => {
             out.push_str(p);
@@ -270,7 +319,7 @@ fn camel_boundary(prev: char, c: char) -> bool {
 
 /// The words of a name: parted by what is not a letter or digit, and camelCase apart
 /// (`basicAuth`: `basic`, `Auth`; `API_KEY`: `API`, `KEY`).
-fn words(name: &str) -> impl Iterator<Item = &str> {
+pub fn words(name: &str) -> impl Iterator<Item = &str> {
     name.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .flat_map(|w| {
@@ -959,6 +1008,12 @@ mod tests {
             ),
             ("no uri here", "no uri here"),
             ("https://kc/r#access_token=TOPSECRET", "https://kc/r#…"),
+            // No userinfo: the `@` is in the query (whose values are masked anyway).
+            (
+                "https://h.example.org/p?email=a@b",
+                "https://h.example.org/p?email=…",
+            ),
+            ("postgresql://db/x?user=a@b", "postgresql://db/x?user=…"),
         ] {
             assert_eq!(uris(input), want, "{input}");
         }
@@ -976,6 +1031,31 @@ mod tests {
             ("mailto:me@example.org", "mailto:me@example.org"),
             ("a//b@c", "a//b@c"),
             ("me@example.org", "me@example.org"),
+            // Any character but the authority's ends belongs to a WHATWG userinfo.
+            ("https://u:S3,X@h/x", "https://u:…@h/x"),
+            ("https://u:S3)X@h", "https://u:…@h"),
+            ("https://u:S3}X]Y'Z\"W<V>`@h", "https://u:…@h"),
+            ("\"https://u:p,q@h\", next", "\"https://u:…@h\", next"),
+            (
+                "image https://robot:S3,X@reg.example.org/m:v1",
+                "image https://robot:…@reg.example.org/m:v1",
+            ),
+            // A database URI's password as SQLAlchemy and libpq read it: `?`, `#`, `/`,
+            // `\\`, a space.
+            ("postgresql://u:S3?X@db/x", "postgresql://u:…@db/x"),
+            ("postgresql://u:S3#X@db/x", "postgresql://u:…@db/x"),
+            ("postgresql://u:S3/X@db/x", "postgresql://u:…@db/x"),
+            ("mysql://u:S3\\X@db/x", "mysql://u:…@db/x"),
+            ("postgresql://u:S3 X@db/x", "postgresql://u:…@db/x"),
+            (
+                "postgresql+psycopg2://u:S3)X@db/x",
+                "postgresql+psycopg2://u:…@db/x",
+            ),
+            // No userinfo: the `@` is in the path or query, or on another line.
+            (
+                "postgresql://db/x\nmail me@example.org",
+                "postgresql://db/x\nmail me@example.org",
+            ),
         ] {
             assert_eq!(uris(input), want, "{input}");
             assert_eq!(

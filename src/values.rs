@@ -449,6 +449,33 @@ pub fn masked(values: &Value) -> Value {
     v
 }
 
+/// Is an unknown key `k` (at `here`) a misspelling of a credential's name: within one edit
+/// (any case) of a chart credential's key beside it (`s3.Key`, `s3.keys`,
+/// `postgresql.auth.pasword`), or of a credential word (`clientSecrt`, `dbPassowrd`), or
+/// an Azure connection string or SAS token (`connectionString`, `sas`).
+fn near_credential(here: &KeyPath, k: &str) -> bool {
+    let close = |a: &str, b: &str| strsim::damerau_levenshtein(a, b) <= 1;
+    let lower = k.to_ascii_lowercase();
+    let path = here.to_string();
+    let parent = path.strip_suffix(k).map(|p| p.trim_end_matches('.'));
+    let sibling = CREDENTIAL_VALUES.iter().any(|c| {
+        c.rsplit_once('.')
+            .is_some_and(|(p, leaf)| Some(p) == parent && close(&leaf.to_ascii_lowercase(), &lower))
+    });
+    let words = crate::redact::words(k).chain(std::iter::once(k)).any(|w| {
+        let w = w.to_ascii_lowercase();
+        w.len() >= 5
+            && ["password", "passwd", "secret", "token"]
+                .iter()
+                .any(|x| close(&w, x))
+    });
+    sibling
+        || words
+        || lower.contains("connectionstring")
+        || lower == "sas"
+        || lower.ends_with("sastoken")
+}
+
 /// Replaces with [`HIDDEN`] the value of every key the schema does not know (a values file
 /// for another chart, a misspelled key, printed with `--skip-schema-validation`) whose name
 /// is a credential's (`global.postgresql.auth.postgresPassword`, `clientSecrett`): the
@@ -465,7 +492,7 @@ fn unknown_credentials(v: &mut Value, schema: &Value, path: &KeyPath) {
                 let reference =
                     crate::diff::object_name_key(k) || k.to_ascii_lowercase().ends_with("ref");
                 let credential = !known
-                    && crate::redact::credential_name(k)
+                    && (crate::redact::credential_name(k) || near_credential(&here, k))
                     && !crate::redact::about_credential(k)
                     && !reference;
                 if credential && scalar {
@@ -841,6 +868,22 @@ fn shown_expr(expr: &str) -> String {
         }
         _ => false,
     };
+    // A credential's key followed by a character no key path has there (`password:X=1`,
+    // `password X=1`, `password\\,X=1`): a value typed after the wrong character.
+    let mut typed_on = false;
+    for (i, c) in key.char_indices() {
+        if !matches!(c, ':' | ' ' | '\\' | ',' | ';') {
+            continue;
+        }
+        let word = key[..i].rsplit(['.', '[', ']', '"']).next().unwrap_or("");
+        if crate::redact::credential_name(word) && !crate::redact::about_credential(word) {
+            key.truncate(i + c.len_utf8());
+            key.push('…');
+            typed_on = true;
+            break;
+        }
+    }
+    let below_credential = below_credential || typed_on;
     let plain_key = expr.contains(['.', '['])
         && !below_credential
         && expr
@@ -1283,6 +1326,11 @@ mod tests {
             "'postgresql.auth.password.…=…'"
         );
         assert_eq!(shown_expr("apiKey..LEAK17=x"), "'apiKey.…=…'");
+        for typed in [":", " ", "\\,", "\\.", ";"] {
+            let shown = shown_expr(&format!("postgresql.auth.password{typed}S3CR3T=1"));
+            assert!(!shown.contains("S3CR3T"), "{typed}: {shown}");
+            assert!(shown.starts_with("'postgresql.auth.password"), "{shown}");
+        }
         assert_eq!(
             shown_expr("postgresql.auth.password=x"),
             "'postgresql.auth.password=…'"

@@ -316,6 +316,12 @@ pub fn uri(key: &str, uri: &str, schemes: &[&str]) -> Vec<String> {
             "{key} contains '$', which Kubernetes would expand as $(NAME) in the pod: write it as %24"
         ));
     }
+    // A userinfo as the most generous parser reads it (`u:p?x@h` is one to libpq and
+    // SQLAlchemy): the host is what follows it.
+    let (rest, credentials) = match crate::redact::userinfo(uri) {
+        Some(info) => (&rest[info.len() + 1..], true),
+        None => (rest, false),
+    };
     let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..auth_end];
     let host_port = match authority.rsplit_once('@') {
@@ -324,6 +330,12 @@ pub fn uri(key: &str, uri: &str, schemes: &[&str]) -> Vec<String> {
                 "{key} must not carry credentials (`user:password@`): give them through the Secret the chart reads"
             ));
             hp
+        }
+        None if credentials => {
+            out.push(format!(
+                "{key} must not carry credentials (`user:password@`): give them through the Secret the chart reads"
+            ));
+            authority
         }
         None => authority,
     };

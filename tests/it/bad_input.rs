@@ -2911,6 +2911,85 @@ fn listed_env_values_and_lenient_uris_are_masked() {
     let _ = std::fs::remove_dir_all(&d);
 }
 
+/// A URI's password holding punctuation (`,` `)` `'`, and for a database URI `?` `#` `/`
+/// as libpq and SQLAlchemy read it) is a password to every check: masked by `values`,
+/// `diff` and errors, refused in `MLFlow.extraArgs`, warned about in `extraEnv`; and a
+/// misspelled credential key printed with `--skip-schema-validation` is masked.
+#[test]
+fn punctuated_uri_passwords_and_misspelled_keys_are_credentials() {
+    let d = dir_for("punct");
+    let base = d.join("base.yaml");
+    std::fs::write(
+        &base,
+        "oauth2Proxy: {clientID: mlflow, oidc: {oidc_issuer_url: https://kc.example.org/realms/m}}\n",
+    )
+    .unwrap();
+    let base = base.to_string_lossy().into_owned();
+    let r = common::run(
+        &[
+            "values",
+            "--skip-schema-validation",
+            "--set-literal",
+            "services.postgres.externalURI=postgresql://mlflow:TOPSECRET1?x@db.example.org/mlflow",
+            "--set-literal",
+            "s3.url=https://AKIA:TOPSECRET2,x@minio.example.org",
+            "--set-literal",
+            "podAnnotations.a=postgresql://u:TOPSECRET3/x@db.example.org/x",
+            "--set",
+            "s3.Key=TOPSECRET4,postgresql.auth.pasword=TOPSECRET5,oauth2Proxy.clientSecrt=TOPSECRET6",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("TOPSECRET"), "{}", r.stdout);
+    assert!(r.stdout.contains("clientSecrt:"), "{}", r.stdout);
+    for (key, value) in [
+        (
+            "image.repository",
+            "https://robot:TOPSECRET7,x@registry.example.org/mlflow",
+        ),
+        (
+            "MLFlow.extraArgs[0]",
+            "--x-frame-options=https://u:TOPSECRET8)x@h.example.org",
+        ),
+        (
+            "extraEnv[0].value",
+            "postgresql://u:TOPSECRET9?x@db.example.org/x",
+        ),
+    ] {
+        let r = common::run(
+            &[
+                "render",
+                "-f",
+                &base,
+                "--set",
+                "extraEnv[0].name=APP_DB",
+                "--set-literal",
+                &format!("{key}={value}"),
+            ],
+            None,
+        );
+        assert!(!r.stderr.contains("TOPSECRET"), "{key}: {}", r.stderr);
+        if key == "extraEnv[0].value" {
+            assert!(
+                r.stderr.contains("holds a URI with a credential"),
+                "{}",
+                r.stderr
+            );
+        } else {
+            assert_eq!(r.code, 1, "{key}: {}", r.stderr);
+            assert!(r.stdout.is_empty(), "{key}");
+        }
+    }
+    let cm = |v: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c, namespace: default}}\ndata:\n  url: \"https://u:TOPSECRETa,{v}@h.example.org/x\"\n  db: \"postgresql://u:TOPSECRETb?{v}@db/x\"\n  mode: mode{v}\n"
+        )
+    };
+    diff_hides_and_shows(&d, &cm("1"), &cm("2"), "TOPSECRET", &["mode1", "mode2"]);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
 /// Credentials in plain sight outside Secrets are masked too: an environment variable
 /// whose name is a credential's, the argument after a credential flag given apart
 /// (`--client-secret X`), and an ini line `password = X`; a changed variable of another

@@ -1020,6 +1020,67 @@ fn output_to_dev_null_is_taken_however_it_is_opened() {
     }
 }
 
+/// A flag whose value was left out (`-n $EMPTY --set=…`) does not take the next flag as
+/// its value, which it would print in an error or use as a directory name: refused
+/// without showing it. A boolean flag's optional value needs its `=`, so `--debug --set`
+/// stays two flags; `--flag=-value` is a value starting with '-'.
+#[test]
+fn a_flag_does_not_swallow_the_next_one() {
+    let secret = "S3CR3Tvalue";
+    let set = format!("--set=postgresql.auth.password={secret}");
+    let out = std::env::temp_dir().join(format!("mlflow-chart-swallow-{}", std::process::id()));
+    let cwd = out.to_string_lossy().into_owned();
+    std::fs::create_dir_all(&out).unwrap();
+    for (args, flag) in [
+        (vec!["render", "-n", set.as_str()], "-n"),
+        (vec!["render", "--namespace", set.as_str()], "--namespace"),
+        (
+            vec!["render", "--kube-version", set.as_str()],
+            "--kube-version",
+        ),
+        (vec!["render", "-o", set.as_str()], "-o"),
+        (vec!["render", "--output-dir", set.as_str()], "--output-dir"),
+        (vec!["render", "-l", set.as_str()], "-l"),
+        (
+            vec!["render", "--description", set.as_str()],
+            "--description",
+        ),
+        (vec!["render", "-n", "-f", "x.yaml"], "-n"),
+        (vec!["diff", "-n", set.as_str()], "-n"),
+        (
+            vec!["validate", "--kube-version", set.as_str(), "x.yaml"],
+            "--kube-version",
+        ),
+    ] {
+        let r = common::run_in(&args, None, &out);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+        assert!(!r.stderr.contains(secret), "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "{flag} takes a value, but the argument after it is the flag"
+            )),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    // No directory named after the swallowed flag was made.
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{cwd}");
+    for args in [
+        vec!["render", "--debug", "--set=image.tag=v1", "-q"],
+        vec!["render", "--skip-tests", "--set-string=image.tag=v1", "-q"],
+        vec!["render", "--description=--set", "-q"],
+    ] {
+        let r = common::run_in(&args, None, &out);
+        assert!(
+            !r.stderr.contains("takes a value"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    std::fs::remove_dir_all(&out).ok();
+}
+
 /// A word the command line did not expect is never echoed: it is most often a value split
 /// from its flag (`--set key S3CR3T`), and may be a credential.
 #[test]

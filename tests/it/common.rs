@@ -18,9 +18,14 @@ pub fn root() -> PathBuf {
 
 /// Runs `mlflow-chart` with `args` (and optional stdin) from the repository root.
 pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    run_in(args, stdin, &root())
+}
+
+/// Runs `mlflow-chart` with `args` (and optional stdin) in directory `dir`.
+pub fn run_in(args: &[&str], stdin: Option<&[u8]>, dir: &Path) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mlflow-chart"))
         .args(args)
-        .current_dir(root())
+        .current_dir(dir)
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

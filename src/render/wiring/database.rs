@@ -40,11 +40,8 @@ fn pct(s: &str) -> String {
 
 /// True when a URI carries a password in its userinfo (`scheme://user:pass@host`).
 fn uri_has_password(uri: &str) -> bool {
-    let rest = uri.split_once("://").map(|(_, r)| r).unwrap_or(uri);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    authority
-        .rsplit_once('@')
-        .is_some_and(|(userinfo, _)| userinfo.contains(':'))
+    // The userinfo as libpq and SQLAlchemy read it: `u:p?x@h` holds a password.
+    crate::redact::userinfo(uri).is_some_and(|info| info.contains(':'))
 }
 
 /// A host as it goes into a URI: an IPv6 address in brackets.
