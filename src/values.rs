@@ -146,13 +146,31 @@ fn untag_times(text: &str) -> std::borrow::Cow<'_, str> {
 /// Refuses a `!!null` tag on text that is not null (`password: !!null S3cr3t`): the
 /// reader would drop the text without a word, and Go's YAML reader (Helm's) refuses it.
 /// Only a file that has such a tag is read a second time.
+///
+/// Refuses as well a tag of the file's own with nothing after it (`password: !S3cr3t`):
+/// most often a value starting with `!` left unquoted, which YAML reads as a tag on an
+/// empty value. This reader would make it null (the key dropped without a word, a
+/// password generated instead), Go's YAML reader an empty string (go-yaml v2 resolve.go,
+/// `resolve`: a tag it cannot resolve keeps the text, here none). The tag is not shown.
 fn null_tags_hold_null(name: &str, text: &str) -> Result<(), Failure> {
     use serde_saphyr::granit_parser::{Event, Parser};
-    if !text.contains("!!null") && !text.contains("2002:null") {
+    if !text.contains('!') {
         return Ok(());
     }
     for item in Parser::new_from_str(text) {
         let Ok((ev, span)) = item else { break };
+        if let Event::Scalar(value, style, _, Some(tag)) = &ev
+            && tag.is_custom()
+            && value.is_empty()
+            && matches!(style, serde_saphyr::granit_parser::ScalarStyle::Plain)
+        {
+            let (line, col) = (span.start.line(), span.start.col() + 1);
+            let path = locate::path_at(text, line, col);
+            return Err(Failure::input(format!(
+                "invalid YAML in {name}:{line}:{col}: a tag (`!…`, not shown) with no value after it (at key {path}): YAML reads an unquoted value starting with '!' as a tag"
+            ))
+            .hint("quote a value that starts with '!' (`key: \"!…\"`)"));
+        }
         if let Event::Scalar(value, _, _, Some(tag)) = &ev
             && tag.is_yaml_core_schema_tag("null")
             && !matches!(value.as_ref(), "" | "~" | "null" | "Null" | "NULL")

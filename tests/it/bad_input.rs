@@ -696,6 +696,13 @@ fn cases() -> Vec<Case> {
             1,
             "v.yaml:1: a line starting with `---` separates YAML documents",
         ),
+        c(
+            "values-bare-tag-as-password",
+            f("postgresql:\n  auth:\n    password: !TOPSECRET\n"),
+            V,
+            1,
+            "a tag (`!…`, not shown) with no value after it (at key postgresql.auth.password)",
+        ),
         raw("unknown-subcommand", vec![], &["deploy"], 2, "deploy"),
         // --- Issue 11: credentials are never echoed, in any kind of message. -----------
         c(
