@@ -38,9 +38,9 @@ pub struct Computed {
 
 /// Parses YAML text as one values document (an empty document is an empty map).
 pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure> {
-    let separated = crate::yaml::separator_lines(text).map_err(|line| {
-        Failure::input(crate::yaml::separator_error(name, line))
-            .hint("put the document's content on the line after `---`")
+    let separated = crate::yaml::separator_lines(text).map_err(|bad| {
+        Failure::input(crate::yaml::separator_error(name, bad))
+            .hint(crate::yaml::separator_hint(bad))
     })?;
     let untagged = untag_times(&separated);
     let text = untagged.as_ref();
@@ -79,6 +79,7 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure>
             .hint("fix the YAML at the line shown (values are masked in messages)")
         })?;
     null_tags_hold_null(name, text)?;
+    numbers_as_helm_reads_them(name, text)?;
     match v {
         Value::Object(m) => Ok(m),
         Value::Null => Ok(Map::new()),
@@ -181,6 +182,80 @@ fn null_tags_hold_null(name: &str, text: &str) -> Result<(), Failure> {
                 "invalid YAML in {name}:{line}:{col}: the value has a `!!null` tag but is not null (at key {path})"
             ))
             .hint("remove the `!!null` tag to keep the value, or the value to make it null"));
+        }
+    }
+    Ok(())
+}
+
+/// Would go-yaml v2 (Helm's reader) resolve the plain scalar `s` as a number, where it is
+/// written with underscores (`1_000`, `17_`) or a base prefix in upper case or binary
+/// (`0X1F`, `0O17`, `0b101`), forms this reader may keep as text? go-yaml v2 resolve.go,
+/// `resolve`: for a
+/// scalar starting with a digit, sign or `.` it drops every `_`, then tries Go's
+/// `strconv.ParseInt(plain, 0, 64)` (any-case `0x`/`0o`/`0b` prefixes), `ParseUint`, its
+/// float pattern and `0b` binary.
+fn helm_number_text_here(s: &str) -> bool {
+    if !s.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c)) {
+        return false;
+    }
+    let odd = s.contains('_')
+        || ["0X", "0O", "0B", "0b"]
+            .iter()
+            .any(|p| s.trim_start_matches(['+', '-']).starts_with(p));
+    if !odd {
+        return false;
+    }
+    let plain: String = s.chars().filter(|&c| c != '_').collect();
+    let unsigned = plain.trim_start_matches(['+', '-']);
+    let digits_in =
+        |body: &str, radix: u32| !body.is_empty() && body.chars().all(|c| c.is_digit(radix));
+    let lower = unsigned.to_ascii_lowercase();
+    let int = match lower.get(..2) {
+        Some("0x") => digits_in(&lower[2..], 16),
+        Some("0o") => digits_in(&lower[2..], 8),
+        Some("0b") => digits_in(&lower[2..], 2),
+        _ => digits_in(unsigned, 10),
+    };
+    // `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`
+    let float = {
+        let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+            Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+            None => (unsigned, None),
+        };
+        let mantissa_ok = match mantissa.split_once('.') {
+            Some((a, b)) => {
+                (a.is_empty() && digits_in(b, 10))
+                    || (digits_in(a, 10) && (b.is_empty() || digits_in(b, 10)))
+            }
+            None => digits_in(mantissa, 10),
+        };
+        let exponent_ok = exponent.is_none_or(|e| digits_in(e.trim_start_matches(['+', '-']), 10));
+        mantissa_ok && exponent_ok
+    };
+    int || float
+}
+
+/// Refuses a plain scalar that Helm reads as a number ([`helm_number_text_here`]) and this
+/// reader as text (`17_`, `1__0`, `0X1F`; `1_000` and `0b101` are numbers to both): an image tag `17_` would render `postgres:17_` here and
+/// `postgres:17` in Helm. The value is not shown (it may be a credential).
+fn numbers_as_helm_reads_them(name: &str, text: &str) -> Result<(), Failure> {
+    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+    if !text.contains('_') && !["0X", "0O", "0B", "0b"].iter().any(|p| text.contains(p)) {
+        return Ok(());
+    }
+    for item in Parser::new_from_str(text) {
+        let Ok((ev, span)) = item else { break };
+        if let Event::Scalar(value, ScalarStyle::Plain, _, None) = &ev
+            && helm_number_text_here(value)
+            && serde_saphyr::from_str_with_options::<Value>(value, crate::yaml::options())
+                .is_ok_and(|v| v.is_string())
+        {
+            let (line, col) = (span.start.line(), span.start.col() + 1);
+            let path = locate::path_at(text, line, col);
+            return Err(Failure::input(format!(
+                "{name}:{line}:{col}: the value (not shown) is a number to Helm's YAML reader (YAML 1.1: `_` between digits, `0X`, `0O` or `0b` prefixes) and text to this one (at key {path})"
+            ))
+            .hint("quote it to keep it as text (`\"17_\"`), or write the number plainly (`17`)"));
         }
     }
     Ok(())
@@ -741,7 +816,7 @@ fn apply_set_flags(
                 } else if e.contains(strvals::TOO_MANY_ITEMS) {
                     f.hint("give a long list in a values file (-f); Helm's limit of 65536 is for one index, this one for all --set flags together, so that a few bytes of arguments cannot take gigabytes of memory")
                 } else if flag == "--set-literal" {
-                    f.hint("the syntax is key=value; the whole text after the first '=' is the value, as written (commas and backslashes included, no escapes); in the key write a dot as `\\.`")
+                    f.hint("the syntax is key=value; the whole text after the first '=' is the value, as written (commas and backslashes included, no escapes); in the key a dot always separates keys, as in Helm's literal parser: for a key with a dot in it use --set with `\\.`")
                 } else if flag == "--set-json" {
                     f.hint("each value is JSON: a string needs double quotes (--set-json 'a.b=\"text\"'); numbers, true/false/null, [lists] and {maps} as in JSON")
                 } else {
@@ -1344,6 +1419,26 @@ mod tests {
             "'postgresql.auth.password.…=…'"
         );
         assert_eq!(shown_expr("apiKey..LEAK17=x"), "'apiKey.…=…'");
+        for (s, helm_number) in [
+            ("17_", true),
+            ("1_7.6", true),
+            ("2024__01", true),
+            ("0X1F", true),
+            ("0O17", true),
+            ("0b101", true),
+            ("-0B1", true),
+            ("1_000", true),
+            ("1e1_0", true),
+            ("17", false),
+            ("0x1F", false),
+            ("v1_0", false),
+            ("1_a", false),
+            ("0b12", false),
+            ("_1", false),
+            ("2024-01-01", false),
+        ] {
+            assert_eq!(helm_number_text_here(s), helm_number, "{s}");
+        }
         for typed in [":", " ", "\\,", "\\.", ";"] {
             let shown = shown_expr(&format!("postgresql.auth.password{typed}S3CR3T=1"));
             assert!(!shown.contains("S3CR3T"), "{typed}: {shown}");

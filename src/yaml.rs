@@ -30,30 +30,65 @@ pub fn manifest_options() -> serde_saphyr::Options {
     }
 }
 
+/// A line of a YAML stream that Helm's and kubectl's line reader refuses or reads other
+/// than a YAML parser would, found by [`separator_lines`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadLine {
+    /// 1-based.
+    pub line: usize,
+    pub mark: Mark,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// `---` with content after it on its line.
+    Separator,
+    /// A directive (`%YAML 1.2`, `%TAG`).
+    Directive,
+    /// Content after a `...` document end, before the next `---`.
+    AfterEnd,
+}
+
 /// How Helm's `LoadValues` (pkg/chart/v2/loader/load.go:212-230 at v4.2.3) and kubectl's
 /// manifest reader split a stream before any YAML parser sees it: a line that starts with
 /// `---` ends a document, and only spaces or a comment may follow on that line
 /// (k8s.io/apimachinery pkg/util/yaml/decoder.go:404-439 at v0.36.1, the version Helm
 /// v4.2.3's go.mod pins). `text` with the comment of each separator line blanked (so
 /// `---#end`, which YAML reads as content, is a separator here too; spaces of the same
-/// bytes keep every offset), or the 1-based number of the first separator line with
-/// something else after it (`--- {a: 1}`, `--- |`, `----`), which both refuse.
-pub fn separator_lines(text: &str) -> Result<std::borrow::Cow<'_, str>, usize> {
-    if !text.starts_with("---") && !text.contains("\n---") {
+/// bytes keep every offset), or the first line both read otherwise: a separator line with
+/// something else after it (`--- {a: 1}`, `--- |`, `----`), which both refuse; a directive
+/// (`%YAML 1.2`), which the reader hands to go-yaml as a document of its own, which
+/// refuses it (kubernetes/kubernetes#135998); content after a `...` line in the same
+/// chunk, which go-yaml never reads (the decoder takes one document per chunk,
+/// decoder.go:125-139), so it would be dropped without a word.
+pub fn separator_lines(text: &str) -> Result<std::borrow::Cow<'_, str>, BadLine> {
+    let marks = |p: &str| text.starts_with(p) || text.contains(&format!("\n{p}"));
+    if !marks("---") && !marks("%") && !marks("...") {
         return Ok(std::borrow::Cow::Borrowed(text));
     }
     let mut comments = Vec::new();
     let mut start = 0;
+    let mut ended = false;
     for (n, line) in text.split_inclusive('\n').enumerate() {
+        let bad = |mark| BadLine { line: n + 1, mark };
         if let Some(rest) = line.strip_prefix("---") {
+            ended = false;
             let trimmed = rest.trim();
             if !trimmed.is_empty() {
                 if !trimmed.starts_with('#') {
-                    return Err(n + 1);
+                    return Err(bad(Mark::Separator));
                 }
                 let at = start + 3 + (rest.len() - rest.trim_start().len());
                 comments.push(at..at + trimmed.len());
             }
+        } else if line.starts_with('%') {
+            return Err(bad(Mark::Directive));
+        } else if let Some(rest) = line.strip_prefix("...")
+            && (rest.trim().is_empty() || rest.starts_with([' ', '\t', '#']))
+        {
+            ended = true;
+        } else if ended && !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+            return Err(bad(Mark::AfterEnd));
         }
         start += line.len();
     }
@@ -70,12 +105,30 @@ pub fn separator_lines(text: &str) -> Result<std::borrow::Cow<'_, str>, usize> {
     ))
 }
 
-/// The message for [`separator_lines`]'s refusal at `line` of `source` (never the line's
+/// The message for [`separator_lines`]'s refusal of `bad` in `source` (never the line's
 /// text: it may hold a credential).
-pub fn separator_error(source: &str, line: usize) -> String {
-    format!(
-        "{source}:{line}: a line starting with `---` separates YAML documents, and Helm and kubectl refuse anything after it but spaces or a comment (\"invalid Yaml document separator\")"
-    )
+pub fn separator_error(source: &str, bad: BadLine) -> String {
+    let line = bad.line;
+    match bad.mark {
+        Mark::Separator => format!(
+            "{source}:{line}: a line starting with `---` separates YAML documents, and Helm and kubectl refuse anything after it but spaces or a comment (\"invalid Yaml document separator\")"
+        ),
+        Mark::Directive => format!(
+            "{source}:{line}: a YAML directive (`%YAML`, `%TAG`): Helm and kubectl split the stream at `---` lines first and then refuse it as a document of its own"
+        ),
+        Mark::AfterEnd => format!(
+            "{source}:{line}: content after a `...` document end and before the next `---`: Helm and kubectl read only the first document between two `---` lines and would drop this one without a word"
+        ),
+    }
+}
+
+/// What to do about [`separator_lines`]'s refusal.
+pub fn separator_hint(bad: BadLine) -> &'static str {
+    match bad.mark {
+        Mark::Separator => "put the document's content on the line after `---`",
+        Mark::Directive => "remove the directive line",
+        Mark::AfterEnd => "start each document with a `---` line instead of ending one with `...`",
+    }
 }
 
 /// A YAML error as shown to users: `source:line:col: what`, the key path where it
@@ -477,10 +530,27 @@ mod tests {
             // Not at a line's start: YAML's business.
             ("a: |\n  --- x\n", Ok("a: |\n  --- x\n")),
             ("a: '--- x'\n", Ok("a: '--- x'\n")),
+            // A directive; content after `...` before the next `---`.
+            ("%YAML 1.2\n---\na: 1\n", Err(1)),
+            ("a: 1\n---\n%TAG ! tag:x,2000:\n", Err(3)),
+            ("a: 1\n...\nb: 2\n", Err(3)),
+            (
+                "a: 1\n... # end\n# note\n\n---\nb: 2\n",
+                Ok("a: 1\n... # end\n# note\n\n---\nb: 2\n"),
+            ),
+            ("a: 1\n...\n", Ok("a: 1\n...\n")),
+            ("a: |\n  %x\n  ...\n  y\n", Ok("a: |\n  %x\n  ...\n  y\n")),
+            ("a: ...x\n", Ok("a: ...x\n")),
         ] {
-            let got = separator_lines(text).map(|t| t.into_owned());
+            let got = separator_lines(text)
+                .map(|t| t.into_owned())
+                .map_err(|b| b.line);
             assert_eq!(got, want.map(str::to_string), "{text:?}");
         }
+        let bad = |t| separator_lines(t).unwrap_err().mark;
+        assert_eq!(bad("--- x\n"), Mark::Separator);
+        assert_eq!(bad("%YAML 1.1\n---\n"), Mark::Directive);
+        assert_eq!(bad("a: 1\n...\nb: 2\n"), Mark::AfterEnd);
     }
 
     #[test]

@@ -114,11 +114,12 @@ pub fn object_id(value: &Value) -> String {
 
 /// Parses YAML text holding any number of documents.
 pub fn parse_stream(source: &str, text: &str) -> Result<Vec<Document>, Failure> {
-    let text = crate::yaml::separator_lines(text).map_err(|line| {
+    let text = crate::yaml::separator_lines(text).map_err(|bad| {
         Failure::render(format!(
             "the YAML does not parse: {}",
-            crate::yaml::separator_error(source, line)
+            crate::yaml::separator_error(source, bad)
         ))
+        .hint(crate::yaml::separator_hint(bad))
     })?;
     parse_rendered(source, &text, Vec::new())
 }

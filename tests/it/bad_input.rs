@@ -689,12 +689,35 @@ fn cases() -> Vec<Case> {
             1,
             "v.yaml:4: a line starting with `---` separates YAML documents",
         ),
+        raw(
+            "validate-yaml-directive",
+            f("%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "v.yaml:1: a YAML directive",
+        ),
+        raw(
+            "validate-content-after-document-end",
+            f(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n...\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n",
+            ),
+            &["validate", "{d}/v.yaml"],
+            1,
+            "v.yaml:5: content after a `...` document end",
+        ),
         c(
             "values-separator-with-content",
             f("--- {podAnnotations: {team: TOPSECRET}}\n"),
             V,
             1,
             "v.yaml:1: a line starting with `---` separates YAML documents",
+        ),
+        c(
+            "values-yaml11-number-kept-as-text",
+            f("postgresql:\n  image:\n    tag: 17_\n"),
+            V,
+            1,
+            "v.yaml:3:10: the value (not shown) is a number to Helm's YAML reader",
         ),
         c(
             "values-bare-tag-as-password",

@@ -1639,11 +1639,9 @@ fn yaml_differences_from_helm_are_as_documented() {
     };
     for (text, expected) in [
         ("x: tRUE\n", "x: true\n"),
-        // Strings (quoted in the output), where Helm's YAML 1.1 reader finds numbers.
-        ("x: 0X1F\n", "x: \"0X1F\"\n"),
-        ("x: 1_0.5\n", "x: \"1_0.5\"\n"),
-        ("x: 0B1\n", "x: \"0B1\"\n"),
-        ("x: 1_\n", "x: \"1_\"\n"),
+        // Numbers to both readers.
+        ("x: 1_000\n", "x: 1000\n"),
+        ("x: 0b101\n", "x: 5\n"),
         ("x: 9007199254740993\n", "x: 9007199254740993\n"),
         ("x: !custom 5\n", "x: 5\n"),
         ("x: !!timestamp 2001-12-14\n", "x: \"2001-12-14\"\n"),
@@ -1659,6 +1657,29 @@ fn yaml_differences_from_helm_are_as_documented() {
         let r = values("yaml-difference.yaml", text);
         assert_eq!(r.code, 0, "{text}: {}", r.stderr);
         assert!(r.stdout.contains(expected), "{text}: {}", r.stdout);
+    }
+    // Text to this reader where Helm's YAML 1.1 reader finds numbers: refused, located.
+    for text in [
+        "x: 0X1F\n",
+        "x: 1_0.5\n",
+        "x: 0B1\n",
+        "x: 1_\n",
+        "x: [a, 1__0]\n",
+    ] {
+        let r = values("yaml-difference.yaml", text);
+        assert_fails(
+            &r,
+            1,
+            &[
+                "yaml-difference.yaml:1:",
+                "is a number to Helm's YAML reader",
+            ],
+        );
+        assert!(
+            !r.stderr.contains(text.trim_start_matches("x: ").trim()),
+            "{}",
+            r.stderr
+        );
     }
     let r = values("only-end.yaml", "...\n");
     assert_eq!(r.code, 0, "{}", r.stderr);
