@@ -257,6 +257,24 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                     "minReadySeconds",
                 ],
             );
+            let mut fields = fields;
+            // Switching to OnDelete keeps the `rollingUpdate` the API server defaulted
+            // ({partition: 0}, apps/v1 defaults.go): updateStrategy has no retainKeys, so
+            // kubectl apply's merge leaves it, and ValidateStatefulSetSpec refuses
+            // rollingUpdate beside OnDelete (kubernetes/kubernetes#100151). An explicit
+            // `rollingUpdate: null` removes it.
+            let strategy = |d: &Document, key: &str| d.value.at("/spec/updateStrategy").and_then(|u| u.get(key)).cloned();
+            let on_delete = |d: &Document| strategy(d, "type") == Some(Value::from("OnDelete"));
+            let rolling = |d: &Document| strategy(d, "rollingUpdate");
+            let kept = match rolling(new) {
+                // Given, or kept from a live object by the merge.
+                Some(r) => !r.is_null(),
+                // Left out: the cluster's default stays unless the old render named it.
+                None => rolling(old).is_none(),
+            };
+            if on_delete(new) && !on_delete(old) && kept {
+                fields.push("spec.updateStrategy (OnDelete keeps the rollingUpdate the cluster defaulted: give rollingUpdate: null with it)".into());
+            }
             let claims = claims(old).join(", ");
             let pods = pods(old).join(" ");
             let mut steps = Vec::new();
@@ -460,7 +478,8 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                 && semantic(at(old, "/spec/storageClassName")).is_null()
                 && new_class == beta(old).as_deref()
                 && (beta(new).is_none() || beta(new) == beta(old));
-            if !upgrade && beta(old) != beta(new) {
+            // ValidateImmutableAnnotation compares the map lookups: "" is absent.
+            if !upgrade && beta(old).unwrap_or_default() != beta(new).unwrap_or_default() {
                 fields.push(format!("metadata.annotations[{BETA}]"));
             }
             if !upgrade
@@ -492,11 +511,29 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             // Only a dynamically provisioned claim grows: the PersistentVolumeClaimResize
             // admission plugin (on by default) refuses a claim whose class is "" (plugin/
             // pkg/admission/storage/persistentvolume/resize/admission.go, allowResize).
+            // The class as GetPersistentVolumeClaimClass reads it (pkg/apis/core/helper/
+            // helpers.go: the beta annotation first); a live claim without one has none
+            // (the default class would have been written in at creation).
+            let beta_class = at(old, "/metadata/annotations")
+                .get("volume.beta.kubernetes.io/storage-class")
+                .and_then(Value::as_str);
+            let static_claim = match (beta_class, at(old, "/spec/storageClassName")) {
+                (Some(c), _) => c.is_empty(),
+                (None, Value::String(c)) => c.is_empty(),
+                // Only a claim surely read from the cluster (a hand-added status may
+                // sit on a render).
+                (None, _) => ["uid", "resourceVersion"].iter().any(|k| {
+                    at(old, "/metadata")
+                        .get(*k)
+                        .and_then(Value::as_str)
+                        .is_some_and(|v| !v.is_empty())
+                }),
+            };
             if let (Some(a), Some(b)) = (size(old), size(new))
                 && b > a
-                && at(old, "/spec/storageClassName") == ""
+                && static_claim
             {
-                fields.push("spec.resources.requests.storage (a claim with storageClassName \"\" is not dynamically provisioned and cannot grow)".into());
+                fields.push("spec.resources.requests.storage (a claim without a StorageClass is not dynamically provisioned and cannot grow)".into());
             }
             // A volumeAttributesClassName may not go back to unset or empty ("update from
             // non-nil value to nil is forbidden", validation.go:2457-2467 at v1.33.3).
@@ -1947,7 +1984,7 @@ fn database_key(uri: &str, services: &BTreeSet<String>) -> String {
     let mut port = port.to_string();
     // SQLAlchemy reads the database name percent-decoded (`/m%6c` is `/ml`:
     // lib/sqlalchemy/engine/url.py, `_parse_url` unquotes username, password and database).
-    let mut database = crate::render::checks::percent_decode(path.trim_matches('/'));
+    let mut database = crate::redact::percent_decode(path.trim_matches('/'));
     // Several hosts (`host=a&host=b`, or `host=a,b`): the driver tries each in turn. The
     // rest of the where-to-connect parameters in a fixed order.
     let mut hosts = Vec::new();
@@ -2013,7 +2050,7 @@ fn target_params(kind: &str, query: &str) -> Vec<(String, String)> {
         ],
         _ => &[],
     };
-    let decode = |s: &str| crate::render::checks::percent_decode(&s.replace('+', " "));
+    let decode = |s: &str| crate::redact::percent_decode(&s.replace('+', " "));
     query
         .split('&')
         .filter(|p| !p.is_empty())
@@ -2739,65 +2776,175 @@ fn history_limit(object: &str, old: &Document, new: &Document) -> Option<Effect>
 /// `resourceVersion`, `creationTimestamp` or a `status` set, has an empty one). Lists are replaced whole. A render (no such
 /// metadata) is taken as it is.
 fn applied<'a>(old: &Document, new: &'a Document) -> std::borrow::Cow<'a, Document> {
-    fn keep(live: &Value, last: Option<&Value>, new: &mut Value) {
-        let (Value::Object(live), Value::Object(new)) = (live, new) else {
-            return;
-        };
-        let last = last.and_then(Value::as_object);
-        for (key, value) in live {
-            let named = last.and_then(|l| l.get(key));
-            match new.get_mut(key) {
-                Some(n) => keep(value, named, n),
-                None if named.is_none() => {
-                    new.insert(key.clone(), value.clone());
+    let Some(last) = last_applied(old) else {
+        return std::borrow::Cow::Borrowed(new);
+    };
+    let mut merged = new.clone();
+    keep(&old.value, Some(&last), &mut merged.value, "");
+    std::borrow::Cow::Owned(merged)
+}
+
+/// The merge key of a list that a strategic merge patch merges item by item
+/// (`patchMergeKey` in k8s.io/api core/v1 types.go: containers, volumes, env by `name`,
+/// volumeMounts by `mountPath`, a container's ports by `containerPort`, a Service's by
+/// `port`); other lists are replaced whole.
+fn merge_key(list: &str, parent: &str) -> Option<&'static str> {
+    match list {
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "volumes"
+        | "env"
+        | "imagePullSecrets"
+        | "hostAliases"
+            if list != "hostAliases" =>
+        {
+            Some("name")
+        }
+        "hostAliases" => Some("ip"),
+        "volumeMounts" => Some("mountPath"),
+        "volumeDevices" => Some("devicePath"),
+        "ports" if parent == "spec" => Some("port"),
+        "ports" => Some("containerPort"),
+        _ => None,
+    }
+}
+
+/// [`applied`]'s merge: what `live` holds and `new` leaves out stays unless `last` (the
+/// configuration last applied, or what the applier owns) named it; lists with a merge key
+/// item by item, other lists as given.
+fn keep(live: &Value, last: Option<&Value>, new: &mut Value, parent: &str) {
+    let (Value::Object(live), Value::Object(new)) = (live, new) else {
+        return;
+    };
+    let last = last.and_then(Value::as_object);
+    for (key, value) in live {
+        let named = last.and_then(|l| l.get(key));
+        match new.get_mut(key) {
+            Some(n) if n.is_array() && value.is_array() => {
+                if let Some(k) = merge_key(key, parent) {
+                    keep_items(value, named, n, k, key);
                 }
-                None => {}
             }
+            Some(n) => keep(value, named, n, key),
+            None if named.is_none() => {
+                new.insert(key.clone(), value.clone());
+            }
+            None => {}
         }
     }
-    let meta = |key: &str| {
-        old.value
-            .at("/metadata")
-            .and_then(|m| m.get(key))
-            .is_some_and(|v| !v.is_null())
+}
+
+/// [`keep`] for a list merged by `key`: an item of `live` whose key `new` has is merged
+/// into it; one `new` lacks stays unless `last` named it.
+fn keep_items(live: &Value, last: Option<&Value>, new: &mut Value, key: &str, list: &str) {
+    let (Some(live), Some(items)) = (live.as_array(), new.as_array_mut()) else {
+        return;
     };
-    let live = meta("uid")
-        || meta("resourceVersion")
-        || meta("managedFields")
-        || meta("creationTimestamp")
-        || old
-            .value
-            .get("status")
-            .and_then(Value::as_object)
-            .is_some_and(|s| !s.is_empty());
-    let last = old
+    let id = |v: &Value| v.get(key).cloned();
+    let named = |k: &Value| {
+        last.and_then(Value::as_array)
+            .is_some_and(|l| l.iter().any(|x| x.get(key) == Some(k)))
+    };
+    for item in live {
+        let Some(k) = id(item) else { continue };
+        let last_item = last
+            .and_then(Value::as_array)
+            .and_then(|l| l.iter().find(|x| x.get(key) == Some(&k)));
+        match items.iter_mut().find(|n| n.get(key) == Some(&k)) {
+            Some(n) => keep(item, last_item, n, list),
+            None if !named(&k) => items.push(item.clone()),
+            None => {}
+        }
+    }
+}
+
+/// The configuration `kubectl apply` compares an object read from the cluster with: its
+/// `kubectl.kubernetes.io/last-applied-configuration`; for server-side apply (a
+/// `managedFields` entry with operation `Apply`, not of a subresource) the fields those
+/// managers own, as a skeleton ([`owned`]: what no applier owns stays, field management
+/// in the server-side apply docs); for an object read without either (`uid`,
+/// `resourceVersion` or a status with content), nothing (kubectl apply's first patch
+/// deletes nothing). `None` for a render: taken as it is.
+fn last_applied(old: &Document) -> Option<Value> {
+    let text = |v: &Value| v.as_str().is_some_and(|s| !s.is_empty());
+    let meta = |key: &str| old.value.at("/metadata").and_then(|m| m.get(key)).cloned();
+    let appliers: Vec<&Value> = old
+        .value
+        .at("/metadata/managedFields")
+        .and_then(Value::as_array)
+        .map(|m| {
+            m.iter()
+                .filter(|f| f.get("operation") == Some(&Value::from("Apply")))
+                .filter(|f| f.get("subresource").is_none_or(|s| !text(s)))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(last) = old
         .value
         .at("/metadata/annotations")
         .and_then(|a| a.get("kubectl.kubernetes.io/last-applied-configuration"))
         .and_then(Value::as_str)
         .and_then(|text| serde_json::from_str::<Value>(text).ok())
-        .filter(Value::is_object);
-    // Server-side apply (Flux, ArgoCD with ServerSideApply) removes what its manager set
-    // and no longer gives: not modelled here, so such an object is compared as it is.
-    let server_side = old
-        .value
-        .at("/metadata/managedFields")
-        .and_then(Value::as_array)
-        .is_some_and(|m| {
-            m.iter()
-                .any(|f| f.get("operation") == Some(&Value::from("Apply")))
-        });
-    let last = match last {
-        _ if server_side => return std::borrow::Cow::Borrowed(new),
-        Some(last) => last,
-        // Read from the cluster without the annotation: kubectl apply's first patch
-        // deletes nothing (its original configuration is empty).
-        None if live => Value::Object(Default::default()),
-        None => return std::borrow::Cow::Borrowed(new),
+        .filter(Value::is_object)
+    {
+        return Some(last);
+    }
+    if !appliers.is_empty() {
+        let mut skeleton = Value::Object(Default::default());
+        for f in appliers {
+            if let Some(fields) = f.get("fieldsV1") {
+                owned(fields, &mut skeleton);
+            }
+        }
+        return Some(skeleton);
+    }
+    fn substantive(v: &Value) -> bool {
+        match v {
+            Value::Null => false,
+            Value::String(s) => !s.is_empty(),
+            Value::Array(a) => !a.is_empty(),
+            Value::Object(m) => m.values().any(substantive),
+            _ => true,
+        }
+    }
+    let live = meta("uid").is_some_and(|v| text(&v))
+        || meta("resourceVersion").is_some_and(|v| text(&v))
+        || old.value.get("status").is_some_and(substantive);
+    live.then(|| Value::Object(Default::default()))
+}
+
+/// A `fieldsV1` set (`{"f:spec": {"f:replicas": {}}, "k:{\"name\":\"c\"}": {…}}`) as a
+/// skeleton [`keep`] reads as "named": a map of the owned keys; an owned list item
+/// (`k:{…}`, `v:…`) marks its list as named whole.
+fn owned(fields: &Value, into: &mut Value) {
+    let (Some(fields), Some(map)) = (fields.as_object(), into.as_object_mut()) else {
+        return;
     };
-    let mut merged = new.clone();
-    keep(&old.value, Some(&last), &mut merged.value);
-    std::borrow::Cow::Owned(merged)
+    for (k, sub) in fields {
+        if let Some(name) = k.strip_prefix("f:") {
+            let has_items = sub.as_object().is_some_and(|m| {
+                m.keys()
+                    .any(|x| x.starts_with("k:") || x.starts_with("v:") || x.starts_with("i:"))
+            });
+            if has_items {
+                // Items owned by key: the items themselves, by their key fields.
+                let items: Vec<Value> = sub
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(x, _)| x.strip_prefix("k:"))
+                    .filter_map(|j| serde_json::from_str::<Value>(j).ok())
+                    .collect();
+                map.insert(name.to_string(), Value::Array(items));
+                continue;
+            }
+            let slot = map
+                .entry(name.to_string())
+                .or_insert_with(|| Value::Object(Default::default()));
+            owned(sub, slot);
+        }
+    }
 }
 
 /// The preflight of upgrading from `old` to `new`, objects matched by `key`.
@@ -4755,10 +4902,6 @@ mod tests {
             refused(&one(live_named, pvc("10Gi", json!({})))),
             ["spec.storageClassName"]
         );
-        // Server-side apply is not modelled: the object is compared as it is.
-        let mut ssa = live.clone();
-        ssa["metadata"]["managedFields"] = json!([{"manager": "flux", "operation": "Apply"}]);
-        assert!(!refused(&one(ssa, pvc("10Gi", json!({})))).is_empty());
         // A render (no uid, no status) is compared as it is.
         let render = pvc("10Gi", json!({"spec": {"storageClassName": "gp3"}}));
         assert_eq!(
@@ -4832,5 +4975,74 @@ mod tests {
             "{}",
             said(&p)
         );
+    }
+
+    /// The fourth review's cases: strategic merge by key for a live object's lists,
+    /// server-side apply's owned fields, what counts as read from the cluster, a live
+    /// claim's class, OnDelete's kept rollingUpdate.
+    #[test]
+    fn merge_keys_owners_and_live_classes() {
+        let refused = |p: &Preflight| -> Vec<String> {
+            p.refused.iter().flat_map(|r| r.fields.clone()).collect()
+        };
+        // A live Pod with what admission added (a token volume and its mount): the render
+        // that changes nothing is no change; only the image is.
+        let pod = |image: &str, live: bool| {
+            let mut c = json!({"name": "c", "image": image});
+            let mut v = json!({"kind": "Pod", "metadata": {"name": "p", "namespace": "ns"},
+                "spec": {"containers": [c.clone()]}});
+            if live {
+                c["volumeMounts"] = json!([{"name": "tok", "mountPath": "/var/run/secrets/x"}]);
+                v["spec"]["containers"] = json!([c]);
+                v["spec"]["volumes"] = json!([{"name": "tok", "projected": {"sources": []}}]);
+                v["spec"]["nodeName"] = json!("n1");
+                v["metadata"]["uid"] = json!("u");
+                v["status"] = json!({"phase": "Running"});
+            }
+            v
+        };
+        assert!(refused(&one(pod("busybox:1.36", true), pod("busybox:1.36", false))).is_empty());
+        assert!(refused(&one(pod("busybox:1.36", true), pod("busybox:1.37", false))).is_empty());
+        // Server-side apply: what the applier owns and drops is removed (refused here);
+        // what another manager owns stays.
+        let claim = |extra: Value| {
+            let mut v = json!({"kind": "PersistentVolumeClaim", "metadata": {"name": "d", "namespace": "ns"},
+                "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}});
+            for (k, x) in extra.as_object().unwrap() {
+                v["spec"][k] = x.clone();
+            }
+            v
+        };
+        let mut ssa = claim(json!({"storageClassName": "standard", "volumeName": "pv-1"}));
+        ssa["metadata"]["managedFields"] = json!([
+            {"manager": "flux", "operation": "Apply", "fieldsV1": {"f:spec": {"f:accessModes": {}, "f:resources": {"f:requests": {"f:storage": {}}}}}},
+            {"manager": "kcm", "operation": "Update", "fieldsV1": {"f:spec": {"f:volumeName": {}}}}]);
+        assert!(refused(&one(ssa.clone(), claim(json!({})))).is_empty());
+        ssa["metadata"]["managedFields"][0]["fieldsV1"]["f:spec"]["f:volumeName"] = json!({});
+        assert_eq!(refused(&one(ssa, claim(json!({})))), ["spec.volumeName"]);
+        // `kubectl create --dry-run` output (an empty status, a null timestamp) is a render.
+        let mut dry = claim(json!({"storageClassName": "gp3"}));
+        dry["status"] = json!({"loadBalancer": {}});
+        dry["metadata"]["creationTimestamp"] = Value::Null;
+        assert_eq!(
+            refused(&one(dry, claim(json!({})))),
+            ["spec.storageClassName"]
+        );
+        // A live claim without a class (none was the default) never grows.
+        let mut bare = claim(json!({"volumeName": "pv-1"}));
+        bare["metadata"]["uid"] = json!("u");
+        let mut grown = claim(json!({}));
+        grown["spec"]["resources"]["requests"]["storage"] = json!("2Gi");
+        assert_eq!(refused(&one(bare, grown.clone())).len(), 1);
+        assert!(refused(&one(claim(json!({})), grown)).is_empty());
+        // OnDelete keeps the defaulted rollingUpdate unless it is given as null.
+        let mut on_delete = sts("1Gi", 1, "postgres:17");
+        on_delete["spec"]["updateStrategy"] = json!({"type": "OnDelete"});
+        assert_eq!(
+            refused(&one(sts("1Gi", 1, "postgres:17"), on_delete.clone())).len(),
+            1
+        );
+        on_delete["spec"]["updateStrategy"]["rollingUpdate"] = Value::Null;
+        assert!(refused(&one(sts("1Gi", 1, "postgres:17"), on_delete)).is_empty());
     }
 }

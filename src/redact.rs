@@ -87,7 +87,15 @@ fn userinfo_end(tail: &str, special: bool) -> Option<usize> {
     } else {
         &['/', '?', '#']
     };
-    let whatwg = word[..word.find(stops).unwrap_or(word.len())].rfind('@');
+    // A space (or any Unicode one) in a userinfo is percent-encoded by WHATWG and kept by
+    // urllib: the authority runs on past it on the line, when a `:` comes before the
+    // space (`https://u: pw@h`), so that prose after a URI stays shown.
+    let authority = |s: &str| s.find(stops).unwrap_or(s.len());
+    let whatwg = word[..authority(word)].rfind('@').or_else(|| {
+        let at = line[..authority(line)].rfind('@')?;
+        let space = line.find(char::is_whitespace)?;
+        line[..space].contains(':').then_some(at)
+    });
     if special {
         return whatwg;
     }
@@ -203,14 +211,39 @@ pub fn pair_key(key: &str) -> Option<String> {
         .then(|| format!("{}…", &key[..=at]))
 }
 
-/// A key in a message that goes on after a credential's name with a space, `,`, `.` or
-/// `\\` (`password S3CR3T`, `password.S3CR3T`: a `--set` value typed after the wrong
-/// character): cut after it (`password.…`). `None` for any other key.
+/// A key in a message that goes on after a credential's name with a space, `,`, `.`,
+/// `\\`, `;`, `|` or `/` (`password S3CR3T`, `password.S3CR3T`: a `--set` value typed
+/// after the wrong character): cut after it (`password.…`). `None` for any other key.
 pub fn typed_on(key: &str) -> Option<String> {
-    let at = key.find([' ', ',', '.', '\\'])?;
-    let rest = key[at + 1..].trim();
+    let (at, c) = key
+        .char_indices()
+        .find(|&(_, c)| c.is_whitespace() || ",.\\;|/".contains(c))?;
+    let end = at + c.len_utf8();
+    let rest = key[end..].trim();
     (!rest.is_empty() && !rest.starts_with('…') && credential_name(&key[..at]))
-        .then(|| format!("{}…", &key[..=at]))
+        .then(|| format!("{}…", &key[..end]))
+}
+
+/// `%XX` sequences decoded (invalid ones kept as they are).
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Some(v) = std::str::from_utf8(&b[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Does `text` hold a URI with a credential in it: a userinfo, or a query parameter named
@@ -228,7 +261,9 @@ pub fn uri_credential(text: &str) -> bool {
         if standard && let Some((_, query)) = uri.split_once('?') {
             let query = query.split('#').next().unwrap_or("");
             if query.split('&').any(|kv| {
-                let name = kv.split('=').next().unwrap_or("").to_ascii_lowercase();
+                // Names percent-decoded (twice, for `%2570`), as query parsers read them.
+                let raw = kv.split('=').next().unwrap_or("");
+                let name = percent_decode(&percent_decode(raw)).to_ascii_lowercase();
                 credential_name(&name)
                     || name.starts_with("x-amz-")
                     || name.starts_with("x-goog-")

@@ -576,6 +576,28 @@ fn near_credential(here: &KeyPath, k: &str) -> bool {
 fn unknown_credentials(v: &mut Value, schema: &Value, path: &KeyPath) {
     match v {
         Value::Object(m) => {
+            // A key that goes on after a credential's name (`password:S3CR3T`, a `--set`
+            // value typed after the wrong character) is shown cut.
+            let typed: Vec<(String, String)> = m
+                .keys()
+                .filter(|k| crate::schema::schema_at(schema, &path.key(k)).is_none())
+                .filter_map(|k| {
+                    let (sep, c) = k
+                        .char_indices()
+                        .find(|&(_, c)| c.is_whitespace() || "=:,.\\;|/".contains(c))?;
+                    let end = sep + c.len_utf8();
+                    let (name, rest) = (&k[..sep], &k[end..]);
+                    let credential = crate::redact::credential_name(name)
+                        || near_credential(&path.key(name), name);
+                    (credential && rest.chars().any(char::is_alphanumeric))
+                        .then(|| (k.clone(), format!("{}…", &k[..end])))
+                })
+                .collect();
+            for (k, cut) in typed {
+                if let Some(x) = m.shift_remove(&k) {
+                    m.insert(cut, x);
+                }
+            }
             for (k, x) in m.iter_mut() {
                 let here = path.key(k);
                 let known = crate::schema::schema_at(schema, &here).is_some();
@@ -965,7 +987,7 @@ fn shown_expr(expr: &str) -> String {
     // `password X=1`, `password\\,X=1`): a value typed after the wrong character.
     let mut typed_on = false;
     for (i, c) in key.char_indices() {
-        if !matches!(c, ':' | ' ' | '\\' | ',' | ';') {
+        if !(c.is_whitespace() || matches!(c, ':' | '\\' | ',' | ';' | '|' | '/')) {
             continue;
         }
         let word = key[..i].rsplit(['.', '[', ']', '"']).next().unwrap_or("");

@@ -14,28 +14,6 @@ const SECRET_WORDS: &[&str] = &[
     "auth",
 ];
 
-/// `%XX` sequences decoded (invalid ones kept as they are).
-pub(crate) fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Some(v) = std::str::from_utf8(&b[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The MLflow `server` options that neither `MLFlow.extraArgs` nor `extraEnv` may set,
 /// each with the environment variable click reads it from when the option is not on the
 /// command line (`envvar=` in mlflow/cli/__init__.py and mlflow/utils/cli_args.py at
@@ -348,7 +326,8 @@ pub fn uri(key: &str, uri: &str, schemes: &[&str]) -> Vec<String> {
     let after_host = rest[auth_end..].split('#').next().unwrap_or("");
     let credential_param = after_host.split(['?', '&', ';']).skip(1).any(|pair| {
         let raw = pair.split('=').next().unwrap_or("");
-        let name = percent_decode(&percent_decode(raw)).to_ascii_lowercase();
+        let name =
+            crate::redact::percent_decode(&crate::redact::percent_decode(raw)).to_ascii_lowercase();
         let name = name.split('=').next().unwrap_or("");
         matches!(name, "sig" | "pwd" | "code" | "pass")
             || SECRET_WORDS.iter().any(|w| name.contains(w))

@@ -2967,6 +2967,15 @@ fn punctuated_uri_passwords_and_misspelled_keys_are_credentials() {
             "podAnnotations.a=postgresql://u:TOPSECRET3/x@db.example.org/x",
             "--set",
             "s3.Key=TOPSECRET4,postgresql.auth.pasword=TOPSECRET5,oauth2Proxy.clientSecrt=TOPSECRET6",
+            // A space in an https userinfo; a percent-encoded query name; a key typed on.
+            "--set-literal",
+            "podAnnotations.b=https://u: TOPSECRETb@h/",
+            "--set-literal",
+            "podAnnotations.c=https://h/x?%70assword=TOPSECRETc",
+            "--set",
+            "s3.key:TOPSECRETd=1",
+            "--set",
+            "postgresql.auth.password\tTOPSECRETe=1",
         ],
         None,
     );
