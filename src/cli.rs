@@ -499,9 +499,10 @@ pub fn check_detached_values(args: &[std::ffi::OsString]) -> Result<(), Failure>
 /// empty shell variable), and the flag would take the next flag as its value, pflag's way,
 /// then print it in an error or as a directory name, a `--set` value and all. Refused,
 /// without showing the argument; `--flag=-value` says a value starting with `-` is meant.
-pub fn check_swallowed_flags(args: &[std::ffi::OsString]) -> Result<(), Failure> {
-    use clap::CommandFactory;
-    let root = Cli::command();
+pub fn check_swallowed_flags(
+    args: &[std::ffi::OsString],
+    root: &clap::Command,
+) -> Result<(), Failure> {
     let Some(sub) = args
         .get(1)
         .and_then(|a| a.to_str())

@@ -50,14 +50,15 @@ fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 fn main() -> ExitCode {
     let argv = cli::keep_last_choices(cli::hoist_global_flags(std::env::args_os().collect()));
     let color = cli::ColorWhen::from_args(&argv);
+    // Built once: the swallowed-flag check reads its flags, then it parses.
+    let command = cli::Cli::command().color(color.clap());
     if let Err(failure) = cli::check_version_flag(&argv)
         .and_then(|()| cli::check_detached_values(&argv))
-        .and_then(|()| cli::check_swallowed_flags(&argv))
+        .and_then(|()| cli::check_swallowed_flags(&argv, &command))
     {
         return fail(&failure, color);
     }
-    let parsed = cli::Cli::command()
-        .color(color.clap())
+    let parsed = command
         .try_get_matches_from(&argv)
         .and_then(|m| cli::Cli::from_arg_matches(&m));
     let args = match parsed {

@@ -228,6 +228,15 @@ fn at<'a>(d: &'a Document, pointer: &str) -> &'a Value {
     d.value.at(pointer).unwrap_or(&Value::Null)
 }
 
+/// A claim's beta class annotation, which GetPersistentVolumeClaimClass reads before
+/// `spec.storageClassName` (pkg/apis/core/helper/helpers.go).
+const BETA_CLASS: &str = "volume.beta.kubernetes.io/storage-class";
+
+/// `d`'s [`BETA_CLASS`] annotation, as given.
+fn beta_class(d: &Document) -> Option<&Value> {
+    at(d, "/metadata/annotations").get(BETA_CLASS)
+}
+
 /// Refusals for one object present in both renders.
 fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
     let new = &match new.kind() {
@@ -466,13 +475,7 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             // in spec.storageClassName where that was unset (validation.go:2403-2418,
             // validateStorageClassUpgradeFromAnnotation, at v1.33.3); with it, a class
             // from nil must be the annotation's.
-            const BETA: &str = "volume.beta.kubernetes.io/storage-class";
-            let beta = |d: &Document| {
-                at(d, "/metadata/annotations")
-                    .get(BETA)
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-            };
+            let beta = |d: &Document| beta_class(d).and_then(Value::as_str).map(str::to_string);
             let new_class = at(new, "/spec/storageClassName").as_str();
             let upgrade = beta(old).is_some()
                 && semantic(at(old, "/spec/storageClassName")).is_null()
@@ -480,7 +483,7 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                 && (beta(new).is_none() || beta(new) == beta(old));
             // ValidateImmutableAnnotation compares the map lookups: "" is absent.
             if !upgrade && beta(old).unwrap_or_default() != beta(new).unwrap_or_default() {
-                fields.push(format!("metadata.annotations[{BETA}]"));
+                fields.push(format!("metadata.annotations[{BETA_CLASS}]"));
             }
             if !upgrade
                 && beta(old).is_some()
@@ -514,20 +517,15 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             // The class as GetPersistentVolumeClaimClass reads it (pkg/apis/core/helper/
             // helpers.go: the beta annotation first); a live claim without one has none
             // (the default class would have been written in at creation).
-            let beta_class = at(old, "/metadata/annotations")
-                .get("volume.beta.kubernetes.io/storage-class")
-                .and_then(Value::as_str);
-            let static_claim = match (beta_class, at(old, "/spec/storageClassName")) {
+            let static_claim = match (
+                beta_class(old).and_then(Value::as_str),
+                at(old, "/spec/storageClassName"),
+            ) {
                 (Some(c), _) => c.is_empty(),
                 (None, Value::String(c)) => c.is_empty(),
                 // Only a claim surely read from the cluster (a hand-added status may
                 // sit on a render).
-                (None, _) => ["uid", "resourceVersion"].iter().any(|k| {
-                    at(old, "/metadata")
-                        .get(*k)
-                        .and_then(Value::as_str)
-                        .is_some_and(|v| !v.is_empty())
-                }),
+                (None, _) => read_from_cluster(old),
             };
             if let (Some(a), Some(b)) = (size(old), size(new))
                 && b > a
@@ -2661,10 +2659,7 @@ fn class_set(object: &str, old: &Document, new: &Document) -> Option<Effect> {
     let class = at(new, "/spec/storageClassName").as_str()?;
     // With the beta class annotation the answer is known: refused (in `refusal`) unless
     // the class is the annotation's.
-    if at(old, "/metadata/annotations")
-        .get("volume.beta.kubernetes.io/storage-class")
-        .is_some()
-    {
+    if beta_class(old).is_some() {
         return None;
     }
     let n = namespace_flag(new);
@@ -2859,6 +2854,17 @@ fn keep_items(live: &Value, last: Option<&Value>, new: &mut Value, key: &str, li
     }
 }
 
+/// Was `d` surely read from the cluster: a non-empty `uid` or `resourceVersion` (a hand-
+/// added status may sit on a render)?
+fn read_from_cluster(d: &Document) -> bool {
+    ["uid", "resourceVersion"].iter().any(|k| {
+        at(d, "/metadata")
+            .get(*k)
+            .and_then(Value::as_str)
+            .is_some_and(|v| !v.is_empty())
+    })
+}
+
 /// The configuration `kubectl apply` compares an object read from the cluster with: its
 /// `kubectl.kubernetes.io/last-applied-configuration`; for server-side apply (a
 /// `managedFields` entry with operation `Apply`, not of a subresource) the fields those
@@ -2868,7 +2874,6 @@ fn keep_items(live: &Value, last: Option<&Value>, new: &mut Value, key: &str, li
 /// deletes nothing). `None` for a render: taken as it is.
 fn last_applied(old: &Document) -> Option<Value> {
     let text = |v: &Value| v.as_str().is_some_and(|s| !s.is_empty());
-    let meta = |key: &str| old.value.at("/metadata").and_then(|m| m.get(key)).cloned();
     let appliers: Vec<&Value> = old
         .value
         .at("/metadata/managedFields")
@@ -2908,9 +2913,7 @@ fn last_applied(old: &Document) -> Option<Value> {
             _ => true,
         }
     }
-    let live = meta("uid").is_some_and(|v| text(&v))
-        || meta("resourceVersion").is_some_and(|v| text(&v))
-        || old.value.get("status").is_some_and(substantive);
+    let live = read_from_cluster(old) || old.value.get("status").is_some_and(substantive);
     live.then(|| Value::Object(Default::default()))
 }
 

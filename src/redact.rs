@@ -13,6 +13,14 @@ fn ends_uri(c: char) -> bool {
         )
 }
 
+/// Is `scheme` one of WHATWG's special schemes with an authority (http, https, ws, wss,
+/// ftp), any case?
+fn special_scheme(scheme: &str) -> bool {
+    ["http", "https", "ws", "wss", "ftp"]
+        .iter()
+        .any(|s| scheme.eq_ignore_ascii_case(s))
+}
+
 /// Where a URI's authority starts in `text`, from byte `from` on: the offset after its
 /// `scheme://`, and whether it is written so (`true`) or in a form a lenient parser still
 /// reads as one (`false`): a special scheme (http, https, ws, wss, ftp) followed by any
@@ -47,9 +55,7 @@ fn next_authority(text: &str, from: usize) -> Option<(usize, bool, bool)> {
                 && word_start(begin)
             {
                 let run = slashes(at + 1);
-                let special = ["http", "https", "ws", "wss", "ftp"]
-                    .iter()
-                    .any(|s| text[begin..at].eq_ignore_ascii_case(s));
+                let special = special_scheme(&text[begin..at]);
                 if text[at + 1..].starts_with("//") && (run == 2 || !special) {
                     return Some((at + 3, true, special));
                 }
@@ -110,10 +116,7 @@ fn userinfo_end(tail: &str, special: bool) -> Option<usize> {
 /// [`userinfo_end`] reads it: the part before the `@` that closes it.
 pub fn userinfo(uri: &str) -> Option<&str> {
     let (scheme, rest) = uri.split_once("://")?;
-    let special = ["http", "https", "ws", "wss", "ftp"]
-        .iter()
-        .any(|s| scheme.eq_ignore_ascii_case(s));
-    userinfo_end(rest, special).map(|at| &rest[..at])
+    userinfo_end(rest, special_scheme(scheme)).map(|at| &rest[..at])
 }
 
 /// A userinfo masked: `user:…`, or `…` for a single token.

@@ -78,8 +78,7 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure>
             ))
             .hint("fix the YAML at the line shown (values are masked in messages)")
         })?;
-    null_tags_hold_null(name, text)?;
-    numbers_as_helm_reads_them(name, text)?;
+    scalars_as_helm_reads_them(name, text)?;
     match v {
         Value::Object(m) => Ok(m),
         Value::Null => Ok(Map::new()),
@@ -144,44 +143,71 @@ fn untag_times(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// Refuses a `!!null` tag on text that is not null (`password: !!null S3cr3t`): the
-/// reader would drop the text without a word, and Go's YAML reader (Helm's) refuses it.
-/// Only a file that has such a tag is read a second time.
-///
-/// Refuses as well a tag of the file's own with nothing after it (`password: !S3cr3t`):
-/// most often a value starting with `!` left unquoted, which YAML reads as a tag on an
-/// empty value. This reader would make it null (the key dropped without a word, a
-/// password generated instead), Go's YAML reader an empty string (go-yaml v2 resolve.go,
-/// `resolve`: a tag it cannot resolve keeps the text, here none). The tag is not shown.
-fn null_tags_hold_null(name: &str, text: &str) -> Result<(), Failure> {
-    use serde_saphyr::granit_parser::{Event, Parser};
-    if !text.contains('!') {
+/// The plain scalars Helm's reader (go-yaml v2) takes otherwise than this one, refused
+/// with their file, line and key (never their text: it may be a credential). Only a file
+/// with a `!` or a number-like mark is read a second time, once for all of them:
+/// - a `!!null` tag on text that is not null (`password: !!null S3cr3t`): the reader
+///   would drop the text without a word, and Go's YAML reader refuses it;
+/// - a tag of the file's own with nothing after it (`password: !S3cr3t`): most often a
+///   value starting with `!` left unquoted, which YAML reads as a tag on an empty value.
+///   This reader would make it null (the key dropped without a word, a password generated
+///   instead), Go's YAML reader an empty string (go-yaml v2 resolve.go, `resolve`: a tag
+///   it cannot resolve keeps the text, here none);
+/// - a number to Helm ([`helm_number_text_here`]) that is text here (`17_`, `1__0`,
+///   `0X1F`; `1_000` and `0b101` are numbers to both): an image tag `17_` would render
+///   `postgres:17_` here and `postgres:17` in Helm.
+fn scalars_as_helm_reads_them(name: &str, text: &str) -> Result<(), Failure> {
+    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
+    let numbers = text.contains('_') || ["0X", "0O", "0B", "0b"].iter().any(|p| text.contains(p));
+    if !text.contains('!') && !numbers {
         return Ok(());
     }
     for item in Parser::new_from_str(text) {
         let Ok((ev, span)) = item else { break };
-        if let Event::Scalar(value, style, _, Some(tag)) = &ev
-            && tag.is_custom()
-            && value.is_empty()
-            && matches!(style, serde_saphyr::granit_parser::ScalarStyle::Plain)
-        {
+        let Event::Scalar(value, style, _, tag) = &ev else {
+            continue;
+        };
+        let plain = matches!(style, ScalarStyle::Plain);
+        let problem = match tag {
+            Some(tag) if tag.is_custom() && value.is_empty() && plain => Some((
+                "invalid YAML in ",
+                "a tag (`!…`, not shown) with no value after it",
+                ": YAML reads an unquoted value starting with '!' as a tag",
+                "quote a value that starts with '!' (`key: \"!…\"`)",
+            )),
+            Some(tag)
+                if tag.is_yaml_core_schema_tag("null")
+                    && !matches!(value.as_ref(), "" | "~" | "null" | "Null" | "NULL") =>
+            {
+                Some((
+                    "invalid YAML in ",
+                    "the value has a `!!null` tag but is not null",
+                    "",
+                    "remove the `!!null` tag to keep the value, or the value to make it null",
+                ))
+            }
+            None if numbers
+                && plain
+                && helm_number_text_here(value)
+                && serde_saphyr::from_str_with_options::<Value>(value, crate::yaml::options())
+                    .is_ok_and(|v| v.is_string()) =>
+            {
+                Some((
+                    "",
+                    "the value (not shown) is a number to Helm's YAML reader (YAML 1.1: `_` between digits, `0X`, `0O` or `0b` prefixes) and text to this one",
+                    "",
+                    "quote it to keep it as text (`\"17_\"`), or write the number plainly (`17`)",
+                ))
+            }
+            _ => None,
+        };
+        if let Some((lead, what, why, hint)) = problem {
             let (line, col) = (span.start.line(), span.start.col() + 1);
             let path = locate::path_at(text, line, col);
             return Err(Failure::input(format!(
-                "invalid YAML in {name}:{line}:{col}: a tag (`!…`, not shown) with no value after it (at key {path}): YAML reads an unquoted value starting with '!' as a tag"
+                "{lead}{name}:{line}:{col}: {what} (at key {path}){why}"
             ))
-            .hint("quote a value that starts with '!' (`key: \"!…\"`)"));
-        }
-        if let Event::Scalar(value, _, _, Some(tag)) = &ev
-            && tag.is_yaml_core_schema_tag("null")
-            && !matches!(value.as_ref(), "" | "~" | "null" | "Null" | "NULL")
-        {
-            let (line, col) = (span.start.line(), span.start.col() + 1);
-            let path = locate::path_at(text, line, col);
-            return Err(Failure::input(format!(
-                "invalid YAML in {name}:{line}:{col}: the value has a `!!null` tag but is not null (at key {path})"
-            ))
-            .hint("remove the `!!null` tag to keep the value, or the value to make it null"));
+            .hint(hint));
         }
     }
     Ok(())
@@ -190,8 +216,7 @@ fn null_tags_hold_null(name: &str, text: &str) -> Result<(), Failure> {
 /// Would go-yaml v2 (Helm's reader) resolve the plain scalar `s` as a number, where it is
 /// written with underscores (`1_000`, `17_`) or a base prefix in upper case or binary
 /// (`0X1F`, `0O17`, `0b101`), forms this reader may keep as text? go-yaml v2 resolve.go,
-/// `resolve`: for a
-/// scalar starting with a digit, sign or `.` it drops every `_`, then tries Go's
+/// `resolve`: for a scalar starting with a digit, sign or `.` it drops every `_`, then tries Go's
 /// `strconv.ParseInt(plain, 0, 64)` (any-case `0x`/`0o`/`0b` prefixes), `ParseUint`, its
 /// float pattern and `0b` binary.
 fn helm_number_text_here(s: &str) -> bool {
@@ -233,32 +258,6 @@ fn helm_number_text_here(s: &str) -> bool {
         mantissa_ok && exponent_ok
     };
     int || float
-}
-
-/// Refuses a plain scalar that Helm reads as a number ([`helm_number_text_here`]) and this
-/// reader as text (`17_`, `1__0`, `0X1F`; `1_000` and `0b101` are numbers to both): an image tag `17_` would render `postgres:17_` here and
-/// `postgres:17` in Helm. The value is not shown (it may be a credential).
-fn numbers_as_helm_reads_them(name: &str, text: &str) -> Result<(), Failure> {
-    use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
-    if !text.contains('_') && !["0X", "0O", "0B", "0b"].iter().any(|p| text.contains(p)) {
-        return Ok(());
-    }
-    for item in Parser::new_from_str(text) {
-        let Ok((ev, span)) = item else { break };
-        if let Event::Scalar(value, ScalarStyle::Plain, _, None) = &ev
-            && helm_number_text_here(value)
-            && serde_saphyr::from_str_with_options::<Value>(value, crate::yaml::options())
-                .is_ok_and(|v| v.is_string())
-        {
-            let (line, col) = (span.start.line(), span.start.col() + 1);
-            let path = locate::path_at(text, line, col);
-            return Err(Failure::input(format!(
-                "{name}:{line}:{col}: the value (not shown) is a number to Helm's YAML reader (YAML 1.1: `_` between digits, `0X`, `0O` or `0b` prefixes) and text to this one (at key {path})"
-            ))
-            .hint("quote it to keep it as text (`\"17_\"`), or write the number plainly (`17`)"));
-        }
-    }
-    Ok(())
 }
 
 /// The chart's default values as JSON, converted from `values.yaml` by the build script.
