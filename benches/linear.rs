@@ -13,7 +13,8 @@ use std::path::PathBuf;
 const SIZES: [usize; 3] = [1_000, 5_000, 20_000];
 
 fn values_file(name: &str, text: &str) -> PathBuf {
-    let p = std::env::temp_dir().join(format!("mlflow-chart-bench-{}-{name}", std::process::id()));
+    let p = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("bench-{}-{name}", std::process::id()));
     std::fs::write(&p, text).unwrap();
     p
 }

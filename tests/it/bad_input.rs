@@ -2275,7 +2275,7 @@ fn cases() -> Vec<Case> {
 }
 
 fn dir_for(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mlflow-chart-bad-{}-{name}", std::process::id()));
+    let d = common::scratch_root().join(format!("bad-{name}"));
     std::fs::create_dir_all(&d).unwrap();
     d
 }
@@ -3337,7 +3337,7 @@ fn big_inputs_finish_quickly() {
 /// lines.
 #[test]
 fn one_line_values_hold_no_line_break() {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-lines-{}", std::process::id()));
+    let dir = common::scratch_root().join("lines");
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.yaml");
     std::fs::write(
@@ -3397,7 +3397,7 @@ fn one_line_values_hold_no_line_break() {
 /// where it was written, once for all the objects it was copied into.
 #[test]
 fn problems_in_passed_through_values_name_their_key() {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-through-{}", std::process::id()));
+    let dir = common::scratch_root().join("through");
     std::fs::create_dir_all(&dir).unwrap();
     for (name, text, said) in [
         (
@@ -3437,7 +3437,7 @@ fn problems_in_passed_through_values_name_their_key() {
 /// leaves a large failure listed as it is.
 #[test]
 fn passed_through_problems_are_never_misattributed() {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-misattr-{}", std::process::id()));
+    let dir = common::scratch_root().join("misattr");
     std::fs::create_dir_all(&dir).unwrap();
     let run = |name: &str, text: &str| failing_render(&dir, name, text);
     // The same toleration in an extraObjects Pod: the chart's pods name `tolerations`.
@@ -3482,7 +3482,7 @@ fn passed_through_problems_are_never_misattributed() {
 /// missing field of an extra item) name the values key and its file:line too.
 #[test]
 fn refusals_after_rendering_name_file_line_and_key() {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-after-{}", std::process::id()));
+    let dir = common::scratch_root().join("after");
     std::fs::create_dir_all(&dir).unwrap();
     let big = format!("podAnnotations:\n  a: \"{}\"\n", "x".repeat(300_000));
     for (name, text, said, line_no) in [
@@ -3564,7 +3564,7 @@ fn refusals_after_rendering_name_file_line_and_key() {
 /// items (its list holds a null placeholder for them).
 #[test]
 fn appended_items_keep_their_own_origin() {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-append-{}", std::process::id()));
+    let dir = common::scratch_root().join("append");
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("root.yaml");
     std::fs::write(

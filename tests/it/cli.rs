@@ -20,7 +20,7 @@ fn render(extra: &[&str]) -> common::Run {
 }
 
 fn tmp(name: &str, content: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-cli-{}", std::process::id()));
+    let dir = common::scratch_root().join("cli");
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, content).unwrap();
@@ -264,7 +264,7 @@ fn show_only_and_output_dir() {
         r.stdout
             .starts_with("---\n# Source: mlflow-chart/templates/service.yaml\n")
     );
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-outdir-{}", std::process::id()));
+    let dir = common::scratch_root().join("outdir");
     let r = render(&["--output-dir", &dir.to_string_lossy()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let dep = std::fs::read_to_string(dir.join("mlflow-chart/templates/deployment.yaml")).unwrap();
@@ -281,7 +281,7 @@ fn show_only_and_output_dir() {
 #[test]
 fn output_dir_is_all_or_nothing() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-outdir-all-{}", std::process::id()));
+    let dir = common::scratch_root().join("outdir-all");
     let templates = dir.join("mlflow-chart/templates");
     std::fs::create_dir_all(templates.join("service.yaml")).unwrap();
     std::fs::write(templates.join("deployment.yaml"), "old\n").unwrap();
@@ -438,7 +438,7 @@ fn flags_are_read_as_helm_reads_them() {
     );
     // Helm takes any path url.Parse finds an http, https or oci scheme in for a URL,
     // `http:w.yaml` too, even when a file has that name; `./http:w.yaml` is the file.
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-scheme-{}", std::process::id()));
+    let dir = common::scratch_root().join("scheme");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("http:w.yaml"), "zz: 4\n").unwrap();
     for (f, read) in [
@@ -692,7 +692,7 @@ fn next_steps_on_stderr_and_quiet() {
 #[test]
 fn kustomize_builds_our_render_as_a_base_with_a_patch() {
     let kubectl = common::venv_bin("kubectl");
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-kustomize-{}", std::process::id()));
+    let dir = common::scratch_root().join("kustomize");
     std::fs::create_dir_all(&dir).unwrap();
     let golden = std::fs::read_to_string(common::root().join("tests/golden/default.yaml")).unwrap();
     std::fs::write(dir.join("mlflow.yaml"), golden).unwrap();
@@ -934,7 +934,7 @@ fn helm_template_flags_and_hook_order() {
         "{}",
         r.stderr
     );
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-relname-{}", std::process::id()));
+    let dir = common::scratch_root().join("relname");
     let r = render(&[
         "--output-dir",
         &dir.to_string_lossy(),
@@ -1028,7 +1028,7 @@ fn output_to_dev_null_is_taken_however_it_is_opened() {
 fn a_flag_does_not_swallow_the_next_one() {
     let secret = "S3CR3Tvalue";
     let set = format!("--set=postgresql.auth.password={secret}");
-    let out = std::env::temp_dir().join(format!("mlflow-chart-swallow-{}", std::process::id()));
+    let out = common::scratch_root().join("swallow");
     let cwd = out.to_string_lossy().into_owned();
     std::fs::create_dir_all(&out).unwrap();
     for (args, flag) in [
@@ -1302,7 +1302,7 @@ fn helm_install_flags_are_accepted_and_change_nothing() {
 /// recognise `-`).
 #[test]
 fn set_file_path_is_taken_as_written() {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-setfile-{}", std::process::id()));
+    let dir = common::scratch_root().join("setfile");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("a.txt"), "plain\n").unwrap();
     std::fs::write(dir.join(" a.txt"), "spaced\n").unwrap();
@@ -1504,13 +1504,13 @@ fn a_non_utf8_output_dir_is_refused() {
         .args(PROXY)
         .arg("--output-dir")
         .arg(dir)
-        .current_dir(std::env::temp_dir())
+        .current_dir(common::scratch_root())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid UTF-8"));
-    assert!(!std::env::temp_dir().join(dir).exists());
+    assert!(!common::scratch_root().join(dir).exists());
 }
 
 /// `--color` and `--dry-run` given twice: the last counts, as in Helm (both are string
@@ -1538,7 +1538,7 @@ fn last_choice_wins_and_csv_drops_a_final_carriage_return() {
         let r = common::run(&args, None);
         assert_eq!(r.code, code, "{extra:?}: {}", r.stderr);
     }
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-cr-{}", std::process::id()));
+    let dir = common::scratch_root().join("cr");
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("v.yaml");
     std::fs::write(&f, "oauth2Proxy:\n  enabled: false\n").unwrap();
@@ -1552,7 +1552,7 @@ fn last_choice_wins_and_csv_drops_a_final_carriage_return() {
 /// only the chosen templates (docs/migration.md, "`-s` and `--output-dir`").
 #[test]
 fn output_dir_with_show_only_writes_only_the_chosen_files() {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-outdir-s-{}", std::process::id()));
+    let dir = common::scratch_root().join("outdir-s");
     let _ = std::fs::remove_dir_all(&dir);
     let d = dir.to_string_lossy().into_owned();
     let r = render(&[

@@ -46,6 +46,30 @@ pub fn run_in(args: &[&str], stdin: Option<&[u8]>, dir: &Path) -> Run {
     }
 }
 
+/// The directory this test process writes its files under: `it-<pid>` in Cargo's
+/// `CARGO_TARGET_TMPDIR` (under `target/`), never the system's temporary directory. Made on
+/// first use, when the directories of earlier runs whose process has ended are removed
+/// (a process cannot remove its own at exit: statics are never dropped).
+pub fn scratch_root() -> &'static Path {
+    static ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let base = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        for entry in std::fs::read_dir(base).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let ended = name
+                .strip_prefix("it-")
+                .and_then(|pid| pid.parse::<u32>().ok())
+                .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+            if ended {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+        let root = base.join(format!("it-{}", std::process::id()));
+        std::fs::create_dir_all(&root).expect("CARGO_TARGET_TMPDIR is writable");
+        root
+    })
+}
+
 /// The Python venv with the independent oracles (made by scripts/test.sh). Tests that
 /// need it fail, rather than skip, when it is missing.
 pub fn venv_bin(tool: &str) -> PathBuf {

@@ -14,10 +14,7 @@ impl Script {
     fn new(shell: &str) -> Self {
         let r = run(&["completions", shell], None);
         assert_eq!(r.code, 0, "{}", r.stderr);
-        let dir = std::env::temp_dir().join(format!(
-            "mlflow-chart-completions-{}-{shell}",
-            std::process::id()
-        ));
+        let dir = crate::common::scratch_root().join(format!("completions-{shell}"));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(format!("mlflow-chart.{shell}"));
         std::fs::write(&path, r.stdout).unwrap();

@@ -334,7 +334,7 @@ fn openshift_leaves_ids_to_the_platform_on_every_pod() {
         assert!(r.stderr.contains(key), "{set}: {}", r.stderr);
     }
     // extraObjects too: no pod of the render names an ID under openshift.
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-os-{}", std::process::id()));
+    let dir = common::scratch_root().join("os");
     std::fs::create_dir_all(&dir).unwrap();
     let eo = dir.join("eo.yaml");
     std::fs::write(
@@ -420,7 +420,7 @@ fn each_component_has_its_own_security_context() {
 }
 
 fn values_file(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-day-two-{}", std::process::id()));
+    let dir = common::scratch_root().join("day-two");
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
@@ -634,7 +634,7 @@ fn postgresql_never_initialises_over_another_layout() {
     };
     let (script, pgdata) = guard(&[]);
     assert_eq!(pgdata, "/var/lib/postgresql/data/pgdata");
-    let base = std::env::temp_dir().join(format!("mlflow-chart-guard-{}", std::process::id()));
+    let base = common::scratch_root().join("guard");
     let run = |case: &str, dir: &str, layout: &[(&str, &str)]| -> (bool, String) {
         let root = base.join(case);
         std::fs::create_dir_all(&root).unwrap();

@@ -33,7 +33,7 @@ fn render(extra: &[&str]) -> common::Run {
     // run reads it gave that run a truncated values file.
     static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-ext-{}", std::process::id()));
+    let dir = common::scratch_root().join("ext");
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join(format!("ext-{n}.yaml"));
     std::fs::write(&f, EXT).unwrap();
@@ -289,7 +289,7 @@ fn annotation_case_apply_size_and_ingress_class() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("EKS.Amazonaws.com/role-arn"));
     // In a file: one argument may hold at most 128 KiB.
-    let big = std::env::temp_dir().join(format!("mlflow-chart-big-{}.yaml", std::process::id()));
+    let big = common::scratch_root().join("big.yaml");
     let object = |name: &str, size: usize| {
         format!(
             "- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: {name}}}, data: {{a: {}}}}}\n",
@@ -349,7 +349,7 @@ fn annotation_case_apply_size_and_ingress_class() {
 /// the path below it, and where it was written.
 #[test]
 fn extra_object_problems_name_their_item_and_line() {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-eo-{}", std::process::id()));
+    let dir = common::scratch_root().join("eo");
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("eo.yaml");
     std::fs::write(

@@ -239,7 +239,7 @@ fn validate_checks_an_httproute_against_the_bundled_crd() {
 /// `diff --values-old/--values-new` renders both sides with the cluster's API versions.
 #[test]
 fn diff_renders_both_sides_with_the_api_versions() {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-diff-{}", std::process::id()));
+    let dir = common::scratch_root().join("diff");
     std::fs::create_dir_all(&dir).unwrap();
     let old = dir.join("old.yaml");
     let new = dir.join("new.yaml");

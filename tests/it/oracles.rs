@@ -72,7 +72,7 @@ fn httproutes_match_the_gateway_api_crd() {
     let golden = std::fs::read_to_string(common::golden_path("gateway-api")).unwrap();
     let bad = golden.replace("type: PathPrefix", "type: Prefix");
     assert_ne!(bad, golden);
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-crd-{}", std::process::id()));
+    let dir = common::scratch_root().join("crd");
     std::fs::create_dir_all(&dir).unwrap();
     let f = dir.join("bad.yaml");
     std::fs::write(&f, bad).unwrap();

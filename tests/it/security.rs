@@ -1526,7 +1526,7 @@ fn values_masks_credentials_and_render_refuses_the_mask() {
     assert_eq!(s.code, 0, "{}", s.stderr);
     assert_eq!(s.stdout.matches(S).count(), 15, "{}", s.stdout);
 
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-values-{}", std::process::id()));
+    let dir = common::scratch_root().join("values");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("merged.yaml");
     std::fs::write(&file, &m.stdout).unwrap();
@@ -1597,10 +1597,7 @@ fn the_binary_is_static_pie_with_relro_and_no_executable_stack() {
 #[test]
 fn values_masks_credentials_under_unknown_keys() {
     const S: &str = "Zq9XunknownSECRET";
-    let file = std::env::temp_dir().join(format!(
-        "mlflow-chart-unknown-credentials-{}.yaml",
-        std::process::id()
-    ));
+    let file = common::scratch_root().join("unknown-credentials.yaml");
     std::fs::write(
         &file,
         format!(
@@ -1641,7 +1638,7 @@ fn values_masks_credentials_under_unknown_keys() {
 #[test]
 fn values_masks_pairs_flags_and_text_under_unknown_keys() {
     const S: &str = "Zq9XpairSECRET";
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-pairs-{}", std::process::id()));
+    let dir = common::scratch_root().join("pairs");
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("old-chart.yaml");
     std::fs::write(
@@ -1714,7 +1711,7 @@ fn values_masks_pairs_flags_and_text_under_unknown_keys() {
 /// `diff`, while references by name (`imagePullSecrets`) show.
 #[test]
 fn nested_credentials_are_masked_in_values_and_diff() {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-nested-{}", std::process::id()));
+    let dir = common::scratch_root().join("nested");
     std::fs::create_dir_all(&dir).unwrap();
     let object = |n: u8| {
         format!(
@@ -1802,7 +1799,7 @@ fn nested_credentials_are_masked_in_values_and_diff() {
 /// line.
 #[test]
 fn diff_shows_names_and_marks_masked_changes() {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-overmask-{}", std::process::id()));
+    let dir = common::scratch_root().join("overmask");
     std::fs::create_dir_all(&dir).unwrap();
     let side = |n: u8| {
         let f = dir.join(format!("{n}.yaml"));

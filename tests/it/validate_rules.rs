@@ -180,7 +180,7 @@ spec:
 /// stream; without one they stay "not validated" (an error only under --strict).
 #[test]
 fn custom_resources_follow_their_crd() {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-crd-{}", std::process::id()));
+    let dir = common::scratch_root().join("crd-rules");
     std::fs::create_dir_all(&dir).unwrap();
     let crd = dir.join("crd.yaml");
     std::fs::write(&crd, CRD).unwrap();

@@ -125,7 +125,7 @@ fn a_null_for_every_needed_value_is_a_located_error() {
 /// an earlier file or the defaults set the keys it deleted.
 #[test]
 fn a_null_over_a_map_in_a_file_is_located_at_the_null() {
-    let dir = std::env::temp_dir().join(format!("mlflow-chart-null-map-{}", std::process::id()));
+    let dir = common::scratch_root().join("null-map");
     std::fs::create_dir_all(&dir).unwrap();
     let write = |name: &str, text: &str| {
         let f = dir.join(name);
@@ -220,7 +220,7 @@ fn integer_keys_take_integral_floats_as_the_integer() {
 
 #[test]
 fn key_order_does_not_change_the_output() {
-    let d = std::env::temp_dir().join(format!("mlflow-chart-order-{}", std::process::id()));
+    let d = common::scratch_root().join("order");
     std::fs::create_dir_all(&d).unwrap();
     let a = d.join("a.yaml");
     let b = d.join("b.yaml");
