@@ -1147,7 +1147,7 @@ fn weakening_values_are_said_or_refused() {
         "may be every pod in every namespace",
         false,
     );
-    let meta = "hold the cloud's metadata service";
+    let meta = "hold a cloud metadata service";
     warns(
         &[
             "--set-json",
@@ -2148,4 +2148,95 @@ fn an_existing_secret_wins_over_literal_credentials() {
         r.stderr
     );
     assert!(r.stdout.contains("name: team-pg") && r.stdout.contains("name: team-s3"));
+}
+
+/// A wildcard Ingress host is no CORS origin: MLflow matches origins holding `*` with
+/// fnmatch (mlflow/server/security_utils.py:106-124, 3.17.2), so `https://*.example.org`
+/// would let a page on any sibling host make state-changing calls with the user's
+/// SameSite=Lax session cookie.
+#[test]
+fn a_wildcard_host_is_no_cors_origin() {
+    let r = render(&[
+        "--set",
+        "ingress.enabled=true",
+        "--set-json",
+        r#"ingress.hosts=[{"host":"mlflow.example.org","paths":[{"path":"/","pathType":"Prefix"}]},{"host":"*.example.org","paths":[{"path":"/","pathType":"Prefix"}]}]"#,
+        "--set-json",
+        r#"ingress.tls=[{"hosts":["mlflow.example.org","*.example.org"],"secretName":"t"}]"#,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d = docs(&r.stdout);
+    let args: Vec<String> = container(&d, "mlflow").expect("mlflow container")["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    let at = args
+        .iter()
+        .position(|a| a == "--cors-allowed-origins")
+        .unwrap();
+    assert_eq!(args[at + 1], "https://mlflow.example.org");
+}
+
+/// An external store named by DNS name on port 80, with no peers named, opens egress to
+/// any address on port 80, the cloud metadata services included: a warning names the key
+/// that closes it. A peer given, no warning.
+#[test]
+fn port_80_to_any_address_is_warned_of() {
+    let s3 = [
+        "--set",
+        "services.minio.enabled=false",
+        "--set",
+        "s3.secret=s3",
+        "--set",
+        "s3.url=http://rgw.rook-ceph.svc",
+    ];
+    let r = render(&s3);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("169.254.169.254:80") && r.stderr.contains("networkPolicy.externalS3To"),
+        "{}",
+        r.stderr
+    );
+    let mut named = s3.to_vec();
+    named.extend([
+        "--set-json",
+        r#"networkPolicy.externalS3To=[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"rook-ceph"}}}]"#,
+    ]);
+    let r = render(&named);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("169.254.169.254:80"), "{}", r.stderr);
+    // On 443 nothing is said.
+    let r = render(&[
+        "--set",
+        "services.minio.enabled=false",
+        "--set",
+        "s3.secret=s3",
+        "--set",
+        "s3.url=https://s3.example.org",
+    ]);
+    assert!(!r.stderr.contains("169.254.169.254:80"), "{}", r.stderr);
+}
+
+/// AWS's IPv6 metadata endpoint and Alibaba Cloud's are metadata services too.
+#[test]
+fn every_metadata_address_is_warned_of() {
+    for cidr in ["fd00:ec2::254/128", "fd00:ec2::/32", "100.100.100.200/32"] {
+        let rule = format!(
+            r#"networkPolicy.extraEgress=[{{"to":[{{"ipBlock":{{"cidr":"{cidr}"}}}}],"ports":[{{"port":80}}]}}]"#
+        );
+        let r = render(&["--set-json", &rule]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("cloud metadata service"),
+            "{cidr}: {}",
+            r.stderr
+        );
+    }
+    let r = render(&[
+        "--set-json",
+        r#"networkPolicy.extraEgress=[{"to":[{"ipBlock":{"cidr":"fd00:ec2::/32","except":["fd00:ec2::254/128"]}}],"ports":[{"port":80}]}]"#,
+    ]);
+    assert!(!r.stderr.contains("cloud metadata service"), "{}", r.stderr);
 }

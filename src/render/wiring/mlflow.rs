@@ -102,9 +102,14 @@ pub(crate) fn args(
     }
     // MLflow 3 refuses state-changing API calls whose Origin it does not know (403), and
     // browsers send Origin even on same-origin POSTs: the UI's own origins must be listed.
+    // A wildcard host (`*.example.org`) is no origin: MLflow matches origins holding `*`
+    // with fnmatch (mlflow/server/security_utils.py:106-124, `should_block_cors_request`,
+    // 3.17.2), so it would let a page on any sibling host make state-changing calls with
+    // the user's session cookie (SameSite=Lax sends it within the site).
     let mut origins: Vec<String> = ingress
         .hosts
         .iter()
+        .filter(|h| !h.contains('*'))
         .map(|h| format!("{}://{h}", ingress.scheme(h)))
         .collect();
     for o in &m.cors_allowed_origins {

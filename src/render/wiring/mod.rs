@@ -556,6 +556,7 @@ pub fn build(values: &Values, release: &Release, gateway_api: bool) -> Result<Wi
         trusted_ca.is_some(),
         &mut acc,
     );
+    network::metadata_port(values, &db, &s3, proxy.as_ref(), &mut acc);
     let mlflow_args = mlflow::args(
         values,
         release,

@@ -244,7 +244,7 @@ fn wide_egress(np: &crate::model::NetworkPolicy, acc: &mut Acc) {
         if covers_ranges(&egress) {
             acc.warnings.push("networkPolicy.extraEgress's ipBlocks together cover every address of an address family: MLflow's pods may reach the internet; name the peers' own addresses".into());
         } else if reaches_metadata(&egress) {
-            acc.warnings.push("networkPolicy.extraEgress's ipBlocks hold the cloud's metadata service (169.254.169.254), which hands out the node's cloud credentials: except it (ipBlock.except: [169.254.169.254/32]) or name the peers' own addresses".into());
+            acc.warnings.push("networkPolicy.extraEgress's ipBlocks hold a cloud metadata service (169.254.169.254, fd00:ec2::254 or 100.100.100.200), which hands out the node's cloud credentials: except it (ipBlock.except: [169.254.169.254/32]) or name the peers' own addresses".into());
         }
     }
     let dns_blocks: Vec<&Value> = np.dns_to.iter().filter_map(|p| p.get("ipBlock")).collect();
@@ -303,14 +303,23 @@ fn text(v: &Value) -> Option<&str> {
     }
 }
 
-/// The cloud metadata service's address (AWS, GCP, Azure and others serve it there).
-const METADATA: u128 = 0xA9FE_A9FE;
+/// The cloud metadata services' addresses, as (IPv6?, address): 169.254.169.254 (AWS,
+/// GCP, Azure, OpenStack and others), AWS's IPv6 endpoint fd00:ec2::254 (Nitro instances,
+/// IPv6 clusters) and Alibaba Cloud's 100.100.100.200. Each hands out the node's cloud
+/// credentials.
+const METADATA: [(bool, u128); 3] = [
+    (false, 0xA9FE_A9FE),
+    (true, 0xFD00_0EC2_0000_0000_0000_0000_0000_0254),
+    (false, 0x6464_64C8),
+];
 
-/// Do the ranges hold 169.254.169.254?
+/// Do the ranges hold a cloud metadata service ([`METADATA`])?
 fn reaches_metadata(ranges: &[(bool, u128, u128)]) -> bool {
-    ranges
-        .iter()
-        .any(|(v6, a, b)| !v6 && *a <= METADATA && METADATA <= *b)
+    ranges.iter().any(|(v6, a, b)| {
+        METADATA
+            .iter()
+            .any(|(mv6, m)| v6 == mv6 && a <= m && m <= b)
+    })
 }
 
 /// Does a label selector pin what it selects to a label value (a matchLabels entry, or an
@@ -408,6 +417,53 @@ fn covers_a_whole_family(cidr: &str) -> bool {
         Ok(_) if bits == 0 => true,
         Ok(std::net::IpAddr::V6(v6)) => v6.to_ipv4_mapped().is_some() && bits <= 96,
         _ => false,
+    }
+}
+
+/// Warns of each egress rule the chart opens to any address on port 80 (an external
+/// store or identity provider named by DNS name, with no `networkPolicy.*To` peers): port
+/// 80 of every address holds the cloud metadata services ([`METADATA`]), which hand out the
+/// node's cloud credentials to any pod that asks.
+pub(crate) fn metadata_port(
+    values: &Values,
+    db: &super::database::Db,
+    s3: &super::object_store::S3,
+    proxy: Option<&super::proxy::Proxy>,
+    acc: &mut Acc,
+) {
+    let np = &values.network_policy;
+    if !np.enabled {
+        return;
+    }
+    let services = &values.services;
+    let store_in_release = services.minio.enabled || services.versitygw.enabled;
+    let open = [
+        (
+            !db.internal && np.external_database_to.is_empty() && db.port == 80,
+            "the external database",
+            "externalDatabaseTo",
+        ),
+        (
+            !store_in_release && np.external_s3_to.is_empty() && s3.port == 80,
+            "the object store (s3.url)",
+            "externalS3To",
+        ),
+        (
+            proxy.is_some_and(|p| p.idp_port == 80) && np.identity_provider_to.is_empty(),
+            "the identity provider",
+            "identityProviderTo",
+        ),
+        (
+            proxy
+                .and_then(|p| p.machines.as_ref())
+                .is_some_and(|m| m.ports.contains(&80))
+                && np.token_issuer_to.is_empty(),
+            "the ServiceAccount token issuer",
+            "tokenIssuerTo",
+        ),
+    ];
+    for (_, what, key) in open.into_iter().filter(|(on, _, _)| *on) {
+        acc.warnings.push(format!("networkPolicy: the release's pods may reach any address on port 80 for {what}, and that includes the cloud metadata service (169.254.169.254:80), which hands out the node's cloud credentials; name the peers in networkPolicy.{key} (an ipBlock of its addresses, or a namespaceSelector and podSelector)"));
     }
 }
 
