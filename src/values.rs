@@ -226,12 +226,14 @@ fn helm_number_text_here(s: &str) -> bool {
     let odd = s.contains('_')
         || ["0X", "0O", "0B", "0b"]
             .iter()
-            .any(|p| s.trim_start_matches(['+', '-']).starts_with(p));
+            .any(|p| s.strip_prefix(['+', '-']).unwrap_or(s).starts_with(p));
     if !odd {
         return false;
     }
     let plain: String = s.chars().filter(|&c| c != '_').collect();
-    let unsigned = plain.trim_start_matches(['+', '-']);
+    // One sign at most, as strconv.ParseInt and the float pattern take it (`--1_` is text
+    // to go-yaml v2.4.2, resolve.go:150-163).
+    let unsigned = plain.strip_prefix(['+', '-']).unwrap_or(&plain);
     let digits_in =
         |body: &str, radix: u32| !body.is_empty() && body.chars().all(|c| c.is_digit(radix));
     let lower = unsigned.to_ascii_lowercase();
@@ -254,7 +256,8 @@ fn helm_number_text_here(s: &str) -> bool {
             }
             None => digits_in(mantissa, 10),
         };
-        let exponent_ok = exponent.is_none_or(|e| digits_in(e.trim_start_matches(['+', '-']), 10));
+        let exponent_ok =
+            exponent.is_none_or(|e| digits_in(e.strip_prefix(['+', '-']).unwrap_or(e), 10));
         mantissa_ok && exponent_ok
     };
     int || float
@@ -1457,6 +1460,14 @@ mod tests {
             ("0b12", false),
             ("_1", false),
             ("2024-01-01", false),
+            // Two signs are text to Helm (strconv takes one): never refused.
+            ("--1_", false),
+            ("-+0B1", false),
+            ("++0X1F", false),
+            ("+-17_", false),
+            ("+_+98", false),
+            ("1_0e--5", false),
+            ("+1_0e-5", true),
         ] {
             assert_eq!(helm_number_text_here(s), helm_number, "{s}");
         }
