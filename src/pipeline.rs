@@ -476,6 +476,12 @@ fn too_large_for_client_side_apply(
             });
             let total = annotations + KEY.len() + json;
             (total > LIMIT).then(|| {
+                if json > validate::ETCD_REQUEST_MAX {
+                    return format!(
+                        "{} is {json} bytes as JSON, above etcd's default request limit (1.5 MiB, `--max-request-bytes`, which the API server's own 3 MiB body limit is sized from): unless its protobuf form is smaller, the cluster refuses it however it is applied; move the large content out (a ConfigMap of its own, a mounted file, an image)",
+                        d.id()
+                    );
+                }
                 format!(
                     "{} is {json} bytes as JSON: `kubectl apply` without --server-side copies it into the {KEY} annotation, and annotations may total 262144 bytes, so the API server refuses it; apply with `kubectl apply --server-side` (Argo CD: ServerSideApply=true)",
                     d.id()

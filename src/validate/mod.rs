@@ -327,6 +327,22 @@ fn object_problems(d: &Document) -> Vec<(String, String)> {
             "must not be set: the API server refuses to create an object that has one (it is the cluster's, from `kubectl get`); remove it".into(),
         ));
     }
+    // The API server reads at most 3 MiB of a request body (MaxRequestBodyBytes, set in
+    // k8s.io/apiserver pkg/server/config.go NewConfig at v0.33.0: twice etcd's default
+    // 1.5 MiB request limit, as JSON shrinks when it is stored as protobuf): a larger
+    // object is refused (413) by every kind of apply. Measured only when its strings alone
+    // come near (a lower bound of its JSON size).
+    if text_bytes(&d.value) > ETCD_REQUEST_MAX / 2 {
+        let json = serde_json::to_vec(&d.value).map_or(0, |j| j.len());
+        if json > REQUEST_BODY_MAX {
+            out.push((
+                "(whole object)".into(),
+                format!(
+                    "the object is {json} bytes as JSON: the API server reads at most {REQUEST_BODY_MAX} bytes (3 MiB) of a request, and etcd stores at most about 1.5 MiB; move the large content out (a ConfigMap of its own, a mounted file, an image)"
+                ),
+            ));
+        }
+    }
     if matches!(d.kind(), "ConfigMap" | "Secret") {
         let size = data_size(d);
         if size > 1024 * 1024 {
@@ -340,6 +356,24 @@ fn object_problems(d: &Document) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// The API server's limit on a request body (k8s.io/apiserver pkg/server/config.go,
+/// `MaxRequestBodyBytes: int64(3 * 1024 * 1024)`, v0.33.0).
+pub const REQUEST_BODY_MAX: usize = 3 * 1024 * 1024;
+
+/// etcd's default request limit (1.5 MiB, `--max-request-bytes`), as the API server's
+/// config cites it beside [`REQUEST_BODY_MAX`].
+pub const ETCD_REQUEST_MAX: usize = 3 * 512 * 1024;
+
+/// The bytes of a value's strings and keys: less than its JSON, measured without writing it.
+fn text_bytes(v: &serde_json::Value) -> usize {
+    match v {
+        serde_json::Value::String(s) => s.len(),
+        serde_json::Value::Array(a) => a.iter().map(text_bytes).sum(),
+        serde_json::Value::Object(m) => m.iter().map(|(k, x)| k.len() + text_bytes(x)).sum(),
+        _ => 0,
+    }
 }
 
 /// Validates a whole stream (`kind: List` items included, as objects of their own).

@@ -3901,3 +3901,52 @@ fn whole_json_documents_are_not_shown() {
         assert!(r.stderr.contains("--set-json"), "{arg}: {}", r.stderr);
     }
 }
+
+/// An object over the API server's 3 MiB request body limit (k8s.io/apiserver
+/// pkg/server/config.go MaxRequestBodyBytes) is refused: no apply of any kind takes it.
+/// Above etcd's 1.5 MiB a warning says server-side apply does not help either.
+#[test]
+fn an_object_over_the_request_limit_is_refused() {
+    let dir = common::scratch_root().join("request-limit");
+    std::fs::create_dir_all(&dir).unwrap();
+    let blob = |n: usize| {
+        let f = dir.join(format!("blob-{n}.txt"));
+        std::fs::write(&f, "a".repeat(n)).unwrap();
+        format!("extraEnv[0].value={}", f.display())
+    };
+    let args = |file: &str| {
+        let mut a: Vec<String> = [
+            "render",
+            "mlflow",
+            "-q",
+            "--set",
+            "oauth2Proxy.clientID=m",
+            "--set",
+            "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/m",
+            "--set",
+            "extraEnv[0].name=BLOB",
+            "--set-file",
+        ]
+        .map(String::from)
+        .to_vec();
+        a.push(file.to_string());
+        a
+    };
+    let big = args(&blob(3_300_000));
+    let r = common::run(&big.iter().map(String::as_str).collect::<Vec<_>>(), None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("reads at most 3145728 bytes"),
+        "{}",
+        r.stderr
+    );
+    let mid = args(&blob(2_000_000));
+    let r = common::run(&mid.iter().map(String::as_str).collect::<Vec<_>>(), None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("above etcd's default request limit"),
+        "{}",
+        r.stderr
+    );
+}

@@ -360,3 +360,19 @@ fn a_dropped_claim_data_source_is_a_warning() {
     let (code, report) = validate(&claim(r#"{"kind":"PersistentVolumeClaim"}"#), false);
     assert_eq!(code, 1, "{report}");
 }
+
+/// A Service port's `nodePort: 0` is unset (ValidateService checks only a non-zero one;
+/// the registry allocates one), for every type; 70000 is still refused.
+#[test]
+fn a_zero_node_port_is_unset() {
+    for ty in ["NodePort", "LoadBalancer", "ClusterIP"] {
+        let svc = format!(
+            "apiVersion: v1\nkind: Service\nmetadata: {{name: s}}\nspec:\n  type: {ty}\n  selector: {{a: b}}\n  ports: [{{port: 80, nodePort: 0}}]\n"
+        );
+        let r = common::run(&["validate", "-"], Some(svc.as_bytes()));
+        assert_eq!(r.code, 0, "{ty}: {}", r.stderr);
+    }
+    let svc = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  type: NodePort\n  selector: {a: b}\n  ports: [{port: 80, nodePort: 70000}]\n";
+    let r = common::run(&["validate", "-"], Some(svc.as_bytes()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+}

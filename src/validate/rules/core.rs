@@ -465,7 +465,12 @@ fn service(o: &mut Out<'_>, v: &Value) {
                 format!("duplicate node port {np}/{proto}"),
             );
         }
-        if let Some(np) = get(p, "nodePort").and_then(Value::as_i64) {
+        // A nodePort of 0 is unset: ValidateService checks only a non-zero one, and the
+        // registry allocates one for NodePort and LoadBalancer Services.
+        if let Some(np) = get(p, "nodePort")
+            .and_then(Value::as_i64)
+            .filter(|&np| np != 0)
+        {
             // ValidateService forbids a nodePort explicitly only for ClusterIP.
             if ty == "ClusterIP" {
                 o.add(
