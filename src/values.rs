@@ -530,7 +530,15 @@ pub const HIDDEN: &str = "(hidden: `mlflow-chart values --show-secrets` prints i
 pub fn masked(values: &Value) -> Value {
     fn uris(v: &mut Value) {
         match v {
-            Value::String(s) if crate::redact::uri_credential(s) => *s = HIDDEN.into(),
+            Value::String(s)
+                if crate::redact::uri_credential(s)
+                    || bare_userinfo(s)
+                    // A credential pair anywhere in it: libpq's keyword form
+                    // (`host=db password=…`), a fragment (`#access_token=…`).
+                    || crate::redact::pairs(s) != s.as_str() =>
+            {
+                *s = HIDDEN.into()
+            }
             Value::Object(m) => m.values_mut().for_each(uris),
             Value::Array(a) => a.iter_mut().for_each(uris),
             _ => {}
@@ -542,6 +550,21 @@ pub fn masked(values: &Value) -> Value {
     let schema: Value = serde_json::from_str(crate::schema::SCHEMA).unwrap_or_default();
     unknown_credentials(&mut v, &schema, &KeyPath::default());
     v
+}
+
+/// Does a one-word text start with a URI's userinfo without its scheme, `user:password@`
+/// (`externalDatabase.host: mlflow:S3CR3T@db.example.org`)? An image reference
+/// (`registry:5000/repo@sha256:…`) has a `/` before its `@`, an email address no `:`.
+fn bare_userinfo(s: &str) -> bool {
+    let Some((info, host)) = s.split_once('@') else {
+        return false;
+    };
+    !s.contains(char::is_whitespace)
+        && !host.is_empty()
+        && info
+            .split_once(':')
+            .is_some_and(|(user, password)| !user.is_empty() && !password.is_empty())
+        && !info.contains('/')
 }
 
 /// Is an unknown key `k` (at `here`) a misspelling of a credential's name: within one edit

@@ -2240,3 +2240,35 @@ fn every_metadata_address_is_warned_of() {
     ]);
     assert!(!r.stderr.contains("cloud metadata service"), "{}", r.stderr);
 }
+
+/// `values` masks a credential in a URI-valued key however it is written: libpq's
+/// keyword form, a fragment, a userinfo without a scheme; an image reference with a port
+/// and digest stays shown.
+#[test]
+fn values_masks_credentials_beyond_userinfo() {
+    for set in [
+        "services.postgres.externalURI=host=db.example.org password=S3CR3T",
+        "services.postgres.externalURI=postgresql://db.example.org/mlflow#password=S3CR3T",
+        "s3.url=https://s3.example.org/#access_token=S3CR3T",
+        "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/x#access_token=S3CR3T",
+        "externalDatabase.host=mlflow:S3CR3T@db.example.org",
+    ] {
+        let r = common::run(&["values", "--set-string", set], None);
+        assert_eq!(r.code, 0, "{set}: {}", r.stderr);
+        assert!(!r.stdout.contains("S3CR3T"), "{set}");
+        assert!(r.stdout.contains("(hidden:"), "{set}");
+    }
+    let r = common::run(
+        &[
+            "values",
+            "--set-string",
+            "image.repository=registry:5000/repo@sha256:abc",
+        ],
+        None,
+    );
+    assert!(
+        r.stdout.contains("registry:5000/repo@sha256:abc"),
+        "{}",
+        r.stdout
+    );
+}
