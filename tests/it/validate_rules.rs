@@ -376,3 +376,46 @@ fn a_zero_node_port_is_unset() {
     let r = common::run(&["validate", "-"], Some(svc.as_bytes()));
     assert_eq!(r.code, 1, "{}", r.stderr);
 }
+
+/// ReplicationController (ValidateReplicationControllerSpec, ValidatePodTemplateSpecForRC):
+/// a template is required, the selector (defaulted from the template's labels) must not
+/// be empty and must match them.
+#[test]
+fn replication_controller_selector_and_template() {
+    let rc = |body: &str| {
+        let text = format!(
+            "apiVersion: v1\nkind: ReplicationController\nmetadata: {{name: legacy}}\nspec:\n  replicas: 1\n{body}"
+        );
+        common::run(&["validate", "-"], Some(text.as_bytes()))
+    };
+    let tmpl = |labels: &str| {
+        format!(
+            "  template:\n    metadata: {{labels: {labels}}}\n    spec:\n      containers: [{{name: c, image: \"busybox:1.36\"}}]\n"
+        )
+    };
+    for (body, said) in [
+        (
+            format!("  selector: {{app: legacy}}\n{}", tmpl("{app: other}")),
+            "`selector` does not match template `labels`",
+        ),
+        (
+            "  selector: {app: legacy}\n".to_string(),
+            "spec.template: Required value",
+        ),
+        (tmpl("{}"), "spec.selector: Required value"),
+    ] {
+        let r = rc(&body);
+        assert_eq!(r.code, 1, "{body}: {}", r.stderr);
+        assert!(r.stderr.contains(said), "{body}: {}", r.stderr);
+    }
+    for body in [
+        tmpl("{app: legacy}"),
+        format!(
+            "  selector: {{app: legacy}}\n{}",
+            tmpl("{app: legacy, tier: x}")
+        ),
+    ] {
+        let r = rc(&body);
+        assert_eq!(r.code, 0, "{body}: {}", r.stderr);
+    }
+}

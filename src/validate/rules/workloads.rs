@@ -16,6 +16,7 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
     match kind {
         "Deployment" => deployment(o, spec),
         "ReplicaSet" => apps_common(o, spec),
+        "ReplicationController" => replication_controller(o, spec),
         "StatefulSet" => {
             // ValidateStatefulSetName is NameIsDNSLabel since v1.27 (apps validation.go;
             // the pods are named <name>-<ordinal> and get it as hostname).
@@ -110,6 +111,47 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
 fn apps_common(o: &mut Out<'_>, spec: &Value) {
     non_negative(o, spec, "minReadySeconds", "spec");
     non_negative(o, spec, "revisionHistoryLimit", "spec");
+}
+
+/// ValidateReplicationControllerSpec and ValidatePodTemplateSpecForRC (core
+/// validation.go, v1.33): the template is required, the selector must not be empty
+/// (ValidateNonEmptySelector) and must match the template's labels. An empty selector is
+/// first defaulted to the template's labels (SetDefaults_ReplicationController,
+/// pkg/apis/core/v1/defaults.go).
+fn replication_controller(o: &mut Out<'_>, spec: &Value) {
+    non_negative(o, spec, "minReadySeconds", "spec");
+    non_negative(o, spec, "replicas", "spec");
+    let template = get(spec, "template");
+    let labels = template
+        .and_then(|t| t.at("/metadata/labels"))
+        .and_then(Value::as_object);
+    let selector = get(spec, "selector")
+        .and_then(Value::as_object)
+        .filter(|m| !m.is_empty())
+        .or(labels.filter(|l| !l.is_empty()));
+    if template.is_none() {
+        o.add(
+            "spec.template",
+            "Required value: a ReplicationController needs a pod template",
+        );
+    }
+    let Some(selector) = selector else {
+        o.add(
+            "spec.selector",
+            "Required value: the selector (or the template's labels it defaults to) must not be empty",
+        );
+        return;
+    };
+    if template.is_some()
+        && !selector
+            .iter()
+            .all(|(k, v)| labels.and_then(|l| l.get(k)) == Some(v))
+    {
+        o.add(
+            "spec.template.metadata.labels",
+            "`selector` does not match template `labels`",
+        );
+    }
 }
 
 /// ValidateDeploymentSpec, ValidateDeploymentStrategy, ValidateRollingUpdateDeployment.
