@@ -406,7 +406,7 @@ fn replication_controller_selector_and_template() {
     ] {
         let r = rc(&body);
         assert_eq!(r.code, 1, "{body}: {}", r.stderr);
-        assert!(r.stderr.contains(said), "{body}: {}", r.stderr);
+        assert!(r.stdout.contains(said), "{body}: {}", r.stdout);
     }
     for body in [
         tmpl("{app: legacy}"),
