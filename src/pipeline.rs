@@ -196,6 +196,7 @@ fn render_model(
     let minor = render::parse_kube_version(&caps.kube_version).map_or(33, |(_, m)| m);
     restricted(&docs, minor, computed)?;
     gated_fields(&docs, minor, computed)?;
+    gated_apis(&docs, &caps.api_versions, computed)?;
     resource_claims(&docs, computed)?;
     if model.openshift {
         openshift_ids(&docs, computed)?;
@@ -541,6 +542,23 @@ fn gated_fields(docs: &[Document], minor: u32, computed: &values::Computed) -> R
         validate::rules::gated_fields(&docs, minor),
         &format!("the manifests use a field Kubernetes 1.{minor} does not serve by default"),
         "use what the message names instead, or --kube-version for a cluster that serves it",
+    )
+}
+
+/// Objects of built-in alpha API versions the cluster is not said to serve
+/// (`validate::rules::gated_apis`).
+fn gated_apis(
+    docs: &[Document],
+    api_versions: &[String],
+    computed: &values::Computed,
+) -> Result<(), Failure> {
+    let docs = validate::expand_lists(docs);
+    refuse(
+        &docs,
+        computed,
+        validate::rules::gated_apis(&docs, api_versions),
+        "the manifests use an API version Kubernetes does not serve by default",
+        "use the kind's GA version, or --api-versions GROUP/VERSION for a cluster that enables it",
     )
 }
 

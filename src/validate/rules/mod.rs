@@ -724,6 +724,36 @@ fn label_selector(o: &mut Out<'_>, sel: &Value, at: &str) {
     }
 }
 
+/// Objects of a built-in alpha API version (`storagemigration.k8s.io/v1alpha1`,
+/// `admissionregistration.k8s.io/v1alpha1`): the API server serves none unless enabled
+/// with `--runtime-config` (alpha group versions are "always disabled by default",
+/// pkg/controlplane/apiserver/options, `alphaAPIGroupVersionsDisabledByDefault`), and
+/// kubectl then fails with "no matches for kind". Allowed when `api_versions` (Helm's
+/// `--api-versions`) lists the version or `version/Kind`.
+pub fn gated_apis(docs: &[Document], api_versions: &[String]) -> Vec<RuleProblem> {
+    let mut out = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let (api, kind) = (d.api_version(), d.kind());
+        let version = api.rsplit('/').next().unwrap_or("");
+        let declared = api_versions
+            .iter()
+            .any(|v| v == api || *v == format!("{api}/{kind}"));
+        if version.contains("alpha") && crate::validate::typed::is_builtin(api, kind) && !declared {
+            Out {
+                doc: i,
+                out: &mut out,
+            }
+            .add(
+                "apiVersion",
+                format!(
+                    "{api} is an alpha API: Kubernetes serves it only when the API server enables it (kube-apiserver --runtime-config={api}=true), and kubectl apply otherwise fails with \"no matches for kind {kind}\"; use a GA version, or pass --api-versions {api} if your cluster serves it"
+                ),
+            );
+        }
+    }
+    out
+}
+
 /// Fields that the target Kubernetes version refuses by default, behind a feature gate
 /// (pkg/features/kube_features.go): an `image` volume needs ImageVolume, off by default
 /// before 1.35 (v1.33: Beta, `Default: false`), without which the API server drops the
