@@ -260,13 +260,14 @@ fn named_keys<'a>(
     values: &'a serde_json::Value,
 ) -> impl Iterator<Item = crate::locate::KeyPath> + 'a {
     let is_key_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']');
-    // A top-level key leading the message (`fullnameOverride: …`).
+    // A top-level key leading the message (`fullnameOverride: …`, `replicaCount must …`).
     let head = message
-        .split_once(": ")
-        .filter(|(head, _)| {
+        .split([':', ' '])
+        .next()
+        .filter(|head| {
             !head.is_empty() && head.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         })
-        .map(|(head, _)| crate::locate::KeyPath::default().key(head))
+        .map(|head| crate::locate::KeyPath::default().key(head))
         .filter(|path| crate::locate::lookup(values, path).is_some());
     let named = message
         .split(move |c: char| !is_key_char(c))

@@ -3950,3 +3950,47 @@ fn an_object_over_the_request_limit_is_refused() {
         r.stderr
     );
 }
+
+/// With --skip-schema-validation an out-of-range replica count or utilization target is
+/// still refused by the chart's rules with its key and where it was written, not by an
+/// unnamed typed check of the rendered object.
+#[test]
+fn out_of_range_integers_name_their_key_without_the_schema() {
+    let dir = common::scratch_root().join("int-range");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("v.yaml");
+    std::fs::write(
+        &f,
+        "oauth2Proxy: {clientID: m, oidc: {oidc_issuer_url: \"https://k.example.org/realms/m\"}}\nreplicaCount: 2147483648\n",
+    )
+    .unwrap();
+    let file = f.to_str().unwrap();
+    for (extra, said) in [
+        (
+            vec![],
+            "replicaCount must be a whole number from 0 to 2147483647 (replicaCount at ",
+        ),
+        (
+            vec!["--set", "replicaCount=-1"],
+            "replicaCount must be a whole number from 0 to 2147483647 (replicaCount from --set",
+        ),
+        (
+            vec![
+                "--set",
+                "replicaCount=1",
+                "--set",
+                "autoscaling.enabled=true",
+                "--set",
+                "autoscaling.targetMemoryUtilizationPercentage=2147483648",
+            ],
+            "autoscaling.targetMemoryUtilizationPercentage must be a whole number from 1 to 2147483647",
+        ),
+    ] {
+        let mut a = vec!["render", "-q", "--skip-schema-validation", "-f", file];
+        a.extend(extra);
+        let r = common::run(&a, None);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(r.stderr.contains(said), "{said}: {}", r.stderr);
+    }
+}

@@ -263,6 +263,23 @@ pub(crate) fn replicas_min(values: &Values, acc: &mut Acc) -> i64 {
             a.min_replicas, a.max_replicas
         ));
     }
+    // averageUtilization is an int32 above 0 (ValidateMetricTarget); 0 or null is none.
+    for (key, t) in [
+        (
+            "targetCPUUtilizationPercentage",
+            a.target_cpu_utilization_percentage,
+        ),
+        (
+            "targetMemoryUtilizationPercentage",
+            a.target_memory_utilization_percentage,
+        ),
+    ] {
+        if t.is_some_and(|t| !(0..=i64::from(i32::MAX)).contains(&t)) {
+            acc.errors.push(format!(
+                "autoscaling.{key} must be a whole number from 1 to 2147483647 (0 or null: no such metric)"
+            ));
+        }
+    }
     let none = |t: Option<i64>| t.unwrap_or(0) == 0;
     if none(a.target_cpu_utilization_percentage) && none(a.target_memory_utilization_percentage) {
         acc.errors.push("autoscaling.enabled needs autoscaling.targetCPUUtilizationPercentage or targetMemoryUtilizationPercentage above 0".into());

@@ -364,8 +364,10 @@ fn needed(values: &Values, acc: &mut Acc) {
                 .push(format!("{key} must be a port from 1 to 65535"));
         }
     }
-    if values.replica_count < 0 {
-        acc.errors.push("replicaCount must be 0 or more".into());
+    // An int32 field of the Deployment (a larger number fails its typed check with no key).
+    if !(0..=i64::from(i32::MAX)).contains(&values.replica_count) {
+        acc.errors
+            .push("replicaCount must be a whole number from 0 to 2147483647".into());
     }
     // The official image creates the superuser "postgres" and the databases postgres,
     // template0 and template1 itself; the init script's CREATE ROLE/DATABASE of the same
