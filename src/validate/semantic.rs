@@ -402,6 +402,12 @@ fn names_and_labels(cx: &mut Ctx<'_>) {
             );
         }
         if !named {
+        } else if d.kind() == "IPAddress" && d.api_version().starts_with("networking.k8s.io/") {
+            // ValidateIPAddressName (pkg/apis/networking/validation, v1.33): the name is an
+            // IP address (apimachinery's IsValidIP), not a DNS subdomain.
+            if name.parse::<std::net::IpAddr>().is_err() {
+                cx.add(i, "metadata.name", format!("{name:?} must be an IP address (an IPAddress is named by its address, e.g. 10.96.0.10 or 2001:db8::1)"));
+            }
         } else if label_kinds.contains(&d.kind()) {
             if !is_dns1123_label(&name) {
                 cx.add(i, "metadata.name", format!("{name:?} is not a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters)"));

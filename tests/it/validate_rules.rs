@@ -419,3 +419,22 @@ fn replication_controller_selector_and_template() {
         assert_eq!(r.code, 0, "{body}: {}", r.stderr);
     }
 }
+
+/// An IPAddress is named by its address (ValidateIPAddressName: IsValidIP), not a DNS
+/// subdomain: `not-an-ip` is refused, `2001:db8::1` taken.
+#[test]
+fn an_ip_address_object_is_named_by_its_address() {
+    let obj = |name: &str| {
+        format!(
+            "apiVersion: networking.k8s.io/v1\nkind: IPAddress\nmetadata: {{name: \"{name}\"}}\nspec:\n  parentRef: {{resource: services, name: s, namespace: x}}\n"
+        )
+    };
+    for (name, ok) in [
+        ("not-an-ip", false),
+        ("2001:db8::1", true),
+        ("10.96.0.10", true),
+    ] {
+        let r = common::run(&["validate", "-"], Some(obj(name).as_bytes()));
+        assert_eq!(r.code == 0, ok, "{name}: {}", r.stdout);
+    }
+}
