@@ -3907,33 +3907,27 @@ fn whole_json_documents_are_not_shown() {
 /// Above etcd's 1.5 MiB a warning says server-side apply does not help either.
 #[test]
 fn an_object_over_the_request_limit_is_refused() {
-    let dir = common::scratch_root().join("request-limit");
-    std::fs::create_dir_all(&dir).unwrap();
-    let blob = |n: usize| {
-        let f = dir.join(format!("blob-{n}.txt"));
-        std::fs::write(&f, "a".repeat(n)).unwrap();
-        format!("extraEnv[0].value={}", f.display())
+    let render = |size: usize| {
+        let blob = common::scratch_file("request-limit", &format!("{size}.txt"), "a".repeat(size));
+        let set_file = format!("extraEnv[0].value={}", blob.display());
+        common::run(
+            &[
+                "render",
+                "mlflow",
+                "-q",
+                "--set",
+                "oauth2Proxy.clientID=m",
+                "--set",
+                "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/m",
+                "--set",
+                "extraEnv[0].name=BLOB",
+                "--set-file",
+                &set_file,
+            ],
+            None,
+        )
     };
-    let args = |file: &str| {
-        let mut a: Vec<String> = [
-            "render",
-            "mlflow",
-            "-q",
-            "--set",
-            "oauth2Proxy.clientID=m",
-            "--set",
-            "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/m",
-            "--set",
-            "extraEnv[0].name=BLOB",
-            "--set-file",
-        ]
-        .map(String::from)
-        .to_vec();
-        a.push(file.to_string());
-        a
-    };
-    let big = args(&blob(3_300_000));
-    let r = common::run(&big.iter().map(String::as_str).collect::<Vec<_>>(), None);
+    let r = render(3_300_000);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stdout.is_empty());
     assert!(
@@ -3941,8 +3935,7 @@ fn an_object_over_the_request_limit_is_refused() {
         "{}",
         r.stderr
     );
-    let mid = args(&blob(2_000_000));
-    let r = common::run(&mid.iter().map(String::as_str).collect::<Vec<_>>(), None);
+    let r = render(2_000_000);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("above etcd's default request limit"),
@@ -3956,14 +3949,11 @@ fn an_object_over_the_request_limit_is_refused() {
 /// unnamed typed check of the rendered object.
 #[test]
 fn out_of_range_integers_name_their_key_without_the_schema() {
-    let dir = common::scratch_root().join("int-range");
-    std::fs::create_dir_all(&dir).unwrap();
-    let f = dir.join("v.yaml");
-    std::fs::write(
-        &f,
+    let f = common::scratch_file(
+        "int-range",
+        "v.yaml",
         "oauth2Proxy: {clientID: m, oidc: {oidc_issuer_url: \"https://k.example.org/realms/m\"}}\nreplicaCount: 2147483648\n",
-    )
-    .unwrap();
+    );
     let file = f.to_str().unwrap();
     for (extra, said) in [
         (

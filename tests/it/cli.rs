@@ -20,11 +20,9 @@ fn render(extra: &[&str]) -> common::Run {
 }
 
 fn tmp(name: &str, content: &[u8]) -> String {
-    let dir = common::scratch_root().join("cli");
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, content).unwrap();
-    p.to_string_lossy().into_owned()
+    common::scratch_file("cli", name, content)
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn assert_fails(r: &common::Run, code: i32, needles: &[&str]) {

@@ -70,6 +70,16 @@ pub fn scratch_root() -> &'static Path {
     })
 }
 
+/// Writes `content` to `name` in the scratch directory `dir` ([`scratch_root`]), made if
+/// need be, and gives the file's path.
+pub fn scratch_file(dir: &str, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
+    let dir = scratch_root().join(dir);
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let p = dir.join(name);
+    std::fs::write(&p, content).expect("scratch file");
+    p
+}
+
 /// The Python venv with the independent oracles (made by scripts/test.sh). Tests that
 /// need it fail, rather than skip, when it is missing.
 pub fn venv_bin(tool: &str) -> PathBuf {

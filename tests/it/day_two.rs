@@ -420,11 +420,9 @@ fn each_component_has_its_own_security_context() {
 }
 
 fn values_file(name: &str, text: &str) -> String {
-    let dir = common::scratch_root().join("day-two");
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p.to_string_lossy().into_owned()
+    common::scratch_file("day-two", name, text)
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// `diff` names the changes Kubernetes refuses in place, what to do instead, the data

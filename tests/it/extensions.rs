@@ -33,10 +33,7 @@ fn render(extra: &[&str]) -> common::Run {
     // run reads it gave that run a truncated values file.
     static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = common::scratch_root().join("ext");
-    std::fs::create_dir_all(&dir).unwrap();
-    let f = dir.join(format!("ext-{n}.yaml"));
-    std::fs::write(&f, EXT).unwrap();
+    let f = common::scratch_file("ext", &format!("ext-{n}.yaml"), EXT);
     let mut a = vec!["render", "mlflow", "-f", f.to_str().unwrap()];
     a.extend_from_slice(extra);
     common::run(&a, None)
@@ -349,14 +346,11 @@ fn annotation_case_apply_size_and_ingress_class() {
 /// the path below it, and where it was written.
 #[test]
 fn extra_object_problems_name_their_item_and_line() {
-    let dir = common::scratch_root().join("eo");
-    std::fs::create_dir_all(&dir).unwrap();
-    let f = dir.join("eo.yaml");
-    std::fs::write(
-        &f,
+    let f = common::scratch_file(
+        "eo",
+        "eo.yaml",
         "extraObjects:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: cm}\n  data:\n    \"a/b\": x\n- apiVersion: v1\n  kind: List\n  items:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: s}\n    spec:\n      ports: [{port: 0}]\n",
-    )
-    .unwrap();
+    );
     let name = f.to_string_lossy().into_owned();
     let r = render(&["-f", &name]);
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -378,7 +372,7 @@ fn extra_object_problems_name_their_item_and_line() {
         "{}",
         r.stderr
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&f);
 }
 
 /// An extra container may use a claim's volume from extraVolumes as a block device

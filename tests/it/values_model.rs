@@ -535,16 +535,13 @@ fn postgresql_names_may_hold_dashes_and_dots() {
 /// Helm's go-yaml v2 as to this reader) is neither quoted nor refused.
 #[test]
 fn values_output_reads_back() {
-    let dir = common::scratch_root().join("read-back");
-    std::fs::create_dir_all(&dir).unwrap();
     for v in ["--1_", "-+0B1", "+_+98", "1e--5"] {
         let m = common::run(
             &["values", "--set-string", &format!("podAnnotations.a={v}")],
             None,
         );
         assert_eq!(m.code, 0, "{v}: {}", m.stderr);
-        let f = dir.join("v.yaml");
-        std::fs::write(&f, &m.stdout).unwrap();
+        let f = common::scratch_file("read-back", "v.yaml", &m.stdout);
         let back = common::run(&["values", "-f", f.to_str().unwrap()], None);
         assert_eq!(back.code, 0, "{v}: {}", back.stderr);
         assert_eq!(back.stdout, m.stdout, "{v}");

@@ -119,8 +119,8 @@ fn apps_common(o: &mut Out<'_>, spec: &Value) {
 /// first defaulted to the template's labels (SetDefaults_ReplicationController,
 /// pkg/apis/core/v1/defaults.go).
 fn replication_controller(o: &mut Out<'_>, spec: &Value) {
+    // spec.replicas is checked for every kind beside the object's metadata (rules::check).
     non_negative(o, spec, "minReadySeconds", "spec");
-    non_negative(o, spec, "replicas", "spec");
     let template = get(spec, "template");
     let labels = template
         .and_then(|t| t.at("/metadata/labels"))
