@@ -690,6 +690,17 @@ pub fn mask_in_place(v: &mut Value) {
         {
             *x = Value::from(HIDDEN);
         }
+        // Anything but a mapping where one holding a credential belongs (`--set-file
+        // postgresql.auth=pw.txt`, `--set s3={…}`) may be that credential.
+        let mut parent = *path;
+        while let Some((up, _)) = parent.rsplit_once('.') {
+            parent = up;
+            if let Some(x) = locate::lookup_mut(v, &at(parent))
+                && !(x.is_object() || x.is_null() || x.as_str() == Some(""))
+            {
+                *x = Value::from(HIDDEN);
+            }
+        }
     }
     for path in VERBATIM {
         let at = locate::lookup_mut(v, &at(path));

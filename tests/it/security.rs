@@ -1179,6 +1179,10 @@ fn weakening_values_are_said_or_refused() {
         ("mlflow.example.*", true),
         ("*.example.org", false),
         ("mlflow.example.org:*", false),
+        // No `*`, but listed with `:*` too, so MLflow fnmatches it.
+        ("mlflow?example.org", true),
+        ("mlflow.example.or[g]", true),
+        ("[ab].example.org", false),
     ] {
         warns(
             &[
@@ -2271,4 +2275,36 @@ fn values_masks_credentials_beyond_userinfo() {
         "{}",
         r.stdout
     );
+}
+
+/// A scalar or list where a mapping holding a credential belongs (`--set-file
+/// postgresql.auth=pw.txt`, schema check skipped) is that credential as far as `values`
+/// can tell: it is hidden, and a mapping there still shows its keys.
+#[test]
+fn values_masks_a_scalar_in_place_of_a_credential_map() {
+    let pw = common::scratch_file("credential-parent", "pw.txt", "S3CR3T-FROM-FILE");
+    let pw = pw.display();
+    for set in [
+        vec!["--set-file".to_string(), format!("postgresql.auth={pw}")],
+        vec!["--set-file".to_string(), format!("postgresql={pw}")],
+        vec!["--set-file".to_string(), format!("minio.auth={pw}")],
+        vec!["--set-file".to_string(), format!("s3={pw}")],
+        vec!["--set-file".to_string(), format!("oauth2Proxy={pw}")],
+        vec![
+            "--set".to_string(),
+            "versitygw.auth={S3CR3T-FROM-FILE}".to_string(),
+        ],
+    ] {
+        let mut args = vec!["values", "--skip-schema-validation"];
+        args.extend(set.iter().map(String::as_str));
+        let r = common::run(&args, None);
+        assert_eq!(r.code, 0, "{set:?}: {}", r.stderr);
+        assert!(!r.stdout.contains("S3CR3T"), "{set:?}: {}", r.stdout);
+        assert!(r.stdout.contains("(hidden:"), "{set:?}");
+    }
+    let r = common::run(
+        &["values", "--set", "postgresql.auth.username=mlflow"],
+        None,
+    );
+    assert!(r.stdout.contains("username: mlflow"), "{}", r.stdout);
 }

@@ -31,13 +31,20 @@ fn allowed_hosts(
             acc.errors.push(format!(
                 "MLFlow.allowedHosts[{n}] is not a host pattern like mlflow.example.org or *.example.org"
             ));
-        } else if h.contains('*') && !names_its_domain(h) {
+        } else if h.contains(['*', '?', '[']) && !names_its_domain(h) {
             // MLflow admits every Host when "*" is listed, matches a pattern with `*` by
             // fnmatch and any other one as it is (mlflow/server/security_utils.py:157-169
             // at 3.17.2): a pattern other than `*.<domain>` or `<host>:*` matches host
             // names outside the domain it names (`*`, `[!x]*`, `*example.org`,
-            // `mlflow.example.*`), which an attacker's DNS name could take.
-            let every = if matches_any_host(h) {
+            // `mlflow.example.*`), which an attacker's DNS name could take. A pattern
+            // with `?` or `[` and no `*` is fnmatched too: below it is also listed with
+            // `:*`, so `mlflow?example.org` admits `mlflowxexample.org:80`.
+            let listed = if h.contains(':') {
+                h.clone()
+            } else {
+                format!("{h}:*")
+            };
+            let every = if matches_any_host(&listed) {
                 "every Host header"
             } else {
                 "host names outside the domain it names"
@@ -287,21 +294,21 @@ pub(crate) fn replicas_min(values: &Values, acc: &mut Acc) -> i64 {
     a.min_replicas
 }
 
-/// Is a host pattern one whose wildcards stay inside the domain or host it names:
-/// `*.<domain>` (every name under it), `<host>:*` (every port), or both, with the domain or
-/// host written out (no other wildcard)?
+/// Is a host pattern one whose wildcards stay inside the domain or host it names: its
+/// wildcards (`*`, `?`, `[...]`) all stand before a `.` that starts a written-out domain
+/// of two or more labels (`*.example.org`, `ml-?.example.org`, `[ab].example.org`), and
+/// its port is a number or `*`; a pattern with no wildcard names itself.
 fn names_its_domain(pattern: &str) -> bool {
-    let (host, port) = match pattern.rsplit_once(':') {
-        Some((h, p)) if p == "*" || p.bytes().all(|b| b.is_ascii_digit()) => (h, p),
-        _ => (pattern, ""),
+    let host = match pattern.rsplit_once(':') {
+        Some((h, p)) if p == "*" || p.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => pattern,
     };
-    let _ = port;
-    let literal = |s: &str| {
-        !s.is_empty() && !s.starts_with('.') && s.contains('.') && !s.contains(['*', '?', '[', ']'])
-    };
-    match host.strip_prefix("*.") {
-        Some(domain) => literal(domain),
-        None => !host.contains(['*', '?', '[', ']']),
+    let wild = ['*', '?', '[', ']'];
+    match host.rfind(wild) {
+        None => true,
+        Some(last) => host[last + 1..].strip_prefix('.').is_some_and(|domain| {
+            !domain.starts_with('.') && domain.contains('.') && !domain.ends_with('.')
+        }),
     }
 }
 
@@ -539,6 +546,8 @@ mod host_pattern_tests {
             "*.example.org:*",
             "mlflow.example.org",
             "*.svc.cluster.local:5000",
+            "ml-?.example.org",
+            "[ab].example.org:*",
         ] {
             assert!(super::names_its_domain(ok), "{ok}");
         }
@@ -553,11 +562,14 @@ mod host_pattern_tests {
             "*.*",
             "[!x]*",
             "*.com",
+            "mlflow?example.org",
+            "mlflow.example.or?",
+            "[.]example.org",
+            "?",
+            "*..org",
+            "*.example.",
         ] {
-            assert!(
-                !super::names_its_domain(wide) || !wide.contains('*'),
-                "{wide}"
-            );
+            assert!(!super::names_its_domain(wide), "{wide}");
         }
     }
     #[test]

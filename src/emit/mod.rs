@@ -7,6 +7,8 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod yaml;
+
 /// The chart name used in `# Source:` headers.
 pub const SOURCE_PREFIX: &str = "mlflow-chart/templates/";
 
@@ -19,7 +21,7 @@ pub fn to_yaml(value: &Value) -> Result<String, Failure> {
 
 /// [`to_yaml`], appended to `out`.
 fn write_yaml(out: &mut String, value: &Value) -> Result<(), Failure> {
-    serde_saphyr::to_fmt_writer(out, value)
+    yaml::write(out, value)
         .map_err(|e| Failure::render(format!("serialising a document failed: {e}")))
 }
 
