@@ -217,6 +217,7 @@ fn render_model(
         }
     }));
     broad.extend(partly_checked(&docs));
+    broad.extend(defined_in_the_stream(&docs));
     broad.extend(unrestricted_extras(&docs, minor));
     // Custom resources nothing here has a schema for (extraObjects of other kinds, the
     // ServiceMonitor): rendered, but say so.
@@ -393,6 +394,46 @@ fn partly_checked(docs: &[Document]) -> Vec<String> {
                 d.id(),
                 d.kind()
             )
+        })
+        .collect()
+}
+
+/// Custom resources of a kind that a CustomResourceDefinition in the same render defines
+/// (List items included): `kubectl apply -f -` maps every object to its resource before
+/// it creates any, and an object whose kind the API server does not serve yet fails with
+/// "resource mapping not found … ensure CRDs are installed first" (cli-runtime v0.33.9
+/// pkg/resource/mapper.go:69), so the first apply of the stream refuses them; a later one
+/// takes them. Rendered, with a warning saying how to apply them.
+fn defined_in_the_stream(docs: &[Document]) -> Vec<String> {
+    let docs = validate::expand_lists(docs);
+    let defined: Vec<(&str, &str, &str)> = docs
+        .iter()
+        .filter(|d| {
+            d.kind() == "CustomResourceDefinition"
+                && d.api_version().starts_with("apiextensions.k8s.io/")
+        })
+        .filter_map(|d| {
+            let spec = &d.value["spec"];
+            Some((
+                spec["group"].as_str()?,
+                spec["names"]["kind"].as_str()?,
+                d.name(),
+            ))
+        })
+        .collect();
+    if defined.is_empty() {
+        return Vec::new();
+    }
+    docs.iter()
+        .filter_map(|d| {
+            let group = d.api_version().rsplit_once('/')?.0;
+            let (_, _, crd) = defined
+                .iter()
+                .find(|(g, k, _)| *g == group && *k == d.kind())?;
+            Some(format!(
+                "extraObjects: {} is of a kind that CustomResourceDefinition {crd} in this same render defines: the first `kubectl apply` of the stream refuses it (\"no matches for kind\", \"ensure CRDs are installed first\") while the API server does not serve the kind yet; apply the definition alone first and wait for it (`kubectl wait --for=condition=Established crd/{crd}`), then the whole stream",
+                d.id()
+            ))
         })
         .collect()
 }

@@ -574,3 +574,40 @@ fn an_alpha_api_needs_api_versions() {
         assert!(r.stdout.contains("kind: StorageVersionMigration"));
     }
 }
+
+/// A custom resource whose CustomResourceDefinition is in the same render is rendered
+/// with a warning: the first `kubectl apply` of the stream cannot map its kind (the API
+/// server serves it only once the definition is established). A custom resource of a
+/// kind defined elsewhere, or of another group, gets no such warning.
+#[test]
+fn a_custom_resource_beside_its_definition_is_warned_of() {
+    let crd = r#"{"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition","metadata":{"name":"widgets.example.org"},
+         "spec":{"group":"example.org","scope":"Namespaced","names":{"kind":"Widget","plural":"widgets","singular":"widget","listKind":"WidgetList"},
+                 "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}"#;
+    let said = "is of a kind that CustomResourceDefinition widgets.example.org in this same render defines";
+    for (objects, warned) in [
+        (
+            format!(
+                r#"[{crd},{{"apiVersion":"example.org/v1","kind":"Widget","metadata":{{"name":"w"}}}}]"#
+            ),
+            true,
+        ),
+        (
+            format!(
+                r#"[{crd},{{"apiVersion":"v1","kind":"List","items":[{{"apiVersion":"example.org/v1","kind":"Widget","metadata":{{"name":"listed"}}}}]}}]"#
+            ),
+            true,
+        ),
+        (
+            format!(
+                r#"[{crd},{{"apiVersion":"example.com/v1","kind":"Widget","metadata":{{"name":"w"}}}}]"#
+            ),
+            false,
+        ),
+        (format!("[{crd}]"), false),
+    ] {
+        let r = render(&["--set-json", &format!("extraObjects={objects}")]);
+        assert_eq!(r.code, 0, "{objects}: {}", r.stderr);
+        assert_eq!(r.stderr.contains(said), warned, "{objects}: {}", r.stderr);
+    }
+}
