@@ -557,7 +557,14 @@ pub fn compare(old: &[Document], new: &[Document], show_secrets: bool) -> Report
     keys.dedup();
     for k in keys {
         match (o.get(k), n.get(k)) {
-            (Some(a), Some(b)) if a.value == b.value => r.unchanged += 1,
+            // The same as the API server compares them (8Gi = 8192Mi, `{}` = absent): the
+            // apply changes nothing.
+            (Some(a), Some(b))
+                if a.value == b.value
+                    || preflight::semantic(&a.value) == preflight::semantic(&b.value) =>
+            {
+                r.unchanged += 1
+            }
             (Some(a), Some(b)) => {
                 r.changed += 1;
                 let (ya, yb) = if !show_secrets {

@@ -143,7 +143,7 @@ impl Preflight {
 /// A value as the API server compares it on update (apimachinery's semantic DeepEqual):
 /// nulls, empty lists and empty maps are the same as absent, and quantities under
 /// `requests`, `limits` and `capacity` compare by amount (8Gi = 8192Mi).
-fn semantic(v: &Value) -> Value {
+pub(crate) fn semantic(v: &Value) -> Value {
     /// Nulls, empty lists and empty maps dropped.
     fn prune(v: &Value) -> Option<Value> {
         match v {

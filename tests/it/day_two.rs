@@ -1445,3 +1445,66 @@ fn diff_reads_a_claims_phase_and_a_statefulsets_retention_policy() {
         r.stdout
     );
 }
+
+/// Objects that differ only as the API server does not tell apart (a quantity's spelling,
+/// an empty map for an absent one) are unchanged in `diff`: applying the new render
+/// changes nothing in them. A quantity of another amount is still a change.
+#[test]
+fn diff_compares_quantities_by_amount() {
+    let base = values_file(
+        "quantities-base.yaml",
+        "oauth2Proxy:\n  clientID: c\n  oidc: {oidc_issuer_url: \"https://kc.example.org/r\"}\n",
+    );
+    let render_to = |name: &str, extra: &[&str]| {
+        let mut a = vec!["render", "-q", "-f", &base];
+        a.extend_from_slice(extra);
+        let r = common::run(&a, None);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        values_file(name, &r.stdout)
+    };
+    let old = render_to(
+        "quantities-old.yaml",
+        &[
+            "--set",
+            "postgresql.persistence.size=8Gi,resources.limits.memory=2Gi",
+        ],
+    );
+    let same = render_to(
+        "quantities-same.yaml",
+        &[
+            "--set",
+            "postgresql.persistence.size=8192Mi,resources.limits.memory=2048Mi",
+        ],
+    );
+    let more = render_to(
+        "quantities-more.yaml",
+        &[
+            "--set",
+            "postgresql.persistence.size=8Gi,resources.limits.memory=3Gi",
+        ],
+    );
+    let r = common::run(&["diff", &old, &same], None);
+    assert!(
+        !r.stdout
+            .contains("StatefulSet/default/mlflow-postgresql (changed)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("Deployment/default/mlflow (changed)"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("refuse"), "{}", r.stdout);
+    let r = common::run(&["diff", &old, &more], None);
+    assert!(
+        r.stdout.contains("Deployment/default/mlflow (changed)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("+            memory: 3Gi"),
+        "{}",
+        r.stdout
+    );
+}
