@@ -1497,14 +1497,10 @@ fn diff_compares_quantities_by_amount() {
     );
     assert!(!r.stdout.contains("refuse"), "{}", r.stdout);
     let r = common::run(&["diff", &old, &more], None);
-    assert!(
-        r.stdout.contains("Deployment/default/mlflow (changed)"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains("+            memory: 3Gi"),
-        "{}",
-        r.stdout
-    );
+    for said in [
+        "Deployment/default/mlflow (changed)",
+        "+            memory: 3Gi",
+    ] {
+        assert!(r.stdout.contains(said), "{said}: {}", r.stdout);
+    }
 }
