@@ -87,6 +87,9 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
             super::fields::non_negative(o, v, "revision", "");
         }
         "Event" if v.get("apiVersion").and_then(Value::as_str) == Some("v1") => event(o, v),
+        "Event" if v.get("apiVersion").and_then(Value::as_str) == Some("events.k8s.io/v1") => {
+            events_v1(o, v);
+        }
         // ValidateNamespace (pkg/apis/core/validation/validation.go at v1.35.4): each of
         // spec.finalizers passes validateFinalizerName (a qualified name; one without a
         // '/' is a standard finalizer, validateKubeFinalizerName).
@@ -192,7 +195,6 @@ fn event(o: &mut Out<'_>, v: &Value) {
         .at("/involvedObject/namespace")
         .and_then(Value::as_str)
         .unwrap_or("");
-    let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
     let mismatch = "does not match event.namespace (metadata.namespace)";
     if get(v, "eventTime").is_none() {
         if let Some(ns) = ns
@@ -209,11 +211,20 @@ fn event(o: &mut Out<'_>, v: &Value) {
     if involved.is_empty() && ns.is_some_and(|ns| ns != "default" && ns != "kube-system") {
         o.add("involvedObject.namespace", mismatch);
     }
-    match text("reportingComponent") {
-        // The core v1 Event's reportingComponent is the internal ReportingController.
-        "" => o.add("reportingComponent", "required"),
+    // The core v1 Event's reportingComponent is the internal ReportingController.
+    reported(o, v, "reportingComponent", "message");
+}
+
+/// What legacyValidateEvent requires of an event with an eventTime, under the names of
+/// its API version (`controller`, `note`): reportingController a qualified name,
+/// reportingInstance, action and reason given and at most 128 bytes, the note at most
+/// 1024.
+fn reported(o: &mut Out<'_>, v: &Value, controller: &str, note: &str) {
+    let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
+    match text(controller) {
+        "" => o.add(controller, "required"),
         c if !is_label_key(c) => o.add(
-            "reportingComponent",
+            controller,
             "must be a qualified name like example.com/controller",
         ),
         _ => {}
@@ -225,9 +236,69 @@ fn event(o: &mut Out<'_>, v: &Value) {
             _ => {}
         }
     }
-    if text("message").len() > 1024 {
-        o.add("message", "can have at most 1024 characters");
+    if text(note).len() > 1024 {
+        o.add(note, "can have at most 1024 characters");
     }
+}
+
+/// ValidateEventCreate (pkg/apis/core/validation/events.go at v1.35.4) for an Event
+/// created through events.k8s.io/v1, whose fields convert to the core Event's
+/// (regarding → involvedObject, note → message, deprecatedSource → source, …): the
+/// strict checks (eventTime required, type Normal or Warning, the deprecated fields and
+/// count unset, a series counts at least 2 and has a lastObservedTime) and the legacy
+/// ones of an event with an eventTime (reportingController a qualified name,
+/// reportingInstance, action and reason required and at most 128 bytes, the note at most
+/// 1024; a regarded object without a namespace belongs to an event in "default" or
+/// "kube-system").
+fn events_v1(o: &mut Out<'_>, v: &Value) {
+    let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
+    if get(v, "eventTime").is_none() {
+        o.add("eventTime", "required");
+    }
+    if !matches!(text("type"), "Normal" | "Warning") {
+        o.add("type", "must be Normal or Warning");
+    }
+    for k in ["deprecatedFirstTimestamp", "deprecatedLastTimestamp"] {
+        if get(v, k).is_some() {
+            o.add(k, "needs to be unset");
+        }
+    }
+    if v.get("deprecatedCount")
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
+        != 0
+    {
+        o.add("deprecatedCount", "needs to be unset");
+    }
+    let source = |k: &str| {
+        v.at(&format!("/deprecatedSource/{k}"))
+            .and_then(Value::as_str)
+    };
+    if source("component").is_some_and(|c| !c.is_empty())
+        || source("host").is_some_and(|h| !h.is_empty())
+    {
+        o.add("deprecatedSource", "needs to be unset");
+    }
+    if let Some(series) = v.get("series").filter(|s| s.is_object()) {
+        if series.get("count").and_then(Value::as_i64).unwrap_or(0) < 2 {
+            o.add("series.count", "should be at least 2");
+        }
+        if get(series, "lastObservedTime").is_none() {
+            o.add("series.lastObservedTime", "required");
+        }
+    }
+    let ns = v.at("/metadata/namespace").and_then(Value::as_str);
+    let regarded = v
+        .at("/regarding/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if regarded.is_empty() && ns.is_some_and(|ns| ns != "default" && ns != "kube-system") {
+        o.add(
+            "regarding.namespace",
+            "does not match the event's namespace (metadata.namespace)",
+        );
+    }
+    reported(o, v, "reportingController", "note");
 }
 
 /// ValidateNode (pkg/apis/core/validation/validation.go at v1.35.4), for a new Node:
