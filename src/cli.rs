@@ -616,13 +616,12 @@ pub fn stray_word_error(e: &clap::Error, args: &[std::ffi::OsString]) -> Option<
     let Some(ContextValue::String(word)) = e.get(ContextKind::InvalidArg) else {
         return None;
     };
-    if word.starts_with('-') {
-        return None;
-    }
-    let position = args
-        .iter()
-        .skip(1)
-        .position(|a| a.to_string_lossy() == word.as_str())?;
+    // After `--` every word is a plain one, whatever it starts with (`-- --set=k=pw`).
+    let separator = args.iter().skip(1).position(|a| a == "--");
+    let position = args.iter().skip(1).enumerate().position(|(n, a)| {
+        a.to_string_lossy() == word.as_str()
+            && (!word.starts_with('-') || separator.is_some_and(|s| n > s))
+    })?;
     let command = args
         .get(1)
         .map(|c| c.to_string_lossy().into_owned())

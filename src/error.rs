@@ -111,9 +111,28 @@ mod tests {
 }
 
 /// A value a message quotes (a name, a claim, an image reference; never a credential),
-/// quoted and cut to 64 characters, so that a huge value cannot flood the message.
+/// quoted and cut to 64 characters, so that a huge value cannot flood the message. A
+/// credential the value may hold all the same is masked as `values` masks it: a URI's
+/// (with or without its scheme, `robot:token@registry/…`) and a credential's pair
+/// (`?token=…`, `password=…`).
 pub fn quoted(value: &str) -> String {
     const MAX: usize = 64;
+    let masked = crate::redact::pairs(&crate::redact::uris(value)).into_owned();
+    // `user:password@` before the first `@`, after any path (`docker.io/robot:pw@…`); an
+    // image digest (`registry:5000/repo@sha256:…`) has no `:` in its last segment.
+    let value = match masked.split_once('@') {
+        Some((before, after)) => {
+            let segment = before.rfind('/').map_or(0, |slash| slash + 1);
+            match before[segment..].split_once(':') {
+                Some((user, _)) if !before[segment..].contains(char::is_whitespace) => {
+                    format!("{}{user}:…@{after}", &before[..segment])
+                }
+                _ => masked,
+            }
+        }
+        None => masked,
+    };
+    let value = value.as_str();
     match value.char_indices().nth(MAX) {
         None => format!("{value:?}"),
         Some((cut, _)) => format!(
@@ -126,6 +145,31 @@ pub fn quoted(value: &str) -> String {
 
 #[cfg(test)]
 mod quoted_tests {
+    #[test]
+    fn credentials_in_quoted_values_are_masked() {
+        for (value, hidden) in [
+            (
+                "robot:glpat-S3CR3T@registry.example.org/ml/mlflow",
+                "S3CR3T",
+            ),
+            ("mlflow.example.org?token=S3CR3T", "S3CR3T"),
+            ("https://u:S3CR3T@h.example.org/x", "S3CR3T"),
+            ("host=db password=S3CR3T", "S3CR3T"),
+            (
+                "docker.io/robot:glpat-S3CR3T@registry.example.org/x:17.6",
+                "S3CR3T",
+            ),
+        ] {
+            let q = super::quoted(value);
+            assert!(!q.contains(hidden), "{value}: {q}");
+        }
+        assert_eq!(
+            super::quoted("registry:5000/repo@sha256:abc"),
+            "\"registry:5000/repo@sha256:abc\""
+        );
+        assert_eq!(super::quoted("robot@example.org"), "\"robot@example.org\"");
+    }
+
     #[test]
     fn long_values_are_cut() {
         assert_eq!(super::quoted("groups"), "\"groups\"");

@@ -112,6 +112,21 @@ fn userinfo_end(tail: &str, special: bool) -> Option<usize> {
     whatwg.max(sqlalchemy)
 }
 
+/// Does a one-word text start with a URI's userinfo without its scheme, `user:password@`
+/// (`externalDatabase.host: mlflow:S3CR3T@db.example.org`)? An image reference
+/// (`registry:5000/repo@sha256:…`) has a `/` before its `@`, an email address no `:`.
+pub fn bare_userinfo(s: &str) -> bool {
+    let Some((info, host)) = s.split_once('@') else {
+        return false;
+    };
+    !s.contains(char::is_whitespace)
+        && !host.is_empty()
+        && info
+            .split_once(':')
+            .is_some_and(|(user, password)| !user.is_empty() && !password.is_empty())
+        && !info.contains('/')
+}
+
 /// The userinfo of a URI written `scheme://…` (the whole of `uri`), as
 /// [`userinfo_end`] reads it: the part before the `@` that closes it.
 pub fn userinfo(uri: &str) -> Option<&str> {
@@ -753,6 +768,13 @@ pub fn credential_lines(text: &str) -> Cow<'_, str> {
         {
             return false;
         }
+        // A userinfo without a scheme (`REDIS=mlflow:pw@redis:6379`) anywhere in it.
+        if line
+            .split(|c: char| c.is_whitespace() || matches!(c, '=' | '"' | '\'' | ',' | ';'))
+            .any(bare_userinfo)
+        {
+            return true;
+        }
         let b = line.as_bytes();
         // A separator of a pair: anything but a name's characters (`DB_PASSWORD` alone
         // names one) and the dots and slashes of a dotted name or a path
@@ -774,18 +796,49 @@ pub fn credential_lines(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     let indent = |line: &str| line.len() - line.trim_start_matches([' ', '\t']).len();
+    // A Secret's manifest held as text (`kind: Secret` in a ConfigMap's file) is a Secret
+    // all through: its data and stringData lines name no credential. Hidden whole.
+    let secret_kind = |line: &str| {
+        let l: String = line
+            .chars()
+            .filter(|c| !matches!(c, '"' | '\'' | ' ' | '\t' | ','))
+            .collect();
+        l == "kind:Secret" || l == "{kind:Secret" || l.starts_with("kind:Secret#")
+    };
+    if text.lines().any(secret_kind) {
+        let mut out = String::with_capacity(text.len());
+        for line in text.split_inclusive('\n') {
+            let body = line.trim_end_matches(['\n', '\r']);
+            if body.trim().is_empty() {
+                out.push_str(line);
+            } else {
+                out.push_str(&body[..indent(body)]);
+                out.push('…');
+                out.push_str(&line[body.len()..]);
+            }
+        }
+        return Cow::Owned(out);
+    }
     let mut out = String::with_capacity(text.len());
     // The indentation of the last hidden line that started a value, and whether it ended
     // with `:` (YAML may then list the value's items at the key's own indentation).
     let mut hiding_below: Option<(usize, bool)> = None;
     let mut pem = false;
+    // An XML element opened on a hidden line and closed on a later one
+    // (`<password>`, the value, `</password>`): its lines at any indentation.
+    let mut element_open = false;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         let depth = indent(body);
-        let below = hiding_below.is_some_and(|(d, open)| {
-            !body.trim().is_empty()
-                && (depth > d || (open && depth == d && body[depth..].starts_with('-')))
-        });
+        let in_element = element_open;
+        if element_open && body.contains("</") {
+            element_open = false;
+        }
+        let below = in_element
+            || hiding_below.is_some_and(|(d, open)| {
+                !body.trim().is_empty()
+                    && (depth > d || (open && depth == d && body[depth..].starts_with('-')))
+            });
         // A PEM private key's body, up to its END line, at any indentation.
         let in_pem = pem && !body.contains("-----END");
         if body.contains("-----BEGIN") && body.contains("PRIVATE KEY") {
@@ -796,6 +849,11 @@ pub fn credential_lines(text: &str) -> Cow<'_, str> {
         if below || in_pem || names_credential(body) {
             if !below {
                 hiding_below = Some((depth, body.trim_end().ends_with(':')));
+                let end = body.trim_end();
+                element_open = end.ends_with('>')
+                    && !end.ends_with("/>")
+                    && !body.contains("</")
+                    && body.trim_start().starts_with('<');
             }
             out.push_str(&body[..depth]);
             out.push('…');

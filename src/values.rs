@@ -532,7 +532,7 @@ pub fn masked(values: &Value) -> Value {
         match v {
             Value::String(s)
                 if crate::redact::uri_credential(s)
-                    || bare_userinfo(s)
+                    || crate::redact::bare_userinfo(s)
                     // A credential pair anywhere in it: libpq's keyword form
                     // (`host=db password=…`), a fragment (`#access_token=…`).
                     || crate::redact::pairs(s) != s.as_str() =>
@@ -550,21 +550,6 @@ pub fn masked(values: &Value) -> Value {
     let schema: Value = serde_json::from_str(crate::schema::SCHEMA).unwrap_or_default();
     unknown_credentials(&mut v, &schema, &KeyPath::default());
     v
-}
-
-/// Does a one-word text start with a URI's userinfo without its scheme, `user:password@`
-/// (`externalDatabase.host: mlflow:S3CR3T@db.example.org`)? An image reference
-/// (`registry:5000/repo@sha256:…`) has a `/` before its `@`, an email address no `:`.
-fn bare_userinfo(s: &str) -> bool {
-    let Some((info, host)) = s.split_once('@') else {
-        return false;
-    };
-    !s.contains(char::is_whitespace)
-        && !host.is_empty()
-        && info
-            .split_once(':')
-            .is_some_and(|(user, password)| !user.is_empty() && !password.is_empty())
-        && !info.contains('/')
 }
 
 /// Is an unknown key `k` (at `here`) a misspelling of a credential's name: within one edit
@@ -631,8 +616,12 @@ fn unknown_credentials(v: &mut Value, schema: &Value, path: &KeyPath) {
                 // a setting about a credential (`tokenTTL`) holds none, as `diff` reads them.
                 let reference =
                     crate::diff::object_name_key(k) || k.to_ascii_lowercase().ends_with("ref");
+                // A bare `key` no schema knows (`azureBlob.key`, `gcs.key`) is most often
+                // one: it does nothing for the chart, so hiding it costs nothing.
                 let credential = !known
-                    && (crate::redact::credential_name(k) || near_credential(&here, k))
+                    && (crate::redact::credential_name(k)
+                        || near_credential(&here, k)
+                        || k.eq_ignore_ascii_case("key"))
                     && !crate::redact::about_credential(k)
                     && !reference;
                 if credential && scalar {

@@ -3984,3 +3984,65 @@ fn out_of_range_integers_name_their_key_without_the_schema() {
         assert!(r.stderr.contains(said), "{said}: {}", r.stderr);
     }
 }
+
+/// Shapes the line masker had missed (an independent attack): a userinfo without a
+/// scheme in a variable or a file, an XML element whose value sits on lines of its own
+/// at any indentation, and a Secret's manifest held as text (YAML or JSON), whose data
+/// lines name no credential. `diff` hides them, and `values` too.
+#[test]
+fn diff_hides_schemeless_userinfo_split_elements_and_embedded_secrets() {
+    let d = dir_for("diffshapes");
+    let doc = |v: &str| {
+        format!(
+            r#"apiVersion: v1
+kind: ConfigMap
+metadata: {{name: c}}
+data:
+  proxy: "user:S3CR3T{v}a@proxy.example.org:3128"
+  env: "REDIS_ADDR=mlflow:S3CR3T{v}b@redis.example.org:6379"
+  settings.xml: |
+    <server>
+      <id>nexus{v}</id>
+      <password>
+    S3CR3T{v}c
+      </password>
+    </server>
+  manifest.yaml: |
+    apiVersion: v1
+    kind: Secret
+    metadata: {{name: db}}
+    stringData:
+      root: S3CR3T{v}d
+  manifest.json: |
+    {{"apiVersion": "v1",
+     "kind": "Secret",
+     "data": {{"root": "S3CR3T{v}e"}}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {{name: p}}
+spec:
+  containers:
+  - name: c
+    image: busybox:1.36
+    env:
+    - {{name: REDIS_ADDR, value: "mlflow:S3CR3T{v}f@redis.example.org:6379"}}
+"#
+        )
+    };
+    diff_hides_and_shows(&d, &doc("1"), &doc("2"), "S3CR3T", &["nexus2"]);
+    let values = common::scratch_file("diffshapes", "values.yaml", {
+        let objects: Vec<String> = doc("1")
+            .split("---\n")
+            .map(|o| {
+                let v: serde_json::Value = serde_saphyr::from_str(o).unwrap();
+                v.to_string()
+            })
+            .collect();
+        format!("extraObjects: [{}]\n", objects.join(","))
+    });
+    let r = common::run(&["values", "-f", values.to_str().unwrap()], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("S3CR3T"), "{}", r.stdout);
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -189,11 +189,8 @@ pub(crate) fn build(values: &Values, acc: &mut Acc) -> Images {
             ));
         } else {
             acc.errors.push(format!(
-                "{keys} make {:?}, which is not an image reference like registry/name:tag (lowercase repository, a tag of letters, digits, '_', '.', '-')",
-                match image.char_indices().nth(200) {
-                    Some((at, _)) => format!("{}…", &image[..at]),
-                    None => image.to_string(),
-                }
+                "{keys} make {}, which is not an image reference like registry/name:tag (lowercase repository, a tag of letters, digits, '_', '.', '-')",
+                crate::error::quoted(image)
             ));
         }
     }

@@ -307,9 +307,51 @@ fn names_its_domain(pattern: &str) -> bool {
     match host.rfind(wild) {
         None => true,
         Some(last) => host[last + 1..].strip_prefix('.').is_some_and(|domain| {
-            !domain.starts_with('.') && domain.contains('.') && !domain.ends_with('.')
+            !domain.starts_with('.')
+                && domain.contains('.')
+                && !domain.ends_with('.')
+                && !public_suffix(domain)
         }),
     }
+}
+
+/// A domain under which anyone can get a name (so `*.<it>` names no one's domain): a
+/// country's second-level registry (`co.uk`, `com.au`, `org.br`: a two-label domain whose
+/// first label is one registries use) or a well-known shared hosting or dynamic DNS
+/// domain. A short list, not the Public Suffix List: a name missing here is not warned of.
+fn public_suffix(domain: &str) -> bool {
+    const REGISTRY: &[&str] = &[
+        "ac", "co", "com", "edu", "gob", "gov", "go", "ltd", "me", "mil", "ne", "net", "nom", "or",
+        "org", "plc", "sch",
+    ];
+    const SHARED: &[&str] = &[
+        "amazonaws.com",
+        "appspot.com",
+        "azurewebsites.net",
+        "cloudfront.net",
+        "ddns.net",
+        "duckdns.org",
+        "eu.org",
+        "firebaseapp.com",
+        "fly.dev",
+        "github.io",
+        "gitlab.io",
+        "herokuapp.com",
+        "netlify.app",
+        "nip.io",
+        "ngrok.io",
+        "ngrok-free.app",
+        "no-ip.org",
+        "onrender.com",
+        "pages.dev",
+        "sslip.io",
+        "vercel.app",
+        "web.app",
+        "workers.dev",
+    ];
+    let d = domain.to_ascii_lowercase();
+    let labels: Vec<&str> = d.split('.').collect();
+    (labels.len() == 2 && REGISTRY.contains(&labels[0])) || SHARED.contains(&d.as_str())
 }
 
 /// Does the fnmatch pattern `pattern` (Python's fnmatch.translate: `*`, `?`, `[seq]`,
@@ -548,6 +590,7 @@ mod host_pattern_tests {
             "*.svc.cluster.local:5000",
             "ml-?.example.org",
             "[ab].example.org:*",
+            "*.example.co.uk",
         ] {
             assert!(super::names_its_domain(ok), "{ok}");
         }
@@ -568,6 +611,11 @@ mod host_pattern_tests {
             "?",
             "*..org",
             "*.example.",
+            "*.co.uk",
+            "*.com.au",
+            "*.duckdns.org",
+            "*.GitHub.io",
+            "ml-*.nip.io:*",
         ] {
             assert!(!super::names_its_domain(wide), "{wide}");
         }
