@@ -314,6 +314,17 @@ pub enum Format {
     Json,
 }
 
+/// `validate`'s report: the human report, or its structure as JSON or YAML.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// One line per problem and a summary line.
+    Text,
+    /// The report's structure (valid, counts, problems, notValidated) as JSON.
+    Json,
+    /// The same structure as YAML.
+    Yaml,
+}
+
 /// `diff`'s report: the human report, or its structure as JSON or YAML.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum DiffFormat {
@@ -1087,15 +1098,15 @@ pub struct ValidateArgs {
     /// Secrets that exist outside the stream (references to them are fine), repeatable.
     #[arg(long = "external-secret", value_name = "NAME")]
     pub external_secrets: Vec<String>,
-    /// Output format of the report.
+    /// Output format of the report: the human one, or its structure as JSON or YAML.
     #[arg(
         short = 'o',
         long = "output",
         value_enum,
-        default_value = "yaml",
+        default_value = "text",
         allow_hyphen_values = true
     )]
-    pub output: Format,
+    pub output: ReportFormat,
 }
 
 /// What a successful command prints.
@@ -1623,20 +1634,20 @@ fn run_validate(args: &ValidateArgs) -> Result<Output, Failure> {
         };
     let ok = errors == 0;
     let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let structure = || {
+        serde_json::json!({
+            "valid": ok,
+            "documents": docs.len(),
+            "errors": errors,
+            "warnings": report.warnings.len(),
+            "problems": records,
+            "notValidated": report.not_validated,
+        })
+    };
     let stdout = match args.output {
-        Format::Json => {
-            serde_json::to_string_pretty(&serde_json::json!({
-                "valid": ok,
-                "documents": docs.len(),
-                "errors": errors,
-                "warnings": report.warnings.len(),
-                "problems": records,
-                "notValidated": report.not_validated,
-            }))
-            .unwrap_or_default()
-                + "\n"
-        }
-        Format::Yaml => {
+        ReportFormat::Json => serde_json::to_string_pretty(&structure()).unwrap_or_default() + "\n",
+        ReportFormat::Yaml => emit::to_yaml(&structure())?,
+        ReportFormat::Text => {
             let mut s = String::new();
             if docs.is_empty() {
                 s.push_str(

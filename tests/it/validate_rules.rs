@@ -438,3 +438,27 @@ fn an_ip_address_object_is_named_by_its_address() {
         assert_eq!(r.code == 0, ok, "{name}: {}", r.stdout);
     }
 }
+
+/// `validate -o yaml` is the report's structure as YAML, the same as `-o json` (an
+/// independent attack found it printed the human report); the human report is `-o text`,
+/// the default.
+#[test]
+fn validate_yaml_output_is_the_json_structure() {
+    let stream = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nbogus: 1\n";
+    let run = |format: &str| common::run(&["validate", "-o", format, "-"], Some(stream.as_bytes()));
+    let (y, j) = (run("yaml"), run("json"));
+    assert_eq!((y.code, j.code), (1, 1));
+    let from_yaml: Value = serde_saphyr::from_str(&y.stdout).unwrap();
+    let from_json: Value = serde_json::from_str(&j.stdout).unwrap();
+    assert_eq!(from_yaml, from_json);
+    assert_eq!(from_yaml["valid"], false);
+    let text = common::run(&["validate", "-"], Some(stream.as_bytes()));
+    assert_eq!(text.code, 1);
+    assert!(
+        text.stdout
+            .starts_with("error: <stdin>: ConfigMap/c: bogus: unknown field"),
+        "{}",
+        text.stdout
+    );
+    assert_eq!(text.stdout, run("text").stdout);
+}
