@@ -408,6 +408,23 @@ fn names_and_labels(cx: &mut Ctx<'_>) {
             if name.parse::<std::net::IpAddr>().is_err() {
                 cx.add(i, "metadata.name", format!("{name:?} must be an IP address (an IPAddress is named by its address, e.g. 10.96.0.10 or 2001:db8::1)"));
             }
+        } else if (d.kind() == "Event" && d.api_version() == "v1")
+            || (d.kind() == "CertificateSigningRequest"
+                && d.api_version().starts_with("certificates.k8s.io/"))
+        {
+            // A core v1 Event (ValidateEventCreate applies legacyValidateEvent alone to
+            // requests of v1: pkg/apis/core/validation/events.go) and a CSR
+            // (ValidateCertificateRequestName: "We don't care what you call your
+            // certificate requests", pkg/apis/certificates/validation/validation.go) have
+            // no name rule of their own: only the API server's path segment rule
+            // (apiserver rest.BeforeCreate, path.IsValidPathSegmentName).
+            if name == "." || name == ".." || name.contains(['/', '%']) {
+                cx.add(
+                    i,
+                    "metadata.name",
+                    format!("{name:?} may not be '.' or '..' or contain '/' or '%'"),
+                );
+            }
         } else if label_kinds.contains(&d.kind()) {
             if !is_dns1123_label(&name) {
                 cx.add(i, "metadata.name", format!("{name:?} is not a DNS-1123 label (lowercase alphanumerics and '-', at most 63 characters)"));

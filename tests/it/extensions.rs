@@ -543,35 +543,55 @@ fn restricted_standard_follows_the_policy() {
     }
 }
 
-/// An extraObject of a built-in alpha API version is refused (no cluster serves one unless
-/// its API server enables it), unless `--api-versions` says the cluster does.
+/// An extraObject of a built-in alpha or beta API version is refused (no cluster serves
+/// one unless its API server enables it: beta APIs are off by default since 1.24, and an
+/// independent attack found the betas rendered), unless `--api-versions` says the cluster
+/// does.
 #[test]
-fn an_alpha_api_needs_api_versions() {
-    let eo = r#"extraObjects=[{"apiVersion":"storagemigration.k8s.io/v1alpha1","kind":"StorageVersionMigration","metadata":{"name":"m"},"spec":{"resource":{"group":"","version":"v1","resource":"secrets"}}}]"#;
-    let base = [
-        "render",
-        "mlflow",
-        "-q",
-        "--set",
-        "oauth2Proxy.clientID=m",
-        "--set",
-        "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/m",
-        "--set-json",
-        eo,
+fn alpha_and_beta_apis_need_api_versions() {
+    let cases = [
+        (
+            r#"extraObjects=[{"apiVersion":"storagemigration.k8s.io/v1alpha1","kind":"StorageVersionMigration","metadata":{"name":"m"},"spec":{"resource":{"group":"","version":"v1","resource":"secrets"}}}]"#,
+            "storagemigration.k8s.io/v1alpha1",
+            "StorageVersionMigration",
+            "is an alpha API",
+        ),
+        (
+            r#"extraObjects=[{"apiVersion":"storage.k8s.io/v1beta1","kind":"VolumeAttributesClass","metadata":{"name":"v"},"driverName":"d.example.org"}]"#,
+            "storage.k8s.io/v1beta1",
+            "VolumeAttributesClass",
+            "is a beta API",
+        ),
+        (
+            r#"extraObjects=[{"apiVersion":"networking.k8s.io/v1beta1","kind":"ServiceCIDR","metadata":{"name":"s"},"spec":{"cidrs":["10.96.0.0/16"]}}]"#,
+            "networking.k8s.io/v1beta1",
+            "ServiceCIDR",
+            "is a beta API",
+        ),
     ];
-    let r = common::run(&base, None);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stdout.is_empty());
-    assert!(r.stderr.contains("is an alpha API"), "{}", r.stderr);
-    for declared in [
-        "storagemigration.k8s.io/v1alpha1",
-        "storagemigration.k8s.io/v1alpha1/StorageVersionMigration",
-    ] {
-        let mut a = base.to_vec();
-        a.extend(["--api-versions", declared]);
-        let r = common::run(&a, None);
-        assert_eq!(r.code, 0, "{declared}: {}", r.stderr);
-        assert!(r.stdout.contains("kind: StorageVersionMigration"));
+    for (eo, api, kind, said) in cases {
+        let base = [
+            "render",
+            "mlflow",
+            "-q",
+            "--set",
+            "oauth2Proxy.clientID=m",
+            "--set",
+            "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/m",
+            "--set-json",
+            eo,
+        ];
+        let r = common::run(&base, None);
+        assert_eq!(r.code, 1, "{api}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+        assert!(r.stderr.contains(said), "{}", r.stderr);
+        for declared in [api.to_string(), format!("{api}/{kind}")] {
+            let mut a = base.to_vec();
+            a.extend(["--api-versions", &declared]);
+            let r = common::run(&a, None);
+            assert_eq!(r.code, 0, "{declared}: {}", r.stderr);
+            assert!(r.stdout.contains(&format!("kind: {kind}")));
+        }
     }
 }
 

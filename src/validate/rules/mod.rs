@@ -724,12 +724,15 @@ fn label_selector(o: &mut Out<'_>, sel: &Value, at: &str) {
     }
 }
 
-/// Objects of a built-in alpha API version (`storagemigration.k8s.io/v1alpha1`,
-/// `admissionregistration.k8s.io/v1alpha1`): the API server serves none unless enabled
-/// with `--runtime-config` (alpha group versions are "always disabled by default",
-/// pkg/controlplane/apiserver/options, `alphaAPIGroupVersionsDisabledByDefault`), and
-/// kubectl then fails with "no matches for kind". Allowed when `api_versions` (Helm's
-/// `--api-versions`) lists the version or `version/Kind`.
+/// Objects of a built-in alpha or beta API version (`storagemigration.k8s.io/v1alpha1`,
+/// `storage.k8s.io/v1beta1`): the API server serves none unless enabled with
+/// `--runtime-config` (alpha group versions are "always disabled by default",
+/// `alphaAPIGroupVersionsDisabledByDefault`; every beta one added since 1.24 is off by
+/// default too, KEP-3136, `betaAPIGroupVersionsDisabledByDefault` in
+/// `DefaultAPIResourceConfigSource`, and every beta version Kubernetes 1.33 has is one of
+/// them: the older betas were removed by 1.32), and kubectl then fails with "no matches
+/// for kind". Allowed when `api_versions` (Helm's `--api-versions`) lists the version or
+/// `version/Kind`.
 pub fn gated_apis(docs: &[Document], api_versions: &[String]) -> Vec<RuleProblem> {
     let mut out = Vec::new();
     for (i, d) in docs.iter().enumerate() {
@@ -738,7 +741,14 @@ pub fn gated_apis(docs: &[Document], api_versions: &[String]) -> Vec<RuleProblem
         let declared = api_versions
             .iter()
             .any(|v| v == api || *v == format!("{api}/{kind}"));
-        if version.contains("alpha") && crate::validate::typed::is_builtin(api, kind) && !declared {
+        let level = if version.contains("alpha") {
+            "an alpha"
+        } else if version.contains("beta") {
+            "a beta"
+        } else {
+            continue;
+        };
+        if crate::validate::typed::is_builtin(api, kind) && !declared {
             Out {
                 doc: i,
                 out: &mut out,
@@ -746,7 +756,7 @@ pub fn gated_apis(docs: &[Document], api_versions: &[String]) -> Vec<RuleProblem
             .add(
                 "apiVersion",
                 format!(
-                    "{api} is an alpha API: Kubernetes serves it only when the API server enables it (kube-apiserver --runtime-config={api}=true), and kubectl apply otherwise fails with \"no matches for kind {kind}\"; use a GA version, or pass --api-versions {api} if your cluster serves it"
+                    "{api} is {level} API: Kubernetes serves it only when the API server enables it (kube-apiserver --runtime-config={api}=true), and kubectl apply otherwise fails with \"no matches for kind {kind}\"; use a GA version, or pass --api-versions {api} if your cluster serves it"
                 ),
             );
         }
