@@ -570,25 +570,12 @@ fn alpha_and_beta_apis_need_api_versions() {
         ),
     ];
     for (eo, api, kind, said) in cases {
-        let base = [
-            "render",
-            "mlflow",
-            "-q",
-            "--set",
-            "oauth2Proxy.clientID=m",
-            "--set",
-            "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/m",
-            "--set-json",
-            eo,
-        ];
-        let r = common::run(&base, None);
+        let r = render(&["-q", "--set-json", eo]);
         assert_eq!(r.code, 1, "{api}: {}", r.stderr);
         assert!(r.stdout.is_empty());
         assert!(r.stderr.contains(said), "{}", r.stderr);
         for declared in [api.to_string(), format!("{api}/{kind}")] {
-            let mut a = base.to_vec();
-            a.extend(["--api-versions", &declared]);
-            let r = common::run(&a, None);
+            let r = render(&["-q", "--set-json", eo, "--api-versions", &declared]);
             assert_eq!(r.code, 0, "{declared}: {}", r.stderr);
             assert!(r.stdout.contains(&format!("kind: {kind}")));
         }
