@@ -813,10 +813,15 @@ fn secret(o: &mut Out<'_>, v: &Value) {
                     })
                     .map(|b| b.0)
             });
+        // Read into a `map[string]interface{}`: an object (or `null`) only; an array, a
+        // number or a string fails to unmarshal.
         if let Some(bytes) = text
-            && serde_json::from_slice::<Value>(&bytes).is_err()
+            && !matches!(
+                serde_json::from_slice::<Value>(&bytes),
+                Ok(Value::Object(_) | Value::Null)
+            )
         {
-            o.add(format!("data[{k:?}]"), "must be a JSON document");
+            o.add(format!("data[{k:?}]"), "must be a JSON object");
         }
     }
     for k in needs {

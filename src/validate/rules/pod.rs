@@ -165,9 +165,34 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
             format!("is computed from priorityClassName by the Priority admission plugin ({want} here), which refuses a pod that gives another value: leave it out and set priorityClassName"),
         );
     }
+    // The same plugin computes preemptionPolicy from the class and refuses a pod whose own
+    // differs (admitPod, plugin/pkg/admission/priority/admission.go): with no class, or a
+    // built-in system class, that is PreemptLowerPriority.
+    if known.is_some()
+        && let Some(policy) = get(pod, "preemptionPolicy").and_then(Value::as_str)
+        && policy != "PreemptLowerPriority"
+    {
+        o.add(
+            format!("{at}.preemptionPolicy"),
+            "is computed from priorityClassName by the Priority admission plugin (PreemptLowerPriority here), which refuses a pod that gives another value: leave it out and set priorityClassName to a class with the policy",
+        );
+    }
     // validateOverhead: the pod overhead is a resource list of non-negative quantities.
     if let Some(overhead) = get(pod, "overhead") {
         limits(o, overhead, &format!("{at}.overhead"));
+        // The RuntimeClass admission plugin (on by default) refuses an overhead without a
+        // runtimeClassName ("Pod Overhead set without corresponding RuntimeClass defined
+        // Overhead", validateOverhead in plugin/pkg/admission/runtimeclass/admission.go);
+        // with one, the overhead is the class's, which the cluster holds.
+        if get(pod, "runtimeClassName")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
+            o.add(
+                format!("{at}.overhead"),
+                "is set from the pod's RuntimeClass by the RuntimeClass admission plugin, which refuses an overhead without runtimeClassName: leave it out",
+            );
+        }
     }
     match pod.at("/os/name").and_then(Value::as_str) {
         Some("windows") => windows(o, pod, at),
