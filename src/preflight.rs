@@ -224,6 +224,24 @@ fn changed_keys(a: &Value, b: &Value, prefix: &str, skip: &[&str]) -> Vec<String
         .collect()
 }
 
+/// The fields among `fields` (a name as reported, and where it is in the object) whose
+/// values differ semantically between `old` and `new`, each as `prefix.name` (or `name`
+/// with no prefix).
+fn immutable(old: &Document, new: &Document, prefix: &str, fields: &[(&str, &str)]) -> Vec<String> {
+    let pick = |d: &Document| {
+        Value::Object(
+            fields
+                .iter()
+                .map(|(name, pointer)| (name.to_string(), at(d, pointer).clone()))
+                .collect(),
+        )
+    };
+    changed_keys(&pick(old), &pick(new), prefix, &[])
+        .into_iter()
+        .map(|f| f.trim_start_matches('.').to_string())
+        .collect()
+}
+
 fn at<'a>(d: &'a Document, pointer: &str) -> &'a Value {
     d.value.at(pointer).unwrap_or(&Value::Null)
 }
@@ -272,7 +290,12 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             // kubectl apply's merge leaves it, and ValidateStatefulSetSpec refuses
             // rollingUpdate beside OnDelete (kubernetes/kubernetes#100151). An explicit
             // `rollingUpdate: null` removes it.
-            let strategy = |d: &Document, key: &str| d.value.at("/spec/updateStrategy").and_then(|u| u.get(key)).cloned();
+            let strategy = |d: &Document, key: &str| {
+                d.value
+                    .at("/spec/updateStrategy")
+                    .and_then(|u| u.get(key))
+                    .cloned()
+            };
             let on_delete = |d: &Document| strategy(d, "type") == Some(Value::from("OnDelete"));
             let rolling = |d: &Document| strategy(d, "rollingUpdate");
             let kept = match rolling(new) {
@@ -350,8 +373,9 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                         at(old, &format!("/spec/{f}")),
                         at(new, &format!("/spec/{f}")),
                     );
-                    let unset =
-                        |v: &Value| v.is_null() || v == "" || v.as_array().is_some_and(Vec::is_empty);
+                    let unset = |v: &Value| {
+                        v.is_null() || v == "" || v.as_array().is_some_and(Vec::is_empty)
+                    };
                     !external(old)
                         && !external(new)
                         && !both_headless
@@ -364,11 +388,13 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             // Services, the families set keep their order; a second may be added or
             // removed, the first never changes.
             let families = |d: &Document| -> Vec<Value> {
-                at(d, "/spec/ipFamilies").as_array().cloned().unwrap_or_default()
+                at(d, "/spec/ipFamilies")
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
             };
             let plain = |d: &Document| {
-                !is_headless(at(d, "/spec/clusterIP"))
-                    && at(d, "/spec/type") != "ExternalName"
+                !is_headless(at(d, "/spec/clusterIP")) && at(d, "/spec/type") != "ExternalName"
             };
             let (fa, fb) = (families(old), families(new));
             if plain(old)
@@ -390,8 +416,11 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             // both need one (LoadBalancer, externalTrafficPolicy Local), the health check
             // node port never changes; one left out keeps the allocated port.
             let health = |d: &Document| {
-                (load_balancer(d) && at(d, "/spec/externalTrafficPolicy") == "Local")
-                    .then(|| at(d, "/spec/healthCheckNodePort").as_i64().filter(|p| *p != 0))
+                (load_balancer(d) && at(d, "/spec/externalTrafficPolicy") == "Local").then(|| {
+                    at(d, "/spec/healthCheckNodePort")
+                        .as_i64()
+                        .filter(|p| *p != 0)
+                })
             };
             if let (Some(Some(a)), Some(Some(b))) = (health(old), health(new))
                 && a != b
@@ -444,7 +473,8 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                 // where it is unset.
                 let completions = semantic(at(new, "/spec/completions")).as_i64();
                 let parallelism = semantic(at(new, "/spec/parallelism")).as_i64().unwrap_or(1);
-                if at(new, "/spec/completionMode") == "Indexed" && completions == Some(parallelism) {
+                if at(new, "/spec/completionMode") == "Indexed" && completions == Some(parallelism)
+                {
                     fields.retain(|f| f != "spec.completions");
                 }
                 fields
@@ -504,7 +534,8 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             // A request may come back down above what the volume holds (status.capacity)
             // to recover from a failed expansion (validation.go:2442-2452 at v1.33.3,
             // RecoverVolumeExpansionFailure, beta and on since 1.32).
-            let capacity = crate::validate::rules::quantity_value(at(old, "/status/capacity/storage"));
+            let capacity =
+                crate::validate::rules::quantity_value(at(old, "/status/capacity/storage"));
             if let (Some(a), Some(b)) = (size(old), size(new))
                 && b < a
                 && capacity.is_none_or(|c| b <= c)
@@ -535,7 +566,12 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
             }
             // A volumeAttributesClassName may not go back to unset or empty ("update from
             // non-nil value to nil is forbidden", validation.go:2457-2467 at v1.33.3).
-            let class = |d: &Document| at(d, "/spec/volumeAttributesClassName").as_str().unwrap_or("").to_string();
+            let class = |d: &Document| {
+                at(d, "/spec/volumeAttributesClassName")
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string()
+            };
             let vac = "/spec/volumeAttributesClassName";
             if !at(old, vac).is_null() && at(old, vac) != at(new, vac) && class(new).is_empty() {
                 fields.push("spec.volumeAttributesClassName (removed)".into());
@@ -549,18 +585,23 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                 if let (Some(a), Some(b)) = (size(old), size(new))
                     && b > a
                 {
-                    fields.push(format!("spec.resources.requests.storage (the claim is {phase}, not Bound)"));
+                    fields.push(format!(
+                        "spec.resources.requests.storage (the claim is {phase}, not Bound)"
+                    ));
                 }
                 if semantic(at(old, "/spec/volumeAttributesClassName"))
                     != semantic(at(new, "/spec/volumeAttributesClassName"))
                     && !class(new).is_empty()
                 {
-                    fields.push(format!("spec.volumeAttributesClassName (the claim is {phase}, not Bound)"));
+                    fields.push(format!(
+                        "spec.volumeAttributesClassName (the claim is {phase}, not Bound)"
+                    ));
                 }
             }
             // volumeName may be set once, when it was empty ("volumeName changes are
             // allowed once").
-            let volume = |d: &Document| at(d, "/spec/volumeName").as_str().unwrap_or("").to_string();
+            let volume =
+                |d: &Document| at(d, "/spec/volumeName").as_str().unwrap_or("").to_string();
             if !volume(old).is_empty() && volume(old) != volume(new) {
                 fields.push("spec.volumeName".into());
             }
@@ -643,15 +684,15 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
         // ValidatePriorityClassUpdate (pkg/apis/scheduling/validation/validation.go): value
         // and preemptionPolicy may not change.
         "PriorityClass" => (
-            changed_keys(
-                &serde_json::json!({"value": at(old, "/value"), "preemptionPolicy": at(old, "/preemptionPolicy")}),
-                &serde_json::json!({"value": at(new, "/value"), "preemptionPolicy": at(new, "/preemptionPolicy")}),
+            immutable(
+                old,
+                new,
                 "",
-                &[],
-            )
-            .into_iter()
-            .map(|f| f.trim_start_matches('.').to_string())
-            .collect(),
+                &[
+                    ("value", "/value"),
+                    ("preemptionPolicy", "/preemptionPolicy"),
+                ],
+            ),
             "a PriorityClass's value and preemptionPolicy never change",
             format!(
                 "kubectl delete priorityclass {name}, then apply (running pods keep the priority they were given)"
@@ -660,29 +701,73 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
         // ValidateEndpointSliceUpdate (pkg/apis/discovery/validation/validation.go):
         // addressType is immutable.
         "EndpointSlice" => (
-            changed_keys(
-                &serde_json::json!({"addressType": at(old, "/addressType")}),
-                &serde_json::json!({"addressType": at(new, "/addressType")}),
-                "",
-                &[],
-            )
-            .into_iter()
-            .map(|f| f.trim_start_matches('.').to_string())
-            .collect(),
+            immutable(old, new, "", &[("addressType", "/addressType")]),
             "an EndpointSlice's addressType never changes",
             format!(
                 "kubectl{n} delete endpointslice {name}, then apply (until then the Service has none of its endpoints)"
             ),
         ),
+        // ValidateRuntimeClassUpdate (pkg/apis/node/validation/validation.go): handler is
+        // immutable.
+        "RuntimeClass" => (
+            immutable(old, new, "", &[("handler", "/handler")]),
+            "a RuntimeClass's handler never changes",
+            format!(
+                "kubectl delete runtimeclass {name}, then apply (running pods keep their runtime)"
+            ),
+        ),
+        // ValidateEventUpdate (pkg/apis/core/validation/events.go) for events.k8s.io/v1:
+        // what happened and who said so never change (regarding, reason, note, type,
+        // action, eventTime, related, the reporting fields, the deprecated ones).
+        "Event" if new.api_version() == "events.k8s.io/v1" => (
+            immutable(
+                old,
+                new,
+                "",
+                &[
+                    ("regarding", "/regarding"),
+                    ("reason", "/reason"),
+                    ("note", "/note"),
+                    ("type", "/type"),
+                    ("eventTime", "/eventTime"),
+                    ("action", "/action"),
+                    ("related", "/related"),
+                    ("reportingController", "/reportingController"),
+                    ("reportingInstance", "/reportingInstance"),
+                    ("deprecatedSource", "/deprecatedSource"),
+                    ("deprecatedFirstTimestamp", "/deprecatedFirstTimestamp"),
+                    ("deprecatedLastTimestamp", "/deprecatedLastTimestamp"),
+                    ("deprecatedCount", "/deprecatedCount"),
+                ],
+            ),
+            "an Event of events.k8s.io/v1 may change only in its series and metadata",
+            format!("kubectl{n} delete event {name}, then apply"),
+        ),
+        // validateCustomResourceDefinitionSpecUpdate (apiextensions-apiserver
+        // pkg/apis/apiextensions/validation/validation.go): group and names.plural never
+        // change, and scope and names.kind not once the definition is established (which a
+        // served CRD in a cluster is).
+        "CustomResourceDefinition" => (
+            immutable(
+                old,
+                new,
+                "spec",
+                &[
+                    ("group", "/spec/group"),
+                    ("names.plural", "/spec/names/plural"),
+                    ("names.kind", "/spec/names/kind"),
+                    ("scope", "/spec/scope"),
+                ],
+            ),
+            "a CustomResourceDefinition's group and plural never change, nor its scope and kind once established",
+            format!(
+                "kubectl delete customresourcedefinition {name}, then apply: deleting it deletes every object of its kind"
+            ),
+        ),
         // validateIngressClassSpecUpdate (pkg/apis/networking/validation/validation.go):
         // spec.controller is immutable.
         "IngressClass" => (
-            changed_keys(
-                &serde_json::json!({"controller": at(old, "/spec/controller")}),
-                &serde_json::json!({"controller": at(new, "/spec/controller")}),
-                "spec",
-                &[],
-            ),
+            immutable(old, new, "spec", &[("controller", "/spec/controller")]),
             "an IngressClass's spec.controller never changes",
             format!("kubectl delete ingressclass {name}, then apply"),
         ),

@@ -1504,3 +1504,57 @@ fn diff_compares_quantities_by_amount() {
         assert!(r.stdout.contains(said), "{said}: {}", r.stdout);
     }
 }
+
+/// `diff` refuses in place what the API server refuses on update (an independent attack
+/// found these passed): a RuntimeClass's handler, what an events.k8s.io/v1 Event says, a
+/// CustomResourceDefinition's scope or kind; a CRD's new version is no refusal.
+#[test]
+fn diff_refuses_runtime_class_event_and_crd_changes() {
+    let crd = |scope: &str, kind: &str, versions: &str| {
+        format!(
+            "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{name: widgets.example.org}}\nspec:\n  group: example.org\n  scope: {scope}\n  names: {{kind: {kind}, plural: widgets, singular: widget, listKind: WidgetList}}\n  versions: [{versions}]\n"
+        )
+    };
+    let v1 = "{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}";
+    let v2 = "{name: v2, served: true, storage: false, schema: {openAPIV3Schema: {type: object}}}";
+    let event = |note: &str| {
+        format!(
+            "apiVersion: events.k8s.io/v1\nkind: Event\nmetadata: {{name: e, namespace: default}}\neventTime: \"2026-01-02T03:04:05.000000Z\"\ntype: Normal\nreason: Started\naction: Start\nreportingController: example.org/c\nreportingInstance: c-0\nregarding: {{kind: Pod, name: p, namespace: default}}\nnote: {note}\n"
+        )
+    };
+    let rc = |handler: &str| {
+        format!(
+            "apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata: {{name: sandbox}}\nhandler: {handler}\n"
+        )
+    };
+    let stream = |parts: &[String]| parts.join("---\n");
+    let old = values_file(
+        "immutable-old.yaml",
+        &stream(&[crd("Namespaced", "Widget", v1), event("first"), rc("runc")]),
+    );
+    let new = values_file(
+        "immutable-new.yaml",
+        &stream(&[crd("Cluster", "Gadget", v1), event("second"), rc("kata")]),
+    );
+    let r = common::run(&["diff", &old, &new], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for said in [
+        "Kubernetes will refuse 3 of these changes in place:",
+        "RuntimeClass/-/sandbox: a RuntimeClass's handler never changes (handler)",
+        "Event/default/e: an Event of events.k8s.io/v1 may change only in its series and metadata (note)",
+        "CustomResourceDefinition/-/widgets.example.org: a CustomResourceDefinition's group and plural never change, nor its scope and kind once established (spec.names.kind, spec.scope)",
+    ] {
+        assert!(r.stdout.contains(said), "{said}: {}", r.stdout);
+    }
+    let more = values_file(
+        "immutable-more.yaml",
+        &stream(&[
+            crd("Namespaced", "Widget", &format!("{v1}, {v2}")),
+            event("first"),
+            rc("runc"),
+        ]),
+    );
+    let r = common::run(&["diff", &old, &more], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stdout.contains("refuse"), "{}", r.stdout);
+}
