@@ -68,6 +68,26 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                 &["PreemptLowerPriority", "Never"],
             );
         }
+        "CustomResourceDefinition"
+            if v.get("apiVersion")
+                .and_then(Value::as_str)
+                .is_some_and(|a| a.starts_with("apiextensions.k8s.io/")) =>
+        {
+            crd(o, v);
+        }
+        // ValidateAPIService (kube-aggregator pkg/apis/apiregistration/validation): the
+        // name is `spec.version + "." + spec.group`.
+        "APIService" => {
+            let text = |p: &str| v.at(p).and_then(Value::as_str).unwrap_or("");
+            let want = format!("{}.{}", text("/spec/version"), text("/spec/group"));
+            let name = text("/metadata/name");
+            if !name.is_empty() && name != want {
+                o.add(
+                    "metadata.name",
+                    format!("must be spec.version + \".\" + spec.group: {want:?}"),
+                );
+            }
+        }
         // ValidateLeaseSpec (pkg/apis/coordination/validation/validation.go at v1.35.4):
         // a duration above zero, transitions from zero. (Its strategy and preferredHolder
         // rules are behind CoordinatedLeaderElection, off by default, without which the
@@ -299,6 +319,90 @@ fn events_v1(o: &mut Out<'_>, v: &Value) {
         );
     }
     reported(o, v, "reportingController", "note");
+}
+
+/// validateCustomResourceDefinitionSpec (apiextensions-apiserver
+/// pkg/apis/apiextensions/validation/validation.go), its plain field rules: the name is
+/// `<names.plural>.<group>`, the group a DNS subdomain with a dot, the scope Namespaced or
+/// Cluster, plural and kind (lowercased) DNS-1035 labels, every version named by a DNS-1035
+/// label, exactly one storage version, and (in apiextensions.k8s.io/v1) a schema for every
+/// version. The schema's structure, CEL rules and conversion are the API server's to check
+/// (a warning says so).
+fn crd(o: &mut Out<'_>, v: &Value) {
+    let text = |p: &str| v.at(p).and_then(Value::as_str).unwrap_or("");
+    let dns1035 =
+        |s: &str| super::is_dns1123_label_of(s) && s.starts_with(|c: char| c.is_ascii_lowercase());
+    let (group, plural, kind) = (
+        text("/spec/group"),
+        text("/spec/names/plural"),
+        text("/spec/names/kind"),
+    );
+    let name = text("/metadata/name");
+    if !name.is_empty() && !plural.is_empty() && name != format!("{plural}.{group}") {
+        o.add(
+            "metadata.name",
+            format!("must be spec.names.plural + \".\" + spec.group: \"{plural}.{group}\""),
+        );
+    }
+    if group.is_empty() {
+        o.add("spec.group", "required");
+    } else if !group.contains('.') || !super::dns_subdomain(group) {
+        o.add(
+            "spec.group",
+            "must be a DNS subdomain with at least one dot (example.org)",
+        );
+    }
+    match text("/spec/scope") {
+        "Namespaced" | "Cluster" => {}
+        _ => o.add("spec.scope", "must be Namespaced or Cluster"),
+    }
+    if plural.is_empty() {
+        o.add("spec.names.plural", "required");
+    } else if !dns1035(plural) {
+        o.add(
+            "spec.names.plural",
+            "must be a lowercase DNS-1035 label (letters, digits, '-', starting with a letter)",
+        );
+    }
+    if kind.is_empty() {
+        o.add("spec.names.kind", "required");
+    } else if !dns1035(&kind.to_ascii_lowercase()) {
+        o.add("spec.names.kind", "must be a DNS-1035 label once lowercased (letters, digits, '-', starting with a letter)");
+    }
+    let versions: Vec<(usize, &Value)> = super::items(v.at("/spec/versions")).collect();
+    if versions.is_empty() {
+        o.add(
+            "spec.versions",
+            "must have exactly one version marked as storage version",
+        );
+        return;
+    }
+    let v1 = v.get("apiVersion").and_then(Value::as_str) == Some("apiextensions.k8s.io/v1");
+    let mut storage = 0;
+    for (n, version) in &versions {
+        let name = version.get("name").and_then(Value::as_str).unwrap_or("");
+        if !dns1035(name) {
+            o.add(
+                format!("spec.versions[{n}].name"),
+                "must be a DNS-1035 label (lowercase letters, digits, '-', starting with a letter), like v1",
+            );
+        }
+        if version.get("storage").and_then(Value::as_bool) == Some(true) {
+            storage += 1;
+        }
+        if v1 && version.at("/schema/openAPIV3Schema").is_none() {
+            o.add(
+                format!("spec.versions[{n}].schema.openAPIV3Schema"),
+                "required: schemas are required",
+            );
+        }
+    }
+    if storage != 1 {
+        o.add(
+            "spec.versions",
+            "must have exactly one version marked as storage version",
+        );
+    }
 }
 
 /// ValidateNode (pkg/apis/core/validation/validation.go at v1.35.4), for a new Node:

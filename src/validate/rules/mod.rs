@@ -21,6 +21,7 @@ use serde_json::Value;
 
 // apimachinery `IsDNS1123Subdomain`, `IsQualifiedName` and `IsValidLabelValue`, shared
 // with the cross-object checks.
+use super::semantic::is_dns1123_label as is_dns1123_label_of;
 pub use super::semantic::is_dns1123_subdomain as dns_subdomain;
 use super::semantic::{SemanticProblem as RuleProblem, is_label_key, is_label_value};
 
