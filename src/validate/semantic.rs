@@ -418,7 +418,7 @@ fn names_and_labels(cx: &mut Ctx<'_>) {
             // certificate requests", pkg/apis/certificates/validation/validation.go) have
             // no name rule of their own: only the API server's path segment rule
             // (apiserver rest.BeforeCreate, path.IsValidPathSegmentName).
-            if name == "." || name == ".." || name.contains(['/', '%']) {
+            if !super::rules::path_segment(&name) {
                 cx.add(
                     i,
                     "metadata.name",

@@ -90,7 +90,7 @@ pub(super) fn positive(o: &mut Out<'_>, v: &Value, key: &str, at: &str) {
 
 /// apimachinery `IsValidPathSegmentName` (RBAC object names, references by name): not
 /// `.` or `..`, and no `/` or `%`.
-pub(super) fn path_segment(s: &str) -> bool {
+pub(crate) fn path_segment(s: &str) -> bool {
     !s.is_empty() && s != "." && s != ".." && !s.contains(['/', '%'])
 }
 

@@ -27,6 +27,7 @@ use super::semantic::{SemanticProblem as RuleProblem, is_label_key, is_label_val
 
 /// A field rule's problem: document index, path, message.
 pub type Problem = RuleProblem;
+pub(crate) use fields::path_segment;
 pub(crate) use gateway::parent_refs;
 pub(crate) use workloads::{cron_schedule, time_zone_ok};
 
