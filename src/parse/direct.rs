@@ -44,8 +44,14 @@ enum Open {
 /// subset this reads (see the module documentation). With `tokens`, the text holds tokens
 /// for held values (`render::held`): a scalar with a token character is then read only
 /// when it is a plain value that is exactly one token (it stays a string here; the caller
-/// puts the value in).
+/// puts the value in). The line reader ([`super::lines`]) reads it when it can, the
+/// parser's events otherwise.
 pub fn documents(text: &str, tokens: bool) -> Option<Vec<Value>> {
+    super::lines::documents(text, tokens).or_else(|| events(text, tokens))
+}
+
+/// [`documents`], read from the YAML parser's events.
+pub fn events(text: &str, tokens: bool) -> Option<Vec<Value>> {
     if text.len() > MAX_TEXT {
         return None;
     }
@@ -117,13 +123,7 @@ pub fn documents(text: &str, tokens: bool) -> Option<Vec<Value>> {
                 Open::Map(start, None) => {
                     let mut map = Map::with_capacity(entries.len() - start);
                     for (key, value) in entries.drain(start..) {
-                        match map.entry(key) {
-                            serde_json::map::Entry::Vacant(slot) => {
-                                slot.insert(value);
-                            }
-                            // A key twice: serde-saphyr says how it reads that.
-                            serde_json::map::Entry::Occupied(_) => return None,
-                        }
+                        insert_new(&mut map, key, value)?;
                     }
                     Value::Object(map)
                 }
@@ -141,8 +141,20 @@ pub fn documents(text: &str, tokens: bool) -> Option<Vec<Value>> {
     (stack.is_empty() && root.is_none()).then_some(docs)
 }
 
+/// Puts a key's value in a mapping; `None` when the key is there already (a key twice:
+/// serde-saphyr says how it reads that).
+pub(super) fn insert_new(map: &mut Map<String, Value>, key: String, value: Value) -> Option<()> {
+    match map.entry(key) {
+        serde_json::map::Entry::Vacant(slot) => {
+            slot.insert(value);
+            Some(())
+        }
+        serde_json::map::Entry::Occupied(_) => None,
+    }
+}
+
 /// A value scalar, or `None` when its reading is not certain here.
-fn scalar(text: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
+pub(super) fn scalar(text: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
     if style != ScalarStyle::Plain {
         return Some(Value::String(text.into_owned()));
     }
@@ -160,7 +172,7 @@ fn scalar(text: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
 /// keys that may be integers are left to serde-saphyr too: it finds duplicates among them
 /// by value (`1` and `0x1` are the same key; src/de/key_nodes.rs,
 /// `integer_key_fingerprint`), where this compares text.
-fn key_text(text: Cow<'_, str>, style: ScalarStyle) -> Option<String> {
+pub(super) fn key_text(text: Cow<'_, str>, style: ScalarStyle) -> Option<String> {
     let plain = style == ScalarStyle::Plain;
     let null = plain && matches!(&*text, "" | "~" | "null" | "Null" | "NULL");
     (!null && text != "<<" && !(plain && may_be_integer(&text))).then(|| text.into_owned())
@@ -206,14 +218,9 @@ fn integer(t: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testing::{objects, saphyr, scenario_texts};
     use super::*;
     use proptest::prelude::*;
-
-    /// What serde-saphyr reads, with the options every manifest is read with.
-    fn saphyr(text: &str) -> Result<Vec<Value>, String> {
-        serde_saphyr::from_multiple_with_options(text, crate::yaml::manifest_options())
-            .map_err(|e| e.to_string())
-    }
 
     /// The direct reading, when there is one, is serde-saphyr's.
     fn agrees(text: &str) -> Option<Vec<Value>> {
@@ -221,10 +228,6 @@ mod tests {
         if let Some(d) = &direct {
             let s = saphyr(text)
                 .unwrap_or_else(|e| panic!("direct read {text:?} that serde-saphyr rejects: {e}"));
-            // Empty documents are dropped by the caller either way.
-            let objects = |v: &[Value]| -> Vec<Value> {
-                v.iter().filter(|d| !d.is_null()).cloned().collect()
-            };
             assert_eq!(objects(d), objects(&s), "for {text:?}");
         }
         direct
@@ -319,36 +322,12 @@ mod tests {
     /// it (the speed of a render depends on the first, its output on the second).
     #[test]
     fn every_scenario_template_is_read_directly() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
-        let mut scenarios: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        scenarios.sort();
-        assert!(scenarios.len() >= 10);
-        let release = crate::render::wiring::Release {
-            name: "mlflow".into(),
-            namespace: "mlflow".into(),
-        };
-        let caps = crate::render::Capabilities {
-            kube_version: "1.33".into(),
-            api_versions: vec!["gateway.networking.k8s.io/v1".into()],
-        };
         let mut read = 0;
-        for path in scenarios {
-            let args = crate::values::ValuesArgs {
-                files: vec![path.display().to_string()],
-                ..Default::default()
-            };
-            let mut computed = crate::values::compute(&args).unwrap();
-            crate::schema::restore_deleted(&mut computed).unwrap();
-            let model = crate::schema::decode(&computed).unwrap();
-            let out = crate::render::render(&model, &release, &caps).unwrap();
-            for file in &out.files {
+        for (scenario, files) in scenario_texts() {
+            for file in &files {
                 assert!(
                     agrees(&file.text).is_some(),
-                    "{}: {} is not read directly",
-                    path.display(),
+                    "{scenario}: {} is not read directly",
                     file.template
                 );
                 read += 1;

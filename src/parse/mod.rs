@@ -1,8 +1,12 @@
 //! Parse: turns each rendered template into YAML documents with the YAML crate's
 //! multi-document parser (never by splitting on `---`); empty documents are dropped. Plain
-//! YAML is read straight from the parser's events ([`direct`]); serde-saphyr reads the rest.
+//! YAML is read line by line (`lines`) or straight from the parser's events ([`direct`]);
+//! serde-saphyr reads the rest.
 
 pub mod direct;
+pub mod lines;
+#[cfg(test)]
+mod testing;
 
 use crate::error::Failure;
 use crate::render::{Rendered, held};
