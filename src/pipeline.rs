@@ -175,7 +175,7 @@ fn render_model(
         std::borrow::Cow::Owned(expanded) => std::sync::Arc::new(expanded),
     };
     let alone = crew.map((0..objects.len()).collect(), move |i| {
-        validate::check_alone(&objects[i])
+        validate::check_alone(i, &objects[i])
     });
     let each: Vec<usize> = (0..docs.len()).collect();
     // emit, on the other thread while this one checks across objects

@@ -386,15 +386,16 @@ pub fn validate(
 }
 
 /// A document's checks that need no other document: what every object needs
-/// (`object_problems`) and its typed check. A kind the typed check does not know is left
-/// to [`Alone::finish`], which has the stream's CRDs.
+/// (`object_problems`), its typed check and the field rules (`rules`). A kind the typed
+/// check does not know is left to [`Alone::finish`], which has the stream's CRDs.
 pub struct Alone {
     problems: Vec<(String, String)>,
     unknown_kind: bool,
+    rules: Vec<rules::Problem>,
 }
 
-/// [`Alone`] for one document (of a stream whose `List`s are expanded).
-pub fn check_alone(d: &Document) -> Alone {
+/// [`Alone`] for document number `i` (of a stream whose `List`s are expanded).
+pub fn check_alone(i: usize, d: &Document) -> Alone {
     let mut problems = object_problems(d);
     let unknown_kind = match typed::check(&d.value) {
         typed::Checked::Done(typed) => {
@@ -406,6 +407,7 @@ pub fn check_alone(d: &Document) -> Alone {
     Alone {
         problems,
         unknown_kind,
+        rules: rules::check_one(i, d),
     }
 }
 
@@ -482,11 +484,16 @@ pub fn validate_with(
     // kind the typed check does not know, its CRD.
     let alone = match alone {
         Some(a) if a.len() == docs.len() => a,
-        _ => crate::parallel::map(docs, check_alone),
+        _ => {
+            let indexed: Vec<(usize, &Document)> = docs.iter().enumerate().collect();
+            crate::parallel::map(&indexed, |&(i, d)| check_alone(i, d))
+        }
     };
     let mut records = Vec::new();
     let mut report = Report::default();
-    for (d, a) in docs.iter().zip(alone) {
+    let mut rule_problems = Vec::new();
+    for (d, mut a) in docs.iter().zip(alone) {
+        rule_problems.append(&mut a.rules);
         let (problems, unknown) = a.finish(d, &crds);
         for (path, message) in problems {
             records.push(ProblemRecord {
@@ -499,7 +506,7 @@ pub fn validate_with(
         }
         report.not_validated.extend(unknown);
     }
-    for p in rules::check(docs)
+    for p in rule_problems
         .into_iter()
         .chain(semantic::check(docs, known))
     {

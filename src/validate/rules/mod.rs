@@ -249,7 +249,7 @@ pub fn check(docs: &[Document]) -> Vec<RuleProblem> {
 }
 
 /// Every rule over one document (number `i` of the stream).
-fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
+pub fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
     let mut out = Vec::new();
     {
         let mut o = Out {
