@@ -91,9 +91,12 @@ pub fn sort(docs: &mut [Document]) {
 /// Sorts anything that holds a document (a document with what goes with it) as [`sort`]
 /// does.
 pub fn sort_by_kind<T>(items: &mut [T], doc: impl Fn(&T) -> &Document) {
-    items.sort_by(|a, b| {
-        let (a, b) = (doc(a), doc(b));
-        (is_hook(a), rank(a.kind())).cmp(&(is_hook(b), rank(b.kind())))
+    // Each item's place is worked out once (a stable sort by key; an unknown kind's name
+    // is the only allocation).
+    items.sort_by_cached_key(|item| {
+        let d = doc(item);
+        let (rank, unknown) = rank(d.kind());
+        (is_hook(d), rank, unknown.to_string())
     });
 }
 
