@@ -45,12 +45,13 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure>
     let untagged = untag_times(&separated);
     let text = untagged.as_ref();
     let v: Value = serde_saphyr::from_str_with_options(text, crate::yaml::options())
+        .map(|crate::yaml::Strict(v)| v)
         .or_else(|e| match e {
             // Documents that are empty (a trailing `---`, as other tools write) add
             // nothing, as Helm's LoadValues merges them (pkg/chart/v2/loader/load.go:
             // 212-229 at v4.2.3): one document with content is the file.
             serde_saphyr::Error::MultipleDocuments { .. } => {
-                match serde_saphyr::from_multiple_with_options::<Value>(
+                match serde_saphyr::from_multiple_with_options::<crate::yaml::Strict>(
                     text,
                     crate::yaml::options(),
                 ) {
@@ -58,6 +59,7 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Map<String, Value>, Failure>
                         // `{}` adds nothing either (Helm merges it).
                         let mut docs: Vec<Value> = docs
                             .into_iter()
+                            .map(|crate::yaml::Strict(v)| v)
                             .filter(|d| !d.as_object().is_some_and(Map::is_empty))
                             .collect();
                         if docs.len() <= 1 {

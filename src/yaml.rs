@@ -30,6 +30,117 @@ pub fn manifest_options() -> serde_saphyr::Options {
     }
 }
 
+/// A YAML document read into JSON as serde_json reads one, but for a mapping whose keys
+/// are one key once they are text: `1` and `"1"` (or `'1'`) become the same JSON key, and
+/// serde_json's own reading keeps the last silently, while serde-saphyr only finds
+/// duplicates among keys of one type (integers by value, text by text). Here such a key is
+/// an error, as any other duplicate is.
+#[derive(Debug)]
+pub struct Strict(pub serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+/// serde_json's value visitor (serde_json 1.0 `src/value/de.rs`), the mapping's keys
+/// checked.
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        <serde_json::Value as serde::Deserialize>::deserialize(
+            serde::de::value::I128Deserializer::new(v),
+        )
+    }
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Self::Value, E> {
+        <serde_json::Value as serde::Deserialize>::deserialize(
+            serde::de::value::U128Deserializer::new(v),
+        )
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(StrictVisitor)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(key) = map.next_key_seed(KeyText)? {
+            let Strict(value) = map.next_value()?;
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate mapping key: {} (each key may appear once; `1` and `\"1\"` are the same key here, as a JSON object's)",
+                    crate::error::quoted(&key)
+                )));
+            }
+            out.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(out))
+    }
+}
+
+/// A mapping key read as serde_json reads one: as text (`deserialize_str`).
+struct KeyText;
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeyText {
+    type Value = String;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_str(KeyTextVisitor)
+    }
+}
+
+struct KeyTextVisitor;
+
+impl serde::de::Visitor<'_> for KeyTextVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a mapping key")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+    fn visit_string<E>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+}
+
 /// A line of a YAML stream that Helm's and kubectl's line reader refuses or reads other
 /// than a YAML parser would, found by [`separator_lines`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -401,6 +512,57 @@ fn plain_key(s: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn strict(text: &str) -> Result<serde_json::Value, String> {
+        serde_saphyr::from_str_with_options::<Strict>(text, options())
+            .map(|Strict(v)| v)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Keys that are one JSON key once they are text are refused wherever they are; a
+    /// merge key's value overridden, and keys serde-saphyr keeps apart as text, are not.
+    #[test]
+    fn one_key_as_text_is_a_duplicate() {
+        for text in [
+            "1: a\n\"1\": b\n",
+            "'1': a\n1: b\n",
+            "a:\n  - {1: x, '1': y}\n",
+            "a: [[{0x1: x, \"0x1\": y}]]\n",
+            "true: a\n\"true\": b\n",
+        ] {
+            let e = strict(text).unwrap_err();
+            assert!(e.contains("duplicate mapping key"), "{text:?}: {e}");
+        }
+        for text in [
+            "b: &b {a: 1}\nc:\n  <<: *b\n  a: 2\n",
+            "1: a\n\"01\": b\n",
+            "a: 1\nA: 2\n",
+        ] {
+            assert!(strict(text).is_ok(), "{text:?}: {:?}", strict(text));
+        }
+    }
+
+    proptest! {
+        /// Whatever has no such key reads as serde_json reads it, values of every kind.
+        #[test]
+        fn reads_as_serde_json_reads(
+            entries in prop::collection::vec(
+                ("[a-c]{1,2}|[0-9]{1,2}", "[a-z]{0,3}|-?[0-9]{1,25}|[0-9]\\.[0-9]e[0-9]{1,3}|~|true|\\[1, b\\]|\\{x: 1\\}|\"q\"|'s'|0x1f|0755|\\.inf"),
+                0..6,
+            )
+        ) {
+            let text: String = entries.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+            let plain = serde_saphyr::from_str_with_options::<serde_json::Value>(&text, options());
+            match strict(&text) {
+                Ok(v) => prop_assert_eq!(Ok(v), plain.map_err(|e| e.to_string())),
+                Err(e) => prop_assert!(
+                    plain.is_err() || e.contains("duplicate mapping key"),
+                    "{}: {}", text, e
+                ),
+            }
+        }
+    }
 
     /// The credential-key rule as first written (lowercase copy, then `contains`).
     fn is_credential_key_by_lowercasing(k: &str) -> bool {

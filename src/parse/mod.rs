@@ -164,6 +164,7 @@ pub fn parse_rendered(
                 text
             };
             serde_saphyr::from_multiple_with_options(text, crate::yaml::manifest_options())
+                .map(|docs| docs.into_iter().map(|crate::yaml::Strict(v)| v).collect())
                 .map_err(|e| {
                     Failure::render(format!(
                         "the YAML does not parse: {}",

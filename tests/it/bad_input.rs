@@ -102,6 +102,22 @@ fn cases() -> Vec<Case> {
             1,
             "duplicate mapping key: replicaCount",
         ),
+        // `1` and `"1"` are one JSON key: refused, not the last one kept (found by an
+        // independent attack).
+        c(
+            "number-and-quoted-key",
+            f("podAnnotations:\n  1: a\n  \"1\": b\n"),
+            V,
+            1,
+            "duplicate mapping key: \"1\"",
+        ),
+        c(
+            "quoted-and-number-key-in-flow",
+            f("podAnnotations: {'1': a, 1: b}\n"),
+            V,
+            1,
+            "duplicate mapping key: \"1\"",
+        ),
         c(
             "unclosed-quote",
             f("image:\n  tag: \"v1\n"),

@@ -462,3 +462,37 @@ fn validate_yaml_output_is_the_json_structure() {
     );
     assert_eq!(text.stdout, run("text").stdout);
 }
+
+/// A number key and the same key quoted are one key of the object: `validate` refuses the
+/// stream (an independent attack found the second value kept and the first dropped, the
+/// file reported valid), and so does `diff`; a merge key's value overridden is no duplicate.
+#[test]
+fn a_number_key_and_the_same_key_quoted_are_refused() {
+    let head = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: ns\n";
+    for data in [
+        "data:\n  1: a\n  \"1\": b\n",
+        "data:\n  '1': a\n  1: b\n",
+        "data: {1: a, \"1\": b}\n",
+        "data:\n  0x1: a\n  \"0x1\": b\n",
+    ] {
+        let stream = format!("{head}{data}");
+        let r = common::run(&["validate", "-"], Some(stream.as_bytes()));
+        assert_eq!(r.code, 1, "{data:?}: {} {}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("duplicate mapping key"),
+            "{data:?}: {}",
+            r.stderr
+        );
+        let file = common::scratch_file("dup-keys", "new.yaml", &stream);
+        let old = common::scratch_file("dup-keys", "old.yaml", head);
+        let d = common::run(
+            &["diff", old.to_str().unwrap(), file.to_str().unwrap()],
+            None,
+        );
+        assert_eq!(d.code, 2, "{data:?}: {}", d.stderr);
+        assert!(d.stdout.is_empty());
+    }
+    let merged = format!("{head}  labels: &l {{a: b}}\n  annotations:\n    <<: *l\n    a: c\n");
+    let r = common::run(&["validate", "-"], Some(merged.as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
