@@ -1,9 +1,11 @@
 //! Line reading: the block YAML our templates print (indented mappings and sequences,
-//! one-line plain and double-quoted scalars, one-line flow collections, held-value tokens)
-//! read a line at a time into JSON values, without a YAML scanner: a tenth of the event
-//! reader's cost ([`super::direct`]), which reads whatever this leaves (`None`): block
-//! scalars, multi-line scalars, single quotes, comments after a value, tabs, anchors, tags,
-//! any key or scalar outside the plain spellings below. What it reads, it reads as
+//! one-line plain and double-quoted scalars, one-line flow collections, plain block
+//! scalars, held-value tokens) read a line at a time into JSON values, without a YAML
+//! scanner: a third of the event reader's cost on the chart's texts ([`super::direct`]),
+//! which reads whatever this leaves (`None`): multi-line flow and quoted scalars, single
+//! quotes, block scalars with indicators or blank lines, comments after a value, tabs,
+//! anchors, tags, any key or scalar outside the plain spellings below. What it reads, it
+//! reads as
 //! serde-saphyr does (the tests compare the three readings, and the `parse_lines` fuzz
 //! target compares this one with serde-saphyr on any text).
 //!
@@ -14,8 +16,11 @@
 //! `- ` entry's content starts a compact collection at its own column (§8.2.1); a plain
 //! scalar cannot start with an indicator (§7.3.3) nor hold `: ` or ` #` (§7.3.3,
 //! ns-plain-char), and a more indented line after it would continue it (§7.3.3, multi-line
-//! plain scalars: left to the event reader). Scalars are resolved by the event reader's
-//! own rules ([`super::direct::scalar`]), keys by its key rules.
+//! plain scalars: left to the event reader); a block scalar's lines are those more
+//! indented than its header's line (§8.1.1.1), folded (`>`) with spaces or kept (`|`) with
+//! line breaks, one line break kept at the end unless `-` strips it (§8.1.1.2). Scalars are
+//! resolved by the event reader's own rules ([`super::direct::scalar`]), keys by its key
+//! rules.
 
 use super::direct::{insert_new, key_text, scalar};
 use crate::render::held::{CLOSE, OPEN, token};
