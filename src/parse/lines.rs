@@ -19,7 +19,7 @@
 //! plain scalars: left to the event reader); a block scalar's lines are those more
 //! indented than its header's line (§8.1.1.1), folded (`>`) with spaces or kept (`|`) with
 //! line breaks, one line break kept at the end unless `-` strips it (§8.1.1.2). Scalars are
-//! resolved by the event reader's own rules ([`super::direct::scalar`]), keys by its key
+//! resolved by the event reader's own rules (`direct::scalar`), keys by its key
 //! rules.
 
 use super::direct::{insert_new, key_text, scalar};
