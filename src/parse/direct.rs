@@ -25,9 +25,9 @@ use granit_parser::{Event, Options, Parser, ScalarStyle};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
-const MAX_TEXT: usize = 1 << 20;
-const MAX_DOCUMENTS: usize = 512;
-const MAX_DEPTH: usize = 32;
+pub(super) const MAX_TEXT: usize = 1 << 20;
+pub(super) const MAX_DOCUMENTS: usize = 512;
+pub(super) const MAX_DEPTH: usize = 32;
 
 /// An open collection while its events arrive. Its members wait in the reader's shared
 /// buffers (from the index it holds) until it ends, when it is built at its exact size:
@@ -97,7 +97,7 @@ pub fn events(text: &str, tokens: bool) -> Option<Vec<Value>> {
                     }
                     Value::String(text.into_owned())
                 } else if let Some(Open::Map(_, key @ None)) = stack.last_mut() {
-                    *key = Some(key_text(text, style)?);
+                    *key = Some(key_text(text, style)?.into_owned());
                     continue;
                 } else {
                     scalar(text, style)?
@@ -172,10 +172,10 @@ pub(super) fn scalar(text: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
 /// keys that may be integers are left to serde-saphyr too: it finds duplicates among them
 /// by value (`1` and `0x1` are the same key; src/de/key_nodes.rs,
 /// `integer_key_fingerprint`), where this compares text.
-pub(super) fn key_text(text: Cow<'_, str>, style: ScalarStyle) -> Option<String> {
+pub(super) fn key_text(text: Cow<'_, str>, style: ScalarStyle) -> Option<Cow<'_, str>> {
     let plain = style == ScalarStyle::Plain;
     let null = plain && matches!(&*text, "" | "~" | "null" | "Null" | "NULL");
-    (!null && text != "<<" && !(plain && may_be_integer(&text))).then(|| text.into_owned())
+    (!null && text != "<<" && !(plain && may_be_integer(&text))).then_some(text)
 }
 
 /// Whether `t` might be an integer in some spelling YAML readers take (decimal, `0x`, `0o`,

@@ -22,16 +22,13 @@
 //! resolved by the event reader's own rules (`direct::scalar`), keys by its key
 //! rules.
 
-use super::direct::{insert_new, key_text, scalar};
+// The event reader's budgets (MAX_*) too: no text that could pass them is read here.
+use super::direct::{MAX_DEPTH, MAX_DOCUMENTS, MAX_TEXT, insert_new, key_text, scalar};
 use crate::render::held::{CLOSE, OPEN, token};
 use granit_parser::ScalarStyle;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
-/// The event reader's budgets ([`super::direct`]): no text that could pass them.
-const MAX_TEXT: usize = 1 << 20;
-const MAX_DOCUMENTS: usize = 512;
-const MAX_DEPTH: usize = 32;
 /// A plain or quoted key on one line is an implicit key, which YAML limits to 1024
 /// characters (§7.4.2, ns-s-implicit-yaml-key): longer ones are left to the event reader.
 const MAX_KEY: usize = 1000;
@@ -232,7 +229,7 @@ impl<'a> Reader<'a> {
             } else {
                 self.inline(line, rest, depth + 1)?
             };
-            insert_new(&mut map, key, value)?;
+            insert_new(&mut map, key.into_owned(), value)?;
         }
         Some(Value::Object(map))
     }
@@ -280,13 +277,14 @@ impl<'a> Reader<'a> {
         Some(Value::Array(items))
     }
 
-    /// Whether a text starts with a key this reader reads (`key:` or `key: …`).
+    /// Whether a text starts with a key this reader reads (`key:` or `key: …`); a plain
+    /// key, or a quoted one without escapes, is only looked at, not copied.
     fn starts_key(&self, text: &str) -> bool {
         self.block_key(text).is_some()
     }
 
     /// A block mapping entry's key and the text after its `: ` (empty for `key:`).
-    fn block_key<'t>(&self, text: &'t str) -> Option<(String, &'t str)> {
+    fn block_key<'t>(&self, text: &'t str) -> Option<(Cow<'t, str>, &'t str)> {
         let (key, rest) = self.key(text)?;
         let rest = rest.strip_prefix(':')?;
         if !rest.is_empty() && !rest.starts_with(' ') {
@@ -295,8 +293,9 @@ impl<'a> Reader<'a> {
         Some((key, rest.trim_start_matches(' ')))
     }
 
-    /// A key at the start of `text` (plain or double-quoted) and the text after it.
-    fn key<'t>(&self, text: &'t str) -> Option<(String, &'t str)> {
+    /// A key at the start of `text` (plain or double-quoted) and the text after it
+    /// (borrowed from `text` unless an escape made it anew).
+    fn key<'t>(&self, text: &'t str) -> Option<(Cow<'t, str>, &'t str)> {
         let (key, style, rest) = if let Some(body) = text.strip_prefix('"') {
             let (key, rest) = quoted(body)?;
             (key, ScalarStyle::DoubleQuoted, rest)
@@ -405,15 +404,16 @@ impl<'a> Reader<'a> {
                 // c-indicator), and `?`, `:` (which may, but are left alone); `-` starts
                 // one when a character that could go on it follows (ns-plain-first).
                 let dash_plain = first == b'-'
-                    && text.as_bytes().get(1).is_some_and(|&b| {
-                        b != b' ' && !(in_flow && matches!(b, b',' | b'[' | b']' | b'{' | b'}'))
-                    });
+                    && text
+                        .as_bytes()
+                        .get(1)
+                        .is_some_and(|&b| b != b' ' && !(in_flow && is_flow_indicator(b)));
                 if b"-?:,[]{}#&*!|>'\"%@`".contains(&first) && !dash_plain {
                     return None;
                 }
                 let end = if in_flow {
                     text.bytes()
-                        .position(|b| matches!(b, b',' | b'[' | b']' | b'{' | b'}'))
+                        .position(is_flow_indicator)
                         .unwrap_or(text.len())
                 } else {
                     text.len()
@@ -448,7 +448,7 @@ impl<'a> Reader<'a> {
             let (key, after) = self.key(rest)?;
             let after = after.strip_prefix(": ")?.trim_start_matches(' ');
             let (value, after) = self.flow_node(after, true, depth + 1)?;
-            insert_new(&mut map, key, value)?;
+            insert_new(&mut map, key.into_owned(), value)?;
             Some(after)
         })?;
         Some((Value::Object(map), after))
@@ -483,6 +483,12 @@ fn flow_items<'t>(
             Next::Item(next) => rest = next,
         }
     }
+}
+
+/// A flow indicator (YAML §5.3, c-flow-indicator): it ends a plain scalar in a flow
+/// collection.
+fn is_flow_indicator(b: u8) -> bool {
+    matches!(b, b',' | b'[' | b']' | b'{' | b'}')
 }
 
 /// A block scalar's header read here, as (folded, strip): `|`, `|-`, `>`, `>-`; with an
