@@ -182,6 +182,35 @@ pub fn keep_last_choices(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStrin
         .collect()
 }
 
+/// Every argument is UTF-8 text (paths, keys and values are refused otherwise, as clap
+/// would, which names no argument): the refusal says which one, by its place and the
+/// flag it is or belongs to, never showing its bytes (a value may be a secret).
+pub fn check_text_args(args: &[std::ffi::OsString]) -> Result<(), Failure> {
+    for (i, arg) in args.iter().enumerate().skip(1) {
+        if arg.to_str().is_some() {
+            continue;
+        }
+        let lossy = arg.to_string_lossy();
+        let own_flag = lossy
+            .starts_with('-')
+            .then(|| lossy.split('=').next().unwrap_or_default())
+            .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        let before = args[i - 1]
+            .to_str()
+            .filter(|p| p.starts_with('-') && *p != "--");
+        let which = match (own_flag, before) {
+            (Some(flag), _) => format!("the value of {flag}"),
+            (None, Some(flag)) => format!("the value after {flag}"),
+            (None, None) => "a word (the release name, chart or command)".to_string(),
+        };
+        return Err(Failure::usage(format!(
+            "argument {i}, {which}, is not UTF-8 text (not shown: it may hold a secret)"
+        ))
+        .hint("give paths, names, keys and values as UTF-8; rename a file whose name is not"));
+    }
+    Ok(())
+}
+
 /// `--version` (`-V`) prints mlflow-chart's version and takes nothing else: given with a
 /// command (`mlflow-chart --version 1.2.3 render`, Helm's chart version flag put first) or
 /// with a value, it is refused rather than print the version and exit 0 into a pipe, and
@@ -1713,6 +1742,36 @@ mod tests {
     use clap_complete::Shell;
 
     /// `-s` patterns as Go's filepath.Match reads them, case by case.
+    #[test]
+    fn arguments_that_are_not_text_are_named_by_place() {
+        use std::os::unix::ffi::OsStringExt;
+        let bad = || std::ffi::OsString::from_vec(b"a\xffb".to_vec());
+        let argv = |words: Vec<std::ffi::OsString>| {
+            let mut a = vec!["mlflow-chart".into(), "render".into()];
+            a.extend(words);
+            a
+        };
+        let said = |a: Vec<std::ffi::OsString>| check_text_args(&a).map_err(|f| f.to_string());
+        assert_eq!(said(argv(vec!["-f".into(), "v.yaml".into()])), Ok(()));
+        for (words, which) in [
+            (vec!["-f".into(), bad()], "argument 3, the value after -f,"),
+            (
+                vec![{
+                    let mut s = std::ffi::OsString::from("--set=");
+                    s.push(bad());
+                    s
+                }],
+                "argument 2, the value of --set,",
+            ),
+            (vec![bad()], "argument 2, a word"),
+            (vec!["--".into(), bad()], "argument 3, a word"),
+        ] {
+            let e = said(argv(words)).unwrap_err();
+            assert!(e.contains(which), "{e}");
+            assert!(!e.contains('\u{fffd}'), "{e}");
+        }
+    }
+
     #[test]
     fn show_only_patterns_match_as_go_does() {
         let t = "templates/service.yaml";

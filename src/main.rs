@@ -48,7 +48,12 @@ fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn main() -> ExitCode {
-    let argv = cli::keep_last_choices(cli::hoist_global_flags(std::env::args_os().collect()));
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // Before the global flags are moved: the places named are the user's.
+    if let Err(failure) = cli::check_text_args(&raw) {
+        return fail(&failure, cli::ColorWhen::from_args(&raw));
+    }
+    let argv = cli::keep_last_choices(cli::hoist_global_flags(raw));
     let color = cli::ColorWhen::from_args(&argv);
     // Built once: the swallowed-flag check reads its flags, then it parses.
     let command = cli::Cli::command().color(color.clap());

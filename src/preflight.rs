@@ -1096,7 +1096,7 @@ fn default_pod_spec(pod: &mut Value) {
     fill(pod, "schedulerName", Value::from("default-scheduler"));
     for kind in ["initContainers", "containers"] {
         for c in each(pod, kind) {
-            let image = c.get("image").and_then(Value::as_str).unwrap_or("");
+            let image = c.text("image");
             let digest = image.contains('@');
             let policy = match tag(image) {
                 "latest" => "Always",

@@ -19,6 +19,15 @@ pub trait At {
     /// The value at `pointer` (`""` is the whole value, `/a/0/b` a path), as
     /// [`Value::pointer`] finds it.
     fn at(&self, pointer: &str) -> Option<&Value>;
+
+    /// The string at `pointer`, or `""` when there is none or it is not a string.
+    fn str_at(&self, pointer: &str) -> &str {
+        self.at(pointer).and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// The string field `key` of an object, or `""` when there is none or it is not a
+    /// string.
+    fn text(&self, key: &str) -> &str;
 }
 
 impl At for Value {
@@ -52,6 +61,10 @@ impl At for Value {
             start = end + 1;
         }
     }
+
+    fn text(&self, key: &str) -> &str {
+        self.get(key).and_then(Value::as_str).unwrap_or("")
+    }
 }
 
 /// `map.get(key)`, by a linear scan when the map is small: cheaper than hashing the key
@@ -82,7 +95,7 @@ pub struct Document {
 
 impl Document {
     pub fn str_at<'a>(&'a self, pointer: &str) -> &'a str {
-        self.value.at(pointer).and_then(Value::as_str).unwrap_or("")
+        At::str_at(&self.value, pointer)
     }
     pub fn kind(&self) -> &str {
         self.str_at("/kind")
@@ -104,7 +117,7 @@ impl Document {
 /// anyway) is shown quoted and escaped, so that it cannot break a message's lines.
 pub fn object_id(value: &Value) -> String {
     let at = |pointer: &str| {
-        let s = value.at(pointer).and_then(Value::as_str).unwrap_or("");
+        let s = value.str_at(pointer);
         if s.chars()
             .any(|c| c.is_control() || c.is_whitespace() || c == '"')
         {

@@ -329,7 +329,9 @@ pub fn uri(key: &str, uri: &str, schemes: &[&str]) -> Vec<String> {
         let name =
             crate::redact::percent_decode(&crate::redact::percent_decode(raw)).to_ascii_lowercase();
         let name = name.split('=').next().unwrap_or("");
-        matches!(name, "sig" | "pwd" | "code" | "pass")
+        // `pw`, and session ids (`jsessionid`, `PHPSESSID`), are credentials too.
+        matches!(name, "sig" | "pwd" | "pw" | "code" | "pass")
+            || name.contains("sess")
             || SECRET_WORDS.iter().any(|w| name.contains(w))
     });
     if credential_param {

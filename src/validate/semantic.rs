@@ -178,14 +178,14 @@ pub(crate) fn selector_matches(sel: &Value, labels: &Map<String, Value>) -> bool
     }
     if let Some(exprs) = sel.get("matchExpressions").and_then(Value::as_array) {
         for e in exprs {
-            let key = e.get("key").and_then(Value::as_str).unwrap_or("");
+            let key = e.text("key");
             let vals: Vec<&Value> = e
                 .get("values")
                 .and_then(Value::as_array)
                 .map(|a| a.iter().collect())
                 .unwrap_or_default();
             let have = labels.get(key);
-            let ok = match e.get("operator").and_then(Value::as_str).unwrap_or("") {
+            let ok = match e.text("operator") {
                 "In" => have.is_some_and(|h| vals.contains(&h)),
                 "NotIn" => have.is_none_or(|h| !vals.contains(&h)),
                 "Exists" => have.is_some(),
@@ -673,7 +673,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                 .flatten()
                 .enumerate()
             {
-                let name = e.get("name").and_then(Value::as_str).unwrap_or("");
+                let name = e.text("name");
                 if !is_env_name(name) {
                     let hint = if name.contains('=') {
                         ": a name holds no '=' (its value goes in `value`)"
@@ -700,12 +700,12 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                     );
                 }
                 if let Some(r) = e.at("/valueFrom/secretKeyRef") {
-                    let sname = r.get("name").and_then(Value::as_str).unwrap_or("");
+                    let sname = r.text("name");
                     let optional = r.get("optional").and_then(Value::as_bool).unwrap_or(false);
                     if !optional && !secret_known(cx, known, sname, p.doc) {
                         cx.add(p.doc, format!("{at}.env[{n}].valueFrom.secretKeyRef.name"), format!("Secret {sname:?} is neither in the manifests nor declared as provided"));
                     } else if let Some(s) = cx.find("Secret", sname, p.doc) {
-                        let key = r.get("key").and_then(Value::as_str).unwrap_or("");
+                        let key = r.text("key");
                         let has = ["/data", "/stringData"]
                             .iter()
                             .any(|f| s.value.at(f).and_then(|m| m.get(key)).is_some());
@@ -719,7 +719,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                     }
                 }
                 if let Some(r) = e.at("/valueFrom/configMapKeyRef") {
-                    let cname = r.get("name").and_then(Value::as_str).unwrap_or("");
+                    let cname = r.text("name");
                     let optional = r.get("optional").and_then(Value::as_bool).unwrap_or(false);
                     match cx.find("ConfigMap", cname, p.doc) {
                         None if !optional => cx.add(
@@ -728,7 +728,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                             format!("no ConfigMap named {cname:?} in the manifests"),
                         ),
                         Some(cm) => {
-                            let key = r.get("key").and_then(Value::as_str).unwrap_or("");
+                            let key = r.text("key");
                             if cm.value.at("/data").and_then(|m| m.get(key)).is_none() && !optional
                             {
                                 cx.add(
@@ -782,7 +782,7 @@ fn containers_check(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>], known: &Known) {
                 .flatten()
                 .enumerate()
             {
-                let name = m.get("name").and_then(Value::as_str).unwrap_or("");
+                let name = m.text("name");
                 if !vol_names.contains(name) && !claim_templates.contains(name) {
                     cx.add(
                         p.doc,
@@ -922,7 +922,7 @@ fn ingresses(cx: &mut Ctx<'_>) {
             }
         }
         for (at, b) in backends {
-            let name = b.get("name").and_then(Value::as_str).unwrap_or("");
+            let name = b.text("name");
             match cx.find("Service", name, i) {
                 None => problems.push(SemanticProblem {
                     doc: i,

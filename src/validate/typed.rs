@@ -6,6 +6,7 @@
 //! fields, so the decode alone would accept `contianers:`; the round-trip diff catches it.
 
 use crate::locate::{KeyPath, Seg};
+use crate::parse::At;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -103,8 +104,8 @@ pub fn builtin_groups() -> std::collections::BTreeSet<&'static str> {
 
 /// Validates one document against its typed struct.
 pub fn check(doc: &Value) -> Checked {
-    let api = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
-    let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
+    let api = doc.text("apiVersion");
+    let kind = doc.text("kind");
     match TABLE.iter().find(|(a, k, _)| *a == api && *k == kind) {
         Some((_, _, f)) => Checked::Done(f(&as_the_server_reads(doc, kind))),
         None => Checked::Unknown,
@@ -517,8 +518,8 @@ mod tests {
                     _ => {}
                 }
             }
-            let api = d.get("apiVersion").and_then(Value::as_str).unwrap_or("").to_string();
-            let kind = d.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+            let api = d.text("apiVersion").to_string();
+            let kind = d.text("kind").to_string();
             let row = |t: &[(&str, &str, CheckFn)]| t.iter().find(|(a, k, _)| *a == api && *k == kind).map(|r| r.2);
             if let (Some(fast), Some(slow)) = (row(TABLE), row(kinds::DIFFED)) {
                 proptest::prop_assert_eq!(fast(&d), slow(&d));

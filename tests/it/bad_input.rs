@@ -1542,6 +1542,82 @@ fn cases() -> Vec<Case> {
         ),
         // Roles every user of a Keycloak realm holds restrict nothing.
         c(
+            "a-published-cookie-secret",
+            vec![],
+            &[
+                "--set-string",
+                "oauth2Proxy.cookieSecret=OQINaROshtE9TcZkNAm-5Zs2Pv3xaWytBmc5W7sPX7w=",
+            ],
+            1,
+            "oauth2Proxy.cookieSecret is an example published in OAuth2-Proxy's own documentation, or a key of at most four distinct bytes",
+        ),
+        c(
+            "a-cookie-secret-of-zero-bytes",
+            vec![],
+            &[
+                "--set-string",
+                "oauth2Proxy.cookieSecret=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            ],
+            1,
+            "oauth2Proxy.cookieSecret is an example published",
+        ),
+        c(
+            "an-email-address-as-a-domain",
+            vec![],
+            &[
+                "--set-string",
+                "oauth2Proxy.emailDomains[0]=user@example.org",
+            ],
+            1,
+            "oauth2Proxy.emailDomains: \"user@example.org\" holds '@'",
+        ),
+        c(
+            "a-star-without-a-dot-in-a-domain",
+            vec![],
+            &["--set-string", "oauth2Proxy.emailDomains[0]=*example.org"],
+            1,
+            "so it can never match an email address",
+        ),
+        c(
+            "a-domain-with-a-port",
+            f("oauth2Proxy:\n  emailDomains: [example.org:443]\n"),
+            &["-f", "{d}/v.yaml"],
+            1,
+            "oauth2Proxy.emailDomains: \"example.org:443\" is not a domain name",
+        ),
+        c(
+            "an-issuer-with-a-query",
+            vec![],
+            &[
+                "--set-string",
+                "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/r?pw=TOPSECRET",
+            ],
+            1,
+            "oauth2Proxy.oidc.oidc_issuer_url must not have a query",
+        ),
+        c(
+            "an-issuer-with-dot-segments",
+            vec![],
+            &[
+                "--set-string",
+                "oauth2Proxy.oidc.oidc_issuer_url=https://kc.example.org/realms/../realms/r",
+            ],
+            1,
+            "oauth2Proxy.oidc.oidc_issuer_url has a `.` or `..` path segment",
+        ),
+        c(
+            "a-session-id-in-a-uri",
+            vec![],
+            &[
+                "--set",
+                "services.postgres.enabled=false",
+                "--set",
+                "services.postgres.externalURI=postgresql://db.example.org/mlflow;jsessionid=TOPSECRET",
+            ],
+            1,
+            "must not carry a credential in its query or path parameters",
+        ),
+        c(
             "a-role-every-user-holds",
             vec![],
             &[

@@ -602,10 +602,11 @@ fn diff_reports_same_changed_added_removed_with_exit_codes() {
         None,
     );
     let v: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
-    // HPA and PDB, plus both Jobs under their new input-derived names (the old two removed).
+    // HPA, PDB and the metrics Service, plus both Jobs under their new input-derived
+    // names (the old two removed).
     assert_eq!(
         (v["added"].as_u64(), v["removed"].as_u64()),
-        (Some(4), Some(2))
+        (Some(5), Some(2))
     );
     assert_eq!(j.code, 1);
     // Errors are exit 2, like diff(1).
@@ -1507,7 +1508,13 @@ fn a_non_utf8_output_dir_is_refused() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid UTF-8"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Named by its place and flag, never shown.
+    assert!(
+        stderr.contains("argument 10, the value after --output-dir, is not UTF-8 text"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("out\u{fffd}"), "{stderr}");
     assert!(!common::scratch_root().join(dir).exists());
 }
 

@@ -274,3 +274,24 @@ fn diff_renders_both_sides_with_the_api_versions() {
     assert!(with.stdout.contains("HTTPRoute"), "{}", with.stdout);
     assert!(!without.stdout.contains("HTTPRoute"));
 }
+
+/// A parentRef that names no listener attaches the route to a plain-http one as well:
+/// said while `httpRoute.tls` says the hosts are https, not when it names its listener
+/// (by sectionName or port) or when the route is plain http anyway.
+#[test]
+fn a_parent_without_a_listener_is_said_when_the_hosts_are_https() {
+    let said = "httpRoute.parentRefs[0] names no sectionName";
+    for (extra, warned) in [
+        ("", true),
+        (",httpRoute.parentRefs[0].sectionName=https", false),
+        (",httpRoute.parentRefs[0].port=443", false),
+        (",httpRoute.tls=false", false),
+    ] {
+        let mut a = vec!["--set".to_string(), format!("{ROUTE}{extra}")];
+        a.extend(API.iter().map(|s| s.to_string()));
+        let argv: Vec<&str> = a.iter().map(String::as_str).collect();
+        let r = render(&argv);
+        assert_eq!(r.code, 0, "{extra}: {}", r.stderr);
+        assert_eq!(r.stderr.contains(said), warned, "{extra}: {}", r.stderr);
+    }
+}

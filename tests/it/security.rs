@@ -189,6 +189,50 @@ fn probes_use_the_proxys_endpoints_and_loopback() {
     }
 }
 
+/// Every container of the tracking pod has a readiness probe but the metrics sidecar,
+/// whose lack the Deployment's checkov skip explains (a pod is ready only when all its
+/// containers are): the skip must not hide a missing probe anywhere else.
+#[test]
+fn only_the_metrics_sidecar_goes_without_a_readiness_probe() {
+    for proxy in ["true", "false"] {
+        let r = render(&[
+            "--set",
+            "metrics.enabled=true",
+            "--set",
+            &format!("oauth2Proxy.enabled={proxy}"),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let d = docs(&r.stdout);
+        let deployment = d
+            .iter()
+            .find(|o| o["kind"] == "Deployment" && o["metadata"]["name"] == "mlflow")
+            .expect("the tracking Deployment");
+        let skips = deployment["metadata"]["annotations"].to_string();
+        assert!(skips.contains("CKV_K8S_9="), "{skips}");
+        let containers = deployment["spec"]["template"]["spec"]["containers"]
+            .as_array()
+            .unwrap();
+        let names: Vec<&str> = containers
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert!(names.contains(&"metrics"), "{names:?}");
+        for c in containers {
+            assert_eq!(
+                c.get("readinessProbe").is_some(),
+                c["name"] != "metrics",
+                "{}",
+                c["name"]
+            );
+        }
+    }
+    let r = render(&[]);
+    assert!(
+        !r.stdout.contains("CKV_K8S_9="),
+        "the skip is only there with the sidecar"
+    );
+}
+
 /// The login callback is a concrete host: an absolute --redirect-url is used as it is
 /// (oauthproxy.go:1115-1116); a wildcard there would be no URL at all.
 #[test]
@@ -1107,6 +1151,36 @@ fn weakening_values_are_said_or_refused() {
     };
     let unverified = "the connection to the external PostgreSQL server is not verified";
     warns(&external_db, unverified, true);
+    // The original chart's password keys do not reach an external server: said, not noted.
+    let no_password = "the external database gets no password";
+    warns(&external_db, no_password, false);
+    let from_the_old_chart = [
+        "--set",
+        "services.postgres.enabled=false",
+        "--set",
+        "services.postgres.externalURI=postgresql://mlflow@db.example.org/mlflow?sslmode=verify-full",
+        "--set",
+        "postgresql.auth.existingSecret=old-pg",
+    ];
+    warns(&from_the_old_chart, no_password, true);
+    warns(&from_the_old_chart[..4], no_password, false);
+    // A session is checked with Keycloak only once it is cookie-refresh old, never at 0.
+    for (refresh, warned) in [
+        ("0", true),
+        ("0s", true),
+        ("2h", true),
+        ("5m", false),
+        ("1h", false),
+    ] {
+        warns(
+            &[
+                "--set-string",
+                &format!("oauth2Proxy.cookieRefresh={refresh}"),
+            ],
+            "keeps access",
+            warned,
+        );
+    }
     warns(
         &[
             "--set",

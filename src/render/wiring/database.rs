@@ -151,6 +151,7 @@ fn external(values: &Values, trusted_ca: bool, acc: &mut Acc) -> Db {
     }
     let host = ext.host.as_str();
     let password = external_password(values, acc);
+    no_password_but_the_in_cluster_ones(values, password.is_none(), acc);
     let port = ext.port;
     let uri = if !uri_value.is_empty() {
         check_external_uri(values, &["postgresql", "postgres"], acc);
@@ -252,6 +253,17 @@ fn check_external_uri(values: &Values, schemes: &[&str], acc: &mut Acc) {
 }
 
 /// The external database's password: a key of `externalDatabase.existingSecret`, if named.
+/// A warning when the external server gets no password while the in-cluster server's
+/// password settings are given: a values file from the original chart, where
+/// `postgresql.auth` named the password, would otherwise log in without one (a `note`
+/// that `-q` hides says those keys have no effect).
+fn no_password_but_the_in_cluster_ones(values: &Values, none: bool, acc: &mut Acc) {
+    let auth = &values.postgresql.auth;
+    if none && (!auth.existing_secret.is_empty() || !auth.password.is_empty()) {
+        acc.warnings.push("the external database gets no password: externalDatabase.existingSecret is empty, and postgresql.auth.existingSecret/password belong to the in-cluster PostgreSQL, which services.postgres.enabled=false turns off; name the Secret holding the external server's password in externalDatabase.existingSecret (key externalDatabase.existingSecretPasswordKey), or leave postgresql.auth out if the server needs none".into());
+    }
+}
+
 fn external_password(values: &Values, acc: &mut Acc) -> Option<SecretRef> {
     let ext = &values.external_database;
     (!ext.existing_secret.is_empty()).then(|| {

@@ -193,6 +193,7 @@ pub(crate) fn build(values: &Values, release: &Release, acc: &mut Acc) -> Names 
         "fullnameOverride"
     };
     distinct(&names, key, acc);
+    cut(&names, key, acc);
     // The generator's ServiceAccount may create Secrets (its Role): MLflow's pods, which
     // every user of the proxy reaches, must not run as it.
     if names.service_account == names.generator {
@@ -209,7 +210,46 @@ pub(crate) fn build(values: &Values, release: &Release, acc: &mut Acc) -> Names 
 /// `fullnameOverride` that ends in `-scheduler`), and kubectl would apply one object over
 /// the other.
 fn distinct(n: &Names, key: &str, acc: &mut Acc) {
-    let roles = [
+    let roles = roles(n);
+    for (i, (a, name)) in roles.iter().enumerate() {
+        if let Some((b, _)) = roles[i + 1..].iter().find(|(_, other)| other == name) {
+            acc.errors.push(format!(
+                "{key}: the base name {:?} is too long and ends like a suffix the chart adds: {a} and {b} would both be named {name:?}; choose a shorter one (40 characters or fewer avoid this)",
+                n.mlflow
+            ));
+            return;
+        }
+    }
+}
+
+/// A warning when names were cut to fit (a StatefulSet's 52 characters, a label's 63):
+/// another release in the namespace whose base name differs only past the cut would
+/// get the same objects, and `kubectl apply` would take them over (Helm charts cut the
+/// same way, and say nothing).
+fn cut(n: &Names, key: &str, acc: &mut Acc) {
+    let base = n.mlflow.as_str();
+    // The Jobs' names are cut sooner, but carry a hash of the release's name.
+    let kept = roles(n)
+        .iter()
+        .skip(1)
+        .map(|(_, name)| {
+            base.bytes()
+                .zip(name.bytes())
+                .take_while(|(a, b)| a == b)
+                .count()
+        })
+        .min()
+        .unwrap_or(base.len());
+    if kept < base.len() {
+        acc.warnings.push(format!(
+            "{key} is long: the objects' names keep only the first {kept} characters of the base name {base:?} (a StatefulSet's name is at most 52 characters, others 63), so another release in this namespace whose name differs only after them would get the same objects; keep the base name to {kept} characters, or set fullnameOverride"
+        ));
+    }
+}
+
+/// Every role's object name, MLflow's first.
+fn roles(n: &Names) -> [(&'static str, &String); 19] {
+    [
         ("MLflow", &n.mlflow),
         ("PostgreSQL", &n.postgresql),
         ("PostgreSQL's headless Service", &n.postgresql_headless),
@@ -229,16 +269,7 @@ fn distinct(n: &Names, key: &str, acc: &mut Acc) {
         ("the default-deny NetworkPolicy", &n.default_deny),
         ("the scheduler", &n.scheduler),
         ("the gc CronJob", &n.gc),
-    ];
-    for (i, (a, name)) in roles.iter().enumerate() {
-        if let Some((b, _)) = roles[i + 1..].iter().find(|(_, other)| other == name) {
-            acc.errors.push(format!(
-                "{key}: the base name {:?} is too long and ends like a suffix the chart adds: {a} and {b} would both be named {name:?}; choose a shorter one (40 characters or fewer avoid this)",
-                n.mlflow
-            ));
-            return;
-        }
-    }
+    ]
 }
 
 /// Labels every object carries (the six app.kubernetes.io recommended labels).
@@ -335,5 +366,31 @@ mod tests {
         let n = build(&v, &r, &mut acc);
         assert!(n.postgresql.len() <= 52 && n.minio.len() <= 52, "{n:?}");
         assert!(n.postgresql_headless.len() <= 63);
+    }
+
+    /// A base name cut in some object's name is said, with how much of it is kept; one
+    /// that fits everywhere is not.
+    #[test]
+    fn cut_names_are_said() {
+        let v = values(json!({}));
+        let said = |name: &str| {
+            let mut acc = Acc::default();
+            let r = Release {
+                name: name.into(),
+                namespace: "ns".into(),
+            };
+            build(&v, &r, &mut acc);
+            acc.warnings
+        };
+        assert_eq!(said("team-a"), Vec::<String>::new());
+        // `<base>-oauth2-proxy-machines` is the tightest: 63 - 22 = 41 characters.
+        let fits = format!("{}-mlflow", "a".repeat(34));
+        assert_eq!(fits.len(), 41);
+        assert_eq!(said(&fits), Vec::<String>::new());
+        let long = format!("{}-mlflow", "a".repeat(35));
+        let w = said(&long);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("keep only the first 41 characters"), "{w:?}");
+        assert!(said(&"b".repeat(53))[0].contains("the release name is long"));
     }
 }

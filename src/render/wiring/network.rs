@@ -63,6 +63,26 @@ pub(crate) fn public_hosts(values: &Values, gateway_api: bool, acc: &mut Acc) ->
     if route.parent_refs.is_empty() {
         acc.errors.push("httpRoute.parentRefs is empty: name the Gateway the route attaches to, e.g. [{name: public, namespace: gateways}]".into());
     }
+    // A parentRef without sectionName (or port) attaches to every listener of the
+    // Gateway that admits the route (the HTTPRoute CRD's `sectionName`: "When unspecified
+    // (empty string), this will reference the entire resource", crds/, Gateway API
+    // v1.6.1): a plain-http listener of the Gateway serves MLflow too, where the API's
+    // bearer tokens would cross in clear.
+    if route.tls {
+        for (i, parent) in route.parent_refs.iter().enumerate() {
+            let gateway = match parent.get("kind") {
+                None | Some(serde_json::Value::Null) => true,
+                Some(serde_json::Value::String(kind)) => kind == "Gateway",
+                Some(_) => false,
+            };
+            let listener_named = ["sectionName", "port"]
+                .iter()
+                .any(|k| parent.get(*k).is_some_and(|v| !v.is_null()));
+            if gateway && !listener_named {
+                acc.warnings.push(format!("httpRoute.parentRefs[{i}] names no sectionName: the route attaches to every listener of that Gateway that admits it, a plain-http one too, where API clients' bearer tokens would cross in clear (httpRoute.tls says the hosts are https); name the Gateway's HTTPS listener in sectionName"));
+            }
+        }
+    }
     for (i, h) in route.hostnames.iter().enumerate() {
         if !route_hostname_ok(h) {
             acc.errors.push(format!("httpRoute.hostnames[{i}] must be a DNS name like mlflow.example.org, optionally with a leading '*.' (lowercase, no IP address, no port)"));

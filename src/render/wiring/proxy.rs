@@ -306,6 +306,39 @@ fn every_users_role(role: &str) -> bool {
         )
 }
 
+/// Why an `oauth2Proxy.emailDomains` entry can match no address, if it cannot: the proxy
+/// lower-cases both, then takes an address with one `@` whose end is `@<entry>`, or,
+/// for an entry that starts with `.` or `*.`, whose domain ends in `.<rest>`
+/// (isEmailValidWithDomains, validator.go:112-132 at v7.15.3; `*` alone admits all,
+/// validator.go:80-86). An entry holding `@`, a `*` anywhere else, or what no domain
+/// holds (an empty label, a trailing dot, a port, a path, a space) matches nothing.
+fn email_domain_problem(entry: &str) -> Option<&'static str> {
+    if entry == "*" {
+        return None;
+    }
+    if entry.contains('@') {
+        return Some("holds '@' (an address, or `@domain`: give the domain alone)");
+    }
+    let domain = entry
+        .strip_prefix("*.")
+        .or_else(|| entry.strip_prefix('.'))
+        .unwrap_or(entry);
+    if domain.contains('*') {
+        return Some("has a '*' that is not the whole entry or its `*.` start");
+    }
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    };
+    if !domain.split('.').all(label_ok) {
+        return Some(
+            "is not a domain name (letters, digits and '-' in labels between single dots, no trailing dot)",
+        );
+    }
+    None
+}
+
 fn cookie_secret_ok(secret: &str) -> bool {
     // encryption.SecretBytes (pkg/encryption/utils.go:23-38 at v7.15.3, checked by
     // pkg/validation/cookie.go:76-85): the secret without trailing `=`, read as unpadded
@@ -323,6 +356,74 @@ fn cookie_secret_ok(secret: &str) -> bool {
     };
     let aes = |len: usize| matches!(len, 16 | 24 | 32);
     (url_safe && decoded.is_some_and(aes)) || aes(secret.len())
+}
+
+/// What an OpenID issuer may not hold beyond a URI's general rules (checked by
+/// `checks::uri`): an issuer is scheme, host, port and path, with "no query or fragment
+/// components" (OpenID Connect Discovery 1.0, section 3, `issuer`; a token's `iss` must
+/// equal it, section 4.3), and the discovery document is read at the issuer followed by
+/// `/.well-known/openid-configuration` (section 4.1), which a query would end up inside.
+/// A `.` or `..` path segment names another path than the one the tokens carry. The
+/// message never quotes the URL: a query may hide a credential.
+fn issuer_problem(issuer: &str) -> Option<String> {
+    let rest = issuer.split_once("://").map_or(issuer, |(_, r)| r);
+    let path = rest.find('/').map_or("", |i| &rest[i..]);
+    if rest.contains('?') {
+        return Some("oauth2Proxy.oidc.oidc_issuer_url must not have a query (`?…`): an OpenID issuer is scheme, host, port and path only (OpenID Connect Discovery 1.0, section 3), and the discovery document is read at the issuer followed by /.well-known/openid-configuration; give the realm URL (https://keycloak.example.org/realms/<realm>)".into());
+    }
+    let dot_segment = path.split('/').any(|seg| {
+        let seg = seg.to_ascii_lowercase().replace("%2e", ".");
+        seg == "." || seg == ".."
+    });
+    dot_segment.then(|| "oauth2Proxy.oidc.oidc_issuer_url has a `.` or `..` path segment: the issuer must be written exactly as the tokens' `iss` claim holds it (OpenID Connect Discovery 1.0, section 4.3); give the realm URL without them (https://keycloak.example.org/realms/<realm>)".into())
+}
+
+/// The AES key OAuth2-Proxy derives from a cookie secret (encryption.SecretBytes,
+/// pkg/encryption/utils.go:23-38 at v7.15.3): the secret without trailing `=` read as
+/// unpadded URL-safe base64 (Go's RawURLEncoding, which ignores trailing bits) when that
+/// gives 16, 24 or 32 bytes, else the secret's own bytes.
+fn cookie_key(secret: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const RAW_URL: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        GeneralPurposeConfig::new()
+            .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+            .with_decode_allow_trailing_bits(true),
+    );
+    match RAW_URL.decode(secret.trim_end_matches('=')) {
+        Ok(key) if matches!(key.len(), 16 | 24 | 32) => key,
+        _ => secret.as_bytes().to_vec(),
+    }
+}
+
+/// Cookie secrets OAuth2-Proxy's own repository publishes at v7.15.3, as their keys: the
+/// local-environment examples' (contrib/local-environment/oauth2-proxy-keycloak.cfg:2 and
+/// the other .cfg files there, contrib/local-environment/kubernetes/values.yaml:51) and
+/// the login.gov guide's (docs/docs/configuration/providers/login_gov.md:38).
+const PUBLISHED_COOKIE_SECRETS: &[&str] = &[
+    "OQINaROshtE9TcZkNAm-5Zs2Pv3xaWytBmc5W7sPX7w=",
+    "somerandomstring12341234567890AB",
+];
+
+/// Is this cookie secret one anybody may know: a published example, or a key of at most
+/// four distinct bytes (`aaaa…`, `abab…`, 32 zero bytes)? Whoever knows the key can
+/// write a session cookie for any user and groups, and the proxy takes it without asking
+/// the identity provider until the session is `cookie-refresh` old
+/// (pkg/sessions/cookie/session_store.go:51-63, pkg/middleware/stored_session.go:155-159).
+fn weak_cookie_secret(secret: &str) -> bool {
+    let key = cookie_key(secret);
+    let mut seen = [false; 256];
+    let mut distinct = 0;
+    for &b in &key {
+        if !std::mem::replace(&mut seen[usize::from(b)], true) {
+            distinct += 1;
+        }
+    }
+    distinct <= 4
+        || PUBLISHED_COOKIE_SECRETS
+            .iter()
+            .any(|published| cookie_key(published) == key)
 }
 
 /// The proxy, when `oauth2Proxy.enabled`; a warning when it is off.
@@ -385,6 +486,8 @@ fn secrets(p: &OAuth2Proxy, names: &Names, acc: &mut Acc) -> (SecretRef, Option<
     } else {
         if !cookie_secret_ok(cookie_lit) {
             acc.errors.push("oauth2Proxy.cookieSecret must be 16, 24 or 32 bytes, or URL-safe base64 of that many (OAuth2-Proxy refuses others; e.g. `openssl rand -base64 32 | tr -- '+/' '-_'`); leave it empty to have one generated in the cluster".into());
+        } else if weak_cookie_secret(cookie_lit) {
+            acc.errors.push("oauth2Proxy.cookieSecret is an example published in OAuth2-Proxy's own documentation, or a key of at most four distinct bytes: whoever knows it can write a session cookie for any user, which the proxy accepts; make a random one (`openssl rand -base64 32 | tr -- '+/' '-_'`), or leave it empty to have one generated in the cluster".into());
         }
         acc.warnings.push("the output holds the proxy's cookie secret (oauth2Proxy.cookieSecret); prefer oauth2Proxy.secret".into());
         acc.rendered.push(RenderedSecret {
@@ -495,6 +598,7 @@ fn enabled(
         checks::uri("oauth2Proxy.oidc.oidc_issuer_url", issuer, issuer_schemes),
         issuer,
     ));
+    acc.errors.extend(issuer_problem(issuer));
     if !p.oidc.oidc_jwks_url.is_empty() {
         acc.errors.extend(http_hint(
             checks::uri(
@@ -573,10 +677,26 @@ fn enabled(
     }
     // The session cookie is refreshed before it expires (168h by default,
     // pkg/apis/options/cookie.go at v7.15.3); the proxy refuses a refresh that is not shorter.
-    if go_duration_secs(&p.cookie_refresh).is_some_and(|d| d >= 168.0 * 3600.0) {
-        acc.errors.push(
+    match go_duration_secs(&p.cookie_refresh) {
+        Some(d) if d >= 168.0 * 3600.0 => acc.errors.push(
             "oauth2Proxy.cookieRefresh must be shorter than the cookie's lifetime of 168h".into(),
-        );
+        ),
+        // A session is checked with the identity provider only once it is older than
+        // cookie-refresh, and never when that is 0 (needsRefresh, pkg/middleware/
+        // stored_session.go:154-159, 244-246 at v7.15.3): until then a user disabled in
+        // Keycloak, or no longer in the allowed groups, keeps access.
+        Some(d) if d <= 0.0 => acc.warnings.push("oauth2Proxy.cookieRefresh is 0: the proxy then never checks a session with the identity provider again, so a user disabled there, or taken out of the allowed groups or roles, keeps access until the session cookie expires (168h); use a few minutes (the default is 5m)".into()),
+        Some(d) if d > 3600.0 => acc.warnings.push(format!("oauth2Proxy.cookieRefresh is {}: the proxy checks a session with the identity provider only once it is that old, so a user disabled there, or taken out of the allowed groups or roles, keeps access that long; use a few minutes (the default is 5m)", p.cookie_refresh)),
+        _ => {}
+    }
+    // (An empty entry has its own message, from check_list.)
+    for domain in p.email_domains.0.iter().filter(|d| !d.trim().is_empty()) {
+        if let Some(why) = email_domain_problem(domain) {
+            acc.errors.push(format!(
+                "oauth2Proxy.emailDomains: {} {why}, so it can never match an email address: the proxy admits an address that ends in `@<entry>`, or, for an entry that starts with `.` or `*.`, one whose domain ends in the rest (validator.go:112-132 at v7.15.3); give a domain (example.org), its subdomains (.example.org or *.example.org), or \"*\" for any",
+                crate::error::quoted(domain)
+            ));
+        }
     }
     // The proxy checks `email_verified` only when the email claim is `email`
     // (providers/provider_data.go:296 at v7.15.3), and matches the domains against
@@ -954,6 +1074,107 @@ mod tests {
             !cookie_secret_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
         );
+    }
+
+    /// The key as SecretBytes derives it, and the secrets anybody may know.
+    #[test]
+    fn cookie_secrets_anybody_may_know() {
+        // Base64 of 32 bytes, padded or not, is those bytes; 16 bytes of text are
+        // themselves; URL-safe base64 of a length no AES key has is its text.
+        assert_eq!(cookie_key("AAECAwQFBgcICQoLDA0ODw").len(), 16);
+        assert_eq!(
+            cookie_key("AAECAwQFBgcICQoLDA0ODw=="),
+            (0..16).collect::<Vec<u8>>()
+        );
+        assert_eq!(cookie_key("aaaaaaaaaaaaaaaa"), b"aaaaaaaaaaaaaaaa");
+        assert_eq!(
+            cookie_key("AAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+            b"AAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        );
+        // Go ignores trailing bits: `AB` is one byte, 0x00, as `AA` is.
+        assert_eq!(
+            cookie_key("AAECAwQFBgcICQoLDA0ODx"),
+            cookie_key("AAECAwQFBgcICQoLDA0ODw")
+        );
+        for weak in [
+            "OQINaROshtE9TcZkNAm-5Zs2Pv3xaWytBmc5W7sPX7w=",
+            "OQINaROshtE9TcZkNAm-5Zs2Pv3xaWytBmc5W7sPX7w",
+            "somerandomstring12341234567890AB",
+            "aaaaaaaaaaaaaaaa",
+            "abababababababababababababababab",
+            "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            "abcdabcdabcdabcdabcdabcd",
+        ] {
+            assert!(cookie_secret_ok(weak) && weak_cookie_secret(weak), "{weak}");
+        }
+        for strong in [
+            "AAECAwQFBgcICQoLDA0ODw",
+            "ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1-f4CBgoM=",
+            "0123456789abcdef0123456789abcdef",
+            "abcdeabcdeabcdeabcdeabcdeabcdeab",
+        ] {
+            assert!(
+                cookie_secret_ok(strong) && !weak_cookie_secret(strong),
+                "{strong}"
+            );
+        }
+    }
+
+    #[test]
+    fn email_domains_that_can_match() {
+        for ok in [
+            "*",
+            "example.org",
+            ".example.org",
+            "*.example.org",
+            "EXAMPLE.org",
+            "xn--bcher-kva.example",
+            "bücher.example",
+            "org",
+        ] {
+            assert_eq!(email_domain_problem(ok), None, "{ok}");
+        }
+        for never in [
+            "user@example.org",
+            "@example.org",
+            "*@example.org",
+            "*example.org",
+            "**.example.org",
+            "example.*",
+            "example.org:443",
+            "example.org.",
+            "example.org/x",
+            "exa mple.org",
+            "#example.org",
+            "..example.org",
+            ".",
+            "*.",
+            "",
+        ] {
+            assert!(email_domain_problem(never).is_some(), "{never}");
+        }
+    }
+
+    #[test]
+    fn issuers_with_a_query_or_dot_segments() {
+        for ok in [
+            "https://kc.example.org/realms/ml",
+            "https://kc.example.org:8443/auth/realms/ml",
+            "https://kc.example.org",
+            "https://kc.example.org/realms/my.realm",
+        ] {
+            assert_eq!(issuer_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "https://kc.example.org/realms/ml?x=1",
+            "https://kc.example.org?pw=1",
+            "https://kc.example.org/realms/../realms/ml",
+            "https://kc.example.org/realms/./ml",
+            "https://kc.example.org/realms/%2E%2e/ml",
+            "https://kc.example.org/realms/ml/..",
+        ] {
+            assert!(issuer_problem(bad).is_some(), "{bad}");
+        }
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
             // with their values and not the global default (IsKnownSystemPriorityClass:
             // SystemCriticalPriority is 2 × 10^9, system-node-critical 1000 above it);
             // other classes at most HighestUserDefinablePriority.
-            let name = v.at("/metadata/name").and_then(Value::as_str).unwrap_or("");
+            let name = v.str_at("/metadata/name");
             let value = get(v, "value").and_then(Value::as_i64);
             if name.starts_with("system-") {
                 let known = match name {
@@ -78,7 +78,7 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
         // ValidateAPIService (kube-aggregator pkg/apis/apiregistration/validation): the
         // name is `spec.version + "." + spec.group`.
         "APIService" => {
-            let text = |p: &str| v.at(p).and_then(Value::as_str).unwrap_or("");
+            let text = |p: &str| v.str_at(p);
             let want = format!("{}.{}", text("/spec/version"), text("/spec/group"));
             let name = text("/metadata/name");
             if !name.is_empty() && name != want {
@@ -240,7 +240,7 @@ fn event(o: &mut Out<'_>, v: &Value) {
 /// reportingInstance, action and reason given and at most 128 bytes, the note at most
 /// 1024.
 fn reported(o: &mut Out<'_>, v: &Value, controller: &str, note: &str) {
-    let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
+    let text = |k: &str| v.text(k);
     match text(controller) {
         "" => o.add(controller, "required"),
         c if !is_label_key(c) => o.add(
@@ -271,7 +271,7 @@ fn reported(o: &mut Out<'_>, v: &Value, controller: &str, note: &str) {
 /// 1024; a regarded object without a namespace belongs to an event in "default" or
 /// "kube-system").
 fn events_v1(o: &mut Out<'_>, v: &Value) {
-    let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
+    let text = |k: &str| v.text(k);
     if get(v, "eventTime").is_none() {
         o.add("eventTime", "required");
     }
@@ -329,7 +329,7 @@ fn events_v1(o: &mut Out<'_>, v: &Value) {
 /// version. The schema's structure, CEL rules and conversion are the API server's to check
 /// (a warning says so).
 fn crd(o: &mut Out<'_>, v: &Value) {
-    let text = |p: &str| v.at(p).and_then(Value::as_str).unwrap_or("");
+    let text = |p: &str| v.str_at(p);
     let dns1035 =
         |s: &str| super::is_dns1123_label_of(s) && s.starts_with(|c: char| c.is_ascii_lowercase());
     let (group, plural, kind) = (
@@ -380,7 +380,7 @@ fn crd(o: &mut Out<'_>, v: &Value) {
     let v1 = v.get("apiVersion").and_then(Value::as_str) == Some("apiextensions.k8s.io/v1");
     let mut storage = 0;
     for (n, version) in &versions {
-        let name = version.get("name").and_then(Value::as_str).unwrap_or("");
+        let name = version.text("name");
         if !dns1035(name) {
             o.add(
                 format!("spec.versions[{n}].name"),
@@ -414,7 +414,7 @@ fn node(o: &mut Out<'_>, v: &Value) {
     let mut seen: Vec<(&str, &str)> = Vec::new();
     for (n, t) in super::items(v.at("/spec/taints")) {
         let at = format!("spec.taints[{n}]");
-        let key = t.get("key").and_then(Value::as_str).unwrap_or("");
+        let key = t.text("key");
         if key.is_empty() {
             o.add(format!("{at}.key"), "required");
         } else if !is_label_key(key) {
@@ -431,7 +431,7 @@ fn node(o: &mut Out<'_>, v: &Value) {
                 "must be a label value (at most 63 characters: alphanumerics, '-', '_', '.', starting and ending alphanumeric)",
             );
         }
-        let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+        let effect = t.text("effect");
         match effect {
             "" => o.add(format!("{at}.effect"), "required"),
             "NoSchedule" | "PreferNoSchedule" | "NoExecute" => {}
@@ -527,7 +527,7 @@ fn allowed_topologies(o: &mut Out<'_>, terms: Option<&Value>) {
             .and_then(Value::as_array)
             .map_or(&[][..], Vec::as_slice);
         for (n, e) in exprs.iter().enumerate() {
-            let key = e.get("key").and_then(Value::as_str).unwrap_or("");
+            let key = e.text("key");
             let values: Vec<&str> = e
                 .get("values")
                 .and_then(Value::as_array)
@@ -576,7 +576,7 @@ fn allowed_topologies(o: &mut Out<'_>, terms: Option<&Value>) {
 /// domain name) and a DNS-1123 label as hostname; port names are DNS-1123 labels, no name
 /// twice (an unnamed port's name is "").
 fn endpoint_slice(o: &mut Out<'_>, v: &Value) {
-    let family = v.get("addressType").and_then(Value::as_str).unwrap_or("");
+    let family = v.text("addressType");
     for (i, e) in super::items(v.get("endpoints")) {
         let at = format!("endpoints[{i}]");
         let addresses: Vec<&Value> = e
@@ -651,7 +651,7 @@ fn endpoint_slice(o: &mut Out<'_>, v: &Value) {
                 "unsupported value: must be SCTP, TCP or UDP",
             );
         }
-        let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+        let name = p.text("name");
         if !name.is_empty() && !super::fields::dns_label(name) {
             o.add(
                 format!("ports[{i}].name"),

@@ -159,7 +159,7 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
                     super::cluster::app_protocol(o, p, &at);
                     // validateEndpointPort: a name when there are several, a DNS-1123
                     // label; a valid port number.
-                    let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+                    let name = p.text("name");
                     if name.is_empty() && ports.len() > 1 {
                         o.add(format!("{at}.name"), "required: several ports need names");
                     } else if !name.is_empty() && !dns_label(name) {
@@ -222,7 +222,7 @@ fn metadata(o: &mut Out<'_>, v: &Value) {
         // A CustomResourceDefinition's and an APIService's metadata apimachinery's
         // ValidateObjectMeta alone checks (apiextensions ValidateCustomResourceDefinition,
         // kube-aggregator ValidateAPIService): a qualified name is all they need.
-        let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
+        let text = |k: &str| v.text(k);
         match f.as_str() {
             Some(f) if is_label_key(f) => {
                 if !f.contains('/')
@@ -356,7 +356,7 @@ fn service(o: &mut Out<'_>, v: &Value) {
         .get("type")
         .and_then(Value::as_str)
         .unwrap_or("ClusterIP");
-    let cluster_ip = spec.get("clusterIP").and_then(Value::as_str).unwrap_or("");
+    let cluster_ip = spec.text("clusterIP");
     if ty == "ExternalName" {
         // ValidateService: no IP families for a name (the allocator's initIPFamilyFields
         // leaves an ExternalName Service as it is, so nothing clears them first).
@@ -405,7 +405,7 @@ fn service(o: &mut Out<'_>, v: &Value) {
     let mut node_ports = HashSet::new();
     for (n, p) in &ports {
         let at = format!("spec.ports[{n}]");
-        let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+        let name = p.text("name");
         if ports.len() > 1 && name.is_empty() {
             o.add(
                 format!("{at}.name"),
@@ -938,7 +938,7 @@ fn persistent_volume(o: &mut Out<'_>, spec: &Value) {
                 ("name", dns_subdomain as fn(&str) -> bool),
                 ("namespace", dns_label as fn(&str) -> bool),
             ] {
-                match refd.get(k).and_then(Value::as_str).unwrap_or("") {
+                match refd.text(k) {
                     "" => o.add(format!("spec.csi.{r}.{k}"), "required"),
                     x if !ok(x) => o.add(
                         format!("spec.csi.{r}.{k}"),
@@ -1083,7 +1083,7 @@ pub(super) fn pvc(o: &mut Out<'_>, spec: &Value, at: &str, claim: bool) {
         && source_ref.is_none()
         && let Some(s) = source
     {
-        let text = |k: &str| get(s, k).and_then(Value::as_str).unwrap_or("");
+        let text = |k: &str| s.text(k);
         let kept = matches!(
             (text("apiGroup"), text("kind")),
             ("", "PersistentVolumeClaim") | ("snapshot.storage.k8s.io", "VolumeSnapshot")
@@ -1156,7 +1156,7 @@ pub(super) fn nfs_source(o: &mut Out<'_>, nfs: &Value, at: &str) {
 /// no other source: a VolumeSnapshot is `snapshot.storage.k8s.io`); an apiGroup a DNS
 /// subdomain.
 fn data_source(o: &mut Out<'_>, r: &Value, at: &str) {
-    let text = |k: &str| get(r, k).and_then(Value::as_str).unwrap_or("");
+    let text = |k: &str| r.text(k);
     for k in ["name", "kind"] {
         if text(k).is_empty() {
             o.add(format!("{at}.{k}"), format!("required: {k} is required"));
@@ -1276,8 +1276,8 @@ fn scope_selector(o: &mut Out<'_>, sel: &Value, hard: &[(&String, &Value)]) {
     let mut names = Vec::new();
     for (n, e) in items(sel.get("matchExpressions")) {
         let at = format!("spec.scopeSelector.matchExpressions[{n}]");
-        let scope = e.get("scopeName").and_then(Value::as_str).unwrap_or("");
-        let op = e.get("operator").and_then(Value::as_str).unwrap_or("");
+        let scope = e.text("scopeName");
+        let op = e.text("operator");
         let values = e
             .get("values")
             .and_then(Value::as_array)
@@ -1345,7 +1345,7 @@ fn limit_range(o: &mut Out<'_>, v: &Value) {
     for (n, l) in items(v.at("/spec/limits")) {
         let at = format!("spec.limits[{n}]");
         // validateLimitRangeTypeName: a qualified name; without a '/', a standard type.
-        let t = l.get("type").and_then(Value::as_str).unwrap_or("");
+        let t = l.text("type");
         if !(matches!(t, "Pod" | "Container" | "PersistentVolumeClaim")
             || t.contains('/') && is_label_key(t))
         {

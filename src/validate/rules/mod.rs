@@ -487,7 +487,7 @@ fn probe_hosts(o: &mut Out<'_>, c: &Value, at: &str) {
 
 fn selectors(v: &Value) -> Vec<(String, &Value)> {
     let mut out = Vec::new();
-    let kind = v.get("kind").and_then(Value::as_str).unwrap_or("");
+    let kind = v.text("kind");
     if kind != "Service"
         && let Some(s) = v.at("/spec/selector").filter(|s| s.is_object())
     {
@@ -564,8 +564,8 @@ fn ingress_path_ok(path: &str, path_type: &str) -> bool {
 fn ingress(o: &mut Out<'_>, v: &Value) {
     for (n, r) in items(v.at("/spec/rules")) {
         for (m, p) in items(r.at("/http/paths")) {
-            let path = p.get("path").and_then(Value::as_str).unwrap_or("");
-            let ty = p.get("pathType").and_then(Value::as_str).unwrap_or("");
+            let path = p.text("path");
+            let ty = p.text("pathType");
             if matches!(ty, "Exact" | "Prefix" | "ImplementationSpecific")
                 && !ingress_path_ok(path, ty)
             {
@@ -633,7 +633,7 @@ fn network_policy(o: &mut Out<'_>, v: &Value) {
                     );
                 }
                 if let Some(b) = peer.get("ipBlock") {
-                    let cidr = b.get("cidr").and_then(Value::as_str).unwrap_or("");
+                    let cidr = b.text("cidr");
                     if !is_cidr(cidr) {
                         o.add(
                             format!("{at}.ipBlock.cidr"),
@@ -703,7 +703,7 @@ fn label_selector(o: &mut Out<'_>, sel: &Value, at: &str) {
         }
     }
     for (n, e) in items(sel.get("matchExpressions")) {
-        let op = e.get("operator").and_then(Value::as_str).unwrap_or("");
+        let op = e.text("operator");
         let count = e
             .get("values")
             .and_then(Value::as_array)
@@ -1027,7 +1027,7 @@ pub fn restricted(
                             );
                         }
                         if let Some(se) = g("seLinuxOptions") {
-                            let t = se.get("type").and_then(Value::as_str).unwrap_or("");
+                            let t = se.text("type");
                             let allowed = [
                                 "",
                                 "container_t",

@@ -73,7 +73,7 @@ fn typed_local_ref(o: &mut Out<'_>, r: &Value, at: &str) {
         );
     }
     for k in ["kind", "name"] {
-        match get(r, k).and_then(Value::as_str).unwrap_or("") {
+        match r.text(k) {
             "" => o.add(format!("{at}.{k}"), format!("required: {k} is required")),
             x if !path_segment(x) => o.add(
                 format!("{at}.{k}"),
@@ -154,7 +154,7 @@ fn ingress_class(o: &mut Out<'_>, v: &Value) {
     if let Some(p) = v.at("/spec/parameters").filter(|p| !p.is_null()) {
         typed_local_ref(o, p, "spec.parameters");
         one_of(o, p, "scope", "spec.parameters", &["Cluster", "Namespace"]);
-        let ns = p.get("namespace").and_then(Value::as_str).unwrap_or("");
+        let ns = p.text("namespace");
         match p.get("scope").and_then(Value::as_str) {
             Some("Namespace") if ns.is_empty() => o.add(
                 "spec.parameters.namespace",
@@ -254,7 +254,7 @@ fn network_policy(o: &mut Out<'_>, v: &Value) {
                 let Some(b) = get(peer, "ipBlock") else {
                     continue;
                 };
-                let cidr = b.get("cidr").and_then(Value::as_str).unwrap_or("");
+                let cidr = b.text("cidr");
                 for (e, x) in items(b.get("except")) {
                     let x = x.as_str().unwrap_or("");
                     // ValidateIPBlock: each exception is a strict subset of the CIDR.

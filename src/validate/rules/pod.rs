@@ -282,7 +282,7 @@ pub(super) fn check(o: &mut Out<'_>, pod: &Value, at: &str, owner: &str) {
     }
     let mut gates = HashSet::new();
     for (n, g) in items(pod.get("schedulingGates")) {
-        let name = g.get("name").and_then(Value::as_str).unwrap_or("");
+        let name = g.text("name");
         if !is_label_key(name) {
             o.add(
                 format!("{at}.schedulingGates[{n}].name"),
@@ -356,7 +356,7 @@ pub(super) fn host_path(o: &mut Out<'_>, h: &Value, at: &str) {
 /// ValidateCSIDriverName: a driver is required, a DNS-1123 subdomain (compared in lower
 /// case) of at most 63 characters.
 pub(super) fn csi_driver(o: &mut Out<'_>, c: &Value, at: &str) {
-    let driver = c.get("driver").and_then(Value::as_str).unwrap_or("");
+    let driver = c.text("driver");
     if driver.is_empty() {
         o.add(format!("{at}.driver"), "required");
     } else if driver.len() > 63 || !dns_subdomain(&driver.to_lowercase()) {
@@ -371,7 +371,7 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
     let mut names = HashSet::new();
     for (n, v) in items(pod.get("volumes")) {
         let vat = format!("{at}.volumes[{n}]");
-        let name = v.get("name").and_then(Value::as_str).unwrap_or("");
+        let name = v.text("name");
         unique_label(o, &mut names, name, &format!("{vat}.name"), || {
             format!("duplicate volume name {name:?}")
         });
@@ -440,7 +440,7 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
         }
         // validateCSIVolumeSource: a node-publish Secret named by a valid name.
         if let Some(r) = v.at("/csi/nodePublishSecretRef") {
-            match r.get("name").and_then(Value::as_str).unwrap_or("") {
+            match r.text("name") {
                 "" => o.add(format!("{vat}.csi.nodePublishSecretRef.name"), "required"),
                 n if !dns_subdomain(n) => o.add(
                     format!("{vat}.csi.nodePublishSecretRef.name"),
@@ -602,13 +602,13 @@ fn projection_sources(o: &mut Out<'_>, p: &Value, at: &str) {
             }
             for (i, it) in items(s.get("items")) {
                 key_to_path(o, it, &format!("{sat}.{kind}.items[{i}]"));
-                duplicate(o, it.get("path").and_then(Value::as_str).unwrap_or(""));
+                duplicate(o, it.text("path"));
             }
         }
         if let Some(d) = get(src, "downwardAPI") {
             for (i, it) in items(d.get("items")) {
                 downward_api_file(o, it, &format!("{sat}.downwardAPI.items[{i}]"));
-                duplicate(o, it.get("path").and_then(Value::as_str).unwrap_or(""));
+                duplicate(o, it.text("path"));
             }
         }
         if let Some(t) = get(src, "serviceAccountToken") {
@@ -639,7 +639,7 @@ fn projection_sources(o: &mut Out<'_>, p: &Value, at: &str) {
                 _ => {}
             }
             non_reserved_path(o, b.get("path"), &format!("{bat}.path"));
-            duplicate(o, b.get("path").and_then(Value::as_str).unwrap_or(""));
+            duplicate(o, b.text("path"));
         }
     }
 }
@@ -695,7 +695,7 @@ fn containers(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
     for field in ["initContainers", "containers", "ephemeralContainers"] {
         for (n, c) in items(pod.get(field)) {
             let cat = format!("{at}.{field}[{n}]");
-            let name = c.get("name").and_then(Value::as_str).unwrap_or("");
+            let name = c.text("name");
             unique_label(o, &mut names, name, &format!("{cat}.name"), || {
                 format!(
                     "duplicate container name {name:?} (names are unique across containers and initContainers)"
@@ -864,7 +864,7 @@ fn field_ref(o: &mut Out<'_>, f: &Value, at: &str, paths: &[&str]) {
         );
         return;
     }
-    let p = f.get("fieldPath").and_then(Value::as_str).unwrap_or("");
+    let p = f.text("fieldPath");
     if p.is_empty() {
         o.add(format!("{at}.fieldPath"), "required");
         return;
@@ -905,7 +905,7 @@ fn field_ref(o: &mut Out<'_>, f: &Value, at: &str, paths: &[&str]) {
 /// divisor is one Kubernetes supports for the resource (compared as the API server
 /// compares the quantity's canonical form).
 fn resource_field_ref(o: &mut Out<'_>, r: &Value, at: &str, volume: bool) {
-    let resource = r.get("resource").and_then(Value::as_str).unwrap_or("");
+    let resource = r.text("resource");
     if volume
         && r.get("containerName")
             .and_then(Value::as_str)
@@ -1081,7 +1081,7 @@ fn mounts(o: &mut Out<'_>, pod: &Value, c: &Value, cat: &str) {
     let mut paths = HashSet::new();
     for (m, v) in items(c.get("volumeMounts")) {
         let mat = format!("{cat}.volumeMounts[{m}]");
-        let path = v.get("mountPath").and_then(Value::as_str).unwrap_or("");
+        let path = v.text("mountPath");
         if path.is_empty() {
             o.add(format!("{mat}.mountPath"), "required");
         } else if !paths.insert(path.to_string()) {
@@ -1157,8 +1157,8 @@ fn mounts(o: &mut Out<'_>, pod: &Value, c: &Value, cat: &str) {
     let (mut names, mut device_paths) = (HashSet::new(), HashSet::new());
     for (m, d) in items(c.get("volumeDevices")) {
         let dat = format!("{cat}.volumeDevices[{m}]");
-        let name = d.get("name").and_then(Value::as_str).unwrap_or("");
-        let path = d.get("devicePath").and_then(Value::as_str).unwrap_or("");
+        let name = d.text("name");
+        let path = d.text("devicePath");
         let volume = items(pod.get("volumes"))
             .map(|(_, v)| v)
             .find(|v| v.get("name").and_then(Value::as_str) == Some(name));
@@ -1203,7 +1203,7 @@ fn mounts(o: &mut Out<'_>, pod: &Value, c: &Value, cat: &str) {
     let mut resized = HashSet::new();
     for (m, r) in items(c.get("resizePolicy")) {
         let rat = format!("{cat}.resizePolicy[{m}]");
-        match r.get("resourceName").and_then(Value::as_str).unwrap_or("") {
+        match r.text("resourceName") {
             "" => o.add(format!("{rat}.resourceName"), "required"),
             n @ ("cpu" | "memory") => {
                 if !resized.insert(n) {
@@ -1215,7 +1215,7 @@ fn mounts(o: &mut Out<'_>, pod: &Value, c: &Value, cat: &str) {
                 "unsupported value: cpu or memory",
             ),
         }
-        let policy = r.get("restartPolicy").and_then(Value::as_str).unwrap_or("");
+        let policy = r.text("restartPolicy");
         match policy {
             "" => o.add(format!("{rat}.restartPolicy"), "required"),
             "NotRequired" | "RestartContainer" => {}
@@ -1239,7 +1239,7 @@ fn mounts(o: &mut Out<'_>, pod: &Value, c: &Value, cat: &str) {
 fn handler(o: &mut Out<'_>, h: &Value, at: &str, kinds: &[&str]) {
     // validateHTTPGetAction: header names are HTTP tokens; validateSleepAction: ≥ 0.
     for (n, hd) in items(h.at("/httpGet/httpHeaders")) {
-        let name = hd.get("name").and_then(Value::as_str).unwrap_or("");
+        let name = hd.text("name");
         if name.is_empty()
             || !name
                 .bytes()
@@ -1495,7 +1495,7 @@ fn security(o: &mut Out<'_>, sc: &Value, at: &str) {
 /// validateSysctls: names like kernel.shm_rmid_forced or net/ipv4/ip_forward.
 fn sysctls(o: &mut Out<'_>, sc: &Value, at: &str) {
     for (n, s) in items(sc.get("sysctls")) {
-        let name = s.get("name").and_then(Value::as_str).unwrap_or("");
+        let name = s.text("name");
         // IsValidSysctlName: segments of [a-z0-9] ([-_a-z0-9]* [a-z0-9])? joined by '.'
         // or '/', at most 253 characters.
         let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
@@ -1519,7 +1519,7 @@ fn sysctls(o: &mut Out<'_>, sc: &Value, at: &str) {
 /// AllowInvalidLabelValueInRequiredNodeAffinity is false for a new object) each value is
 /// a label value too.
 fn node_requirement(o: &mut Out<'_>, e: &Value, at: &str, label_values: bool) {
-    let op = e.get("operator").and_then(Value::as_str).unwrap_or("");
+    let op = e.text("operator");
     let values: Vec<&Value> = items(e.get("values")).map(|(_, v)| v).collect();
     match op {
         "In" | "NotIn" if values.is_empty() => o.add(
@@ -1567,7 +1567,7 @@ pub(super) fn node_selector_term(o: &mut Out<'_>, t: &Value, at: &str, required:
     // metadata.name, with In or NotIn and exactly one value.
     for (n, e) in items(t.get("matchFields")) {
         let fat = format!("{at}.matchFields[{n}]");
-        let op = e.get("operator").and_then(Value::as_str).unwrap_or("");
+        let op = e.text("operator");
         if !matches!(op, "In" | "NotIn") {
             o.add(
                 format!("{fat}.operator"),
@@ -1915,7 +1915,7 @@ fn security_context(o: &mut Out<'_>, sc: Option<&Value>, at: &str) {
     ] {
         let Some(p) = get(sc, field) else { continue };
         let pat = format!("{at}.{field}");
-        let kind = p.get("type").and_then(Value::as_str).unwrap_or("");
+        let kind = p.text("type");
         let profile = p.get("localhostProfile").filter(|v| !v.is_null());
         match kind {
             "" => o.add(
@@ -1978,7 +1978,7 @@ pub(super) fn resource_claims(o: &mut Out<'_>, pod: &Value, at: &str) {
     let mut pod_claims: Vec<&str> = Vec::new();
     for (n, c) in items(pod.get("resourceClaims")) {
         let cat = format!("{at}.resourceClaims[{n}]");
-        match c.get("name").and_then(Value::as_str).unwrap_or("") {
+        match c.text("name") {
             "" => o.add(format!("{cat}.name"), "required"),
             name if pod_claims.contains(&name) => {
                 o.add(format!("{cat}.name"), format!("Duplicate value: {name:?}"))
@@ -2030,7 +2030,7 @@ pub(super) fn resource_claims(o: &mut Out<'_>, pod: &Value, at: &str) {
             let mut names: Vec<String> = Vec::new();
             for (m, claim) in items(c.at("/resources/claims")) {
                 let cat = format!("{rat}[{m}]");
-                let name = claim.get("name").and_then(Value::as_str).unwrap_or("");
+                let name = claim.text("name");
                 if name.is_empty() {
                     o.add(cat, "required");
                     continue;
@@ -2039,7 +2039,7 @@ pub(super) fn resource_claims(o: &mut Out<'_>, pod: &Value, at: &str) {
                     // All requests of that claim already referenced.
                     o.add(&cat, format!("Duplicate value: {name:?}"));
                 } else {
-                    let request = claim.get("request").and_then(Value::as_str).unwrap_or("");
+                    let request = claim.text("request");
                     let mut key = name.to_string();
                     if !request.is_empty() {
                         if !dns_label(request) {
@@ -2771,7 +2771,7 @@ fn annotations_match_fields(
         .filter(|_| !windows && !is_pod);
     for list in ["initContainers", "containers", "ephemeralContainers"] {
         for (n, c) in items(pod.get(list)) {
-            let name = c.get("name").and_then(Value::as_str).unwrap_or("");
+            let name = c.text("name");
             let cat = format!("{spec_at}.{list}[{n}].securityContext");
             if let (Some(ann), Some(field)) = (
                 a.get(&format!(
@@ -2814,7 +2814,7 @@ pub(super) fn tolerations(o: &mut Out<'_>, list: Option<&Value>, at: &str) {
             None | Some("") => "Equal",
             Some(op) => op,
         };
-        let key = t.get("key").and_then(Value::as_str).unwrap_or("");
+        let key = t.text("key");
         if key.is_empty() && op != "Exists" {
             o.add(
                 format!("{at}[{n}].operator"),
@@ -2859,7 +2859,7 @@ pub(super) fn tolerations(o: &mut Out<'_>, list: Option<&Value>, at: &str) {
                 "must be a label value (63 characters at most: letters, digits, '-', '_' and '.', beginning and ending with a letter or digit)",
             );
         }
-        let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
+        let effect = t.text("effect");
         if !matches!(effect, "" | "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
             o.add(
                 format!("{at}[{n}].effect"),

@@ -139,12 +139,12 @@ fn binding(o: &mut Out<'_>, v: &Value, namespaced: bool) {
     }
     for (n, s) in items(v.get("subjects")) {
         let at = format!("subjects[{n}]");
-        let name = s.get("name").and_then(Value::as_str).unwrap_or("");
+        let name = s.text("name");
         if name.is_empty() {
             o.add(format!("{at}.name"), "required");
         }
-        let group = get(s, "apiGroup").and_then(Value::as_str).unwrap_or("");
-        match s.get("kind").and_then(Value::as_str).unwrap_or("") {
+        let group = s.text("apiGroup");
+        match s.text("kind") {
             "ServiceAccount" => {
                 // ValidateServiceAccountName.
                 if !name.is_empty() && !super::dns_subdomain(name) {

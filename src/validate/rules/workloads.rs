@@ -58,12 +58,12 @@ pub(super) fn check(o: &mut Out<'_>, kind: &str, v: &Value) {
             // user gave) and the controller-uid to the selector, then requires the template
             // to carry the Job's name and UID and the selector to match those labels alone.
             if spec.get("manualSelector") != Some(&Value::Bool(true)) {
-                let name = v.at("/metadata/name").and_then(Value::as_str).unwrap_or("");
+                let name = v.str_at("/metadata/name");
                 generated_labels(o, spec, "spec", Some(name));
             }
             // ValidateJob: an Indexed Job's pods are named <name>-<index>, and the last
             // index is completions - 1.
-            let name = v.at("/metadata/name").and_then(Value::as_str).unwrap_or("");
+            let name = v.str_at("/metadata/name");
             if spec.get("completionMode").and_then(Value::as_str) == Some("Indexed")
                 && let Some(c) = get(spec, "completions").and_then(Value::as_i64)
                 && c > 0
@@ -451,7 +451,7 @@ fn job_policies(o: &mut Out<'_>, spec: &Value, at: &str) {
             .collect();
         for (n, rule) in rules {
             let rat = format!("{pat}.rules[{n}]");
-            match rule.get("action").and_then(Value::as_str).unwrap_or("") {
+            match rule.text("action") {
                 "" => o.add(
                     format!("{rat}.action"),
                     "required: Count, FailIndex, FailJob or Ignore",
@@ -481,7 +481,7 @@ fn job_policies(o: &mut Out<'_>, spec: &Value, at: &str) {
             }
             if let Some(e) = exit_codes {
                 let eat = format!("{rat}.onExitCodes");
-                let op = e.get("operator").and_then(Value::as_str).unwrap_or("");
+                let op = e.text("operator");
                 if !matches!(op, "In" | "NotIn") {
                     o.add(format!("{eat}.operator"), "required: In or NotIn");
                 }
@@ -653,7 +653,7 @@ fn cronjob(o: &mut Out<'_>, v: &Value, spec: &Value) {
             "must be no more than 52 characters (the CronJob's Jobs add a suffix)",
         );
     }
-    let schedule = spec.get("schedule").and_then(Value::as_str).unwrap_or("");
+    let schedule = spec.text("schedule");
     if schedule.is_empty() {
         o.add("spec.schedule", "required");
     } else if schedule.contains("TZ") {
@@ -984,7 +984,7 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
     }
     for (n, m) in super::items(spec.get("metrics")) {
         let at = format!("spec.metrics[{n}]");
-        let ty = m.get("type").and_then(Value::as_str).unwrap_or("");
+        let ty = m.text("type");
         let field = match ty {
             "Object" => "object",
             "Pods" => "pods",
@@ -1046,7 +1046,7 @@ fn hpa(o: &mut Out<'_>, v: &Value, spec: &Value) {
         }
         if let Some(t) = get(src, "target") {
             let tat = format!("{at}.{field}.target");
-            let tt = t.get("type").and_then(Value::as_str).unwrap_or("");
+            let tt = t.text("type");
             if !matches!(tt, "Utilization" | "Value" | "AverageValue") {
                 o.add(
                     format!("{tat}.type"),
