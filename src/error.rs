@@ -117,22 +117,9 @@ mod tests {
 /// (`?token=…`, `password=…`).
 pub fn quoted(value: &str) -> String {
     const MAX: usize = 64;
-    let masked = crate::redact::pairs(&crate::redact::uris(value)).into_owned();
-    // `user:password@` before the first `@`, after any path (`docker.io/robot:pw@…`); an
-    // image digest (`registry:5000/repo@sha256:…`) has no `:` in its last segment.
-    let value = match masked.split_once('@') {
-        Some((before, after)) => {
-            let segment = before.rfind('/').map_or(0, |slash| slash + 1);
-            match before[segment..].split_once(':') {
-                Some((user, _)) if !before[segment..].contains(char::is_whitespace) => {
-                    format!("{}{user}:…@{after}", &before[..segment])
-                }
-                _ => masked,
-            }
-        }
-        None => masked,
-    };
-    let value = value.as_str();
+    use crate::redact::{pairs, reference_userinfo, uris};
+    let masked = reference_userinfo(&pairs(&uris(value))).into_owned();
+    let value = masked.as_str();
     match value.char_indices().nth(MAX) {
         None => format!("{value:?}"),
         Some((cut, _)) => format!(

@@ -134,6 +134,23 @@ pub fn userinfo(uri: &str) -> Option<&str> {
     userinfo_end(rest, special_scheme(scheme)).map(|at| &rest[..at])
 }
 
+/// `text` with a `user:password@` before its first `@` masked when it follows a path or
+/// nothing, as in an image reference with a registry login (`docker.io/robot:pw@…` →
+/// `docker.io/robot:…@…`). An image digest (`registry:5000/repo@sha256:…`) has no `:` in
+/// its last segment, and text with a space before the `@` is no reference.
+pub fn reference_userinfo(text: &str) -> Cow<'_, str> {
+    let Some((before, after)) = text.split_once('@') else {
+        return Cow::Borrowed(text);
+    };
+    let segment = before.rfind('/').map_or(0, |slash| slash + 1);
+    let info = &before[segment..];
+    if info.contains(':') && !info.contains(char::is_whitespace) {
+        Cow::Owned(format!("{}{}@{after}", &before[..segment], mask_info(info)))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// A userinfo masked: `user:…`, or `…` for a single token.
 fn mask_info(info: &str) -> String {
     match info.split_once(':') {
