@@ -1649,6 +1649,18 @@ fn credentials(
                     Some(kept) => format!(
                         "the password now comes from Secret {new_name} (key {new_key}), not {old_name} (key {old_key}). {kept}"
                     ),
+                    // Made in the cluster (by the generator Job, which leaves a Secret
+                    // that exists as it is): the old password can be put there first.
+                    None if secret_value(new_all, &new_name, &new_key).is_none() => {
+                        let n = if namespace.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" -n {namespace}")
+                        };
+                        format!(
+                            "the password now comes from Secret {new_name} (key {new_key}), not {old_name} (key {old_key}). {new_name} is not rendered: the chart's generator Job makes it with a new random password unless it exists (it leaves a Secret that exists as it is), and the database keeps the password {role} was given on its first start, so the next restart fails to log in. Before applying, make {new_name} with the old password: kubectl{n} create secret generic {new_name} --from-literal={new_key}=\"$(kubectl{n} get secret {old_name} -o jsonpath='{{.data.{old_key}}}' | base64 -d)\" (for a Secret of your own, existingSecret, put the old password in it), or keep the values as they were (postgresql.auth.*)"
+                        )
+                    }
                     None => format!(
                         "the password now comes from Secret {new_name} (key {new_key}), not {old_name} (key {old_key}): {fix}"
                     ),

@@ -498,9 +498,26 @@ fn workload_selectors(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
         {
             continue;
         }
+        // The apps kinds refuse an empty selector, `matchLabels: {}` and
+        // `matchExpressions: []` included: `len(MatchLabels)+len(MatchExpressions) == 0`
+        // is "empty selector is invalid for deployment" (ValidateDeploymentSpec, and the
+        // same in ValidateReplicaSetSpec, ValidateDaemonSetSpec, ValidateStatefulSetSpec,
+        // pkg/apis/apps/validation/validation.go, v1.33). A Job's may be empty.
+        let apps = matches!(
+            d.kind(),
+            "Deployment" | "ReplicaSet" | "DaemonSet" | "StatefulSet"
+        );
+        let present = |sel: &Value, key: &str| match sel.get(key) {
+            None | Some(Value::Null) => false,
+            Some(Value::Object(m)) => !apps || !m.is_empty(),
+            Some(Value::Array(a)) => !apps || !a.is_empty(),
+            Some(_) => true,
+        };
         match d.value.at("/spec/selector") {
             Some(sel)
-                if sel.get("matchLabels").is_some() || sel.get("matchExpressions").is_some() =>
+                if present(sel, "matchLabels")
+                    || present(sel, "matchExpressions")
+                    || (!apps && sel.is_object()) =>
             {
                 if !selector_matches(sel, &p.labels) {
                     cx.add(
@@ -513,7 +530,7 @@ fn workload_selectors(cx: &mut Ctx<'_>, pods: &[PodTemplate<'_>]) {
             _ => cx.add(
                 p.doc,
                 "spec.selector",
-                "missing selector (matchLabels or matchExpressions)",
+                "missing selector (matchLabels or matchExpressions, not both empty)",
             ),
         }
         if d.kind() == "StatefulSet" {

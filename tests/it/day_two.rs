@@ -863,6 +863,12 @@ fn diff_names_database_credentials_the_database_keeps() {
         "cred-n.yaml",
         "oauth2Proxy: {enabled: false}\npostgresql: {auth: {username: ml2, database: ml2}}\n",
     );
+    // Only the superuser's given: MLflow's generated password moves to another generated
+    // Secret, which the old password must be copied into before applying.
+    let superuser_only = values_file(
+        "cred-su.yaml",
+        "oauth2Proxy: {enabled: false}\npostgresql: {auth: {postgresPassword: pw-Kq7c}}\n",
+    );
     let diff = |a: &str, b: &str| {
         let r = common::run(&["diff", "--values-old", a, "--values-new", b], None);
         assert!(!r.stdout.contains("pw-Kq7"), "{}", r.stdout);
@@ -883,6 +889,11 @@ fn diff_names_database_credentials_the_database_keeps() {
             &generated,
             &explicit,
             "(MLFLOW_DB_PASSWORD): Secret mlflow-postgresql is now rendered",
+        ),
+        (
+            &generated,
+            &superuser_only,
+            "Before applying, make mlflow-postgresql-generated with the old password: kubectl -n default create secret generic mlflow-postgresql-generated --from-literal=password=\"$(kubectl -n default get secret mlflow-postgresql -o jsonpath='{.data.password}' | base64 -d)\"",
         ),
         (
             &generated,

@@ -832,6 +832,21 @@ fn secret(o: &mut Out<'_>, v: &Value) {
             );
         }
     }
+    // An ssh-auth Secret's key must also hold something: `len(secret.Data[...]) == 0`
+    // is Required (ValidateSecret, core validation.go, v1.33); stringData's value
+    // replaces data's.
+    if ty == "kubernetes.io/ssh-auth" && has("ssh-privatekey") {
+        let key = v
+            .at("/stringData/ssh-privatekey")
+            .or_else(|| v.at("/data/ssh-privatekey"));
+        if key.and_then(Value::as_str).is_some_and(str::is_empty) || key.is_some_and(Value::is_null)
+        {
+            o.add(
+                "data[\"ssh-privatekey\"]",
+                "required for a Secret of type kubernetes.io/ssh-auth: the private key is empty",
+            );
+        }
+    }
     if ty == "kubernetes.io/basic-auth" && !has("username") && !has("password") {
         o.add(
             "data",

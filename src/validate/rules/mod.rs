@@ -367,6 +367,8 @@ pub fn check_one(i: usize, d: &Document) -> Vec<RuleProblem> {
             // The pod's (or template's) own metadata sits beside its spec.
             let meta = format!("{}metadata", prefix.strip_suffix("spec").unwrap_or(""));
             let labels = v.at(&format!("/{}/labels", meta.replace('.', "/")));
+            let name = v.str_at(&format!("/{}/name", meta.replace('.', "/")));
+            pod::ephemeral_claims(&mut o, pod, name, &prefix);
             pod::affinity_label_keys(&mut o, pod, labels, &prefix);
             if let Some(a) = v.at(&format!("/{}/annotations", meta.replace('.', "/"))) {
                 pod::annotations(&mut o, a, pod, &format!("{meta}.annotations"));

@@ -367,6 +367,41 @@ pub(super) fn csi_driver(o: &mut Out<'_>, c: &Value, at: &str) {
     }
 }
 
+/// ValidateVolumes and validateVolumeSource (pkg/apis/core/validation/validation.go,
+/// v1.33): when the pod's (or template's) name is known, each ephemeral volume's claim is
+/// named `<pod>-<volume>`, which must be a DNS-1123 subdomain (ValidatePersistentVolumeName),
+/// and no persistentVolumeClaim volume of the pod may name such a claim.
+pub(super) fn ephemeral_claims(o: &mut Out<'_>, pod: &Value, pod_name: &str, at: &str) {
+    if pod_name.is_empty() {
+        return;
+    }
+    let mut created = HashSet::new();
+    for (n, v) in items(pod.get("volumes")) {
+        let name = v.text("name");
+        if get(v, "ephemeral").is_none() || name.is_empty() {
+            continue;
+        }
+        let claim = format!("{pod_name}-{name}");
+        if !dns_subdomain(&claim) {
+            o.add(
+                format!("{at}.volumes[{n}].name"),
+                format!("the claim of this ephemeral volume would be named {claim:?} (<pod>-<volume>), which is not a DNS-1123 subdomain (at most 253 characters)"),
+            );
+        }
+        created.insert(claim);
+    }
+    for (n, v) in items(pod.get("volumes")) {
+        if let Some(c) = get(v, "persistentVolumeClaim")
+            && created.contains(c.text("claimName"))
+        {
+            o.add(
+                format!("{at}.volumes[{n}].persistentVolumeClaim.claimName"),
+                "must not reference a PVC that gets created for an ephemeral volume",
+            );
+        }
+    }
+}
+
 fn volumes(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
     let mut names = HashSet::new();
     for (n, v) in items(pod.get("volumes")) {
