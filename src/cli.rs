@@ -191,17 +191,38 @@ pub fn check_text_args(args: &[std::ffi::OsString]) -> Result<(), Failure> {
             continue;
         }
         let lossy = arg.to_string_lossy();
-        let own_flag = lossy
-            .starts_with('-')
-            .then(|| lossy.split('=').next().unwrap_or_default())
-            .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
-        let before = args[i - 1]
-            .to_str()
-            .filter(|p| p.starts_with('-') && *p != "--");
-        let which = match (own_flag, before) {
-            (Some(flag), _) => format!("the value of {flag}"),
-            (None, Some(flag)) => format!("the value after {flag}"),
-            (None, None) => "a word (the release name, chart or command)".to_string(),
+        let flag_name = |f: &str| {
+            f.len() > 1
+                && f.chars()
+                    .skip(1)
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        };
+        let which = if let Some(long) = lossy.strip_prefix("--") {
+            match long.split_once('=') {
+                Some((name, _)) if flag_name(&format!("-{name}")) => {
+                    format!("the value of --{name}")
+                }
+                _ => "a flag".to_string(),
+            }
+        } else if let Some(short) = lossy
+            .strip_prefix('-')
+            .and_then(|rest| rest.chars().next())
+            .filter(char::is_ascii_alphanumeric)
+        {
+            // `-fVALUE`: the value written onto its short flag.
+            format!("the value of -{short}")
+        } else {
+            match args[i - 1].to_str() {
+                Some(flag)
+                    if flag.starts_with('-')
+                        && flag != "--"
+                        && !flag.contains('=')
+                        && flag_name(flag) =>
+                {
+                    format!("the argument after {flag}")
+                }
+                _ => "a word (a release name, a file name or the command)".to_string(),
+            }
         };
         return Err(Failure::usage(format!(
             "argument {i}, {which}, is not UTF-8 text (not shown: it may hold a secret)"
@@ -1754,7 +1775,18 @@ mod tests {
         let said = |a: Vec<std::ffi::OsString>| check_text_args(&a).map_err(|f| f.to_string());
         assert_eq!(said(argv(vec!["-f".into(), "v.yaml".into()])), Ok(()));
         for (words, which) in [
-            (vec!["-f".into(), bad()], "argument 3, the value after -f,"),
+            (
+                vec!["-f".into(), bad()],
+                "argument 3, the argument after -f,",
+            ),
+            (
+                vec!["-q".into(), {
+                    let mut s = std::ffi::OsString::from("-f");
+                    s.push(bad());
+                    s
+                }],
+                "argument 3, the value of -f,",
+            ),
             (
                 vec![{
                     let mut s = std::ffi::OsString::from("--set=");

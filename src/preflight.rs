@@ -1090,6 +1090,38 @@ fn default_pod_spec(pod: &mut Value) {
             .into_iter()
             .flatten()
     }
+    // Fields Go drops when empty (`omitempty` in k8s.io/api core/v1 types.go): an env
+    // var's `value: ""` and an emptyDir's `medium: ""` are stored as absent. The
+    // deprecated `serviceAccount` is an alias: read into serviceAccountName when that is
+    // empty, and not stored itself (Convert_v1_PodSpec_To_core_PodSpec,
+    // pkg/apis/core/v1/conversion.go).
+    fn drop_empty(v: &mut Value, key: &str) {
+        if let Some(m) = v.as_object_mut()
+            && m.get(key).is_some_and(|x| x == "")
+        {
+            m.shift_remove(key);
+        }
+    }
+    if let Some(m) = pod.as_object_mut()
+        && let Some(alias) = m.shift_remove("serviceAccount")
+        && m.get("serviceAccountName")
+            .is_none_or(|n| n.is_null() || n == "")
+        && alias.as_str().is_some_and(|a| !a.is_empty())
+    {
+        m.insert("serviceAccountName".into(), alias);
+    }
+    for kind in ["initContainers", "containers"] {
+        for c in each(pod, kind) {
+            for e in each(c, "env") {
+                drop_empty(e, "value");
+            }
+        }
+    }
+    for volume in each(pod, "volumes") {
+        if let Some(e) = volume.get_mut("emptyDir") {
+            drop_empty(e, "medium");
+        }
+    }
     fill(pod, "dnsPolicy", Value::from("ClusterFirst"));
     fill(pod, "restartPolicy", Value::from("Always"));
     fill(pod, "terminationGracePeriodSeconds", Value::from(30));

@@ -329,10 +329,20 @@ pub fn uri(key: &str, uri: &str, schemes: &[&str]) -> Vec<String> {
         let name =
             crate::redact::percent_decode(&crate::redact::percent_decode(raw)).to_ascii_lowercase();
         let name = name.split('=').next().unwrap_or("");
-        // `pw`, and session ids (`jsessionid`, `PHPSESSID`), are credentials too.
-        matches!(name, "sig" | "pwd" | "pw" | "code" | "pass")
-            || name.contains("sess")
-            || SECRET_WORDS.iter().any(|w| name.contains(w))
+        // `pw`, and session ids (`jsessionid`, `PHPSESSID`, `session_id`), are
+        // credentials too; libpq's parameters that name a file (`passfile`, `sslkey`,
+        // `sslcert`, `sslrootcert`, `sslcrl`: "Parameter Key Words" in the PostgreSQL 15
+        // manual) hold a path, not a secret.
+        let file_parameter = matches!(
+            name,
+            "passfile" | "sslkey" | "sslcert" | "sslrootcert" | "sslcrl" | "sslcrldir"
+        );
+        !file_parameter
+            && (matches!(name, "sig" | "pwd" | "pw" | "code" | "pass")
+                || ["sessionid", "sessid", "session_id"]
+                    .iter()
+                    .any(|s| name.ends_with(s))
+                || SECRET_WORDS.iter().any(|w| name.contains(w)))
     });
     if credential_param {
         out.push(format!(

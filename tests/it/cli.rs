@@ -1511,7 +1511,7 @@ fn a_non_utf8_output_dir_is_refused() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     // Named by its place and flag, never shown.
     assert!(
-        stderr.contains("argument 10, the value after --output-dir, is not UTF-8 text"),
+        stderr.contains("argument 10, the argument after --output-dir, is not UTF-8 text"),
         "{stderr}"
     );
     assert!(!stderr.contains("out\u{fffd}"), "{stderr}");

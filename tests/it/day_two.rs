@@ -1569,3 +1569,40 @@ fn diff_refuses_runtime_class_event_and_crd_changes() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(!r.stdout.contains("refuse"), "{}", r.stdout);
 }
+
+/// What the API server stores alike is no change to a Job's template: an env var's
+/// `value: ""` and no value, an emptyDir's `medium: ""` and none (Go's `omitempty`), and
+/// the deprecated `serviceAccount` beside the same `serviceAccountName` (an alias,
+/// Convert_v1_PodSpec_To_core_PodSpec). Another value is still refused.
+#[test]
+fn a_job_template_stored_alike_is_not_refused() {
+    let job = |pod: &str| {
+        format!(
+            "apiVersion: batch/v1\nkind: Job\nmetadata: {{name: j}}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n{pod}"
+        )
+    };
+    let base = "      serviceAccountName: x\n      containers:\n      - {name: c, image: \"busybox:1.36\", env: [{name: A}], volumeMounts: [{name: t, mountPath: /t}]}\n      volumes:\n      - {name: t, emptyDir: {}}\n";
+    let refused = |new: &str| {
+        let r = diff_manifests("stored-alike", &job(base), &job(new), &["-o", "json"]);
+        let j: Value = serde_json::from_str(&r.stdout).unwrap();
+        j["preflight"]["refused"].as_array().map_or(0, Vec::len)
+    };
+    for alike in [
+        base.replace("[{name: A}]", "[{name: A, value: \"\"}]"),
+        base.replace("emptyDir: {}", "emptyDir: {medium: \"\"}"),
+        base.replace(
+            "      serviceAccountName: x\n",
+            "      serviceAccountName: x\n      serviceAccount: x\n",
+        ),
+        base.replace("      serviceAccountName: x\n", "      serviceAccount: x\n"),
+    ] {
+        assert_eq!(refused(&alike), 0, "{alike}");
+    }
+    for other in [
+        base.replace("[{name: A}]", "[{name: A, value: b}]"),
+        base.replace("emptyDir: {}", "emptyDir: {medium: Memory}"),
+        base.replace("      serviceAccountName: x\n", "      serviceAccount: y\n"),
+    ] {
+        assert_eq!(refused(&other), 1, "{other}");
+    }
+}

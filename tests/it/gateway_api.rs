@@ -285,6 +285,7 @@ fn a_parent_without_a_listener_is_said_when_the_hosts_are_https() {
         ("", true),
         (",httpRoute.parentRefs[0].sectionName=https", false),
         (",httpRoute.parentRefs[0].port=443", false),
+        (",httpRoute.parentRefs[0].port=80", true),
         (",httpRoute.tls=false", false),
     ] {
         let mut a = vec!["--set".to_string(), format!("{ROUTE}{extra}")];

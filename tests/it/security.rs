@@ -1168,6 +1168,7 @@ fn weakening_values_are_said_or_refused() {
     for (refresh, warned) in [
         ("0", true),
         ("0s", true),
+        ("0.5ns", true),
         ("2h", true),
         ("5m", false),
         ("1h", false),
@@ -2462,4 +2463,48 @@ fn messages_never_quote_a_credential_in_a_value() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stdout.contains("S3CR3T"), "{}", r.stdout);
+}
+
+/// A URI's parameters that hold no secret are taken: libpq's connection parameters that
+/// name a file or a session's kind (`passfile`, `sslkey`, `target_session_attrs`); the
+/// ones that do (`pw`, a session id) are refused, and never shown.
+#[test]
+fn connection_parameters_that_hold_no_secret_are_taken() {
+    let with = |query: &str| {
+        render(&[
+            "--set",
+            "services.postgres.enabled=false",
+            "--set",
+            "externalDatabase.existingSecret=pg",
+            "--set-string",
+            &format!(
+                "services.postgres.externalURI=postgresql://mlflow@db.example.org:5432/mlflow?sslmode=verify-full&{query}"
+            ),
+        ])
+    };
+    for fine in [
+        "target_session_attrs=read-write",
+        "passfile=/etc/pgpass",
+        "sslkey=/tls/client.key",
+        "sslrootcert=/tls/ca.crt",
+    ] {
+        let r = with(fine);
+        assert_eq!(r.code, 0, "{fine}: {}", r.stderr);
+    }
+    for secret in [
+        "pw=Zq9SECRETx",
+        "jsessionid=Zq9SECRETx",
+        "PHPSESSID=Zq9SECRETx",
+        "session_id=Zq9SECRETx",
+    ] {
+        let r = with(secret);
+        assert_eq!(r.code, 1, "{secret}");
+        assert!(r.stdout.is_empty());
+        assert!(
+            r.stderr.contains("must not carry a credential"),
+            "{secret}: {}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains("Zq9SECRET"), "{}", r.stderr);
+    }
 }

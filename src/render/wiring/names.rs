@@ -187,10 +187,13 @@ pub(crate) fn build(values: &Values, release: &Release, acc: &mut Acc) -> Names 
         chart: chart_name(values),
         mlflow: full,
     };
-    let key = if values.fullname_override.is_empty() {
-        "the release name"
-    } else {
-        "fullnameOverride"
+    let key = match (
+        values.fullname_override.is_empty(),
+        values.name_override.is_empty(),
+    ) {
+        (false, _) => "fullnameOverride",
+        (true, true) => "the release name",
+        (true, false) => "the release name with nameOverride",
     };
     distinct(&names, key, acc);
     cut(&names, key, acc);
@@ -392,5 +395,17 @@ mod tests {
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].contains("keep only the first 41 characters"), "{w:?}");
         assert!(said(&"b".repeat(53))[0].contains("the release name is long"));
+        // A long nameOverride is named with the release name it follows.
+        let mut acc = Acc::default();
+        let r = Release {
+            name: "r".into(),
+            namespace: "ns".into(),
+        };
+        build(&values(json!({"nameOverride": "n".repeat(40)})), &r, &mut acc);
+        assert!(
+            acc.warnings[0].contains("the release name with nameOverride is long"),
+            "{:?}",
+            acc.warnings
+        );
     }
 }

@@ -75,11 +75,15 @@ pub(crate) fn public_hosts(values: &Values, gateway_api: bool, acc: &mut Acc) ->
                 Some(serde_json::Value::String(kind)) => kind == "Gateway",
                 Some(_) => false,
             };
-            let listener_named = ["sectionName", "port"]
-                .iter()
-                .any(|k| parent.get(*k).is_some_and(|v| !v.is_null()));
-            if gateway && !listener_named {
-                acc.warnings.push(format!("httpRoute.parentRefs[{i}] names no sectionName: the route attaches to every listener of that Gateway that admits it, a plain-http one too, where API clients' bearer tokens would cross in clear (httpRoute.tls says the hosts are https); name the Gateway's HTTPS listener in sectionName"));
+            // A port alone selects every listener on it (`port`, the same CRD): 443 and
+            // 8443 are taken as HTTPS, any other (80) may be plain http.
+            let section = parent.get("sectionName").is_some_and(|v| !v.is_null());
+            let https_port = matches!(
+                parent.get("port").and_then(serde_json::Value::as_i64),
+                Some(443 | 8443)
+            );
+            if gateway && !section && !https_port {
+                acc.warnings.push(format!("httpRoute.parentRefs[{i}] names no sectionName (and no port 443 or 8443): the route attaches to every listener of that Gateway that admits it (on that port), a plain-http one too, where API clients' bearer tokens would cross in clear (httpRoute.tls says the hosts are https); name the Gateway's HTTPS listener in sectionName"));
             }
         }
     }

@@ -313,7 +313,18 @@ fn every_users_role(role: &str) -> bool {
 /// validator.go:80-86). An entry holding `@`, a `*` anywhere else, or what no domain
 /// holds (an empty label, a trailing dot, a port, a path, a space) matches nothing.
 fn email_domain_problem(entry: &str) -> Option<&'static str> {
-    if entry == "*" {
+    // `*`, and an address literal (`[192.0.2.1]`, `[IPv6:2001:db8::1]`, RFC 5321
+    // section 4.1.3), which an address may end in.
+    let literal = entry
+        .strip_prefix('[')
+        .and_then(|e| e.strip_suffix(']'))
+        .is_some_and(|ip| {
+            ip.parse::<std::net::Ipv4Addr>().is_ok()
+                || ip
+                    .strip_prefix("IPv6:")
+                    .is_some_and(|v6| v6.parse::<std::net::Ipv6Addr>().is_ok())
+        });
+    if entry == "*" || literal {
         return None;
     }
     if entry.contains('@') {
@@ -685,7 +696,8 @@ fn enabled(
         // cookie-refresh, and never when that is 0 (needsRefresh, pkg/middleware/
         // stored_session.go:154-159, 244-246 at v7.15.3): until then a user disabled in
         // Keycloak, or no longer in the allowed groups, keeps access.
-        Some(d) if d <= 0.0 => acc.warnings.push("oauth2Proxy.cookieRefresh is 0: the proxy then never checks a session with the identity provider again, so a user disabled there, or taken out of the allowed groups or roles, keeps access until the session cookie expires (168h); use a few minutes (the default is 5m)".into()),
+        // Go's time.ParseDuration keeps whole nanoseconds only: `0.5ns` is 0.
+        Some(d) if d < 1e-9 => acc.warnings.push("oauth2Proxy.cookieRefresh is 0: the proxy then never checks a session with the identity provider again, so a user disabled there, or taken out of the allowed groups or roles, keeps access until the session cookie expires (168h); use a few minutes (the default is 5m)".into()),
         Some(d) if d > 3600.0 => acc.warnings.push(format!("oauth2Proxy.cookieRefresh is {}: the proxy checks a session with the identity provider only once it is that old, so a user disabled there, or taken out of the allowed groups or roles, keeps access that long; use a few minutes (the default is 5m)", p.cookie_refresh)),
         _ => {}
     }
