@@ -51,7 +51,7 @@ macro_rules! table {
 
 /// The list of types, generated from the k8s-openapi source (see its test).
 mod kinds;
-mod quantities;
+pub(crate) mod quantities;
 mod same;
 use kinds::TABLE;
 
@@ -241,7 +241,7 @@ fn check_typed<T: DeserializeOwned + Serialize>(doc: &Value, shortcut: bool) -> 
         .into_iter()
         .map(|path| TypedProblem {
             path,
-            message: "not a quantity the API server can parse (like 500m, 1Gi or 2)".into(),
+            message: "not a quantity the API server can parse (like 500m, 1Gi or 2; an exponent beyond ±10000000 takes it longer than a request may)".into(),
         });
     // A clean document (the usual case) is known clean without its re-encoded tree.
     if shortcut && same::round_trip_is_clean(&typed, doc) {

@@ -1542,6 +1542,27 @@ fn cases() -> Vec<Case> {
         ),
         // Roles every user of a Keycloak realm holds restrict nothing.
         c(
+            "a-request-just-above-its-limit",
+            vec![],
+            &["--set-string", "resources.requests.cpu=2.0000000000000001"],
+            1,
+            "resources.requests.cpu is above resources.limits.cpu",
+        ),
+        c(
+            "a-negative-request-below-a-double",
+            vec![],
+            &["--set-string", "resources.requests.cpu=-1e-1000"],
+            1,
+            "the cpu quantities must not be negative",
+        ),
+        c(
+            "a-quantity-the-api-server-cannot-scale",
+            vec![],
+            &["--set-string", "resources.requests.cpu=1e-999999999"],
+            1,
+            "resources.requests.cpu",
+        ),
+        c(
             "a-published-cookie-secret",
             vec![],
             &[

@@ -431,18 +431,20 @@ fn needed(values: &Values, acc: &mut Acc) {
         ),
         ("metrics.resources", &values.metrics.resources),
     ] {
-        let q = |l: &Option<crate::model::ResourceList>, name: &str| -> Option<f64> {
+        // Exact, as the API server compares them (Quantity.Cmp).
+        let q = |l: &Option<crate::model::ResourceList>, name: &str| {
             let l = l.as_ref()?;
             let v = match name {
                 "cpu" => l.cpu.as_ref(),
                 "memory" => l.memory.as_ref(),
                 _ => l.ephemeral_storage.as_ref(),
             }?;
-            crate::validate::rules::quantity_value(&v.0)
+            crate::validate::rules::quantity_exact(&v.0)
         };
         for name in ["cpu", "memory", "ephemeral-storage"] {
             let (req, lim) = (q(&r.requests, name), q(&r.limits, name));
-            if req.is_some_and(|x| x < 0.0) || lim.is_some_and(|x| x < 0.0) {
+            if req.as_ref().is_some_and(|x| x.negative) || lim.as_ref().is_some_and(|x| x.negative)
+            {
                 acc.errors
                     .push(format!("{key}: the {name} quantities must not be negative"));
             } else if let (Some(a), Some(b)) = (req, lim)
@@ -472,7 +474,7 @@ fn needed(values: &Values, acc: &mut Acc) {
             &values.versitygw.persistence.size,
         ),
     ] {
-        if on && !crate::validate::rules::quantity_value(&size.0).is_some_and(|q| q > 0.0) {
+        if on && !crate::validate::rules::quantity_positive(&size.0) {
             acc.errors
                 .push(format!("{key} must be a size above zero, like 8Gi"));
         }

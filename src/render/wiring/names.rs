@@ -401,7 +401,11 @@ mod tests {
             name: "r".into(),
             namespace: "ns".into(),
         };
-        build(&values(json!({"nameOverride": "n".repeat(40)})), &r, &mut acc);
+        build(
+            &values(json!({"nameOverride": "n".repeat(40)})),
+            &r,
+            &mut acc,
+        );
         assert!(
             acc.warnings[0].contains("the release name with nameOverride is long"),
             "{:?}",

@@ -55,7 +55,29 @@ pub fn config_key(s: &str) -> bool {
         && !s.starts_with("..")
 }
 
-/// The value of a Kubernetes quantity in base units, if it parses.
+/// A quantity's exact value, as the API server keeps and compares it (see
+/// [`Exact`](crate::validate::typed::quantities::Exact)); a JSON number by its decimal
+/// text. `None` when it does not parse.
+pub fn quantity_exact(v: &Value) -> Option<crate::validate::typed::quantities::Exact> {
+    match v {
+        Value::String(s) => crate::validate::typed::quantities::exact(s),
+        Value::Number(n) => crate::validate::typed::quantities::exact(&n.to_string()),
+        _ => None,
+    }
+}
+
+/// Is this quantity below zero, as the API server reads it (`-1e-1000` is -1n there)?
+pub fn quantity_negative(v: &Value) -> bool {
+    quantity_exact(v).is_some_and(|q| q.negative)
+}
+
+/// Is this quantity above zero, as the API server reads it?
+pub fn quantity_positive(v: &Value) -> bool {
+    quantity_exact(v).is_some_and(|q| !q.negative && !q.is_zero())
+}
+
+/// The value of a Kubernetes quantity in base units, if it parses (a float: for sizes
+/// and messages; comparisons and signs go by [`quantity_exact`]).
 pub fn quantity_value(v: &Value) -> Option<f64> {
     let s = match v {
         Value::Number(n) => return n.as_f64(),
@@ -525,8 +547,8 @@ fn pvc_spec(o: &mut Out<'_>, spec: Option<&Value>, at: &str) {
         );
     }
     if let Some(q) = spec.at("/resources/requests/storage") {
-        match quantity_value(q) {
-            Some(x) if x > 0.0 => {}
+        match quantity_exact(q) {
+            Some(x) if !x.negative && !x.is_zero() => {}
             // ValidateResourceQuantityValue + "must be greater than zero" for storage.
             _ => o.add(
                 format!("{at}.resources.requests.storage"),

@@ -432,7 +432,7 @@ fn volumes(o: &mut Out<'_>, pod: &Value, at: &str, is_pod: bool) {
         if let Some(e) = get(v, "emptyDir") {
             // validateEmptyDirVolumeSource checks only the size, not the medium.
             if let Some(q) = get(e, "sizeLimit")
-                && super::quantity_value(q).is_some_and(|x| x < 0.0)
+                && super::quantity_negative(q)
             {
                 o.add(
                     format!("{vat}.emptyDir.sizeLimit"),
@@ -1425,14 +1425,16 @@ fn resource_names(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
             // resources are not overcommitted: a request needs an equal limit.
             if kind == "requests" && !standard {
                 match (
-                    r.get("requests").and_then(|x| x.get(name)).and_then(quantity_value),
+                    r.get("requests")
+                        .and_then(|x| x.get(name))
+                        .and_then(super::quantity_exact),
                     r.get("limits").and_then(|x| x.get(name)),
                 ) {
                     (_, None) => o.add(
                         format!("{at}.limits.{name}"),
                         "required: a hugepages or extended-resource request needs an equal limit",
                     ),
-                    (Some(a), Some(l)) if quantity_value(l).is_some_and(|b| a != b) => o.add(
+                    (Some(a), Some(l)) if super::quantity_exact(l).is_some_and(|b| a != b) => o.add(
                         format!("{at}.requests.{name}"),
                         "must equal the limit (hugepages and extended resources are not overcommitted)",
                     ),
@@ -2932,7 +2934,7 @@ fn resources(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
     let Some(r) = r else { return };
     for kind in ["requests", "limits"] {
         for (name, q) in r.get(kind).and_then(Value::as_object).into_iter().flatten() {
-            if quantity_value(q).is_some_and(|x| x < 0.0) {
+            if super::quantity_negative(q) {
                 o.add(format!("{at}.{kind}.{name}"), "must not be negative");
             }
         }
@@ -2943,11 +2945,12 @@ fn resources(o: &mut Out<'_>, r: Option<&Value>, at: &str) {
         .into_iter()
         .flatten()
     {
+        // Compared exactly, as Quantity.Cmp does (2.0000000000000001 is above 2).
         if let (Some(a), Some(b)) = (
-            quantity_value(req),
+            super::quantity_exact(req),
             r.get("limits")
                 .and_then(|l| l.get(name))
-                .and_then(quantity_value),
+                .and_then(super::quantity_exact),
         ) && a > b
         {
             o.add(

@@ -1109,7 +1109,7 @@ fn metric_target(o: &mut Out<'_>, ty: &str, t: &Value, at: &str) {
     let average = get(t, "averageValue");
     for (k, q) in [("value", value), ("averageValue", average)] {
         if let Some(q) = q
-            && super::quantity_value(q).is_some_and(|x| x <= 0.0)
+            && super::quantity_exact(q).is_some_and(|x| x.negative || x.is_zero())
         {
             o.add(format!("{at}.{k}"), "must be positive");
         }

@@ -67,6 +67,9 @@ pub fn parses(s: &str) -> bool {
     let Some((binary, exponent)) = suffix(&s[suffix_start..]) else {
         return false;
     };
+    if exponent.unsigned_abs() > u64::from(MAX_EXPONENT) {
+        return false;
+    }
     // The fast path (an int64 mantissa) takes what has few enough digits and a scale of
     // at least nano; anything else is read as a decimal of `value` (`inf.Dec.SetString`),
     // which needs a digit.
@@ -116,7 +119,162 @@ fn suffix(s: &str) -> Option<(bool, i64)> {
     if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    rest.parse::<i64>().ok().map(|e| (false, e))
+    // The exponent is kept as an int32 (`int32(parsed)`, suffix.go:190-194 at v0.33.0):
+    // `1e4294967297` is 1e1 there.
+    #[allow(clippy::cast_possible_truncation)]
+    rest.parse::<i64>()
+        .ok()
+        .map(|e| (false, i64::from(e as i32)))
+}
+
+/// The largest decimal exponent taken: beyond it apimachinery's decimal path (inf.Dec
+/// scaled by `10^exponent`, quantity.go:228-256) takes seconds to minutes and hundreds
+/// of megabytes for one value (measured with apimachinery v0.33: `1e-10000000` 4 s,
+/// `1e-100000000` 118 s), past the API server's request timeout of 60 s.
+pub const MAX_EXPONENT: u32 = 10_000_000;
+
+/// A quantity's value exactly as ParseQuantity keeps it: its sign, and its magnitude
+/// rounded up to whole nanos (`inf.RoundUp`, away from zero: quantity.go:252-256), as
+/// the decimal digits `digits` (no leading or trailing zeros; empty for zero) followed by
+/// `zeros` zeros. Compared exactly, as `Quantity.Cmp` does: a float would take
+/// 2.0000000000000001 for 2 and -1e-1000 for 0.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exact {
+    pub negative: bool,
+    digits: Vec<u8>,
+    zeros: u64,
+}
+
+impl Exact {
+    /// Is it zero?
+    pub fn is_zero(&self) -> bool {
+        self.digits.is_empty()
+    }
+}
+
+impl Ord for Exact {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let sign = |q: &Exact| match (q.is_zero(), q.negative) {
+            (true, _) => 0,
+            (false, true) => -1,
+            (false, false) => 1,
+        };
+        match sign(self).cmp(&sign(other)) {
+            Ordering::Equal => {}
+            unequal => return unequal,
+        }
+        // Magnitudes: the longer number is the larger, then digit by digit.
+        let len = |q: &Exact| q.digits.len() as u64 + q.zeros;
+        let magnitude = len(self).cmp(&len(other)).then_with(|| {
+            let n = self.digits.len().max(other.digits.len());
+            let at = |q: &Exact, i: usize| q.digits.get(i).copied().unwrap_or(0);
+            (0..n)
+                .map(|i| at(self, i).cmp(&at(other, i)))
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal)
+        });
+        if self.negative {
+            magnitude.reverse()
+        } else {
+            magnitude
+        }
+    }
+}
+
+impl PartialOrd for Exact {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// The exact value of a quantity that [`parses`], or `None`.
+pub fn exact(s: &str) -> Option<Exact> {
+    if !parses(s) {
+        return None;
+    }
+    let s = s.trim();
+    let (negative, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let end = body
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(body.len());
+    let (number, suffix_text) = body.split_at(end);
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    let (binary, exponent) = suffix(suffix_text)?;
+    // value = digits × 10^scale (× 2^exponent when binary), in nanos.
+    let mut digits: Vec<u8> = whole
+        .bytes()
+        .chain(fraction.bytes())
+        .map(|b| b - b'0')
+        .collect();
+    let mut scale = 9 - i64::try_from(fraction.len()).ok()?;
+    if binary {
+        // 2^exponent = 1024^(exponent/10): multiply the digits by 1024 that many times.
+        for _ in 0..exponent / 10 {
+            let mut carry = 0u32;
+            for d in digits.iter_mut().rev() {
+                let x = u32::from(*d) * 1024 + carry;
+                *d = (x % 10) as u8;
+                carry = x / 10;
+            }
+            while carry > 0 {
+                digits.insert(0, (carry % 10) as u8);
+                carry /= 10;
+            }
+        }
+    } else {
+        scale += exponent;
+    }
+    let lead = digits.iter().take_while(|d| **d == 0).count();
+    digits.drain(..lead);
+    if scale < 0 {
+        // Below a nano: cut, and round the rest up (away from zero).
+        let cut = usize::try_from(scale.unsigned_abs()).unwrap_or(usize::MAX);
+        if cut >= digits.len() {
+            let any = !digits.is_empty();
+            digits.clear();
+            if any {
+                digits.push(1);
+            }
+        } else {
+            let rest = digits.split_off(digits.len() - cut);
+            if rest.iter().any(|d| *d != 0) {
+                // Add one to the digits kept.
+                let mut i = digits.len();
+                loop {
+                    if i == 0 {
+                        digits.insert(0, 1);
+                        break;
+                    }
+                    i -= 1;
+                    if digits[i] == 9 {
+                        digits[i] = 0;
+                    } else {
+                        digits[i] += 1;
+                        break;
+                    }
+                }
+            }
+        }
+        scale = 0;
+    }
+    let mut zeros = scale.unsigned_abs();
+    while digits.last() == Some(&0) {
+        digits.pop();
+        zeros += 1;
+    }
+    if digits.is_empty() {
+        zeros = 0;
+    }
+    Some(Exact {
+        negative: negative && !digits.is_empty(),
+        digits,
+        zeros,
+    })
 }
 
 /// One step of the walk's path: a struct's field names are static, so a step costs no
@@ -405,5 +563,67 @@ mod tests {
         ] {
             assert!(!parses(bad), "{bad:?} should not parse");
         }
+    }
+}
+
+#[cfg(test)]
+mod exact_tests {
+    use super::exact;
+
+    /// Exact values compare as Quantity.Cmp: nanos rounded up away from zero, binary
+    /// suffixes multiplied out, no float in between.
+    #[test]
+    fn compared_exactly() {
+        let q = |s: &str| exact(s).unwrap_or_else(|| panic!("{s} parses"));
+        for (a, b) in [
+            ("2.0000000000000001", "2"),
+            ("1.0000000000000001Gi", "1Gi"),
+            ("9007199254740993", "9007199254740992"),
+            ("2e400", "1e400"),
+            ("1", "999m"),
+            ("1Ki", "1023"),
+            ("1n", "0"),
+            ("0.1n", "0"),
+            ("0", "-1e-1000"),
+            ("-1", "-2"),
+        ] {
+            assert!(q(a) > q(b), "{a} > {b}");
+            assert!(q(b) < q(a), "{b} < {a}");
+        }
+        for (a, b) in [
+            ("1Gi", "1073741824"),
+            ("8Gi", "8192Mi"),
+            ("500m", "0.5"),
+            ("1e3", "1k"),
+            ("0.1n", "1n"),
+            ("1.5Ki", "1536"),
+            ("+1", "1"),
+            ("0", "-0"),
+            ("1e-1000", "1n"),
+            (" 2 ", "2"),
+        ] {
+            assert_eq!(q(a), q(b), "{a} = {b}");
+        }
+        assert!(q("-1e-1000").negative);
+        assert!(!q("-0").negative && q("-0").is_zero());
+        assert!(q("0.000n").is_zero());
+    }
+
+    /// An exponent the API server would take minutes to scale is refused, as is one
+    /// that wraps into it as an int32.
+    #[test]
+    fn exponents_beyond_the_bound_are_refused() {
+        assert!(exact("1e10000000").is_some());
+        assert!(exact("1e-10000000").is_some());
+        for far in [
+            "1e10000001",
+            "1e-999999999",
+            "1e2147483648",
+            "1e-2147483648",
+        ] {
+            assert!(exact(far).is_none(), "{far}");
+        }
+        // Wrapped into range: 2^32 + 1 is 1.
+        assert_eq!(exact("1e4294967297"), exact("10"));
     }
 }
