@@ -528,14 +528,15 @@ fn refusal(object: &str, old: &Document, new: &Document) -> Option<Refusal> {
                 "spec.resources",
                 &["requests"],
             ));
+            // Compared exactly, as ValidatePersistentVolumeClaimUpdate's Quantity.Cmp.
             let size = |d: &Document| {
-                crate::validate::rules::quantity_value(at(d, "/spec/resources/requests/storage"))
+                crate::validate::rules::quantity_exact(at(d, "/spec/resources/requests/storage"))
             };
             // A request may come back down above what the volume holds (status.capacity)
             // to recover from a failed expansion (validation.go:2442-2452 at v1.33.3,
             // RecoverVolumeExpansionFailure, beta and on since 1.32).
             let capacity =
-                crate::validate::rules::quantity_value(at(old, "/status/capacity/storage"));
+                crate::validate::rules::quantity_exact(at(old, "/status/capacity/storage"));
             if let (Some(a), Some(b)) = (size(old), size(new))
                 && b < a
                 && capacity.is_none_or(|c| b <= c)
@@ -1445,7 +1446,7 @@ fn claim_changes(old: &Document, new: &Document) -> (bool, bool) {
     let name = |v: &Value| v.at("/metadata/name").cloned();
     let size = |v: &Value| {
         v.at("/spec/resources/requests/storage")
-            .and_then(crate::validate::rules::quantity_value)
+            .and_then(crate::validate::rules::quantity_exact)
     };
     let (mut copy, mut grow) = (false, false);
     for x in &a {
