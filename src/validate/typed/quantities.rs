@@ -270,11 +270,31 @@ pub fn exact(s: &str) -> Option<Exact> {
     if digits.is_empty() {
         zeros = 0;
     }
-    Some(Exact {
+    let mut q = Exact {
         negative: negative && !digits.is_empty(),
         digits,
         zeros,
-    })
+    };
+    // A binary-suffixed magnitude is capped at 2^63-1 ("The max is just a simple cap",
+    // quantity.go:376-380 at v0.33.0; a decimal one is not): `9Ei` and `8Ei` are equal.
+    if binary {
+        let max = Exact {
+            negative: false,
+            digits: b"9223372036854775807".iter().map(|b| b - b'0').collect(),
+            zeros: 9,
+        };
+        let magnitude = Exact {
+            negative: false,
+            ..q.clone()
+        };
+        if magnitude > max {
+            q = Exact {
+                negative: q.negative,
+                ..max
+            };
+        }
+    }
+    Some(q)
 }
 
 /// One step of the walk's path: a struct's field names are static, so a step costs no
@@ -604,6 +624,12 @@ mod exact_tests {
         ] {
             assert_eq!(q(a), q(b), "{a} = {b}");
         }
+        // Binary magnitudes are capped at 2^63-1, decimal ones are not.
+        assert_eq!(q("9Ei"), q("8Ei"));
+        assert_eq!(q("16Ei"), q("9223372036854775807"));
+        assert!(q("9223372036854775808") > q("9Ei"));
+        assert!(q("1e19") > q("16Ei"));
+        assert_eq!(q("-9Ei"), q("-8Ei"));
         assert!(q("-1e-1000").negative);
         assert!(!q("-0").negative && q("-0").is_zero());
         assert!(q("0.000n").is_zero());
