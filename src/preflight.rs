@@ -1685,11 +1685,7 @@ fn credentials(
                     // Made in the cluster (by the generator Job, which leaves a Secret
                     // that exists as it is): the old password can be put there first.
                     None if secret_value(new_all, &new_name, &new_key).is_none() => {
-                        let n = if namespace.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" -n {namespace}")
-                        };
+                        let n = namespace_arg(namespace);
                         format!(
                             "the password now comes from Secret {new_name} (key {new_key}), not {old_name} (key {old_key}). {new_name} is not rendered: the chart's generator Job makes it with a new random password unless it exists (it leaves a Secret that exists as it is), and the database keeps the password {role} was given on its first start, so the next restart fails to log in. Before applying, make {new_name} with the old password: kubectl{n} create secret generic {new_name} --from-literal={new_key}=\"$(kubectl{n} get secret {old_name} -o jsonpath='{{.data.{old_key}}}' | base64 -d)\" (for a Secret of your own, existingSecret, put the old password in it), or keep the values as they were (postgresql.auth.*)"
                         )
@@ -2661,11 +2657,7 @@ fn missing_keys(
 
 impl MissingKeys {
     fn effect(&self) -> Effect {
-        let n = if self.namespace.is_empty() {
-            String::new()
-        } else {
-            format!(" -n {}", self.namespace)
-        };
+        let n = namespace_arg(&self.namespace);
         let plural = self.keys.len() > 1;
         Effect {
             object: self.object.clone(),
@@ -2767,7 +2759,11 @@ fn scaled_claims(object: &str, old: &Document, new: &Document) -> Option<Effect>
 
 /// ` -n <namespace>` for a kubectl command about `d`, empty without a namespace.
 fn namespace_flag(d: &Document) -> String {
-    let ns = d.str_at("/metadata/namespace");
+    namespace_arg(d.str_at("/metadata/namespace"))
+}
+
+/// ` -n <ns>` for a kubectl command, empty for no namespace.
+fn namespace_arg(ns: &str) -> String {
     if ns.is_empty() {
         String::new()
     } else {
